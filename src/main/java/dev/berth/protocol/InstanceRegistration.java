@@ -1,0 +1,25 @@
+package dev.berth.protocol;
+
+import dev.berth.model.Resources;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * {@code berth.instances}, key instance id, written by the agent: the registration of a
+ * container instance, re-sent as its heartbeat. The scheduler derives {@code agentConnected}
+ * from {@code heartbeatAt}; an agent that stops cleanly sends a last record with
+ * {@code shuttingDown} so that it shows disconnected at once.
+ */
+public record InstanceRegistration(
+        int schemaVersion,
+        long version,
+        String instanceId,
+        String cluster,
+        String hostname,
+        String agentVersion,
+        Resources registeredResources,
+        Map<String, String> attributes,
+        Instant registeredAt,
+        Instant heartbeatAt,
+        boolean shuttingDown) implements BerthRecord {
+}

@@ -1,0 +1,73 @@
+package dev.berth.protocol;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Makes Kafka clients with Berth's semantics: producers are idempotent with
+ * {@code acks=all} (an acknowledged write survives a broker dying), consumers read without a
+ * group from the positions the caller chooses and never auto-commit.
+ */
+public final class KafkaClients {
+
+    private final KafkaSettings settings;
+    private final String clientIdPrefix;
+
+    public KafkaClients(KafkaSettings settings, String clientIdPrefix) {
+        this.settings = settings;
+        this.clientIdPrefix = clientIdPrefix;
+    }
+
+    public KafkaSettings settings() {
+        return settings;
+    }
+
+    private Map<String, Object> common(String purpose) {
+        Map<String, Object> props = new HashMap<>(settings.client());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-" + purpose + "-" + shortId());
+        props.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, (int) settings.retryBackoffMax().toMillis());
+        return props;
+    }
+
+    public KafkaProducer<String, byte[]> producer(String purpose) {
+        Map<String, Object> props = common(purpose);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(settings.sendTimeout().toMillis(), 10_000));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(settings.sendTimeout().toMillis(), 5_000));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.sendTimeout().toMillis());
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public KafkaConsumer<String, byte[]> consumer(String purpose) {
+        Map<String, Object> props = common(purpose);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public Admin admin() {
+        Map<String, Object> props = common("admin");
+        props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        return Admin.create(props);
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}

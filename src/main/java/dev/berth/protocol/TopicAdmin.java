@@ -1,0 +1,82 @@
+package dev.berth.protocol;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates Berth's topics on start with their cleanup policy and partition count. Creating
+ * is idempotent: an existing topic is left as it is (its partition count included, since
+ * changing it would move tasks between agents' partitions).
+ */
+public final class TopicAdmin {
+
+    private static final Logger LOGGER = Logger.getLogger(TopicAdmin.class);
+
+    private final KafkaClients clients;
+
+    public TopicAdmin(KafkaClients clients) {
+        this.clients = clients;
+    }
+
+    /**
+     * Ensures the topics exist, retrying with backoff while Kafka cannot be reached.
+     *
+     * @return false only when interrupted before Kafka answered
+     */
+    public boolean ensure(Collection<Topic> topics) {
+        KafkaSettings settings = clients.settings();
+        Backoff backoff = new Backoff(settings.retryBackoff(), settings.retryBackoffMax());
+        while (!Thread.currentThread().isInterrupted()) {
+            try (Admin admin = clients.admin()) {
+                create(admin, topics);
+                return true;
+            } catch (ExecutionException | RuntimeException e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                LOGGER.warnf("Kafka at %s cannot be reached to create topics (%s); retrying",
+                        settings.bootstrapServers(), cause.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (!backoff.pause()) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void create(Admin admin, Collection<Topic> topics) throws ExecutionException, InterruptedException {
+        KafkaSettings settings = clients.settings();
+        Set<String> existing = admin.listTopics().names().get();
+        List<NewTopic> missing = new ArrayList<>();
+        for (Topic topic : topics) {
+            String name = topic.name(settings);
+            if (!existing.contains(name)) {
+                missing.add(new NewTopic(name, settings.partitions(), settings.replicationFactor())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy())));
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        for (var entry : admin.createTopics(missing).values().entrySet()) {
+            try {
+                entry.getValue().get();
+                LOGGER.infof("Created topic %s", entry.getKey());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+}

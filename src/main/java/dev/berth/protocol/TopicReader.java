@@ -1,0 +1,190 @@
+package dev.berth.protocol;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads topics from the beginning on every start and hands each record to a
+ * {@link Handler}: this is how a role rebuilds its state from Kafka. It reads without a
+ * consumer group, from the partitions it is told (all of a topic's, or one: an agent's
+ * partition of berth.tasks), so there is nothing to commit: a restart reads again, and
+ * versions make repeats harmless.
+ *
+ * <p>Poison never stops it: a value that cannot be decoded, or that the handler cannot
+ * apply, goes to berth.dead-letters with the reason, and reading carries on. When Kafka
+ * cannot be reached it logs once per attempt and retries with backoff.
+ */
+public final class TopicReader implements Runnable, AutoCloseable {
+
+    private static final Logger LOGGER = Logger.getLogger(TopicReader.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    /** Applies records. Called on the reader's thread only. */
+    public interface Handler {
+        void apply(Topic topic, String key, BerthRecord value) throws Exception;
+
+        /** A tombstone: the entity with this key is gone. */
+        default void remove(Topic topic, String key) throws Exception {
+        }
+
+        /** Called once, when every partition has been read up to its end at start-up. */
+        default void caughtUp() {
+        }
+    }
+
+    private final String name;
+    private final KafkaClients clients;
+    private final RecordCodec codec;
+    private final DeadLetters deadLetters;
+    private final Map<Topic, Function<Integer, List<Integer>>> partitionsByTopic;
+    private final Handler handler;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean caughtUp;
+
+    /**
+     * @param partitionsByTopic for each topic, which of its partitions to read, given the
+     *                          topic's partition count
+     */
+    public TopicReader(String name, KafkaClients clients, RecordCodec codec, DeadLetters deadLetters,
+            Map<Topic, Function<Integer, List<Integer>>> partitionsByTopic, Handler handler) {
+        this.name = name;
+        this.clients = clients;
+        this.codec = codec;
+        this.deadLetters = deadLetters;
+        this.partitionsByTopic = partitionsByTopic;
+        this.handler = handler;
+    }
+
+    /** Every partition of the topic. */
+    public static Function<Integer, List<Integer>> allPartitions() {
+        return count -> {
+            List<Integer> all = new ArrayList<>();
+            for (int p = 0; p < count; p++) {
+                all.add(p);
+            }
+            return all;
+        };
+    }
+
+    public boolean isCaughtUp() {
+        return caughtUp;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void run() {
+        KafkaSettings settings = clients.settings();
+        Backoff backoff = new Backoff(settings.retryBackoff(), settings.retryBackoffMax());
+        while (running.get()) {
+            try (KafkaConsumer<String, byte[]> c = clients.consumer(name)) {
+                consumer = c;
+                List<TopicPartition> assigned = assign(c);
+                Map<TopicPartition, Long> ends = c.endOffsets(assigned);
+                backoff.reset();
+                readUntilClosed(c, ends);
+            } catch (WakeupException e) {
+                if (running.get()) {
+                    LOGGER.debugf("%s woken up while running", name);
+                }
+            } catch (RuntimeException e) {
+                if (!running.get()) {
+                    break;
+                }
+                LOGGER.warnf("%s cannot read from Kafka at %s (%s); retrying", name, settings.bootstrapServers(),
+                        e.getMessage());
+                if (!backoff.pause()) {
+                    break;
+                }
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private List<TopicPartition> assign(KafkaConsumer<String, byte[]> c) {
+        List<TopicPartition> assigned = new ArrayList<>();
+        for (var entry : partitionsByTopic.entrySet()) {
+            String topic = entry.getKey().name(clients.settings());
+            List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist yet");
+            }
+            for (int p : entry.getValue().apply(infos.size())) {
+                assigned.add(new TopicPartition(topic, p));
+            }
+        }
+        c.assign(assigned);
+        c.seekToBeginning(assigned);
+        return assigned;
+    }
+
+    private void readUntilClosed(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> ends) {
+        Map<String, Topic> topicsByName = new HashMap<>();
+        for (Topic topic : partitionsByTopic.keySet()) {
+            topicsByName.put(topic.name(clients.settings()), topic);
+        }
+        while (running.get()) {
+            ConsumerRecords<String, byte[]> records = c.poll(POLL);
+            for (ConsumerRecord<String, byte[]> record : records) {
+                handle(topicsByName.get(record.topic()), record);
+            }
+            if (!caughtUp && reachedEnd(c, ends)) {
+                caughtUp = true;
+                LOGGER.infof("%s has read its topics up to the end: state rebuilt", name);
+                handler.caughtUp();
+            }
+        }
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> ends) {
+        for (var end : ends.entrySet()) {
+            if (c.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void handle(Topic topic, ConsumerRecord<String, byte[]> record) {
+        RecordCodec.Decoded decoded = codec.decode(record.value());
+        try {
+            if (decoded instanceof RecordCodec.Decoded.Record r) {
+                handler.apply(topic, record.key(), r.value());
+            } else if (decoded instanceof RecordCodec.Decoded.Tombstone) {
+                handler.remove(topic, record.key());
+            } else if (decoded instanceof RecordCodec.Decoded.Poison p) {
+                deadLetters.setAside(record, p.reason(), name);
+            } else {
+                LOGGER.debugf("%s skips a record of an unknown type at %s-%d@%d", name, record.topic(),
+                        record.partition(), record.offset());
+            }
+        } catch (Exception e) {
+            deadLetters.setAside(record, "cannot apply: " + e, name);
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+}
