@@ -38,6 +38,12 @@ public final class KafkaClients {
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-" + purpose + "-" + shortId());
         props.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, (int) settings.retryBackoffMax().toMillis());
+        settings.securityProtocol().ifPresent(v -> props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, v));
+        settings.saslMechanism().ifPresent(v -> props.put("sasl.mechanism", v));
+        settings.saslJaasConfig().ifPresent(v -> props.put("sasl.jaas.config", v));
+        settings.sslTruststoreLocation().ifPresent(v -> props.put("ssl.truststore.location", v));
+        settings.sslTruststorePassword().ifPresent(v -> props.put("ssl.truststore.password", v));
+        settings.sslTruststoreType().ifPresent(v -> props.put("ssl.truststore.type", v));
         return props;
     }
 

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** How every role reaches Kafka and names its topics. Env: {@code BERTH_KAFKA_*}. */
 @ConfigMapping(prefix = "berth.kafka")
@@ -35,6 +36,24 @@ public interface KafkaSettings {
     /** How long an acknowledged write may take before the caller gets an error. */
     @WithDefault("15s")
     Duration sendTimeout();
+
+    /** {@code security.protocol}: PLAINTEXT (default), SSL, SASL_PLAINTEXT or SASL_SSL. */
+    Optional<String> securityProtocol();
+
+    /** {@code sasl.mechanism}, e.g. PLAIN or SCRAM-SHA-512. */
+    Optional<String> saslMechanism();
+
+    /** {@code sasl.jaas.config}: the login module and credentials. Keep it in a secret. */
+    Optional<String> saslJaasConfig();
+
+    /** {@code ssl.truststore.location}: a PKCS12 or JKS file with the brokers' CA. */
+    Optional<String> sslTruststoreLocation();
+
+    /** {@code ssl.truststore.password}. */
+    Optional<String> sslTruststorePassword();
+
+    /** {@code ssl.truststore.type}, PKCS12 or JKS. */
+    Optional<String> sslTruststoreType();
 
     /**
      * Extra client properties for every producer, consumer and admin client: TLS and SASL
