@@ -2,6 +2,7 @@ package dev.berth.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -51,7 +52,11 @@ public final class RecordCodec {
             return new Decoded.Tombstone();
         }
         try {
-            BerthRecord value = mapper.readValue(bytes, BerthRecord.class);
+            JsonNode tree = mapper.readTree(bytes);
+            if (tree == null || !tree.isObject() || !tree.path("type").isTextual()) {
+                return new Decoded.Poison("not a Berth record: no \"type\" field");
+            }
+            BerthRecord value = mapper.treeToValue(tree, BerthRecord.class);
             if (value == null) {
                 return new Decoded.Unknown();
             }
