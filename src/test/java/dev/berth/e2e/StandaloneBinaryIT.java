@@ -1,0 +1,210 @@
+package dev.berth.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * Drives the packaged binary with its default roles (embedded Kafka, scheduler and agent in
+ * one process), exactly as {@code java -jar} starts it, through the AWS SDK for Java v2,
+ * against the real Docker engine.
+ */
+class StandaloneBinaryIT {
+
+    private static final String IMAGE = "berth-test/busybox:latest";
+    private static final Duration START_LIMIT = Duration.ofMinutes(3);
+
+    private static Process berth;
+    private static Path dataDir;
+    private static Path log;
+    private static EcsClient ecs;
+
+    @BeforeAll
+    static void startBerth() throws IOException {
+        Path jar = Paths.get("target/quarkus-app/quarkus-run.jar");
+        assertThat(jar).as("the packaged binary; run mvn package first").exists();
+        dataDir = Files.createTempDirectory("berth-e2e");
+        log = Paths.get("target/standalone-binary-it.log");
+        int apiPort = freePort();
+        int kafkaPort = freePort();
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Dquarkus.http.port=" + apiPort,
+                "-Dquarkus.management.port=" + freePort(),
+                "-Dberth.kafka.embedded.port=" + kafkaPort,
+                "-Dberth.kafka.embedded.controller-port=" + freePort(),
+                "-Dberth.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
+                "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("BERTH_DATA_DIR", dataDir.toString());
+        builder.environment().remove("BERTH_ROLES");
+        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        berth = builder.start();
+        ecs = EcsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + apiPort))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("berth", "berth")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    @AfterAll
+    static void stopBerth() throws Exception {
+        if (ecs != null) {
+            ecs.close();
+        }
+        if (berth != null) {
+            berth.destroy();
+            if (!berth.waitFor(60, TimeUnit.SECONDS)) {
+                berth.destroyForcibly();
+            }
+        }
+        removeContainersOf(dataDir);
+    }
+
+    @Test
+    void aTaskRunsOnDockerAndStopsWithItsExitCode() throws Exception {
+        // Given: the one-host Berth has registered this machine in the default cluster
+        ContainerInstance instance = awaitRegisteredInstance();
+        assertThat(instance.agentConnected()).isTrue();
+        String taskDefinitionArn = ecs.registerTaskDefinition(r -> r.family("e2e-sleeper")
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("main")
+                        .image(IMAGE)
+                        .memory(64)
+                        .cpu(128)
+                        .essential(true)
+                        .command("sh", "-c", "trap 'exit 42' TERM; while true; do sleep 1; done")
+                        .environment(e -> e.name("GREETING").value("hello"))
+                        .build()))
+                .taskDefinition().taskDefinitionArn();
+
+        // When
+        RunTaskResponse run = ecs.runTask(r -> r.taskDefinition(taskDefinitionArn).startedBy("e2e"));
+
+        // Then: it runs, and Docker has its container with Berth's labels
+        assertThat(run.failures()).isEmpty();
+        String taskArn = run.tasks().get(0).taskArn();
+        String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
+        Task running = awaitStatus(taskArn, "RUNNING");
+        Container container = running.containers().get(0);
+        assertThat(container.runtimeId()).isNotBlank();
+        String labels = docker("inspect", "--format",
+                "{{index .Config.Labels \"dev.berth.task-id\"}} {{index .Config.Labels \"dev.berth.container-name\"}} "
+                        + "{{index .Config.Labels \"dev.berth.cluster\"}} {{.State.Running}}",
+                container.runtimeId());
+        assertThat(labels.trim()).isEqualTo(taskId + " main default true");
+        assertThat(docker("ps", "-q", "--no-trunc", "--filter", "label=dev.berth.task-id=" + taskId))
+                .contains(container.runtimeId());
+
+        // When
+        ecs.stopTask(r -> r.task(taskArn).reason("end of the e2e test"));
+
+        // Then
+        Task stopped = awaitStatus(taskArn, "STOPPED");
+        assertThat(stopped.desiredStatus()).isEqualTo("STOPPED");
+        assertThat(stopped.stoppedReason()).isEqualTo("end of the e2e test");
+        assertThat(stopped.stopCodeAsString()).isEqualTo("UserInitiated");
+        assertThat(stopped.containers().get(0).exitCode()).isEqualTo(42);
+        assertThat(docker("inspect", "--format", "{{.State.Running}}", container.runtimeId()).trim()).isEqualTo("false");
+    }
+
+    @Test
+    void anImageThatCannotBeFoundStopsTheTaskWithCannotPullContainerError() {
+        // Given
+        awaitRegisteredInstance();
+        String taskDefinitionArn = ecs.registerTaskDefinition(r -> r.family("e2e-missing-image")
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("main").image("berth-test/no-such-image:1").memory(32).build()))
+                .taskDefinition().taskDefinitionArn();
+
+        // When
+        RunTaskResponse run = ecs.runTask(r -> r.taskDefinition(taskDefinitionArn));
+
+        // Then
+        Task stopped = awaitStatus(run.tasks().get(0).taskArn(), "STOPPED");
+        assertThat(stopped.stoppedReason()).startsWith("CannotPullContainerError");
+        assertThat(stopped.stopCodeAsString()).isEqualTo("TaskFailedToStart");
+    }
+
+    private static ContainerInstance awaitRegisteredInstance() {
+        return await("the agent registers with the scheduler").atMost(START_LIMIT).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .until(() -> {
+                    assertThat(berth.isAlive()).as("Berth is running; see " + log).isTrue();
+                    List<String> arns = ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns();
+                    if (arns.isEmpty()) {
+                        return null;
+                    }
+                    return ecs.describeContainerInstances(r -> r.cluster("default").containerInstances(arns))
+                            .containerInstances().get(0);
+                }, i -> i != null && i.agentConnected());
+    }
+
+    private static Task awaitStatus(String taskArn, String status) {
+        return await("task " + taskArn + " reaches " + status).atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> ecs.describeTasks(r -> r.tasks(taskArn)).tasks().get(0),
+                        t -> status.equals(t.lastStatus()));
+    }
+
+    private static String docker(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("docker");
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("docker %s: %s", args, out).isZero();
+        return out;
+    }
+
+    /** Removes this run's containers: the ones labelled with the instance id kept in its data dir. */
+    private static void removeContainersOf(Path dir) throws IOException, InterruptedException {
+        if (dir == null) {
+            return;
+        }
+        Path idFile = dir.resolve("agent/instance-id");
+        if (Files.exists(idFile)) {
+            String ids = docker("ps", "-aq", "--filter",
+                    "label=dev.berth.instance-id=" + Files.readString(idFile).trim());
+            for (String id : ids.split("\\s+")) {
+                if (!id.isBlank()) {
+                    docker("rm", "-f", id);
+                }
+            }
+        }
+    }
+
+    private static String javaBin() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
