@@ -113,7 +113,7 @@ class HelmChartTest {
                 .containsEntry("BERTH_KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12")
                 .containsEntry("BERTH_KAFKA_PARTITIONS", "12")
                 .containsEntry("BERTH_KAFKA_REPLICATION_FACTOR", "3")
-                .containsEntry("QUARKUS_LOG_CONSOLE_JSON", "true");
+                .containsEntry("BERTH_LOG_JSON", "true");
         assertThat(secretEnv(scheduler))
                 .containsEntry("BERTH_KAFKA_SASL_JAAS_CONFIG", "berth-credentials/kafka-sasl-jaas-config")
                 .containsEntry("BERTH_KAFKA_SSL_TRUSTSTORE_PASSWORD", "berth-credentials/kafka-truststore-password")
