@@ -40,6 +40,7 @@ case "$java_version" in '' | *[!0-9]*) java_version=0 ;; esac
 [ "$java_version" -ge 17 ] || missing="$missing default-jdk-headless"
 command -v mvn >/dev/null 2>&1 || missing="$missing maven"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 
 if [ -n "$missing" ]; then
     [ "$(id -u)" -eq 0 ] || fail "missing packages:$missing; run this script as root to install them"

@@ -11,7 +11,8 @@
 #
 # Environment:
 #   BERTH_DATA_DIR             data directory (default $HOME/.berth)
-#   QUARKUS_HTTP_PORT          port of the ECS API and health checks (default 8080)
+#   QUARKUS_HTTP_PORT          port of the ECS API (default 8080)
+#   QUARKUS_MANAGEMENT_PORT    port of health checks and metrics (default 9000)
 #   BERTH_START_TIMEOUT_SECS   how long to wait for readiness (default 120)
 #   JAVA_OPTS                  extra JVM options
 set -eu
@@ -27,6 +28,7 @@ jar="$repo/target/quarkus-app/quarkus-run.jar"
 pid_file="$data_dir/berth.pid"
 log_file="$data_dir/berth.log"
 endpoint="http://127.0.0.1:$port"
+management="http://127.0.0.1:${QUARKUS_MANAGEMENT_PORT:-9000}"
 
 running_pid() {
     [ -f "$pid_file" ] || return 1
@@ -37,7 +39,7 @@ running_pid() {
 }
 
 http_status() {
-    curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$endpoint/q/health/ready" 2>/dev/null || true
+    curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$management/q/health/ready" 2>/dev/null || true
 }
 
 stop_berth() {
@@ -60,7 +62,7 @@ stop_berth() {
 
 print_usage_hints() {
     log "ECS API:  $endpoint   (aws ecs list-clusters --endpoint-url $endpoint)"
-    log "health:   $endpoint/q/health/ready"
+    log "health:   $management/q/health/ready"
     log "log:      $log_file"
     log "stop:     $0 stop   (or: kill \$(cat $pid_file))"
 }
