@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Set;
@@ -9,7 +10,8 @@ import java.util.Set;
  * The {@code agent} role's configuration. The ECS agent's variable names are accepted too
  * ({@code ECS_CLUSTER}, {@code ECS_RESERVED_MEMORY}, {@code ECS_RESERVED_PORTS},
  * {@code ECS_CONTAINER_STOP_TIMEOUT}): application.properties maps them onto these
- * properties, so an {@code ecs.config} moves over unchanged.
+ * properties, so an {@code ecs.config} moves over unchanged; {@link AgentEnvFile} reads such
+ * a file.
  */
 @ConfigMapping(prefix = "berth.agent")
 public interface AgentConfig {
@@ -30,7 +32,7 @@ public interface AgentConfig {
      * {@code ECS_RESERVED_PORTS}, ECS's defaults).
      */
     @WithDefault("22,2375,2376,51678,51679")
-    Set<Integer> reservedPorts();
+    Set<@WithConverter(EcsPortConverter.class) Integer> reservedPorts();
 
     /** How often the instance registration is re-sent as a heartbeat. */
     @WithDefault("10s")
