@@ -1,0 +1,77 @@
+package dev.berth.agent;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The {@code agent} role's configuration. The ECS agent's variable names are accepted too
+ * ({@code ECS_CLUSTER}, {@code ECS_RESERVED_MEMORY}, {@code ECS_RESERVED_PORTS},
+ * {@code ECS_CONTAINER_STOP_TIMEOUT}): application.properties maps them onto these
+ * properties, so an {@code ecs.config} moves over unchanged; {@link AgentEnvFile} reads such
+ * a file.
+ */
+@ConfigMapping(prefix = "berth.agent")
+public interface AgentConfig {
+
+    /** The cluster this container instance joins (env {@code ECS_CLUSTER}). */
+    @WithDefault("default")
+    String cluster();
+
+    /**
+     * Memory in MiB kept back for the host and its daemons: registered memory is the
+     * host's total minus this (env {@code ECS_RESERVED_MEMORY}).
+     */
+    @WithDefault("0")
+    int reservedMemory();
+
+    /**
+     * Host ports no task may bind: SSH, the Docker API and the agent's own ports (env
+     * {@code ECS_RESERVED_PORTS}, ECS's defaults).
+     */
+    @WithDefault("22,2375,2376,51678,51679")
+    Set<@WithConverter(EcsPortConverter.class) Integer> reservedPorts();
+
+    /** How often the instance registration is re-sent as a heartbeat. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /**
+     * How long a container gets between SIGTERM and SIGKILL when it has no
+     * {@code stopTimeout} of its own (env {@code ECS_CONTAINER_STOP_TIMEOUT}).
+     */
+    @WithDefault("30s")
+    Duration stopTimeout();
+
+    /**
+     * How often every task is compared with what Docker reports, even without an event. A
+     * random 0-20% is added to each period so that hosts do not resync in step.
+     */
+    @WithDefault("30s")
+    Duration resyncInterval();
+
+    /** The Docker engine (env {@code DOCKER_HOST}): a unix socket or tcp address. */
+    @WithDefault("unix:///var/run/docker.sock")
+    String dockerHost();
+
+    /**
+     * The longest any single Docker call may take before it fails with
+     * {@code DockerTimeoutError}. Stops get their stop timeout on top; pulls get
+     * {@link #pullTimeout()}.
+     */
+    @WithDefault("30s")
+    Duration dockerCallTimeout();
+
+    /** The longest an image pull may take before the task fails with CannotPullContainerError. */
+    @WithDefault("10m")
+    Duration pullTimeout();
+
+    /**
+     * Threads that run task workers. A worker holds a thread only while it acts (a stop may
+     * hold one for its stop timeout), so a few threads serve many tasks.
+     */
+    @WithDefault("4")
+    int workerThreads();
+}

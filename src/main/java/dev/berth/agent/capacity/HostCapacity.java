@@ -1,0 +1,58 @@
+package dev.berth.agent.capacity;
+
+import dev.berth.model.Resources;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The capacity and attributes a container instance registers, computed from
+ * {@link HostFacts} as the ECS agent does: CPU is 1024 units per logical core, memory is
+ * the total in MiB less the reserved memory, and the reserved ports are taken from the
+ * start.
+ */
+public record HostCapacity(Resources resources, Map<String, String> attributes, String hostname) {
+
+    public static final int CPU_UNITS_PER_CORE = 1024;
+    private static final long MIB = 1024L * 1024L;
+
+    public static HostCapacity of(HostFacts facts, int reservedMemoryMiB, Set<Integer> reservedPorts) {
+        int cpu = facts.logicalCores() * CPU_UNITS_PER_CORE;
+        long memory = Math.max(0, facts.totalMemoryBytes() / MIB - reservedMemoryMiB);
+        Resources resources = new Resources(cpu, (int) Math.min(Integer.MAX_VALUE, memory), reservedPorts);
+        return new HostCapacity(resources, attributes(facts), facts.hostname());
+    }
+
+    static Map<String, String> attributes(HostFacts facts) {
+        Map<String, String> attributes = new TreeMap<>();
+        attributes.put("ecs.os-type", "linux");
+        attributes.put("ecs.os-family", "LINUX");
+        attributes.put("ecs.cpu-architecture", cpuArchitecture(facts.architecture()));
+        putIfPresent(attributes, "berth.os-name", facts.osFamily());
+        putIfPresent(attributes, "berth.kernel-version", facts.kernelVersion());
+        putIfPresent(attributes, "berth.hostname", facts.hostname());
+        return attributes;
+    }
+
+    /** ECS's names for the CPU architecture attribute. */
+    static String cpuArchitecture(String osArch) {
+        String arch = osArch == null ? "" : osArch.toLowerCase(Locale.ROOT);
+        switch (arch) {
+            case "amd64":
+            case "x86_64":
+                return "x86_64";
+            case "aarch64":
+            case "arm64":
+                return "arm64";
+            default:
+                return arch;
+        }
+    }
+
+    private static void putIfPresent(Map<String, String> attributes, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            attributes.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.berth.agent.engine;
+
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.TaskStateChange;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a worker knows of its task: the task's status, each container's, and why it stopped.
+ * Owned by one {@link TaskWorker}, never shared, so it is plain mutable state. Statuses only
+ * move forward.
+ */
+final class KnownTask {
+
+    private final String taskId;
+    private final Map<String, ContainerState> containers = new LinkedHashMap<>();
+    private TaskStatus status = TaskStatus.PROVISIONING;
+    private String stopCode;
+    private String stoppedReason;
+    private Instant pullStartedAt;
+    private Instant pullStoppedAt;
+    private Instant startedAt;
+    private Instant stoppingAt;
+    private Instant stoppedAt;
+
+    KnownTask(String taskId, List<ContainerDefinition> definitions) {
+        this.taskId = taskId;
+        for (ContainerDefinition definition : definitions) {
+            containers.put(definition.name(), new ContainerState(definition.name(), null, definition.image(),
+                    ContainerStatus.PENDING, null, null, List.of()));
+        }
+    }
+
+    TaskStatus status() {
+        return status;
+    }
+
+    boolean isAtLeast(TaskStatus other) {
+        return status.ordinal() >= other.ordinal();
+    }
+
+    void moveTo(TaskStatus next, Instant now) {
+        if (next == status) {
+            return;
+        }
+        if (!status.canMoveTo(next)) {
+            throw new IllegalTaskTransitionException(taskId, status, next);
+        }
+        status = next;
+        if (next == TaskStatus.RUNNING) {
+            startedAt = now;
+        } else if (next == TaskStatus.STOPPING) {
+            stoppingAt = now;
+        } else if (next == TaskStatus.STOPPED) {
+            stoppedAt = now;
+            if (stoppingAt == null) {
+                stoppingAt = now;
+            }
+        }
+    }
+
+    ContainerState container(String name) {
+        return containers.get(name);
+    }
+
+    List<ContainerState> containers() {
+        return new ArrayList<>(containers.values());
+    }
+
+    /** The first cause wins: a later StopTask does not hide that an essential container exited. */
+    void stopCause(String code, String reason) {
+        if (stopCode == null && stoppedReason == null) {
+            stopCode = code;
+            stoppedReason = reason;
+        }
+    }
+
+    boolean hasStopCause() {
+        return stopCode != null || stoppedReason != null;
+    }
+
+    void pullStarted(Instant now) {
+        if (pullStartedAt == null) {
+            pullStartedAt = now;
+        }
+    }
+
+    void pullStopped(Instant now) {
+        pullStoppedAt = now;
+    }
+
+    void created(String name, String runtimeId) {
+        ContainerState c = containers.get(name);
+        put(new ContainerState(name, runtimeId, c.image(), c.lastStatus(), c.exitCode(), c.reason(),
+                c.networkBindings()));
+    }
+
+    /** Folds what the engine reports of a container into what is known; never backwards. */
+    void observed(String name, RuntimeContainer seen) {
+        ContainerState c = containers.get(name);
+        ContainerStatus next = c.lastStatus().canMoveTo(seen.status()) ? seen.status() : c.lastStatus();
+        boolean stopped = next == ContainerStatus.STOPPED;
+        put(new ContainerState(name, seen.id(), c.image(), next,
+                stopped ? seen.exitCode() : c.exitCode(),
+                c.reason() != null ? c.reason() : stopped ? seen.error() : null,
+                next == ContainerStatus.RUNNING || c.networkBindings().isEmpty() ? seen.networkBindings()
+                        : c.networkBindings()));
+    }
+
+    /** The container is STOPPED without an exit code: it failed, never ran, or vanished. */
+    void stopped(String name, String reason) {
+        ContainerState c = containers.get(name);
+        if (c.lastStatus() == ContainerStatus.STOPPED) {
+            return;
+        }
+        put(new ContainerState(name, c.runtimeId(), c.image(), ContainerStatus.STOPPED, c.exitCode(),
+                c.reason() != null ? c.reason() : reason, c.networkBindings()));
+    }
+
+    boolean all(ContainerStatus atLeast) {
+        return containers.values().stream().allMatch(c -> c.lastStatus().ordinal() >= atLeast.ordinal());
+    }
+
+    private void put(ContainerState state) {
+        containers.put(state.name(), state);
+    }
+
+    /** The whole task as one change; version and reportedAt are the caller's. */
+    TaskStateChange toChange(DesiredTask task, long version, Instant reportedAt) {
+        return new TaskStateChange(BerthRecord.SCHEMA_VERSION, version, taskId, task.cluster(), task.instanceId(),
+                status, containers(), stopCode, stoppedReason, pullStartedAt, pullStoppedAt, startedAt,
+                stoppingAt, stoppedAt, reportedAt);
+    }
+}

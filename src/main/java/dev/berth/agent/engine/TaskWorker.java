@@ -1,0 +1,272 @@
+package dev.berth.agent.engine;
+
+import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerRuntime;
+import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.ContainerSpecs;
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.StopCode;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.TaskStateChange;
+import dev.berth.protocol.Versions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The one piece of code that changes one task, like the ECS agent's managed task and the
+ * kubelet's pod worker. It keeps three statuses, each with one owner:
+ * <ul>
+ *   <li><b>desired</b>: the latest {@link DesiredTask} from Kafka, replaced by the engine
+ *       (a newer one replaces a pending one: updates coalesce);</li>
+ *   <li><b>known</b>: what the worker knows of the task and its containers, changed only
+ *       by {@link #sync()};</li>
+ *   <li><b>reported</b>: the last change handed to the {@link StateReporter}.</li>
+ * </ul>
+ * Each sync compares desired with what the runtime reports now and acts on the difference,
+ * so a lost wake-up costs latency, never correctness. Syncs of one worker never overlap.
+ */
+public final class TaskWorker {
+
+    public static final String ESSENTIAL_CONTAINER_EXITED = "Essential container in task exited";
+    public static final String STOPPED_BY_USER = "Task stopped by user";
+    static final String REMOVED_OUTSIDE_BERTH = "Container removed outside of Berth";
+    static final String NEVER_STARTED = "Task stopped before the container started";
+
+    private static final Logger LOGGER = Logger.getLogger(TaskWorker.class);
+
+    private final String taskId;
+    private final ContainerRuntime runtime;
+    private final StateReporter reporter;
+    private final Clock clock;
+    private final Duration defaultStopTimeout;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile boolean wanted;
+
+    private volatile DesiredTask desired;
+    private final KnownTask known;
+    private TaskStateChange reported;
+
+    public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
+            Duration defaultStopTimeout) {
+        this.taskId = desired.taskId();
+        this.desired = desired;
+        this.runtime = runtime;
+        this.reporter = reporter;
+        this.clock = clock;
+        this.defaultStopTimeout = defaultStopTimeout;
+        this.known = new KnownTask(taskId, desired.taskDefinition().containers());
+    }
+
+    public String taskId() {
+        return taskId;
+    }
+
+    /** Replaces the desired task; the caller has checked that its version is newer. */
+    void offer(DesiredTask task) {
+        desired = task;
+    }
+
+    DesiredTask desired() {
+        return desired;
+    }
+
+    /** Asks for a sync on {@code executor}; wake-ups while one runs fold into one more sync. */
+    void wake(Executor executor) {
+        wanted = true;
+        if (scheduled.compareAndSet(false, true)) {
+            executor.execute(() -> drain(executor));
+        }
+    }
+
+    private void drain(Executor executor) {
+        try {
+            while (wanted) {
+                wanted = false;
+                try {
+                    sync();
+                } catch (RuntimeException e) {
+                    LOGGER.errorf(e, "Task %s: sync failed; trying again on the next wake-up", taskId);
+                }
+            }
+        } finally {
+            scheduled.set(false);
+            if (wanted && scheduled.compareAndSet(false, true)) {
+                executor.execute(() -> drain(executor));
+            }
+        }
+    }
+
+    /** Brings the task one step nearer to its desired status, then reports what changed. */
+    public void sync() {
+        DesiredTask task = desired;
+        try {
+            observe(task);
+            if (!known.isAtLeast(TaskStatus.STOPPED)) {
+                if (task.desiredStatus() == TaskStatus.STOPPED) {
+                    stop(task, task.stopCode() == null ? StopCode.UserInitiated.name() : task.stopCode(),
+                            task.stoppedReason() == null ? STOPPED_BY_USER : task.stoppedReason());
+                } else if (known.hasStopCause() || essentialExited(task)) {
+                    stop(task, StopCode.EssentialContainerExited.name(), ESSENTIAL_CONTAINER_EXITED);
+                } else {
+                    run(task);
+                }
+            }
+        } catch (ContainerRuntimeException e) {
+            // The engine did not answer: what runs is unknown, so nothing is declared; resync retries.
+            LOGGER.warnf("Task %s: %s; trying again on the next sync", taskId, e.reason());
+        }
+        report(task);
+    }
+
+    /** Folds what the runtime reports of each container into the known state. */
+    private void observe(DesiredTask task) throws ContainerRuntimeException {
+        for (ContainerDefinition definition : task.taskDefinition().containers()) {
+            ContainerState container = known.container(definition.name());
+            if (container.lastStatus() == ContainerStatus.STOPPED) {
+                continue;
+            }
+            String ref = container.runtimeId() != null ? container.runtimeId()
+                    : ContainerSpecs.containerName(task, definition.name());
+            Optional<RuntimeContainer> seen = runtime.inspect(ref);
+            if (seen.isPresent() && BerthLabels.belongsTo(seen.get().labels(), task.instanceId(), taskId)) {
+                known.observed(definition.name(), seen.get());
+            } else if (container.runtimeId() != null) {
+                known.stopped(definition.name(), REMOVED_OUTSIDE_BERTH);
+            }
+        }
+    }
+
+    private boolean essentialExited(DesiredTask task) {
+        for (ContainerDefinition definition : task.taskDefinition().containers()) {
+            if (definition.isEssential()
+                    && known.container(definition.name()).lastStatus() == ContainerStatus.STOPPED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Creates and starts what does not run yet; a failure to do so stops the task. */
+    private void run(DesiredTask task) throws ContainerRuntimeException {
+        List<ContainerDefinition> definitions = task.taskDefinition().containers();
+        for (ContainerDefinition definition : definitions) {
+            ContainerState container = known.container(definition.name());
+            if (container.runtimeId() != null || container.lastStatus() != ContainerStatus.PENDING) {
+                continue;
+            }
+            if (!known.isAtLeast(TaskStatus.PENDING)) {
+                known.moveTo(TaskStatus.PENDING, clock.instant());
+                report(task);
+            }
+            try {
+                pullIfMissing(definition.image());
+                known.created(definition.name(), runtime.create(ContainerSpecs.build(task, definition)));
+            } catch (ContainerRuntimeException e) {
+                failToStart(task, definition, e);
+                return;
+            }
+        }
+        for (ContainerDefinition definition : definitions) {
+            ContainerState container = known.container(definition.name());
+            if (container.runtimeId() != null && container.lastStatus() == ContainerStatus.PENDING) {
+                try {
+                    runtime.start(container.runtimeId());
+                } catch (ContainerRuntimeException e) {
+                    failToStart(task, definition, e);
+                    return;
+                }
+            }
+        }
+        observe(task);
+        if (known.all(ContainerStatus.RUNNING) && !known.isAtLeast(TaskStatus.RUNNING)) {
+            known.moveTo(TaskStatus.RUNNING, clock.instant());
+            LOGGER.infof("Task %s is RUNNING", taskId);
+            report(task);
+        }
+        if (essentialExited(task)) {
+            stop(task, StopCode.EssentialContainerExited.name(), ESSENTIAL_CONTAINER_EXITED);
+        }
+    }
+
+    private void pullIfMissing(String image) throws ContainerRuntimeException {
+        if (runtime.hasImage(image)) {
+            return;
+        }
+        known.pullStarted(clock.instant());
+        try {
+            runtime.pull(image);
+        } finally {
+            known.pullStopped(clock.instant());
+        }
+    }
+
+    private void failToStart(DesiredTask task, ContainerDefinition definition, ContainerRuntimeException e)
+            throws ContainerRuntimeException {
+        LOGGER.warnf("Task %s: container %s failed to start: %s", taskId, definition.name(), e.reason());
+        known.stopped(definition.name(), e.reason());
+        stop(task, StopCode.TaskFailedToStart.name(), e.reason());
+    }
+
+    /** Stops every container that runs; the task is STOPPED once none does. */
+    private void stop(DesiredTask task, String code, String reason) throws ContainerRuntimeException {
+        known.stopCause(code, reason);
+        List<ContainerDefinition> definitions = task.taskDefinition().containers();
+        boolean anyRunning = known.containers().stream()
+                .anyMatch(c -> c.runtimeId() != null && c.lastStatus() != ContainerStatus.STOPPED);
+        if (anyRunning && !known.isAtLeast(TaskStatus.STOPPING)) {
+            known.moveTo(TaskStatus.STOPPING, clock.instant());
+            report(task);
+        }
+        for (ContainerDefinition definition : definitions) {
+            ContainerState container = known.container(definition.name());
+            if (container.runtimeId() != null && container.lastStatus() != ContainerStatus.STOPPED) {
+                runtime.stop(container.runtimeId(), stopTimeout(definition));
+            }
+        }
+        observe(task);
+        for (ContainerDefinition definition : definitions) {
+            if (known.container(definition.name()).lastStatus() != ContainerStatus.RUNNING) {
+                known.stopped(definition.name(), NEVER_STARTED);
+            }
+        }
+        if (known.all(ContainerStatus.STOPPED)) {
+            known.moveTo(TaskStatus.STOPPED, clock.instant());
+            LOGGER.infof("Task %s is STOPPED (%s: %s)", taskId, code, reason);
+        }
+    }
+
+    private Duration stopTimeout(ContainerDefinition definition) {
+        return definition.stopTimeout() == null ? defaultStopTimeout : Duration.ofSeconds(definition.stopTimeout());
+    }
+
+    /** Hands the known state to the reporter when it differs from what was last reported. */
+    private void report(DesiredTask task) {
+        if (known.status() == TaskStatus.PROVISIONING) {
+            return;
+        }
+        TaskStateChange content = known.toChange(task, 0, null);
+        if (reported != null && content.equals(withoutVersion(reported))) {
+            return;
+        }
+        long previous = reported == null ? 0 : reported.version();
+        TaskStateChange change = known.toChange(task, Versions.next(previous, clock), clock.instant());
+        reporter.report(change);
+        reported = change;
+    }
+
+    private static TaskStateChange withoutVersion(TaskStateChange change) {
+        return new TaskStateChange(change.schemaVersion(), 0, change.taskId(), change.cluster(), change.instanceId(),
+                change.lastStatus(), change.containers(), change.stopCode(), change.stoppedReason(),
+                change.pullStartedAt(), change.pullStoppedAt(), change.startedAt(), change.stoppingAt(),
+                change.stoppedAt(), null);
+    }
+}

@@ -1,0 +1,38 @@
+/**
+ * The agent's task engine: pure logic that makes the containers of this host match the
+ * desired tasks, through the {@link dev.berth.agent.runtime.ContainerRuntime} port. No
+ * Quarkus, Kafka or Docker type is imported here, so it is tested with a fake runtime.
+ *
+ * <p>Lifecycle of one task, as its {@link dev.berth.agent.engine.TaskWorker} drives it:
+ *
+ * <pre>
+ *  desired RUNNING                         desired STOPPED (StopTask: its stopCode/reason)
+ *        │                                       │
+ *  PROVISIONING ──create──▶ PENDING ──start all──▶ RUNNING ──essential exit──▶ STOPPING ──▶ STOPPED
+ *        │                    │  (pull if missing,                   │        (stop others,   ▲
+ *        │                    │   create, start)                     │         stop timeout)  │
+ *        │                    └── pull/create/start fails ──▶ STOPPING ─────────────────────────┤
+ *        │                         stopCode TaskFailedToStart,                                │
+ *        │                         stoppedReason "CannotPullContainerError: ..."             │
+ *        └── desired STOPPED before anything ran ────────────────────────────────────────────┘
+ * </pre>
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>One worker per task is the only code that changes it; its syncs never overlap and
+ *       run on a bounded executor. Desired, known and reported status are three separate
+ *       fields with one owner each (engine, sync, sync).</li>
+ *   <li>Level-triggered: every sync inspects the task's containers and acts on the
+ *       difference with the desired task. Kafka records, resync ticks (with jitter) and
+ *       container events only wake a worker.</li>
+ *   <li>A newer desired record replaces one not yet acted on; an older or equal version is
+ *       ignored. Nothing acts before the desired state has been read to its end.</li>
+ *   <li>Statuses only move forward; a container that exited is never started again.</li>
+ *   <li>After a restart, containers are found again by their deterministic names and
+ *       labels and adopted; a task whose essential container exited meanwhile is reported
+ *       STOPPED, not run again.</li>
+ *   <li>When the runtime does not answer, nothing is declared stopped: the next sync
+ *       tries again.</li>
+ * </ul>
+ */
+package dev.berth.agent.engine;

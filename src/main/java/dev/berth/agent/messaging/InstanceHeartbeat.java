@@ -1,0 +1,62 @@
+package dev.berth.agent.messaging;
+
+import dev.berth.agent.capacity.HostCapacity;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.Versions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Registers this container instance on berth.instances and re-sends the registration as a
+ * heartbeat. A lost heartbeat is not retried: the next one carries the same facts.
+ */
+public final class InstanceHeartbeat {
+
+    private static final Logger LOGGER = Logger.getLogger(InstanceHeartbeat.class);
+
+    private final String instanceId;
+    private final String cluster;
+    private final String agentVersion;
+    private final HostCapacity capacity;
+    private final Clock clock;
+    private final Function<InstanceRegistration, CompletableFuture<?>> send;
+    private final Instant registeredAt;
+    private long version;
+
+    public InstanceHeartbeat(String instanceId, String cluster, String agentVersion, HostCapacity capacity, Clock clock,
+            Function<InstanceRegistration, CompletableFuture<?>> send) {
+        this.instanceId = instanceId;
+        this.cluster = cluster;
+        this.agentVersion = agentVersion;
+        this.capacity = capacity;
+        this.clock = clock;
+        this.send = send;
+        this.registeredAt = clock.instant();
+    }
+
+    /** The next registration record; each has a higher version than the one before. */
+    synchronized InstanceRegistration next(boolean shuttingDown) {
+        version = Versions.next(version, clock);
+        return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster, capacity.hostname(),
+                agentVersion, capacity.resources(), capacity.attributes(), registeredAt, clock.instant(),
+                shuttingDown);
+    }
+
+    /** Sends a heartbeat; a failure is logged on one line and the next beat tries again. */
+    public void beat() {
+        send.apply(next(false)).whenComplete((ok, error) -> {
+            if (error != null) {
+                LOGGER.warnf("Instance %s: heartbeat not acknowledged by Kafka (%s)", instanceId, error.getMessage());
+            }
+        });
+    }
+
+    /** The last registration, marked shuttingDown so the instance shows disconnected at once. */
+    public CompletableFuture<?> farewell() {
+        return send.apply(next(true));
+    }
+}

@@ -1,0 +1,25 @@
+/**
+ * The {@code agent} role: the host daemon, like the ECS agent. It registers this host's
+ * capacity, takes the tasks placed on this host from its partition of berth.tasks, runs them
+ * with the local Docker engine and reports every state change on berth.task-events.
+ *
+ * <pre>
+ *  berth.tasks (own partition) ──▶ messaging.DesiredTaskReader ──▶ engine.TaskEngine ──▶ TaskWorker (one per task)
+ *                                                                       │                      │
+ *                                           runtime.ContainerRuntime ◀──┘      StateReporter ──┘
+ *                                           (runtime.docker: docker-java)      messaging.StateChangeSender ──▶ berth.task-events
+ *  capacity (OSHI) ──▶ messaging.InstanceHeartbeat ──▶ berth.instances
+ * </pre>
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Imports only {@code dev.berth.model}, {@code dev.berth.protocol} and its own
+ *       packages: never the scheduler or the API. Roles meet only on Kafka.</li>
+ *   <li>{@link dev.berth.agent.AgentRole#start()} returns at once; Docker and Kafka are
+ *       reached on background threads with backoff and one WARN line per failed attempt.</li>
+ *   <li>Containers outlive the agent: stopping the agent stops no container, and the next
+ *       start adopts what runs.</li>
+ *   <li>The agent only ever touches containers that carry its labels and its instance id.</li>
+ * </ul>
+ */
+package dev.berth.agent;

@@ -1,0 +1,53 @@
+package dev.berth.agent.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's narrow view of a container engine: the port the task workers drive. Every
+ * call is bounded in time and fails with a {@link ContainerRuntimeException} whose
+ * {@link RuntimeError} names the failure as ECS does.
+ *
+ * <p>Calls are idempotent where a retry may repeat them: starting a running container,
+ * stopping a stopped one, removing a missing one all succeed; creating a container whose
+ * name is taken by the same task's container adopts it.
+ *
+ * <p>Implementations never change a container that does not carry the Berth labels
+ * ({@link BerthLabels}): such a container is neither listed, adopted, started, stopped nor
+ * removed.
+ */
+public interface ContainerRuntime {
+
+    /** The engine's version; a cheap call that says whether the engine answers at all. */
+    String engineVersion() throws ContainerRuntimeException;
+
+    /** Whether the image is present locally. */
+    boolean hasImage(String image) throws ContainerRuntimeException;
+
+    /** Pulls the image; fails with {@link RuntimeError#CannotPullContainerError}. */
+    void pull(String image) throws ContainerRuntimeException;
+
+    /**
+     * Creates the container, or adopts the existing one of the same name when it carries
+     * the same task's labels.
+     *
+     * @return the runtime id of the container
+     */
+    String create(ContainerSpec spec) throws ContainerRuntimeException;
+
+    /** Starts a created container; done when it already runs. */
+    void start(String id) throws ContainerRuntimeException;
+
+    /** Stops the container: SIGTERM, then SIGKILL after {@code timeout}; done when it is not running. */
+    void stop(String id, Duration timeout) throws ContainerRuntimeException;
+
+    /** Removes the container; done when it is already gone. */
+    void remove(String id) throws ContainerRuntimeException;
+
+    /** The container with this id or name, as the engine sees it now; empty when there is none. */
+    Optional<RuntimeContainer> inspect(String idOrName) throws ContainerRuntimeException;
+
+    /** Every container carrying the Berth labels of this instance, running or not. */
+    List<RuntimeContainer> list(String instanceId) throws ContainerRuntimeException;
+}

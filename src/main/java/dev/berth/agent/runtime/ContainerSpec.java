@@ -1,0 +1,50 @@
+package dev.berth.agent.runtime;
+
+import dev.berth.model.PortMapping;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the runtime needs to create one container of a task, with overrides already
+ * applied and ECS units already turned into the engine's ({@link ContainerSpecs}).
+ *
+ * @param environment        {@code NAME=value} entries, in order
+ * @param cpuShares          relative CPU weight, at least 2
+ * @param memoryBytes        hard limit, or null for none
+ * @param memoryReservationBytes soft limit, or null for none
+ * @param networkMode        {@code bridge}, {@code host} or {@code none}
+ * @param labels             docker labels of the definition plus the Berth labels
+ */
+public record ContainerSpec(
+        String name,
+        String image,
+        List<String> command,
+        List<String> entryPoint,
+        List<String> environment,
+        int cpuShares,
+        Long memoryBytes,
+        Long memoryReservationBytes,
+        List<PortMapping> portMappings,
+        String networkMode,
+        String workingDirectory,
+        String user,
+        String hostname,
+        Map<String, String> labels) {
+
+    public ContainerSpec {
+        command = List.copyOf(command);
+        entryPoint = List.copyOf(entryPoint);
+        environment = List.copyOf(environment);
+        portMappings = List.copyOf(portMappings);
+        labels = Map.copyOf(labels);
+    }
+
+    /** The task id label: which task this container belongs to. */
+    public String taskId() {
+        return labels.get(BerthLabels.TASK_ID);
+    }
+
+    public String instanceId() {
+        return labels.get(BerthLabels.INSTANCE_ID);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.berth.agent.runtime;
+
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerOverride;
+import dev.berth.model.KeyValuePair;
+import dev.berth.model.TaskDefinition;
+import dev.berth.protocol.DesiredTask;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the {@link ContainerSpec} of one container of a desired task: RunTask overrides
+ * applied, ECS units turned into the engine's, the Berth labels added. Pure, so it is
+ * tested without an engine.
+ */
+public final class ContainerSpecs {
+
+    /** The Linux kernel's smallest CPU weight; the ECS agent raises smaller values to it. */
+    public static final int MIN_CPU_SHARES = 2;
+    private static final long MIB = 1024L * 1024L;
+    private static final Pattern NOT_ALLOWED_IN_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
+    /** Docker accepts long names, but `docker ps` and logs stay readable below this. */
+    private static final int MAX_NAME = 200;
+
+    private ContainerSpecs() {
+    }
+
+    /**
+     * The engine's name of a task's container: {@code berth-<family>-<revision>-<container>-<taskid>}.
+     * It is deterministic, so a worker finds its containers by name after a restart.
+     */
+    public static String containerName(DesiredTask task, String container) {
+        TaskDefinition definition = task.taskDefinition();
+        String raw = "berth-" + definition.family() + "-" + definition.revision() + "-" + container + "-"
+                + task.taskId();
+        String name = NOT_ALLOWED_IN_NAME.matcher(raw).replaceAll("-");
+        if (name.length() <= MAX_NAME) {
+            return name;
+        }
+        String suffix = "-" + task.taskId();
+        return name.substring(0, MAX_NAME - suffix.length()) + suffix;
+    }
+
+    public static ContainerSpec build(DesiredTask task, ContainerDefinition definition) {
+        ContainerOverride override = overrideOf(task, definition.name());
+        List<String> command = override != null && override.command() != null ? override.command()
+                : definition.commandOrEmpty();
+        Integer cpu = override != null && override.cpu() != null ? override.cpu() : definition.cpu();
+        Integer memory = override != null && override.memory() != null ? override.memory() : definition.memory();
+        Integer reservation = override != null && override.memoryReservation() != null
+                ? override.memoryReservation() : definition.memoryReservation();
+        String networkMode = task.taskDefinition().networkMode();
+        return new ContainerSpec(
+                containerName(task, definition.name()),
+                definition.image(),
+                command,
+                definition.entryPointOrEmpty(),
+                environment(definition.environmentOrEmpty(), override),
+                cpuShares(cpu),
+                mebibytes(memory),
+                mebibytes(reservation),
+                definition.portMappingsOrEmpty(),
+                networkMode == null || networkMode.isBlank() ? "bridge" : networkMode,
+                definition.workingDirectory(),
+                definition.user(),
+                definition.hostname(),
+                labels(task, definition));
+    }
+
+    /** CPU units (1024 per core) are CPU shares as they are, but never below {@link #MIN_CPU_SHARES}. */
+    static int cpuShares(Integer cpuUnits) {
+        return cpuUnits == null ? MIN_CPU_SHARES : Math.max(MIN_CPU_SHARES, cpuUnits);
+    }
+
+    private static Long mebibytes(Integer mib) {
+        return mib == null || mib <= 0 ? null : mib * MIB;
+    }
+
+    /** The definition's variables, then the override's: an override wins for the same name. */
+    private static List<String> environment(List<KeyValuePair> defined, ContainerOverride override) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (KeyValuePair pair : defined) {
+            merged.put(pair.name(), pair.value());
+        }
+        if (override != null && override.environment() != null) {
+            for (KeyValuePair pair : override.environment()) {
+                merged.put(pair.name(), pair.value());
+            }
+        }
+        List<String> entries = new ArrayList<>();
+        merged.forEach((name, value) -> entries.add(name + "=" + (value == null ? "" : value)));
+        return entries;
+    }
+
+    /** The definition's docker labels, without any in Berth's namespace, then Berth's own. */
+    private static Map<String, String> labels(DesiredTask task, ContainerDefinition definition) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (definition.dockerLabels() != null) {
+            definition.dockerLabels().forEach((name, value) -> {
+                if (!name.startsWith(BerthLabels.PREFIX) && value != null) {
+                    labels.put(name, value);
+                }
+            });
+        }
+        labels.put(BerthLabels.CLUSTER, task.cluster());
+        labels.put(BerthLabels.TASK_ID, task.taskId());
+        labels.put(BerthLabels.INSTANCE_ID, task.instanceId());
+        labels.put(BerthLabels.CONTAINER_NAME, definition.name());
+        labels.put(BerthLabels.TASK_DEFINITION, task.taskDefinition().familyRevision());
+        if (task.taskArn() != null) {
+            labels.put(BerthLabels.TASK_ARN, task.taskArn());
+        }
+        return labels;
+    }
+
+    private static ContainerOverride overrideOf(DesiredTask task, String container) {
+        if (task.overrides() == null) {
+            return null;
+        }
+        for (ContainerOverride override : task.overrides().containerOverridesOrEmpty()) {
+            if (container.equals(override.name())) {
+                return override;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,280 @@
+package dev.berth.agent.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerRuntime;
+import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.agent.runtime.RuntimeError;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * {@link ContainerRuntime} on a Docker engine, with docker-java. Every call runs with a
+ * deadline and fails with {@link RuntimeError#DockerTimeoutError} when the engine does not
+ * answer in time. docker-java's exceptions give idempotency: NotModified on start or stop
+ * and NotFound on stop or remove mean done; Conflict on create means the name is taken, and
+ * the container is adopted when it is this task's.
+ */
+public final class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
+
+    private static final Logger LOGGER = Logger.getLogger(DockerContainerRuntime.class);
+    private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** A backstop under the per-call deadlines, so no connection waits forever on a hung engine. */
+    private static final Duration RESPONSE_BACKSTOP = Duration.ofMinutes(15);
+
+    private final DockerClient client;
+    private final Duration callTimeout;
+    private final Duration pullTimeout;
+    private final ExecutorService calls;
+
+    public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout) {
+        this.client = client;
+        this.callTimeout = callTimeout;
+        this.pullTimeout = pullTimeout;
+        AtomicInteger count = new AtomicInteger();
+        this.calls = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "berth-docker-call-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** A runtime on the engine at {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}). */
+    public static DockerContainerRuntime connect(String dockerHost, Duration callTimeout, Duration pullTimeout) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .build();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(URI.create(dockerHost))
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(callTimeout)
+                .responseTimeout(RESPONSE_BACKSTOP)
+                .build();
+        return new DockerContainerRuntime(DockerClientImpl.getInstance(config, http), callTimeout, pullTimeout);
+    }
+
+    @Override
+    public String engineVersion() throws ContainerRuntimeException {
+        return call(RuntimeError.CannotListContainersError, "version", callTimeout,
+                () -> client.versionCmd().exec().getVersion());
+    }
+
+    @Override
+    public boolean hasImage(String image) throws ContainerRuntimeException {
+        return call(RuntimeError.CannotPullContainerError, "inspect image " + image, callTimeout, () -> {
+            try {
+                client.inspectImageCmd(image).exec();
+                return true;
+            } catch (NotFoundException e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void pull(String image) throws ContainerRuntimeException {
+        String[] repositoryAndTag = DockerContainers.repositoryAndTag(image);
+        try {
+            call(RuntimeError.CannotPullContainerError, "pull " + image, pullTimeout, () -> {
+                try (ResultCallback.Adapter<PullResponseItem> pulling = client.pullImageCmd(repositoryAndTag[0])
+                        .withTag(repositoryAndTag[1]).start()) {
+                    pulling.awaitCompletion();
+                }
+                return null;
+            });
+        } catch (ContainerRuntimeException e) {
+            if (e.error() == RuntimeError.DockerTimeoutError) {
+                throw RuntimeError.CannotPullContainerError.because(image + ": " + e.reason(), e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String create(ContainerSpec spec) throws ContainerRuntimeException {
+        return call(RuntimeError.CannotCreateContainerError, "create " + spec.name(), callTimeout, () -> {
+            try {
+                return DockerContainers.fill(client.createContainerCmd(spec.image()), spec).exec().getId();
+            } catch (ConflictException e) {
+                return adopt(spec);
+            }
+        });
+    }
+
+    /** The name is taken: adopt the container when it is the same task's, never someone else's. */
+    private String adopt(ContainerSpec spec) throws ContainerRuntimeException {
+        InspectContainerResponse existing;
+        try {
+            existing = client.inspectContainerCmd(spec.name()).exec();
+        } catch (NotFoundException e) {
+            throw RuntimeError.CannotCreateContainerError.because("the name " + spec.name()
+                    + " was taken and then released; retrying later", e);
+        }
+        Map<String, String> labels = existing.getConfig() == null ? Map.of() : existing.getConfig().getLabels();
+        String container = spec.labels().get(BerthLabels.CONTAINER_NAME);
+        if (BerthLabels.belongsTo(labels, spec.instanceId(), spec.taskId())
+                && container.equals(labels.get(BerthLabels.CONTAINER_NAME))) {
+            LOGGER.infof("Task %s: adopting existing container %s (%s)", spec.taskId(), spec.name(), existing.getId());
+            return existing.getId();
+        }
+        throw RuntimeError.CannotCreateContainerError.because("the name " + spec.name()
+                + " is taken by a container that is not this task's");
+    }
+
+    @Override
+    public void start(String id) throws ContainerRuntimeException {
+        call(RuntimeError.CannotStartContainerError, "start " + id, callTimeout, () -> {
+            requireBerth(id, RuntimeError.CannotStartContainerError);
+            try {
+                client.startContainerCmd(id).exec();
+            } catch (NotModifiedException e) {
+                LOGGER.debugf("Container %s already runs", id);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void stop(String id, Duration timeout) throws ContainerRuntimeException {
+        int seconds = (int) Math.max(0, timeout.toSeconds());
+        call(RuntimeError.CannotStopContainerError, "stop " + id, timeout.plus(callTimeout), () -> {
+            if (requireBerth(id, RuntimeError.CannotStopContainerError).isEmpty()) {
+                return null;
+            }
+            try {
+                client.stopContainerCmd(id).withTimeout(seconds).exec();
+            } catch (NotModifiedException | NotFoundException e) {
+                LOGGER.debugf("Container %s was not running", id);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void remove(String id) throws ContainerRuntimeException {
+        call(RuntimeError.CannotRemoveContainerError, "remove " + id, callTimeout, () -> {
+            if (requireBerth(id, RuntimeError.CannotRemoveContainerError).isEmpty()) {
+                return null;
+            }
+            try {
+                client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            } catch (NotFoundException e) {
+                LOGGER.debugf("Container %s was already removed", id);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<RuntimeContainer> inspect(String idOrName) throws ContainerRuntimeException {
+        return call(RuntimeError.CannotInspectContainerError, "inspect " + idOrName, callTimeout,
+                () -> inspectNow(idOrName));
+    }
+
+    @Override
+    public List<RuntimeContainer> list(String instanceId) throws ContainerRuntimeException {
+        return call(RuntimeError.CannotListContainersError, "list containers", callTimeout, () -> {
+            List<RuntimeContainer> result = new ArrayList<>();
+            List<Container> containers = client.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(BerthLabels.INSTANCE_ID, instanceId)).exec();
+            for (Container container : containers) {
+                // The filter already asks for the label; checking again costs nothing and
+                // keeps "never an unlabelled container" true whatever the engine's filter does.
+                if (BerthLabels.isBerth(container.getLabels())
+                        && instanceId.equals(container.getLabels().get(BerthLabels.INSTANCE_ID))) {
+                    inspectNow(container.getId()).ifPresent(result::add);
+                }
+            }
+            return result;
+        });
+    }
+
+    private Optional<RuntimeContainer> inspectNow(String idOrName) {
+        try {
+            return Optional.of(DockerContainers.toRuntimeContainer(client.inspectContainerCmd(idOrName).exec()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The container when it carries the Berth labels; empty when it is gone; refuses any other. */
+    private Optional<RuntimeContainer> requireBerth(String id, RuntimeError error) throws ContainerRuntimeException {
+        Optional<RuntimeContainer> container = inspectNow(id);
+        if (container.isPresent() && !container.get().isBerth()) {
+            throw error.because("container " + id + " does not carry the Berth labels; Berth never touches it");
+        }
+        return container;
+    }
+
+    private <T> T call(RuntimeError error, String what, Duration timeout, Callable<T> body)
+            throws ContainerRuntimeException {
+        Future<T> future = calls.submit(body);
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw RuntimeError.DockerTimeoutError.because(what + ": Docker did not answer within " + timeout);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw error.because(what + ": interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ContainerRuntimeException) {
+                throw (ContainerRuntimeException) cause;
+            }
+            throw error.because(detail(cause), cause);
+        }
+    }
+
+    /** Docker's own message when there is one ({"message": "..."}), not the HTTP wrapping. */
+    static String detail(Throwable failure) {
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        if (failure instanceof DockerException) {
+            Matcher matcher = DOCKER_MESSAGE.matcher(message);
+            if (matcher.find()) {
+                return matcher.group(1).replace("\\\"", "\"");
+            }
+        }
+        return message.strip();
+    }
+
+    @Override
+    public void close() {
+        calls.shutdownNow();
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOGGER.debugf("Closing the Docker client: %s", e.getMessage());
+        }
+    }
+}

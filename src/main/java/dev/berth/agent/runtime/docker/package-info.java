@@ -1,0 +1,20 @@
+/**
+ * {@link dev.berth.agent.runtime.ContainerRuntime} on a Docker engine: the only package that
+ * imports docker-java (core and the zerodep transport).
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Every call has a deadline; a call that misses it fails with
+ *       {@code DockerTimeoutError}. Stops get the container's stop timeout on top, pulls
+ *       their own (longer) deadline.</li>
+ *   <li>docker-java's exceptions give idempotency: {@code NotModifiedException} on start or
+ *       stop and {@code NotFoundException} on stop or remove mean done;
+ *       {@code ConflictException} on create adopts the container of that name if, and only
+ *       if, it carries this task's labels.</li>
+ *   <li>Start, stop and remove inspect first and refuse a container without the Berth
+ *       labels; listing filters on the instance label and checks again.</li>
+ *   <li>Failures carry Docker's own message, not its HTTP wrapping, after the ECS error
+ *       name.</li>
+ * </ul>
+ */
+package dev.berth.agent.runtime.docker;

@@ -1,0 +1,94 @@
+package dev.berth.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's configuration as application.properties declares it, with ECS agent variables. */
+class AgentConfigTest {
+
+    private static AgentConfig load(Map<String, String> environment) throws IOException {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                // Quarkus's own converter, so "30s" reads as it does in the running binary
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(AgentConfigTest.class.getResource("/application.properties"),
+                        250))
+                .withSources(new io.smallrye.config.EnvConfigSource(environment, 300))
+                .withMapping(AgentConfig.class)
+                .build();
+        return config.getConfigMapping(AgentConfig.class);
+    }
+
+    @Test
+    void defaultsAreTheEcsAgentDefaults() throws Exception {
+        // Given / When
+        AgentConfig config = load(Map.of());
+
+        // Then
+        assertThat(config.cluster()).isEqualTo("default");
+        assertThat(config.reservedMemory()).isZero();
+        assertThat(config.reservedPorts()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
+        assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.resyncInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+    }
+
+    @Test
+    void theEcsAgentsVariablesAreAcceptedAsTheyAre() throws Exception {
+        // Given
+        Map<String, String> ecsConfig = Map.of("ECS_CLUSTER", "prod", "ECS_RESERVED_MEMORY", "256",
+                "ECS_RESERVED_PORTS", "[22, 80, 5000]", "ECS_CONTAINER_STOP_TIMEOUT", "2m",
+                "DOCKER_HOST", "tcp://10.0.0.5:2375");
+
+        // When
+        AgentConfig config = load(ecsConfig);
+
+        // Then
+        assertThat(config.cluster()).isEqualTo("prod");
+        assertThat(config.reservedMemory()).isEqualTo(256);
+        assertThat(config.reservedPorts()).containsExactlyInAnyOrder(22, 80, 5000);
+        assertThat(config.stopTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.dockerHost()).isEqualTo("tcp://10.0.0.5:2375");
+    }
+
+    @Test
+    void berthNamesWinOverEcsNames() throws Exception {
+        // Given
+        Map<String, String> environment = Map.of("ECS_CLUSTER", "prod", "BERTH_AGENT_CLUSTER", "staging");
+
+        // When
+        AgentConfig config = load(environment);
+
+        // Then
+        assertThat(config.cluster()).isEqualTo("staging");
+    }
+
+    @Test
+    void theEnvFileReadsNameValueLinesAndSkipsComments(@TempDir Path dir) throws Exception {
+        // Given
+        Path file = dir.resolve("agent.env");
+        Files.write(file, List.of("# moved over from /etc/ecs/ecs.config", "ECS_CLUSTER=prod", "",
+                "export ECS_RESERVED_MEMORY=\"512\"", "not a setting"));
+
+        // When
+        Map<String, String> values = AgentEnvFile.read(file);
+
+        // Then
+        assertThat(values).containsExactly(Map.entry("ECS_CLUSTER", "prod"), Map.entry("ECS_RESERVED_MEMORY", "512"));
+        assertThat(AgentEnvFile.read(dir.resolve("missing.env"))).isEmpty();
+        assertThat(load(values).cluster()).isEqualTo("prod");
+    }
+}

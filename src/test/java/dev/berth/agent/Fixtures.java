@@ -1,0 +1,50 @@
+package dev.berth.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskOverride;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.RecordCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/** Desired tasks built from the ECS JSON fixtures under src/test/resources/agent. */
+public final class Fixtures {
+
+    public static final String INSTANCE = "0123456789abcdef0123456789abcdef";
+    public static final String CLUSTER = "default";
+    private static final ObjectMapper MAPPER = RecordCodec.newMapper();
+
+    private Fixtures() {
+    }
+
+    public static TaskDefinition webTaskDefinition() {
+        return read("/agent/web-task-definition.json", TaskDefinition.class);
+    }
+
+    public static TaskOverride runTaskOverrides() {
+        return read("/agent/run-task-overrides.json", TaskOverride.class);
+    }
+
+    public static DesiredTask desired(String taskId, long version, TaskStatus status) {
+        return desired(taskId, version, status, webTaskDefinition());
+    }
+
+    public static DesiredTask desired(String taskId, long version, TaskStatus status, TaskDefinition definition) {
+        return new DesiredTask(BerthRecord.SCHEMA_VERSION, version, taskId,
+                "arn:aws:ecs:us-east-1:000000000000:task/" + CLUSTER + "/" + taskId, CLUSTER, INSTANCE, definition,
+                null, status, null, "family:web", Instant.parse("2025-01-01T00:00:00Z"), null, null);
+    }
+
+    private static <T> T read(String resource, Class<T> type) {
+        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
+            return MAPPER.readValue(in, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.berth.agent.engine;
+
+import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerRuntime;
+import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.agent.runtime.RuntimeError;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.NetworkBinding;
+import dev.berth.model.PortMapping;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An in-memory {@link ContainerRuntime} for the engine's unit tests: containers are records
+ * in a map, and a test makes them exit, vanish, or the engine stop answering.
+ */
+final class FakeContainerRuntime implements ContainerRuntime {
+
+    private final Map<String, RuntimeContainer> byId = new LinkedHashMap<>();
+    private final Set<String> images = new HashSet<>();
+    final List<ContainerSpec> creates = new ArrayList<>();
+    final List<String> starts = new ArrayList<>();
+    final Map<String, Duration> stops = new LinkedHashMap<>();
+    boolean unavailable;
+    private int nextId = 1;
+    private int nextPort = 32768;
+
+    FakeContainerRuntime withImage(String image) {
+        images.add(image);
+        return this;
+    }
+
+    @Override
+    public String engineVersion() throws ContainerRuntimeException {
+        answer();
+        return "fake";
+    }
+
+    @Override
+    public boolean hasImage(String image) throws ContainerRuntimeException {
+        answer();
+        return images.contains(image);
+    }
+
+    @Override
+    public void pull(String image) throws ContainerRuntimeException {
+        answer();
+        throw RuntimeError.CannotPullContainerError.because("pull access denied for " + image
+                + ", repository does not exist or may require 'docker login'");
+    }
+
+    @Override
+    public synchronized String create(ContainerSpec spec) throws ContainerRuntimeException {
+        answer();
+        Optional<RuntimeContainer> existing = byName(spec.name());
+        if (existing.isPresent()) {
+            if (BerthLabels.belongsTo(existing.get().labels(), spec.instanceId(), spec.taskId())) {
+                return existing.get().id();
+            }
+            throw RuntimeError.CannotCreateContainerError.because("the name " + spec.name() + " is taken");
+        }
+        creates.add(spec);
+        String id = "c" + nextId++;
+        List<NetworkBinding> bindings = new ArrayList<>();
+        for (PortMapping mapping : spec.portMappings()) {
+            int hostPort = mapping.hasStaticHostPort() ? mapping.hostPort() : nextPort++;
+            bindings.add(new NetworkBinding("0.0.0.0", mapping.containerPort(), hostPort, mapping.protocolOrDefault()));
+        }
+        byId.put(id, new RuntimeContainer(id, spec.name(), spec.image(), spec.labels(), ContainerStatus.PENDING, null,
+                null, bindings, null, null));
+        return id;
+    }
+
+    @Override
+    public synchronized void start(String id) throws ContainerRuntimeException {
+        answer();
+        starts.add(id);
+        RuntimeContainer c = byId.get(id);
+        if (c.status() == ContainerStatus.PENDING) {
+            byId.put(id, with(c, ContainerStatus.RUNNING, null));
+        }
+    }
+
+    @Override
+    public synchronized void stop(String id, Duration timeout) throws ContainerRuntimeException {
+        answer();
+        stops.put(id, timeout);
+        RuntimeContainer c = byId.get(id);
+        if (c != null && c.status() == ContainerStatus.RUNNING) {
+            byId.put(id, with(c, ContainerStatus.STOPPED, 143));
+        }
+    }
+
+    @Override
+    public synchronized void remove(String id) throws ContainerRuntimeException {
+        answer();
+        byId.remove(id);
+    }
+
+    @Override
+    public synchronized Optional<RuntimeContainer> inspect(String idOrName) throws ContainerRuntimeException {
+        answer();
+        RuntimeContainer c = byId.get(idOrName);
+        return c != null ? Optional.of(view(c)) : byName(idOrName).map(FakeContainerRuntime::view);
+    }
+
+    @Override
+    public synchronized List<RuntimeContainer> list(String instanceId) throws ContainerRuntimeException {
+        answer();
+        return byId.values().stream()
+                .filter(c -> c.isBerth() && instanceId.equals(c.labels().get(BerthLabels.INSTANCE_ID)))
+                .map(FakeContainerRuntime::view).toList();
+    }
+
+    /** The container of a task's definition container exits with {@code code} by itself. */
+    synchronized void exit(String taskId, String containerName, int code) {
+        RuntimeContainer c = container(taskId, containerName);
+        byId.put(c.id(), with(c, ContainerStatus.STOPPED, code));
+    }
+
+    synchronized void removeOutsideBerth(String taskId, String containerName) {
+        byId.remove(container(taskId, containerName).id());
+    }
+
+    synchronized RuntimeContainer container(String taskId, String containerName) {
+        return byId.values().stream()
+                .filter(c -> taskId.equals(c.taskId()) && containerName.equals(c.containerName()))
+                .findFirst().orElseThrow();
+    }
+
+    synchronized int containerCount() {
+        return byId.size();
+    }
+
+    private Optional<RuntimeContainer> byName(String name) {
+        return byId.values().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** Like Docker, an exited container no longer shows its port bindings. */
+    private static RuntimeContainer view(RuntimeContainer c) {
+        return c.status() == ContainerStatus.STOPPED ? new RuntimeContainer(c.id(), c.name(), c.image(), c.labels(),
+                c.status(), c.exitCode(), c.error(), List.of(), c.startedAt(), c.finishedAt()) : c;
+    }
+
+    private static RuntimeContainer with(RuntimeContainer c, ContainerStatus status, Integer exitCode) {
+        Instant now = Instant.parse("2025-01-01T00:00:00Z");
+        return new RuntimeContainer(c.id(), c.name(), c.image(), c.labels(), status, exitCode, c.error(),
+                c.networkBindings(), status == ContainerStatus.RUNNING ? now : c.startedAt(),
+                status == ContainerStatus.STOPPED ? now : null);
+    }
+
+    private void answer() throws ContainerRuntimeException {
+        if (unavailable) {
+            throw RuntimeError.DockerTimeoutError.because("Docker did not answer within PT30S");
+        }
+    }
+}

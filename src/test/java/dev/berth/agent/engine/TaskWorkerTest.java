@@ -1,0 +1,350 @@
+package dev.berth.agent.engine;
+
+import static dev.berth.agent.Fixtures.INSTANCE;
+import static dev.berth.agent.Fixtures.desired;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.Fixtures;
+import dev.berth.agent.runtime.ContainerSpecs;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.TaskStateChange;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.Test;
+
+/** The task state machine, driven through the engine with a fake runtime and no threads. */
+class TaskWorkerTest {
+
+    private static final String IMAGE = "berth-test/busybox:latest";
+    private static final Duration DEFAULT_STOP = Duration.ofSeconds(30);
+
+    private final FakeContainerRuntime runtime = new FakeContainerRuntime().withImage(IMAGE);
+    private final List<TaskStateChange> reported = new ArrayList<>();
+    private final Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    private TaskEngine engine(Executor executor) {
+        return new TaskEngine(INSTANCE, runtime, reported::add, executor, clock, DEFAULT_STOP);
+    }
+
+    private TaskEngine engine() {
+        return engine(Runnable::run);
+    }
+
+    private TaskStateChange last() {
+        return reported.get(reported.size() - 1);
+    }
+
+    private static ContainerState container(TaskStateChange change, String name) {
+        return change.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void runsADesiredTaskAndReportsPendingThenRunningWithIdsAndBindings() {
+        // Given
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+
+        // When
+        engine.caughtUp();
+
+        // Then
+        assertThat(reported).extracting(TaskStateChange::lastStatus)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING);
+        TaskStateChange running = last();
+        assertThat(running.containers()).extracting(ContainerState::lastStatus)
+                .containsOnly(ContainerStatus.RUNNING);
+        assertThat(running.containers()).extracting(ContainerState::runtimeId).doesNotContainNull();
+        assertThat(container(running, "web").networkBindings()).singleElement().satisfies(binding -> {
+            assertThat(binding.containerPort()).isEqualTo(8080);
+            assertThat(binding.hostPort()).isEqualTo(32768);
+        });
+        assertThat(running.startedAt()).isEqualTo(clock.instant());
+        assertThat(running.version()).isGreaterThan(reported.get(0).version());
+        assertThat(running.instanceId()).isEqualTo(INSTANCE);
+    }
+
+    @Test
+    void nothingHappensBeforeTheDesiredStateHasBeenReadToItsEnd() {
+        // Given
+        TaskEngine engine = engine();
+
+        // When
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.resync();
+
+        // Then
+        assertThat(reported).isEmpty();
+        assertThat(runtime.creates).isEmpty();
+    }
+
+    @Test
+    void anEssentialContainerExitStopsTheOthersAndTheTask() {
+        // Given
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+
+        // When
+        runtime.exit("t1", "web", 2);
+        engine.resync();
+
+        // Then
+        TaskStateChange stopped = last();
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(stopped.stoppedReason()).isEqualTo("Essential container in task exited");
+        assertThat(container(stopped, "web").exitCode()).isEqualTo(2);
+        assertThat(container(stopped, "sidecar").exitCode()).isEqualTo(143);
+        assertThat(container(stopped, "web").networkBindings()).as("the bindings it had are kept").hasSize(1);
+        assertThat(runtime.stops).containsEntry(runtime.container("t1", "sidecar").id(), DEFAULT_STOP);
+        assertThat(reported).extracting(TaskStateChange::lastStatus)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.STOPPING, TaskStatus.STOPPED);
+    }
+
+    @Test
+    void aNonEssentialContainerExitIsRecordedAndTheTaskKeepsRunning() {
+        // Given
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+
+        // When
+        runtime.exit("t1", "sidecar", 0);
+        engine.resync();
+
+        // Then
+        TaskStateChange change = last();
+        assertThat(change.lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(container(change, "sidecar").lastStatus()).isEqualTo(ContainerStatus.STOPPED);
+        assertThat(container(change, "sidecar").exitCode()).isEqualTo(0);
+        assertThat(container(change, "web").lastStatus()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(runtime.stops).isEmpty();
+    }
+
+    @Test
+    void aDesiredStopStopsEachContainerWithItsTimeoutAndReportsTheStopTaskReason() {
+        // Given
+        TaskEngine engine = engine();
+        DesiredTask running = desired("t1", 1, TaskStatus.RUNNING);
+        engine.desired(running);
+        engine.caughtUp();
+
+        // When
+        engine.desired(running.stop(2, "UserInitiated", "Scaling down for the night"));
+
+        // Then
+        TaskStateChange stopped = last();
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("UserInitiated");
+        assertThat(stopped.stoppedReason()).isEqualTo("Scaling down for the night");
+        assertThat(stopped.containers()).extracting(ContainerState::exitCode).containsOnly(143);
+        assertThat(runtime.stops).containsEntry(runtime.container("t1", "web").id(), Duration.ofSeconds(5))
+                .containsEntry(runtime.container("t1", "sidecar").id(), DEFAULT_STOP);
+        assertThat(runtime.containerCount()).as("containers are kept, not removed").isEqualTo(2);
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsTheTaskToStart() {
+        // Given
+        TaskDefinition definition = Fixtures.webTaskDefinition();
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING, withImage(definition, "registry.example/web:9")));
+
+        // When
+        engine.caughtUp();
+
+        // Then
+        TaskStateChange stopped = last();
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.stoppedReason()).startsWith("CannotPullContainerError: pull access denied for "
+                + "registry.example/web:9");
+        assertThat(container(stopped, "web").reason()).startsWith("CannotPullContainerError: ");
+        assertThat(stopped.containers()).extracting(ContainerState::lastStatus).containsOnly(ContainerStatus.STOPPED);
+        assertThat(stopped.pullStartedAt()).isNotNull();
+        assertThat(runtime.creates).isEmpty();
+    }
+
+    @Test
+    void aRestartedAgentAdoptsRunningContainersInsteadOfCreatingThemAgain() {
+        // Given: the task's containers run, made by an earlier agent process
+        DesiredTask task = desired("t1", 1, TaskStatus.RUNNING);
+        TaskEngine before = engine();
+        before.desired(task);
+        before.caughtUp();
+        String webId = runtime.container("t1", "web").id();
+        int createdBefore = runtime.creates.size();
+        reported.clear();
+
+        // When: a new engine rebuilds from Kafka and Docker
+        TaskEngine after = engine();
+        after.desired(task);
+        after.caughtUp();
+
+        // Then
+        assertThat(runtime.creates).hasSize(createdBefore);
+        assertThat(reported).extracting(TaskStateChange::lastStatus).containsExactly(TaskStatus.RUNNING);
+        assertThat(container(last(), "web").runtimeId()).isEqualTo(webId);
+    }
+
+    @Test
+    void aRestartedAgentReportsATaskWhoseEssentialContainerExitedAsStoppedAndDoesNotRunItAgain() {
+        // Given: the essential container exited while no agent was watching
+        DesiredTask task = desired("t1", 1, TaskStatus.RUNNING);
+        TaskEngine before = engine();
+        before.desired(task);
+        before.caughtUp();
+        runtime.exit("t1", "web", 137);
+        int startsBefore = runtime.starts.size();
+        reported.clear();
+
+        // When
+        TaskEngine after = engine();
+        after.desired(task);
+        after.caughtUp();
+
+        // Then
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(last().stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(container(last(), "web").exitCode()).isEqualTo(137);
+        assertThat(runtime.starts).hasSize(startsBefore);
+    }
+
+    @Test
+    void anOlderOrRepeatedVersionIsIgnored() {
+        // Given
+        TaskEngine engine = engine();
+        DesiredTask running = desired("t1", 5, TaskStatus.RUNNING);
+        engine.desired(running);
+        engine.caughtUp();
+
+        // When
+        engine.desired(running.stop(3, "UserInitiated", "stale"));
+        engine.desired(running.stop(5, "UserInitiated", "repeat"));
+
+        // Then
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(runtime.stops).isEmpty();
+    }
+
+    @Test
+    void theLatestDesiredUpdateReplacesOnesNotYetActedOn() {
+        // Given: an executor that holds work until the test runs it
+        Queue<Runnable> queued = new ArrayDeque<>();
+        TaskEngine engine = engine(queued::add);
+        DesiredTask running = desired("t1", 1, TaskStatus.RUNNING);
+        engine.desired(running);
+        engine.caughtUp();
+
+        // When
+        engine.desired(running.stop(2, "ServiceSchedulerInitiated", "Scaled in"));
+        while (!queued.isEmpty()) {
+            queued.poll().run();
+        }
+
+        // Then
+        assertThat(runtime.creates).isEmpty();
+        assertThat(reported).extracting(TaskStateChange::lastStatus).containsExactly(TaskStatus.STOPPED);
+        assertThat(last().stopCode()).isEqualTo("ServiceSchedulerInitiated");
+        assertThat(last().containers()).extracting(ContainerState::reason)
+                .containsOnly("Task stopped before the container started");
+    }
+
+    @Test
+    void whileDockerDoesNotAnswerNothingIsDeclaredAndTheNextResyncCatchesUp() {
+        // Given
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        runtime.exit("t1", "web", 1);
+        runtime.unavailable = true;
+        int before = reported.size();
+
+        // When
+        engine.resync();
+        int whileUnavailable = reported.size();
+        runtime.unavailable = false;
+        engine.resync();
+
+        // Then
+        assertThat(whileUnavailable).isEqualTo(before);
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(container(last(), "web").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aContainerRemovedOutsideBerthCountsAsStopped() {
+        // Given
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+
+        // When
+        runtime.removeOutsideBerth("t1", "web");
+        engine.resync();
+
+        // Then
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(container(last(), "web").reason()).isEqualTo("Container removed outside of Berth");
+        assertThat(last().stopCode()).isEqualTo("EssentialContainerExited");
+    }
+
+    @Test
+    void aRunningContainerThatNoTaskWantsIsStopped() {
+        // Given: a task of this instance that Kafka no longer holds
+        TaskEngine before = engine();
+        before.desired(desired("gone", 1, TaskStatus.RUNNING));
+        before.caughtUp();
+
+        // When
+        TaskEngine after = engine();
+        after.desired(desired("t2", 1, TaskStatus.STOPPED));
+        after.caughtUp();
+
+        // Then
+        assertThat(runtime.container("gone", "web").status()).isEqualTo(ContainerStatus.STOPPED);
+        assertThat(runtime.containerCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theContainerNameIsDeterministicSoItIsFoundAgain() {
+        // Given
+        DesiredTask task = desired("t1", 1, TaskStatus.RUNNING);
+
+        // When
+        TaskEngine engine = engine();
+        engine.desired(task);
+        engine.caughtUp();
+
+        // Then
+        assertThat(runtime.creates).extracting(spec -> spec.name())
+                .containsExactly(ContainerSpecs.containerName(task, "web"),
+                        ContainerSpecs.containerName(task, "sidecar"))
+                .first().isEqualTo("berth-web-3-web-t1");
+    }
+
+    private static TaskDefinition withImage(TaskDefinition d, String image) {
+        List<dev.berth.model.ContainerDefinition> containers = new ArrayList<>();
+        for (dev.berth.model.ContainerDefinition c : d.containers()) {
+            containers.add(new dev.berth.model.ContainerDefinition(c.name(), c.name().equals("web") ? image : c.image(),
+                    c.cpu(), c.memory(), c.memoryReservation(), c.essential(), c.command(), c.entryPoint(),
+                    c.environment(), c.portMappings(), c.workingDirectory(), c.user(), c.hostname(), c.dockerLabels(),
+                    c.stopTimeout()));
+        }
+        return new TaskDefinition(d.taskDefinitionArn(), d.family(), d.revision(), containers, d.cpu(), d.memory(),
+                d.networkMode(), d.status(), d.requiresCompatibilities(), d.compatibilities(),
+                d.placementConstraints(), d.taskRoleArn(), d.executionRoleArn(), d.registeredAt(),
+                d.deregisteredAt());
+    }
+}

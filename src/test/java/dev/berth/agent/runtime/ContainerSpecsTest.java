@@ -1,0 +1,112 @@
+package dev.berth.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.Fixtures;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.DesiredTask;
+import org.junit.jupiter.api.Test;
+
+class ContainerSpecsTest {
+
+    private static final long MIB = 1024L * 1024L;
+
+    private static ContainerDefinition container(DesiredTask task, String name) {
+        return task.taskDefinition().containers().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void everyContainerCarriesTheBerthLabelsAndKeepsItsOwnButNeverSpoofedOnes() {
+        // Given
+        DesiredTask task = Fixtures.desired("9f1c2d3e4b5a69788796a5b4c3d2e1f0", 4, TaskStatus.RUNNING);
+
+        // When
+        ContainerSpec spec = ContainerSpecs.build(task, container(task, "web"));
+
+        // Then
+        assertThat(spec.labels())
+                .containsEntry("dev.berth.cluster", "default")
+                .containsEntry("dev.berth.task-id", "9f1c2d3e4b5a69788796a5b4c3d2e1f0")
+                .containsEntry("dev.berth.instance-id", Fixtures.INSTANCE)
+                .containsEntry("dev.berth.container-name", "web")
+                .containsEntry("dev.berth.task-definition", "web:3")
+                .containsEntry("dev.berth.task-arn",
+                        "arn:aws:ecs:us-east-1:000000000000:task/default/9f1c2d3e4b5a69788796a5b4c3d2e1f0")
+                .containsEntry("team", "payments");
+        assertThat(spec.name()).isEqualTo("berth-web-3-web-9f1c2d3e4b5a69788796a5b4c3d2e1f0");
+    }
+
+    @Test
+    void cpuUnitsBecomeSharesOfAtLeastTwoAndMemoryBecomesHardAndSoftLimits() {
+        // Given
+        DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
+
+        // When
+        ContainerSpec web = ContainerSpecs.build(task, container(task, "web"));
+        ContainerSpec sidecar = ContainerSpecs.build(task, container(task, "sidecar"));
+
+        // Then
+        assertThat(web.cpuShares()).isEqualTo(256);
+        assertThat(web.memoryBytes()).isEqualTo(128 * MIB);
+        assertThat(web.memoryReservationBytes()).isEqualTo(64 * MIB);
+        assertThat(sidecar.cpuShares()).isEqualTo(2);
+        assertThat(sidecar.memoryBytes()).isNull();
+        assertThat(sidecar.memoryReservationBytes()).isEqualTo(32 * MIB);
+    }
+
+    @Test
+    void theDefinitionIsCarriedOverAsItIs() {
+        // Given
+        DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
+
+        // When
+        ContainerSpec web = ContainerSpecs.build(task, container(task, "web"));
+
+        // Then
+        assertThat(web.image()).isEqualTo("berth-test/busybox:latest");
+        assertThat(web.command()).containsExactly("httpd", "-f", "-p", "8080");
+        assertThat(web.environment()).containsExactly("STAGE=prod", "LOG_LEVEL=info");
+        assertThat(web.workingDirectory()).isEqualTo("/srv");
+        assertThat(web.user()).isEqualTo("nobody");
+        assertThat(web.networkMode()).isEqualTo("bridge");
+        assertThat(web.portMappings()).singleElement().satisfies(p -> {
+            assertThat(p.containerPort()).isEqualTo(8080);
+            assertThat(p.hasStaticHostPort()).isFalse();
+        });
+    }
+
+    @Test
+    void runTaskOverridesReplaceCommandAndLimitsAndMergeTheEnvironment() {
+        // Given
+        DesiredTask plain = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
+        DesiredTask task = new DesiredTask(plain.schemaVersion(), plain.version(), plain.taskId(), plain.taskArn(),
+                plain.cluster(), plain.instanceId(), plain.taskDefinition(), Fixtures.runTaskOverrides(),
+                plain.desiredStatus(), plain.startedBy(), plain.group(), plain.createdAt(), null, null);
+
+        // When
+        ContainerSpec web = ContainerSpecs.build(task, container(task, "web"));
+        ContainerSpec sidecar = ContainerSpecs.build(task, container(task, "sidecar"));
+
+        // Then
+        assertThat(web.command()).containsExactly("httpd", "-f", "-p", "9090");
+        assertThat(web.environment()).containsExactly("STAGE=prod", "LOG_LEVEL=debug", "FEATURE=on");
+        assertThat(web.cpuShares()).isEqualTo(512);
+        assertThat(web.memoryBytes()).isEqualTo(256 * MIB);
+        assertThat(web.memoryReservationBytes()).isEqualTo(64 * MIB);
+        assertThat(sidecar.command()).containsExactly("sleep", "3600");
+    }
+
+    @Test
+    void containerNamesKeepOnlyWhatDockerAccepts() {
+        // Given
+        DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
+
+        // When
+        String name = ContainerSpecs.containerName(task, "my app/v2");
+
+        // Then
+        assertThat(name).isEqualTo("berth-web-3-my-app-v2-t1").matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
+    }
+}

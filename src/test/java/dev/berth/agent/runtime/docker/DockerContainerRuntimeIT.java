@@ -1,0 +1,233 @@
+package dev.berth.agent.runtime.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.agent.runtime.RuntimeError;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.PortMapping;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Docker runtime against the real engine of this host (DOCKER_HOST, or the default
+ * socket), with the locally built {@code berth-test/busybox:latest}. Containers are checked
+ * with the docker CLI, independently of docker-java.
+ */
+class DockerContainerRuntimeIT {
+
+    private static final String IMAGE = "berth-test/busybox:latest";
+    private static final String INSTANCE = UUID.randomUUID().toString().replace("-", "");
+
+    private static DockerContainerRuntime runtime;
+    private static final List<String> created = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() throws Exception {
+        String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+        runtime = DockerContainerRuntime.connect(host, Duration.ofSeconds(20), Duration.ofSeconds(30));
+        assertThat(runtime.hasImage(IMAGE))
+                .as("%s must exist: build it from Debian's busybox-static with docker import (see DESIGN.md §8)", IMAGE)
+                .isTrue();
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        for (String name : created) {
+            docker("rm", "-f", name);
+        }
+        runtime.close();
+    }
+
+    @Test
+    void createsAndStartsALabelledContainerWithItsEnvironmentAndLimits() throws Exception {
+        // Given
+        ContainerSpec spec = spec("web", List.of("sh", "-c", "echo \"$GREETING\" && sleep 60"), List.of());
+
+        // When
+        String id = runtime.create(spec);
+        runtime.start(id);
+        String again = runtime.create(spec);
+
+        // Then
+        assertThat(again).as("a repeated create adopts the task's own container").isEqualTo(id);
+        RuntimeContainer container = runtime.inspect(spec.name()).orElseThrow();
+        assertThat(container.id()).isEqualTo(id);
+        assertThat(container.status()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(container.labels()).containsAllEntriesOf(spec.labels());
+        assertThat(docker("inspect", "-f", "{{.State.Running}} {{index .Config.Labels \"dev.berth.task-id\"}}"
+                + " {{.HostConfig.CpuShares}} {{.HostConfig.Memory}} {{.HostConfig.MemoryReservation}}", id))
+                .isEqualTo("true " + spec.taskId() + " 256 134217728 67108864");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(docker("logs", id)).isEqualTo("hello from berth"));
+        assertThat(runtime.list(INSTANCE)).extracting(RuntimeContainer::id).contains(id);
+    }
+
+    @Test
+    void readsBackTheHostPortDockerChoseForAnEphemeralMapping() throws Exception {
+        // Given
+        ContainerSpec spec = withNetwork(spec("ports", List.of("sleep", "60"), List.of(new PortMapping(8080, 0, "tcp"))),
+                "bridge");
+        String id = runtime.create(spec);
+
+        // When
+        try {
+            runtime.start(id);
+        } catch (ContainerRuntimeException e) {
+            assumeFalse(e.reason().contains("docker0"), "this engine's bridge network is broken: " + e.reason());
+            throw e;
+        }
+
+        // Then
+        RuntimeContainer container = runtime.inspect(id).orElseThrow();
+        assertThat(container.networkBindings()).isNotEmpty().allSatisfy(binding -> {
+            assertThat(binding.containerPort()).isEqualTo(8080);
+            assertThat(binding.hostPort()).isPositive();
+            assertThat(binding.protocol()).isEqualTo("tcp");
+        });
+    }
+
+    @Test
+    void readsBackTheExitCodeOfAContainerThatExited() throws Exception {
+        // Given
+        ContainerSpec spec = spec("job", List.of("sh", "-c", "exit 3"), List.of());
+        String id = runtime.create(spec);
+
+        // When
+        runtime.start(id);
+
+        // Then
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            RuntimeContainer container = runtime.inspect(id).orElseThrow();
+            assertThat(container.status()).isEqualTo(ContainerStatus.STOPPED);
+            assertThat(container.exitCode()).isEqualTo(3);
+            assertThat(container.finishedAt()).isNotNull();
+        });
+    }
+
+    @Test
+    void stopsARunningContainerWithinItsTimeoutAndTwiceIsDone() throws Exception {
+        // Given: a shell that ignores nothing, so SIGTERM ends it at once
+        ContainerSpec spec = spec("sleeper", List.of("sh", "-c", "trap 'exit 143' TERM; sleep 120 & wait"),
+                List.of());
+        String id = runtime.create(spec);
+        runtime.start(id);
+
+        // When
+        long started = System.nanoTime();
+        runtime.stop(id, Duration.ofSeconds(5));
+        runtime.stop(id, Duration.ofSeconds(5));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        // Then
+        RuntimeContainer container = runtime.inspect(id).orElseThrow();
+        assertThat(container.status()).isEqualTo(ContainerStatus.STOPPED);
+        assertThat(container.exitCode()).isIn(143, 137);
+        assertThat(tookMillis).isLessThan(15_000);
+        assertThat(docker("inspect", "-f", "{{.State.Running}}", id)).isEqualTo("false");
+    }
+
+    @Test
+    void removesAContainerAndRemovingAgainIsDone() throws Exception {
+        // Given
+        ContainerSpec spec = spec("gone", List.of("true"), List.of());
+        String id = runtime.create(spec);
+
+        // When
+        runtime.remove(id);
+        runtime.remove(id);
+
+        // Then
+        assertThat(runtime.inspect(id)).isEmpty();
+        assertThat(docker("ps", "-aq", "--filter", "id=" + id)).isEmpty();
+    }
+
+    @Test
+    void aMissingImageCannotBePulled() throws Exception {
+        // Given
+        String image = "berth-test/does-not-exist:" + UUID.randomUUID().toString().substring(0, 8);
+
+        // When
+        boolean present = runtime.hasImage(image);
+
+        // Then
+        assertThat(present).isFalse();
+        assertThatThrownBy(() -> runtime.pull(image))
+                .isInstanceOfSatisfying(ContainerRuntimeException.class, e -> {
+                    assertThat(e.error()).isEqualTo(RuntimeError.CannotPullContainerError);
+                    assertThat(e.reason()).startsWith("CannotPullContainerError: ");
+                });
+    }
+
+    @Test
+    void neverListsStopsOrRemovesAContainerWithoutTheBerthLabels() throws Exception {
+        // Given: a container made outside Berth, even one claiming this instance in a half label set
+        String name = "not-berth-" + UUID.randomUUID().toString().substring(0, 8);
+        created.add(name);
+        docker("run", "-d", "--network", "none", "--name", name, "--label", BerthLabels.INSTANCE_ID + "=" + INSTANCE, IMAGE,
+                "sleep", "120");
+        String id = docker("inspect", "-f", "{{.Id}}", name);
+
+        // When
+        List<RuntimeContainer> listed = runtime.list(INSTANCE);
+
+        // Then
+        assertThat(listed).extracting(RuntimeContainer::id).doesNotContain(id);
+        assertThatThrownBy(() -> runtime.stop(id, Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(ContainerRuntimeException.class,
+                        e -> assertThat(e.error()).isEqualTo(RuntimeError.CannotStopContainerError));
+        assertThatThrownBy(() -> runtime.remove(id))
+                .isInstanceOfSatisfying(ContainerRuntimeException.class,
+                        e -> assertThat(e.error()).isEqualTo(RuntimeError.CannotRemoveContainerError));
+        assertThatThrownBy(() -> runtime.create(new ContainerSpec(name, IMAGE, List.of(), List.of(), List.of(), 2,
+                null, null, List.of(), "bridge", null, null, null, labels("intruder", "x"))))
+                .isInstanceOfSatisfying(ContainerRuntimeException.class,
+                        e -> assertThat(e.reason()).startsWith("CannotCreateContainerError: "));
+        assertThat(docker("inspect", "-f", "{{.State.Running}}", id)).isEqualTo("true");
+    }
+
+    private static ContainerSpec spec(String container, List<String> command, List<PortMapping> ports) {
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        String name = "berth-it-1-" + container + "-" + taskId;
+        created.add(name);
+        return new ContainerSpec(name, IMAGE, command, List.of(), List.of("GREETING=hello from berth"), 256,
+                128L * 1024 * 1024, 64L * 1024 * 1024, ports, "none", null, null, null, labels(container, taskId));
+    }
+
+    private static ContainerSpec withNetwork(ContainerSpec spec, String networkMode) {
+        return new ContainerSpec(spec.name(), spec.image(), spec.command(), spec.entryPoint(), spec.environment(),
+                spec.cpuShares(), spec.memoryBytes(), spec.memoryReservationBytes(), spec.portMappings(), networkMode,
+                spec.workingDirectory(), spec.user(), spec.hostname(), spec.labels());
+    }
+
+    private static Map<String, String> labels(String container, String taskId) {
+        return Map.of(BerthLabels.CLUSTER, "it", BerthLabels.TASK_ID, taskId, BerthLabels.INSTANCE_ID, INSTANCE,
+                BerthLabels.CONTAINER_NAME, container, BerthLabels.TASK_DEFINITION, "it:1",
+                BerthLabels.TASK_ARN, "arn:aws:ecs:local:000000000000:task/it/" + taskId);
+    }
+
+    private static String docker(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("docker");
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor(30, TimeUnit.SECONDS);
+        return output;
+    }
+}
