@@ -1,6 +1,7 @@
 package dev.berth.scheduler;
 
 import dev.berth.model.Arns;
+import dev.berth.model.ContainerDefinition;
 import dev.berth.model.TaskDefinition;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
@@ -42,7 +43,7 @@ public final class TaskDefinitions {
             int revision = state.lastRevision(request.family()) + 1;
             Instant now = state.clock().instant();
             TaskDefinition registered = new TaskDefinition(arns.taskDefinition(request.family(), revision),
-                    request.family(), revision, request.containerDefinitions(), request.cpu(), request.memory(),
+                    request.family(), revision, withDefaults(request.containers()), request.cpu(), request.memory(),
                     request.networkMode(), TaskDefinition.ACTIVE, request.requiresCompatibilities(), COMPATIBILITIES,
                     request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null);
             writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, Versions.next(0, state.clock()),
@@ -51,6 +52,18 @@ public final class TaskDefinitions {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** ECS stores the defaults it applies: a container is essential unless it says otherwise. */
+    private static List<ContainerDefinition> withDefaults(List<ContainerDefinition> containers) {
+        List<ContainerDefinition> result = new ArrayList<>();
+        for (ContainerDefinition c : containers) {
+            result.add(c.essential() != null ? c : new ContainerDefinition(c.name(), c.image(), c.cpu(), c.memory(),
+                    c.memoryReservation(), Boolean.TRUE, c.command(), c.entryPoint(), c.environment(),
+                    c.portMappings(), c.workingDirectory(), c.user(), c.hostname(), c.dockerLabels(),
+                    c.stopTimeout()));
+        }
+        return result;
     }
 
     /** {@code family} (latest ACTIVE revision), {@code family:revision} or an ARN; ClientException if none. */

@@ -4,10 +4,10 @@ import dev.berth.api.shape.EcsCluster;
 import dev.berth.api.shape.EcsShapes;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** CreateCluster: idempotent, as in ECS. */
-@ApplicationScoped
+@Singleton
 public class CreateClusterAction extends SchedulerAction<CreateClusterAction.Request> {
 
     public record Request(String clusterName) {

@@ -4,10 +4,10 @@ import dev.berth.api.shape.EcsShapes;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** DeregisterTaskDefinition: the revision becomes INACTIVE; running tasks are untouched. */
-@ApplicationScoped
+@Singleton
 public class DeregisterTaskDefinitionAction extends SchedulerAction<DeregisterTaskDefinitionAction.Request> {
 
     public record Request(String taskDefinition) {

@@ -7,13 +7,13 @@ import dev.berth.scheduler.Clusters;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.Failure;
 import dev.berth.scheduler.SchedulerRole;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** DescribeClusters: the {@code default} cluster when none is named; unknown ones are MISSING failures. */
-@ApplicationScoped
+@Singleton
 public class DescribeClustersAction extends SchedulerAction<DescribeClustersAction.Request> {
 
     public record Request(List<String> clusters) {

@@ -9,13 +9,13 @@ import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.Failure;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.state.InstanceView;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** DescribeContainerInstances by id or ARN; unknown ones are MISSING failures. */
-@ApplicationScoped
+@Singleton
 public class DescribeContainerInstancesAction extends SchedulerAction<DescribeContainerInstancesAction.Request> {
 
     public record Request(String cluster, List<String> containerInstances) {

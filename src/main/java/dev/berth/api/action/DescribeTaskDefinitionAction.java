@@ -4,11 +4,11 @@ import dev.berth.api.shape.EcsShapes;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** DescribeTaskDefinition by family (latest ACTIVE), family:revision or ARN. */
-@ApplicationScoped
+@Singleton
 public class DescribeTaskDefinitionAction extends SchedulerAction<DescribeTaskDefinitionAction.Request> {
 
     public record Request(String taskDefinition) {

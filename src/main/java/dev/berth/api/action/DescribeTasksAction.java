@@ -9,13 +9,13 @@ import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.Failure;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.state.TaskView;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** DescribeTasks by id or ARN; unknown or expired ones are MISSING failures. */
-@ApplicationScoped
+@Singleton
 public class DescribeTasksAction extends SchedulerAction<DescribeTasksAction.Request> {
 
     private static final int MAX_TASKS = 100;

@@ -5,11 +5,11 @@ import dev.berth.api.shape.EcsShapes;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** ListClusters, {@code default} included. */
-@ApplicationScoped
+@Singleton
 public class ListClustersAction extends SchedulerAction<ListClustersAction.Request> {
 
     public record Request(Integer maxResults, String nextToken) {

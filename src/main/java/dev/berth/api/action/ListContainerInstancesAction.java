@@ -7,11 +7,11 @@ import dev.berth.scheduler.Clusters;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.SchedulerRole;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** ListContainerInstances of a cluster; every Berth instance is ACTIVE. */
-@ApplicationScoped
+@Singleton
 public class ListContainerInstancesAction extends SchedulerAction<ListContainerInstancesAction.Request> {
 
     public record Request(String cluster, String filter, String status, Integer maxResults, String nextToken) {

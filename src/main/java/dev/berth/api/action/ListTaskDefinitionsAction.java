@@ -5,11 +5,11 @@ import dev.berth.api.shape.EcsShapes;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** ListTaskDefinitions: ACTIVE by default, filtered by family prefix, sorted ASC or DESC. */
-@ApplicationScoped
+@Singleton
 public class ListTaskDefinitionsAction extends SchedulerAction<ListTaskDefinitionsAction.Request> {
 
     public record Request(String familyPrefix, String status, String sort, Integer maxResults, String nextToken) {

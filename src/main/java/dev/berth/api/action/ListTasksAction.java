@@ -6,11 +6,11 @@ import dev.berth.protocol.ClusterRecord;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.Tasks;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** ListTasks: desiredStatus RUNNING unless told otherwise, as in ECS. */
-@ApplicationScoped
+@Singleton
 public class ListTasksAction extends SchedulerAction<ListTasksAction.Request> {
 
     public record Request(String cluster, String containerInstance, String family, String startedBy,

@@ -6,11 +6,11 @@ import dev.berth.model.PlacementConstraint;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** RegisterTaskDefinition: validated, then revision = last + 1 in the family. */
-@ApplicationScoped
+@Singleton
 public class RegisterTaskDefinitionAction extends SchedulerAction<RegisterTaskDefinitionAction.Request> {
 
     public record Request(String family, List<ContainerDefinition> containerDefinitions, String cpu, String memory,

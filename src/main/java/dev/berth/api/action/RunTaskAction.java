@@ -7,11 +7,11 @@ import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.Failure;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.Tasks;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** RunTask: placement picks the instances; what does not fit is reported in failures[]. */
-@ApplicationScoped
+@Singleton
 public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
 
     public record Request(String cluster, String taskDefinition, Integer count, TaskOverride overrides,

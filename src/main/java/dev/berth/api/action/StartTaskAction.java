@@ -7,11 +7,11 @@ import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.Failure;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.Tasks;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** StartTask: one task on each named container instance, if it fits there. */
-@ApplicationScoped
+@Singleton
 public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
 
     public record Request(String cluster, String taskDefinition, List<String> containerInstances,

@@ -4,10 +4,10 @@ import dev.berth.api.shape.EcsShapes;
 import dev.berth.api.shape.EcsTask;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** StopTask: desired STOPPED, stopCode UserInitiated, the caller's reason. */
-@ApplicationScoped
+@Singleton
 public class StopTaskAction extends SchedulerAction<StopTaskAction.Request> {
 
     public record Request(String cluster, String task, String reason) {

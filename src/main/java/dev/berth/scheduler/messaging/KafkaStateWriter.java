@@ -4,6 +4,7 @@ import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.Partitioning;
+import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.RecordPublisher;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.Topic;
@@ -24,6 +25,7 @@ final class KafkaStateWriter implements StateWriter {
 
     private final RecordPublisher publisher;
     private final SchedulerState state;
+    private final RecordCodec codec = new RecordCodec();
     private volatile int taskPartitions;
 
     KafkaStateWriter(RecordPublisher publisher, SchedulerState state) {
@@ -52,7 +54,18 @@ final class KafkaStateWriter implements StateWriter {
             throw new EcsException(EcsErrorType.ServerException,
                     "Kafka did not acknowledge the write; nothing was changed. " + e.getMessage(), e);
         }
-        state.apply(record);
+        state.apply(asStored(record));
+    }
+
+    /**
+     * The record as Kafka holds it, so that what this process applies now and what a restarted
+     * scheduler replays later are the same value (JSON may normalize a field, e.g. a default).
+     */
+    private BerthRecord asStored(BerthRecord record) {
+        if (codec.decode(codec.encode(record)) instanceof RecordCodec.Decoded.Record stored) {
+            return stored.value();
+        }
+        throw new IllegalStateException("a " + record.getClass().getSimpleName() + " does not survive its own codec");
     }
 
     private int taskPartitions() {
