@@ -1,5 +1,10 @@
 package dev.berth.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
@@ -27,6 +32,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
 
     private String roles = DEFAULT_ROLES;
     private TestKafka kafka;
+    private Path dataDir;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -38,9 +44,17 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         kafka = TestKafka.start();
         bootstrapServers = kafka.bootstrapServers();
         System.setProperty(BOOTSTRAP_SERVERS_PROPERTY, bootstrapServers);
+        try {
+            dataDir = Files.createTempDirectory("berth-test-data");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // A test never touches the operator's data dir nor the fixed agent introspection port.
         return Map.of(
                 "berth.kafka.bootstrap-servers", bootstrapServers,
-                "berth.roles", roles);
+                "berth.roles", roles,
+                "berth.data-dir", dataDir.toString(),
+                "berth.agent.introspection-port", "0");
     }
 
     @Override

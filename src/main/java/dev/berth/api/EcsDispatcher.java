@@ -1,0 +1,103 @@
+package dev.berth.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.scheduler.EcsErrorType;
+import dev.berth.scheduler.EcsException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Routes an ECS JSON 1.1 call to its action and turns every outcome into an answer: a JSON
+ * body with HTTP 200, or an ECS error body ({@code __type}, {@code message}) with 400 for the
+ * caller's mistakes and 5xx for Berth's. Never a stack trace, never an unhandled exception.
+ */
+public final class EcsDispatcher {
+
+    public static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
+
+    private static final Logger LOGGER = Logger.getLogger(EcsDispatcher.class);
+
+    private final Map<String, EcsAction<?>> actions = new HashMap<>();
+    private final ObjectMapper mapper = RecordCodec.newMapper();
+
+    public EcsDispatcher(Iterable<? extends EcsAction<?>> actions) {
+        for (EcsAction<?> action : actions) {
+            this.actions.put(action.operation(), action);
+        }
+    }
+
+    /** An answer: HTTP status and JSON body. */
+    public record Reply(int status, String body) {
+    }
+
+    public List<String> operations() {
+        return actions.keySet().stream().sorted().toList();
+    }
+
+    public Reply dispatch(String target, String body) {
+        try {
+            EcsAction<?> action = resolve(target);
+            return new Reply(200, mapper.writeValueAsString(run(action, parse(body))));
+        } catch (EcsException e) {
+            return error(e.httpStatus(), e.type().name(), e.getMessage());
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOGGER.errorf(e, "ECS call %s failed unexpectedly", target);
+            return error(500, EcsErrorType.ServerException.name(),
+                    "Berth failed to process the request (" + e.getClass().getSimpleName() + "); see the scheduler log.");
+        }
+    }
+
+    private EcsAction<?> resolve(String target) {
+        if (target == null || target.isBlank()) {
+            throw new EcsException(EcsErrorType.UnknownOperationException,
+                    "Missing X-Amz-Target header: expected " + TARGET_PREFIX + "<Operation>.");
+        }
+        String operation = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : null;
+        EcsAction<?> action = operation == null ? null : actions.get(operation);
+        if (action == null) {
+            throw new EcsException(EcsErrorType.UnknownOperationException,
+                    "Unknown operation " + target + ": Berth does not implement it.");
+        }
+        return action;
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return NullNode.getInstance();
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new EcsException(EcsErrorType.SerializationException,
+                    "The request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private <Q> Object run(EcsAction<Q> action, JsonNode request) {
+        Q typed;
+        try {
+            typed = request.isNull() || request.isMissingNode()
+                    ? mapper.readValue("{}", action.requestType())
+                    : mapper.treeToValue(request, action.requestType());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new EcsException(EcsErrorType.SerializationException,
+                    "The request does not match " + action.operation() + "Request: " + detail);
+        }
+        return action.handle(typed);
+    }
+
+    private Reply error(int status, String type, String message) {
+        try {
+            return new Reply(status, mapper.writeValueAsString(new EcsError(type, message)));
+        } catch (JsonProcessingException e) {
+            return new Reply(500, "{\"__type\":\"ServerException\",\"message\":\"cannot encode the error\"}");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.berth.api.action;
+
+import dev.berth.api.shape.EcsContainerInstance;
+import dev.berth.api.shape.EcsShapes;
+import dev.berth.model.Arns;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.scheduler.ControlPlane;
+import dev.berth.scheduler.EcsException;
+import dev.berth.scheduler.Failure;
+import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.state.InstanceView;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** DescribeContainerInstances by id or ARN; unknown ones are MISSING failures. */
+@Singleton
+public class DescribeContainerInstancesAction extends SchedulerAction<DescribeContainerInstancesAction.Request> {
+
+    public record Request(String cluster, List<String> containerInstances) {
+    }
+
+    public record Response(List<EcsContainerInstance> containerInstances, List<Failure> failures) {
+    }
+
+    public DescribeContainerInstancesAction(SchedulerRole scheduler) {
+        super(scheduler, Request.class);
+    }
+
+    @Override
+    Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
+        if (r.containerInstances() == null || r.containerInstances().isEmpty()) {
+            throw EcsException.invalidParameter("ContainerInstances cannot be empty.");
+        }
+        ClusterRecord cluster = plane.clusters().require(r.cluster());
+        List<EcsContainerInstance> found = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (String reference : r.containerInstances()) {
+            String instanceId = Arns.lastSegment(reference);
+            Optional<InstanceView> instance = plane.state().instance(instanceId)
+                    .filter(i -> cluster.clusterName().equals(i.cluster()));
+            if (instance.isPresent()) {
+                found.add(shapes.containerInstance(instance.get()));
+            } else {
+                failures.add(Failure.of(shapes.containerInstanceArn(cluster.clusterName(), instanceId),
+                        Failure.MISSING));
+            }
+        }
+        return new Response(found, failures);
+    }
+}

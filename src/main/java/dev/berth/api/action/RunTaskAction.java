@@ -1,0 +1,35 @@
+package dev.berth.api.action;
+
+import dev.berth.api.shape.EcsShapes;
+import dev.berth.api.shape.EcsTask;
+import dev.berth.model.TaskOverride;
+import dev.berth.scheduler.ControlPlane;
+import dev.berth.scheduler.Failure;
+import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.Tasks;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/** RunTask: placement picks the instances; what does not fit is reported in failures[]. */
+@Singleton
+public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
+
+    public record Request(String cluster, String taskDefinition, Integer count, TaskOverride overrides,
+            String startedBy, String group) {
+    }
+
+    public record Response(List<EcsTask> tasks, List<Failure> failures) {
+    }
+
+    public RunTaskAction(SchedulerRole scheduler) {
+        super(scheduler, Request.class);
+    }
+
+    @Override
+    Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
+        Tasks.StartOutcome outcome = plane.tasks().run(
+                new Tasks.TaskRequest(r.cluster(), r.taskDefinition(), r.overrides(), r.startedBy(), r.group()),
+                r.count());
+        return new Response(outcome.tasks().stream().map(shapes::task).toList(), outcome.failures());
+    }
+}

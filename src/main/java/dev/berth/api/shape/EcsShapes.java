@@ -1,0 +1,100 @@
+package dev.berth.api.shape;
+
+import dev.berth.model.Arns;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.KeyValuePair;
+import dev.berth.model.Resources;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskOverride;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.scheduler.Clusters;
+import dev.berth.scheduler.state.InstanceView;
+import dev.berth.scheduler.state.TaskView;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Builds the ECS response shapes from the scheduler's views. */
+public final class EcsShapes {
+
+    private static final String LAUNCH_TYPE = "EC2";
+    private static final String HEALTH_UNKNOWN = "UNKNOWN";
+
+    private final Arns arns;
+
+    public EcsShapes(Arns arns) {
+        this.arns = arns;
+    }
+
+    public EcsCluster cluster(Clusters.ClusterSummary summary) {
+        String name = summary.cluster().clusterName();
+        return new EcsCluster(arns.cluster(name), name, summary.cluster().status(),
+                summary.registeredContainerInstancesCount(), summary.runningTasksCount(), summary.pendingTasksCount(),
+                0, List.of(), List.of(), List.of());
+    }
+
+    public String taskArn(String cluster, String taskId) {
+        return arns.task(cluster, taskId);
+    }
+
+    public EcsTask task(TaskView task) {
+        TaskDefinition definition = task.desired().taskDefinition();
+        Resources demand = task.demand();
+        String taskArn = arns.task(task.cluster(), task.taskId());
+        List<EcsContainer> containers = new ArrayList<>();
+        Map<String, ContainerDefinition> definitions = new HashMap<>();
+        for (ContainerDefinition c : definition.containers()) {
+            definitions.put(c.name(), c);
+        }
+        for (ContainerState c : task.containers()) {
+            ContainerDefinition d = definitions.get(c.name());
+            containers.add(new EcsContainer(arns.container(task.cluster(), task.taskId(), c.name()), taskArn, c.name(),
+                    c.image(), c.runtimeId(), c.lastStatus().name(), c.exitCode(), c.reason(),
+                    c.networkBindings() == null ? List.of() : c.networkBindings(), HEALTH_UNKNOWN,
+                    String.valueOf(d.cpuOrZero()), text(d.memory()), text(d.memoryReservation())));
+        }
+        TaskOverride overrides = task.desired().overrides() == null
+                ? new TaskOverride(List.of(), null, null) : task.desired().overrides();
+        return new EcsTask(taskArn, arns.cluster(task.cluster()), definition.taskDefinitionArn(),
+                arns.containerInstance(task.cluster(), task.instanceId()), task.lastStatus().name(),
+                task.desiredStatus().name(), containers, String.valueOf(demand.cpu()), String.valueOf(demand.memory()),
+                overrides, task.desired().createdAt(), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(),
+                task.stoppingAt(), task.stoppedAt(), task.stopCode(), task.stoppedReason(), task.desired().startedBy(),
+                task.desired().group(), LAUNCH_TYPE, HEALTH_UNKNOWN, task.version(), List.of(), List.of());
+    }
+
+    public String containerInstanceArn(String cluster, String instanceId) {
+        return arns.containerInstance(cluster, instanceId);
+    }
+
+    public EcsContainerInstance containerInstance(InstanceView instance) {
+        InstanceRegistration r = instance.registration();
+        List<KeyValuePair> attributes = new ArrayList<>();
+        if (r.attributes() != null) {
+            new TreeMap<>(r.attributes()).forEach((k, v) -> attributes.add(new KeyValuePair(k, v)));
+        }
+        return new EcsContainerInstance(arns.containerInstance(instance.cluster(), instance.instanceId()), null,
+                r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, null),
+                resources(instance.remaining()), resources(instance.registered()), Clusters.ACTIVE,
+                instance.agentConnected(), instance.runningTasksCount(), instance.pendingTasksCount(), attributes,
+                r.registeredAt(), List.of(), List.of());
+    }
+
+    private static List<InstanceResource> resources(Resources resources) {
+        List<String> ports = new ArrayList<>();
+        for (Integer port : new java.util.TreeSet<>(resources.ports())) {
+            ports.add(String.valueOf(port));
+        }
+        return List.of(InstanceResource.integer("CPU", resources.cpu()),
+                InstanceResource.integer("MEMORY", resources.memory()),
+                InstanceResource.stringSet("PORTS", ports),
+                InstanceResource.stringSet("PORTS_UDP", List.of()));
+    }
+
+    private static String text(Integer value) {
+        return value == null ? null : String.valueOf(value);
+    }
+}

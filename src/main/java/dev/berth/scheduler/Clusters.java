@@ -1,0 +1,105 @@
+package dev.berth.scheduler;
+
+import dev.berth.model.Arns;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.Versions;
+import dev.berth.scheduler.state.InstanceView;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.scheduler.state.TaskView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.regex.Pattern;
+
+/** Clusters: create, find (by name or ARN; {@code default} always exists), count. */
+public final class Clusters {
+
+    public static final String ACTIVE = "ACTIVE";
+
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+
+    private final SchedulerState state;
+    private final StateWriter writer;
+    private final Lock writeLock;
+
+    Clusters(SchedulerState state, StateWriter writer, Lock writeLock) {
+        this.state = state;
+        this.writer = writer;
+        this.writeLock = writeLock;
+    }
+
+    /** A cluster with the numbers DescribeClusters shows. */
+    public record ClusterSummary(ClusterRecord cluster, int registeredContainerInstancesCount,
+            int runningTasksCount, int pendingTasksCount) {
+    }
+
+    /** Creates the cluster, or returns it unchanged when it exists (ECS is idempotent here). */
+    public ClusterSummary create(String clusterName) {
+        String name = clusterName == null || clusterName.isBlank() ? SchedulerState.DEFAULT_CLUSTER : clusterName;
+        if (!CLUSTER_NAME.matcher(name).matches()) {
+            throw EcsException.invalidParameter("Invalid 'clusterName': up to 255 letters (uppercase and lowercase), "
+                    + "numbers, underscores and hyphens are allowed.");
+        }
+        writeLock.lock();
+        try {
+            Optional<ClusterRecord> existing = state.cluster(name);
+            if (existing.isEmpty()) {
+                Instant now = state.clock().instant();
+                writer.write(new ClusterRecord(BerthRecord.SCHEMA_VERSION, Versions.next(0, state.clock()), name,
+                        ACTIVE, now));
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        return summary(require(name));
+    }
+
+    /** The cluster named by a name or ARN (null means {@code default}), or ClusterNotFoundException. */
+    public ClusterRecord require(String nameOrArn) {
+        return find(nameOrArn).orElseThrow(EcsException::clusterNotFound);
+    }
+
+    public Optional<ClusterRecord> find(String nameOrArn) {
+        String name = nameOf(nameOrArn);
+        Optional<ClusterRecord> held = state.cluster(name);
+        if (held.isEmpty() && SchedulerState.DEFAULT_CLUSTER.equals(name)) {
+            return Optional.of(new ClusterRecord(BerthRecord.SCHEMA_VERSION, 0, name, ACTIVE, null));
+        }
+        return held;
+    }
+
+    /** Every cluster, {@code default} included, by name. */
+    public List<ClusterRecord> list() {
+        List<ClusterRecord> all = new ArrayList<>(state.clusters());
+        if (state.cluster(SchedulerState.DEFAULT_CLUSTER).isEmpty()) {
+            all.add(find(SchedulerState.DEFAULT_CLUSTER).orElseThrow());
+            all.sort((a, b) -> a.clusterName().compareTo(b.clusterName()));
+        }
+        return all;
+    }
+
+    public ClusterSummary summary(ClusterRecord cluster) {
+        List<InstanceView> instances = state.instances(cluster.clusterName());
+        int running = 0;
+        int pending = 0;
+        for (TaskView task : state.tasks(cluster.clusterName())) {
+            if (task.isRunning()) {
+                running++;
+            } else if (task.isPending()) {
+                pending++;
+            }
+        }
+        return new ClusterSummary(cluster, instances.size(), running, pending);
+    }
+
+    /** A cluster name from a name, an ARN or nothing ({@code default}). */
+    public static String nameOf(String nameOrArn) {
+        if (nameOrArn == null || nameOrArn.isBlank()) {
+            return SchedulerState.DEFAULT_CLUSTER;
+        }
+        return Arns.lastSegment(nameOrArn);
+    }
+}

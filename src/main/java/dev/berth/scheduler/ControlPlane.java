@@ -1,0 +1,50 @@
+package dev.berth.scheduler;
+
+import dev.berth.model.Arns;
+import dev.berth.scheduler.placement.PlacementStack;
+import dev.berth.scheduler.state.SchedulerState;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The scheduler's operations over one state and one writer. Every mutation takes the same
+ * lock: one writer, so revisions, versions and placements never race (DESIGN.md §5). Reads
+ * take only the state's monitor.
+ */
+public final class ControlPlane {
+
+    private final SchedulerState state;
+    private final Arns arns;
+    private final Clusters clusters;
+    private final TaskDefinitions taskDefinitions;
+    private final Tasks tasks;
+
+    public ControlPlane(SchedulerState state, StateWriter writer, Arns arns) {
+        Lock writeLock = new ReentrantLock();
+        this.state = state;
+        this.arns = arns;
+        this.clusters = new Clusters(state, writer, writeLock);
+        this.taskDefinitions = new TaskDefinitions(state, writer, writeLock, arns);
+        this.tasks = new Tasks(state, writer, writeLock, arns, clusters, taskDefinitions, PlacementStack.binpack());
+    }
+
+    public SchedulerState state() {
+        return state;
+    }
+
+    public Arns arns() {
+        return arns;
+    }
+
+    public Clusters clusters() {
+        return clusters;
+    }
+
+    public TaskDefinitions taskDefinitions() {
+        return taskDefinitions;
+    }
+
+    public Tasks tasks() {
+        return tasks;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.berth.scheduler;
+
+/**
+ * The ECS exception names Berth answers with. Each knows whether it is the caller's fault
+ * (HTTP 400) or Berth's (HTTP 500/503), so the API maps it without a table of its own.
+ */
+public enum EcsErrorType {
+    ClientException(400),
+    InvalidParameterException(400),
+    ClusterNotFoundException(400),
+    SerializationException(400),
+    UnknownOperationException(400),
+    /** Berth could not do what it should have: Kafka did not acknowledge a write, for example. */
+    ServerException(500);
+
+    private final int httpStatus;
+
+    EcsErrorType(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

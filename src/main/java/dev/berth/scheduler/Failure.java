@@ -1,0 +1,11 @@
+package dev.berth.scheduler;
+
+/** An ECS {@code failures[]} entry: the entity that could not be served and why. */
+public record Failure(String arn, String reason, String detail) {
+
+    public static final String MISSING = "MISSING";
+
+    public static Failure of(String arn, String reason) {
+        return new Failure(arn, reason, null);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.berth.scheduler;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The scheduler role's settings (env {@code BERTH_SCHEDULER_*}). */
+@ConfigMapping(prefix = "berth.scheduler")
+public interface SchedulerConfig {
+
+    /** The partition of every ARN the API returns ({@code aws}, {@code aws-cn}, ...). Clients parse ARNs. */
+    @WithDefault("aws")
+    String arnPartition();
+
+    /** The region of every ARN the API returns; clients usually send the same region. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** The account id of every ARN the API returns (12 digits). */
+    @WithDefault("000000000000")
+    String account();
+
+    /**
+     * How old an agent's last heartbeat may be before its container instance shows
+     * {@code agentConnected=false} and gets no new tasks. Agents heartbeat every 10s, so the
+     * default tolerates five lost heartbeats and a short Kafka hiccup.
+     */
+    @WithDefault("60s")
+    Duration agentHeartbeatTimeout();
+
+    /**
+     * How long a STOPPED task stays visible to DescribeTasks and ListTasks after it stopped
+     * (ECS keeps them for about an hour).
+     */
+    @WithDefault("1h")
+    Duration stoppedTaskRetention();
+}

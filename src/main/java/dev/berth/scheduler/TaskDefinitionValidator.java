@@ -1,0 +1,128 @@
+package dev.berth.scheduler;
+
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.PortMapping;
+import dev.berth.model.TaskDefinition;
+import dev.berth.scheduler.placement.TaskSize;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a task definition before it is registered, with ECS's messages (ClientException):
+ * each names the field and the container at fault. Pure.
+ */
+public final class TaskDefinitionValidator {
+
+    /** Docker needs a few MiB per container; ECS refuses less than this. */
+    public static final int MIN_CONTAINER_MEMORY_MIB = 6;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+    private static final int MAX_PORT = 65535;
+    private static final Set<String> NETWORK_MODES = Set.of("bridge", "host", "none", "awsvpc");
+    private static final Set<String> PROTOCOLS = Set.of("tcp", "udp");
+
+    private TaskDefinitionValidator() {
+    }
+
+    public static void validate(TaskDefinition definition) {
+        String family = definition.family();
+        if (family == null || family.isBlank()) {
+            throw EcsException.client("Family should not be null or empty.");
+        }
+        if (!NAME.matcher(family).matches()) {
+            throw EcsException.client("Family contains invalid characters: up to 255 letters (uppercase and "
+                    + "lowercase), numbers, underscores and hyphens are allowed.");
+        }
+        OptionalInt taskMemory = taskSize(definition.memory(), "memory", true);
+        taskSize(definition.cpu(), "cpu", false);
+        if (definition.networkMode() != null && !NETWORK_MODES.contains(definition.networkMode())) {
+            throw EcsException.client("Invalid 'networkMode' setting for task: " + definition.networkMode() + ".");
+        }
+        List<ContainerDefinition> containers = definition.containers();
+        if (containers.isEmpty()) {
+            throw EcsException.client("Container list cannot be empty.");
+        }
+        Set<String> names = new HashSet<>();
+        Set<Integer> hostPorts = new HashSet<>();
+        for (ContainerDefinition container : containers) {
+            validateName(container, names);
+            validateContainer(container, taskMemory);
+            validatePorts(container, hostPorts);
+        }
+    }
+
+    private static OptionalInt taskSize(String value, String field, boolean memory) {
+        try {
+            return memory ? TaskSize.memoryMiB(value) : TaskSize.cpuUnits(value);
+        } catch (IllegalArgumentException e) {
+            throw EcsException.client("Invalid '" + field + "' setting for task.");
+        }
+    }
+
+    private static void validateName(ContainerDefinition container, Set<String> names) {
+        String name = container.name();
+        if (name == null || name.isBlank()) {
+            throw EcsException.client("Container.name should not be null or empty.");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw EcsException.client("Container.name contains invalid characters.");
+        }
+        if (!names.add(name)) {
+            throw EcsException.client("Container names must be unique within a Task Definition.");
+        }
+    }
+
+    private static void validateContainer(ContainerDefinition c, OptionalInt taskMemory) {
+        String name = c.name();
+        if (c.image() == null || c.image().isBlank()) {
+            throw EcsException.client("Container.image should not be null or empty.");
+        }
+        if (c.cpu() != null && c.cpu() < 0) {
+            throw EcsException.client("Invalid 'cpu' setting for container '" + name + "'.");
+        }
+        if (c.memory() != null && c.memory() < MIN_CONTAINER_MEMORY_MIB) {
+            throw EcsException.client("Invalid 'memory' setting for container '" + name + "'. At least "
+                    + MIN_CONTAINER_MEMORY_MIB + " MiB of memory is required per container.");
+        }
+        if (c.memoryReservation() != null && c.memoryReservation() < MIN_CONTAINER_MEMORY_MIB) {
+            throw EcsException.client("Invalid 'memoryReservation' setting for container '" + name + "'. At least "
+                    + MIN_CONTAINER_MEMORY_MIB + " MiB of memory is required per container.");
+        }
+        if (c.memory() == null && c.memoryReservation() == null && taskMemory.isEmpty()) {
+            throw EcsException.client("Invalid setting for container '" + name
+                    + "'. At least one of 'memory' or 'memoryReservation' must be specified.");
+        }
+        if (c.memory() != null && c.memoryReservation() != null && c.memoryReservation() > c.memory()) {
+            throw EcsException.client("Invalid 'memoryReservation' setting for container '" + name
+                    + "'. It must not be greater than the container's 'memory' setting.");
+        }
+        if (taskMemory.isPresent() && c.memory() != null && c.memory() > taskMemory.getAsInt()) {
+            throw EcsException.client("The 'memory' setting for container '" + name + "' is greater than for the task.");
+        }
+    }
+
+    private static void validatePorts(ContainerDefinition c, Set<Integer> hostPorts) {
+        for (PortMapping mapping : c.portMappingsOrEmpty()) {
+            if (mapping.containerPort() == null || mapping.containerPort() < 1 || mapping.containerPort() > MAX_PORT) {
+                throw EcsException.client("Invalid 'containerPort' setting for container '" + c.name()
+                        + "': a port mapping needs a containerPort between 1 and " + MAX_PORT + ".");
+            }
+            if (mapping.hostPort() != null && (mapping.hostPort() < 0 || mapping.hostPort() > MAX_PORT)) {
+                throw EcsException.client("Invalid 'hostPort' setting for container '" + c.name()
+                        + "': it must be between 0 and " + MAX_PORT + ".");
+            }
+            if (!PROTOCOLS.contains(mapping.protocolOrDefault())) {
+                throw EcsException.client("Invalid 'protocol' setting for container '" + c.name()
+                        + "': it must be tcp or udp.");
+            }
+            if (mapping.hasStaticHostPort() && "tcp".equals(mapping.protocolOrDefault())
+                    && !hostPorts.add(mapping.hostPort())) {
+                throw EcsException.client("Invalid 'hostPort' setting for container '" + c.name() + "': host port "
+                        + mapping.hostPort() + " is used by more than one port mapping of the task definition.");
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.berth.scheduler;
+
+import dev.berth.model.Arns;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.TaskDefinition;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.TaskDefinitionRecord;
+import dev.berth.protocol.Versions;
+import dev.berth.scheduler.state.SchedulerState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * Task definitions: register (revision = last + 1 in the family), describe by
+ * {@code family}, {@code family:revision} or ARN, list, deregister (INACTIVE).
+ */
+public final class TaskDefinitions {
+
+    private static final String NOT_FOUND = "Unable to describe task definition.";
+    private static final List<String> COMPATIBILITIES = List.of("EC2");
+
+    private final SchedulerState state;
+    private final StateWriter writer;
+    private final Lock writeLock;
+    private final Arns arns;
+
+    TaskDefinitions(SchedulerState state, StateWriter writer, Lock writeLock, Arns arns) {
+        this.state = state;
+        this.writer = writer;
+        this.writeLock = writeLock;
+        this.arns = arns;
+    }
+
+    /** Validates and registers; the caller's taskDefinitionArn, revision and status are ignored. */
+    public TaskDefinition register(TaskDefinition request) {
+        TaskDefinitionValidator.validate(request);
+        writeLock.lock();
+        try {
+            int revision = state.lastRevision(request.family()) + 1;
+            Instant now = state.clock().instant();
+            TaskDefinition registered = new TaskDefinition(arns.taskDefinition(request.family(), revision),
+                    request.family(), revision, withDefaults(request.containers()), request.cpu(), request.memory(),
+                    request.networkMode(), TaskDefinition.ACTIVE, request.requiresCompatibilities(), COMPATIBILITIES,
+                    request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null);
+            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, Versions.next(0, state.clock()),
+                    registered));
+            return registered;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** ECS stores the defaults it applies: a container is essential unless it says otherwise. */
+    private static List<ContainerDefinition> withDefaults(List<ContainerDefinition> containers) {
+        List<ContainerDefinition> result = new ArrayList<>();
+        for (ContainerDefinition c : containers) {
+            result.add(c.essential() != null ? c : new ContainerDefinition(c.name(), c.image(), c.cpu(), c.memory(),
+                    c.memoryReservation(), Boolean.TRUE, c.command(), c.entryPoint(), c.environment(),
+                    c.portMappings(), c.workingDirectory(), c.user(), c.hostname(), c.dockerLabels(),
+                    c.stopTimeout()));
+        }
+        return result;
+    }
+
+    /** {@code family} (latest ACTIVE revision), {@code family:revision} or an ARN; ClientException if none. */
+    public TaskDefinition describe(String reference) {
+        return find(reference).orElseThrow(() -> EcsException.client(NOT_FOUND)).taskDefinition();
+    }
+
+    /** What RunTask and StartTask run: the definition must exist and be ACTIVE. */
+    public TaskDefinition requireActive(String reference) {
+        TaskDefinition definition = describe(reference);
+        if (!TaskDefinition.ACTIVE.equals(definition.status())) {
+            throw EcsException.client("TaskDefinition is inactive");
+        }
+        return definition;
+    }
+
+    public TaskDefinition deregister(String reference) {
+        String resource = requireReference(reference);
+        if (resource.indexOf(':') < 0) {
+            throw EcsException.client("Invalid revision number. Number: " + resource
+                    + ": deregistering needs family:revision or a task definition ARN.");
+        }
+        writeLock.lock();
+        try {
+            TaskDefinitionRecord held = find(resource).orElseThrow(() -> EcsException.client(NOT_FOUND));
+            if (TaskDefinition.INACTIVE.equals(held.taskDefinition().status())) {
+                return held.taskDefinition();
+            }
+            TaskDefinition inactive = held.taskDefinition().withStatus(TaskDefinition.INACTIVE, state.clock().instant());
+            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION,
+                    Versions.next(held.version(), state.clock()), inactive));
+            return inactive;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * ListTaskDefinitions: ACTIVE ones unless {@code status} says otherwise, by family then
+     * revision, reversed for {@code DESC}.
+     */
+    public List<TaskDefinition> list(String familyPrefix, String status, String sort) {
+        String wanted = status == null ? TaskDefinition.ACTIVE : status;
+        if (!List.of(TaskDefinition.ACTIVE, TaskDefinition.INACTIVE, "DELETE_IN_PROGRESS").contains(wanted)) {
+            throw EcsException.invalidParameter("Invalid 'status': must be ACTIVE, INACTIVE or DELETE_IN_PROGRESS.");
+        }
+        if (sort != null && !sort.equals("ASC") && !sort.equals("DESC")) {
+            throw EcsException.invalidParameter("Invalid 'sort': must be ASC or DESC.");
+        }
+        List<TaskDefinition> result = new ArrayList<>();
+        for (TaskDefinition d : state.taskDefinitions()) {
+            if (wanted.equals(d.status()) && (familyPrefix == null || d.family().startsWith(familyPrefix))) {
+                result.add(d);
+            }
+        }
+        if ("DESC".equals(sort)) {
+            Collections.reverse(result);
+        }
+        return result;
+    }
+
+    private Optional<TaskDefinitionRecord> find(String reference) {
+        String resource = requireReference(reference);
+        int colon = resource.lastIndexOf(':');
+        if (colon < 0) {
+            return state.latestActive(resource);
+        }
+        try {
+            int revision = Integer.parseInt(resource.substring(colon + 1));
+            return state.taskDefinition(resource.substring(0, colon), revision);
+        } catch (NumberFormatException e) {
+            throw EcsException.client("Invalid revision number. Number: " + resource.substring(colon + 1));
+        }
+    }
+
+    private static String requireReference(String reference) {
+        if (reference == null || reference.isBlank()) {
+            throw EcsException.client("TaskDefinition can not be blank.");
+        }
+        return Arns.resource(reference.trim());
+    }
+}

@@ -1,0 +1,237 @@
+package dev.berth.scheduler;
+
+import dev.berth.model.Arns;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerOverride;
+import dev.berth.model.Resources;
+import dev.berth.model.StopCode;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskOverride;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.Versions;
+import dev.berth.scheduler.placement.Candidate;
+import dev.berth.scheduler.placement.PlacementResult;
+import dev.berth.scheduler.placement.PlacementStack;
+import dev.berth.scheduler.placement.Rejection;
+import dev.berth.scheduler.placement.TaskDemand;
+import dev.berth.scheduler.plan.PlanApplier;
+import dev.berth.scheduler.plan.PlanOutcome;
+import dev.berth.scheduler.plan.TaskPlan;
+import dev.berth.scheduler.state.InstanceView;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.scheduler.state.TaskView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * Tasks: RunTask (placement picks the instances), StartTask (the caller picks them),
+ * StopTask, and the task views. Placement and publishing happen under the write lock, so
+ * two calls never place on the same free capacity.
+ */
+public final class Tasks {
+
+    /** ECS's limit on tasks per RunTask / StartTask call. */
+    public static final int MAX_TASKS_PER_CALL = 10;
+    public static final String DEFAULT_STOP_REASON = "Task stopped by user";
+    static final String NO_INSTANCES = "No Container Instances were found in your cluster.";
+
+    private final SchedulerState state;
+    private final Lock writeLock;
+    private final Arns arns;
+    private final Clusters clusters;
+    private final TaskDefinitions taskDefinitions;
+    private final PlacementStack placement;
+    private final PlanApplier applier;
+    private final StateWriter writer;
+
+    Tasks(SchedulerState state, StateWriter writer, Lock writeLock, Arns arns, Clusters clusters,
+            TaskDefinitions taskDefinitions, PlacementStack placement) {
+        this.state = state;
+        this.writer = writer;
+        this.writeLock = writeLock;
+        this.arns = arns;
+        this.clusters = clusters;
+        this.taskDefinitions = taskDefinitions;
+        this.placement = placement;
+        this.applier = new PlanApplier(state, writer);
+    }
+
+    /** What RunTask and StartTask share. */
+    public record TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
+            String group) {
+    }
+
+    /** The tasks started and, for what could not be started, ECS failures. */
+    public record StartOutcome(List<TaskView> tasks, List<Failure> failures) {
+    }
+
+    /** A ListTasks filter; null fields do not filter. */
+    public record TaskFilter(String containerInstance, String family, String startedBy, String desiredStatus) {
+    }
+
+    public StartOutcome run(TaskRequest request, Integer count) {
+        int copies = count == null ? 1 : count;
+        if (copies < 1 || copies > MAX_TASKS_PER_CALL) {
+            throw EcsException.invalidParameter("Invalid 'count': it must be between 1 and " + MAX_TASKS_PER_CALL + ".");
+        }
+        ClusterRecord cluster = clusters.require(request.cluster());
+        TaskDefinition definition = prepare(request);
+        Resources demand = TaskDemand.of(definition, request.overrides());
+        writeLock.lock();
+        try {
+            List<InstanceView> instances = state.instances(cluster.clusterName());
+            if (instances.isEmpty()) {
+                throw EcsException.invalidParameter(NO_INSTANCES);
+            }
+            List<Candidate> candidates = instances.stream().map(InstanceView::candidate).toList();
+            PlacementResult placed = placement.place(cluster.clusterName(), demand, copies, candidates);
+            List<DesiredTask> planned = new ArrayList<>();
+            for (String instanceId : placed.placements()) {
+                planned.add(newTask(cluster, instanceId, definition, request));
+            }
+            List<Failure> failures = new ArrayList<>(failures(cluster, placed.rejections()));
+            return publish(cluster, planned, failures);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public StartOutcome start(TaskRequest request, List<String> containerInstances) {
+        if (containerInstances == null || containerInstances.isEmpty()
+                || containerInstances.size() > MAX_TASKS_PER_CALL) {
+            throw EcsException.invalidParameter("Invalid 'containerInstances': name between 1 and "
+                    + MAX_TASKS_PER_CALL + " container instances.");
+        }
+        ClusterRecord cluster = clusters.require(request.cluster());
+        TaskDefinition definition = prepare(request);
+        Resources demand = TaskDemand.of(definition, request.overrides());
+        writeLock.lock();
+        try {
+            List<DesiredTask> planned = new ArrayList<>();
+            List<Failure> failures = new ArrayList<>();
+            for (String reference : new LinkedHashSet<>(containerInstances)) {
+                String instanceId = Arns.lastSegment(reference);
+                String arn = arns.containerInstance(cluster.clusterName(), instanceId);
+                Optional<InstanceView> instance = state.instance(instanceId)
+                        .filter(i -> cluster.clusterName().equals(i.cluster()));
+                if (instance.isEmpty()) {
+                    failures.add(Failure.of(arn, Failure.MISSING));
+                    continue;
+                }
+                Rejection rejection = PlacementStack.check(cluster.clusterName(), demand, instance.get().candidate());
+                if (rejection != null) {
+                    failures.add(Failure.of(arn, rejection.reason()));
+                } else {
+                    planned.add(newTask(cluster, instanceId, definition, request));
+                }
+            }
+            return publish(cluster, planned, failures);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Sets the task's desired status to STOPPED; a task already asked to stop is returned as it is. */
+    public TaskView stop(String clusterRef, String taskRef, String reason) {
+        ClusterRecord cluster = clusters.require(clusterRef);
+        if (taskRef == null || taskRef.isBlank()) {
+            throw EcsException.invalidParameter("Invalid 'task': it should not be null or empty.");
+        }
+        writeLock.lock();
+        try {
+            TaskView task = find(cluster.clusterName(), taskRef)
+                    .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
+            if (task.desiredStatus() == TaskStatus.STOPPED) {
+                return task;
+            }
+            DesiredTask desired = task.desired();
+            String why = reason == null || reason.isBlank() ? DEFAULT_STOP_REASON : reason;
+            writer.write(desired.stop(Versions.next(desired.version(), state.clock()), StopCode.UserInitiated.name(),
+                    why));
+            return state.task(desired.taskId()).orElseThrow();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The task with this id or ARN in the cluster, if it is still visible. */
+    public Optional<TaskView> find(String clusterName, String taskRef) {
+        return state.task(Arns.lastSegment(taskRef)).filter(t -> t.cluster().equals(clusterName));
+    }
+
+    public List<TaskView> list(String clusterName, TaskFilter filter) {
+        String desired = filter.desiredStatus() == null ? TaskStatus.RUNNING.name() : filter.desiredStatus();
+        if (!Set.of("RUNNING", "PENDING", "STOPPED").contains(desired)) {
+            throw EcsException.invalidParameter("Invalid 'desiredStatus': must be RUNNING, PENDING or STOPPED.");
+        }
+        TaskStatus wanted = "STOPPED".equals(desired) ? TaskStatus.STOPPED : TaskStatus.RUNNING;
+        String instanceId = filter.containerInstance() == null ? null : Arns.lastSegment(filter.containerInstance());
+        List<TaskView> result = new ArrayList<>();
+        for (TaskView task : state.tasks(clusterName)) {
+            if (task.desiredStatus() == wanted
+                    && (instanceId == null || instanceId.equals(task.instanceId()))
+                    && (filter.family() == null || filter.family().equals(task.desired().taskDefinition().family()))
+                    && (filter.startedBy() == null || filter.startedBy().equals(task.desired().startedBy()))) {
+                result.add(task);
+            }
+        }
+        return result;
+    }
+
+    private TaskDefinition prepare(TaskRequest request) {
+        TaskDefinition definition = taskDefinitions.requireActive(request.taskDefinition());
+        if (request.overrides() != null) {
+            Set<String> names = new HashSet<>();
+            for (ContainerDefinition c : definition.containers()) {
+                names.add(c.name());
+            }
+            for (ContainerOverride o : request.overrides().containerOverridesOrEmpty()) {
+                if (!names.contains(o.name())) {
+                    throw EcsException.invalidParameter("Override for container named " + o.name()
+                            + " is not a container in the TaskDefinition.");
+                }
+            }
+        }
+        return definition;
+    }
+
+    private StartOutcome publish(ClusterRecord cluster, List<DesiredTask> planned, List<Failure> failures) {
+        PlanOutcome outcome = applier.apply(new TaskPlan(cluster.clusterName(), planned));
+        failures.addAll(failures(cluster, outcome.refused()));
+        List<TaskView> tasks = new ArrayList<>();
+        for (DesiredTask task : outcome.published()) {
+            state.task(task.taskId()).ifPresent(tasks::add);
+        }
+        return new StartOutcome(tasks, failures);
+    }
+
+    private List<Failure> failures(ClusterRecord cluster, List<Rejection> rejections) {
+        List<Failure> failures = new ArrayList<>();
+        for (Rejection rejection : rejections) {
+            if (rejection.isReported()) {
+                failures.add(Failure.of(arns.containerInstance(cluster.clusterName(), rejection.instanceId()),
+                        rejection.reason()));
+            }
+        }
+        return failures;
+    }
+
+    private DesiredTask newTask(ClusterRecord cluster, String instanceId, TaskDefinition definition,
+            TaskRequest request) {
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        Instant now = state.clock().instant();
+        return new DesiredTask(BerthRecord.SCHEMA_VERSION, Versions.next(0, state.clock()), taskId,
+                arns.task(cluster.clusterName(), taskId), cluster.clusterName(), instanceId, definition,
+                request.overrides(), TaskStatus.RUNNING, request.startedBy(), request.group(), now, null, null);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.berth.scheduler.state;
+
+import dev.berth.model.Resources;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.scheduler.placement.Candidate;
+
+/**
+ * A container instance as the API and placement see it: its registration, whether its
+ * agent is connected (fresh heartbeat), what its unstopped tasks leave of its resources,
+ * and how many of them run or wait.
+ */
+public record InstanceView(
+        InstanceRegistration registration,
+        boolean agentConnected,
+        Resources remaining,
+        int runningTasksCount,
+        int pendingTasksCount) {
+
+    public String instanceId() {
+        return registration.instanceId();
+    }
+
+    public String cluster() {
+        return registration.cluster();
+    }
+
+    public Resources registered() {
+        return registration.registeredResources() == null ? Resources.NONE : registration.registeredResources();
+    }
+
+    public Candidate candidate() {
+        return new Candidate(instanceId(), cluster(), agentConnected, remaining);
+    }
+}

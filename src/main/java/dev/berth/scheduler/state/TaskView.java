@@ -1,0 +1,137 @@
+package dev.berth.scheduler.state;
+
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.Resources;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.TaskStateChange;
+import dev.berth.scheduler.placement.TaskDemand;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A task as the API shows it: what the scheduler wants ({@link DesiredTask}) folded with
+ * what its agent last reported ({@link TaskStateChange}). Before the agent reports anything
+ * the task is {@code PENDING} with PENDING containers, as an EC2-launch-type task is in ECS
+ * right after RunTask.
+ */
+public record TaskView(DesiredTask desired, TaskStateChange observed) {
+
+    /** The status of a task that is placed but not yet reported by its agent. */
+    public static final TaskStatus BEFORE_FIRST_REPORT = TaskStatus.PENDING;
+
+    public static TaskView fold(DesiredTask desired, TaskStateChange observed) {
+        return new TaskView(desired, observed);
+    }
+
+    public String taskId() {
+        return desired.taskId();
+    }
+
+    public String cluster() {
+        return desired.cluster();
+    }
+
+    public String instanceId() {
+        return desired.instanceId();
+    }
+
+    public TaskStatus lastStatus() {
+        return observed == null || observed.lastStatus() == null ? BEFORE_FIRST_REPORT : observed.lastStatus();
+    }
+
+    public TaskStatus desiredStatus() {
+        return desired.desiredStatus();
+    }
+
+    public boolean isStopped() {
+        return lastStatus() == TaskStatus.STOPPED;
+    }
+
+    public boolean isRunning() {
+        return lastStatus() == TaskStatus.RUNNING;
+    }
+
+    /** Not yet running and not stopped: what ECS counts as pending. */
+    public boolean isPending() {
+        return !isRunning() && !isStopped() && lastStatus() != TaskStatus.STOPPING;
+    }
+
+    /** What the task takes from its instance until it has stopped. */
+    public Resources demand() {
+        return TaskDemand.of(desired.taskDefinition(), desired.overrides());
+    }
+
+    /** The stop code: the agent's when it stopped the task itself, else the scheduler's. */
+    public String stopCode() {
+        if (observed != null && observed.stopCode() != null) {
+            return observed.stopCode();
+        }
+        return desired.stopCode();
+    }
+
+    public String stoppedReason() {
+        if (desired.stoppedReason() != null) {
+            return desired.stoppedReason();
+        }
+        return observed == null ? null : observed.stoppedReason();
+    }
+
+    public Instant startedAt() {
+        return observed == null ? null : observed.startedAt();
+    }
+
+    public Instant stoppingAt() {
+        return observed == null ? null : observed.stoppingAt();
+    }
+
+    public Instant stoppedAt() {
+        return observed == null ? null : observed.stoppedAt();
+    }
+
+    public Instant pullStartedAt() {
+        return observed == null ? null : observed.pullStartedAt();
+    }
+
+    public Instant pullStoppedAt() {
+        return observed == null ? null : observed.pullStoppedAt();
+    }
+
+    /** ECS's task version: it grows whenever the desired or the observed task changes. */
+    public long version() {
+        return Math.max(desired.version(), observed == null ? 0 : observed.version());
+    }
+
+    /**
+     * One entry per container of the task definition, in its order, with what the agent
+     * reported for it (PENDING when nothing yet).
+     */
+    public List<ContainerState> containers() {
+        Map<String, ContainerState> reported = new HashMap<>();
+        if (observed != null && observed.containers() != null) {
+            for (ContainerState c : observed.containers()) {
+                reported.put(c.name(), c);
+            }
+        }
+        List<ContainerState> result = new ArrayList<>();
+        for (ContainerDefinition definition : desired.taskDefinition().containers()) {
+            ContainerState state = reported.get(definition.name());
+            if (state == null) {
+                state = new ContainerState(definition.name(), null, definition.image(), ContainerStatus.PENDING,
+                        null, null, null);
+            } else if (state.lastStatus() == null || state.image() == null) {
+                state = new ContainerState(state.name(), state.runtimeId(),
+                        state.image() == null ? definition.image() : state.image(),
+                        state.lastStatus() == null ? ContainerStatus.PENDING : state.lastStatus(),
+                        state.exitCode(), state.reason(), state.networkBindings());
+            }
+            result.add(state);
+        }
+        return result;
+    }
+}

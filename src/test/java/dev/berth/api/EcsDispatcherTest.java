@@ -1,0 +1,124 @@
+package dev.berth.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.scheduler.EcsException;
+import dev.berth.scheduler.SchedulerUnavailableException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EcsDispatcherTest {
+
+    private static final String PREFIX = EcsDispatcher.TARGET_PREFIX;
+
+    public record EchoRequest(String clusterName, Integer count) {
+    }
+
+    public record EchoResponse(String clusterName) {
+    }
+
+    private static EcsAction<EchoRequest> action(String name, java.util.function.Function<EchoRequest, Object> body) {
+        return new EcsAction<>() {
+            @Override
+            public String operation() {
+                return name;
+            }
+
+            @Override
+            public Class<EchoRequest> requestType() {
+                return EchoRequest.class;
+            }
+
+            @Override
+            public Object handle(EchoRequest request) {
+                return body.apply(request);
+            }
+        };
+    }
+
+    private final EcsDispatcher dispatcher = new EcsDispatcher(List.of(
+            action("CreateCluster", r -> new EchoResponse(r.clusterName())),
+            action("DeleteCluster", r -> {
+                throw EcsException.clusterNotFound();
+            }),
+            action("ListClusters", r -> {
+                throw new SchedulerUnavailableException("not ready");
+            }),
+            action("ListTasks", r -> {
+                throw new IllegalStateException("boom at line 12");
+            })));
+
+    @Test
+    void routesByTargetAndAnswersJson() {
+        // When
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster", "{\"clusterName\":\"prod\"}");
+
+        // Then
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("{\"clusterName\":\"prod\"}");
+    }
+
+    @Test
+    void anUnknownOperationIsNamed() {
+        // When
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCapacityProvider", "{}");
+
+        // Then
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body()).isEqualTo("{\"__type\":\"UnknownOperationException\",\"message\":\"Unknown operation "
+                + PREFIX + "CreateCapacityProvider: Berth does not implement it.\"}");
+    }
+
+    @Test
+    void aMissingTargetIsAnUnknownOperation() {
+        assertThat(dispatcher.dispatch(null, "{}").body()).contains("\"__type\":\"UnknownOperationException\"")
+                .contains("Missing X-Amz-Target header");
+    }
+
+    @Test
+    void malformedJsonIsASerializationException() {
+        // When
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster", "{\"clusterName\":");
+
+        // Then
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body()).contains("\"__type\":\"SerializationException\"")
+                .contains("The request body is not valid JSON");
+    }
+
+    @Test
+    void aWronglyTypedFieldIsASerializationException() {
+        // When
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster", "{\"count\":\"many\"}");
+
+        // Then
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body()).contains("\"__type\":\"SerializationException\"")
+                .contains("CreateClusterRequest");
+    }
+
+    @Test
+    void anEmptyBodyIsAnEmptyRequest() {
+        assertThat(dispatcher.dispatch(PREFIX + "CreateCluster", "")).isEqualTo(new EcsDispatcher.Reply(200, "{}"));
+    }
+
+    @Test
+    void ecsExceptionsKeepTheirNameAndStatus() {
+        assertThat(dispatcher.dispatch(PREFIX + "DeleteCluster", "{}"))
+                .isEqualTo(new EcsDispatcher.Reply(400,
+                        "{\"__type\":\"ClusterNotFoundException\",\"message\":\"Cluster not found.\"}"));
+        assertThat(dispatcher.dispatch(PREFIX + "ListClusters", "{}"))
+                .isEqualTo(new EcsDispatcher.Reply(503, "{\"__type\":\"ServerException\",\"message\":\"not ready\"}"));
+    }
+
+    @Test
+    void anUnexpectedFailureIsAServerExceptionWithoutAStackTrace() {
+        // When
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "ListTasks", "{}");
+
+        // Then
+        assertThat(reply.status()).isEqualTo(500);
+        assertThat(reply.body()).isEqualTo("{\"__type\":\"ServerException\",\"message\":\"Berth failed to process the "
+                + "request (IllegalStateException); see the scheduler log.\"}");
+    }
+}

@@ -1,0 +1,154 @@
+package dev.berth.scheduler;
+
+import static dev.berth.scheduler.TestRecords.T0;
+import static dev.berth.scheduler.TestRecords.instance;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.model.Arns;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.scheduler.TestRecords.SettableClock;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.scheduler.state.TaskView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The scheduler's operations over a writer that acknowledges everything at once (no Kafka). */
+class ControlPlaneTest {
+
+    private final SettableClock clock = new SettableClock(T0);
+    private final SchedulerState state = new SchedulerState(clock, Duration.ofSeconds(60), Duration.ofHours(1));
+    private final List<BerthRecord> written = new ArrayList<>();
+    private final ControlPlane plane = new ControlPlane(state, record -> {
+        written.add(record);
+        state.apply(record);
+    }, new Arns("aws", "us-east-1", "000000000000"));
+
+    private static TaskDefinition request(String family, int memory) {
+        return new TaskDefinition(null, family, null, List.of(new ContainerDefinition("web", "busybox", 256, memory,
+                null, null, null, null, null, null, null, null, null, null, null)), null, null, null, null, null, null,
+                null, null, null, null, null);
+    }
+
+    private Tasks.TaskRequest run(String taskDefinition) {
+        return new Tasks.TaskRequest(null, taskDefinition, null, "tester", null);
+    }
+
+    @Test
+    void registersRevisionsInOrderAndDescribesTheLatestActive() {
+        // Given
+        plane.taskDefinitions().register(request("web", 128));
+        plane.taskDefinitions().register(request("web", 256));
+
+        // When
+        plane.taskDefinitions().deregister("web:2");
+        TaskDefinition latest = plane.taskDefinitions().describe("web");
+
+        // Then
+        assertThat(latest.revision()).isEqualTo(1);
+        assertThat(latest.taskDefinitionArn()).isEqualTo("arn:aws:ecs:us-east-1:000000000000:task-definition/web:1");
+        assertThat(plane.taskDefinitions().describe("arn:aws:ecs:us-east-1:000000000000:task-definition/web:2")
+                .status()).isEqualTo(TaskDefinition.INACTIVE);
+        assertThat(plane.taskDefinitions().register(request("web", 64)).revision()).isEqualTo(3);
+    }
+
+    @Test
+    void anUnknownTaskDefinitionIsAClientException() {
+        assertThatThrownBy(() -> plane.taskDefinitions().describe("nope:1"))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.ClientException))
+                .hasMessage("Unable to describe task definition.");
+    }
+
+    @Test
+    void runTaskPlacesOnTheBinpackedInstanceAndWritesTheDesiredTask() {
+        // Given
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        state.apply(instance("i-2", "default", 4096, 1024, T0, 1));
+
+        // When
+        Tasks.StartOutcome outcome = plane.tasks().run(run("web"), 3);
+
+        // Then
+        assertThat(outcome.tasks()).extracting(TaskView::instanceId).containsExactly("i-2", "i-2", "i-1");
+        assertThat(outcome.failures()).isEmpty();
+        assertThat(written).filteredOn(DesiredTask.class::isInstance).hasSize(3);
+        assertThat(outcome.tasks().get(0).lastStatus()).isEqualTo(TaskStatus.PENDING);
+    }
+
+    @Test
+    void runTaskReportsResourceMemoryPerInstanceWhenNothingFits() {
+        // Given
+        plane.taskDefinitions().register(request("big", 8192));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+
+        // When
+        Tasks.StartOutcome outcome = plane.tasks().run(run("big"), 1);
+
+        // Then
+        assertThat(outcome.tasks()).isEmpty();
+        assertThat(outcome.failures()).containsExactly(Failure.of(
+                "arn:aws:ecs:us-east-1:000000000000:container-instance/default/i-1", "RESOURCE:MEMORY"));
+    }
+
+    @Test
+    void runTaskWithoutInstancesIsAnInvalidParameter() {
+        // Given
+        plane.taskDefinitions().register(request("web", 128));
+
+        // When / Then
+        assertThatThrownBy(() -> plane.tasks().run(run("web"), 1))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessage("No Container Instances were found in your cluster.");
+    }
+
+    @Test
+    void runTaskInAnUnknownClusterIsClusterNotFound() {
+        assertThatThrownBy(() -> plane.tasks().run(new Tasks.TaskRequest("nope", "web", null, null, null), 1))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.ClusterNotFoundException))
+                .hasMessage("Cluster not found.");
+    }
+
+    @Test
+    void startTaskRefusesAnInstanceWhoseAgentWentQuiet() {
+        // Given: the named instance's last heartbeat is older than the timeout
+        plane.taskDefinitions().register(request("web", 128));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        clock.advance(Duration.ofMinutes(5));
+
+        // When
+        Tasks.StartOutcome outcome = plane.tasks().start(run("web"), List.of("i-1"));
+
+        // Then
+        assertThat(outcome.tasks()).isEmpty();
+        assertThat(outcome.failures()).extracting(Failure::reason).containsExactly("AGENT");
+    }
+
+    @Test
+    void stopTaskWritesDesiredStoppedWithUserInitiated() {
+        // Given
+        plane.taskDefinitions().register(request("web", 128));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        TaskView task = plane.tasks().run(run("web"), 1).tasks().get(0);
+
+        // When
+        TaskView stopped = plane.tasks().stop(null, task.desired().taskArn(), null);
+
+        // Then
+        assertThat(stopped.desiredStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("UserInitiated");
+        assertThat(stopped.stoppedReason()).isEqualTo("Task stopped by user");
+        DesiredTask last = (DesiredTask) written.get(written.size() - 1);
+        assertThat(last.desiredStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(last.version()).isGreaterThan(task.desired().version());
+    }
+}

@@ -1,0 +1,380 @@
+package dev.berth.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.KafkaSettings;
+import dev.berth.protocol.Partitioning;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.testing.KafkaBrokerResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ClientException;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.DescribeClustersResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecs.model.PortMapping;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.StopTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+
+/** The ECS API against a real Kafka broker, driven by the AWS SDK v2 as a user would. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "roles", value = "scheduler"))
+class SchedulerApiIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TestHTTPResource("/")
+    URL endpoint;
+
+    @Inject
+    SchedulerRole scheduler;
+
+    @Inject
+    KafkaSettings kafkaSettings;
+
+    @Inject
+    SchedulerConfig schedulerConfig;
+
+    private EcsClient ecs;
+    private FakeAgentKafka agent;
+
+    @BeforeEach
+    void connect() throws Exception {
+        await().atMost(PATIENCE).until(scheduler::isReady);
+        ecs = EcsClient.builder()
+                .endpointOverride(endpoint.toURI())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("berth", "berth")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        agent = new FakeAgentKafka(kafkaSettings.bootstrapServers());
+    }
+
+    @AfterEach
+    void disconnect() {
+        ecs.close();
+        agent.close();
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private TaskDefinition register(String family, int memory, Integer hostPort) {
+        ContainerDefinition.Builder web = ContainerDefinition.builder().name("web").image("busybox").cpu(128)
+                .memory(memory);
+        if (hostPort != null) {
+            web.portMappings(PortMapping.builder().containerPort(80).hostPort(hostPort).protocol("tcp").build());
+        }
+        return ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(web.build())).taskDefinition();
+    }
+
+    @Test
+    void createsDescribesAndListsClusters() {
+        // Given
+        String name = unique("prod");
+
+        // When
+        Cluster created = ecs.createCluster(r -> r.clusterName(name)).cluster();
+        DescribeClustersResponse described = ecs.describeClusters(r -> r.clusters(name, "nope"));
+        List<String> listed = ecs.listClusters().clusterArns();
+
+        // Then
+        assertThat(created.clusterArn()).isEqualTo("arn:aws:ecs:us-east-1:000000000000:cluster/" + name);
+        assertThat(created.status()).isEqualTo("ACTIVE");
+        assertThat(described.clusters()).extracting(Cluster::clusterName).containsExactly(name);
+        assertThat(described.clusters().get(0).registeredContainerInstancesCount()).isZero();
+        assertThat(described.failures()).singleElement().satisfies(f -> {
+            assertThat(f.arn()).isEqualTo("arn:aws:ecs:us-east-1:000000000000:cluster/nope");
+            assertThat(f.reason()).isEqualTo("MISSING");
+        });
+        assertThat(listed).contains(created.clusterArn(), "arn:aws:ecs:us-east-1:000000000000:cluster/default");
+    }
+
+    @Test
+    void registersDescribesListsAndDeregistersTaskDefinitions() {
+        // Given
+        String family = unique("web");
+        TaskDefinition first = register(family, 128, null);
+        TaskDefinition second = register(family, 256, null);
+
+        // When
+        TaskDefinition latest = ecs.describeTaskDefinition(r -> r.taskDefinition(family)).taskDefinition();
+        TaskDefinition deregistered = ecs.deregisterTaskDefinition(r -> r.taskDefinition(second.taskDefinitionArn()))
+                .taskDefinition();
+        List<String> active = ecs.listTaskDefinitions(r -> r.familyPrefix(family)).taskDefinitionArns();
+        List<String> inactive = ecs.listTaskDefinitions(r -> r.familyPrefix(family).status(TaskDefinitionStatus.INACTIVE))
+                .taskDefinitionArns();
+
+        // Then
+        assertThat(first.revision()).isEqualTo(1);
+        assertThat(second.revision()).isEqualTo(2);
+        assertThat(latest.revision()).isEqualTo(2);
+        assertThat(latest.containerDefinitions().get(0).memory()).isEqualTo(256);
+        assertThat(latest.registeredAt()).isNotNull();
+        assertThat(deregistered.status()).isEqualTo(TaskDefinitionStatus.INACTIVE);
+        assertThat(active).containsExactly(first.taskDefinitionArn());
+        assertThat(inactive).containsExactly(second.taskDefinitionArn());
+        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition(family)).taskDefinition().revision()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesBadInputWithEcsErrors() {
+        assertThatThrownBy(() -> register(unique("tiny"), 4, null))
+                .isInstanceOfSatisfying(ClientException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Invalid 'memory' setting for container "
+                            + "'web'. At least 6 MiB of memory is required per container.");
+                });
+        ContainerDefinition twin = ContainerDefinition.builder().name("twin").image("busybox").memory(64).build();
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family(unique("twins"))
+                .containerDefinitions(twin, twin)))
+                .isInstanceOf(ClientException.class)
+                .hasMessageContaining("Container names must be unique within a Task Definition.");
+        assertThatThrownBy(() -> ecs.describeTaskDefinition(r -> r.taskDefinition(unique("nothing") + ":1")))
+                .isInstanceOf(ClientException.class).hasMessageContaining("Unable to describe task definition.");
+        assertThatThrownBy(() -> ecs.listTasks(r -> r.cluster(unique("nowhere"))))
+                .isInstanceOf(ClusterNotFoundException.class).hasMessageContaining("Cluster not found.");
+        assertThatThrownBy(() -> ecs.runTask(r -> r.cluster(unique("nowhere")).taskDefinition("x")))
+                .isInstanceOf(ClusterNotFoundException.class);
+    }
+
+    @Test
+    void answersRawCallsWithEcsJsonErrors() throws Exception {
+        // Given
+        HttpClient http = HttpClient.newHttpClient();
+        String fixture = new String(getClass().getResourceAsStream("/ecs/register-task-definition-tiny-memory.json")
+                .readAllBytes(), StandardCharsets.UTF_8);
+
+        // When
+        HttpResponse<String> tiny = post(http, "RegisterTaskDefinition", fixture);
+        HttpResponse<String> unknown = post(http, "CreateCapacityProvider", "{}");
+        HttpResponse<String> malformed = post(http, "ListClusters", "{\"maxResults\":");
+
+        // Then
+        assertThat(tiny.statusCode()).isEqualTo(400);
+        assertThat(tiny.headers().firstValue("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("application/x-amz-json-1.1"));
+        assertThat(tiny.body()).isEqualTo("{\"__type\":\"ClientException\",\"message\":\"Invalid 'memory' setting for "
+                + "container 'app'. At least 6 MiB of memory is required per container.\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("\"__type\":\"UnknownOperationException\"")
+                .contains("CreateCapacityProvider");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("\"__type\":\"SerializationException\"");
+    }
+
+    @Test
+    void acceptsARealEcsTaskDefinitionFixture() throws Exception {
+        // Given
+        String fixture = new String(getClass().getResourceAsStream("/ecs/register-task-definition-web.json")
+                .readAllBytes(), StandardCharsets.UTF_8);
+
+        // When
+        HttpResponse<String> response = post(HttpClient.newHttpClient(), "RegisterTaskDefinition", fixture);
+
+        // Then
+        assertThat(response.statusCode()).isEqualTo(200);
+        TaskDefinition described = ecs.describeTaskDefinition(r -> r.taskDefinition("fixture-web")).taskDefinition();
+        assertThat(described.containerDefinitions().get(0).portMappings().get(0).hostPort()).isEqualTo(8080);
+        assertThat(described.containerDefinitions().get(0).environment().get(0).value()).isEqualTo("production");
+    }
+
+    private HttpResponse<String> post(HttpClient http, String operation, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(endpoint.toURI())
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("X-Amz-Target", "AmazonEC2ContainerServiceV20141113." + operation)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void runsATaskOnARegisteredInstanceAndFollowsItsLifecycle() throws Exception {
+        // Given: a cluster with one fake agent and a task definition
+        String cluster = unique("run");
+        String instanceId = unique("i");
+        ecs.createCluster(r -> r.clusterName(cluster));
+        agent.register(instanceId, cluster, 2048, 1024);
+        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
+                .containerInstanceArns().isEmpty());
+        String family = unique("app");
+        register(family, 256, 8080);
+
+        // When
+        RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family).startedBy("it"));
+
+        // Then: one PENDING task, desired on the partition of its instance
+        assertThat(run.failures()).isEmpty();
+        Task task = run.tasks().get(0);
+        String taskId = task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1);
+        assertThat(task.lastStatus()).isEqualTo("PENDING");
+        assertThat(task.desiredStatus()).isEqualTo("RUNNING");
+        assertThat(task.containerInstanceArn()).endsWith("/" + cluster + "/" + instanceId);
+        assertThat(task.createdAt()).isNotNull();
+        ConsumerRecord<String, DesiredTask> placed = agent.desiredTasks().stream()
+                .filter(r -> r.key().equals(taskId)).findFirst().orElseThrow();
+        assertThat(placed.partition()).isEqualTo(Partitioning.forInstance(instanceId, kafkaSettings.partitions()));
+        assertThat(placed.value().instanceId()).isEqualTo(instanceId);
+
+        // And the instance shows what the task takes
+        ContainerInstance instance = ecs.describeContainerInstances(r -> r.cluster(cluster)
+                .containerInstances(instanceId)).containerInstances().get(0);
+        assertThat(instance.agentConnected()).isTrue();
+        assertThat(instance.pendingTasksCount()).isEqualTo(1);
+        assertThat(instance.remainingResources()).filteredOn(res -> res.name().equals("MEMORY"))
+                .singleElement().satisfies(res -> assertThat(res.integerValue()).isEqualTo(1024 - 256));
+        assertThat(instance.remainingResources()).filteredOn(res -> res.name().equals("PORTS"))
+                .singleElement().satisfies(res -> assertThat(res.stringSetValue()).contains("22", "8080"));
+
+        // When the agent reports RUNNING
+        agent.report(placed.value(), TaskStatus.RUNNING, 2);
+
+        // Then
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            DescribeTasksResponse described = ecs.describeTasks(r -> r.cluster(cluster).tasks(taskId));
+            Task running = described.tasks().get(0);
+            assertThat(running.lastStatus()).isEqualTo("RUNNING");
+            assertThat(running.startedAt()).isNotNull();
+            assertThat(running.containers().get(0).networkBindings().get(0).hostPort()).isEqualTo(8080);
+            assertThat(running.containers().get(0).runtimeId()).isEqualTo("runtime-web");
+        });
+        assertThat(ecs.describeClusters(r -> r.clusters(cluster)).clusters().get(0).runningTasksCount()).isEqualTo(1);
+        assertThat(ecs.listTasks(r -> r.cluster(cluster)).taskArns()).containsExactly(task.taskArn());
+
+        // When the user stops it
+        StopTaskResponse stopped = ecs.stopTask(r -> r.cluster(cluster).task(task.taskArn()).reason("done"));
+
+        // Then: desired STOPPED on the same partition, with the user's reason
+        assertThat(stopped.task().desiredStatus()).isEqualTo("STOPPED");
+        assertThat(stopped.task().stopCodeAsString()).isEqualTo("UserInitiated");
+        assertThat(stopped.task().stoppedReason()).isEqualTo("done");
+        List<ConsumerRecord<String, DesiredTask>> versions = agent.desiredTasks().stream()
+                .filter(r -> r.key().equals(taskId)).toList();
+        assertThat(versions).hasSize(2);
+        assertThat(versions.get(1).partition()).isEqualTo(placed.partition());
+        assertThat(versions.get(1).value().desiredStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(versions.get(1).value().stopCode()).isEqualTo("UserInitiated");
+        assertThat(ecs.listTasks(r -> r.cluster(cluster).desiredStatus("STOPPED")).taskArns())
+                .containsExactly(task.taskArn());
+    }
+
+    @Test
+    void reportsResourceMemoryWhenTheTaskIsTooBig() throws Exception {
+        // Given
+        String cluster = unique("small");
+        String instanceId = unique("i");
+        ecs.createCluster(r -> r.clusterName(cluster));
+        agent.register(instanceId, cluster, 2048, 512);
+        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
+                .containerInstanceArns().isEmpty());
+        String family = unique("huge");
+        register(family, 4096, null);
+
+        // When
+        RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family).count(2));
+
+        // Then
+        assertThat(run.tasks()).isEmpty();
+        assertThat(run.failures()).singleElement().satisfies(f -> {
+            assertThat(f.arn()).isEqualTo("arn:aws:ecs:us-east-1:000000000000:container-instance/" + cluster + "/"
+                    + instanceId);
+            assertThat(f.reason()).isEqualTo("RESOURCE:MEMORY");
+        });
+    }
+
+    @Test
+    void runTaskWithoutInstancesIsAnInvalidParameter() {
+        // Given
+        String cluster = unique("empty");
+        ecs.createCluster(r -> r.clusterName(cluster));
+        String family = unique("lonely");
+        register(family, 64, null);
+
+        // When / Then
+        assertThatThrownBy(() -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(family)))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("No Container Instances were found in your cluster.");
+    }
+
+    @Test
+    void aRestartedSchedulerRebuildsTheSameState() throws Exception {
+        // Given: some state of every kind
+        String cluster = unique("durable");
+        String instanceId = unique("i");
+        ecs.createCluster(r -> r.clusterName(cluster));
+        agent.register(instanceId, cluster, 4096, 4096);
+        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
+                .containerInstanceArns().isEmpty());
+        String family = unique("kept");
+        register(family, 128, null);
+        register(family, 128, null);
+        ecs.deregisterTaskDefinition(r -> r.taskDefinition(family + ":1"));
+        String taskArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family).count(2)).tasks().get(0).taskArn();
+        ecs.stopTask(r -> r.cluster(cluster).task(taskArn));
+        SchedulerState before = scheduler.controlPlane().state();
+
+        // When: a second scheduler reads everything back from Kafka
+        SchedulerRole restarted = new SchedulerRole(kafkaSettings, schedulerConfig, Clock.systemUTC());
+        try {
+            restarted.start();
+            await().atMost(PATIENCE).until(restarted::isReady);
+            SchedulerState after = restarted.controlPlane().state();
+
+            // Then
+            assertThat(after.clusters()).isEqualTo(before.clusters());
+            assertThat(after.taskDefinitions()).isEqualTo(before.taskDefinitions());
+            assertThat(after.tasks(cluster)).hasSize(2).isEqualTo(before.tasks(cluster));
+            assertThat(after.instances(cluster)).isEqualTo(before.instances(cluster));
+            assertThat(restarted.controlPlane().taskDefinitions().register(
+                    new dev.berth.model.TaskDefinition(null, family, null, before.taskDefinitions().stream()
+                            .filter(d -> d.family().equals(family)).findFirst().orElseThrow().containerDefinitions(),
+                            null, null, null, null, null, null, null, null, null, null, null)).revision())
+                    .isEqualTo(3);
+        } finally {
+            restarted.stop();
+        }
+    }
+
+    @Test
+    void answersServiceUnavailableWhenTheSchedulerIsNotRunning() {
+        // Given
+        SchedulerRole idle = new SchedulerRole(kafkaSettings, schedulerConfig, Clock.systemUTC());
+
+        // When / Then
+        assertThatThrownBy(idle::controlPlane).isInstanceOfSatisfying(SchedulerUnavailableException.class,
+                e -> assertThat(e.httpStatus()).isEqualTo(503))
+                .hasMessageContaining("not running in this Berth process");
+    }
+}

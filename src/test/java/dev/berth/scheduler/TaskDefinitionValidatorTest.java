@@ -1,0 +1,107 @@
+package dev.berth.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.PortMapping;
+import dev.berth.model.TaskDefinition;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TaskDefinitionValidatorTest {
+
+    private static ContainerDefinition container(String name, String image, Integer memory, Integer reservation,
+            PortMapping... ports) {
+        return new ContainerDefinition(name, image, null, memory, reservation, null, null, null, null, List.of(ports),
+                null, null, null, null, null);
+    }
+
+    private static TaskDefinition definition(String family, String memory, ContainerDefinition... containers) {
+        return new TaskDefinition(null, family, null, containers.length == 0 ? null : List.of(containers), null,
+                memory, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static void assertRejected(TaskDefinition definition, String message) {
+        assertThatThrownBy(() -> TaskDefinitionValidator.validate(definition))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> org.assertj.core.api.Assertions.assertThat(e.type()).isEqualTo(EcsErrorType.ClientException))
+                .hasMessage(message);
+    }
+
+    @Test
+    void acceptsAValidDefinition() {
+        // Given
+        TaskDefinition definition = definition("web", null, container("nginx", "nginx:1.27", 128, 64,
+                new PortMapping(80, 8080, "tcp")), container("sidecar", "busybox", null, 16));
+
+        // When / Then
+        assertThatCode(() -> TaskDefinitionValidator.validate(definition)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void requiresAFamilyWithValidCharacters() {
+        assertRejected(definition(null, null, container("a", "busybox", 64, null)),
+                "Family should not be null or empty.");
+        assertRejected(definition("bad family!", null, container("a", "busybox", 64, null)),
+                "Family contains invalid characters: up to 255 letters (uppercase and lowercase), numbers, "
+                        + "underscores and hyphens are allowed.");
+    }
+
+    @Test
+    void requiresContainers() {
+        assertRejected(definition("web", null), "Container list cannot be empty.");
+    }
+
+    @Test
+    void requiresNamedUniqueContainersWithImages() {
+        assertRejected(definition("web", null, container(null, "busybox", 64, null)),
+                "Container.name should not be null or empty.");
+        assertRejected(definition("web", null, container("a", "busybox", 64, null), container("a", "busybox", 64, null)),
+                "Container names must be unique within a Task Definition.");
+        assertRejected(definition("web", null, container("a", " ", 64, null)),
+                "Container.image should not be null or empty.");
+    }
+
+    @Test
+    void requiresAtLeastSixMiBPerContainer() {
+        assertRejected(definition("web", null, container("tiny", "busybox", 4, null)),
+                "Invalid 'memory' setting for container 'tiny'. At least 6 MiB of memory is required per container.");
+    }
+
+    @Test
+    void requiresMemoryOrReservationWithoutTaskMemory() {
+        // Given a container without memory, but the task has memory: fine
+        assertThatCode(() -> TaskDefinitionValidator.validate(definition("web", "512", container("a", "busybox", null,
+                null)))).doesNotThrowAnyException();
+        // Then without task memory it is refused
+        assertRejected(definition("web", null, container("a", "busybox", null, null)),
+                "Invalid setting for container 'a'. At least one of 'memory' or 'memoryReservation' must be specified.");
+    }
+
+    @Test
+    void refusesAReservationAboveTheHardLimit() {
+        assertRejected(definition("web", null, container("a", "busybox", 64, 128)),
+                "Invalid 'memoryReservation' setting for container 'a'. It must not be greater than the container's "
+                        + "'memory' setting.");
+    }
+
+    @Test
+    void refusesInvalidPortMappings() {
+        assertRejected(definition("web", null, container("a", "busybox", 64, null, new PortMapping(70000, null, null))),
+                "Invalid 'containerPort' setting for container 'a': a port mapping needs a containerPort between 1 "
+                        + "and 65535.");
+        assertRejected(definition("web", null, container("a", "busybox", 64, null, new PortMapping(80, 80, "sctp"))),
+                "Invalid 'protocol' setting for container 'a': it must be tcp or udp.");
+        assertRejected(definition("web", null, container("a", "busybox", 64, null, new PortMapping(80, 80, null)),
+                container("b", "busybox", 64, null, new PortMapping(81, 80, "tcp"))),
+                "Invalid 'hostPort' setting for container 'b': host port 80 is used by more than one port mapping "
+                        + "of the task definition.");
+    }
+
+    @Test
+    void refusesAnInvalidTaskSize() {
+        assertRejected(definition("web", "lots", container("a", "busybox", 64, null)),
+                "Invalid 'memory' setting for task.");
+    }
+}

@@ -1,0 +1,64 @@
+package dev.berth.scheduler.placement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerOverride;
+import dev.berth.model.PortMapping;
+import dev.berth.model.Resources;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskOverride;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TaskDemandTest {
+
+    private static ContainerDefinition container(String name, Integer cpu, Integer memory, Integer reservation,
+            PortMapping... ports) {
+        return new ContainerDefinition(name, "busybox", cpu, memory, reservation, null, null, null, null,
+                List.of(ports), null, null, null, null, null);
+    }
+
+    private static TaskDefinition definition(String cpu, String memory, ContainerDefinition... containers) {
+        return new TaskDefinition(null, "web", 1, List.of(containers), cpu, memory, null, "ACTIVE", null, null, null,
+                null, null, null, null);
+    }
+
+    @Test
+    void sumsContainersReservationOrMemoryAndStaticTcpHostPorts() {
+        // Given
+        TaskDefinition definition = definition(null, null,
+                container("a", 128, 512, 256, new PortMapping(80, 8080, "tcp"), new PortMapping(53, 53, "udp")),
+                container("b", null, 300, null, new PortMapping(9000, 0, null)));
+
+        // When
+        Resources demand = TaskDemand.of(definition, null);
+
+        // Then
+        assertThat(demand).isEqualTo(new Resources(128, 556, Set.of(8080)));
+    }
+
+    @Test
+    void prefersTaskLevelSizesAndOverrides() {
+        // Given
+        TaskDefinition definition = definition("1 vCPU", "0.5 GB", container("a", 128, 512, null));
+        TaskOverride override = new TaskOverride(List.of(new ContainerOverride("a", null, null, 64, null, 100)),
+                null, "2GB");
+
+        // When
+        Resources demand = TaskDemand.of(definition, override);
+
+        // Then
+        assertThat(demand.cpu()).isEqualTo(1024);
+        assertThat(demand.memory()).isEqualTo(2048);
+    }
+
+    @Test
+    void rejectsSizesThatAreNotNumbers() {
+        assertThatThrownBy(() -> TaskSize.memoryMiB("lots")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(TaskSize.cpuUnits("256")).hasValue(256);
+        assertThat(TaskSize.cpuUnits(null)).isEmpty();
+    }
+}

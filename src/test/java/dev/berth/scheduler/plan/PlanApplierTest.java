@@ -1,0 +1,63 @@
+package dev.berth.scheduler.plan;
+
+import static dev.berth.scheduler.TestRecords.T0;
+import static dev.berth.scheduler.TestRecords.definition;
+import static dev.berth.scheduler.TestRecords.desired;
+import static dev.berth.scheduler.TestRecords.instance;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.scheduler.TestRecords.SettableClock;
+import dev.berth.scheduler.placement.Rejection;
+import dev.berth.scheduler.state.SchedulerState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlanApplierTest {
+
+    private final SettableClock clock = new SettableClock(T0);
+    private final SchedulerState state = new SchedulerState(clock, Duration.ofSeconds(60), Duration.ofHours(1));
+    private final List<BerthRecord> written = new ArrayList<>();
+    private final PlanApplier applier = new PlanApplier(state, record -> {
+        written.add(record);
+        state.apply(record);
+    });
+
+    @Test
+    void refusesTasksThatNoLongerFitTheLatestState() {
+        // Given: a plan made when i-1 had 1024 MiB; its agent then re-registered with 600 MiB
+        state.apply(instance("i-1", "default", 4096, 1024, T0, 1));
+        DesiredTask first = desired("t1", "i-1", definition("web", 1, 512, null), 1);
+        DesiredTask second = desired("t2", "i-1", definition("web", 1, 512, null), 1);
+        TaskPlan plan = new TaskPlan("default", List.of(first, second));
+        state.apply(instance("i-1", "default", 4096, 600, T0, 2));
+
+        // When
+        PlanOutcome outcome = applier.apply(plan);
+
+        // Then
+        assertThat(outcome.published()).containsExactly(first);
+        assertThat(outcome.refused()).extracting(Rejection::instanceId, Rejection::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("i-1", "RESOURCE:MEMORY"));
+        assertThat(written).containsExactly(first);
+    }
+
+    @Test
+    void refusesEverythingOnAnInstanceWhoseAgentWentQuiet() {
+        // Given
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        TaskPlan plan = new TaskPlan("default", List.of(desired("t1", "i-1", definition("web", 1, 64, null), 1)));
+        clock.advance(Duration.ofMinutes(2));
+
+        // When
+        PlanOutcome outcome = applier.apply(plan);
+
+        // Then
+        assertThat(outcome.published()).isEmpty();
+        assertThat(outcome.refused()).extracting(Rejection::reason).containsExactly("AGENT");
+        assertThat(written).isEmpty();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.berth.scheduler.state;
+
+import static dev.berth.scheduler.TestRecords.T0;
+import static dev.berth.scheduler.TestRecords.definition;
+import static dev.berth.scheduler.TestRecords.desired;
+import static dev.berth.scheduler.TestRecords.instance;
+import static dev.berth.scheduler.TestRecords.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.Resources;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
+import dev.berth.scheduler.TestRecords.SettableClock;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SchedulerStateTest {
+
+    private final SettableClock clock = new SettableClock(T0);
+    private final SchedulerState state = new SchedulerState(clock, Duration.ofSeconds(60), Duration.ofHours(1));
+
+    @Test
+    void aPlacedTaskIsPendingUntilItsAgentReports() {
+        // Given
+        state.apply(desired("t1", "i-1", definition("web", 1, 256, 8080), 1));
+
+        // When
+        TaskView task = state.task("t1").orElseThrow();
+
+        // Then
+        assertThat(task.lastStatus()).isEqualTo(TaskStatus.PENDING);
+        assertThat(task.desiredStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(task.containers()).extracting(ContainerState::name, ContainerState::lastStatus)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web", ContainerStatus.PENDING));
+    }
+
+    @Test
+    void foldsTheLatestReportAndIgnoresStaleOnes() {
+        // Given
+        state.apply(desired("t1", "i-1", definition("web", 1, 256, 8080), 1));
+        state.apply(report("t1", "i-1", TaskStatus.RUNNING, 5));
+
+        // When: an older report arrives late, and a repeat of the newest
+        boolean stale = state.apply(report("t1", "i-1", TaskStatus.PENDING, 3));
+        boolean repeat = state.apply(report("t1", "i-1", TaskStatus.RUNNING, 5));
+
+        // Then
+        assertThat(stale).isFalse();
+        assertThat(repeat).isFalse();
+        TaskView task = state.task("t1").orElseThrow();
+        assertThat(task.lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(task.startedAt()).isEqualTo(T0.plusSeconds(5));
+        assertThat(task.containers().get(0).runtimeId()).isEqualTo("c0ffee");
+        assertThat(task.containers().get(0).networkBindings()).hasSize(1);
+        assertThat(task.version()).isEqualTo(5);
+    }
+
+    @Test
+    void aReportBeforeItsDesiredTaskIsKeptForLater() {
+        // Given
+        state.apply(report("t1", "i-1", TaskStatus.RUNNING, 5));
+        assertThat(state.task("t1")).isEmpty();
+
+        // When
+        state.apply(desired("t1", "i-1", definition("web", 1, 256, null), 1));
+
+        // Then
+        assertThat(state.task("t1").orElseThrow().lastStatus()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void remainingResourcesSubtractUnstoppedTasks() {
+        // Given
+        state.apply(instance("i-1", "default", 2048, 1024, T0, 1));
+        state.apply(desired("t1", "i-1", definition("web", 1, 256, 8080), 1));
+        state.apply(desired("t2", "i-1", definition("web", 1, 128, null), 1));
+        state.apply(report("t1", "i-1", TaskStatus.RUNNING, 2));
+        state.apply(desired("t3", "i-1", definition("web", 1, 512, 9090), 1));
+        state.apply(report("t3", "i-1", TaskStatus.STOPPED, 2));
+
+        // When
+        InstanceView instance = state.instance("i-1").orElseThrow();
+
+        // Then
+        assertThat(instance.remaining()).isEqualTo(new Resources(2048 - 256, 1024 - 256 - 128, Set.of(22, 8080)));
+        assertThat(instance.runningTasksCount()).isEqualTo(1);
+        assertThat(instance.pendingTasksCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anAgentWithAnOldHeartbeatIsDisconnected() {
+        // Given
+        state.apply(instance("i-1", "default", 2048, 1024, T0, 1));
+        assertThat(state.instance("i-1").orElseThrow().agentConnected()).isTrue();
+
+        // When
+        clock.advance(Duration.ofSeconds(61));
+
+        // Then
+        assertThat(state.instance("i-1").orElseThrow().agentConnected()).isFalse();
+    }
+
+    @Test
+    void stoppedTasksDisappearAfterTheRetention() {
+        // Given
+        state.apply(desired("t1", "i-1", definition("web", 1, 256, null), 1));
+        state.apply(report("t1", "i-1", TaskStatus.STOPPED, 2));
+        assertThat(state.tasks("default")).hasSize(1);
+
+        // When
+        clock.advance(Duration.ofHours(2));
+
+        // Then
+        assertThat(state.tasks("default")).isEmpty();
+        assertThat(state.task("t1")).isEmpty();
+    }
+}
