@@ -24,7 +24,7 @@ import java.util.Map;
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
     /** System property that also carries the bootstrap servers, for code in another class loader. */
-    public static final String BOOTSTRAP_SERVERS_PROPERTY = "berth.test.kafka.bootstrap-servers";
+    public static final String BOOTSTRAP_SERVERS_PROPERTY = "berthtest.kafka.bootstrap-servers";
 
     private static final String DEFAULT_ROLES = "scheduler,agent";
 
@@ -49,12 +49,11 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // A test never touches the operator's data dir nor the fixed agent introspection port.
+        // A test never touches the operator's data dir.
         return Map.of(
                 "berth.kafka.bootstrap-servers", bootstrapServers,
                 "berth.roles", roles,
-                "berth.data-dir", dataDir.toString(),
-                "berth.agent.introspection-port", "0");
+                "berth.data-dir", dataDir.toString());
     }
 
     @Override
