@@ -25,7 +25,7 @@ public record ContainerDefinition(
         Integer stopTimeout) {
 
     /** ECS treats a container as essential unless told otherwise. */
-    public boolean isEssential() {
+    public boolean essentialOrDefault() {
         return essential == null || essential;
     }
 

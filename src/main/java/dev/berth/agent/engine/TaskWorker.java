@@ -147,7 +147,7 @@ public final class TaskWorker {
 
     private boolean essentialExited(DesiredTask task) {
         for (ContainerDefinition definition : task.taskDefinition().containers()) {
-            if (definition.isEssential()
+            if (definition.essentialOrDefault()
                     && known.container(definition.name()).lastStatus() == ContainerStatus.STOPPED) {
                 return true;
             }
