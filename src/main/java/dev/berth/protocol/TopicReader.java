@@ -1,10 +1,16 @@
 package dev.berth.protocol;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,6 +59,11 @@ public final class TopicReader implements Runnable, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean caughtUp;
+    /** Wall-clock time of the last turn of the read loop (a poll or an attempt to reach Kafka). */
+    private volatile Instant lastTick;
+    /** Records behind the end of each topic, as of the last poll; read by other threads. */
+    private volatile Map<Topic, Long> lag = Map.of();
+    private final Clock clock = Clock.systemUTC();
 
     /**
      * @param partitionsByTopic for each topic, which of its partitions to read, given the
@@ -87,11 +98,34 @@ public final class TopicReader implements Runnable, AutoCloseable {
         return name;
     }
 
+    /** The topics this reader reads. */
+    public Set<Topic> topics() {
+        return partitionsByTopic.keySet();
+    }
+
+    /**
+     * When the read loop last turned: after each poll, and after each failed attempt to reach
+     * Kafka. Empty before {@link #run()} starts. A loop that stops turning is stuck.
+     */
+    public Optional<Instant> lastTick() {
+        return Optional.ofNullable(lastTick);
+    }
+
+    /**
+     * How many records each topic's assigned partitions are behind their end offsets (end
+     * offset minus position), as of the last poll. A topic is absent until Kafka has told the
+     * consumer its end offsets. Safe to call from any thread: it never touches the consumer.
+     */
+    public Map<Topic, Long> lag() {
+        return lag;
+    }
+
     @Override
     public void run() {
         KafkaSettings settings = clients.settings();
         Backoff backoff = new Backoff(settings.retryBackoff(), settings.retryBackoffMax());
         while (running.get()) {
+            lastTick = clock.instant();
             try (KafkaConsumer<String, byte[]> c = clients.consumer(name)) {
                 consumer = c;
                 List<TopicPartition> assigned = assign(c);
@@ -144,12 +178,26 @@ public final class TopicReader implements Runnable, AutoCloseable {
             for (ConsumerRecord<String, byte[]> record : records) {
                 handle(topicsByName.get(record.topic()), record);
             }
+            lastTick = clock.instant();
+            lag = measureLag(c, topicsByName);
             if (!caughtUp && reachedEnd(c, ends)) {
                 caughtUp = true;
                 LOGGER.infof("%s has read its topics up to the end: state rebuilt", name);
                 handler.caughtUp();
             }
         }
+    }
+
+    /** Consumer-local: no request to Kafka, the end offsets come with the fetch responses. */
+    private static Map<Topic, Long> measureLag(KafkaConsumer<String, byte[]> c, Map<String, Topic> topicsByName) {
+        Map<Topic, Long> byTopic = new EnumMap<>(Topic.class);
+        for (TopicPartition partition : c.assignment()) {
+            OptionalLong behind = c.currentLag(partition);
+            if (behind.isPresent()) {
+                byTopic.merge(topicsByName.get(partition.topic()), behind.getAsLong(), Long::sum);
+            }
+        }
+        return Map.copyOf(byTopic);
     }
 
     private static boolean reachedEnd(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> ends) {
