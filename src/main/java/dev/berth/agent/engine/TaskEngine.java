@@ -4,11 +4,15 @@ import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.model.ContainerStatus;
+import dev.berth.model.TaskStatus;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
@@ -29,12 +33,21 @@ public final class TaskEngine {
     private final Executor executor;
     private final Clock clock;
     private final Duration defaultStopTimeout;
+    private final SyncTimer timer;
     private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
+    private volatile Instant lastResync;
 
     public TaskEngine(String instanceId, ContainerRuntime runtime, StateReporter reporter, Executor executor,
             Clock clock, Duration defaultStopTimeout) {
+        this(instanceId, runtime, reporter, executor, clock, defaultStopTimeout, SyncTimer.UNTIMED);
+    }
+
+    /** @param timer measures every task sync (the agent's reconcile duration) */
+    public TaskEngine(String instanceId, ContainerRuntime runtime, StateReporter reporter, Executor executor,
+            Clock clock, Duration defaultStopTimeout, SyncTimer timer) {
+        this.timer = timer;
         this.instanceId = instanceId;
         this.runtime = runtime;
         this.reporter = reporter;
@@ -58,7 +71,7 @@ public final class TaskEngine {
         }
         versions.put(task.taskId(), task.version());
         TaskWorker worker = workers.computeIfAbsent(task.taskId(),
-                id -> new TaskWorker(task, runtime, reporter, clock, defaultStopTimeout));
+                id -> new TaskWorker(task, runtime, reporter, clock, defaultStopTimeout, timer));
         worker.offer(task);
         if (caughtUp) {
             worker.wake(executor);
@@ -84,6 +97,7 @@ public final class TaskEngine {
 
     /** Compares every task with the runtime again, and stops containers no task wants. */
     public void resync() {
+        lastResync = clock.instant();
         if (!caughtUp) {
             return;
         }
@@ -107,6 +121,20 @@ public final class TaskEngine {
 
     public int taskCount() {
         return workers.size();
+    }
+
+    /** When {@link #resync()} was last called, caught up or not: the resync ticker is alive. */
+    public Optional<Instant> lastResync() {
+        return Optional.ofNullable(lastResync);
+    }
+
+    /** How many tasks this instance holds in each known status (absent statuses count zero). */
+    public Map<TaskStatus, Integer> countByStatus() {
+        Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
+        for (TaskWorker worker : workers.values()) {
+            counts.merge(worker.knownStatus(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /**

@@ -48,15 +48,24 @@ public final class TaskWorker {
     private final StateReporter reporter;
     private final Clock clock;
     private final Duration defaultStopTimeout;
+    private final SyncTimer timer;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean wanted;
 
     private volatile DesiredTask desired;
     private final KnownTask known;
     private TaskStateChange reported;
+    /** The known status as of the last sync, for readers on other threads (metrics). */
+    private volatile TaskStatus knownStatus = TaskStatus.PROVISIONING;
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout) {
+        this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED);
+    }
+
+    public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
+            Duration defaultStopTimeout, SyncTimer timer) {
+        this.timer = timer;
         this.taskId = desired.taskId();
         this.desired = desired;
         this.runtime = runtime;
@@ -92,7 +101,7 @@ public final class TaskWorker {
             while (wanted) {
                 wanted = false;
                 try {
-                    sync();
+                    timer.time(this::sync);
                 } catch (RuntimeException e) {
                     LOGGER.errorf(e, "Task %s: sync failed; trying again on the next wake-up", taskId);
                 }
@@ -125,6 +134,12 @@ public final class TaskWorker {
             LOGGER.warnf("Task %s: %s; trying again on the next sync", taskId, e.reason());
         }
         report(task);
+        knownStatus = known.status();
+    }
+
+    /** The task's known status as of its last sync; safe to read from any thread. */
+    TaskStatus knownStatus() {
+        return knownStatus;
     }
 
     /** Folds what the runtime reports of each container into the known state. */

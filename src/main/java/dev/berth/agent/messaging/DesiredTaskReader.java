@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public final class DesiredTaskReader implements TopicReader.Handler {
 
+    /** The reader's name: its consumer's client id and its metrics' {@code reader} tag. */
+    public static final String NAME = "berth-agent-tasks";
+
     private final String instanceId;
     private final TaskEngine engine;
 
@@ -31,7 +34,7 @@ public final class DesiredTaskReader implements TopicReader.Handler {
     /** A reader of this instance's partition of berth.tasks that hands records to the engine. */
     public static TopicReader topicReader(String instanceId, TaskEngine engine, KafkaClients clients,
             RecordCodec codec, DeadLetters deadLetters) {
-        return new TopicReader("berth-agent-tasks", clients, codec, deadLetters,
+        return new TopicReader(NAME, clients, codec, deadLetters,
                 Map.of(Topic.TASKS, count -> List.of(Partitioning.forInstance(instanceId, count))),
                 new DesiredTaskReader(instanceId, engine));
     }

@@ -6,6 +6,7 @@ import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -26,6 +27,7 @@ public final class InstanceHeartbeat {
     private final Function<InstanceRegistration, CompletableFuture<?>> send;
     private final Instant registeredAt;
     private long version;
+    private volatile Instant lastBeat;
 
     public InstanceHeartbeat(String instanceId, String cluster, String agentVersion, HostCapacity capacity, Clock clock,
             Function<InstanceRegistration, CompletableFuture<?>> send) {
@@ -48,11 +50,17 @@ public final class InstanceHeartbeat {
 
     /** Sends a heartbeat; a failure is logged on one line and the next beat tries again. */
     public void beat() {
+        lastBeat = clock.instant();
         send.apply(next(false)).whenComplete((ok, error) -> {
             if (error != null) {
                 LOGGER.warnf("Instance %s: heartbeat not acknowledged by Kafka (%s)", instanceId, error.getMessage());
             }
         });
+    }
+
+    /** When {@link #beat()} last ran, acknowledged or not: the heartbeat ticker is alive. */
+    public Optional<Instant> lastBeat() {
+        return Optional.ofNullable(lastBeat);
     }
 
     /** The last registration, marked shuttingDown so the instance shows disconnected at once. */

@@ -16,6 +16,7 @@ import dev.berth.agent.runtime.BerthLabels;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.RuntimeCallObserver;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
 import java.io.IOException;
@@ -50,6 +51,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** A backstop under the per-call deadlines, so no connection waits forever on a hung engine. */
     private static final Duration RESPONSE_BACKSTOP = Duration.ofMinutes(15);
+    private volatile RuntimeCallObserver observer = RuntimeCallObserver.NONE;
 
     private final DockerClient client;
     private final Duration callTimeout;
@@ -235,13 +237,23 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         return container;
     }
 
+    /** Tells {@code callObserver} about every later call to the engine. */
+    public void observe(RuntimeCallObserver callObserver) {
+        this.observer = callObserver;
+    }
+
     private <T> T call(RuntimeError error, String what, Duration timeout, Callable<T> body)
             throws ContainerRuntimeException {
+        long started = System.nanoTime();
+        RuntimeCallObserver.Outcome outcome = RuntimeCallObserver.Outcome.ERROR;
         Future<T> future = calls.submit(body);
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            T result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            outcome = RuntimeCallObserver.Outcome.OK;
+            return result;
         } catch (TimeoutException e) {
             future.cancel(true);
+            outcome = RuntimeCallObserver.Outcome.TIMEOUT;
             throw RuntimeError.DockerTimeoutError.because(what + ": Docker did not answer within " + timeout);
         } catch (InterruptedException e) {
             future.cancel(true);
@@ -252,8 +264,26 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             if (cause instanceof ContainerRuntimeException) {
                 throw (ContainerRuntimeException) cause;
             }
+            // docker-java raises DockerException when the engine answered; anything else means no answer.
+            if (!(cause instanceof DockerException)) {
+                outcome = RuntimeCallObserver.Outcome.UNREACHABLE;
+            }
             throw error.because(detail(cause), cause);
+        } finally {
+            observer.called(callName(what), outcome, Duration.ofNanos(System.nanoTime() - started));
         }
+    }
+
+    /**
+     * The call's metric name: the verb that starts {@code what} ({@code "start <id>"} is
+     * {@code start}), so no container id or image name ever becomes a label value.
+     */
+    static String callName(String what) {
+        if (what.startsWith("inspect image")) {
+            return "inspect_image";
+        }
+        int space = what.indexOf(' ');
+        return space < 0 ? what : what.substring(0, space);
     }
 
     /** Docker's own message when there is one ({"message": "..."}), not the HTTP wrapping. */
