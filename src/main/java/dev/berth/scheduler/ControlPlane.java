@@ -20,12 +20,17 @@ public final class ControlPlane {
     private final Tasks tasks;
 
     public ControlPlane(SchedulerState state, StateWriter writer, Arns arns) {
+        this(state, writer, arns, SchedulerObserver.NONE);
+    }
+
+    public ControlPlane(SchedulerState state, StateWriter writer, Arns arns, SchedulerObserver observer) {
         Lock writeLock = new ReentrantLock();
         this.state = state;
         this.arns = arns;
         this.clusters = new Clusters(state, writer, writeLock);
         this.taskDefinitions = new TaskDefinitions(state, writer, writeLock, arns);
-        this.tasks = new Tasks(state, writer, writeLock, arns, clusters, taskDefinitions, PlacementStack.binpack());
+        this.tasks = new Tasks(state, writer, writeLock, arns, clusters, taskDefinitions, PlacementStack.binpack(),
+                observer);
     }
 
     public SchedulerState state() {

@@ -53,9 +53,11 @@ public final class Tasks {
     private final PlacementStack placement;
     private final PlanApplier applier;
     private final StateWriter writer;
+    private final SchedulerObserver observer;
 
     Tasks(SchedulerState state, StateWriter writer, Lock writeLock, Arns arns, Clusters clusters,
-            TaskDefinitions taskDefinitions, PlacementStack placement) {
+            TaskDefinitions taskDefinitions, PlacementStack placement, SchedulerObserver observer) {
+        this.observer = observer;
         this.state = state;
         this.writer = writer;
         this.writeLock = writeLock;
@@ -130,6 +132,7 @@ public final class Tasks {
                 }
                 Rejection rejection = PlacementStack.check(cluster.clusterName(), demand, instance.get().candidate());
                 if (rejection != null) {
+                    observer.refused(rejection.reason());
                     failures.add(Failure.of(arn, rejection.reason()));
                 } else {
                     planned.add(newTask(cluster, instanceId, definition, request));
@@ -206,7 +209,8 @@ public final class Tasks {
     }
 
     private StartOutcome publish(ClusterRecord cluster, List<DesiredTask> planned, List<Failure> failures) {
-        PlanOutcome outcome = applier.apply(new TaskPlan(cluster.clusterName(), planned));
+        PlanOutcome outcome = observer.timePlan(() -> applier.apply(new TaskPlan(cluster.clusterName(), planned)));
+        observer.placed(outcome.published().size());
         failures.addAll(failures(cluster, outcome.refused()));
         List<TaskView> tasks = new ArrayList<>();
         for (DesiredTask task : outcome.published()) {
@@ -219,6 +223,7 @@ public final class Tasks {
         List<Failure> failures = new ArrayList<>();
         for (Rejection rejection : rejections) {
             if (rejection.isReported()) {
+                observer.refused(rejection.reason());
                 failures.add(Failure.of(arns.containerInstance(cluster.clusterName(), rejection.instanceId()),
                         rejection.reason()));
             }

@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -31,8 +32,11 @@ public final class SchedulerKafka implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(SchedulerKafka.class);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The state reader's name: its consumer's client id and its metrics' {@code reader} tag. */
+    public static final String READER = "berth-scheduler-state";
+
     /** What the scheduler reads: all partitions of each. */
-    static final List<Topic> READ = List.of(Topic.CLUSTERS, Topic.TASK_DEFINITIONS, Topic.TASKS, Topic.TASK_EVENTS,
+    public static final List<Topic> READ = List.of(Topic.CLUSTERS, Topic.TASK_DEFINITIONS, Topic.TASKS, Topic.TASK_EVENTS,
             Topic.INSTANCES);
 
     private final KafkaClients clients;
@@ -67,7 +71,7 @@ public final class SchedulerKafka implements AutoCloseable {
         for (Topic topic : READ) {
             partitions.put(topic, TopicReader.allPartitions());
         }
-        TopicReader newReader = new TopicReader("berth-scheduler-state", clients, codec,
+        TopicReader newReader = new TopicReader(READER, clients, codec,
                 new DeadLetters(newPublisher, clock), partitions, new StateReplay());
         synchronized (this) {
             if (closed) {
@@ -87,6 +91,11 @@ public final class SchedulerKafka implements AutoCloseable {
     public boolean isReady() {
         TopicReader current = reader;
         return current != null && current.isCaughtUp() && writer != null;
+    }
+
+    /** The reader that rebuilds the state, once Kafka has been reached. */
+    public Optional<TopicReader> reader() {
+        return Optional.ofNullable(reader);
     }
 
     /** The writer, once Kafka has been reached; null before. */

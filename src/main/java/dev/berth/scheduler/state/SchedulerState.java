@@ -2,6 +2,7 @@ package dev.berth.scheduler.state;
 
 import dev.berth.model.Resources;
 import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +164,18 @@ public final class SchedulerState {
         }
         result.sort(Comparator.comparing((TaskView v) -> v.desired().createdAt()).thenComparing(TaskView::taskId));
         return result;
+    }
+
+    /** How many visible tasks there are in each lastStatus, over every cluster (absent statuses count zero). */
+    public synchronized Map<TaskStatus, Integer> countByLastStatus() {
+        Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
+        for (DesiredTask desired : desiredTasks.values()) {
+            TaskView view = TaskView.fold(desired, taskReports.get(desired.taskId()));
+            if (!isExpired(view)) {
+                counts.merge(view.lastStatus(), 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     private boolean isExpired(TaskView view) {

@@ -1,0 +1,38 @@
+package dev.berth.scheduler;
+
+import java.util.function.Supplier;
+
+/**
+ * What the scheduler tells its observer (metrics, at the edge) as it places tasks. The
+ * gauges (tasks by status, consumer lag) are read through {@link SchedulerRole} instead.
+ */
+public interface SchedulerObserver {
+
+    /** Observes nothing: for tests and tools that construct the scheduler by hand. */
+    SchedulerObserver NONE = new SchedulerObserver() {
+        @Override
+        public void placed(int tasks) {
+        }
+
+        @Override
+        public void refused(String reason) {
+        }
+
+        @Override
+        public <T> T timePlan(Supplier<T> apply) {
+            return apply.get();
+        }
+    };
+
+    /** Tasks were published to their instances. */
+    void placed(int tasks);
+
+    /**
+     * An instance refused a task: one per ECS {@code failures[]} entry that placement produced,
+     * with its reason ({@code RESOURCE:MEMORY}, {@code AGENT}, ...).
+     */
+    void refused(String reason);
+
+    /** Runs one plan application on the calling thread and records how long it took. */
+    <T> T timePlan(Supplier<T> apply);
+}
