@@ -20,6 +20,7 @@ import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicAdmin;
 import dev.berth.protocol.TopicReader;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +57,8 @@ public class AgentRole {
     private final KafkaSettings kafka;
     private final Path dataDir;
     private final Clock clock = Clock.systemUTC();
+    private final AgentObserver observer;
+    private volatile Running running;
 
     private volatile boolean stopping;
     private volatile String instanceId;
@@ -69,7 +72,14 @@ public class AgentRole {
     private ExecutorService workers;
     private ScheduledExecutorService ticks;
 
-    public AgentRole(AgentConfig config, KafkaSettings kafka, @ConfigProperty(name = "berth.data-dir") String dataDir) {
+    public AgentRole(AgentConfig config, KafkaSettings kafka, String dataDir) {
+        this(config, kafka, dataDir, AgentObserver.NONE);
+    }
+
+    @Inject
+    public AgentRole(AgentConfig config, KafkaSettings kafka, @ConfigProperty(name = "berth.data-dir") String dataDir,
+            AgentObserver observer) {
+        this.observer = observer;
         this.config = config;
         this.kafka = kafka;
         this.dataDir = Path.of(dataDir);
@@ -92,6 +102,16 @@ public class AgentRole {
     /** The container instance id, once start() has run. */
     public Optional<String> instanceId() {
         return Optional.ofNullable(instanceId);
+    }
+
+    /** The parts that run once Docker and Kafka are reached, for health and metrics to read. */
+    public record Running(TopicReader reader, TaskEngine engine, StateChangeSender sender,
+            InstanceHeartbeat heartbeat) {
+    }
+
+    /** What runs now; empty until Docker and Kafka have been reached, and after stop(). */
+    public Optional<Running> running() {
+        return Optional.ofNullable(running);
     }
 
     /** Whether the agent has rebuilt its tasks from Kafka and Docker and is acting on them. */
@@ -125,6 +145,7 @@ public class AgentRole {
         Backoff backoff = new Backoff(kafka.retryBackoff(), kafka.retryBackoffMax());
         DockerContainerRuntime docker = DockerContainerRuntime.connect(config.dockerHost(), config.dockerCallTimeout(),
                 config.pullTimeout());
+        docker.observe(observer);
         while (!stopping) {
             try {
                 String version = docker.engineVersion();
@@ -149,7 +170,7 @@ public class AgentRole {
                 kafka.sendTimeout().plusSeconds(1), () -> new Backoff(kafka.retryBackoff(), kafka.retryBackoffMax()));
         sender.start();
         workers = Executors.newFixedThreadPool(config.workerThreads(), named("berth-agent-task-worker"));
-        engine = new TaskEngine(instanceId, docker, sender, workers, clock, config.stopTimeout());
+        engine = new TaskEngine(instanceId, docker, sender, workers, clock, config.stopTimeout(), observer);
         heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), agentVersion(), capacity, clock,
                 registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));
         ticks = Executors.newSingleThreadScheduledExecutor(named("berth-agent-tick"));
@@ -160,6 +181,7 @@ public class AgentRole {
         Thread readerThread = new Thread(reader, "berth-agent-tasks-reader");
         readerThread.setDaemon(true);
         readerThread.start();
+        running = new Running(reader, engine, sender, heartbeat);
     }
 
     private void scheduleResync(Jitter jitter) {
@@ -183,6 +205,7 @@ public class AgentRole {
             return;
         }
         stopping = true;
+        running = null;
         startup.interrupt();
         if (reader != null) {
             reader.close();

@@ -2,11 +2,13 @@ package dev.berth.scheduler;
 
 import dev.berth.model.Arns;
 import dev.berth.protocol.KafkaSettings;
+import dev.berth.protocol.TopicReader;
 import dev.berth.scheduler.messaging.SchedulerKafka;
 import dev.berth.scheduler.state.SchedulerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,6 +25,7 @@ public class SchedulerRole {
     private final KafkaSettings kafkaSettings;
     private final SchedulerConfig config;
     private final Clock clock;
+    private final SchedulerObserver observer;
     private volatile Running running;
 
     /** One start of the role: its state, its Kafka plumbing and the operations over them. */
@@ -30,11 +33,17 @@ public class SchedulerRole {
     }
 
     @Inject
-    public SchedulerRole(KafkaSettings kafkaSettings, SchedulerConfig config) {
-        this(kafkaSettings, config, Clock.systemUTC());
+    public SchedulerRole(KafkaSettings kafkaSettings, SchedulerConfig config, SchedulerObserver observer) {
+        this(kafkaSettings, config, Clock.systemUTC(), observer);
     }
 
     public SchedulerRole(KafkaSettings kafkaSettings, SchedulerConfig config, Clock clock) {
+        this(kafkaSettings, config, clock, SchedulerObserver.NONE);
+    }
+
+    public SchedulerRole(KafkaSettings kafkaSettings, SchedulerConfig config, Clock clock,
+            SchedulerObserver observer) {
+        this.observer = observer;
         this.kafkaSettings = kafkaSettings;
         this.config = config;
         this.clock = clock;
@@ -56,7 +65,7 @@ public class SchedulerRole {
             connected.write(record);
         };
         Arns arns = new Arns(config.arnPartition(), config.region(), config.account());
-        running = new Running(kafka, new ControlPlane(state, writer, arns));
+        running = new Running(kafka, new ControlPlane(state, writer, arns, observer));
         kafka.start();
         LOGGER.infof("Scheduler starting: rebuilding its state from Kafka at %s", kafkaSettings.bootstrapServers());
     }
@@ -80,6 +89,18 @@ public class SchedulerRole {
     public boolean isReady() {
         Running current = running;
         return current != null && current.kafka().isReady();
+    }
+
+    /** The state, while the role runs (rebuilt or not yet): for metrics to count tasks. */
+    public Optional<SchedulerState> state() {
+        Running current = running;
+        return current == null ? Optional.empty() : Optional.of(current.plane().state());
+    }
+
+    /** The reader that rebuilds the state, once Kafka has been reached: for health and metrics. */
+    public Optional<TopicReader> stateReader() {
+        Running current = running;
+        return current == null ? Optional.empty() : current.kafka().reader();
     }
 
     /**

@@ -1,0 +1,81 @@
+package dev.berth.app.metrics;
+
+import dev.berth.app.BerthConfig;
+import dev.berth.app.Role;
+import dev.berth.protocol.KafkaSettings;
+import dev.berth.scheduler.SchedulerObserver;
+import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.messaging.SchedulerKafka;
+import dev.berth.scheduler.placement.FeasibilityCheck;
+import dev.berth.scheduler.state.SchedulerState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.function.Supplier;
+
+/**
+ * The scheduler's metrics: placements and plan applications as the scheduler reports them
+ * ({@link SchedulerObserver}), and gauges read from the running scheduler when the role runs
+ * here. {@code berth_placements_total} counts a placed task with {@code result=placed,
+ * reason=none} and each instance's refusal with {@code result=failed} and the ECS reason.
+ */
+@ApplicationScoped
+public class SchedulerMeters implements SchedulerObserver {
+
+    static final String PLAN_LOOP = "scheduler-plan";
+    static final String PLACED = "placed";
+    static final String FAILED = "failed";
+    static final String NO_REASON = "none";
+
+    private final MeterRegistry registry;
+    private final Timer plans;
+
+    public SchedulerMeters(MeterRegistry registry) {
+        this.registry = registry;
+        this.plans = Timer.builder(Meters.RECONCILE)
+                .description("How long one reconciliation takes")
+                .tag("loop", PLAN_LOOP)
+                .register(registry);
+    }
+
+    @Override
+    public void placed(int tasks) {
+        placements(PLACED, NO_REASON).increment(tasks);
+    }
+
+    @Override
+    public void refused(String reason) {
+        placements(FAILED, reason).increment();
+    }
+
+    @Override
+    public <T> T timePlan(Supplier<T> apply) {
+        return plans.record(apply);
+    }
+
+    private Counter placements(String result, String reason) {
+        return Counter.builder(Meters.PLACEMENTS)
+                .description("Placement decisions: tasks placed, and instances that refused a task, by reason")
+                .tag("result", result)
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    void bind(@Observes StartupEvent event, BerthConfig config, SchedulerRole scheduler, KafkaSettings settings) {
+        if (!config.roles().contains(Role.scheduler)) {
+            return;
+        }
+        // Every series exists from the start, at zero, so rates and alerts need no "absent" case.
+        placements(PLACED, NO_REASON);
+        for (FeasibilityCheck check : FeasibilityCheck.values()) {
+            if (check != FeasibilityCheck.CLUSTER) {
+                placements(FAILED, check.reason());
+            }
+        }
+        Meters.tasksByStatus(registry, "scheduler", () -> scheduler.state().map(SchedulerState::countByLastStatus));
+        Meters.consumerLag(registry, settings, SchedulerKafka.READER, SchedulerKafka.READ, scheduler::stateReader);
+    }
+}
