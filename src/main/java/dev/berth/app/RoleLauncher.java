@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -31,7 +32,7 @@ public class RoleLauncher {
     private final Instance<SchedulerRole> scheduler;
     private final Instance<AgentRole> agent;
     private final String version;
-    private EmbeddedKafkaBroker broker;
+    private volatile EmbeddedKafkaBroker broker;
 
     public RoleLauncher(BerthConfig config, EmbeddedKafkaConfig embeddedKafka, Instance<SchedulerRole> scheduler,
             Instance<AgentRole> agent, @ConfigProperty(name = "quarkus.application.version") String version) {
@@ -60,6 +61,16 @@ public class RoleLauncher {
         }
         if (roles.contains(Role.agent)) {
             agent.get().start();
+        }
+    }
+
+    /** The embedded broker's bootstrap servers while the kafka role runs here and its broker is up. */
+    public Optional<String> embeddedBroker() {
+        EmbeddedKafkaBroker running = broker;
+        try {
+            return running == null ? Optional.empty() : Optional.of(running.bootstrapServers());
+        } catch (IllegalStateException e) {
+            return Optional.empty();
         }
     }
 

@@ -1,0 +1,53 @@
+package dev.berth.app.health;
+
+import dev.berth.app.BerthConfig;
+import dev.berth.app.Role;
+import dev.berth.protocol.TopicReader;
+import dev.berth.scheduler.SchedulerRole;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.health.api.HealthRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * The scheduler's checks, registered only when this process plays the scheduler role:
+ * liveness {@code scheduler-loops} (the state reader turns) and readiness {@code scheduler}
+ * (the state has been rebuilt from Kafka, so the ECS API answers).
+ */
+@ApplicationScoped
+public class SchedulerHealth {
+
+    private final HealthRegistry liveness;
+    private final HealthRegistry readiness;
+    private final SchedulerRole scheduler;
+
+    public SchedulerHealth(@Liveness HealthRegistry liveness, @Readiness HealthRegistry readiness,
+            SchedulerRole scheduler) {
+        this.liveness = liveness;
+        this.readiness = readiness;
+        this.scheduler = scheduler;
+    }
+
+    void register(@Observes StartupEvent event, BerthConfig config) {
+        if (!config.roles().contains(Role.scheduler)) {
+            return;
+        }
+        liveness.register("scheduler-loops", new LoopLiveness("scheduler-loops", List.of(
+                new Loop("state-reader", Readers.PERIOD,
+                        () -> scheduler.stateReader().flatMap(TopicReader::lastTick))),
+                Clock.systemUTC()));
+        readiness.register("scheduler", () -> {
+            boolean rebuilt = scheduler.isReady();
+            return new HealthCheckResponse("scheduler",
+                    rebuilt ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN,
+                    Optional.of(Map.of("state", rebuilt ? "rebuilt from Kafka" : "rebuilding from Kafka")));
+        });
+    }
+}
