@@ -65,6 +65,15 @@ class PackageBoundariesTest {
     }
 
     @Test
+    void metricsAndHealthStayAtTheEdges() {
+        for (String pure : List.of("model", "protocol", "agent/engine", "scheduler/placement", "scheduler/state")) {
+            assertThat(importsUnder(pure, "io.micrometer", "org.eclipse.microprofile.health", "io.smallrye.health"))
+                    .as("%s reports through small observer interfaces or gauges read at the edge", pure)
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void theRulesSeeTheSources() {
         // A boundary test that reads no file would pass on anything.
         assertThat(javaFiles(MAIN).count()).isGreaterThan(10);
