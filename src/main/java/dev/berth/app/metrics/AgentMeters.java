@@ -29,15 +29,11 @@ public class AgentMeters implements AgentObserver {
     static final String SYNC_LOOP = "agent-task-sync";
 
     private final MeterRegistry registry;
-    private final Timer syncs;
     private volatile Outcome lastDockerOutcome;
 
+    /** Registers nothing by itself: a process without the agent role shows no agent series. */
     public AgentMeters(MeterRegistry registry) {
         this.registry = registry;
-        this.syncs = Timer.builder(Meters.RECONCILE)
-                .description("How long one reconciliation takes")
-                .tag("loop", SYNC_LOOP)
-                .register(registry);
     }
 
     @Override
@@ -53,7 +49,14 @@ public class AgentMeters implements AgentObserver {
 
     @Override
     public void time(Runnable sync) {
-        syncs.record(sync);
+        syncs().record(sync);
+    }
+
+    private Timer syncs() {
+        return Timer.builder(Meters.RECONCILE)
+                .description("How long one reconciliation takes")
+                .tag("loop", SYNC_LOOP)
+                .register(registry);
     }
 
     /** How the last call to Docker ended; empty before the first. */
@@ -65,6 +68,7 @@ public class AgentMeters implements AgentObserver {
         if (!config.roles().contains(Role.agent)) {
             return;
         }
+        syncs();
         Meters.tasksByStatus(registry, "agent", () -> agent.running().map(r -> r.engine().countByStatus()));
         Meters.consumerLag(registry, settings, DesiredTaskReader.NAME, List.of(Topic.TASKS),
                 () -> agent.running().map(AgentRole.Running::reader));

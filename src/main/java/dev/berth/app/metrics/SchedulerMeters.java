@@ -31,14 +31,10 @@ public class SchedulerMeters implements SchedulerObserver {
     static final String NO_REASON = "none";
 
     private final MeterRegistry registry;
-    private final Timer plans;
 
+    /** Registers nothing by itself: a process without the scheduler role shows no scheduler series. */
     public SchedulerMeters(MeterRegistry registry) {
         this.registry = registry;
-        this.plans = Timer.builder(Meters.RECONCILE)
-                .description("How long one reconciliation takes")
-                .tag("loop", PLAN_LOOP)
-                .register(registry);
     }
 
     @Override
@@ -53,7 +49,14 @@ public class SchedulerMeters implements SchedulerObserver {
 
     @Override
     public <T> T timePlan(Supplier<T> apply) {
-        return plans.record(apply);
+        return plans().record(apply);
+    }
+
+    private Timer plans() {
+        return Timer.builder(Meters.RECONCILE)
+                .description("How long one reconciliation takes")
+                .tag("loop", PLAN_LOOP)
+                .register(registry);
     }
 
     private Counter placements(String result, String reason) {
@@ -69,6 +72,7 @@ public class SchedulerMeters implements SchedulerObserver {
             return;
         }
         // Every series exists from the start, at zero, so rates and alerts need no "absent" case.
+        plans();
         placements(PLACED, NO_REASON);
         for (FeasibilityCheck check : FeasibilityCheck.values()) {
             if (check != FeasibilityCheck.CLUSTER) {
