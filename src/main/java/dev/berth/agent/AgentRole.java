@@ -104,6 +104,12 @@ public class AgentRole {
         return Optional.ofNullable(instanceId);
     }
 
+    /** Whether the agent has rebuilt its tasks from Kafka and Docker and is acting on them. */
+    public boolean isReady() {
+        TaskEngine e = engine;
+        return e != null && e.isCaughtUp() && !stopping;
+    }
+
     /** The parts that run once Docker and Kafka are reached, for health and metrics to read. */
     public record Running(TopicReader reader, TaskEngine engine, StateChangeSender sender,
             InstanceHeartbeat heartbeat) {
@@ -112,12 +118,6 @@ public class AgentRole {
     /** What runs now; empty until Docker and Kafka have been reached, and after stop(). */
     public Optional<Running> running() {
         return Optional.ofNullable(running);
-    }
-
-    /** Whether the agent has rebuilt its tasks from Kafka and Docker and is acting on them. */
-    public boolean isReady() {
-        TaskEngine e = engine;
-        return e != null && e.isCaughtUp() && !stopping;
     }
 
     private void connect() {

@@ -119,10 +119,6 @@ public final class TaskEngine {
         return caughtUp;
     }
 
-    public int taskCount() {
-        return workers.size();
-    }
-
     /** When {@link #resync()} was last called, caught up or not: the resync ticker is alive. */
     public Optional<Instant> lastResync() {
         return Optional.ofNullable(lastResync);
@@ -135,6 +131,10 @@ public final class TaskEngine {
             counts.merge(worker.knownStatus(), 1, Integer::sum);
         }
         return counts;
+    }
+
+    public int taskCount() {
+        return workers.size();
     }
 
     /**

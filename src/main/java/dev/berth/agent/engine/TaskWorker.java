@@ -51,12 +51,12 @@ public final class TaskWorker {
     private final SyncTimer timer;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean wanted;
+    /** The known status as of the last sync, for readers on other threads (metrics). */
+    private volatile TaskStatus knownStatus = TaskStatus.PROVISIONING;
 
     private volatile DesiredTask desired;
     private final KnownTask known;
     private TaskStateChange reported;
-    /** The known status as of the last sync, for readers on other threads (metrics). */
-    private volatile TaskStatus knownStatus = TaskStatus.PROVISIONING;
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout) {
