@@ -1,7 +1,6 @@
 package dev.berth.agent.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
@@ -105,9 +104,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         String[] repositoryAndTag = DockerContainers.repositoryAndTag(image);
         try {
             call(RuntimeError.CannotPullContainerError, "pull " + image, pullTimeout, () -> {
-                try (ResultCallback.Adapter<PullResponseItem> pulling = client.pullImageCmd(repositoryAndTag[0])
-                        .withTag(repositoryAndTag[1]).start()) {
-                    pulling.awaitCompletion();
+                try (QuietCallback<PullResponseItem> pulling = client.pullImageCmd(repositoryAndTag[0])
+                        .withTag(repositoryAndTag[1]).exec(new QuietCallback<>())) {
+                    pulling.awaitEnd();
                 }
                 return null;
             });
