@@ -8,6 +8,7 @@ import dev.berth.agent.engine.TaskEngine;
 import dev.berth.agent.messaging.DesiredTaskReader;
 import dev.berth.agent.messaging.InstanceHeartbeat;
 import dev.berth.agent.messaging.StateChangeSender;
+import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.docker.DockerContainerRuntime;
 import dev.berth.protocol.Backoff;
@@ -61,6 +62,7 @@ public class AgentRole {
     private volatile String instanceId;
     private volatile TaskEngine engine;
     private Thread startup;
+    private ContainerRuntime.Subscription events;
     private DockerContainerRuntime runtime;
     private RecordPublisher publisher;
     private StateChangeSender sender;
@@ -150,6 +152,7 @@ public class AgentRole {
         sender.start();
         workers = Executors.newFixedThreadPool(config.workerThreads(), named("berth-agent-task-worker"));
         engine = new TaskEngine(instanceId, docker, sender, workers, clock, config.stopTimeout());
+        events = engine.watchEvents();
         heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), agentVersion(), capacity, clock,
                 registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));
         ticks = Executors.newSingleThreadScheduledExecutor(named("berth-agent-tick"));
@@ -187,6 +190,9 @@ public class AgentRole {
         if (reader != null) {
             reader.close();
         }
+        if (events != null) {
+            events.close();
+        }
         if (ticks != null) {
             ticks.shutdownNow();
         }
@@ -216,6 +222,7 @@ public class AgentRole {
         LOGGER.infof("Agent %s stopped; its containers keep running", instanceId);
         startup = null;
         engine = null;
+        events = null;
         reader = null;
         ticks = null;
         workers = null;

@@ -93,6 +93,15 @@ public final class TaskEngine {
         executor.execute(this::stopOrphans);
     }
 
+    /**
+     * Follows the runtime's container events until the returned subscription is closed: each
+     * event wakes its task's worker, so an exit is acted on at once rather than at the next
+     * resync. Correctness still comes from the worker inspecting the containers.
+     */
+    public ContainerRuntime.Subscription watchEvents() {
+        return runtime.events(instanceId, event -> wake(event.taskId()));
+    }
+
     /** A container of this task changed (e.g. a Docker event): sync it now rather than at the next tick. */
     public void wake(String taskId) {
         TaskWorker worker = workers.get(taskId);

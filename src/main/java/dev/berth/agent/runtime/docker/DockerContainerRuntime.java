@@ -12,6 +12,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
@@ -19,12 +20,15 @@ import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -54,6 +59,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private final Duration callTimeout;
     private final Duration pullTimeout;
     private final ExecutorService calls;
+    private final Set<DockerEventStream> subscriptions = ConcurrentHashMap.newKeySet();
 
     public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout) {
         this.client = client;
@@ -268,7 +274,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
 
     @Override
+    public Subscription events(String instanceId, Consumer<ContainerEvent> listener) {
+        DockerEventStream stream = new DockerEventStream(client, instanceId, listener, Clock.systemUTC());
+        subscriptions.add(stream);
+        stream.start();
+        return () -> {
+            subscriptions.remove(stream);
+            stream.close();
+        };
+    }
+
+    @Override
     public void close() {
+        for (DockerEventStream stream : subscriptions) {
+            stream.close();
+        }
+        subscriptions.clear();
         calls.shutdownNow();
         try {
             client.close();
