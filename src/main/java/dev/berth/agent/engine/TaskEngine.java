@@ -8,6 +8,8 @@ import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -116,6 +118,15 @@ public final class TaskEngine {
 
     public int taskCount() {
         return workers.size();
+    }
+
+    /** What each task is meant to be and what was last reported of it, for introspection. */
+    public List<TaskSnapshot> snapshot() {
+        List<TaskSnapshot> tasks = new ArrayList<>();
+        for (TaskWorker worker : workers.values()) {
+            tasks.add(worker.snapshot());
+        }
+        return tasks;
     }
 
     /**
