@@ -125,6 +125,16 @@ public class AgentRole {
     }
 
     private void connect() {
+        try {
+            connectAndWire();
+        } catch (RuntimeException e) {
+            // Without this the start-up thread would die with the agent silently not ready.
+            LOGGER.errorf(e, "Agent %s cannot start (%s); it runs no tasks until it is restarted", instanceId,
+                    e.getMessage());
+        }
+    }
+
+    private void connectAndWire() {
         HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts());
         DockerContainerRuntime docker = connectDocker();
         if (docker == null) {
@@ -133,6 +143,7 @@ public class AgentRole {
         KafkaClients clients = new KafkaClients(kafka, "berth-agent-" + instanceId);
         if (!new TopicAdmin(clients).ensure(List.of(Topic.TASKS, Topic.TASK_EVENTS, Topic.INSTANCES,
                 Topic.DEAD_LETTERS))) {
+            docker.close();
             return;
         }
         synchronized (this) {
