@@ -263,6 +263,41 @@ class TopicReaderIT {
         });
     }
 
+    @Test
+    void closeStopsAReaderThatIsWaitingToRetry() throws Exception {
+        // Given a reader waiting a long backoff because its topic does not exist
+        KafkaSettings settings = TestKafkaSettings.builder(kafka.bootstrapServers())
+                .topicPrefix("it-close")
+                .with("retry-backoff", "5m")
+                .with("retry-backoff-max", "5m")
+                .build();
+        KafkaClients clients = new KafkaClients(settings, "it-close");
+        RecordPublisher deadLetterPublisher = new RecordPublisher(clients, codec, "dead-letters");
+        toClose.add(deadLetterPublisher);
+        TopicReader reader = new TopicReader("closing-reader", clients, codec, new DeadLetters(deadLetterPublisher, CLOCK),
+                Map.of(Topic.CLUSTERS, TopicReader.allPartitions()), new RecordingHandler());
+        Thread thread = new Thread(reader, "closing-reader");
+        thread.start();
+        await().atMost(WAIT).until(() -> isWaitingToRetry(thread));
+
+        // When
+        reader.close();
+
+        // Then it stops now, not when the backoff ends
+        await().atMost(Duration.ofSeconds(5)).until(() -> !thread.isAlive());
+    }
+
+    /** Only to make sure close() lands in the backoff, the case this test is about. */
+    private static boolean isWaitingToRetry(Thread thread) {
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals(TopicReader.class.getName())
+                    && frame.getMethodName().equals("pauseUnlessClosed")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private KafkaSettings settings(String prefix, int partitions) {
         return TestKafkaSettings.builder(kafka.bootstrapServers())
                 .topicPrefix(prefix)
