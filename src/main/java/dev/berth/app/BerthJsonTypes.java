@@ -79,7 +79,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.action.ListTasksAction.class,
         dev.berth.api.action.RegisterTaskDefinitionAction.class,
         dev.berth.api.action.RunTaskAction.class,
-        dev.berth.api.action.SchedulerAction.class,
         dev.berth.api.action.StartTaskAction.class,
         dev.berth.api.action.StopTaskAction.class,
         dev.berth.api.shape.EcsCluster.class,

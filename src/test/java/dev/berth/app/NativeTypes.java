@@ -43,7 +43,7 @@ final class NativeTypes {
                 continue;
             }
             for (String name : classNames(dir, pkg)) {
-                if (pkg.equals("dev.berth.api") || isJsonShape(load(name))) {
+                if (isJsonShape(load(name))) {
                     types.add(name);
                 }
             }
