@@ -74,4 +74,27 @@ public interface AgentConfig {
      */
     @WithDefault("4")
     int workerThreads();
+
+    /**
+     * Port of the introspection API ({@code /v1/metadata}, {@code /v1/tasks}) on 127.0.0.1
+     * only, the ECS agent's 51678 by default. 0 picks a free port; -1 turns it off. A port
+     * that is taken costs a WARN line, not the agent.
+     */
+    @WithDefault("51678")
+    int introspectionPort();
+
+    /**
+     * The partition of the container instance ARN this agent reports; must match the
+     * scheduler's {@code berth.scheduler.arn-partition}.
+     */
+    @WithDefault("aws")
+    String arnPartition();
+
+    /** The region of the container instance ARN; must match the scheduler's {@code berth.scheduler.region}. */
+    @WithDefault("us-east-1")
+    String arnRegion();
+
+    /** The account of the container instance ARN; must match the scheduler's {@code berth.scheduler.account}. */
+    @WithDefault("000000000000")
+    String arnAccount();
 }

@@ -5,11 +5,16 @@ import dev.berth.agent.capacity.HostProbe;
 import dev.berth.agent.capacity.InstanceIdentity;
 import dev.berth.agent.engine.Jitter;
 import dev.berth.agent.engine.TaskEngine;
+import dev.berth.agent.introspection.AgentMetadata;
+import dev.berth.agent.introspection.IntrospectionApi;
+import dev.berth.agent.introspection.IntrospectionServer;
 import dev.berth.agent.messaging.DesiredTaskReader;
 import dev.berth.agent.messaging.InstanceHeartbeat;
 import dev.berth.agent.messaging.StateChangeSender;
+import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.docker.DockerContainerRuntime;
+import dev.berth.model.Arns;
 import dev.berth.protocol.Backoff;
 import dev.berth.protocol.DeadLetters;
 import dev.berth.protocol.KafkaClients;
@@ -26,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,7 +69,10 @@ public class AgentRole {
     private volatile boolean stopping;
     private volatile String instanceId;
     private volatile TaskEngine engine;
+    private final AgentBuild build = AgentBuild.load();
     private Thread startup;
+    private IntrospectionServer introspection;
+    private ContainerRuntime.Subscription events;
     private DockerContainerRuntime runtime;
     private RecordPublisher publisher;
     private StateChangeSender sender;
@@ -92,8 +101,9 @@ public class AgentRole {
         }
         stopping = false;
         instanceId = InstanceIdentity.loadOrCreate(dataDir);
-        LOGGER.infof("Agent starting: container instance %s in cluster %s, Docker at %s, Kafka at %s", instanceId,
-                config.cluster(), config.dockerHost(), kafka.bootstrapServers());
+        LOGGER.infof("%s starting: container instance %s in cluster %s, Docker at %s, Kafka at %s",
+                build.describe(), instanceId, config.cluster(), config.dockerHost(), kafka.bootstrapServers());
+        introspection = IntrospectionServer.start(config.introspectionPort(), introspectionApi()).orElse(null);
         startup = new Thread(this::connect, "berth-agent-start");
         startup.setDaemon(true);
         startup.start();
@@ -102,6 +112,20 @@ public class AgentRole {
     /** The container instance id, once start() has run. */
     public Optional<String> instanceId() {
         return Optional.ofNullable(instanceId);
+    }
+
+    /** The port the introspection API listens on, when it does. */
+    public synchronized OptionalInt introspectionPort() {
+        return introspection == null ? OptionalInt.empty() : OptionalInt.of(introspection.port());
+    }
+
+    private IntrospectionApi introspectionApi() {
+        String arn = new Arns(config.arnPartition(), config.arnRegion(), config.arnAccount())
+                .containerInstance(config.cluster(), instanceId);
+        return new IntrospectionApi(new AgentMetadata(config.cluster(), arn, build.describe()), () -> {
+            TaskEngine e = engine;
+            return e == null ? List.of() : e.snapshot();
+        });
     }
 
     /** Whether the agent has rebuilt its tasks from Kafka and Docker and is acting on them. */
@@ -121,6 +145,16 @@ public class AgentRole {
     }
 
     private void connect() {
+        try {
+            connectAndWire();
+        } catch (RuntimeException e) {
+            // Without this the start-up thread would die with the agent silently not ready.
+            LOGGER.errorf(e, "Agent %s cannot start (%s); it runs no tasks until it is restarted", instanceId,
+                    e.getMessage());
+        }
+    }
+
+    private void connectAndWire() {
         HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts());
         DockerContainerRuntime docker = connectDocker();
         if (docker == null) {
@@ -129,6 +163,7 @@ public class AgentRole {
         KafkaClients clients = new KafkaClients(kafka, "berth-agent-" + instanceId);
         if (!new TopicAdmin(clients).ensure(List.of(Topic.TASKS, Topic.TASK_EVENTS, Topic.INSTANCES,
                 Topic.DEAD_LETTERS))) {
+            docker.close();
             return;
         }
         synchronized (this) {
@@ -171,7 +206,8 @@ public class AgentRole {
         sender.start();
         workers = Executors.newFixedThreadPool(config.workerThreads(), named("berth-agent-task-worker"));
         engine = new TaskEngine(instanceId, docker, sender, workers, clock, config.stopTimeout(), observer);
-        heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), agentVersion(), capacity, clock,
+        events = engine.watchEvents();
+        heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), build.version(), capacity, clock,
                 registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));
         ticks = Executors.newSingleThreadScheduledExecutor(named("berth-agent-tick"));
         long beat = config.heartbeatInterval().toMillis();
@@ -210,6 +246,12 @@ public class AgentRole {
         if (reader != null) {
             reader.close();
         }
+        if (events != null) {
+            events.close();
+        }
+        if (introspection != null) {
+            introspection.close();
+        }
         if (ticks != null) {
             ticks.shutdownNow();
         }
@@ -239,6 +281,8 @@ public class AgentRole {
         LOGGER.infof("Agent %s stopped; its containers keep running", instanceId);
         startup = null;
         engine = null;
+        events = null;
+        introspection = null;
         reader = null;
         ticks = null;
         workers = null;
@@ -254,11 +298,6 @@ public class AgentRole {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String agentVersion() {
-        String version = AgentRole.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
     }
 
     private static ThreadFactory named(String prefix) {

@@ -8,7 +8,9 @@
  *                                                                       │                      │
  *                                           runtime.ContainerRuntime ◀──┘      StateReporter ──┘
  *                                           (runtime.docker: docker-java)      messaging.StateChangeSender ──▶ berth.task-events
+ *                                           Docker events ──▶ TaskEngine.wake(taskId)
  *  capacity (OSHI) ──▶ messaging.InstanceHeartbeat ──▶ berth.instances
+ *  introspection (127.0.0.1:51678, /v1/metadata, /v1/tasks) ◀── TaskEngine.snapshot()
  * </pre>
  *
  * <p>Invariants:

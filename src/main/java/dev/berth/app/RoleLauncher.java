@@ -1,8 +1,6 @@
 package dev.berth.app;
 
 import dev.berth.agent.AgentRole;
-import dev.berth.kafka.EmbeddedKafkaBroker;
-import dev.berth.kafka.EmbeddedKafkaConfig;
 import dev.berth.scheduler.SchedulerRole;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,7 +12,6 @@ import jakarta.enterprise.inject.Instance;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,28 +25,25 @@ public class RoleLauncher {
     private static final Logger LOGGER = Logger.getLogger(RoleLauncher.class);
 
     private final BerthConfig config;
-    private final EmbeddedKafkaConfig embeddedKafka;
+    private final EmbeddedKafkaRole kafkaRole;
     private final Instance<SchedulerRole> scheduler;
     private final Instance<AgentRole> agent;
-    private final String version;
-    private volatile EmbeddedKafkaBroker broker;
+    private volatile EmbeddedKafkaRole.RunningBroker broker;
 
-    public RoleLauncher(BerthConfig config, EmbeddedKafkaConfig embeddedKafka, Instance<SchedulerRole> scheduler,
-            Instance<AgentRole> agent, @ConfigProperty(name = "quarkus.application.version") String version) {
+    public RoleLauncher(BerthConfig config, EmbeddedKafkaRole kafkaRole, Instance<SchedulerRole> scheduler,
+            Instance<AgentRole> agent) {
         this.config = config;
-        this.embeddedKafka = embeddedKafka;
+        this.kafkaRole = kafkaRole;
         this.scheduler = scheduler;
         this.agent = agent;
-        this.version = version;
     }
 
     void start(@Observes @Priority(100) StartupEvent event) {
         Set<Role> roles = config.roles();
-        LOGGER.infof("Berth %s starting with roles %s, data under %s", version, roles, config.dataDir());
+        LOGGER.infof("%s starting with roles %s, data under %s", BuildInfo.load().describe(), roles, config.dataDir());
         if (roles.contains(Role.kafka)) {
             try {
-                broker = new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(embeddedKafka, Path.of(config.dataDir())));
-                broker.start();
+                broker = kafkaRole.start(Path.of(config.dataDir()));
             } catch (RuntimeException e) {
                 LOGGER.errorf("The embedded Kafka broker cannot start: %s", e.getMessage());
                 Quarkus.asyncExit(1);
@@ -66,7 +60,7 @@ public class RoleLauncher {
 
     /** The embedded broker's bootstrap servers while the kafka role runs here and its broker is up. */
     public Optional<String> embeddedBroker() {
-        EmbeddedKafkaBroker running = broker;
+        EmbeddedKafkaRole.RunningBroker running = broker;
         try {
             return running == null ? Optional.empty() : Optional.of(running.bootstrapServers());
         } catch (IllegalStateException e) {
@@ -82,8 +76,10 @@ public class RoleLauncher {
         if (roles.contains(Role.scheduler)) {
             scheduler.get().stop();
         }
-        if (broker != null) {
-            broker.close();
+        EmbeddedKafkaRole.RunningBroker started = broker;
+        if (started != null) {
+            broker = null;
+            started.close();
         }
     }
 }

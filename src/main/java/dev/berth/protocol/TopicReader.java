@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,6 +59,8 @@ public final class TopicReader implements Runnable, AutoCloseable {
     private final Map<Topic, Function<Integer, List<Integer>>> partitionsByTopic;
     private final Handler handler;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Released by {@link #close()}, so a reader waiting out a backoff stops at once. */
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean caughtUp;
     /** Wall-clock time of the last turn of the read loop (a poll or an attempt to reach Kafka). */
@@ -142,12 +146,22 @@ public final class TopicReader implements Runnable, AutoCloseable {
                 }
                 LOGGER.warnf("%s cannot read from Kafka at %s (%s); retrying", name, settings.bootstrapServers(),
                         e.getMessage());
-                if (!backoff.pause()) {
+                if (!pauseUnlessClosed(backoff)) {
                     break;
                 }
             } finally {
                 consumer = null;
             }
+        }
+    }
+
+    /** Waits for the next delay; false when closed or interrupted meanwhile (stop trying). */
+    private boolean pauseUnlessClosed(Backoff backoff) {
+        try {
+            return !closed.await(backoff.nextDelay().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -230,6 +244,7 @@ public final class TopicReader implements Runnable, AutoCloseable {
     @Override
     public void close() {
         running.set(false);
+        closed.countDown();
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();

@@ -34,4 +34,12 @@ public interface SchedulerConfig {
      */
     @WithDefault("1h")
     Duration stoppedTaskRetention();
+
+    /**
+     * How often the scheduler compares all tasks with what their agents report, and acts:
+     * a task that stopped on its own gets desired status STOPPED, a STOPPED task past the
+     * retention is tombstoned. Up to 20% jitter is added.
+     */
+    @WithDefault("10s")
+    Duration reconcileInterval();
 }

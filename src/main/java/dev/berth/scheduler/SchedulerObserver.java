@@ -22,6 +22,11 @@ public interface SchedulerObserver {
         public <T> T timePlan(Supplier<T> apply) {
             return apply.get();
         }
+
+        @Override
+        public void timeReconcile(Runnable round) {
+            round.run();
+        }
     };
 
     /** Tasks were published to their instances. */
@@ -35,4 +40,7 @@ public interface SchedulerObserver {
 
     /** Runs one plan application on the calling thread and records how long it took. */
     <T> T timePlan(Supplier<T> apply);
+
+    /** Runs one round of task reconciliation on the calling thread and records how long it took. */
+    void timeReconcile(Runnable round);
 }

@@ -1,14 +1,19 @@
 package dev.berth.scheduler;
 
 import dev.berth.model.Arns;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.TopicReader;
 import dev.berth.scheduler.messaging.SchedulerKafka;
+import dev.berth.scheduler.reconcile.ReconcileLoop;
+import dev.berth.scheduler.reconcile.TaskReconciler;
 import dev.berth.scheduler.state.SchedulerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Random;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,7 +34,7 @@ public class SchedulerRole {
     private volatile Running running;
 
     /** One start of the role: its state, its Kafka plumbing and the operations over them. */
-    private record Running(SchedulerKafka kafka, ControlPlane plane) {
+    private record Running(SchedulerKafka kafka, ControlPlane plane, ReconcileLoop reconcile) {
     }
 
     @Inject
@@ -57,17 +62,34 @@ public class SchedulerRole {
         SchedulerState state = new SchedulerState(clock, config.agentHeartbeatTimeout(),
                 config.stoppedTaskRetention());
         SchedulerKafka kafka = new SchedulerKafka(kafkaSettings, state, clock);
-        StateWriter writer = record -> {
-            StateWriter connected = kafka.writer();
-            if (connected == null) {
-                throw new SchedulerUnavailableException("The scheduler has not reached Kafka yet. Retry shortly.");
+        StateWriter writer = new StateWriter() {
+            @Override
+            public void write(BerthRecord record) {
+                connected(kafka).write(record);
             }
-            connected.write(record);
+
+            @Override
+            public void forget(DesiredTask task) {
+                connected(kafka).forget(task);
+            }
         };
         Arns arns = new Arns(config.arnPartition(), config.region(), config.account());
-        running = new Running(kafka, new ControlPlane(state, writer, arns, observer));
+        ControlPlane plane = new ControlPlane(state, writer, arns, observer);
+        TaskReconciler reconciler = new TaskReconciler(config.stoppedTaskRetention());
+        ReconcileLoop reconcile = new ReconcileLoop(config.reconcileInterval(), new Random(), kafka::isReady,
+                () -> observer.timeReconcile(() -> plane.tasks().reconcile(reconciler)));
+        running = new Running(kafka, plane, reconcile);
         kafka.start();
+        reconcile.start();
         LOGGER.infof("Scheduler starting: rebuilding its state from Kafka at %s", kafkaSettings.bootstrapServers());
+    }
+
+    private static StateWriter connected(SchedulerKafka kafka) {
+        StateWriter connected = kafka.writer();
+        if (connected == null) {
+            throw new SchedulerUnavailableException("The scheduler has not reached Kafka yet. Retry shortly.");
+        }
+        return connected;
     }
 
     /** Stops reading and writing Kafka. Idempotent. */
@@ -75,6 +97,7 @@ public class SchedulerRole {
         Running current = running;
         running = null;
         if (current != null) {
+            current.reconcile().close();
             current.kafka().close();
             LOGGER.info("Scheduler stopped");
         }
@@ -101,6 +124,12 @@ public class SchedulerRole {
     public Optional<TopicReader> stateReader() {
         Running current = running;
         return current == null ? Optional.empty() : current.kafka().reader();
+    }
+
+    /** The periodic task reconciliation, while the role runs: for liveness. */
+    public Optional<ReconcileLoop> reconcileLoop() {
+        Running current = running;
+        return current == null ? Optional.empty() : Optional.of(current.reconcile());
     }
 
     /**

@@ -20,6 +20,8 @@ import dev.berth.scheduler.placement.TaskDemand;
 import dev.berth.scheduler.plan.PlanApplier;
 import dev.berth.scheduler.plan.PlanOutcome;
 import dev.berth.scheduler.plan.TaskPlan;
+import dev.berth.scheduler.reconcile.TaskAction;
+import dev.berth.scheduler.reconcile.TaskReconciler;
 import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
@@ -32,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
+import org.jboss.logging.Logger;
 
 /**
  * Tasks: RunTask (placement picks the instances), StartTask (the caller picks them),
@@ -39,6 +42,8 @@ import java.util.concurrent.locks.Lock;
  * two calls never place on the same free capacity.
  */
 public final class Tasks {
+
+    private static final Logger LOGGER = Logger.getLogger(Tasks.class);
 
     /** ECS's limit on tasks per RunTask / StartTask call. */
     public static final int MAX_TASKS_PER_CALL = 10;
@@ -162,6 +167,40 @@ public final class Tasks {
             writer.write(desired.stop(Versions.next(desired.version(), state.clock()), StopCode.UserInitiated.name(),
                     why));
             return state.task(desired.taskId()).orElseThrow();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * One round of task reconciliation: desired status follows tasks that stopped on their
+     * own, and tasks past the retention are tombstoned. Each action is re-checked against the
+     * latest state under the write lock.
+     *
+     * @return how many actions were carried out
+     */
+    public int reconcile(TaskReconciler reconciler) {
+        writeLock.lock();
+        try {
+            int done = 0;
+            for (TaskAction action : reconciler.plan(state.allTasks(), state.clock().instant())) {
+                DesiredTask latest = state.allTasks().stream().map(TaskView::desired)
+                        .filter(d -> d.taskId().equals(action.task().taskId())).findFirst().orElse(null);
+                if (latest == null || latest.version() != action.task().version()) {
+                    continue;
+                }
+                if (action instanceof TaskAction.MarkStopped stopped) {
+                    LOGGER.infof("Task %s stopped on instance %s (%s): desired status is now STOPPED", latest.taskId(),
+                            latest.instanceId(), stopped.stopCode());
+                    writer.write(latest.stop(Versions.next(latest.version(), state.clock()), stopped.stopCode(),
+                            stopped.stoppedReason()));
+                } else {
+                    LOGGER.debugf("Task %s is past its retention: tombstoned", latest.taskId());
+                    writer.forget(latest);
+                }
+                done++;
+            }
+            return done;
         } finally {
             writeLock.unlock();
         }

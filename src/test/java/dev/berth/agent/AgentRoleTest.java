@@ -27,7 +27,8 @@ class AgentRoleTest {
                 .withSources(new PropertiesConfigSource(Map.of(
                         "berth.agent.docker-host", "unix://" + dataDir.resolve("no-docker.sock"),
                         "berth.kafka.bootstrap-servers", "127.0.0.1:1",
-                        "berth.kafka.retry-backoff", "50ms"), "test", 300))
+                        "berth.kafka.retry-backoff", "50ms",
+                        "berth.agent.introspection-port", "0"), "test", 300))
                 .withMapping(AgentConfig.class)
                 .withMapping(KafkaSettings.class)
                 .build();
@@ -41,6 +42,7 @@ class AgentRoleTest {
         assertThat(role.instanceId()).hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{32}"));
         assertThat(Files.readString(dataDir.resolve("agent/instance-id")).trim()).isEqualTo(role.instanceId().get());
         assertThat(role.isReady()).isFalse();
+        assertThat(role.introspectionPort()).as("introspection serves before Docker and Kafka answer").isPresent();
         assertTimeoutPreemptively(Duration.ofSeconds(10), role::stop);
         assertThat(role.isReady()).isFalse();
     }

@@ -26,6 +26,21 @@ public final class Fixtures {
         return read("/agent/web-task-definition.json", TaskDefinition.class);
     }
 
+    /** One essential busybox container that sleeps until SIGTERM, with an ephemeral host port. */
+    public static TaskDefinition sleeperTaskDefinition() {
+        return read("/agent/sleeper-task-definition.json", TaskDefinition.class);
+    }
+
+    /** One container whose image exists nowhere. */
+    public static TaskDefinition missingImageTaskDefinition() {
+        return read("/agent/missing-image-task-definition.json", TaskDefinition.class);
+    }
+
+    /** Overrides the sleeper's command: it exits with 7 after a second. */
+    public static TaskOverride exit7Overrides() {
+        return read("/agent/exit-7-overrides.json", TaskOverride.class);
+    }
+
     public static TaskOverride runTaskOverrides() {
         return read("/agent/run-task-overrides.json", TaskOverride.class);
     }

@@ -41,6 +41,21 @@ class PackageBoundariesTest {
     }
 
     @Test
+    void theAppReachesTheEmbeddedBrokerOnlyThroughItsSeam() {
+        // The native build leaves dev.berth.kafka out; nothing else may need it to compile.
+        assertThat(importsOutside("kafka", "dev.berth.kafka")).isEmpty();
+    }
+
+    @Test
+    void thePureCoresImportNoFrameworkKafkaOrDocker() {
+        String[] edges = {"io.quarkus", "jakarta", "org.apache.kafka", "com.github.dockerjava", "oshi",
+            "io.micrometer", "io.smallrye"};
+        assertThat(importsUnder("agent/engine", edges)).isEmpty();
+        assertThat(importsUnder("scheduler/placement", edges)).isEmpty();
+        assertThat(importsUnder("scheduler/reconcile", edges)).isEmpty();
+    }
+
+    @Test
     void modelIsPureDomain() {
         assertThat(importsUnder("model", "io.quarkus", "jakarta", "org.apache.kafka", "com.github.dockerjava",
                 "oshi", "dev.berth.protocol", "dev.berth.agent", "dev.berth.scheduler", "dev.berth.api"))

@@ -68,6 +68,16 @@ final class FakeAgentKafka implements AutoCloseable {
         send("berth.task-events", task.taskId(), change);
     }
 
+    void reportStopped(DesiredTask task, long version, String stopCode, String reason) throws Exception {
+        Instant now = Instant.now();
+        List<ContainerState> containers = new ArrayList<>();
+        task.taskDefinition().containers().forEach(c -> containers.add(new ContainerState(c.name(),
+                "runtime-" + c.name(), c.image(), ContainerStatus.STOPPED, 7, null, List.of())));
+        send("berth.task-events", task.taskId(), new TaskStateChange(BerthRecord.SCHEMA_VERSION, version,
+                task.taskId(), task.cluster(), task.instanceId(), TaskStatus.STOPPED, containers, stopCode, reason,
+                null, null, now, now, now, now));
+    }
+
     private void send(String topic, String key, BerthRecord record) throws Exception {
         producer.send(new ProducerRecord<>(topic, key, codec.encode(record))).get();
     }

@@ -118,7 +118,8 @@ class HealthAndMetricsIT {
         assertThat(text).contains("berth_placements_total{reason=\"none\",result=\"placed\"}");
         assertThat(text).contains("berth_tasks{role=\"scheduler\",status=\"RUNNING\"}");
         assertThat(text).doesNotContain("role=\"agent\"");
-        assertThat(text).contains("berth_reconcile_seconds_count{loop=\"scheduler-plan\"}");
+        assertThat(text).contains("berth_reconcile_seconds_count{loop=\"scheduler-plan\"}")
+                .contains("berth_reconcile_seconds_count{loop=\"scheduler-reconcile\"}");
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(
                 sample(scrape(), "berth_consumer_lag_records{reader=\"berth-scheduler-state\",topic=\"berth.instances\"}"))
                 .isZero());

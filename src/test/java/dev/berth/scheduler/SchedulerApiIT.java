@@ -291,6 +291,42 @@ class SchedulerApiIT {
     }
 
     @Test
+    void aTaskThatStopsOnItsOwnIsDesiredStoppedSoNoAgentRunsItAgain() throws Exception {
+        // Given: a running task
+        String cluster = unique("exit");
+        String instanceId = unique("i");
+        ecs.createCluster(r -> r.clusterName(cluster));
+        agent.register(instanceId, cluster, 2048, 1024);
+        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
+                .containerInstanceArns().isEmpty());
+        String family = unique("app");
+        register(family, 128, null);
+        String taskArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family)).tasks().get(0).taskArn();
+        String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
+        DesiredTask placed = agent.desiredTasks().stream().filter(r -> r.key().equals(taskId)).findFirst()
+                .orElseThrow().value();
+
+        // When its essential container exits and the agent says so
+        agent.reportStopped(placed, 2, "EssentialContainerExited", "Essential container in task exited");
+
+        // Then the scheduler's reconciliation makes STOPPED the desired status, on the same partition
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<ConsumerRecord<String, DesiredTask>> versions = agent.desiredTasks().stream()
+                    .filter(r -> r.key().equals(taskId)).toList();
+            assertThat(versions).hasSize(2);
+            assertThat(versions.get(1).value().desiredStatus()).isEqualTo(TaskStatus.STOPPED);
+            assertThat(versions.get(1).value().stopCode()).isEqualTo("EssentialContainerExited");
+            assertThat(versions.get(1).partition()).isEqualTo(Partitioning.forInstance(instanceId,
+                    kafkaSettings.partitions()));
+        });
+        Task described = ecs.describeTasks(r -> r.cluster(cluster).tasks(taskArn)).tasks().get(0);
+        assertThat(described.lastStatus()).isEqualTo("STOPPED");
+        assertThat(described.desiredStatus()).isEqualTo("STOPPED");
+        assertThat(described.stopCodeAsString()).isEqualTo("EssentialContainerExited");
+        assertThat(described.containers().get(0).exitCode()).isEqualTo(7);
+    }
+
+    @Test
     void reportsResourceMemoryWhenTheTaskIsTooBig() throws Exception {
         // Given
         String cluster = unique("small");

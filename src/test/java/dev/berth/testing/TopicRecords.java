@@ -66,4 +66,31 @@ public final class TopicRecords {
         }
         return seen;
     }
+
+    /**
+     * Every record in the topic right now: reads all partitions from the beginning up to the
+     * end offsets they have when called. For asserting that something was <em>not</em> written,
+     * once whatever could have written it has been flushed.
+     */
+    public static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic,
+            Duration timeout) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            Awaitility.await("every record in " + topic).atMost(timeout).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+            });
+        }
+        return seen;
+    }
 }

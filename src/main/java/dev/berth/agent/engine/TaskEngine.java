@@ -10,7 +10,9 @@ import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,6 +109,15 @@ public final class TaskEngine {
         executor.execute(this::stopOrphans);
     }
 
+    /**
+     * Follows the runtime's container events until the returned subscription is closed: each
+     * event wakes its task's worker, so an exit is acted on at once rather than at the next
+     * resync. Correctness still comes from the worker inspecting the containers.
+     */
+    public ContainerRuntime.Subscription watchEvents() {
+        return runtime.events(instanceId, event -> wake(event.taskId()));
+    }
+
     /** A container of this task changed (e.g. a Docker event): sync it now rather than at the next tick. */
     public void wake(String taskId) {
         TaskWorker worker = workers.get(taskId);
@@ -135,6 +146,15 @@ public final class TaskEngine {
 
     public int taskCount() {
         return workers.size();
+    }
+
+    /** What each task is meant to be and what was last reported of it, for introspection. */
+    public List<TaskSnapshot> snapshot() {
+        List<TaskSnapshot> tasks = new ArrayList<>();
+        for (TaskWorker worker : workers.values()) {
+            tasks.add(worker.snapshot());
+        }
+        return tasks;
     }
 
     /**

@@ -56,7 +56,7 @@ public final class TaskWorker {
 
     private volatile DesiredTask desired;
     private final KnownTask known;
-    private TaskStateChange reported;
+    private volatile TaskStateChange reported;
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout) {
@@ -86,6 +86,11 @@ public final class TaskWorker {
 
     DesiredTask desired() {
         return desired;
+    }
+
+    /** The desired task and the last change reported; read from other threads, both are immutable. */
+    TaskSnapshot snapshot() {
+        return new TaskSnapshot(desired, reported);
     }
 
     /** Asks for a sync on {@code executor}; wake-ups while one runs fold into one more sync. */

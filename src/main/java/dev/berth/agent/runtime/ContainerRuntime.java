@@ -3,6 +3,7 @@ package dev.berth.agent.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The agent's narrow view of a container engine: the port the task workers drive. Every
@@ -50,4 +51,20 @@ public interface ContainerRuntime {
 
     /** Every container carrying the Berth labels of this instance, running or not. */
     List<RuntimeContainer> list(String instanceId) throws ContainerRuntimeException;
+
+    /**
+     * Announces the start, die, stop and oom events of the containers that carry the Berth
+     * labels of this instance, until the subscription is closed. The implementation
+     * reconnects on its own when the engine's stream breaks; events missed meanwhile may be
+     * lost, which is why they only wake workers and a periodic resync stays the safety net.
+     * {@code listener} is called on the runtime's thread and must not block.
+     */
+    Subscription events(String instanceId, Consumer<ContainerEvent> listener);
+
+    /** A running event subscription. */
+    interface Subscription extends AutoCloseable {
+        /** Stops the events; idempotent and never throws. */
+        @Override
+        void close();
+    }
 }

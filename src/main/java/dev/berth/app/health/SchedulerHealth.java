@@ -3,12 +3,15 @@ package dev.berth.app.health;
 import dev.berth.app.BerthConfig;
 import dev.berth.app.Role;
 import dev.berth.protocol.TopicReader;
+import dev.berth.scheduler.SchedulerConfig;
 import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.reconcile.ReconcileLoop;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.HealthRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +21,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The scheduler's checks, registered only when this process plays the scheduler role:
- * liveness {@code scheduler-loops} (the state reader turns) and readiness {@code scheduler}
+ * liveness {@code scheduler-loops} (the state reader and the task reconciliation turn) and
+ * readiness {@code scheduler}
  * (the state has been rebuilt from Kafka, so the ECS API answers).
  */
 @ApplicationScoped
@@ -35,13 +39,16 @@ public class SchedulerHealth {
         this.scheduler = scheduler;
     }
 
-    void register(@Observes StartupEvent event, BerthConfig config) {
+    void register(@Observes StartupEvent event, BerthConfig config, SchedulerConfig schedulerConfig) {
         if (!config.roles().contains(Role.scheduler)) {
             return;
         }
+        Duration reconcilePeriod = ReconcileLoop.longestWait(schedulerConfig.reconcileInterval());
         liveness.register("scheduler-loops", new LoopLiveness("scheduler-loops", List.of(
                 new Loop("state-reader", Readers.PERIOD,
-                        () -> scheduler.stateReader().flatMap(TopicReader::lastTick))),
+                        () -> scheduler.stateReader().flatMap(TopicReader::lastTick)),
+                new Loop("reconcile", reconcilePeriod,
+                        () -> scheduler.reconcileLoop().flatMap(ReconcileLoop::lastTick))),
                 Clock.systemUTC()));
         readiness.register("scheduler", () -> {
             boolean rebuilt = scheduler.isReady();

@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 public class SchedulerMeters implements SchedulerObserver {
 
     static final String PLAN_LOOP = "scheduler-plan";
+    static final String RECONCILE_LOOP = "scheduler-reconcile";
     static final String PLACED = "placed";
     static final String FAILED = "failed";
     static final String NO_REASON = "none";
@@ -49,13 +50,18 @@ public class SchedulerMeters implements SchedulerObserver {
 
     @Override
     public <T> T timePlan(Supplier<T> apply) {
-        return plans().record(apply);
+        return reconciles(PLAN_LOOP).record(apply);
     }
 
-    private Timer plans() {
+    @Override
+    public void timeReconcile(Runnable round) {
+        reconciles(RECONCILE_LOOP).record(round);
+    }
+
+    private Timer reconciles(String loop) {
         return Timer.builder(Meters.RECONCILE)
                 .description("How long one reconciliation takes")
-                .tag("loop", PLAN_LOOP)
+                .tag("loop", loop)
                 .register(registry);
     }
 
@@ -72,7 +78,8 @@ public class SchedulerMeters implements SchedulerObserver {
             return;
         }
         // Every series exists from the start, at zero, so rates and alerts need no "absent" case.
-        plans();
+        reconciles(PLAN_LOOP);
+        reconciles(RECONCILE_LOOP);
         placements(PLACED, NO_REASON);
         for (FeasibilityCheck check : FeasibilityCheck.values()) {
             if (check != FeasibilityCheck.CLUSTER) {

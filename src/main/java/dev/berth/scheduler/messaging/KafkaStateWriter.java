@@ -57,6 +57,20 @@ final class KafkaStateWriter implements StateWriter {
         state.apply(asStored(record));
     }
 
+    @Override
+    public void forget(DesiredTask task) {
+        try {
+            publisher.tombstone(Topic.TASKS, Partitioning.forInstance(task.instanceId(), taskPartitions()), task.taskId());
+            publisher.tombstone(Topic.TASK_EVENTS, null, task.taskId());
+        } catch (RecordPublisher.PublishException e) {
+            LOGGER.warnf("Tombstones of task %s were not acknowledged: %s", task.taskId(), e.getMessage());
+            throw new EcsException(EcsErrorType.ServerException, "Kafka did not acknowledge the tombstones. "
+                    + e.getMessage(), e);
+        }
+        state.remove(Topic.TASKS, task.taskId());
+        state.remove(Topic.TASK_EVENTS, task.taskId());
+    }
+
     /**
      * The record as Kafka holds it, so that what this process applies now and what a restarted
      * scheduler replays later are the same value (JSON may normalize a field, e.g. a default).

@@ -151,6 +151,15 @@ public final class SchedulerState {
         return isExpired(view) ? Optional.empty() : Optional.of(view);
     }
 
+    /** Every task held, in every cluster, including STOPPED ones past the retention. */
+    public synchronized List<TaskView> allTasks() {
+        List<TaskView> result = new ArrayList<>();
+        for (DesiredTask desired : desiredTasks.values()) {
+            result.add(TaskView.fold(desired, taskReports.get(desired.taskId())));
+        }
+        return result;
+    }
+
     /** The tasks of a cluster that are still visible (STOPPED ones only within the retention). */
     public synchronized List<TaskView> tasks(String cluster) {
         List<TaskView> result = new ArrayList<>();

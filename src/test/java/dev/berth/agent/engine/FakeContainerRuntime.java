@@ -1,6 +1,7 @@
 package dev.berth.agent.engine;
 
 import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * An in-memory {@link ContainerRuntime} for the engine's unit tests: containers are records
@@ -31,6 +33,7 @@ final class FakeContainerRuntime implements ContainerRuntime {
     final List<String> starts = new ArrayList<>();
     final Map<String, Duration> stops = new LinkedHashMap<>();
     boolean unavailable;
+    private final List<Consumer<ContainerEvent>> listeners = new ArrayList<>();
     private int nextId = 1;
     private int nextPort = 32768;
 
@@ -121,10 +124,44 @@ final class FakeContainerRuntime implements ContainerRuntime {
                 .map(FakeContainerRuntime::view).toList();
     }
 
-    /** The container of a task's definition container exits with {@code code} by itself. */
-    synchronized void exit(String taskId, String containerName, int code) {
-        RuntimeContainer c = container(taskId, containerName);
-        byId.put(c.id(), with(c, ContainerStatus.STOPPED, code));
+    @Override
+    public synchronized Subscription events(String instanceId, Consumer<ContainerEvent> listener) {
+        Consumer<ContainerEvent> filtered = event -> {
+            if (instanceId.equals(labelsOf(event.containerId()).get(BerthLabels.INSTANCE_ID))) {
+                listener.accept(event);
+            }
+        };
+        listeners.add(filtered);
+        return () -> {
+            synchronized (this) {
+                listeners.remove(filtered);
+            }
+        };
+    }
+
+    /**
+     * The container of a task's definition container exits with {@code code} by itself, and
+     * the engine announces it with a die event, as Docker does.
+     */
+    void exit(String taskId, String containerName, int code) {
+        RuntimeContainer c;
+        List<Consumer<ContainerEvent>> announceTo;
+        synchronized (this) {
+            c = container(taskId, containerName);
+            byId.put(c.id(), with(c, ContainerStatus.STOPPED, code));
+            announceTo = new ArrayList<>(listeners);
+        }
+        ContainerEvent die = new ContainerEvent(ContainerEvent.Kind.DIE, c.id(), taskId, Instant.EPOCH);
+        announceTo.forEach(listener -> listener.accept(die));
+    }
+
+    synchronized int listenerCount() {
+        return listeners.size();
+    }
+
+    private synchronized Map<String, String> labelsOf(String id) {
+        RuntimeContainer c = byId.get(id);
+        return c == null ? Map.of() : c.labels();
     }
 
     synchronized void removeOutsideBerth(String taskId, String containerName) {

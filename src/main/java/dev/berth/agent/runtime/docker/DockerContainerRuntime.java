@@ -1,7 +1,6 @@
 package dev.berth.agent.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
@@ -13,6 +12,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
@@ -21,12 +21,15 @@ import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -57,6 +61,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private final Duration callTimeout;
     private final Duration pullTimeout;
     private final ExecutorService calls;
+    private final Set<DockerEventStream> subscriptions = ConcurrentHashMap.newKeySet();
 
     public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout) {
         this.client = client;
@@ -107,9 +112,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         String[] repositoryAndTag = DockerContainers.repositoryAndTag(image);
         try {
             call(RuntimeError.CannotPullContainerError, "pull " + image, pullTimeout, () -> {
-                try (ResultCallback.Adapter<PullResponseItem> pulling = client.pullImageCmd(repositoryAndTag[0])
-                        .withTag(repositoryAndTag[1]).start()) {
-                    pulling.awaitCompletion();
+                try (QuietCallback<PullResponseItem> pulling = client.pullImageCmd(repositoryAndTag[0])
+                        .withTag(repositoryAndTag[1]).exec(new QuietCallback<>())) {
+                    pulling.awaitEnd();
                 }
                 return null;
             });
@@ -299,7 +304,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
 
     @Override
+    public Subscription events(String instanceId, Consumer<ContainerEvent> listener) {
+        DockerEventStream stream = new DockerEventStream(client, instanceId, listener, Clock.systemUTC());
+        subscriptions.add(stream);
+        stream.start();
+        return () -> {
+            subscriptions.remove(stream);
+            stream.close();
+        };
+    }
+
+    @Override
     public void close() {
+        for (DockerEventStream stream : subscriptions) {
+            stream.close();
+        }
+        subscriptions.clear();
         calls.shutdownNow();
         try {
             client.close();

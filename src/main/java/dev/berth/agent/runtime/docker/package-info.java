@@ -14,7 +14,11 @@
  *   <li>Start, stop and remove inspect first and refuse a container without the Berth
  *       labels; listing filters on the instance label and checks again.</li>
  *   <li>Failures carry Docker's own message, not its HTTP wrapping, after the ECS error
- *       name.</li>
+ *       name. docker-java's callbacks never log a routine failure at ERROR: the caller
+ *       reports it, named, on one line.</li>
+ *   <li>The event stream asks Docker only for this instance's containers (label filter)
+ *       and checks the labels again; it reconnects on its own, resuming from the last
+ *       event seen. Every {@code ResultCallback} is closed.</li>
  * </ul>
  */
 package dev.berth.agent.runtime.docker;

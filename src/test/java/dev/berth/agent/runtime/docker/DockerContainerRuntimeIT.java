@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerEvent;
+import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
 import dev.berth.agent.runtime.RuntimeContainer;
@@ -16,9 +18,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,6 +125,37 @@ class DockerContainerRuntimeIT {
     }
 
     @Test
+    void announcesTheExitOfAContainerOfThisInstanceAsADieEventOfItsTask() throws Exception {
+        // Given
+        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+        ContainerSpec job = spec("events", List.of("sh", "-c", "exit 3"), List.of());
+        ContainerSpec otherInstance = withLabel(spec("elsewhere", List.of("sh", "-c", "exit 4"), List.of()),
+                BerthLabels.INSTANCE_ID, UUID.randomUUID().toString().replace("-", ""));
+        String jobId = runtime.create(job);
+        String otherId = runtime.create(otherInstance);
+
+        // When
+        try (ContainerRuntime.Subscription subscription = runtime.events(INSTANCE, events::add)) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                // The stream connects asynchronously: start again until it has seen the start.
+                runtime.start(otherId);
+                runtime.start(jobId);
+                assertThat(events).extracting(ContainerEvent::containerId).contains(jobId);
+            });
+
+            // Then
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(events)
+                    .filteredOn(e -> e.kind() == ContainerEvent.Kind.DIE)
+                    .anySatisfy(e -> {
+                        assertThat(e.taskId()).isEqualTo(job.taskId());
+                        assertThat(e.containerId()).isEqualTo(jobId);
+                        assertThat(e.time()).isNotNull();
+                    }));
+            assertThat(events).extracting(ContainerEvent::taskId).containsOnly(job.taskId());
+        }
+    }
+
+    @Test
     void stopsARunningContainerWithinItsTimeoutAndTwiceIsDone() throws Exception {
         // Given: a shell that ignores nothing, so SIGTERM ends it at once
         ContainerSpec spec = spec("sleeper", List.of("sh", "-c", "trap 'exit 143' TERM; sleep 120 & wait"),
@@ -213,6 +248,14 @@ class DockerContainerRuntimeIT {
         return new ContainerSpec(spec.name(), spec.image(), spec.command(), spec.entryPoint(), spec.environment(),
                 spec.cpuShares(), spec.memoryBytes(), spec.memoryReservationBytes(), spec.portMappings(), networkMode,
                 spec.workingDirectory(), spec.user(), spec.hostname(), spec.labels());
+    }
+
+    private static ContainerSpec withLabel(ContainerSpec spec, String name, String value) {
+        Map<String, String> labels = new HashMap<>(spec.labels());
+        labels.put(name, value);
+        return new ContainerSpec(spec.name(), spec.image(), spec.command(), spec.entryPoint(), spec.environment(),
+                spec.cpuShares(), spec.memoryBytes(), spec.memoryReservationBytes(), spec.portMappings(),
+                spec.networkMode(), spec.workingDirectory(), spec.user(), spec.hostname(), labels);
     }
 
     private static Map<String, String> labels(String container, String taskId) {

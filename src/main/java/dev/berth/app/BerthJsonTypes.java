@@ -1,0 +1,95 @@
+package dev.berth.app;
+
+import dev.berth.model.Arns;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerOverride;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.KeyValuePair;
+import dev.berth.model.NetworkBinding;
+import dev.berth.model.PlacementConstraint;
+import dev.berth.model.PortMapping;
+import dev.berth.model.Resources;
+import dev.berth.model.StopCode;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskOverride;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DeadLetter;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.TaskDefinitionRecord;
+import dev.berth.protocol.TaskStateChange;
+import dev.berth.protocol.Topic;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Berth's own JSON types, registered for reflection in the native build: the Kafka records
+ * and the ECS API's requests, responses and errors, which Jackson reads and writes by
+ * reflection. Nested types come with their outer type.
+ *
+ * <p>What belongs here ({@code NativeReflectionTest} enforces it, and names what is missing):
+ * every record and enum of {@code dev.berth.model} and {@code dev.berth.protocol}, the
+ * polymorphic record root {@link BerthRecord}, and every class of {@code dev.berth.api}.
+ * A new API type is one more line below.
+ */
+@RegisterForReflection(targets = {
+        // dev.berth.model
+        Arns.class,
+        ContainerDefinition.class,
+        ContainerOverride.class,
+        ContainerStatus.class,
+        KeyValuePair.class,
+        NetworkBinding.class,
+        PlacementConstraint.class,
+        PortMapping.class,
+        Resources.class,
+        StopCode.class,
+        TaskDefinition.class,
+        TaskOverride.class,
+        TaskStatus.class,
+        // dev.berth.protocol
+        BerthRecord.class,
+        ClusterRecord.class,
+        ContainerState.class,
+        DeadLetter.class,
+        DesiredTask.class,
+        InstanceRegistration.class,
+        RecordCodec.class,
+        TaskDefinitionRecord.class,
+        TaskStateChange.class,
+        Topic.class,
+        // dev.berth.api (their nested request and response records come with them)
+        dev.berth.api.EcsAction.class,
+        dev.berth.api.EcsDispatcher.class,
+        dev.berth.api.EcsEndpoint.class,
+        dev.berth.api.EcsError.class,
+        dev.berth.api.Paging.class,
+        dev.berth.api.action.CreateClusterAction.class,
+        dev.berth.api.action.DeregisterTaskDefinitionAction.class,
+        dev.berth.api.action.DescribeClustersAction.class,
+        dev.berth.api.action.DescribeContainerInstancesAction.class,
+        dev.berth.api.action.DescribeTaskDefinitionAction.class,
+        dev.berth.api.action.DescribeTasksAction.class,
+        dev.berth.api.action.ListClustersAction.class,
+        dev.berth.api.action.ListContainerInstancesAction.class,
+        dev.berth.api.action.ListTaskDefinitionsAction.class,
+        dev.berth.api.action.ListTasksAction.class,
+        dev.berth.api.action.RegisterTaskDefinitionAction.class,
+        dev.berth.api.action.RunTaskAction.class,
+        dev.berth.api.action.StartTaskAction.class,
+        dev.berth.api.action.StopTaskAction.class,
+        dev.berth.api.shape.EcsCluster.class,
+        dev.berth.api.shape.EcsContainer.class,
+        dev.berth.api.shape.EcsContainerInstance.class,
+        dev.berth.api.shape.EcsShapes.class,
+        dev.berth.api.shape.EcsTask.class,
+        dev.berth.api.shape.InstanceResource.class,
+})
+final class BerthJsonTypes {
+
+    private BerthJsonTypes() {
+    }
+}

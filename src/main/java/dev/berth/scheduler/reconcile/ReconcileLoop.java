@@ -1,0 +1,85 @@
+package dev.berth.scheduler.reconcile;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the task reconciliation periodically, with jitter, once the state is rebuilt. A
+ * missed round only costs latency: the next one sees the whole state again.
+ */
+public final class ReconcileLoop implements AutoCloseable {
+
+    private static final Logger LOGGER = Logger.getLogger(ReconcileLoop.class);
+    /** Up to this fraction of the interval is added at random, so replicas do not act in step. */
+    private static final double JITTER = 0.2;
+
+    private final ScheduledExecutorService timer;
+    private final Duration interval;
+    private final Random random;
+    private final BooleanSupplier ready;
+    private final Runnable round;
+    private final Clock clock = Clock.systemUTC();
+    private volatile Instant lastTick;
+
+    public ReconcileLoop(Duration interval, Random random, BooleanSupplier ready, Runnable round) {
+        this.interval = interval;
+        this.random = random;
+        this.ready = ready;
+        this.round = round;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "berth-scheduler-reconcile");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public void start() {
+        scheduleNext();
+    }
+
+    private void scheduleNext() {
+        long base = interval.toMillis();
+        long delay = base + (long) (base * JITTER * random.nextDouble());
+        try {
+            timer.schedule(this::tick, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOGGER.debug("Reconcile loop closed");
+        }
+    }
+
+    /** When the loop last turned, ready or not; empty before the first turn. */
+    public Optional<Instant> lastTick() {
+        return Optional.ofNullable(lastTick);
+    }
+
+    /** The longest a healthy loop waits between two turns: the interval plus the largest jitter. */
+    public static Duration longestWait(Duration interval) {
+        return interval.plusMillis((long) (interval.toMillis() * JITTER));
+    }
+
+    private void tick() {
+        lastTick = clock.instant();
+        try {
+            if (ready.getAsBoolean()) {
+                round.run();
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warnf("Task reconciliation round failed, the next one retries: %s", e.getMessage());
+        } finally {
+            scheduleNext();
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.berth.scheduler.reconcile;
+
+import dev.berth.model.StopCode;
+import dev.berth.model.TaskStatus;
+import dev.berth.scheduler.state.TaskView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What must change about tasks, from the whole state (level-triggered): a pure function of
+ * the tasks, the time and the retention.
+ *
+ * <pre>
+ * desired RUNNING, reported STOPPED            → MarkStopped (desired follows what happened)
+ * desired STOPPED, reported STOPPED, past retention → Forget (tombstones)
+ * desired STOPPED, never reported, past retention   → Forget (its agent never saw it)
+ * </pre>
+ */
+public final class TaskReconciler {
+
+    private final Duration retention;
+
+    public TaskReconciler(Duration retention) {
+        this.retention = retention;
+    }
+
+    public List<TaskAction> plan(List<TaskView> tasks, Instant now) {
+        List<TaskAction> actions = new ArrayList<>();
+        for (TaskView task : tasks) {
+            boolean reportedStopped = task.observed() != null && task.observed().lastStatus() == TaskStatus.STOPPED;
+            if (task.desiredStatus() == TaskStatus.RUNNING && reportedStopped) {
+                String code = task.observed().stopCode() != null ? task.observed().stopCode()
+                        : StopCode.EssentialContainerExited.name();
+                actions.add(new TaskAction.MarkStopped(task.desired(), code, task.observed().stoppedReason()));
+            } else if (task.desiredStatus() == TaskStatus.STOPPED && isPastRetention(task, reportedStopped, now)) {
+                actions.add(new TaskAction.Forget(task.desired()));
+            }
+        }
+        return actions;
+    }
+
+    private boolean isPastRetention(TaskView task, boolean reportedStopped, Instant now) {
+        Instant since;
+        if (reportedStopped) {
+            since = task.stoppedAt() != null ? task.stoppedAt() : task.observed().reportedAt();
+        } else if (task.observed() == null) {
+            // Stopped before its agent ever reported it: the agent may be gone for good.
+            since = task.desired().createdAt();
+        } else {
+            return false;
+        }
+        return since != null && since.plus(retention).isBefore(now);
+    }
+}

@@ -1,0 +1,377 @@
+package dev.berth.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskOverride;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DeadLetter;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.KafkaClients;
+import dev.berth.protocol.KafkaSettings;
+import dev.berth.protocol.Partitioning;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.RecordPublisher;
+import dev.berth.protocol.TaskStateChange;
+import dev.berth.protocol.Topic;
+import dev.berth.protocol.TopicAdmin;
+import dev.berth.testing.TestKafka;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's pieces together, without Quarkus, against a real Kafka broker and the real
+ * Docker engine of this host: the test plays the scheduler, publishing desired tasks on the
+ * instance's partition of berth.tasks and reading what the agent reports on
+ * berth.instances, berth.task-events and berth.dead-letters. The resync interval is long, so
+ * a container that exits by itself is only seen in time through Docker's events.
+ */
+class AgentKafkaDockerIT {
+
+    private static final String IMAGE = "berth-test/busybox:latest";
+    private static final String CLUSTER = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static TestKafka kafka;
+    private static Path dataDir;
+    private static SmallRyeConfig config;
+    private static KafkaClients clients;
+    private static RecordPublisher scheduler;
+    private static final RecordCodec codec = new RecordCodec();
+    private static AgentRole agent;
+    private static String instanceId;
+
+    @BeforeAll
+    static void startAgent() throws Exception {
+        kafka = TestKafka.start();
+        dataDir = Files.createTempDirectory("berth-agent-it");
+        config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Map.of(
+                        "berth.agent.cluster", CLUSTER,
+                        "berth.agent.docker-host",
+                        System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
+                        "berth.agent.resync-interval", "10m",
+                        "berth.agent.pull-timeout", "30s",
+                        "berth.agent.introspection-port", "0",
+                        "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                        "berth.kafka.retry-backoff", "100ms",
+                        "berth.kafka.retry-backoff-max", "1s"), "it", 300))
+                .withMapping(AgentConfig.class)
+                .withMapping(KafkaSettings.class)
+                .build();
+        clients = new KafkaClients(config.getConfigMapping(KafkaSettings.class), "it-scheduler");
+        assertThat(new TopicAdmin(clients).ensure(List.of(Topic.values()))).isTrue();
+        scheduler = new RecordPublisher(clients, codec, "it-scheduler");
+        agent = newAgent();
+        agent.start();
+        instanceId = agent.instanceId().orElseThrow();
+        await().until(agent::isReady);
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        if (agent != null) {
+            agent.stop();
+        }
+        if (instanceId != null) {
+            for (String id : dockerLines("ps", "-aq", "--filter", "label=dev.berth.instance-id=" + instanceId)) {
+                docker("rm", "-f", id);
+            }
+        }
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static AgentRole newAgent() {
+        return new AgentRole(config.getConfigMapping(AgentConfig.class), config.getConfigMapping(KafkaSettings.class),
+                dataDir.toString());
+    }
+
+    @Test
+    void registersTheInstanceWithItsCapacityAndVersion() {
+        // Given the agent started above
+
+        // When it has connected
+
+        // Then
+        await().untilAsserted(() -> assertThat(records(Topic.INSTANCES, InstanceRegistration.class))
+                .anySatisfy(registration -> {
+                    assertThat(registration.instanceId()).isEqualTo(instanceId);
+                    assertThat(registration.cluster()).isEqualTo(CLUSTER);
+                    assertThat(registration.agentVersion()).isEqualTo(AgentBuild.load().version());
+                    assertThat(registration.registeredResources().cpu()).isPositive();
+                    assertThat(registration.shuttingDown()).isFalse();
+                }));
+    }
+
+    @Test
+    void runsADesiredTaskAndReportsPendingThenRunningWithTheDockerId() throws Exception {
+        // Given
+        DesiredTask task = desired(Fixtures.sleeperTaskDefinition(), null);
+
+        // When
+        publish(task);
+
+        // Then
+        TaskStateChange running = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
+        assertThat(changes(task.taskId())).extracting(TaskStateChange::lastStatus)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING);
+        ContainerState app = running.containers().get(0);
+        assertThat(app.runtimeId()).isNotBlank();
+        // Docker binds the port on IPv4 and IPv6 (0.0.0.0 and ::), and ECS reports both as well.
+        assertThat(app.networkBindings()).isNotEmpty().allSatisfy(binding -> {
+            assertThat(binding.containerPort()).isEqualTo(8080);
+            assertThat(binding.hostPort()).isPositive();
+        });
+        assertThat(docker("inspect", "-f", "{{.State.Running}} {{index .Config.Labels \"dev.berth.task-id\"}}"
+                + " {{index .Config.Labels \"dev.berth.instance-id\"}} {{index .Config.Labels \"dev.berth.cluster\"}}"
+                + " {{index .Config.Labels \"dev.berth.container-name\"}}"
+                + " {{index .Config.Labels \"dev.berth.task-definition\"}}"
+                + " {{index .Config.Labels \"dev.berth.task-arn\"}}", app.runtimeId()))
+                .isEqualTo("true " + task.taskId() + " " + instanceId + " " + CLUSTER + " app sleeper:1 "
+                        + task.taskArn());
+        JsonNode introspected = introspect("/v1/tasks?taskarn=" + URLEncoder.encode(task.taskArn(),
+                StandardCharsets.UTF_8));
+        assertThat(introspected.get("KnownStatus").asText()).isEqualTo("RUNNING");
+        assertThat(introspected.get("Containers").get(0).get("DockerId").asText()).isEqualTo(app.runtimeId());
+    }
+
+    @Test
+    void aDesiredStopStopsTheContainerAndReportsItsExitCodeAndReason() throws Exception {
+        // Given
+        DesiredTask task = desired(Fixtures.sleeperTaskDefinition(), null);
+        publish(task);
+        String dockerId = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING).containers().get(0)
+                .runtimeId();
+
+        // When
+        publish(task.stop(task.version() + 1, "UserInitiated", "Scaling down for the night"));
+
+        // Then
+        TaskStateChange stopped = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("UserInitiated");
+        assertThat(stopped.stoppedReason()).isEqualTo("Scaling down for the night");
+        assertThat(stopped.containers().get(0).exitCode()).isEqualTo(143);
+        assertThat(changes(task.taskId())).extracting(TaskStateChange::lastStatus)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.STOPPING, TaskStatus.STOPPED);
+        assertThat(docker("inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", dockerId))
+                .isEqualTo("false 143");
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsTheTaskToStart() throws Exception {
+        // Given
+        DesiredTask task = desired(Fixtures.missingImageTaskDefinition(), null);
+
+        // When
+        publish(task);
+
+        // Then
+        TaskStateChange stopped = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.stoppedReason()).startsWith("CannotPullContainerError");
+        assertThat(stopped.containers().get(0).reason()).startsWith("CannotPullContainerError");
+        assertThat(dockerLines("ps", "-aq", "--filter", "label=dev.berth.task-id=" + task.taskId())).isEmpty();
+    }
+
+    @Test
+    void anEssentialContainerThatExitsByItselfStopsTheTaskWithItsExitCode() throws Exception {
+        // Given: a task whose container exits with 7 a second after it started
+        DesiredTask task = desired(Fixtures.sleeperTaskDefinition(), Fixtures.exit7Overrides());
+
+        // When
+        publish(task);
+
+        // Then: seen through Docker's die event, well before the ten-minute resync
+        TaskStateChange stopped = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(stopped.stoppedReason()).isEqualTo("Essential container in task exited");
+        assertThat(stopped.containers().get(0).exitCode()).isEqualTo(7);
+        assertThat(changes(task.taskId())).extracting(TaskStateChange::lastStatus).contains(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLettersAndTheAgentCarriesOn() throws Exception {
+        // Given
+        String poisonKey = "poison-" + UUID.randomUUID();
+        DesiredTask after = desired(Fixtures.sleeperTaskDefinition(), null);
+
+        // When
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers(), "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topic.TASKS.name(clients.settings()), instancePartition(), poisonKey,
+                    "{\"type\": \"DesiredTask\", \"version\": [not json".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        publish(after);
+
+        // Then
+        await().untilAsserted(() -> assertThat(recordsByKey(Topic.DEAD_LETTERS, DeadLetter.class).get(poisonKey))
+                .singleElement()
+                .satisfies(letter -> {
+                    assertThat(letter.topic()).isEqualTo(Topic.TASKS.name(clients.settings()));
+                    assertThat(letter.partition()).isEqualTo(instancePartition());
+                    assertThat(letter.reason()).isNotBlank();
+                    assertThat(letter.value()).contains("not json");
+                }));
+        awaitChange(after.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
+    }
+
+    @Test
+    void aRestartedAgentAdoptsTheContainerOfARunningTask() throws Exception {
+        // Given
+        DesiredTask task = desired(Fixtures.sleeperTaskDefinition(), null);
+        publish(task);
+        TaskStateChange before = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
+        String dockerId = before.containers().get(0).runtimeId();
+
+        // When
+        agent.stop();
+        agent = newAgent();
+        agent.start();
+
+        // Then
+        assertThat(agent.instanceId()).hasValue(instanceId);
+        TaskStateChange after = awaitChange(task.taskId(), c -> c.version() > before.version());
+        assertThat(after.lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(after.containers().get(0).runtimeId()).isEqualTo(dockerId);
+        assertThat(dockerLines("ps", "-aq", "--no-trunc", "--filter", "label=dev.berth.task-id=" + task.taskId()))
+                .containsExactly(dockerId);
+        assertThat(docker("inspect", "-f", "{{.State.Running}}", dockerId)).isEqualTo("true");
+        await().until(agent::isReady);
+    }
+
+    // ---- the scheduler's side ---------------------------------------------------------------
+
+    private static DesiredTask desired(TaskDefinition definition, TaskOverride overrides) {
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId,
+                "arn:aws:ecs:us-east-1:000000000000:task/" + CLUSTER + "/" + taskId, CLUSTER, instanceId, definition,
+                overrides, TaskStatus.RUNNING, null, "family:" + definition.family(), Instant.now(), null, null);
+    }
+
+    private static int instancePartition() {
+        return Partitioning.forInstance(instanceId, scheduler.partitionCount(Topic.TASKS));
+    }
+
+    private static void publish(DesiredTask task) throws Exception {
+        scheduler.publish(Topic.TASKS, instancePartition(), task.taskId(), task);
+    }
+
+    private static List<TaskStateChange> changes(String taskId) {
+        return records(Topic.TASK_EVENTS, TaskStateChange.class).stream()
+                .filter(change -> taskId.equals(change.taskId()))
+                .collect(Collectors.toList());
+    }
+
+    private static TaskStateChange awaitChange(String taskId, Predicate<TaskStateChange> wanted) {
+        List<TaskStateChange> found = new ArrayList<>();
+        await().untilAsserted(() -> {
+            found.clear();
+            changes(taskId).stream().filter(wanted).forEach(found::add);
+            assertThat(found).as("state changes of task %s: %s", taskId, changes(taskId)).isNotEmpty();
+        });
+        return found.get(0);
+    }
+
+    /** Every record of the topic, in offset order per partition, decoded. */
+    private static <T extends BerthRecord> List<T> records(Topic topic, Class<T> type) {
+        return new ArrayList<>(recordsByKey(topic, type).values().stream().flatMap(List::stream)
+                .collect(Collectors.toList()));
+    }
+
+    private static <T extends BerthRecord> Map<String, List<T>> recordsByKey(Topic topic, Class<T> type) {
+        Map<String, List<T>> byKey = new LinkedHashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer("it-read")) {
+            String name = topic.name(clients.settings());
+            List<TopicPartition> partitions = consumer.partitionsFor(name).stream()
+                    .map(p -> new TopicPartition(name, p.partition())).collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    RecordCodec.Decoded decoded = codec.decode(record.value());
+                    if (decoded instanceof RecordCodec.Decoded.Record) {
+                        BerthRecord value = ((RecordCodec.Decoded.Record) decoded).value();
+                        if (type.isInstance(value)) {
+                            byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(type.cast(value));
+                        }
+                    }
+                }
+            }
+        }
+        return byKey;
+    }
+
+    private static JsonNode introspect(String pathAndQuery) throws Exception {
+        int port = agent.introspectionPort().orElseThrow();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    private static ConditionFactory await() {
+        return Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250));
+    }
+
+    private static List<String> dockerLines(String... args) throws IOException, InterruptedException {
+        String output = docker(args);
+        return output.isEmpty() ? List.of() : List.of(output.split("\\s+"));
+    }
+
+    private static String docker(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("docker");
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor(30, TimeUnit.SECONDS);
+        return output;
+    }
+}

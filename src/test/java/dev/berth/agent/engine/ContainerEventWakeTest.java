@@ -1,0 +1,97 @@
+package dev.berth.agent.engine;
+
+import static dev.berth.agent.Fixtures.desired;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.Fixtures;
+import dev.berth.agent.runtime.ContainerRuntime;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.TaskStateChange;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Container events wake the task's worker at once; without them an exit waits for the resync. */
+class ContainerEventWakeTest {
+
+    private final FakeContainerRuntime runtime = new FakeContainerRuntime().withImage("berth-test/busybox:latest");
+    private final List<TaskStateChange> reported = new ArrayList<>();
+    private final TaskEngine engine = new TaskEngine(Fixtures.INSTANCE, runtime, reported::add, Runnable::run,
+            Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC), Duration.ofSeconds(30));
+
+    private TaskStateChange last() {
+        return reported.get(reported.size() - 1);
+    }
+
+    @Test
+    void aDieEventStopsTheTaskWithoutWaitingForTheResync() {
+        // Given
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        engine.watchEvents();
+
+        // When
+        runtime.exit("t1", "web", 7);
+
+        // Then
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(last().stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(last().containers()).filteredOn(c -> c.name().equals("web"))
+                .extracting(ContainerState::exitCode).containsExactly(7);
+    }
+
+    @Test
+    void withoutEventsAnExitIsOnlySeenAtTheNextResync() {
+        // Given
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+
+        // When
+        runtime.exit("t1", "web", 7);
+
+        // Then
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        engine.resync();
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+    }
+
+    @Test
+    void aClosedSubscriptionWakesNothing() {
+        // Given
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        ContainerRuntime.Subscription events = engine.watchEvents();
+
+        // When
+        events.close();
+        runtime.exit("t1", "web", 7);
+
+        // Then
+        assertThat(runtime.listenerCount()).isZero();
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void anEventBeforeTheDesiredStateIsWholeActsOnNothing() {
+        // Given: a task read from Kafka, its containers left running by an earlier agent
+        TaskEngine before = new TaskEngine(Fixtures.INSTANCE, runtime, change -> { }, Runnable::run, Clock.systemUTC(),
+                Duration.ofSeconds(30));
+        before.desired(desired("t1", 1, TaskStatus.RUNNING));
+        before.caughtUp();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.watchEvents();
+
+        // When
+        runtime.exit("t1", "web", 7);
+
+        // Then
+        assertThat(reported).isEmpty();
+        engine.caughtUp();
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+    }
+}
