@@ -9,6 +9,11 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
@@ -41,8 +46,16 @@ public final class TopicAdmin {
                 return true;
             } catch (ExecutionException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                LOGGER.warnf("Kafka at %s cannot be reached to create topics (%s); retrying",
-                        settings.bootstrapServers(), cause.getMessage());
+                if (isRefusal(cause)) {
+                    // Kafka answered, and no retry will change its answer until the settings or the
+                    // cluster change (an operator may also create the topics by hand).
+                    LOGGER.errorf("Kafka at %s refuses to create Berth's topics: %s; check berth.kafka.partitions, "
+                            + "berth.kafka.replication-factor and the ACLs. Retrying", settings.bootstrapServers(),
+                            cause.getMessage());
+                } else {
+                    LOGGER.warnf("Kafka at %s cannot be reached to create topics (%s); retrying",
+                            settings.bootstrapServers(), cause.getMessage());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -52,6 +65,12 @@ public final class TopicAdmin {
             }
         }
         return false;
+    }
+
+    private static boolean isRefusal(Throwable cause) {
+        return cause instanceof InvalidReplicationFactorException || cause instanceof InvalidPartitionsException
+                || cause instanceof InvalidConfigurationException || cause instanceof PolicyViolationException
+                || cause instanceof AuthorizationException;
     }
 
     private void create(Admin admin, Collection<Topic> topics) throws ExecutionException, InterruptedException {
