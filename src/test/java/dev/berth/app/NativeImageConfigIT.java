@@ -44,7 +44,7 @@ class NativeImageConfigIT {
         copyProject();
         List<String> command = new ArrayList<>(List.of(maven(), "-B", "-o", "-q", "package", "-Dnative",
                 "-Dquarkus.native.sources-only=true", "-DskipTests"));
-        String repository = System.getProperty("berth.maven.repo.local");
+        String repository = System.getProperty("berthtest.maven.repo.local");
         if (repository != null && !repository.isBlank()) {
             command.add("-Dmaven.repo.local=" + repository);
         }
