@@ -26,6 +26,8 @@ final class NativeTypes {
 
     /** Berth's packages whose types Jackson reads and writes; {@code api} is all JSON shapes. */
     static final Set<String> JSON_PACKAGES = Set.of("dev.berth.model", "dev.berth.protocol", "dev.berth.api");
+    /** SigV4 checks: pure code over bytes and strings that Jackson never sees. */
+    private static final String SIGNATURE_PACKAGE = "dev.berth.api.auth.";
     private static final Pattern ANONYMOUS = Pattern.compile(".*\\$\\d+.*");
 
     private NativeTypes() {
@@ -43,6 +45,9 @@ final class NativeTypes {
                 continue;
             }
             for (String name : classNames(dir, pkg)) {
+                if (name.startsWith(SIGNATURE_PACKAGE)) {
+                    continue;
+                }
                 if (pkg.equals("dev.berth.api") || isJsonShape(load(name))) {
                     types.add(name);
                 }
