@@ -93,7 +93,8 @@ public final class EcsDispatcher {
         return action.handle(typed);
     }
 
-    private Reply error(int status, String type, String message) {
+    /** An ECS error answer, also for refusals decided before dispatch (authentication). */
+    Reply error(int status, String type, String message) {
         try {
             return new Reply(status, mapper.writeValueAsString(new EcsError(type, message)));
         } catch (JsonProcessingException e) {

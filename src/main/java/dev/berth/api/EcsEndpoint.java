@@ -1,14 +1,25 @@
 package dev.berth.api;
 
+import dev.berth.api.auth.AuthRejection;
+import dev.berth.api.auth.ReceivedRequest;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The ECS JSON 1.1 API: {@code POST /} with {@code X-Amz-Target:
@@ -16,6 +27,11 @@ import jakarta.ws.rs.core.Response;
  * send {@code application/x-amz-json-1.1}); the body is parsed by the dispatcher so that
  * malformed JSON becomes an ECS error, not a framework one. Runs on a worker thread: calls
  * wait for Kafka's acknowledgement.
+ *
+ * <p>The body is taken as the bytes received, and the path, query and headers from the
+ * Vert.x request as received: a SigV4 signature covers exactly those. Every answer carries a
+ * {@code Date} header, as AWS's do, so an SDK whose clock is off can correct it after a
+ * "Signature expired" refusal.
  */
 @Path("/")
 public class EcsEndpoint {
@@ -23,16 +39,32 @@ public class EcsEndpoint {
     public static final String AMZ_JSON = "application/x-amz-json-1.1";
 
     private final EcsDispatcher dispatcher;
+    private final ApiAuthentication authentication;
 
     @Inject
-    public EcsEndpoint(@Any Instance<EcsAction<?>> actions) {
+    public EcsEndpoint(@Any Instance<EcsAction<?>> actions, ApiAuthentication authentication) {
         this.dispatcher = new EcsDispatcher(actions);
+        this.authentication = authentication;
     }
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response call(@HeaderParam("X-Amz-Target") String target, String body) {
-        EcsDispatcher.Reply reply = dispatcher.dispatch(target, body);
-        return Response.status(reply.status()).type(AMZ_JSON).entity(reply.body()).build();
+    public Response call(@Context HttpServerRequest http, byte[] body) {
+        Optional<AuthRejection> rejection = authentication.check(received(http, body));
+        EcsDispatcher.Reply reply = rejection
+                .map(r -> dispatcher.error(r.type().httpStatus(), r.type().name(), r.message()))
+                .orElseGet(() -> dispatcher.dispatch(http.getHeader("X-Amz-Target"),
+                        new String(body, StandardCharsets.UTF_8)));
+        return Response.status(reply.status()).type(AMZ_JSON)
+                .header("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
+                .entity(reply.body()).build();
+    }
+
+    private static ReceivedRequest received(HttpServerRequest http, byte[] body) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : http.headers().names()) {
+            headers.put(name, http.headers().getAll(name));
+        }
+        return new ReceivedRequest(http.method().name(), http.path(), http.query(), headers, body);
     }
 }

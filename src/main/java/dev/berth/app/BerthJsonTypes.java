@@ -62,6 +62,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         TaskStateChange.class,
         Topic.class,
         // dev.berth.api (their nested request and response records come with them)
+        dev.berth.api.ApiAuthentication.class,
+        dev.berth.api.ApiConfig.class,
         dev.berth.api.EcsAction.class,
         dev.berth.api.EcsDispatcher.class,
         dev.berth.api.EcsEndpoint.class,

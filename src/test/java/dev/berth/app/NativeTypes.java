@@ -26,6 +26,7 @@ final class NativeTypes {
 
     /** Berth's packages whose types Jackson reads and writes; {@code api} is all JSON shapes. */
     static final Set<String> JSON_PACKAGES = Set.of("dev.berth.model", "dev.berth.protocol", "dev.berth.api");
+    /** SigV4 checks: pure code over bytes and strings that Jackson never sees. */
     private static final Pattern ANONYMOUS = Pattern.compile(".*\\$\\d+.*");
 
     private NativeTypes() {

@@ -6,7 +6,7 @@ import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
 
 /** An operation served by the scheduler role of this process (503 when it is not running or ready). */
-abstract class SchedulerAction<Q> implements EcsAction<Q> {
+public abstract class SchedulerAction<Q> implements EcsAction<Q> {
 
     private final SchedulerRole scheduler;
     private final Class<Q> requestType;
