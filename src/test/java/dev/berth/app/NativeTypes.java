@@ -24,9 +24,10 @@ import java.util.zip.ZipFile;
  */
 final class NativeTypes {
 
-    /** Berth's packages whose types Jackson reads and writes; {@code api} is all JSON shapes. */
+    /** Berth's packages whose records, enums and polymorphic roots Jackson reads and writes. */
     static final Set<String> JSON_PACKAGES = Set.of("dev.berth.model", "dev.berth.protocol", "dev.berth.api");
-    /** SigV4 checks: pure code over bytes and strings that Jackson never sees. */
+    /** SigV4 checks: records over bytes and strings that Jackson never sees. */
+    private static final String SIGNATURE_PACKAGE = "dev.berth.api.auth.";
     private static final Pattern ANONYMOUS = Pattern.compile(".*\\$\\d+.*");
 
     private NativeTypes() {
@@ -44,7 +45,7 @@ final class NativeTypes {
                 continue;
             }
             for (String name : classNames(dir, pkg)) {
-                if (isJsonShape(load(name))) {
+                if (!name.startsWith(SIGNATURE_PACKAGE) && isJsonShape(load(name))) {
                     types.add(name);
                 }
             }
