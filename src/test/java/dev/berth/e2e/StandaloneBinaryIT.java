@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -39,36 +32,17 @@ class StandaloneBinaryIT {
     private static final String IMAGE = "berth-test/busybox:latest";
     private static final Duration START_LIMIT = Duration.ofMinutes(3);
 
-    private static Process berth;
-    private static Path dataDir;
-    private static Path log;
+    private static BerthProcess berth;
     private static EcsClient ecs;
 
     @BeforeAll
     static void startBerth() throws IOException {
-        Path jar = Paths.get("target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("the packaged binary; run mvn package first").exists();
-        dataDir = Files.createTempDirectory("berth-e2e");
-        log = Paths.get("target/standalone-binary-it.log");
-        int apiPort = freePort();
-        int kafkaPort = freePort();
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Dquarkus.http.port=" + apiPort,
-                "-Dquarkus.management.port=" + freePort(),
+        int kafkaPort = BerthProcess.freePort();
+        berth = BerthProcess.start("standalone-binary-it", Map.of(), List.of(
                 "-Dberth.kafka.embedded.port=" + kafkaPort,
-                "-Dberth.kafka.embedded.controller-port=" + freePort(),
-                "-Dberth.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
-                "-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("BERTH_DATA_DIR", dataDir.toString());
-        builder.environment().remove("BERTH_ROLES");
-        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
-        berth = builder.start();
-        ecs = EcsClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + apiPort))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("berth", "berth")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+                "-Dberth.kafka.embedded.controller-port=" + BerthProcess.freePort(),
+                "-Dberth.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort));
+        ecs = berth.ecs();
     }
 
     @AfterAll
@@ -77,12 +51,9 @@ class StandaloneBinaryIT {
             ecs.close();
         }
         if (berth != null) {
-            berth.destroy();
-            if (!berth.waitFor(60, TimeUnit.SECONDS)) {
-                berth.destroyForcibly();
-            }
+            berth.close();
+            removeContainersOf(berth.dataDir());
         }
-        removeContainersOf(dataDir);
     }
 
     @Test
@@ -154,7 +125,7 @@ class StandaloneBinaryIT {
         return await("the agent registers with the scheduler").atMost(START_LIMIT).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()
                 .until(() -> {
-                    assertThat(berth.isAlive()).as("Berth is running; see " + log).isTrue();
+                    assertThat(berth.isAlive()).as("Berth is running; see " + berth.log()).isTrue();
                     List<String> arns = ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns();
                     if (arns.isEmpty()) {
                         return null;
@@ -195,16 +166,6 @@ class StandaloneBinaryIT {
                     docker("rm", "-f", id);
                 }
             }
-        }
-    }
-
-    private static String javaBin() {
-        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

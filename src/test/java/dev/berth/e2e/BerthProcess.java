@@ -1,0 +1,103 @@
+package dev.berth.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * The packaged binary ({@code target/quarkus-app/quarkus-run.jar}) started as an operator
+ * starts it, on free ports, with its own data dir and its log under {@code target/}.
+ */
+final class BerthProcess implements AutoCloseable {
+
+    private static final Path JAR = Paths.get("target/quarkus-app/quarkus-run.jar");
+
+    private final Process process;
+    private final Path dataDir;
+    private final Path log;
+    private final int apiPort;
+
+    private BerthProcess(Process process, Path dataDir, Path log, int apiPort) {
+        this.process = process;
+        this.dataDir = dataDir;
+        this.log = log;
+        this.apiPort = apiPort;
+    }
+
+    /**
+     * Starts the binary with the given environment (BERTH_ROLES, KAFKA_BOOTSTRAP_SERVERS...) and
+     * extra system properties; BERTH_DATA_DIR, the HTTP, management and introspection ports are
+     * chosen here.
+     */
+    static BerthProcess start(String name, Map<String, String> env, List<String> properties) throws IOException {
+        assertThat(JAR).as("the packaged binary; run mvn package first").exists();
+        Path dataDir = Files.createTempDirectory("berth-" + name);
+        Path log = Paths.get("target/" + name + ".log");
+        int apiPort = freePort();
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dquarkus.http.port=" + apiPort, "-Dquarkus.management.port=" + freePort(),
+                "-Dberth.agent.introspection-port=0"));
+        command.addAll(properties);
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("BERTH_ROLES");
+        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        builder.environment().put("BERTH_DATA_DIR", dataDir.toString());
+        builder.environment().putAll(env);
+        return new BerthProcess(builder.start(), dataDir, log, apiPort);
+    }
+
+    EcsClient ecs() {
+        return EcsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + apiPort))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("berth", "berth")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** The agent's container instance id, once the agent role has created it. */
+    String instanceId() throws IOException {
+        return Files.readString(dataDir.resolve("agent/instance-id")).trim();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.berth.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.testing.TestKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * The production layout: a scheduler process and an agent process, each started alone with
+ * {@code BERTH_ROLES} and {@code KAFKA_BOOTSTRAP_SERVERS} against a Kafka they do not own.
+ * They share nothing but Kafka.
+ */
+class SplitRolesBinaryIT {
+
+    @Test
+    void aSchedulerAndAnAgentInSeparateProcessesMeetOnlyOnKafka() throws Exception {
+        // Given: a Kafka cluster, and each role started alone against it
+        try (TestKafka kafka = TestKafka.start();
+                BerthProcess scheduler = BerthProcess.start("split-scheduler",
+                        Map.of("BERTH_ROLES", "scheduler", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
+                        List.of());
+                BerthProcess agent = BerthProcess.start("split-agent",
+                        Map.of("BERTH_ROLES", "agent", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                                "ECS_CLUSTER", "split"),
+                        List.of());
+                EcsClient ecs = scheduler.ecs()) {
+            try {
+                // When the scheduler knows the agent's cluster
+                await("the scheduler answers").atMost(Duration.ofMinutes(2)).ignoreExceptions()
+                        .until(() -> ecs.createCluster(r -> r.clusterName("split")).cluster() != null);
+
+                // Then the agent registers through Kafka alone
+                ContainerInstance instance = await("the agent registers").atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                        .until(() -> describeFirst(ecs), i -> i != null && i.agentConnected());
+                assertThat(instance.ec2InstanceId()).isNull();
+                assertThat(instance.containerInstanceArn()).endsWith("/split/" + agent.instanceId());
+
+                // And a task placed by one process runs in the other
+                String family = ecs.registerTaskDefinition(r -> r.family("split-sleeper")
+                        .containerDefinitions(ContainerDefinition.builder().name("main")
+                                .image("berth-test/busybox:latest").memory(32)
+                                .command("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done").build()))
+                        .taskDefinition().family();
+                String taskArn = ecs.runTask(r -> r.cluster("split").taskDefinition(family)).tasks().get(0).taskArn();
+                Task running = await().atMost(Duration.ofMinutes(2)).until(
+                        () -> ecs.describeTasks(r -> r.cluster("split").tasks(taskArn)).tasks().get(0),
+                        t -> "RUNNING".equals(t.lastStatus()));
+                assertThat(running.containers().get(0).runtimeId()).isNotBlank();
+
+                ecs.stopTask(r -> r.cluster("split").task(taskArn));
+                Task stopped = await().atMost(Duration.ofMinutes(2)).until(
+                        () -> ecs.describeTasks(r -> r.cluster("split").tasks(taskArn)).tasks().get(0),
+                        t -> "STOPPED".equals(t.lastStatus()));
+                assertThat(stopped.containers().get(0).exitCode()).isZero();
+                assertThat(scheduler.isAlive()).isTrue();
+                assertThat(agent.isAlive()).isTrue();
+            } finally {
+                removeContainersOf(agent);
+            }
+        }
+    }
+
+    private static ContainerInstance describeFirst(EcsClient ecs) {
+        List<String> arns = ecs.listContainerInstances(r -> r.cluster("split")).containerInstanceArns();
+        if (arns.isEmpty()) {
+            return null;
+        }
+        return ecs.describeContainerInstances(r -> r.cluster("split").containerInstances(arns)).containerInstances()
+                .get(0);
+    }
+
+    private static void removeContainersOf(BerthProcess agent) throws Exception {
+        Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter",
+                "label=dev.berth.instance-id=" + agent.instanceId()).start();
+        String ids = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        ps.waitFor();
+        for (String id : ids.split("\\s+")) {
+            if (!id.isBlank()) {
+                new ProcessBuilder("docker", "rm", "-f", id).start().waitFor();
+            }
+        }
+    }
+}
