@@ -80,6 +80,8 @@ if pid="$(running_pid)"; then
 fi
 
 sh "$repo/src/main/sh/prerequisites.sh"
+# The README tour runs a container from this locally built image (no registry is needed).
+sh "$repo/src/main/sh/test-images.sh"
 
 if [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     log "building $jar (mvn -B -q package -DskipTests)"
