@@ -44,10 +44,14 @@ final class BerthProcess implements AutoCloseable {
      * chosen here.
      */
     static BerthProcess start(String name, Map<String, String> env, List<String> properties) throws IOException {
+        return start(name, Files.createTempDirectory("berth-" + name), freePort(), env, properties);
+    }
+
+    /** Starts the binary on a data dir and API port of the caller's choice: a restart reuses both. */
+    static BerthProcess start(String name, Path dataDir, int apiPort, Map<String, String> env, List<String> properties)
+            throws IOException {
         assertThat(JAR).as("the packaged binary; run mvn package first").exists();
-        Path dataDir = Files.createTempDirectory("berth-" + name);
         Path log = Paths.get("target/" + name + ".log");
-        int apiPort = freePort();
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Dquarkus.http.port=" + apiPort, "-Dquarkus.management.port=" + freePort(),
                 "-Dberth.agent.introspection-port=0"));
@@ -85,6 +89,16 @@ final class BerthProcess implements AutoCloseable {
     /** The agent's container instance id, once the agent role has created it. */
     String instanceId() throws IOException {
         return Files.readString(dataDir.resolve("agent/instance-id")).trim();
+    }
+
+    int apiPort() {
+        return apiPort;
+    }
+
+    /** Dies at once, as on a power cut or {@code kill -9}: nothing is flushed, nothing says goodbye. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(60, TimeUnit.SECONDS);
     }
 
     @Override
