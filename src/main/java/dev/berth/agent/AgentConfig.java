@@ -9,9 +9,9 @@ import java.util.Set;
 /**
  * The {@code agent} role's configuration. The ECS agent's variable names are accepted too
  * ({@code ECS_CLUSTER}, {@code ECS_RESERVED_MEMORY}, {@code ECS_RESERVED_PORTS},
- * {@code ECS_CONTAINER_STOP_TIMEOUT}): application.properties maps them onto these
- * properties, so an {@code ecs.config} moves over unchanged; {@link AgentEnvFile} reads such
- * a file.
+ * {@code ECS_CONTAINER_STOP_TIMEOUT}, {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION}):
+ * application.properties maps them onto these properties, so an {@code ecs.config} moves over
+ * unchanged; {@link AgentEnvFile} reads such a file.
  */
 @ConfigMapping(prefix = "berth.agent")
 public interface AgentConfig {
@@ -44,6 +44,16 @@ public interface AgentConfig {
      */
     @WithDefault("30s")
     Duration stopTimeout();
+
+    /**
+     * How long a stopped task's containers are kept, for {@code docker logs} and
+     * {@code docker inspect}, before they are removed (env
+     * {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION}, the ECS agent's default). Counted from
+     * when the containers exited. Exited containers of this instance that no task claims any
+     * more (the scheduler has forgotten their task) are removed after the same wait.
+     */
+    @WithDefault("3h")
+    Duration taskCleanupWait();
 
     /**
      * How often every task is compared with what Docker reports, even without an event. A

@@ -44,6 +44,7 @@ class AgentConfigTest {
         assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.resyncInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+        assertThat(config.taskCleanupWait()).isEqualTo(Duration.ofHours(3));
     }
 
     @Test
@@ -51,7 +52,7 @@ class AgentConfigTest {
         // Given
         Map<String, String> ecsConfig = Map.of("ECS_CLUSTER", "prod", "ECS_RESERVED_MEMORY", "256",
                 "ECS_RESERVED_PORTS", "[22, 80, 5000]", "ECS_CONTAINER_STOP_TIMEOUT", "2m",
-                "DOCKER_HOST", "tcp://10.0.0.5:2375");
+                "DOCKER_HOST", "tcp://10.0.0.5:2375", "ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", "10m");
 
         // When
         AgentConfig config = load(ecsConfig);
@@ -62,6 +63,7 @@ class AgentConfigTest {
         assertThat(config.reservedPorts()).containsExactlyInAnyOrder(22, 80, 5000);
         assertThat(config.stopTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.dockerHost()).isEqualTo("tcp://10.0.0.5:2375");
+        assertThat(config.taskCleanupWait()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test
