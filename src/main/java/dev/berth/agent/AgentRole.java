@@ -205,7 +205,8 @@ public class AgentRole {
                 kafka.sendTimeout().plusSeconds(1), () -> new Backoff(kafka.retryBackoff(), kafka.retryBackoffMax()));
         sender.start();
         workers = Executors.newFixedThreadPool(config.workerThreads(), named("berth-agent-task-worker"));
-        engine = new TaskEngine(instanceId, docker, sender, workers, clock, config.stopTimeout(), observer);
+        engine = new TaskEngine(instanceId, docker, sender, workers, clock, config.stopTimeout(),
+                config.taskCleanupWait(), observer);
         events = engine.watchEvents();
         heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), build.version(), capacity, clock,
                 registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));

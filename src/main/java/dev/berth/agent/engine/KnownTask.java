@@ -31,6 +31,8 @@ final class KnownTask {
     private Instant startedAt;
     private Instant stoppingAt;
     private Instant stoppedAt;
+    /** The latest exit the engine reported of any container; not part of the report. */
+    private Instant lastExitAt;
 
     KnownTask(String taskId, List<ContainerDefinition> definitions) {
         this.taskId = taskId;
@@ -106,6 +108,9 @@ final class KnownTask {
 
     /** Folds what the engine reports of a container into what is known; never backwards. */
     void observed(String name, RuntimeContainer seen) {
+        if (seen.finishedAt() != null && (lastExitAt == null || seen.finishedAt().isAfter(lastExitAt))) {
+            lastExitAt = seen.finishedAt();
+        }
         ContainerState c = containers.get(name);
         ContainerStatus next = c.lastStatus().canMoveTo(seen.status()) ? seen.status() : c.lastStatus();
         boolean stopped = next == ContainerStatus.STOPPED;
@@ -124,6 +129,18 @@ final class KnownTask {
         }
         put(new ContainerState(name, c.runtimeId(), c.image(), ContainerStatus.STOPPED, c.exitCode(),
                 c.reason() != null ? c.reason() : reason, c.networkBindings()));
+    }
+
+    /**
+     * Since when the STOPPED task has stood still: its containers' last exit as the engine
+     * reported it, so that an agent restart does not start the wait again; the time the task
+     * became STOPPED when no container ever ran. Null before STOPPED.
+     */
+    Instant stoppedSince() {
+        if (status != TaskStatus.STOPPED) {
+            return null;
+        }
+        return lastExitAt != null ? lastExitAt : stoppedAt;
     }
 
     boolean all(ContainerStatus atLeast) {

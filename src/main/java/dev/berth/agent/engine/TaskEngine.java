@@ -1,5 +1,6 @@
 package dev.berth.agent.engine;
 
+import dev.berth.agent.runtime.BerthLabels;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.RuntimeContainer;
@@ -15,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
@@ -24,6 +26,11 @@ import org.jboss.logging.Logger;
  * records, by resync ticks and (optionally) by container events, and run on a bounded
  * executor. Desired records are only collected until the reader has caught up with Kafka,
  * so that a task stopped later in the partition is never started on the way.
+ *
+ * <p>Each resync also sweeps the containers of this instance that no task claims (their task
+ * was tombstoned): a running one is stopped, and one that exited longer than the task
+ * cleanup wait ago is removed. A task whose containers its worker removed is dropped, and
+ * later records for it are ignored until Kafka tombstones it.
  */
 public final class TaskEngine {
 
@@ -36,20 +43,32 @@ public final class TaskEngine {
     private final Clock clock;
     private final Duration defaultStopTimeout;
     private final SyncTimer timer;
+    private final TaskCleanup cleanup;
     private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    /** Tasks whose containers were removed; held until Kafka tombstones them, so they never run again. */
+    private final Set<String> cleanedUp = ConcurrentHashMap.newKeySet();
     private volatile boolean caughtUp;
     private volatile Instant lastResync;
 
     public TaskEngine(String instanceId, ContainerRuntime runtime, StateReporter reporter, Executor executor,
             Clock clock, Duration defaultStopTimeout) {
-        this(instanceId, runtime, reporter, executor, clock, defaultStopTimeout, SyncTimer.UNTIMED);
+        this(instanceId, runtime, reporter, executor, clock, defaultStopTimeout, TaskCleanup.ECS_DEFAULT_WAIT);
     }
 
-    /** @param timer measures every task sync (the agent's reconcile duration) */
     public TaskEngine(String instanceId, ContainerRuntime runtime, StateReporter reporter, Executor executor,
-            Clock clock, Duration defaultStopTimeout, SyncTimer timer) {
+            Clock clock, Duration defaultStopTimeout, Duration cleanupWait) {
+        this(instanceId, runtime, reporter, executor, clock, defaultStopTimeout, cleanupWait, SyncTimer.UNTIMED);
+    }
+
+    /**
+     * @param cleanupWait how long after its containers exited a STOPPED task keeps them
+     * @param timer       measures every task sync (the agent's reconcile duration)
+     */
+    public TaskEngine(String instanceId, ContainerRuntime runtime, StateReporter reporter, Executor executor,
+            Clock clock, Duration defaultStopTimeout, Duration cleanupWait, SyncTimer timer) {
         this.timer = timer;
+        this.cleanup = new TaskCleanup(cleanupWait, this::cleanedUp);
         this.instanceId = instanceId;
         this.runtime = runtime;
         this.reporter = reporter;
@@ -62,8 +81,12 @@ public final class TaskEngine {
      * A desired task from Kafka. Records for other instances and versions not newer than the
      * one held are ignored; a newer one replaces whatever the worker had not acted on yet.
      */
-    public void desired(DesiredTask task) {
+    public synchronized void desired(DesiredTask task) {
         if (!instanceId.equals(task.instanceId())) {
+            return;
+        }
+        if (cleanedUp.contains(task.taskId())) {
+            LOGGER.debugf("Task %s: ignoring version %d, its containers were removed", task.taskId(), task.version());
             return;
         }
         Long held = versions.get(task.taskId());
@@ -73,7 +96,7 @@ public final class TaskEngine {
         }
         versions.put(task.taskId(), task.version());
         TaskWorker worker = workers.computeIfAbsent(task.taskId(),
-                id -> new TaskWorker(task, runtime, reporter, clock, defaultStopTimeout, timer));
+                id -> new TaskWorker(task, runtime, reporter, clock, defaultStopTimeout, timer, cleanup));
         worker.offer(task);
         if (caughtUp) {
             worker.wake(executor);
@@ -81,9 +104,16 @@ public final class TaskEngine {
     }
 
     /** The task's record was tombstoned: it has been STOPPED long enough to be forgotten. */
-    public void forget(String taskId) {
+    public synchronized void forget(String taskId) {
         workers.remove(taskId);
         versions.remove(taskId);
+        cleanedUp.remove(taskId);
+    }
+
+    /** The worker removed its task's containers: drop it, and keep its task from running again. */
+    private synchronized void cleanedUp(TaskWorker worker) {
+        cleanedUp.add(worker.taskId());
+        workers.remove(worker.taskId(), worker);
     }
 
     /** Kafka has been read to its end: the desired state is whole, so act on it. */
@@ -106,7 +136,7 @@ public final class TaskEngine {
         for (TaskWorker worker : workers.values()) {
             worker.wake(executor);
         }
-        executor.execute(this::stopOrphans);
+        executor.execute(this::sweepOrphans);
     }
 
     /**
@@ -158,20 +188,31 @@ public final class TaskEngine {
     }
 
     /**
-     * Running containers of this instance whose task Kafka no longer holds: nothing wants
-     * them, so they are stopped (never removed, and never a container without our labels).
+     * Containers of this instance whose task Kafka no longer holds: nothing wants them. A
+     * running one is stopped; one that exited longer than the cleanup wait ago is removed.
+     * A container without our labels or of another instance is never touched.
      */
-    private void stopOrphans() {
+    private void sweepOrphans() {
         try {
+            Instant removeIfExitedBy = clock.instant().minus(cleanup.after());
             for (RuntimeContainer container : runtime.list(instanceId)) {
-                if (container.status() == ContainerStatus.RUNNING && !workers.containsKey(container.taskId())) {
+                if (!container.isBerth() || !instanceId.equals(container.labels().get(BerthLabels.INSTANCE_ID))
+                        || workers.containsKey(container.taskId())) {
+                    continue;
+                }
+                if (container.status() == ContainerStatus.RUNNING) {
                     LOGGER.warnf("Task %s: container %s runs but no task wants it; stopping it",
                             container.taskId(), container.name());
                     runtime.stop(container.id(), defaultStopTimeout);
+                } else if (container.status() == ContainerStatus.STOPPED && container.finishedAt() != null
+                        && !container.finishedAt().isAfter(removeIfExitedBy)) {
+                    LOGGER.infof("Task %s: removing container %s, exited at %s and claimed by no task",
+                            container.taskId(), container.name(), container.finishedAt());
+                    runtime.remove(container.id());
                 }
             }
         } catch (ContainerRuntimeException e) {
-            LOGGER.warnf("Instance %s: cannot look for orphaned containers: %s", instanceId, e.reason());
+            LOGGER.warnf("Instance %s: cannot sweep orphaned containers: %s", instanceId, e.reason());
         }
     }
 }

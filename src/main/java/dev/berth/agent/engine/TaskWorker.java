@@ -15,6 +15,7 @@ import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -33,6 +34,12 @@ import org.jboss.logging.Logger;
  * </ul>
  * Each sync compares desired with what the runtime reports now and acts on the difference,
  * so a lost wake-up costs latency, never correctness. Syncs of one worker never overlap.
+ *
+ * <p>A task that is STOPPED, wanted STOPPED and reported STOPPED has its containers removed
+ * once they exited longer than the {@link TaskCleanup} wait ago; the worker then stops
+ * acting and the engine drops it. A task still wanted RUNNING keeps its containers: after an
+ * agent restart they are the only sign that it already ran, and without them it would be
+ * run again.
  */
 public final class TaskWorker {
 
@@ -49,10 +56,13 @@ public final class TaskWorker {
     private final Clock clock;
     private final Duration defaultStopTimeout;
     private final SyncTimer timer;
+    private final TaskCleanup cleanup;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean wanted;
     /** The known status as of the last sync, for readers on other threads (metrics). */
     private volatile TaskStatus knownStatus = TaskStatus.PROVISIONING;
+    /** Set once the containers are removed; the worker does nothing after that. */
+    private volatile boolean cleanedUp;
 
     private volatile DesiredTask desired;
     private final KnownTask known;
@@ -60,12 +70,13 @@ public final class TaskWorker {
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout) {
-        this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED);
+        this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED, TaskCleanup.ECS_DEFAULT);
     }
 
-    public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
-            Duration defaultStopTimeout, SyncTimer timer) {
+    TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
+            Duration defaultStopTimeout, SyncTimer timer, TaskCleanup cleanup) {
         this.timer = timer;
+        this.cleanup = cleanup;
         this.taskId = desired.taskId();
         this.desired = desired;
         this.runtime = runtime;
@@ -121,6 +132,9 @@ public final class TaskWorker {
 
     /** Brings the task one step nearer to its desired status, then reports what changed. */
     public void sync() {
+        if (cleanedUp) {
+            return;
+        }
         DesiredTask task = desired;
         try {
             observe(task);
@@ -140,6 +154,7 @@ public final class TaskWorker {
         }
         report(task);
         knownStatus = known.status();
+        cleanUpIfDue(task);
     }
 
     /** The task's known status as of its last sync; safe to read from any thread. */
@@ -262,6 +277,42 @@ public final class TaskWorker {
             known.moveTo(TaskStatus.STOPPED, clock.instant());
             LOGGER.infof("Task %s is STOPPED (%s: %s)", taskId, code, reason);
         }
+    }
+
+    /**
+     * Removes the containers once the task is STOPPED, wanted STOPPED, reported STOPPED and
+     * its containers exited longer than the wait ago. Only this task's labelled containers
+     * are touched; a removal that fails is tried again on the next sync.
+     */
+    private void cleanUpIfDue(DesiredTask task) {
+        Instant since = known.stoppedSince();
+        if (since == null || task.desiredStatus() != TaskStatus.STOPPED || reported == null
+                || reported.lastStatus() != TaskStatus.STOPPED
+                || clock.instant().isBefore(since.plus(cleanup.after()))) {
+            return;
+        }
+        try {
+            for (ContainerDefinition definition : task.taskDefinition().containers()) {
+                ContainerState container = known.container(definition.name());
+                String ref = container.runtimeId() != null ? container.runtimeId()
+                        : ContainerSpecs.containerName(task, definition.name());
+                Optional<RuntimeContainer> seen = runtime.inspect(ref);
+                if (seen.isPresent() && BerthLabels.belongsTo(seen.get().labels(), task.instanceId(), taskId)) {
+                    if (seen.get().status() == ContainerStatus.RUNNING) {
+                        // Started again by hand after the task stopped: the task still does not want it.
+                        runtime.stop(seen.get().id(), stopTimeout(definition));
+                    }
+                    runtime.remove(seen.get().id());
+                }
+            }
+        } catch (ContainerRuntimeException e) {
+            LOGGER.warnf("Task %s: cannot remove its containers: %s; trying again on the next sync", taskId,
+                    e.reason());
+            return;
+        }
+        cleanedUp = true;
+        LOGGER.infof("Task %s: containers removed, %s after they stopped", taskId, cleanup.after());
+        cleanup.cleanedUp().accept(this);
     }
 
     private Duration stopTimeout(ContainerDefinition definition) {

@@ -32,6 +32,7 @@ final class FakeContainerRuntime implements ContainerRuntime {
     final List<ContainerSpec> creates = new ArrayList<>();
     final List<String> starts = new ArrayList<>();
     final Map<String, Duration> stops = new LinkedHashMap<>();
+    final List<String> removes = new ArrayList<>();
     boolean unavailable;
     private final List<Consumer<ContainerEvent>> listeners = new ArrayList<>();
     private int nextId = 1;
@@ -106,6 +107,7 @@ final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public synchronized void remove(String id) throws ContainerRuntimeException {
         answer();
+        removes.add(id);
         byId.remove(id);
     }
 
@@ -172,6 +174,15 @@ final class FakeContainerRuntime implements ContainerRuntime {
         return byId.values().stream()
                 .filter(c -> taskId.equals(c.taskId()) && containerName.equals(c.containerName()))
                 .findFirst().orElseThrow();
+    }
+
+    /** A container made outside this test's engine: another instance's, or not Berth's at all. */
+    synchronized void add(RuntimeContainer container) {
+        byId.put(container.id(), container);
+    }
+
+    synchronized boolean has(String id) {
+        return byId.containsKey(id);
     }
 
     synchronized int containerCount() {

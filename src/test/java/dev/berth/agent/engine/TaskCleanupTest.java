@@ -1,0 +1,237 @@
+package dev.berth.agent.engine;
+
+import static dev.berth.agent.Fixtures.INSTANCE;
+import static dev.berth.agent.Fixtures.desired;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.TaskStateChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Removing stopped tasks' containers after the cleanup wait, with a fake runtime and a clock
+ * the test moves: the fake's containers exit at {@link #START}, when the clock starts.
+ */
+class TaskCleanupTest {
+
+    private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Duration WAIT = Duration.ofHours(3);
+    private static final Duration JUST_BEFORE = WAIT.minusSeconds(1);
+
+    private final FakeContainerRuntime runtime = new FakeContainerRuntime().withImage("berth-test/busybox:latest");
+    private final List<TaskStateChange> reported = new ArrayList<>();
+    private final SettableClock clock = new SettableClock(START);
+
+    private TaskEngine engine() {
+        return new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock, Duration.ofSeconds(30), WAIT);
+    }
+
+    private TaskStateChange last() {
+        return reported.get(reported.size() - 1);
+    }
+
+    /** A task that ran and was stopped by StopTask: desired STOPPED, reported STOPPED. */
+    private TaskEngine withStoppedTask(String taskId) {
+        TaskEngine engine = engine();
+        DesiredTask task = desired(taskId, 1, TaskStatus.RUNNING);
+        engine.desired(task);
+        engine.caughtUp();
+        engine.desired(task.stop(2, "UserInitiated", "done"));
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        return engine;
+    }
+
+    @Test
+    void aStoppedTasksContainersAreKeptUntilTheWaitHasPassedThenRemoved() {
+        // Given
+        TaskEngine engine = withStoppedTask("t1");
+        String web = runtime.container("t1", "web").id();
+        String sidecar = runtime.container("t1", "sidecar").id();
+
+        // When
+        clock.advance(JUST_BEFORE);
+        engine.resync();
+        int beforeTheWait = runtime.containerCount();
+        clock.advance(Duration.ofSeconds(1));
+        engine.resync();
+
+        // Then
+        assertThat(beforeTheWait).isEqualTo(2);
+        assertThat(runtime.removes).containsExactly(web, sidecar);
+        assertThat(runtime.containerCount()).isZero();
+        assertThat(engine.taskCount()).as("the engine forgets the task").isZero();
+        assertThat(engine.snapshot()).isEmpty();
+    }
+
+    @Test
+    void aRunningTaskIsNeverCleanedUp() {
+        // Given
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+
+        // When
+        clock.advance(WAIT.multipliedBy(10));
+        engine.resync();
+
+        // Then
+        assertThat(runtime.removes).isEmpty();
+        assertThat(runtime.stops).isEmpty();
+        assertThat(runtime.container("t1", "web").status()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(engine.taskCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aStoppedTaskStillWantedRunningKeepsItsContainersSoARestartedAgentDoesNotRunItAgain() {
+        // Given: the essential container exited by itself; the scheduler has not yet set desired STOPPED
+        DesiredTask task = desired("t1", 1, TaskStatus.RUNNING);
+        TaskEngine before = engine();
+        before.desired(task);
+        before.caughtUp();
+        runtime.exit("t1", "web", 3);
+        before.resync();
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        int created = runtime.creates.size();
+        int started = runtime.starts.size();
+
+        // When: the wait passes, and the agent restarts with the same record in Kafka
+        clock.advance(WAIT.multipliedBy(2));
+        before.resync();
+        TaskEngine after = engine();
+        after.desired(task);
+        after.caughtUp();
+
+        // Then
+        assertThat(runtime.removes).isEmpty();
+        assertThat(runtime.containerCount()).isEqualTo(2);
+        assertThat(runtime.creates).hasSize(created);
+        assertThat(runtime.starts).hasSize(started);
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(last().stopCode()).isEqualTo("EssentialContainerExited");
+
+        // And once the scheduler wants it STOPPED, its containers go
+        after.desired(task.stop(2, "EssentialContainerExited", "Essential container in task exited"));
+        after.resync();
+        assertThat(runtime.containerCount()).isZero();
+    }
+
+    @Test
+    void aCleanedUpTaskIsNeverRunAgainNorReportedAgainWhileKafkaStillHoldsIt() {
+        // Given
+        TaskEngine engine = withStoppedTask("t1");
+        clock.advance(WAIT);
+        engine.resync();
+        int reports = reported.size();
+        DesiredTask task = desired("t1", 3, TaskStatus.RUNNING);
+
+        // When: a later record for it, even one that asks for RUNNING
+        engine.desired(task);
+        engine.resync();
+
+        // Then
+        assertThat(runtime.creates).hasSize(2);
+        assertThat(runtime.containerCount()).isZero();
+        assertThat(reported).hasSize(reports);
+    }
+
+    @Test
+    void aRestartedAgentDoesNotRunACleanedUpTaskWhoseRecordIsStopped() {
+        // Given: cleaned up, then the agent restarts before the scheduler tombstones the task
+        DesiredTask stopped = desired("t1", 1, TaskStatus.RUNNING).stop(2, "UserInitiated", "done");
+        TaskEngine before = withStoppedTask("t1");
+        clock.advance(WAIT);
+        before.resync();
+        assertThat(runtime.containerCount()).isZero();
+        int created = runtime.creates.size();
+
+        // When
+        TaskEngine after = engine();
+        after.desired(stopped);
+        after.caughtUp();
+
+        // Then
+        assertThat(runtime.creates).hasSize(created);
+        assertThat(runtime.starts).hasSize(2);
+        assertThat(runtime.containerCount()).isZero();
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+    }
+
+    @Test
+    void aFailedRemovalIsTriedAgainAndTheTaskIsKeptMeanwhile() {
+        // Given
+        TaskEngine engine = withStoppedTask("t1");
+        clock.advance(WAIT);
+
+        // When
+        runtime.unavailable = true;
+        engine.resync();
+        int tasksWhileUnavailable = engine.taskCount();
+        runtime.unavailable = false;
+        engine.resync();
+
+        // Then
+        assertThat(tasksWhileUnavailable).isEqualTo(1);
+        assertThat(runtime.containerCount()).isZero();
+        assertThat(engine.taskCount()).isZero();
+    }
+
+    @Test
+    void anExitedContainerNoTaskClaimsIsRemovedAfterTheWait() {
+        // Given: a task of this instance that ran, stopped, and was then tombstoned in Kafka
+        TaskEngine before = engine();
+        before.desired(desired("gone", 1, TaskStatus.RUNNING));
+        before.caughtUp();
+        runtime.exit("gone", "web", 0);
+        before.resync();
+        TaskEngine after = engine();
+        after.desired(desired("t2", 1, TaskStatus.STOPPED));
+        after.caughtUp();
+
+        // When
+        clock.advance(JUST_BEFORE);
+        after.resync();
+        int beforeTheWait = runtime.containerCount();
+        clock.advance(Duration.ofSeconds(1));
+        after.resync();
+
+        // Then
+        assertThat(beforeTheWait).isEqualTo(2);
+        assertThat(runtime.containerCount()).isZero();
+    }
+
+    @Test
+    void aContainerWithoutOurLabelsOrOfAnotherInstanceIsNeverTouched() {
+        // Given: exited long ago, one not Berth's, one another instance's, one of this instance
+        runtime.add(exited("foreign", Map.of("app", "web")));
+        runtime.add(exited("other-instance", Map.of(BerthLabels.TASK_ID, "t9", BerthLabels.INSTANCE_ID,
+                "fedcba9876543210fedcba9876543210", BerthLabels.CONTAINER_NAME, "web")));
+        runtime.add(exited("ours", Map.of(BerthLabels.TASK_ID, "t9", BerthLabels.INSTANCE_ID, INSTANCE,
+                BerthLabels.CONTAINER_NAME, "web")));
+        TaskEngine engine = engine();
+        engine.caughtUp();
+
+        // When
+        clock.advance(WAIT.multipliedBy(10));
+        engine.resync();
+
+        // Then
+        assertThat(runtime.removes).containsExactly("ours");
+        assertThat(runtime.stops).isEmpty();
+        assertThat(runtime.has("foreign")).isTrue();
+        assertThat(runtime.has("other-instance")).isTrue();
+    }
+
+    private static RuntimeContainer exited(String id, Map<String, String> labels) {
+        return new RuntimeContainer(id, id, "berth-test/busybox:latest", labels, ContainerStatus.STOPPED, 0, null,
+                List.of(), START.minusSeconds(60), START);
+    }
+}
