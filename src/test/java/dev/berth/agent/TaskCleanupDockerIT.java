@@ -1,0 +1,202 @@
+package dev.berth.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.KafkaClients;
+import dev.berth.protocol.KafkaSettings;
+import dev.berth.protocol.Partitioning;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.RecordPublisher;
+import dev.berth.protocol.Topic;
+import dev.berth.protocol.TopicAdmin;
+import dev.berth.testing.TestKafka;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Task cleanup against a real Kafka broker and the real Docker engine, with a short cleanup
+ * wait and resync: a stopped task's container and an orphaned exited container leave
+ * {@code docker ps -a}; containers that are not this instance's stay.
+ */
+class TaskCleanupDockerIT {
+
+    private static final String IMAGE = "berth-test/busybox:latest";
+    private static final Duration WAIT = Duration.ofSeconds(3);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String RUN_ID = UUID.randomUUID().toString().substring(0, 8);
+
+    private static TestKafka kafka;
+    private static Path dataDir;
+    private static RecordPublisher scheduler;
+    private static AgentRole agent;
+    private static String instanceId;
+    private static final List<String> madeByTheTest = new ArrayList<>();
+
+    @BeforeAll
+    static void startAgent() throws Exception {
+        kafka = TestKafka.start();
+        dataDir = Files.createTempDirectory("berth-cleanup-it");
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Map.of(
+                        "berth.agent.cluster", "it-" + RUN_ID,
+                        "berth.agent.docker-host",
+                        System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
+                        "berth.agent.resync-interval", "500ms",
+                        "berth.agent.task-cleanup-wait", WAIT.toSeconds() + "s",
+                        "berth.agent.introspection-port", "-1",
+                        "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                        "berth.kafka.retry-backoff", "100ms",
+                        "berth.kafka.retry-backoff-max", "1s"), "it", 300))
+                .withMapping(AgentConfig.class)
+                .withMapping(KafkaSettings.class)
+                .build();
+        KafkaClients clients = new KafkaClients(config.getConfigMapping(KafkaSettings.class), "it-scheduler");
+        assertThat(new TopicAdmin(clients).ensure(List.of(Topic.values()))).isTrue();
+        scheduler = new RecordPublisher(clients, new RecordCodec(), "it-scheduler");
+        agent = new AgentRole(config.getConfigMapping(AgentConfig.class),
+                config.getConfigMapping(KafkaSettings.class), dataDir.toString());
+        agent.start();
+        instanceId = agent.instanceId().orElseThrow();
+        await().until(agent::isReady);
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        if (agent != null) {
+            agent.stop();
+        }
+        if (instanceId != null) {
+            for (String id : dockerLines("ps", "-aq", "--filter", "label=dev.berth.instance-id=" + instanceId)) {
+                docker("rm", "-f", id);
+            }
+        }
+        for (String name : madeByTheTest) {
+            docker("rm", "-f", name);
+        }
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aStoppedTasksContainerIsRemovedOnceItHasExitedLongerThanTheWait() throws Exception {
+        // Given: a task that runs, then is stopped with StopTask
+        DesiredTask task = desired();
+        publish(task);
+        String filter = "label=dev.berth.task-id=" + task.taskId();
+        await().until(() -> dockerLines("ps", "-q", "--filter", filter).size() == 1);
+        String container = dockerLines("ps", "-aq", "--no-trunc", "--filter", filter).get(0);
+
+        // When
+        publish(task.stop(task.version() + 1, "UserInitiated", "done"));
+
+        // Then: kept while it is fresh, gone from docker ps -a once it exited longer than the wait ago
+        await().pollInterval(Duration.ofMillis(100))
+                .until(() -> "exited".equals(docker("inspect", "-f", "{{.State.Status}}", container)));
+        Instant finishedAt = Instant.parse(docker("inspect", "-f", "{{.State.FinishedAt}}", container));
+        await().until(() -> dockerLines("ps", "-aq", "--filter", filter).isEmpty());
+        assertThat(Duration.between(finishedAt, Instant.now())).isGreaterThanOrEqualTo(WAIT);
+    }
+
+    @Test
+    void anExitedContainerNoTaskClaimsIsRemovedAndOthersContainersAreNot() throws Exception {
+        // Given: exited containers: one of this instance for a task Kafka does not hold, one of
+        // another instance, one without Berth's labels
+        String orphan = exitedContainer("orphan", instanceId);
+        String otherInstance = exitedContainer("other", "fedcba9876543210fedcba9876543210");
+        String foreign = "berth-it-foreign-" + RUN_ID;
+        madeByTheTest.add(foreign);
+        docker("run", "--name", foreign, IMAGE, "sh", "-c", "exit 0");
+
+        Instant finishedAt = Instant.parse(docker("inspect", "-f", "{{.State.FinishedAt}}", orphan));
+
+        // When: the agent resyncs for longer than the wait
+        await().until(() -> docker("ps", "-aq", "--filter", "name=^" + orphan + "$").isEmpty());
+        Instant gone = Instant.now();
+        awaitResyncAfter(awaitResyncAfter(gone));
+
+        // Then
+        assertThat(Duration.between(finishedAt, gone)).isGreaterThanOrEqualTo(WAIT);
+        assertThat(docker("inspect", "-f", "{{.State.Status}}", otherInstance)).isEqualTo("exited");
+        assertThat(docker("inspect", "-f", "{{.State.Status}}", foreign)).isEqualTo("exited");
+    }
+
+    /** When the first resync that started after {@code after} started. */
+    private static Instant awaitResyncAfter(Instant after) {
+        List<Instant> seen = new ArrayList<>();
+        await().until(() -> {
+            seen.clear();
+            agent.running().flatMap(running -> running.engine().lastResync()).ifPresent(seen::add);
+            return !seen.isEmpty() && seen.get(0).isAfter(after);
+        });
+        return seen.get(0);
+    }
+
+    private static String exitedContainer(String role, String instance) throws Exception {
+        String name = "berth-it-" + role + "-" + RUN_ID;
+        madeByTheTest.add(name);
+        docker("run", "--name", name, "--label", "dev.berth.task-id=" + role + RUN_ID, "--label",
+                "dev.berth.instance-id=" + instance, "--label", "dev.berth.container-name=app", IMAGE, "sh", "-c",
+                "exit 0");
+        assertThat(docker("inspect", "-f", "{{.State.Status}}", name)).isEqualTo("exited");
+        return name;
+    }
+
+    private static DesiredTask desired() {
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId,
+                "arn:aws:ecs:us-east-1:000000000000:task/it/" + taskId, "it-" + RUN_ID, instanceId,
+                Fixtures.sleeperTaskDefinition(), null, TaskStatus.RUNNING, null, "family:sleeper", Instant.now(),
+                null, null);
+    }
+
+    private static void publish(DesiredTask task) throws Exception {
+        int partition = Partitioning.forInstance(instanceId, scheduler.partitionCount(Topic.TASKS));
+        scheduler.publish(Topic.TASKS, partition, task.taskId(), task);
+    }
+
+    private static ConditionFactory await() {
+        return Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250));
+    }
+
+    private static List<String> dockerLines(String... args) throws IOException, InterruptedException {
+        String output = docker(args);
+        return output.isEmpty() ? List.of() : List.of(output.split("\\s+"));
+    }
+
+    private static String docker(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("docker");
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor(30, TimeUnit.SECONDS);
+        return output;
+    }
+}
