@@ -33,6 +33,14 @@
  *       STOPPED, not run again.</li>
  *   <li>When the runtime does not answer, nothing is declared stopped: the next sync
  *       tries again.</li>
+ *   <li>A task's containers are removed only when it is STOPPED, reported STOPPED, wanted
+ *       STOPPED by its Kafka record, and they exited longer than the cleanup wait ago; the
+ *       engine then drops the task and ignores its records until Kafka tombstones it. While
+ *       the record still says RUNNING the containers stay: they are what keeps a restarted
+ *       agent from running the task again.</li>
+ *   <li>Containers of this instance that no task claims are stopped when they run and
+ *       removed once they exited longer than the cleanup wait ago. A container without the
+ *       Berth labels, or another instance's, is never touched.</li>
  * </ul>
  */
 package dev.berth.agent.engine;
