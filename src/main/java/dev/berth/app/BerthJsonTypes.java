@@ -75,6 +75,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.action.DescribeContainerInstancesAction.class,
         dev.berth.api.action.DescribeTaskDefinitionAction.class,
         dev.berth.api.action.DescribeTasksAction.class,
+        dev.berth.api.action.LaunchOptions.class,
         dev.berth.api.action.ListClustersAction.class,
         dev.berth.api.action.ListContainerInstancesAction.class,
         dev.berth.api.action.ListTaskDefinitionsAction.class,
