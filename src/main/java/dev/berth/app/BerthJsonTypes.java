@@ -78,6 +78,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.action.LaunchOptions.class,
         dev.berth.api.action.ListClustersAction.class,
         dev.berth.api.action.ListContainerInstancesAction.class,
+        dev.berth.api.action.ListTaskDefinitionFamiliesAction.class,
         dev.berth.api.action.ListTaskDefinitionsAction.class,
         dev.berth.api.action.ListTasksAction.class,
         dev.berth.api.action.RegisterTaskDefinitionAction.class,
