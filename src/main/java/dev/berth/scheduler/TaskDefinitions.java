@@ -47,7 +47,8 @@ public final class TaskDefinitions {
             TaskDefinition registered = new TaskDefinition(arns.taskDefinition(request.family(), revision),
                     request.family(), revision, withDefaults(request.containers()), request.cpu(), request.memory(),
                     request.networkMode(), TaskDefinition.ACTIVE, request.requiresCompatibilities(), COMPATIBILITIES,
-                    request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null);
+                    request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null,
+                    request.unmodelled());
             writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, Versions.next(0, state.clock()),
                     registered));
             return registered;
@@ -63,7 +64,7 @@ public final class TaskDefinitions {
             result.add(c.essential() != null ? c : new ContainerDefinition(c.name(), c.image(), c.cpu(), c.memory(),
                     c.memoryReservation(), Boolean.TRUE, c.command(), c.entryPoint(), c.environment(),
                     c.portMappings(), c.workingDirectory(), c.user(), c.hostname(), c.dockerLabels(),
-                    c.stopTimeout()));
+                    c.stopTimeout(), c.unmodelled()));
         }
         return result;
     }

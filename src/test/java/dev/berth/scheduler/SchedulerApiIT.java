@@ -312,6 +312,35 @@ class SchedulerApiIT {
         assertThat(described.containerDefinitions().get(0).environment().get(0).value()).isEqualTo("production");
     }
 
+    @Test
+    void describesBackTheEcsFieldsItStoresButDoesNotModel() throws Exception {
+        // Given: a task definition as ECS users write them, with logging, health, volumes and ordering
+        String fixture = new String(getClass().getResourceAsStream("/ecs/register-task-definition-full.json")
+                .readAllBytes(), StandardCharsets.UTF_8);
+
+        // When
+        HttpResponse<String> response = post(HttpClient.newHttpClient(), "RegisterTaskDefinition", fixture);
+        TaskDefinition described = ecs.describeTaskDefinition(r -> r.taskDefinition("fixture-full")).taskDefinition();
+
+        // Then: the SDK reads them back, typed, as they were registered
+        assertThat(response.statusCode()).isEqualTo(200);
+        ContainerDefinition web = described.containerDefinitions().get(0);
+        assertThat(web.logConfiguration().logDriverAsString()).isEqualTo("json-file");
+        assertThat(web.logConfiguration().options()).containsEntry("max-size", "10m");
+        assertThat(web.healthCheck().command()).containsExactly("CMD-SHELL", "true");
+        assertThat(web.healthCheck().retries()).isEqualTo(3);
+        assertThat(web.ulimits()).singleElement().satisfies(u -> assertThat(u.hardLimit()).isEqualTo(4096));
+        assertThat(web.mountPoints()).singleElement().satisfies(m -> assertThat(m.containerPath()).isEqualTo("/data"));
+        assertThat(web.dependsOn()).singleElement().satisfies(d -> assertThat(d.containerName()).isEqualTo("sidecar"));
+        assertThat(web.linuxParameters().initProcessEnabled()).isTrue();
+        assertThat(web.memoryReservation()).isEqualTo(64);
+        assertThat(described.volumes()).singleElement()
+                .satisfies(v -> assertThat(v.host().sourcePath()).isEqualTo("/tmp"));
+        assertThat(described.pidModeAsString()).isEqualTo("host");
+        assertThat(described.revision()).isEqualTo(1);
+        assertThat(described.statusAsString()).isEqualTo("ACTIVE");
+    }
+
     private HttpResponse<String> post(HttpClient http, String operation, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(endpoint.toURI())
                 .header("Content-Type", "application/x-amz-json-1.1")
