@@ -1,11 +1,16 @@
 package dev.berth.model;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One container of a task definition, in the ECS shape. Only the fields Berth acts on are
- * modelled; cpu is in CPU units (1024 = one core), memory and memoryReservation in MiB.
+ * modelled; cpu is in CPU units (1024 = one core), memory and memoryReservation in MiB. The
+ * other ECS fields the caller registered ({@code logConfiguration}, {@code healthCheck},
+ * {@code mountPoints}, ...) are kept as received in {@code unmodelled}, written back in place,
+ * so DescribeTaskDefinition returns what was registered.
  */
 public record ContainerDefinition(
         String name,
@@ -22,7 +27,17 @@ public record ContainerDefinition(
         String user,
         String hostname,
         Map<String, String> dockerLabels,
-        Integer stopTimeout) {
+        Integer stopTimeout,
+        @JsonAnySetter @JsonAnyGetter Map<String, Object> unmodelled) {
+
+    /** A container definition with only the fields Berth acts on. */
+    public ContainerDefinition(String name, String image, Integer cpu, Integer memory, Integer memoryReservation,
+            Boolean essential, List<String> command, List<String> entryPoint, List<KeyValuePair> environment,
+            List<PortMapping> portMappings, String workingDirectory, String user, String hostname,
+            Map<String, String> dockerLabels, Integer stopTimeout) {
+        this(name, image, cpu, memory, memoryReservation, essential, command, entryPoint, environment, portMappings,
+                workingDirectory, user, hostname, dockerLabels, stopTimeout, null);
+    }
 
     /** ECS treats a container as essential unless told otherwise. */
     public boolean essentialOrDefault() {

@@ -21,7 +21,12 @@ public final class TaskDefinitionValidator {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final int MAX_PORT = 65535;
-    private static final Set<String> NETWORK_MODES = Set.of("bridge", "host", "none", "awsvpc");
+    /** Docker's own modes; {@code awsvpc} needs an ENI per task, which Berth hosts do not have. */
+    private static final Set<String> NETWORK_MODES = Set.of("bridge", "host", "none");
+    private static final Set<String> ECS_NETWORK_MODES = Set.of("bridge", "host", "none", "awsvpc");
+    /** Berth runs tasks on hosts it manages, as ECS's EC2 and EXTERNAL launch types do. */
+    private static final Set<String> COMPATIBILITIES = Set.of("EC2", "EXTERNAL");
+    private static final Set<String> ECS_COMPATIBILITIES = Set.of("EC2", "EXTERNAL", "FARGATE", "MANAGED_INSTANCES");
     private static final Set<String> PROTOCOLS = Set.of("tcp", "udp");
 
     private TaskDefinitionValidator() {
@@ -38,9 +43,8 @@ public final class TaskDefinitionValidator {
         }
         OptionalInt taskMemory = taskSize(definition.memory(), "memory", true);
         taskSize(definition.cpu(), "cpu", false);
-        if (definition.networkMode() != null && !NETWORK_MODES.contains(definition.networkMode())) {
-            throw EcsException.client("Invalid 'networkMode' setting for task: " + definition.networkMode() + ".");
-        }
+        validateNetworkMode(definition.networkMode());
+        validateCompatibilities(definition.requiresCompatibilities());
         List<ContainerDefinition> containers = definition.containers();
         if (containers.isEmpty()) {
             throw EcsException.client("Container list cannot be empty.");
@@ -51,6 +55,32 @@ public final class TaskDefinitionValidator {
             validateName(container, names);
             validateContainer(container, taskMemory);
             validatePorts(container, hostPorts);
+        }
+    }
+
+    private static void validateNetworkMode(String networkMode) {
+        if (networkMode == null) {
+            return;
+        }
+        if (!ECS_NETWORK_MODES.contains(networkMode)) {
+            throw EcsException.client("Invalid 'networkMode' setting for task: " + networkMode + ".");
+        }
+        if (!NETWORK_MODES.contains(networkMode)) {
+            throw EcsException.client("Invalid 'networkMode' setting for task: " + networkMode
+                    + " is not supported by Berth; use bridge, host or none.");
+        }
+    }
+
+    private static void validateCompatibilities(List<String> requires) {
+        for (String compatibility : requires == null ? List.<String>of() : requires) {
+            if (!ECS_COMPATIBILITIES.contains(compatibility)) {
+                throw EcsException.client("Invalid 'requiresCompatibilities' setting for task: " + compatibility
+                        + ".");
+            }
+            if (!COMPATIBILITIES.contains(compatibility)) {
+                throw EcsException.client("Invalid 'requiresCompatibilities' setting for task: " + compatibility
+                        + " is not supported by Berth, which runs tasks on its own container instances; use EC2.");
+            }
         }
     }
 

@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -45,7 +47,8 @@ public final class TaskDefinitions {
             TaskDefinition registered = new TaskDefinition(arns.taskDefinition(request.family(), revision),
                     request.family(), revision, withDefaults(request.containers()), request.cpu(), request.memory(),
                     request.networkMode(), TaskDefinition.ACTIVE, request.requiresCompatibilities(), COMPATIBILITIES,
-                    request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null);
+                    request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null,
+                    request.unmodelled());
             writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, Versions.next(0, state.clock()),
                     registered));
             return registered;
@@ -61,7 +64,7 @@ public final class TaskDefinitions {
             result.add(c.essential() != null ? c : new ContainerDefinition(c.name(), c.image(), c.cpu(), c.memory(),
                     c.memoryReservation(), Boolean.TRUE, c.command(), c.entryPoint(), c.environment(),
                     c.portMappings(), c.workingDirectory(), c.user(), c.hostname(), c.dockerLabels(),
-                    c.stopTimeout()));
+                    c.stopTimeout(), c.unmodelled()));
         }
         return result;
     }
@@ -103,9 +106,10 @@ public final class TaskDefinitions {
 
     /**
      * ListTaskDefinitions: ACTIVE ones unless {@code status} says otherwise, by family then
-     * revision, reversed for {@code DESC}.
+     * revision, reversed for {@code DESC}. Despite its name, ECS's {@code familyPrefix} is the
+     * full family name here (only ListTaskDefinitionFamilies matches a prefix).
      */
-    public List<TaskDefinition> list(String familyPrefix, String status, String sort) {
+    public List<TaskDefinition> list(String family, String status, String sort) {
         String wanted = status == null ? TaskDefinition.ACTIVE : status;
         if (!List.of(TaskDefinition.ACTIVE, TaskDefinition.INACTIVE, "DELETE_IN_PROGRESS").contains(wanted)) {
             throw EcsException.invalidParameter("Invalid 'status': must be ACTIVE, INACTIVE or DELETE_IN_PROGRESS.");
@@ -115,13 +119,38 @@ public final class TaskDefinitions {
         }
         List<TaskDefinition> result = new ArrayList<>();
         for (TaskDefinition d : state.taskDefinitions()) {
-            if (wanted.equals(d.status()) && (familyPrefix == null || d.family().startsWith(familyPrefix))) {
+            if (wanted.equals(d.status()) && (family == null || d.family().equals(family))) {
                 result.add(d);
             }
         }
         if ("DESC".equals(sort)) {
             Collections.reverse(result);
         }
+        return result;
+    }
+
+    /**
+     * ListTaskDefinitionFamilies: the families whose name starts with {@code familyPrefix}, by
+     * name. {@code ACTIVE}: those with an ACTIVE revision; {@code INACTIVE}: those without;
+     * {@code ALL} (the default): both.
+     */
+    public List<String> families(String familyPrefix, String status) {
+        String wanted = status == null ? "ALL" : status;
+        if (!List.of(TaskDefinition.ACTIVE, TaskDefinition.INACTIVE, "ALL").contains(wanted)) {
+            throw EcsException.invalidParameter("Invalid 'status': must be ACTIVE, INACTIVE or ALL.");
+        }
+        Map<String, Boolean> active = new TreeMap<>();
+        for (TaskDefinition d : state.taskDefinitions()) {
+            if (familyPrefix == null || d.family().startsWith(familyPrefix)) {
+                active.merge(d.family(), TaskDefinition.ACTIVE.equals(d.status()), Boolean::logicalOr);
+            }
+        }
+        List<String> result = new ArrayList<>();
+        active.forEach((family, hasActive) -> {
+            if ("ALL".equals(wanted) || hasActive == TaskDefinition.ACTIVE.equals(wanted)) {
+                result.add(family);
+            }
+        });
         return result;
     }
 

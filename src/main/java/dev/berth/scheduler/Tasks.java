@@ -216,6 +216,10 @@ public final class Tasks {
         if (!Set.of("RUNNING", "PENDING", "STOPPED").contains(desired)) {
             throw EcsException.invalidParameter("Invalid 'desiredStatus': must be RUNNING, PENDING or STOPPED.");
         }
+        if ("PENDING".equals(desired)) {
+            // ECS accepts the value but never sets a desired status of PENDING, so nothing matches.
+            return List.of();
+        }
         TaskStatus wanted = "STOPPED".equals(desired) ? TaskStatus.STOPPED : TaskStatus.RUNNING;
         String instanceId = filter.containerInstance() == null ? null : Arns.lastSegment(filter.containerInstance());
         List<TaskView> result = new ArrayList<>();

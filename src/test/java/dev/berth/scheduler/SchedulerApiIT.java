@@ -36,6 +36,14 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
+import software.amazon.awssdk.services.ecs.model.ClusterField;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.ecs.model.PlacementStrategyType;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionFamilyStatus;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.DescribeClustersResponse;
@@ -172,6 +180,98 @@ class SchedulerApiIT {
     }
 
     @Test
+    void listsTaskDefinitionsOfOneFamilyAndFamiliesByPrefix() {
+        // Given: two families, one of them a prefix of the other, one with no ACTIVE revision left
+        String family = unique("fam");
+        register(family, 64, null);
+        register(family + "-worker", 64, null);
+        ecs.deregisterTaskDefinition(r -> r.taskDefinition(family + "-worker:1"));
+
+        // When
+        List<String> ofFamily = ecs.listTaskDefinitions(r -> r.familyPrefix(family)).taskDefinitionArns();
+        List<String> all = ecs.listTaskDefinitionFamilies(r -> r.familyPrefix(family)).families();
+        List<String> active = ecs.listTaskDefinitionFamilies(r -> r.familyPrefix(family)
+                .status(TaskDefinitionFamilyStatus.ACTIVE)).families();
+        List<String> inactive = ecs.listTaskDefinitionFamilies(r -> r.familyPrefix(family)
+                .status(TaskDefinitionFamilyStatus.INACTIVE)).families();
+        List<String> paged = ecs.listTaskDefinitionFamiliesPaginator(r -> r.familyPrefix(family).maxResults(1))
+                .families().stream().toList();
+
+        // Then: ECS's familyPrefix is the full family name in ListTaskDefinitions, a prefix here
+        assertThat(ofFamily).singleElement().satisfies(arn -> assertThat(arn).endsWith("/" + family + ":1"));
+        assertThat(all).containsExactly(family, family + "-worker");
+        assertThat(active).containsExactly(family);
+        assertThat(inactive).containsExactly(family + "-worker");
+        assertThat(paged).containsExactly(family, family + "-worker");
+    }
+
+    @Test
+    void describesClusterStatisticsAndSettingsWhenAsked() {
+        // Given
+        String name = unique("stats");
+        ecs.createCluster(r -> r.clusterName(name));
+
+        // When
+        Cluster plain = ecs.describeClusters(r -> r.clusters(name)).clusters().get(0);
+        Cluster detailed = ecs.describeClusters(r -> r.clusters(name)
+                .include(ClusterField.STATISTICS, ClusterField.SETTINGS, ClusterField.TAGS)).clusters().get(0);
+
+        // Then
+        assertThat(plain.statistics()).isEmpty();
+        assertThat(plain.settings()).isEmpty();
+        assertThat(detailed.statistics()).extracting(KeyValuePair::name)
+                .contains("runningEC2TasksCount", "pendingEC2TasksCount", "runningFargateTasksCount");
+        assertThat(detailed.statistics()).filteredOn(s -> s.name().equals("runningEC2TasksCount"))
+                .singleElement().satisfies(s -> assertThat(s.value()).isEqualTo("0"));
+        assertThat(detailed.settings()).singleElement().satisfies(s -> {
+            assertThat(s.nameAsString()).isEqualTo("containerInsights");
+            assertThat(s.value()).isEqualTo("disabled");
+        });
+    }
+
+    @Test
+    void refusesWhatBerthCannotRunByNameInsteadOfRunningSomethingElse() throws Exception {
+        // Given: a cluster with an instance and an EC2 task definition
+        String cluster = unique("strict");
+        String instanceId = unique("i");
+        ecs.createCluster(r -> r.clusterName(cluster));
+        agent.register(instanceId, cluster, 2048, 1024);
+        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
+                .containerInstanceArns().isEmpty());
+        String family = unique("ec2");
+        register(family, 64, null);
+        ContainerDefinition web = ContainerDefinition.builder().name("web").image("busybox").memory(64).build();
+
+        // When / Then: Fargate and awsvpc are refused, naming the field
+        assertThatThrownBy(() -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(family)
+                .launchType(LaunchType.FARGATE)))
+                .isInstanceOfSatisfying(InvalidParameterException.class,
+                        e -> assertThat(e.statusCode()).isEqualTo(400))
+                .hasMessageContaining("Invalid 'launchType': FARGATE is not supported");
+        assertThatThrownBy(() -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(family)
+                .placementStrategy(s -> s.type(PlacementStrategyType.SPREAD).field("instanceId"))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("Invalid 'placementStrategy'");
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family(unique("vpc"))
+                .networkMode(NetworkMode.AWSVPC).containerDefinitions(web)))
+                .isInstanceOf(ClientException.class)
+                .hasMessageContaining("Invalid 'networkMode' setting for task: awsvpc is not supported by Berth");
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family(unique("fargate"))
+                .requiresCompatibilities(Compatibility.FARGATE).cpu("256").memory("512").containerDefinitions(web)))
+                .isInstanceOf(ClientException.class)
+                .hasMessageContaining("Invalid 'requiresCompatibilities' setting for task: FARGATE");
+        assertThat(ecs.listTasks(r -> r.cluster(cluster).family(family)).taskArns()).isEmpty();
+
+        // And what Berth does anyway is accepted: EC2 with binpack on memory
+        RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family).launchType(LaunchType.EC2)
+                .placementStrategy(s -> s.type(PlacementStrategyType.BINPACK).field("memory")));
+        assertThat(run.tasks()).hasSize(1);
+        assertThat(ecs.listTasks(r -> r.cluster(cluster).desiredStatus(DesiredStatus.PENDING)).taskArns())
+                .as("ECS never sets a desired status of PENDING").isEmpty();
+        assertThat(ecs.listTasks(r -> r.cluster(cluster).desiredStatus(DesiredStatus.RUNNING)).taskArns())
+                .containsExactly(run.tasks().get(0).taskArn());
+    }
+
+    @Test
     void answersRawCallsWithEcsJsonErrors() throws Exception {
         // Given
         HttpClient http = HttpClient.newHttpClient();
@@ -210,6 +310,35 @@ class SchedulerApiIT {
         TaskDefinition described = ecs.describeTaskDefinition(r -> r.taskDefinition("fixture-web")).taskDefinition();
         assertThat(described.containerDefinitions().get(0).portMappings().get(0).hostPort()).isEqualTo(8080);
         assertThat(described.containerDefinitions().get(0).environment().get(0).value()).isEqualTo("production");
+    }
+
+    @Test
+    void describesBackTheEcsFieldsItStoresButDoesNotModel() throws Exception {
+        // Given: a task definition as ECS users write them, with logging, health, volumes and ordering
+        String fixture = new String(getClass().getResourceAsStream("/ecs/register-task-definition-full.json")
+                .readAllBytes(), StandardCharsets.UTF_8);
+
+        // When
+        HttpResponse<String> response = post(HttpClient.newHttpClient(), "RegisterTaskDefinition", fixture);
+        TaskDefinition described = ecs.describeTaskDefinition(r -> r.taskDefinition("fixture-full")).taskDefinition();
+
+        // Then: the SDK reads them back, typed, as they were registered
+        assertThat(response.statusCode()).isEqualTo(200);
+        ContainerDefinition web = described.containerDefinitions().get(0);
+        assertThat(web.logConfiguration().logDriverAsString()).isEqualTo("json-file");
+        assertThat(web.logConfiguration().options()).containsEntry("max-size", "10m");
+        assertThat(web.healthCheck().command()).containsExactly("CMD-SHELL", "true");
+        assertThat(web.healthCheck().retries()).isEqualTo(3);
+        assertThat(web.ulimits()).singleElement().satisfies(u -> assertThat(u.hardLimit()).isEqualTo(4096));
+        assertThat(web.mountPoints()).singleElement().satisfies(m -> assertThat(m.containerPath()).isEqualTo("/data"));
+        assertThat(web.dependsOn()).singleElement().satisfies(d -> assertThat(d.containerName()).isEqualTo("sidecar"));
+        assertThat(web.linuxParameters().initProcessEnabled()).isTrue();
+        assertThat(web.memoryReservation()).isEqualTo(64);
+        assertThat(described.volumes()).singleElement()
+                .satisfies(v -> assertThat(v.host().sourcePath()).isEqualTo("/tmp"));
+        assertThat(described.pidModeAsString()).isEqualTo("host");
+        assertThat(described.revision()).isEqualTo(1);
+        assertThat(described.statusAsString()).isEqualTo("ACTIVE");
     }
 
     private HttpResponse<String> post(HttpClient http, String operation, String body) throws Exception {

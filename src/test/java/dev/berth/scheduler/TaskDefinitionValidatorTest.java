@@ -104,4 +104,31 @@ class TaskDefinitionValidatorTest {
         assertRejected(definition("web", "lots", container("a", "busybox", 64, null)),
                 "Invalid 'memory' setting for task.");
     }
+
+    private static TaskDefinition networked(String networkMode, List<String> requiresCompatibilities) {
+        return new TaskDefinition(null, "web", null, List.of(container("a", "busybox", 64, null)), null, null,
+                networkMode, null, requiresCompatibilities, null, null, null, null, null, null);
+    }
+
+    @Test
+    void acceptsTheNetworkModesAndCompatibilitiesBerthRuns() {
+        for (String mode : List.of("bridge", "host", "none")) {
+            assertThatCode(() -> TaskDefinitionValidator.validate(networked(mode, List.of("EC2"))))
+                    .doesNotThrowAnyException();
+        }
+        assertThatCode(() -> TaskDefinitionValidator.validate(networked(null, List.of("EC2", "EXTERNAL"))))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void refusesAwsvpcAndFargateByNameRatherThanRunningSomethingElse() {
+        assertRejected(networked("awsvpc", null),
+                "Invalid 'networkMode' setting for task: awsvpc is not supported by Berth; use bridge, host or none.");
+        assertRejected(networked("nat", null), "Invalid 'networkMode' setting for task: nat.");
+        assertRejected(networked("bridge", List.of("EC2", "FARGATE")),
+                "Invalid 'requiresCompatibilities' setting for task: FARGATE is not supported by Berth, which runs "
+                        + "tasks on its own container instances; use EC2.");
+        assertRejected(networked("bridge", List.of("LAMBDA")),
+                "Invalid 'requiresCompatibilities' setting for task: LAMBDA.");
+    }
 }

@@ -8,7 +8,10 @@ import dev.berth.scheduler.SchedulerRole;
 import jakarta.inject.Singleton;
 import java.util.List;
 
-/** ListTaskDefinitions: ACTIVE by default, filtered by family prefix, sorted ASC or DESC. */
+/**
+ * ListTaskDefinitions: ACTIVE by default, of one family ({@code familyPrefix} is the full
+ * family name, as in ECS), sorted ASC or DESC.
+ */
 @Singleton
 public class ListTaskDefinitionsAction extends SchedulerAction<ListTaskDefinitionsAction.Request> {
 

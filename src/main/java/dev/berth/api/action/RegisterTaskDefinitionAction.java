@@ -1,5 +1,6 @@
 package dev.berth.api.action;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.berth.api.shape.EcsShapes;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.PlacementConstraint;
@@ -7,15 +8,25 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
 import jakarta.inject.Singleton;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** RegisterTaskDefinition: validated, then revision = last + 1 in the family. */
+/**
+ * RegisterTaskDefinition: validated, then revision = last + 1 in the family. ECS fields Berth
+ * does not act on are kept and described back; tags are accepted and not kept.
+ */
 @Singleton
 public class RegisterTaskDefinitionAction extends SchedulerAction<RegisterTaskDefinitionAction.Request> {
 
     public record Request(String family, List<ContainerDefinition> containerDefinitions, String cpu, String memory,
             String networkMode, List<String> requiresCompatibilities, List<PlacementConstraint> placementConstraints,
-            String taskRoleArn, String executionRoleArn) {
+            String taskRoleArn, String executionRoleArn, List<Object> tags,
+            @JsonAnySetter Map<String, Object> unmodelled) {
     }
 
     public record Response(TaskDefinition taskDefinition, List<Object> tags) {
@@ -25,11 +36,24 @@ public class RegisterTaskDefinitionAction extends SchedulerAction<RegisterTaskDe
         super(scheduler, Request.class);
     }
 
+    /** Berth sets the ARN, revision, status and dates: a caller's copies of them are not kept. */
+    private static final Set<String> SET_BY_BERTH = Arrays.stream(TaskDefinition.class.getRecordComponents())
+            .map(RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
+
+    private static Map<String, Object> unmodelled(Request r) {
+        if (r.unmodelled() == null || r.unmodelled().isEmpty()) {
+            return null;
+        }
+        Map<String, Object> kept = new LinkedHashMap<>(r.unmodelled());
+        kept.keySet().removeAll(SET_BY_BERTH);
+        return kept;
+    }
+
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         TaskDefinition requested = new TaskDefinition(null, r.family(), null, r.containerDefinitions(), r.cpu(),
                 r.memory(), r.networkMode(), null, r.requiresCompatibilities(), null, r.placementConstraints(),
-                r.taskRoleArn(), r.executionRoleArn(), null, null);
+                r.taskRoleArn(), r.executionRoleArn(), null, null, unmodelled(r));
         return new Response(plane.taskDefinitions().register(requested), List.of());
     }
 }

@@ -15,7 +15,15 @@ import java.util.List;
 public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
 
     public record Request(String cluster, String taskDefinition, Integer count, TaskOverride overrides,
-            String startedBy, String group) {
+            String startedBy, String group, String launchType, List<Object> capacityProviderStrategy,
+            Object networkConfiguration, List<Object> placementConstraints,
+            List<LaunchOptions.PlacementStrategy> placementStrategy, String platformVersion,
+            Boolean enableExecuteCommand, List<Object> volumeConfigurations) {
+
+        LaunchOptions launchOptions() {
+            return new LaunchOptions(launchType, capacityProviderStrategy, networkConfiguration, placementConstraints,
+                    placementStrategy, platformVersion, enableExecuteCommand, volumeConfigurations);
+        }
     }
 
     public record Response(List<EcsTask> tasks, List<Failure> failures) {
@@ -27,6 +35,7 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
 
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
+        r.launchOptions().refuseUnsupported();
         Tasks.StartOutcome outcome = plane.tasks().run(
                 new Tasks.TaskRequest(r.cluster(), r.taskDefinition(), r.overrides(), r.startedBy(), r.group()),
                 r.count());

@@ -15,7 +15,13 @@ import java.util.List;
 public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
 
     public record Request(String cluster, String taskDefinition, List<String> containerInstances,
-            TaskOverride overrides, String startedBy, String group) {
+            TaskOverride overrides, String startedBy, String group, Object networkConfiguration,
+            Boolean enableExecuteCommand, List<Object> volumeConfigurations) {
+
+        LaunchOptions launchOptions() {
+            return new LaunchOptions(null, null, networkConfiguration, null, null, null, enableExecuteCommand,
+                    volumeConfigurations);
+        }
     }
 
     public record Response(List<EcsTask> tasks, List<Failure> failures) {
@@ -27,6 +33,7 @@ public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
 
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
+        r.launchOptions().refuseUnsupported();
         Tasks.StartOutcome outcome = plane.tasks().start(
                 new Tasks.TaskRequest(r.cluster(), r.taskDefinition(), r.overrides(), r.startedBy(), r.group()),
                 r.containerInstances());

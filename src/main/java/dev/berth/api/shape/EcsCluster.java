@@ -1,5 +1,6 @@
 package dev.berth.api.shape;
 
+import dev.berth.model.KeyValuePair;
 import java.util.List;
 
 /** ECS {@code Cluster}. */
@@ -11,7 +12,12 @@ public record EcsCluster(
         int runningTasksCount,
         int pendingTasksCount,
         int activeServicesCount,
-        List<Object> statistics,
+        List<KeyValuePair> statistics,
         List<Object> tags,
-        List<Object> capacityProviders) {
+        List<Object> capacityProviders,
+        List<ClusterSetting> settings) {
+
+    /** ECS {@code ClusterSetting}. */
+    public record ClusterSetting(String name, String value) {
+    }
 }

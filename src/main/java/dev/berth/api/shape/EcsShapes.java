@@ -30,10 +30,29 @@ public final class EcsShapes {
     }
 
     public EcsCluster cluster(Clusters.ClusterSummary summary) {
+        return cluster(summary, false, false);
+    }
+
+    /**
+     * A cluster as DescribeClusters shows it: with ECS's statistics when asked (every Berth
+     * task runs on a container instance, so the Fargate and service counts are 0) and the
+     * settings, where Container Insights is off.
+     */
+    public EcsCluster cluster(Clusters.ClusterSummary summary, boolean statistics, boolean settings) {
         String name = summary.cluster().clusterName();
+        List<KeyValuePair> stats = !statistics ? List.of() : List.of(
+                new KeyValuePair("runningEC2TasksCount", String.valueOf(summary.runningTasksCount())),
+                new KeyValuePair("runningFargateTasksCount", "0"),
+                new KeyValuePair("pendingEC2TasksCount", String.valueOf(summary.pendingTasksCount())),
+                new KeyValuePair("pendingFargateTasksCount", "0"),
+                new KeyValuePair("activeEC2ServiceCount", "0"),
+                new KeyValuePair("activeFargateServiceCount", "0"),
+                new KeyValuePair("drainingEC2ServiceCount", "0"),
+                new KeyValuePair("drainingFargateServiceCount", "0"));
         return new EcsCluster(arns.cluster(name), name, summary.cluster().status(),
                 summary.registeredContainerInstancesCount(), summary.runningTasksCount(), summary.pendingTasksCount(),
-                0, List.of(), List.of(), List.of());
+                0, stats, List.of(), List.of(),
+                settings ? List.of(new EcsCluster.ClusterSetting("containerInsights", "disabled")) : null);
     }
 
     public String taskArn(String cluster, String taskId) {
