@@ -314,7 +314,7 @@ class SchedulerApiIT {
 
     @Test
     void describesBackTheEcsFieldsItStoresButDoesNotModel() throws Exception {
-        // Given: a task definition as ECS users write them, with logging, health, volumes and ordering
+        // Given: a task definition as ECS users write them, with logging, health, limits and ordering
         String fixture = new String(getClass().getResourceAsStream("/ecs/register-task-definition-full.json")
                 .readAllBytes(), StandardCharsets.UTF_8);
 
@@ -330,12 +330,11 @@ class SchedulerApiIT {
         assertThat(web.healthCheck().command()).containsExactly("CMD-SHELL", "true");
         assertThat(web.healthCheck().retries()).isEqualTo(3);
         assertThat(web.ulimits()).singleElement().satisfies(u -> assertThat(u.hardLimit()).isEqualTo(4096));
-        assertThat(web.mountPoints()).singleElement().satisfies(m -> assertThat(m.containerPath()).isEqualTo("/data"));
+        assertThat(web.mountPoints()).isEmpty();
         assertThat(web.dependsOn()).singleElement().satisfies(d -> assertThat(d.containerName()).isEqualTo("sidecar"));
         assertThat(web.linuxParameters().initProcessEnabled()).isTrue();
         assertThat(web.memoryReservation()).isEqualTo(64);
-        assertThat(described.volumes()).singleElement()
-                .satisfies(v -> assertThat(v.host().sourcePath()).isEqualTo("/tmp"));
+        assertThat(described.volumes()).isEmpty();
         assertThat(described.pidModeAsString()).isEqualTo("host");
         assertThat(described.revision()).isEqualTo(1);
         assertThat(described.statusAsString()).isEqualTo("ACTIVE");

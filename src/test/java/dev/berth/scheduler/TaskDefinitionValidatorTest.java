@@ -131,4 +131,26 @@ class TaskDefinitionValidatorTest {
         assertRejected(networked("bridge", List.of("LAMBDA")),
                 "Invalid 'requiresCompatibilities' setting for task: LAMBDA.");
     }
+
+    @Test
+    void refusesVolumesItWouldRunWithout() throws Exception {
+        // Given: ECS JSON with a bind mount, which the agent does not mount yet
+        com.fasterxml.jackson.databind.ObjectMapper json = dev.berth.protocol.RecordCodec.newMapper();
+        TaskDefinition withMount = json.readValue("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
+                + "\"image\":\"busybox\",\"memory\":32,\"mountPoints\":[{\"sourceVolume\":\"data\","
+                + "\"containerPath\":\"/data\"}]}]}", TaskDefinition.class);
+        TaskDefinition withVolume = json.readValue("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
+                + "\"image\":\"busybox\",\"memory\":32,\"mountPoints\":[]}],\"volumes\":[{\"name\":\"data\"}]}",
+                TaskDefinition.class);
+        TaskDefinition emptyLists = json.readValue("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
+                + "\"image\":\"busybox\",\"memory\":32,\"mountPoints\":[],\"volumesFrom\":[]}],\"volumes\":[]}",
+                TaskDefinition.class);
+
+        // Then
+        assertRejected(withMount, "Invalid 'mountPoints' setting for container 'web': volumes are not supported by "
+                + "Berth yet, and the task would run without them.");
+        assertRejected(withVolume, "Invalid 'volumes' setting for task: volumes are not supported by Berth yet, and "
+                + "the task would run without them.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(emptyLists)).doesNotThrowAnyException();
+    }
 }
