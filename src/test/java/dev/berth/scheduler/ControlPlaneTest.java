@@ -1,5 +1,6 @@
 package dev.berth.scheduler;
 
+import dev.berth.testing.SettableClock;
 import static dev.berth.scheduler.TestRecords.T0;
 import static dev.berth.scheduler.TestRecords.instance;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +12,6 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
-import dev.berth.scheduler.TestRecords.SettableClock;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
 import java.time.Duration;

@@ -12,11 +12,7 @@ import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.TaskStateChange;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,33 +55,5 @@ public final class TestRecords {
                 List.of(new ContainerState("web", "c0ffee", "busybox", container, exitCode, null, bindings)), null,
                 null, null, null, status == TaskStatus.RUNNING ? T0.plusSeconds(5) : null, null,
                 status == TaskStatus.STOPPED ? T0.plusSeconds(10) : null, T0.plusSeconds(10));
-    }
-
-    /** A clock the test moves by hand. */
-    public static final class SettableClock extends Clock {
-        private Instant now;
-
-        public SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        public void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

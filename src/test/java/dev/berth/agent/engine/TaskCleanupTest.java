@@ -1,5 +1,6 @@
 package dev.berth.agent.engine;
 
+import dev.berth.testing.SettableClock;
 import static dev.berth.agent.Fixtures.INSTANCE;
 import static dev.berth.agent.Fixtures.desired;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package dev.berth.scheduler.plan;
 
+import dev.berth.testing.SettableClock;
 import static dev.berth.scheduler.TestRecords.T0;
 import static dev.berth.scheduler.TestRecords.definition;
 import static dev.berth.scheduler.TestRecords.desired;
@@ -8,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
-import dev.berth.scheduler.TestRecords.SettableClock;
 import dev.berth.scheduler.placement.Rejection;
 import dev.berth.scheduler.state.SchedulerState;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.berth.scheduler.state;
 
+import dev.berth.testing.SettableClock;
 import static dev.berth.scheduler.TestRecords.T0;
 import static dev.berth.scheduler.TestRecords.definition;
 import static dev.berth.scheduler.TestRecords.desired;
@@ -11,7 +12,6 @@ import dev.berth.model.ContainerStatus;
 import dev.berth.model.Resources;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
-import dev.berth.scheduler.TestRecords.SettableClock;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
