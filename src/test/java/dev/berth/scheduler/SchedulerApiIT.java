@@ -234,10 +234,7 @@ class SchedulerApiIT {
         // Given: a cluster with an instance and an EC2 task definition
         String cluster = unique("strict");
         String instanceId = unique("i");
-        ecs.createCluster(r -> r.clusterName(cluster));
-        agent.register(instanceId, cluster, 2048, 1024);
-        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
-                .containerInstanceArns().isEmpty());
+        clusterWithInstance(cluster, instanceId, 2048, 1024);
         String family = unique("ec2");
         register(family, 64, null);
         ContainerDefinition web = ContainerDefinition.builder().name("web").image("busybox").memory(64).build();
@@ -340,6 +337,14 @@ class SchedulerApiIT {
         assertThat(described.statusAsString()).isEqualTo("ACTIVE");
     }
 
+    /** A cluster with one fake agent of the given capacity, once the scheduler lists it. */
+    private void clusterWithInstance(String cluster, String instanceId, int cpu, int memory) throws Exception {
+        ecs.createCluster(r -> r.clusterName(cluster));
+        agent.register(instanceId, cluster, cpu, memory);
+        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
+                .containerInstanceArns().isEmpty());
+    }
+
     private HttpResponse<String> post(HttpClient http, String operation, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(endpoint.toURI())
                 .header("Content-Type", "application/x-amz-json-1.1")
@@ -353,10 +358,7 @@ class SchedulerApiIT {
         // Given: a cluster with one fake agent and a task definition
         String cluster = unique("run");
         String instanceId = unique("i");
-        ecs.createCluster(r -> r.clusterName(cluster));
-        agent.register(instanceId, cluster, 2048, 1024);
-        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
-                .containerInstanceArns().isEmpty());
+        clusterWithInstance(cluster, instanceId, 2048, 1024);
         String family = unique("app");
         register(family, 256, 8080);
 
@@ -423,10 +425,7 @@ class SchedulerApiIT {
         // Given: a running task
         String cluster = unique("exit");
         String instanceId = unique("i");
-        ecs.createCluster(r -> r.clusterName(cluster));
-        agent.register(instanceId, cluster, 2048, 1024);
-        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
-                .containerInstanceArns().isEmpty());
+        clusterWithInstance(cluster, instanceId, 2048, 1024);
         String family = unique("app");
         register(family, 128, null);
         String taskArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family)).tasks().get(0).taskArn();
@@ -459,10 +458,7 @@ class SchedulerApiIT {
         // Given
         String cluster = unique("small");
         String instanceId = unique("i");
-        ecs.createCluster(r -> r.clusterName(cluster));
-        agent.register(instanceId, cluster, 2048, 512);
-        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
-                .containerInstanceArns().isEmpty());
+        clusterWithInstance(cluster, instanceId, 2048, 512);
         String family = unique("huge");
         register(family, 4096, null);
 
@@ -497,10 +493,7 @@ class SchedulerApiIT {
         // Given: some state of every kind
         String cluster = unique("durable");
         String instanceId = unique("i");
-        ecs.createCluster(r -> r.clusterName(cluster));
-        agent.register(instanceId, cluster, 4096, 4096);
-        await().atMost(PATIENCE).until(() -> !ecs.listContainerInstances(r -> r.cluster(cluster))
-                .containerInstanceArns().isEmpty());
+        clusterWithInstance(cluster, instanceId, 4096, 4096);
         String family = unique("kept");
         register(family, 128, null);
         register(family, 128, null);
