@@ -20,12 +20,12 @@ import dev.berth.protocol.RecordPublisher;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicAdmin;
+import dev.berth.testing.DockerCli;
 import dev.berth.testing.TestKafka;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -41,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -114,8 +113,8 @@ class AgentKafkaDockerIT {
             agent.stop();
         }
         if (instanceId != null) {
-            for (String id : dockerLines("ps", "-aq", "--filter", "label=dev.berth.instance-id=" + instanceId)) {
-                docker("rm", "-f", id);
+            for (String id : DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.instance-id=" + instanceId)) {
+                DockerCli.run("rm", "-f", id);
             }
         }
         if (scheduler != null) {
@@ -167,7 +166,7 @@ class AgentKafkaDockerIT {
             assertThat(binding.containerPort()).isEqualTo(8080);
             assertThat(binding.hostPort()).isPositive();
         });
-        assertThat(docker("inspect", "-f", "{{.State.Running}} {{index .Config.Labels \"dev.berth.task-id\"}}"
+        assertThat(DockerCli.run("inspect", "-f", "{{.State.Running}} {{index .Config.Labels \"dev.berth.task-id\"}}"
                 + " {{index .Config.Labels \"dev.berth.instance-id\"}} {{index .Config.Labels \"dev.berth.cluster\"}}"
                 + " {{index .Config.Labels \"dev.berth.container-name\"}}"
                 + " {{index .Config.Labels \"dev.berth.task-definition\"}}"
@@ -198,7 +197,7 @@ class AgentKafkaDockerIT {
         assertThat(stopped.containers().get(0).exitCode()).isEqualTo(143);
         assertThat(changes(task.taskId())).extracting(TaskStateChange::lastStatus)
                 .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.STOPPING, TaskStatus.STOPPED);
-        assertThat(docker("inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", dockerId))
+        assertThat(DockerCli.run("inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", dockerId))
                 .isEqualTo("false 143");
     }
 
@@ -215,7 +214,7 @@ class AgentKafkaDockerIT {
         assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
         assertThat(stopped.stoppedReason()).startsWith("CannotPullContainerError");
         assertThat(stopped.containers().get(0).reason()).startsWith("CannotPullContainerError");
-        assertThat(dockerLines("ps", "-aq", "--filter", "label=dev.berth.task-id=" + task.taskId())).isEmpty();
+        assertThat(DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-id=" + task.taskId())).isEmpty();
     }
 
     @Test
@@ -278,9 +277,9 @@ class AgentKafkaDockerIT {
         TaskStateChange after = awaitChange(task.taskId(), c -> c.version() > before.version());
         assertThat(after.lastStatus()).isEqualTo(TaskStatus.RUNNING);
         assertThat(after.containers().get(0).runtimeId()).isEqualTo(dockerId);
-        assertThat(dockerLines("ps", "-aq", "--no-trunc", "--filter", "label=dev.berth.task-id=" + task.taskId()))
+        assertThat(DockerCli.words("ps", "-aq", "--no-trunc", "--filter", "label=dev.berth.task-id=" + task.taskId()))
                 .containsExactly(dockerId);
-        assertThat(docker("inspect", "-f", "{{.State.Running}}", dockerId)).isEqualTo("true");
+        assertThat(DockerCli.run("inspect", "-f", "{{.State.Running}}", dockerId)).isEqualTo("true");
         await().until(agent::isReady);
     }
 
@@ -360,18 +359,4 @@ class AgentKafkaDockerIT {
         return Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250));
     }
 
-    private static List<String> dockerLines(String... args) throws IOException, InterruptedException {
-        String output = docker(args);
-        return output.isEmpty() ? List.of() : List.of(output.split("\\s+"));
-    }
-
-    private static String docker(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add("docker");
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        process.waitFor(30, TimeUnit.SECONDS);
-        return output;
-    }
 }

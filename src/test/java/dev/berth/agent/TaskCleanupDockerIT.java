@@ -12,13 +12,12 @@ import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.RecordPublisher;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicAdmin;
+import dev.berth.testing.DockerCli;
 import dev.berth.testing.TestKafka;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -89,12 +87,12 @@ class TaskCleanupDockerIT {
             agent.stop();
         }
         if (instanceId != null) {
-            for (String id : dockerLines("ps", "-aq", "--filter", "label=dev.berth.instance-id=" + instanceId)) {
-                docker("rm", "-f", id);
+            for (String id : DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.instance-id=" + instanceId)) {
+                DockerCli.run("rm", "-f", id);
             }
         }
         for (String name : madeByTheTest) {
-            docker("rm", "-f", name);
+            DockerCli.run("rm", "-f", name);
         }
         if (scheduler != null) {
             scheduler.close();
@@ -110,17 +108,17 @@ class TaskCleanupDockerIT {
         DesiredTask task = desired();
         publish(task);
         String filter = "label=dev.berth.task-id=" + task.taskId();
-        await().until(() -> dockerLines("ps", "-q", "--filter", filter).size() == 1);
-        String container = dockerLines("ps", "-aq", "--no-trunc", "--filter", filter).get(0);
+        await().until(() -> DockerCli.words("ps", "-q", "--filter", filter).size() == 1);
+        String container = DockerCli.words("ps", "-aq", "--no-trunc", "--filter", filter).get(0);
 
         // When
         publish(task.stop(task.version() + 1, "UserInitiated", "done"));
 
         // Then: kept while it is fresh, gone from docker ps -a once it exited longer than the wait ago
         await().pollInterval(Duration.ofMillis(100))
-                .until(() -> "exited".equals(docker("inspect", "-f", "{{.State.Status}}", container)));
-        Instant finishedAt = Instant.parse(docker("inspect", "-f", "{{.State.FinishedAt}}", container));
-        await().until(() -> dockerLines("ps", "-aq", "--filter", filter).isEmpty());
+                .until(() -> "exited".equals(DockerCli.run("inspect", "-f", "{{.State.Status}}", container)));
+        Instant finishedAt = Instant.parse(DockerCli.run("inspect", "-f", "{{.State.FinishedAt}}", container));
+        await().until(() -> DockerCli.words("ps", "-aq", "--filter", filter).isEmpty());
         assertThat(Duration.between(finishedAt, Instant.now())).isGreaterThanOrEqualTo(WAIT);
     }
 
@@ -132,19 +130,19 @@ class TaskCleanupDockerIT {
         String otherInstance = exitedContainer("other", "fedcba9876543210fedcba9876543210");
         String foreign = "berth-it-foreign-" + RUN_ID;
         madeByTheTest.add(foreign);
-        docker("run", "--name", foreign, IMAGE, "sh", "-c", "exit 0");
+        DockerCli.run("run", "--name", foreign, IMAGE, "sh", "-c", "exit 0");
 
-        Instant finishedAt = Instant.parse(docker("inspect", "-f", "{{.State.FinishedAt}}", orphan));
+        Instant finishedAt = Instant.parse(DockerCli.run("inspect", "-f", "{{.State.FinishedAt}}", orphan));
 
         // When: the agent resyncs for longer than the wait
-        await().until(() -> docker("ps", "-aq", "--filter", "name=^" + orphan + "$").isEmpty());
+        await().until(() -> DockerCli.run("ps", "-aq", "--filter", "name=^" + orphan + "$").isEmpty());
         Instant gone = Instant.now();
         awaitResyncAfter(awaitResyncAfter(gone));
 
         // Then
         assertThat(Duration.between(finishedAt, gone)).isGreaterThanOrEqualTo(WAIT);
-        assertThat(docker("inspect", "-f", "{{.State.Status}}", otherInstance)).isEqualTo("exited");
-        assertThat(docker("inspect", "-f", "{{.State.Status}}", foreign)).isEqualTo("exited");
+        assertThat(DockerCli.run("inspect", "-f", "{{.State.Status}}", otherInstance)).isEqualTo("exited");
+        assertThat(DockerCli.run("inspect", "-f", "{{.State.Status}}", foreign)).isEqualTo("exited");
     }
 
     /** When the first resync that started after {@code after} started. */
@@ -161,10 +159,10 @@ class TaskCleanupDockerIT {
     private static String exitedContainer(String role, String instance) throws Exception {
         String name = "berth-it-" + role + "-" + RUN_ID;
         madeByTheTest.add(name);
-        docker("run", "--name", name, "--label", "dev.berth.task-id=" + role + RUN_ID, "--label",
+        DockerCli.run("run", "--name", name, "--label", "dev.berth.task-id=" + role + RUN_ID, "--label",
                 "dev.berth.instance-id=" + instance, "--label", "dev.berth.container-name=app", IMAGE, "sh", "-c",
                 "exit 0");
-        assertThat(docker("inspect", "-f", "{{.State.Status}}", name)).isEqualTo("exited");
+        assertThat(DockerCli.run("inspect", "-f", "{{.State.Status}}", name)).isEqualTo("exited");
         return name;
     }
 
@@ -185,18 +183,4 @@ class TaskCleanupDockerIT {
         return Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250));
     }
 
-    private static List<String> dockerLines(String... args) throws IOException, InterruptedException {
-        String output = docker(args);
-        return output.isEmpty() ? List.of() : List.of(output.split("\\s+"));
-    }
-
-    private static String docker(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add("docker");
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        process.waitFor(30, TimeUnit.SECONDS);
-        return output;
-    }
 }

@@ -3,9 +3,8 @@ package dev.berth.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
+import dev.berth.testing.DockerCli;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,7 +55,7 @@ class CrashRecoveryBinaryIT {
                 assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition("crash-sleeper")).taskDefinition()
                         .revision()).isEqualTo(1);
                 assertThat(second.instanceId()).isEqualTo(instanceId);
-                assertThat(containersOf(instanceId)).containsExactly(containerId.substring(0, 12));
+                assertThat(DockerCli.containersOfInstance(instanceId)).containsExactly(containerId.substring(0, 12));
 
                 // And it is still driven: StopTask stops the adopted container
                 ecs.stopTask(r -> r.task(taskArn));
@@ -65,9 +64,7 @@ class CrashRecoveryBinaryIT {
         } finally {
             first.kill();
             if (instanceId != null) {
-                for (String id : containersOf(instanceId)) {
-                    new ProcessBuilder("docker", "rm", "-f", id).start().waitFor();
-                }
+                DockerCli.removeContainersOfInstance(instanceId);
             }
         }
     }
@@ -78,11 +75,4 @@ class CrashRecoveryBinaryIT {
                         t -> status.equals(t.lastStatus()));
     }
 
-    private static List<String> containersOf(String instanceId) throws Exception {
-        Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=dev.berth.instance-id=" + instanceId)
-                .start();
-        String out = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        ps.waitFor();
-        return Arrays.stream(out.split("\\s+")).filter(s -> !s.isBlank()).toList();
-    }
 }

@@ -3,8 +3,8 @@ package dev.berth.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.testing.DockerCli;
 import dev.berth.testing.TestKafka;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +65,7 @@ class SplitRolesBinaryIT {
                 assertThat(scheduler.isAlive()).isTrue();
                 assertThat(agent.isAlive()).isTrue();
             } finally {
-                removeContainersOf(agent);
+                DockerCli.removeContainersOfInstance(agent.instanceId());
             }
         }
     }
@@ -79,15 +79,4 @@ class SplitRolesBinaryIT {
                 .get(0);
     }
 
-    private static void removeContainersOf(BerthProcess agent) throws Exception {
-        Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter",
-                "label=dev.berth.instance-id=" + agent.instanceId()).start();
-        String ids = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        ps.waitFor();
-        for (String id : ids.split("\\s+")) {
-            if (!id.isBlank()) {
-                new ProcessBuilder("docker", "rm", "-f", id).start().waitFor();
-            }
-        }
-    }
 }

@@ -3,12 +3,10 @@ package dev.berth.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.testing.DockerCli;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +16,6 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
-import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -52,7 +49,9 @@ class StandaloneBinaryIT {
         }
         if (berth != null) {
             berth.close();
-            removeContainersOf(berth.dataDir());
+            if (Files.exists(berth.dataDir().resolve("agent/instance-id"))) {
+                DockerCli.removeContainersOfInstance(berth.instanceId());
+            }
         }
     }
 
@@ -83,12 +82,12 @@ class StandaloneBinaryIT {
         Task running = awaitStatus(taskArn, "RUNNING");
         Container container = running.containers().get(0);
         assertThat(container.runtimeId()).isNotBlank();
-        String labels = docker("inspect", "--format",
+        String labels = DockerCli.run("inspect", "--format",
                 "{{index .Config.Labels \"dev.berth.task-id\"}} {{index .Config.Labels \"dev.berth.container-name\"}} "
                         + "{{index .Config.Labels \"dev.berth.cluster\"}} {{.State.Running}}",
                 container.runtimeId());
         assertThat(labels.trim()).isEqualTo(taskId + " main default true");
-        assertThat(docker("ps", "-q", "--no-trunc", "--filter", "label=dev.berth.task-id=" + taskId))
+        assertThat(DockerCli.run("ps", "-q", "--no-trunc", "--filter", "label=dev.berth.task-id=" + taskId))
                 .contains(container.runtimeId());
 
         // When
@@ -100,7 +99,7 @@ class StandaloneBinaryIT {
         assertThat(stopped.stoppedReason()).isEqualTo("end of the e2e test");
         assertThat(stopped.stopCodeAsString()).isEqualTo("UserInitiated");
         assertThat(stopped.containers().get(0).exitCode()).isEqualTo(42);
-        assertThat(docker("inspect", "--format", "{{.State.Running}}", container.runtimeId()).trim()).isEqualTo("false");
+        assertThat(DockerCli.run("inspect", "--format", "{{.State.Running}}", container.runtimeId()).trim()).isEqualTo("false");
     }
 
     @Test
@@ -142,30 +141,4 @@ class StandaloneBinaryIT {
                         t -> status.equals(t.lastStatus()));
     }
 
-    private static String docker(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add("docker");
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("docker %s: %s", args, out).isZero();
-        return out;
-    }
-
-    /** Removes this run's containers: the ones labelled with the instance id kept in its data dir. */
-    private static void removeContainersOf(Path dir) throws IOException, InterruptedException {
-        if (dir == null) {
-            return;
-        }
-        Path idFile = dir.resolve("agent/instance-id");
-        if (Files.exists(idFile)) {
-            String ids = docker("ps", "-aq", "--filter",
-                    "label=dev.berth.instance-id=" + Files.readString(idFile).trim());
-            for (String id : ids.split("\\s+")) {
-                if (!id.isBlank()) {
-                    docker("rm", "-f", id);
-                }
-            }
-        }
-    }
 }

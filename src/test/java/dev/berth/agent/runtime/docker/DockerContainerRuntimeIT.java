@@ -14,8 +14,7 @@ import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.PortMapping;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.berth.testing.DockerCli;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +52,7 @@ class DockerContainerRuntimeIT {
     @AfterAll
     static void cleanUp() throws Exception {
         for (String name : created) {
-            docker("rm", "-f", name);
+            DockerCli.run("rm", "-f", name);
         }
         runtime.close();
     }
@@ -74,11 +73,11 @@ class DockerContainerRuntimeIT {
         assertThat(container.id()).isEqualTo(id);
         assertThat(container.status()).isEqualTo(ContainerStatus.RUNNING);
         assertThat(container.labels()).containsAllEntriesOf(spec.labels());
-        assertThat(docker("inspect", "-f", "{{.State.Running}} {{index .Config.Labels \"dev.berth.task-id\"}}"
+        assertThat(DockerCli.run("inspect", "-f", "{{.State.Running}} {{index .Config.Labels \"dev.berth.task-id\"}}"
                 + " {{.HostConfig.CpuShares}} {{.HostConfig.Memory}} {{.HostConfig.MemoryReservation}}", id))
                 .isEqualTo("true " + spec.taskId() + " 256 134217728 67108864");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(docker("logs", id)).isEqualTo("hello from berth"));
+                assertThat(DockerCli.run("logs", id)).isEqualTo("hello from berth"));
         assertThat(runtime.list(INSTANCE)).extracting(RuntimeContainer::id).contains(id);
     }
 
@@ -174,7 +173,7 @@ class DockerContainerRuntimeIT {
         assertThat(container.status()).isEqualTo(ContainerStatus.STOPPED);
         assertThat(container.exitCode()).isIn(143, 137);
         assertThat(tookMillis).isLessThan(15_000);
-        assertThat(docker("inspect", "-f", "{{.State.Running}}", id)).isEqualTo("false");
+        assertThat(DockerCli.run("inspect", "-f", "{{.State.Running}}", id)).isEqualTo("false");
     }
 
     @Test
@@ -189,7 +188,7 @@ class DockerContainerRuntimeIT {
 
         // Then
         assertThat(runtime.inspect(id)).isEmpty();
-        assertThat(docker("ps", "-aq", "--filter", "id=" + id)).isEmpty();
+        assertThat(DockerCli.run("ps", "-aq", "--filter", "id=" + id)).isEmpty();
     }
 
     @Test
@@ -214,9 +213,9 @@ class DockerContainerRuntimeIT {
         // Given: a container made outside Berth, even one claiming this instance in a half label set
         String name = "not-berth-" + UUID.randomUUID().toString().substring(0, 8);
         created.add(name);
-        docker("run", "-d", "--network", "none", "--name", name, "--label", BerthLabels.INSTANCE_ID + "=" + INSTANCE, IMAGE,
+        DockerCli.run("run", "-d", "--network", "none", "--name", name, "--label", BerthLabels.INSTANCE_ID + "=" + INSTANCE, IMAGE,
                 "sleep", "120");
-        String id = docker("inspect", "-f", "{{.Id}}", name);
+        String id = DockerCli.run("inspect", "-f", "{{.Id}}", name);
 
         // When
         List<RuntimeContainer> listed = runtime.list(INSTANCE);
@@ -233,7 +232,7 @@ class DockerContainerRuntimeIT {
                 null, null, List.of(), "bridge", null, null, null, labels("intruder", "x"))))
                 .isInstanceOfSatisfying(ContainerRuntimeException.class,
                         e -> assertThat(e.reason()).startsWith("CannotCreateContainerError: "));
-        assertThat(docker("inspect", "-f", "{{.State.Running}}", id)).isEqualTo("true");
+        assertThat(DockerCli.run("inspect", "-f", "{{.State.Running}}", id)).isEqualTo("true");
     }
 
     private static ContainerSpec spec(String container, List<String> command, List<PortMapping> ports) {
@@ -264,13 +263,4 @@ class DockerContainerRuntimeIT {
                 BerthLabels.TASK_ARN, "arn:aws:ecs:local:000000000000:task/it/" + taskId);
     }
 
-    private static String docker(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add("docker");
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        process.waitFor(30, TimeUnit.SECONDS);
-        return output;
-    }
 }
