@@ -113,9 +113,7 @@ class AgentKafkaDockerIT {
             agent.stop();
         }
         if (instanceId != null) {
-            for (String id : DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.instance-id=" + instanceId)) {
-                DockerCli.run("rm", "-f", id);
-            }
+            DockerCli.removeContainersOfInstance(instanceId);
         }
         if (scheduler != null) {
             scheduler.close();

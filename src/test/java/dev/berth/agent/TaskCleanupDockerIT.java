@@ -87,9 +87,7 @@ class TaskCleanupDockerIT {
             agent.stop();
         }
         if (instanceId != null) {
-            for (String id : DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.instance-id=" + instanceId)) {
-                DockerCli.run("rm", "-f", id);
-            }
+            DockerCli.removeContainersOfInstance(instanceId);
         }
         for (String name : madeByTheTest) {
             DockerCli.run("rm", "-f", name);
