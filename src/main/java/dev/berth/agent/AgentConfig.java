@@ -3,13 +3,17 @@ package dev.berth.agent;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The {@code agent} role's configuration. The ECS agent's variable names are accepted too
  * ({@code ECS_CLUSTER}, {@code ECS_RESERVED_MEMORY}, {@code ECS_RESERVED_PORTS},
- * {@code ECS_CONTAINER_STOP_TIMEOUT}, {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION}):
+ * {@code ECS_CONTAINER_STOP_TIMEOUT}, {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION},
+ * {@code ECS_DISABLE_PRIVILEGED}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
  * unchanged; {@link AgentEnvFile} reads such a file.
  */
@@ -61,6 +65,21 @@ public interface AgentConfig {
      */
     @WithDefault("30s")
     Duration resyncInterval();
+
+    /**
+     * Whether task definitions asking for {@code privileged: true} are refused on this host
+     * (env {@code ECS_DISABLE_PRIVILEGED}). Unlike the ECS agent, Berth refuses them unless
+     * this is set to false: a privileged container owns the host.
+     */
+    @WithDefault("true")
+    boolean disablePrivileged();
+
+    /**
+     * Absolute host directories under which a task volume's {@code host.sourcePath} may be
+     * mounted (env {@code BERTH_AGENT_HOST_PATHS_ALLOWED}, a comma list). Empty, the default,
+     * refuses every host path: a bind mount reaches past the container.
+     */
+    Optional<List<Path>> hostPathsAllowed();
 
     /** The Docker engine (env {@code DOCKER_HOST}): a unix socket or tcp address. */
     @WithDefault("unix:///var/run/docker.sock")

@@ -13,6 +13,7 @@ import dev.berth.agent.messaging.InstanceHeartbeat;
 import dev.berth.agent.messaging.StateChangeSender;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.HostPolicy;
 import dev.berth.agent.runtime.docker.DockerContainerRuntime;
 import dev.berth.model.Arns;
 import dev.berth.protocol.Backoff;
@@ -181,6 +182,7 @@ public class AgentRole {
         DockerContainerRuntime docker = DockerContainerRuntime.connect(config.dockerHost(), config.dockerCallTimeout(),
                 config.pullTimeout());
         docker.observe(observer);
+        docker.enforce(new HostPolicy(config.disablePrivileged(), config.hostPathsAllowed().orElse(List.of())));
         while (!stopping) {
             try {
                 String version = docker.engineVersion();

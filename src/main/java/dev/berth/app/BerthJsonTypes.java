@@ -2,8 +2,13 @@ package dev.berth.app;
 
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerDependency;
 import dev.berth.model.ContainerOverride;
+import dev.berth.model.ContainerSettings;
 import dev.berth.model.ContainerStatus;
+import dev.berth.model.DependencyCondition;
+import dev.berth.model.HealthCheck;
+import dev.berth.model.HealthStatus;
 import dev.berth.model.KeyValuePair;
 import dev.berth.model.NetworkBinding;
 import dev.berth.model.PlacementConstraint;
@@ -12,6 +17,7 @@ import dev.berth.model.Resources;
 import dev.berth.model.StopCode;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
+import dev.berth.model.TaskSettings;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
@@ -40,6 +46,21 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Arns.class,
         ContainerDefinition.class,
         ContainerOverride.class,
+        ContainerDependency.class,
+        ContainerSettings.class,
+        ContainerSettings.HostEntry.class,
+        ContainerSettings.KernelCapabilities.class,
+        ContainerSettings.LinuxParameters.class,
+        ContainerSettings.LogConfiguration.class,
+        ContainerSettings.MountPoint.class,
+        ContainerSettings.RestartPolicy.class,
+        ContainerSettings.SystemControl.class,
+        ContainerSettings.Tmpfs.class,
+        ContainerSettings.Ulimit.class,
+        ContainerSettings.VolumeFrom.class,
+        DependencyCondition.class,
+        HealthCheck.class,
+        HealthStatus.class,
         ContainerStatus.class,
         KeyValuePair.class,
         NetworkBinding.class,
@@ -49,6 +70,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         StopCode.class,
         TaskDefinition.class,
         TaskOverride.class,
+        TaskSettings.class,
+        TaskSettings.DockerVolumeConfiguration.class,
+        TaskSettings.HostVolume.class,
+        TaskSettings.Volume.class,
         TaskStatus.class,
         // dev.berth.protocol
         BerthRecord.class,

@@ -2,9 +2,9 @@ package dev.berth.scheduler;
 
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.PortMapping;
+import dev.berth.model.RefusedFields;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.placement.TaskSize;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,9 @@ public final class TaskDefinitionValidator {
         taskSize(definition.cpu(), "cpu", false);
         validateNetworkMode(definition.networkMode());
         validateCompatibilities(definition.requiresCompatibilities());
-        refuseIfPresent(definition.unmodelled(), "volumes", "task");
+        RefusedFields.firstRefused(definition).ifPresent(message -> {
+            throw EcsException.client(message);
+        });
         List<ContainerDefinition> containers = definition.containers();
         if (containers.isEmpty()) {
             throw EcsException.client("Container list cannot be empty.");
@@ -108,22 +110,8 @@ public final class TaskDefinitionValidator {
         }
     }
 
-    /**
-     * Storage the agent does not mount yet. Running the task without it would lose the data
-     * that the user meant to keep, so it is refused rather than stored and ignored.
-     */
-    private static void refuseIfPresent(Map<String, Object> unmodelled, String field, String owner) {
-        Object value = unmodelled == null ? null : unmodelled.get(field);
-        if (value instanceof Collection<?> list && !list.isEmpty()) {
-            throw EcsException.client("Invalid '" + field + "' setting for " + owner + ": volumes are not supported "
-                    + "by Berth yet, and the task would run without them.");
-        }
-    }
-
     private static void validateContainer(ContainerDefinition c, OptionalInt taskMemory) {
         String name = c.name();
-        refuseIfPresent(c.unmodelled(), "mountPoints", "container '" + name + "'");
-        refuseIfPresent(c.unmodelled(), "volumesFrom", "container '" + name + "'");
         if (c.image() == null || c.image().isBlank()) {
             throw EcsException.client("Container.image should not be null or empty.");
         }

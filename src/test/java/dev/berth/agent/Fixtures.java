@@ -1,6 +1,8 @@
 package dev.berth.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskStatus;
@@ -43,6 +45,49 @@ public final class Fixtures {
 
     public static TaskOverride runTaskOverrides() {
         return read("/agent/run-task-overrides.json", TaskOverride.class);
+    }
+
+    /** A task definition fixture of src/test/resources/agent, by file name. */
+    public static TaskDefinition taskDefinition(String file) {
+        return read("/agent/" + file, TaskDefinition.class);
+    }
+
+    /**
+     * The definition with one ECS field of one container set to {@code value} (as JSON would
+     * carry it: maps, lists, strings, numbers), or removed when null.
+     */
+    public static TaskDefinition withContainerField(TaskDefinition definition, String container, String field,
+            Object value) {
+        ObjectNode tree = MAPPER.valueToTree(definition);
+        for (JsonNode node : tree.withArray("containerDefinitions")) {
+            if (container.equals(node.path("name").asText())) {
+                if (value == null) {
+                    ((ObjectNode) node).remove(field);
+                } else {
+                    ((ObjectNode) node).set(field, MAPPER.valueToTree(value));
+                }
+            }
+        }
+        try {
+            return MAPPER.treeToValue(tree, TaskDefinition.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The definition with one task-level ECS field set to {@code value}, or removed when null. */
+    public static TaskDefinition withTaskField(TaskDefinition definition, String field, Object value) {
+        ObjectNode tree = MAPPER.valueToTree(definition);
+        if (value == null) {
+            tree.remove(field);
+        } else {
+            tree.set(field, MAPPER.valueToTree(value));
+        }
+        try {
+            return MAPPER.treeToValue(tree, TaskDefinition.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static DesiredTask desired(String taskId, long version, TaskStatus status) {

@@ -133,24 +133,46 @@ class TaskDefinitionValidatorTest {
     }
 
     @Test
-    void refusesVolumesItWouldRunWithout() throws Exception {
-        // Given: ECS JSON with a bind mount, which the agent does not mount yet
-        com.fasterxml.jackson.databind.ObjectMapper json = dev.berth.protocol.RecordCodec.newMapper();
-        TaskDefinition withMount = json.readValue("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
+    void acceptsHostAndDockerVolumesWithTheirMountPoints() throws Exception {
+        // Given
+        TaskDefinition withVolumes = json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
                 + "\"image\":\"busybox\",\"memory\":32,\"mountPoints\":[{\"sourceVolume\":\"data\","
-                + "\"containerPath\":\"/data\"}]}]}", TaskDefinition.class);
-        TaskDefinition withVolume = json.readValue("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
-                + "\"image\":\"busybox\",\"memory\":32,\"mountPoints\":[]}],\"volumes\":[{\"name\":\"data\"}]}",
-                TaskDefinition.class);
-        TaskDefinition emptyLists = json.readValue("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
-                + "\"image\":\"busybox\",\"memory\":32,\"mountPoints\":[],\"volumesFrom\":[]}],\"volumes\":[]}",
-                TaskDefinition.class);
+                + "\"containerPath\":\"/data\"},{\"sourceVolume\":\"scratch\",\"containerPath\":\"/tmp/s\"}],"
+                + "\"volumesFrom\":[]}],\"volumes\":[{\"name\":\"data\",\"host\":{\"sourcePath\":\"/srv/data\"}},"
+                + "{\"name\":\"scratch\",\"dockerVolumeConfiguration\":{\"scope\":\"task\",\"driver\":\"local\"}}]}");
 
         // Then
-        assertRejected(withMount, "Invalid 'mountPoints' setting for container 'web': volumes are not supported by "
-                + "Berth yet, and the task would run without them.");
-        assertRejected(withVolume, "Invalid 'volumes' setting for task: volumes are not supported by Berth yet, and "
-                + "the task would run without them.");
-        assertThatCode(() -> TaskDefinitionValidator.validate(emptyLists)).doesNotThrowAnyException();
+        assertThatCode(() -> TaskDefinitionValidator.validate(withVolumes)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void refusesByNameTheFieldsTheAgentDoesNotApply() throws Exception {
+        // Given
+        TaskDefinition efs = json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
+                + "\"image\":\"busybox\",\"memory\":32}],\"volumes\":[{\"name\":\"data\","
+                + "\"efsVolumeConfiguration\":{\"fileSystemId\":\"fs-1\"}}]}");
+        TaskDefinition secrets = json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
+                + "\"image\":\"busybox\",\"memory\":32,\"secrets\":[{\"name\":\"A\",\"valueFrom\":\"arn\"}]}]}");
+        TaskDefinition devices = json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
+                + "\"image\":\"busybox\",\"memory\":32,\"linuxParameters\":{\"initProcessEnabled\":true,"
+                + "\"devices\":[{\"hostPath\":\"/dev/fuse\"}]}}]}");
+        TaskDefinition pidTask = json("{\"family\":\"f\",\"pidMode\":\"task\",\"containerDefinitions\":"
+                + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32}]}");
+        TaskDefinition emptySecrets = json("{\"family\":\"f\",\"pidMode\":\"host\",\"containerDefinitions\":"
+                + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32,\"secrets\":[]}]}");
+
+        // Then
+        assertRejected(efs, "Invalid 'efsVolumeConfiguration' setting for volume 'data': only host paths and Docker "
+                + "volumes are supported.");
+        assertRejected(secrets, "Invalid 'secrets' setting for container 'web': secrets from Secrets Manager or "
+                + "Parameter Store are not supported by Berth, and the task would run without it.");
+        assertRejected(devices, "Invalid 'linuxParameters.devices' setting for container 'web': host devices are not "
+                + "supported by Berth, and the task would run without it.");
+        assertRejected(pidTask, "Invalid 'pidMode' setting for task: task is not supported; use host.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(emptySecrets)).doesNotThrowAnyException();
+    }
+
+    private static TaskDefinition json(String text) throws Exception {
+        return dev.berth.protocol.RecordCodec.newMapper().readValue(text, TaskDefinition.class);
     }
 }

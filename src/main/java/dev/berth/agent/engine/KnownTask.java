@@ -21,6 +21,9 @@ import java.util.Map;
  */
 final class KnownTask {
 
+    /** ECS's container reason when the kernel killed it for exceeding its memory limit. */
+    static final String OUT_OF_MEMORY = "OutOfMemoryError: Container killed due to memory usage";
+
     private final String taskId;
     private final Map<String, ContainerState> containers = new LinkedHashMap<>();
     private TaskStatus status = TaskStatus.PROVISIONING;
@@ -78,6 +81,11 @@ final class KnownTask {
         return new ArrayList<>(containers.values());
     }
 
+    /** Every container's state by name, as of now. */
+    Map<String, ContainerState> byName() {
+        return Map.copyOf(containers);
+    }
+
     /** The first cause wins: a later StopTask does not hide that an essential container exited. */
     void stopCause(String code, String reason) {
         if (stopCode == null && stoppedReason == null) {
@@ -103,7 +111,7 @@ final class KnownTask {
     void created(String name, String runtimeId) {
         ContainerState c = containers.get(name);
         put(new ContainerState(name, runtimeId, c.image(), c.lastStatus(), c.exitCode(), c.reason(),
-                c.networkBindings()));
+                c.networkBindings(), c.healthStatus(), c.restartCount()));
     }
 
     /** Folds what the engine reports of a container into what is known; never backwards. */
@@ -116,9 +124,15 @@ final class KnownTask {
         boolean stopped = next == ContainerStatus.STOPPED;
         put(new ContainerState(name, seen.id(), c.image(), next,
                 stopped ? seen.exitCode() : c.exitCode(),
-                c.reason() != null ? c.reason() : stopped ? seen.error() : null,
+                c.reason() != null ? c.reason() : stopped ? exitReason(seen) : null,
                 next == ContainerStatus.RUNNING || c.networkBindings().isEmpty() ? seen.networkBindings()
-                        : c.networkBindings()));
+                        : c.networkBindings(),
+                seen.health() != null ? seen.health() : c.healthStatus(), c.restartCount()));
+    }
+
+    /** Why the engine says the container exited: the kernel's OOM kill first, as ECS reports it. */
+    private static String exitReason(RuntimeContainer seen) {
+        return seen.oomKilled() ? OUT_OF_MEMORY : seen.error();
     }
 
     /** The container is STOPPED without an exit code: it failed, never ran, or vanished. */
@@ -128,7 +142,7 @@ final class KnownTask {
             return;
         }
         put(new ContainerState(name, c.runtimeId(), c.image(), ContainerStatus.STOPPED, c.exitCode(),
-                c.reason() != null ? c.reason() : reason, c.networkBindings()));
+                c.reason() != null ? c.reason() : reason, c.networkBindings(), c.healthStatus(), c.restartCount()));
     }
 
     /**

@@ -16,8 +16,10 @@ import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -192,8 +194,7 @@ public final class TaskWorker {
 
     /** Creates and starts what does not run yet; a failure to do so stops the task. */
     private void run(DesiredTask task) throws ContainerRuntimeException {
-        List<ContainerDefinition> definitions = task.taskDefinition().containers();
-        for (ContainerDefinition definition : definitions) {
+        for (ContainerDefinition definition : DependencyGate.createOrder(task.taskDefinition().containers())) {
             ContainerState container = known.container(definition.name());
             if (container.runtimeId() != null || container.lastStatus() != ContainerStatus.PENDING) {
                 continue;
@@ -210,16 +211,8 @@ public final class TaskWorker {
                 return;
             }
         }
-        for (ContainerDefinition definition : definitions) {
-            ContainerState container = known.container(definition.name());
-            if (container.runtimeId() != null && container.lastStatus() == ContainerStatus.PENDING) {
-                try {
-                    runtime.start(container.runtimeId());
-                } catch (ContainerRuntimeException e) {
-                    failToStart(task, definition, e);
-                    return;
-                }
-            }
+        if (!startReady(task)) {
+            return;
         }
         observe(task);
         if (known.all(ContainerStatus.RUNNING) && !known.isAtLeast(TaskStatus.RUNNING)) {
@@ -230,6 +223,47 @@ public final class TaskWorker {
         if (essentialExited(task)) {
             stop(task, StopCode.EssentialContainerExited.name(), ESSENTIAL_CONTAINER_EXITED);
         }
+    }
+
+    /**
+     * Starts each created container whose dependencies are met ({@link DependencyGate}), in
+     * passes, so one started now can let another start in the same sync.
+     *
+     * @return false when the task cannot start and is being stopped
+     */
+    private boolean startReady(DesiredTask task) throws ContainerRuntimeException {
+        List<ContainerDefinition> definitions = task.taskDefinition().containers();
+        Set<String> startedNow = new HashSet<>();
+        boolean started = true;
+        while (started) {
+            started = false;
+            for (ContainerDefinition definition : definitions) {
+                ContainerState container = known.container(definition.name());
+                if (container.runtimeId() == null || container.lastStatus() != ContainerStatus.PENDING
+                        || startedNow.contains(definition.name())) {
+                    continue;
+                }
+                DependencyGate.Verdict gate = DependencyGate.check(definition, definitions, known.byName());
+                if (gate instanceof DependencyGate.Verdict.Unmeetable never) {
+                    LOGGER.warnf("Task %s: %s", taskId, never.reason());
+                    known.stopped(definition.name(), never.reason());
+                    stop(task, StopCode.TaskFailedToStart.name(), never.reason());
+                    return false;
+                }
+                if (gate instanceof DependencyGate.Verdict.Met) {
+                    try {
+                        runtime.start(container.runtimeId());
+                    } catch (ContainerRuntimeException e) {
+                        failToStart(task, definition, e);
+                        return false;
+                    }
+                    runtime.inspect(container.runtimeId()).ifPresent(seen -> known.observed(definition.name(), seen));
+                    startedNow.add(definition.name());
+                    started = true;
+                }
+            }
+        }
+        return true;
     }
 
     private void pullIfMissing(String image) throws ContainerRuntimeException {

@@ -28,6 +28,10 @@
  *   <li>A newer desired record replaces one not yet acted on; an older or equal version is
  *       ignored. Nothing acts before the desired state has been read to its end.</li>
  *   <li>Statuses only move forward; a container that exited is never started again.</li>
+ *   <li>A container starts only when {@link dev.berth.agent.engine.DependencyGate} finds its
+ *       {@code dependsOn} and {@code links} met; one that can never be met stops the task
+ *       with {@code TaskFailedToStart} and a reason naming both containers and the
+ *       condition. Containers that others link to or take volumes from are created first.</li>
  *   <li>After a restart, containers are found again by their deterministic names and
  *       labels and adopted; a task whose essential container exited meanwhile is reported
  *       STOPPED, not run again.</li>

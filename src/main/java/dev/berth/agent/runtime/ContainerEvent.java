@@ -19,12 +19,17 @@ public record ContainerEvent(Kind kind, String containerId, String taskId, Insta
         START,
         DIE,
         STOP,
-        OOM;
+        OOM,
+        /** The result of the health check changed ({@code health_status: healthy}). */
+        HEALTH_STATUS;
 
         /** The kind of Docker's action name ({@code die}, {@code oom}, ...); null for any other action. */
         public static Kind of(String action) {
             if (action == null) {
                 return null;
+            }
+            if (action.startsWith("health_status")) {
+                return HEALTH_STATUS;
             }
             switch (action) {
                 case "start":

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param memoryReservationBytes soft limit, or null for none
  * @param networkMode        {@code bridge}, {@code host} or {@code none}
  * @param labels             docker labels of the definition plus the Berth labels
+ * @param host               everything else the container definition sets ({@link HostSettings})
  */
 public record ContainerSpec(
         String name,
@@ -29,9 +30,20 @@ public record ContainerSpec(
         String workingDirectory,
         String user,
         String hostname,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        HostSettings host) {
+
+    /** A container with nothing beyond command, resources, ports and labels. */
+    public ContainerSpec(String name, String image, List<String> command, List<String> entryPoint,
+            List<String> environment, int cpuShares, Long memoryBytes, Long memoryReservationBytes,
+            List<PortMapping> portMappings, String networkMode, String workingDirectory, String user, String hostname,
+            Map<String, String> labels) {
+        this(name, image, command, entryPoint, environment, cpuShares, memoryBytes, memoryReservationBytes,
+                portMappings, networkMode, workingDirectory, user, hostname, labels, HostSettings.NONE);
+    }
 
     public ContainerSpec {
+        host = host == null ? HostSettings.NONE : host;
         command = List.copyOf(command);
         entryPoint = List.copyOf(entryPoint);
         environment = List.copyOf(environment);

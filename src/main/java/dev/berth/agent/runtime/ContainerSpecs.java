@@ -44,7 +44,14 @@ public final class ContainerSpecs {
         return name.substring(0, MAX_NAME - suffix.length()) + suffix;
     }
 
-    public static ContainerSpec build(DesiredTask task, ContainerDefinition definition) {
+    /**
+     * The spec of one container of the task.
+     *
+     * @throws ContainerRuntimeException CannotCreateContainerError when a setting of the
+     *                                   definition is malformed or refers to what the task lacks
+     */
+    public static ContainerSpec build(DesiredTask task, ContainerDefinition definition)
+            throws ContainerRuntimeException {
         ContainerOverride override = overrideOf(task, definition.name());
         List<String> command = override != null && override.command() != null ? override.command()
                 : definition.commandOrEmpty();
@@ -67,7 +74,8 @@ public final class ContainerSpecs {
                 definition.workingDirectory(),
                 definition.user(),
                 definition.hostname(),
-                labels(task, definition));
+                labels(task, definition),
+                HostSettings.of(task, definition));
     }
 
     /** CPU units (1024 per core) are CPU shares as they are, but never below {@link #MIN_CPU_SHARES}. */

@@ -1,6 +1,7 @@
 package dev.berth.agent.runtime;
 
 import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
 import dev.berth.model.NetworkBinding;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.Map;
  *                 STOPPED (exited or dead)
  * @param exitCode set once STOPPED
  * @param error    the engine's own error for the container (e.g. why it could not start)
+ * @param health   the result of its health check; null when it has none
+ * @param oomKilled whether the kernel killed it for using more than its memory limit
  */
 public record RuntimeContainer(
         String id,
@@ -24,7 +27,16 @@ public record RuntimeContainer(
         String error,
         List<NetworkBinding> networkBindings,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        HealthStatus health,
+        boolean oomKilled) {
+
+    /** A container without a health check that was not killed for its memory. */
+    public RuntimeContainer(String id, String name, String image, Map<String, String> labels, ContainerStatus status,
+            Integer exitCode, String error, List<NetworkBinding> networkBindings, Instant startedAt,
+            Instant finishedAt) {
+        this(id, name, image, labels, status, exitCode, error, networkBindings, startedAt, finishedAt, null, false);
+    }
 
     public RuntimeContainer {
         labels = labels == null ? Map.of() : Map.copyOf(labels);

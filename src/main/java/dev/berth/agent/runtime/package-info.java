@@ -18,6 +18,12 @@
  *       containers again after a restart and a repeated create adopts instead of
  *       duplicating.</li>
  *   <li>Every failure's message is an ECS reason, {@code <ErrorName>: <detail>}.</li>
+ *   <li>A container definition's other settings reach the runtime as
+ *       {@link dev.berth.agent.runtime.HostSettings}, with references to containers and
+ *       volumes already turned into engine names; a malformed one fails the create with
+ *       CannotCreateContainerError naming the field. The runtime refuses what the host's
+ *       {@link dev.berth.agent.runtime.HostPolicy} does not allow (privileged containers,
+ *       host paths outside the allow list).</li>
  * </ul>
  */
 package dev.berth.agent.runtime;

@@ -72,7 +72,8 @@ public final class EcsShapes {
             ContainerDefinition d = definitions.get(c.name());
             containers.add(new EcsContainer(arns.container(task.cluster(), task.taskId(), c.name()), taskArn, c.name(),
                     c.image(), c.runtimeId(), c.lastStatus().name(), c.exitCode(), c.reason(),
-                    c.networkBindings() == null ? List.of() : c.networkBindings(), HEALTH_UNKNOWN,
+                    c.networkBindings() == null ? List.of() : c.networkBindings(),
+                    c.healthStatus() == null ? HEALTH_UNKNOWN : c.healthStatus().name(),
                     String.valueOf(d.cpuOrZero()), text(d.memory()), text(d.memoryReservation())));
         }
         TaskOverride overrides = task.desired().overrides() == null
@@ -82,7 +83,7 @@ public final class EcsShapes {
                 task.desiredStatus().name(), containers, String.valueOf(demand.cpu()), String.valueOf(demand.memory()),
                 overrides, task.desired().createdAt(), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(),
                 task.stoppingAt(), task.stoppedAt(), task.stopCode(), task.stoppedReason(), task.desired().startedBy(),
-                task.desired().group(), LAUNCH_TYPE, HEALTH_UNKNOWN, task.version(), List.of(), List.of());
+                task.desired().group(), LAUNCH_TYPE, task.healthStatus().name(), task.version(), List.of(), List.of());
     }
 
     public String containerInstanceArn(String cluster, String instanceId) {

@@ -2,6 +2,7 @@ package dev.berth.scheduler.state;
 
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
 import dev.berth.model.Resources;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
@@ -108,6 +109,20 @@ public record TaskView(DesiredTask desired, TaskStateChange observed) {
     }
 
     /**
+     * The task's health by ECS's rule ({@link HealthStatus#ofTask}) from what the agent
+     * last reported of each container's health check.
+     */
+    public HealthStatus healthStatus() {
+        Map<String, HealthStatus> health = new HashMap<>();
+        for (ContainerState c : containers()) {
+            if (c.healthStatus() != null) {
+                health.put(c.name(), c.healthStatus());
+            }
+        }
+        return HealthStatus.ofTask(desired.taskDefinition().containers(), health);
+    }
+
+    /**
      * One entry per container of the task definition, in its order, with what the agent
      * reported for it (PENDING when nothing yet).
      */
@@ -128,7 +143,8 @@ public record TaskView(DesiredTask desired, TaskStateChange observed) {
                 state = new ContainerState(state.name(), state.runtimeId(),
                         state.image() == null ? definition.image() : state.image(),
                         state.lastStatus() == null ? ContainerStatus.PENDING : state.lastStatus(),
-                        state.exitCode(), state.reason(), state.networkBindings());
+                        state.exitCode(), state.reason(), state.networkBindings(), state.healthStatus(),
+                        state.restartCount());
             }
             result.add(state);
         }

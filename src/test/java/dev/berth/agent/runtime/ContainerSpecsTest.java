@@ -18,7 +18,7 @@ class ContainerSpecsTest {
     }
 
     @Test
-    void everyContainerCarriesTheBerthLabelsAndKeepsItsOwnButNeverSpoofedOnes() {
+    void everyContainerCarriesTheBerthLabelsAndKeepsItsOwnButNeverSpoofedOnes() throws Exception {
         // Given
         DesiredTask task = Fixtures.desired("9f1c2d3e4b5a69788796a5b4c3d2e1f0", 4, TaskStatus.RUNNING);
 
@@ -39,7 +39,7 @@ class ContainerSpecsTest {
     }
 
     @Test
-    void cpuUnitsBecomeSharesOfAtLeastTwoAndMemoryBecomesHardAndSoftLimits() {
+    void cpuUnitsBecomeSharesOfAtLeastTwoAndMemoryBecomesHardAndSoftLimits() throws Exception {
         // Given
         DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
 
@@ -57,7 +57,7 @@ class ContainerSpecsTest {
     }
 
     @Test
-    void theDefinitionIsCarriedOverAsItIs() {
+    void theDefinitionIsCarriedOverAsItIs() throws Exception {
         // Given
         DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
 
@@ -78,7 +78,7 @@ class ContainerSpecsTest {
     }
 
     @Test
-    void runTaskOverridesReplaceCommandAndLimitsAndMergeTheEnvironment() {
+    void runTaskOverridesReplaceCommandAndLimitsAndMergeTheEnvironment() throws Exception {
         // Given
         DesiredTask plain = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
         DesiredTask task = new DesiredTask(plain.schemaVersion(), plain.version(), plain.taskId(), plain.taskArn(),
@@ -99,7 +99,7 @@ class ContainerSpecsTest {
     }
 
     @Test
-    void containerNamesKeepOnlyWhatDockerAccepts() {
+    void containerNamesKeepOnlyWhatDockerAccepts() throws Exception {
         // Given
         DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
 

@@ -1,6 +1,7 @@
 package dev.berth.agent.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
@@ -16,6 +17,7 @@ import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.HostPolicy;
 import dev.berth.agent.runtime.RuntimeCallObserver;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
@@ -56,6 +58,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     /** A backstop under the per-call deadlines, so no connection waits forever on a hung engine. */
     private static final Duration RESPONSE_BACKSTOP = Duration.ofMinutes(15);
     private volatile RuntimeCallObserver observer = RuntimeCallObserver.NONE;
+    private volatile HostPolicy policy = HostPolicy.STRICT;
+    /** Docker's driver that keeps no logs: built in, and not among the log plugins {@code info} lists. */
+    private static final String NO_LOGS = "none";
 
     private final DockerClient client;
     private final Duration callTimeout;
@@ -128,13 +133,42 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
     @Override
     public String create(ContainerSpec spec) throws ContainerRuntimeException {
+        Optional<String> refusal = policy.refusal(spec);
+        if (refusal.isPresent()) {
+            throw RuntimeError.CannotCreateContainerError.because(refusal.get());
+        }
+        CreateContainerCmd command;
+        try {
+            command = DockerContainers.fill(client.createContainerCmd(spec.image()), spec);
+        } catch (IllegalArgumentException e) {
+            throw RuntimeError.CannotCreateContainerError.because(e.getMessage(), e);
+        }
+        if (spec.host().settings().logConfiguration() != null) {
+            requireLogDriver(spec.host().settings().logConfiguration().logDriver());
+        }
         return call(RuntimeError.CannotCreateContainerError, "create " + spec.name(), callTimeout, () -> {
+            DockerVolumes.requireExisting(client, spec);
             try {
-                return DockerContainers.fill(client.createContainerCmd(spec.image()), spec).exec().getId();
+                return command.exec().getId();
             } catch (ConflictException e) {
                 return adopt(spec);
             }
         });
+    }
+
+    /** Refuses a log driver the engine does not offer, naming those it does; {@code none} is always there. */
+    private void requireLogDriver(String driver) throws ContainerRuntimeException {
+        if (NO_LOGS.equals(driver)) {
+            return;
+        }
+        List<String> drivers = call(RuntimeError.CannotCreateContainerError, "info", callTimeout, () -> {
+            Map<String, List<String>> plugins = client.infoCmd().exec().getPlugins();
+            return plugins == null || plugins.get("Log") == null ? List.<String>of() : plugins.get("Log");
+        });
+        if (driver == null || !drivers.contains(driver)) {
+            throw RuntimeError.CannotCreateContainerError.because("Invalid 'logConfiguration.logDriver' "
+                    + driver + ": this host's Docker engine offers " + drivers);
+        }
     }
 
     /** The name is taken: adopt the container when it is the same task's, never someone else's. */
@@ -192,11 +226,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             if (requireBerth(id, RuntimeError.CannotRemoveContainerError).isEmpty()) {
                 return null;
             }
+            List<String> volumes = DockerVolumes.taskVolumesOf(client, id);
             try {
                 client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
             } catch (NotFoundException e) {
                 LOGGER.debugf("Container %s was already removed", id);
             }
+            DockerVolumes.removeUnused(client, volumes);
             return null;
         });
     }
@@ -240,6 +276,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             throw error.because("container " + id + " does not carry the Berth labels; Berth never touches it");
         }
         return container;
+    }
+
+    /** Refuses, from now on, to create a container that {@code hostPolicy} does not allow. */
+    public void enforce(HostPolicy hostPolicy) {
+        this.policy = hostPolicy;
     }
 
     /** Tells {@code callObserver} about every later call to the engine. */

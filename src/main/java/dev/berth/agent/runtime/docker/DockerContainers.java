@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.Ports;
 import dev.berth.agent.runtime.ContainerSpec;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
 import dev.berth.model.NetworkBinding;
 import dev.berth.model.PortMapping;
 import java.time.Instant;
@@ -73,6 +74,7 @@ final class DockerContainers {
             cmd.withExposedPorts(exposed);
             host.withPortBindings(bindings);
         }
+        DockerHostSettings.apply(cmd, host, spec);
         return cmd.withHostConfig(host);
     }
 
@@ -91,9 +93,46 @@ final class DockerContainers {
                 status,
                 exitCode,
                 error,
-                networkBindings(response.getNetworkSettings()),
+                isHostNetwork(response) ? hostNetworkBindings(response) : networkBindings(response.getNetworkSettings()),
                 time(state.getStartedAt()),
-                status == ContainerStatus.STOPPED ? time(state.getFinishedAt()) : null);
+                status == ContainerStatus.STOPPED ? time(state.getFinishedAt()) : null,
+                health(state),
+                Boolean.TRUE.equals(state.getOOMKilled()));
+    }
+
+    /** Docker's health check result; null when the container has no health check. */
+    private static HealthStatus health(InspectContainerResponse.ContainerState state) {
+        if (state.getHealth() == null || state.getHealth().getStatus() == null) {
+            return null;
+        }
+        switch (state.getHealth().getStatus()) {
+            case "healthy":
+                return HealthStatus.HEALTHY;
+            case "unhealthy":
+                return HealthStatus.UNHEALTHY;
+            default:
+                return HealthStatus.UNKNOWN;
+        }
+    }
+
+    private static boolean isHostNetwork(InspectContainerResponse response) {
+        return response.getHostConfig() != null && "host".equals(response.getHostConfig().getNetworkMode());
+    }
+
+    /**
+     * In host mode the container binds its ports on the host itself and Docker reports no
+     * bindings: each exposed port is bound at the same number, as ECS reports it.
+     */
+    private static List<NetworkBinding> hostNetworkBindings(InspectContainerResponse response) {
+        List<NetworkBinding> result = new ArrayList<>();
+        ExposedPort[] exposed = response.getConfig() == null ? null : response.getConfig().getExposedPorts();
+        if (exposed == null || response.getState() == null || !Boolean.TRUE.equals(response.getState().getRunning())) {
+            return result;
+        }
+        for (ExposedPort port : exposed) {
+            result.add(new NetworkBinding("0.0.0.0", port.getPort(), port.getPort(), port.getProtocol().toString()));
+        }
+        return result;
     }
 
     private static ContainerStatus status(InspectContainerResponse.ContainerState state) {

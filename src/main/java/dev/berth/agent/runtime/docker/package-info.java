@@ -16,6 +16,9 @@
  *   <li>Failures carry Docker's own message, not its HTTP wrapping, after the ECS error
  *       name. docker-java's callbacks never log a routine failure at ERROR: the caller
  *       reports it, named, on one line.</li>
+ *   <li>Task-scoped volumes are created by Docker with the task's labels and removed with
+ *       the last container of the task that mounts them; shared volumes and unlabelled
+ *       volumes are never removed.</li>
  *   <li>The event stream asks Docker only for this instance's containers (label filter)
  *       and checks the labels again; it reconnects on its own, resuming from the last
  *       event seen. Every {@code ResultCallback} is closed.</li>

@@ -1,0 +1,184 @@
+package dev.berth.agent.engine;
+
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerDependency;
+import dev.berth.model.ContainerSettings;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.DependencyCondition;
+import dev.berth.model.HealthStatus;
+import dev.berth.protocol.ContainerState;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Whether a container of a task may start, from its {@code dependsOn} and what is known of
+ * the containers it depends on, with ECS's semantics (see {@link DependencyCondition}). A
+ * {@code links} entry is an implicit START dependency: Docker starts a linking container only
+ * once the linked one runs. Pure.
+ */
+final class DependencyGate {
+
+    /** The answer for one container. */
+    sealed interface Verdict {
+        /** Every dependency is met: start it. */
+        record Met() implements Verdict {
+        }
+
+        /** Some dependency may still be met: look again on a later sync. */
+        record Waiting(String on) implements Verdict {
+        }
+
+        /** A dependency can never be met: the task cannot start. {@code reason} names both containers. */
+        record Unmeetable(String reason) implements Verdict {
+        }
+    }
+
+    private static final Verdict MET = new Verdict.Met();
+
+    private DependencyGate() {
+    }
+
+    /**
+     * @param container   the container that wants to start
+     * @param definitions every container of the task
+     * @param known       what is known of every container of the task, by name
+     */
+    static Verdict check(ContainerDefinition container, List<ContainerDefinition> definitions,
+            Map<String, ContainerState> known) {
+        Verdict result = MET;
+        for (ContainerDependency dependency : dependencies(container)) {
+            Verdict verdict = check(container.name(), dependency, find(definitions, dependency.containerName()),
+                    known.get(dependency.containerName()));
+            if (verdict instanceof Verdict.Unmeetable) {
+                return verdict;
+            }
+            if (verdict instanceof Verdict.Waiting) {
+                result = verdict;
+            }
+        }
+        return result;
+    }
+
+    /** The declared dependencies, then a START dependency per link. */
+    static List<ContainerDependency> dependencies(ContainerDefinition container) {
+        ContainerSettings settings = ContainerSettings.of(container);
+        List<ContainerDependency> all = new ArrayList<>(settings.dependsOnOrEmpty());
+        for (String link : settings.linksOrEmpty()) {
+            int colon = link.indexOf(':');
+            all.add(new ContainerDependency(colon < 0 ? link : link.substring(0, colon), DependencyCondition.START));
+        }
+        return all;
+    }
+
+    /**
+     * The order to create the containers in: a container that another one links to or takes
+     * volumes from comes first, since Docker needs it to exist. Otherwise the definition's
+     * order; a cycle keeps it too (Docker then refuses the create, which names the container).
+     */
+    static List<ContainerDefinition> createOrder(List<ContainerDefinition> definitions) {
+        List<ContainerDefinition> ordered = new ArrayList<>();
+        Set<String> placed = new HashSet<>();
+        boolean progress = true;
+        while (ordered.size() < definitions.size() && progress) {
+            progress = false;
+            for (ContainerDefinition definition : definitions) {
+                if (!placed.contains(definition.name()) && placed.containsAll(createNeeds(definition, definitions))) {
+                    ordered.add(definition);
+                    placed.add(definition.name());
+                    progress = true;
+                }
+            }
+        }
+        for (ContainerDefinition definition : definitions) {
+            if (placed.add(definition.name())) {
+                ordered.add(definition);
+            }
+        }
+        return ordered;
+    }
+
+    /** The containers of the task that must exist before this one is created. */
+    private static Set<String> createNeeds(ContainerDefinition container, List<ContainerDefinition> definitions) {
+        Set<String> needs = new HashSet<>();
+        ContainerSettings settings;
+        try {
+            settings = ContainerSettings.of(container);
+        } catch (IllegalArgumentException e) {
+            return needs;
+        }
+        for (ContainerDependency link : dependencies(container)) {
+            needs.add(link.containerName());
+        }
+        settings.volumesFromOrEmpty().forEach(v -> needs.add(v.sourceContainer()));
+        needs.removeIf(name -> find(definitions, name) == null);
+        return needs;
+    }
+
+    private static Verdict check(String name, ContainerDependency dependency, ContainerDefinition target,
+            ContainerState state) {
+        String on = dependency.containerName();
+        DependencyCondition condition = dependency.condition();
+        if (condition == null) {
+            return never(name, on, "START, COMPLETE, SUCCESS or HEALTHY", "the condition is missing");
+        }
+        if (target == null || state == null) {
+            return never(name, on, condition.name(), "the task has no container named '" + on + "'");
+        }
+        ContainerStatus status = state.lastStatus();
+        boolean exited = status == ContainerStatus.STOPPED;
+        switch (condition) {
+            case START:
+                return status == ContainerStatus.PENDING ? waiting(on) : MET;
+            case COMPLETE:
+                return exited ? MET : waiting(on);
+            case SUCCESS:
+                if (!exited) {
+                    return waiting(on);
+                }
+                return Integer.valueOf(0).equals(state.exitCode()) ? MET
+                        : never(name, on, condition.name(), exitedWith(on, state));
+            case HEALTHY:
+            default:
+                return healthy(name, on, target, state);
+        }
+    }
+
+    private static Verdict healthy(String name, String on, ContainerDefinition target, ContainerState state) {
+        if (!ContainerSettings.hasHealthCheck(target)) {
+            return never(name, on, "HEALTHY", "'" + on + "' has no healthCheck");
+        }
+        if (state.lastStatus() == ContainerStatus.STOPPED) {
+            return never(name, on, "HEALTHY", exitedWith(on, state));
+        }
+        if (state.healthStatus() == HealthStatus.UNHEALTHY) {
+            return never(name, on, "HEALTHY", "'" + on + "' is UNHEALTHY");
+        }
+        return state.healthStatus() == HealthStatus.HEALTHY ? MET : waiting(on);
+    }
+
+    private static String exitedWith(String on, ContainerState state) {
+        return state.exitCode() == null ? "'" + on + "' stopped without an exit code"
+                : "'" + on + "' exited with code " + state.exitCode();
+    }
+
+    private static Verdict waiting(String on) {
+        return new Verdict.Waiting(on);
+    }
+
+    private static Verdict never(String name, String on, String condition, String why) {
+        return new Verdict.Unmeetable("Container '" + name + "' cannot start: its dependency on '" + on
+                + "' (condition " + condition + ") can never be met: " + why);
+    }
+
+    private static ContainerDefinition find(List<ContainerDefinition> definitions, String name) {
+        for (ContainerDefinition definition : definitions) {
+            if (definition.name().equals(name)) {
+                return definition;
+            }
+        }
+        return null;
+    }
+}

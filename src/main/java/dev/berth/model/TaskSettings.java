@@ -1,0 +1,44 @@
+package dev.berth.model;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ECS task definition fields beyond {@link TaskDefinition}'s own that the agent applies,
+ * read as typed values from what it keeps {@code unmodelled} (see {@link ContainerSettings}).
+ */
+public record TaskSettings(List<Volume> volumes, String pidMode, String ipcMode) {
+
+    /**
+     * {@code volumes[]}: a host path ({@code host.sourcePath}), a Docker volume
+     * ({@code dockerVolumeConfiguration}), or, with neither, a Docker volume for this task only.
+     */
+    public record Volume(String name, HostVolume host, DockerVolumeConfiguration dockerVolumeConfiguration) {
+    }
+
+    /** {@code volumes[].host}. */
+    public record HostVolume(String sourcePath) {
+    }
+
+    /** {@code volumes[].dockerVolumeConfiguration}; scope {@code task} (the default) or {@code shared}. */
+    public record DockerVolumeConfiguration(String scope, Boolean autoprovision, String driver) {
+
+        public boolean isShared() {
+            return "shared".equals(scope);
+        }
+    }
+
+    public static TaskSettings of(TaskDefinition definition) {
+        Map<String, Object> raw = definition.unmodelled() == null ? Map.of() : definition.unmodelled();
+        ContainerSettings.Reader r = new ContainerSettings.Reader(raw, "task");
+        return new TaskSettings(
+                r.read("volumes", new TypeReference<List<Volume>>() { }),
+                r.read("pidMode", new TypeReference<String>() { }),
+                r.read("ipcMode", new TypeReference<String>() { }));
+    }
+
+    public List<Volume> volumesOrEmpty() {
+        return volumes == null ? List.of() : volumes;
+    }
+}

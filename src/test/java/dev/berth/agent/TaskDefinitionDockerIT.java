@@ -1,0 +1,325 @@
+package dev.berth.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.agent.engine.TaskWorker;
+import dev.berth.agent.runtime.HostPolicy;
+import dev.berth.agent.runtime.docker.DockerContainerRuntime;
+import dev.berth.model.ContainerOverride;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
+import dev.berth.model.KeyValuePair;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskOverride;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.TaskStateChange;
+import dev.berth.testing.DockerCli;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Task definitions as ECS runs them, on the real Docker engine of this host: one task worker
+ * per test drives a task of an ECS JSON fixture (src/test/resources/agent) through the Docker
+ * runtime, and the test reads what the worker reports and what Docker shows (docker CLI).
+ * The worker is synced in the polling loop, as Docker events would wake it.
+ */
+class TaskDefinitionDockerIT {
+
+    private static final String INSTANCE = UUID.randomUUID().toString().replace("-", "");
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static DockerContainerRuntime runtime;
+    private final List<TaskStateChange> reported = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void connect() {
+        String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+        runtime = DockerContainerRuntime.connect(host, Duration.ofSeconds(20), Duration.ofSeconds(30));
+        runtime.enforce(HostPolicy.STRICT);
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        DockerCli.removeContainersOfInstance(INSTANCE);
+        for (String volume : DockerCli.words("volume", "ls", "-q", "--filter", "label=dev.berth.instance-id=" + INSTANCE)) {
+            DockerCli.run("volume", "rm", "-f", volume);
+        }
+        runtime.close();
+    }
+
+    static DesiredTask task(TaskDefinition definition, TaskOverride overrides) {
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId, "arn:aws:ecs:us-east-1:000000000000:task/it/"
+                + taskId, "it", INSTANCE, definition, overrides, TaskStatus.RUNNING, null, null, Instant.now(), null,
+                null);
+    }
+
+    static TaskOverride environment(String container, String name, String value) {
+        return new TaskOverride(List.of(new ContainerOverride(container, null, List.of(new KeyValuePair(name, value)),
+                null, null, null)), null, null);
+    }
+
+    private TaskWorker worker(DesiredTask task) {
+        return new TaskWorker(task, runtime, reported::add, Clock.systemUTC(), Duration.ofSeconds(5));
+    }
+
+    /** Syncs the worker until its last report satisfies {@code condition}; returns that report. */
+    private TaskStateChange syncUntil(TaskWorker worker, Predicate<TaskStateChange> condition) {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            worker.sync();
+            return !reported.isEmpty() && condition.test(last());
+        });
+        return last();
+    }
+
+    private TaskStateChange last() {
+        return reported.get(reported.size() - 1);
+    }
+
+    private static Predicate<TaskStateChange> status(TaskStatus status) {
+        return change -> change.lastStatus() == status;
+    }
+
+    static ContainerState container(TaskStateChange change, String name) {
+        return change.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static String inspect(ContainerState container, String format) {
+        return DockerCli.run("inspect", "-f", format, container.runtimeId());
+    }
+
+    @Test
+    void anEssentialContainerThatExitsStopsTheTaskAndItsOtherContainers() {
+        // Given: web runs, worker exits 3 after 3 s, helper (not essential) exits 5 at once
+        TaskWorker worker = worker(task(Fixtures.taskDefinition("essential-pair-task-definition.json"),
+                environment("worker", "WORKER_SECONDS", "3")));
+
+        // When
+        TaskStateChange stopped = syncUntil(worker, status(TaskStatus.STOPPED));
+
+        // Then
+        assertThat(reported).as("the helper's exit alone did not stop the task").anySatisfy(change -> {
+            assertThat(change.lastStatus()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(container(change, "helper").lastStatus()).isEqualTo(ContainerStatus.STOPPED);
+            assertThat(container(change, "helper").exitCode()).isEqualTo(5);
+        });
+        assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(stopped.stoppedReason()).isEqualTo("Essential container in task exited");
+        assertThat(container(stopped, "worker").exitCode()).isEqualTo(3);
+        assertThat(container(stopped, "web").exitCode()).as("stopped with SIGTERM by the agent").isEqualTo(143);
+        assertThat(inspect(container(stopped, "web"), "{{.State.Status}}")).isEqualTo("exited");
+    }
+
+    @Test
+    void aSuccessDependencyStartsTheContainerOnlyAfterItsDependencyExitedWithZero() {
+        // Given: init writes a file into the task volume, then exits 0; app depends on its SUCCESS
+        TaskWorker worker = worker(task(Fixtures.taskDefinition("depends-on-task-definition.json"), null));
+
+        // When
+        TaskStateChange running = syncUntil(worker, status(TaskStatus.RUNNING));
+
+        // Then
+        ContainerState init = container(running, "init");
+        ContainerState app = container(running, "app");
+        assertThat(init.lastStatus()).isEqualTo(ContainerStatus.STOPPED);
+        assertThat(init.exitCode()).isZero();
+        assertThat(app.lastStatus()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(Instant.parse(inspect(app, "{{.State.StartedAt}}")))
+                .isAfterOrEqualTo(Instant.parse(inspect(init, "{{.State.FinishedAt}}")));
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(DockerCli.run("logs", app.runtimeId())).isEqualTo("prepared"));
+    }
+
+    @Test
+    void aSuccessDependencyThatExitedNonZeroStopsTheTaskNamingTheContainerAndTheCondition() {
+        // Given
+        TaskWorker worker = worker(task(Fixtures.taskDefinition("depends-on-task-definition.json"),
+                environment("init", "INIT_EXIT", "1")));
+
+        // When
+        TaskStateChange stopped = syncUntil(worker, status(TaskStatus.STOPPED));
+
+        // Then
+        String reason = "Container 'app' cannot start: its dependency on 'init' (condition SUCCESS) can never be met: "
+                + "'init' exited with code 1";
+        assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.stoppedReason()).isEqualTo(reason);
+        assertThat(container(stopped, "app").reason()).isEqualTo(reason);
+        assertThat(inspect(container(stopped, "app"), "{{.State.StartedAt}}")).as("never started")
+                .startsWith("0001-01-01");
+    }
+
+    @Test
+    void aHealthyDependencyWaitsForTheDockerHealthCheckAndTheHealthIsReported() {
+        // Given: db becomes healthy after a second; app depends on db being HEALTHY
+        TaskDefinition definition = Fixtures.taskDefinition("health-task-definition.json");
+        TaskWorker worker = worker(task(definition, null));
+
+        // When
+        TaskStateChange running = syncUntil(worker, status(TaskStatus.RUNNING));
+
+        // Then
+        ContainerState db = container(running, "db");
+        assertThat(db.healthStatus()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(container(running, "app").lastStatus()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(HealthStatus.ofTask(definition.containers(), Map.of("db", db.healthStatus())))
+                .isEqualTo(HealthStatus.HEALTHY);
+        assertThat(inspect(db, "{{.State.Health.Status}} {{json .Config.Healthcheck.Test}} {{.Config.Healthcheck.Retries}}"))
+                .isEqualTo("healthy [\"CMD-SHELL\",\"test -f /tmp/ready\"] 2");
+    }
+
+    @Test
+    void anUnhealthyDependencyStopsTheTaskAndTheContainerIsReportedUnhealthy() {
+        // Given: db never creates the file its health check tests
+        TaskWorker worker = worker(task(Fixtures.taskDefinition("health-task-definition.json"),
+                environment("db", "READY_FILE", "never")));
+
+        // When
+        TaskStateChange stopped = syncUntil(worker, status(TaskStatus.STOPPED));
+
+        // Then
+        assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.stoppedReason()).isEqualTo("Container 'app' cannot start: its dependency on 'db' "
+                + "(condition HEALTHY) can never be met: 'db' is UNHEALTHY");
+        assertThat(container(stopped, "db").healthStatus()).isEqualTo(HealthStatus.UNHEALTHY);
+    }
+
+    @Test
+    void aContainerOverItsMemoryLimitIsKilledAndSaysOutOfMemory() {
+        // Given: 100 MiB into tail under a 16 MiB hard limit
+        TaskWorker worker = worker(task(Fixtures.taskDefinition("oom-task-definition.json"), null));
+
+        // When
+        TaskStateChange stopped = syncUntil(worker, status(TaskStatus.STOPPED));
+
+        // Then
+        ContainerState hog = container(stopped, "hog");
+        assertThat(hog.exitCode()).isEqualTo(137);
+        assertThat(hog.reason()).isEqualTo("OutOfMemoryError: Container killed due to memory usage");
+        assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(inspect(hog, "{{.State.OOMKilled}}")).isEqualTo("true");
+    }
+
+    @Test
+    void dynamicTcpAndUdpHostPortsAreReadBackFromDockerAsNetworkBindings() {
+        // Given
+        TaskWorker worker = worker(task(Fixtures.taskDefinition("ports-task-definition.json"), null));
+
+        // When
+        TaskStateChange running = syncUntil(worker, status(TaskStatus.RUNNING));
+
+        // Then
+        ContainerState server = container(running, "server");
+        assertThat(server.networkBindings()).filteredOn(b -> "0.0.0.0".equals(b.bindIP())).satisfiesExactlyInAnyOrder(
+                tcp -> {
+                    assertThat(tcp.containerPort()).isEqualTo(8080);
+                    assertThat(tcp.protocol()).isEqualTo("tcp");
+                    assertThat(DockerCli.run("port", server.runtimeId(), "8080/tcp"))
+                            .contains("0.0.0.0:" + tcp.hostPort());
+                },
+                udp -> {
+                    assertThat(udp.containerPort()).isEqualTo(5353);
+                    assertThat(udp.protocol()).isEqualTo("udp");
+                    assertThat(DockerCli.run("port", server.runtimeId(), "5353/udp"))
+                            .contains("0.0.0.0:" + udp.hostPort());
+                });
+    }
+
+    @Test
+    void inHostModeAMappingWithoutAHostPortBindsTheContainerPortOnTheHost() throws Exception {
+        // Given: a free port of this host, as containerPort only
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        TaskDefinition host = Fixtures.withTaskField(Fixtures.withContainerField(
+                Fixtures.taskDefinition("ports-task-definition.json"), "server", "portMappings",
+                List.of(Map.of("containerPort", port))), "networkMode", "host");
+        host = Fixtures.withContainerField(host, "server", "command", List.of("sh", "-c",
+                "trap 'exit 0' TERM; nc -l -p " + port + " -e echo hello & while true; do sleep 1; done"));
+        TaskWorker worker = worker(task(host, null));
+
+        // When
+        TaskStateChange running = syncUntil(worker, status(TaskStatus.RUNNING));
+
+        // Then
+        ContainerState server = container(running, "server");
+        assertThat(server.networkBindings()).singleElement().satisfies(binding -> {
+            assertThat(binding.containerPort()).isEqualTo(port);
+            assertThat(binding.hostPort()).isEqualTo(port);
+            assertThat(binding.protocol()).isEqualTo("tcp");
+        });
+        assertThat(inspect(server, "{{.HostConfig.NetworkMode}}")).isEqualTo("host");
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                assertThat(new String(socket.getInputStream().readAllBytes()).strip()).isEqualTo("hello");
+            }
+        });
+    }
+
+    @Test
+    void containerSettingsReachDocker() {
+        // Given: app links to source, takes its volumes, and sets most of what a container definition can
+        TaskWorker worker = worker(task(Fixtures.taskDefinition("settings-task-definition.json"), null));
+
+        // When
+        TaskStateChange running = syncUntil(worker, status(TaskStatus.RUNNING));
+
+        // Then
+        ContainerState app = container(running, "app");
+        assertThat(inspect(app, "{{.Config.User}}|{{.Config.WorkingDir}}|{{.Config.Hostname}}|"
+                + "{{.HostConfig.ReadonlyRootfs}}|{{json .HostConfig.Ulimits}}|{{json .HostConfig.ExtraHosts}}|"
+                + "{{json .HostConfig.Dns}}|{{json .HostConfig.DnsSearch}}|{{json .HostConfig.CapAdd}}|"
+                + "{{json .HostConfig.CapDrop}}|{{.HostConfig.Init}}|{{.HostConfig.ShmSize}}|"
+                + "{{json .HostConfig.Tmpfs}}|{{.HostConfig.LogConfig.Type}}|{{index .Config.Labels \"team\"}}|"
+                + "{{.HostConfig.IpcMode}}"))
+                .isEqualTo("1000:1000|/tmp|app.internal|true|[{\"Hard\":2048,\"Name\":\"nofile\",\"Soft\":1024}]|"
+                        + "[\"db.internal:10.0.0.5\"]|[\"10.0.0.2\"]|[\"corp.internal\"]|[\"NET_ADMIN\"]|"
+                        + "[\"MKNOD\"]|true|33554432|{\"/scratch\":\"rw,noexec,size=8m\"}|json-file|payments|none");
+        String source = inspect(container(running, "source"), "{{.Name}}").substring(1);
+        assertThat(inspect(app, "{{json .HostConfig.Links}}")).contains("/" + source + ":/");
+        assertThat(inspect(app, "{{json .HostConfig.VolumesFrom}}")).isEqualTo("[\"" + source + ":ro\"]");
+        assertThat(inspect(container(running, "source"), "{{range .Mounts}}{{.Name}} {{.Destination}}{{end}}"))
+                .endsWith("-cache /cache");
+    }
+
+    @Test
+    void whatDockerOrTheHostRefusesStopsTheTaskAsFailedToStartWithTheEnginesMessage() {
+        // Given
+        TaskDefinition sleeper = Fixtures.sleeperTaskDefinition();
+        String name = sleeper.containers().get(0).name();
+        TaskWorker unknownDriver = worker(task(Fixtures.withContainerField(sleeper, name, "logConfiguration",
+                Map.of("logDriver", "carrier-pigeon")), null));
+        TaskWorker privileged = worker(task(Fixtures.withContainerField(sleeper, name, "privileged", true), null));
+        TaskWorker noBinary = worker(task(Fixtures.withContainerField(sleeper, name, "entryPoint",
+                List.of("/no/such/binary")), null));
+
+        // When
+        TaskStateChange driver = syncUntil(unknownDriver, status(TaskStatus.STOPPED));
+        TaskStateChange refused = syncUntil(privileged, status(TaskStatus.STOPPED));
+        TaskStateChange start = syncUntil(noBinary, status(TaskStatus.STOPPED));
+
+        // Then
+        assertThat(List.of(driver, refused, start)).extracting(TaskStateChange::stopCode)
+                .containsOnly("TaskFailedToStart");
+        assertThat(driver.stoppedReason()).startsWith("CannotCreateContainerError: Invalid 'logConfiguration.logDriver'"
+                + " carrier-pigeon: this host's Docker engine offers [").contains("json-file");
+        assertThat(refused.stoppedReason()).isEqualTo("CannotCreateContainerError: privileged containers are disabled "
+                + "on this host (ECS_DISABLE_PRIVILEGED)");
+        assertThat(start.stoppedReason()).startsWith("CannotStartContainerError: ").contains("/no/such/binary");
+        assertThat(container(start, name).reason()).isEqualTo(start.stoppedReason());
+    }
+}

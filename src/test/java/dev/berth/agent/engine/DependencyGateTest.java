@@ -1,0 +1,141 @@
+package dev.berth.agent.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.Fixtures;
+import dev.berth.agent.engine.DependencyGate.Verdict;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
+import dev.berth.model.TaskDefinition;
+import dev.berth.protocol.ContainerState;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** dependsOn and links decide when a container may start, as ECS decides it. */
+class DependencyGateTest {
+
+    private final TaskDefinition dependsOn = Fixtures.taskDefinition("depends-on-task-definition.json");
+    private final TaskDefinition health = Fixtures.taskDefinition("health-task-definition.json");
+
+    private static ContainerDefinition container(TaskDefinition definition, String name) {
+        return definition.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Map<String, ContainerState> states(ContainerState... states) {
+        Map<String, ContainerState> byName = new HashMap<>();
+        for (ContainerState state : states) {
+            byName.put(state.name(), state);
+        }
+        return byName;
+    }
+
+    private static ContainerState state(String name, ContainerStatus status, Integer exitCode, HealthStatus health) {
+        return new ContainerState(name, "id-" + name, "busybox", status, exitCode, null, List.of(), health, null);
+    }
+
+    private Verdict appGate(TaskDefinition definition, ContainerState dependency) {
+        return DependencyGate.check(container(definition, "app"), definition.containers(),
+                states(state("app", ContainerStatus.PENDING, null, null), dependency));
+    }
+
+    @Test
+    void successWaitsForTheDependencyToExitAndOpensOnExitCodeZero() {
+        // When
+        Verdict running = appGate(dependsOn, state("init", ContainerStatus.RUNNING, null, null));
+        Verdict succeeded = appGate(dependsOn, state("init", ContainerStatus.STOPPED, 0, null));
+
+        // Then
+        assertThat(running).isEqualTo(new Verdict.Waiting("init"));
+        assertThat(succeeded).isInstanceOf(Verdict.Met.class);
+    }
+
+    @Test
+    void successCanNeverBeMetOnceTheDependencyExitedWithAnotherCode() {
+        // When
+        Verdict failed = appGate(dependsOn, state("init", ContainerStatus.STOPPED, 1, null));
+
+        // Then
+        assertThat(failed).isEqualTo(new Verdict.Unmeetable("Container 'app' cannot start: its dependency on 'init' "
+                + "(condition SUCCESS) can never be met: 'init' exited with code 1"));
+    }
+
+    @Test
+    void healthyOpensOnHealthyAndCanNeverBeMetWhenUnhealthyOrExited() {
+        // When
+        Verdict starting = appGate(health, state("db", ContainerStatus.RUNNING, null, HealthStatus.UNKNOWN));
+        Verdict healthy = appGate(health, state("db", ContainerStatus.RUNNING, null, HealthStatus.HEALTHY));
+        Verdict unhealthy = appGate(health, state("db", ContainerStatus.RUNNING, null, HealthStatus.UNHEALTHY));
+        Verdict exited = appGate(health, state("db", ContainerStatus.STOPPED, 0, HealthStatus.HEALTHY));
+
+        // Then
+        assertThat(starting).isEqualTo(new Verdict.Waiting("db"));
+        assertThat(healthy).isInstanceOf(Verdict.Met.class);
+        assertThat(unhealthy).isInstanceOfSatisfying(Verdict.Unmeetable.class, v -> assertThat(v.reason())
+                .contains("'app'", "'db'", "HEALTHY", "'db' is UNHEALTHY"));
+        assertThat(exited).isInstanceOfSatisfying(Verdict.Unmeetable.class, v -> assertThat(v.reason())
+                .contains("'db' exited with code 0"));
+    }
+
+    @Test
+    void healthyCanNeverBeMetOnAContainerWithoutAHealthCheck() {
+        // Given: app depends on db being HEALTHY, but this db has no healthCheck
+        TaskDefinition definition = Fixtures.withContainerField(health, "db", "healthCheck", null);
+
+        // When
+        Verdict verdict = appGate(definition, state("db", ContainerStatus.RUNNING, null, null));
+
+        // Then
+        assertThat(verdict).isInstanceOfSatisfying(Verdict.Unmeetable.class, v -> assertThat(v.reason())
+                .isEqualTo("Container 'app' cannot start: its dependency on 'db' (condition HEALTHY) can never be "
+                        + "met: 'db' has no healthCheck"));
+    }
+
+    @Test
+    void startAndCompleteFollowTheDependencysStatus() {
+        // Given
+        TaskDefinition start = Fixtures.withContainerField(dependsOn, "app", "dependsOn",
+                List.of(Map.of("containerName", "init", "condition", "START")));
+        TaskDefinition complete = Fixtures.withContainerField(dependsOn, "app", "dependsOn",
+                List.of(Map.of("containerName", "init", "condition", "COMPLETE")));
+
+        // Then
+        assertThat(appGate(start, state("init", ContainerStatus.PENDING, null, null)))
+                .isInstanceOf(Verdict.Waiting.class);
+        assertThat(appGate(start, state("init", ContainerStatus.RUNNING, null, null))).isInstanceOf(Verdict.Met.class);
+        assertThat(appGate(complete, state("init", ContainerStatus.RUNNING, null, null)))
+                .isInstanceOf(Verdict.Waiting.class);
+        assertThat(appGate(complete, state("init", ContainerStatus.STOPPED, 9, null))).isInstanceOf(Verdict.Met.class);
+    }
+
+    @Test
+    void aDependencyOnAContainerTheTaskDoesNotHaveCanNeverBeMet() {
+        // Given
+        TaskDefinition definition = Fixtures.withContainerField(dependsOn, "app", "dependsOn",
+                List.of(Map.of("containerName", "ghost", "condition", "START")));
+
+        // When
+        Verdict verdict = appGate(definition, state("init", ContainerStatus.RUNNING, null, null));
+
+        // Then
+        assertThat(verdict).isInstanceOfSatisfying(Verdict.Unmeetable.class, v -> assertThat(v.reason())
+                .contains("'ghost'", "the task has no container named 'ghost'"));
+    }
+
+    @Test
+    void aLinkIsAStartDependencyAndItsTargetIsCreatedFirst() {
+        // Given: app links to init, which the definition lists after it
+        TaskDefinition linked = Fixtures.withContainerField(
+                Fixtures.withContainerField(dependsOn, "app", "dependsOn", null), "app", "links", List.of("init:db"));
+
+        // When
+        Verdict before = appGate(linked, state("init", ContainerStatus.PENDING, null, null));
+        List<ContainerDefinition> order = DependencyGate.createOrder(linked.containers());
+
+        // Then
+        assertThat(before).isEqualTo(new Verdict.Waiting("init"));
+        assertThat(order).extracting(ContainerDefinition::name).containsExactly("init", "app");
+    }
+}
