@@ -22,8 +22,7 @@ public final class RefusedFields {
             "resourceRequirements", "GPUs and inference accelerators are not supported",
             "firelensConfiguration", "FireLens is not supported",
             "credentialSpecs", "Active Directory credential specs are not supported",
-            "startTimeout", "it is not applied yet",
-            "restartPolicy", "it is not applied yet");
+            "startTimeout", "it is not applied yet");
 
     private static final Map<String, String> LINUX_PARAMETERS = Map.of(
             "devices", "host devices are not supported",

@@ -18,6 +18,7 @@ import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.testing.DockerCli;
+import dev.berth.testing.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -321,5 +322,28 @@ class TaskDefinitionDockerIT {
                 + "on this host (ECS_DISABLE_PRIVILEGED)");
         assertThat(start.stoppedReason()).startsWith("CannotStartContainerError: ").contains("/no/such/binary");
         assertThat(container(start, name).reason()).isEqualTo(start.stoppedReason());
+    }
+
+    @Test
+    void aRestartPolicyRestartsAContainerThatRanLongEnoughInPlaceAndCountsTheRestart() {
+        // Given: flaky exits 1 once /tmp/exit exists; it must run 60 s (the worker's clock) to be restarted
+        SettableClock clock = new SettableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        TaskWorker worker = new TaskWorker(task(Fixtures.taskDefinition("restart-task-definition.json"), null),
+                runtime, reported::add, clock, Duration.ofSeconds(5));
+        ContainerState flaky = container(syncUntil(worker, status(TaskStatus.RUNNING)), "flaky");
+        assertThat(flaky.restartCount()).isZero();
+
+        // When: it fails after running 61 s, is restarted, and at once fails again (the file is still there)
+        clock.advance(Duration.ofSeconds(61));
+        DockerCli.run("exec", flaky.runtimeId(), "touch", "/tmp/exit");
+        TaskStateChange stopped = syncUntil(worker, status(TaskStatus.STOPPED));
+
+        // Then
+        ContainerState last = container(stopped, "flaky");
+        assertThat(last.restartCount()).isEqualTo(1);
+        assertThat(last.runtimeId()).as("restarted in place").isEqualTo(flaky.runtimeId());
+        assertThat(last.exitCode()).isEqualTo(1);
+        assertThat(stopped.stopCode()).as("the second exit came too soon to restart again")
+                .isEqualTo("EssentialContainerExited");
     }
 }

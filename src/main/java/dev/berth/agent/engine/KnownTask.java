@@ -114,6 +114,14 @@ final class KnownTask {
                 c.networkBindings(), c.healthStatus(), c.restartCount()));
     }
 
+    /** As {@link #observed(String, RuntimeContainer)}, with the container's restarts so far (null: no policy). */
+    void observed(String name, RuntimeContainer seen, Integer restartCount) {
+        observed(name, seen);
+        ContainerState c = containers.get(name);
+        put(new ContainerState(name, c.runtimeId(), c.image(), c.lastStatus(), c.exitCode(), c.reason(),
+                c.networkBindings(), c.healthStatus(), restartCount));
+    }
+
     /** Folds what the engine reports of a container into what is known; never backwards. */
     void observed(String name, RuntimeContainer seen) {
         if (seen.finishedAt() != null && (lastExitAt == null || seen.finishedAt().isAfter(lastExitAt))) {

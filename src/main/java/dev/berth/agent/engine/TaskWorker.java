@@ -68,6 +68,7 @@ public final class TaskWorker {
 
     private volatile DesiredTask desired;
     private final KnownTask known;
+    private final ContainerRestarts restarts;
     private volatile TaskStateChange reported;
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
@@ -86,6 +87,7 @@ public final class TaskWorker {
         this.clock = clock;
         this.defaultStopTimeout = defaultStopTimeout;
         this.known = new KnownTask(taskId, desired.taskDefinition().containers());
+        this.restarts = new ContainerRestarts(taskId, runtime, clock);
     }
 
     public String taskId() {
@@ -175,11 +177,18 @@ public final class TaskWorker {
                     : ContainerSpecs.containerName(task, definition.name());
             Optional<RuntimeContainer> seen = runtime.inspect(ref);
             if (seen.isPresent() && BerthLabels.belongsTo(seen.get().labels(), task.instanceId(), taskId)) {
-                known.observed(definition.name(), seen.get());
+                known.observed(definition.name(), restarts.restartIfDue(definition, seen.get(), stopping(task)),
+                        restarts.count(definition));
             } else if (container.runtimeId() != null) {
                 known.stopped(definition.name(), REMOVED_OUTSIDE_BERTH);
             }
         }
+    }
+
+    /** Whether the task is on its way to STOPPED, when no container is restarted. */
+    private boolean stopping(DesiredTask task) {
+        return task.desiredStatus() == TaskStatus.STOPPED || known.hasStopCause()
+                || known.isAtLeast(TaskStatus.STOPPING);
     }
 
     private boolean essentialExited(DesiredTask task) {

@@ -1,0 +1,96 @@
+package dev.berth.agent.engine;
+
+import dev.berth.agent.runtime.ContainerRuntime;
+import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerSettings;
+import dev.berth.model.ContainerSettings.RestartPolicy;
+import dev.berth.model.ContainerStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The in-place restarts of a task's containers under their {@code restartPolicy}, as ECS
+ * does them: a container that exits is started again, in the same container, unless its exit
+ * code is ignored or it ran for less than {@code restartAttemptPeriod} since it last started.
+ * How long it ran is measured with the worker's clock, from when the worker first saw it
+ * running or last restarted it (Docker's start time when it never saw it run). Owned by one
+ * {@link TaskWorker}.
+ */
+final class ContainerRestarts {
+
+    private static final Logger LOGGER = Logger.getLogger(ContainerRestarts.class);
+
+    private final String taskId;
+    private final ContainerRuntime runtime;
+    private final Clock clock;
+    private final Map<String, Instant> runningSince = new HashMap<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+
+    ContainerRestarts(String taskId, ContainerRuntime runtime, Clock clock) {
+        this.taskId = taskId;
+        this.runtime = runtime;
+        this.clock = clock;
+    }
+
+    /**
+     * What to fold into the known state for a container the engine reports as {@code seen}:
+     * the container after its restart when one is due, else {@code seen}.
+     *
+     * @param stopping whether the task is stopping, when nothing is restarted
+     */
+    RuntimeContainer restartIfDue(ContainerDefinition definition, RuntimeContainer seen, boolean stopping)
+            throws ContainerRuntimeException {
+        String name = definition.name();
+        Instant now = clock.instant();
+        if (seen.status() == ContainerStatus.RUNNING) {
+            runningSince.putIfAbsent(name, now);
+            return seen;
+        }
+        RestartPolicy policy = policyOf(definition);
+        if (stopping || policy == null || seen.status() != ContainerStatus.STOPPED) {
+            return seen;
+        }
+        Instant since = runningSince.getOrDefault(name, seen.startedAt());
+        if (!shouldRestart(policy, seen.exitCode(), since, now)) {
+            return seen;
+        }
+        runtime.start(seen.id());
+        counts.merge(name, 1, Integer::sum);
+        runningSince.put(name, now);
+        LOGGER.infof("Task %s: container %s exited with %s and was restarted (restart %d)", taskId, name,
+                seen.exitCode(), counts.get(name));
+        return runtime.inspect(seen.id()).orElse(seen);
+    }
+
+    /** How often the container was restarted; null when it has no restart policy. */
+    Integer count(ContainerDefinition definition) {
+        return policyOf(definition) == null ? null : counts.getOrDefault(definition.name(), 0);
+    }
+
+    /**
+     * Whether a container that exited with {@code exitCode} is restarted: the policy is
+     * enabled, the code is not ignored, and it ran for at least the attempt period. Pure.
+     */
+    static boolean shouldRestart(RestartPolicy policy, Integer exitCode, Instant runningSince, Instant exitedAt) {
+        if (!policy.isEnabled() || exitCode == null || policy.ignoredExitCodesOrEmpty().contains(exitCode)) {
+            return false;
+        }
+        Duration period = Duration.ofSeconds(policy.attemptPeriodOrDefault());
+        return runningSince != null && !Duration.between(runningSince, exitedAt).minus(period).isNegative();
+    }
+
+    private static RestartPolicy policyOf(ContainerDefinition definition) {
+        try {
+            RestartPolicy policy = ContainerSettings.of(definition).restartPolicy();
+            return policy != null && policy.isEnabled() ? policy : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
