@@ -13,7 +13,7 @@ import java.util.Set;
  * The {@code agent} role's configuration. The ECS agent's variable names are accepted too
  * ({@code ECS_CLUSTER}, {@code ECS_RESERVED_MEMORY}, {@code ECS_RESERVED_PORTS},
  * {@code ECS_CONTAINER_STOP_TIMEOUT}, {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION},
- * {@code ECS_DISABLE_PRIVILEGED}):
+ * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
  * unchanged; {@link AgentEnvFile} reads such a file.
  */
@@ -48,6 +48,14 @@ public interface AgentConfig {
      */
     @WithDefault("30s")
     Duration stopTimeout();
+
+    /**
+     * The longest Docker may take to start a container before the task fails with
+     * CannotStartContainerError (env {@code ECS_CONTAINER_START_TIMEOUT}, the ECS agent's
+     * default on Linux).
+     */
+    @WithDefault("3m")
+    Duration containerStartTimeout();
 
     /**
      * How long a stopped task's containers are kept, for {@code docker logs} and

@@ -183,6 +183,7 @@ public class AgentRole {
                 config.pullTimeout());
         docker.observe(observer);
         docker.enforce(new HostPolicy(config.disablePrivileged(), config.hostPathsAllowed().orElse(List.of())));
+        docker.startTimeout(config.containerStartTimeout());
         while (!stopping) {
             try {
                 String version = docker.engineVersion();

@@ -21,8 +21,7 @@ public final class RefusedFields {
             "environmentFiles", "environment files from S3 are not supported",
             "resourceRequirements", "GPUs and inference accelerators are not supported",
             "firelensConfiguration", "FireLens is not supported",
-            "credentialSpecs", "Active Directory credential specs are not supported",
-            "startTimeout", "it is not applied yet");
+            "credentialSpecs", "Active Directory credential specs are not supported");
 
     private static final Map<String, String> LINUX_PARAMETERS = Map.of(
             "devices", "host devices are not supported",

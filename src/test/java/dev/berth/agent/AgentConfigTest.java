@@ -93,4 +93,20 @@ class AgentConfigTest {
         assertThat(AgentEnvFile.read(dir.resolve("missing.env"))).isEmpty();
         assertThat(load(values).cluster()).isEqualTo("prod");
     }
+
+    @Test
+    void hostSettingsAreStrictByDefaultAndTakeTheEcsNames() throws Exception {
+        // Given / When
+        AgentConfig defaults = load(Map.of());
+        AgentConfig relaxed = load(Map.of("ECS_DISABLE_PRIVILEGED", "false", "ECS_CONTAINER_START_TIMEOUT", "90s",
+                "BERTH_AGENT_HOST_PATHS_ALLOWED", "/srv/berth,/var/log/apps"));
+
+        // Then
+        assertThat(defaults.disablePrivileged()).isTrue();
+        assertThat(defaults.hostPathsAllowed()).isEmpty();
+        assertThat(defaults.containerStartTimeout()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(relaxed.disablePrivileged()).isFalse();
+        assertThat(relaxed.hostPathsAllowed()).contains(List.of(Path.of("/srv/berth"), Path.of("/var/log/apps")));
+        assertThat(relaxed.containerStartTimeout()).isEqualTo(Duration.ofSeconds(90));
+    }
 }

@@ -346,4 +346,26 @@ class TaskDefinitionDockerIT {
         assertThat(stopped.stopCode()).as("the second exit came too soon to restart again")
                 .isEqualTo("EssentialContainerExited");
     }
+
+    @Test
+    void aDependencyThatDoesNotMeetItsConditionWithinItsStartTimeoutStopsTheTask() {
+        // Given: db never becomes healthy, is never declared unhealthy soon, and has 30 s to be healthy
+        TaskDefinition definition = Fixtures.taskDefinition("health-task-definition.json");
+        definition = Fixtures.withContainerField(definition, "db", "startTimeout", 30);
+        definition = Fixtures.withContainerField(definition, "db", "healthCheck", Map.of(
+                "command", List.of("CMD-SHELL", "test -f /tmp/ready"), "interval", 1, "retries", 1000));
+        SettableClock clock = new SettableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        TaskWorker worker = new TaskWorker(task(definition, environment("db", "READY_FILE", "never")), runtime,
+                reported::add, clock, Duration.ofSeconds(5));
+        syncUntil(worker, change -> container(change, "db").lastStatus() == ContainerStatus.RUNNING);
+
+        // When: 30 s pass on the worker's clock
+        clock.advance(Duration.ofSeconds(30));
+        TaskStateChange stopped = syncUntil(worker, status(TaskStatus.STOPPED));
+
+        // Then
+        assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.stoppedReason()).isEqualTo("Container 'app' cannot start: its dependency on 'db' "
+                + "(condition HEALTHY) can never be met: 'db' did not reach it within its startTimeout of 30 s");
+    }
 }

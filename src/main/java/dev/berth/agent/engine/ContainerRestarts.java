@@ -15,7 +15,7 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * The in-place restarts of a task's containers under their {@code restartPolicy}, as ECS
+ * Since when each container of a task runs, and the in-place restarts of its containers under their {@code restartPolicy}, as ECS
  * does them: a container that exits is started again, in the same container, unless its exit
  * code is ignored or it ran for less than {@code restartAttemptPeriod} since it last started.
  * How long it ran is measured with the worker's clock, from when the worker first saw it
@@ -66,6 +66,11 @@ final class ContainerRestarts {
         LOGGER.infof("Task %s: container %s exited with %s and was restarted (restart %d)", taskId, name,
                 seen.exitCode(), counts.get(name));
         return runtime.inspect(seen.id()).orElse(seen);
+    }
+
+    /** Since when each container seen running has run (first seen, or last restarted), by name. */
+    Map<String, Instant> runningSince() {
+        return Map.copyOf(runningSince);
     }
 
     /** How often the container was restarted; null when it has no restart policy. */

@@ -7,6 +7,7 @@ import dev.berth.model.ContainerStatus;
 import dev.berth.model.DependencyCondition;
 import dev.berth.model.HealthStatus;
 import dev.berth.protocol.ContainerState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,13 +46,19 @@ final class DependencyGate {
      * @param container   the container that wants to start
      * @param definitions every container of the task
      * @param known       what is known of every container of the task, by name
+     * @param runningSince since when each container has been running, by name (the worker's clock)
+     * @param now         the worker's clock now: a dependency with a {@code startTimeout} that
+     *                    has run that long without meeting the condition never will
      */
     static Verdict check(ContainerDefinition container, List<ContainerDefinition> definitions,
-            Map<String, ContainerState> known) {
+            Map<String, ContainerState> known, Map<String, Instant> runningSince, Instant now) {
         Verdict result = MET;
         for (ContainerDependency dependency : dependencies(container)) {
-            Verdict verdict = check(container.name(), dependency, find(definitions, dependency.containerName()),
-                    known.get(dependency.containerName()));
+            ContainerDefinition target = find(definitions, dependency.containerName());
+            Verdict verdict = check(container.name(), dependency, target, known.get(dependency.containerName()));
+            if (verdict instanceof Verdict.Waiting && target != null) {
+                verdict = timedOut(container.name(), dependency, target, runningSince.get(target.name()), now);
+            }
             if (verdict instanceof Verdict.Unmeetable) {
                 return verdict;
             }
@@ -60,6 +67,17 @@ final class DependencyGate {
             }
         }
         return result;
+    }
+
+    /** Still waiting, or unmeetable once the dependency has run for its startTimeout. */
+    private static Verdict timedOut(String name, ContainerDependency dependency, ContainerDefinition target,
+            Instant since, Instant now) {
+        Integer timeout = ContainerSettings.of(target).startTimeout();
+        if (timeout == null || since == null || now.isBefore(since.plusSeconds(timeout))) {
+            return waiting(target.name());
+        }
+        return never(name, target.name(), dependency.condition().name(), "'" + target.name() + "' did not reach it "
+                + "within its startTimeout of " + timeout + " s");
     }
 
     /** The declared dependencies, then a START dependency per link. */

@@ -252,7 +252,8 @@ public final class TaskWorker {
                         || startedNow.contains(definition.name())) {
                     continue;
                 }
-                DependencyGate.Verdict gate = DependencyGate.check(definition, definitions, known.byName());
+                DependencyGate.Verdict gate = DependencyGate.check(definition, definitions, known.byName(),
+                        restarts.runningSince(), clock.instant());
                 if (gate instanceof DependencyGate.Verdict.Unmeetable never) {
                     LOGGER.warnf("Task %s: %s", taskId, never.reason());
                     known.stopped(definition.name(), never.reason());

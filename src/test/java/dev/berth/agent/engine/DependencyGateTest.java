@@ -9,6 +9,7 @@ import dev.berth.model.ContainerStatus;
 import dev.berth.model.HealthStatus;
 import dev.berth.model.TaskDefinition;
 import dev.berth.protocol.ContainerState;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** dependsOn and links decide when a container may start, as ECS decides it. */
 class DependencyGateTest {
+
+    private static final Instant NOW = Instant.parse("2025-01-01T00:10:00Z");
 
     private final TaskDefinition dependsOn = Fixtures.taskDefinition("depends-on-task-definition.json");
     private final TaskDefinition health = Fixtures.taskDefinition("health-task-definition.json");
@@ -38,7 +41,7 @@ class DependencyGateTest {
 
     private Verdict appGate(TaskDefinition definition, ContainerState dependency) {
         return DependencyGate.check(container(definition, "app"), definition.containers(),
-                states(state("app", ContainerStatus.PENDING, null, null), dependency));
+                states(state("app", ContainerStatus.PENDING, null, null), dependency), Map.of(), NOW);
     }
 
     @Test
@@ -137,5 +140,25 @@ class DependencyGateTest {
         // Then
         assertThat(before).isEqualTo(new Verdict.Waiting("init"));
         assertThat(order).extracting(ContainerDefinition::name).containsExactly("init", "app");
+    }
+
+    @Test
+    void aDependencyThatRanForItsStartTimeoutWithoutMeetingTheConditionNeverWill() {
+        // Given: db may take 30 s to become healthy
+        TaskDefinition definition = Fixtures.withContainerField(health, "db", "startTimeout", 30);
+        Map<String, ContainerState> known = states(state("app", ContainerStatus.PENDING, null, null),
+                state("db", ContainerStatus.RUNNING, null, HealthStatus.UNKNOWN));
+        ContainerDefinition app = container(definition, "app");
+
+        // When
+        Verdict early = DependencyGate.check(app, definition.containers(), known, Map.of("db", NOW.minusSeconds(29)),
+                NOW);
+        Verdict late = DependencyGate.check(app, definition.containers(), known, Map.of("db", NOW.minusSeconds(30)),
+                NOW);
+
+        // Then
+        assertThat(early).isEqualTo(new Verdict.Waiting("db"));
+        assertThat(late).isEqualTo(new Verdict.Unmeetable("Container 'app' cannot start: its dependency on 'db' "
+                + "(condition HEALTHY) can never be met: 'db' did not reach it within its startTimeout of 30 s"));
     }
 }

@@ -57,10 +57,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** A backstop under the per-call deadlines, so no connection waits forever on a hung engine. */
     private static final Duration RESPONSE_BACKSTOP = Duration.ofMinutes(15);
-    private volatile RuntimeCallObserver observer = RuntimeCallObserver.NONE;
-    private volatile HostPolicy policy = HostPolicy.STRICT;
     /** Docker's driver that keeps no logs: built in, and not among the log plugins {@code info} lists. */
     private static final String NO_LOGS = "none";
+    private volatile RuntimeCallObserver observer = RuntimeCallObserver.NONE;
+    private volatile HostPolicy policy = HostPolicy.STRICT;
+    private volatile Duration startTimeout;
 
     private final DockerClient client;
     private final Duration callTimeout;
@@ -72,6 +73,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         this.client = client;
         this.callTimeout = callTimeout;
         this.pullTimeout = pullTimeout;
+        this.startTimeout = callTimeout;
         AtomicInteger count = new AtomicInteger();
         this.calls = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "berth-docker-call-" + count.incrementAndGet());
@@ -193,7 +195,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
     @Override
     public void start(String id) throws ContainerRuntimeException {
-        call(RuntimeError.CannotStartContainerError, "start " + id, callTimeout, () -> {
+        call(RuntimeError.CannotStartContainerError, "start " + id, startTimeout, () -> {
             requireBerth(id, RuntimeError.CannotStartContainerError);
             try {
                 client.startContainerCmd(id).exec();
@@ -281,6 +283,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     /** Refuses, from now on, to create a container that {@code hostPolicy} does not allow. */
     public void enforce(HostPolicy hostPolicy) {
         this.policy = hostPolicy;
+    }
+
+    /** Gives every later container start this long before it fails (ECS_CONTAINER_START_TIMEOUT). */
+    public void startTimeout(Duration timeout) {
+        this.startTimeout = timeout;
     }
 
     /** Tells {@code callObserver} about every later call to the engine. */
