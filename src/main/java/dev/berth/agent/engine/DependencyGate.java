@@ -9,6 +9,7 @@ import dev.berth.model.HealthStatus;
 import dev.berth.protocol.ContainerState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -92,8 +93,8 @@ final class DependencyGate {
     }
 
     /**
-     * The order to create the containers in: a container that another one links to or takes
-     * volumes from comes first, since Docker needs it to exist. Otherwise the definition's
+     * The order to create the containers in: a container that another one depends on, links
+     * to or takes volumes from comes first, since Docker needs it to exist. Otherwise the definition's
      * order; a cycle keeps it too (Docker then refuses the create, which names the container).
      */
     static List<ContainerDefinition> createOrder(List<ContainerDefinition> definitions) {
@@ -116,6 +117,16 @@ final class DependencyGate {
             }
         }
         return ordered;
+    }
+
+    /**
+     * The order to stop the containers in: the reverse of {@link #createOrder}, so a container
+     * stops before those it depends on, as ECS reverses dependencies on shutdown.
+     */
+    static List<ContainerDefinition> stopOrder(List<ContainerDefinition> definitions) {
+        List<ContainerDefinition> order = new ArrayList<>(createOrder(definitions));
+        Collections.reverse(order);
+        return order;
     }
 
     /** The containers of the task that must exist before this one is created. */

@@ -305,7 +305,7 @@ public final class TaskWorker {
             known.moveTo(TaskStatus.STOPPING, clock.instant());
             report(task);
         }
-        for (ContainerDefinition definition : definitions) {
+        for (ContainerDefinition definition : DependencyGate.stopOrder(definitions)) {
             ContainerState container = known.container(definition.name());
             if (container.runtimeId() != null && container.lastStatus() != ContainerStatus.STOPPED) {
                 runtime.stop(container.runtimeId(), stopTimeout(definition));

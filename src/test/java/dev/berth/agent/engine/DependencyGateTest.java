@@ -161,4 +161,18 @@ class DependencyGateTest {
         assertThat(late).isEqualTo(new Verdict.Unmeetable("Container 'app' cannot start: its dependency on 'db' "
                 + "(condition HEALTHY) can never be met: 'db' did not reach it within its startTimeout of 30 s"));
     }
+
+    @Test
+    void dependenciesAreCreatedFirstAndStoppedLast() {
+        // Given: app (listed first) depends on init
+        List<ContainerDefinition> containers = dependsOn.containers();
+
+        // When
+        List<ContainerDefinition> create = DependencyGate.createOrder(containers);
+        List<ContainerDefinition> stop = DependencyGate.stopOrder(containers);
+
+        // Then
+        assertThat(create).extracting(ContainerDefinition::name).containsExactly("init", "app");
+        assertThat(stop).extracting(ContainerDefinition::name).containsExactly("app", "init");
+    }
 }
