@@ -1,5 +1,6 @@
 package dev.berth.agent;
 
+import dev.berth.agent.runtime.ImagePullBehavior;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -13,7 +14,7 @@ import java.util.Set;
  * The {@code agent} role's configuration. The ECS agent's variable names are accepted too
  * ({@code ECS_CLUSTER}, {@code ECS_RESERVED_MEMORY}, {@code ECS_RESERVED_PORTS},
  * {@code ECS_CONTAINER_STOP_TIMEOUT}, {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION},
- * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}):
+ * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}, {@code ECS_IMAGE_PULL_BEHAVIOR}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
  * unchanged; {@link AgentEnvFile} reads such a file.
  */
@@ -100,6 +101,15 @@ public interface AgentConfig {
      */
     @WithDefault("30s")
     Duration dockerCallTimeout();
+
+    /**
+     * When images are pulled (env {@code ECS_IMAGE_PULL_BEHAVIOR}): {@code default},
+     * {@code always}, {@code once} or {@code prefer-cached}. Unlike the ECS agent
+     * ({@code default}), Berth pulls only missing images unless told otherwise, so hosts
+     * without a registry run what they have.
+     */
+    @WithDefault("prefer-cached")
+    ImagePullBehavior imagePullBehavior();
 
     /** The longest an image pull may take before the task fails with CannotPullContainerError. */
     @WithDefault("10m")

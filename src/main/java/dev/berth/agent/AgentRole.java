@@ -184,6 +184,7 @@ public class AgentRole {
         docker.observe(observer);
         docker.enforce(new HostPolicy(config.disablePrivileged(), config.hostPathsAllowed().orElse(List.of())));
         docker.startTimeout(config.containerStartTimeout());
+        docker.pullBehavior(config.imagePullBehavior());
         while (!stopping) {
             try {
                 String version = docker.engineVersion();

@@ -2,6 +2,7 @@ package dev.berth.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.agent.runtime.ImagePullBehavior;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -108,5 +109,10 @@ class AgentConfigTest {
         assertThat(relaxed.disablePrivileged()).isFalse();
         assertThat(relaxed.hostPathsAllowed()).contains(List.of(Path.of("/srv/berth"), Path.of("/var/log/apps")));
         assertThat(relaxed.containerStartTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(defaults.imagePullBehavior()).isEqualTo(ImagePullBehavior.PREFER_CACHED);
+        assertThat(load(Map.of("ECS_IMAGE_PULL_BEHAVIOR", "always")).imagePullBehavior())
+                .isEqualTo(ImagePullBehavior.ALWAYS);
+        assertThat(load(Map.of("ECS_IMAGE_PULL_BEHAVIOR", "prefer-cached")).imagePullBehavior())
+                .isEqualTo(ImagePullBehavior.PREFER_CACHED);
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.agent.engine.TaskWorker;
 import dev.berth.agent.runtime.HostPolicy;
+import dev.berth.agent.runtime.ImagePullBehavior;
 import dev.berth.agent.runtime.docker.DockerContainerRuntime;
 import dev.berth.model.ContainerOverride;
 import dev.berth.model.ContainerStatus;
@@ -367,5 +368,29 @@ class TaskDefinitionDockerIT {
         assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
         assertThat(stopped.stoppedReason()).isEqualTo("Container 'app' cannot start: its dependency on 'db' "
                 + "(condition HEALTHY) can never be met: 'db' did not reach it within its startTimeout of 30 s");
+    }
+
+    @Test
+    void thePullBehaviourDecidesWhetherACachedImageIsPulledAndWhetherAFailedPullMayUseIt() {
+        // Given: the image is on this host, and no registry can be reached to pull it again
+        TaskDefinition sleeper = Fixtures.sleeperTaskDefinition();
+        try {
+            // When
+            runtime.pullBehavior(ImagePullBehavior.ALWAYS);
+            TaskStateChange always = syncUntil(worker(task(sleeper, null)), status(TaskStatus.STOPPED));
+            runtime.pullBehavior(ImagePullBehavior.DEFAULT);
+            TaskStateChange fallback = syncUntil(worker(task(sleeper, null)), status(TaskStatus.RUNNING));
+            runtime.pullBehavior(ImagePullBehavior.PREFER_CACHED);
+            TaskStateChange cached = syncUntil(worker(task(sleeper, null)), status(TaskStatus.RUNNING));
+
+            // Then
+            assertThat(always.stopCode()).isEqualTo("TaskFailedToStart");
+            assertThat(always.stoppedReason()).startsWith("CannotPullContainerError: ");
+            assertThat(always.pullStartedAt()).isNotNull();
+            assertThat(fallback.pullStartedAt()).as("pulled, failed, ran the cached image").isNotNull();
+            assertThat(cached.pullStartedAt()).as("not pulled").isNull();
+        } finally {
+            runtime.pullBehavior(ImagePullBehavior.PREFER_CACHED);
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.berth.agent.runtime.BerthLabels;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpecs;
+import dev.berth.agent.runtime.ImagePullBehavior;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerStatus;
@@ -276,13 +277,21 @@ public final class TaskWorker {
         return true;
     }
 
+    /** Pulls the image when the host's pull behaviour asks for it ({@link ImagePullBehavior}). */
     private void pullIfMissing(String image) throws ContainerRuntimeException {
-        if (runtime.hasImage(image)) {
+        ImagePullBehavior behavior = runtime.pullBehavior();
+        boolean cached = runtime.hasImage(image);
+        if (!behavior.pulls(cached)) {
             return;
         }
         known.pullStarted(clock.instant());
         try {
             runtime.pull(image);
+        } catch (ContainerRuntimeException e) {
+            if (!behavior.fallsBackToCache(cached)) {
+                throw e;
+            }
+            LOGGER.warnf("Task %s: %s; running the cached image", taskId, e.reason());
         } finally {
             known.pullStopped(clock.instant());
         }

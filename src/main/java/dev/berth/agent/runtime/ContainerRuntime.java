@@ -26,6 +26,14 @@ public interface ContainerRuntime {
     /** Whether the image is present locally. */
     boolean hasImage(String image) throws ContainerRuntimeException;
 
+    /**
+     * When this host pulls images; configured with the engine connection
+     * ({@code ECS_IMAGE_PULL_BEHAVIOR}). Pulling only missing images unless told otherwise.
+     */
+    default ImagePullBehavior pullBehavior() {
+        return ImagePullBehavior.PREFER_CACHED;
+    }
+
     /** Pulls the image; fails with {@link RuntimeError#CannotPullContainerError}. */
     void pull(String image) throws ContainerRuntimeException;
 

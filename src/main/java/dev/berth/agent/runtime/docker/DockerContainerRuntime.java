@@ -18,6 +18,7 @@ import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
 import dev.berth.agent.runtime.HostPolicy;
+import dev.berth.agent.runtime.ImagePullBehavior;
 import dev.berth.agent.runtime.RuntimeCallObserver;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
@@ -62,6 +63,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private volatile RuntimeCallObserver observer = RuntimeCallObserver.NONE;
     private volatile HostPolicy policy = HostPolicy.STRICT;
     private volatile Duration startTimeout;
+    private volatile ImagePullBehavior pullBehavior = ImagePullBehavior.PREFER_CACHED;
 
     private final DockerClient client;
     private final Duration callTimeout;
@@ -283,6 +285,16 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     /** Refuses, from now on, to create a container that {@code hostPolicy} does not allow. */
     public void enforce(HostPolicy hostPolicy) {
         this.policy = hostPolicy;
+    }
+
+    @Override
+    public ImagePullBehavior pullBehavior() {
+        return pullBehavior;
+    }
+
+    /** Pulls images as {@code behavior} says from now on (ECS_IMAGE_PULL_BEHAVIOR). */
+    public void pullBehavior(ImagePullBehavior behavior) {
+        this.pullBehavior = behavior;
     }
 
     /** Gives every later container start this long before it fails (ECS_CONTAINER_START_TIMEOUT). */
