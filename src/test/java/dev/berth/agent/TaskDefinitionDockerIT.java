@@ -78,11 +78,19 @@ class TaskDefinitionDockerIT {
         return new TaskWorker(task, runtime, reported::add, Clock.systemUTC(), Duration.ofSeconds(5));
     }
 
-    /** Syncs the worker until its last report satisfies {@code condition}; returns that report. */
+    /**
+     * Syncs the worker until its last report satisfies {@code condition}; returns that report.
+     * A task that stopped without satisfying it fails at once, with its report.
+     */
     private TaskStateChange syncUntil(TaskWorker worker, Predicate<TaskStateChange> condition) {
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
             worker.sync();
-            return !reported.isEmpty() && condition.test(last());
+            TaskStateChange last = reported.isEmpty() ? null : last();
+            if (last != null && !condition.test(last) && last.taskId().equals(worker.taskId())
+                    && last.lastStatus() == TaskStatus.STOPPED) {
+                throw new AssertionError("the task stopped first: " + last);
+            }
+            return last != null && last.taskId().equals(worker.taskId()) && condition.test(last);
         });
         return last();
     }
@@ -391,6 +399,105 @@ class TaskDefinitionDockerIT {
             assertThat(cached.pullStartedAt()).as("not pulled").isNull();
         } finally {
             runtime.pullBehavior(ImagePullBehavior.PREFER_CACHED);
+        }
+    }
+
+    private static TaskDefinition withVolume(Map<String, Object> volume, String command) {
+        TaskDefinition sleeper = Fixtures.sleeperTaskDefinition();
+        String name = sleeper.containers().get(0).name();
+        TaskDefinition definition = Fixtures.withTaskField(sleeper, "volumes", List.of(volume));
+        definition = Fixtures.withContainerField(definition, name, "mountPoints",
+                List.of(Map.of("sourceVolume", volume.get("name"), "containerPath", "/data")));
+        return Fixtures.withContainerField(definition, name, "command", List.of("sh", "-c",
+                command + "; trap 'exit 0' TERM; while true; do sleep 1; done"));
+    }
+
+    @Test
+    void aHostPathIsMountedOnlyUnderAnAllowedDirectory() throws Exception {
+        // Given: this host allows one directory
+        java.nio.file.Path allowed = java.nio.file.Files.createTempDirectory("berth-host-volume");
+        java.nio.file.Path source = allowed.resolve("web");
+        TaskDefinition inside = withVolume(Map.of("name", "data", "host", Map.of("sourcePath", source.toString())),
+                "echo written > /data/out");
+        TaskDefinition outside = withVolume(Map.of("name", "data", "host", Map.of("sourcePath", "/etc")), "true");
+        runtime.enforce(new HostPolicy(true, List.of(allowed)));
+        try {
+            // When
+            TaskStateChange running = syncUntil(worker(task(inside, null)), status(TaskStatus.RUNNING));
+            TaskStateChange refused = syncUntil(worker(task(outside, null)), status(TaskStatus.STOPPED));
+
+            // Then
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(source.resolve("out")).hasContent("written"));
+            assertThat(running.lastStatus()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(refused.stopCode()).isEqualTo("TaskFailedToStart");
+            assertThat(refused.stoppedReason()).startsWith("CannotCreateContainerError: host path /etc is not under "
+                    + "an allowed host path of this host");
+        } finally {
+            runtime.enforce(HostPolicy.STRICT);
+        }
+    }
+
+    @Test
+    void aSharedVolumeIsCreatedOnlyWhenAskedToAutoprovisionAndOutlivesTheTask() {
+        // Given
+        String name = "berth-it-shared-" + UUID.randomUUID().toString().substring(0, 8);
+        TaskDefinition provisioned = withVolume(Map.of("name", name, "dockerVolumeConfiguration",
+                Map.of("scope", "shared", "autoprovision", true, "driver", "local")), "echo kept > /data/out");
+        TaskDefinition missing = withVolume(Map.of("name", name + "-missing", "dockerVolumeConfiguration",
+                Map.of("scope", "shared")), "true");
+        try {
+            // When
+            TaskStateChange running = syncUntil(worker(task(provisioned, null)), status(TaskStatus.RUNNING));
+            TaskStateChange refused = syncUntil(worker(task(missing, null)), status(TaskStatus.STOPPED));
+
+            // Then
+            String mounted = inspect(running.containers().get(0), "{{range .Mounts}}{{.Name}}{{end}}");
+            assertThat(mounted).isEqualTo(name);
+            assertThat(refused.stoppedReason()).isEqualTo("CannotCreateContainerError: Docker volume " + name
+                    + "-missing does not exist, and its dockerVolumeConfiguration does not ask to autoprovision it");
+            assertThat(DockerCli.words("volume", "ls", "-q", "--filter", "name=" + name + "-missing")).isEmpty();
+        } finally {
+            DockerCli.run("rm", "-f", DockerCli.run("ps", "-aq", "--filter", "volume=" + name));
+            DockerCli.run("volume", "rm", "-f", name);
+        }
+    }
+
+    @Test
+    void aTaskVolumeIsRemovedWithTheLastContainerThatMountsIt() throws Exception {
+        // Given: both containers of the task mount its volume "shared"
+        TaskStateChange running = syncUntil(worker(task(Fixtures.taskDefinition("depends-on-task-definition.json"),
+                null)), status(TaskStatus.RUNNING));
+        String volume = inspect(container(running, "app"), "{{range .Mounts}}{{.Name}}{{end}}");
+        assertThat(DockerCli.run("volume", "inspect", "-f", "{{index .Labels \"dev.berth.task-id\"}}", volume))
+                .isEqualTo(running.taskId());
+
+        // When
+        runtime.remove(container(running, "init").runtimeId());
+        List<String> afterFirst = DockerCli.words("volume", "ls", "-q", "--filter", "name=" + volume);
+        runtime.remove(container(running, "app").runtimeId());
+
+        // Then
+        assertThat(afterFirst).as("still used by app").containsExactly(volume);
+        assertThat(DockerCli.words("volume", "ls", "-q", "--filter", "name=" + volume)).isEmpty();
+    }
+
+    @Test
+    void aPrivilegedContainerIsCreatedWhereTheHostAllowsIt() {
+        // Given
+        TaskDefinition sleeper = Fixtures.sleeperTaskDefinition();
+        TaskDefinition privileged = Fixtures.withContainerField(sleeper, sleeper.containers().get(0).name(),
+                "privileged", true);
+        runtime.enforce(new HostPolicy(false, List.of()));
+        try {
+            // When: a nested engine (as on CI) may not be able to start it; either way Docker gets it privileged
+            TaskStateChange settled = syncUntil(worker(task(privileged, null)), change -> change.containers().get(0)
+                    .runtimeId() != null && change.lastStatus() != TaskStatus.PENDING);
+
+            // Then
+            assertThat(inspect(settled.containers().get(0), "{{.HostConfig.Privileged}}")).isEqualTo("true");
+            assertThat(String.valueOf(settled.stoppedReason())).doesNotContain("ECS_DISABLE_PRIVILEGED");
+        } finally {
+            runtime.enforce(HostPolicy.STRICT);
         }
     }
 }
