@@ -36,6 +36,10 @@ public record ContainerSettings(
         List<String> dockerSecurityOptions,
         List<SystemControl> systemControls) {
 
+    /** A container definition that sets none of these fields. */
+    public static final ContainerSettings NONE = new ContainerSettings(null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null, null, null, null, null);
+
     static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();

@@ -27,9 +27,8 @@ public record HostSettings(
         String ipcMode) {
 
     /** A container with nothing beyond the basics. */
-    public static final HostSettings NONE = new HostSettings(new ContainerSettings(null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null), List.of(), List.of(),
-            List.of(), null, null);
+    public static final HostSettings NONE = new HostSettings(ContainerSettings.NONE, List.of(), List.of(), List.of(),
+            null, null);
 
     public HostSettings {
         mounts = List.copyOf(mounts);

@@ -141,14 +141,14 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         if (refusal.isPresent()) {
             throw RuntimeError.CannotCreateContainerError.because(refusal.get());
         }
+        if (spec.host().settings().logConfiguration() != null) {
+            requireLogDriver(spec.host().settings().logConfiguration().logDriver());
+        }
         CreateContainerCmd command;
         try {
             command = DockerContainers.fill(client.createContainerCmd(spec.image()), spec);
         } catch (IllegalArgumentException e) {
             throw RuntimeError.CannotCreateContainerError.because(e.getMessage(), e);
-        }
-        if (spec.host().settings().logConfiguration() != null) {
-            requireLogDriver(spec.host().settings().logConfiguration().logDriver());
         }
         return call(RuntimeError.CannotCreateContainerError, "create " + spec.name(), callTimeout, () -> {
             DockerVolumes.requireExisting(client, spec);

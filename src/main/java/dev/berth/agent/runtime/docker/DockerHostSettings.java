@@ -58,8 +58,14 @@ final class DockerHostSettings {
             applyLinux(host, s.linuxParameters());
         }
         if (s.logConfiguration() != null && s.logConfiguration().logDriver() != null) {
-            host.withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(s.logConfiguration().logDriver()),
-                    s.logConfiguration().options()));
+            String driver = s.logConfiguration().logDriver();
+            LogConfig.LoggingType type = LogConfig.LoggingType.fromValue(driver);
+            if (type == null) {
+                // docker-java knows a fixed set of drivers; any other would silently become Docker's default.
+                throw new IllegalArgumentException("Invalid 'logConfiguration.logDriver' " + driver
+                        + ": Berth cannot hand this driver to Docker");
+            }
+            host.withLogConfig(new LogConfig(type, s.logConfiguration().options()));
         }
     }
 
@@ -175,7 +181,15 @@ final class DockerHostSettings {
 
     /** ECS names capabilities without the {@code CAP_} prefix, as docker-java does. */
     private static Capability[] capabilities(List<String> names) {
-        return names.stream().map(n -> Capability.valueOf(n.toUpperCase(Locale.ROOT).replaceFirst("^CAP_", "")))
-                .toArray(Capability[]::new);
+        return names.stream().map(DockerHostSettings::capability).toArray(Capability[]::new);
+    }
+
+    private static Capability capability(String name) {
+        try {
+            return Capability.valueOf(name.toUpperCase(Locale.ROOT).replaceFirst("^CAP_", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid 'linuxParameters.capabilities' setting: unknown capability "
+                    + name, e);
+        }
     }
 }
