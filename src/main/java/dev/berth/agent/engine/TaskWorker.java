@@ -237,20 +237,20 @@ public final class TaskWorker {
 
     /**
      * Starts each created container whose dependencies are met ({@link DependencyGate}), in
-     * passes, so one started now can let another start in the same sync.
+     * passes while some wait, so one started now can let another start in the same sync.
      *
      * @return false when the task cannot start and is being stopped
      */
     private boolean startReady(DesiredTask task) throws ContainerRuntimeException {
         List<ContainerDefinition> definitions = task.taskDefinition().containers();
-        Set<String> startedNow = new HashSet<>();
-        boolean started = true;
-        while (started) {
-            started = false;
+        Set<String> started = new HashSet<>();
+        while (true) {
+            boolean waiting = false;
+            int before = started.size();
             for (ContainerDefinition definition : definitions) {
                 ContainerState container = known.container(definition.name());
                 if (container.runtimeId() == null || container.lastStatus() != ContainerStatus.PENDING
-                        || startedNow.contains(definition.name())) {
+                        || started.contains(definition.name())) {
                     continue;
                 }
                 DependencyGate.Verdict gate = DependencyGate.check(definition, definitions, known.byName(),
@@ -261,6 +261,7 @@ public final class TaskWorker {
                     stop(task, StopCode.TaskFailedToStart.name(), never.reason());
                     return false;
                 }
+                waiting |= gate instanceof DependencyGate.Verdict.Waiting;
                 if (gate instanceof DependencyGate.Verdict.Met) {
                     try {
                         runtime.start(container.runtimeId());
@@ -268,13 +269,14 @@ public final class TaskWorker {
                         failToStart(task, definition, e);
                         return false;
                     }
-                    runtime.inspect(container.runtimeId()).ifPresent(seen -> known.observed(definition.name(), seen));
-                    startedNow.add(definition.name());
-                    started = true;
+                    started.add(definition.name());
                 }
             }
+            if (!waiting || started.size() == before) {
+                return true;
+            }
+            observe(task);
         }
-        return true;
     }
 
     /** Pulls the image when the host's pull behaviour asks for it ({@link ImagePullBehavior}). */
