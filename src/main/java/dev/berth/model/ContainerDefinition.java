@@ -10,7 +10,8 @@ import java.util.Map;
  * modelled; cpu is in CPU units (1024 = one core), memory and memoryReservation in MiB. The
  * other ECS fields the caller registered ({@code logConfiguration}, {@code healthCheck},
  * {@code mountPoints}, ...) are kept as received in {@code unmodelled}, written back in place,
- * so DescribeTaskDefinition returns what was registered.
+ * so DescribeTaskDefinition returns what was registered; {@link ContainerSettings} reads them
+ * as typed values.
  */
 public record ContainerDefinition(
         String name,

@@ -158,6 +158,9 @@ class TaskDefinitionValidatorTest {
                 + "\"devices\":[{\"hostPath\":\"/dev/fuse\"}]}}]}");
         TaskDefinition pidTask = json("{\"family\":\"f\",\"pidMode\":\"task\",\"containerDefinitions\":"
                 + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32}]}");
+        TaskDefinition constrained = json("{\"family\":\"f\",\"placementConstraints\":[{\"type\":\"memberOf\","
+                + "\"expression\":\"attribute:ecs.os-type == linux\"}],\"containerDefinitions\":"
+                + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32}]}");
         TaskDefinition emptySecrets = json("{\"family\":\"f\",\"pidMode\":\"host\",\"containerDefinitions\":"
                 + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32,\"secrets\":[]}]}");
 
@@ -169,6 +172,8 @@ class TaskDefinitionValidatorTest {
         assertRejected(devices, "Invalid 'linuxParameters.devices' setting for container 'web': host devices are not "
                 + "supported by Berth, and the task would run without it.");
         assertRejected(pidTask, "Invalid 'pidMode' setting for task: task is not supported; use host.");
+        assertRejected(constrained, "Invalid 'placementConstraints' setting for task: placement constraints are not "
+                + "supported yet, and the task would be placed without them.");
         assertThatCode(() -> TaskDefinitionValidator.validate(emptySecrets)).doesNotThrowAnyException();
     }
 
