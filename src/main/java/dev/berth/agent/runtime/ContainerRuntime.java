@@ -61,7 +61,7 @@ public interface ContainerRuntime {
     List<RuntimeContainer> list(String instanceId) throws ContainerRuntimeException;
 
     /**
-     * Announces the start, die, stop and oom events of the containers that carry the Berth
+     * Announces the start, die, stop, oom and health_status events of the containers that carry the Berth
      * labels of this instance, until the subscription is closed. The implementation
      * reconnects on its own when the engine's stream breaks; events missed meanwhile may be
      * lost, which is why they only wake workers and a periodic resync stays the safety net.

@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Follows Docker's event stream for the containers of one instance, on its own thread, and
- * hands each start, die, stop and oom event to a listener. When the stream breaks it
+ * hands each start, die, stop, oom and health_status event to a listener. When the stream breaks it
  * reconnects: at once after a stream that was up, with backoff while Docker cannot be
  * reached, and from the time of the last event seen ({@code since}), so Docker replays what
  * happened in between. Closing the subscription closes the ResultCallback and ends
