@@ -9,13 +9,17 @@
  *  desired RUNNING                         desired STOPPED (StopTask: its stopCode/reason)
  *        │                                       │
  *  PROVISIONING ──create──▶ PENDING ──start all──▶ RUNNING ──essential exit──▶ STOPPING ──▶ STOPPED
- *        │                    │  (pull if missing,                   │        (stop others,   ▲
+ *        │                    │  (pull per ECS_IMAGE_PULL_BEHAVIOR,  │        (stop others,   ▲
  *        │                    │   create, start)                     │         stop timeout)  │
  *        │                    └── pull/create/start fails ──▶ STOPPING ─────────────────────────┤
  *        │                         stopCode TaskFailedToStart,                                │
  *        │                         stoppedReason "CannotPullContainerError: ..."             │
  *        └── desired STOPPED before anything ran ────────────────────────────────────────────┘
  * </pre>
+ *
+ * <p>"start all" starts each container once its {@code dependsOn} and {@code links} are met; a
+ * dependency that can never be met takes the failure path, with stopCode TaskFailedToStart and
+ * a reason that names both containers and the condition.
  *
  * <p>Invariants:
  * <ul>
@@ -27,7 +31,11 @@
  *       container events only wake a worker.</li>
  *   <li>A newer desired record replaces one not yet acted on; an older or equal version is
  *       ignored. Nothing acts before the desired state has been read to its end.</li>
- *   <li>Statuses only move forward; a container that exited is never started again.</li>
+ *   <li>Statuses only move forward; a container recorded as exited is never started again. A
+ *       container with a {@code restartPolicy} that exits is restarted in place by
+ *       {@link dev.berth.agent.engine.ContainerRestarts} before its exit is recorded, unless
+ *       the task is stopping, the exit code is ignored or it ran less than the attempt
+ *       period.</li>
  *   <li>A container starts only when {@link dev.berth.agent.engine.DependencyGate} finds its
  *       {@code dependsOn} and {@code links} met; one that can never be met stops the task
  *       with {@code TaskFailedToStart} and a reason naming both containers and the
