@@ -24,11 +24,8 @@ class ControlPlaneTest {
 
     private final SettableClock clock = new SettableClock(T0);
     private final SchedulerState state = new SchedulerState(clock, Duration.ofSeconds(60), Duration.ofHours(1));
-    private final List<BerthRecord> written = new ArrayList<>();
-    private final ControlPlane plane = new ControlPlane(state, record -> {
-        written.add(record);
-        state.apply(record);
-    }, new Arns("aws", "us-east-1", "000000000000"));
+    private final AppliedWriter writer = new AppliedWriter(state);
+    private final ControlPlane plane = new ControlPlane(state, writer, new Arns("aws", "us-east-1", "000000000000"));
 
     private static TaskDefinition request(String family, int memory) {
         return new TaskDefinition(null, family, null, List.of(new ContainerDefinition("web", "busybox", 256, memory,
@@ -79,7 +76,7 @@ class ControlPlaneTest {
         // Then
         assertThat(outcome.tasks()).extracting(TaskView::instanceId).containsExactly("i-2", "i-2", "i-1");
         assertThat(outcome.failures()).isEmpty();
-        assertThat(written).filteredOn(DesiredTask.class::isInstance).hasSize(3);
+        assertThat(writer.written()).filteredOn(DesiredTask.class::isInstance).hasSize(3);
         assertThat(outcome.tasks().get(0).lastStatus()).isEqualTo(TaskStatus.PENDING);
     }
 
@@ -147,7 +144,7 @@ class ControlPlaneTest {
         assertThat(stopped.desiredStatus()).isEqualTo(TaskStatus.STOPPED);
         assertThat(stopped.stopCode()).isEqualTo("UserInitiated");
         assertThat(stopped.stoppedReason()).isEqualTo("Task stopped by user");
-        DesiredTask last = (DesiredTask) written.get(written.size() - 1);
+        DesiredTask last = (DesiredTask) writer.written().get(writer.written().size() - 1);
         assertThat(last.desiredStatus()).isEqualTo(TaskStatus.STOPPED);
         assertThat(last.version()).isGreaterThan(task.desired().version());
     }

@@ -34,6 +34,11 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
     }
 
     @Override
+    public boolean isWrite() {
+        return true;
+    }
+
+    @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         r.launchOptions().refuseUnsupported();
         Tasks.StartOutcome outcome = plane.tasks().run(
