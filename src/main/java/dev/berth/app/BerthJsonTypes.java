@@ -20,11 +20,14 @@ import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskSettings;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DeadLetter;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.TaskStateChange;
@@ -77,11 +80,15 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         TaskStatus.class,
         // dev.berth.protocol
         BerthRecord.class,
+        ClientTokenRecord.class,
+        ClientTokenRecord.Failed.class,
         ClusterRecord.class,
         ContainerState.class,
         DeadLetter.class,
         DesiredTask.class,
+        InstanceControl.class,
         InstanceRegistration.class,
+        LeaderRecord.class,
         RecordCodec.class,
         TaskDefinitionRecord.class,
         TaskStateChange.class,
@@ -95,6 +102,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.EcsError.class,
         dev.berth.api.Paging.class,
         dev.berth.api.action.CreateClusterAction.class,
+        dev.berth.api.action.DeleteClusterAction.class,
+        dev.berth.api.action.DeregisterContainerInstanceAction.class,
         dev.berth.api.action.DeregisterTaskDefinitionAction.class,
         dev.berth.api.action.DescribeClustersAction.class,
         dev.berth.api.action.DescribeContainerInstancesAction.class,
