@@ -47,7 +47,8 @@ public record HostSettings(
             ContainerSettings settings = ContainerSettings.of(definition);
             TaskSettings taskSettings = TaskSettings.of(task.taskDefinition());
             return new HostSettings(settings, mounts(task, definition.name(), settings, taskSettings),
-                    links(task, settings), volumesFrom(task, settings), taskSettings.pidMode(),
+                    links(task, definition.name(), settings), volumesFrom(task, definition.name(), settings),
+                    taskSettings.pidMode(),
                     taskSettings.ipcMode());
         } catch (IllegalArgumentException e) {
             throw RuntimeError.CannotCreateContainerError.because(e.getMessage(), e);
@@ -91,32 +92,33 @@ public record HostSettings(
         return "berth-" + task.taskId() + "-" + volume.replaceAll("[^a-zA-Z0-9_.-]", "-");
     }
 
-    private static List<String> links(DesiredTask task, ContainerSettings settings) {
+    private static List<String> links(DesiredTask task, String container, ContainerSettings settings) {
         List<String> links = new ArrayList<>();
         for (String link : settings.linksOrEmpty()) {
             int colon = link.indexOf(':');
             String target = colon < 0 ? link : link.substring(0, colon);
             String alias = colon < 0 ? link : link.substring(colon + 1);
-            links.add(ContainerSpecs.containerName(task, requireContainer(task.taskDefinition(), target, "links"))
+            links.add(ContainerSpecs.containerName(task, requireContainer(task.taskDefinition(), target, "links", container))
                     + ":" + alias);
         }
         return links;
     }
 
-    private static List<String> volumesFrom(DesiredTask task, ContainerSettings settings) {
+    private static List<String> volumesFrom(DesiredTask task, String container, ContainerSettings settings) {
         List<String> from = new ArrayList<>();
         for (ContainerSettings.VolumeFrom source : settings.volumesFromOrEmpty()) {
-            String name = requireContainer(task.taskDefinition(), source.sourceContainer(), "volumesFrom");
+            String name = requireContainer(task.taskDefinition(), source.sourceContainer(), "volumesFrom",
+                    container);
             from.add(ContainerSpecs.containerName(task, name) + (Boolean.TRUE.equals(source.readOnly()) ? ":ro" : ":rw"));
         }
         return from;
     }
 
-    private static String requireContainer(TaskDefinition definition, String name, String field) {
+    private static String requireContainer(TaskDefinition definition, String name, String field, String owner) {
         boolean present = definition.containers().stream().anyMatch(c -> c.name().equals(name));
         if (!present) {
-            throw new IllegalArgumentException("Invalid '" + field + "' setting: the task has no container named '"
-                    + name + "'");
+            throw new IllegalArgumentException("Invalid '" + field + "' setting for container '" + owner
+                    + "': the task has no container named '" + name + "'");
         }
         return name;
     }
