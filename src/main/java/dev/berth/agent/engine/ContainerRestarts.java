@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,6 +32,7 @@ final class ContainerRestarts {
     private final Clock clock;
     private final Map<String, Instant> runningSince = new HashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
+    private final Map<String, Optional<RestartPolicy>> policies = new HashMap<>();
 
     ContainerRestarts(String taskId, ContainerRuntime runtime, Clock clock) {
         this.taskId = taskId;
@@ -90,12 +92,15 @@ final class ContainerRestarts {
         return runningSince != null && !Duration.between(runningSince, exitedAt).minus(period).isNegative();
     }
 
-    private static RestartPolicy policyOf(ContainerDefinition definition) {
-        try {
-            RestartPolicy policy = ContainerSettings.of(definition).restartPolicy();
-            return policy != null && policy.isEnabled() ? policy : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    /** The enabled policy of the container, or null; read once, since a task's definition never changes. */
+    private RestartPolicy policyOf(ContainerDefinition definition) {
+        return policies.computeIfAbsent(definition.name(), name -> {
+            try {
+                RestartPolicy policy = ContainerSettings.of(definition).restartPolicy();
+                return Optional.ofNullable(policy != null && policy.isEnabled() ? policy : null);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }).orElse(null);
     }
 }
