@@ -60,6 +60,10 @@ public final class RefusedFields {
         }
         for (ContainerDefinition container : definition.containers()) {
             String owner = "container '" + container.name() + "'";
+            refused = ports(definition.networkMode(), container, owner);
+            if (refused.isPresent()) {
+                return refused;
+            }
             Map<String, Object> fields = orEmpty(container.unmodelled());
             refused = refused(fields, CONTAINER, owner)
                     .or(() -> refused(nested(fields, "linuxParameters"), LINUX_PARAMETERS, owner, "linuxParameters."))
@@ -68,6 +72,25 @@ public final class RefusedFields {
                             : Optional.empty());
             if (refused.isPresent()) {
                 return refused;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Port mappings Docker would not publish as asked: in host mode the container binds its
+     * containerPort on the host, so another hostPort cannot be had; in none mode nothing is
+     * published at all.
+     */
+    private static Optional<String> ports(String networkMode, ContainerDefinition container, String owner) {
+        for (PortMapping mapping : container.portMappingsOrEmpty()) {
+            if ("none".equals(networkMode)) {
+                return message("portMappings", owner, "the none network mode publishes no ports");
+            }
+            if ("host".equals(networkMode) && mapping.hasStaticHostPort()
+                    && !mapping.hostPort().equals(mapping.containerPort())) {
+                return message("hostPort", owner, "in the host network mode it must equal the containerPort ("
+                        + mapping.containerPort() + ") or be left out");
             }
         }
         return Optional.empty();

@@ -161,6 +161,14 @@ class TaskDefinitionValidatorTest {
         TaskDefinition constrained = json("{\"family\":\"f\",\"placementConstraints\":[{\"type\":\"memberOf\","
                 + "\"expression\":\"attribute:ecs.os-type == linux\"}],\"containerDefinitions\":"
                 + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32}]}");
+        TaskDefinition hostPort = json("{\"family\":\"f\",\"networkMode\":\"host\",\"containerDefinitions\":"
+                + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32,\"portMappings\":[{\"containerPort\":80,"
+                + "\"hostPort\":8080}]}]}");
+        TaskDefinition nonePorts = json("{\"family\":\"f\",\"networkMode\":\"none\",\"containerDefinitions\":"
+                + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32,\"portMappings\":[{\"containerPort\":80}]}]}");
+        TaskDefinition hostSamePort = json("{\"family\":\"f\",\"networkMode\":\"host\",\"containerDefinitions\":"
+                + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32,\"portMappings\":[{\"containerPort\":80,"
+                + "\"hostPort\":80},{\"containerPort\":81}]}]}");
         TaskDefinition emptySecrets = json("{\"family\":\"f\",\"pidMode\":\"host\",\"containerDefinitions\":"
                 + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32,\"secrets\":[]}]}");
 
@@ -174,6 +182,11 @@ class TaskDefinitionValidatorTest {
         assertRejected(pidTask, "Invalid 'pidMode' setting for task: task is not supported; use host.");
         assertRejected(constrained, "Invalid 'placementConstraints' setting for task: placement constraints are not "
                 + "supported yet, and the task would be placed without them.");
+        assertRejected(hostPort, "Invalid 'hostPort' setting for container 'web': in the host network mode it must "
+                + "equal the containerPort (80) or be left out.");
+        assertRejected(nonePorts, "Invalid 'portMappings' setting for container 'web': the none network mode "
+                + "publishes no ports.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(hostSamePort)).doesNotThrowAnyException();
         assertThatCode(() -> TaskDefinitionValidator.validate(emptySecrets)).doesNotThrowAnyException();
     }
 
