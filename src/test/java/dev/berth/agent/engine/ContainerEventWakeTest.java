@@ -79,7 +79,7 @@ class ContainerEventWakeTest {
     @Test
     void anEventBeforeTheDesiredStateIsWholeActsOnNothing() {
         // Given: a task read from Kafka, its containers left running by an earlier agent
-        TaskEngine before = new TaskEngine(Fixtures.INSTANCE, runtime, change -> { }, Runnable::run, Clock.systemUTC(),
+        TaskEngine before = new TaskEngine(Fixtures.INSTANCE, runtime, change -> true, Runnable::run, Clock.systemUTC(),
                 Duration.ofSeconds(30));
         before.desired(desired("t1", 1, TaskStatus.RUNNING));
         before.caughtUp();
