@@ -1,5 +1,6 @@
 package dev.berth.agent.engine;
 
+import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.DesiredTask;
@@ -173,10 +174,17 @@ public final class TaskEngine {
     /**
      * Follows the runtime's container events until the returned subscription is closed: each
      * event wakes its task's worker, so an exit is acted on at once rather than at the next
-     * resync. Correctness still comes from the worker inspecting the containers.
+     * resync, and a stream that is back after a break (a Docker restart) resyncs every task.
+     * Correctness still comes from the worker inspecting the containers.
      */
     public ContainerRuntime.Subscription watchEvents() {
-        return runtime.events(instanceId, event -> wake(event.taskId()));
+        return runtime.events(instanceId, event -> {
+            if (event.kind() == ContainerEvent.Kind.RESYNC) {
+                resync();
+            } else {
+                wake(event.taskId());
+            }
+        });
     }
 
     /** A container of this task changed (e.g. a Docker event): sync it now rather than at the next tick. */

@@ -151,7 +151,8 @@ final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public synchronized Subscription events(String instanceId, Consumer<ContainerEvent> listener) {
         Consumer<ContainerEvent> filtered = event -> {
-            if (instanceId.equals(labelsOf(event.containerId()).get(BerthLabels.INSTANCE_ID))) {
+            if (event.kind() == ContainerEvent.Kind.RESYNC
+                    || instanceId.equals(labelsOf(event.containerId()).get(BerthLabels.INSTANCE_ID))) {
                 listener.accept(event);
             }
         };
@@ -185,6 +186,24 @@ final class FakeContainerRuntime implements ContainerRuntime {
         }
         ContainerEvent die = new ContainerEvent(ContainerEvent.Kind.DIE, c.id(), taskId, Instant.EPOCH);
         announceTo.forEach(listener -> listener.accept(die));
+    }
+
+    /**
+     * The event stream broke and is back, as after an engine restart: whatever happened
+     * meanwhile was never announced, so listeners are told to look at everything.
+     */
+    void resumeEvents() {
+        List<Consumer<ContainerEvent>> announceTo;
+        synchronized (this) {
+            announceTo = new ArrayList<>(listeners);
+        }
+        announceTo.forEach(listener -> listener.accept(ContainerEvent.resync(Instant.EPOCH)));
+    }
+
+    /** The container exits and the engine never announces it (its event stream was down). */
+    synchronized void exitUnannounced(String taskId, String containerName, int code) {
+        RuntimeContainer c = container(taskId, containerName);
+        byId.put(c.id(), with(c, ContainerStatus.STOPPED, code));
     }
 
     synchronized int listenerCount() {
