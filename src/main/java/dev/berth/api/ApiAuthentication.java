@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,6 +29,7 @@ public class ApiAuthentication {
 
     private final Optional<SigningKey> key;
     private final Optional<SigV4Verifier> verifier;
+    private final boolean allowUnsignedRemote;
 
     @Inject
     public ApiAuthentication(ApiConfig config) {
@@ -48,6 +50,7 @@ public class ApiAuthentication {
                     + (id.isPresent() ? "the access key id" : "the secret access key") + " is set.");
         }
         this.key = id.map(akid -> new SigningKey(akid, secret.orElseThrow()));
+        this.allowUnsignedRemote = config.allowUnsignedRemote();
         this.verifier = key.map(k -> new SigV4Verifier(k, SERVICE, config.maxClockSkew(), clock));
     }
 
@@ -56,16 +59,44 @@ public class ApiAuthentication {
         return verifier.flatMap(v -> v.verify(request));
     }
 
-    /** Says once, after the roles have started, whether the scheduler's API is open. */
-    void announce(@Observes @Priority(200) StartupEvent event, SchedulerRole scheduler) {
+    /**
+     * Says once, after the roles have started, whether the scheduler's API is open, and
+     * refuses to start an open API on an address other than loopback unless that was asked for.
+     */
+    void announce(@Observes @Priority(200) StartupEvent event, SchedulerRole scheduler,
+            @ConfigProperty(name = "quarkus.http.host") String host) {
         if (!scheduler.isRunning()) {
             return;
         }
-        if (key.isPresent()) {
-            LOGGER.infof("The ECS API requires calls signed (SigV4) with access key %s", key.get().accessKeyId());
-        } else {
-            LOGGER.warn("The ECS API accepts unsigned calls from anyone who reaches it: set "
-                    + "BERTH_API_ACCESS_KEY_ID and BERTH_API_SECRET_ACCESS_KEY to require signed ones");
+        Optional<String> refusal = exposureRefusal(host, key.isPresent(), allowUnsignedRemote);
+        if (refusal.isPresent()) {
+            LOGGER.error(refusal.get());
+            throw new IllegalStateException(refusal.get());
         }
+        if (key.isPresent()) {
+            LOGGER.infof("The ECS API on %s requires calls signed (SigV4) with access key %s", host,
+                    key.get().accessKeyId());
+        } else if (isLoopback(host)) {
+            LOGGER.infof("The ECS API accepts unsigned calls on %s only: set BERTH_API_ACCESS_KEY_ID and "
+                    + "BERTH_API_SECRET_ACCESS_KEY, then QUARKUS_HTTP_HOST, to serve other hosts", host);
+        } else {
+            LOGGER.warnf("The ECS API accepts unsigned calls from anyone who reaches %s "
+                    + "(berth.api.allow-unsigned-remote=true): anyone on the network may act on Berth", host);
+        }
+    }
+
+    /** Why the API must not start open on this address, if it must not. */
+    static Optional<String> exposureRefusal(String host, boolean signed, boolean allowUnsignedRemote) {
+        if (signed || allowUnsignedRemote || isLoopback(host)) {
+            return Optional.empty();
+        }
+        return Optional.of("The ECS API would accept unsigned calls on " + host + ", from anyone who reaches it. "
+                + "Set BERTH_API_ACCESS_KEY_ID and BERTH_API_SECRET_ACCESS_KEY to require signed calls, keep "
+                + "QUARKUS_HTTP_HOST=127.0.0.1, or set BERTH_API_ALLOW_UNSIGNED_REMOTE=true to accept the risk.");
+    }
+
+    static boolean isLoopback(String host) {
+        String h = host == null ? "" : host.trim();
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
     }
 }

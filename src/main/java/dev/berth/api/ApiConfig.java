@@ -29,4 +29,12 @@ public interface ApiConfig {
      */
     @WithDefault("5m")
     Duration maxClockSkew();
+
+    /**
+     * Lets the API listen on an address other than loopback ({@code QUARKUS_HTTP_HOST}) with
+     * no access key, so that anyone who reaches it may act on Berth (env
+     * {@code BERTH_API_ALLOW_UNSIGNED_REMOTE}). Without it, such a start is refused.
+     */
+    @WithDefault("false")
+    boolean allowUnsignedRemote();
 }

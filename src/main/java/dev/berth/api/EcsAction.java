@@ -12,4 +12,12 @@ public interface EcsAction<Q> {
     Class<Q> requestType();
 
     Object handle(Q request);
+
+    /**
+     * Whether the operation changes state. Only the scheduler leader writes: another replica
+     * forwards such a call to it.
+     */
+    default boolean isWrite() {
+        return false;
+    }
 }

@@ -40,6 +40,15 @@ public final class EcsDispatcher {
         return actions.keySet().stream().sorted().toList();
     }
 
+    /** Whether the call named by this {@code X-Amz-Target} changes state (false when unknown). */
+    public boolean isWrite(String target) {
+        if (target == null || !target.startsWith(TARGET_PREFIX)) {
+            return false;
+        }
+        EcsAction<?> action = actions.get(target.substring(TARGET_PREFIX.length()));
+        return action != null && action.isWrite();
+    }
+
     public Reply dispatch(String target, String body) {
         try {
             EcsAction<?> action = resolve(target);
@@ -94,7 +103,7 @@ public final class EcsDispatcher {
     }
 
     /** An ECS error answer, also for refusals decided before dispatch (authentication). */
-    Reply error(int status, String type, String message) {
+    public Reply error(int status, String type, String message) {
         try {
             return new Reply(status, mapper.writeValueAsString(new EcsError(type, message)));
         } catch (JsonProcessingException e) {

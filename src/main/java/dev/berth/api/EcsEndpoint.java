@@ -2,6 +2,7 @@ package dev.berth.api;
 
 import dev.berth.api.auth.AuthRejection;
 import dev.berth.api.auth.ReceivedRequest;
+import dev.berth.scheduler.SchedulerRole;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -32,6 +33,10 @@ import java.util.Optional;
  * Vert.x request as received: a SigV4 signature covers exactly those. Every answer carries a
  * {@code Date} header, as AWS's do, so an SDK whose clock is off can correct it after a
  * "Signature expired" refusal.
+ *
+ * <p>A write ({@link EcsAction#isWrite()}) that reaches a replica which does not lead goes
+ * to the leader through {@link LeaderForwarder}, so any replica behind a load balancer
+ * answers any call.
  */
 @Path("/")
 public class EcsEndpoint {
@@ -40,11 +45,16 @@ public class EcsEndpoint {
 
     private final EcsDispatcher dispatcher;
     private final ApiAuthentication authentication;
+    private final SchedulerRole scheduler;
+    private final LeaderForwarder forwarder;
 
     @Inject
-    public EcsEndpoint(@Any Instance<EcsAction<?>> actions, ApiAuthentication authentication) {
+    public EcsEndpoint(@Any Instance<EcsAction<?>> actions, ApiAuthentication authentication,
+            SchedulerRole scheduler, LeaderForwarder forwarder) {
         this.dispatcher = new EcsDispatcher(actions);
         this.authentication = authentication;
+        this.scheduler = scheduler;
+        this.forwarder = forwarder;
     }
 
     @POST
@@ -53,11 +63,23 @@ public class EcsEndpoint {
         Optional<AuthRejection> rejection = authentication.check(received(http, body));
         EcsDispatcher.Reply reply = rejection
                 .map(r -> dispatcher.error(r.type().httpStatus(), r.type().name(), r.message()))
-                .orElseGet(() -> dispatcher.dispatch(http.getHeader("X-Amz-Target"),
-                        new String(body, StandardCharsets.UTF_8)));
+                .orElseGet(() -> answer(http, body));
         return Response.status(reply.status()).type(AMZ_JSON)
                 .header("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
                 .entity(reply.body()).build();
+    }
+
+    /** Reads and the leader's writes are answered here; another replica's writes go to the leader. */
+    private EcsDispatcher.Reply answer(HttpServerRequest http, byte[] body) {
+        String target = http.getHeader("X-Amz-Target");
+        if (dispatcher.isWrite(target) && scheduler.leader() instanceof SchedulerRole.Leader.There there) {
+            if (http.getHeader(LeaderForwarder.FORWARDED_BY) != null) {
+                return dispatcher.error(503, "ServerException", "The scheduler leadership moved while this write was "
+                        + "forwarded; nothing was changed. Retry shortly.");
+            }
+            return forwarder.forward(there.apiUrl(), scheduler.replicaId(), http, body, dispatcher);
+        }
+        return dispatcher.dispatch(target, new String(body, StandardCharsets.UTF_8));
     }
 
     private static ReceivedRequest received(HttpServerRequest http, byte[] body) {

@@ -14,11 +14,13 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DeadLetter;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.TaskStateChange;
@@ -52,11 +54,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         TaskStatus.class,
         // dev.berth.protocol
         BerthRecord.class,
+        ClientTokenRecord.class,
+        ClientTokenRecord.Failed.class,
         ClusterRecord.class,
         ContainerState.class,
         DeadLetter.class,
         DesiredTask.class,
         InstanceRegistration.class,
+        LeaderRecord.class,
         RecordCodec.class,
         TaskDefinitionRecord.class,
         TaskStateChange.class,

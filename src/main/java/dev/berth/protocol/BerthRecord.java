@@ -17,9 +17,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ClusterRecord.class, name = "Cluster"),
         @JsonSubTypes.Type(value = TaskDefinitionRecord.class, name = "TaskDefinition"),
         @JsonSubTypes.Type(value = DeadLetter.class, name = "DeadLetter"),
+        @JsonSubTypes.Type(value = LeaderRecord.class, name = "Leader"),
+        @JsonSubTypes.Type(value = ClientTokenRecord.class, name = "ClientToken"),
 })
 public sealed interface BerthRecord
-        permits InstanceRegistration, DesiredTask, TaskStateChange, ClusterRecord, TaskDefinitionRecord, DeadLetter {
+        permits InstanceRegistration, DesiredTask, TaskStateChange, ClusterRecord, TaskDefinitionRecord, DeadLetter,
+        LeaderRecord, ClientTokenRecord {
 
     /** The schema this code writes. Readers accept any version they know the type of. */
     int SCHEMA_VERSION = 1;

@@ -1,11 +1,13 @@
 package dev.berth.protocol;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,6 +50,10 @@ public final class KafkaClients {
     }
 
     public KafkaProducer<String, byte[]> producer(String purpose) {
+        return new KafkaProducer<>(producerProps(purpose), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private Map<String, Object> producerProps(String purpose) {
         Map<String, Object> props = common(purpose);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -55,7 +61,40 @@ public final class KafkaClients {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(settings.sendTimeout().toMillis(), 10_000));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(settings.sendTimeout().toMillis(), 5_000));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.sendTimeout().toMillis());
+        return props;
+    }
+
+    /**
+     * A producer whose writes are transactions under a stable {@code transactional.id}: a new
+     * producer with the same id (a new leader) fences this one, and its later writes fail with
+     * {@code ProducerFencedException}. A transaction left open by a paused writer blocks
+     * {@code read_committed} readers at most {@code transactionTimeout}, unless a new producer
+     * aborts it sooner.
+     */
+    public KafkaProducer<String, byte[]> transactionalProducer(String purpose, String transactionalId,
+            Duration transactionTimeout) {
+        Map<String, Object> props = new HashMap<>(producerProps(purpose));
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A member of a consumer group, for membership only (leader election): it never commits,
+     * and it is evicted from the group after {@code sessionTimeout} without a heartbeat.
+     */
+    public KafkaConsumer<String, byte[]> groupMember(String purpose, String groupId, Duration sessionTimeout) {
+        Map<String, Object> props = common(purpose);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeout.toMillis() / 4));
+        // Sticky and cooperative: a member that joins never takes a partition from a live owner,
+        // so a new replica does not depose the leader.
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     public KafkaConsumer<String, byte[]> consumer(String purpose) {

@@ -88,5 +88,11 @@ public interface KafkaSettings {
 
         @WithDefault("berth.dead-letters")
         String deadLetters();
+
+        @WithDefault("berth.scheduler-leader")
+        String schedulerLeader();
+
+        @WithDefault("berth.client-tokens")
+        String clientTokens();
     }
 }

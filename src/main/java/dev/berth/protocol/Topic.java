@@ -2,7 +2,7 @@ package dev.berth.protocol;
 
 /**
  * Berth's topics (DESIGN.md §2). The names are configured ({@link KafkaSettings.Topics});
- * the cleanup policy and the writer role are part of the contract and are not.
+ * the cleanup policy, the partitioning and the writer role are part of the contract and are not.
  */
 public enum Topic {
     CLUSTERS("compact"),
@@ -12,16 +12,38 @@ public enum Topic {
     INSTANCE_CONTROL("compact"),
     TASKS("compact"),
     TASK_EVENTS("compact"),
-    DEAD_LETTERS("delete");
+    DEAD_LETTERS("delete"),
+    /** One partition: the schedulers' election is the group membership of its only partition. */
+    SCHEDULER_LEADER("compact", 1),
+    CLIENT_TOKENS("compact");
+
+    /** Marks a topic created with {@link KafkaSettings#partitions()} partitions. */
+    private static final int CONFIGURED = 0;
 
     private final String cleanupPolicy;
+    private final int fixedPartitions;
 
     Topic(String cleanupPolicy) {
+        this(cleanupPolicy, CONFIGURED);
+    }
+
+    Topic(String cleanupPolicy, int fixedPartitions) {
         this.cleanupPolicy = cleanupPolicy;
+        this.fixedPartitions = fixedPartitions;
     }
 
     public String cleanupPolicy() {
         return cleanupPolicy;
+    }
+
+    /** How many partitions Berth creates the topic with. */
+    public int partitions(KafkaSettings settings) {
+        return fixedPartitions == CONFIGURED ? settings.partitions() : fixedPartitions;
+    }
+
+    /** Whether the partition count is part of the contract (an existing topic must match it). */
+    public boolean hasFixedPartitions() {
+        return fixedPartitions != CONFIGURED;
     }
 
     public String name(KafkaSettings settings) {
@@ -35,6 +57,8 @@ public enum Topic {
             case TASKS -> t.tasks();
             case TASK_EVENTS -> t.taskEvents();
             case DEAD_LETTERS -> t.deadLetters();
+            case SCHEDULER_LEADER -> t.schedulerLeader();
+            case CLIENT_TOKENS -> t.clientTokens();
         };
     }
 }

@@ -18,9 +18,13 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
 /**
- * Creates Berth's topics on start with their cleanup policy and partition count. Creating
- * is idempotent: an existing topic is left as it is (its partition count included, since
- * changing it would move tasks between agents' partitions).
+ * Creates Berth's topics on start with their cleanup policy, partition count and
+ * {@code min.insync.replicas}. Creating is idempotent: an existing topic is left as it is (its
+ * partition count included, since changing it would move tasks between agents' partitions),
+ * but one whose settings are weaker than Berth's contract (another cleanup policy, fewer
+ * in-sync replicas than {@link #minInSyncReplicas}, a wrong partition count where it is fixed)
+ * is refused, naming the topic and the setting, and {@link #ensure} keeps retrying until an
+ * operator fixes it: a start against such a topic never becomes ready.
  */
 public final class TopicAdmin {
 
@@ -49,9 +53,9 @@ public final class TopicAdmin {
                 if (isRefusal(cause)) {
                     // Kafka answered, and no retry will change its answer until the settings or the
                     // cluster change (an operator may also create the topics by hand).
-                    LOGGER.errorf("Kafka at %s refuses to create Berth's topics: %s; check berth.kafka.partitions, "
-                            + "berth.kafka.replication-factor and the ACLs. Retrying", settings.bootstrapServers(),
-                            cause.getMessage());
+                    LOGGER.errorf("Kafka at %s refuses Berth's topics: %s; check berth.kafka.partitions, "
+                            + "berth.kafka.replication-factor, the topics' settings and the ACLs. Retrying",
+                            settings.bootstrapServers(), cause.getMessage());
                 } else {
                     LOGGER.warnf("Kafka at %s cannot be reached to create topics (%s); retrying",
                             settings.bootstrapServers(), cause.getMessage());
@@ -70,19 +74,27 @@ public final class TopicAdmin {
     private static boolean isRefusal(Throwable cause) {
         return cause instanceof InvalidReplicationFactorException || cause instanceof InvalidPartitionsException
                 || cause instanceof InvalidConfigurationException || cause instanceof PolicyViolationException
-                || cause instanceof AuthorizationException;
+                || cause instanceof AuthorizationException || cause instanceof TopicSettingsCheck.WeakTopicException;
     }
 
     private void create(Admin admin, Collection<Topic> topics) throws ExecutionException, InterruptedException {
         KafkaSettings settings = clients.settings();
         Set<String> existing = admin.listTopics().names().get();
         List<NewTopic> missing = new ArrayList<>();
+        List<Topic> present = new ArrayList<>();
         for (Topic topic : topics) {
             String name = topic.name(settings);
-            if (!existing.contains(name)) {
-                missing.add(new NewTopic(name, settings.partitions(), settings.replicationFactor())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy())));
+            if (existing.contains(name)) {
+                present.add(topic);
+            } else {
+                missing.add(new NewTopic(name, topic.partitions(settings), settings.replicationFactor())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy(),
+                                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                                Integer.toString(minInSyncReplicas(settings.replicationFactor())))));
             }
+        }
+        if (!present.isEmpty()) {
+            TopicSettingsCheck.of(admin, settings, present).refuseWeaker();
         }
         if (missing.isEmpty()) {
             return;
@@ -97,5 +109,14 @@ public final class TopicAdmin {
                 }
             }
         }
+    }
+
+    /**
+     * {@code min.insync.replicas} for a topic with this replication factor: 2 where there are
+     * replicas to spare, so that an {@code acks=all} write survives the loss of a broker, and
+     * never more than the replicas, so that one broker down does not stop writes.
+     */
+    public static int minInSyncReplicas(int replicationFactor) {
+        return Math.max(1, Math.min(2, replicationFactor));
     }
 }

@@ -28,7 +28,9 @@ import org.jboss.logging.Logger;
  * {@link Handler}: this is how a role rebuilds its state from Kafka. It reads without a
  * consumer group, from the partitions it is told (all of a topic's, or one: an agent's
  * partition of berth.tasks), so there is nothing to commit: a restart reads again, and
- * versions make repeats harmless.
+ * versions make repeats harmless. After a lost connection it resumes each partition from
+ * the position it had reached, so a reconnect never replays records over a state that has
+ * already moved past them (a partition it had not read yet starts from the beginning).
  *
  * <p>Poison never stops it: a value that cannot be decoded, or that the handler cannot
  * apply, goes to berth.dead-letters with the reason, and reading carries on. When Kafka
@@ -67,6 +69,8 @@ public final class TopicReader implements Runnable, AutoCloseable {
     private volatile Instant lastTick;
     /** Records behind the end of each topic, as of the last poll; read by other threads. */
     private volatile Map<Topic, Long> lag = Map.of();
+    /** The next offset to read in each assigned partition, as of the last poll; read by other threads. */
+    private volatile Map<TopicPartition, Long> positions = Map.of();
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -124,6 +128,26 @@ public final class TopicReader implements Runnable, AutoCloseable {
         return lag;
     }
 
+    /**
+     * The next offset this reader will read in each of its partitions, as of its last poll:
+     * everything below it has been handed to the handler. Safe to call from any thread.
+     */
+    public Map<TopicPartition, Long> positions() {
+        return positions;
+    }
+
+    /** Whether every partition named has been read up to (not including) the offset given. */
+    public boolean hasReached(Map<TopicPartition, Long> offsets) {
+        Map<TopicPartition, Long> reached = positions;
+        for (var offset : offsets.entrySet()) {
+            Long position = reached.get(offset.getKey());
+            if (offset.getValue() > 0 && (position == null || position < offset.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void run() {
         KafkaSettings settings = clients.settings();
@@ -178,7 +202,16 @@ public final class TopicReader implements Runnable, AutoCloseable {
             }
         }
         c.assign(assigned);
-        c.seekToBeginning(assigned);
+        List<TopicPartition> fromStart = new ArrayList<>();
+        for (TopicPartition partition : assigned) {
+            Long resume = positions.get(partition);
+            if (resume == null) {
+                fromStart.add(partition);
+            } else {
+                c.seek(partition, resume);
+            }
+        }
+        c.seekToBeginning(fromStart);
         return assigned;
     }
 
@@ -194,6 +227,7 @@ public final class TopicReader implements Runnable, AutoCloseable {
             }
             lastTick = clock.instant();
             lag = measureLag(c, topicsByName);
+            positions = positionsOf(c);
             if (!caughtUp && reachedEnd(c, ends)) {
                 caughtUp = true;
                 LOGGER.infof("%s has read its topics up to the end: state rebuilt", name);
@@ -212,6 +246,15 @@ public final class TopicReader implements Runnable, AutoCloseable {
             }
         }
         return Map.copyOf(byTopic);
+    }
+
+    /** Consumer-local once each partition has a position (after the first poll). */
+    private static Map<TopicPartition, Long> positionsOf(KafkaConsumer<String, byte[]> c) {
+        Map<TopicPartition, Long> byPartition = new HashMap<>();
+        for (TopicPartition partition : c.assignment()) {
+            byPartition.put(partition, c.position(partition));
+        }
+        return Map.copyOf(byPartition);
     }
 
     private static boolean reachedEnd(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> ends) {

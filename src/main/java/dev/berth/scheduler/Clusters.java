@@ -3,7 +3,6 @@ package dev.berth.scheduler;
 import dev.berth.model.Arns;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
-import dev.berth.protocol.Versions;
 import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
@@ -48,7 +47,7 @@ public final class Clusters {
             Optional<ClusterRecord> existing = state.cluster(name);
             if (existing.isEmpty()) {
                 Instant now = state.clock().instant();
-                writer.write(new ClusterRecord(BerthRecord.SCHEMA_VERSION, Versions.next(0, state.clock()), name,
+                writer.write(new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, name,
                         ACTIVE, now));
             }
         } finally {

@@ -10,6 +10,8 @@ public enum EcsErrorType {
     ClusterNotFoundException(400),
     SerializationException(400),
     UnknownOperationException(400),
+    /** The same clientToken came with another request. */
+    ConflictException(400),
     /** Berth could not do what it should have: Kafka did not acknowledge a write, for example. */
     ServerException(500);
 

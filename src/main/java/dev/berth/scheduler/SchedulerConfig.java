@@ -3,6 +3,7 @@ package dev.berth.scheduler;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The scheduler role's settings (env {@code BERTH_SCHEDULER_*}). */
 @ConfigMapping(prefix = "berth.scheduler")
@@ -42,4 +43,32 @@ public interface SchedulerConfig {
      */
     @WithDefault("10s")
     Duration reconcileInterval();
+
+    /**
+     * The consumer group in which scheduler replicas elect their leader. Replicas of one Berth
+     * share it; two Berths on one Kafka need different groups (and different topic names).
+     */
+    @WithDefault("berth-scheduler")
+    String groupId();
+
+    /**
+     * The transactional id of the leader's producer. Every leader uses the same one, so that a
+     * new leader fences the old one: its late writes fail. Share it between replicas of one
+     * Berth, never between two Berths.
+     */
+    @WithDefault("berth-scheduler")
+    String transactionalId();
+
+    /**
+     * How long the group waits for a silent replica before it is evicted and, if it led,
+     * another is elected. Failover takes about this long plus the new leader's catch-up.
+     */
+    @WithDefault("10s")
+    Duration sessionTimeout();
+
+    /**
+     * The URL where this replica's ECS API answers other replicas, which forward writes to the
+     * leader. Default: {@code http://<host name>:<quarkus.http.port>}.
+     */
+    Optional<String> advertisedUrl();
 }

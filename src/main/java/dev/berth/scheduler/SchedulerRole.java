@@ -1,9 +1,8 @@
 package dev.berth.scheduler;
 
 import dev.berth.model.Arns;
-import dev.berth.protocol.BerthRecord;
-import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.KafkaSettings;
+import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.TopicReader;
 import dev.berth.scheduler.messaging.SchedulerKafka;
 import dev.berth.scheduler.reconcile.ReconcileLoop;
@@ -11,9 +10,14 @@ import dev.berth.scheduler.reconcile.TaskReconciler;
 import dev.berth.scheduler.state.SchedulerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,6 +25,10 @@ import org.jboss.logging.Logger;
  * {@link #start()} when this process plays the role and {@link #stop()} on shutdown.
  * Starting returns at once: reaching Kafka and rebuilding the state happen in the
  * background, and until they are done {@link #controlPlane()} answers "not ready".
+ *
+ * <p>Several replicas may run at once: each keeps a warm state and answers reads; the one
+ * that Kafka's group membership elects leads, writes through a fenced transactional producer
+ * and runs the reconciliation. {@link #leader()} tells the API where to forward writes.
  */
 @ApplicationScoped
 public class SchedulerRole {
@@ -31,6 +39,7 @@ public class SchedulerRole {
     private final SchedulerConfig config;
     private final Clock clock;
     private final SchedulerObserver observer;
+    private final String replicaId = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private volatile Running running;
 
     /** One start of the role: its state, its Kafka plumbing and the operations over them. */
@@ -61,35 +70,94 @@ public class SchedulerRole {
         }
         SchedulerState state = new SchedulerState(clock, config.agentHeartbeatTimeout(),
                 config.stoppedTaskRetention());
-        SchedulerKafka kafka = new SchedulerKafka(kafkaSettings, state, clock);
-        StateWriter writer = new StateWriter() {
-            @Override
-            public void write(BerthRecord record) {
-                connected(kafka).write(record);
-            }
-
-            @Override
-            public void forget(DesiredTask task) {
-                connected(kafka).forget(task);
-            }
-        };
+        SchedulerKafka kafka = new SchedulerKafka(kafkaSettings, state, clock, election());
+        StateWriter writer = changes -> leaderWriter(kafka).commit(changes);
         Arns arns = new Arns(config.arnPartition(), config.region(), config.account());
         ControlPlane plane = new ControlPlane(state, writer, arns, observer);
         TaskReconciler reconciler = new TaskReconciler(config.stoppedTaskRetention());
-        ReconcileLoop reconcile = new ReconcileLoop(config.reconcileInterval(), new Random(), kafka::isReady,
+        ReconcileLoop reconcile = new ReconcileLoop(config.reconcileInterval(), new Random(), kafka::isLeader,
                 () -> observer.timeReconcile(() -> plane.tasks().reconcile(reconciler)));
         running = new Running(kafka, plane, reconcile);
         kafka.start();
         reconcile.start();
-        LOGGER.infof("Scheduler starting: rebuilding its state from Kafka at %s", kafkaSettings.bootstrapServers());
+        LOGGER.infof("Scheduler %s starting: rebuilding its state from Kafka at %s, then joining the election of "
+                + "group %s", replicaId, kafkaSettings.bootstrapServers(), config.groupId());
     }
 
-    private static StateWriter connected(SchedulerKafka kafka) {
-        StateWriter connected = kafka.writer();
-        if (connected == null) {
-            throw new SchedulerUnavailableException("The scheduler has not reached Kafka yet. Retry shortly.");
+    private SchedulerKafka.Election election() {
+        return new SchedulerKafka.Election(config.groupId(), config.sessionTimeout(), replicaId, apiUrl(),
+                config.transactionalId(), transactionTimeout());
+    }
+
+    /**
+     * How long a transaction may stay open: a leader paused mid-plan holds back every
+     * {@code read_committed} reader (the agents) this long at most, unless a new leader
+     * aborts it sooner. Above the send timeout, so that a slow but live commit is not aborted.
+     */
+    private Duration transactionTimeout() {
+        return kafkaSettings.sendTimeout().plusSeconds(5);
+    }
+
+    private String apiUrl() {
+        return config.advertisedUrl().orElseGet(() -> "http://" + hostName() + ":"
+                + ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
         }
-        return connected;
+    }
+
+    private static StateWriter leaderWriter(SchedulerKafka kafka) {
+        StateWriter writer = kafka.writer();
+        if (writer == null) {
+            throw new SchedulerUnavailableException(kafka.isTakingOver()
+                    ? "This scheduler was just elected leader and is still catching up with Kafka; nothing was "
+                            + "changed. Retry shortly."
+                    : "This scheduler replica is not the leader and no leader is known to it; nothing was changed. "
+                            + "Retry shortly.");
+        }
+        return writer;
+    }
+
+    /** Where writes go, as this replica sees it. */
+    public sealed interface Leader {
+        /** This replica leads and may write. */
+        record Here() implements Leader {
+        }
+
+        /** Another replica announced that it leads; its API answers at {@code apiUrl}. */
+        record There(String replicaId, String apiUrl) implements Leader {
+        }
+
+        /** No leader is known: an election or a take-over is under way. */
+        record Unknown() implements Leader {
+        }
+    }
+
+    /** Where this replica would send a write now. */
+    public Leader leader() {
+        Running current = running;
+        if (current == null) {
+            return new Leader.Unknown();
+        }
+        if (current.kafka().isLeader()) {
+            return new Leader.Here();
+        }
+        Optional<LeaderRecord> announced = current.plane().state().leader();
+        if (announced.isPresent() && !announced.get().replicaId().equals(replicaId)
+                && !current.kafka().isTakingOver()) {
+            return new Leader.There(announced.get().replicaId(), announced.get().apiUrl());
+        }
+        return new Leader.Unknown();
+    }
+
+    /** This replica's id in the election and in leader records. */
+    public String replicaId() {
+        return replicaId;
     }
 
     /** Stops reading and writing Kafka. Idempotent. */
@@ -108,8 +176,17 @@ public class SchedulerRole {
         return running != null;
     }
 
-    /** Whether the state has been rebuilt from Kafka and the API can answer. */
+    /**
+     * Whether the API can answer: the state has been rebuilt from Kafka and a leader is known
+     * (this replica, or another one to forward writes to).
+     */
     public boolean isReady() {
+        Running current = running;
+        return current != null && current.kafka().isReady() && !(leader() instanceof Leader.Unknown);
+    }
+
+    /** Whether the state has been rebuilt from Kafka (reads can be answered). */
+    public boolean isStateRebuilt() {
         Running current = running;
         return current != null && current.kafka().isReady();
     }

@@ -2,22 +2,27 @@ package dev.berth.scheduler;
 
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
+import java.util.List;
 
 /**
- * The scheduler's only way to change state: write a record to its topic (a desired task to
- * the partition of its instance), wait for Kafka's acknowledgement, then apply it to the
- * in-memory state so the caller reads its own write. A write Kafka does not acknowledge
- * throws {@link EcsException} ({@code ServerException}) and changes nothing in memory.
+ * The scheduler's only way to change state. {@link #commit} writes the changes of one plan
+ * as one Kafka transaction of the leader's fenced producer: all of them or none. Once Kafka
+ * has committed it, the changes are applied to the in-memory state, so the caller reads its
+ * own write.
+ *
+ * <p>A commit that fails throws {@link EcsException} ({@code ServerException}) whose message
+ * says whether the outcome is certain: "nothing was changed" only when the transaction was
+ * aborted, "may or may not have been applied" when Kafka's answer was lost.
  */
 public interface StateWriter {
 
-    void write(BerthRecord record);
+    void commit(List<StateChange> changes);
 
-    /**
-     * Ends a task's life: tombstones its desired record (on its instance's partition) and its
-     * state changes, so the compacted topics stay bounded, then drops it from the state.
-     */
+    default void write(BerthRecord record) {
+        commit(List.of(new StateChange.Put(record)));
+    }
+
     default void forget(DesiredTask task) {
-        throw new UnsupportedOperationException("this writer cannot write tombstones");
+        commit(List.of(new StateChange.Forget(task)));
     }
 }

@@ -5,7 +5,6 @@ import dev.berth.model.ContainerDefinition;
 import dev.berth.model.TaskDefinition;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
-import dev.berth.protocol.Versions;
 import dev.berth.scheduler.state.SchedulerState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ public final class TaskDefinitions {
                     request.networkMode(), TaskDefinition.ACTIVE, request.requiresCompatibilities(), COMPATIBILITIES,
                     request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null,
                     request.unmodelled());
-            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, Versions.next(0, state.clock()),
+            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, 1,
                     registered));
             return registered;
         } finally {
@@ -97,7 +96,7 @@ public final class TaskDefinitions {
             }
             TaskDefinition inactive = held.taskDefinition().withStatus(TaskDefinition.INACTIVE, state.clock().instant());
             writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION,
-                    Versions.next(held.version(), state.clock()), inactive));
+                    held.version() + 1, inactive));
             return inactive;
         } finally {
             writeLock.unlock();

@@ -9,9 +9,9 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
-import dev.berth.protocol.Versions;
 import dev.berth.scheduler.placement.Candidate;
 import dev.berth.scheduler.placement.PlacementResult;
 import dev.berth.scheduler.placement.PlacementStack;
@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,6 +49,11 @@ public final class Tasks {
     /** ECS's limit on tasks per RunTask / StartTask call. */
     public static final int MAX_TASKS_PER_CALL = 10;
     public static final String DEFAULT_STOP_REASON = "Task stopped by user";
+    /**
+     * The most changes one reconciliation round writes, as one transaction: bounds the
+     * transaction; the next round (a few seconds later) takes the rest.
+     */
+    static final int MAX_CHANGES_PER_ROUND = 1_000;
     static final String NO_INSTANCES = "No Container Instances were found in your cluster.";
 
     private final SchedulerState state;
@@ -59,6 +65,7 @@ public final class Tasks {
     private final PlanApplier applier;
     private final StateWriter writer;
     private final SchedulerObserver observer;
+    private final ClientTokens tokens;
 
     Tasks(SchedulerState state, StateWriter writer, Lock writeLock, Arns arns, Clusters clusters,
             TaskDefinitions taskDefinitions, PlacementStack placement, SchedulerObserver observer) {
@@ -71,11 +78,16 @@ public final class Tasks {
         this.taskDefinitions = taskDefinitions;
         this.placement = placement;
         this.applier = new PlanApplier(state, writer);
+        this.tokens = new ClientTokens(state);
     }
 
     /** What RunTask and StartTask share. */
     public record TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
             String group) {
+    }
+
+    /** What a RunTask client token stands for: the whole request but the token. */
+    private record RunRequest(TaskRequest request, int count) {
     }
 
     /** The tasks started and, for what could not be started, ECS failures. */
@@ -87,15 +99,32 @@ public final class Tasks {
     }
 
     public StartOutcome run(TaskRequest request, Integer count) {
+        return run(request, count, null);
+    }
+
+    /**
+     * RunTask. With a {@code clientToken}, a retry of the same request within a day answers
+     * the same tasks and starts none; the token is written in the plan's transaction.
+     */
+    public StartOutcome run(TaskRequest request, Integer count, String clientToken) {
         int copies = count == null ? 1 : count;
         if (copies < 1 || copies > MAX_TASKS_PER_CALL) {
             throw EcsException.invalidParameter("Invalid 'count': it must be between 1 and " + MAX_TASKS_PER_CALL + ".");
         }
+        ClientTokens.validate(clientToken);
         ClusterRecord cluster = clusters.require(request.cluster());
-        TaskDefinition definition = prepare(request);
-        Resources demand = TaskDemand.of(definition, request.overrides());
+        String tokenKey = clientToken == null ? null : ClientTokens.key("RunTask", cluster.clusterName(), clientToken);
+        String requestHash = clientToken == null ? null : tokens.hash(new RunRequest(request, copies));
         writeLock.lock();
         try {
+            if (tokenKey != null) {
+                Optional<ClientTokenRecord> previous = tokens.previous(tokenKey, requestHash);
+                if (previous.isPresent()) {
+                    return remembered(previous.get());
+                }
+            }
+            TaskDefinition definition = prepare(request);
+            Resources demand = TaskDemand.of(definition, request.overrides());
             List<InstanceView> instances = state.instances(cluster.clusterName());
             if (instances.isEmpty()) {
                 throw EcsException.invalidParameter(NO_INSTANCES);
@@ -107,10 +136,25 @@ public final class Tasks {
                 planned.add(newTask(cluster, instanceId, definition, request));
             }
             List<Failure> failures = new ArrayList<>(failures(cluster, placed.rejections()));
-            return publish(cluster, planned, failures);
+            return publish(cluster, planned, failures, tokenKey == null ? null
+                    : outcome -> tokens.record(tokenKey, "RunTask", requestHash,
+                            outcome.tasks().stream().map(TaskView::taskId).toList(), outcome.failures()));
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** The answer of the call that first used the token, with its tasks as they are now. */
+    private StartOutcome remembered(ClientTokenRecord token) {
+        List<TaskView> tasks = new ArrayList<>();
+        for (String taskId : token.resourceIds()) {
+            state.task(taskId).ifPresent(tasks::add);
+        }
+        List<Failure> failures = new ArrayList<>();
+        for (ClientTokenRecord.Failed f : token.failures()) {
+            failures.add(Failure.of(f.arn(), f.reason()));
+        }
+        return new StartOutcome(tasks, failures);
     }
 
     public StartOutcome start(TaskRequest request, List<String> containerInstances) {
@@ -143,7 +187,7 @@ public final class Tasks {
                     planned.add(newTask(cluster, instanceId, definition, request));
                 }
             }
-            return publish(cluster, planned, failures);
+            return publish(cluster, planned, failures, null);
         } finally {
             writeLock.unlock();
         }
@@ -164,8 +208,7 @@ public final class Tasks {
             }
             DesiredTask desired = task.desired();
             String why = reason == null || reason.isBlank() ? DEFAULT_STOP_REASON : reason;
-            writer.write(desired.stop(Versions.next(desired.version(), state.clock()), StopCode.UserInitiated.name(),
-                    why));
+            writer.write(desired.stop(desired.version() + 1, StopCode.UserInitiated.name(), why));
             return state.task(desired.taskId()).orElseThrow();
         } finally {
             writeLock.unlock();
@@ -182,25 +225,27 @@ public final class Tasks {
     public int reconcile(TaskReconciler reconciler) {
         writeLock.lock();
         try {
-            int done = 0;
+            List<StateChange> changes = new ArrayList<>();
             for (TaskAction action : reconciler.plan(state.allTasks(), state.clock().instant())) {
-                DesiredTask latest = state.allTasks().stream().map(TaskView::desired)
-                        .filter(d -> d.taskId().equals(action.task().taskId())).findFirst().orElse(null);
-                if (latest == null || latest.version() != action.task().version()) {
-                    continue;
+                DesiredTask latest = action.task();
+                if (changes.size() >= MAX_CHANGES_PER_ROUND) {
+                    break;
                 }
                 if (action instanceof TaskAction.MarkStopped stopped) {
                     LOGGER.infof("Task %s stopped on instance %s (%s): desired status is now STOPPED", latest.taskId(),
                             latest.instanceId(), stopped.stopCode());
-                    writer.write(latest.stop(Versions.next(latest.version(), state.clock()), stopped.stopCode(),
-                            stopped.stoppedReason()));
+                    changes.add(new StateChange.Put(latest.stop(latest.version() + 1, stopped.stopCode(),
+                            stopped.stoppedReason())));
                 } else {
                     LOGGER.debugf("Task %s is past its retention: tombstoned", latest.taskId());
-                    writer.forget(latest);
+                    changes.add(new StateChange.Forget(latest));
                 }
-                done++;
             }
-            return done;
+            changes.addAll(tokens.expired(state.clock().instant()));
+            if (!changes.isEmpty()) {
+                writer.commit(changes);
+            }
+            return changes.size();
         } finally {
             writeLock.unlock();
         }
@@ -251,15 +296,28 @@ public final class Tasks {
         return definition;
     }
 
-    private StartOutcome publish(ClusterRecord cluster, List<DesiredTask> planned, List<Failure> failures) {
-        PlanOutcome outcome = observer.timePlan(() -> applier.apply(new TaskPlan(cluster.clusterName(), planned)));
+    /**
+     * Publishes the plan as one transaction, with the record {@code alongside} makes of the
+     * answer (a client token's), if any.
+     */
+    private StartOutcome publish(ClusterRecord cluster, List<DesiredTask> planned, List<Failure> failures,
+            Function<StartOutcome, BerthRecord> alongside) {
+        List<Failure> answered = new ArrayList<>(failures);
+        PlanOutcome outcome = observer.timePlan(() -> applier.apply(new TaskPlan(cluster.clusterName(), planned),
+                applied -> {
+                    answered.addAll(failures(cluster, applied.refused()));
+                    if (alongside == null) {
+                        return List.of();
+                    }
+                    List<TaskView> views = applied.published().stream().map(t -> TaskView.fold(t, null)).toList();
+                    return List.of(new StateChange.Put(alongside.apply(new StartOutcome(views, answered))));
+                }));
         observer.placed(outcome.published().size());
-        failures.addAll(failures(cluster, outcome.refused()));
         List<TaskView> tasks = new ArrayList<>();
         for (DesiredTask task : outcome.published()) {
             state.task(task.taskId()).ifPresent(tasks::add);
         }
-        return new StartOutcome(tasks, failures);
+        return new StartOutcome(tasks, answered);
     }
 
     private List<Failure> failures(ClusterRecord cluster, List<Rejection> rejections) {
@@ -278,8 +336,10 @@ public final class Tasks {
             TaskRequest request) {
         String taskId = UUID.randomUUID().toString().replace("-", "");
         Instant now = state.clock().instant();
-        return new DesiredTask(BerthRecord.SCHEMA_VERSION, Versions.next(0, state.clock()), taskId,
+        return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId,
                 arns.task(cluster.clusterName(), taskId), cluster.clusterName(), instanceId, definition,
-                request.overrides(), TaskStatus.RUNNING, request.startedBy(), request.group(), now, null, null);
+                request.overrides(), TaskStatus.RUNNING, request.startedBy(),
+                request.group() == null || request.group().isBlank() ? "family:" + definition.family() : request.group(),
+                now, null, null);
     }
 }

@@ -31,6 +31,11 @@ class ApiAuthenticationTest {
             public Duration maxClockSkew() {
                 return Duration.ofMinutes(5);
             }
+
+            @Override
+            public boolean allowUnsignedRemote() {
+                return false;
+            }
         };
     }
 
@@ -68,5 +73,15 @@ class ApiAuthenticationTest {
         assertThatThrownBy(() -> new ApiAuthentication(config(null, "secret"), Clock.systemUTC()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Only the secret access key is set");
+    }
+
+    @Test
+    void anOpenApiListensOnLoopbackUnlessTheOperatorAcceptsTheRisk() {
+        assertThat(ApiAuthentication.exposureRefusal("127.0.0.1", false, false)).isEmpty();
+        assertThat(ApiAuthentication.exposureRefusal("localhost", false, false)).isEmpty();
+        assertThat(ApiAuthentication.exposureRefusal("0.0.0.0", true, false)).isEmpty();
+        assertThat(ApiAuthentication.exposureRefusal("0.0.0.0", false, true)).isEmpty();
+        assertThat(ApiAuthentication.exposureRefusal("0.0.0.0", false, false)).get().asString()
+                .contains("BERTH_API_ALLOW_UNSIGNED_REMOTE").contains("0.0.0.0");
     }
 }

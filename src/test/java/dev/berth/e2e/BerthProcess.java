@@ -95,6 +95,21 @@ final class BerthProcess implements AutoCloseable {
         return apiPort;
     }
 
+    /** Freezes the process, as a long GC pause or a hung host would: it holds its sockets and says nothing. */
+    void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a paused process run again, unaware of the time it lost. */
+    void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill " + signal).isZero();
+    }
+
     /** Dies at once, as on a power cut or {@code kill -9}: nothing is flushed, nothing says goodbye. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -67,7 +67,11 @@ class HelmChartTest {
         Container scheduler = onlyContainer(deployment.getSpec().getTemplate().getSpec());
         assertHealthProbes(scheduler);
         assertNonRoot(deployment.getSpec().getTemplate().getSpec(), scheduler);
-        assertThat(env(scheduler)).containsEntry("BERTH_ROLES", "scheduler");
+        assertThat(env(scheduler)).containsEntry("BERTH_ROLES", "scheduler")
+                .containsEntry("QUARKUS_HTTP_HOST", "0.0.0.0")
+                .containsEntry("BERTH_API_ALLOW_UNSIGNED_REMOTE", "false")
+                .containsEntry("BERTH_SCHEDULER_ADVERTISED_URL", "http://$(POD_IP):8080")
+                .containsEntry("BERTH_SCHEDULER_SESSION_TIMEOUT", "10s");
         assertThat(scheduler.getCommand()).startsWith("java").endsWith("-jar", "/opt/berth/quarkus-app/quarkus-run.jar");
         Map<String, String> config = configOf(chart, scheduler);
         assertThat(config)

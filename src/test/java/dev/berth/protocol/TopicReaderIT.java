@@ -90,9 +90,11 @@ class TopicReaderIT {
                 TopicDescription description = client.describeTopics(List.of(name)).allTopicNames().get().get(name);
                 Config config = client.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, name)))
                         .all().get().values().iterator().next();
-                assertThat(description.partitions()).as(name).hasSize(3);
+                assertThat(description.partitions()).as(name)
+                        .hasSize(topic == Topic.SCHEDULER_LEADER ? 1 : 3);
                 assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(name)
                         .isEqualTo(topic == Topic.DEAD_LETTERS ? "delete" : "compact");
+                assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value()).as(name).isEqualTo("1");
             }
         }
     }

@@ -24,11 +24,8 @@ class ControlPlaneTest {
 
     private final SettableClock clock = new SettableClock(T0);
     private final SchedulerState state = new SchedulerState(clock, Duration.ofSeconds(60), Duration.ofHours(1));
-    private final List<BerthRecord> written = new ArrayList<>();
-    private final ControlPlane plane = new ControlPlane(state, record -> {
-        written.add(record);
-        state.apply(record);
-    }, new Arns("aws", "us-east-1", "000000000000"));
+    private final AppliedWriter writer = new AppliedWriter(state);
+    private final ControlPlane plane = new ControlPlane(state, writer, new Arns("aws", "us-east-1", "000000000000"));
 
     private static TaskDefinition request(String family, int memory) {
         return new TaskDefinition(null, family, null, List.of(new ContainerDefinition("web", "busybox", 256, memory,
@@ -79,7 +76,7 @@ class ControlPlaneTest {
         // Then
         assertThat(outcome.tasks()).extracting(TaskView::instanceId).containsExactly("i-2", "i-2", "i-1");
         assertThat(outcome.failures()).isEmpty();
-        assertThat(written).filteredOn(DesiredTask.class::isInstance).hasSize(3);
+        assertThat(writer.written()).filteredOn(DesiredTask.class::isInstance).hasSize(3);
         assertThat(outcome.tasks().get(0).lastStatus()).isEqualTo(TaskStatus.PENDING);
     }
 
@@ -147,8 +144,82 @@ class ControlPlaneTest {
         assertThat(stopped.desiredStatus()).isEqualTo(TaskStatus.STOPPED);
         assertThat(stopped.stopCode()).isEqualTo("UserInitiated");
         assertThat(stopped.stoppedReason()).isEqualTo("Task stopped by user");
-        DesiredTask last = (DesiredTask) written.get(written.size() - 1);
+        DesiredTask last = (DesiredTask) writer.written().get(writer.written().size() - 1);
         assertThat(last.desiredStatus()).isEqualTo(TaskStatus.STOPPED);
         assertThat(last.version()).isGreaterThan(task.desired().version());
+    }
+
+    @Test
+    void runTaskWritesItsTasksAndItsClientTokenAsOneTransaction() {
+        // Given
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        int before = writer.plans().size();
+
+        // When
+        Tasks.StartOutcome outcome = plane.tasks().run(run("web"), 3, "token-1");
+
+        // Then: one plan holds the three tasks and the token
+        assertThat(writer.plans()).hasSize(before + 1);
+        List<StateChange> plan = writer.plans().get(before);
+        assertThat(plan).hasSize(4);
+        assertThat(plan).filteredOn(c -> c instanceof StateChange.Put p && p.record() instanceof DesiredTask)
+                .hasSize(3);
+        assertThat(outcome.tasks()).extracting(t -> t.desired().group()).containsOnly("family:web");
+    }
+
+    @Test
+    void aRetryWithTheSameClientTokenAnswersTheSameTasksAndStartsNone() {
+        // Given
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        Tasks.StartOutcome first = plane.tasks().run(run("web"), 2, "retry-me");
+        int plans = writer.plans().size();
+
+        // When
+        Tasks.StartOutcome retry = plane.tasks().run(run("web"), 2, "retry-me");
+
+        // Then
+        assertThat(retry.tasks()).extracting(TaskView::taskId)
+                .containsExactlyElementsOf(first.tasks().stream().map(TaskView::taskId).toList());
+        assertThat(writer.plans()).hasSize(plans);
+        assertThat(state.tasks("default")).hasSize(2);
+    }
+
+    @Test
+    void theSameClientTokenWithAnotherRequestIsAConflict() {
+        // Given
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        plane.tasks().run(run("web"), 1, "once");
+
+        // When / Then
+        assertThatThrownBy(() -> plane.tasks().run(run("web"), 2, "once"))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.ConflictException))
+                .hasMessageContaining("same client token");
+        assertThatThrownBy(() -> plane.tasks().run(run("web"), 1, "x".repeat(65)))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessageContaining("clientToken");
+    }
+
+    @Test
+    void aClientTokenIsForgottenAfterADayAndMayThenBeUsedAgain() {
+        // Given
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        plane.tasks().run(run("web"), 1, "daily");
+        clock.advance(ClientTokens.TTL.plusMinutes(1));
+        state.apply(instance("i-1", "default", 4096, 4096, clock.instant(), 2));
+
+        // When
+        plane.tasks().reconcile(new dev.berth.scheduler.reconcile.TaskReconciler(Duration.ofHours(1)));
+        Tasks.StartOutcome again = plane.tasks().run(run("web"), 1, "daily");
+
+        // Then
+        assertThat(writer.plans()).anySatisfy(plan -> assertThat(plan)
+                .contains(new StateChange.ForgetClientToken(ClientTokens.key("RunTask", "default", "daily"))));
+        assertThat(again.tasks()).hasSize(1);
     }
 }

@@ -21,6 +21,11 @@ public class CreateClusterAction extends SchedulerAction<CreateClusterAction.Req
     }
 
     @Override
+    public boolean isWrite() {
+        return true;
+    }
+
+    @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request request) {
         return new Response(shapes.cluster(plane.clusters().create(request.clusterName())));
     }

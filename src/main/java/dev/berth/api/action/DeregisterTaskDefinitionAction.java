@@ -21,6 +21,11 @@ public class DeregisterTaskDefinitionAction extends SchedulerAction<DeregisterTa
     }
 
     @Override
+    public boolean isWrite() {
+        return true;
+    }
+
+    @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request request) {
         return new Response(plane.taskDefinitions().deregister(request.taskDefinition()));
     }

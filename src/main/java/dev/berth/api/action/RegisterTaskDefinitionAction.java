@@ -50,6 +50,11 @@ public class RegisterTaskDefinitionAction extends SchedulerAction<RegisterTaskDe
     }
 
     @Override
+    public boolean isWrite() {
+        return true;
+    }
+
+    @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         TaskDefinition requested = new TaskDefinition(null, r.family(), null, r.containerDefinitions(), r.cpu(),
                 r.memory(), r.networkMode(), null, r.requiresCompatibilities(), null, r.placementConstraints(),

@@ -18,7 +18,7 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
             String startedBy, String group, String launchType, List<Object> capacityProviderStrategy,
             Object networkConfiguration, List<Object> placementConstraints,
             List<LaunchOptions.PlacementStrategy> placementStrategy, String platformVersion,
-            Boolean enableExecuteCommand, List<Object> volumeConfigurations) {
+            Boolean enableExecuteCommand, List<Object> volumeConfigurations, String clientToken) {
 
         LaunchOptions launchOptions() {
             return new LaunchOptions(launchType, capacityProviderStrategy, networkConfiguration, placementConstraints,
@@ -34,11 +34,16 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
     }
 
     @Override
+    public boolean isWrite() {
+        return true;
+    }
+
+    @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         r.launchOptions().refuseUnsupported();
         Tasks.StartOutcome outcome = plane.tasks().run(
                 new Tasks.TaskRequest(r.cluster(), r.taskDefinition(), r.overrides(), r.startedBy(), r.group()),
-                r.count());
+                r.count(), r.clientToken());
         return new Response(outcome.tasks().stream().map(shapes::task).toList(), outcome.failures());
     }
 }

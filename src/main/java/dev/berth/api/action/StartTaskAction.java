@@ -32,6 +32,11 @@ public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
     }
 
     @Override
+    public boolean isWrite() {
+        return true;
+    }
+
+    @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         r.launchOptions().refuseUnsupported();
         Tasks.StartOutcome outcome = plane.tasks().start(

@@ -21,6 +21,11 @@ public class StopTaskAction extends SchedulerAction<StopTaskAction.Request> {
     }
 
     @Override
+    public boolean isWrite() {
+        return true;
+    }
+
+    @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         return new Response(shapes.task(plane.tasks().stop(r.cluster(), r.task(), r.reason())));
     }

@@ -51,10 +51,15 @@ public class SchedulerHealth {
                         () -> scheduler.reconcileLoop().flatMap(ReconcileLoop::lastTick))),
                 Clock.systemUTC()));
         readiness.register("scheduler", () -> {
-            boolean rebuilt = scheduler.isReady();
+            boolean rebuilt = scheduler.isStateRebuilt();
+            SchedulerRole.Leader leader = scheduler.leader();
+            String leading = leader instanceof SchedulerRole.Leader.Here ? "this replica"
+                    : leader instanceof SchedulerRole.Leader.There there ? there.replicaId() + " at " + there.apiUrl()
+                    : "none known yet (election or take-over under way)";
             return new HealthCheckResponse("scheduler",
-                    rebuilt ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN,
-                    Optional.of(Map.of("state", rebuilt ? "rebuilt from Kafka" : "rebuilding from Kafka")));
+                    scheduler.isReady() ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN,
+                    Optional.of(Map.of("state", rebuilt ? "rebuilt from Kafka" : "rebuilding from Kafka",
+                            "replica", scheduler.replicaId(), "leader", leading)));
         });
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.scheduler.messaging;
 
+import dev.berth.messaging.LeaderElection;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DeadLetters;
 import dev.berth.protocol.KafkaClients;
@@ -24,8 +25,10 @@ import org.jboss.logging.Logger;
 /**
  * The scheduler's Kafka plumbing. {@link #start()} returns at once; a background thread
  * ensures the topics (retrying with backoff, one WARN per attempt), then a reader replays
- * the scheduler's topics from the beginning into the {@link SchedulerState}. The scheduler
- * is ready once that replay has reached the end of every partition.
+ * the scheduler's topics from the beginning into the {@link SchedulerState}, and the replica
+ * joins the leader election. Every replica reads; only the elected one, once it has fenced
+ * the previous leader and caught up, gets a {@link #writer()}. The replica is ready to
+ * answer reads once the replay has reached the end of every partition.
  */
 public final class SchedulerKafka implements AutoCloseable {
 
@@ -37,23 +40,31 @@ public final class SchedulerKafka implements AutoCloseable {
 
     /** What the scheduler reads: all partitions of each. */
     public static final List<Topic> READ = List.of(Topic.CLUSTERS, Topic.TASK_DEFINITIONS, Topic.TASKS, Topic.TASK_EVENTS,
-            Topic.INSTANCES);
+            Topic.INSTANCES, Topic.SCHEDULER_LEADER, Topic.CLIENT_TOKENS);
+
+    /** How this replica takes part in the election. */
+    public record Election(String groupId, Duration sessionTimeout, String replicaId, String apiUrl,
+            String transactionalId, Duration transactionTimeout) {
+    }
 
     private final KafkaClients clients;
     private final SchedulerState state;
     private final Clock clock;
+    private final Election election;
     private final RecordCodec codec = new RecordCodec();
     private volatile RecordPublisher publisher;
-    private volatile StateWriter writer;
     private volatile TopicReader reader;
+    private volatile Leadership leadership;
+    private volatile LeaderElection elector;
     private volatile boolean closed;
     private Thread connector;
-    private Thread readerThread;
+    private final List<Thread> threads = new java.util.ArrayList<>();
 
-    public SchedulerKafka(KafkaSettings settings, SchedulerState state, Clock clock) {
+    public SchedulerKafka(KafkaSettings settings, SchedulerState state, Clock clock, Election election) {
         this.clients = new KafkaClients(settings, "berth-scheduler");
         this.state = state;
         this.clock = clock;
+        this.election = election;
     }
 
     public synchronized void start() {
@@ -73,24 +84,49 @@ public final class SchedulerKafka implements AutoCloseable {
         }
         TopicReader newReader = new TopicReader(READER, clients, codec,
                 new DeadLetters(newPublisher, clock), partitions, new StateReplay());
+        Leadership newLeadership = new Leadership(clients, state, newReader, READ,
+                new Leadership.Replica(election.replicaId(), election.apiUrl(), election.transactionalId(),
+                        election.transactionTimeout()), clock);
+        LeaderElection newElector = new LeaderElection(clients, Topic.SCHEDULER_LEADER.name(clients.settings()),
+                election.groupId(), election.sessionTimeout(), newLeadership);
+        newLeadership.attach(newElector);
         synchronized (this) {
             if (closed) {
                 newPublisher.close();
                 return;
             }
             publisher = newPublisher;
-            writer = new KafkaStateWriter(newPublisher, state);
             reader = newReader;
-            readerThread = new Thread(newReader, "berth-scheduler-state");
-            readerThread.setDaemon(true);
-            readerThread.start();
+            leadership = newLeadership;
+            elector = newElector;
+            threads.add(daemon(newReader, "berth-scheduler-state"));
+            threads.add(daemon(newLeadership, "berth-scheduler-leadership"));
+            threads.add(daemon(newElector, "berth-scheduler-election"));
         }
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** True once the state has been rebuilt from every partition of the scheduler's topics. */
     public boolean isReady() {
         TopicReader current = reader;
-        return current != null && current.isCaughtUp() && writer != null;
+        return current != null && current.isCaughtUp();
+    }
+
+    /** True while this replica leads and has caught up since its election: it may write. */
+    public boolean isLeader() {
+        return writer() != null;
+    }
+
+    /** Whether the group has elected this replica and it is still catching up. */
+    public boolean isTakingOver() {
+        Leadership current = leadership;
+        return current != null && current.role() == Leadership.Role.CATCHING_UP;
     }
 
     /** The reader that rebuilds the state, once Kafka has been reached. */
@@ -98,9 +134,10 @@ public final class SchedulerKafka implements AutoCloseable {
         return Optional.ofNullable(reader);
     }
 
-    /** The writer, once Kafka has been reached; null before. */
+    /** The writer while this replica leads; null on a follower or before Kafka was reached. */
     public StateWriter writer() {
-        return writer;
+        Leadership current = leadership;
+        return current == null ? null : current.writer();
     }
 
     @Override
@@ -120,15 +157,25 @@ public final class SchedulerKafka implements AutoCloseable {
     }
 
     private void shutDown() {
+        if (elector != null) {
+            elector.close();
+        }
+        if (leadership != null) {
+            leadership.close();
+        }
         if (reader != null) {
             reader.close();
-            join(readerThread);
         }
+        for (Thread thread : threads) {
+            join(thread);
+        }
+        threads.clear();
         if (publisher != null) {
             publisher.close();
         }
         reader = null;
-        writer = null;
+        leadership = null;
+        elector = null;
         publisher = null;
     }
 
@@ -154,7 +201,7 @@ public final class SchedulerKafka implements AutoCloseable {
 
         @Override
         public void caughtUp() {
-            LOGGER.info("Scheduler state rebuilt from Kafka: ready");
+            LOGGER.info("Scheduler state rebuilt from Kafka: ready to answer reads");
         }
     }
 }

@@ -2,7 +2,9 @@ package dev.berth.scheduler.plan;
 
 import dev.berth.model.Resources;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
+import dev.berth.scheduler.placement.Candidate;
 import dev.berth.scheduler.placement.FeasibilityCheck;
 import dev.berth.scheduler.placement.PlacementStack;
 import dev.berth.scheduler.placement.Rejection;
@@ -10,15 +12,18 @@ import dev.berth.scheduler.placement.TaskDemand;
 import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes a plan, Nomad style: each planned task is checked again against the latest
  * state of its instance (an agent may have gone quiet, a heartbeat may have shrunk its
- * capacity since placement) and only then written. Each write is applied to the state
- * before the next check, so the tasks of one plan account for each other.
+ * capacity since placement), the tasks of the plan accounting for each other. What still
+ * fits is written as one transaction, together with whatever the caller adds for the
+ * outcome (a client token's record): all of it is published, or none.
  */
 public final class PlanApplier {
 
@@ -33,23 +38,45 @@ public final class PlanApplier {
     }
 
     public PlanOutcome apply(TaskPlan plan) {
-        List<DesiredTask> published = new ArrayList<>();
+        return apply(plan, outcome -> List.of());
+    }
+
+    /**
+     * @param alongside what to write in the same transaction, given what will be published
+     */
+    public PlanOutcome apply(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside) {
+        PlanOutcome outcome = recheck(plan);
+        List<StateChange> changes = new ArrayList<>();
+        for (DesiredTask task : outcome.published()) {
+            changes.add(new StateChange.Put(task));
+        }
+        changes.addAll(alongside.apply(outcome));
+        if (!changes.isEmpty()) {
+            writer.commit(changes);
+        }
+        return outcome;
+    }
+
+    private PlanOutcome recheck(TaskPlan plan) {
+        List<DesiredTask> accepted = new ArrayList<>();
         List<Rejection> refused = new ArrayList<>();
+        Map<String, Candidate> candidates = new HashMap<>();
         for (DesiredTask task : plan.tasks()) {
-            Optional<InstanceView> latest = state.instance(task.instanceId());
+            Candidate candidate = candidates.computeIfAbsent(task.instanceId(),
+                    id -> state.instance(id).map(InstanceView::candidate).orElse(null));
             Resources demand = TaskDemand.of(task.taskDefinition(), task.overrides());
-            Rejection rejection = latest.isEmpty()
+            Rejection rejection = candidate == null
                     ? new Rejection(task.instanceId(), FeasibilityCheck.AGENT)
-                    : PlacementStack.check(plan.cluster(), demand, latest.get().candidate());
+                    : PlacementStack.check(plan.cluster(), demand, candidate);
             if (rejection != null) {
                 LOGGER.infof("Task %s no longer fits instance %s (%s); not published", task.taskId(),
                         task.instanceId(), rejection.reason());
                 refused.add(rejection);
                 continue;
             }
-            writer.write(task);
-            published.add(task);
+            candidates.put(task.instanceId(), candidate.take(demand));
+            accepted.add(task);
         }
-        return new PlanOutcome(published, refused);
+        return new PlanOutcome(accepted, refused);
     }
 }

@@ -4,9 +4,11 @@ import dev.berth.model.Resources;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
@@ -45,6 +47,13 @@ public final class SchedulerState {
     private final Map<String, DesiredTask> desiredTasks = new HashMap<>();
     private final Map<String, TaskStateChange> taskReports = new HashMap<>();
     private final Map<String, InstanceRegistration> instances = new HashMap<>();
+    private final Map<String, ClientTokenRecord> clientTokens = new HashMap<>();
+    /**
+     * Tasks this scheduler forgot whose tombstone its reader has not reached yet: the version
+     * forgotten. The reader may still replay their older records; those must not bring them back.
+     */
+    private final Map<String, Long> forgotten = new HashMap<>();
+    private LeaderRecord leader;
 
     public SchedulerState(Clock clock, Duration heartbeatTimeout, Duration stoppedTaskRetention) {
         this.clock = clock;
@@ -63,13 +72,32 @@ public final class SchedulerState {
         } else if (value instanceof TaskDefinitionRecord d) {
             return putIfNewer(taskDefinitions, d.taskDefinition().familyRevision(), d);
         } else if (value instanceof DesiredTask t) {
-            return putIfNewer(desiredTasks, t.taskId(), t);
+            return !forgotten.containsKey(t.taskId()) && putIfNewer(desiredTasks, t.taskId(), t);
         } else if (value instanceof TaskStateChange e) {
-            return putIfNewer(taskReports, e.taskId(), e);
+            return !forgotten.containsKey(e.taskId()) && putIfNewer(taskReports, e.taskId(), e);
         } else if (value instanceof InstanceRegistration i) {
             return putIfNewer(instances, i.instanceId(), i);
+        } else if (value instanceof ClientTokenRecord c) {
+            return putIfNewer(clientTokens, c.key(), c);
+        } else if (value instanceof LeaderRecord l) {
+            if (leader != null && !Versions.isNewer(l.version(), leader.version())) {
+                return false;
+            }
+            leader = l;
+            return true;
         }
         return false;
+    }
+
+    /**
+     * This scheduler tombstoned the task (its desired record and its reports, in one
+     * transaction): it is gone, and stays gone while the reader replays what came before the
+     * tombstones.
+     */
+    public synchronized void forget(DesiredTask task) {
+        desiredTasks.remove(task.taskId());
+        taskReports.remove(task.taskId());
+        forgotten.put(task.taskId(), task.version());
     }
 
     /** A tombstone on one of the scheduler's topics: the entity is gone. */
@@ -77,9 +105,14 @@ public final class SchedulerState {
         switch (topic) {
             case CLUSTERS -> clusters.remove(key);
             case TASK_DEFINITIONS -> taskDefinitions.remove(key);
-            case TASKS -> desiredTasks.remove(key);
+            case TASKS -> {
+                desiredTasks.remove(key);
+                forgotten.remove(key);
+            }
             case TASK_EVENTS -> taskReports.remove(key);
             case INSTANCES -> instances.remove(key);
+            case CLIENT_TOKENS -> clientTokens.remove(key);
+            case SCHEDULER_LEADER -> leader = null;
             default -> {
             }
         }
@@ -92,6 +125,22 @@ public final class SchedulerState {
         }
         map.put(key, value);
         return true;
+    }
+
+    // Leadership and client tokens
+
+    /** The last leader that announced itself on berth.scheduler-leader. */
+    public synchronized Optional<LeaderRecord> leader() {
+        return Optional.ofNullable(leader);
+    }
+
+    public synchronized Optional<ClientTokenRecord> clientToken(String key) {
+        return Optional.ofNullable(clientTokens.get(key));
+    }
+
+    /** Every client token held, for the reconciler to tombstone those past the window. */
+    public synchronized List<ClientTokenRecord> clientTokens() {
+        return List.copyOf(clientTokens.values());
     }
 
     // Clusters

@@ -7,7 +7,7 @@ import static dev.berth.scheduler.TestRecords.desired;
 import static dev.berth.scheduler.TestRecords.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.protocol.BerthRecord;
+import dev.berth.scheduler.AppliedWriter;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.scheduler.placement.Rejection;
 import dev.berth.scheduler.state.SchedulerState;
@@ -20,11 +20,8 @@ class PlanApplierTest {
 
     private final SettableClock clock = new SettableClock(T0);
     private final SchedulerState state = new SchedulerState(clock, Duration.ofSeconds(60), Duration.ofHours(1));
-    private final List<BerthRecord> written = new ArrayList<>();
-    private final PlanApplier applier = new PlanApplier(state, record -> {
-        written.add(record);
-        state.apply(record);
-    });
+    private final AppliedWriter writer = new AppliedWriter(state);
+    private final PlanApplier applier = new PlanApplier(state, writer);
 
     @Test
     void refusesTasksThatNoLongerFitTheLatestState() {
@@ -42,7 +39,7 @@ class PlanApplierTest {
         assertThat(outcome.published()).containsExactly(first);
         assertThat(outcome.refused()).extracting(Rejection::instanceId, Rejection::reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("i-1", "RESOURCE:MEMORY"));
-        assertThat(written).containsExactly(first);
+        assertThat(writer.written()).containsExactly(first);
     }
 
     @Test
@@ -58,6 +55,6 @@ class PlanApplierTest {
         // Then
         assertThat(outcome.published()).isEmpty();
         assertThat(outcome.refused()).extracting(Rejection::reason).containsExactly("AGENT");
-        assertThat(written).isEmpty();
+        assertThat(writer.written()).isEmpty();
     }
 }

@@ -1,0 +1,23 @@
+package dev.berth.scheduler;
+
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DesiredTask;
+
+/** One change of a plan; a plan's changes are written together, as one Kafka transaction. */
+public sealed interface StateChange {
+
+    /** A new version of an entity, to its topic (a desired task to its instance's partition). */
+    record Put(BerthRecord record) implements StateChange {
+    }
+
+    /**
+     * Ends a task's life: tombstones its desired record (on its instance's partition) and its
+     * agent's reports, so that the compacted topics stay bounded.
+     */
+    record Forget(DesiredTask task) implements StateChange {
+    }
+
+    /** Ends a client token's life once it is past the idempotency window. */
+    record ForgetClientToken(String key) implements StateChange {
+    }
+}
