@@ -2,7 +2,6 @@ package dev.berth.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.kafka.EmbeddedKafkaBroker;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
@@ -22,8 +21,6 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,11 +79,8 @@ class AgentSurvivalIT {
     @Test
     void aStateChangeDuringAKafkaOutageWaitsOnDiskAndArrivesWhenKafkaIsBack() throws Exception {
         // Given: an agent on a broker, running a task
-        EmbeddedKafkaBroker.Settings broker = new EmbeddedKafkaBroker.Settings("127.0.0.1", freePort(), freePort(),
-                dataDir.resolve("kafka"));
-        EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(broker);
+        TestKafka kafka = TestKafka.start();
         toClose.add(kafka);
-        kafka.start();
         String bootstrap = kafka.bootstrapServers();
         RecordPublisher scheduler = scheduler(bootstrap);
         startAgent(bootstrap);
@@ -95,16 +89,14 @@ class AgentSurvivalIT {
         scheduler.close();
 
         // When: Kafka goes away, and meanwhile the task's container exits
-        kafka.close();
+        kafka.stopBroker();
         DockerCli.run("stop", dockerId);
         await().until(() -> agent.running().map(r -> r.sender().pendingCount()).orElse(0) == 1);
         Path outbox = dataDir.resolve("agent").resolve("state-changes");
         try (Stream<Path> files = Files.list(outbox)) {
             assertThat(files.map(f -> f.getFileName().toString())).contains(task.taskId() + ".json");
         }
-        EmbeddedKafkaBroker back = new EmbeddedKafkaBroker(broker);
-        toClose.add(back);
-        back.start();
+        kafka.startBroker();
 
         // Then
         TaskStateChange stopped = awaitChange(bootstrap, task.taskId(), TaskStatus.STOPPED);
@@ -250,12 +242,6 @@ class AgentSurvivalIT {
 
     private Instant lastResync() {
         return agent.running().flatMap(r -> r.engine().lastResync()).orElse(Instant.EPOCH);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static ConditionFactory await() {
