@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.KafkaSettings;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The agent survives what happens around it, with a real broker and the real Docker engine:
  * a Kafka outage (its state changes wait on disk and arrive when Kafka is back), and a
  * Kafka that changed under it (more partitions of berth.tasks, or an empty new cluster),
- * which must not make its orphan sweep stop containers. The sweep runs every 500 ms with no
+ * which must not make its orphan sweep stop containers; and a cluster that does not exist yet. The sweep runs every 500 ms with no
  * grace period, so only the layout check keeps the containers running.
  */
 class AgentSurvivalIT {
@@ -160,9 +161,45 @@ class AgentSurvivalIT {
         assertThat(DockerCli.run("ps", "-q", "--filter", "label=dev.berth.task-id=" + task.taskId())).isNotEmpty();
     }
 
+    @Test
+    void anAgentWhoseClusterDoesNotExistSaysHowToCreateItAndRegistersOnceItExists() throws Exception {
+        // Given
+        TestKafka kafka = TestKafka.start();
+        toClose.add(kafka);
+        RecordPublisher scheduler = scheduler(kafka.bootstrapServers());
+        String cluster = "late-" + UUID.randomUUID().toString().substring(0, 8);
+        startAgentIn(kafka.bootstrapServers(), cluster);
+        await().until(() -> agent.registrationProblem().filter(p -> p.contains("does not exist")).isPresent());
+        String problem = agent.registrationProblem().orElseThrow();
+        boolean readyWithoutCluster = agent.isReady();
+        boolean registeredWithoutCluster = registrations(kafka.bootstrapServers()) > 0;
+
+        // When: CreateCluster
+        scheduler.publish(Topic.CLUSTERS, cluster, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, cluster, "ACTIVE",
+                Instant.now()));
+
+        // Then
+        assertThat(problem).contains("aws ecs create-cluster --cluster-name " + cluster + " --endpoint-url ");
+        assertThat(readyWithoutCluster).isFalse();
+        assertThat(registeredWithoutCluster).isFalse();
+        await().until(agent::isReady);
+        await().until(() -> registrations(kafka.bootstrapServers()) > 0);
+        scheduler.close();
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
+    private long registrations(String bootstrap) {
+        return TopicRecords.readAll(bootstrap, "berth.instances", Duration.ofSeconds(10)).stream()
+                .filter(r -> instanceId.equals(r.key())).count();
+    }
+
     private void startAgent(String bootstrap) {
+        startAgentIn(bootstrap, "default");
+        await().until(agent::isReady);
+    }
+
+    private void startAgentIn(String bootstrap, String cluster) {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "berth.agent.docker-host", System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
                 "berth.agent.resync-interval", "500ms",
@@ -173,6 +210,7 @@ class AgentSurvivalIT {
                 "berth.kafka.retry-backoff", "100ms",
                 "berth.kafka.retry-backoff-max", "1s",
                 "berth.kafka.send-timeout", "3s"));
+        properties.put("berth.agent.cluster", cluster);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withConverter(Duration.class, 200, new DurationConverter())
@@ -184,7 +222,6 @@ class AgentSurvivalIT {
                 dataDir.toString());
         agent.start();
         instanceId = agent.instanceId().orElseThrow();
-        await().until(agent::isReady);
     }
 
     private RecordPublisher scheduler(String bootstrap) {
