@@ -53,6 +53,8 @@ final class ConnectedAgent {
     private static final Logger LOGGER = Logger.getLogger(ConnectedAgent.class);
     /** How long close() lets in-flight task syncs finish before interrupting them. */
     private static final Duration WORKER_GRACE = Duration.ofSeconds(2);
+    /** The least the goodbye registration gets when the flush used up the bound (Kafka is down). */
+    private static final Duration FAREWELL_MIN = Duration.ofSeconds(1);
 
     /** What every part needs to know of the agent. */
     record Setup(AgentConfig config, KafkaSettings kafka, Path dataDir, String instanceId, AgentObserver observer,
@@ -213,10 +215,11 @@ final class ConnectedAgent {
 
     /**
      * Stops taking new work (readers, events, ticks, task threads), flushes the state changes
-     * still buffered for up to {@code flushBound}, says goodbye on berth.instances and closes
-     * the clients. Containers keep running.
+     * still buffered and says goodbye on berth.instances, together within {@code flushBound}
+     * (the goodbye gets at least a second), and closes the clients. Containers keep running.
      */
     void close(Duration flushBound) {
+        long deadline = System.nanoTime() + flushBound.toNanos();
         synchronized (this) {
             closed = true;
         }
@@ -237,7 +240,8 @@ final class ConnectedAgent {
             sender.flush(flushBound);
             sender.close();
         }
-        farewell(flushBound);
+        Duration left = Duration.ofNanos(deadline - System.nanoTime());
+        farewell(left.compareTo(FAREWELL_MIN) < 0 ? FAREWELL_MIN : left);
         if (publisher != null) {
             publisher.close();
         }
