@@ -31,7 +31,8 @@ import org.jboss.logging.Logger;
  *       (a newer one replaces a pending one: updates coalesce);</li>
  *   <li><b>known</b>: what the worker knows of the task and its containers, changed only
  *       by {@link #sync()};</li>
- *   <li><b>reported</b>: the last change handed to the {@link StateReporter}.</li>
+ *   <li><b>reported</b>: the last change the {@link StateReporter} took; after a restart,
+ *       at first the last change this agent reported before it.</li>
  * </ul>
  * Each sync compares desired with what the runtime reports now and acts on the difference,
  * so a lost wake-up costs latency, never correctness. Syncs of one worker never overlap.
