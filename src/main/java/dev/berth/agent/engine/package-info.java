@@ -23,8 +23,9 @@
  *       Desired, known and reported status are three separate fields with one owner each
  *       (engine, sync, sync).</li>
  *   <li>Each worker with work gets a {@link dev.berth.agent.engine.TaskThreads} thread of its
- *       own, so one task's slow pull or stop never delays another's; at the thread bound a
- *       wake-up is refused and the next resync tries again. A StopTask that arrives while a
+ *       own, so one task's slow pull or stop never delays another's; beyond the thread bound
+ *       a wake-up waits in a bounded queue for a free thread, and past that bound it is
+ *       refused and the next resync tries again. A StopTask that arrives while a
  *       sync pulls or starts takes effect at the next step: nothing more is created or
  *       started, and the stop runs next.</li>
  *   <li>Level-triggered: every sync inspects the task's containers and acts on the

@@ -33,8 +33,12 @@ class SlowDockerWorkTest {
     private TaskThreads threads;
 
     private TaskEngine engine(int threadLimit) {
+        return engine(threadLimit, TaskThreads.DEFAULT_QUEUE_BOUND);
+    }
+
+    private TaskEngine engine(int threadLimit, int queueBound) {
         runtime.slowPull = registry;
-        threads = new TaskThreads(threadLimit);
+        threads = new TaskThreads(threadLimit, queueBound);
         return new TaskEngine(INSTANCE, runtime, reported::add, threads, Clock.systemUTC(), Duration.ofSeconds(5));
     }
 
@@ -115,23 +119,44 @@ class SlowDockerWorkTest {
     }
 
     @Test
-    void atTheThreadBoundAWakeUpWaitsForTheNextResync() throws Exception {
+    void atTheThreadBoundAWakeUpWaitsForAFreeThread() throws Exception {
         // Given: the only task thread is held by a slow pull
-        TaskEngine engine = engine(1);
+        TaskEngine engine = engine(1, 8);
         engine.desired(slowPullTask("slow"));
         engine.caughtUp();
         assertThat(runtime.pullsStarted.await(20, TimeUnit.SECONDS)).isTrue();
 
-        // When: another task arrives, is refused a thread, and the pull then ends
+        // When: another task arrives while the thread is busy, then the pull ends
         engine.desired(desired("next", 1, TaskStatus.RUNNING, Fixtures.sleeperTaskDefinition()));
         boolean ranWhileBusy = lastOf("next") != null;
         registry.countDown();
 
-        // Then: the periodic resync gets it going once a thread is free
+        // Then
         assertThat(ranWhileBusy).isFalse();
+        await().until(() -> statusOf("next") == TaskStatus.RUNNING);
+    }
+
+    @Test
+    void pastTheQueueBoundAWakeUpIsRefusedAndTheNextResyncRetriesIt() throws Exception {
+        // Given: the only thread is held by a slow pull; the two queue places hold the orphan
+        // sweep of the first resync and a second task
+        TaskEngine engine = engine(1, 2);
+        engine.desired(slowPullTask("slow"));
+        engine.caughtUp();
+        assertThat(runtime.pullsStarted.await(20, TimeUnit.SECONDS)).isTrue();
+        engine.desired(desired("queued", 1, TaskStatus.RUNNING, Fixtures.sleeperTaskDefinition()));
+
+        // When: a third task is refused, then the pull ends
+        engine.desired(desired("refused", 1, TaskStatus.RUNNING, Fixtures.sleeperTaskDefinition()));
+        registry.countDown();
+        await().until(() -> statusOf("queued") == TaskStatus.RUNNING && threads.active() == 0);
+        boolean ranWithoutResync = lastOf("refused") != null;
+
+        // Then: the periodic resync gets it going
+        assertThat(ranWithoutResync).isFalse();
         await().pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             engine.resync();
-            assertThat(statusOf("next")).isEqualTo(TaskStatus.RUNNING);
+            assertThat(statusOf("refused")).isEqualTo(TaskStatus.RUNNING);
         });
     }
 }
