@@ -77,6 +77,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.EcsError.class,
         dev.berth.api.Paging.class,
         dev.berth.api.action.CreateClusterAction.class,
+        dev.berth.api.action.DeleteClusterAction.class,
         dev.berth.api.action.DeregisterContainerInstanceAction.class,
         dev.berth.api.action.DeregisterTaskDefinitionAction.class,
         dev.berth.api.action.DescribeClustersAction.class,

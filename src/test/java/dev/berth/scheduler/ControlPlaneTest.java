@@ -273,4 +273,28 @@ class ControlPlaneTest {
         assertThat(writer.plans().get(writer.plans().size() - 1))
                 .anySatisfy(c -> assertThat(c).isEqualTo(new StateChange.ForgetInstance("i-1")));
     }
+
+    @Test
+    void deleteClusterIsRefusedWhileInstancesAreRegisteredAndThenLeavesItInactive() {
+        // Given
+        plane.clusters().create("doomed");
+        state.apply(instance("i-9", "doomed", 4096, 4096, T0, 1));
+
+        // When / Then: an instance holds it
+        assertThatThrownBy(() -> plane.clusters().delete("doomed"))
+                .isInstanceOfSatisfying(EcsException.class, e -> assertThat(e.type())
+                        .isEqualTo(EcsErrorType.ClusterContainsContainerInstancesException));
+
+        // When: the instance leaves and the cluster is deleted
+        plane.containerInstances().deregister("doomed", "i-9", false);
+        Clusters.ClusterSummary deleted = plane.clusters().delete("doomed");
+
+        // Then: INACTIVE, unknown to other calls, absent from the list, and CreateCluster revives it
+        assertThat(deleted.cluster().status()).isEqualTo("INACTIVE");
+        assertThatThrownBy(() -> plane.clusters().require("doomed"))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.ClusterNotFoundException));
+        assertThat(plane.clusters().list()).extracting(c -> c.clusterName()).doesNotContain("doomed");
+        assertThat(plane.clusters().create("doomed").cluster().status()).isEqualTo("ACTIVE");
+    }
 }
