@@ -130,12 +130,12 @@ class TaskCleanupDockerIT {
         // Given: exited containers: one of this instance for a task Kafka does not hold, one of
         // another instance, one without Berth's labels
         String orphan = exitedContainer("orphan", instanceId);
+        // Read at once: on a loaded host the orphan may be gone before the other two are made.
+        Instant finishedAt = Instant.parse(DockerCli.run("inspect", "-f", "{{.State.FinishedAt}}", orphan));
         String otherInstance = exitedContainer("other", "fedcba9876543210fedcba9876543210");
         String foreign = "berth-it-foreign-" + RUN_ID;
         madeByTheTest.add(foreign);
         DockerCli.run("run", "--name", foreign, IMAGE, "sh", "-c", "exit 0");
-
-        Instant finishedAt = Instant.parse(DockerCli.run("inspect", "-f", "{{.State.FinishedAt}}", orphan));
 
         // When: the agent resyncs for longer than the wait
         await().until(() -> DockerCli.run("ps", "-aq", "--filter", "name=^" + orphan + "$").isEmpty());
