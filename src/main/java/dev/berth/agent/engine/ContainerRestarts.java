@@ -7,10 +7,12 @@ import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerSettings;
 import dev.berth.model.ContainerSettings.RestartPolicy;
 import dev.berth.model.ContainerStatus;
+import dev.berth.protocol.ContainerState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -68,6 +70,15 @@ final class ContainerRestarts {
         LOGGER.infof("Task %s: container %s exited with %s and was restarted (restart %d)", taskId, name,
                 seen.exitCode(), counts.get(name));
         return runtime.inspect(seen.id()).orElse(seen);
+    }
+
+    /** Takes back the restart counts this agent last reported, so a restart of the agent does not reset them. */
+    void restore(List<ContainerState> reported) {
+        for (ContainerState container : reported) {
+            if (container.restartCount() != null) {
+                counts.put(container.name(), container.restartCount());
+            }
+        }
     }
 
     /** Since when each container seen running has run (first seen, or last restarted), by name. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -33,7 +34,8 @@ import org.jboss.logging.Logger;
  *       (a newer one replaces a pending one: updates coalesce);</li>
  *   <li><b>known</b>: what the worker knows of the task and its containers, changed only
  *       by {@link #sync()};</li>
- *   <li><b>reported</b>: the last change handed to the {@link StateReporter}.</li>
+ *   <li><b>reported</b>: the last change the {@link StateReporter} took; after a restart,
+ *       at first the last change this agent reported before it.</li>
  * </ul>
  * Each sync compares desired with what the runtime reports now and acts on the difference,
  * so a lost wake-up costs latency, never correctness. Syncs of one worker never overlap.
@@ -49,6 +51,7 @@ public final class TaskWorker {
     public static final String ESSENTIAL_CONTAINER_EXITED = "Essential container in task exited";
     public static final String STOPPED_BY_USER = "Task stopped by user";
     static final String REMOVED_OUTSIDE_BERTH = "Container removed outside of Berth";
+    static final String REMOVED_WHILE_AGENT_DOWN = "Container removed while the agent was down";
     static final String NEVER_STARTED = "Task stopped before the container started";
 
     private static final Logger LOGGER = Logger.getLogger(TaskWorker.class);
@@ -66,6 +69,8 @@ public final class TaskWorker {
     private volatile TaskStatus knownStatus = TaskStatus.PROVISIONING;
     /** Set once the containers are removed; the worker does nothing after that. */
     private volatile boolean cleanedUp;
+    /** Until the first look at the runtime: a container of the last report that is gone went while the agent was down. */
+    private boolean restored;
 
     private volatile DesiredTask desired;
     private final KnownTask known;
@@ -74,11 +79,12 @@ public final class TaskWorker {
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout) {
-        this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED, TaskCleanup.ECS_DEFAULT);
+        this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED, TaskCleanup.ECS_DEFAULT, null);
     }
 
+    /** @param lastReported what this agent last reported of the task before a restart; null when nothing */
     TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
-            Duration defaultStopTimeout, SyncTimer timer, TaskCleanup cleanup) {
+            Duration defaultStopTimeout, SyncTimer timer, TaskCleanup cleanup, TaskStateChange lastReported) {
         this.timer = timer;
         this.cleanup = cleanup;
         this.taskId = desired.taskId();
@@ -89,6 +95,13 @@ public final class TaskWorker {
         this.defaultStopTimeout = defaultStopTimeout;
         this.known = new KnownTask(taskId, desired.taskDefinition().containers());
         this.restarts = new ContainerRestarts(taskId, runtime, clock);
+        if (lastReported != null) {
+            known.restore(lastReported);
+            restarts.restore(lastReported.containers());
+            reported = lastReported;
+            knownStatus = lastReported.lastStatus();
+            restored = true;
+        }
     }
 
     public String taskId() {
@@ -113,7 +126,17 @@ public final class TaskWorker {
     void wake(Executor executor) {
         wanted = true;
         if (scheduled.compareAndSet(false, true)) {
+            schedule(executor);
+        }
+    }
+
+    private void schedule(Executor executor) {
+        try {
             executor.execute(() -> drain(executor));
+        } catch (RejectedExecutionException e) {
+            // Every task thread is busy (or the agent is stopping): the next resync wakes it again.
+            scheduled.set(false);
+            LOGGER.warnf("Task %s: no task thread is free (%s); it acts at the next resync", taskId, e.getMessage());
         }
     }
 
@@ -130,7 +153,7 @@ public final class TaskWorker {
         } finally {
             scheduled.set(false);
             if (wanted && scheduled.compareAndSet(false, true)) {
-                executor.execute(() -> drain(executor));
+                schedule(executor);
             }
         }
     }
@@ -181,9 +204,10 @@ public final class TaskWorker {
                 known.observed(definition.name(), restarts.restartIfDue(definition, seen.get(), stopping(task)),
                         restarts.count(definition));
             } else if (container.runtimeId() != null) {
-                known.stopped(definition.name(), REMOVED_OUTSIDE_BERTH);
+                known.stopped(definition.name(), restored ? REMOVED_WHILE_AGENT_DOWN : REMOVED_OUTSIDE_BERTH);
             }
         }
+        restored = false;
     }
 
     /** Whether the task is on its way to STOPPED, when no container is restarted. */
@@ -215,6 +239,9 @@ public final class TaskWorker {
             }
             try {
                 pullIfMissing(definition.image());
+                if (stopArrived()) {
+                    return;
+                }
                 known.created(definition.name(), runtime.create(ContainerSpecs.build(task, definition)));
             } catch (ContainerRuntimeException e) {
                 failToStart(task, definition, e);
@@ -263,6 +290,9 @@ public final class TaskWorker {
                 }
                 waiting |= gate instanceof DependencyGate.Verdict.Waiting;
                 if (gate instanceof DependencyGate.Verdict.Met) {
+                    if (stopArrived()) {
+                        return false;
+                    }
                     try {
                         runtime.start(container.runtimeId());
                     } catch (ContainerRuntimeException e) {
@@ -277,6 +307,14 @@ public final class TaskWorker {
             }
             observe(task);
         }
+    }
+
+    /**
+     * A StopTask came while this sync was starting the task (a pull or a start can take
+     * minutes): start nothing more. The wake-up that brought it runs the stop next.
+     */
+    private boolean stopArrived() {
+        return desired.desiredStatus() == TaskStatus.STOPPED;
     }
 
     /** Pulls the image when the host's pull behaviour asks for it ({@link ImagePullBehavior}). */
@@ -385,8 +423,9 @@ public final class TaskWorker {
         }
         long previous = reported == null ? 0 : reported.version();
         TaskStateChange change = known.toChange(task, Versions.next(previous, clock), clock.instant());
-        reporter.report(change);
-        reported = change;
+        if (reporter.report(change)) {
+            reported = change;
+        }
     }
 
     private static TaskStateChange withoutVersion(TaskStateChange change) {
