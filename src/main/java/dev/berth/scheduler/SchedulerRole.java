@@ -39,7 +39,7 @@ public class SchedulerRole {
     private final Clock clock;
     private final SchedulerObserver observer;
     /** How long a write waits for this replica to finish taking over before it gets a retryable error. */
-    private static final Duration TAKE_OVER_WAIT = Duration.ofSeconds(5);
+    private static final Duration TAKE_OVER_WAIT = Duration.ofSeconds(10);
 
     private final String replicaId;
     private volatile Running running;
