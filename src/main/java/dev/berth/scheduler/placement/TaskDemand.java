@@ -14,7 +14,8 @@ import java.util.TreeSet;
 /**
  * What a task takes from its container instance, by ECS's rules: the task-level cpu and
  * memory when set (overrides first), else the sum over its containers of cpu and of
- * memoryReservation-or-memory; plus every static TCP host port.
+ * memoryReservation-or-memory; plus every static TCP host port, and in {@code host} network
+ * mode every TCP containerPort mapped without a hostPort (the container binds it on the host).
  */
 public final class TaskDemand {
 
@@ -31,13 +32,20 @@ public final class TaskDemand {
         int containerCpu = 0;
         int containerMemory = 0;
         Set<Integer> ports = new TreeSet<>();
+        boolean hostNetwork = "host".equals(definition.networkMode());
         for (ContainerDefinition c : definition.containers()) {
             ContainerOverride o = byName.get(c.name());
             containerCpu += o != null && o.cpu() != null ? o.cpu() : c.cpuOrZero();
             containerMemory += reservedMemory(c, o);
             for (PortMapping p : c.portMappingsOrEmpty()) {
-                if (p.hasStaticHostPort() && "tcp".equalsIgnoreCase(p.protocolOrDefault())) {
+                if (!"tcp".equalsIgnoreCase(p.protocolOrDefault())) {
+                    continue;
+                }
+                if (p.hasStaticHostPort()) {
                     ports.add(p.hostPort());
+                } else if (hostNetwork && p.containerPort() != null) {
+                    // In host mode the container binds its containerPort on the host itself.
+                    ports.add(p.containerPort());
                 }
             }
         }

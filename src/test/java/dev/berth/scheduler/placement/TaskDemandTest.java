@@ -41,6 +41,20 @@ class TaskDemandTest {
     }
 
     @Test
+    void inHostModeAMappingWithoutAHostPortTakesItsContainerPort() {
+        // Given
+        TaskDefinition definition = new TaskDefinition(null, "web", 1, List.of(container("a", 128, 64, null,
+                new PortMapping(8080, null, "tcp"), new PortMapping(9090, 9090, "tcp"), new PortMapping(53, null, "udp"))),
+                null, null, "host", "ACTIVE", null, null, null, null, null, null, null);
+
+        // When
+        Resources demand = TaskDemand.of(definition, null);
+
+        // Then
+        assertThat(demand.ports()).containsExactlyInAnyOrder(8080, 9090);
+    }
+
+    @Test
     void prefersTaskLevelSizesAndOverrides() {
         // Given
         TaskDefinition definition = definition("1 vCPU", "0.5 GB", container("a", 128, 512, null));
