@@ -52,6 +52,16 @@ public final class RecordCodec {
             return new Decoded.Tombstone();
         }
         try {
+            // The common case, a record of a known type, is parsed once; anything else is
+            // looked at again below to say what it is.
+            BerthRecord value = mapper.readValue(bytes, BerthRecord.class);
+            if (value != null && value.schemaVersion() >= 1) {
+                return new Decoded.Record(value);
+            }
+        } catch (IOException | RuntimeException e) {
+            // classified below
+        }
+        try {
             JsonNode tree = mapper.readTree(bytes);
             if (tree == null || !tree.isObject() || !tree.path("type").isTextual()) {
                 return new Decoded.Poison("not a Berth record: no \"type\" field");

@@ -31,6 +31,9 @@ public final class TopicAdmin {
 
     private static final Logger LOGGER = Logger.getLogger(TopicAdmin.class);
 
+    /** How often berth.instances rolls a segment, so that compaction keeps it near one record per instance. */
+    private static final java.time.Duration HEARTBEAT_SEGMENT = java.time.Duration.ofHours(1);
+
     private final KafkaClients clients;
 
     public TopicAdmin(KafkaClients clients) {
@@ -93,6 +96,9 @@ public final class TopicAdmin {
                         Integer.toString(minInSyncReplicas(settings.replicationFactor()))));
                 if (topic.hasLogAppendTime()) {
                     configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+                    // Heartbeats pile up fast: roll segments hourly so compaction can drop the old
+                    // ones, instead of after Kafka's default week, and a restart replays less.
+                    configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(HEARTBEAT_SEGMENT.toMillis()));
                 }
                 missing.add(new NewTopic(name, topic.partitions(settings), settings.replicationFactor())
                         .configs(configs));

@@ -13,15 +13,19 @@ import java.util.TreeSet;
  * What placement plans already submitted to Kafka but not yet committed take. Several
  * RunTask plans ride in one transaction (group commit), so a plan is placed while earlier
  * ones are still in flight: placement counts their tasks here until the state holds them.
- * The writer applies a committed plan to the state first and only then releases it here, so
- * its tasks are never counted by neither. Thread-safe.
+ * The writer's committer thread applies a committed plan to the state and releases it here
+ * straight after, in the same step (not when its caller wakes up), so its tasks are counted
+ * twice only for that instant, and never by neither. Thread-safe.
  */
 public final class PendingPlacements {
 
-    private final Map<Long, List<DesiredTask>> byPlan = new HashMap<>();
+    private final Map<Long, Reservation> byPlan = new HashMap<>();
     private final Map<String, Usage> byInstance = new HashMap<>();
     private final Map<String, Integer> tokens = new HashMap<>();
     private long nextPlan;
+
+    private record Reservation(List<DesiredTask> tasks, String tokenKey) {
+    }
 
     private static final class Usage {
         int cpu;
@@ -33,7 +37,7 @@ public final class PendingPlacements {
     /** Counts a plan's tasks (and its client token, if any) until {@link #release}. */
     public synchronized long reserve(List<DesiredTask> tasks, String tokenKey) {
         long plan = ++nextPlan;
-        byPlan.put(plan, List.copyOf(tasks));
+        byPlan.put(plan, new Reservation(List.copyOf(tasks), tokenKey));
         for (DesiredTask task : tasks) {
             change(task, 1);
         }
@@ -43,15 +47,17 @@ public final class PendingPlacements {
         return plan;
     }
 
-    public synchronized void release(long plan, String tokenKey) {
-        List<DesiredTask> tasks = byPlan.remove(plan);
-        if (tasks != null) {
-            for (DesiredTask task : tasks) {
-                change(task, -1);
-            }
+    /** Stops counting a plan; a plan already released is left alone. */
+    public synchronized void release(long plan) {
+        Reservation reservation = byPlan.remove(plan);
+        if (reservation == null) {
+            return;
         }
-        if (tokenKey != null) {
-            tokens.computeIfPresent(tokenKey, (k, n) -> n > 1 ? n - 1 : null);
+        for (DesiredTask task : reservation.tasks()) {
+            change(task, -1);
+        }
+        if (reservation.tokenKey() != null) {
+            tokens.computeIfPresent(reservation.tokenKey(), (k, n) -> n > 1 ? n - 1 : null);
         }
     }
 

@@ -81,9 +81,12 @@ public final class PlanApplier {
         }
         long reservation = pending.reserve(outcome.published(), tokenKey);
         try {
-            return new Submission(outcome, writer.submit(changes), reservation, tokenKey);
+            // Runs on the thread that completes the commit, right after the state took the plan.
+            CompletableFuture<Void> committed = writer.submit(changes)
+                    .whenComplete((done, error) -> pending.release(reservation));
+            return new Submission(outcome, committed, reservation, tokenKey);
         } catch (RuntimeException e) {
-            pending.release(reservation, tokenKey);
+            pending.release(reservation);
             throw e;
         }
     }
@@ -93,7 +96,7 @@ public final class PlanApplier {
         try {
             StateWriter.await(submission.committed());
         } finally {
-            pending.release(submission.reservation(), submission.tokenKey());
+            pending.release(submission.reservation());
         }
     }
 
