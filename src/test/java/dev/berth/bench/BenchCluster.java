@@ -1,6 +1,5 @@
 package dev.berth.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.Resources;
 import java.util.Set;
@@ -37,13 +36,6 @@ final class BenchCluster {
     static int instances(EcsApi api, String cluster) throws EcsCallException {
         return api.listAll("ListContainerInstances", EcsApi.body().put("cluster", cluster).put("maxResults", 100),
                 "containerInstanceArns").size();
-    }
-
-    static int runningTasks(EcsApi api, String cluster) throws EcsCallException {
-        ObjectNode request = EcsApi.body();
-        request.putArray("clusters").add(cluster);
-        JsonNode clusters = api.call("DescribeClusters", request).path("clusters");
-        return clusters.path(0).path("runningTasksCount").asInt();
     }
 
     static String taskId(String taskArn) {

@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sweeps DescribeContainerInstances over every instance of the cluster, again and again while
- * a figure is measured, and remembers every instance ever shown {@code agentConnected=false}
- * and every instance missing from an answer.
+ * Sweeps DescribeContainerInstances over every instance of the cluster (by instance id, which
+ * the API takes as well as an ARN), again and again while a figure is measured, and remembers
+ * every instance ever shown {@code agentConnected=false} and every instance missing from an
+ * answer.
  */
 final class ConnectivityWatch implements Runnable {
 
@@ -18,23 +19,23 @@ final class ConnectivityWatch implements Runnable {
 
     private final EcsApi api;
     private final String cluster;
-    private final List<String> instanceArns;
+    private final List<String> instances;
     private final Set<String> disconnected = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sweeps = new AtomicInteger();
     private final AtomicInteger errors = new AtomicInteger();
     private volatile boolean running = true;
 
-    ConnectivityWatch(EcsApi api, String cluster, List<String> instanceArns) {
+    ConnectivityWatch(EcsApi api, String cluster, List<String> instances) {
         this.api = api;
         this.cluster = cluster;
-        this.instanceArns = instanceArns;
+        this.instances = instances;
     }
 
     @Override
     public void run() {
         while (running) {
-            for (int from = 0; running && from < instanceArns.size(); from += PAGE) {
-                describe(instanceArns.subList(from, Math.min(instanceArns.size(), from + PAGE)));
+            for (int from = 0; running && from < instances.size(); from += PAGE) {
+                describe(instances.subList(from, Math.min(instances.size(), from + PAGE)));
             }
             if (running) {
                 sweeps.incrementAndGet();

@@ -111,12 +111,13 @@ public final class ControlPlaneBenchmark {
 
         private void runTaskLatency() throws Exception {
             seedUpTo(settings.runningTasks());
-            awaitOrWarn("the scheduler counts " + settings.runningTasks() + " running tasks", settings.settleBudget(),
-                    () -> quietly(() -> BenchCluster.runningTasks(api, CLUSTER) >= settings.runningTasks()));
-            int running = BenchCluster.runningTasks(api, CLUSTER);
+            SchedulerMetrics metrics = new SchedulerMetrics(scheduler);
+            awaitOrWarn("the scheduler holds " + settings.runningTasks() + " running tasks", settings.settleBudget(),
+                    () -> metrics.tasks("RUNNING") >= settings.runningTasks());
+            int running = (int) metrics.tasks("RUNNING");
+            log("the scheduler's state reader is %.0f records behind on berth.instances", metrics.lag("berth.instances"));
             double[] commits = baseline.commitMillis(200);
-            ConnectivityWatch watch = new ConnectivityWatch(api, CLUSTER, api.listAll("ListContainerInstances",
-                    EcsApi.body().put("cluster", CLUSTER).put("maxResults", 100), "containerInstanceArns"));
+            ConnectivityWatch watch = new ConnectivityWatch(api, CLUSTER, agents.instanceIds());
             Thread watcher = new Thread(watch, "connectivity-watch");
             watcher.start();
             log("(b) RunTask latency at %d instances and %d running tasks", settings.instances(), running);
@@ -139,7 +140,7 @@ public final class ControlPlaneBenchmark {
             double readyMillis = (ready.readyAt() - spawned) / 1e6;
             double rebuildMillis = (ready.readyAt() - ready.listeningAt()) / 1e6;
             api = SchedulerLauncher.api(scheduler);
-            int running = BenchCluster.runningTasks(api, CLUSTER);
+            int running = (int) new SchedulerMetrics(scheduler).tasks("RUNNING");
             table.add(Figures.startup(readyMillis, rebuildMillis, agents.tasksSeen(), running, emptyStartMillis,
                     replay));
         }

@@ -62,7 +62,7 @@ final class Figures {
                         + "%,d records: %,.0f ms", emptyMillis, replay.records(), replay.millis()),
                 String.format("%.1f× / %.1f×", readyMillis / emptyMillis, readyMillis / replay.millis()),
                 String.format("process spawn to /q/health/ready 200; of which %,.0f ms from the first answer of the "
-                        + "probe (JVM and Quarkus up) to ready; DescribeClusters then showed %,d running tasks",
+                        + "probe (JVM and Quarkus up) to ready; its berth_tasks metric then showed %,d RUNNING",
                         rebuildMillis, runningShown));
     }
 

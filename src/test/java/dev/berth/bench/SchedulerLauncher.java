@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Starts the packaged binary ({@code target/quarkus-app/quarkus-run.jar}) with the scheduler
- * role only, as production runs it, and waits for its readiness probe.
+ * role only, as production runs it (API on 127.0.0.1, unsigned), and waits for its readiness
+ * probe. A scheduler still alive when the benchmark's JVM exits (Ctrl-C) is killed with it.
  */
 final class SchedulerLauncher {
 
@@ -32,7 +33,18 @@ final class SchedulerLauncher {
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "BERTH_SCHEDULER_ADVERTISED_URL", "http://127.0.0.1:" + port));
         env.putAll(extraEnv);
-        return BerthProcess.start(name, Files.createTempDirectory("berth-bench"), port, env, List.of());
+        BerthProcess process = BerthProcess.start(name, Files.createTempDirectory("berth-bench"), port, env,
+                List.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (process.isAlive()) {
+                try {
+                    process.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        return process;
     }
 
     static EcsApi api(BerthProcess process) {
