@@ -33,9 +33,15 @@ public final class ControlPlaneBenchmark {
 
     public static void main(String[] args) throws Exception {
         ControlPlaneBenchmark benchmark = new ControlPlaneBenchmark(BenchSettings.fromSystemProperties());
-        benchmark.run();
+        int status = 0;
+        try {
+            benchmark.run();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            status = 1;
+        }
         benchmark.table.print(System.out, Machine.describe());
-        System.exit(0);
+        System.exit(status);
     }
 
     private void run() throws Exception {
@@ -106,7 +112,8 @@ public final class ControlPlaneBenchmark {
             log("(a) placing %d tasks with %d concurrent RunTask callers", settings.tasks(), settings.concurrency());
             PlacementThroughput.Result a = new PlacementThroughput(api, agents, CLUSTER)
                     .place(settings.tasks(), settings.concurrency(), settings.placementBudget());
-            table.add(Figures.placement(a, settings, tenPerTransaction, thousandPerTransaction));
+            table.add(Figures.placement(a, settings, tenPerTransaction, thousandPerTransaction,
+                    baseline.failedTransactions()));
         }
 
         private void runTaskLatency() throws Exception {

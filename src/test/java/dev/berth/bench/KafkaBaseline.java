@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -21,8 +22,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaBaseline implements AutoCloseable {
 
     private static final String TOPIC = "bench.baseline";
-    private final KafkaProducer<String, byte[]> producer;
+    private final Properties props = new Properties();
     private final byte[] payload;
+    private KafkaProducer<String, byte[]> producer;
+    private int failedTransactions;
 
     KafkaBaseline(String bootstrap, int partitions, byte[] payload) throws Exception {
         Properties admin = new Properties();
@@ -32,15 +35,13 @@ final class KafkaBaseline implements AutoCloseable {
                 client.createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get();
             }
         }
-        Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-baseline-" + UUID.randomUUID());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.producer.initTransactions();
         this.payload = payload;
+        this.producer = newProducer();
     }
 
     /** Records per second committed by {@code transactions} transactions, one after the other. */
@@ -65,12 +66,35 @@ final class KafkaBaseline implements AutoCloseable {
         return millis;
     }
 
+    /** Commits one transaction; one that fails is counted and done again with a new producer. */
     private void transaction(int records) {
-        producer.beginTransaction();
-        for (int r = 0; r < records; r++) {
-            producer.send(new ProducerRecord<>(TOPIC, UUID.randomUUID().toString(), payload));
+        while (true) {
+            try {
+                producer.beginTransaction();
+                for (int r = 0; r < records; r++) {
+                    producer.send(new ProducerRecord<>(TOPIC, UUID.randomUUID().toString(), payload));
+                }
+                producer.commitTransaction();
+                return;
+            } catch (KafkaException e) {
+                failedTransactions++;
+                System.out.println("[bench] baseline transaction failed, retrying with a new producer: " + e);
+                producer.close();
+                producer = newProducer();
+            }
         }
-        producer.commitTransaction();
+    }
+
+    private KafkaProducer<String, byte[]> newProducer() {
+        KafkaProducer<String, byte[]> fresh = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer());
+        fresh.initTransactions();
+        return fresh;
+    }
+
+    /** Transactions that failed and were done again (their time is in the figures). */
+    int failedTransactions() {
+        return failedTransactions;
     }
 
     @Override

@@ -16,6 +16,8 @@ import java.util.Map;
  * Starts the packaged binary ({@code target/quarkus-app/quarkus-run.jar}) with the scheduler
  * role only, as production runs it (API on 127.0.0.1, unsigned), and waits for its readiness
  * probe. A scheduler still alive when the benchmark's JVM exits (Ctrl-C) is killed with it.
+ * With {@code -Dbench.jfr=true} each scheduler records a Java Flight Recording into
+ * {@code target/<name>.jfr}, written when it stops (not on kill -9).
  */
 final class SchedulerLauncher {
 
@@ -33,8 +35,10 @@ final class SchedulerLauncher {
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "BERTH_SCHEDULER_ADVERTISED_URL", "http://127.0.0.1:" + port));
         env.putAll(extraEnv);
-        BerthProcess process = BerthProcess.start(name, Files.createTempDirectory("berth-bench"), port, env,
-                List.of());
+        List<String> jvm = Boolean.getBoolean("bench.jfr")
+                ? List.of("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename=target/" + name + ".jfr")
+                : List.of();
+        BerthProcess process = BerthProcess.start(name, Files.createTempDirectory("berth-bench"), port, env, jvm);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (process.isAlive()) {
                 try {
