@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -70,8 +71,10 @@ public class ApiAuthentication {
         }
         Optional<String> refusal = exposureRefusal(host, key.isPresent(), allowUnsignedRemote);
         if (refusal.isPresent()) {
-            LOGGER.error(refusal.get());
-            throw new IllegalStateException(refusal.get());
+            String source = ConfigProvider.getConfig().getConfigValue("quarkus.http.host").getSourceName();
+            String message = refusal.get() + " (quarkus.http.host comes from " + source + ")";
+            LOGGER.error(message);
+            throw new IllegalStateException(message);
         }
         if (key.isPresent()) {
             LOGGER.infof("The ECS API on %s requires calls signed (SigV4) with access key %s", host,

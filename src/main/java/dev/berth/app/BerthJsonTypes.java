@@ -19,6 +19,7 @@ import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DeadLetter;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.RecordCodec;
@@ -60,6 +61,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ContainerState.class,
         DeadLetter.class,
         DesiredTask.class,
+        InstanceControl.class,
         InstanceRegistration.class,
         LeaderRecord.class,
         RecordCodec.class,
@@ -75,6 +77,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.EcsError.class,
         dev.berth.api.Paging.class,
         dev.berth.api.action.CreateClusterAction.class,
+        dev.berth.api.action.DeleteClusterAction.class,
+        dev.berth.api.action.DeregisterContainerInstanceAction.class,
         dev.berth.api.action.DeregisterTaskDefinitionAction.class,
         dev.berth.api.action.DescribeClustersAction.class,
         dev.berth.api.action.DescribeContainerInstancesAction.class,

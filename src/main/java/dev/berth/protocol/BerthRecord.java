@@ -19,10 +19,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = DeadLetter.class, name = "DeadLetter"),
         @JsonSubTypes.Type(value = LeaderRecord.class, name = "Leader"),
         @JsonSubTypes.Type(value = ClientTokenRecord.class, name = "ClientToken"),
+        @JsonSubTypes.Type(value = InstanceControl.class, name = "InstanceControl"),
 })
 public sealed interface BerthRecord
         permits InstanceRegistration, DesiredTask, TaskStateChange, ClusterRecord, TaskDefinitionRecord, DeadLetter,
-        LeaderRecord, ClientTokenRecord {
+        LeaderRecord, ClientTokenRecord, InstanceControl {
 
     /** The schema this code writes. Readers accept any version they know the type of. */
     int SCHEMA_VERSION = 1;

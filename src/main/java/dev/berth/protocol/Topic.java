@@ -8,28 +8,36 @@ public enum Topic {
     CLUSTERS("compact"),
     TASK_DEFINITIONS("compact"),
     SERVICES("compact"),
-    INSTANCES("compact"),
+    /** Dated by the broker, so that the scheduler never reads a heartbeat's age off the agent's clock. */
+    INSTANCES("compact", 0, true),
     INSTANCE_CONTROL("compact"),
     TASKS("compact"),
     TASK_EVENTS("compact"),
     DEAD_LETTERS("delete"),
     /** One partition: the schedulers' election is the group membership of its only partition. */
-    SCHEDULER_LEADER("compact", 1),
+    SCHEDULER_LEADER("compact", 1, false),
     CLIENT_TOKENS("compact");
 
-    /** Marks a topic created with {@link KafkaSettings#partitions()} partitions. */
+    /** Marks a topic created with {@link KafkaSettings#partitions()} partitions (0: enum constants cannot name it). */
     private static final int CONFIGURED = 0;
 
     private final String cleanupPolicy;
     private final int fixedPartitions;
+    private final boolean logAppendTime;
 
     Topic(String cleanupPolicy) {
-        this(cleanupPolicy, CONFIGURED);
+        this(cleanupPolicy, CONFIGURED, false);
     }
 
-    Topic(String cleanupPolicy, int fixedPartitions) {
+    Topic(String cleanupPolicy, int fixedPartitions, boolean logAppendTime) {
         this.cleanupPolicy = cleanupPolicy;
         this.fixedPartitions = fixedPartitions;
+        this.logAppendTime = logAppendTime;
+    }
+
+    /** Whether records carry the broker's log-append time rather than the producer's clock. */
+    public boolean hasLogAppendTime() {
+        return logAppendTime;
     }
 
     public String cleanupPolicy() {

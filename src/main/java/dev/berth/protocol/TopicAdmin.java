@@ -2,6 +2,7 @@ package dev.berth.protocol;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,10 +88,14 @@ public final class TopicAdmin {
             if (existing.contains(name)) {
                 present.add(topic);
             } else {
+                Map<String, String> configs = new HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                        topic.cleanupPolicy(), TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                        Integer.toString(minInSyncReplicas(settings.replicationFactor()))));
+                if (topic.hasLogAppendTime()) {
+                    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+                }
                 missing.add(new NewTopic(name, topic.partitions(settings), settings.replicationFactor())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy(),
-                                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
-                                Integer.toString(minInSyncReplicas(settings.replicationFactor())))));
+                        .configs(configs));
             }
         }
         if (!present.isEmpty()) {

@@ -45,6 +45,15 @@ public final class TopicReader implements Runnable, AutoCloseable {
     public interface Handler {
         void apply(Topic topic, String key, BerthRecord value) throws Exception;
 
+        /**
+         * Applies a record with its Kafka timestamp (the log-append time on topics that keep
+         * it) and whether the reader had caught up when it arrived.
+         */
+        default void apply(Topic topic, String key, BerthRecord value, long timestamp, boolean live)
+                throws Exception {
+            apply(topic, key, value);
+        }
+
         /** A tombstone: the entity with this key is gone. */
         default void remove(Topic topic, String key) throws Exception {
         }
@@ -270,7 +279,7 @@ public final class TopicReader implements Runnable, AutoCloseable {
         RecordCodec.Decoded decoded = codec.decode(record.value());
         try {
             if (decoded instanceof RecordCodec.Decoded.Record r) {
-                handler.apply(topic, record.key(), r.value());
+                handler.apply(topic, record.key(), r.value(), record.timestamp(), caughtUp);
             } else if (decoded instanceof RecordCodec.Decoded.Tombstone) {
                 handler.remove(topic, record.key());
             } else if (decoded instanceof RecordCodec.Decoded.Poison p) {

@@ -7,17 +7,33 @@
  *  agent ──TaskStateChange──▶ berth.task-events ──▶ scheduler
  *  agent ──InstanceRegistration──▶ berth.instances ──▶ scheduler
  *  scheduler ──Cluster / TaskDefinition──▶ berth.clusters / berth.task-definitions ──▶ scheduler
+ *  scheduler ──InstanceControl──▶ berth.instance-control ──▶ scheduler
+ *  scheduler leader ──Leader──▶ berth.scheduler-leader (1 partition; also the election's group topic) ──▶ scheduler
+ *  scheduler ──ClientToken──▶ berth.client-tokens ──▶ scheduler
  *  any reader ──DeadLetter──▶ berth.dead-letters ──▶ operators
  * </pre>
+ *
+ * <p>Beyond DESIGN.md §2: {@code berth.scheduler-leader} (key {@code leader}, compacted)
+ * says which replica leads and where its API answers; {@code berth.client-tokens} (key
+ * {@code <operation>/<cluster>/<token>}, compacted, tombstoned after 24 h) keeps what a call
+ * with a client token did. The scheduler writes them in the transaction of the plan they
+ * belong to. Like {@code berth.task-events}, {@code berth.instances} has one writer (the
+ * agent) and one exception: the scheduler tombstones a deregistered instance, in the same
+ * transaction as its {@code berth.instance-control} record. {@code berth.instances} keeps
+ * Kafka's log-append time, so a heartbeat's age never comes from the agent's clock.
  *
  * <p>Invariants:
  * <ul>
  *   <li>Every value carries {@code type}, {@code schemaVersion} and a per-entity monotonic
  *       {@code version}; readers drop versions older than the one they hold and skip unknown
  *       types.</li>
- *   <li>Writes that answer a caller are acknowledged ({@code acks=all}, idempotent).</li>
- *   <li>Readers rebuild from the beginning of their partitions on every start; a poison
- *       record goes to {@code berth.dead-letters} and reading carries on.</li>
+ *   <li>Writes that answer a caller are acknowledged ({@code acks=all}, idempotent); the
+ *       scheduler's are transactions of its leader's fenced producer, and every reader reads
+ *       {@code read_committed}.</li>
+ *   <li>Topics are created with {@code min.insync.replicas = min(2, replication factor)}.</li>
+ *   <li>Readers rebuild from the beginning of their partitions on every start, and resume
+ *       from their position after a lost connection; a poison record goes to
+ *       {@code berth.dead-letters} and reading carries on.</li>
  *   <li>Each topic has one writer role (DESIGN.md §2).</li>
  * </ul>
  *

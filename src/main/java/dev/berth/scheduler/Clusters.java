@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public final class Clusters {
 
     public static final String ACTIVE = "ACTIVE";
+    public static final String INACTIVE = "INACTIVE";
 
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
 
@@ -45,10 +46,10 @@ public final class Clusters {
         writeLock.lock();
         try {
             Optional<ClusterRecord> existing = state.cluster(name);
-            if (existing.isEmpty()) {
+            if (existing.isEmpty() || !ACTIVE.equals(existing.get().status())) {
                 Instant now = state.clock().instant();
-                writer.write(new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, name,
-                        ACTIVE, now));
+                long version = existing.map(c -> c.version() + 1).orElse(1L);
+                writer.write(new ClusterRecord(BerthRecord.SCHEMA_VERSION, version, name, ACTIVE, now));
             }
         } finally {
             writeLock.unlock();
@@ -56,9 +57,35 @@ public final class Clusters {
         return summary(require(name));
     }
 
-    /** The cluster named by a name or ARN (null means {@code default}), or ClusterNotFoundException. */
+    /** The ACTIVE cluster named by a name or ARN (null means {@code default}), or ClusterNotFoundException. */
     public ClusterRecord require(String nameOrArn) {
-        return find(nameOrArn).orElseThrow(EcsException::clusterNotFound);
+        return find(nameOrArn).filter(c -> ACTIVE.equals(c.status())).orElseThrow(EcsException::clusterNotFound);
+    }
+
+    /**
+     * DeleteCluster: the cluster becomes INACTIVE, as in ECS, and is refused while container
+     * instances are registered in it or tasks not yet STOPPED run in it.
+     */
+    public ClusterSummary delete(String nameOrArn) {
+        ClusterRecord cluster = require(nameOrArn);
+        writeLock.lock();
+        try {
+            String name = cluster.clusterName();
+            if (!state.instances(name).isEmpty()) {
+                throw new EcsException(EcsErrorType.ClusterContainsContainerInstancesException,
+                        "The Cluster cannot be deleted while Container Instances are active or draining.");
+            }
+            if (state.tasks(name).stream().anyMatch(t -> !t.isStopped())) {
+                throw new EcsException(EcsErrorType.ClusterContainsTasksException,
+                        "The Cluster cannot be deleted while Tasks are active.");
+            }
+            ClusterRecord inactive = new ClusterRecord(BerthRecord.SCHEMA_VERSION, cluster.version() + 1, name,
+                    INACTIVE, cluster.createdAt());
+            writer.write(inactive);
+            return new ClusterSummary(inactive, 0, 0, 0);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     public Optional<ClusterRecord> find(String nameOrArn) {
@@ -70,9 +97,10 @@ public final class Clusters {
         return held;
     }
 
-    /** Every cluster, {@code default} included, by name. */
+    /** Every ACTIVE cluster, {@code default} included unless it was deleted, by name. */
     public List<ClusterRecord> list() {
-        List<ClusterRecord> all = new ArrayList<>(state.clusters());
+        List<ClusterRecord> all = new ArrayList<>(state.clusters().stream().filter(c -> ACTIVE.equals(c.status()))
+                .toList());
         if (state.cluster(SchedulerState.DEFAULT_CLUSTER).isEmpty()) {
             all.add(find(SchedulerState.DEFAULT_CLUSTER).orElseThrow());
             all.sort((a, b) -> a.clusterName().compareTo(b.clusterName()));

@@ -18,6 +18,7 @@ public final class ControlPlane {
     private final Clusters clusters;
     private final TaskDefinitions taskDefinitions;
     private final Tasks tasks;
+    private final ContainerInstances containerInstances;
 
     public ControlPlane(SchedulerState state, StateWriter writer, Arns arns) {
         this(state, writer, arns, SchedulerObserver.NONE);
@@ -31,6 +32,7 @@ public final class ControlPlane {
         this.taskDefinitions = new TaskDefinitions(state, writer, writeLock, arns);
         this.tasks = new Tasks(state, writer, writeLock, arns, clusters, taskDefinitions, PlacementStack.binpack(),
                 observer);
+        this.containerInstances = new ContainerInstances(state, writer, writeLock, clusters, arns);
     }
 
     public SchedulerState state() {
@@ -51,5 +53,9 @@ public final class ControlPlane {
 
     public Tasks tasks() {
         return tasks;
+    }
+
+    public ContainerInstances containerInstances() {
+        return containerInstances;
     }
 }

@@ -8,6 +8,8 @@ public enum EcsErrorType {
     ClientException(400),
     InvalidParameterException(400),
     ClusterNotFoundException(400),
+    ClusterContainsContainerInstancesException(400),
+    ClusterContainsTasksException(400),
     SerializationException(400),
     UnknownOperationException(400),
     /** The same clientToken came with another request. */

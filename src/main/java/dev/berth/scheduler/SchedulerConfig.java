@@ -30,6 +30,15 @@ public interface SchedulerConfig {
     Duration agentHeartbeatTimeout();
 
     /**
+     * How long a container instance may send no heartbeat before the scheduler counts it lost:
+     * its tasks are then marked STOPPED (stopCode TerminationNotice, a reason naming the
+     * instance) and their capacity is released. An agent that comes back later reports the
+     * truth and stops what it still runs. Longer than the heartbeat timeout.
+     */
+    @WithDefault("5m")
+    Duration instanceLostAfter();
+
+    /**
      * How long a STOPPED task stays visible to DescribeTasks and ListTasks after it stopped
      * (ECS keeps them for about an hour).
      */

@@ -69,7 +69,7 @@ public class SchedulerRole {
             return;
         }
         SchedulerState state = new SchedulerState(clock, config.agentHeartbeatTimeout(),
-                config.stoppedTaskRetention());
+                config.stoppedTaskRetention(), config.instanceLostAfter());
         SchedulerKafka kafka = new SchedulerKafka(kafkaSettings, state, clock, election());
         StateWriter writer = changes -> leaderWriter(kafka).commit(changes);
         Arns arns = new Arns(config.arnPartition(), config.region(), config.account());

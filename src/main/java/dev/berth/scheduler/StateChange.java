@@ -17,6 +17,10 @@ public sealed interface StateChange {
     record Forget(DesiredTask task) implements StateChange {
     }
 
+    /** Tombstones a deregistered container instance's registration. */
+    record ForgetInstance(String instanceId) implements StateChange {
+    }
+
     /** Ends a client token's life once it is past the idempotency window. */
     record ForgetClientToken(String key) implements StateChange {
     }

@@ -27,7 +27,9 @@ import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -226,12 +228,21 @@ public final class Tasks {
         writeLock.lock();
         try {
             List<StateChange> changes = new ArrayList<>();
-            for (TaskAction action : reconciler.plan(state.allTasks(), state.clock().instant())) {
+            Map<String, String> lost = new HashMap<>();
+            for (String instanceId : state.lostInstances()) {
+                lost.put(instanceId, "Container instance " + instanceId + " was lost: its agent sent no heartbeat for "
+                        + state.instanceLostAfter().toSeconds() + " s");
+            }
+            for (TaskAction action : reconciler.plan(state.tasksToReconcile(), lost, state.clock().instant())) {
                 DesiredTask latest = action.task();
                 if (changes.size() >= MAX_CHANGES_PER_ROUND) {
                     break;
                 }
-                if (action instanceof TaskAction.MarkStopped stopped) {
+                if (action instanceof TaskAction.MarkLost lostTask) {
+                    LOGGER.infof("Task %s is stopped: %s", latest.taskId(), lostTask.stoppedReason());
+                    changes.add(new StateChange.Put(latest.stop(latest.version() + 1, TaskView.LOST,
+                            lostTask.stoppedReason())));
+                } else if (action instanceof TaskAction.MarkStopped stopped) {
                     LOGGER.infof("Task %s stopped on instance %s (%s): desired status is now STOPPED", latest.taskId(),
                             latest.instanceId(), stopped.stopCode());
                     changes.add(new StateChange.Put(latest.stop(latest.version() + 1, stopped.stopCode(),

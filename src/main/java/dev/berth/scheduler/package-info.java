@@ -1,24 +1,32 @@
 /**
- * The {@code scheduler} role: ECS control plane state and operations (DESIGN.md §5).
+ * The {@code scheduler} role: ECS control plane state and operations (DESIGN.md §5, §6).
  *
  * <pre>
- * berth.clusters, berth.task-definitions, berth.tasks, berth.task-events, berth.instances
- *        │ TopicReader (replay from the beginning; ready when caught up)
+ * berth.clusters, berth.task-definitions, berth.tasks, berth.task-events, berth.instances,
+ * berth.instance-control, berth.scheduler-leader, berth.client-tokens
+ *        │ TopicReader (replay from the beginning; resume after a reconnect; ready when caught up)
  *        ▼
- *  SchedulerState ◀────────────── apply after ack ──────────────┐
- *        │ snapshot                                              │
- *        ▼                                                       │
- *  Tasks.run: PlacementStack (checks → binpack) ─▶ TaskPlan ─▶ PlanApplier (re-check) ─▶ StateWriter ─▶ Kafka
+ *  SchedulerState (indexed: tasks by cluster/instance/group, allocations per host) ◀── apply after commit ──┐
+ *        │                                                                                                │
+ *        ▼                                                                                                │
+ *  Tasks.run: PlacementStack (checks → binpack) ─▶ TaskPlan ─▶ PlanApplier (re-check) ─▶ StateWriter ─▶ one Kafka transaction
  * </pre>
  *
  * <p>Invariants:
  * <ul>
  *   <li>Never imports {@code dev.berth.agent}: the roles meet only on Kafka.</li>
- *   <li>Every mutation holds the {@link dev.berth.scheduler.ControlPlane}'s single write lock
- *       and answers only after Kafka acknowledged it; the state is then updated from that
- *       very record, so the caller reads its own write.</li>
+ *   <li>Only the elected leader writes, through a producer whose fixed transactional id
+ *       fences every older leader; it writes only after reading every topic to its committed
+ *       end since its election. Other replicas answer reads and the API forwards their writes.</li>
+ *   <li>Every mutation holds the {@link dev.berth.scheduler.ControlPlane}'s write lock, and a
+ *       plan (all the records and tombstones one call or one reconciliation round produces)
+ *       is one transaction; the state is updated from those very records once Kafka has
+ *       committed them, so the caller reads its own write.</li>
  *   <li>The state keeps the newest version of each entity; repeats and older versions are
- *       dropped, so the replay of the scheduler's own writes is harmless.</li>
+ *       dropped, so the replay of the scheduler's own writes is harmless, and a forgotten task
+ *       stays forgotten while the replay catches up with its tombstone.</li>
+ *   <li>Time is the scheduler's own: heartbeats are dated on receipt (or by Kafka's
+ *       log-append time during the replay), never by the agent's clock.</li>
  * </ul>
  */
 package dev.berth.scheduler;

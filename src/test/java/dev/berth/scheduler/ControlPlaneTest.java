@@ -222,4 +222,79 @@ class ControlPlaneTest {
                 .contains(new StateChange.ForgetClientToken(ClientTokens.key("RunTask", "default", "daily"))));
         assertThat(again.tasks()).hasSize(1);
     }
+
+    @Test
+    void theTasksOfALostInstanceStopWithTheReasonAndReleaseItsCapacity() {
+        // Given: a task running on i-1, whose agent then goes silent
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 1024, T0, 1));
+        TaskView task = plane.tasks().run(run("web"), 1).tasks().get(0);
+        state.apply(dev.berth.scheduler.TestRecords.report(task.taskId(), "i-1", TaskStatus.RUNNING, 1));
+        clock.advance(state.instanceLostAfter().plusSeconds(1));
+
+        // When
+        plane.tasks().reconcile(new dev.berth.scheduler.reconcile.TaskReconciler(Duration.ofHours(1)));
+
+        // Then: STOPPED in its agent's stead, and the instance's memory is free again
+        TaskView lost = state.task(task.taskId()).orElseThrow();
+        assertThat(lost.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(lost.stopCode()).isEqualTo("TerminationNotice");
+        assertThat(lost.stoppedReason()).contains("i-1").contains("was lost");
+        assertThat(state.instance("i-1").orElseThrow().remaining().memory()).isEqualTo(1024);
+
+        // And: it is forgotten once past the retention
+        clock.advance(Duration.ofHours(2));
+        plane.tasks().reconcile(new dev.berth.scheduler.reconcile.TaskReconciler(Duration.ofHours(1)));
+        assertThat(state.allTasks()).extracting(TaskView::taskId).doesNotContain(task.taskId());
+    }
+
+    @Test
+    void deregisteringAnInstanceWithRunningTasksNeedsForceAndThenStopsThem() {
+        // Given
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        TaskView task = plane.tasks().run(run("web"), 1).tasks().get(0);
+
+        // When / Then: without force, a task not yet STOPPED refuses the call
+        assertThatThrownBy(() -> plane.containerInstances().deregister(null, "i-1", false))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessageContaining("Found running tasks on the instance");
+
+        // When: with force
+        plane.containerInstances().deregister(null, "arn:aws:ecs:us-east-1:000000000000:container-instance/default/i-1",
+                true);
+
+        // Then: the instance is gone, stays gone when its agent heartbeats again, and its task stopped
+        assertThat(state.instances("default")).isEmpty();
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 2));
+        assertThat(state.instance("i-1")).isEmpty();
+        assertThat(state.task(task.taskId()).orElseThrow().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(writer.plans().get(writer.plans().size() - 1))
+                .anySatisfy(c -> assertThat(c).isEqualTo(new StateChange.ForgetInstance("i-1")));
+    }
+
+    @Test
+    void deleteClusterIsRefusedWhileInstancesAreRegisteredAndThenLeavesItInactive() {
+        // Given
+        plane.clusters().create("doomed");
+        state.apply(instance("i-9", "doomed", 4096, 4096, T0, 1));
+
+        // When / Then: an instance holds it
+        assertThatThrownBy(() -> plane.clusters().delete("doomed"))
+                .isInstanceOfSatisfying(EcsException.class, e -> assertThat(e.type())
+                        .isEqualTo(EcsErrorType.ClusterContainsContainerInstancesException));
+
+        // When: the instance leaves and the cluster is deleted
+        plane.containerInstances().deregister("doomed", "i-9", false);
+        Clusters.ClusterSummary deleted = plane.clusters().delete("doomed");
+
+        // Then: INACTIVE, unknown to other calls, absent from the list, and CreateCluster revives it
+        assertThat(deleted.cluster().status()).isEqualTo("INACTIVE");
+        assertThatThrownBy(() -> plane.clusters().require("doomed"))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.ClusterNotFoundException));
+        assertThat(plane.clusters().list()).extracting(c -> c.clusterName()).doesNotContain("doomed");
+        assertThat(plane.clusters().create("doomed").cluster().status()).isEqualTo("ACTIVE");
+    }
 }

@@ -7,6 +7,9 @@ import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.Tasks;
 import jakarta.inject.Singleton;
+import dev.berth.scheduler.EcsException;
+import dev.berth.scheduler.state.TaskView;
+import java.time.Instant;
 import java.util.List;
 
 /** ListTasks: desiredStatus RUNNING unless told otherwise, as in ECS. */
@@ -14,7 +17,7 @@ import java.util.List;
 public class ListTasksAction extends SchedulerAction<ListTasksAction.Request> {
 
     public record Request(String cluster, String containerInstance, String family, String startedBy,
-            String desiredStatus, Integer maxResults, String nextToken) {
+            String desiredStatus, Integer maxResults, String nextToken, String serviceName, String launchType) {
     }
 
     public record Response(List<String> taskArns, String nextToken) {
@@ -27,10 +30,24 @@ public class ListTasksAction extends SchedulerAction<ListTasksAction.Request> {
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         ClusterRecord cluster = plane.clusters().require(r.cluster());
-        List<String> arns = plane.tasks().list(cluster.clusterName(),
-                new Tasks.TaskFilter(r.containerInstance(), r.family(), r.startedBy(), r.desiredStatus()))
-                .stream().map(t -> shapes.taskArn(t.cluster(), t.taskId())).toList();
-        Paging<String> page = Paging.of(arns, r.maxResults(), r.nextToken());
-        return new Response(page.items(), page.nextToken());
+        if (r.serviceName() != null) {
+            throw EcsException.invalidParameter("Invalid 'serviceName': Berth has no services yet, so no task "
+                    + "belongs to one. Filter with startedBy or family.");
+        }
+        if (r.launchType() != null && !List.of("EC2", "EXTERNAL").contains(r.launchType())) {
+            throw EcsException.invalidParameter("Invalid 'launchType': " + r.launchType()
+                    + " is not supported; Berth runs EC2 and EXTERNAL tasks.");
+        }
+        List<TaskView> tasks = plane.tasks().list(cluster.clusterName(),
+                new Tasks.TaskFilter(r.containerInstance(), r.family(), r.startedBy(), r.desiredStatus()));
+        Paging<TaskView> page = Paging.of(tasks, ListTasksAction::sortKey, false, r.maxResults(), r.nextToken());
+        return new Response(page.items().stream().map(t -> shapes.taskArn(t.cluster(), t.taskId())).toList(),
+                page.nextToken());
+    }
+
+    /** The order tasks are listed in: creation time, then id. */
+    static String sortKey(TaskView task) {
+        Instant created = task.desired().createdAt() == null ? Instant.EPOCH : task.desired().createdAt();
+        return String.format("%020d.%09d/%s", created.getEpochSecond(), created.getNano(), task.taskId());
     }
 }

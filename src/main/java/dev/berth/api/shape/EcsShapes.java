@@ -90,6 +90,11 @@ public final class EcsShapes {
     }
 
     public EcsContainerInstance containerInstance(InstanceView instance) {
+        return containerInstance(instance, Clusters.ACTIVE);
+    }
+
+    /** With the status ECS shows: ACTIVE, or INACTIVE once deregistered. */
+    public EcsContainerInstance containerInstance(InstanceView instance, String status) {
         InstanceRegistration r = instance.registration();
         List<KeyValuePair> attributes = new ArrayList<>();
         if (r.attributes() != null) {
@@ -97,7 +102,7 @@ public final class EcsShapes {
         }
         return new EcsContainerInstance(arns.containerInstance(instance.cluster(), instance.instanceId()), null,
                 r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, null),
-                resources(instance.remaining()), resources(instance.registered()), Clusters.ACTIVE,
+                resources(instance.remaining()), resources(instance.registered()), status,
                 instance.agentConnected(), instance.runningTasksCount(), instance.pendingTasksCount(), attributes,
                 r.registeredAt(), List.of(), List.of());
     }

@@ -4,6 +4,7 @@ import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.Partitioning;
@@ -133,6 +134,8 @@ final class LeaderWriter implements StateWriter {
                     new ProducerRecord<>(Topic.TASK_EVENTS.name(settings), task.taskId(), null));
         } else if (change instanceof StateChange.ForgetClientToken token) {
             return List.of(new ProducerRecord<>(Topic.CLIENT_TOKENS.name(settings), token.key(), null));
+        } else if (change instanceof StateChange.ForgetInstance instance) {
+            return List.of(new ProducerRecord<>(Topic.INSTANCES.name(settings), instance.instanceId(), null));
         }
         throw new IllegalArgumentException("unknown change " + change);
     }
@@ -147,6 +150,8 @@ final class LeaderWriter implements StateWriter {
             return new ProducerRecord<>(Topic.TASK_DEFINITIONS.name(settings), d.taskDefinition().familyRevision(), value);
         } else if (record instanceof ClientTokenRecord token) {
             return new ProducerRecord<>(Topic.CLIENT_TOKENS.name(settings), token.key(), value);
+        } else if (record instanceof InstanceControl control) {
+            return new ProducerRecord<>(Topic.INSTANCE_CONTROL.name(settings), control.instanceId(), value);
         } else if (record instanceof LeaderRecord) {
             return new ProducerRecord<>(Topic.SCHEDULER_LEADER.name(settings), LeaderRecord.KEY, value);
         }
@@ -164,6 +169,8 @@ final class LeaderWriter implements StateWriter {
             state.forget(forget.task());
         } else if (change instanceof StateChange.ForgetClientToken token) {
             state.remove(Topic.CLIENT_TOKENS, token.key());
+        } else if (change instanceof StateChange.ForgetInstance instance) {
+            state.remove(Topic.INSTANCES, instance.instanceId());
         }
     }
 

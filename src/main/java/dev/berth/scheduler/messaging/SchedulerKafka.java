@@ -40,7 +40,7 @@ public final class SchedulerKafka implements AutoCloseable {
 
     /** What the scheduler reads: all partitions of each. */
     public static final List<Topic> READ = List.of(Topic.CLUSTERS, Topic.TASK_DEFINITIONS, Topic.TASKS, Topic.TASK_EVENTS,
-            Topic.INSTANCES, Topic.SCHEDULER_LEADER, Topic.CLIENT_TOKENS);
+            Topic.INSTANCES, Topic.INSTANCE_CONTROL, Topic.SCHEDULER_LEADER, Topic.CLIENT_TOKENS);
 
     /** How this replica takes part in the election. */
     public record Election(String groupId, Duration sessionTimeout, String replicaId, String apiUrl,
@@ -192,6 +192,16 @@ public final class SchedulerKafka implements AutoCloseable {
         @Override
         public void apply(Topic topic, String key, BerthRecord value) {
             state.apply(value);
+        }
+
+        /**
+         * A record replayed at start is dated by Kafka (berth.instances keeps the log-append
+         * time), one received live by this scheduler's clock: a heartbeat's freshness never
+         * rests on the agent's clock.
+         */
+        @Override
+        public void apply(Topic topic, String key, BerthRecord value, long timestamp, boolean live) {
+            state.apply(value, live || timestamp < 0 ? null : java.time.Instant.ofEpochMilli(timestamp));
         }
 
         @Override

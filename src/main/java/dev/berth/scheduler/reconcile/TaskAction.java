@@ -18,4 +18,12 @@ public sealed interface TaskAction {
     /** A STOPPED task kept past the retention: tombstone it so the compacted topics stay bounded. */
     record Forget(DesiredTask task) implements TaskAction {
     }
+
+    /**
+     * The task's container instance is gone (no heartbeat past the grace period, or
+     * deregistered by force): the scheduler stops it in its agent's stead, so that it shows
+     * STOPPED and releases its capacity.
+     */
+    record MarkLost(DesiredTask task, String stoppedReason) implements TaskAction {
+    }
 }

@@ -7,15 +7,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What must change about tasks, from the whole state (level-triggered): a pure function of
  * the tasks, the time and the retention.
  *
  * <pre>
- * desired RUNNING, reported STOPPED            → MarkStopped (desired follows what happened)
+ * on a lost instance, not yet marked lost           → MarkLost (stopped in its agent's stead)
+ * desired RUNNING, reported STOPPED                  → MarkStopped (desired follows what happened)
  * desired STOPPED, reported STOPPED, past retention → Forget (tombstones)
  * desired STOPPED, never reported, past retention   → Forget (its agent never saw it)
+ * lost, past retention since its last report        → Forget
  * </pre>
  */
 public final class TaskReconciler {
@@ -27,10 +30,20 @@ public final class TaskReconciler {
     }
 
     public List<TaskAction> plan(List<TaskView> tasks, Instant now) {
+        return plan(tasks, Map.of(), now);
+    }
+
+    /**
+     * @param lostInstances the instances the scheduler lost, with why (for the stopped reason)
+     */
+    public List<TaskAction> plan(List<TaskView> tasks, Map<String, String> lostInstances, Instant now) {
         List<TaskAction> actions = new ArrayList<>();
         for (TaskView task : tasks) {
             boolean reportedStopped = task.observed() != null && task.observed().lastStatus() == TaskStatus.STOPPED;
-            if (task.desiredStatus() == TaskStatus.RUNNING && reportedStopped) {
+            String lostWhy = lostInstances.get(task.instanceId());
+            if (lostWhy != null && !task.isLost() && !reportedStopped) {
+                actions.add(new TaskAction.MarkLost(task.desired(), lostWhy));
+            } else if (task.desiredStatus() == TaskStatus.RUNNING && reportedStopped) {
                 String code = task.observed().stopCode() != null ? task.observed().stopCode()
                         : StopCode.EssentialContainerExited.name();
                 actions.add(new TaskAction.MarkStopped(task.desired(), code, task.observed().stoppedReason()));
@@ -43,7 +56,10 @@ public final class TaskReconciler {
 
     private boolean isPastRetention(TaskView task, boolean reportedStopped, Instant now) {
         Instant since;
-        if (reportedStopped) {
+        if (task.isLost() && !reportedStopped) {
+            since = task.observed() != null && task.observed().reportedAt() != null ? task.observed().reportedAt()
+                    : task.desired().createdAt();
+        } else if (reportedStopped) {
             since = task.stoppedAt() != null ? task.stoppedAt() : task.observed().reportedAt();
         } else if (task.observed() == null) {
             // Stopped before its agent ever reported it: the agent may be gone for good.

@@ -1,20 +1,22 @@
 package dev.berth.scheduler.state;
 
 import dev.berth.model.Resources;
+import java.time.Instant;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.scheduler.placement.Candidate;
 
 /**
  * A container instance as the API and placement see it: its registration, whether its
- * agent is connected (fresh heartbeat), what its unstopped tasks leave of its resources,
- * and how many of them run or wait.
+ * agent is connected (a heartbeat received recently, by the scheduler's clock), what the
+ * unstopped tasks on its host leave of its resources, and how many of its tasks run or wait.
  */
 public record InstanceView(
         InstanceRegistration registration,
         boolean agentConnected,
         Resources remaining,
         int runningTasksCount,
-        int pendingTasksCount) {
+        int pendingTasksCount,
+        Instant lastHeartbeatSeen) {
 
     public String instanceId() {
         return registration.instanceId();

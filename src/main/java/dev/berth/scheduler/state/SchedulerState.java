@@ -1,12 +1,12 @@
 package dev.berth.scheduler.state;
 
-import dev.berth.model.Resources;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
@@ -20,18 +20,30 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The scheduler's picture of the world, rebuilt from Kafka: clusters, task definitions,
- * desired tasks, the agents' task reports and the container instances. Each entity keeps
- * only its newest version; an older or equal version is a repeat and is dropped. Records
- * arrive from the topic reader and, for the scheduler's own writes, straight after Kafka
- * acknowledged them (read-your-writes); both paths go through {@link #apply}.
+ * desired tasks, the agents' task reports, the container instances, the leader and the
+ * client tokens. Each entity keeps only its newest version; an older or equal version is a
+ * repeat and is dropped. Records arrive from the topic reader and, for the scheduler's own
+ * writes, straight after Kafka committed them (read-your-writes); both go through {@link #apply}.
  *
- * <p>Thread-safe: every method holds the monitor, and queries return immutable snapshots.
+ * <p>Everything a query needs is indexed as records are applied, so no query walks every
+ * task: tasks by cluster, instance and group ({@link TaskIndex}), what the unstopped tasks of
+ * each instance take ({@link Allocations}), task definitions by family, instances by cluster.
+ * A heartbeat is O(1); a placement's snapshot of a cluster is O(its instances).
+ *
+ * <p>Freshness is the scheduler's own: an instance's last heartbeat is when this scheduler
+ * received it (during the replay at start, Kafka's log-append time of the record), never
+ * the agent's clock.
+ *
+ * <p>Thread-safe: every method holds the monitor, and queries return immutable values.
  */
 public final class SchedulerState {
 
@@ -41,13 +53,22 @@ public final class SchedulerState {
     private final Clock clock;
     private final Duration heartbeatTimeout;
     private final Duration stoppedTaskRetention;
+    private final Duration instanceLostAfter;
 
     private final Map<String, ClusterRecord> clusters = new HashMap<>();
-    private final Map<String, TaskDefinitionRecord> taskDefinitions = new HashMap<>();
+    private final Map<String, TreeMap<Integer, TaskDefinitionRecord>> taskDefinitions = new HashMap<>();
     private final Map<String, DesiredTask> desiredTasks = new HashMap<>();
     private final Map<String, TaskStateChange> taskReports = new HashMap<>();
     private final Map<String, InstanceRegistration> instances = new HashMap<>();
+    private final Map<String, Set<String>> instancesByCluster = new HashMap<>();
+    private final Map<String, Instant> heartbeatSeen = new HashMap<>();
+    private final Map<String, InstanceControl> instanceControl = new HashMap<>();
     private final Map<String, ClientTokenRecord> clientTokens = new HashMap<>();
+    private final TaskIndex index = new TaskIndex();
+    private final Allocations allocations = new Allocations();
+    /** Tasks whose lastStatus or desiredStatus is STOPPED: what task reconciliation looks at. */
+    private final Set<String> settling = new LinkedHashSet<>();
+    private final Map<TaskStatus, Integer> byLastStatus = new EnumMap<>(TaskStatus.class);
     /**
      * Tasks this scheduler forgot whose tombstone its reader has not reached yet: the version
      * forgotten. The reader may still replay their older records; those must not bring them back.
@@ -56,27 +77,58 @@ public final class SchedulerState {
     private LeaderRecord leader;
 
     public SchedulerState(Clock clock, Duration heartbeatTimeout, Duration stoppedTaskRetention) {
+        this(clock, heartbeatTimeout, stoppedTaskRetention, Duration.ofMinutes(5));
+    }
+
+    public SchedulerState(Clock clock, Duration heartbeatTimeout, Duration stoppedTaskRetention,
+            Duration instanceLostAfter) {
         this.clock = clock;
         this.heartbeatTimeout = heartbeatTimeout;
         this.stoppedTaskRetention = stoppedTaskRetention;
+        this.instanceLostAfter = instanceLostAfter;
     }
 
     public Clock clock() {
         return clock;
     }
 
-    /** Applies a record if it is newer than what is held; true when it changed the state. */
-    public synchronized boolean apply(BerthRecord value) {
+    /** How long an instance may stay silent before the scheduler stops its tasks in its agent's stead. */
+    public Duration instanceLostAfter() {
+        return instanceLostAfter;
+    }
+
+    /** Applies a record received now; true when it changed the state. */
+    public boolean apply(BerthRecord value) {
+        return apply(value, null);
+    }
+
+    /**
+     * Applies a record if it is newer than what is held; true when it changed the state.
+     *
+     * @param seenAt when the record reached Kafka, for records replayed from the log; null
+     *               for one received now (an instance's heartbeat is then dated now)
+     */
+    public synchronized boolean apply(BerthRecord value, Instant seenAt) {
         if (value instanceof ClusterRecord c) {
             return putIfNewer(clusters, c.clusterName(), c);
         } else if (value instanceof TaskDefinitionRecord d) {
-            return putIfNewer(taskDefinitions, d.taskDefinition().familyRevision(), d);
+            return putDefinition(d);
         } else if (value instanceof DesiredTask t) {
-            return !forgotten.containsKey(t.taskId()) && putIfNewer(desiredTasks, t.taskId(), t);
+            if (forgotten.containsKey(t.taskId()) || !isNewer(t, desiredTasks.get(t.taskId()))) {
+                return false;
+            }
+            changeTask(t.taskId(), t, taskReports.get(t.taskId()));
+            return true;
         } else if (value instanceof TaskStateChange e) {
-            return !forgotten.containsKey(e.taskId()) && putIfNewer(taskReports, e.taskId(), e);
+            if (forgotten.containsKey(e.taskId()) || !isNewer(e, taskReports.get(e.taskId()))) {
+                return false;
+            }
+            changeTask(e.taskId(), desiredTasks.get(e.taskId()), e);
+            return true;
         } else if (value instanceof InstanceRegistration i) {
-            return putIfNewer(instances, i.instanceId(), i);
+            return putInstance(i, seenAt == null ? clock.instant() : seenAt);
+        } else if (value instanceof InstanceControl c) {
+            return putIfNewer(instanceControl, c.instanceId(), c);
         } else if (value instanceof ClientTokenRecord c) {
             return putIfNewer(clientTokens, c.key(), c);
         } else if (value instanceof LeaderRecord l) {
@@ -95,8 +147,7 @@ public final class SchedulerState {
      * tombstones.
      */
     public synchronized void forget(DesiredTask task) {
-        desiredTasks.remove(task.taskId());
-        taskReports.remove(task.taskId());
+        changeTask(task.taskId(), null, null);
         forgotten.put(task.taskId(), task.version());
     }
 
@@ -104,13 +155,14 @@ public final class SchedulerState {
     public synchronized void remove(Topic topic, String key) {
         switch (topic) {
             case CLUSTERS -> clusters.remove(key);
-            case TASK_DEFINITIONS -> taskDefinitions.remove(key);
+            case TASK_DEFINITIONS -> removeDefinition(key);
             case TASKS -> {
-                desiredTasks.remove(key);
+                changeTask(key, null, taskReports.get(key));
                 forgotten.remove(key);
             }
-            case TASK_EVENTS -> taskReports.remove(key);
-            case INSTANCES -> instances.remove(key);
+            case TASK_EVENTS -> changeTask(key, desiredTasks.get(key), null);
+            case INSTANCES -> removeInstance(key);
+            case INSTANCE_CONTROL -> instanceControl.remove(key);
             case CLIENT_TOKENS -> clientTokens.remove(key);
             case SCHEDULER_LEADER -> leader = null;
             default -> {
@@ -118,13 +170,47 @@ public final class SchedulerState {
         }
     }
 
+    private static boolean isNewer(BerthRecord incoming, BerthRecord held) {
+        return Versions.isNewer(incoming.version(), held == null ? null : held.version());
+    }
+
     private static <T extends BerthRecord> boolean putIfNewer(Map<String, T> map, String key, T value) {
-        T held = map.get(key);
-        if (!Versions.isNewer(value.version(), held == null ? null : held.version())) {
+        if (!isNewer(value, map.get(key))) {
             return false;
         }
         map.put(key, value);
         return true;
+    }
+
+    /** Moves one task from its old (desired, report) to the new pair, keeping every index right. */
+    private void changeTask(String taskId, DesiredTask desired, TaskStateChange report) {
+        DesiredTask oldDesired = desiredTasks.get(taskId);
+        TaskView before = oldDesired == null ? null : TaskView.fold(oldDesired, taskReports.get(taskId));
+        if (desired == null) {
+            desiredTasks.remove(taskId);
+        } else {
+            desiredTasks.put(taskId, desired);
+        }
+        if (report == null) {
+            taskReports.remove(taskId);
+        } else {
+            taskReports.put(taskId, report);
+        }
+        TaskView after = desired == null ? null : TaskView.fold(desired, report);
+        if (before != null) {
+            index.remove(before.desired());
+            allocations.release(before);
+            byLastStatus.merge(before.lastStatus(), -1, Integer::sum);
+        }
+        settling.remove(taskId);
+        if (after != null) {
+            index.add(after.desired());
+            allocations.take(after);
+            byLastStatus.merge(after.lastStatus(), 1, Integer::sum);
+            if (after.isStopped() || after.desiredStatus() == TaskStatus.STOPPED) {
+                settling.add(taskId);
+            }
+        }
     }
 
     // Leadership and client tokens
@@ -157,35 +243,64 @@ public final class SchedulerState {
 
     // Task definitions
 
+    private boolean putDefinition(TaskDefinitionRecord record) {
+        TaskDefinition definition = record.taskDefinition();
+        TreeMap<Integer, TaskDefinitionRecord> family = taskDefinitions.computeIfAbsent(definition.family(),
+                f -> new TreeMap<>());
+        if (!isNewer(record, family.get(definition.revision()))) {
+            return false;
+        }
+        family.put(definition.revision(), record);
+        return true;
+    }
+
+    private void removeDefinition(String familyRevision) {
+        int colon = familyRevision.lastIndexOf(':');
+        if (colon < 0) {
+            return;
+        }
+        TreeMap<Integer, TaskDefinitionRecord> family = taskDefinitions.get(familyRevision.substring(0, colon));
+        if (family != null) {
+            try {
+                family.remove(Integer.parseInt(familyRevision.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                return;
+            }
+            if (family.isEmpty()) {
+                taskDefinitions.remove(familyRevision.substring(0, colon));
+            }
+        }
+    }
+
     public synchronized Optional<TaskDefinitionRecord> taskDefinition(String family, int revision) {
-        return Optional.ofNullable(taskDefinitions.get(family + ":" + revision));
+        TreeMap<Integer, TaskDefinitionRecord> revisions = taskDefinitions.get(family);
+        return revisions == null ? Optional.empty() : Optional.ofNullable(revisions.get(revision));
     }
 
     /** The highest revision ever registered in the family, 0 when none. */
     public synchronized int lastRevision(String family) {
-        int last = 0;
-        for (TaskDefinitionRecord r : taskDefinitions.values()) {
-            if (r.taskDefinition().family().equals(family)) {
-                last = Math.max(last, r.taskDefinition().revision());
-            }
-        }
-        return last;
+        TreeMap<Integer, TaskDefinitionRecord> revisions = taskDefinitions.get(family);
+        return revisions == null || revisions.isEmpty() ? 0 : revisions.lastKey();
     }
 
     public synchronized Optional<TaskDefinitionRecord> latestActive(String family) {
-        return taskDefinitions.values().stream()
-                .filter(r -> r.taskDefinition().family().equals(family))
-                .filter(r -> TaskDefinition.ACTIVE.equals(r.taskDefinition().status()))
-                .max(Comparator.comparing(r -> r.taskDefinition().revision()));
+        TreeMap<Integer, TaskDefinitionRecord> revisions = taskDefinitions.get(family);
+        if (revisions == null) {
+            return Optional.empty();
+        }
+        for (TaskDefinitionRecord r : revisions.descendingMap().values()) {
+            if (TaskDefinition.ACTIVE.equals(r.taskDefinition().status())) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every task definition, by family then revision. */
     public synchronized List<TaskDefinition> taskDefinitions() {
         List<TaskDefinition> all = new ArrayList<>();
-        for (TaskDefinitionRecord r : taskDefinitions.values()) {
-            all.add(r.taskDefinition());
-        }
-        all.sort(Comparator.comparing(TaskDefinition::family).thenComparing(TaskDefinition::revision));
+        new TreeMap<>(taskDefinitions).values().forEach(revisions ->
+                revisions.values().forEach(r -> all.add(r.taskDefinition())));
         return all;
     }
 
@@ -209,30 +324,63 @@ public final class SchedulerState {
         return result;
     }
 
-    /** The tasks of a cluster that are still visible (STOPPED ones only within the retention). */
-    public synchronized List<TaskView> tasks(String cluster) {
+    /**
+     * The tasks that task reconciliation may act on: every task stopped or desired stopped
+     * (retention), and every unstopped task of a lost instance. O(those), not O(all tasks).
+     */
+    public synchronized List<TaskView> tasksToReconcile() {
         List<TaskView> result = new ArrayList<>();
-        for (DesiredTask desired : desiredTasks.values()) {
-            if (desired.cluster().equals(cluster)) {
-                TaskView view = TaskView.fold(desired, taskReports.get(desired.taskId()));
-                if (!isExpired(view)) {
-                    result.add(view);
+        for (String taskId : settling) {
+            result.add(TaskView.fold(desiredTasks.get(taskId), taskReports.get(taskId)));
+        }
+        for (String instanceId : instances.keySet()) {
+            if (isLost(instanceId)) {
+                for (String taskId : index.onInstance(instanceId)) {
+                    if (!settling.contains(taskId)) {
+                        result.add(TaskView.fold(desiredTasks.get(taskId), taskReports.get(taskId)));
+                    }
                 }
             }
         }
-        result.sort(Comparator.comparing((TaskView v) -> v.desired().createdAt()).thenComparing(TaskView::taskId));
         return result;
     }
 
-    /** How many visible tasks there are in each lastStatus, over every cluster (absent statuses count zero). */
-    public synchronized Map<TaskStatus, Integer> countByLastStatus() {
-        Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
-        for (DesiredTask desired : desiredTasks.values()) {
-            TaskView view = TaskView.fold(desired, taskReports.get(desired.taskId()));
+    /** The tasks of a cluster that are still visible (STOPPED ones only within the retention). */
+    public synchronized List<TaskView> tasks(String cluster) {
+        return visible(index.inCluster(cluster));
+    }
+
+    /** The visible tasks placed on one container instance. */
+    public synchronized List<TaskView> tasksOnInstance(String instanceId) {
+        return visible(index.onInstance(instanceId));
+    }
+
+    /** The visible tasks of one task group ({@code family:web}, {@code service:web}) in a cluster. */
+    public synchronized List<TaskView> tasksInGroup(String cluster, String group) {
+        return visible(index.inGroup(cluster, group));
+    }
+
+    private List<TaskView> visible(Set<String> taskIds) {
+        List<TaskView> result = new ArrayList<>();
+        for (String taskId : taskIds) {
+            TaskView view = TaskView.fold(desiredTasks.get(taskId), taskReports.get(taskId));
             if (!isExpired(view)) {
-                counts.merge(view.lastStatus(), 1, Integer::sum);
+                result.add(view);
             }
         }
+        result.sort(Comparator.comparing((TaskView v) -> v.desired().createdAt(),
+                Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(TaskView::taskId));
+        return result;
+    }
+
+    /** How many tasks held there are in each lastStatus, over every cluster (absent statuses count zero). */
+    public synchronized Map<TaskStatus, Integer> countByLastStatus() {
+        Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
+        byLastStatus.forEach((status, count) -> {
+            if (count > 0) {
+                counts.put(status, count);
+            }
+        });
         return counts;
     }
 
@@ -240,55 +388,102 @@ public final class SchedulerState {
         if (!view.isStopped()) {
             return false;
         }
-        Instant stoppedAt = view.stoppedAt() != null ? view.stoppedAt() : view.observed().reportedAt();
+        Instant stoppedAt = view.stoppedAt() != null ? view.stoppedAt()
+                : view.observed() != null ? view.observed().reportedAt() : null;
         return stoppedAt != null && stoppedAt.plus(stoppedTaskRetention).isBefore(clock.instant());
     }
 
     // Container instances
 
+    private boolean putInstance(InstanceRegistration registration, Instant seenAt) {
+        String id = registration.instanceId();
+        if (isDeregistered(id)) {
+            return false;
+        }
+        InstanceRegistration held = instances.get(id);
+        if (!isNewer(registration, held)) {
+            return false;
+        }
+        if (held != null && !held.cluster().equals(registration.cluster())) {
+            instancesByCluster.getOrDefault(held.cluster(), Set.of()).remove(id);
+        }
+        instances.put(id, registration);
+        instancesByCluster.computeIfAbsent(registration.cluster(), c -> new LinkedHashSet<>()).add(id);
+        Instant previous = heartbeatSeen.get(id);
+        if (previous == null || seenAt.isAfter(previous)) {
+            heartbeatSeen.put(id, seenAt);
+        }
+        allocations.register(id, hostOf(registration));
+        return true;
+    }
+
+    private void removeInstance(String instanceId) {
+        InstanceRegistration held = instances.remove(instanceId);
+        if (held != null) {
+            instancesByCluster.getOrDefault(held.cluster(), Set.of()).remove(instanceId);
+        }
+        heartbeatSeen.remove(instanceId);
+        allocations.unregister(instanceId);
+    }
+
+    private static String hostOf(InstanceRegistration registration) {
+        return registration.hostname() == null ? registration.instanceId() : registration.hostname();
+    }
+
+    private boolean isDeregistered(String instanceId) {
+        InstanceControl control = instanceControl.get(instanceId);
+        return control != null && InstanceControl.DEREGISTERED.equals(control.status());
+    }
+
     public synchronized Optional<InstanceView> instance(String instanceId) {
         InstanceRegistration registration = instances.get(instanceId);
-        return registration == null ? Optional.empty() : Optional.of(view(registration));
+        return registration == null || isDeregistered(instanceId) ? Optional.empty()
+                : Optional.of(view(registration));
     }
 
     public synchronized List<InstanceView> instances(String cluster) {
         List<InstanceView> result = new ArrayList<>();
-        for (InstanceRegistration registration : instances.values()) {
-            if (cluster.equals(registration.cluster())) {
-                result.add(view(registration));
+        for (String id : instancesByCluster.getOrDefault(cluster, Set.of())) {
+            if (!isDeregistered(id)) {
+                result.add(view(instances.get(id)));
             }
         }
         result.sort(Comparator.comparing(InstanceView::instanceId));
         return result;
     }
 
-    private InstanceView view(InstanceRegistration registration) {
-        Resources remaining = registration.registeredResources() == null
-                ? Resources.NONE : registration.registeredResources();
-        int running = 0;
-        int pending = 0;
-        for (DesiredTask desired : desiredTasks.values()) {
-            if (!registration.instanceId().equals(desired.instanceId())) {
-                continue;
-            }
-            TaskView task = TaskView.fold(desired, taskReports.get(desired.taskId()));
-            if (task.isStopped()) {
-                continue;
-            }
-            remaining = remaining.allocate(task.demand());
-            if (task.isRunning()) {
-                running++;
-            } else if (task.isPending()) {
-                pending++;
+    /** Instances whose agent has been silent past the lost-after period (by this scheduler's clock). */
+    public synchronized List<String> lostInstances() {
+        List<String> lost = new ArrayList<>();
+        for (String id : instances.keySet()) {
+            if (isLost(id)) {
+                lost.add(id);
             }
         }
-        return new InstanceView(registration, isConnected(registration), remaining, running, pending);
+        return lost;
+    }
+
+    private boolean isLost(String instanceId) {
+        Instant seen = heartbeatSeen.get(instanceId);
+        InstanceRegistration registration = instances.get(instanceId);
+        if (seen == null || registration == null || isDeregistered(instanceId)) {
+            return false;
+        }
+        return seen.plus(instanceLostAfter).isBefore(clock.instant());
+    }
+
+    private InstanceView view(InstanceRegistration registration) {
+        Allocations.Usage usage = allocations.of(registration.instanceId());
+        return new InstanceView(registration, isConnected(registration),
+                allocations.remaining(registration.instanceId(), registration.registeredResources()),
+                usage.running(), usage.pending(), heartbeatSeen.get(registration.instanceId()));
     }
 
     private boolean isConnected(InstanceRegistration registration) {
-        if (registration.shuttingDown() || registration.heartbeatAt() == null) {
+        Instant seen = heartbeatSeen.get(registration.instanceId());
+        if (registration.shuttingDown() || seen == null) {
             return false;
         }
-        return !registration.heartbeatAt().plus(heartbeatTimeout).isBefore(clock.instant());
+        return !seen.plus(heartbeatTimeout).isBefore(clock.instant());
     }
 }

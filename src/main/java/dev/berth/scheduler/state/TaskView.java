@@ -3,6 +3,7 @@ package dev.berth.scheduler.state;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.Resources;
+import dev.berth.model.StopCode;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
@@ -25,6 +26,13 @@ public record TaskView(DesiredTask desired, TaskStateChange observed) {
     /** The status of a task that is placed but not yet reported by its agent. */
     public static final TaskStatus BEFORE_FIRST_REPORT = TaskStatus.PENDING;
 
+    /**
+     * The stop code the scheduler gives the tasks of a container instance it lost (no
+     * heartbeat for the grace period) or deregistered by force: their agent cannot report
+     * them stopped, so the scheduler's word stands until the agent says otherwise.
+     */
+    public static final String LOST = StopCode.TerminationNotice.name();
+
     public static TaskView fold(DesiredTask desired, TaskStateChange observed) {
         return new TaskView(desired, observed);
     }
@@ -42,7 +50,18 @@ public record TaskView(DesiredTask desired, TaskStateChange observed) {
     }
 
     public TaskStatus lastStatus() {
+        if (isLost()) {
+            return TaskStatus.STOPPED;
+        }
         return observed == null || observed.lastStatus() == null ? BEFORE_FIRST_REPORT : observed.lastStatus();
+    }
+
+    /**
+     * Stopped by the scheduler because its container instance is gone: it shows STOPPED and
+     * holds no capacity, whatever its agent last said.
+     */
+    public boolean isLost() {
+        return desired.desiredStatus() == TaskStatus.STOPPED && LOST.equals(desired.stopCode());
     }
 
     public TaskStatus desiredStatus() {
@@ -69,7 +88,7 @@ public record TaskView(DesiredTask desired, TaskStateChange observed) {
 
     /** The stop code: the agent's when it stopped the task itself, else the scheduler's. */
     public String stopCode() {
-        if (observed != null && observed.stopCode() != null) {
+        if (!isLost() && observed != null && observed.stopCode() != null) {
             return observed.stopCode();
         }
         return desired.stopCode();

@@ -116,4 +116,47 @@ class SchedulerStateTest {
         assertThat(state.tasks("default")).isEmpty();
         assertThat(state.task("t1")).isEmpty();
     }
+
+    @Test
+    void heartbeatFreshnessIsTheSchedulersOwnClockNeverTheAgents() {
+        // Given: an agent whose clock runs a day ahead, and one a day behind
+        state.apply(instance("ahead", "default", 4096, 4096, T0.plus(Duration.ofDays(1)), 1));
+        state.apply(instance("behind", "default", 4096, 4096, T0.minus(Duration.ofDays(1)), 1));
+
+        // Then: both are connected while their heartbeats are recent here
+        assertThat(state.instance("ahead").orElseThrow().agentConnected()).isTrue();
+        assertThat(state.instance("behind").orElseThrow().agentConnected()).isTrue();
+
+        // When: a minute and more passes here without a heartbeat
+        clock.advance(Duration.ofSeconds(61));
+
+        // Then: both are disconnected, whatever their clocks say
+        assertThat(state.instance("ahead").orElseThrow().agentConnected()).isFalse();
+        assertThat(state.instance("behind").orElseThrow().agentConnected()).isFalse();
+    }
+
+    @Test
+    void aReplayedHeartbeatIsDatedByKafkaNotByWhenTheSchedulerStarted() {
+        // Given: a heartbeat that reached Kafka two minutes before this scheduler replayed it
+        state.apply(instance("old", "default", 4096, 4096, T0, 1), T0.minus(Duration.ofMinutes(2)));
+
+        // Then
+        assertThat(state.instance("old").orElseThrow().agentConnected()).isFalse();
+    }
+
+    @Test
+    void twoInstanceIdsOnOneHostShareItsCapacity() {
+        // Given: an agent that lost its identity registered again on the same host
+        state.apply(new dev.berth.protocol.InstanceRegistration(1, 1, "old-id", "default", "host-a", "0.1.0",
+                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false));
+        state.apply(new dev.berth.protocol.InstanceRegistration(1, 1, "new-id", "default", "host-a", "0.1.0",
+                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false));
+
+        // When: the old identity still runs a task
+        state.apply(desired("t1", "old-id", definition("web", 1, 768, 8080), 1));
+
+        // Then: the new identity cannot place on what that task takes
+        assertThat(state.instance("new-id").orElseThrow().remaining().memory()).isEqualTo(256);
+        assertThat(state.instance("new-id").orElseThrow().remaining().ports()).contains(8080);
+    }
 }

@@ -1,0 +1,73 @@
+package dev.berth.scheduler;
+
+import dev.berth.model.Arns;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.InstanceControl;
+import dev.berth.scheduler.state.InstanceView;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.scheduler.state.TaskView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+import org.jboss.logging.Logger;
+
+/**
+ * DeregisterContainerInstance: the instance leaves its cluster for good. Its tasks stop with
+ * it ({@code force}), or a task still running refuses the call, as in ECS. One transaction
+ * holds the control record that makes the scheduler ignore the instance from then on, the
+ * tombstone of its registration, and its tasks stopped in its agent's stead.
+ */
+public final class ContainerInstances {
+
+    private static final Logger LOGGER = Logger.getLogger(ContainerInstances.class);
+
+    private final SchedulerState state;
+    private final StateWriter writer;
+    private final Lock writeLock;
+    private final Clusters clusters;
+    private final Arns arns;
+
+    ContainerInstances(SchedulerState state, StateWriter writer, Lock writeLock, Clusters clusters, Arns arns) {
+        this.state = state;
+        this.writer = writer;
+        this.writeLock = writeLock;
+        this.clusters = clusters;
+        this.arns = arns;
+    }
+
+    /** @return the instance as it was when it left, for the answer (its status is then INACTIVE) */
+    public InstanceView deregister(String clusterRef, String instanceRef, boolean force) {
+        ClusterRecord cluster = clusters.require(clusterRef);
+        if (instanceRef == null || instanceRef.isBlank()) {
+            throw EcsException.invalidParameter("Invalid 'containerInstance': it should not be null or empty.");
+        }
+        String instanceId = Arns.lastSegment(instanceRef.trim());
+        writeLock.lock();
+        try {
+            InstanceView instance = state.instance(instanceId)
+                    .filter(i -> cluster.clusterName().equals(i.cluster()))
+                    .orElseThrow(() -> EcsException.invalidParameter("The referenced container instance "
+                            + arns.containerInstance(cluster.clusterName(), instanceId) + " was not found."));
+            List<TaskView> unstopped = state.tasksOnInstance(instanceId).stream().filter(t -> !t.isStopped()).toList();
+            if (!unstopped.isEmpty() && !force) {
+                throw EcsException.invalidParameter("Found running tasks on the instance: " + unstopped.size()
+                        + " task(s) not yet STOPPED. Stop them first, or deregister with force.");
+            }
+            List<StateChange> changes = new ArrayList<>();
+            changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION, 1, instanceId,
+                    cluster.clusterName(), InstanceControl.DEREGISTERED, state.clock().instant())));
+            changes.add(new StateChange.ForgetInstance(instanceId));
+            for (TaskView task : unstopped) {
+                changes.add(new StateChange.Put(task.desired().stop(task.desired().version() + 1, TaskView.LOST,
+                        "Container instance " + instanceId + " was deregistered")));
+            }
+            writer.commit(changes);
+            LOGGER.infof("Container instance %s left cluster %s (force=%s, %d task(s) stopped with it)", instanceId,
+                    cluster.clusterName(), force, unstopped.size());
+            return instance;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.berth.scheduler.messaging;
+
+import static dev.berth.scheduler.TestRecords.T0;
+import static dev.berth.scheduler.TestRecords.definition;
+import static dev.berth.scheduler.TestRecords.desired;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.TaskDefinition;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.KafkaClients;
+import dev.berth.protocol.KafkaSettings;
+import dev.berth.protocol.TaskDefinitionRecord;
+import dev.berth.protocol.Topic;
+import dev.berth.protocol.TopicAdmin;
+import dev.berth.scheduler.EcsException;
+import dev.berth.scheduler.StateChange;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.testing.SettableClock;
+import dev.berth.testing.TestKafka;
+import dev.berth.testing.TestKafkaSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leader's writer against a real broker: a plan is one transaction, so a plan that
+ * fails part-way publishes none of its tasks to the agents ({@code read_committed}); and a
+ * writer fenced by a newer leader can write nothing at all.
+ */
+class LeaderWriterIT {
+
+    private static TestKafka kafka;
+    private static KafkaSettings settings;
+    private static KafkaClients clients;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = TestKafka.start();
+        settings = TestKafkaSettings.builder(kafka.bootstrapServers()).topicPrefix("it-leader")
+                .with("partitions", "3").with("send-timeout", "5s").build();
+        clients = new KafkaClients(settings, "it");
+        assertThat(new TopicAdmin(clients).ensure(EnumSet.allOf(Topic.class))).isTrue();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    private final SchedulerState state = new SchedulerState(new SettableClock(T0), Duration.ofMinutes(1),
+            Duration.ofHours(1));
+
+    private LeaderWriter writer(String transactionalId, AtomicReference<LeaderWriter.Spent> spent) {
+        KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
+                Duration.ofSeconds(10));
+        producer.initTransactions();
+        return new LeaderWriter(producer, settings, state, 3, spent::set);
+    }
+
+    @Test
+    void aPlanThatFailsPartWayPublishesNoneOfItsTasks() {
+        // Given: a plan of two tasks and a record Kafka will refuse (above max.request.size)
+        LeaderWriter writer = writer("it-abort", new AtomicReference<>());
+        DesiredTask first = desired("abort-1", "i-1", definition("web", 1, 64, null), 1);
+        DesiredTask second = desired("abort-2", "i-2", definition("web", 1, 64, null), 1);
+        TaskDefinitionRecord huge = new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, 1, new TaskDefinition(null,
+                "huge", 1, List.of(new ContainerDefinition("web", "x".repeat(2 * 1024 * 1024), null, 64, null, null,
+                        null, null, null, null, null, null, null, null, null)), null, null, null, null, null, null,
+                null, null, null, null, null));
+
+        // When
+        assertThatThrownBy(() -> writer.commit(List.of(new StateChange.Put(first), new StateChange.Put(huge),
+                new StateChange.Put(second))))
+                .isInstanceOf(EcsException.class).hasMessageContaining("nothing was changed");
+
+        // Then: an agent reading committed records sees neither task, nor does the state
+        assertThat(committedKeys(Topic.TASKS)).doesNotContain("abort-1", "abort-2");
+        assertThat(state.task("abort-1")).isEmpty();
+        assertThat(state.task("abort-2")).isEmpty();
+
+        // And the writer goes on: the next plan commits
+        writer.commit(List.of(new StateChange.Put(desired("after-abort", "i-1", definition("web", 1, 64, null), 1))));
+        assertThat(committedKeys(Topic.TASKS)).contains("after-abort");
+        writer.close();
+    }
+
+    @Test
+    void aWriterFencedByANewLeaderWritesNothingAndSaysTheOutcomeIsUnknown() {
+        // Given: a leader's writer, then a new leader with the same transactional id
+        AtomicReference<LeaderWriter.Spent> spent = new AtomicReference<>();
+        LeaderWriter old = writer("it-fence", spent);
+        LeaderWriter newer = writer("it-fence", new AtomicReference<>());
+
+        // When: the old leader writes
+        DesiredTask late = desired("late-write", "i-1", definition("web", 1, 64, null), 1);
+        assertThatThrownBy(() -> old.commit(List.of(new StateChange.Put(late))))
+                .isInstanceOf(EcsException.class).hasMessageContaining("may or may not have been applied");
+
+        // Then: nothing of it is committed, the old writer is spent as fenced, and refuses more
+        assertThat(committedKeys(Topic.TASKS)).doesNotContain("late-write");
+        assertThat(spent.get()).isEqualTo(LeaderWriter.Spent.FENCED);
+        assertThatThrownBy(() -> old.commit(List.of(new StateChange.Put(late))))
+                .isInstanceOf(EcsException.class).hasMessageContaining("nothing was changed");
+        newer.commit(List.of(new StateChange.Put(desired("new-leader", "i-1", definition("web", 1, 64, null), 1))));
+        assertThat(committedKeys(Topic.TASKS)).contains("new-leader");
+        old.close();
+        newer.close();
+    }
+
+    /** The keys of every committed record on the topic, as an agent ({@code read_committed}) reads them. */
+    private static List<String> committedKeys(Topic topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(settings)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    keys.add(r.key());
+                }
+            }
+        }
+        return keys;
+    }
+}
