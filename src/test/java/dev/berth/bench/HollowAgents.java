@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,9 +55,10 @@ public final class HollowAgents implements AutoCloseable {
      */
     public static HollowAgents start(String bootstrap, String cluster, int count, Resources capacity) {
         Instant now = Instant.now();
+        Random ids = new Random(cluster.hashCode());
         List<HollowInstance> instances = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            instances.add(new HollowInstance(String.format("hollow-%s-%05d", cluster, i), cluster, capacity, now));
+            instances.add(new HollowInstance(instanceId(ids), cluster, capacity, now));
         }
         HollowAgents agents = new HollowAgents(bootstrap, instances);
         agents.heartbeats.registerAll();
@@ -64,6 +66,11 @@ public final class HollowAgents implements AutoCloseable {
         agents.startThread("hollow-heartbeats", agents.heartbeats);
         agents.startThread("hollow-tasks", agents.reader);
         return agents;
+    }
+
+    /** 32 hex digits, as the real agent's instance ids (a UUID without dashes); seeded, so runs repeat. */
+    private static String instanceId(Random ids) {
+        return String.format("%016x%016x", ids.nextLong(), ids.nextLong());
     }
 
     private void startThread(String name, Runnable loop) {

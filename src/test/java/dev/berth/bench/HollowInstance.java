@@ -36,7 +36,7 @@ final class HollowInstance {
     InstanceRegistration heartbeat(Clock clock) {
         version = Versions.next(version, clock);
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster,
-                instanceId + ".hollow", "hollow", capacity, Map.of("ecs.os-type", "linux"), registeredAt,
+                "hollow-" + instanceId + "." + cluster, "hollow", capacity, Map.of("ecs.os-type", "linux"), registeredAt,
                 clock.instant(), false);
     }
 
