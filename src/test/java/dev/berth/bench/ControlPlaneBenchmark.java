@@ -269,7 +269,8 @@ public final class ControlPlaneBenchmark {
             long kib = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
                     .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
             return String.format("%d cores, %.0f GiB, Java %s, %s", Runtime.getRuntime().availableProcessors(),
-                    kib / 1024.0 / 1024.0, System.getProperty("java.version"), Instant.now());
+                    kib / 1024.0 / 1024.0, System.getProperty("java.version"),
+                    Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
         }
     }
 }
