@@ -3,10 +3,14 @@ package dev.berth.bench;
 import dev.berth.e2e.BerthProcess;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.testing.TestKafka;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -175,7 +179,7 @@ public final class ControlPlaneBenchmark {
 
         void run() throws Exception {
             SchedulerLauncher launcher = new SchedulerLauncher(bootstrap);
-            java.util.List<BerthProcess> replicas = new java.util.ArrayList<>();
+            List<BerthProcess> replicas = new ArrayList<>();
             HollowAgents agents = null;
             try {
                 for (int i = 0; i < 3; i++) {
@@ -207,7 +211,7 @@ public final class ControlPlaneBenchmark {
             }
         }
 
-        private int leaderIndex(java.util.List<BerthProcess> replicas) {
+        private int leaderIndex(List<BerthProcess> replicas) {
             String url = new LeaderLookup(bootstrap).latest().apiUrl();
             for (int i = 0; i < replicas.size(); i++) {
                 if (url.equals("http://127.0.0.1:" + replicas.get(i).apiPort())) {
@@ -265,12 +269,12 @@ public final class ControlPlaneBenchmark {
         private Machine() {
         }
 
-        static String describe() throws java.io.IOException {
+        static String describe() throws IOException {
             long kib = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
                     .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
             return String.format("%d cores, %.0f GiB, Java %s, %s", Runtime.getRuntime().availableProcessors(),
                     kib / 1024.0 / 1024.0, System.getProperty("java.version"),
-                    Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
+                    Instant.now().truncatedTo(ChronoUnit.MINUTES));
         }
     }
 }
