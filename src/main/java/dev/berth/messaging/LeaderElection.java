@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
@@ -39,6 +41,7 @@ public final class LeaderElection implements Runnable, AutoCloseable {
     private final KafkaClients clients;
     private final String topic;
     private final String groupId;
+    private final String memberId;
     private final Duration sessionTimeout;
     private final Listener listener;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -47,11 +50,16 @@ public final class LeaderElection implements Runnable, AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean leading;
 
-    public LeaderElection(KafkaClients clients, String topic, String groupId, Duration sessionTimeout,
-            Listener listener) {
+    /**
+     * @param memberId this replica's stable name in the group ({@code group.instance.id}):
+     *                 unique per replica, the same across its restarts
+     */
+    public LeaderElection(KafkaClients clients, String topic, String groupId, String memberId,
+            Duration sessionTimeout, Listener listener) {
         this.clients = clients;
         this.topic = topic;
         this.groupId = groupId;
+        this.memberId = memberId;
         this.sessionTimeout = sessionTimeout;
         this.listener = listener;
     }
@@ -77,7 +85,10 @@ public final class LeaderElection implements Runnable, AutoCloseable {
     public void run() {
         Backoff backoff = new Backoff(clients.settings().retryBackoff(), clients.settings().retryBackoffMax());
         while (running.get()) {
-            try (KafkaConsumer<String, byte[]> c = clients.groupMember("election", groupId, sessionTimeout)) {
+            KafkaConsumer<String, byte[]> c = null;
+            boolean leave = true;
+            try {
+                c = clients.groupMember("election", groupId, memberId, sessionTimeout);
                 consumer = c;
                 c.subscribe(List.of(topic), new Membership(c));
                 while (running.get() && !rejoin.get()) {
@@ -86,19 +97,41 @@ public final class LeaderElection implements Runnable, AutoCloseable {
                 }
             } catch (WakeupException e) {
                 LOGGER.debugf("Election for %s woken up", groupId);
+            } catch (FencedInstanceIdException e) {
+                leave = false;
+                LOGGER.errorf("Another scheduler joined group %s as %s: every replica needs its own "
+                        + "berth.scheduler.replica-id. Retrying", groupId, memberId);
             } catch (RuntimeException e) {
                 if (running.get()) {
                     LOGGER.warnf("Election for %s cannot reach Kafka at %s (%s); retrying", groupId,
-                            clients.settings().bootstrapServers(), e.getMessage());
+                            clients.settings().bootstrapServers(),
+                            e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause().getMessage());
                 }
             } finally {
                 consumer = null;
                 lose("left the group");
+                close(c, leave);
             }
             boolean steppingDown = rejoin.getAndSet(false);
             if (running.get() && !pause(steppingDown ? sessionTimeout : backoff.nextDelay())) {
                 break;
             }
+        }
+    }
+
+    /**
+     * A static member stays in the group when it closes, unless told to leave: leave on a
+     * clean stop or a step-down, so that another replica leads at once.
+     */
+    private static void close(KafkaConsumer<String, byte[]> c, boolean leave) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close(CloseOptions.groupMembershipOperation(leave ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                    : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ofSeconds(5)));
+        } catch (RuntimeException e) {
+            LOGGER.debugf("Closing the election's consumer: %s", e.getMessage());
         }
     }
 

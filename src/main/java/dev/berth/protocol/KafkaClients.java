@@ -81,12 +81,16 @@ public final class KafkaClients {
     }
 
     /**
-     * A member of a consumer group, for membership only (leader election): it never commits,
-     * and it is evicted from the group after {@code sessionTimeout} without a heartbeat.
+     * A static member of a consumer group, for membership only (leader election): it never
+     * commits, and it is evicted from the group after {@code sessionTimeout} without a heartbeat.
      */
-    public KafkaConsumer<String, byte[]> groupMember(String purpose, String groupId, Duration sessionTimeout) {
+    public KafkaConsumer<String, byte[]> groupMember(String purpose, String groupId, String staticMemberId,
+            Duration sessionTimeout) {
         Map<String, Object> props = common(purpose);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        // Static membership: a member that restarts under the same id takes its own place at
+        // once, instead of waiting for the session timeout to evict its previous incarnation.
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, staticMemberId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());

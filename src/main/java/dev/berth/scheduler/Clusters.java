@@ -70,6 +70,8 @@ public final class Clusters {
         ClusterRecord cluster = require(nameOrArn);
         writeLock.lock();
         try {
+            // Tasks still being written into the cluster must count: wait for them first.
+            writer.drain();
             String name = cluster.clusterName();
             if (!state.instances(name).isEmpty()) {
                 throw new EcsException(EcsErrorType.ClusterContainsContainerInstancesException,

@@ -45,6 +45,8 @@ public final class ContainerInstances {
         String instanceId = Arns.lastSegment(instanceRef.trim());
         writeLock.lock();
         try {
+            // Tasks still being written onto the instance must count: wait for them first.
+            writer.drain();
             InstanceView instance = state.instance(instanceId)
                     .filter(i -> cluster.clusterName().equals(i.cluster()))
                     .orElseThrow(() -> EcsException.invalidParameter("The referenced container instance "

@@ -76,6 +76,15 @@ public interface SchedulerConfig {
     Duration sessionTimeout();
 
     /**
+     * This replica's name in the election ({@code group.instance.id}) and in leader records.
+     * Each replica needs its own, and keeps it across restarts: a scheduler that restarts
+     * under the same name takes its own place in the group at once, without waiting for the
+     * session timeout. Letters, digits, {@code .}, {@code _} and {@code -} only (Kafka's
+     * rule). Default: {@code <host name>-<quarkus.http.port>}.
+     */
+    Optional<String> replicaId();
+
+    /**
      * The URL where this replica's ECS API answers other replicas, which forward writes to the
      * leader. Default: {@code http://<host name>:<quarkus.http.port>}.
      */

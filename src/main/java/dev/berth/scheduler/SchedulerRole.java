@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
-import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
@@ -39,7 +38,10 @@ public class SchedulerRole {
     private final SchedulerConfig config;
     private final Clock clock;
     private final SchedulerObserver observer;
-    private final String replicaId = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    /** How long a write waits for this replica to finish taking over before it gets a retryable error. */
+    private static final Duration TAKE_OVER_WAIT = Duration.ofSeconds(5);
+
+    private final String replicaId;
     private volatile Running running;
 
     /** One start of the role: its state, its Kafka plumbing and the operations over them. */
@@ -57,6 +59,13 @@ public class SchedulerRole {
 
     public SchedulerRole(KafkaSettings kafkaSettings, SchedulerConfig config, Clock clock,
             SchedulerObserver observer) {
+        this(kafkaSettings, config, clock, observer, config.replicaId().orElseGet(() -> hostName() + "-" + apiPort()));
+    }
+
+    /** A replica with a name of its own, for several replicas in one JVM (tests). */
+    public SchedulerRole(KafkaSettings kafkaSettings, SchedulerConfig config, Clock clock,
+            SchedulerObserver observer, String replicaId) {
+        this.replicaId = replicaId;
         this.observer = observer;
         this.kafkaSettings = kafkaSettings;
         this.config = config;
@@ -71,7 +80,20 @@ public class SchedulerRole {
         SchedulerState state = new SchedulerState(clock, config.agentHeartbeatTimeout(),
                 config.stoppedTaskRetention(), config.instanceLostAfter());
         SchedulerKafka kafka = new SchedulerKafka(kafkaSettings, state, clock, election());
-        StateWriter writer = changes -> leaderWriter(kafka).commit(changes);
+        StateWriter writer = new StateWriter() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> submit(java.util.List<StateChange> changes) {
+                return leaderWriter(kafka).submit(changes);
+            }
+
+            @Override
+            public void drain() {
+                StateWriter current = kafka.writer();
+                if (current != null) {
+                    current.drain();
+                }
+            }
+        };
         Arns arns = new Arns(config.arnPartition(), config.region(), config.account());
         ControlPlane plane = new ControlPlane(state, writer, arns, observer);
         TaskReconciler reconciler = new TaskReconciler(config.stoppedTaskRetention());
@@ -99,8 +121,11 @@ public class SchedulerRole {
     }
 
     private String apiUrl() {
-        return config.advertisedUrl().orElseGet(() -> "http://" + hostName() + ":"
-                + ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080));
+        return config.advertisedUrl().orElseGet(() -> "http://" + hostName() + ":" + apiPort());
+    }
+
+    private static int apiPort() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
     }
 
     private static String hostName() {
@@ -111,8 +136,13 @@ public class SchedulerRole {
         }
     }
 
+    /**
+     * The leader's writer. A write that arrives while this replica is being elected or is
+     * catching up waits for it a moment rather than failing: a restarted one-host Berth
+     * takes over within a second or two.
+     */
     private static StateWriter leaderWriter(SchedulerKafka kafka) {
-        StateWriter writer = kafka.writer();
+        StateWriter writer = kafka.awaitWriter(TAKE_OVER_WAIT);
         if (writer == null) {
             throw new SchedulerUnavailableException(kafka.isTakingOver()
                     ? "This scheduler was just elected leader and is still catching up with Kafka; nothing was "
@@ -147,9 +177,10 @@ public class SchedulerRole {
         if (current.kafka().isLeader()) {
             return new Leader.Here();
         }
+        // A leader record naming this replica (or its URL) is from before a restart: not a leader to forward to.
         Optional<LeaderRecord> announced = current.plane().state().leader();
         if (announced.isPresent() && !announced.get().replicaId().equals(replicaId)
-                && !current.kafka().isTakingOver()) {
+                && !announced.get().apiUrl().equals(current.kafka().apiUrl()) && !current.kafka().isTakingOver()) {
             return new Leader.There(announced.get().replicaId(), announced.get().apiUrl());
         }
         return new Leader.Unknown();

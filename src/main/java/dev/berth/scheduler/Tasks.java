@@ -117,12 +117,17 @@ public final class Tasks {
         ClusterRecord cluster = clusters.require(request.cluster());
         String tokenKey = clientToken == null ? null : ClientTokens.key("RunTask", cluster.clusterName(), clientToken);
         String requestHash = clientToken == null ? null : tokens.hash(new RunRequest(request, copies));
+        Publication publication;
         writeLock.lock();
         try {
             if (tokenKey != null) {
                 Optional<ClientTokenRecord> previous = tokens.previous(tokenKey, requestHash);
                 if (previous.isPresent()) {
                     return remembered(previous.get());
+                }
+                if (applier.pending().isInFlight(tokenKey)) {
+                    throw new SchedulerUnavailableException("A RunTask with this clientToken is being written; "
+                            + "nothing more was started. Retry shortly to get its answer.");
                 }
             }
             TaskDefinition definition = prepare(request);
@@ -131,19 +136,20 @@ public final class Tasks {
             if (instances.isEmpty()) {
                 throw EcsException.invalidParameter(NO_INSTANCES);
             }
-            List<Candidate> candidates = instances.stream().map(InstanceView::candidate).toList();
+            List<Candidate> candidates = instances.stream().map(applier::candidate).toList();
             PlacementResult placed = placement.place(cluster.clusterName(), demand, copies, candidates);
             List<DesiredTask> planned = new ArrayList<>();
             for (String instanceId : placed.placements()) {
                 planned.add(newTask(cluster, instanceId, definition, request));
             }
             List<Failure> failures = new ArrayList<>(failures(cluster, placed.rejections()));
-            return publish(cluster, planned, failures, tokenKey == null ? null
+            publication = submit(cluster, planned, failures, tokenKey, tokenKey == null ? null
                     : outcome -> tokens.record(tokenKey, "RunTask", requestHash,
                             outcome.tasks().stream().map(TaskView::taskId).toList(), outcome.failures()));
         } finally {
             writeLock.unlock();
         }
+        return answer(publication);
     }
 
     /** The answer of the call that first used the token, with its tasks as they are now. */
@@ -168,6 +174,7 @@ public final class Tasks {
         ClusterRecord cluster = clusters.require(request.cluster());
         TaskDefinition definition = prepare(request);
         Resources demand = TaskDemand.of(definition, request.overrides());
+        Publication publication;
         writeLock.lock();
         try {
             List<DesiredTask> planned = new ArrayList<>();
@@ -181,7 +188,8 @@ public final class Tasks {
                     failures.add(Failure.of(arn, Failure.MISSING));
                     continue;
                 }
-                Rejection rejection = PlacementStack.check(cluster.clusterName(), demand, instance.get().candidate());
+                Rejection rejection = PlacementStack.check(cluster.clusterName(), demand,
+                        applier.candidate(instance.get()));
                 if (rejection != null) {
                     observer.refused(rejection.reason());
                     failures.add(Failure.of(arn, rejection.reason()));
@@ -189,10 +197,11 @@ public final class Tasks {
                     planned.add(newTask(cluster, instanceId, definition, request));
                 }
             }
-            return publish(cluster, planned, failures, null);
+            publication = submit(cluster, planned, failures, null, null);
         } finally {
             writeLock.unlock();
         }
+        return answer(publication);
     }
 
     /** Sets the task's desired status to STOPPED; a task already asked to stop is returned as it is. */
@@ -307,14 +316,20 @@ public final class Tasks {
         return definition;
     }
 
+    /** A plan handed to the writer and the failures to answer with it. */
+    private record Publication(PlanApplier.Submission submission, List<Failure> failures) {
+    }
+
     /**
-     * Publishes the plan as one transaction, with the record {@code alongside} makes of the
-     * answer (a client token's), if any.
+     * Submits the plan, with the record {@code alongside} makes of the answer (a client
+     * token's), if any, as one unit of a transaction. Called under the write lock; the caller
+     * then waits for it with {@link #answer} outside the lock, so the next call is placed
+     * while this one is written (its tasks count as in flight meanwhile).
      */
-    private StartOutcome publish(ClusterRecord cluster, List<DesiredTask> planned, List<Failure> failures,
-            Function<StartOutcome, BerthRecord> alongside) {
+    private Publication submit(ClusterRecord cluster, List<DesiredTask> planned, List<Failure> failures,
+            String tokenKey, Function<StartOutcome, BerthRecord> alongside) {
         List<Failure> answered = new ArrayList<>(failures);
-        PlanOutcome outcome = observer.timePlan(() -> applier.apply(new TaskPlan(cluster.clusterName(), planned),
+        PlanApplier.Submission submission = applier.submit(new TaskPlan(cluster.clusterName(), planned),
                 applied -> {
                     answered.addAll(failures(cluster, applied.refused()));
                     if (alongside == null) {
@@ -322,13 +337,23 @@ public final class Tasks {
                     }
                     List<TaskView> views = applied.published().stream().map(t -> TaskView.fold(t, null)).toList();
                     return List.of(new StateChange.Put(alongside.apply(new StartOutcome(views, answered))));
-                }));
+                }, tokenKey);
+        return new Publication(submission, answered);
+    }
+
+    /** Waits for the plan's transaction and answers with its tasks as the state now holds them. */
+    private StartOutcome answer(Publication publication) {
+        PlanOutcome outcome = publication.submission().outcome();
+        observer.timePlan(() -> {
+            applier.await(publication.submission());
+            return null;
+        });
         observer.placed(outcome.published().size());
         List<TaskView> tasks = new ArrayList<>();
         for (DesiredTask task : outcome.published()) {
             state.task(task.taskId()).ifPresent(tasks::add);
         }
-        return new StartOutcome(tasks, answered);
+        return new StartOutcome(tasks, publication.failures());
     }
 
     private List<Failure> failures(ClusterRecord cluster, List<Rejection> rejections) {

@@ -20,6 +20,12 @@ public final class AppliedWriter implements StateWriter {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> submit(List<StateChange> changes) {
+        commit(changes);
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public void commit(List<StateChange> changes) {
         plans.add(List.copyOf(changes));
         for (StateChange change : changes) {

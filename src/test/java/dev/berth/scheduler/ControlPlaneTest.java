@@ -297,4 +297,58 @@ class ControlPlaneTest {
         assertThat(plane.clusters().list()).extracting(c -> c.clusterName()).doesNotContain("doomed");
         assertThat(plane.clusters().create("doomed").cluster().status()).isEqualTo("ACTIVE");
     }
+
+    /** Holds the plans that place tasks until released, as a transaction still in flight would. */
+    private static final class HeldWriter implements StateWriter {
+        private final AppliedWriter applied;
+        private final List<Runnable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        HeldWriter(SchedulerState state) {
+            this.applied = new AppliedWriter(state);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> submit(List<StateChange> changes) {
+            boolean placesTasks = changes.stream()
+                    .anyMatch(c -> c instanceof StateChange.Put p && p.record() instanceof DesiredTask);
+            if (!placesTasks) {
+                return applied.submit(changes);
+            }
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            held.add(() -> {
+                applied.commit(changes);
+                done.complete(null);
+            });
+            return done;
+        }
+
+        void releaseAll() {
+            held.forEach(Runnable::run);
+            held.clear();
+        }
+    }
+
+    @Test
+    void aPlanStillBeingWrittenCountsForTheNextPlacement() throws Exception {
+        // Given: one instance with 1024 MiB, and a writer whose transactions stay in flight
+        HeldWriter held = new HeldWriter(state);
+        ControlPlane inFlight = new ControlPlane(state, held, new Arns("aws", "us-east-1", "000000000000"));
+        inFlight.taskDefinitions().register(request("big", 768));
+        inFlight.taskDefinitions().register(request("small", 512));
+        state.apply(instance("i-1", "default", 4096, 1024, T0, 1));
+
+        // When: a RunTask is being written, and another asks for what would only fit without it
+        java.util.concurrent.CompletableFuture<Tasks.StartOutcome> first = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> inFlight.tasks().run(run("big"), 1));
+        org.awaitility.Awaitility.await().until(() -> !held.held.isEmpty());
+        Tasks.StartOutcome second = inFlight.tasks().run(run("small"), 1);
+
+        // Then: the second is refused for memory, the first lands once its transaction commits
+        assertThat(second.tasks()).isEmpty();
+        assertThat(second.failures()).extracting(Failure::reason).containsExactly("RESOURCE:MEMORY");
+        assertThat(first).isNotDone();
+        held.releaseAll();
+        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).tasks()).hasSize(1);
+        assertThat(state.instance("i-1").orElseThrow().remaining().memory()).isEqualTo(256);
+    }
 }

@@ -532,7 +532,8 @@ class SchedulerApiIT {
         SchedulerState before = scheduler.controlPlane().state();
 
         // When: a second scheduler replica reads everything back from Kafka
-        SchedulerRole restarted = new SchedulerRole(kafkaSettings, schedulerConfig, Clock.systemUTC());
+        SchedulerRole restarted = new SchedulerRole(kafkaSettings, schedulerConfig, Clock.systemUTC(),
+                SchedulerObserver.NONE, "second-replica");
         try {
             restarted.start();
             await().atMost(PATIENCE).until(restarted::isReady);

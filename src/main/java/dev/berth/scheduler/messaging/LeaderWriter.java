@@ -18,6 +18,10 @@ import dev.berth.scheduler.StateWriter;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -27,9 +31,13 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.jboss.logging.Logger;
 
 /**
- * The leader's writer: each plan is one transaction of the producer that fenced every older
- * leader. Once Kafka has committed it, the plan is applied to the state (read-your-writes; the
- * state reader later sees the same versions and drops them).
+ * The leader's writer: plans are written by one committer thread as transactions of the
+ * producer that fenced every older leader. The plans queued while a transaction is in flight
+ * go together into the next one (group commit), so throughput follows Kafka's transaction
+ * rate rather than one round trip per call; a plan is never split between transactions. Once
+ * Kafka has committed a transaction, its plans are applied to the state in order
+ * (read-your-writes; the state reader later sees the same versions and drops them), and only
+ * then are their callers answered.
  *
  * <p>A writer that cannot tell what became of a transaction, or that was fenced, is spent:
  * it refuses every later plan, and {@code onSpent} lets the leadership replace it (a new
@@ -38,6 +46,11 @@ import org.jboss.logging.Logger;
 final class LeaderWriter implements StateWriter {
 
     private static final Logger LOGGER = Logger.getLogger(LeaderWriter.class);
+    /** Plans waiting for a transaction; a caller submitting past it waits (backpressure on the API). */
+    private static final int MAX_QUEUED_PLANS = 10_000;
+    /** Changes gathered into one transaction at most: bounds its size and its commit time. */
+    private static final int MAX_CHANGES_PER_TRANSACTION = 5_000;
+    private static final java.time.Duration POLL = java.time.Duration.ofMillis(200);
 
     /** Why a writer stopped writing. */
     enum Spent {
@@ -53,7 +66,16 @@ final class LeaderWriter implements StateWriter {
     private final int taskPartitions;
     private final java.util.function.Consumer<Spent> onSpent;
     private final RecordCodec codec = new RecordCodec();
+    private final BlockingQueue<Submitted> queue = new ArrayBlockingQueue<>(MAX_QUEUED_PLANS);
+    private final Thread committer;
     private volatile boolean spent;
+    private volatile boolean closed;
+    /** Plans submitted and not yet finished, for {@link #drain()}; guarded by this. */
+    private int inFlight;
+
+    /** A plan waiting for its transaction. */
+    private record Submitted(List<StateChange> changes, CompletableFuture<Void> done) {
+    }
 
     LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
             int taskPartitions, java.util.function.Consumer<Spent> onSpent) {
@@ -62,6 +84,9 @@ final class LeaderWriter implements StateWriter {
         this.state = state;
         this.taskPartitions = taskPartitions;
         this.onSpent = onSpent;
+        this.committer = new Thread(this::commitQueued, "berth-scheduler-committer");
+        this.committer.setDaemon(true);
+        this.committer.start();
     }
 
     boolean isSpent() {
@@ -69,14 +94,79 @@ final class LeaderWriter implements StateWriter {
     }
 
     @Override
-    public synchronized void commit(List<StateChange> changes) {
+    public CompletableFuture<Void> submit(List<StateChange> changes) {
         if (spent) {
-            throw new EcsException(EcsErrorType.ServerException, "This scheduler is handing over its leadership; "
-                    + "nothing was changed. Retry shortly.");
+            return CompletableFuture.failedFuture(handingOver());
+        }
+        Submitted submitted = new Submitted(List.copyOf(changes), new CompletableFuture<>());
+        synchronized (this) {
+            inFlight++;
+        }
+        try {
+            queue.put(submitted);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finish(List.of(submitted), new EcsException(EcsErrorType.ServerException,
+                    "Interrupted before the write was queued; nothing was changed."));
+        }
+        return submitted.done();
+    }
+
+    @Override
+    public synchronized void drain() {
+        while (inFlight > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The committer: takes every plan queued, up to a bound, and commits them as one transaction. */
+    private void commitQueued() {
+        List<Submitted> batch = new ArrayList<>();
+        while (!closed) {
+            try {
+                Submitted first = queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                int records = first.changes().size();
+                while (records < MAX_CHANGES_PER_TRANSACTION && queue.peek() != null) {
+                    Submitted next = queue.poll();
+                    batch.add(next);
+                    records += next.changes().size();
+                }
+                commitBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOGGER.errorf(e, "The leader's committer failed unexpectedly");
+                finish(batch, new EcsException(EcsErrorType.ServerException, "The write failed unexpectedly; it may or "
+                        + "may not have been applied. " + e.getMessage(), e));
+            } finally {
+                batch.clear();
+            }
+        }
+        List<Submitted> left = new ArrayList<>();
+        queue.drainTo(left);
+        finish(left, handingOver());
+    }
+
+    private void commitBatch(List<Submitted> batch) {
+        if (spent) {
+            finish(batch, handingOver());
+            return;
         }
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        for (StateChange change : changes) {
-            records.addAll(recordsOf(change));
+        for (Submitted submitted : batch) {
+            for (StateChange change : submitted.changes()) {
+                records.addAll(recordsOf(change));
+            }
         }
         boolean committing = false;
         try {
@@ -88,22 +178,46 @@ final class LeaderWriter implements StateWriter {
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
             spend(Spent.FENCED, e);
-            throw new EcsException(EcsErrorType.ServerException, "This scheduler lost its leadership while writing "
-                    + "(another replica fenced it); the change may or may not have been applied. Retry: a retry "
-                    + "with the same clientToken acts once.", e);
+            finish(batch, new EcsException(EcsErrorType.ServerException, "This scheduler lost its leadership while "
+                    + "writing (another replica fenced it); the change may or may not have been applied. Retry: a retry "
+                    + "with the same clientToken acts once.", e));
+            return;
         } catch (KafkaException e) {
-            throw failed(e, committing);
+            finish(batch, failed(e, committing));
+            return;
         }
-        for (StateChange change : changes) {
-            applyCommitted(change);
+        for (Submitted submitted : batch) {
+            for (StateChange change : submitted.changes()) {
+                applyCommitted(change);
+            }
         }
+        finish(batch, null);
+    }
+
+    private void finish(List<Submitted> batch, RuntimeException error) {
+        for (Submitted submitted : batch) {
+            if (error == null) {
+                submitted.done().complete(null);
+            } else {
+                submitted.done().completeExceptionally(error);
+            }
+        }
+        synchronized (this) {
+            inFlight -= batch.size();
+            notifyAll();
+        }
+    }
+
+    private static EcsException handingOver() {
+        return new EcsException(EcsErrorType.ServerException, "This scheduler is handing over its leadership; "
+                + "nothing was changed. Retry shortly.");
     }
 
     /** The transaction did not commit as far as this writer knows: abort it if that is still possible. */
     private EcsException failed(KafkaException e, boolean committing) {
         try {
             producer.abortTransaction();
-            LOGGER.warnf("A plan's transaction failed and was aborted: %s", e.getMessage());
+            LOGGER.warnf("A transaction of plans failed and was aborted: %s", e.getMessage());
             return new EcsException(EcsErrorType.ServerException, "Kafka did not commit the write; nothing was changed. "
                     + e.getMessage(), e);
         } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
@@ -186,6 +300,13 @@ final class LeaderWriter implements StateWriter {
     }
 
     void close() {
+        closed = true;
+        committer.interrupt();
+        try {
+            committer.join(POLL.toMillis() * 5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             producer.close(java.time.Duration.ZERO);
         } catch (KafkaException e) {

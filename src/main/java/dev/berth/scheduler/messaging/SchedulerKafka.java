@@ -34,6 +34,7 @@ public final class SchedulerKafka implements AutoCloseable {
 
     private static final Logger LOGGER = Logger.getLogger(SchedulerKafka.class);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TAKE_OVER_POLL = Duration.ofMillis(20);
 
     /** The state reader's name: its consumer's client id and its metrics' {@code reader} tag. */
     public static final String READER = "berth-scheduler-state";
@@ -88,7 +89,7 @@ public final class SchedulerKafka implements AutoCloseable {
                 new Leadership.Replica(election.replicaId(), election.apiUrl(), election.transactionalId(),
                         election.transactionTimeout()), clock);
         LeaderElection newElector = new LeaderElection(clients, Topic.SCHEDULER_LEADER.name(clients.settings()),
-                election.groupId(), election.sessionTimeout(), newLeadership);
+                election.groupId(), election.replicaId(), election.sessionTimeout(), newLeadership);
         newLeadership.attach(newElector);
         synchronized (this) {
             if (closed) {
@@ -129,9 +130,38 @@ public final class SchedulerKafka implements AutoCloseable {
         return current != null && current.role() == Leadership.Role.CATCHING_UP;
     }
 
+    /** The URL this replica announces when it leads. */
+    public String apiUrl() {
+        return election.apiUrl();
+    }
+
     /** The reader that rebuilds the state, once Kafka has been reached. */
     public Optional<TopicReader> reader() {
         return Optional.ofNullable(reader);
+    }
+
+    /**
+     * The writer, waiting up to {@code patience} while this replica is being elected or
+     * catching up; null when it does not lead by then (another replica leads, or none yet).
+     */
+    public StateWriter awaitWriter(Duration patience) {
+        long until = System.nanoTime() + patience.toNanos();
+        StateWriter current = writer();
+        while (current == null && !closed && System.nanoTime() < until && (isTakingOver() || !leaderKnownElsewhere())) {
+            try {
+                Thread.sleep(TAKE_OVER_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            current = writer();
+        }
+        return current;
+    }
+
+    private boolean leaderKnownElsewhere() {
+        return state.leader().filter(l -> !l.replicaId().equals(election.replicaId())
+                && !l.apiUrl().equals(election.apiUrl())).isPresent();
     }
 
     /** The writer while this replica leads; null on a follower or before Kafka was reached. */

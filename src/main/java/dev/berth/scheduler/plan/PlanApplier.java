@@ -15,15 +15,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes a plan, Nomad style: each planned task is checked again against the latest
  * state of its instance (an agent may have gone quiet, a heartbeat may have shrunk its
- * capacity since placement), the tasks of the plan accounting for each other. What still
- * fits is written as one transaction, together with whatever the caller adds for the
- * outcome (a client token's record): all of it is published, or none.
+ * capacity since placement), the tasks of the plan and of the plans still in flight
+ * accounting for each other. What still fits is submitted as one unit, together with
+ * whatever the caller adds for the outcome (a client token's record): all of it is
+ * published, or none.
  */
 public final class PlanApplier {
 
@@ -31,30 +33,77 @@ public final class PlanApplier {
 
     private final SchedulerState state;
     private final StateWriter writer;
+    private final PendingPlacements pending;
 
     public PlanApplier(SchedulerState state, StateWriter writer) {
+        this(state, writer, new PendingPlacements());
+    }
+
+    public PlanApplier(SchedulerState state, StateWriter writer, PendingPlacements pending) {
         this.state = state;
         this.writer = writer;
+        this.pending = pending;
+    }
+
+    /** A plan handed to the writer: what it publishes, and its transaction's outcome to come. */
+    public record Submission(PlanOutcome outcome, CompletableFuture<Void> committed, long reservation,
+            String tokenKey) {
     }
 
     public PlanOutcome apply(TaskPlan plan) {
         return apply(plan, outcome -> List.of());
     }
 
-    /**
-     * @param alongside what to write in the same transaction, given what will be published
-     */
+    /** Re-checks, submits and waits for the commit. */
     public PlanOutcome apply(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside) {
+        Submission submission = submit(plan, alongside, null);
+        await(submission);
+        return submission.outcome();
+    }
+
+    /**
+     * Re-checks the plan (counting the plans still in flight), counts what it publishes as in
+     * flight, and submits it without waiting: the caller may let the next plan be placed
+     * meanwhile, and then {@link #await}s this one.
+     *
+     * @param alongside what to write in the same transaction, given what will be published
+     * @param tokenKey  the client token the plan answers for, counted in flight too; or null
+     */
+    public Submission submit(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside, String tokenKey) {
         PlanOutcome outcome = recheck(plan);
         List<StateChange> changes = new ArrayList<>();
         for (DesiredTask task : outcome.published()) {
             changes.add(new StateChange.Put(task));
         }
         changes.addAll(alongside.apply(outcome));
-        if (!changes.isEmpty()) {
-            writer.commit(changes);
+        if (changes.isEmpty()) {
+            return new Submission(outcome, CompletableFuture.completedFuture(null), 0, null);
         }
-        return outcome;
+        long reservation = pending.reserve(outcome.published(), tokenKey);
+        try {
+            return new Submission(outcome, writer.submit(changes), reservation, tokenKey);
+        } catch (RuntimeException e) {
+            pending.release(reservation, tokenKey);
+            throw e;
+        }
+    }
+
+    /** Waits for a submitted plan's transaction, then stops counting it as in flight (the state holds it now). */
+    public void await(Submission submission) {
+        try {
+            StateWriter.await(submission.committed());
+        } finally {
+            pending.release(submission.reservation(), submission.tokenKey());
+        }
+    }
+
+    /** The instance as placement must see it: what the state says, less what plans in flight take. */
+    public Candidate candidate(InstanceView instance) {
+        return instance.candidate().take(pending.reserved(instance.instanceId()));
+    }
+
+    public PendingPlacements pending() {
+        return pending;
     }
 
     private PlanOutcome recheck(TaskPlan plan) {
@@ -63,7 +112,7 @@ public final class PlanApplier {
         Map<String, Candidate> candidates = new HashMap<>();
         for (DesiredTask task : plan.tasks()) {
             Candidate candidate = candidates.computeIfAbsent(task.instanceId(),
-                    id -> state.instance(id).map(InstanceView::candidate).orElse(null));
+                    id -> state.instance(id).map(this::candidate).orElse(null));
             Resources demand = TaskDemand.of(task.taskDefinition(), task.overrides());
             Rejection rejection = candidate == null
                     ? new Rejection(task.instanceId(), FeasibilityCheck.AGENT)

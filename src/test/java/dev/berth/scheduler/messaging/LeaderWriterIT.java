@@ -124,6 +124,30 @@ class LeaderWriterIT {
         newer.close();
     }
 
+    @Test
+    void plansSubmittedTogetherAreAllCommittedAndAppliedWithoutWaitingForEachOther() throws Exception {
+        // Given
+        LeaderWriter writer = writer("it-group", new AtomicReference<>());
+        List<java.util.concurrent.CompletableFuture<Void>> submitted = new ArrayList<>();
+
+        // When: 50 plans are submitted before any is waited for
+        for (int i = 0; i < 50; i++) {
+            submitted.add(writer.submit(List.of(new StateChange.Put(
+                    desired("group-" + i, "i-" + (i % 3), definition("web", 1, 64, null), 1)))));
+        }
+        java.util.concurrent.CompletableFuture.allOf(submitted.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        writer.drain();
+
+        // Then: every one is committed for the agents and held by the state
+        List<String> keys = committedKeys(Topic.TASKS);
+        for (int i = 0; i < 50; i++) {
+            assertThat(keys).contains("group-" + i);
+            assertThat(state.task("group-" + i)).isPresent();
+        }
+        writer.close();
+    }
+
     /** The keys of every committed record on the topic, as an agent ({@code read_committed}) reads them. */
     private static List<String> committedKeys(Topic topic) {
         Properties props = new Properties();

@@ -1,0 +1,91 @@
+package dev.berth.scheduler.plan;
+
+import dev.berth.model.Resources;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.scheduler.placement.TaskDemand;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What placement plans already submitted to Kafka but not yet committed take. Several
+ * RunTask plans ride in one transaction (group commit), so a plan is placed while earlier
+ * ones are still in flight: placement counts their tasks here until the state holds them.
+ * The writer applies a committed plan to the state first and only then releases it here, so
+ * its tasks are never counted by neither. Thread-safe.
+ */
+public final class PendingPlacements {
+
+    private final Map<Long, List<DesiredTask>> byPlan = new HashMap<>();
+    private final Map<String, Usage> byInstance = new HashMap<>();
+    private final Map<String, Integer> tokens = new HashMap<>();
+    private long nextPlan;
+
+    private static final class Usage {
+        int cpu;
+        int memory;
+        final Map<Integer, Integer> ports = new HashMap<>();
+        int tasks;
+    }
+
+    /** Counts a plan's tasks (and its client token, if any) until {@link #release}. */
+    public synchronized long reserve(List<DesiredTask> tasks, String tokenKey) {
+        long plan = ++nextPlan;
+        byPlan.put(plan, List.copyOf(tasks));
+        for (DesiredTask task : tasks) {
+            change(task, 1);
+        }
+        if (tokenKey != null) {
+            tokens.merge(tokenKey, 1, Integer::sum);
+        }
+        return plan;
+    }
+
+    public synchronized void release(long plan, String tokenKey) {
+        List<DesiredTask> tasks = byPlan.remove(plan);
+        if (tasks != null) {
+            for (DesiredTask task : tasks) {
+                change(task, -1);
+            }
+        }
+        if (tokenKey != null) {
+            tokens.computeIfPresent(tokenKey, (k, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    private void change(DesiredTask task, int sign) {
+        Resources demand = TaskDemand.of(task.taskDefinition(), task.overrides());
+        Usage usage = byInstance.computeIfAbsent(task.instanceId(), id -> new Usage());
+        usage.cpu += sign * demand.cpu();
+        usage.memory += sign * demand.memory();
+        usage.tasks += sign;
+        for (Integer port : demand.ports()) {
+            usage.ports.merge(port, sign, Integer::sum);
+            if (usage.ports.get(port) <= 0) {
+                usage.ports.remove(port);
+            }
+        }
+        if (usage.tasks <= 0) {
+            byInstance.remove(task.instanceId());
+        }
+    }
+
+    /** What in-flight plans take on the instance, as a demand to subtract from what remains. */
+    public synchronized Resources reserved(String instanceId) {
+        Usage usage = byInstance.get(instanceId);
+        return usage == null ? Resources.NONE
+                : new Resources(usage.cpu, usage.memory, Set.copyOf(new TreeSet<>(usage.ports.keySet())));
+    }
+
+    /** Whether a plan with this client token is still in flight. */
+    public synchronized boolean isInFlight(String tokenKey) {
+        return tokens.containsKey(tokenKey);
+    }
+
+    /** How many tasks in-flight plans place, over all instances. */
+    public synchronized int tasks() {
+        return byInstance.values().stream().mapToInt(u -> u.tasks).sum();
+    }
+}
