@@ -18,9 +18,9 @@ final class Figures {
             int baselineFailures) {
         double rate = a.tasksPerSecond();
         String note = String.format("%,d tasks answered, %,d read back on berth.tasks, in %.1f s; %,d RunTask calls "
-                + "of count 10 from %d concurrent callers; %d calls failed, %d placement failures%s%s",
+                + "of count 10 from %d concurrent callers; %d calls failed, %d placement failures %s%s%s",
                 a.tasksAnswered(), a.tasksReadBack(), a.seconds(), a.calls(), s.concurrency(), a.failedCalls(),
-                a.placementFailures(), a.budgetSpent() ? String.format("; STOPPED after the %d s budget, %,d of %,d "
+                a.placementFailures(), a.failureReasons(), a.budgetSpent() ? String.format("; STOPPED after the %d s budget, %,d of %,d "
                         + "tasks placed", s.placementBudget().toSeconds(), a.tasksAnswered(), s.tasks()) : "",
                 a.firstError().isEmpty() ? "" : "; first error: " + a.firstError());
         return new Figure(String.format("(a) desired tasks acknowledged per second, %,d tasks on %,d instances",

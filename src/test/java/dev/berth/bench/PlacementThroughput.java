@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,7 +22,7 @@ final class PlacementThroughput {
 
     /** What one run placed, and how fast. */
     record Result(int tasksAnswered, int tasksReadBack, int calls, int failedCalls, int placementFailures,
-            double seconds, boolean budgetSpent, String firstError) {
+            Map<String, Integer> failureReasons, double seconds, boolean budgetSpent, String firstError) {
 
         double tasksPerSecond() {
             return tasksReadBack / seconds;
@@ -46,6 +48,7 @@ final class PlacementThroughput {
         AtomicInteger calls = new AtomicInteger();
         AtomicInteger failedCalls = new AtomicInteger();
         AtomicInteger placementFailures = new AtomicInteger();
+        Map<String, Integer> reasons = new ConcurrentHashMap<>();
         AtomicLong lastAnswer = new AtomicLong();
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
@@ -61,6 +64,8 @@ final class PlacementThroughput {
                             JsonNode answer = api.call("RunTask", BenchCluster.runTask(cluster, PER_CALL));
                             answer.path("tasks").forEach(t -> answered.add(t.path("taskArn").asText()));
                             placementFailures.addAndGet(answer.path("failures").size());
+                            answer.path("failures").forEach(f -> reasons.merge(f.path("reason").asText(), 1,
+                                    Integer::sum));
                         } catch (EcsCallException e) {
                             failedCalls.incrementAndGet();
                             errors.add(e.getMessage());
@@ -80,7 +85,7 @@ final class PlacementThroughput {
         List<String> ids = answered.stream().map(BenchCluster::taskId).toList();
         int unseen = awaitReadBack(ids);
         return new Result(ids.size(), ids.size() - unseen, calls.get(), failedCalls.get(), placementFailures.get(),
-                seconds, callsLeft.get() > 0, errors.isEmpty() ? "" : errors.get(0));
+                Map.copyOf(reasons), seconds, callsLeft.get() > 0, errors.isEmpty() ? "" : errors.get(0));
     }
 
     /** Waits until the hollow agents have read every task on berth.tasks; returns how many they never saw. */
