@@ -79,11 +79,43 @@ public interface AgentConfig {
     Duration pullTimeout();
 
     /**
-     * Threads that run task workers. A worker holds a thread only while it acts (a stop may
-     * hold one for its stop timeout), so a few threads serve many tasks.
+     * The most task workers that act at the same time. Each task with work gets a thread of
+     * its own, so one task's slow pull or stop never delays another task's stop; a thread
+     * idle for 30 s ends. Beyond the bound a task waits for a free thread (up to 4096 tasks
+     * wait; past that, for the next resync). Docker calls get
+     * twice as many threads (a call that timed out may still hold one until the engine
+     * answers); at that bound a call fails at once as a Docker timeout. At least 1.
      */
-    @WithDefault("4")
+    @WithDefault("64")
+    @WithConverter(PositiveCountConverter.class)
     int workerThreads();
+
+    /**
+     * The most tasks whose latest state change waits for Kafka, buffered in memory and under
+     * {@code <data dir>/agent/state-changes} (one change per task: a newer one replaces it).
+     * At the bound a task's change waits in its worker and is offered again at its next sync,
+     * so a final STOPPED is delayed, never lost. At least 1.
+     */
+    @WithDefault("4096")
+    @WithConverter(PositiveCountConverter.class)
+    int stateChangeBuffer();
+
+    /**
+     * How long the agent must have acted on its tasks, and a container must have been seen
+     * claimed by no task, before the orphan sweep stops or removes that container. The sweep
+     * is also off while the Kafka cluster id or the partition count of berth.tasks differs
+     * from the one recorded in {@code <data dir>/agent/kafka-layout.properties}.
+     */
+    @WithDefault("5m")
+    Duration orphanGracePeriod();
+
+    /**
+     * The ECS API endpoint the agent names in its hints, e.g. the {@code aws ecs
+     * create-cluster --endpoint-url} command it logs when its cluster does not exist. The
+     * agent never calls it.
+     */
+    @WithDefault("http://127.0.0.1:8080")
+    String apiEndpoint();
 
     /**
      * Port of the introspection API ({@code /v1/metadata}, {@code /v1/tasks}) on 127.0.0.1

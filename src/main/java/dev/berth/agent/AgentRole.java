@@ -3,24 +3,18 @@ package dev.berth.agent;
 import dev.berth.agent.capacity.HostCapacity;
 import dev.berth.agent.capacity.HostProbe;
 import dev.berth.agent.capacity.InstanceIdentity;
-import dev.berth.agent.engine.Jitter;
 import dev.berth.agent.engine.TaskEngine;
 import dev.berth.agent.introspection.AgentMetadata;
 import dev.berth.agent.introspection.IntrospectionApi;
 import dev.berth.agent.introspection.IntrospectionServer;
-import dev.berth.agent.messaging.DesiredTaskReader;
 import dev.berth.agent.messaging.InstanceHeartbeat;
 import dev.berth.agent.messaging.StateChangeSender;
-import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.docker.DockerContainerRuntime;
 import dev.berth.model.Arns;
 import dev.berth.protocol.Backoff;
-import dev.berth.protocol.DeadLetters;
 import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.KafkaSettings;
-import dev.berth.protocol.RecordCodec;
-import dev.berth.protocol.RecordPublisher;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicAdmin;
 import dev.berth.protocol.TopicReader;
@@ -32,13 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -53,33 +40,25 @@ import org.jboss.logging.Logger;
 public class AgentRole {
 
     private static final Logger LOGGER = Logger.getLogger(AgentRole.class);
-    /** How long stop() waits for Kafka to acknowledge the last state changes. */
-    private static final Duration FLUSH_BOUND = Duration.ofSeconds(5);
-    /** How long stop() lets in-flight task syncs finish before interrupting them. */
-    private static final Duration WORKER_GRACE = Duration.ofSeconds(2);
-    private static final String TOPICS_NOTE = "berth.tasks, berth.task-events, berth.instances, berth.dead-letters";
+    /**
+     * How long stop() waits for Kafka to acknowledge the last state changes; what is left is
+     * on disk for the next start. The systemd unit gives the whole stop 45 s.
+     */
+    private static final Duration FLUSH_BOUND = Duration.ofSeconds(10);
+    private static final String TOPICS_NOTE = "berth.tasks, berth.task-events, berth.instances, berth.clusters";
 
     private final AgentConfig config;
     private final KafkaSettings kafka;
     private final Path dataDir;
     private final Clock clock = Clock.systemUTC();
     private final AgentObserver observer;
-    private volatile Running running;
 
     private volatile boolean stopping;
     private volatile String instanceId;
-    private volatile TaskEngine engine;
+    private volatile ConnectedAgent connected;
     private final AgentBuild build = AgentBuild.load();
     private Thread startup;
     private IntrospectionServer introspection;
-    private ContainerRuntime.Subscription events;
-    private DockerContainerRuntime runtime;
-    private RecordPublisher publisher;
-    private StateChangeSender sender;
-    private InstanceHeartbeat heartbeat;
-    private TopicReader reader;
-    private ExecutorService workers;
-    private ScheduledExecutorService ticks;
 
     public AgentRole(AgentConfig config, KafkaSettings kafka, String dataDir) {
         this(config, kafka, dataDir, AgentObserver.NONE);
@@ -123,15 +102,32 @@ public class AgentRole {
         String arn = new Arns(config.arnPartition(), config.arnRegion(), config.arnAccount())
                 .containerInstance(config.cluster(), instanceId);
         return new IntrospectionApi(new AgentMetadata(config.cluster(), arn, build.describe()), () -> {
-            TaskEngine e = engine;
+            TaskEngine e = engine();
             return e == null ? List.of() : e.snapshot();
         });
     }
 
-    /** Whether the agent has rebuilt its tasks from Kafka and Docker and is acting on them. */
+    private TaskEngine engine() {
+        ConnectedAgent c = connected;
+        return c == null ? null : c.engine();
+    }
+
+    /**
+     * Whether the agent has rebuilt its tasks from Kafka and Docker, acts on them, and is
+     * registered in its cluster.
+     */
     public boolean isReady() {
-        TaskEngine e = engine;
-        return e != null && e.isCaughtUp() && !stopping;
+        TaskEngine e = engine();
+        return e != null && e.isCaughtUp() && !stopping && registrationProblem().isEmpty();
+    }
+
+    /**
+     * Why this container instance is not registered, when its cluster does not exist (with
+     * the command that creates it); empty otherwise.
+     */
+    public Optional<String> registrationProblem() {
+        ConnectedAgent c = connected;
+        return c == null ? Optional.empty() : c.registrationProblem();
     }
 
     /** The parts that run once Docker and Kafka are reached, for health and metrics to read. */
@@ -141,7 +137,8 @@ public class AgentRole {
 
     /** What runs now; empty until Docker and Kafka have been reached, and after stop(). */
     public Optional<Running> running() {
-        return Optional.ofNullable(running);
+        ConnectedAgent c = connected;
+        return c == null || stopping ? Optional.empty() : c.running();
     }
 
     private void connect() {
@@ -162,24 +159,28 @@ public class AgentRole {
         }
         KafkaClients clients = new KafkaClients(kafka, "berth-agent-" + instanceId);
         if (!new TopicAdmin(clients).ensure(List.of(Topic.TASKS, Topic.TASK_EVENTS, Topic.INSTANCES,
-                Topic.DEAD_LETTERS))) {
+                Topic.CLUSTERS, Topic.DEAD_LETTERS))) {
             docker.close();
             return;
         }
+        ConnectedAgent parts = new ConnectedAgent(new ConnectedAgent.Setup(config, kafka, dataDir, instanceId,
+                observer, build, clock), docker, clients, capacity);
         synchronized (this) {
             if (stopping) {
                 docker.close();
                 return;
             }
-            wire(docker, clients, capacity);
+            connected = parts;
         }
-        LOGGER.infof("Agent %s connected to Docker and Kafka; reading its partition of %s", instanceId, TOPICS_NOTE);
+        LOGGER.infof("Agent %s connected to Docker and Kafka; reading back its last reports, then %s", instanceId,
+                TOPICS_NOTE);
+        parts.run();
     }
 
     private DockerContainerRuntime connectDocker() {
         Backoff backoff = new Backoff(kafka.retryBackoff(), kafka.retryBackoffMax());
         DockerContainerRuntime docker = DockerContainerRuntime.connect(config.dockerHost(), config.dockerCallTimeout(),
-                config.pullTimeout());
+                config.pullTimeout(), config.workerThreads() * 2);
         docker.observe(observer);
         while (!stopping) {
             try {
@@ -197,116 +198,33 @@ public class AgentRole {
         return null;
     }
 
-    private void wire(DockerContainerRuntime docker, KafkaClients clients, HostCapacity capacity) {
-        RecordCodec codec = new RecordCodec();
-        runtime = docker;
-        publisher = new RecordPublisher(clients, codec, "agent");
-        sender = new StateChangeSender(change -> publisher.send(Topic.TASK_EVENTS, null, change.taskId(), change),
-                kafka.sendTimeout().plusSeconds(1), () -> new Backoff(kafka.retryBackoff(), kafka.retryBackoffMax()));
-        sender.start();
-        workers = Executors.newFixedThreadPool(config.workerThreads(), named("berth-agent-task-worker"));
-        engine = new TaskEngine(instanceId, docker, sender, workers, clock, config.stopTimeout(),
-                config.taskCleanupWait(), observer);
-        events = engine.watchEvents();
-        heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), build.version(), capacity, clock,
-                registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));
-        ticks = Executors.newSingleThreadScheduledExecutor(named("berth-agent-tick"));
-        long beat = config.heartbeatInterval().toMillis();
-        ticks.scheduleAtFixedRate(heartbeat::beat, 0, beat, TimeUnit.MILLISECONDS);
-        scheduleResync(new Jitter(config.resyncInterval(), new Random()));
-        reader = DesiredTaskReader.topicReader(instanceId, engine, clients, codec, new DeadLetters(publisher, clock));
-        Thread readerThread = new Thread(reader, "berth-agent-tasks-reader");
-        readerThread.setDaemon(true);
-        readerThread.start();
-        running = new Running(reader, engine, sender, heartbeat);
-    }
-
-    private void scheduleResync(Jitter jitter) {
-        ticks.schedule(() -> {
-            try {
-                engine.resync();
-            } finally {
-                if (!stopping) {
-                    scheduleResync(jitter);
-                }
-            }
-        }, jitter.next().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     /**
-     * Stops reading and acting, flushes pending state changes (bounded), says goodbye on
-     * berth.instances and closes the clients. Containers keep running.
+     * Graceful shutdown (SIGTERM): stops taking new work (readers, Docker events, ticks, task
+     * threads), flushes pending state changes (bounded; what is left stays on disk for the
+     * next start), says goodbye on berth.instances and closes the clients. Containers keep
+     * running.
      */
-    public synchronized void stop() {
-        if (startup == null) {
-            return;
-        }
-        stopping = true;
-        running = null;
-        startup.interrupt();
-        if (reader != null) {
-            reader.close();
-        }
-        if (events != null) {
-            events.close();
-        }
-        if (introspection != null) {
-            introspection.close();
-        }
-        if (ticks != null) {
-            ticks.shutdownNow();
-        }
-        if (workers != null) {
-            workers.shutdown();
-            awaitQuietly(workers, WORKER_GRACE);
-            workers.shutdownNow();
-        }
-        if (sender != null) {
-            sender.flush(FLUSH_BOUND);
-            sender.close();
-        }
-        if (heartbeat != null) {
-            try {
-                heartbeat.farewell().get(FLUSH_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                LOGGER.warnf("Instance %s: the shutting-down registration was not acknowledged (%s)", instanceId,
-                        e.getMessage());
+    public void stop() {
+        ConnectedAgent parts;
+        synchronized (this) {
+            if (startup == null) {
+                return;
             }
+            stopping = true;
+            startup.interrupt();
+            parts = connected;
         }
-        if (publisher != null) {
-            publisher.close();
+        if (parts != null) {
+            parts.close(FLUSH_BOUND);
         }
-        if (runtime != null) {
-            runtime.close();
+        synchronized (this) {
+            if (introspection != null) {
+                introspection.close();
+            }
+            LOGGER.infof("Agent %s stopped; its containers keep running", instanceId);
+            startup = null;
+            connected = null;
+            introspection = null;
         }
-        LOGGER.infof("Agent %s stopped; its containers keep running", instanceId);
-        startup = null;
-        engine = null;
-        events = null;
-        introspection = null;
-        reader = null;
-        ticks = null;
-        workers = null;
-        sender = null;
-        heartbeat = null;
-        publisher = null;
-        runtime = null;
-    }
-
-    private static void awaitQuietly(ExecutorService executor, Duration bound) {
-        try {
-            executor.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread thread = new Thread(r, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

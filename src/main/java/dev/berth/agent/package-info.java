@@ -18,9 +18,12 @@
  *   <li>Imports only {@code dev.berth.model}, {@code dev.berth.protocol} and its own
  *       packages: never the scheduler or the API. Roles meet only on Kafka.</li>
  *   <li>{@link dev.berth.agent.AgentRole#start()} returns at once; Docker and Kafka are
- *       reached on background threads with backoff and one WARN line per failed attempt.</li>
- *   <li>Containers outlive the agent: stopping the agent stops no container, and the next
- *       start adopts what runs.</li>
+ *       reached on background threads with backoff and one WARN line per failed attempt.
+ *       Then {@link dev.berth.agent.ConnectedAgent} reads back the agent's last reports
+ *       before anything acts.</li>
+ *   <li>Containers outlive the agent: stopping the agent (SIGTERM) stops taking new work,
+ *       flushes the pending state changes (bounded; the rest stays on disk for the next
+ *       start) and stops no container; the next start adopts what runs.</li>
  *   <li>The agent only ever touches containers that carry its labels and its instance id.</li>
  * </ul>
  */

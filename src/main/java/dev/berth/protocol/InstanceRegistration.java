@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * {@code berth.instances}, key instance id, written by the agent: the registration of a
  * container instance, re-sent as its heartbeat. The scheduler derives {@code agentConnected}
- * from {@code heartbeatAt}; an agent that stops cleanly sends a last record with
- * {@code shuttingDown} so that it shows disconnected at once.
+ * from when the record reached it (or Kafka's log-append time during its replay), never from
+ * {@code heartbeatAt}, which is the agent's clock; an agent that stops cleanly sends a last
+ * record with {@code shuttingDown} so that it shows disconnected at once.
  */
 public record InstanceRegistration(
         int schemaVersion,

@@ -132,11 +132,11 @@ public final class Tasks {
             }
             TaskDefinition definition = prepare(request);
             Resources demand = TaskDemand.of(definition, request.overrides());
-            List<InstanceView> instances = state.instances(cluster.clusterName());
-            if (instances.isEmpty()) {
+            List<Candidate> candidates = state.candidates(cluster.clusterName()).stream()
+                    .map(applier::candidate).toList();
+            if (candidates.isEmpty()) {
                 throw EcsException.invalidParameter(NO_INSTANCES);
             }
-            List<Candidate> candidates = instances.stream().map(applier::candidate).toList();
             PlacementResult placed = placement.place(cluster.clusterName(), demand, copies, candidates);
             List<DesiredTask> planned = new ArrayList<>();
             for (String instanceId : placed.placements()) {

@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -92,5 +93,30 @@ class AgentConfigTest {
         assertThat(values).containsExactly(Map.entry("ECS_CLUSTER", "prod"), Map.entry("ECS_RESERVED_MEMORY", "512"));
         assertThat(AgentEnvFile.read(dir.resolve("missing.env"))).isEmpty();
         assertThat(load(values).cluster()).isEqualTo("prod");
+    }
+
+    @Test
+    void aThreadOrBufferCountBelowOneStopsStartUpNamingTheSetting() {
+        // Given
+        Map<String, String> environment = Map.of("BERTH_AGENT_WORKER_THREADS", "0");
+
+        // When
+        Throwable failure = catchThrowable(() -> load(environment));
+
+        // Then
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("berth.agent.worker-threads").contains("must be at least 1");
+    }
+
+    @Test
+    void theSurvivalSettingsHaveTheirDefaults() throws Exception {
+        // Given / When
+        AgentConfig config = load(Map.of());
+
+        // Then
+        assertThat(config.workerThreads()).isEqualTo(64);
+        assertThat(config.stateChangeBuffer()).isEqualTo(4096);
+        assertThat(config.orphanGracePeriod()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.apiEndpoint()).isEqualTo("http://127.0.0.1:8080");
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DeadLetter;
 import dev.berth.protocol.DesiredTask;
@@ -36,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +104,9 @@ class AgentKafkaDockerIT {
         clients = new KafkaClients(config.getConfigMapping(KafkaSettings.class), "it-scheduler");
         assertThat(new TopicAdmin(clients).ensure(List.of(Topic.values()))).isTrue();
         scheduler = new RecordPublisher(clients, codec, "it-scheduler");
+        // The scheduler's CreateCluster: the agent registers only in a cluster that exists.
+        scheduler.publish(Topic.CLUSTERS, CLUSTER, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, CLUSTER, "ACTIVE",
+                Instant.now()));
         agent = newAgent();
         agent.start();
         instanceId = agent.instanceId().orElseThrow();
@@ -258,27 +264,89 @@ class AgentKafkaDockerIT {
     }
 
     @Test
-    void aRestartedAgentAdoptsTheContainerOfARunningTask() throws Exception {
+    void aRestartedAgentAdoptsWhatRunsAndRewritesNothingItReportedBefore() throws Exception {
+        // Given: two running tasks
+        DesiredTask kept = desired(Fixtures.sleeperTaskDefinition(), null);
+        DesiredTask exits = desired(Fixtures.sleeperTaskDefinition(), null);
+        publish(kept);
+        publish(exits);
+        TaskStateChange keptRunning = awaitChange(kept.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
+        TaskStateChange exitsRunning = awaitChange(exits.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
+        String keptId = keptRunning.containers().get(0).runtimeId();
+        String exitsId = exitsRunning.containers().get(0).runtimeId();
+
+        // When: the agent is down while one container exits (143 on SIGTERM), then comes back
+        restartAgent(() -> DockerCli.run("stop", exitsId));
+
+        // Then: the exit is reported with Docker's finish time; what was reported is kept
+        TaskStateChange stopped = awaitChange(exits.taskId(), c -> c.lastStatus() == TaskStatus.STOPPED);
+        assertThat(stopped.containers().get(0).exitCode()).isEqualTo(143);
+        assertThat(stopped.startedAt()).isEqualTo(exitsRunning.startedAt());
+        assertThat(stopped.pullStartedAt()).isEqualTo(exitsRunning.pullStartedAt());
+        assertThat(stopped.stoppedAt()).isCloseTo(Instant.parse(
+                DockerCli.run("inspect", "-f", "{{.State.FinishedAt}}", exitsId)), within(1, ChronoUnit.MILLIS));
+        assertThat(stopped.version()).isGreaterThan(exitsRunning.version());
+        assertThat(DockerCli.words("ps", "-aq", "--no-trunc", "--filter", "label=dev.berth.task-id=" + exits.taskId()))
+                .containsExactly(exitsId);
+
+        // And the adopted task keeps its start time and versions when it is stopped later
+        publish(kept.stop(kept.version() + 1, "UserInitiated", "after the restart"));
+        TaskStateChange keptStopped = awaitChange(kept.taskId(), c -> c.lastStatus() == TaskStatus.STOPPED);
+        assertThat(keptStopped.startedAt()).isEqualTo(keptRunning.startedAt());
+        assertThat(keptStopped.containers().get(0).runtimeId()).isEqualTo(keptId);
+        assertThat(changes(kept.taskId())).extracting(TaskStateChange::lastStatus)
+                .as("the restart reported nothing new of a task that did not change")
+                .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.STOPPING, TaskStatus.STOPPED);
+        assertThat(changes(kept.taskId())).extracting(TaskStateChange::version).isSorted();
+    }
+
+    @Test
+    void aContainerRemovedWhileTheAgentWasDownStopsTheTaskAndIsNotRunAgain() throws Exception {
         // Given
         DesiredTask task = desired(Fixtures.sleeperTaskDefinition(), null);
         publish(task);
-        TaskStateChange before = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
-        String dockerId = before.containers().get(0).runtimeId();
+        String dockerId = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING).containers().get(0)
+                .runtimeId();
 
         // When
-        agent.stop();
-        agent = newAgent();
-        agent.start();
+        restartAgent(() -> DockerCli.run("rm", "-f", dockerId));
 
         // Then
+        TaskStateChange stopped = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.STOPPED);
+        assertThat(stopped.containers().get(0).reason()).isEqualTo("Container removed while the agent was down");
+        assertThat(stopped.containers().get(0).runtimeId()).isEqualTo(dockerId);
+        assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-id=" + task.taskId())).isEmpty();
+    }
+
+    @Test
+    void theRegistrationKeepsItsFirstTimeAndRisingVersionsAcrossARestart() throws Exception {
+        // Given
+        InstanceRegistration first = await().until(() -> latestRegistration(), r -> r != null);
+
+        // When
+        restartAgent(() -> { });
+
+        // Then
+        InstanceRegistration after = await().until(() -> latestRegistration(),
+                r -> r != null && r.version() > first.version() && !r.shuttingDown());
+        assertThat(after.registeredAt()).isEqualTo(first.registeredAt());
+    }
+
+    /** Stops the agent, does {@code whileDown}, starts a new agent process on the same data dir. */
+    private static void restartAgent(Runnable whileDown) {
+        agent.stop();
+        whileDown.run();
+        agent = newAgent();
+        agent.start();
         assertThat(agent.instanceId()).hasValue(instanceId);
-        TaskStateChange after = awaitChange(task.taskId(), c -> c.version() > before.version());
-        assertThat(after.lastStatus()).isEqualTo(TaskStatus.RUNNING);
-        assertThat(after.containers().get(0).runtimeId()).isEqualTo(dockerId);
-        assertThat(DockerCli.words("ps", "-aq", "--no-trunc", "--filter", "label=dev.berth.task-id=" + task.taskId()))
-                .containsExactly(dockerId);
-        assertThat(DockerCli.run("inspect", "-f", "{{.State.Running}}", dockerId)).isEqualTo("true");
         await().until(agent::isReady);
+    }
+
+    private static InstanceRegistration latestRegistration() {
+        List<InstanceRegistration> mine = recordsByKey(Topic.INSTANCES, InstanceRegistration.class)
+                .getOrDefault(instanceId, List.of());
+        return mine.isEmpty() ? null : mine.get(mine.size() - 1);
     }
 
     // ---- the scheduler's side ---------------------------------------------------------------

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.KafkaSettings;
@@ -64,6 +65,7 @@ class TaskCleanupDockerIT {
                         System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
                         "berth.agent.resync-interval", "500ms",
                         "berth.agent.task-cleanup-wait", WAIT.toSeconds() + "s",
+                        "berth.agent.orphan-grace-period", "1s",
                         "berth.agent.introspection-port", "-1",
                         "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
                         "berth.kafka.retry-backoff", "100ms",
@@ -74,6 +76,9 @@ class TaskCleanupDockerIT {
         KafkaClients clients = new KafkaClients(config.getConfigMapping(KafkaSettings.class), "it-scheduler");
         assertThat(new TopicAdmin(clients).ensure(List.of(Topic.values()))).isTrue();
         scheduler = new RecordPublisher(clients, new RecordCodec(), "it-scheduler");
+        // The scheduler's CreateCluster: the agent registers only in a cluster that exists.
+        scheduler.publish(Topic.CLUSTERS, "it-" + RUN_ID, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, "it-" + RUN_ID, "ACTIVE",
+                Instant.now()));
         agent = new AgentRole(config.getConfigMapping(AgentConfig.class),
                 config.getConfigMapping(KafkaSettings.class), dataDir.toString());
         agent.start();
@@ -125,12 +130,12 @@ class TaskCleanupDockerIT {
         // Given: exited containers: one of this instance for a task Kafka does not hold, one of
         // another instance, one without Berth's labels
         String orphan = exitedContainer("orphan", instanceId);
+        // Read at once: on a loaded host the orphan may be gone before the other two are made.
+        Instant finishedAt = Instant.parse(DockerCli.run("inspect", "-f", "{{.State.FinishedAt}}", orphan));
         String otherInstance = exitedContainer("other", "fedcba9876543210fedcba9876543210");
         String foreign = "berth-it-foreign-" + RUN_ID;
         madeByTheTest.add(foreign);
         DockerCli.run("run", "--name", foreign, IMAGE, "sh", "-c", "exit 0");
-
-        Instant finishedAt = Instant.parse(DockerCli.run("inspect", "-f", "{{.State.FinishedAt}}", orphan));
 
         // When: the agent resyncs for longer than the wait
         await().until(() -> DockerCli.run("ps", "-aq", "--filter", "name=^" + orphan + "$").isEmpty());

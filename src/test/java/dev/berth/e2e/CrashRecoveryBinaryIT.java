@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ServerException;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -30,6 +31,7 @@ class CrashRecoveryBinaryIT {
         try {
             String taskArn;
             String containerId;
+            Task before;
             try (EcsClient ecs = first.ecs()) {
                 await("the first Berth is ready").atMost(Duration.ofMinutes(3)).ignoreExceptions()
                         .until(() -> !ecs.listContainerInstances(r -> r.cluster("default"))
@@ -38,7 +40,8 @@ class CrashRecoveryBinaryIT {
                         .builder().name("main").image("berth-test/busybox:latest").memory(32)
                         .command("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done").build()));
                 taskArn = ecs.runTask(r -> r.taskDefinition("crash-sleeper")).tasks().get(0).taskArn();
-                containerId = awaitStatus(ecs, taskArn, "RUNNING").containers().get(0).runtimeId();
+                before = awaitStatus(ecs, taskArn, "RUNNING");
+                containerId = before.containers().get(0).runtimeId();
             }
             instanceId = first.instanceId();
 
@@ -58,8 +61,15 @@ class CrashRecoveryBinaryIT {
                 assertThat(DockerCli.containersOfInstance(instanceId)).containsExactly(containerId.substring(0, 12));
 
                 // And it is still driven: StopTask stops the adopted container
-                ecs.stopTask(r -> r.task(taskArn));
-                assertThat(awaitStatus(ecs, taskArn, "STOPPED").containers().get(0).exitCode()).isZero();
+                // (until the restarted scheduler is elected leader again it answers writes with
+                // ServerException "Retry shortly", as a failover does; StopTask is idempotent)
+                await("the restarted Berth takes StopTask").atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(ServerException.class)
+                        .until(() -> ecs.stopTask(r -> r.task(taskArn)).task() != null);
+                Task stopped = awaitStatus(ecs, taskArn, "STOPPED");
+                assertThat(stopped.containers().get(0).exitCode()).isZero();
+                assertThat(stopped.startedAt()).as("what the agent reported before the kill is not rewritten")
+                        .isEqualTo(before.startedAt());
             }
         } finally {
             first.kill();

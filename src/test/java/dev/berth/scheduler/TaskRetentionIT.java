@@ -38,7 +38,8 @@ class TaskRetentionIT {
             try {
                 // Given: a leader, an instance and a task placed on it
                 role.start();
-                await().atMost(PATIENCE).until(() -> role.leader() instanceof SchedulerRole.Leader.Here);
+                await().atMost(PATIENCE).until(() -> role.leader() instanceof SchedulerRole.Leader.Here
+                        && role.isStateRebuilt());
                 ControlPlane plane = role.controlPlane();
                 plane.clusters().create("retention");
                 agent.register("i-retention", "retention", 4096, 4096);

@@ -19,6 +19,11 @@ public final class SettableClock extends Clock {
         now = now.plus(by);
     }
 
+    /** Sets the time, backwards too: a clock step. */
+    public void set(Instant instant) {
+        now = instant;
+    }
+
     @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;

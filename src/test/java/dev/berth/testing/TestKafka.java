@@ -86,6 +86,27 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the broker's client side (the controller stays up, the data stays): clients see
+     * a Kafka outage until {@link #startBroker()}.
+     */
+    public void stopBroker() {
+        cluster.brokers().values().forEach(broker -> broker.shutdown());
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again, on the same address and data. */
+    public void startBroker() {
+        cluster.brokers().values().forEach(broker -> broker.startup());
+        try {
+            cluster.waitForReadyBrokers();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The test Kafka broker did not come back: " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while restarting the test Kafka broker", e);
+        }
+    }
+
     /** Stops the broker and deletes its data. */
     @Override
     public void close() {

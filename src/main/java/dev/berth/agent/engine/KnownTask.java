@@ -33,12 +33,38 @@ final class KnownTask {
     private Instant stoppedAt;
     /** The latest exit the engine reported of any container; not part of the report. */
     private Instant lastExitAt;
+    /** The latest start the engine reported of any container; not part of the report. */
+    private Instant lastStartAt;
 
     KnownTask(String taskId, List<ContainerDefinition> definitions) {
         this.taskId = taskId;
         for (ContainerDefinition definition : definitions) {
             containers.put(definition.name(), new ContainerState(definition.name(), null, definition.image(),
                     ContainerStatus.PENDING, null, null, List.of()));
+        }
+    }
+
+    /**
+     * Takes back what this agent last reported of the task (its own record on
+     * berth.task-events, or the change still buffered on disk), so that a restart rewrites
+     * none of it: statuses, runtime ids, exit codes, reasons and times. Containers are matched
+     * by name; one the definition does not name is ignored.
+     */
+    void restore(TaskStateChange last) {
+        status = last.lastStatus();
+        stopCode = last.stopCode();
+        stoppedReason = last.stoppedReason();
+        pullStartedAt = last.pullStartedAt();
+        pullStoppedAt = last.pullStoppedAt();
+        startedAt = last.startedAt();
+        stoppingAt = last.stoppingAt();
+        stoppedAt = last.stoppedAt();
+        for (ContainerState reported : last.containers()) {
+            if (containers.containsKey(reported.name())) {
+                ContainerState c = containers.get(reported.name());
+                put(new ContainerState(reported.name(), reported.runtimeId(), c.image(), reported.lastStatus(),
+                        reported.exitCode(), reported.reason(), reported.networkBindings()));
+            }
         }
     }
 
@@ -59,13 +85,16 @@ final class KnownTask {
         }
         status = next;
         if (next == TaskStatus.RUNNING) {
-            startedAt = now;
+            // Docker's own StartedAt, so that a task adopted after a restart keeps its start time.
+            startedAt = lastStartAt != null ? lastStartAt : now;
         } else if (next == TaskStatus.STOPPING) {
             stoppingAt = now;
         } else if (next == TaskStatus.STOPPED) {
-            stoppedAt = now;
+            // Docker's own FinishedAt: a task whose containers exited while the agent was down
+            // stopped then, not when the agent came back.
+            stoppedAt = lastExitAt != null && lastExitAt.isBefore(now) ? lastExitAt : now;
             if (stoppingAt == null) {
-                stoppingAt = now;
+                stoppingAt = stoppedAt;
             }
         }
     }
@@ -110,6 +139,9 @@ final class KnownTask {
     void observed(String name, RuntimeContainer seen) {
         if (seen.finishedAt() != null && (lastExitAt == null || seen.finishedAt().isAfter(lastExitAt))) {
             lastExitAt = seen.finishedAt();
+        }
+        if (seen.startedAt() != null && (lastStartAt == null || seen.startedAt().isAfter(lastStartAt))) {
+            lastStartAt = seen.startedAt();
         }
         ContainerState c = containers.get(name);
         ContainerStatus next = c.lastStatus().canMoveTo(seen.status()) ? seen.status() : c.lastStatus();

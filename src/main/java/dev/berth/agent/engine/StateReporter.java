@@ -4,9 +4,16 @@ import dev.berth.protocol.TaskStateChange;
 
 /**
  * Where task workers hand their state changes. Must not block: the messaging side buffers
- * the changes in order and sends them at least once.
+ * the changes (bounded, one per task) and sends them at least once.
  */
 @FunctionalInterface
 public interface StateReporter {
-    void report(TaskStateChange change);
+
+    /**
+     * Takes the task's latest change.
+     *
+     * @return false when the buffer is full and the change was not taken: the worker keeps
+     *         it and reports again at its next sync
+     */
+    boolean report(TaskStateChange change);
 }

@@ -1,17 +1,16 @@
 package dev.berth.agent.engine;
 
-import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
-import dev.berth.agent.runtime.ContainerRuntimeException;
-import dev.berth.agent.runtime.RuntimeContainer;
-import dev.berth.model.ContainerStatus;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,10 +27,13 @@ import org.jboss.logging.Logger;
  * executor. Desired records are only collected until the reader has caught up with Kafka,
  * so that a task stopped later in the partition is never started on the way.
  *
- * <p>Each resync also sweeps the containers of this instance that no task claims (their task
- * was tombstoned): a running one is stopped, and one that exited longer than the task
- * cleanup wait ago is removed. A task whose containers its worker removed is dropped, and
- * later records for it are ignored until Kafka tombstones it.
+ * <p>Before the desired records, the engine may be {@link #seed seeded} with what this agent
+ * last reported of its tasks: a worker then starts from that report, so a restart rewrites
+ * none of it and a container that had a runtime id and is gone is never created again.
+ *
+ * <p>Each resync also runs the {@link OrphanSweep} over the containers of this instance that
+ * no task claims. A task whose containers its worker removed is dropped, and later records for
+ * it are ignored until Kafka tombstones it.
  */
 public final class TaskEngine {
 
@@ -44,6 +47,9 @@ public final class TaskEngine {
     private final Duration defaultStopTimeout;
     private final SyncTimer timer;
     private final TaskCleanup cleanup;
+    private final OrphanSweep sweep;
+    /** What this agent last reported of each task before it started, by task id; dropped when Kafka forgets the task. */
+    private final Map<String, TaskStateChange> lastReports = new ConcurrentHashMap<>();
     private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
     /** Tasks whose containers were removed; held until Kafka tombstones them, so they never run again. */
@@ -58,23 +64,41 @@ public final class TaskEngine {
 
     public TaskEngine(String instanceId, ContainerRuntime runtime, StateReporter reporter, Executor executor,
             Clock clock, Duration defaultStopTimeout, Duration cleanupWait) {
-        this(instanceId, runtime, reporter, executor, clock, defaultStopTimeout, cleanupWait, SyncTimer.UNTIMED);
+        this(instanceId, runtime, reporter, executor, clock, defaultStopTimeout, cleanupWait, SyncTimer.UNTIMED,
+                SweepPolicy.IMMEDIATE);
     }
 
     /**
+     * @param executor    runs task syncs and sweeps; it may refuse work (at its bound), which
+     *                    the next resync retries
      * @param cleanupWait how long after its containers exited a STOPPED task keeps them
      * @param timer       measures every task sync (the agent's reconcile duration)
+     * @param sweepPolicy when containers no task claims may be stopped and removed
      */
     public TaskEngine(String instanceId, ContainerRuntime runtime, StateReporter reporter, Executor executor,
-            Clock clock, Duration defaultStopTimeout, Duration cleanupWait, SyncTimer timer) {
+            Clock clock, Duration defaultStopTimeout, Duration cleanupWait, SyncTimer timer, SweepPolicy sweepPolicy) {
         this.timer = timer;
         this.cleanup = new TaskCleanup(cleanupWait, this::cleanedUp);
+        this.sweep = new OrphanSweep(instanceId, runtime, clock, sweepPolicy, cleanupWait, defaultStopTimeout);
         this.instanceId = instanceId;
         this.runtime = runtime;
         this.reporter = reporter;
         this.executor = executor;
         this.clock = clock;
         this.defaultStopTimeout = defaultStopTimeout;
+    }
+
+    /**
+     * What this agent last reported of its tasks (its records on berth.task-events, or the
+     * changes still buffered on disk), read before the desired records. Another instance's
+     * report is ignored; of two reports of a task, the higher version wins.
+     */
+    public void seed(Collection<TaskStateChange> reports) {
+        for (TaskStateChange report : reports) {
+            if (instanceId.equals(report.instanceId())) {
+                lastReports.merge(report.taskId(), report, (a, b) -> b.version() > a.version() ? b : a);
+            }
+        }
     }
 
     /**
@@ -96,7 +120,8 @@ public final class TaskEngine {
         }
         versions.put(task.taskId(), task.version());
         TaskWorker worker = workers.computeIfAbsent(task.taskId(),
-                id -> new TaskWorker(task, runtime, reporter, clock, defaultStopTimeout, timer, cleanup));
+                id -> new TaskWorker(task, runtime, reporter, clock, defaultStopTimeout, timer, cleanup,
+                        lastReports.get(id)));
         worker.offer(task);
         if (caughtUp) {
             worker.wake(executor);
@@ -108,6 +133,7 @@ public final class TaskEngine {
         workers.remove(taskId);
         versions.remove(taskId);
         cleanedUp.remove(taskId);
+        lastReports.remove(taskId);
     }
 
     /** The worker removed its task's containers: drop it, and keep its task from running again. */
@@ -122,6 +148,7 @@ public final class TaskEngine {
             return;
         }
         caughtUp = true;
+        sweep.arm();
         LOGGER.infof("Instance %s: desired state rebuilt with %d tasks; comparing with the containers",
                 instanceId, workers.size());
         resync();
@@ -136,16 +163,28 @@ public final class TaskEngine {
         for (TaskWorker worker : workers.values()) {
             worker.wake(executor);
         }
-        executor.execute(this::sweepOrphans);
+        try {
+            executor.execute(() -> sweep.sweep(workers::containsKey, lastReports::containsKey));
+        } catch (RejectedExecutionException e) {
+            LOGGER.warnf("Instance %s: no task thread is free for the orphan sweep (%s); it runs at the next resync",
+                    instanceId, e.getMessage());
+        }
     }
 
     /**
      * Follows the runtime's container events until the returned subscription is closed: each
      * event wakes its task's worker, so an exit is acted on at once rather than at the next
-     * resync. Correctness still comes from the worker inspecting the containers.
+     * resync, and a stream that is back after a break (a Docker restart) resyncs every task.
+     * Correctness still comes from the worker inspecting the containers.
      */
     public ContainerRuntime.Subscription watchEvents() {
-        return runtime.events(instanceId, event -> wake(event.taskId()));
+        return runtime.events(instanceId, event -> {
+            if (event.kind() == ContainerEvent.Kind.RESYNC) {
+                resync();
+            } else {
+                wake(event.taskId());
+            }
+        });
     }
 
     /** A container of this task changed (e.g. a Docker event): sync it now rather than at the next tick. */
@@ -185,34 +224,5 @@ public final class TaskEngine {
             tasks.add(worker.snapshot());
         }
         return tasks;
-    }
-
-    /**
-     * Containers of this instance whose task Kafka no longer holds: nothing wants them. A
-     * running one is stopped; one that exited longer than the cleanup wait ago is removed.
-     * A container without our labels or of another instance is never touched.
-     */
-    private void sweepOrphans() {
-        try {
-            Instant removeIfExitedBy = clock.instant().minus(cleanup.after());
-            for (RuntimeContainer container : runtime.list(instanceId)) {
-                if (!container.isBerth() || !instanceId.equals(container.labels().get(BerthLabels.INSTANCE_ID))
-                        || workers.containsKey(container.taskId())) {
-                    continue;
-                }
-                if (container.status() == ContainerStatus.RUNNING) {
-                    LOGGER.warnf("Task %s: container %s runs but no task wants it; stopping it",
-                            container.taskId(), container.name());
-                    runtime.stop(container.id(), defaultStopTimeout);
-                } else if (container.status() == ContainerStatus.STOPPED && container.finishedAt() != null
-                        && !container.finishedAt().isAfter(removeIfExitedBy)) {
-                    LOGGER.infof("Task %s: removing container %s, exited at %s and claimed by no task",
-                            container.taskId(), container.name(), container.finishedAt());
-                    runtime.remove(container.id());
-                }
-            }
-        } catch (ContainerRuntimeException e) {
-            LOGGER.warnf("Instance %s: cannot sweep orphaned containers: %s", instanceId, e.reason());
-        }
     }
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -30,7 +31,8 @@ import org.jboss.logging.Logger;
  *       (a newer one replaces a pending one: updates coalesce);</li>
  *   <li><b>known</b>: what the worker knows of the task and its containers, changed only
  *       by {@link #sync()};</li>
- *   <li><b>reported</b>: the last change handed to the {@link StateReporter}.</li>
+ *   <li><b>reported</b>: the last change the {@link StateReporter} took; after a restart,
+ *       at first the last change this agent reported before it.</li>
  * </ul>
  * Each sync compares desired with what the runtime reports now and acts on the difference,
  * so a lost wake-up costs latency, never correctness. Syncs of one worker never overlap.
@@ -46,6 +48,7 @@ public final class TaskWorker {
     public static final String ESSENTIAL_CONTAINER_EXITED = "Essential container in task exited";
     public static final String STOPPED_BY_USER = "Task stopped by user";
     static final String REMOVED_OUTSIDE_BERTH = "Container removed outside of Berth";
+    static final String REMOVED_WHILE_AGENT_DOWN = "Container removed while the agent was down";
     static final String NEVER_STARTED = "Task stopped before the container started";
 
     private static final Logger LOGGER = Logger.getLogger(TaskWorker.class);
@@ -63,6 +66,8 @@ public final class TaskWorker {
     private volatile TaskStatus knownStatus = TaskStatus.PROVISIONING;
     /** Set once the containers are removed; the worker does nothing after that. */
     private volatile boolean cleanedUp;
+    /** Until the first look at the runtime: a container of the last report that is gone went while the agent was down. */
+    private boolean restored;
 
     private volatile DesiredTask desired;
     private final KnownTask known;
@@ -70,11 +75,12 @@ public final class TaskWorker {
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout) {
-        this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED, TaskCleanup.ECS_DEFAULT);
+        this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED, TaskCleanup.ECS_DEFAULT, null);
     }
 
+    /** @param lastReported what this agent last reported of the task before a restart; null when nothing */
     TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
-            Duration defaultStopTimeout, SyncTimer timer, TaskCleanup cleanup) {
+            Duration defaultStopTimeout, SyncTimer timer, TaskCleanup cleanup, TaskStateChange lastReported) {
         this.timer = timer;
         this.cleanup = cleanup;
         this.taskId = desired.taskId();
@@ -84,6 +90,12 @@ public final class TaskWorker {
         this.clock = clock;
         this.defaultStopTimeout = defaultStopTimeout;
         this.known = new KnownTask(taskId, desired.taskDefinition().containers());
+        if (lastReported != null) {
+            known.restore(lastReported);
+            reported = lastReported;
+            knownStatus = lastReported.lastStatus();
+            restored = true;
+        }
     }
 
     public String taskId() {
@@ -108,7 +120,17 @@ public final class TaskWorker {
     void wake(Executor executor) {
         wanted = true;
         if (scheduled.compareAndSet(false, true)) {
+            schedule(executor);
+        }
+    }
+
+    private void schedule(Executor executor) {
+        try {
             executor.execute(() -> drain(executor));
+        } catch (RejectedExecutionException e) {
+            // Every task thread is busy (or the agent is stopping): the next resync wakes it again.
+            scheduled.set(false);
+            LOGGER.warnf("Task %s: no task thread is free (%s); it acts at the next resync", taskId, e.getMessage());
         }
     }
 
@@ -125,7 +147,7 @@ public final class TaskWorker {
         } finally {
             scheduled.set(false);
             if (wanted && scheduled.compareAndSet(false, true)) {
-                executor.execute(() -> drain(executor));
+                schedule(executor);
             }
         }
     }
@@ -175,9 +197,10 @@ public final class TaskWorker {
             if (seen.isPresent() && BerthLabels.belongsTo(seen.get().labels(), task.instanceId(), taskId)) {
                 known.observed(definition.name(), seen.get());
             } else if (container.runtimeId() != null) {
-                known.stopped(definition.name(), REMOVED_OUTSIDE_BERTH);
+                known.stopped(definition.name(), restored ? REMOVED_WHILE_AGENT_DOWN : REMOVED_OUTSIDE_BERTH);
             }
         }
+        restored = false;
     }
 
     private boolean essentialExited(DesiredTask task) {
@@ -204,6 +227,9 @@ public final class TaskWorker {
             }
             try {
                 pullIfMissing(definition.image());
+                if (stopArrived()) {
+                    return;
+                }
                 known.created(definition.name(), runtime.create(ContainerSpecs.build(task, definition)));
             } catch (ContainerRuntimeException e) {
                 failToStart(task, definition, e);
@@ -213,6 +239,9 @@ public final class TaskWorker {
         for (ContainerDefinition definition : definitions) {
             ContainerState container = known.container(definition.name());
             if (container.runtimeId() != null && container.lastStatus() == ContainerStatus.PENDING) {
+                if (stopArrived()) {
+                    return;
+                }
                 try {
                     runtime.start(container.runtimeId());
                 } catch (ContainerRuntimeException e) {
@@ -230,6 +259,14 @@ public final class TaskWorker {
         if (essentialExited(task)) {
             stop(task, StopCode.EssentialContainerExited.name(), ESSENTIAL_CONTAINER_EXITED);
         }
+    }
+
+    /**
+     * A StopTask came while this sync was starting the task (a pull or a start can take
+     * minutes): start nothing more. The wake-up that brought it runs the stop next.
+     */
+    private boolean stopArrived() {
+        return desired.desiredStatus() == TaskStatus.STOPPED;
     }
 
     private void pullIfMissing(String image) throws ContainerRuntimeException {
@@ -330,8 +367,9 @@ public final class TaskWorker {
         }
         long previous = reported == null ? 0 : reported.version();
         TaskStateChange change = known.toChange(task, Versions.next(previous, clock), clock.instant());
-        reporter.report(change);
-        reported = change;
+        if (reporter.report(change)) {
+            reported = change;
+        }
     }
 
     private static TaskStateChange withoutVersion(TaskStateChange change) {

@@ -19,18 +19,31 @@
  *
  * <p>Invariants:
  * <ul>
- *   <li>One worker per task is the only code that changes it; its syncs never overlap and
- *       run on a bounded executor. Desired, known and reported status are three separate
- *       fields with one owner each (engine, sync, sync).</li>
+ *   <li>One worker per task is the only code that changes it; its syncs never overlap.
+ *       Desired, known and reported status are three separate fields with one owner each
+ *       (engine, sync, sync).</li>
+ *   <li>Each worker with work gets a {@link dev.berth.agent.engine.TaskThreads} thread of its
+ *       own, so one task's slow pull or stop never delays another's; beyond the thread bound
+ *       a wake-up waits in a bounded queue for a free thread, and past that bound it is
+ *       refused and the next resync tries again. A StopTask that arrives while a
+ *       sync pulls or starts takes effect at the next step: nothing more is created or
+ *       started, and the stop runs next.</li>
  *   <li>Level-triggered: every sync inspects the task's containers and acts on the
  *       difference with the desired task. Kafka records, resync ticks (with jitter) and
  *       container events only wake a worker.</li>
  *   <li>A newer desired record replaces one not yet acted on; an older or equal version is
  *       ignored. Nothing acts before the desired state has been read to its end.</li>
  *   <li>Statuses only move forward; a container that exited is never started again.</li>
- *   <li>After a restart, containers are found again by their deterministic names and
- *       labels and adopted; a task whose essential container exited meanwhile is reported
- *       STOPPED, not run again.</li>
+ *   <li>After a restart, each worker starts from this agent's last report of its task
+ *       ({@link dev.berth.agent.engine.TaskEngine#seed}): statuses, runtime ids, exit
+ *       codes, reasons, times and the version are kept, and the next version is above the
+ *       last whatever the clock says. Containers are found again by their runtime ids (or
+ *       deterministic names) and adopted; Docker's StartedAt and FinishedAt give the times
+ *       of what happened unseen. A container of the last report that is gone stops the task
+ *       ("Container removed while the agent was down"), never a second run; a task whose
+ *       essential container exited meanwhile is reported STOPPED.</li>
+ *   <li>A change the reporter refuses (its buffer is full) stays with the worker, which
+ *       offers it again at its next sync.</li>
  *   <li>When the runtime does not answer, nothing is declared stopped: the next sync
  *       tries again.</li>
  *   <li>A task's containers are removed only when it is STOPPED, reported STOPPED, wanted
@@ -39,8 +52,12 @@
  *       the record still says RUNNING the containers stay: they are what keeps a restarted
  *       agent from running the task again.</li>
  *   <li>Containers of this instance that no task claims are stopped when they run and
- *       removed once they exited longer than the cleanup wait ago. A container without the
- *       Berth labels, or another instance's, is never touched.</li>
+ *       removed once they exited longer than the cleanup wait ago, by the
+ *       {@link dev.berth.agent.engine.OrphanSweep}: only after its grace period, never while
+ *       its gate refuses (a changed Kafka), and never for a task this agent reported before
+ *       it started. A container without the Berth labels, or another instance's, is never
+ *       touched.</li>
+ *   <li>A container event stream that is back after a break resyncs every task.</li>
  * </ul>
  */
 package dev.berth.agent.engine;

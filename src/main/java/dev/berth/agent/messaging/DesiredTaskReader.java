@@ -11,6 +11,7 @@ import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicReader;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * Feeds the engine with the desired tasks of this instance: reads only this instance's
@@ -31,12 +32,18 @@ public final class DesiredTaskReader implements TopicReader.Handler {
         this.engine = engine;
     }
 
-    /** A reader of this instance's partition of berth.tasks that hands records to the engine. */
+    /**
+     * A reader of this instance's partition of berth.tasks that hands records to the engine.
+     *
+     * @param partitionCounts told the partition count of berth.tasks each time the reader
+     *                        (re)connects and picks its partition
+     */
     public static TopicReader topicReader(String instanceId, TaskEngine engine, KafkaClients clients,
-            RecordCodec codec, DeadLetters deadLetters) {
-        return new TopicReader(NAME, clients, codec, deadLetters,
-                Map.of(Topic.TASKS, count -> List.of(Partitioning.forInstance(instanceId, count))),
-                new DesiredTaskReader(instanceId, engine));
+            RecordCodec codec, DeadLetters deadLetters, IntConsumer partitionCounts) {
+        return new TopicReader(NAME, clients, codec, deadLetters, Map.of(Topic.TASKS, count -> {
+            partitionCounts.accept(count);
+            return List.of(Partitioning.forInstance(instanceId, count));
+        }), new DesiredTaskReader(instanceId, engine));
     }
 
     @Override

@@ -8,12 +8,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * Registers this container instance on berth.instances and re-sends the registration as a
- * heartbeat. A lost heartbeat is not retried: the next one carries the same facts.
+ * heartbeat. A lost heartbeat is not retried: the next one carries the same facts. A restart
+ * keeps the first {@code registeredAt} and continues from the last version
+ * ({@link RegistrationHistory}). Nothing is sent while {@code mayRegister} says no (the
+ * agent's cluster does not exist).
  */
 public final class InstanceHeartbeat {
 
@@ -26,10 +30,18 @@ public final class InstanceHeartbeat {
     private final Clock clock;
     private final Function<InstanceRegistration, CompletableFuture<?>> send;
     private final Instant registeredAt;
+    private final BooleanSupplier mayRegister;
     private long version;
     private volatile Instant lastBeat;
 
     public InstanceHeartbeat(String instanceId, String cluster, String agentVersion, HostCapacity capacity, Clock clock,
+            Function<InstanceRegistration, CompletableFuture<?>> send) {
+        this(instanceId, cluster, agentVersion, capacity, clock, new RegistrationHistory(clock.instant(), 0), () -> true,
+                send);
+    }
+
+    public InstanceHeartbeat(String instanceId, String cluster, String agentVersion, HostCapacity capacity, Clock clock,
+            RegistrationHistory history, BooleanSupplier mayRegister,
             Function<InstanceRegistration, CompletableFuture<?>> send) {
         this.instanceId = instanceId;
         this.cluster = cluster;
@@ -37,7 +49,9 @@ public final class InstanceHeartbeat {
         this.capacity = capacity;
         this.clock = clock;
         this.send = send;
-        this.registeredAt = clock.instant();
+        this.registeredAt = history.registeredAt();
+        this.version = history.lastVersion();
+        this.mayRegister = mayRegister;
     }
 
     /** The next registration record; each has a higher version than the one before. */
@@ -51,6 +65,9 @@ public final class InstanceHeartbeat {
     /** Sends a heartbeat; a failure is logged on one line and the next beat tries again. */
     public void beat() {
         lastBeat = clock.instant();
+        if (!mayRegister.getAsBoolean()) {
+            return;
+        }
         send.apply(next(false)).whenComplete((ok, error) -> {
             if (error != null) {
                 LOGGER.warnf("Instance %s: heartbeat not acknowledged by Kafka (%s)", instanceId, error.getMessage());
@@ -65,6 +82,9 @@ public final class InstanceHeartbeat {
 
     /** The last registration, marked shuttingDown so the instance shows disconnected at once. */
     public CompletableFuture<?> farewell() {
+        if (!mayRegister.getAsBoolean()) {
+            return CompletableFuture.completedFuture(null);
+        }
         return send.apply(next(true));
     }
 }

@@ -4,8 +4,8 @@ import dev.berth.agent.engine.StateReporter;
 import dev.berth.protocol.Backoff;
 import dev.berth.protocol.TaskStateChange;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,15 +14,17 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Sends task state changes to berth.task-events at least once and in order. Workers hand
- * changes over without blocking; one sender thread sends the oldest, waits for Kafka's
- * acknowledgement, and only then takes the next, retrying a failed send with backoff. One
- * change in flight at a time keeps every task's changes in order even across retries, so
- * the compacted topic always ends with a task's latest change.
+ * Sends task state changes to berth.task-events at least once. Workers hand changes to a
+ * {@link StateChangeOutbox} (bounded, one per task, kept on disk) without blocking; one
+ * sender thread sends every buffered change, waits for Kafka's acknowledgements, forgets the
+ * acknowledged ones and goes again, retrying with backoff while Kafka does not answer. A task
+ * has at most one change in flight, so the compacted topic always ends with its latest change.
  */
 public final class StateChangeSender implements StateReporter, AutoCloseable {
 
     private static final Logger LOGGER = Logger.getLogger(StateChangeSender.class);
+    /** How long the idle sender waits before it looks at the outbox again. */
+    private static final long IDLE_WAIT_MILLIS = 500;
 
     /** Sends one change; the future completes when Kafka has acknowledged it. */
     @FunctionalInterface
@@ -33,14 +35,17 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
     private final Transport transport;
     private final Duration ackTimeout;
     private final Supplier<Backoff> backoffs;
-    private final Deque<TaskStateChange> pending = new ArrayDeque<>();
+    private final StateChangeOutbox outbox;
     private volatile boolean running = true;
+    private volatile boolean fullWarned;
     private Thread thread;
 
-    public StateChangeSender(Transport transport, Duration ackTimeout, Supplier<Backoff> backoffs) {
+    public StateChangeSender(Transport transport, Duration ackTimeout, Supplier<Backoff> backoffs,
+            StateChangeOutbox outbox) {
         this.transport = transport;
         this.ackTimeout = ackTimeout;
         this.backoffs = backoffs;
+        this.outbox = outbox;
     }
 
     public synchronized void start() {
@@ -50,51 +55,52 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
     }
 
     @Override
-    public synchronized void report(TaskStateChange change) {
-        pending.addLast(change);
-        notifyAll();
-    }
-
-    public synchronized int pendingCount() {
-        return pending.size();
-    }
-
-    /** Waits until every change handed over so far is acknowledged, or {@code bound} has passed. */
-    public synchronized boolean flush(Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!pending.isEmpty()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                LOGGER.warnf("%d task state changes were not acknowledged by Kafka before the agent stopped;"
-                        + " the next start reports the tasks' state again", pending.size());
-                return false;
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+    public boolean report(TaskStateChange change) {
+        if (outbox.offer(change)) {
+            fullWarned = false;
+            return true;
         }
-        return true;
+        if (!fullWarned) {
+            fullWarned = true;
+            LOGGER.warnf("Task %s: %d tasks already have state changes waiting for Kafka; its %s change waits in"
+                    + " its worker until there is room", change.taskId(), outbox.capacity(), change.lastStatus());
+        }
+        return false;
+    }
+
+    /** Tasks whose latest change Kafka has not acknowledged yet. */
+    public int pendingCount() {
+        return outbox.size();
+    }
+
+    /**
+     * Waits until every change handed over so far is acknowledged, or {@code bound} has
+     * passed. What is left stays on disk and is sent by the next start.
+     */
+    public boolean flush(Duration bound) {
+        try {
+            if (outbox.awaitEmpty(System.nanoTime() + bound.toNanos())) {
+                return true;
+            }
+            LOGGER.warnf("%d task state changes were not acknowledged by Kafka before the agent stopped; they are"
+                    + " kept on disk and sent by the next start", outbox.size());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void sendAll() {
         Backoff backoff = backoffs.get();
         while (running) {
-            TaskStateChange next = nextPending();
-            if (next == null) {
-                continue;
-            }
             try {
-                transport.send(next).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                acknowledged(next);
-                backoff.reset();
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                LOGGER.warnf("Task %s: Kafka did not acknowledge its %s state change (%s); retrying",
-                        next.taskId(), next.lastStatus(), cause.getMessage());
-                if (!backoff.pause()) {
+                if (!outbox.awaitPending(IDLE_WAIT_MILLIS)) {
+                    continue;
+                }
+                if (sendRound()) {
+                    backoff.reset();
+                } else if (!backoff.pause()) {
                     return;
                 }
             } catch (InterruptedException e) {
@@ -104,24 +110,30 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
         }
     }
 
-    private synchronized TaskStateChange nextPending() {
-        if (pending.isEmpty()) {
+    /** Sends every buffered change once and forgets the acknowledged ones; false when one failed. */
+    private boolean sendRound() throws InterruptedException {
+        List<TaskStateChange> round = outbox.pending();
+        List<CompletableFuture<?>> sent = new ArrayList<>(round.size());
+        for (TaskStateChange change : round) {
+            sent.add(transport.send(change));
+        }
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        boolean allAcknowledged = true;
+        for (int i = 0; i < round.size(); i++) {
+            TaskStateChange change = round.get(i);
             try {
-                wait(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-                return null;
+                sent.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                outbox.acknowledged(change);
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                if (allAcknowledged) {
+                    LOGGER.warnf("Task %s: Kafka did not acknowledge its %s state change (%s); %d changes are kept"
+                            + " and retried", change.taskId(), change.lastStatus(), cause.getMessage(), outbox.size());
+                }
+                allAcknowledged = false;
             }
         }
-        return pending.peekFirst();
-    }
-
-    private synchronized void acknowledged(TaskStateChange change) {
-        if (pending.peekFirst() == change) {
-            pending.removeFirst();
-        }
-        notifyAll();
+        return allAcknowledged;
     }
 
     @Override
@@ -130,8 +142,8 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
         Thread t;
         synchronized (this) {
             t = thread;
-            notifyAll();
         }
+        outbox.wakeAll();
         if (t != null) {
             t.interrupt();
         }

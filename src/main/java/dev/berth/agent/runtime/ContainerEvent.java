@@ -6,20 +6,28 @@ import java.util.Locale;
 /**
  * Something happened to a container of this instance, as the engine announces it. An event
  * only says "look again": the task's worker then inspects the container, so a lost,
- * repeated or out-of-order event costs latency, never correctness.
+ * repeated or out-of-order event costs latency, never correctness. {@link Kind#RESYNC} is
+ * not the engine's: the event stream broke and is back, so every task is looked at again.
  *
- * @param containerId the engine's id of the container
- * @param taskId      the task id label of the container
+ * @param containerId the engine's id of the container; null for RESYNC
+ * @param taskId      the task id label of the container; null for RESYNC
  * @param time        when the engine saw it
  */
 public record ContainerEvent(Kind kind, String containerId, String taskId, Instant time) {
+
+    /** The stream is back after a break. */
+    public static ContainerEvent resync(Instant time) {
+        return new ContainerEvent(Kind.RESYNC, null, null, time);
+    }
 
     /** The container events that can change a task's known status. */
     public enum Kind {
         START,
         DIE,
         STOP,
-        OOM;
+        OOM,
+        /** The event stream was broken and is back (the engine may have restarted): look at everything. */
+        RESYNC;
 
         /** The kind of Docker's action name ({@code die}, {@code oom}, ...); null for any other action. */
         public static Kind of(String action) {
@@ -38,6 +46,11 @@ public record ContainerEvent(Kind kind, String containerId, String taskId, Insta
                 default:
                     return null;
             }
+        }
+
+        /** Whether Docker announces this kind (every kind but RESYNC). */
+        public boolean isDockers() {
+            return this != RESYNC;
         }
 
         /** Docker's action name. */

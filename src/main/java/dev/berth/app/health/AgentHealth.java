@@ -24,9 +24,10 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * The agent's checks, registered only when this process plays the agent role: liveness
  * {@code agent-loops} (the tasks reader, the resync ticker and the heartbeat turn) and
- * readiness {@code agent} (Docker answered its last call, and the tasks have been rebuilt
- * from Kafka and Docker). The resync lists the containers every resync interval, so the
- * last Docker call is never older than that.
+ * readiness {@code agent} (Docker answered its last call, the tasks have been rebuilt from
+ * Kafka and Docker, and the instance is registered: when its cluster does not exist, the
+ * check says so with the command that creates it). The resync lists the containers every
+ * resync interval, so the last Docker call is never older than that.
  */
 @ApplicationScoped
 public class AgentHealth {
@@ -67,7 +68,9 @@ public class AgentHealth {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("docker", docker.map(o -> dockerAnswers ? "reachable" : "last call: " + o.name().toLowerCase())
                 .orElse("not called yet"));
-        data.put("tasks", rebuilt ? "rebuilt from Kafka and Docker" : "rebuilding");
+        data.put("tasks", agent.running().map(r -> r.engine().isCaughtUp()).orElse(false)
+                ? "rebuilt from Kafka and Docker" : "rebuilding");
+        agent.registrationProblem().ifPresent(problem -> data.put("registration", problem));
         return new HealthCheckResponse("agent",
                 dockerAnswers && rebuilt ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN,
                 Optional.of(data));

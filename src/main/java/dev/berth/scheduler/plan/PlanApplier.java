@@ -99,7 +99,11 @@ public final class PlanApplier {
 
     /** The instance as placement must see it: what the state says, less what plans in flight take. */
     public Candidate candidate(InstanceView instance) {
-        return instance.candidate().take(pending.reserved(instance.instanceId()));
+        return candidate(instance.candidate());
+    }
+
+    public Candidate candidate(Candidate candidate) {
+        return candidate.take(pending.reserved(candidate.instanceId()));
     }
 
     public PendingPlacements pending() {

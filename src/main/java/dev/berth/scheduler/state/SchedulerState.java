@@ -13,6 +13,7 @@ import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.Versions;
+import dev.berth.scheduler.placement.Candidate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -449,6 +450,22 @@ public final class SchedulerState {
             }
         }
         result.sort(Comparator.comparing(InstanceView::instanceId));
+        return result;
+    }
+
+    /**
+     * The cluster's instances as placement sees them: O(instances of the cluster), without
+     * the counts and registration details the API shows.
+     */
+    public synchronized List<Candidate> candidates(String cluster) {
+        List<Candidate> result = new ArrayList<>();
+        for (String id : instancesByCluster.getOrDefault(cluster, Set.of())) {
+            InstanceRegistration registration = instances.get(id);
+            if (registration != null && !isDeregistered(id)) {
+                result.add(new Candidate(id, registration.cluster(), isConnected(registration),
+                        allocations.remaining(id, registration.registeredResources())));
+            }
+        }
         return result;
     }
 

@@ -61,6 +61,25 @@ class ContainerEventWakeTest {
     }
 
     @Test
+    void anExitMissedWhileTheEventStreamWasDownIsSeenAsSoonAsTheStreamIsBack() {
+        // Given: the engine restarted; the exit happened while no event could be announced
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        engine.watchEvents();
+        runtime.exitUnannounced("t1", "web", 137);
+        boolean seenBeforeResume = last().lastStatus() == TaskStatus.STOPPED;
+
+        // When
+        runtime.resumeEvents();
+
+        // Then
+        assertThat(seenBeforeResume).isFalse();
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(last().containers()).filteredOn(c -> c.name().equals("web"))
+                .extracting(ContainerState::exitCode).containsExactly(137);
+    }
+
+    @Test
     void aClosedSubscriptionWakesNothing() {
         // Given
         engine.desired(desired("t1", 1, TaskStatus.RUNNING));
@@ -79,7 +98,7 @@ class ContainerEventWakeTest {
     @Test
     void anEventBeforeTheDesiredStateIsWholeActsOnNothing() {
         // Given: a task read from Kafka, its containers left running by an earlier agent
-        TaskEngine before = new TaskEngine(Fixtures.INSTANCE, runtime, change -> { }, Runnable::run, Clock.systemUTC(),
+        TaskEngine before = new TaskEngine(Fixtures.INSTANCE, runtime, change -> true, Runnable::run, Clock.systemUTC(),
                 Duration.ofSeconds(30));
         before.desired(desired("t1", 1, TaskStatus.RUNNING));
         before.caughtUp();

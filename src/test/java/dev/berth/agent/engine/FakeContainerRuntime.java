@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +35,11 @@ final class FakeContainerRuntime implements ContainerRuntime {
     final List<String> starts = new ArrayList<>();
     final Map<String, Duration> stops = new LinkedHashMap<>();
     final List<String> removes = new ArrayList<>();
-    boolean unavailable;
+    volatile boolean unavailable;
+    /** When set, a pull succeeds only once the test counts this latch down: a slow registry. */
+    volatile CountDownLatch slowPull;
+    /** Counted down as each slow pull begins. */
+    volatile CountDownLatch pullsStarted = new CountDownLatch(1);
     private final List<Consumer<ContainerEvent>> listeners = new ArrayList<>();
     private int nextId = 1;
     private int nextPort = 32768;
@@ -50,7 +56,7 @@ final class FakeContainerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public boolean hasImage(String image) throws ContainerRuntimeException {
+    public synchronized boolean hasImage(String image) throws ContainerRuntimeException {
         answer();
         return images.contains(image);
     }
@@ -58,6 +64,22 @@ final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public void pull(String image) throws ContainerRuntimeException {
         answer();
+        CountDownLatch gate = slowPull;
+        if (gate != null) {
+            pullsStarted.countDown();
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw RuntimeError.CannotPullContainerError.because(image + ": the test never released the pull");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw RuntimeError.CannotPullContainerError.because(image + ": interrupted");
+            }
+            synchronized (this) {
+                images.add(image);
+            }
+            return;
+        }
         throw RuntimeError.CannotPullContainerError.because("pull access denied for " + image
                 + ", repository does not exist or may require 'docker login'");
     }
@@ -129,7 +151,8 @@ final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public synchronized Subscription events(String instanceId, Consumer<ContainerEvent> listener) {
         Consumer<ContainerEvent> filtered = event -> {
-            if (instanceId.equals(labelsOf(event.containerId()).get(BerthLabels.INSTANCE_ID))) {
+            if (event.kind() == ContainerEvent.Kind.RESYNC
+                    || instanceId.equals(labelsOf(event.containerId()).get(BerthLabels.INSTANCE_ID))) {
                 listener.accept(event);
             }
         };
@@ -146,15 +169,41 @@ final class FakeContainerRuntime implements ContainerRuntime {
      * the engine announces it with a die event, as Docker does.
      */
     void exit(String taskId, String containerName, int code) {
+        exitAt(taskId, containerName, code, Instant.parse("2025-01-01T00:00:00Z"));
+    }
+
+    /** As {@link #exit}, with the engine's FinishedAt. */
+    void exitAt(String taskId, String containerName, int code, Instant finishedAt) {
         RuntimeContainer c;
         List<Consumer<ContainerEvent>> announceTo;
         synchronized (this) {
             c = container(taskId, containerName);
-            byId.put(c.id(), with(c, ContainerStatus.STOPPED, code));
+            RuntimeContainer exited = with(c, ContainerStatus.STOPPED, code);
+            byId.put(c.id(), new RuntimeContainer(exited.id(), exited.name(), exited.image(), exited.labels(),
+                    exited.status(), exited.exitCode(), exited.error(), exited.networkBindings(), exited.startedAt(),
+                    finishedAt));
             announceTo = new ArrayList<>(listeners);
         }
         ContainerEvent die = new ContainerEvent(ContainerEvent.Kind.DIE, c.id(), taskId, Instant.EPOCH);
         announceTo.forEach(listener -> listener.accept(die));
+    }
+
+    /**
+     * The event stream broke and is back, as after an engine restart: whatever happened
+     * meanwhile was never announced, so listeners are told to look at everything.
+     */
+    void resumeEvents() {
+        List<Consumer<ContainerEvent>> announceTo;
+        synchronized (this) {
+            announceTo = new ArrayList<>(listeners);
+        }
+        announceTo.forEach(listener -> listener.accept(ContainerEvent.resync(Instant.EPOCH)));
+    }
+
+    /** The container exits and the engine never announces it (its event stream was down). */
+    synchronized void exitUnannounced(String taskId, String containerName, int code) {
+        RuntimeContainer c = container(taskId, containerName);
+        byId.put(c.id(), with(c, ContainerStatus.STOPPED, code));
     }
 
     synchronized int listenerCount() {

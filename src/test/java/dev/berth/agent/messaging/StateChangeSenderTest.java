@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.model.TaskStatus;
-import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.Backoff;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.TaskStateChange;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,16 +16,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StateChangeSenderTest {
 
+    private static final int CAPACITY = 3;
+
+    @TempDir
+    Path dir;
+
     private final List<TaskStateChange> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
-    private final StateChangeSender sender = new StateChangeSender(this::send, Duration.ofSeconds(5),
-            () -> new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+    private volatile boolean kafkaDown;
+    private StateChangeSender sender;
+
+    private StateChangeSender sender() {
+        if (sender == null) {
+            sender = new StateChangeSender(this::send, Duration.ofSeconds(5),
+                    () -> new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), outbox());
+        }
+        return sender;
+    }
+
+    private StateChangeOutbox outbox() {
+        return StateChangeOutbox.open(dir, CAPACITY, new RecordCodec());
+    }
 
     private CompletableFuture<?> send(TaskStateChange change) {
-        if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (kafkaDown || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return CompletableFuture.failedFuture(new IllegalStateException("broker not available"));
         }
         acknowledged.add(change);
@@ -32,7 +52,9 @@ class StateChangeSenderTest {
 
     @AfterEach
     void close() {
-        sender.close();
+        if (sender != null) {
+            sender.close();
+        }
     }
 
     private static TaskStateChange change(String taskId, long version, TaskStatus status) {
@@ -41,32 +63,93 @@ class StateChangeSenderTest {
     }
 
     @Test
-    void failedSendsAreRetriedUntilAcknowledgedAndOrderIsKept() {
+    void failedSendsAreRetriedUntilAcknowledgedAndEachTaskEndsWithItsLatestChange() {
         // Given: Kafka refuses the first three sends
         failuresLeft.set(3);
-        sender.start();
+        sender().start();
 
         // When
-        sender.report(change("t1", 1, TaskStatus.PENDING));
-        sender.report(change("t1", 2, TaskStatus.RUNNING));
-        sender.report(change("t2", 1, TaskStatus.PENDING));
-        sender.report(change("t1", 3, TaskStatus.STOPPED));
+        sender().report(change("t1", 1, TaskStatus.PENDING));
+        sender().report(change("t1", 2, TaskStatus.RUNNING));
+        sender().report(change("t2", 1, TaskStatus.PENDING));
+        sender().report(change("t1", 3, TaskStatus.STOPPED));
+
+        // Then: versions of a task only ever go up on the topic, and the last is the latest
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sender().pendingCount()).isZero());
+        List<Long> t1 = acknowledged.stream().filter(c -> c.taskId().equals("t1")).map(TaskStateChange::version)
+                .toList();
+        assertThat(t1).isSorted().last().isEqualTo(3L);
+        assertThat(acknowledged).extracting(TaskStateChange::taskId).contains("t2");
+    }
+
+    @Test
+    void duringAnOutageOnlyTheLatestChangeOfEachTaskIsKeptAndDeliveredWhenKafkaReturns() {
+        // Given: Kafka is down
+        kafkaDown = true;
+        sender().start();
+
+        // When
+        sender().report(change("t1", 1, TaskStatus.PENDING));
+        sender().report(change("t1", 2, TaskStatus.RUNNING));
+        sender().report(change("t1", 3, TaskStatus.STOPPED));
+        sender().report(change("t2", 1, TaskStatus.RUNNING));
+        int buffered = sender().pendingCount();
+        kafkaDown = false;
+
+        // Then
+        assertThat(buffered).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(acknowledged)
+                .extracting(c -> c.taskId() + "@" + c.version())
+                .containsExactlyInAnyOrder("t1@3", "t2@1"));
+    }
+
+    @Test
+    void atTheBoundANewTasksChangeIsRefusedWhileBufferedTasksStillCoalesce() {
+        // Given: the outbox holds CAPACITY tasks and Kafka is down
+        kafkaDown = true;
+        for (int i = 1; i <= CAPACITY; i++) {
+            assertThat(sender().report(change("t" + i, 1, TaskStatus.RUNNING))).isTrue();
+        }
+
+        // When
+        boolean newTask = sender().report(change("t9", 1, TaskStatus.STOPPED));
+        boolean bufferedTask = sender().report(change("t1", 2, TaskStatus.STOPPED));
+
+        // Then
+        assertThat(newTask).isFalse();
+        assertThat(bufferedTask).isTrue();
+        assertThat(sender().pendingCount()).isEqualTo(CAPACITY);
+    }
+
+    @Test
+    void changesNotAcknowledgedBeforeAStopAreSentByTheNextStart() {
+        // Given: an agent that stopped while Kafka was down
+        kafkaDown = true;
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        sender().report(change("t1", 2, TaskStatus.STOPPED));
+        assertThat(sender().flush(Duration.ofMillis(50))).isFalse();
+        sender().close();
+
+        // When: the next start, with Kafka back
+        kafkaDown = false;
+        sender = null;
+        sender().start();
 
         // Then
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(acknowledged)
-                .extracting(c -> c.taskId() + "@" + c.version())
-                .containsExactly("t1@1", "t1@2", "t2@1", "t1@3"));
-        assertThat(sender.pendingCount()).isZero();
+                .extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@2"));
+        assertThat(sender().pendingCount()).isZero();
+        assertThat(outbox().size()).as("the acknowledged change is no longer on disk").isZero();
     }
 
     @Test
     void flushWaitsForPendingChangesWithinItsBound() {
         // Given
-        sender.start();
-        sender.report(change("t1", 1, TaskStatus.RUNNING));
+        sender().start();
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
 
         // When
-        boolean flushed = sender.flush(Duration.ofSeconds(5));
+        boolean flushed = sender().flush(Duration.ofSeconds(5));
 
         // Then
         assertThat(flushed).isTrue();
@@ -76,13 +159,13 @@ class StateChangeSenderTest {
     @Test
     void flushGivesUpAfterItsBoundWhenKafkaNeverAnswers() {
         // Given: the sender is not running, as when Kafka was never reached
-        sender.report(change("t1", 1, TaskStatus.RUNNING));
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
 
         // When
-        boolean flushed = sender.flush(Duration.ofMillis(50));
+        boolean flushed = sender().flush(Duration.ofMillis(50));
 
         // Then
         assertThat(flushed).isFalse();
-        assertThat(sender.pendingCount()).isEqualTo(1);
+        assertThat(sender().pendingCount()).isEqualTo(1);
     }
 }

@@ -31,8 +31,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,28 +56,49 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** A backstop under the per-call deadlines, so no connection waits forever on a hung engine. */
     private static final Duration RESPONSE_BACKSTOP = Duration.ofMinutes(15);
+    /** Docker calls in flight when none is given: twice the agent's default task threads. */
+    static final int DEFAULT_MAX_CALLS = 128;
+    /** How long an idle call thread is kept before it ends. */
+    private static final Duration IDLE_CALL_THREAD = Duration.ofSeconds(30);
     private volatile RuntimeCallObserver observer = RuntimeCallObserver.NONE;
 
     private final DockerClient client;
     private final Duration callTimeout;
     private final Duration pullTimeout;
-    private final ExecutorService calls;
+    private final ThreadPoolExecutor calls;
     private final Set<DockerEventStream> subscriptions = ConcurrentHashMap.newKeySet();
 
     public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout) {
+        this(client, callTimeout, pullTimeout, DEFAULT_MAX_CALLS);
+    }
+
+    /**
+     * @param maxCalls the most Docker calls in flight. Blocking I/O ignores interrupts, so a
+     *                 call that timed out keeps its thread until the engine answers (or the
+     *                 response backstop passes); at the bound a new call fails at once with
+     *                 {@link RuntimeError#DockerTimeoutError} instead of adding a thread.
+     */
+    public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout, int maxCalls) {
         this.client = client;
         this.callTimeout = callTimeout;
         this.pullTimeout = pullTimeout;
         AtomicInteger count = new AtomicInteger();
-        this.calls = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "berth-docker-call-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.calls = new ThreadPoolExecutor(0, maxCalls, IDLE_CALL_THREAD.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread thread = new Thread(r, "berth-docker-call-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /** A runtime on the engine at {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}). */
     public static DockerContainerRuntime connect(String dockerHost, Duration callTimeout, Duration pullTimeout) {
+        return connect(dockerHost, callTimeout, pullTimeout, DEFAULT_MAX_CALLS);
+    }
+
+    /** As {@link #connect(String, Duration, Duration)}, with at most {@code maxCalls} Docker calls in flight. */
+    public static DockerContainerRuntime connect(String dockerHost, Duration callTimeout, Duration pullTimeout,
+            int maxCalls) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost)
                 .build();
@@ -86,7 +108,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                 .connectionTimeout(callTimeout)
                 .responseTimeout(RESPONSE_BACKSTOP)
                 .build();
-        return new DockerContainerRuntime(DockerClientImpl.getInstance(config, http), callTimeout, pullTimeout);
+        return new DockerContainerRuntime(DockerClientImpl.getInstance(config, http), callTimeout, pullTimeout,
+                maxCalls);
     }
 
     @Override
@@ -251,7 +274,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             throws ContainerRuntimeException {
         long started = System.nanoTime();
         RuntimeCallObserver.Outcome outcome = RuntimeCallObserver.Outcome.ERROR;
-        Future<T> future = calls.submit(body);
+        Future<T> future;
+        try {
+            future = calls.submit(body);
+        } catch (RejectedExecutionException e) {
+            observer.called(callName(what), RuntimeCallObserver.Outcome.TIMEOUT,
+                    Duration.ofNanos(System.nanoTime() - started));
+            throw RuntimeError.DockerTimeoutError.because(what + ": " + calls.getMaximumPoolSize()
+                    + " Docker calls already wait for the engine");
+        }
         try {
             T result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             outcome = RuntimeCallObserver.Outcome.OK;

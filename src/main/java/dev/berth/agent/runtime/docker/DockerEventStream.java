@@ -12,6 +12,7 @@ import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -20,9 +21,11 @@ import org.jboss.logging.Logger;
  * Follows Docker's event stream for the containers of one instance, on its own thread, and
  * hands each start, die, stop and oom event to a listener. When the stream breaks it
  * reconnects: at once after a stream that was up, with backoff while Docker cannot be
- * reached, and from the time of the last event seen ({@code since}), so Docker replays what
- * happened in between. Closing the subscription closes the ResultCallback and ends
- * the thread.
+ * reached, and from the time of the last event seen over all connections ({@code since}),
+ * so Docker replays what happened in between. Once a reconnected stream is up it hands the
+ * listener a {@link ContainerEvent.Kind#RESYNC}: an engine that restarted has forgotten its
+ * events, so every task must be looked at again. Closing the subscription closes the
+ * ResultCallback and ends the thread.
  */
 final class DockerEventStream implements ContainerRuntime.Subscription {
 
@@ -42,6 +45,9 @@ final class DockerEventStream implements ContainerRuntime.Subscription {
     private volatile boolean open = true;
     private volatile Watch current;
     private long resumeFrom;
+    /** The time of the last event seen on any connection, in epoch seconds; 0 before the first. */
+    private volatile long lastEventSecond;
+    private volatile boolean broken;
 
     DockerEventStream(DockerClient client, String instanceId, Consumer<ContainerEvent> listener, Clock clock) {
         this.client = client;
@@ -78,7 +84,11 @@ final class DockerEventStream implements ContainerRuntime.Subscription {
             if (!open) {
                 return;
             }
-            resumeFrom = Math.max(began.getEpochSecond(), watch.lastEventSecond) - RESUME_MARGIN_SECONDS;
+            broken = true;
+            if (resumeFrom == 0 || lastEventSecond > 0) {
+                // Never later than the last event seen: what came after it is replayed.
+                resumeFrom = (lastEventSecond > 0 ? lastEventSecond : began.getEpochSecond()) - RESUME_MARGIN_SECONDS;
+            }
             if (watch.startedAt != null && Duration.between(watch.startedAt, clock.instant())
                     .compareTo(HEALTHY_UPTIME) >= 0) {
                 LOGGER.debugf("Instance %s: Docker's event stream ended (%s); reconnecting", instanceId,
@@ -105,10 +115,13 @@ final class DockerEventStream implements ContainerRuntime.Subscription {
     private static String[] actions() {
         ContainerEvent.Kind[] kinds = ContainerEvent.Kind.values();
         String[] actions = new String[kinds.length];
-        for (int i = 0; i < kinds.length; i++) {
-            actions[i] = kinds[i].action();
+        int n = 0;
+        for (ContainerEvent.Kind kind : kinds) {
+            if (kind.isDockers()) {
+                actions[n++] = kind.action();
+            }
         }
-        return actions;
+        return Arrays.copyOf(actions, n);
     }
 
     /** The event as Berth sees it; null when it is not one of this instance's Berth containers. */
@@ -116,7 +129,7 @@ final class DockerEventStream implements ContainerRuntime.Subscription {
         ContainerEvent.Kind kind = ContainerEvent.Kind.of(event.getAction() != null ? event.getAction()
                 : event.getStatus());
         Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
-        if (kind == null || !BerthLabels.isBerth(attributes)
+        if (kind == null || !kind.isDockers() || !BerthLabels.isBerth(attributes)
                 || !instanceId.equals(attributes.get(BerthLabels.INSTANCE_ID))) {
             return null;
         }
@@ -145,7 +158,6 @@ final class DockerEventStream implements ContainerRuntime.Subscription {
     private final class Watch extends QuietCallback<Event> {
 
         private volatile Instant startedAt;
-        private volatile long lastEventSecond;
 
         @Override
         public void onStart(Closeable stream) {
@@ -153,13 +165,24 @@ final class DockerEventStream implements ContainerRuntime.Subscription {
             startedAt = clock.instant();
             if (!open) {
                 closeQuietly();
+                return;
+            }
+            if (broken) {
+                broken = false;
+                LOGGER.infof("Instance %s: following Docker's events again; looking at every task", instanceId);
+                try {
+                    listener.accept(ContainerEvent.resync(startedAt));
+                } catch (RuntimeException e) {
+                    LOGGER.warnf("Instance %s: the resync after reconnecting was not handled (%s)", instanceId,
+                            e.toString());
+                }
             }
         }
 
         @Override
         public void onNext(Event event) {
-            if (event.getTime() != null) {
-                lastEventSecond = Math.max(lastEventSecond, event.getTime());
+            if (event.getTime() != null && event.getTime() > lastEventSecond) {
+                lastEventSecond = event.getTime();
             }
             ContainerEvent containerEvent = toContainerEvent(event);
             if (containerEvent == null) {

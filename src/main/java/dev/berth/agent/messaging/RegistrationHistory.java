@@ -1,0 +1,71 @@
+package dev.berth.agent.messaging;
+
+import dev.berth.protocol.InstanceRegistration;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * What a restart must not reset in the container instance's registration: when it first
+ * registered ({@code registeredAt}), and the version of its last registration record, so
+ * that the next version is higher even when the clock stepped backwards. The first
+ * registration time is kept in {@code <dataDir>/agent/registered-at} and compared with the
+ * last record on berth.instances; the earlier one wins.
+ *
+ * @param registeredAt when this container instance first registered
+ * @param lastVersion  the version of its last registration on berth.instances; 0 when none
+ */
+public record RegistrationHistory(Instant registeredAt, long lastVersion) {
+
+    private static final Logger LOGGER = Logger.getLogger(RegistrationHistory.class);
+
+    /** The history of the instance whose data dir is {@code dataDir}; records the first registration there. */
+    public static RegistrationHistory load(Path dataDir, Optional<InstanceRegistration> lastOnKafka, Clock clock) {
+        Path file = dataDir.resolve("agent").resolve("registered-at");
+        Optional<Instant> kept = read(file);
+        Instant first = clock.instant();
+        if (kept.isPresent() && kept.get().isBefore(first)) {
+            first = kept.get();
+        }
+        if (lastOnKafka.isPresent() && lastOnKafka.get().registeredAt() != null
+                && lastOnKafka.get().registeredAt().isBefore(first)) {
+            first = lastOnKafka.get().registeredAt();
+        }
+        if (kept.isEmpty() || !kept.get().equals(first)) {
+            write(file, first);
+        }
+        return new RegistrationHistory(first, lastOnKafka.map(InstanceRegistration::version).orElse(0L));
+    }
+
+    private static Optional<Instant> read(Path file) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(Files.readString(file, StandardCharsets.UTF_8).strip()));
+        } catch (IOException | DateTimeParseException e) {
+            LOGGER.warnf("%s does not hold a registration time (%s); using the last registration on Kafka or now",
+                    file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static void write(Path file, Instant first) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = Files.createTempFile(file.getParent(), "registered-at", ".tmp");
+            Files.writeString(temp, first + "\n", StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOGGER.warnf("Cannot keep the first registration time in %s (%s); berth.instances still holds it", file,
+                    e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.berth.agent.messaging;
+
+import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.TaskStateChange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * The task state changes that Kafka has not acknowledged yet: at most one per task, kept in
+ * memory and on local disk ({@code <dataDir>/agent/state-changes/<taskId>.json}), so that a
+ * Kafka outage and an agent restart lose none of them.
+ *
+ * <ul>
+ *   <li><b>Coalesced</b>: each change carries the whole task, so a newer change of a task
+ *       replaces the one buffered; an older version than the one buffered is dropped.</li>
+ *   <li><b>Bounded</b> by tasks: at {@code capacity} tasks a change of a task that is not
+ *       buffered yet is refused ({@link #offer} returns false). The worker keeps what it
+ *       knows and offers it again at its next sync, so a final STOPPED is delayed at the
+ *       bound, never lost.</li>
+ *   <li>A file is written (temporary file, then an atomic rename) before the change is
+ *       taken, and deleted once Kafka acknowledged that version. A file that cannot be
+ *       written costs one WARN line: the change is still sent, it only would not survive a
+ *       restart.</li>
+ * </ul>
+ */
+public final class StateChangeOutbox {
+
+    private static final Logger LOGGER = Logger.getLogger(StateChangeOutbox.class);
+    private static final Pattern PLAIN_TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final String SUFFIX = ".json";
+
+    private final Path dir;
+    private final int capacity;
+    private final RecordCodec codec;
+    private final Map<String, TaskStateChange> byTask = new LinkedHashMap<>();
+
+    private StateChangeOutbox(Path dir, int capacity, RecordCodec codec) {
+        this.dir = dir;
+        this.capacity = capacity;
+        this.codec = codec;
+    }
+
+    /**
+     * The outbox kept in {@code dir}, with the changes a previous run left there. A file that
+     * cannot be read is set aside as {@code *.unreadable} with a WARN line.
+     */
+    public static StateChangeOutbox open(Path dir, int capacity, RecordCodec codec) {
+        StateChangeOutbox outbox = new StateChangeOutbox(dir, capacity, codec);
+        try {
+            Files.createDirectories(dir);
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+                for (Path file : files) {
+                    outbox.load(file);
+                }
+            }
+        } catch (IOException e) {
+            LOGGER.warnf("Cannot read the buffered state changes in %s (%s); starting with none", dir,
+                    e.getMessage());
+        }
+        if (!outbox.byTask.isEmpty()) {
+            LOGGER.infof("%d task state changes that Kafka had not acknowledged are sent again", outbox.byTask.size());
+        }
+        return outbox;
+    }
+
+    private void load(Path file) {
+        try {
+            RecordCodec.Decoded decoded = codec.decode(Files.readAllBytes(file));
+            if (decoded instanceof RecordCodec.Decoded.Record r && r.value() instanceof TaskStateChange change) {
+                keep(change);
+                return;
+            }
+            LOGGER.warnf("%s holds no task state change; setting it aside", file);
+        } catch (IOException e) {
+            LOGGER.warnf("Cannot read %s (%s); setting it aside", file, e.getMessage());
+        }
+        try {
+            Files.move(file, file.resolveSibling(file.getFileName() + ".unreadable"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOGGER.warnf("Cannot set %s aside (%s)", file, e.getMessage());
+        }
+    }
+
+    private void keep(TaskStateChange change) {
+        TaskStateChange held = byTask.get(change.taskId());
+        if (held == null || change.version() > held.version()) {
+            byTask.put(change.taskId(), change);
+        }
+    }
+
+    /**
+     * Takes a change: replaces the task's buffered one, or adds it while there is room.
+     *
+     * @return false when the outbox is full and the task has no change buffered: the caller
+     *         keeps the change and offers it again later
+     */
+    public synchronized boolean offer(TaskStateChange change) {
+        TaskStateChange held = byTask.get(change.taskId());
+        if (held == null && byTask.size() >= capacity) {
+            return false;
+        }
+        if (held != null && change.version() <= held.version()) {
+            return true;
+        }
+        write(change);
+        byTask.put(change.taskId(), change);
+        notifyAll();
+        return true;
+    }
+
+    private void write(TaskStateChange change) {
+        Path file = fileOf(change.taskId());
+        try {
+            Path temp = Files.createTempFile(dir, "state-change", ".tmp");
+            Files.write(temp, codec.encode(change));
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOGGER.warnf("Task %s: cannot keep its %s state change in %s (%s); it is sent, but would not survive"
+                    + " a restart", change.taskId(), change.lastStatus(), dir, e.getMessage());
+        }
+    }
+
+    /** Kafka acknowledged {@code change}: forget it, unless a newer change of the task came meanwhile. */
+    public synchronized void acknowledged(TaskStateChange change) {
+        TaskStateChange held = byTask.get(change.taskId());
+        if (held == null || held.version() != change.version()) {
+            return;
+        }
+        byTask.remove(change.taskId());
+        try {
+            Files.deleteIfExists(fileOf(change.taskId()));
+        } catch (IOException e) {
+            LOGGER.warnf("Task %s: cannot delete %s (%s); the change is sent again after a restart, which its"
+                    + " version makes harmless", change.taskId(), fileOf(change.taskId()), e.getMessage());
+        }
+        notifyAll();
+    }
+
+    /** The changes to send, oldest task first; one per task. */
+    public synchronized List<TaskStateChange> pending() {
+        return new ArrayList<>(byTask.values());
+    }
+
+    /** The buffered change of a task, if any. */
+    public synchronized Optional<TaskStateChange> pendingOf(String taskId) {
+        return Optional.ofNullable(byTask.get(taskId));
+    }
+
+    public synchronized int size() {
+        return byTask.size();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Waits up to {@code millis} until something is buffered or the outbox changes.
+     *
+     * @return whether anything is buffered
+     */
+    synchronized boolean awaitPending(long millis) throws InterruptedException {
+        if (byTask.isEmpty()) {
+            wait(millis);
+        }
+        return !byTask.isEmpty();
+    }
+
+    /** Waits until the outbox is empty, or {@code deadlineNanos} (System.nanoTime) has passed. */
+    synchronized boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
+        while (!byTask.isEmpty()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /** Wakes whoever waits on the outbox (the sender, when it closes). */
+    synchronized void wakeAll() {
+        notifyAll();
+    }
+
+    private Path fileOf(String taskId) {
+        String name = PLAIN_TASK_ID.matcher(taskId).matches() ? taskId
+                : "x" + HexFormat.of().formatHex(taskId.getBytes(StandardCharsets.UTF_8));
+        return dir.resolve(name + SUFFIX);
+    }
+}

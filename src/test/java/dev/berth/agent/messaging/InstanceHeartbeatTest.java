@@ -1,0 +1,67 @@
+package dev.berth.agent.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.agent.capacity.HostCapacity;
+import dev.berth.agent.capacity.HostFacts;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.testing.SettableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** The registration a restarted agent sends: the first registeredAt, a rising version, and none without a cluster. */
+class InstanceHeartbeatTest {
+
+    private static final Instant FIRST = Instant.parse("2025-01-01T00:00:00Z");
+
+    private final List<InstanceRegistration> sent = new ArrayList<>();
+    private final SettableClock clock = new SettableClock(FIRST.plus(Duration.ofDays(2)));
+    private final AtomicBoolean clusterExists = new AtomicBoolean(true);
+    private final HostCapacity capacity = HostCapacity.of(new HostFacts(2, 4L << 30, "amd64", "Debian", "6.1", "h1"),
+            0, Set.of(22));
+
+    private InstanceHeartbeat heartbeat(RegistrationHistory history) {
+        return new InstanceHeartbeat("i-1", "prod", "1.0", capacity, clock, history, clusterExists::get,
+                registration -> {
+                    sent.add(registration);
+                    return CompletableFuture.completedFuture(null);
+                });
+    }
+
+    @Test
+    void afterARestartWhoseClockSteppedBackTheVersionStillRisesAndRegisteredAtIsTheFirst() {
+        // Given: the last registration was versioned by a clock a day ahead
+        long lastVersion = clock.instant().plus(Duration.ofDays(1)).toEpochMilli();
+
+        // When
+        heartbeat(new RegistrationHistory(FIRST, lastVersion)).beat();
+
+        // Then
+        assertThat(sent).singleElement().satisfies(registration -> {
+            assertThat(registration.version()).isGreaterThan(lastVersion);
+            assertThat(registration.registeredAt()).isEqualTo(FIRST);
+        });
+    }
+
+    @Test
+    void nothingIsSentWhileTheClusterDoesNotExist() {
+        // Given
+        clusterExists.set(false);
+        InstanceHeartbeat heartbeat = heartbeat(new RegistrationHistory(FIRST, 0));
+
+        // When
+        heartbeat.beat();
+        clusterExists.set(true);
+        heartbeat.beat();
+
+        // Then: the beat still counts for liveness, and the first registration goes once the cluster exists
+        assertThat(sent).hasSize(1);
+        assertThat(heartbeat.lastBeat()).isPresent();
+    }
+}

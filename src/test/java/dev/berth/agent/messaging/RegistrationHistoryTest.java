@@ -1,0 +1,56 @@
+package dev.berth.agent.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.model.Resources;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.testing.SettableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** registeredAt is the first registration, and versions continue from the last record, across restarts. */
+class RegistrationHistoryTest {
+
+    private static final Instant FIRST = Instant.parse("2025-01-01T00:00:00Z");
+
+    @TempDir
+    Path dataDir;
+
+    private final SettableClock clock = new SettableClock(FIRST);
+
+    @Test
+    void aRestartKeepsTheFirstRegistrationTimeFromTheDataDir() {
+        // Given
+        RegistrationHistory.load(dataDir, Optional.empty(), clock);
+
+        // When: a day later, with Kafka holding nothing of this instance
+        clock.advance(Duration.ofDays(1));
+        RegistrationHistory again = RegistrationHistory.load(dataDir, Optional.empty(), clock);
+
+        // Then
+        assertThat(again.registeredAt()).isEqualTo(FIRST);
+        assertThat(again.lastVersion()).isZero();
+    }
+
+    @Test
+    void theLastRecordOnKafkaGivesTheVersionAndAnEarlierFirstRegistration() {
+        // Given: the data dir is new, Kafka knows the instance
+        clock.advance(Duration.ofDays(3));
+        InstanceRegistration last = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 9_999_999_999_999L, "i",
+                "default", "host", "1", Resources.NONE, Map.of(), FIRST, FIRST, true);
+
+        // When
+        RegistrationHistory history = RegistrationHistory.load(dataDir, Optional.of(last), clock);
+
+        // Then
+        assertThat(history.registeredAt()).isEqualTo(FIRST);
+        assertThat(history.lastVersion()).isEqualTo(9_999_999_999_999L);
+        assertThat(RegistrationHistory.load(dataDir, Optional.empty(), clock).registeredAt()).isEqualTo(FIRST);
+    }
+}

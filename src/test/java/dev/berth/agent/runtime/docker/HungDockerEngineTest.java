@@ -1,0 +1,86 @@
+package dev.berth.agent.runtime.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.RuntimeError;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An engine that accepts connections and never answers: every call times out, and the calls
+ * that still wait hold no more threads than the bound; past it a call fails at once.
+ */
+class HungDockerEngineTest {
+
+    private static final int MAX_CALLS = 2;
+
+    private final List<Socket> accepted = new ArrayList<>();
+    private ServerSocket engine;
+    private DockerContainerRuntime runtime;
+
+    @AfterEach
+    void close() throws IOException {
+        if (runtime != null) {
+            runtime.close();
+        }
+        for (Socket socket : accepted) {
+            socket.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private void startHungEngine() throws IOException {
+        engine = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!engine.isClosed()) {
+                try {
+                    Socket socket = engine.accept();
+                    synchronized (accepted) {
+                        accepted.add(socket);
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "hung-engine");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private static long callThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("berth-docker-call-") && t.isAlive()).count();
+    }
+
+    @Test
+    void callsToAHungEngineTimeOutAndHoldNoMoreThreadsThanTheBound() throws Exception {
+        // Given
+        startHungEngine();
+        long threadsBefore = callThreads();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+                Duration.ofSeconds(1), MAX_CALLS);
+
+        // When: more calls than the bound, one after the other, each timing out
+        List<ContainerRuntimeException> failures = new ArrayList<>();
+        for (int i = 0; i < MAX_CALLS + 3; i++) {
+            failures.add(catchThrowableOfType(runtime::engineVersion, ContainerRuntimeException.class));
+        }
+
+        // Then
+        assertThat(failures).extracting(ContainerRuntimeException::error)
+                .containsOnly(RuntimeError.DockerTimeoutError);
+        assertThat(failures.get(MAX_CALLS + 2).reason()).contains(MAX_CALLS + " Docker calls already wait");
+        assertThat(callThreads() - threadsBefore).isLessThanOrEqualTo(MAX_CALLS);
+    }
+}
