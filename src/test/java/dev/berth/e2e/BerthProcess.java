@@ -20,9 +20,10 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * The packaged binary ({@code target/quarkus-app/quarkus-run.jar}) started as an operator
- * starts it, on free ports, with its own data dir and its log under {@code target/}.
+ * starts it, on free ports, with its own data dir and its log under {@code target/}. Public
+ * for the scale benchmark ({@code dev.berth.bench}), which drives the same binary.
  */
-final class BerthProcess implements AutoCloseable {
+public final class BerthProcess implements AutoCloseable {
 
     private static final Path JAR = Paths.get("target/quarkus-app/quarkus-run.jar");
 
@@ -30,12 +31,14 @@ final class BerthProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final int apiPort;
+    private final int managementPort;
 
-    private BerthProcess(Process process, Path dataDir, Path log, int apiPort) {
+    private BerthProcess(Process process, Path dataDir, Path log, int apiPort, int managementPort) {
         this.process = process;
         this.dataDir = dataDir;
         this.log = log;
         this.apiPort = apiPort;
+        this.managementPort = managementPort;
     }
 
     /**
@@ -43,17 +46,18 @@ final class BerthProcess implements AutoCloseable {
      * extra system properties; BERTH_DATA_DIR, the HTTP, management and introspection ports are
      * chosen here.
      */
-    static BerthProcess start(String name, Map<String, String> env, List<String> properties) throws IOException {
+    public static BerthProcess start(String name, Map<String, String> env, List<String> properties) throws IOException {
         return start(name, Files.createTempDirectory("berth-" + name), freePort(), env, properties);
     }
 
     /** Starts the binary on a data dir and API port of the caller's choice: a restart reuses both. */
-    static BerthProcess start(String name, Path dataDir, int apiPort, Map<String, String> env, List<String> properties)
+    public static BerthProcess start(String name, Path dataDir, int apiPort, Map<String, String> env, List<String> properties)
             throws IOException {
         assertThat(JAR).as("the packaged binary; run mvn package first").exists();
         Path log = Paths.get("target/" + name + ".log");
+        int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dquarkus.http.port=" + apiPort, "-Dquarkus.management.port=" + freePort(),
+                .toString(), "-Dquarkus.http.port=" + apiPort, "-Dquarkus.management.port=" + managementPort,
                 "-Dberth.agent.introspection-port=0"));
         command.addAll(properties);
         command.addAll(List.of("-jar", JAR.toString()));
@@ -62,10 +66,10 @@ final class BerthProcess implements AutoCloseable {
         builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
         builder.environment().put("BERTH_DATA_DIR", dataDir.toString());
         builder.environment().putAll(env);
-        return new BerthProcess(builder.start(), dataDir, log, apiPort);
+        return new BerthProcess(builder.start(), dataDir, log, apiPort, managementPort);
     }
 
-    EcsClient ecs() {
+    public EcsClient ecs() {
         return EcsClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + apiPort))
                 .region(Region.US_EAST_1)
@@ -74,34 +78,44 @@ final class BerthProcess implements AutoCloseable {
                 .build();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    Path dataDir() {
+    public Path dataDir() {
         return dataDir;
     }
 
     /** The agent's container instance id, once the agent role has created it. */
-    String instanceId() throws IOException {
+    public String instanceId() throws IOException {
         return Files.readString(dataDir.resolve("agent/instance-id")).trim();
     }
 
-    int apiPort() {
+    public int apiPort() {
         return apiPort;
     }
 
+    /** Where health ({@code /q/health/ready}) and metrics answer. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** The operating system's process id, for a profiler or {@code jcmd}. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Freezes the process, as a long GC pause or a hung host would: it holds its sockets and says nothing. */
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         signal("-STOP");
     }
 
     /** Lets a paused process run again, unaware of the time it lost. */
-    void resume() throws IOException, InterruptedException {
+    public void resume() throws IOException, InterruptedException {
         signal("-CONT");
     }
 
@@ -111,7 +125,7 @@ final class BerthProcess implements AutoCloseable {
     }
 
     /** Dies at once, as on a power cut or {@code kill -9}: nothing is flushed, nothing says goodbye. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(60, TimeUnit.SECONDS);
     }
@@ -124,7 +138,7 @@ final class BerthProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,0 +1,28 @@
+package dev.berth.bench;
+
+import java.time.Duration;
+
+/**
+ * The sizes and time budgets of one benchmark run, from {@code -Dbench.*} system properties;
+ * the defaults are issue 6's figures. A budget bounds a figure that would otherwise run for
+ * hours: when it is spent, the figure is reported over what was done, and says so.
+ */
+record BenchSettings(int instances, int tasks, int concurrency, int runningTasks, int latencyCalls,
+        int startupTasks, int failoverInstances, int failoverClients, Duration placementBudget,
+        Duration latencyBudget, Duration settleBudget) {
+
+    static BenchSettings fromSystemProperties() {
+        return new BenchSettings(
+                Integer.getInteger("bench.instances", 5_000),
+                Integer.getInteger("bench.tasks", 10_000),
+                Integer.getInteger("bench.concurrency", 16),
+                Integer.getInteger("bench.running-tasks", 50_000),
+                Integer.getInteger("bench.latency-calls", 400),
+                Integer.getInteger("bench.startup-tasks", 100_000),
+                Integer.getInteger("bench.failover-instances", 500),
+                Integer.getInteger("bench.failover-clients", 4),
+                Duration.ofSeconds(Integer.getInteger("bench.placement-budget-seconds", 180)),
+                Duration.ofSeconds(Integer.getInteger("bench.latency-budget-seconds", 120)),
+                Duration.ofSeconds(Integer.getInteger("bench.settle-budget-seconds", 300)));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.berth.bench;
+
+import dev.berth.model.Resources;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.Versions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One hollow container instance: what a real agent's registration says of its host, and the
+ * version of its last heartbeat. Only the heartbeat thread of {@link HollowAgents} touches it.
+ */
+final class HollowInstance {
+
+    private final String instanceId;
+    private final String cluster;
+    private final Resources capacity;
+    private final Instant registeredAt;
+    private long version;
+    private long nextHeartbeatNanos;
+
+    HollowInstance(String instanceId, String cluster, Resources capacity, Instant registeredAt) {
+        this.instanceId = instanceId;
+        this.cluster = cluster;
+        this.capacity = capacity;
+        this.registeredAt = registeredAt;
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    /** The next registration record, re-sent as a heartbeat: each with a higher version. */
+    InstanceRegistration heartbeat(Clock clock) {
+        version = Versions.next(version, clock);
+        return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster,
+                "hollow-" + instanceId + "." + cluster, "hollow", capacity, Map.of("ecs.os-type", "linux"), registeredAt,
+                clock.instant(), false);
+    }
+
+    boolean isDue(long nowNanos) {
+        return nowNanos >= nextHeartbeatNanos;
+    }
+
+    void scheduleNext(long atNanos) {
+        nextHeartbeatNanos = atNanos;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.berth.bench;
+
+import dev.berth.e2e.BerthProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the packaged binary ({@code target/quarkus-app/quarkus-run.jar}) with the scheduler
+ * role only, as production runs it (API on 127.0.0.1, unsigned), and waits for its readiness
+ * probe. A scheduler still alive when the benchmark's JVM exits (Ctrl-C) is killed with it.
+ * With {@code -Dbench.jfr=true} each scheduler records a Java Flight Recording into
+ * {@code target/<name>.jfr}, written when it stops (not on kill -9).
+ */
+final class SchedulerLauncher {
+
+    private static final Duration PROBE_PERIOD = Duration.ofMillis(50);
+    private final String bootstrap;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    SchedulerLauncher(String bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    BerthProcess start(String name, Map<String, String> extraEnv) throws IOException {
+        int port = BerthProcess.freePort();
+        Map<String, String> env = new HashMap<>(Map.of("BERTH_ROLES", "scheduler",
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "BERTH_SCHEDULER_ADVERTISED_URL", "http://127.0.0.1:" + port));
+        env.putAll(extraEnv);
+        List<String> jvm = Boolean.getBoolean("bench.jfr")
+                ? List.of("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename=target/" + name + ".jfr")
+                : List.of();
+        BerthProcess process = BerthProcess.start(name, Files.createTempDirectory("berth-bench"), port, env, jvm);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (process.isAlive()) {
+                try {
+                    process.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        return process;
+    }
+
+    static EcsApi api(BerthProcess process) {
+        return new EcsApi("http://127.0.0.1:" + process.apiPort(), Duration.ofMinutes(5));
+    }
+
+    /**
+     * When, in {@link System#nanoTime()}, the probe first got an answer (the JVM and Quarkus are
+     * up, Berth is rebuilding) and when it first answered 200.
+     */
+    record Readiness(long listeningAt, long readyAt) {
+    }
+
+    /**
+     * Waits until {@code /q/health/ready} answers 200 (the state is rebuilt from Kafka and a
+     * leader is known).
+     */
+    Readiness awaitReady(BerthProcess process, Duration patience) throws InterruptedException {
+        URI ready = URI.create("http://127.0.0.1:" + process.managementPort() + "/q/health/ready");
+        long deadline = System.nanoTime() + patience.toNanos();
+        long listeningAt = 0;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the scheduler died; see " + process.log());
+            }
+            try {
+                HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
+                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                long now = System.nanoTime();
+                listeningAt = listeningAt == 0 ? now : listeningAt;
+                if (answer.statusCode() == 200) {
+                    return new Readiness(listeningAt, now);
+                }
+            } catch (IOException notListeningYet) {
+                // the HTTP server is not up yet
+            }
+            Thread.sleep(PROBE_PERIOD.toMillis());
+        }
+        throw new IllegalStateException("the scheduler was not ready within " + patience + "; see " + process.log());
+    }
+}
