@@ -20,7 +20,9 @@
  * belong to. Like {@code berth.task-events}, {@code berth.instances} has one writer (the
  * agent) and one exception: the scheduler tombstones a deregistered instance, in the same
  * transaction as its {@code berth.instance-control} record. {@code berth.instances} keeps
- * Kafka's log-append time, so a heartbeat's age never comes from the agent's clock.
+ * Kafka's log-append time, so a heartbeat's age never comes from the agent's clock. The agent
+ * also reads {@code berth.clusters} (written by the scheduler only), to register only once its
+ * cluster exists.
  *
  * <p>Invariants:
  * <ul>
