@@ -248,16 +248,9 @@ public final class ControlPlaneBenchmark {
         }
     }
 
-    /** Benchmark pacing, not a test: polls until the condition holds or the patience is spent. */
-    private static boolean await(Duration patience, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(250);
-        }
-        return true;
+    /** Polls until the condition holds or the patience is spent. */
+    private static boolean await(Duration patience, BooleanSupplier condition) {
+        return BenchWait.until(patience, Duration.ofMillis(250), condition);
     }
 
     static void log(String format, Object... args) {

@@ -60,14 +60,11 @@ final class FailoverDrill {
                 return null;
             }));
         }
-        Thread.sleep(before.toMillis());
+        BenchWait.pace(before);
         killedAt.set(System.nanoTime());
         replicas.get(leader).kill();
-        long patience = System.nanoTime() + TOKEN_PATIENCE.toNanos();
-        while (recoveredAt.get() == Long.MAX_VALUE && System.nanoTime() < patience) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(after.toMillis());
+        BenchWait.until(TOKEN_PATIENCE, Duration.ofMillis(50), () -> recoveredAt.get() != Long.MAX_VALUE);
+        BenchWait.pace(after);
         running = false;
         for (Future<?> worker : workers) {
             worker.get();
@@ -97,7 +94,7 @@ final class FailoverDrill {
                 } catch (EcsCallException e) {
                     retry = true;
                     replica++;
-                    Thread.sleep(RETRY_PAUSE.toMillis());
+                    BenchWait.pace(RETRY_PAUSE);
                 }
             }
             if (retry) {

@@ -77,7 +77,7 @@ final class HollowHeartbeats implements Runnable {
 
     private void pace() {
         try {
-            Thread.sleep(TICK.toMillis());
+            BenchWait.pace(TICK);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

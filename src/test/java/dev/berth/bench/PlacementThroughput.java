@@ -90,12 +90,10 @@ final class PlacementThroughput {
 
     /** Waits until the hollow agents have read every task on berth.tasks; returns how many they never saw. */
     private int awaitReadBack(List<String> ids) throws InterruptedException {
-        long deadline = System.nanoTime() + READ_BACK_PATIENCE.toNanos();
-        List<String> unseen = agents.unseen(ids);
-        while (!unseen.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            unseen = agents.unseen(unseen);
-        }
-        return unseen.size();
+        java.util.concurrent.atomic.AtomicReference<List<String>> unseen =
+                new java.util.concurrent.atomic.AtomicReference<>(agents.unseen(ids));
+        BenchWait.until(READ_BACK_PATIENCE, Duration.ofMillis(100),
+                () -> unseen.updateAndGet(agents::unseen).isEmpty());
+        return unseen.get().size();
     }
 }

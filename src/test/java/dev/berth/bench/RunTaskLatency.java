@@ -61,16 +61,14 @@ final class RunTaskLatency {
             long next = sent + PACE.toNanos();
             long wait = next - System.nanoTime();
             if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                BenchWait.pace(Duration.ofNanos(wait));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long readBackDeadline = System.nanoTime() + READ_BACK_PATIENCE.toNanos();
-        List<String> unseen = agents.unseen(ids);
-        while (!unseen.isEmpty() && System.nanoTime() < readBackDeadline) {
-            Thread.sleep(100);
-            unseen = agents.unseen(unseen);
-        }
-        return new Result(Percentiles.sorted(millis), errors, unseen.size(), seconds, firstError);
+        java.util.concurrent.atomic.AtomicReference<List<String>> unseen =
+                new java.util.concurrent.atomic.AtomicReference<>(agents.unseen(ids));
+        BenchWait.until(READ_BACK_PATIENCE, Duration.ofMillis(100),
+                () -> unseen.updateAndGet(agents::unseen).isEmpty());
+        return new Result(Percentiles.sorted(millis), errors, unseen.get().size(), seconds, firstError);
     }
 }

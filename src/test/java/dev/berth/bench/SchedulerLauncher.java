@@ -68,9 +68,9 @@ final class SchedulerLauncher {
      */
     Readiness awaitReady(BerthProcess process, Duration patience) throws InterruptedException {
         URI ready = URI.create("http://127.0.0.1:" + process.managementPort() + "/q/health/ready");
-        long deadline = System.nanoTime() + patience.toNanos();
-        long listeningAt = 0;
-        while (System.nanoTime() < deadline) {
+        long[] listeningAt = {0};
+        long[] readyAt = {0};
+        boolean answered = BenchWait.until(patience, PROBE_PERIOD, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the scheduler died; see " + process.log());
             }
@@ -78,14 +78,18 @@ final class SchedulerLauncher {
                 HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
                         .GET().build(), HttpResponse.BodyHandlers.discarding());
                 long now = System.nanoTime();
-                listeningAt = listeningAt == 0 ? now : listeningAt;
-                if (answer.statusCode() == 200) {
-                    return new Readiness(listeningAt, now);
-                }
+                listeningAt[0] = listeningAt[0] == 0 ? now : listeningAt[0];
+                readyAt[0] = now;
+                return answer.statusCode() == 200;
             } catch (IOException notListeningYet) {
-                // the HTTP server is not up yet
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the scheduler", e);
             }
-            Thread.sleep(PROBE_PERIOD.toMillis());
+        });
+        if (answered) {
+            return new Readiness(listeningAt[0], readyAt[0]);
         }
         throw new IllegalStateException("the scheduler was not ready within " + patience + "; see " + process.log());
     }
