@@ -89,9 +89,4 @@ public final class PendingPlacements {
     public synchronized boolean isInFlight(String tokenKey) {
         return tokens.containsKey(tokenKey);
     }
-
-    /** How many tasks in-flight plans place, over all instances. */
-    public synchronized int tasks() {
-        return byInstance.values().stream().mapToInt(u -> u.tasks).sum();
-    }
 }
