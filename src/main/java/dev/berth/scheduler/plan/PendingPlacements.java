@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What placement plans already submitted to Kafka but not yet committed take. Several
@@ -78,11 +77,15 @@ public final class PendingPlacements {
         }
     }
 
-    /** What in-flight plans take on the instance, as a demand to subtract from what remains. */
-    public synchronized Resources reserved(String instanceId) {
-        Usage usage = byInstance.get(instanceId);
-        return usage == null ? Resources.NONE
-                : new Resources(usage.cpu, usage.memory, Set.copyOf(new TreeSet<>(usage.ports.keySet())));
+    /**
+     * What in-flight plans take, instance by instance, as of now: an immutable copy. Read it
+     * <em>before</em> the state (see {@link PlanApplier#candidates}).
+     */
+    public synchronized Map<String, Resources> snapshot() {
+        Map<String, Resources> copy = new HashMap<>();
+        byInstance.forEach((id, usage) -> copy.put(id, new Resources(usage.cpu, usage.memory,
+                Set.copyOf(usage.ports.keySet()))));
+        return Map.copyOf(copy);
     }
 
     /** Whether a plan with this client token is still in flight. */

@@ -9,12 +9,12 @@ import dev.berth.scheduler.placement.FeasibilityCheck;
 import dev.berth.scheduler.placement.PlacementStack;
 import dev.berth.scheduler.placement.Rejection;
 import dev.berth.scheduler.placement.TaskDemand;
-import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -100,13 +100,32 @@ public final class PlanApplier {
         }
     }
 
-    /** The instance as placement must see it: what the state says, less what plans in flight take. */
-    public Candidate candidate(InstanceView instance) {
-        return candidate(instance.candidate());
+    /**
+     * The cluster's instances as placement must see them: what the state holds, less what
+     * plans in flight take. The plans in flight are read first, then the state: the committer
+     * applies a plan to the state before it stops counting it in flight, so a plan that
+     * commits meanwhile is counted once or twice (refusing a task at worst), never by neither
+     * (which would overbook a host).
+     */
+    public List<Candidate> candidates(String cluster) {
+        Map<String, Resources> inFlight = pending.snapshot();
+        List<Candidate> held = state.candidates(cluster);
+        List<Candidate> result = new ArrayList<>(held.size());
+        for (Candidate candidate : held) {
+            result.add(lessInFlight(candidate, inFlight));
+        }
+        return result;
     }
 
-    public Candidate candidate(Candidate candidate) {
-        return candidate.take(pending.reserved(candidate.instanceId()));
+    /** One instance as placement must see it, in the same order as {@link #candidates}. */
+    public Optional<Candidate> candidate(String instanceId) {
+        Map<String, Resources> inFlight = pending.snapshot();
+        return state.candidate(instanceId).map(c -> lessInFlight(c, inFlight));
+    }
+
+    private static Candidate lessInFlight(Candidate candidate, Map<String, Resources> inFlight) {
+        Resources reserved = inFlight.get(candidate.instanceId());
+        return reserved == null ? candidate : candidate.take(reserved);
     }
 
     public PendingPlacements pending() {
@@ -118,8 +137,7 @@ public final class PlanApplier {
         List<Rejection> refused = new ArrayList<>();
         Map<String, Candidate> candidates = new HashMap<>();
         for (DesiredTask task : plan.tasks()) {
-            Candidate candidate = candidates.computeIfAbsent(task.instanceId(),
-                    id -> state.instance(id).map(this::candidate).orElse(null));
+            Candidate candidate = candidates.computeIfAbsent(task.instanceId(), id -> candidate(id).orElse(null));
             Resources demand = TaskDemand.of(task.taskDefinition(), task.overrides());
             Rejection rejection = candidate == null
                     ? new Rejection(task.instanceId(), FeasibilityCheck.AGENT)

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The scheduler's picture of the world, rebuilt from Kafka: clusters, task definitions,
@@ -44,7 +45,8 @@ import java.util.TreeMap;
  * received it (during the replay at start, Kafka's log-append time of the record), never
  * the agent's clock.
  *
- * <p>Thread-safe: every method holds the monitor, and queries return immutable values.
+ * <p>Thread-safe: every method holds the monitor, and queries return immutable values, except
+ * {@link #candidates} and {@link #candidate}, which read concurrent maps kept under it.
  */
 public final class SchedulerState {
 
@@ -62,7 +64,16 @@ public final class SchedulerState {
     private final Map<String, TaskStateChange> taskReports = new HashMap<>();
     private final Map<String, InstanceRegistration> instances = new HashMap<>();
     private final Map<String, Set<String>> instancesByCluster = new HashMap<>();
-    private final Map<String, Instant> heartbeatSeen = new HashMap<>();
+    /** Written under the monitor, read without it by {@link #candidates}. */
+    private final Map<String, Instant> heartbeatSeen = new ConcurrentHashMap<>();
+    /**
+     * Each cluster's instances as placement sees them, rebuilt for an instance whenever its
+     * registration or the tasks on its host change, and read without the monitor: a
+     * placement never holds up the reader that applies heartbeats. Connectivity is not kept
+     * here but judged from {@link #heartbeatSeen} when read.
+     */
+    private final Map<String, Map<String, Candidate>> candidatesByCluster = new ConcurrentHashMap<>();
+    private final Map<String, String> candidateCluster = new HashMap<>();
     private final Map<String, InstanceControl> instanceControl = new HashMap<>();
     private final Map<String, ClientTokenRecord> clientTokens = new HashMap<>();
     private final TaskIndex index = new TaskIndex();
@@ -129,7 +140,11 @@ public final class SchedulerState {
         } else if (value instanceof InstanceRegistration i) {
             return putInstance(i, seenAt == null ? clock.instant() : seenAt);
         } else if (value instanceof InstanceControl c) {
-            return putIfNewer(instanceControl, c.instanceId(), c);
+            boolean changed = putIfNewer(instanceControl, c.instanceId(), c);
+            if (changed) {
+                refreshHost(c.instanceId());
+            }
+            return changed;
         } else if (value instanceof ClientTokenRecord c) {
             return putIfNewer(clientTokens, c.key(), c);
         } else if (value instanceof LeaderRecord l) {
@@ -163,7 +178,10 @@ public final class SchedulerState {
             }
             case TASK_EVENTS -> changeTask(key, desiredTasks.get(key), null);
             case INSTANCES -> removeInstance(key);
-            case INSTANCE_CONTROL -> instanceControl.remove(key);
+            case INSTANCE_CONTROL -> {
+                instanceControl.remove(key);
+                refreshHost(key);
+            }
             case CLIENT_TOKENS -> clientTokens.remove(key);
             case SCHEDULER_LEADER -> leader = null;
             default -> {
@@ -202,12 +220,14 @@ public final class SchedulerState {
             index.remove(before.desired());
             allocations.release(before);
             byLastStatus.merge(before.lastStatus(), -1, Integer::sum);
+            refreshHost(before.instanceId());
         }
         settling.remove(taskId);
         if (after != null) {
             index.add(after.desired());
             allocations.take(after);
             byLastStatus.merge(after.lastStatus(), 1, Integer::sum);
+            refreshHost(after.instanceId());
             if (after.isStopped() || after.desiredStatus() == TaskStatus.STOPPED) {
                 settling.add(taskId);
             }
@@ -414,7 +434,10 @@ public final class SchedulerState {
         if (previous == null || seenAt.isAfter(previous)) {
             heartbeatSeen.put(id, seenAt);
         }
+        Set<String> formerHost = allocations.sharing(id);
         allocations.register(id, hostOf(registration));
+        formerHost.forEach(this::refreshCandidate);
+        refreshHost(id);
         return true;
     }
 
@@ -424,7 +447,35 @@ public final class SchedulerState {
             instancesByCluster.getOrDefault(held.cluster(), Set.of()).remove(instanceId);
         }
         heartbeatSeen.remove(instanceId);
+        Set<String> formerHost = allocations.sharing(instanceId);
         allocations.unregister(instanceId);
+        formerHost.forEach(this::refreshCandidate);
+    }
+
+    /** Rebuilds placement's view of every instance on this instance's host. */
+    private void refreshHost(String instanceId) {
+        if (instanceId != null) {
+            allocations.sharing(instanceId).forEach(this::refreshCandidate);
+        }
+    }
+
+    private void refreshCandidate(String instanceId) {
+        InstanceRegistration registration = instances.get(instanceId);
+        String formerCluster = candidateCluster.get(instanceId);
+        if (registration == null || isDeregistered(instanceId)) {
+            candidateCluster.remove(instanceId);
+            if (formerCluster != null) {
+                candidatesByCluster.getOrDefault(formerCluster, Map.of()).remove(instanceId);
+            }
+            return;
+        }
+        if (formerCluster != null && !formerCluster.equals(registration.cluster())) {
+            candidatesByCluster.getOrDefault(formerCluster, Map.of()).remove(instanceId);
+        }
+        candidateCluster.put(instanceId, registration.cluster());
+        candidatesByCluster.computeIfAbsent(registration.cluster(), c -> new ConcurrentHashMap<>())
+                .put(instanceId, new Candidate(instanceId, registration.cluster(), !registration.shuttingDown(),
+                        allocations.remaining(instanceId, registration.registeredResources())));
     }
 
     private static String hostOf(InstanceRegistration registration) {
@@ -454,19 +505,41 @@ public final class SchedulerState {
     }
 
     /**
-     * The cluster's instances as placement sees them: O(instances of the cluster), without
-     * the counts and registration details the API shows.
+     * The cluster's instances as placement sees them, without taking the monitor: each is
+     * what the state held after some record was applied, never a half-applied change. O(the
+     * cluster's instances).
      */
-    public synchronized List<Candidate> candidates(String cluster) {
-        List<Candidate> result = new ArrayList<>();
-        for (String id : instancesByCluster.getOrDefault(cluster, Set.of())) {
-            InstanceRegistration registration = instances.get(id);
-            if (registration != null && !isDeregistered(id)) {
-                result.add(new Candidate(id, registration.cluster(), isConnected(registration),
-                        allocations.remaining(id, registration.registeredResources())));
-            }
+    public List<Candidate> candidates(String cluster) {
+        Map<String, Candidate> held = candidatesByCluster.get(cluster);
+        if (held == null) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<Candidate> result = new ArrayList<>(held.size());
+        for (Candidate candidate : held.values()) {
+            result.add(!candidate.agentConnected() || isFresh(heartbeatSeen.get(candidate.instanceId()), now)
+                    ? candidate
+                    : new Candidate(candidate.instanceId(), candidate.cluster(), false, candidate.remaining()));
         }
         return result;
+    }
+
+    /** One instance as placement sees it (StartTask names its instances), without the monitor. */
+    public Optional<Candidate> candidate(String instanceId) {
+        for (Map<String, Candidate> cluster : candidatesByCluster.values()) {
+            Candidate candidate = cluster.get(instanceId);
+            if (candidate != null) {
+                return Optional.of(candidate.agentConnected()
+                        && !isFresh(heartbeatSeen.get(instanceId), clock.instant())
+                        ? new Candidate(instanceId, candidate.cluster(), false, candidate.remaining())
+                        : candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean isFresh(Instant seen, Instant now) {
+        return seen != null && !seen.plus(heartbeatTimeout).isBefore(now);
     }
 
     /** Instances whose agent has been silent past the lost-after period (by this scheduler's clock). */
@@ -497,10 +570,6 @@ public final class SchedulerState {
     }
 
     private boolean isConnected(InstanceRegistration registration) {
-        Instant seen = heartbeatSeen.get(registration.instanceId());
-        if (registration.shuttingDown() || seen == null) {
-            return false;
-        }
-        return !seen.plus(heartbeatTimeout).isBefore(clock.instant());
+        return !registration.shuttingDown() && isFresh(heartbeatSeen.get(registration.instanceId()), clock.instant());
     }
 }
