@@ -102,13 +102,13 @@ public final class PlanApplier {
 
     /**
      * The cluster's instances as placement must see them: what the state holds, less what
-     * plans in flight take. The plans in flight are read first, then the state: the committer
-     * applies a plan to the state before it stops counting it in flight, so a plan that
-     * commits meanwhile is counted once or twice (refusing a task at worst), never by neither
-     * (which would overbook a host).
+     * plans in flight take. The order matters: first the in-flight tasks that the state does
+     * not hold yet, then the state's resources. The state publishes that it holds a task only
+     * after its resources count it, so a plan that commits meanwhile is counted once, or
+     * twice for an instant (refusing a task at worst), never by neither (overbooking a host).
      */
     public List<Candidate> candidates(String cluster) {
-        Map<String, Resources> inFlight = pending.snapshot();
+        Map<String, Resources> inFlight = pending.snapshot(state::holdsTask);
         List<Candidate> held = state.candidates(cluster);
         List<Candidate> result = new ArrayList<>(held.size());
         for (Candidate candidate : held) {
@@ -119,7 +119,7 @@ public final class PlanApplier {
 
     /** One instance as placement must see it, in the same order as {@link #candidates}. */
     public Optional<Candidate> candidate(String instanceId) {
-        Map<String, Resources> inFlight = pending.snapshot();
+        Map<String, Resources> inFlight = pending.snapshot(state::holdsTask);
         return state.candidate(instanceId).map(c -> lessInFlight(c, inFlight));
     }
 

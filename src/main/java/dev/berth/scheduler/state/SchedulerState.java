@@ -74,6 +74,11 @@ public final class SchedulerState {
      */
     private final Map<String, Map<String, Candidate>> candidatesByCluster = new ConcurrentHashMap<>();
     private final Map<String, String> candidateCluster = new HashMap<>();
+    /**
+     * The tasks held, published only once {@link #candidatesByCluster} counts what they take:
+     * read without the monitor by the plans in flight (see {@code PendingPlacements}).
+     */
+    private final Set<String> heldTasks = ConcurrentHashMap.newKeySet();
     private final Map<String, InstanceControl> instanceControl = new HashMap<>();
     private final Map<String, ClientTokenRecord> clientTokens = new HashMap<>();
     private final TaskIndex index = new TaskIndex();
@@ -231,6 +236,9 @@ public final class SchedulerState {
             if (after.isStopped() || after.desiredStatus() == TaskStatus.STOPPED) {
                 settling.add(taskId);
             }
+            heldTasks.add(taskId);
+        } else {
+            heldTasks.remove(taskId);
         }
     }
 
@@ -522,6 +530,14 @@ public final class SchedulerState {
                     : new Candidate(candidate.instanceId(), candidate.cluster(), false, candidate.remaining()));
         }
         return result;
+    }
+
+    /**
+     * Whether the state holds the task, and so counts what it takes in {@link #candidates}:
+     * without the monitor.
+     */
+    public boolean holdsTask(String taskId) {
+        return heldTasks.contains(taskId);
     }
 
     /** One instance as placement sees it (StartTask names its instances), without the monitor. */
