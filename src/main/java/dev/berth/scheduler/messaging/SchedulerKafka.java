@@ -241,6 +241,7 @@ public final class SchedulerKafka implements AutoCloseable {
 
         @Override
         public void caughtUp() {
+            state.keepCandidates();
             LOGGER.info("Scheduler state rebuilt from Kafka: ready to answer reads");
         }
     }

@@ -75,6 +75,11 @@ public final class SchedulerState {
     private final Map<String, Map<String, Candidate>> candidatesByCluster = new ConcurrentHashMap<>();
     private final Map<String, String> candidateCluster = new HashMap<>();
     /**
+     * False while the state is being rebuilt: placement's view is then built once, on first
+     * use (or when the replay ends), rather than after each of the replay's records.
+     */
+    private volatile boolean candidatesKept;
+    /**
      * The tasks held, published only once {@link #candidatesByCluster} counts what they take:
      * read without the monitor by the plans in flight (see {@code PendingPlacements}).
      */
@@ -462,12 +467,26 @@ public final class SchedulerState {
 
     /** Rebuilds placement's view of every instance on this instance's host. */
     private void refreshHost(String instanceId) {
-        if (instanceId != null) {
+        if (instanceId != null && candidatesKept) {
             allocations.sharing(instanceId).forEach(this::refreshCandidate);
         }
     }
 
+    /**
+     * Builds placement's view of every instance and keeps it from then on: called when the
+     * replay at start has ended, or by the first placement, whichever comes first.
+     */
+    public synchronized void keepCandidates() {
+        if (!candidatesKept) {
+            candidatesKept = true;
+            instances.keySet().forEach(this::refreshCandidate);
+        }
+    }
+
     private void refreshCandidate(String instanceId) {
+        if (!candidatesKept) {
+            return;
+        }
         InstanceRegistration registration = instances.get(instanceId);
         String formerCluster = candidateCluster.get(instanceId);
         if (registration == null || isDeregistered(instanceId)) {
@@ -518,6 +537,9 @@ public final class SchedulerState {
      * cluster's instances).
      */
     public List<Candidate> candidates(String cluster) {
+        if (!candidatesKept) {
+            keepCandidates();
+        }
         Map<String, Candidate> held = candidatesByCluster.get(cluster);
         if (held == null) {
             return List.of();
@@ -542,6 +564,9 @@ public final class SchedulerState {
 
     /** One instance as placement sees it (StartTask names its instances), without the monitor. */
     public Optional<Candidate> candidate(String instanceId) {
+        if (!candidatesKept) {
+            keepCandidates();
+        }
         for (Map<String, Candidate> cluster : candidatesByCluster.values()) {
             Candidate candidate = cluster.get(instanceId);
             if (candidate != null) {
