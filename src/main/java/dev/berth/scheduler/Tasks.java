@@ -82,6 +82,11 @@ public final class Tasks {
         this.tokens = new ClientTokens(state);
     }
 
+    /** The plan applier every placement goes through, services' included. */
+    PlanApplier applier() {
+        return applier;
+    }
+
     /** What RunTask and StartTask share. */
     public record TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
             String group) {

@@ -9,6 +9,7 @@ import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.Partitioning;
 import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.Topic;
 import dev.berth.scheduler.EcsErrorType;
@@ -279,6 +280,8 @@ final class LeaderWriter implements StateWriter {
             return new ProducerRecord<>(Topic.TASK_DEFINITIONS.name(settings), d.taskDefinition().familyRevision(), value);
         } else if (record instanceof ClientTokenRecord token) {
             return new ProducerRecord<>(Topic.CLIENT_TOKENS.name(settings), token.key(), value);
+        } else if (record instanceof ServiceRecord service) {
+            return new ProducerRecord<>(Topic.SERVICES.name(settings), service.key(), value);
         } else if (record instanceof InstanceControl control) {
             return new ProducerRecord<>(Topic.INSTANCE_CONTROL.name(settings), control.instanceId(), value);
         } else if (record instanceof LeaderRecord) {

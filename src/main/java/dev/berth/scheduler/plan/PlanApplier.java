@@ -66,10 +66,15 @@ public final class PlanApplier {
      * flight, and submits it without waiting: the caller may let the next plan be placed
      * meanwhile, and then {@link #await}s this one.
      *
+     * <p>Serialized, as Nomad's plan applier is: a plan is re-checked and counted in flight
+     * before the next is re-checked, so two plans placed at once (a RunTask and a service's
+     * pass) never both take the last room on a host.
+     *
      * @param alongside what to write in the same transaction, given what will be published
      * @param tokenKey  the client token the plan answers for, counted in flight too; or null
      */
-    public Submission submit(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside, String tokenKey) {
+    public synchronized Submission submit(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside,
+            String tokenKey) {
         PlanOutcome outcome = recheck(plan);
         List<StateChange> changes = new ArrayList<>();
         for (DesiredTask task : outcome.published()) {

@@ -9,6 +9,7 @@ import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.LeaderRecord;
+import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
@@ -86,6 +87,10 @@ public final class SchedulerState {
     private final Set<String> heldTasks = ConcurrentHashMap.newKeySet();
     private final Map<String, InstanceControl> instanceControl = new HashMap<>();
     private final Map<String, ClientTokenRecord> clientTokens = new HashMap<>();
+    /** Services by {@code <cluster>/<name>}. */
+    private final Map<String, ServiceRecord> services = new HashMap<>();
+    /** Told, without arguments, whenever a service or one of its tasks changes: wakes the service loop. */
+    private volatile Runnable serviceActivity = () -> { };
     private final TaskIndex index = new TaskIndex();
     private final Allocations allocations = new Allocations();
     /** Tasks whose lastStatus or desiredStatus is STOPPED: what task reconciliation looks at. */
@@ -157,6 +162,12 @@ public final class SchedulerState {
             return changed;
         } else if (value instanceof ClientTokenRecord c) {
             return putIfNewer(clientTokens, c.key(), c);
+        } else if (value instanceof ServiceRecord s) {
+            boolean changed = putIfNewer(services, s.key(), s);
+            if (changed) {
+                serviceActivity.run();
+            }
+            return changed;
         } else if (value instanceof LeaderRecord l) {
             if (leader != null && !Versions.isNewer(l.version(), leader.version())) {
                 return false;
@@ -193,6 +204,7 @@ public final class SchedulerState {
                 refreshHost(key);
             }
             case CLIENT_TOKENS -> clientTokens.remove(key);
+            case SERVICES -> services.remove(key);
             case SCHEDULER_LEADER -> leader = null;
             default -> {
             }
@@ -226,6 +238,9 @@ public final class SchedulerState {
             taskReports.put(taskId, report);
         }
         TaskView after = desired == null ? null : TaskView.fold(desired, report);
+        if (isServiceTask(before) || isServiceTask(after)) {
+            serviceActivity.run();
+        }
         if (before != null) {
             index.remove(before.desired());
             allocations.release(before);
@@ -245,6 +260,45 @@ public final class SchedulerState {
         } else {
             heldTasks.remove(taskId);
         }
+    }
+
+    private static boolean isServiceTask(TaskView task) {
+        return task != null && task.desired().group() != null && task.desired().group().startsWith("service:");
+    }
+
+    // Services
+
+    /** What to tell when a service or one of its tasks changes; it must return at once. */
+    public void onServiceActivity(Runnable listener) {
+        serviceActivity = listener;
+    }
+
+    public synchronized Optional<ServiceRecord> service(String cluster, String serviceName) {
+        return Optional.ofNullable(services.get(ServiceRecord.key(cluster, serviceName)));
+    }
+
+    /** The services of a cluster, every status, by name. */
+    public synchronized List<ServiceRecord> services(String cluster) {
+        List<ServiceRecord> result = new ArrayList<>();
+        for (ServiceRecord service : services.values()) {
+            if (service.cluster().equals(cluster)) {
+                result.add(service);
+            }
+        }
+        result.sort(Comparator.comparing(ServiceRecord::serviceName));
+        return result;
+    }
+
+    /** The services the scheduler keeps at their desired state: ACTIVE and DRAINING ones. */
+    public synchronized List<ServiceRecord> servicesToReconcile() {
+        List<ServiceRecord> result = new ArrayList<>();
+        for (ServiceRecord service : services.values()) {
+            if (!ServiceRecord.INACTIVE.equals(service.status())) {
+                result.add(service);
+            }
+        }
+        result.sort(Comparator.comparing(ServiceRecord::key));
+        return result;
     }
 
     // Leadership and client tokens
