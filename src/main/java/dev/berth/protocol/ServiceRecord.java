@@ -81,10 +81,19 @@ public record ServiceRecord(
     /**
      * One deployment: a task definition the service rolls to (PRIMARY) or from (ACTIVE).
      *
-     * @param rolloutState IN_PROGRESS, COMPLETED or FAILED
+     * @param rolloutState        IN_PROGRESS, COMPLETED or FAILED
+     * @param failuresInARow      tasks of this deployment that failed since one last ran healthy
+     * @param noStartBefore       while tasks keep failing, when the next may start (backoff); or null
      */
     public record Deployment(String id, String status, String taskDefinition, int failedTasks, Instant createdAt,
-            Instant updatedAt, String rolloutState, String rolloutStateReason) {
+            Instant updatedAt, String rolloutState, String rolloutStateReason, int failuresInARow,
+            Instant noStartBefore) {
+
+        public Deployment(String id, String status, String taskDefinition, int failedTasks, Instant createdAt,
+                Instant updatedAt, String rolloutState, String rolloutStateReason) {
+            this(id, status, taskDefinition, failedTasks, createdAt, updatedAt, rolloutState, rolloutStateReason, 0,
+                    null);
+        }
 
         public static final String PRIMARY = "PRIMARY";
         public static final String ACTIVE = "ACTIVE";

@@ -163,7 +163,8 @@ public final class Services {
                 deployments.add(newDeployment(taskDefinition, now));
                 for (Deployment d : service.deployments()) {
                     deployments.add(new Deployment(d.id(), Deployment.ACTIVE, d.taskDefinition(), d.failedTasks(),
-                            d.createdAt(), now, d.rolloutState(), d.rolloutStateReason()));
+                            d.createdAt(), now, d.rolloutState(), d.rolloutStateReason(), d.failuresInARow(),
+                            d.noStartBefore()));
                 }
             }
             writer.write(service.with(service.version() + 1, service.status(), desired, taskDefinition, configuration,

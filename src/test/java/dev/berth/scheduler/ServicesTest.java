@@ -128,6 +128,42 @@ class ServicesTest {
     }
 
     @Test
+    void tasksThatKeepFailingToStartAreStartedLessAndLessOften() {
+        // Given a service whose every task fails to start
+        instances(1);
+        plane.taskDefinitions().register(web(256));
+        create("web", 1, null);
+        List<Duration> waits = new java.util.ArrayList<>();
+
+        // When its tasks fail, one after the other
+        for (int failure = 0; failure < 4; failure++) {
+            Duration waited = Duration.ZERO;
+            plane.serviceScheduler().reconcile();
+            while (unstopped().isEmpty()) {
+                clock.advance(Duration.ofSeconds(1));
+                waited = waited.plusSeconds(1);
+                plane.serviceScheduler().reconcile();
+            }
+            waits.add(waited);
+            TaskView task = unstopped().get(0);
+            TaskStateChange stopped = report(task.taskId(), task.instanceId(), TaskStatus.STOPPED, task.version() + 1);
+            state.apply(new TaskStateChange(stopped.schemaVersion(), stopped.version(), stopped.taskId(),
+                    stopped.cluster(), stopped.instanceId(), stopped.lastStatus(), stopped.containers(),
+                    StopCode.TaskFailedToStart.name(), "CannotPullContainerError: no such image", null, null, null,
+                    null, stopped.stoppedAt(), stopped.reportedAt()));
+        }
+        plane.serviceScheduler().reconcile();
+
+        // Then the first failure was replaced at once, and from the second on each start waited
+        // twice as long as the one before; the service says why
+        assertThat(waits).containsExactly(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5),
+                Duration.ofSeconds(10));
+        assertThat(service("web").service().events()).extracting(ServiceRecord.Event::message).first()
+                .isEqualTo("(service web) is unable to consistently start tasks successfully.");
+        assertThat(service("web").service().deployments().get(0).failedTasks()).isEqualTo(4);
+    }
+
+    @Test
     void aRollingDeploymentStaysWithinItsBoundsAndCompletes() {
         // Given a steady service of four, with the default 100 % healthy and 200 % at most
         instances(4);

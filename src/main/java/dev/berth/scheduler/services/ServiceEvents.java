@@ -49,6 +49,10 @@ final class ServiceEvents {
         }
     }
 
+    void unableToStartConsistently() {
+        add("is unable to consistently start tasks successfully.");
+    }
+
     void steady() {
         add("has reached a steady state.");
     }

@@ -5,6 +5,7 @@ import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.ServiceRecord.Deployment;
 import dev.berth.scheduler.placement.Candidate;
 import dev.berth.scheduler.state.TaskView;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,14 +47,20 @@ public final class ServiceReconciler {
      *                    status follows, in this pass's plan
      * @param deployments the deployments after this pass (finished ones dropped)
      * @param steady      nothing to do and every desired task healthy on the one deployment
+     * @param backingOff  tasks are wanted, but the primary deployment's tasks keep failing: no
+     *                    start until its back-off has passed
      */
     public record Decision(List<Start> starts, List<Stop> stops, List<TaskView> settled,
-            List<Deployment> deployments, boolean steady) {
+            List<Deployment> deployments, boolean steady, boolean backingOff) {
 
         public boolean changesTasks() {
             return !starts.isEmpty() || !stops.isEmpty() || !settled.isEmpty();
         }
     }
+
+    /** The first wait after a failed task; each failure in a row doubles it, up to {@link #MAX_BACKOFF}. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
 
     static final String SCALED_IN = "Task stopped by the service scheduler: the service scaled in";
     static final String REPLACED = "Task stopped by the service scheduler: replaced by a newer deployment";
@@ -71,11 +78,48 @@ public final class ServiceReconciler {
                 settled.add(task);
             }
         }
+        Deployment primary = backOff(service.deployments().get(0), settled, now);
+        boolean backingOff = primary.noStartBefore() != null && now.isBefore(primary.noStartBefore());
         Pass pass = service.isDaemon() ? daemon(service, unstopped, instances) : replica(service, unstopped);
-        List<Deployment> deployments = deployments(service, unstopped, pass, settled, now);
+        if (backingOff && !pass.starts.isEmpty()) {
+            pass.starts.clear();
+        } else {
+            backingOff = false;
+        }
+        if (pass.settledAtDesired && primary.failuresInARow() > 0) {
+            // Every desired task runs healthy: the failures are no longer in a row.
+            primary = withFailures(primary, 0, null);
+        }
+        List<Deployment> deployments = deployments(service, primary, unstopped, pass, settled, now);
         boolean steady = pass.starts.isEmpty() && pass.stops.isEmpty() && settled.isEmpty()
                 && deployments.size() == 1 && pass.settledAtDesired;
-        return new Decision(pass.starts, pass.stops, settled, deployments, steady);
+        return new Decision(pass.starts, pass.stops, settled, deployments, steady, backingOff);
+    }
+
+    /**
+     * The primary deployment with its failures in a row brought up to date: each task of it
+     * that failed adds one, and from the second in a row the next start waits (5 s, doubling,
+     * up to 15 minutes): one crash is replaced at once, a crash loop is slowed down.
+     */
+    private static Deployment backOff(Deployment primary, List<TaskView> settled, Instant now) {
+        int failed = (int) settled.stream().filter(t -> primary.id().equals(t.desired().startedBy()))
+                .filter(ServiceTasks::isFailure).count();
+        if (failed == 0) {
+            return primary;
+        }
+        int inARow = primary.failuresInARow() + failed;
+        Instant noStartBefore = null;
+        if (inARow >= 2) {
+            long doublings = Math.min(inARow - 2, 20);
+            Duration wait = FIRST_BACKOFF.multipliedBy(1L << doublings);
+            noStartBefore = now.plus(wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait);
+        }
+        return withFailures(primary, inARow, noStartBefore);
+    }
+
+    private static Deployment withFailures(Deployment d, int inARow, Instant noStartBefore) {
+        return new Deployment(d.id(), d.status(), d.taskDefinition(), d.failedTasks(), d.createdAt(), d.updatedAt(),
+                d.rolloutState(), d.rolloutStateReason(), inARow, noStartBefore);
     }
 
     /** Starts and stops of one pass, and whether the primary deployment is complete. */
@@ -190,8 +234,8 @@ public final class ServiceReconciler {
      * the primary COMPLETED once it alone runs every desired task healthy, and older
      * deployments dropped once none of their tasks is left.
      */
-    private List<Deployment> deployments(ServiceRecord service, List<TaskView> unstopped, Pass pass,
-            List<TaskView> settled, Instant now) {
+    private List<Deployment> deployments(ServiceRecord service, Deployment backedOff, List<TaskView> unstopped,
+            Pass pass, List<TaskView> settled, Instant now) {
         Map<String, Integer> failed = new HashMap<>();
         for (TaskView task : settled) {
             if (ServiceTasks.isFailure(task)) {
@@ -204,7 +248,7 @@ public final class ServiceReconciler {
         }
         List<Deployment> result = new ArrayList<>();
         for (int i = 0; i < service.deployments().size(); i++) {
-            Deployment d = service.deployments().get(i);
+            Deployment d = i == 0 ? backedOff : service.deployments().get(i);
             int failures = d.failedTasks() + failed.getOrDefault(d.id(), 0);
             boolean isPrimary = i == 0;
             if (!isPrimary && !withTasks.contains(d.id())) {
@@ -222,7 +266,7 @@ public final class ServiceReconciler {
                 updated = now;
             }
             result.add(new Deployment(d.id(), d.status(), d.taskDefinition(), failures, d.createdAt(), updated,
-                    rollout, reason));
+                    rollout, reason, d.failuresInARow(), d.noStartBefore()));
         }
         return result;
     }

@@ -139,6 +139,10 @@ public final class ServiceScheduler {
                 && decision.deployments().equals(service.deployments()) && !wantsSteadyEvent(service, decision)) {
             return Optional.empty();
         }
+        if (!planned.isEmpty() || !decision.stops().isEmpty()) {
+            LOGGER.infof("Service %s: starting %d task(s), stopping %d", service.key(), planned.size(),
+                    decision.stops().size());
+        }
         PlanApplier.Submission submission = applier.submit(new TaskPlan(service.cluster(), planned), outcome -> {
             List<StateChange> changes = new ArrayList<>(taskChanges);
             ServiceRecord next = next(service, decision, outcome, stoppedRunning, unplaced, placementFailed,
@@ -184,6 +188,9 @@ public final class ServiceScheduler {
         if (primary != null && ServiceRecord.Deployment.COMPLETED.equals(primary.rolloutState())
                 && !ServiceRecord.Deployment.COMPLETED.equals(service.deployments().get(0).rolloutState())) {
             events.deploymentCompleted(primary.id());
+        }
+        if (decision.backingOff()) {
+            events.unableToStartConsistently();
         }
         if (decision.steady()) {
             events.steady();
