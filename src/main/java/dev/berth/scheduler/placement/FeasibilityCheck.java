@@ -1,48 +1,22 @@
 package dev.berth.scheduler.placement;
 
-import dev.berth.model.Resources;
-
 /**
- * One reason an instance cannot take a task. Checks run in this order and the first that
- * fails names the rejection; the reason strings are ECS's {@code failures[].reason}.
+ * Why an instance cannot take a task, in the order placement reports them; each carries the
+ * ECS {@code failures[].reason}. An instance refused for several reasons lists them all
+ * ({@link Rejection#checks()}); {@code failures[]} shows the first.
  */
 public enum FeasibilityCheck {
     /** The task's cluster and the instance's cluster differ: never reported as an ECS failure. */
-    CLUSTER("CLUSTER") {
-        @Override
-        boolean admits(Candidate candidate, String cluster, Resources demand) {
-            return cluster.equals(candidate.cluster());
-        }
-    },
-    AGENT("AGENT") {
-        @Override
-        boolean admits(Candidate candidate, String cluster, Resources demand) {
-            return candidate.agentConnected();
-        }
-    },
-    CPU("RESOURCE:CPU") {
-        @Override
-        boolean admits(Candidate candidate, String cluster, Resources demand) {
-            return demand.cpu() <= candidate.remaining().cpu();
-        }
-    },
-    MEMORY("RESOURCE:MEMORY") {
-        @Override
-        boolean admits(Candidate candidate, String cluster, Resources demand) {
-            return demand.memory() <= candidate.remaining().memory();
-        }
-    },
-    PORTS("RESOURCE:PORTS") {
-        @Override
-        boolean admits(Candidate candidate, String cluster, Resources demand) {
-            for (Integer port : demand.ports()) {
-                if (candidate.remaining().ports().contains(port)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    };
+    CLUSTER("CLUSTER"),
+    AGENT("AGENT"),
+    CPU("RESOURCE:CPU"),
+    MEMORY("RESOURCE:MEMORY"),
+    /** A static host port the task binds, TCP or UDP, is taken. */
+    PORTS("RESOURCE:PORTS"),
+    /** The instance lacks an attribute of the task definition's {@code requiresAttributes}. */
+    ATTRIBUTE("ATTRIBUTE"),
+    DISTINCT_INSTANCE("DistinctInstance placement constraint unsatisfied."),
+    MEMBER_OF("MemberOf placement constraint unsatisfied.");
 
     private final String reason;
 
@@ -53,17 +27,5 @@ public enum FeasibilityCheck {
     /** The ECS failure reason, e.g. {@code RESOURCE:MEMORY}. */
     public String reason() {
         return reason;
-    }
-
-    abstract boolean admits(Candidate candidate, String cluster, Resources demand);
-
-    /** The first check the candidate fails, or null when the task fits. */
-    public static FeasibilityCheck firstFailed(Candidate candidate, String cluster, Resources demand) {
-        for (FeasibilityCheck check : values()) {
-            if (!check.admits(candidate, cluster, demand)) {
-                return check;
-            }
-        }
-        return null;
     }
 }
