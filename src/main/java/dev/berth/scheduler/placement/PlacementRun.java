@@ -12,7 +12,9 @@ import java.util.random.RandomGenerator;
  * One call of {@link Planner#place}: every check runs once per instance, the instances that
  * fit go into one heap per {@link Ranking} cell, and each copy takes the best cell head. Only
  * the instance a copy went to is checked and ranked again, so a call costs
- * O(n + count × (cells + log n)), plus the ties a {@code random} strategy draws from.
+ * O(n + count × (cells + log n)). A {@code random} strategy draws among the ties of the ones
+ * before it, walking only those; when it comes first, every slot that fits ties, and a
+ * {@link FeasibleSet} draws among them in O(log n) instead.
  */
 final class PlacementRun {
 
@@ -22,6 +24,8 @@ final class PlacementRun {
     private final Feasibility feasibility;
     private final Ranking ranking;
     private final SlotHeap[] heaps;
+    /** Set only when random comes first: then it replaces the heaps. */
+    private final FeasibleSet uniform;
 
     PlacementRun(ClusterSnapshot snapshot, PlacementRequest request, RandomGenerator random) {
         this.request = request;
@@ -33,7 +37,16 @@ final class PlacementRun {
             slots.add(slot);
         }
         this.ranking = new Ranking(request.strategies(), slots);
-        this.heaps = heaps();
+        this.uniform = ranking.isUniform() ? feasibleSet() : null;
+        this.heaps = uniform == null ? heaps() : new SlotHeap[0];
+    }
+
+    private FeasibleSet feasibleSet() {
+        boolean[] fits = new boolean[slots.size()];
+        for (Slot slot : slots) {
+            fits[slot.index] = slot.fits();
+        }
+        return new FeasibleSet(fits);
     }
 
     private SlotHeap[] heaps() {
@@ -70,6 +83,9 @@ final class PlacementRun {
 
     /** The slot the next copy goes to, or -1 when no instance can take it. */
     private int choose() {
+        if (uniform != null) {
+            return uniform.size() == 0 ? -1 : uniform.select(random.nextInt(uniform.size()));
+        }
         int best = -1;
         for (SlotHeap heap : heaps) {
             if (!heap.isEmpty() && (best < 0 || compare(heap.peek(), best) < 0)) {
@@ -111,6 +127,12 @@ final class PlacementRun {
         slot.take(request.demand());
         ranking.placed(slot);
         feasibility.reevaluate(slot);
+        if (uniform != null) {
+            if (!slot.fits()) {
+                uniform.remove(slot.index);
+            }
+            return;
+        }
         SlotHeap heap = heaps[ranking.cellOf(slot.index)];
         if (slot.fits()) {
             heap.update(slot.index);

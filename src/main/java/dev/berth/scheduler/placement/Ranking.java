@@ -75,6 +75,13 @@ final class Ranking {
     }
 
     private int assignCells(int slots) {
+        if (valueOf.length == 0) {
+            return 1;
+        }
+        if (valueOf.length == 1) {
+            System.arraycopy(valueOf[0], 0, cellOf, 0, slots);
+            return counts[0].length;
+        }
         Map<List<Integer>, Integer> ids = new HashMap<>();
         for (int slot = 0; slot < slots; slot++) {
             List<Integer> key = new ArrayList<>(valueOf.length);
@@ -88,6 +95,11 @@ final class Ranking {
 
     boolean endsInRandom() {
         return random;
+    }
+
+    /** Whether random comes first, so that every slot that fits ties. */
+    boolean isUniform() {
+        return random && components.isEmpty();
     }
 
     int cells() {

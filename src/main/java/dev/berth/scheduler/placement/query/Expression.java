@@ -60,11 +60,19 @@ public sealed interface Expression {
      * {@code =~} and {@code !~}, which match the whole value (Java regular expressions, as ECS
      * documents). A subject the instance lacks satisfies only the negative operators.
      */
-    record Comparison(Subject subject, Operator operator, List<Object> values, Pattern pattern)
+    record Comparison(Subject subject, Operator operator, List<Object> values, Pattern pattern, Matches memo)
             implements Expression {
 
         public Comparison {
             values = List.copyOf(values);
+        }
+
+        public Comparison(Subject subject, Operator operator, List<Object> values, Pattern pattern) {
+            this(subject, operator, values, pattern, pattern == null ? null : new Matches(pattern));
+        }
+
+        private boolean matches(String value) {
+            return memo.test(value);
         }
 
         @Override
@@ -90,7 +98,7 @@ public sealed interface Expression {
                 return false;
             }
             for (String group : target.groupNames()) {
-                if (positive == Operator.EXISTS || pattern.matcher(group).matches()) {
+                if (positive == Operator.EXISTS || matches(group)) {
                     return true;
                 }
             }
@@ -103,14 +111,23 @@ public sealed interface Expression {
             }
             return switch (operator.positive()) {
                 case EXISTS -> true;
-                case MATCHES -> pattern.matcher((String) value).matches();
-                case EQUALS, IN -> values.stream().anyMatch(v -> compare(value, v) == 0);
+                case MATCHES -> matches((String) value);
+                case EQUALS, IN -> anyEquals(value);
                 case GREATER_THAN -> compare(value, values.get(0)) > 0;
                 case GREATER_THAN_EQUAL -> compare(value, values.get(0)) >= 0;
                 case LESS_THAN -> compare(value, values.get(0)) < 0;
                 case LESS_THAN_EQUAL -> compare(value, values.get(0)) <= 0;
                 default -> throw new IllegalStateException("not a positive operator: " + operator);
             };
+        }
+
+        private boolean anyEquals(Object value) {
+            for (Object argument : values) {
+                if (compare(value, argument) == 0) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private int compare(Object value, Object argument) {
@@ -123,6 +140,50 @@ public sealed interface Expression {
                         : QueryValues.compareAttributes((String) value, (String) argument);
                 default -> value.equals(argument) ? 0 : 1;
             };
+        }
+    }
+
+    /**
+     * A pattern's answers, remembered per value: a cluster has few distinct attribute values
+     * (instance types, zones) and a placement tests thousands of instances. Bounded; past the
+     * bound, values are matched without being remembered. Thread-safe.
+     */
+    final class Matches {
+        private static final int MAX_REMEMBERED = 4_096;
+
+        private final Pattern pattern;
+        private final java.util.concurrent.ConcurrentHashMap<String, Boolean> answers =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Matches(Pattern pattern) {
+            this.pattern = pattern;
+        }
+
+        boolean test(String value) {
+            Boolean known = answers.get(value);
+            if (known != null) {
+                return known;
+            }
+            boolean answer = pattern.matcher(value).matches();
+            if (answers.size() < MAX_REMEMBERED) {
+                answers.put(value, answer);
+            }
+            return answer;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Matches m && m.pattern.pattern().equals(pattern.pattern());
+        }
+
+        @Override
+        public int hashCode() {
+            return pattern.pattern().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return pattern.pattern();
         }
     }
 }
