@@ -2,13 +2,13 @@ package dev.berth.scheduler.placement;
 
 import dev.berth.model.Resources;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Random;
 
 /**
- * Placement as Berth's task paths called it before constraints and strategies could be
- * chosen: binpack on memory, ties broken by instance id, over a list of candidates. A thin
- * shape over {@link Planner}, kept so that its callers change only when they pass constraints
- * and strategies.
+ * Placement as Berth's task paths call it, over a list of candidates: a request with its
+ * constraints and strategies, or binpack on memory, the shape older callers use. A thin
+ * shape over {@link Planner}; the random source (used by the random strategy only) is
+ * java.util.Random, thread-safe, seeded per process unless a test seeds it.
  */
 public final class PlacementStack {
 
@@ -19,8 +19,17 @@ public final class PlacementStack {
     }
 
     public static PlacementStack binpack() {
-        // Binpack draws no random numbers; the seed only satisfies the planner's contract.
-        return new PlacementStack(new Planner(new SplittableRandom(0)));
+        return new PlacementStack(new Planner(new Random()));
+    }
+
+    /** With a seeded source, for tests that use the random strategy. */
+    public static PlacementStack seeded(long seed) {
+        return new PlacementStack(new Planner(new Random(seed)));
+    }
+
+    /** Places a request with its constraints and strategies. */
+    public PlacementResult place(List<Candidate> candidates, PlacementRequest request) {
+        return planner.place(ClusterSnapshot.of(candidates), request);
     }
 
     public PlacementResult place(String cluster, Resources demand, int count, List<Candidate> candidates) {

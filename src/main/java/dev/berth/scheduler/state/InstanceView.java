@@ -31,6 +31,6 @@ public record InstanceView(
     }
 
     public Candidate candidate() {
-        return new Candidate(instanceId(), cluster(), agentConnected, remaining);
+        return Candidate.of(registration, agentConnected, remaining).withTasks(runningTasksCount, java.util.Map.of());
     }
 }

@@ -462,8 +462,8 @@ public final class SchedulerState {
         for (String id : instancesByCluster.getOrDefault(cluster, Set.of())) {
             InstanceRegistration registration = instances.get(id);
             if (registration != null && !isDeregistered(id)) {
-                result.add(new Candidate(id, registration.cluster(), isConnected(registration),
-                        allocations.remaining(id, registration.registeredResources())));
+                result.add(Candidate.of(registration, isConnected(registration), allocations.remaining(id,
+                        registration.registeredResources())).withTasks(allocations.of(id).running(), Map.of()));
             }
         }
         return result;
