@@ -20,6 +20,21 @@ public record PlacementOptions(List<PlacementConstraint> placementConstraints,
     }
 
     /**
+     * A task definition's constraints, as RegisterTaskDefinition checks them; throws
+     * {@link PlacementInputException} naming the parameter when one is invalid or there are more
+     * than ECS's 10.
+     */
+    public static List<Constraint> ofTaskDefinition(List<PlacementConstraint> constraints) {
+        List<Constraint> read = new ArrayList<>();
+        read(constraints, "placementConstraints", read);
+        if (read.size() > Constraint.MAX_CONSTRAINTS) {
+            throw new PlacementInputException("Invalid 'placementConstraints': at most " + Constraint.MAX_CONSTRAINTS
+                    + " constraints apply to a task; there are " + read.size() + ".");
+        }
+        return read;
+    }
+
+    /**
      * The task definition's constraints, then the request's; throws {@link PlacementInputException}
      * naming the parameter when one is invalid or there are more than ECS's 10 together.
      */
