@@ -7,21 +7,32 @@ package dev.berth.scheduler.placement;
  */
 public enum FeasibilityCheck {
     /** The task's cluster and the instance's cluster differ: never reported as an ECS failure. */
-    CLUSTER("CLUSTER"),
-    AGENT("AGENT"),
-    CPU("RESOURCE:CPU"),
-    MEMORY("RESOURCE:MEMORY"),
+    CLUSTER("CLUSTER", null),
+    AGENT("AGENT", null),
+    CPU("RESOURCE:CPU", "has insufficient CPU units available"),
+    MEMORY("RESOURCE:MEMORY", "has insufficient memory available"),
     /** A static host port the task binds, TCP or UDP, is taken. */
-    PORTS("RESOURCE:PORTS"),
+    PORTS("RESOURCE:PORTS", "is already using a port required by your task"),
     /** The instance lacks an attribute of the task definition's {@code requiresAttributes}. */
-    ATTRIBUTE("ATTRIBUTE"),
-    DISTINCT_INSTANCE("DistinctInstance placement constraint unsatisfied."),
-    MEMBER_OF("MemberOf placement constraint unsatisfied.");
+    ATTRIBUTE("ATTRIBUTE", "is missing an attribute required by your task"),
+    DISTINCT_INSTANCE("DistinctInstance placement constraint unsatisfied.", null),
+    MEMBER_OF("MemberOf placement constraint unsatisfied.", null);
 
     private final String reason;
+    private final String wording;
 
-    FeasibilityCheck(String reason) {
+    FeasibilityCheck(String reason, String wording) {
         this.reason = reason;
+        this.wording = wording;
+    }
+
+    /**
+     * How a service event says it of the closest matching instance, in ECS's words: "The
+     * closest matching container-instance X has insufficient memory available." or, for a
+     * reason without its own phrase, "... encountered error \"AGENT\"."
+     */
+    public String eventWording() {
+        return wording != null ? wording : "encountered error \"" + reason + "\"";
     }
 
     /** The ECS failure reason, e.g. {@code RESOURCE:MEMORY}. */

@@ -180,4 +180,24 @@ class PlannerTest {
         assertThat(rejection.reasons()).containsExactly("AGENT", "RESOURCE:CPU", "RESOURCE:MEMORY",
                 "MemberOf placement constraint unsatisfied.");
     }
+
+    @Test
+    void explainsARefusalWithCountsPerReasonAndTheClosestInstance() {
+        // Given: two instances short of memory, one of them also disconnected, and one of another cluster
+        Candidate full = host("i-1", null, 4096, 64);
+        Candidate quiet = new Candidate("i-2", CLUSTER, false, new Resources(4096, 64, Set.of()));
+        Candidate foreign = new Candidate("i-3", "other", true, new Resources(4096, 4096, Set.of()));
+
+        // When
+        PlacementResult result = planner.place(ClusterSnapshot.of(List.of(full, quiet, foreign)),
+                request(SMALL, 1, List.of()));
+
+        // Then
+        assertThat(result.explanation()).isEqualTo("2 instances: 1 AGENT, 2 RESOURCE:MEMORY");
+        assertThat(result.closest()).get().extracting(Rejection::instanceId).isEqualTo("i-1");
+        assertThat("The closest matching container-instance i-1 " + result.closest().get().check().eventWording()
+                + ".").isEqualTo("The closest matching container-instance i-1 has insufficient memory available.");
+        assertThat(FeasibilityCheck.MEMBER_OF.eventWording())
+                .isEqualTo("encountered error \"MemberOf placement constraint unsatisfied.\"");
+    }
 }
