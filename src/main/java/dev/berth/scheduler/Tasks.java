@@ -13,15 +13,12 @@ import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.scheduler.placement.Candidate;
-import dev.berth.scheduler.placement.PlacementInputException;
 import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.placement.PlacementRequest;
 import dev.berth.scheduler.placement.PlacementResult;
 import dev.berth.scheduler.placement.PlacementStack;
 import dev.berth.scheduler.placement.Rejection;
-import dev.berth.scheduler.placement.Strategy;
 import dev.berth.scheduler.placement.TaskDemand;
-import dev.berth.scheduler.placement.TaskGroups;
 import dev.berth.scheduler.plan.PlanApplier;
 import dev.berth.scheduler.plan.PlanOutcome;
 import dev.berth.scheduler.plan.TaskPlan;
@@ -88,13 +85,6 @@ public final class Tasks {
         this.tokens = new ClientTokens(state);
     }
 
-    /**
-     * Berth's RunTask strategy when the request names none. ECS's default is random
-     * ({@link Strategy#RUN_TASK_DEFAULT}); Berth has placed RunTask with binpack on memory from
-     * the start, and keeps it until that change is made on purpose, with its tests.
-     */
-    static final List<Strategy> RUN_TASK_STRATEGIES = List.of(new Strategy.Binpack(Strategy.Resource.MEMORY));
-
     /** What RunTask and StartTask share; StartTask ignores {@code placement}. */
     public record TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
             String group, PlacementOptions placement) {
@@ -148,16 +138,13 @@ public final class Tasks {
                 }
             }
             TaskDefinition definition = prepare(request);
-            PlacementRequest wanted = placementRequest(cluster.clusterName(), definition, request, copies);
+            PlacementRequest wanted = TaskPlacement.request(cluster.clusterName(), definition, request, copies);
             List<Candidate> candidates = state.candidates(cluster.clusterName()).stream()
                     .map(applier::candidate).toList();
             if (candidates.isEmpty()) {
                 throw EcsException.invalidParameter(NO_INSTANCES);
             }
-            if (TaskGroups.areRead(wanted)) {
-                candidates = taskGroups(cluster.clusterName()).applyTo(candidates);
-            }
-            PlacementResult placed = placement.place(candidates, wanted);
+            PlacementResult placed = placement.place(TaskPlacement.withTaskGroups(state, wanted, candidates), wanted);
             List<DesiredTask> planned = new ArrayList<>();
             for (String instanceId : placed.placements()) {
                 planned.add(newTask(cluster, instanceId, definition, request));
@@ -319,34 +306,6 @@ public final class Tasks {
         return result;
     }
 
-    /** The placement a RunTask asks for; its constraints and strategies are checked as ECS checks them. */
-    private static PlacementRequest placementRequest(String cluster, TaskDefinition definition, TaskRequest request,
-            int copies) {
-        PlacementOptions options = request.placement() == null ? PlacementOptions.NONE : request.placement();
-        try {
-            return new PlacementRequest(cluster, TaskDemand.demand(definition, request.overrides()), copies,
-                    group(definition, request), options.constraints(definition.placementConstraints()),
-                    options.strategies(RUN_TASK_STRATEGIES));
-        } catch (PlacementInputException e) {
-            throw EcsException.invalidParameter(e.getMessage());
-        }
-    }
-
-    /** The groups of the cluster's tasks that are not desired STOPPED, per instance. */
-    private TaskGroups taskGroups(String cluster) {
-        TaskGroups groups = new TaskGroups();
-        for (TaskView task : state.tasks(cluster)) {
-            if (task.desiredStatus() != TaskStatus.STOPPED) {
-                groups.add(task.instanceId(), task.desired().group());
-            }
-        }
-        return groups;
-    }
-
-    private static String group(TaskDefinition definition, TaskRequest request) {
-        return request.group() == null || request.group().isBlank() ? "family:" + definition.family() : request.group();
-    }
-
     private TaskDefinition prepare(TaskRequest request) {
         TaskDefinition definition = taskDefinitions.requireActive(request.taskDefinition());
         if (request.overrides() != null) {
@@ -423,7 +382,7 @@ public final class Tasks {
         return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId,
                 arns.task(cluster.clusterName(), taskId), cluster.clusterName(), instanceId, definition,
                 request.overrides(), TaskStatus.RUNNING, request.startedBy(),
-                group(definition, request),
+                TaskPlacement.group(definition, request),
                 now, null, null);
     }
 }

@@ -4,7 +4,6 @@ import dev.berth.model.Resources;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.scheduler.placement.query.QueryTarget;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,18 +67,6 @@ public record Candidate(
     public Candidate take(Resources demand) {
         return new Candidate(instanceId, cluster, agentConnected, remaining.allocate(demand), udpPortsTaken,
                 attributes, ec2InstanceId, agentVersion, registeredAt, runningTasksCount, taskGroups);
-    }
-
-    /** The same instance after a task of {@code group} takes {@code demand}. */
-    public Candidate take(Demand demand, String group) {
-        Set<Integer> udp = new java.util.TreeSet<>(udpPortsTaken);
-        udp.addAll(demand.udpPorts());
-        Map<String, Integer> groups = new HashMap<>(taskGroups);
-        if (group != null) {
-            groups.merge(group, 1, Integer::sum);
-        }
-        return new Candidate(instanceId, cluster, agentConnected, remaining.allocate(demand.resources()), udp,
-                attributes, ec2InstanceId, agentVersion, registeredAt, runningTasksCount + 1, groups);
     }
 
     /** How many tasks of {@code group} (not desired STOPPED) are on the instance. */

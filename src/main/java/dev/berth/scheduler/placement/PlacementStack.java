@@ -8,7 +8,7 @@ import java.util.Random;
  * Placement as Berth's task paths call it, over a list of candidates: a request with its
  * constraints and strategies, or binpack on memory, the shape older callers use. A thin
  * shape over {@link Planner}; the random source (used by the random strategy only) is
- * java.util.Random, thread-safe, seeded per process unless a test seeds it.
+ * java.util.Random, thread-safe, seeded per process.
  */
 public final class PlacementStack {
 
@@ -20,11 +20,6 @@ public final class PlacementStack {
 
     public static PlacementStack binpack() {
         return new PlacementStack(new Planner(new Random()));
-    }
-
-    /** With a seeded source, for tests that use the random strategy. */
-    public static PlacementStack seeded(long seed) {
-        return new PlacementStack(new Planner(new Random(seed)));
     }
 
     /** Places a request with its constraints and strategies. */
