@@ -57,6 +57,12 @@ public record Candidate(
                 ec2InstanceId, agentVersion, registeredAt, running, groups);
     }
 
+    /** The same instance with its agent shown connected or not (a heartbeat gone stale, say). */
+    public Candidate withAgentConnected(boolean connected) {
+        return new Candidate(instanceId, cluster, connected, remaining, udpPortsTaken, attributes, ec2InstanceId,
+                agentVersion, registeredAt, runningTasksCount, taskGroups);
+    }
+
     /** The same instance with these UDP host ports taken. */
     public Candidate withUdpPortsTaken(Set<Integer> ports) {
         return new Candidate(instanceId, cluster, agentConnected, remaining, ports, attributes, ec2InstanceId,

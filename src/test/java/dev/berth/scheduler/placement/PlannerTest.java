@@ -169,6 +169,19 @@ class PlannerTest {
     }
 
     @Test
+    void anInstanceShownDisconnectedKeepsWhatTheQueryLanguageReads() {
+        // Given
+        Candidate stale = host("i-1", "us-east-1a", 4096, 4096).withAgentConnected(false);
+
+        // When
+        Rejection rejection = Planner.check(request(SMALL, 1,
+                List.of(memberOf("attribute:ecs.availability-zone == us-east-1a"))), stale);
+
+        // Then
+        assertThat(rejection.reasons()).containsExactly("AGENT");
+    }
+
+    @Test
     void checksANamedInstanceWithEveryReason() {
         // Given
         Candidate small = new Candidate("i-1", CLUSTER, false, new Resources(64, 64, Set.of()));
