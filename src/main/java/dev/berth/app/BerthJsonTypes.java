@@ -12,6 +12,7 @@ import dev.berth.model.HealthStatus;
 import dev.berth.model.KeyValuePair;
 import dev.berth.model.NetworkBinding;
 import dev.berth.model.PlacementConstraint;
+import dev.berth.model.PlacementStrategy;
 import dev.berth.model.PortMapping;
 import dev.berth.model.Resources;
 import dev.berth.model.StopCode;
@@ -29,6 +30,7 @@ import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
@@ -68,6 +70,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         KeyValuePair.class,
         NetworkBinding.class,
         PlacementConstraint.class,
+        PlacementStrategy.class,
         PortMapping.class,
         Resources.class,
         StopCode.class,
@@ -90,6 +93,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         InstanceRegistration.class,
         LeaderRecord.class,
         RecordCodec.class,
+        ServiceRecord.class,
+        ServiceRecord.CircuitBreaker.class,
+        ServiceRecord.Deployment.class,
+        ServiceRecord.DeploymentConfiguration.class,
+        ServiceRecord.Event.class,
         TaskDefinitionRecord.class,
         TaskStateChange.class,
         Topic.class,
@@ -102,26 +110,33 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.EcsError.class,
         dev.berth.api.Paging.class,
         dev.berth.api.action.CreateClusterAction.class,
+        dev.berth.api.action.CreateServiceAction.class,
         dev.berth.api.action.DeleteClusterAction.class,
+        dev.berth.api.action.DeleteServiceAction.class,
         dev.berth.api.action.DeregisterContainerInstanceAction.class,
         dev.berth.api.action.DeregisterTaskDefinitionAction.class,
         dev.berth.api.action.DescribeClustersAction.class,
         dev.berth.api.action.DescribeContainerInstancesAction.class,
+        dev.berth.api.action.DescribeServicesAction.class,
         dev.berth.api.action.DescribeTaskDefinitionAction.class,
         dev.berth.api.action.DescribeTasksAction.class,
         dev.berth.api.action.LaunchOptions.class,
         dev.berth.api.action.ListClustersAction.class,
         dev.berth.api.action.ListContainerInstancesAction.class,
+        dev.berth.api.action.ListServicesAction.class,
         dev.berth.api.action.ListTaskDefinitionFamiliesAction.class,
         dev.berth.api.action.ListTaskDefinitionsAction.class,
         dev.berth.api.action.ListTasksAction.class,
         dev.berth.api.action.RegisterTaskDefinitionAction.class,
         dev.berth.api.action.RunTaskAction.class,
+        dev.berth.api.action.ServiceOptions.class,
         dev.berth.api.action.StartTaskAction.class,
         dev.berth.api.action.StopTaskAction.class,
+        dev.berth.api.action.UpdateServiceAction.class,
         dev.berth.api.shape.EcsCluster.class,
         dev.berth.api.shape.EcsContainer.class,
         dev.berth.api.shape.EcsContainerInstance.class,
+        dev.berth.api.shape.EcsService.class,
         dev.berth.api.shape.EcsShapes.class,
         dev.berth.api.shape.EcsTask.class,
         dev.berth.api.shape.InstanceResource.class,

@@ -20,10 +20,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = LeaderRecord.class, name = "Leader"),
         @JsonSubTypes.Type(value = ClientTokenRecord.class, name = "ClientToken"),
         @JsonSubTypes.Type(value = InstanceControl.class, name = "InstanceControl"),
+        @JsonSubTypes.Type(value = ServiceRecord.class, name = "Service"),
 })
 public sealed interface BerthRecord
         permits InstanceRegistration, DesiredTask, TaskStateChange, ClusterRecord, TaskDefinitionRecord, DeadLetter,
-        LeaderRecord, ClientTokenRecord, InstanceControl {
+        LeaderRecord, ClientTokenRecord, InstanceControl, ServiceRecord {
 
     /** The schema this code writes. Readers accept any version they know the type of. */
     int SCHEMA_VERSION = 1;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -18,9 +20,13 @@ import java.nio.charset.StandardCharsets;
 public final class RecordCodec {
 
     private final ObjectMapper mapper;
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
 
     public RecordCodec() {
         this.mapper = newMapper();
+        this.reader = mapper.readerFor(BerthRecord.class);
+        this.writer = mapper.writerFor(BerthRecord.class);
     }
 
     /**
@@ -41,7 +47,7 @@ public final class RecordCodec {
 
     public byte[] encode(BerthRecord value) {
         try {
-            return mapper.writerFor(BerthRecord.class).writeValueAsBytes(value);
+            return writer.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
         }
@@ -54,7 +60,7 @@ public final class RecordCodec {
         try {
             // The common case, a record of a known type, is parsed once; anything else is
             // looked at again below to say what it is.
-            BerthRecord value = mapper.readValue(bytes, BerthRecord.class);
+            BerthRecord value = reader.readValue(bytes);
             if (value != null && value.schemaVersion() >= 1) {
                 return new Decoded.Record(value);
             }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,8 @@ public final class TopicReader implements Runnable, AutoCloseable {
 
     private static final Logger LOGGER = Logger.getLogger(TopicReader.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    /** Below this many records a poll is decoded on the reader's thread: forking costs more. */
+    private static final int PARALLEL_DECODE_FROM = 256;
 
     /** Applies records. Called on the reader's thread only. */
     public interface Handler {
@@ -230,9 +233,12 @@ public final class TopicReader implements Runnable, AutoCloseable {
             topicsByName.put(topic.name(clients.settings()), topic);
         }
         while (running.get()) {
-            ConsumerRecords<String, byte[]> records = c.poll(POLL);
-            for (ConsumerRecord<String, byte[]> record : records) {
-                handle(topicsByName.get(record.topic()), record);
+            ConsumerRecords<String, byte[]> polled = c.poll(POLL);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(polled.count());
+            polled.forEach(records::add);
+            RecordCodec.Decoded[] decoded = decodeAll(records);
+            for (int i = 0; i < records.size(); i++) {
+                handle(topicsByName.get(records.get(i).topic()), records.get(i), decoded[i]);
             }
             lastTick = clock.instant();
             lag = measureLag(c, topicsByName);
@@ -275,8 +281,23 @@ public final class TopicReader implements Runnable, AutoCloseable {
         return true;
     }
 
-    private void handle(Topic topic, ConsumerRecord<String, byte[]> record) {
-        RecordCodec.Decoded decoded = codec.decode(record.value());
+    /**
+     * Decodes a poll's records, in parallel when there are many (a replay at start-up: decoding
+     * JSON is half of its work); they are then applied one by one, in order, on this thread.
+     */
+    private RecordCodec.Decoded[] decodeAll(List<ConsumerRecord<String, byte[]>> records) {
+        RecordCodec.Decoded[] decoded = new RecordCodec.Decoded[records.size()];
+        if (records.size() < PARALLEL_DECODE_FROM) {
+            for (int i = 0; i < decoded.length; i++) {
+                decoded[i] = codec.decode(records.get(i).value());
+            }
+        } else {
+            Arrays.parallelSetAll(decoded, i -> codec.decode(records.get(i).value()));
+        }
+        return decoded;
+    }
+
+    private void handle(Topic topic, ConsumerRecord<String, byte[]> record, RecordCodec.Decoded decoded) {
         try {
             if (decoded instanceof RecordCodec.Decoded.Record r) {
                 handler.apply(topic, record.key(), r.value(), record.timestamp(), caughtUp);

@@ -3,6 +3,7 @@ package dev.berth.scheduler;
 import dev.berth.model.Arns;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.ServiceRecord;
 import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
@@ -33,7 +34,7 @@ public final class Clusters {
 
     /** A cluster with the numbers DescribeClusters shows. */
     public record ClusterSummary(ClusterRecord cluster, int registeredContainerInstancesCount,
-            int runningTasksCount, int pendingTasksCount) {
+            int runningTasksCount, int pendingTasksCount, int activeServicesCount) {
     }
 
     /** Creates the cluster, or returns it unchanged when it exists (ECS is idempotent here). */
@@ -77,6 +78,10 @@ public final class Clusters {
                 throw new EcsException(EcsErrorType.ClusterContainsContainerInstancesException,
                         "The Cluster cannot be deleted while Container Instances are active or draining.");
             }
+            if (state.services(name).stream().anyMatch(s -> !ServiceRecord.INACTIVE.equals(s.status()))) {
+                throw new EcsException(EcsErrorType.ClusterContainsServicesException,
+                        "The Cluster cannot be deleted while Services are active.");
+            }
             if (state.tasks(name).stream().anyMatch(t -> !t.isStopped())) {
                 throw new EcsException(EcsErrorType.ClusterContainsTasksException,
                         "The Cluster cannot be deleted while Tasks are active.");
@@ -84,7 +89,7 @@ public final class Clusters {
             ClusterRecord inactive = new ClusterRecord(BerthRecord.SCHEMA_VERSION, cluster.version() + 1, name,
                     INACTIVE, cluster.createdAt());
             writer.write(inactive);
-            return new ClusterSummary(inactive, 0, 0, 0);
+            return new ClusterSummary(inactive, 0, 0, 0, 0);
         } finally {
             writeLock.unlock();
         }
@@ -121,7 +126,9 @@ public final class Clusters {
                 pending++;
             }
         }
-        return new ClusterSummary(cluster, instances.size(), running, pending);
+        int services = (int) state.services(cluster.clusterName()).stream()
+                .filter(s -> ServiceRecord.ACTIVE.equals(s.status())).count();
+        return new ClusterSummary(cluster, instances.size(), running, pending, services);
     }
 
     /** A cluster name from a name, an ARN or nothing ({@code default}). */

@@ -2,6 +2,7 @@ package dev.berth.scheduler;
 
 import dev.berth.model.Arns;
 import dev.berth.scheduler.placement.PlacementStack;
+import dev.berth.scheduler.services.ServiceScheduler;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,6 +20,8 @@ public final class ControlPlane {
     private final TaskDefinitions taskDefinitions;
     private final Tasks tasks;
     private final ContainerInstances containerInstances;
+    private final Services services;
+    private final ServiceScheduler serviceScheduler;
 
     public ControlPlane(SchedulerState state, StateWriter writer, Arns arns) {
         this(state, writer, arns, SchedulerObserver.NONE);
@@ -33,6 +36,10 @@ public final class ControlPlane {
         this.tasks = new Tasks(state, writer, writeLock, arns, clusters, taskDefinitions, PlacementStack.binpack(),
                 observer);
         this.containerInstances = new ContainerInstances(state, writer, writeLock, clusters, arns);
+        Lock serviceLock = new ReentrantLock();
+        this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions);
+        this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), PlacementStack.binpack(), arns,
+                serviceLock);
     }
 
     public SchedulerState state() {
@@ -57,5 +64,14 @@ public final class ControlPlane {
 
     public ContainerInstances containerInstances() {
         return containerInstances;
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    /** Keeps the services at their desired state: run by the leader's reconcile loop. */
+    public ServiceScheduler serviceScheduler() {
+        return serviceScheduler;
     }
 }

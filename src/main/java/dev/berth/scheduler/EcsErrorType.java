@@ -10,6 +10,9 @@ public enum EcsErrorType {
     ClusterNotFoundException(400),
     ClusterContainsContainerInstancesException(400),
     ClusterContainsTasksException(400),
+    ClusterContainsServicesException(400),
+    ServiceNotFoundException(400),
+    ServiceNotActiveException(400),
     SerializationException(400),
     UnknownOperationException(400),
     /** The same clientToken came with another request. */

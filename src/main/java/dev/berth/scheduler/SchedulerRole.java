@@ -98,7 +98,12 @@ public class SchedulerRole {
         ControlPlane plane = new ControlPlane(state, writer, arns, observer);
         TaskReconciler reconciler = new TaskReconciler(config.stoppedTaskRetention());
         ReconcileLoop reconcile = new ReconcileLoop(config.reconcileInterval(), new Random(), kafka::isLeader,
-                () -> observer.timeReconcile(() -> plane.tasks().reconcile(reconciler)));
+                () -> observer.timeReconcile(() -> {
+                    plane.serviceScheduler().reconcile();
+                    plane.tasks().reconcile(reconciler);
+                }),
+                () -> plane.serviceScheduler().reconcile());
+        state.onServiceActivity(reconcile::wake);
         running = new Running(kafka, plane, reconcile);
         kafka.start();
         reconcile.start();

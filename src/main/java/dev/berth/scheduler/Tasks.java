@@ -24,7 +24,6 @@ import dev.berth.scheduler.plan.PlanOutcome;
 import dev.berth.scheduler.plan.TaskPlan;
 import dev.berth.scheduler.reconcile.TaskAction;
 import dev.berth.scheduler.reconcile.TaskReconciler;
-import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
 import java.time.Instant;
@@ -85,6 +84,11 @@ public final class Tasks {
         this.tokens = new ClientTokens(state);
     }
 
+    /** The plan applier every placement goes through, services' included. */
+    PlanApplier applier() {
+        return applier;
+    }
+
     /** What RunTask and StartTask share; StartTask ignores {@code placement}. */
     public record TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
             String group, PlacementOptions placement) {
@@ -139,8 +143,7 @@ public final class Tasks {
             }
             TaskDefinition definition = prepare(request);
             PlacementRequest wanted = TaskPlacement.request(cluster.clusterName(), definition, request, copies);
-            List<Candidate> candidates = state.candidates(cluster.clusterName()).stream()
-                    .map(applier::candidate).toList();
+            List<Candidate> candidates = applier.candidates(cluster.clusterName());
             if (candidates.isEmpty()) {
                 throw EcsException.invalidParameter(NO_INSTANCES);
             }
@@ -189,14 +192,13 @@ public final class Tasks {
             for (String reference : new LinkedHashSet<>(containerInstances)) {
                 String instanceId = Arns.lastSegment(reference);
                 String arn = arns.containerInstance(cluster.clusterName(), instanceId);
-                Optional<InstanceView> instance = state.instance(instanceId)
+                Optional<Candidate> instance = applier.candidate(instanceId)
                         .filter(i -> cluster.clusterName().equals(i.cluster()));
                 if (instance.isEmpty()) {
                     failures.add(Failure.of(arn, Failure.MISSING));
                     continue;
                 }
-                Rejection rejection = PlacementStack.check(cluster.clusterName(), demand,
-                        applier.candidate(instance.get()));
+                Rejection rejection = PlacementStack.check(cluster.clusterName(), demand, instance.get());
                 if (rejection != null) {
                     observer.refused(rejection.reason());
                     failures.add(Failure.of(arn, rejection.reason()));

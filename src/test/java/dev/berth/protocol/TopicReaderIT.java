@@ -128,6 +128,49 @@ class TopicReaderIT {
     }
 
     @Test
+    void aLargeBacklogIsAppliedInTheOrderOfItsPartition() throws Exception {
+        // Given more versions of one cluster than one poll decodes on the reader's thread
+        Fixture f = fixture("it-backlog", 1);
+        int versions = 1_500;
+        for (int v = 1; v <= versions; v++) {
+            f.publisher.publish(Topic.CLUSTERS, "alpha", cluster("alpha", v));
+        }
+        RecordingHandler handler = new RecordingHandler();
+
+        // When
+        f.start("backlog-reader", Map.of(Topic.CLUSTERS, TopicReader.allPartitions()), handler);
+
+        // Then every version arrives once, in the order it was written
+        await().atMost(WAIT).untilAsserted(() -> assertThat(handler.caughtUpCalls).hasValue(1));
+        List<String> expected = new ArrayList<>();
+        for (int v = 1; v <= versions; v++) {
+            expected.add("alpha@" + v);
+        }
+        assertThat(handler.appliedAtCatchUp).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aReaderResumesFromItsPositionWhenTheBrokerComesBack() throws Exception {
+        // Given a reader that has applied what was on its topic
+        Fixture f = fixture("it-resume", 2);
+        f.publisher.publish(Topic.CLUSTERS, "alpha", cluster("alpha", 1));
+        f.publisher.publish(Topic.CLUSTERS, "beta", cluster("beta", 1));
+        RecordingHandler handler = new RecordingHandler();
+        f.start("resuming-reader", Map.of(Topic.CLUSTERS, TopicReader.allPartitions()), handler);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(handler.caughtUpCalls).hasValue(1));
+
+        // When the broker goes away and comes back, and a record is written after that
+        kafka.stopBroker();
+        kafka.startBroker();
+        f.publisher.publish(Topic.CLUSTERS, "gamma", cluster("gamma", 1));
+
+        // Then it reads on from where it was: nothing it had applied is applied again
+        await().atMost(WAIT).untilAsserted(() -> assertThat(handler.applied).contains("gamma@1"));
+        assertThat(handler.applied).containsExactlyInAnyOrder("alpha@1", "beta@1", "gamma@1");
+        assertThat(handler.caughtUpCalls).hasValue(1);
+    }
+
+    @Test
     void emptyTopicsAreCaughtUpAtOnce() {
         // Given topics with nothing on them
         Fixture f = fixture("it-empty", 6);

@@ -7,6 +7,7 @@ import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.Tasks;
 import jakarta.inject.Singleton;
+import dev.berth.scheduler.EcsErrorType;
 import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.state.TaskView;
 import java.time.Instant;
@@ -30,16 +31,19 @@ public class ListTasksAction extends SchedulerAction<ListTasksAction.Request> {
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         ClusterRecord cluster = plane.clusters().require(r.cluster());
-        if (r.serviceName() != null) {
-            throw EcsException.invalidParameter("Invalid 'serviceName': Berth has no services yet, so no task "
-                    + "belongs to one. Filter with startedBy or family.");
-        }
         if (r.launchType() != null && !List.of("EC2", "EXTERNAL").contains(r.launchType())) {
             throw EcsException.invalidParameter("Invalid 'launchType': " + r.launchType()
                     + " is not supported; Berth runs EC2 and EXTERNAL tasks.");
         }
         List<TaskView> tasks = plane.tasks().list(cluster.clusterName(),
                 new Tasks.TaskFilter(r.containerInstance(), r.family(), r.startedBy(), r.desiredStatus()));
+        if (r.serviceName() != null) {
+            // A service's tasks are its task group, as in ECS.
+            String group = plane.services().find(cluster.clusterName(), r.serviceName())
+                    .orElseThrow(() -> new EcsException(EcsErrorType.ServiceNotFoundException, "Service not found."))
+                    .service().group();
+            tasks = tasks.stream().filter(t -> group.equals(t.desired().group())).toList();
+        }
         Paging<TaskView> page = Paging.of(tasks, ListTasksAction::sortKey, false, r.maxResults(), r.nextToken());
         return new Response(page.items().stream().map(t -> shapes.taskArn(t.cluster(), t.taskId())).toList(),
                 page.nextToken());

@@ -3,6 +3,7 @@ package dev.berth.api.action;
 import dev.berth.api.shape.EcsShapes;
 import dev.berth.api.shape.EcsTask;
 import dev.berth.model.PlacementConstraint;
+import dev.berth.model.PlacementStrategy;
 import dev.berth.model.TaskOverride;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.Failure;
@@ -23,12 +24,13 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
     public record Request(String cluster, String taskDefinition, Integer count, TaskOverride overrides,
             String startedBy, String group, String launchType, List<Object> capacityProviderStrategy,
             Object networkConfiguration, List<PlacementConstraint> placementConstraints,
-            List<PlacementOptions.PlacementStrategy> placementStrategy, String platformVersion,
+            List<PlacementStrategy> placementStrategy, String platformVersion,
             Boolean enableExecuteCommand, List<Object> volumeConfigurations, String clientToken) {
 
+        /** The launch options, but placement: RunTask applies its placement parameters itself. */
         LaunchOptions launchOptions() {
-            return new LaunchOptions(launchType, capacityProviderStrategy, networkConfiguration, platformVersion,
-                    enableExecuteCommand, volumeConfigurations);
+            return new LaunchOptions(launchType, capacityProviderStrategy, networkConfiguration, null, null,
+                    platformVersion, enableExecuteCommand, volumeConfigurations);
         }
 
         Tasks.TaskRequest taskRequest() {

@@ -19,7 +19,7 @@ public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
             Boolean enableExecuteCommand, List<Object> volumeConfigurations) {
 
         LaunchOptions launchOptions() {
-            return new LaunchOptions(null, null, networkConfiguration, null, enableExecuteCommand,
+            return new LaunchOptions(null, null, networkConfiguration, null, null, null, enableExecuteCommand,
                     volumeConfigurations);
         }
     }

@@ -8,7 +8,9 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.ServiceRecord;
 import dev.berth.scheduler.Clusters;
+import dev.berth.scheduler.Services;
 import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.TaskView;
 import java.util.ArrayList;
@@ -45,13 +47,13 @@ public final class EcsShapes {
                 new KeyValuePair("runningFargateTasksCount", "0"),
                 new KeyValuePair("pendingEC2TasksCount", String.valueOf(summary.pendingTasksCount())),
                 new KeyValuePair("pendingFargateTasksCount", "0"),
-                new KeyValuePair("activeEC2ServiceCount", "0"),
+                new KeyValuePair("activeEC2ServiceCount", String.valueOf(summary.activeServicesCount())),
                 new KeyValuePair("activeFargateServiceCount", "0"),
                 new KeyValuePair("drainingEC2ServiceCount", "0"),
                 new KeyValuePair("drainingFargateServiceCount", "0"));
         return new EcsCluster(arns.cluster(name), name, summary.cluster().status(),
                 summary.registeredContainerInstancesCount(), summary.runningTasksCount(), summary.pendingTasksCount(),
-                0, stats, List.of(), List.of(),
+                summary.activeServicesCount(), stats, List.of(), List.of(),
                 settings ? List.of(new EcsCluster.ClusterSetting("containerInsights", "disabled")) : null);
     }
 
@@ -84,6 +86,42 @@ public final class EcsShapes {
                 overrides, task.desired().createdAt(), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(),
                 task.stoppingAt(), task.stoppedAt(), task.stopCode(), task.stoppedReason(), task.desired().startedBy(),
                 task.desired().group(), LAUNCH_TYPE, task.healthStatus().name(), task.version(), List.of(), List.of());
+    }
+
+    public String serviceArn(String cluster, String serviceName) {
+        return arns.service(cluster, serviceName);
+    }
+
+    public EcsService service(Services.ServiceSummary summary) {
+        ServiceRecord s = summary.service();
+        ServiceRecord.DeploymentConfiguration c = s.deploymentConfiguration();
+        boolean daemon = s.isDaemon();
+        int maximum = c != null && c.maximumPercent() != null ? c.maximumPercent() : daemon ? 100 : 200;
+        int minimum = c != null && c.minimumHealthyPercent() != null ? c.minimumHealthyPercent() : daemon ? 0 : 100;
+        ServiceRecord.CircuitBreaker breaker = c == null || c.deploymentCircuitBreaker() == null
+                ? new ServiceRecord.CircuitBreaker(false, false) : c.deploymentCircuitBreaker();
+        List<EcsService.Deployment> deployments = new ArrayList<>();
+        for (ServiceRecord.Deployment d : s.deployments()) {
+            Services.DeploymentCounts counts = summary.deployments().get(d.id());
+            deployments.add(new EcsService.Deployment(d.id(), d.status(), taskDefinitionArn(d.taskDefinition()),
+                    counts.desiredCount(), counts.pendingCount(), counts.runningCount(), d.failedTasks(), d.createdAt(),
+                    d.updatedAt(), LAUNCH_TYPE, d.rolloutState(), d.rolloutStateReason()));
+        }
+        List<EcsService.Event> events = s.events().stream()
+                .map(e -> new EcsService.Event(e.id(), e.createdAt(), e.message())).toList();
+        return new EcsService(s.serviceArn(), s.serviceName(), arns.cluster(s.cluster()), List.of(), List.of(),
+                s.status(), summary.desiredCount(), summary.runningCount(), summary.pendingCount(), LAUNCH_TYPE,
+                taskDefinitionArn(s.taskDefinition()),
+                new EcsService.DeploymentConfiguration(new EcsService.CircuitBreaker(breaker.enable(),
+                        breaker.rollback()), maximum, minimum),
+                deployments, events, s.createdAt(), s.placementConstraints(), s.placementStrategy(),
+                s.schedulingStrategy(), new EcsService.DeploymentController("ECS"), false, "NONE", false);
+    }
+
+    private String taskDefinitionArn(String familyRevision) {
+        int colon = familyRevision.lastIndexOf(':');
+        return arns.taskDefinition(familyRevision.substring(0, colon),
+                Integer.parseInt(familyRevision.substring(colon + 1)));
     }
 
     public String containerInstanceArn(String cluster, String instanceId) {

@@ -9,6 +9,7 @@ import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.Partitioning;
 import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.Topic;
 import dev.berth.scheduler.EcsErrorType;
@@ -73,8 +74,13 @@ final class LeaderWriter implements StateWriter {
     /** Plans submitted and not yet finished, for {@link #drain()}; guarded by this. */
     private int inFlight;
 
-    /** A plan waiting for its transaction. */
-    private record Submitted(List<StateChange> changes, CompletableFuture<Void> done) {
+    /**
+     * A plan waiting for its transaction: its records, encoded by the caller's thread (so that
+     * encoding runs in parallel, not on the one committer), and its changes as the state will
+     * apply them once committed (each record as Kafka holds it).
+     */
+    private record Submitted(List<ProducerRecord<String, byte[]>> records, List<StateChange> stored,
+            CompletableFuture<Void> done) {
     }
 
     LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
@@ -98,7 +104,12 @@ final class LeaderWriter implements StateWriter {
         if (spent) {
             return CompletableFuture.failedFuture(handingOver());
         }
-        Submitted submitted = new Submitted(List.copyOf(changes), new CompletableFuture<>());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        List<StateChange> stored = new ArrayList<>(changes.size());
+        for (StateChange change : changes) {
+            stored.add(encode(change, records));
+        }
+        Submitted submitted = new Submitted(records, stored, new CompletableFuture<>());
         synchronized (this) {
             inFlight++;
         }
@@ -134,11 +145,11 @@ final class LeaderWriter implements StateWriter {
                     continue;
                 }
                 batch.add(first);
-                int records = first.changes().size();
+                int records = first.records().size();
                 while (records < MAX_CHANGES_PER_TRANSACTION && queue.peek() != null) {
                     Submitted next = queue.poll();
                     batch.add(next);
-                    records += next.changes().size();
+                    records += next.records().size();
                 }
                 commitBatch(batch);
             } catch (InterruptedException e) {
@@ -162,17 +173,13 @@ final class LeaderWriter implements StateWriter {
             finish(batch, handingOver());
             return;
         }
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        for (Submitted submitted : batch) {
-            for (StateChange change : submitted.changes()) {
-                records.addAll(recordsOf(change));
-            }
-        }
         boolean committing = false;
         try {
             producer.beginTransaction();
-            for (ProducerRecord<String, byte[]> record : records) {
-                producer.send(record);
+            for (Submitted submitted : batch) {
+                for (ProducerRecord<String, byte[]> record : submitted.records()) {
+                    producer.send(record);
+                }
             }
             committing = true;
             producer.commitTransaction();
@@ -187,7 +194,7 @@ final class LeaderWriter implements StateWriter {
             return;
         }
         for (Submitted submitted : batch) {
-            for (StateChange change : submitted.changes()) {
+            for (StateChange change : submitted.stored()) {
                 applyCommitted(change);
             }
         }
@@ -238,20 +245,29 @@ final class LeaderWriter implements StateWriter {
         }
     }
 
-    private List<ProducerRecord<String, byte[]>> recordsOf(StateChange change) {
+    /**
+     * Adds the records of one change to {@code records}; returns the change as the state is to
+     * apply it once committed: a record as Kafka holds it, so that what this process applies
+     * now and what a restarted scheduler replays later are the same value (JSON may normalize
+     * a field, e.g. a default).
+     */
+    private StateChange encode(StateChange change, List<ProducerRecord<String, byte[]>> records) {
         if (change instanceof StateChange.Put put) {
-            return List.of(recordOf(put.record()));
+            ProducerRecord<String, byte[]> record = recordOf(put.record());
+            records.add(record);
+            return new StateChange.Put(stored(record.value(), put.record()));
         } else if (change instanceof StateChange.Forget forget) {
             DesiredTask task = forget.task();
-            return List.of(
-                    new ProducerRecord<>(Topic.TASKS.name(settings), partitionOf(task), task.taskId(), null),
-                    new ProducerRecord<>(Topic.TASK_EVENTS.name(settings), task.taskId(), null));
+            records.add(new ProducerRecord<>(Topic.TASKS.name(settings), partitionOf(task), task.taskId(), null));
+            records.add(new ProducerRecord<>(Topic.TASK_EVENTS.name(settings), task.taskId(), null));
         } else if (change instanceof StateChange.ForgetClientToken token) {
-            return List.of(new ProducerRecord<>(Topic.CLIENT_TOKENS.name(settings), token.key(), null));
+            records.add(new ProducerRecord<>(Topic.CLIENT_TOKENS.name(settings), token.key(), null));
         } else if (change instanceof StateChange.ForgetInstance instance) {
-            return List.of(new ProducerRecord<>(Topic.INSTANCES.name(settings), instance.instanceId(), null));
+            records.add(new ProducerRecord<>(Topic.INSTANCES.name(settings), instance.instanceId(), null));
+        } else {
+            throw new IllegalArgumentException("unknown change " + change);
         }
-        throw new IllegalArgumentException("unknown change " + change);
+        return change;
     }
 
     private ProducerRecord<String, byte[]> recordOf(BerthRecord record) {
@@ -264,6 +280,8 @@ final class LeaderWriter implements StateWriter {
             return new ProducerRecord<>(Topic.TASK_DEFINITIONS.name(settings), d.taskDefinition().familyRevision(), value);
         } else if (record instanceof ClientTokenRecord token) {
             return new ProducerRecord<>(Topic.CLIENT_TOKENS.name(settings), token.key(), value);
+        } else if (record instanceof ServiceRecord service) {
+            return new ProducerRecord<>(Topic.SERVICES.name(settings), service.key(), value);
         } else if (record instanceof InstanceControl control) {
             return new ProducerRecord<>(Topic.INSTANCE_CONTROL.name(settings), control.instanceId(), value);
         } else if (record instanceof LeaderRecord) {
@@ -278,7 +296,7 @@ final class LeaderWriter implements StateWriter {
 
     private void applyCommitted(StateChange change) {
         if (change instanceof StateChange.Put put) {
-            state.apply(asStored(put.record()));
+            state.apply(put.record());
         } else if (change instanceof StateChange.Forget forget) {
             state.forget(forget.task());
         } else if (change instanceof StateChange.ForgetClientToken token) {
@@ -288,12 +306,8 @@ final class LeaderWriter implements StateWriter {
         }
     }
 
-    /**
-     * The record as Kafka holds it, so that what this process applies now and what a restarted
-     * scheduler replays later are the same value (JSON may normalize a field, e.g. a default).
-     */
-    private BerthRecord asStored(BerthRecord record) {
-        if (codec.decode(codec.encode(record)) instanceof RecordCodec.Decoded.Record stored) {
+    private BerthRecord stored(byte[] bytes, BerthRecord record) {
+        if (codec.decode(bytes) instanceof RecordCodec.Decoded.Record stored) {
             return stored.value();
         }
         throw new IllegalStateException("a " + record.getClass().getSimpleName() + " does not survive its own codec");

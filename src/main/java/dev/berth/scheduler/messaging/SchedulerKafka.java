@@ -40,7 +40,8 @@ public final class SchedulerKafka implements AutoCloseable {
     public static final String READER = "berth-scheduler-state";
 
     /** What the scheduler reads: all partitions of each. */
-    public static final List<Topic> READ = List.of(Topic.CLUSTERS, Topic.TASK_DEFINITIONS, Topic.TASKS, Topic.TASK_EVENTS,
+    public static final List<Topic> READ = List.of(Topic.CLUSTERS, Topic.TASK_DEFINITIONS, Topic.SERVICES, Topic.TASKS,
+            Topic.TASK_EVENTS,
             Topic.INSTANCES, Topic.INSTANCE_CONTROL, Topic.SCHEDULER_LEADER, Topic.CLIENT_TOKENS);
 
     /** How this replica takes part in the election. */
@@ -241,6 +242,7 @@ public final class SchedulerKafka implements AutoCloseable {
 
         @Override
         public void caughtUp() {
+            state.keepCandidates();
             LOGGER.info("Scheduler state rebuilt from Kafka: ready to answer reads");
         }
     }

@@ -1,6 +1,7 @@
 package dev.berth.scheduler.placement;
 
 import dev.berth.model.PlacementConstraint;
+import dev.berth.model.PlacementStrategy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,10 +15,6 @@ public record PlacementOptions(List<PlacementConstraint> placementConstraints,
         List<PlacementStrategy> placementStrategy) {
 
     public static final PlacementOptions NONE = new PlacementOptions(null, null);
-
-    /** An ECS {@code PlacementStrategy}. */
-    public record PlacementStrategy(String type, String field) {
-    }
 
     /**
      * A task definition's constraints, as RegisterTaskDefinition checks them; throws

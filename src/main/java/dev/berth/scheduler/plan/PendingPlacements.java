@@ -3,44 +3,47 @@ package dev.berth.scheduler.plan;
 import dev.berth.model.Resources;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.scheduler.placement.TaskDemand;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * What placement plans already submitted to Kafka but not yet committed take. Several
  * RunTask plans ride in one transaction (group commit), so a plan is placed while earlier
  * ones are still in flight: placement counts their tasks here until the state holds them.
- * The writer's committer thread applies a committed plan to the state and releases it here
- * straight after, in the same step (not when its caller wakes up), so its tasks are counted
- * twice only for that instant, and never by neither. Thread-safe.
+ *
+ * <p>A task counts here only while the state does not hold it: the committer applies a
+ * committed plan to the state before its caller releases the plan here, and a task counted
+ * both here and in the state would look like twice its size to placement (and binpack,
+ * which fills the fullest host first, would then refuse tasks on a cluster with room to
+ * spare). {@link #snapshot} asks the state which tasks it holds, and the caller reads the
+ * state's resources only afterwards (see {@link PlanApplier#candidates}). Thread-safe.
  */
 public final class PendingPlacements {
 
     private final Map<Long, Reservation> byPlan = new HashMap<>();
-    private final Map<String, Usage> byInstance = new HashMap<>();
     private final Map<String, Integer> tokens = new HashMap<>();
     private long nextPlan;
 
-    private record Reservation(List<DesiredTask> tasks, String tokenKey) {
+    private record Reserved(String taskId, String instanceId, Resources demand) {
     }
 
-    private static final class Usage {
-        int cpu;
-        int memory;
-        final Map<Integer, Integer> ports = new HashMap<>();
-        int tasks;
+    private record Reservation(List<Reserved> tasks, String tokenKey) {
     }
 
     /** Counts a plan's tasks (and its client token, if any) until {@link #release}. */
     public synchronized long reserve(List<DesiredTask> tasks, String tokenKey) {
         long plan = ++nextPlan;
-        byPlan.put(plan, new Reservation(List.copyOf(tasks), tokenKey));
+        List<Reserved> reserved = new ArrayList<>(tasks.size());
         for (DesiredTask task : tasks) {
-            change(task, 1);
+            reserved.add(new Reserved(task.taskId(), task.instanceId(),
+                    TaskDemand.of(task.taskDefinition(), task.overrides())));
         }
+        byPlan.put(plan, new Reservation(reserved, tokenKey));
         if (tokenKey != null) {
             tokens.merge(tokenKey, 1, Integer::sum);
         }
@@ -50,39 +53,33 @@ public final class PendingPlacements {
     /** Stops counting a plan; a plan already released is left alone. */
     public synchronized void release(long plan) {
         Reservation reservation = byPlan.remove(plan);
-        if (reservation == null) {
-            return;
-        }
-        for (DesiredTask task : reservation.tasks()) {
-            change(task, -1);
-        }
-        if (reservation.tokenKey() != null) {
+        if (reservation != null && reservation.tokenKey() != null) {
             tokens.computeIfPresent(reservation.tokenKey(), (k, n) -> n > 1 ? n - 1 : null);
         }
     }
 
-    private void change(DesiredTask task, int sign) {
-        Resources demand = TaskDemand.of(task.taskDefinition(), task.overrides());
-        Usage usage = byInstance.computeIfAbsent(task.instanceId(), id -> new Usage());
-        usage.cpu += sign * demand.cpu();
-        usage.memory += sign * demand.memory();
-        usage.tasks += sign;
-        for (Integer port : demand.ports()) {
-            usage.ports.merge(port, sign, Integer::sum);
-            if (usage.ports.get(port) <= 0) {
-                usage.ports.remove(port);
+    /**
+     * What the in-flight tasks that the state does not hold yet take, instance by instance:
+     * an immutable copy. O(tasks in flight).
+     *
+     * @param held whether the state already holds a task (and so counts what it takes)
+     */
+    public synchronized Map<String, Resources> snapshot(Predicate<String> held) {
+        Map<String, Resources> byInstance = new HashMap<>();
+        for (Reservation reservation : byPlan.values()) {
+            for (Reserved task : reservation.tasks()) {
+                if (!held.test(task.taskId())) {
+                    byInstance.merge(task.instanceId(), task.demand(), PendingPlacements::sum);
+                }
             }
         }
-        if (usage.tasks <= 0) {
-            byInstance.remove(task.instanceId());
-        }
+        return Map.copyOf(byInstance);
     }
 
-    /** What in-flight plans take on the instance, as a demand to subtract from what remains. */
-    public synchronized Resources reserved(String instanceId) {
-        Usage usage = byInstance.get(instanceId);
-        return usage == null ? Resources.NONE
-                : new Resources(usage.cpu, usage.memory, Set.copyOf(new TreeSet<>(usage.ports.keySet())));
+    private static Resources sum(Resources a, Resources b) {
+        Set<Integer> ports = new HashSet<>(a.ports());
+        ports.addAll(b.ports());
+        return new Resources(a.cpu() + b.cpu(), a.memory() + b.memory(), Set.copyOf(ports));
     }
 
     /** Whether a plan with this client token is still in flight. */

@@ -9,12 +9,12 @@ import dev.berth.scheduler.placement.FeasibilityCheck;
 import dev.berth.scheduler.placement.PlacementStack;
 import dev.berth.scheduler.placement.Rejection;
 import dev.berth.scheduler.placement.TaskDemand;
-import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -66,10 +66,15 @@ public final class PlanApplier {
      * flight, and submits it without waiting: the caller may let the next plan be placed
      * meanwhile, and then {@link #await}s this one.
      *
+     * <p>Serialized, as Nomad's plan applier is: a plan is re-checked and counted in flight
+     * before the next is re-checked, so two plans placed at once (a RunTask and a service's
+     * pass) never both take the last room on a host.
+     *
      * @param alongside what to write in the same transaction, given what will be published
      * @param tokenKey  the client token the plan answers for, counted in flight too; or null
      */
-    public Submission submit(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside, String tokenKey) {
+    public synchronized Submission submit(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside,
+            String tokenKey) {
         PlanOutcome outcome = recheck(plan);
         List<StateChange> changes = new ArrayList<>();
         for (DesiredTask task : outcome.published()) {
@@ -100,13 +105,32 @@ public final class PlanApplier {
         }
     }
 
-    /** The instance as placement must see it: what the state says, less what plans in flight take. */
-    public Candidate candidate(InstanceView instance) {
-        return candidate(instance.candidate());
+    /**
+     * The cluster's instances as placement must see them: what the state holds, less what
+     * plans in flight take. The order matters: first the in-flight tasks that the state does
+     * not hold yet, then the state's resources. The state publishes that it holds a task only
+     * after its resources count it, so a plan that commits meanwhile is counted once, or
+     * twice for an instant (refusing a task at worst), never by neither (overbooking a host).
+     */
+    public List<Candidate> candidates(String cluster) {
+        Map<String, Resources> inFlight = pending.snapshot(state::holdsTask);
+        List<Candidate> held = state.candidates(cluster);
+        List<Candidate> result = new ArrayList<>(held.size());
+        for (Candidate candidate : held) {
+            result.add(lessInFlight(candidate, inFlight));
+        }
+        return result;
     }
 
-    public Candidate candidate(Candidate candidate) {
-        return candidate.take(pending.reserved(candidate.instanceId()));
+    /** One instance as placement must see it, in the same order as {@link #candidates}. */
+    public Optional<Candidate> candidate(String instanceId) {
+        Map<String, Resources> inFlight = pending.snapshot(state::holdsTask);
+        return state.candidate(instanceId).map(c -> lessInFlight(c, inFlight));
+    }
+
+    private static Candidate lessInFlight(Candidate candidate, Map<String, Resources> inFlight) {
+        Resources reserved = inFlight.get(candidate.instanceId());
+        return reserved == null ? candidate : candidate.take(reserved);
     }
 
     public PendingPlacements pending() {
@@ -118,8 +142,7 @@ public final class PlanApplier {
         List<Rejection> refused = new ArrayList<>();
         Map<String, Candidate> candidates = new HashMap<>();
         for (DesiredTask task : plan.tasks()) {
-            Candidate candidate = candidates.computeIfAbsent(task.instanceId(),
-                    id -> state.instance(id).map(this::candidate).orElse(null));
+            Candidate candidate = candidates.computeIfAbsent(task.instanceId(), id -> candidate(id).orElse(null));
             Resources demand = TaskDemand.of(task.taskDefinition(), task.overrides());
             Rejection rejection = candidate == null
                     ? new Rejection(task.instanceId(), FeasibilityCheck.AGENT)

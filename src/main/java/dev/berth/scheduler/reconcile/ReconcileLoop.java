@@ -12,8 +12,10 @@ import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the task reconciliation periodically, with jitter, once the state is rebuilt. A
- * missed round only costs latency: the next one sees the whole state again.
+ * Runs the reconciliation periodically, with jitter, once the state is rebuilt, and sooner
+ * when {@link #wake()} says something changed (a service, or one of its tasks): edge-woken,
+ * level-triggered. Wakes that arrive together run one pass. A missed round only costs
+ * latency: the next one sees the whole state again. Rounds never overlap (one thread).
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -26,14 +28,29 @@ public final class ReconcileLoop implements AutoCloseable {
     private final Random random;
     private final BooleanSupplier ready;
     private final Runnable round;
+    private final Runnable wokenRound;
+    private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
     private final Clock clock = Clock.systemUTC();
     private volatile Instant lastTick;
 
+    /** How long a wake waits for more wakes to join it: events of one change arrive together. */
+    static final Duration WAKE_GATHER = Duration.ofMillis(50);
+
     public ReconcileLoop(Duration interval, Random random, BooleanSupplier ready, Runnable round) {
+        this(interval, random, ready, round, () -> { });
+    }
+
+    /**
+     * @param round      the full round, run every interval
+     * @param wokenRound what a {@link #wake()} runs: the part that events make urgent
+     */
+    public ReconcileLoop(Duration interval, Random random, BooleanSupplier ready, Runnable round,
+            Runnable wokenRound) {
         this.interval = interval;
         this.random = random;
         this.ready = ready;
         this.round = round;
+        this.wokenRound = wokenRound;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "berth-scheduler-reconcile");
             thread.setDaemon(true);
@@ -52,6 +69,28 @@ public final class ReconcileLoop implements AutoCloseable {
             timer.schedule(this::tick, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOGGER.debug("Reconcile loop closed");
+        }
+    }
+
+    /** Runs the woken round soon, once for all the wakes that arrive meanwhile. Returns at once. */
+    public void wake() {
+        if (wakePending.compareAndSet(false, true)) {
+            try {
+                timer.schedule(this::wokenTick, WAKE_GATHER.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                wakePending.set(false);
+            }
+        }
+    }
+
+    private void wokenTick() {
+        wakePending.set(false);
+        try {
+            if (ready.getAsBoolean()) {
+                wokenRound.run();
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warnf("A woken reconciliation round failed, the next one retries: %s", e.getMessage());
         }
     }
 

@@ -84,6 +84,18 @@ final class Allocations {
         }
     }
 
+    /** The instances registered on this instance's host, itself included: a copy. */
+    Set<String> sharing(String instanceId) {
+        String host = hostOfInstance.get(instanceId);
+        Set<String> ids = host == null ? null : instancesOfHost.get(host);
+        if (ids == null || ids.isEmpty()) {
+            return Set.of(instanceId);
+        }
+        Set<String> result = new LinkedHashSet<>(ids);
+        result.add(instanceId);
+        return result;
+    }
+
     Usage of(String instanceId) {
         Slot slot = byInstance.get(instanceId);
         return slot == null ? Usage.NONE : slot.usage();

@@ -3,7 +3,6 @@ package dev.berth.scheduler.state;
 import dev.berth.model.Resources;
 import java.time.Instant;
 import dev.berth.protocol.InstanceRegistration;
-import dev.berth.scheduler.placement.Candidate;
 
 /**
  * A container instance as the API and placement see it: its registration, whether its
@@ -28,9 +27,5 @@ public record InstanceView(
 
     public Resources registered() {
         return registration.registeredResources() == null ? Resources.NONE : registration.registeredResources();
-    }
-
-    public Candidate candidate() {
-        return Candidate.of(registration, agentConnected, remaining).withTasks(runningTasksCount, java.util.Map.of());
     }
 }

@@ -9,6 +9,7 @@ import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.LeaderRecord;
+import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The scheduler's picture of the world, rebuilt from Kafka: clusters, task definitions,
@@ -44,7 +46,8 @@ import java.util.TreeMap;
  * received it (during the replay at start, Kafka's log-append time of the record), never
  * the agent's clock.
  *
- * <p>Thread-safe: every method holds the monitor, and queries return immutable values.
+ * <p>Thread-safe: every method holds the monitor, and queries return immutable values, except
+ * {@link #candidates} and {@link #candidate}, which read concurrent maps kept under it.
  */
 public final class SchedulerState {
 
@@ -62,9 +65,32 @@ public final class SchedulerState {
     private final Map<String, TaskStateChange> taskReports = new HashMap<>();
     private final Map<String, InstanceRegistration> instances = new HashMap<>();
     private final Map<String, Set<String>> instancesByCluster = new HashMap<>();
-    private final Map<String, Instant> heartbeatSeen = new HashMap<>();
+    /** Written under the monitor, read without it by {@link #candidates}. */
+    private final Map<String, Instant> heartbeatSeen = new ConcurrentHashMap<>();
+    /**
+     * Each cluster's instances as placement sees them, rebuilt for an instance whenever its
+     * registration or the tasks on its host change, and read without the monitor: a
+     * placement never holds up the reader that applies heartbeats. Connectivity is not kept
+     * here but judged from {@link #heartbeatSeen} when read.
+     */
+    private final Map<String, Map<String, Candidate>> candidatesByCluster = new ConcurrentHashMap<>();
+    private final Map<String, String> candidateCluster = new HashMap<>();
+    /**
+     * False while the state is being rebuilt: placement's view is then built once, on first
+     * use (or when the replay ends), rather than after each of the replay's records.
+     */
+    private volatile boolean candidatesKept;
+    /**
+     * The tasks held, published only once {@link #candidatesByCluster} counts what they take:
+     * read without the monitor by the plans in flight (see {@code PendingPlacements}).
+     */
+    private final Set<String> heldTasks = ConcurrentHashMap.newKeySet();
     private final Map<String, InstanceControl> instanceControl = new HashMap<>();
     private final Map<String, ClientTokenRecord> clientTokens = new HashMap<>();
+    /** Services by {@code <cluster>/<name>}. */
+    private final Map<String, ServiceRecord> services = new HashMap<>();
+    /** Told, without arguments, whenever a service or one of its tasks changes: wakes the service loop. */
+    private volatile Runnable serviceActivity = () -> { };
     private final TaskIndex index = new TaskIndex();
     private final Allocations allocations = new Allocations();
     /** Tasks whose lastStatus or desiredStatus is STOPPED: what task reconciliation looks at. */
@@ -129,9 +155,19 @@ public final class SchedulerState {
         } else if (value instanceof InstanceRegistration i) {
             return putInstance(i, seenAt == null ? clock.instant() : seenAt);
         } else if (value instanceof InstanceControl c) {
-            return putIfNewer(instanceControl, c.instanceId(), c);
+            boolean changed = putIfNewer(instanceControl, c.instanceId(), c);
+            if (changed) {
+                refreshHost(c.instanceId());
+            }
+            return changed;
         } else if (value instanceof ClientTokenRecord c) {
             return putIfNewer(clientTokens, c.key(), c);
+        } else if (value instanceof ServiceRecord s) {
+            boolean changed = putIfNewer(services, s.key(), s);
+            if (changed) {
+                serviceActivity.run();
+            }
+            return changed;
         } else if (value instanceof LeaderRecord l) {
             if (leader != null && !Versions.isNewer(l.version(), leader.version())) {
                 return false;
@@ -163,8 +199,12 @@ public final class SchedulerState {
             }
             case TASK_EVENTS -> changeTask(key, desiredTasks.get(key), null);
             case INSTANCES -> removeInstance(key);
-            case INSTANCE_CONTROL -> instanceControl.remove(key);
+            case INSTANCE_CONTROL -> {
+                instanceControl.remove(key);
+                refreshHost(key);
+            }
             case CLIENT_TOKENS -> clientTokens.remove(key);
+            case SERVICES -> services.remove(key);
             case SCHEDULER_LEADER -> leader = null;
             default -> {
             }
@@ -198,20 +238,67 @@ public final class SchedulerState {
             taskReports.put(taskId, report);
         }
         TaskView after = desired == null ? null : TaskView.fold(desired, report);
+        if (isServiceTask(before) || isServiceTask(after)) {
+            serviceActivity.run();
+        }
         if (before != null) {
             index.remove(before.desired());
             allocations.release(before);
             byLastStatus.merge(before.lastStatus(), -1, Integer::sum);
+            refreshHost(before.instanceId());
         }
         settling.remove(taskId);
         if (after != null) {
             index.add(after.desired());
             allocations.take(after);
             byLastStatus.merge(after.lastStatus(), 1, Integer::sum);
+            refreshHost(after.instanceId());
             if (after.isStopped() || after.desiredStatus() == TaskStatus.STOPPED) {
                 settling.add(taskId);
             }
+            heldTasks.add(taskId);
+        } else {
+            heldTasks.remove(taskId);
         }
+    }
+
+    private static boolean isServiceTask(TaskView task) {
+        return task != null && task.desired().group() != null && task.desired().group().startsWith("service:");
+    }
+
+    // Services
+
+    /** What to tell when a service or one of its tasks changes; it must return at once. */
+    public void onServiceActivity(Runnable listener) {
+        serviceActivity = listener;
+    }
+
+    public synchronized Optional<ServiceRecord> service(String cluster, String serviceName) {
+        return Optional.ofNullable(services.get(ServiceRecord.key(cluster, serviceName)));
+    }
+
+    /** The services of a cluster, every status, by name. */
+    public synchronized List<ServiceRecord> services(String cluster) {
+        List<ServiceRecord> result = new ArrayList<>();
+        for (ServiceRecord service : services.values()) {
+            if (service.cluster().equals(cluster)) {
+                result.add(service);
+            }
+        }
+        result.sort(Comparator.comparing(ServiceRecord::serviceName));
+        return result;
+    }
+
+    /** The services the scheduler keeps at their desired state: ACTIVE and DRAINING ones. */
+    public synchronized List<ServiceRecord> servicesToReconcile() {
+        List<ServiceRecord> result = new ArrayList<>();
+        for (ServiceRecord service : services.values()) {
+            if (!ServiceRecord.INACTIVE.equals(service.status())) {
+                result.add(service);
+            }
+        }
+        result.sort(Comparator.comparing(ServiceRecord::key));
+        return result;
     }
 
     // Leadership and client tokens
@@ -414,7 +501,10 @@ public final class SchedulerState {
         if (previous == null || seenAt.isAfter(previous)) {
             heartbeatSeen.put(id, seenAt);
         }
+        Set<String> formerHost = allocations.sharing(id);
         allocations.register(id, hostOf(registration));
+        formerHost.forEach(this::refreshCandidate);
+        refreshHost(id);
         return true;
     }
 
@@ -424,7 +514,50 @@ public final class SchedulerState {
             instancesByCluster.getOrDefault(held.cluster(), Set.of()).remove(instanceId);
         }
         heartbeatSeen.remove(instanceId);
+        Set<String> formerHost = allocations.sharing(instanceId);
         allocations.unregister(instanceId);
+        formerHost.forEach(this::refreshCandidate);
+    }
+
+    /** Rebuilds placement's view of every instance on this instance's host. */
+    private void refreshHost(String instanceId) {
+        if (instanceId != null && candidatesKept) {
+            allocations.sharing(instanceId).forEach(this::refreshCandidate);
+        }
+    }
+
+    /**
+     * Builds placement's view of every instance and keeps it from then on: called when the
+     * replay at start has ended, or by the first placement, whichever comes first.
+     */
+    public synchronized void keepCandidates() {
+        if (!candidatesKept) {
+            candidatesKept = true;
+            instances.keySet().forEach(this::refreshCandidate);
+        }
+    }
+
+    private void refreshCandidate(String instanceId) {
+        if (!candidatesKept) {
+            return;
+        }
+        InstanceRegistration registration = instances.get(instanceId);
+        String formerCluster = candidateCluster.get(instanceId);
+        if (registration == null || isDeregistered(instanceId)) {
+            candidateCluster.remove(instanceId);
+            if (formerCluster != null) {
+                candidatesByCluster.getOrDefault(formerCluster, Map.of()).remove(instanceId);
+            }
+            return;
+        }
+        if (formerCluster != null && !formerCluster.equals(registration.cluster())) {
+            candidatesByCluster.getOrDefault(formerCluster, Map.of()).remove(instanceId);
+        }
+        candidateCluster.put(instanceId, registration.cluster());
+        candidatesByCluster.computeIfAbsent(registration.cluster(), c -> new ConcurrentHashMap<>())
+                .put(instanceId, Candidate.of(registration, !registration.shuttingDown(), allocations.remaining(
+                        instanceId, registration.registeredResources())).withTasks(allocations.of(instanceId).running(),
+                        Map.of()));
     }
 
     private static String hostOf(InstanceRegistration registration) {
@@ -454,19 +587,55 @@ public final class SchedulerState {
     }
 
     /**
-     * The cluster's instances as placement sees them: O(instances of the cluster), without
-     * the counts and registration details the API shows.
+     * The cluster's instances as placement sees them, without taking the monitor: each is
+     * what the state held after some record was applied, never a half-applied change. O(the
+     * cluster's instances).
      */
-    public synchronized List<Candidate> candidates(String cluster) {
-        List<Candidate> result = new ArrayList<>();
-        for (String id : instancesByCluster.getOrDefault(cluster, Set.of())) {
-            InstanceRegistration registration = instances.get(id);
-            if (registration != null && !isDeregistered(id)) {
-                result.add(Candidate.of(registration, isConnected(registration), allocations.remaining(id,
-                        registration.registeredResources())).withTasks(allocations.of(id).running(), Map.of()));
-            }
+    public List<Candidate> candidates(String cluster) {
+        if (!candidatesKept) {
+            keepCandidates();
+        }
+        Map<String, Candidate> held = candidatesByCluster.get(cluster);
+        if (held == null) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<Candidate> result = new ArrayList<>(held.size());
+        for (Candidate candidate : held.values()) {
+            result.add(!candidate.agentConnected() || isFresh(heartbeatSeen.get(candidate.instanceId()), now)
+                    ? candidate
+                    : candidate.withAgentConnected(false));
         }
         return result;
+    }
+
+    /**
+     * Whether the state holds the task, and so counts what it takes in {@link #candidates}:
+     * without the monitor.
+     */
+    public boolean holdsTask(String taskId) {
+        return heldTasks.contains(taskId);
+    }
+
+    /** One instance as placement sees it (StartTask names its instances), without the monitor. */
+    public Optional<Candidate> candidate(String instanceId) {
+        if (!candidatesKept) {
+            keepCandidates();
+        }
+        for (Map<String, Candidate> cluster : candidatesByCluster.values()) {
+            Candidate candidate = cluster.get(instanceId);
+            if (candidate != null) {
+                return Optional.of(candidate.agentConnected()
+                        && !isFresh(heartbeatSeen.get(instanceId), clock.instant())
+                        ? candidate.withAgentConnected(false)
+                        : candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean isFresh(Instant seen, Instant now) {
+        return seen != null && !seen.plus(heartbeatTimeout).isBefore(now);
     }
 
     /** Instances whose agent has been silent past the lost-after period (by this scheduler's clock). */
@@ -497,10 +666,6 @@ public final class SchedulerState {
     }
 
     private boolean isConnected(InstanceRegistration registration) {
-        Instant seen = heartbeatSeen.get(registration.instanceId());
-        if (registration.shuttingDown() || seen == null) {
-            return false;
-        }
-        return !seen.plus(heartbeatTimeout).isBefore(clock.instant());
+        return !registration.shuttingDown() && isFresh(heartbeatSeen.get(registration.instanceId()), clock.instant());
     }
 }

@@ -57,4 +57,28 @@ class PlanApplierTest {
         assertThat(outcome.refused()).extracting(Rejection::reason).containsExactly("AGENT");
         assertThat(writer.written()).isEmpty();
     }
+
+    @Test
+    void countsAPlanOnceWhileItIsCommittedButNotYetReleased() {
+        // Given: a writer that, like the leader's committer, applies a committed plan to the
+        // state before the plan's caller wakes up and releases it
+        state.apply(instance("i-1", "default", 4096, 1024, T0, 1));
+        java.util.concurrent.CompletableFuture<Void> callerNotYetAwake = new java.util.concurrent.CompletableFuture<>();
+        PlanApplier committing = new PlanApplier(state, changes -> {
+            writer.commit(changes);
+            return callerNotYetAwake;
+        });
+        DesiredTask first = desired("t1", "i-1", definition("web", 1, 512, null), 1);
+        committing.submit(new TaskPlan("default", List.of(first)), outcome -> List.of(), null);
+
+        // When: placement looks at the instance, and a second plan of 512 MiB is rechecked
+        int remaining = committing.candidates("default").get(0).remaining().memory();
+        PlanApplier.Submission second = committing.submit(new TaskPlan("default",
+                List.of(desired("t2", "i-1", definition("web", 1, 512, null), 1))), outcome -> List.of(), null);
+
+        // Then: the first plan takes its 512 MiB once, not twice, so the second still fits
+        assertThat(remaining).isEqualTo(512);
+        assertThat(second.outcome().refused()).isEmpty();
+        assertThat(committing.candidates("default").get(0).remaining().memory()).isZero();
+    }
 }

@@ -81,10 +81,15 @@ class AllocationIndexPropertyTest {
             apply(state, placed, step);
         }
 
-        // Then: every instance shows what a recomputation over all tasks gives
+        // Then: every instance shows what a recomputation over all tasks gives, to the API
+        // and to placement alike
+        Map<String, Resources> placementSees = new HashMap<>();
+        state.candidates("default").forEach(c -> placementSees.put(c.instanceId(), c.remaining()));
         for (String id : INSTANCES) {
             InstanceView view = state.instance(id).orElseThrow();
             assertThat(view.remaining()).as(id + " in " + description).isEqualTo(recompute(state, id, sameHost));
+            assertThat(placementSees.get(id)).as(id + " for placement in " + description)
+                    .isEqualTo(view.remaining());
             assertThat(view.runningTasksCount()).as(id + " running in " + description)
                     .isEqualTo(count(state, id, true));
             assertThat(view.pendingTasksCount()).as(id + " pending in " + description)

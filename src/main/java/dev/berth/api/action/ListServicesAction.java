@@ -1,0 +1,41 @@
+package dev.berth.api.action;
+
+import dev.berth.api.Paging;
+import dev.berth.api.shape.EcsShapes;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.ServiceRecord;
+import dev.berth.scheduler.ControlPlane;
+import dev.berth.scheduler.EcsException;
+import dev.berth.scheduler.SchedulerRole;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/** ListServices: the cluster's ACTIVE and DRAINING services, by name, paged. */
+@Singleton
+public class ListServicesAction extends SchedulerAction<ListServicesAction.Request> {
+
+    public record Request(String cluster, String nextToken, Integer maxResults, String launchType,
+            String schedulingStrategy, String resourceManagementType) {
+    }
+
+    public record Response(List<String> serviceArns, String nextToken) {
+    }
+
+    public ListServicesAction(SchedulerRole scheduler) {
+        super(scheduler, Request.class);
+    }
+
+    @Override
+    Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
+        ClusterRecord cluster = plane.clusters().require(r.cluster());
+        if (r.schedulingStrategy() != null && !List.of(ServiceRecord.REPLICA, ServiceRecord.DAEMON)
+                .contains(r.schedulingStrategy())) {
+            throw EcsException.invalidParameter("Invalid 'schedulingStrategy': must be REPLICA or DAEMON.");
+        }
+        List<ServiceRecord> services = r.launchType() != null && !List.of("EC2", "EXTERNAL").contains(r.launchType())
+                ? List.of() : plane.services().list(cluster.clusterName(), r.schedulingStrategy());
+        Paging<ServiceRecord> page = Paging.of(services, ServiceRecord::serviceName, false, r.maxResults(),
+                r.nextToken());
+        return new Response(page.items().stream().map(ServiceRecord::serviceArn).toList(), page.nextToken());
+    }
+}

@@ -1,0 +1,106 @@
+package dev.berth.protocol;
+
+import dev.berth.model.PlacementConstraint;
+import dev.berth.model.PlacementStrategy;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code berth.services}, key {@code <cluster>/<serviceName>}, written by the scheduler: a
+ * service's spec, its deployments and its last events. Each reconcile pass that changes a
+ * deployment or adds an event re-sends the whole record with a higher version, in the same
+ * transaction as the tasks it starts and stops. Running and pending counts are not stored:
+ * they are read off the service's tasks.
+ *
+ * <p>A service's tasks carry the group {@code service:<serviceName>} and, as {@code startedBy},
+ * the id of the deployment that started them ({@code ecs-svc/<digits>}), as in ECS.
+ *
+ * @param status         ACTIVE, DRAINING (deleted, tasks stopping) or INACTIVE
+ * @param taskDefinition the PRIMARY deployment's task definition, {@code family:revision}
+ * @param deployments    PRIMARY first, then the ACTIVE ones still running tasks
+ * @param events         newest first, at most {@link #MAX_EVENTS}
+ * @param requestHash    SHA-256 of the CreateService request, so that a repeat is recognised
+ */
+public record ServiceRecord(
+        int schemaVersion,
+        long version,
+        String cluster,
+        String serviceName,
+        String serviceArn,
+        String status,
+        String schedulingStrategy,
+        int desiredCount,
+        String taskDefinition,
+        DeploymentConfiguration deploymentConfiguration,
+        List<PlacementConstraint> placementConstraints,
+        List<PlacementStrategy> placementStrategy,
+        List<Deployment> deployments,
+        List<Event> events,
+        Instant createdAt,
+        String requestHash) implements BerthRecord {
+
+    public static final int MAX_EVENTS = 100;
+    public static final String ACTIVE = "ACTIVE";
+    public static final String DRAINING = "DRAINING";
+    public static final String INACTIVE = "INACTIVE";
+    public static final String REPLICA = "REPLICA";
+    public static final String DAEMON = "DAEMON";
+
+    public ServiceRecord {
+        placementConstraints = placementConstraints == null ? List.of() : List.copyOf(placementConstraints);
+        placementStrategy = placementStrategy == null ? List.of() : List.copyOf(placementStrategy);
+        deployments = deployments == null ? List.of() : List.copyOf(deployments);
+        events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    public static String key(String cluster, String serviceName) {
+        return cluster + "/" + serviceName;
+    }
+
+    public String key() {
+        return key(cluster, serviceName);
+    }
+
+    /** The task group of the service's tasks. */
+    public String group() {
+        return "service:" + serviceName;
+    }
+
+    public boolean isDaemon() {
+        return DAEMON.equals(schedulingStrategy);
+    }
+
+    /** ECS's bounds of a rolling deployment, in percent of the desired count. */
+    public record DeploymentConfiguration(Integer maximumPercent, Integer minimumHealthyPercent,
+            CircuitBreaker deploymentCircuitBreaker) {
+    }
+
+    public record CircuitBreaker(boolean enable, boolean rollback) {
+    }
+
+    /**
+     * One deployment: a task definition the service rolls to (PRIMARY) or from (ACTIVE).
+     *
+     * @param rolloutState IN_PROGRESS, COMPLETED or FAILED
+     */
+    public record Deployment(String id, String status, String taskDefinition, int failedTasks, Instant createdAt,
+            Instant updatedAt, String rolloutState, String rolloutStateReason) {
+
+        public static final String PRIMARY = "PRIMARY";
+        public static final String ACTIVE = "ACTIVE";
+        public static final String IN_PROGRESS = "IN_PROGRESS";
+        public static final String COMPLETED = "COMPLETED";
+        public static final String FAILED = "FAILED";
+    }
+
+    /** A service event, in ECS's words. */
+    public record Event(String id, Instant createdAt, String message) {
+    }
+
+    public ServiceRecord with(long newVersion, String newStatus, int newDesiredCount, String newTaskDefinition,
+            DeploymentConfiguration newConfiguration, List<Deployment> newDeployments, List<Event> newEvents) {
+        return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, newStatus,
+                schedulingStrategy, newDesiredCount, newTaskDefinition, newConfiguration, placementConstraints,
+                placementStrategy, newDeployments, newEvents, createdAt, requestHash);
+    }
+}

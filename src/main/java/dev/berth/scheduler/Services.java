@@ -1,0 +1,291 @@
+package dev.berth.scheduler;
+
+import dev.berth.model.Arns;
+import dev.berth.model.PlacementConstraint;
+import dev.berth.model.PlacementStrategy;
+import dev.berth.model.TaskDefinition;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.ServiceRecord;
+import dev.berth.protocol.ServiceRecord.Deployment;
+import dev.berth.protocol.ServiceRecord.DeploymentConfiguration;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.scheduler.state.TaskView;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.regex.Pattern;
+
+/**
+ * Services: CreateService, UpdateService, DeleteService and their views. These calls only
+ * write the service's record (its spec and deployments); the service scheduler then starts
+ * and stops its tasks. They take {@code serviceLock}, which the service scheduler's passes
+ * take too, so one service's record has one writer at a time.
+ */
+public final class Services {
+
+    /** ECS's limit on services per DescribeServices call. */
+    public static final int MAX_DESCRIBED = 10;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+    private static final int DEPLOYMENT_ID_DIGITS = 19;
+
+    private final SchedulerState state;
+    private final StateWriter writer;
+    private final Lock serviceLock;
+    private final Arns arns;
+    private final Clusters clusters;
+    private final TaskDefinitions taskDefinitions;
+    private final ClientTokens tokens;
+    private final SecureRandom random = new SecureRandom();
+
+    Services(SchedulerState state, StateWriter writer, Lock serviceLock, Arns arns, Clusters clusters,
+            TaskDefinitions taskDefinitions) {
+        this.state = state;
+        this.writer = writer;
+        this.serviceLock = serviceLock;
+        this.arns = arns;
+        this.clusters = clusters;
+        this.taskDefinitions = taskDefinitions;
+        this.tokens = new ClientTokens(state);
+    }
+
+    /** What CreateService asks for. */
+    public record ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
+            String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
+            List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy) {
+    }
+
+    /** What UpdateService asks for; null fields stay as they are. */
+    public record ServiceUpdate(String cluster, String service, String taskDefinition, Integer desiredCount,
+            DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment) {
+    }
+
+    /** A service with the counts ECS shows, read off its tasks. */
+    public record ServiceSummary(ServiceRecord service, int desiredCount, int runningCount, int pendingCount,
+            Map<String, DeploymentCounts> deployments) {
+    }
+
+    public record DeploymentCounts(int desiredCount, int runningCount, int pendingCount) {
+    }
+
+    public ServiceSummary create(ServiceSpec spec, String clientToken) {
+        String name = spec.serviceName();
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw EcsException.invalidParameter("Invalid 'serviceName': up to 255 letters (uppercase and lowercase), "
+                    + "numbers, underscores and hyphens are allowed.");
+        }
+        ClientTokens.validate(clientToken);
+        ClusterRecord cluster = clusters.require(spec.cluster());
+        String strategy = spec.schedulingStrategy() == null ? ServiceRecord.REPLICA : spec.schedulingStrategy();
+        if (!ServiceRecord.REPLICA.equals(strategy) && !ServiceRecord.DAEMON.equals(strategy)) {
+            throw EcsException.invalidParameter("Invalid 'schedulingStrategy': must be REPLICA or DAEMON.");
+        }
+        boolean daemon = ServiceRecord.DAEMON.equals(strategy);
+        if (daemon && !spec.placementStrategy().isEmpty()) {
+            throw EcsException.invalidParameter("Invalid 'placementStrategy': placement strategies are not supported "
+                    + "with the DAEMON scheduling strategy.");
+        }
+        if (!daemon && spec.desiredCount() == null) {
+            throw EcsException.invalidParameter("Invalid 'desiredCount': it is required for a REPLICA service.");
+        }
+        int desired = daemon ? 0 : requireCount(spec.desiredCount());
+        validate(spec.deploymentConfiguration());
+        TaskDefinition definition = taskDefinitions.requireActive(spec.taskDefinition());
+        ServiceSpec normalized = new ServiceSpec(cluster.clusterName(), name, definition.familyRevision(),
+                daemon ? null : desired, strategy, spec.deploymentConfiguration(), spec.placementConstraints(),
+                spec.placementStrategy());
+        String requestHash = tokens.hash(normalized);
+        String tokenKey = clientToken == null ? null : ClientTokens.key("CreateService", cluster.clusterName(),
+                clientToken);
+        serviceLock.lock();
+        try {
+            if (tokenKey != null && tokens.previous(tokenKey, requestHash).isPresent()) {
+                return summary(state.service(cluster.clusterName(), name).orElseThrow());
+            }
+            Optional<ServiceRecord> existing = state.service(cluster.clusterName(), name);
+            if (existing.isPresent() && ServiceRecord.ACTIVE.equals(existing.get().status())) {
+                if (requestHash.equals(existing.get().requestHash())) {
+                    return summary(existing.get());
+                }
+                throw EcsException.invalidParameter("Creation of service was not idempotent.");
+            }
+            if (existing.isPresent() && ServiceRecord.DRAINING.equals(existing.get().status())) {
+                throw EcsException.invalidParameter("Unable to Start a service that is still Draining.");
+            }
+            Instant now = state.clock().instant();
+            ServiceRecord created = new ServiceRecord(BerthRecord.SCHEMA_VERSION,
+                    existing.map(s -> s.version() + 1).orElse(1L), cluster.clusterName(), name,
+                    arns.service(cluster.clusterName(), name), ServiceRecord.ACTIVE, strategy, desired,
+                    definition.familyRevision(), spec.deploymentConfiguration(), spec.placementConstraints(),
+                    spec.placementStrategy(), List.of(newDeployment(definition.familyRevision(), now)), List.of(), now,
+                    requestHash);
+            List<StateChange> changes = new ArrayList<>();
+            changes.add(new StateChange.Put(created));
+            if (tokenKey != null) {
+                changes.add(new StateChange.Put(tokens.record(tokenKey, "CreateService", requestHash, List.of(name),
+                        List.of())));
+            }
+            writer.commit(changes);
+            return summary(state.service(cluster.clusterName(), name).orElseThrow());
+        } finally {
+            serviceLock.unlock();
+        }
+    }
+
+    public ServiceSummary update(ServiceUpdate update) {
+        ClusterRecord cluster = clusters.require(update.cluster());
+        validate(update.deploymentConfiguration());
+        TaskDefinition definition = update.taskDefinition() == null ? null
+                : taskDefinitions.requireActive(update.taskDefinition());
+        serviceLock.lock();
+        try {
+            ServiceRecord service = requireActive(cluster.clusterName(), update.service());
+            int desired = service.desiredCount();
+            if (update.desiredCount() != null) {
+                if (service.isDaemon()) {
+                    throw EcsException.invalidParameter("Invalid 'desiredCount': a DAEMON service runs one task on "
+                            + "each container instance; its desired count cannot be set.");
+                }
+                desired = requireCount(update.desiredCount());
+            }
+            String taskDefinition = definition == null ? service.taskDefinition() : definition.familyRevision();
+            DeploymentConfiguration configuration = update.deploymentConfiguration() == null
+                    ? service.deploymentConfiguration() : update.deploymentConfiguration();
+            List<Deployment> deployments = service.deployments();
+            Instant now = state.clock().instant();
+            if (update.forceNewDeployment() || !taskDefinition.equals(service.taskDefinition())) {
+                deployments = new ArrayList<>();
+                deployments.add(newDeployment(taskDefinition, now));
+                for (Deployment d : service.deployments()) {
+                    deployments.add(new Deployment(d.id(), Deployment.ACTIVE, d.taskDefinition(), d.failedTasks(),
+                            d.createdAt(), now, d.rolloutState(), d.rolloutStateReason()));
+                }
+            }
+            writer.write(service.with(service.version() + 1, service.status(), desired, taskDefinition, configuration,
+                    deployments, service.events()));
+            return summary(state.service(cluster.clusterName(), service.serviceName()).orElseThrow());
+        } finally {
+            serviceLock.unlock();
+        }
+    }
+
+    /**
+     * DeleteService: the service turns DRAINING, its tasks are stopped, and it turns INACTIVE
+     * once they have. A REPLICA service still scaled above 0 needs {@code force}, as in ECS.
+     */
+    public ServiceSummary delete(String clusterRef, String serviceRef, boolean force) {
+        ClusterRecord cluster = clusters.require(clusterRef);
+        serviceLock.lock();
+        try {
+            ServiceRecord service = require(cluster.clusterName(), serviceRef);
+            if (ServiceRecord.DRAINING.equals(service.status())) {
+                return summary(service);
+            }
+            if (ServiceRecord.INACTIVE.equals(service.status())) {
+                throw new EcsException(EcsErrorType.ServiceNotActiveException, "Service was not ACTIVE.");
+            }
+            if (!service.isDaemon() && service.desiredCount() > 0 && !force) {
+                throw EcsException.invalidParameter("The service cannot be stopped while it is scaled above 0.");
+            }
+            writer.write(service.with(service.version() + 1, ServiceRecord.DRAINING, 0, service.taskDefinition(),
+                    service.deploymentConfiguration(), service.deployments(), service.events()));
+            return summary(state.service(cluster.clusterName(), service.serviceName()).orElseThrow());
+        } finally {
+            serviceLock.unlock();
+        }
+    }
+
+    /** The services named (by name or ARN) in the cluster, any status; absent ones are empty. */
+    public Optional<ServiceSummary> find(String clusterName, String serviceRef) {
+        return state.service(clusterName, Arns.lastSegment(serviceRef)).map(this::summary);
+    }
+
+    /** ListServices: the cluster's ACTIVE and DRAINING services, by name. */
+    public List<ServiceRecord> list(String clusterName, String schedulingStrategy) {
+        return state.services(clusterName).stream()
+                .filter(s -> !ServiceRecord.INACTIVE.equals(s.status()))
+                .filter(s -> schedulingStrategy == null || schedulingStrategy.equals(s.schedulingStrategy()))
+                .toList();
+    }
+
+    public ServiceSummary summary(ServiceRecord service) {
+        int running = 0;
+        int pending = 0;
+        Map<String, int[]> byDeployment = new HashMap<>();
+        for (TaskView task : state.tasksInGroup(service.cluster(), service.group())) {
+            int[] counts = byDeployment.computeIfAbsent(task.desired().startedBy(), id -> new int[2]);
+            if (task.isRunning()) {
+                running++;
+                counts[0]++;
+            } else if (task.isPending()) {
+                pending++;
+                counts[1]++;
+            }
+        }
+        int desired = service.isDaemon() && ServiceRecord.ACTIVE.equals(service.status())
+                ? state.instances(service.cluster()).size() : service.desiredCount();
+        Map<String, DeploymentCounts> deployments = new HashMap<>();
+        for (int i = 0; i < service.deployments().size(); i++) {
+            Deployment d = service.deployments().get(i);
+            int[] counts = byDeployment.getOrDefault(d.id(), new int[2]);
+            deployments.put(d.id(), new DeploymentCounts(i == 0 ? desired : counts[0] + counts[1], counts[0],
+                    counts[1]));
+        }
+        return new ServiceSummary(service, desired, running, pending, deployments);
+    }
+
+    private ServiceRecord require(String clusterName, String serviceRef) {
+        if (serviceRef == null || serviceRef.isBlank()) {
+            throw EcsException.invalidParameter("Invalid 'service': it should not be null or empty.");
+        }
+        return state.service(clusterName, Arns.lastSegment(serviceRef))
+                .orElseThrow(() -> new EcsException(EcsErrorType.ServiceNotFoundException, "Service not found."));
+    }
+
+    private ServiceRecord requireActive(String clusterName, String serviceRef) {
+        ServiceRecord service = require(clusterName, serviceRef);
+        if (!ServiceRecord.ACTIVE.equals(service.status())) {
+            throw new EcsException(EcsErrorType.ServiceNotActiveException, "Service was not ACTIVE.");
+        }
+        return service;
+    }
+
+    private static int requireCount(int count) {
+        if (count < 0) {
+            throw EcsException.invalidParameter("Invalid 'desiredCount': it must be 0 or more.");
+        }
+        return count;
+    }
+
+    private static void validate(DeploymentConfiguration configuration) {
+        if (configuration == null) {
+            return;
+        }
+        Integer minimum = configuration.minimumHealthyPercent();
+        Integer maximum = configuration.maximumPercent();
+        if (minimum != null && (minimum < 0 || minimum > 100)) {
+            throw EcsException.invalidParameter("Invalid 'deploymentConfiguration.minimumHealthyPercent': it must be "
+                    + "between 0 and 100.");
+        }
+        if (maximum != null && maximum < 100) {
+            throw EcsException.invalidParameter("Invalid 'deploymentConfiguration.maximumPercent': it must be 100 or "
+                    + "more.");
+        }
+    }
+
+    private Deployment newDeployment(String taskDefinition, Instant now) {
+        StringBuilder digits = new StringBuilder(DEPLOYMENT_ID_DIGITS);
+        digits.append(1 + random.nextInt(9));
+        while (digits.length() < DEPLOYMENT_ID_DIGITS) {
+            digits.append(random.nextInt(10));
+        }
+        String id = "ecs-svc/" + digits;
+        return new Deployment(id, Deployment.PRIMARY, taskDefinition, 0, now, now, Deployment.IN_PROGRESS,
+                "ECS deployment " + id + " in progress.");
+    }
+}

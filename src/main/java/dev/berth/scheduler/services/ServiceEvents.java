@@ -1,0 +1,130 @@
+package dev.berth.scheduler.services;
+
+import dev.berth.protocol.ServiceRecord;
+import dev.berth.scheduler.placement.Rejection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A service's events in ECS's words, newest first, at most {@link ServiceRecord#MAX_EVENTS};
+ * an event that repeats the newest one is not added again.
+ */
+final class ServiceEvents {
+
+    /** How many task ids an event names before it says "and N more", so events stay short. */
+    private static final int MAX_TASKS_NAMED = 10;
+
+    private final String serviceName;
+    private final List<ServiceRecord.Event> events;
+    private final Instant now;
+    private boolean changed;
+
+    ServiceEvents(ServiceRecord service, Instant now) {
+        this.serviceName = service.serviceName();
+        this.events = new ArrayList<>(service.events());
+        this.now = now;
+    }
+
+    List<ServiceRecord.Event> events() {
+        return List.copyOf(events);
+    }
+
+    boolean changed() {
+        return changed;
+    }
+
+    void started(List<String> taskIds) {
+        if (!taskIds.isEmpty()) {
+            add("has started " + taskIds.size() + " tasks: " + named(taskIds) + ".");
+        }
+    }
+
+    void stopped(List<String> taskIds) {
+        if (!taskIds.isEmpty()) {
+            add("has stopped " + taskIds.size() + " running tasks: " + named(taskIds) + ".");
+        }
+    }
+
+    void steady() {
+        add("has reached a steady state.");
+    }
+
+    void deploymentCompleted(String deploymentId) {
+        add("(deployment " + deploymentId + ") deployment completed.");
+    }
+
+    /**
+     * ECS's event, then what each instance lacked, counted by reason (as Nomad explains a
+     * placement): "... The closest matching (container-instance i-1) has insufficient memory
+     * available. 3 container instances: 2 insufficient memory, 1 agent disconnected."
+     */
+    void unableToPlace(List<Rejection> rejections) {
+        String start = "was unable to place a task because no container instance met all of its requirements.";
+        if (rejections.isEmpty()) {
+            add(start + " Reason: No Container Instances were found in your cluster.");
+            return;
+        }
+        Rejection closest = rejections.get(0);
+        for (Rejection r : rejections) {
+            if (r.check().ordinal() > closest.check().ordinal()) {
+                closest = r;
+            }
+        }
+        Map<String, Integer> byReason = new LinkedHashMap<>();
+        for (Rejection r : rejections) {
+            byReason.merge(lacks(r), 1, Integer::sum);
+        }
+        StringBuilder counts = new StringBuilder();
+        byReason.forEach((reason, count) -> counts.append(counts.isEmpty() ? "" : ", ").append(count).append(' ')
+                .append(reason));
+        add(start + " The closest matching (container-instance " + closest.instanceId() + ") " + has(closest)
+                + ". " + rejections.size() + " container instances: " + counts + ".");
+    }
+
+    private static String has(Rejection r) {
+        return switch (r.check()) {
+            case AGENT -> "has its agent disconnected";
+            case CPU -> "has insufficient CPU units available";
+            case MEMORY -> "has insufficient memory available";
+            case PORTS -> "is already using a port required by your task";
+            default -> "is in another cluster";
+        };
+    }
+
+    private static String lacks(Rejection r) {
+        return switch (r.check()) {
+            case AGENT -> "agent disconnected";
+            case CPU -> "insufficient CPU";
+            case MEMORY -> "insufficient memory";
+            case PORTS -> "port in use";
+            default -> "other cluster";
+        };
+    }
+
+    private static String named(List<String> taskIds) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(taskIds.size(), MAX_TASKS_NAMED); i++) {
+            text.append(i == 0 ? "" : " ").append("(task ").append(taskIds.get(i)).append(')');
+        }
+        if (taskIds.size() > MAX_TASKS_NAMED) {
+            text.append(" and ").append(taskIds.size() - MAX_TASKS_NAMED).append(" more");
+        }
+        return text.toString();
+    }
+
+    private void add(String what) {
+        String message = "(service " + serviceName + ") " + what;
+        if (!events.isEmpty() && events.get(0).message().equals(message)) {
+            return;
+        }
+        events.add(0, new ServiceRecord.Event(UUID.randomUUID().toString(), now, message));
+        while (events.size() > ServiceRecord.MAX_EVENTS) {
+            events.remove(events.size() - 1);
+        }
+        changed = true;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.berth.scheduler.services;
+
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ServiceRecord;
+import dev.berth.protocol.ServiceRecord.Deployment;
+import dev.berth.scheduler.placement.Candidate;
+import dev.berth.scheduler.state.TaskView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a service needs now, as ECS's service scheduler decides it: a pure function of the
+ * service, its tasks and (for DAEMON) the cluster's instances. It says how many tasks of
+ * which deployment to start and where (DAEMON) or leaves the where to placement (REPLICA),
+ * which tasks to stop and why, which stopped tasks to settle, and the deployments as they
+ * stand after this pass. Level-triggered: it compares the whole desired state with the
+ * whole observed state each time, so a lost event costs one pass, never correctness.
+ *
+ * <p>A REPLICA service rolls within its deployment bounds: at most {@code maximumPercent} of
+ * the desired count of tasks exist at once (running, pending or stopping), and at least
+ * {@code minimumHealthyPercent} stay healthy while old tasks stop. A DAEMON service keeps
+ * one task of its PRIMARY deployment on every instance; an old task on an instance stops
+ * before the new one starts there (ECS's 0 / 100 % for daemons).
+ */
+public final class ServiceReconciler {
+
+    /** Start {@code count} tasks of a deployment; {@code instanceId} null lets placement choose. */
+    public record Start(String deploymentId, String taskDefinition, String instanceId, int count) {
+    }
+
+    /** Stop a task of the service, desired STOPPED with stopCode ServiceSchedulerInitiated. */
+    public record Stop(TaskView task, String reason) {
+    }
+
+    /**
+     * One pass's decision.
+     *
+     * @param settled     tasks that stopped on their own while desired RUNNING: their desired
+     *                    status follows, in this pass's plan
+     * @param deployments the deployments after this pass (finished ones dropped)
+     * @param steady      nothing to do and every desired task healthy on the one deployment
+     */
+    public record Decision(List<Start> starts, List<Stop> stops, List<TaskView> settled,
+            List<Deployment> deployments, boolean steady) {
+
+        public boolean changesTasks() {
+            return !starts.isEmpty() || !stops.isEmpty() || !settled.isEmpty();
+        }
+    }
+
+    static final String SCALED_IN = "Task stopped by the service scheduler: the service scaled in";
+    static final String REPLACED = "Task stopped by the service scheduler: replaced by a newer deployment";
+    static final String DELETED = "Task stopped by the service scheduler: the service was deleted";
+    static final String NOT_ELIGIBLE = "Task stopped by the service scheduler: its container instance no longer "
+            + "takes the service's daemon tasks";
+
+    public Decision decide(ServiceRecord service, List<TaskView> tasks, List<Candidate> instances, Instant now) {
+        List<TaskView> settled = new ArrayList<>();
+        List<TaskView> unstopped = new ArrayList<>();
+        for (TaskView task : tasks) {
+            if (!task.isStopped()) {
+                unstopped.add(task);
+            } else if (task.desiredStatus() == TaskStatus.RUNNING) {
+                settled.add(task);
+            }
+        }
+        Pass pass = service.isDaemon() ? daemon(service, unstopped, instances) : replica(service, unstopped);
+        List<Deployment> deployments = deployments(service, unstopped, pass, settled, now);
+        boolean steady = pass.starts.isEmpty() && pass.stops.isEmpty() && settled.isEmpty()
+                && deployments.size() == 1 && pass.settledAtDesired;
+        return new Decision(pass.starts, pass.stops, settled, deployments, steady);
+    }
+
+    /** Starts and stops of one pass, and whether the primary deployment is complete. */
+    private static final class Pass {
+        final List<Start> starts = new ArrayList<>();
+        final List<Stop> stops = new ArrayList<>();
+        /** Every desired task of the primary deployment healthy, and nothing else left. */
+        boolean settledAtDesired;
+    }
+
+    private Pass replica(ServiceRecord service, List<TaskView> unstopped) {
+        Pass pass = new Pass();
+        Deployment primary = service.deployments().get(0);
+        boolean deleting = !ServiceRecord.ACTIVE.equals(service.status());
+        int desired = deleting ? 0 : service.desiredCount();
+        DeploymentBounds bounds = DeploymentBounds.of(service, desired);
+        List<TaskView> wanted = new ArrayList<>();
+        List<TaskView> current = new ArrayList<>();
+        List<TaskView> old = new ArrayList<>();
+        int stopping = 0;
+        for (TaskView task : unstopped) {
+            if (task.desiredStatus() != TaskStatus.RUNNING) {
+                stopping++;
+            } else if (primary.id().equals(task.desired().startedBy())) {
+                current.add(task);
+            } else {
+                old.add(task);
+            }
+        }
+        int healthy = (int) current.stream().filter(ServiceTasks::isHealthy).count()
+                + (int) old.stream().filter(ServiceTasks::isHealthy).count();
+        // Scale in the primary deployment past the desired count: the least useful first.
+        current.sort(ServiceTasks.LEAST_USEFUL_FIRST);
+        int extra = Math.max(0, current.size() - desired);
+        for (TaskView task : current.subList(0, extra)) {
+            pass.stops.add(new Stop(task, deleting ? DELETED : SCALED_IN));
+            healthy -= ServiceTasks.isHealthy(task) ? 1 : 0;
+        }
+        wanted.addAll(current.subList(extra, current.size()));
+        // Old deployments: tasks that are not healthy go at once, healthy ones within the bound.
+        old.sort(ServiceTasks.LEAST_USEFUL_FIRST);
+        for (TaskView task : old) {
+            boolean isHealthy = ServiceTasks.isHealthy(task);
+            if (!isHealthy || deleting || healthy - 1 >= bounds.minimumHealthy()) {
+                pass.stops.add(new Stop(task, deleting ? DELETED : REPLACED));
+                healthy -= isHealthy ? 1 : 0;
+            }
+        }
+        int alive = unstopped.size();
+        int room = bounds.maximum() - alive;
+        int start = Math.min(desired - wanted.size(), room);
+        if (start > 0) {
+            pass.starts.add(new Start(primary.id(), primary.taskDefinition(), null, start));
+        }
+        long wantedHealthy = wanted.stream().filter(ServiceTasks::isHealthy).count();
+        pass.settledAtDesired = wanted.size() == desired && wantedHealthy == desired && old.isEmpty()
+                && stopping == 0 && extra == 0;
+        return pass;
+    }
+
+    private Pass daemon(ServiceRecord service, List<TaskView> unstopped, List<Candidate> instances) {
+        Pass pass = new Pass();
+        Deployment primary = service.deployments().get(0);
+        boolean deleting = !ServiceRecord.ACTIVE.equals(service.status());
+        Map<String, List<TaskView>> byInstance = new LinkedHashMap<>();
+        for (TaskView task : unstopped) {
+            byInstance.computeIfAbsent(task.instanceId(), id -> new ArrayList<>()).add(task);
+        }
+        Set<String> eligible = new HashSet<>();
+        boolean complete = true;
+        List<Candidate> sorted = new ArrayList<>(instances);
+        sorted.sort(Comparator.comparing(Candidate::instanceId));
+        for (Candidate instance : sorted) {
+            eligible.add(instance.instanceId());
+            List<TaskView> here = byInstance.getOrDefault(instance.instanceId(), List.of());
+            boolean keeps = false;
+            boolean occupied = false;
+            for (TaskView task : here) {
+                occupied = true;
+                boolean current = primary.id().equals(task.desired().startedBy());
+                if (task.desiredStatus() != TaskStatus.RUNNING) {
+                    continue;
+                }
+                if (deleting || !current || keeps) {
+                    pass.stops.add(new Stop(task, deleting ? DELETED : current ? SCALED_IN : REPLACED));
+                } else {
+                    keeps = true;
+                    complete &= ServiceTasks.isHealthy(task) && here.size() == 1;
+                }
+            }
+            if (!deleting && !occupied && instance.agentConnected()) {
+                pass.starts.add(new Start(primary.id(), primary.taskDefinition(), instance.instanceId(), 1));
+            }
+            complete &= deleting || keeps;
+        }
+        for (Map.Entry<String, List<TaskView>> entry : byInstance.entrySet()) {
+            if (!eligible.contains(entry.getKey())) {
+                for (TaskView task : entry.getValue()) {
+                    if (task.desiredStatus() == TaskStatus.RUNNING) {
+                        pass.stops.add(new Stop(task, NOT_ELIGIBLE));
+                    }
+                }
+                complete = false;
+            }
+        }
+        pass.settledAtDesired = complete && !deleting;
+        return pass;
+    }
+
+    /**
+     * The deployments after this pass: failures counted on the deployment that started them,
+     * the primary COMPLETED once it alone runs every desired task healthy, and older
+     * deployments dropped once none of their tasks is left.
+     */
+    private List<Deployment> deployments(ServiceRecord service, List<TaskView> unstopped, Pass pass,
+            List<TaskView> settled, Instant now) {
+        Map<String, Integer> failed = new HashMap<>();
+        for (TaskView task : settled) {
+            if (ServiceTasks.isFailure(task)) {
+                failed.merge(task.desired().startedBy(), 1, Integer::sum);
+            }
+        }
+        Set<String> withTasks = new HashSet<>();
+        for (TaskView task : unstopped) {
+            withTasks.add(task.desired().startedBy());
+        }
+        List<Deployment> result = new ArrayList<>();
+        for (int i = 0; i < service.deployments().size(); i++) {
+            Deployment d = service.deployments().get(i);
+            int failures = d.failedTasks() + failed.getOrDefault(d.id(), 0);
+            boolean isPrimary = i == 0;
+            if (!isPrimary && !withTasks.contains(d.id())) {
+                continue;
+            }
+            String rollout = d.rolloutState();
+            String reason = d.rolloutStateReason();
+            Instant updated = d.updatedAt();
+            if (isPrimary && Deployment.IN_PROGRESS.equals(rollout) && pass.settledAtDesired) {
+                rollout = Deployment.COMPLETED;
+                reason = "ECS deployment " + d.id() + " completed.";
+                updated = now;
+            }
+            if (failures != d.failedTasks()) {
+                updated = now;
+            }
+            result.add(new Deployment(d.id(), d.status(), d.taskDefinition(), failures, d.createdAt(), updated,
+                    rollout, reason));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,225 @@
+package dev.berth.scheduler.services;
+
+import dev.berth.model.Arns;
+import dev.berth.model.Resources;
+import dev.berth.model.StopCode;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.ServiceRecord;
+import dev.berth.protocol.TaskDefinitionRecord;
+import dev.berth.scheduler.StateChange;
+import dev.berth.scheduler.placement.Candidate;
+import dev.berth.scheduler.placement.PlacementResult;
+import dev.berth.scheduler.placement.PlacementStack;
+import dev.berth.scheduler.placement.Rejection;
+import dev.berth.scheduler.placement.TaskDemand;
+import dev.berth.scheduler.plan.PlanApplier;
+import dev.berth.scheduler.plan.PlanOutcome;
+import dev.berth.scheduler.plan.TaskPlan;
+import dev.berth.scheduler.services.ServiceReconciler.Decision;
+import dev.berth.scheduler.services.ServiceReconciler.Start;
+import dev.berth.scheduler.services.ServiceReconciler.Stop;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.scheduler.state.TaskView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.Lock;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps every service at its desired state. One pass looks at each ACTIVE or DRAINING
+ * service: {@link ServiceReconciler} decides what must change, placement picks instances for
+ * the tasks to start, and the tasks started, the tasks stopped and the service's new record
+ * (deployments, events, status) go to Kafka as one plan: one unit of a transaction, all or
+ * nothing. A pass submits every service's plan, then waits for them together (they share a
+ * transaction when they queue together); the next pass starts from the state that holds them.
+ *
+ * <p>Serialized with the service API's writes by {@code serviceLock}, so a service's record
+ * has one writer at a time and its versions never fork.
+ */
+public final class ServiceScheduler {
+
+    private static final Logger LOGGER = Logger.getLogger(ServiceScheduler.class);
+
+    private final SchedulerState state;
+    private final PlanApplier applier;
+    private final PlacementStack placement;
+    private final Arns arns;
+    private final Lock serviceLock;
+    private final ServiceReconciler reconciler = new ServiceReconciler();
+
+    public ServiceScheduler(SchedulerState state, PlanApplier applier, PlacementStack placement, Arns arns,
+            Lock serviceLock) {
+        this.state = state;
+        this.applier = applier;
+        this.placement = placement;
+        this.arns = arns;
+        this.serviceLock = serviceLock;
+    }
+
+    /** One pass over every service; returns how many services' plans were committed. */
+    public int reconcile() {
+        serviceLock.lock();
+        try {
+            List<Submitted> submitted = new ArrayList<>();
+            for (ServiceRecord service : state.servicesToReconcile()) {
+                try {
+                    pass(service).ifPresent(submitted::add);
+                } catch (RuntimeException e) {
+                    LOGGER.warnf("Service %s: its pass failed, the next one retries: %s", service.key(), e.getMessage());
+                }
+            }
+            int committed = 0;
+            for (Submitted s : submitted) {
+                try {
+                    applier.await(s.submission());
+                    committed++;
+                } catch (RuntimeException e) {
+                    LOGGER.warnf("Service %s: its plan was not written, the next pass retries: %s", s.serviceKey(),
+                            e.getMessage());
+                }
+            }
+            return committed;
+        } finally {
+            serviceLock.unlock();
+        }
+    }
+
+    private record Submitted(String serviceKey, PlanApplier.Submission submission) {
+    }
+
+    private Optional<Submitted> pass(ServiceRecord service) {
+        Instant now = state.clock().instant();
+        List<TaskView> tasks = state.tasksInGroup(service.cluster(), service.group());
+        List<Candidate> instances = applier.candidates(service.cluster());
+        Decision decision = reconciler.decide(service, tasks, service.isDaemon() ? instances : List.of(), now);
+        List<Rejection> unplaced = new ArrayList<>();
+        boolean anyUnplaced = false;
+        List<DesiredTask> planned = new ArrayList<>();
+        for (Start start : decision.starts()) {
+            Optional<TaskDefinition> definition = definition(start.taskDefinition());
+            if (definition.isEmpty()) {
+                LOGGER.warnf("Service %s: task definition %s is gone; no task started", service.key(),
+                        start.taskDefinition());
+                continue;
+            }
+            PlacementResult placed = place(service, definition.get(), start, instances);
+            for (String instanceId : placed.placements()) {
+                planned.add(newTask(service, start.deploymentId(), definition.get(), instanceId, now));
+            }
+            if (!placed.isComplete()) {
+                anyUnplaced = true;
+                unplaced.addAll(placed.rejections().stream().filter(Rejection::isReported).toList());
+            }
+        }
+        List<StateChange> taskChanges = new ArrayList<>();
+        List<String> stoppedRunning = new ArrayList<>();
+        for (Stop stop : decision.stops()) {
+            DesiredTask desired = stop.task().desired();
+            taskChanges.add(new StateChange.Put(desired.stop(desired.version() + 1,
+                    StopCode.ServiceSchedulerInitiated.name(), stop.reason())));
+            if (stop.task().isRunning()) {
+                stoppedRunning.add(stop.task().taskId());
+            }
+        }
+        for (TaskView task : decision.settled()) {
+            DesiredTask desired = task.desired();
+            taskChanges.add(new StateChange.Put(desired.stop(desired.version() + 1, task.stopCode(),
+                    task.stoppedReason())));
+        }
+        boolean finishedDraining = !ServiceRecord.ACTIVE.equals(service.status()) && decision.starts().isEmpty()
+                && tasks.stream().allMatch(TaskView::isStopped);
+        boolean placementFailed = anyUnplaced;
+        if (planned.isEmpty() && taskChanges.isEmpty() && !finishedDraining && !placementFailed
+                && decision.deployments().equals(service.deployments()) && !wantsSteadyEvent(service, decision)) {
+            return Optional.empty();
+        }
+        PlanApplier.Submission submission = applier.submit(new TaskPlan(service.cluster(), planned), outcome -> {
+            List<StateChange> changes = new ArrayList<>(taskChanges);
+            ServiceRecord next = next(service, decision, outcome, stoppedRunning, unplaced, placementFailed,
+                    finishedDraining, now);
+            if (next != null) {
+                changes.add(new StateChange.Put(next));
+            }
+            return changes;
+        }, null);
+        return Optional.of(new Submitted(service.key(), submission));
+    }
+
+    private PlacementResult place(ServiceRecord service, TaskDefinition definition, Start start,
+            List<Candidate> instances) {
+        Resources demand = TaskDemand.of(definition, null);
+        if (start.instanceId() == null) {
+            return placement.place(service.cluster(), demand, start.count(), instances);
+        }
+        Candidate candidate = instances.stream().filter(c -> c.instanceId().equals(start.instanceId())).findFirst()
+                .orElse(null);
+        Rejection rejection = candidate == null ? null : PlacementStack.check(service.cluster(), demand, candidate);
+        if (candidate == null || rejection != null) {
+            return new PlacementResult(List.of(), 1, rejection == null ? List.of() : List.of(rejection));
+        }
+        int at = instances.indexOf(candidate);
+        instances.set(at, candidate.take(demand));
+        return new PlacementResult(List.of(candidate.instanceId()), 0, List.of());
+    }
+
+    /** The service's next record, or null when nothing in it changes. */
+    private ServiceRecord next(ServiceRecord service, Decision decision, PlanOutcome outcome,
+            List<String> stoppedRunning, List<Rejection> unplaced, boolean placementFailed, boolean finishedDraining,
+            Instant now) {
+        ServiceEvents events = new ServiceEvents(service, now);
+        events.stopped(stoppedRunning);
+        events.started(outcome.published().stream().map(DesiredTask::taskId).toList());
+        List<Rejection> refused = new ArrayList<>(unplaced);
+        refused.addAll(outcome.refused());
+        if (placementFailed || !outcome.refused().isEmpty()) {
+            events.unableToPlace(refused);
+        }
+        ServiceRecord.Deployment primary = decision.deployments().isEmpty() ? null : decision.deployments().get(0);
+        if (primary != null && ServiceRecord.Deployment.COMPLETED.equals(primary.rolloutState())
+                && !ServiceRecord.Deployment.COMPLETED.equals(service.deployments().get(0).rolloutState())) {
+            events.deploymentCompleted(primary.id());
+        }
+        if (decision.steady()) {
+            events.steady();
+        }
+        String status = finishedDraining ? ServiceRecord.INACTIVE : service.status();
+        if (!events.changed() && status.equals(service.status())
+                && decision.deployments().equals(service.deployments())) {
+            return null;
+        }
+        return service.with(service.version() + 1, status, service.desiredCount(), service.taskDefinition(),
+                service.deploymentConfiguration(), decision.deployments(), events.events());
+    }
+
+    private static boolean wantsSteadyEvent(ServiceRecord service, Decision decision) {
+        return decision.steady() && (service.events().isEmpty()
+                || !service.events().get(0).message().endsWith("has reached a steady state."));
+    }
+
+    private Optional<TaskDefinition> definition(String familyRevision) {
+        int colon = familyRevision.lastIndexOf(':');
+        if (colon < 0) {
+            return Optional.empty();
+        }
+        try {
+            return state.taskDefinition(familyRevision.substring(0, colon),
+                    Integer.parseInt(familyRevision.substring(colon + 1))).map(TaskDefinitionRecord::taskDefinition);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private DesiredTask newTask(ServiceRecord service, String deploymentId, TaskDefinition definition,
+            String instanceId, Instant now) {
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId, arns.task(service.cluster(), taskId),
+                service.cluster(), instanceId, definition, null, TaskStatus.RUNNING, deploymentId, service.group(),
+                now, null, null);
+    }
+}

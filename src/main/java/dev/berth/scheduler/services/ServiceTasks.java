@@ -1,0 +1,49 @@
+package dev.berth.scheduler.services;
+
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerSettings;
+import dev.berth.model.HealthStatus;
+import dev.berth.model.StopCode;
+import dev.berth.scheduler.state.TaskView;
+import java.time.Instant;
+import java.util.Comparator;
+
+/** How the service scheduler judges one of a service's tasks. */
+final class ServiceTasks {
+
+    /**
+     * Which tasks to stop first when there are too many: those not healthy, then the newest
+     * (they have served least), then by id for a stable order.
+     */
+    static final Comparator<TaskView> LEAST_USEFUL_FIRST = Comparator
+            .comparing((TaskView t) -> isHealthy(t) ? 1 : 0)
+            .thenComparing((TaskView t) -> t.desired().createdAt() == null ? Instant.EPOCH : t.desired().createdAt(),
+                    Comparator.reverseOrder())
+            .thenComparing(TaskView::taskId);
+
+    private ServiceTasks() {
+    }
+
+    /**
+     * Healthy as ECS's deployments count it: RUNNING, and HEALTHY when an essential container
+     * has a health check.
+     */
+    static boolean isHealthy(TaskView task) {
+        if (!task.isRunning()) {
+            return false;
+        }
+        for (ContainerDefinition c : task.desired().taskDefinition().containers()) {
+            if (c.essentialOrDefault() && ContainerSettings.hasHealthCheck(c)) {
+                return task.healthStatus() == HealthStatus.HEALTHY;
+            }
+        }
+        return true;
+    }
+
+    /** A task that stopped on its own because it failed: it counts in its deployment's failedTasks. */
+    static boolean isFailure(TaskView task) {
+        String code = task.stopCode();
+        return StopCode.TaskFailedToStart.name().equals(code) || StopCode.EssentialContainerExited.name().equals(code)
+                || task.startedAt() == null;
+    }
+}

@@ -1,0 +1,300 @@
+package dev.berth.scheduler;
+
+import static dev.berth.scheduler.TestRecords.T0;
+import static dev.berth.scheduler.TestRecords.instance;
+import static dev.berth.scheduler.TestRecords.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.model.Arns;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.StopCode;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.InstanceControl;
+import dev.berth.protocol.ServiceRecord;
+import dev.berth.protocol.TaskStateChange;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.scheduler.state.TaskView;
+import dev.berth.testing.SettableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Services over a writer that acknowledges everything at once (no Kafka) and agents that the
+ * test plays: each {@link #agentsAct()} reports the tasks placed RUNNING and the tasks asked
+ * to stop STOPPED, as real agents would, one step at a time.
+ */
+class ServicesTest {
+
+    private final SettableClock clock = new SettableClock(T0);
+    private final SchedulerState state = new SchedulerState(clock, Duration.ofDays(365), Duration.ofHours(1),
+            Duration.ofDays(365));
+    private final AppliedWriter writer = new AppliedWriter(state);
+    private final ControlPlane plane = new ControlPlane(state, writer, new Arns("aws", "us-east-1", "000000000000"));
+
+    private static TaskDefinition web(int memory) {
+        return new TaskDefinition(null, "web", null, List.of(new ContainerDefinition("web", "busybox", 128, memory,
+                null, null, null, null, null, null, null, null, null, null, null)), null, null, null, null, null, null,
+                null, null, null, null, null);
+    }
+
+    private void instances(int count) {
+        for (int i = 1; i <= count; i++) {
+            state.apply(instance("i-" + i, "default", 4096, 4096, T0, 1));
+        }
+    }
+
+    private Services.ServiceSummary create(String name, Integer desired, String strategy) {
+        return plane.services().create(new Services.ServiceSpec(null, name, "web", desired, strategy, null, List.of(),
+                List.of()), null);
+    }
+
+    private Services.ServiceSummary service(String name) {
+        return plane.services().find("default", name).orElseThrow();
+    }
+
+    private List<TaskView> unstopped() {
+        return state.allTasks().stream().filter(t -> !t.isStopped()).toList();
+    }
+
+    /** Every agent reports its tasks: placed ones RUNNING, ones asked to stop STOPPED. */
+    private void agentsAct() {
+        for (TaskView task : state.allTasks()) {
+            if (task.desiredStatus() == TaskStatus.STOPPED && !task.isStopped()) {
+                state.apply(report(task.taskId(), task.instanceId(), TaskStatus.STOPPED, task.version() + 1));
+            } else if (task.desiredStatus() == TaskStatus.RUNNING && task.lastStatus() == TaskStatus.PENDING) {
+                state.apply(report(task.taskId(), task.instanceId(), TaskStatus.RUNNING, task.version() + 1));
+            }
+        }
+    }
+
+    @Test
+    void aReplicaServiceConvergesToItsDesiredCountAndReachesASteadyState() {
+        // Given
+        instances(3);
+        plane.taskDefinitions().register(web(256));
+        create("web", 3, null);
+
+        // When the scheduler acts, the agents run what it placed, and it looks again
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+
+        // Then
+        Services.ServiceSummary web = service("web");
+        assertThat(web.runningCount()).isEqualTo(3);
+        assertThat(web.service().deployments()).singleElement().satisfies(d -> {
+            assertThat(d.rolloutState()).isEqualTo(ServiceRecord.Deployment.COMPLETED);
+            assertThat(d.taskDefinition()).isEqualTo("web:1");
+        });
+        assertThat(web.service().events()).extracting(ServiceRecord.Event::message).first()
+                .isEqualTo("(service web) has reached a steady state.");
+        assertThat(web.service().events()).extracting(ServiceRecord.Event::message)
+                .anyMatch(m -> m.startsWith("(service web) has started 3 tasks: (task "));
+        assertThat(state.allTasks()).allSatisfy(t -> {
+            assertThat(t.desired().group()).isEqualTo("service:web");
+            assertThat(t.desired().startedBy()).isEqualTo(web.service().deployments().get(0).id());
+        });
+    }
+
+    @Test
+    void aTaskThatStopsOnItsOwnIsReplacedAndCountedAsFailed() {
+        // Given a steady service of two
+        instances(2);
+        plane.taskDefinitions().register(web(256));
+        create("web", 2, null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+        TaskView victim = state.allTasks().get(0);
+
+        // When its essential container exits
+        TaskStateChange exited = report(victim.taskId(), victim.instanceId(), TaskStatus.STOPPED, victim.version() + 1);
+        state.apply(new TaskStateChange(exited.schemaVersion(), exited.version(), exited.taskId(), exited.cluster(),
+                exited.instanceId(), exited.lastStatus(), exited.containers(), StopCode.EssentialContainerExited.name(),
+                "Essential container in task exited", exited.pullStartedAt(), exited.pullStoppedAt(),
+                exited.startedAt(), exited.stoppingAt(), exited.stoppedAt(), exited.reportedAt()));
+        plane.serviceScheduler().reconcile();
+
+        // Then it is settled as STOPPED, a new task replaces it, and the deployment counts it
+        assertThat(state.task(victim.taskId()).orElseThrow().desiredStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(unstopped()).hasSize(2).noneMatch(t -> t.taskId().equals(victim.taskId()));
+        assertThat(service("web").service().deployments().get(0).failedTasks()).isEqualTo(1);
+    }
+
+    @Test
+    void aRollingDeploymentStaysWithinItsBoundsAndCompletes() {
+        // Given a steady service of four, with the default 100 % healthy and 200 % at most
+        instances(4);
+        plane.taskDefinitions().register(web(256));
+        create("web", 4, null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+
+        // When it rolls to revision 2
+        plane.taskDefinitions().register(web(128));
+        plane.services().update(new Services.ServiceUpdate(null, "web", "web:2", null, null, false));
+
+        // Then each step keeps at most 8 tasks and at least 4 healthy, until only revision 2 runs
+        int mostAtOnce = 0;
+        for (int step = 0; step < 10; step++) {
+            plane.serviceScheduler().reconcile();
+            mostAtOnce = Math.max(mostAtOnce, unstopped().size());
+            assertThat(unstopped().stream().filter(t -> t.isRunning() && t.desiredStatus() == TaskStatus.RUNNING)
+                    .count()).as("healthy at step " + step).isGreaterThanOrEqualTo(4);
+            agentsAct();
+        }
+        ServiceRecord web = service("web").service();
+        assertThat(mostAtOnce).isEqualTo(8);
+        assertThat(web.deployments()).singleElement().satisfies(d -> {
+            assertThat(d.taskDefinition()).isEqualTo("web:2");
+            assertThat(d.rolloutState()).isEqualTo(ServiceRecord.Deployment.COMPLETED);
+        });
+        assertThat(unstopped()).hasSize(4)
+                .allSatisfy(t -> assertThat(t.desired().taskDefinition().revision()).isEqualTo(2));
+        assertThat(web.events()).extracting(ServiceRecord.Event::message)
+                .anyMatch(m -> m.endsWith("deployment completed."));
+    }
+
+    @Test
+    void withRoomForNoExtraTaskOldTasksStopBeforeNewOnesStart() {
+        // Given a service of four that may drop to 50 % healthy but never exceed 100 %
+        instances(4);
+        plane.taskDefinitions().register(web(256));
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 4, null,
+                new ServiceRecord.DeploymentConfiguration(100, 50, null), List.of(), List.of()), null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+
+        // When it rolls
+        plane.taskDefinitions().register(web(128));
+        plane.services().update(new Services.ServiceUpdate(null, "web", "web:2", null, null, false));
+        for (int step = 0; step < 10; step++) {
+            plane.serviceScheduler().reconcile();
+            assertThat(unstopped()).as("tasks at step " + step).hasSizeLessThanOrEqualTo(4);
+            assertThat(unstopped().stream().filter(t -> t.isRunning() && t.desiredStatus() == TaskStatus.RUNNING)
+                    .count()).as("healthy at step " + step).isGreaterThanOrEqualTo(2);
+            agentsAct();
+        }
+
+        // Then
+        assertThat(unstopped()).hasSize(4)
+                .allSatisfy(t -> assertThat(t.desired().taskDefinition().revision()).isEqualTo(2));
+    }
+
+    @Test
+    void aDaemonServiceRunsOneTaskOnEveryInstanceAndFollowsTheInstances() {
+        // Given
+        instances(3);
+        plane.taskDefinitions().register(web(256));
+        create("agent", null, ServiceRecord.DAEMON);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+
+        // When an instance joins and another is deregistered
+        state.apply(instance("i-4", "default", 4096, 4096, T0, 1));
+        state.apply(new InstanceControl(BerthRecord.SCHEMA_VERSION, 1, "i-1", "default", InstanceControl.DEREGISTERED, T0));
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+
+        // Then exactly one task runs on each registered instance
+        Map<String, Long> perInstance = unstopped().stream()
+                .collect(Collectors.groupingBy(TaskView::instanceId, Collectors.counting()));
+        assertThat(perInstance).containsOnlyKeys("i-2", "i-3", "i-4").allSatisfy((id, n) -> assertThat(n).isOne());
+        assertThat(service("agent").desiredCount()).isEqualTo(3);
+        assertThat(service("agent").service().events()).extracting(ServiceRecord.Event::message).first()
+                .isEqualTo("(service agent) has reached a steady state.");
+    }
+
+    @Test
+    void deletingAServiceAboveZeroNeedsForceThenDrainsItToInactive() {
+        // Given
+        instances(2);
+        plane.taskDefinitions().register(web(256));
+        create("web", 2, null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+
+        // Then
+        assertThatThrownBy(() -> plane.services().delete(null, "web", false))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessage("The service cannot be stopped while it is scaled above 0.");
+
+        // When
+        assertThat(plane.services().delete(null, "web", true).service().status()).isEqualTo(ServiceRecord.DRAINING);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+
+        // Then
+        assertThat(unstopped()).isEmpty();
+        assertThat(state.allTasks()).allSatisfy(t -> assertThat(t.stopCode())
+                .isEqualTo(StopCode.ServiceSchedulerInitiated.name()));
+        assertThat(service("web").service().status()).isEqualTo(ServiceRecord.INACTIVE);
+        assertThat(plane.services().list("default", null)).isEmpty();
+    }
+
+    @Test
+    void creatingTheSameServiceAgainIsIdempotentAndAnotherSpecIsRefused() {
+        // Given
+        instances(1);
+        plane.taskDefinitions().register(web(256));
+        ServiceRecord first = create("web", 1, null).service();
+
+        // When the same request comes again
+        ServiceRecord again = create("web", 1, null).service();
+
+        // Then nothing new was written
+        assertThat(again).isEqualTo(first);
+        assertThatThrownBy(() -> create("web", 2, null))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessage("Creation of service was not idempotent.");
+        plane.services().create(new Services.ServiceSpec(null, "api", "web", 1, null, null, List.of(), List.of()),
+                "token-1");
+        assertThatThrownBy(() -> plane.services().create(new Services.ServiceSpec(null, "api2", "web", 1, null, null,
+                List.of(), List.of()), "token-1"))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.ConflictException));
+    }
+
+    @Test
+    void aServiceThatCannotBePlacedSaysWhyInItsEvents() {
+        // Given one instance too small for the task
+        state.apply(instance("i-1", "default", 4096, 128, T0, 1));
+        plane.taskDefinitions().register(web(256));
+        create("web", 1, null);
+
+        // When
+        plane.serviceScheduler().reconcile();
+
+        // Then
+        assertThat(service("web").service().events()).extracting(ServiceRecord.Event::message).first()
+                .isEqualTo("(service web) was unable to place a task because no container instance met all of its "
+                        + "requirements. The closest matching (container-instance i-1) has insufficient memory "
+                        + "available. 1 container instances: 1 insufficient memory.");
+        assertThat(state.allTasks()).isEmpty();
+    }
+
+    @Test
+    void updatingAnUnknownOrDeletedServiceIsRefusedByName() {
+        instances(1);
+        plane.taskDefinitions().register(web(256));
+        assertThatThrownBy(() -> plane.services().update(new Services.ServiceUpdate(null, "nope", null, 1, null,
+                false))).isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.ServiceNotFoundException));
+        create("web", 0, null);
+        plane.services().delete(null, "web", false);
+        assertThatThrownBy(() -> plane.services().update(new Services.ServiceUpdate(null, "web", null, 1, null,
+                false))).isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.ServiceNotActiveException));
+    }
+}
