@@ -45,10 +45,6 @@ public final class RefusedFields {
 
     /** The message for the first field of {@code definition} that Berth refuses, if any. */
     public static Optional<String> firstRefused(TaskDefinition definition) {
-        if (definition.placementConstraints() != null && !definition.placementConstraints().isEmpty()) {
-            return message("placementConstraints", "task", "placement constraints are not supported yet, and the "
-                    + "task would be placed without them");
-        }
         Map<String, Object> task = orEmpty(definition.unmodelled());
         Optional<String> refused = refused(task, TASK, "task");
         if (refused.isPresent()) {

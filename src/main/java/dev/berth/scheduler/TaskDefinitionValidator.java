@@ -4,6 +4,8 @@ import dev.berth.model.ContainerDefinition;
 import dev.berth.model.PortMapping;
 import dev.berth.model.RefusedFields;
 import dev.berth.model.TaskDefinition;
+import dev.berth.scheduler.placement.PlacementInputException;
+import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.placement.TaskSize;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +52,11 @@ public final class TaskDefinitionValidator {
         RefusedFields.firstRefused(definition).ifPresent(message -> {
             throw EcsException.client(message);
         });
+        try {
+            PlacementOptions.ofTaskDefinition(definition.placementConstraints());
+        } catch (PlacementInputException e) {
+            throw EcsException.client(e.getMessage());
+        }
         List<ContainerDefinition> containers = definition.containers();
         if (containers.isEmpty()) {
             throw EcsException.client("Container list cannot be empty.");

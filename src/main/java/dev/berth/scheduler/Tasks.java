@@ -13,6 +13,8 @@ import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.scheduler.placement.Candidate;
+import dev.berth.scheduler.placement.PlacementOptions;
+import dev.berth.scheduler.placement.PlacementRequest;
 import dev.berth.scheduler.placement.PlacementResult;
 import dev.berth.scheduler.placement.PlacementStack;
 import dev.berth.scheduler.placement.Rejection;
@@ -87,9 +89,14 @@ public final class Tasks {
         return applier;
     }
 
-    /** What RunTask and StartTask share. */
+    /** What RunTask and StartTask share; StartTask ignores {@code placement}. */
     public record TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
-            String group) {
+            String group, PlacementOptions placement) {
+
+        public TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
+                String group) {
+            this(cluster, taskDefinition, overrides, startedBy, group, PlacementOptions.NONE);
+        }
     }
 
     /** What a RunTask client token stands for: the whole request but the token. */
@@ -135,12 +142,12 @@ public final class Tasks {
                 }
             }
             TaskDefinition definition = prepare(request);
-            Resources demand = TaskDemand.of(definition, request.overrides());
+            PlacementRequest wanted = TaskPlacement.request(cluster.clusterName(), definition, request, copies);
             List<Candidate> candidates = applier.candidates(cluster.clusterName());
             if (candidates.isEmpty()) {
                 throw EcsException.invalidParameter(NO_INSTANCES);
             }
-            PlacementResult placed = placement.place(cluster.clusterName(), demand, copies, candidates);
+            PlacementResult placed = placement.place(TaskPlacement.withTaskGroups(state, wanted, candidates), wanted);
             List<DesiredTask> planned = new ArrayList<>();
             for (String instanceId : placed.placements()) {
                 planned.add(newTask(cluster, instanceId, definition, request));
@@ -377,7 +384,7 @@ public final class Tasks {
         return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId,
                 arns.task(cluster.clusterName(), taskId), cluster.clusterName(), instanceId, definition,
                 request.overrides(), TaskStatus.RUNNING, request.startedBy(),
-                request.group() == null || request.group().isBlank() ? "family:" + definition.family() : request.group(),
+                TaskPlacement.group(definition, request),
                 now, null, null);
     }
 }

@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.ecs.model.PlacementConstraintType;
 import software.amazon.awssdk.services.ecs.model.PlacementStrategyType;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionFamilyStatus;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -246,8 +247,12 @@ class SchedulerApiIT {
                         e -> assertThat(e.statusCode()).isEqualTo(400))
                 .hasMessageContaining("Invalid 'launchType': FARGATE is not supported");
         assertThatThrownBy(() -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(family)
-                .placementStrategy(s -> s.type(PlacementStrategyType.SPREAD).field("instanceId"))))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("Invalid 'placementStrategy'");
+                .placementStrategy(s -> s.type(PlacementStrategyType.BINPACK).field("disk"))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("Invalid 'placementStrategy[0].field': binpack takes cpu or memory");
+        assertThatThrownBy(() -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(family)
+                .placementConstraints(c -> c.type(PlacementConstraintType.MEMBER_OF).expression("runningTasksCount <"))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("at character 20");
         assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family(unique("vpc"))
                 .networkMode(NetworkMode.AWSVPC).containerDefinitions(web)))
                 .isInstanceOf(ClientException.class)
@@ -258,9 +263,12 @@ class SchedulerApiIT {
                 .hasMessageContaining("Invalid 'requiresCompatibilities' setting for task: FARGATE");
         assertThat(ecs.listTasks(r -> r.cluster(cluster).family(family)).taskArns()).isEmpty();
 
-        // And what Berth does anyway is accepted: EC2 with binpack on memory
+        // And EC2 with ECS's placement parameters is accepted
         RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family).launchType(LaunchType.EC2)
-                .placementStrategy(s -> s.type(PlacementStrategyType.BINPACK).field("memory")));
+                .placementConstraints(c -> c.type(PlacementConstraintType.DISTINCT_INSTANCE),
+                        c -> c.type(PlacementConstraintType.MEMBER_OF).expression("agentConnected == true"))
+                .placementStrategy(s -> s.type(PlacementStrategyType.SPREAD).field("instanceId"),
+                        s -> s.type(PlacementStrategyType.BINPACK).field("memory")));
         assertThat(run.tasks()).hasSize(1);
         assertThat(ecs.listTasks(r -> r.cluster(cluster).desiredStatus(DesiredStatus.PENDING)).taskArns())
                 .as("ECS never sets a desired status of PENDING").isEmpty();

@@ -161,6 +161,9 @@ class TaskDefinitionValidatorTest {
         TaskDefinition constrained = json("{\"family\":\"f\",\"placementConstraints\":[{\"type\":\"memberOf\","
                 + "\"expression\":\"attribute:ecs.os-type == linux\"}],\"containerDefinitions\":"
                 + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32}]}");
+        TaskDefinition badlyConstrained = json("{\"family\":\"f\",\"placementConstraints\":[{\"type\":"
+                + "\"memberOf\",\"expression\":\"attribute:ecs.os-type linux\"}],\"containerDefinitions\":"
+                + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32}]}");
         TaskDefinition hostPort = json("{\"family\":\"f\",\"networkMode\":\"host\",\"containerDefinitions\":"
                 + "[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32,\"portMappings\":[{\"containerPort\":80,"
                 + "\"hostPort\":8080}]}]}");
@@ -180,8 +183,9 @@ class TaskDefinitionValidatorTest {
         assertRejected(devices, "Invalid 'linuxParameters.devices' setting for container 'web': host devices are not "
                 + "supported by Berth, and the task would run without it.");
         assertRejected(pidTask, "Invalid 'pidMode' setting for task: task is not supported; use host.");
-        assertRejected(constrained, "Invalid 'placementConstraints' setting for task: placement constraints are not "
-                + "supported yet, and the task would be placed without them.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(constrained)).doesNotThrowAnyException();
+        assertRejected(badlyConstrained, "Invalid expression 'attribute:ecs.os-type linux': expected an operator "
+                + "after attribute:ecs.os-type, found 'linux' at character 23.");
         assertRejected(hostPort, "Invalid 'hostPort' setting for container 'web': in the host network mode it must "
                 + "equal the containerPort (80) or be left out.");
         assertRejected(nonePorts, "Invalid 'portMappings' setting for container 'web': the none network mode "

@@ -2,27 +2,40 @@ package dev.berth.api.action;
 
 import dev.berth.api.shape.EcsShapes;
 import dev.berth.api.shape.EcsTask;
+import dev.berth.model.PlacementConstraint;
+import dev.berth.model.PlacementStrategy;
 import dev.berth.model.TaskOverride;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.Failure;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.Tasks;
+import dev.berth.scheduler.placement.PlacementOptions;
 import jakarta.inject.Singleton;
 import java.util.List;
 
-/** RunTask: placement picks the instances; what does not fit is reported in failures[]. */
+/**
+ * RunTask: placement picks the instances, under the task definition's and the request's
+ * placementConstraints and the request's placementStrategy; what does not fit is reported in
+ * failures[].
+ */
 @Singleton
 public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
 
     public record Request(String cluster, String taskDefinition, Integer count, TaskOverride overrides,
             String startedBy, String group, String launchType, List<Object> capacityProviderStrategy,
-            Object networkConfiguration, List<Object> placementConstraints,
-            List<LaunchOptions.PlacementStrategy> placementStrategy, String platformVersion,
+            Object networkConfiguration, List<PlacementConstraint> placementConstraints,
+            List<PlacementStrategy> placementStrategy, String platformVersion,
             Boolean enableExecuteCommand, List<Object> volumeConfigurations, String clientToken) {
 
+        /** The launch options, but placement: RunTask applies its placement parameters itself. */
         LaunchOptions launchOptions() {
-            return new LaunchOptions(launchType, capacityProviderStrategy, networkConfiguration, placementConstraints,
-                    placementStrategy, platformVersion, enableExecuteCommand, volumeConfigurations);
+            return new LaunchOptions(launchType, capacityProviderStrategy, networkConfiguration, null, null,
+                    platformVersion, enableExecuteCommand, volumeConfigurations);
+        }
+
+        Tasks.TaskRequest taskRequest() {
+            return new Tasks.TaskRequest(cluster, taskDefinition, overrides, startedBy, group,
+                    new PlacementOptions(placementConstraints, placementStrategy));
         }
     }
 
@@ -41,9 +54,7 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         r.launchOptions().refuseUnsupported();
-        Tasks.StartOutcome outcome = plane.tasks().run(
-                new Tasks.TaskRequest(r.cluster(), r.taskDefinition(), r.overrides(), r.startedBy(), r.group()),
-                r.count(), r.clientToken());
+        Tasks.StartOutcome outcome = plane.tasks().run(r.taskRequest(), r.count(), r.clientToken());
         return new Response(outcome.tasks().stream().map(shapes::task).toList(), outcome.failures());
     }
 }

@@ -555,8 +555,9 @@ public final class SchedulerState {
         }
         candidateCluster.put(instanceId, registration.cluster());
         candidatesByCluster.computeIfAbsent(registration.cluster(), c -> new ConcurrentHashMap<>())
-                .put(instanceId, new Candidate(instanceId, registration.cluster(), !registration.shuttingDown(),
-                        allocations.remaining(instanceId, registration.registeredResources())));
+                .put(instanceId, Candidate.of(registration, !registration.shuttingDown(), allocations.remaining(
+                        instanceId, registration.registeredResources())).withTasks(allocations.of(instanceId).running(),
+                        Map.of()));
     }
 
     private static String hostOf(InstanceRegistration registration) {
@@ -603,7 +604,7 @@ public final class SchedulerState {
         for (Candidate candidate : held.values()) {
             result.add(!candidate.agentConnected() || isFresh(heartbeatSeen.get(candidate.instanceId()), now)
                     ? candidate
-                    : new Candidate(candidate.instanceId(), candidate.cluster(), false, candidate.remaining()));
+                    : candidate.withAgentConnected(false));
         }
         return result;
     }
@@ -626,7 +627,7 @@ public final class SchedulerState {
             if (candidate != null) {
                 return Optional.of(candidate.agentConnected()
                         && !isFresh(heartbeatSeen.get(instanceId), clock.instant())
-                        ? new Candidate(instanceId, candidate.cluster(), false, candidate.remaining())
+                        ? candidate.withAgentConnected(false)
                         : candidate);
             }
         }

@@ -75,4 +75,39 @@ class TaskDemandTest {
         assertThat(TaskSize.cpuUnits("256")).hasValue(256);
         assertThat(TaskSize.cpuUnits(null)).isEmpty();
     }
+
+    @Test
+    void keepsUdpHostPortsApartFromTcpOnes() {
+        // Given
+        TaskDefinition definition = definition(null, null,
+                container("dns", 64, 64, null, new PortMapping(53, 53, "udp"), new PortMapping(53, 53, "tcp"),
+                        new PortMapping(5353, 0, "udp")));
+
+        // When
+        Demand demand = TaskDemand.demand(definition, null);
+
+        // Then
+        assertThat(demand.tcpPorts()).containsExactly(53);
+        assertThat(demand.udpPorts()).containsExactly(53);
+        assertThat(TaskDemand.of(definition, null).ports()).containsExactly(53);
+    }
+
+    @Test
+    void readsTheRequiresAttributesStoredWithTheTaskDefinition() {
+        // Given: a task definition copied from ECS, requiresAttributes and all
+        TaskDefinition plain = definition(null, null, container("a", 64, 64, null));
+        TaskDefinition copied = new TaskDefinition(null, "web", 1, plain.containerDefinitions(), null, null, null,
+                "ACTIVE", null, null, null, null, null, null, null, java.util.Map.of("requiresAttributes", List.of(
+                        java.util.Map.of("name", "com.amazonaws.ecs.capability.docker-remote-api.1.18"),
+                        java.util.Map.of("name", "ecs.cpu-architecture", "value", "arm64"))));
+
+        // When
+        Demand demand = TaskDemand.demand(copied, null);
+
+        // Then
+        assertThat(demand.requiredAttributes()).containsExactly(
+                new RequiredAttribute("com.amazonaws.ecs.capability.docker-remote-api.1.18", null),
+                new RequiredAttribute("ecs.cpu-architecture", "arm64"));
+        assertThat(TaskDemand.demand(plain, null).requiredAttributes()).isEmpty();
+    }
 }

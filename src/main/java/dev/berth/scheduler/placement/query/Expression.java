@@ -1,0 +1,189 @@
+package dev.berth.scheduler.placement.query;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A parsed cluster query expression: a tree of {@code and}, {@code or}, {@code not} and
+ * comparisons, evaluated against one container instance. Immutable and thread-safe.
+ */
+public sealed interface Expression {
+
+    boolean test(QueryTarget target);
+
+    /**
+     * Whether the answer can change when a task is placed on the instance (it reads
+     * {@code runningTasksCount} or {@code task:group}): the planner re-evaluates only then.
+     */
+    boolean readsTasks();
+
+    record And(Expression left, Expression right) implements Expression {
+        @Override
+        public boolean test(QueryTarget target) {
+            return left.test(target) && right.test(target);
+        }
+
+        @Override
+        public boolean readsTasks() {
+            return left.readsTasks() || right.readsTasks();
+        }
+    }
+
+    record Or(Expression left, Expression right) implements Expression {
+        @Override
+        public boolean test(QueryTarget target) {
+            return left.test(target) || right.test(target);
+        }
+
+        @Override
+        public boolean readsTasks() {
+            return left.readsTasks() || right.readsTasks();
+        }
+    }
+
+    record Not(Expression operand) implements Expression {
+        @Override
+        public boolean test(QueryTarget target) {
+            return !operand.test(target);
+        }
+
+        @Override
+        public boolean readsTasks() {
+            return operand.readsTasks();
+        }
+    }
+
+    /**
+     * {@code subject operator [argument]}. {@code values} are the arguments as read: Long for
+     * runningTasksCount, Instant for registeredAt, String otherwise; {@code pattern} is set for
+     * {@code =~} and {@code !~}, which match the whole value (Java regular expressions, as ECS
+     * documents). A subject the instance lacks satisfies only the negative operators.
+     */
+    record Comparison(Subject subject, Operator operator, List<Object> values, Pattern pattern, Matches memo)
+            implements Expression {
+
+        public Comparison {
+            values = List.copyOf(values);
+        }
+
+        public Comparison(Subject subject, Operator operator, List<Object> values, Pattern pattern) {
+            this(subject, operator, values, pattern, pattern == null ? null : new Matches(pattern));
+        }
+
+        private boolean matches(String value) {
+            return memo.test(value);
+        }
+
+        @Override
+        public boolean test(QueryTarget target) {
+            boolean affirmed = subject.kind() == Subject.Kind.TASK_GROUP ? testGroups(target)
+                    : testValue(subject.valueOf(target));
+            return operator.isNegative() != affirmed;
+        }
+
+        @Override
+        public boolean readsTasks() {
+            return subject.kind() == Subject.Kind.TASK_GROUP || subject.kind() == Subject.Kind.RUNNING_TASKS_COUNT;
+        }
+
+        private boolean testGroups(QueryTarget target) {
+            Operator positive = operator.positive();
+            if (positive == Operator.EQUALS || positive == Operator.IN) {
+                for (Object group : values) {
+                    if (target.hasTaskGroup((String) group)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            for (String group : target.groupNames()) {
+                if (positive == Operator.EXISTS || matches(group)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean testValue(Object value) {
+            if (value == null) {
+                return false;
+            }
+            return switch (operator.positive()) {
+                case EXISTS -> true;
+                case MATCHES -> matches((String) value);
+                case EQUALS, IN -> anyEquals(value);
+                case GREATER_THAN -> compare(value, values.get(0)) > 0;
+                case GREATER_THAN_EQUAL -> compare(value, values.get(0)) >= 0;
+                case LESS_THAN -> compare(value, values.get(0)) < 0;
+                case LESS_THAN_EQUAL -> compare(value, values.get(0)) <= 0;
+                default -> throw new IllegalStateException("not a positive operator: " + operator);
+            };
+        }
+
+        private boolean anyEquals(Object value) {
+            for (Object argument : values) {
+                if (compare(value, argument) == 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private int compare(Object value, Object argument) {
+            return switch (subject.kind()) {
+                case RUNNING_TASKS_COUNT -> Long.compare((Long) value, (Long) argument);
+                case REGISTERED_AT -> ((Instant) value).compareTo((Instant) argument);
+                case AGENT_VERSION -> QueryValues.compareVersions((String) value, (String) argument);
+                case ATTRIBUTE -> operator.positive() == Operator.EQUALS || operator.positive() == Operator.IN
+                        ? (value.equals(argument) ? 0 : 1)
+                        : QueryValues.compareAttributes((String) value, (String) argument);
+                default -> value.equals(argument) ? 0 : 1;
+            };
+        }
+    }
+
+    /**
+     * A pattern's answers, remembered per value: a cluster has few distinct attribute values
+     * (instance types, zones) and a placement tests thousands of instances. Bounded; past the
+     * bound, values are matched without being remembered. Thread-safe.
+     */
+    final class Matches {
+        private static final int MAX_REMEMBERED = 4_096;
+
+        private final Pattern pattern;
+        private final java.util.concurrent.ConcurrentHashMap<String, Boolean> answers =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Matches(Pattern pattern) {
+            this.pattern = pattern;
+        }
+
+        boolean test(String value) {
+            Boolean known = answers.get(value);
+            if (known != null) {
+                return known;
+            }
+            boolean answer = pattern.matcher(value).matches();
+            if (answers.size() < MAX_REMEMBERED) {
+                answers.put(value, answer);
+            }
+            return answer;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Matches m && m.pattern.pattern().equals(pattern.pattern());
+        }
+
+        @Override
+        public int hashCode() {
+            return pattern.pattern().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return pattern.pattern();
+        }
+    }
+}
