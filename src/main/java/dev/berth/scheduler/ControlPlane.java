@@ -38,7 +38,7 @@ public final class ControlPlane {
         this.containerInstances = new ContainerInstances(state, writer, writeLock, clusters, arns);
         Lock serviceLock = new ReentrantLock();
         this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions);
-        this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), PlacementStack.binpack(), arns,
+        this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), new java.util.Random(), arns,
                 serviceLock);
     }
 

@@ -9,6 +9,8 @@ import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.ServiceRecord.Deployment;
 import dev.berth.protocol.ServiceRecord.DeploymentConfiguration;
+import dev.berth.scheduler.placement.PlacementInputException;
+import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
 import java.security.SecureRandom;
@@ -96,6 +98,7 @@ public final class Services {
         int desired = daemon ? 0 : requireCount(spec.desiredCount());
         validate(spec.deploymentConfiguration());
         TaskDefinition definition = taskDefinitions.requireActive(spec.taskDefinition());
+        validatePlacement(spec, definition);
         ServiceSpec normalized = new ServiceSpec(cluster.clusterName(), name, definition.familyRevision(),
                 daemon ? null : desired, strategy, spec.deploymentConfiguration(), spec.placementConstraints(),
                 spec.placementStrategy());
@@ -261,6 +264,17 @@ public final class Services {
             throw EcsException.invalidParameter("Invalid 'desiredCount': it must be 0 or more.");
         }
         return count;
+    }
+
+    /** The service's constraints and strategies as placement reads them; a bad one is refused by name. */
+    private static void validatePlacement(ServiceSpec spec, TaskDefinition definition) {
+        PlacementOptions options = new PlacementOptions(spec.placementConstraints(), spec.placementStrategy());
+        try {
+            options.constraints(definition.placementConstraints());
+            options.strategies(List.of());
+        } catch (PlacementInputException e) {
+            throw EcsException.invalidParameter(e.getMessage());
+        }
     }
 
     private static void validate(DeploymentConfiguration configuration) {

@@ -14,7 +14,7 @@ import dev.berth.scheduler.state.TaskView;
 import java.util.List;
 
 /** What RunTask asks of placement: the request, from the task definition and the call, and the candidates' task groups. */
-final class TaskPlacement {
+public final class TaskPlacement {
 
     /**
      * Berth's RunTask strategy when the request names none. ECS's default is random
@@ -43,7 +43,7 @@ final class TaskPlacement {
      * The candidates with the groups of the cluster's tasks that are not desired STOPPED, when
      * the request reads them (distinctInstance, spread, task:group): O(tasks of the cluster).
      */
-    static List<Candidate> withTaskGroups(SchedulerState state, PlacementRequest request, List<Candidate> candidates) {
+    public static List<Candidate> withTaskGroups(SchedulerState state, PlacementRequest request, List<Candidate> candidates) {
         if (!TaskGroups.areRead(request)) {
             return candidates;
         }

@@ -250,6 +250,51 @@ class ServicesTest {
     }
 
     @Test
+    void aReplicaServiceSpreadsOverInstancesByDefault() {
+        // Given three instances with room for all three tasks on any one of them
+        instances(3);
+        plane.taskDefinitions().register(web(256));
+
+        // When
+        create("web", 3, null);
+        plane.serviceScheduler().reconcile();
+
+        // Then ECS's service default (spread) put one task on each
+        assertThat(unstopped()).extracting(TaskView::instanceId).containsExactlyInAnyOrder("i-1", "i-2", "i-3");
+    }
+
+    @Test
+    void aDaemonServiceRunsOnlyWhereItsConstraintHolds() {
+        // Given two instances marked for the daemon and one not
+        for (String id : List.of("i-1", "i-2", "i-3")) {
+            state.apply(new dev.berth.protocol.InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, id, "default",
+                    id + ".local", "0.1.0", new dev.berth.model.Resources(4096, 4096, java.util.Set.of()),
+                    Map.of("role", id.equals("i-3") ? "db" : "web"), T0, T0, false));
+        }
+        plane.taskDefinitions().register(web(256));
+
+        // When
+        plane.services().create(new Services.ServiceSpec(null, "logs", "web", null, ServiceRecord.DAEMON, null,
+                List.of(new dev.berth.model.PlacementConstraint("memberOf", "attribute:role == web")), List.of()),
+                null);
+        plane.serviceScheduler().reconcile();
+
+        // Then
+        assertThat(unstopped()).extracting(TaskView::instanceId).containsExactlyInAnyOrder("i-1", "i-2");
+    }
+
+    @Test
+    void aServiceWithABadConstraintIsRefusedNamingWhere() {
+        instances(1);
+        plane.taskDefinitions().register(web(256));
+        assertThatThrownBy(() -> plane.services().create(new Services.ServiceSpec(null, "web", "web", 1, null, null,
+                List.of(new dev.berth.model.PlacementConstraint("memberOf", "attribute:role === web")), List.of()),
+                null)).isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessageContaining("character");
+    }
+
+    @Test
     void deletingAServiceAboveZeroNeedsForceThenDrainsItToInactive() {
         // Given
         instances(2);
@@ -316,7 +361,7 @@ class ServicesTest {
         assertThat(service("web").service().events()).extracting(ServiceRecord.Event::message).first()
                 .isEqualTo("(service web) was unable to place a task because no container instance met all of its "
                         + "requirements. The closest matching (container-instance i-1) has insufficient memory "
-                        + "available. 1 container instances: 1 insufficient memory.");
+                        + "available. 1 instance: 1 RESOURCE:MEMORY.");
         assertThat(state.allTasks()).isEmpty();
     }
 

@@ -2,6 +2,7 @@ package dev.berth.api.action;
 
 import dev.berth.api.shape.EcsService;
 import dev.berth.api.shape.EcsShapes;
+import dev.berth.model.PlacementConstraint;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.Services;
@@ -18,7 +19,7 @@ public class CreateServiceAction extends SchedulerAction<CreateServiceAction.Req
 
     public record Request(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
             String clientToken, String launchType, List<Object> capacityProviderStrategy, String platformVersion,
-            ServiceOptions.DeploymentConfiguration deploymentConfiguration, List<Object> placementConstraints,
+            ServiceOptions.DeploymentConfiguration deploymentConfiguration, List<PlacementConstraint> placementConstraints,
             List<LaunchOptions.PlacementStrategy> placementStrategy, Object networkConfiguration,
             Integer healthCheckGracePeriodSeconds, String schedulingStrategy,
             ServiceOptions.DeploymentController deploymentController, Boolean enableExecuteCommand,
@@ -40,16 +41,15 @@ public class CreateServiceAction extends SchedulerAction<CreateServiceAction.Req
 
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
-        new LaunchOptions(r.launchType(), r.capacityProviderStrategy(), r.networkConfiguration(),
-                r.placementConstraints(), r.placementStrategy(), r.platformVersion(), r.enableExecuteCommand(),
-                r.volumeConfigurations()).refuseUnsupported();
+        new LaunchOptions(r.launchType(), r.capacityProviderStrategy(), r.networkConfiguration(), null, null,
+                r.platformVersion(), r.enableExecuteCommand(), r.volumeConfigurations()).refuseUnsupported();
         ServiceOptions options = new ServiceOptions(r.loadBalancers(), r.serviceRegistries(),
                 r.serviceConnectConfiguration(), r.healthCheckGracePeriodSeconds(), r.deploymentController(),
                 r.deploymentConfiguration());
         options.refuseUnsupported();
         Services.ServiceSummary created = plane.services().create(new Services.ServiceSpec(r.cluster(),
                 r.serviceName(), r.taskDefinition(), r.desiredCount(), r.schedulingStrategy(), options.deployment(),
-                List.of(), ServiceOptions.strategies(r.placementStrategy())), r.clientToken());
+                r.placementConstraints(), ServiceOptions.strategies(r.placementStrategy())), r.clientToken());
         return new Response(shapes.service(created));
     }
 }

@@ -1,12 +1,12 @@
 package dev.berth.scheduler.services;
 
 import dev.berth.protocol.ServiceRecord;
+import dev.berth.scheduler.placement.PlacementResult;
 import dev.berth.scheduler.placement.Rejection;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -64,49 +64,18 @@ final class ServiceEvents {
     /**
      * ECS's event, then what each instance lacked, counted by reason (as Nomad explains a
      * placement): "... The closest matching (container-instance i-1) has insufficient memory
-     * available. 3 container instances: 2 insufficient memory, 1 agent disconnected."
+     * available. 3 instances: 2 RESOURCE:MEMORY, 1 AGENT."
      */
     void unableToPlace(List<Rejection> rejections) {
         String start = "was unable to place a task because no container instance met all of its requirements.";
-        if (rejections.isEmpty()) {
+        PlacementResult result = new PlacementResult(List.of(), 1, rejections);
+        Optional<Rejection> closest = result.closest();
+        if (closest.isEmpty()) {
             add(start + " Reason: No Container Instances were found in your cluster.");
             return;
         }
-        Rejection closest = rejections.get(0);
-        for (Rejection r : rejections) {
-            if (r.check().ordinal() > closest.check().ordinal()) {
-                closest = r;
-            }
-        }
-        Map<String, Integer> byReason = new LinkedHashMap<>();
-        for (Rejection r : rejections) {
-            byReason.merge(lacks(r), 1, Integer::sum);
-        }
-        StringBuilder counts = new StringBuilder();
-        byReason.forEach((reason, count) -> counts.append(counts.isEmpty() ? "" : ", ").append(count).append(' ')
-                .append(reason));
-        add(start + " The closest matching (container-instance " + closest.instanceId() + ") " + has(closest)
-                + ". " + rejections.size() + " container instances: " + counts + ".");
-    }
-
-    private static String has(Rejection r) {
-        return switch (r.check()) {
-            case AGENT -> "has its agent disconnected";
-            case CPU -> "has insufficient CPU units available";
-            case MEMORY -> "has insufficient memory available";
-            case PORTS -> "is already using a port required by your task";
-            default -> "is in another cluster";
-        };
-    }
-
-    private static String lacks(Rejection r) {
-        return switch (r.check()) {
-            case AGENT -> "agent disconnected";
-            case CPU -> "insufficient CPU";
-            case MEMORY -> "insufficient memory";
-            case PORTS -> "port in use";
-            default -> "other cluster";
-        };
+        add(start + " The closest matching (container-instance " + closest.get().instanceId() + ") "
+                + closest.get().check().eventWording() + ". " + result.explanation() + ".");
     }
 
     private static String named(List<String> taskIds) {

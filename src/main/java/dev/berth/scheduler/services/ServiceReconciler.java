@@ -68,7 +68,25 @@ public final class ServiceReconciler {
     static final String NOT_ELIGIBLE = "Task stopped by the service scheduler: its container instance no longer "
             + "takes the service's daemon tasks";
 
+    /** Which of a service's healthy tasks to stop when it scales in: placement's {@code ScaleIn}. */
+    public interface ScaleInChoice {
+        List<TaskView> choose(List<TaskView> healthy, int count);
+
+        /** The newest first: for tests, and when no strategy applies. */
+        ScaleInChoice NEWEST_FIRST = (healthy, count) -> healthy.stream()
+                .sorted(ServiceTasks.LEAST_USEFUL_FIRST).limit(count).toList();
+    }
+
     public Decision decide(ServiceRecord service, List<TaskView> tasks, List<Candidate> instances, Instant now) {
+        return decide(service, tasks, instances, now, ScaleInChoice.NEWEST_FIRST);
+    }
+
+    /**
+     * @param instances the instances that take the service's daemon tasks (DAEMON only)
+     * @param scaleIn   which healthy tasks go when there are too many (those not healthy go first)
+     */
+    public Decision decide(ServiceRecord service, List<TaskView> tasks, List<Candidate> instances, Instant now,
+            ScaleInChoice scaleIn) {
         List<TaskView> settled = new ArrayList<>();
         List<TaskView> unstopped = new ArrayList<>();
         for (TaskView task : tasks) {
@@ -80,7 +98,7 @@ public final class ServiceReconciler {
         }
         Deployment primary = backOff(service.deployments().get(0), settled, now);
         boolean backingOff = primary.noStartBefore() != null && now.isBefore(primary.noStartBefore());
-        Pass pass = service.isDaemon() ? daemon(service, unstopped, instances) : replica(service, unstopped);
+        Pass pass = service.isDaemon() ? daemon(service, unstopped, instances) : replica(service, unstopped, scaleIn);
         if (backingOff && !pass.starts.isEmpty()) {
             pass.starts.clear();
         } else {
@@ -130,7 +148,7 @@ public final class ServiceReconciler {
         boolean settledAtDesired;
     }
 
-    private Pass replica(ServiceRecord service, List<TaskView> unstopped) {
+    private Pass replica(ServiceRecord service, List<TaskView> unstopped, ScaleInChoice scaleIn) {
         Pass pass = new Pass();
         Deployment primary = service.deployments().get(0);
         boolean deleting = !ServiceRecord.ACTIVE.equals(service.status());
@@ -151,14 +169,27 @@ public final class ServiceReconciler {
         }
         int healthy = (int) current.stream().filter(ServiceTasks::isHealthy).count()
                 + (int) old.stream().filter(ServiceTasks::isHealthy).count();
-        // Scale in the primary deployment past the desired count: the least useful first.
+        // Scale in the primary deployment past the desired count: tasks not healthy first, then
+        // as the service's strategies choose.
         current.sort(ServiceTasks.LEAST_USEFUL_FIRST);
         int extra = Math.max(0, current.size() - desired);
-        for (TaskView task : current.subList(0, extra)) {
+        List<TaskView> extras = new ArrayList<>();
+        List<TaskView> healthyCurrent = new ArrayList<>();
+        for (TaskView task : current) {
+            if (!ServiceTasks.isHealthy(task) && extras.size() < extra) {
+                extras.add(task);
+            } else if (ServiceTasks.isHealthy(task)) {
+                healthyCurrent.add(task);
+            }
+        }
+        if (extras.size() < extra) {
+            extras.addAll(scaleIn.choose(healthyCurrent, extra - extras.size()));
+        }
+        for (TaskView task : extras) {
             pass.stops.add(new Stop(task, deleting ? DELETED : SCALED_IN));
             healthy -= ServiceTasks.isHealthy(task) ? 1 : 0;
         }
-        wanted.addAll(current.subList(extra, current.size()));
+        current.stream().filter(t -> !extras.contains(t)).forEach(wanted::add);
         // Old deployments: tasks that are not healthy go at once, healthy ones within the bound.
         old.sort(ServiceTasks.LEAST_USEFUL_FIRST);
         for (TaskView task : old) {

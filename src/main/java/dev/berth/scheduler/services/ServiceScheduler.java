@@ -1,7 +1,6 @@
 package dev.berth.scheduler.services;
 
 import dev.berth.model.Arns;
-import dev.berth.model.Resources;
 import dev.berth.model.StopCode;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
@@ -10,9 +9,18 @@ import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.scheduler.StateChange;
+import dev.berth.scheduler.TaskPlacement;
 import dev.berth.scheduler.placement.Candidate;
+import dev.berth.scheduler.placement.ClusterSnapshot;
+import dev.berth.scheduler.placement.FeasibilityCheck;
+import dev.berth.scheduler.placement.PlacementInputException;
+import dev.berth.scheduler.placement.PlacementOptions;
+import dev.berth.scheduler.placement.PlacementRequest;
+import dev.berth.scheduler.placement.Planner;
+import dev.berth.scheduler.placement.RunningTask;
+import dev.berth.scheduler.placement.ScaleIn;
+import dev.berth.scheduler.placement.Strategy;
 import dev.berth.scheduler.placement.PlacementResult;
-import dev.berth.scheduler.placement.PlacementStack;
 import dev.berth.scheduler.placement.Rejection;
 import dev.berth.scheduler.placement.TaskDemand;
 import dev.berth.scheduler.plan.PlanApplier;
@@ -29,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
+import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,16 +57,18 @@ public final class ServiceScheduler {
 
     private final SchedulerState state;
     private final PlanApplier applier;
-    private final PlacementStack placement;
+    private final Planner planner;
+    private final ScaleIn scaleIn;
     private final Arns arns;
     private final Lock serviceLock;
     private final ServiceReconciler reconciler = new ServiceReconciler();
 
-    public ServiceScheduler(SchedulerState state, PlanApplier applier, PlacementStack placement, Arns arns,
+    public ServiceScheduler(SchedulerState state, PlanApplier applier, RandomGenerator random, Arns arns,
             Lock serviceLock) {
         this.state = state;
         this.applier = applier;
-        this.placement = placement;
+        this.planner = new Planner(random);
+        this.scaleIn = new ScaleIn(random);
         this.arns = arns;
         this.serviceLock = serviceLock;
     }
@@ -96,8 +107,19 @@ public final class ServiceScheduler {
     private Optional<Submitted> pass(ServiceRecord service) {
         Instant now = state.clock().instant();
         List<TaskView> tasks = state.tasksInGroup(service.cluster(), service.group());
-        List<Candidate> instances = applier.candidates(service.cluster());
-        Decision decision = reconciler.decide(service, tasks, service.isDaemon() ? instances : List.of(), now);
+        Optional<TaskDefinition> primaryDefinition = definition(service.deployments().get(0).taskDefinition());
+        if (primaryDefinition.isEmpty()) {
+            LOGGER.warnf("Service %s: its task definition %s is gone; nothing to do", service.key(),
+                    service.deployments().get(0).taskDefinition());
+            return Optional.empty();
+        }
+        PlacementRequest request = request(service, primaryDefinition.get(), 1);
+        List<Candidate> instances = new ArrayList<>(TaskPlacement.withTaskGroups(state, request,
+                applier.candidates(service.cluster())));
+        List<Candidate> daemonHosts = service.isDaemon()
+                ? instances.stream().filter(c -> takesDaemon(request, c)).toList() : List.of();
+        Decision decision = reconciler.decide(service, tasks, daemonHosts, now,
+                (healthy, count) -> scaleIn(service, request, instances, healthy, count));
         List<Rejection> unplaced = new ArrayList<>();
         boolean anyUnplaced = false;
         List<DesiredTask> planned = new ArrayList<>();
@@ -157,19 +179,54 @@ public final class ServiceScheduler {
 
     private PlacementResult place(ServiceRecord service, TaskDefinition definition, Start start,
             List<Candidate> instances) {
-        Resources demand = TaskDemand.of(definition, null);
+        PlacementRequest request = request(service, definition, start.count());
         if (start.instanceId() == null) {
-            return placement.place(service.cluster(), demand, start.count(), instances);
+            return planner.place(ClusterSnapshot.of(instances), request);
         }
         Candidate candidate = instances.stream().filter(c -> c.instanceId().equals(start.instanceId())).findFirst()
                 .orElse(null);
-        Rejection rejection = candidate == null ? null : PlacementStack.check(service.cluster(), demand, candidate);
+        Rejection rejection = candidate == null ? null : Planner.check(request, candidate);
         if (candidate == null || rejection != null) {
             return new PlacementResult(List.of(), 1, rejection == null ? List.of() : List.of(rejection));
         }
-        int at = instances.indexOf(candidate);
-        instances.set(at, candidate.take(demand));
         return new PlacementResult(List.of(candidate.instanceId()), 0, List.of());
+    }
+
+    /**
+     * What placing the service's tasks asks: the task definition's constraints and the
+     * service's, its strategies or ECS's service default, and its task group (which spread
+     * counts and distinctInstance keeps apart). A daemon task goes on named instances, so it
+     * has no strategy.
+     */
+    private static PlacementRequest request(ServiceRecord service, TaskDefinition definition, int count) {
+        PlacementOptions options = new PlacementOptions(service.placementConstraints(), service.placementStrategy());
+        try {
+            return new PlacementRequest(service.cluster(), TaskDemand.demand(definition, null), count,
+                    service.group(), options.constraints(definition.placementConstraints()),
+                    service.isDaemon() ? List.of() : options.strategies(Strategy.SERVICE_DEFAULT));
+        } catch (PlacementInputException e) {
+            throw new IllegalStateException("service " + service.key() + " holds placement it should have refused: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the instance takes the service's daemon task: it meets the constraints and the
+     * required attributes (whether the task fits its free resources is placement's question).
+     */
+    private static boolean takesDaemon(PlacementRequest request, Candidate candidate) {
+        Rejection rejection = Planner.check(request, candidate);
+        return rejection == null || rejection.checks().stream().noneMatch(c -> c == FeasibilityCheck.CLUSTER
+                || c == FeasibilityCheck.ATTRIBUTE || c == FeasibilityCheck.MEMBER_OF);
+    }
+
+    private List<TaskView> scaleIn(ServiceRecord service, PlacementRequest request, List<Candidate> instances,
+            List<TaskView> healthy, int count) {
+        List<RunningTask> running = healthy.stream()
+                .map(t -> new RunningTask(t.taskId(), t.instanceId(), TaskDemand.demand(t.desired().taskDefinition(),
+                        t.desired().overrides()))).toList();
+        List<String> chosen = scaleIn.choose(ClusterSnapshot.of(instances), running, count, request.strategies());
+        return healthy.stream().filter(t -> chosen.contains(t.taskId())).toList();
     }
 
     /** The service's next record, or null when nothing in it changes. */
