@@ -320,6 +320,8 @@ class ServicesTest {
         assertThat(state.allTasks()).allSatisfy(t -> assertThat(t.stopCode())
                 .isEqualTo(StopCode.ServiceSchedulerInitiated.name()));
         assertThat(service("web").service().status()).isEqualTo(ServiceRecord.INACTIVE);
+        assertThat(service("web").service().events()).extracting(ServiceRecord.Event::message).first()
+                .satisfies(m -> assertThat(m).startsWith("(service web) has stopped 2 running tasks: (task "));
         assertThat(plane.services().list("default", null)).isEmpty();
     }
 

@@ -109,8 +109,8 @@ public final class ServiceReconciler {
             primary = withFailures(primary, 0, null);
         }
         List<Deployment> deployments = deployments(service, primary, unstopped, pass, settled, now);
-        boolean steady = pass.starts.isEmpty() && pass.stops.isEmpty() && settled.isEmpty()
-                && deployments.size() == 1 && pass.settledAtDesired;
+        boolean steady = ServiceRecord.ACTIVE.equals(service.status()) && pass.starts.isEmpty()
+                && pass.stops.isEmpty() && settled.isEmpty() && deployments.size() == 1 && pass.settledAtDesired;
         return new Decision(pass.starts, pass.stops, settled, deployments, steady, backingOff);
     }
 
