@@ -288,7 +288,8 @@ public final class ServiceReconciler {
             String rollout = d.rolloutState();
             String reason = d.rolloutStateReason();
             Instant updated = d.updatedAt();
-            if (isPrimary && Deployment.IN_PROGRESS.equals(rollout) && pass.settledAtDesired) {
+            if (isPrimary && Deployment.IN_PROGRESS.equals(rollout) && pass.settledAtDesired
+                    && ServiceRecord.ACTIVE.equals(service.status())) {
                 rollout = Deployment.COMPLETED;
                 reason = "ECS deployment " + d.id() + " completed.";
                 updated = now;
