@@ -489,6 +489,11 @@ public final class SchedulerState {
             return false;
         }
         InstanceRegistration held = instances.get(id);
+        if (held != null && registration.version() == held.version()) {
+            // The agent re-sends an unchanged registration as its heartbeat: only its freshness counts.
+            markSeen(id, seenAt);
+            return false;
+        }
         if (!isNewer(registration, held)) {
             return false;
         }
@@ -497,15 +502,19 @@ public final class SchedulerState {
         }
         instances.put(id, registration);
         instancesByCluster.computeIfAbsent(registration.cluster(), c -> new LinkedHashSet<>()).add(id);
-        Instant previous = heartbeatSeen.get(id);
-        if (previous == null || seenAt.isAfter(previous)) {
-            heartbeatSeen.put(id, seenAt);
-        }
+        markSeen(id, seenAt);
         Set<String> formerHost = allocations.sharing(id);
         allocations.register(id, hostOf(registration));
         formerHost.forEach(this::refreshCandidate);
         refreshHost(id);
         return true;
+    }
+
+    private void markSeen(String instanceId, Instant seenAt) {
+        Instant previous = heartbeatSeen.get(instanceId);
+        if (previous == null || seenAt.isAfter(previous)) {
+            heartbeatSeen.put(instanceId, seenAt);
+        }
     }
 
     private void removeInstance(String instanceId) {

@@ -136,6 +136,21 @@ class SchedulerStateTest {
     }
 
     @Test
+    void anUnchangedRegistrationSentAgainIsAHeartbeatThatKeepsItsVersion() {
+        // Given
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 7));
+        clock.advance(Duration.ofSeconds(50));
+
+        // When: the agent sends the same registration again, version unchanged
+        state.apply(instance("i-1", "default", 4096, 4096, T0.plusSeconds(50), 7));
+        clock.advance(Duration.ofSeconds(50));
+
+        // Then: it is still connected 100 s after registering, and its version stays small
+        assertThat(state.instance("i-1").orElseThrow().agentConnected()).isTrue();
+        assertThat(state.instance("i-1").orElseThrow().registration().version()).isEqualTo(7);
+    }
+
+    @Test
     void aReplayedHeartbeatIsDatedByKafkaNotByWhenTheSchedulerStarted() {
         // Given: a heartbeat that reached Kafka two minutes before this scheduler replayed it
         state.apply(instance("old", "default", 4096, 4096, T0, 1), T0.minus(Duration.ofMinutes(2)));
