@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The scheduler's picture of the world, rebuilt from Kafka: clusters, task definitions,
@@ -71,7 +72,8 @@ public final class SchedulerState {
      * Each cluster's instances as placement sees them, rebuilt for an instance whenever its
      * registration or the tasks on its host change, and read without the monitor: a
      * placement never holds up the reader that applies heartbeats. Connectivity is not kept
-     * here but judged from {@link #heartbeatSeen} when read.
+     * here but judged from {@link #heartbeatSeen} when read. Each cluster's are kept in instance
+     * id order, the order placement sorts them in, so its sort finds them sorted.
      */
     private final Map<String, Map<String, Candidate>> candidatesByCluster = new ConcurrentHashMap<>();
     private final Map<String, String> candidateCluster = new HashMap<>();
@@ -563,7 +565,7 @@ public final class SchedulerState {
             candidatesByCluster.getOrDefault(formerCluster, Map.of()).remove(instanceId);
         }
         candidateCluster.put(instanceId, registration.cluster());
-        candidatesByCluster.computeIfAbsent(registration.cluster(), c -> new ConcurrentHashMap<>())
+        candidatesByCluster.computeIfAbsent(registration.cluster(), c -> new ConcurrentSkipListMap<>())
                 .put(instanceId, Candidate.of(registration, !registration.shuttingDown(), allocations.remaining(
                         instanceId, registration.registeredResources())).withTasks(allocations.of(instanceId).running(),
                         Map.of()));
