@@ -132,6 +132,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.action.ServiceOptions.class,
         dev.berth.api.action.StartTaskAction.class,
         dev.berth.api.action.StopTaskAction.class,
+        dev.berth.api.action.UpdateContainerInstancesStateAction.class,
         dev.berth.api.action.UpdateServiceAction.class,
         dev.berth.api.shape.EcsCluster.class,
         dev.berth.api.shape.EcsContainer.class,

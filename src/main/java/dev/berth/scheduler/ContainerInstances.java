@@ -27,6 +27,8 @@ public final class ContainerInstances {
     private final Lock writeLock;
     private final Clusters clusters;
     private final Arns arns;
+    /** ECS's limit on instances per UpdateContainerInstancesState call. */
+    static final int MAX_PER_UPDATE = 10;
 
     ContainerInstances(SchedulerState state, StateWriter writer, Lock writeLock, Clusters clusters, Arns arns) {
         this.state = state;
@@ -57,8 +59,8 @@ public final class ContainerInstances {
                         + " task(s) not yet STOPPED. Stop them first, or deregister with force.");
             }
             List<StateChange> changes = new ArrayList<>();
-            changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION, 1, instanceId,
-                    cluster.clusterName(), InstanceControl.DEREGISTERED, state.clock().instant())));
+            changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION, nextControlVersion(instanceId),
+                    instanceId, cluster.clusterName(), InstanceControl.DEREGISTERED, state.clock().instant())));
             changes.add(new StateChange.ForgetInstance(instanceId));
             for (TaskView task : unstopped) {
                 changes.add(new StateChange.Put(task.desired().stop(task.desired().version() + 1, TaskView.LOST,
@@ -71,5 +73,57 @@ public final class ContainerInstances {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** What UpdateContainerInstancesState answers: the instances changed and the ones not found. */
+    public record StateUpdate(List<InstanceView> instances, List<Failure> failures) {
+    }
+
+    /**
+     * UpdateContainerInstancesState: DRAINING stops new tasks from being placed on the
+     * instances, and services move their tasks away within their deployment bounds; ACTIVE
+     * makes them take tasks again. Standalone tasks are left alone, as in ECS.
+     */
+    public StateUpdate updateState(String clusterRef, List<String> instanceRefs, String status) {
+        ClusterRecord cluster = clusters.require(clusterRef);
+        if (!InstanceControl.DRAINING.equals(status) && !InstanceControl.ACTIVE.equals(status)) {
+            throw EcsException.invalidParameter("Invalid 'status': must be ACTIVE or DRAINING.");
+        }
+        if (instanceRefs == null || instanceRefs.isEmpty() || instanceRefs.size() > MAX_PER_UPDATE) {
+            throw EcsException.invalidParameter("Invalid 'containerInstances': name between 1 and " + MAX_PER_UPDATE
+                    + " container instances.");
+        }
+        writeLock.lock();
+        try {
+            List<StateChange> changes = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
+            List<Failure> failures = new ArrayList<>();
+            for (String reference : new java.util.LinkedHashSet<>(instanceRefs)) {
+                String instanceId = Arns.lastSegment(reference.trim());
+                if (state.instance(instanceId).filter(i -> cluster.clusterName().equals(i.cluster())).isEmpty()) {
+                    failures.add(Failure.of(arns.containerInstance(cluster.clusterName(), instanceId), Failure.MISSING));
+                    continue;
+                }
+                changed.add(instanceId);
+                if (!status.equals(state.instanceStatus(instanceId))) {
+                    changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION,
+                            nextControlVersion(instanceId), instanceId, cluster.clusterName(), status,
+                            state.clock().instant())));
+                }
+            }
+            if (!changes.isEmpty()) {
+                writer.commit(changes);
+                LOGGER.infof("Container instance(s) %s of cluster %s are now %s", changed, cluster.clusterName(), status);
+            }
+            List<InstanceView> views = new ArrayList<>();
+            changed.forEach(id -> state.instance(id).ifPresent(views::add));
+            return new StateUpdate(views, failures);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private long nextControlVersion(String instanceId) {
+        return state.instanceControl(instanceId).map(c -> c.version() + 1).orElse(1L);
     }
 }

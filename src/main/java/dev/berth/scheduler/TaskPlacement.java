@@ -60,4 +60,15 @@ public final class TaskPlacement {
     static String group(TaskDefinition definition, Tasks.TaskRequest request) {
         return request.group() == null || request.group().isBlank() ? "family:" + definition.family() : request.group();
     }
+
+    /** One instance with the groups of its tasks that are not desired STOPPED (a filter reading task:group). */
+    public static Candidate withTaskGroups(SchedulerState state, String cluster, Candidate candidate) {
+        TaskGroups groups = new TaskGroups();
+        for (TaskView task : state.tasksOnInstance(candidate.instanceId())) {
+            if (task.desiredStatus() != TaskStatus.STOPPED && cluster.equals(task.cluster())) {
+                groups.add(task.instanceId(), task.desired().group());
+            }
+        }
+        return groups.applyTo(List.of(candidate)).get(0);
+    }
 }

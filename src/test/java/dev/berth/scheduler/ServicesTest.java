@@ -295,6 +295,51 @@ class ServicesTest {
     }
 
     @Test
+    void drainingAnInstanceMovesServiceTasksAwayWithinBoundsAndItsDaemonTaskLast() {
+        // Given a service with one task on each of two instances, a daemon on both, a standalone task on i-1
+        instances(3);
+        plane.taskDefinitions().register(web(256));
+        create("web", 2, null);
+        create("logs", null, ServiceRecord.DAEMON);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+        String busy = unstopped().stream().filter(t -> "service:web".equals(t.desired().group()))
+                .map(TaskView::instanceId).findFirst().orElseThrow();
+        plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "me", null), 1);
+        TaskView standalone = unstopped().stream().filter(t -> "family:web".equals(t.desired().group())).findFirst()
+                .orElseThrow();
+        agentsAct();
+
+        // When that instance is set DRAINING
+        ContainerInstances.StateUpdate update = plane.containerInstances().updateState(null, List.of(busy),
+                "DRAINING");
+        assertThat(update.failures()).isEmpty();
+        plane.serviceScheduler().reconcile();
+
+        // Then a replacement starts elsewhere first (200 % allows it), while the daemon task stays
+        assertThat(unstopped()).filteredOn(t -> t.instanceId().equals(busy))
+                .extracting(t -> t.desired().group()).contains("service:web", "service:logs");
+        for (int step = 0; step < 4; step++) {
+            agentsAct();
+            plane.serviceScheduler().reconcile();
+        }
+
+        // Then the web task moved away, the daemon task went last, and standalone tasks stay
+        assertThat(unstopped()).filteredOn(t -> t.instanceId().equals(busy))
+                .extracting(TaskView::taskId).containsExactly(standalone.taskId());
+        assertThat(unstopped()).filteredOn(t -> "service:web".equals(t.desired().group())).hasSize(2)
+                .noneMatch(t -> t.instanceId().equals(busy));
+        assertThat(state.instanceStatus(busy)).isEqualTo("DRAINING");
+
+        // When it is ACTIVE again, the daemon comes back to it
+        plane.containerInstances().updateState(null, List.of(busy), "ACTIVE");
+        plane.serviceScheduler().reconcile();
+        assertThat(unstopped()).filteredOn(t -> t.instanceId().equals(busy))
+                .extracting(t -> t.desired().group()).contains("service:logs");
+    }
+
+    @Test
     void deletingAServiceAboveZeroNeedsForceThenDrainsItToInactive() {
         // Given
         instances(2);

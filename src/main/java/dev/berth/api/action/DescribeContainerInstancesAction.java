@@ -41,7 +41,7 @@ public class DescribeContainerInstancesAction extends SchedulerAction<DescribeCo
             Optional<InstanceView> instance = plane.state().instance(instanceId)
                     .filter(i -> cluster.clusterName().equals(i.cluster()));
             if (instance.isPresent()) {
-                found.add(shapes.containerInstance(instance.get()));
+                found.add(shapes.containerInstance(instance.get(), plane.state().instanceStatus(instanceId)));
             } else {
                 failures.add(Failure.of(shapes.containerInstanceArn(cluster.clusterName(), instanceId),
                         Failure.MISSING));

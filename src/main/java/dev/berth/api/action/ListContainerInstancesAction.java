@@ -3,14 +3,24 @@ package dev.berth.api.action;
 import dev.berth.api.Paging;
 import dev.berth.api.shape.EcsShapes;
 import dev.berth.protocol.ClusterRecord;
-import dev.berth.scheduler.Clusters;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.TaskPlacement;
+import dev.berth.scheduler.placement.Candidate;
+import dev.berth.scheduler.placement.query.ClusterQuery;
+import dev.berth.scheduler.placement.query.Expression;
+import dev.berth.scheduler.placement.query.QuerySyntaxException;
+import dev.berth.scheduler.state.InstanceView;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** ListContainerInstances of a cluster; every Berth instance is ACTIVE. */
+/**
+ * ListContainerInstances of a cluster: by {@code status} (ACTIVE or DRAINING; a deregistered
+ * instance is gone) and by a {@code filter} in the cluster query language.
+ */
 @Singleton
 public class ListContainerInstancesAction extends SchedulerAction<ListContainerInstancesAction.Request> {
 
@@ -26,14 +36,39 @@ public class ListContainerInstancesAction extends SchedulerAction<ListContainerI
 
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
+        Expression filter = null;
         if (r.filter() != null && !r.filter().isBlank()) {
-            throw EcsException.invalidParameter("Invalid 'filter': the cluster query language is not supported yet.");
+            try {
+                filter = ClusterQuery.parse(r.filter());
+            } catch (QuerySyntaxException e) {
+                throw EcsException.invalidParameter("Invalid 'filter': " + e.getMessage());
+            }
+        }
+        if (r.status() != null && !List.of("ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING",
+                "REGISTRATION_FAILED").contains(r.status())) {
+            throw EcsException.invalidParameter("Invalid 'status': " + r.status() + " is not a container instance "
+                    + "status.");
         }
         ClusterRecord cluster = plane.clusters().require(r.cluster());
-        List<String> arns = r.status() != null && !Clusters.ACTIVE.equals(r.status()) ? List.of()
-                : plane.state().instances(cluster.clusterName()).stream()
-                        .map(i -> shapes.containerInstanceArn(i.cluster(), i.instanceId())).toList();
+        List<String> arns = new ArrayList<>();
+        for (InstanceView instance : plane.state().instances(cluster.clusterName())) {
+            String status = plane.state().instanceStatus(instance.instanceId());
+            if ((r.status() == null || r.status().equals(status)) && matches(plane, filter, instance)) {
+                arns.add(shapes.containerInstanceArn(instance.cluster(), instance.instanceId()));
+            }
+        }
         Paging<String> page = Paging.of(arns, r.maxResults(), r.nextToken());
         return new Response(page.items(), page.nextToken());
+    }
+
+    private static boolean matches(ControlPlane plane, Expression filter, InstanceView instance) {
+        if (filter == null) {
+            return true;
+        }
+        Optional<Candidate> target = plane.state().candidate(instance.instanceId());
+        if (target.isPresent() && filter.readsTasks()) {
+            target = Optional.of(TaskPlacement.withTaskGroups(plane.state(), instance.cluster(), target.get()));
+        }
+        return target.map(filter::test).orElse(false);
     }
 }

@@ -65,6 +65,7 @@ public final class ServiceReconciler {
     static final String SCALED_IN = "Task stopped by the service scheduler: the service scaled in";
     static final String REPLACED = "Task stopped by the service scheduler: replaced by a newer deployment";
     static final String DELETED = "Task stopped by the service scheduler: the service was deleted";
+    static final String DRAINED = "Task stopped by the service scheduler: its container instance is draining";
     static final String NOT_ELIGIBLE = "Task stopped by the service scheduler: its container instance no longer "
             + "takes the service's daemon tasks";
 
@@ -77,16 +78,26 @@ public final class ServiceReconciler {
                 .sorted(ServiceTasks.LEAST_USEFUL_FIRST).limit(count).toList();
     }
 
+    /**
+     * The instances set DRAINING: a service's tasks on them are replaced elsewhere, within the
+     * deployment bounds. A daemon task stays on one while {@code busy} says that other
+     * services' tasks still run there (daemon tasks stop last, as in ECS).
+     */
+    public record Draining(Set<String> instances, Set<String> busy) {
+        public static final Draining NONE = new Draining(Set.of(), Set.of());
+    }
+
     public Decision decide(ServiceRecord service, List<TaskView> tasks, List<Candidate> instances, Instant now) {
-        return decide(service, tasks, instances, now, ScaleInChoice.NEWEST_FIRST);
+        return decide(service, tasks, instances, now, ScaleInChoice.NEWEST_FIRST, Draining.NONE);
     }
 
     /**
-     * @param instances the instances that take the service's daemon tasks (DAEMON only)
+     * @param instances the instances that take the service's daemon tasks (DAEMON only;
+     *                  DRAINING ones are not among them)
      * @param scaleIn   which healthy tasks go when there are too many (those not healthy go first)
      */
     public Decision decide(ServiceRecord service, List<TaskView> tasks, List<Candidate> instances, Instant now,
-            ScaleInChoice scaleIn) {
+            ScaleInChoice scaleIn, Draining draining) {
         List<TaskView> settled = new ArrayList<>();
         List<TaskView> unstopped = new ArrayList<>();
         for (TaskView task : tasks) {
@@ -98,7 +109,8 @@ public final class ServiceReconciler {
         }
         Deployment primary = backOff(service.deployments().get(0), settled, now);
         boolean backingOff = primary.noStartBefore() != null && now.isBefore(primary.noStartBefore());
-        Pass pass = service.isDaemon() ? daemon(service, unstopped, instances) : replica(service, unstopped, scaleIn);
+        Pass pass = service.isDaemon() ? daemon(service, unstopped, instances, draining)
+                : replica(service, unstopped, scaleIn, draining);
         if (backingOff && !pass.starts.isEmpty()) {
             pass.starts.clear();
         } else {
@@ -148,7 +160,8 @@ public final class ServiceReconciler {
         boolean settledAtDesired;
     }
 
-    private Pass replica(ServiceRecord service, List<TaskView> unstopped, ScaleInChoice scaleIn) {
+    private Pass replica(ServiceRecord service, List<TaskView> unstopped, ScaleInChoice scaleIn,
+            Draining draining) {
         Pass pass = new Pass();
         Deployment primary = service.deployments().get(0);
         boolean deleting = !ServiceRecord.ACTIVE.equals(service.status());
@@ -161,7 +174,8 @@ public final class ServiceReconciler {
         for (TaskView task : unstopped) {
             if (task.desiredStatus() != TaskStatus.RUNNING) {
                 stopping++;
-            } else if (primary.id().equals(task.desired().startedBy())) {
+            } else if (primary.id().equals(task.desired().startedBy())
+                    && !draining.instances().contains(task.instanceId())) {
                 current.add(task);
             } else {
                 old.add(task);
@@ -195,7 +209,8 @@ public final class ServiceReconciler {
         for (TaskView task : old) {
             boolean isHealthy = ServiceTasks.isHealthy(task);
             if (!isHealthy || deleting || healthy - 1 >= bounds.minimumHealthy()) {
-                pass.stops.add(new Stop(task, deleting ? DELETED : REPLACED));
+                pass.stops.add(new Stop(task, deleting ? DELETED
+                        : draining.instances().contains(task.instanceId()) ? DRAINED : REPLACED));
                 healthy -= isHealthy ? 1 : 0;
             }
         }
@@ -211,7 +226,8 @@ public final class ServiceReconciler {
         return pass;
     }
 
-    private Pass daemon(ServiceRecord service, List<TaskView> unstopped, List<Candidate> instances) {
+    private Pass daemon(ServiceRecord service, List<TaskView> unstopped, List<Candidate> instances,
+            Draining draining) {
         Pass pass = new Pass();
         Deployment primary = service.deployments().get(0);
         boolean deleting = !ServiceRecord.ACTIVE.equals(service.status());
@@ -247,10 +263,13 @@ public final class ServiceReconciler {
             complete &= deleting || keeps;
         }
         for (Map.Entry<String, List<TaskView>> entry : byInstance.entrySet()) {
-            if (!eligible.contains(entry.getKey())) {
+            if (draining.busy().contains(entry.getKey())) {
+                complete = false;
+            } else if (!eligible.contains(entry.getKey())) {
                 for (TaskView task : entry.getValue()) {
                     if (task.desiredStatus() == TaskStatus.RUNNING) {
-                        pass.stops.add(new Stop(task, NOT_ELIGIBLE));
+                        pass.stops.add(new Stop(task, draining.instances().contains(entry.getKey()) ? DRAINED
+                                : NOT_ELIGIBLE));
                     }
                 }
                 complete = false;

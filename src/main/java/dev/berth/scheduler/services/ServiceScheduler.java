@@ -34,7 +34,9 @@ import dev.berth.scheduler.state.TaskView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.random.RandomGenerator;
@@ -119,7 +121,7 @@ public final class ServiceScheduler {
         List<Candidate> daemonHosts = service.isDaemon()
                 ? instances.stream().filter(c -> takesDaemon(request, c)).toList() : List.of();
         Decision decision = reconciler.decide(service, tasks, daemonHosts, now,
-                (healthy, count) -> scaleIn(service, request, instances, healthy, count));
+                (healthy, count) -> scaleIn(service, request, instances, healthy, count), draining(service));
         List<Rejection> unplaced = new ArrayList<>();
         boolean anyUnplaced = false;
         List<DesiredTask> planned = new ArrayList<>();
@@ -175,6 +177,35 @@ public final class ServiceScheduler {
             return changes;
         }, null);
         return Optional.of(new Submitted(service.key(), submission));
+    }
+
+    /**
+     * The cluster's DRAINING instances and, for a daemon, those of them where tasks of REPLICA
+     * services still run (a daemon's task stays until they are gone).
+     */
+    private ServiceReconciler.Draining draining(ServiceRecord service) {
+        Set<String> draining = new HashSet<>();
+        Set<String> busy = new HashSet<>();
+        for (String instanceId : state.drainingInstances()) {
+            if (state.instance(instanceId).filter(i -> service.cluster().equals(i.cluster())).isEmpty()) {
+                continue;
+            }
+            draining.add(instanceId);
+            if (service.isDaemon() && state.tasksOnInstance(instanceId).stream()
+                    .anyMatch(t -> !t.isStopped() && servesReplica(t))) {
+                busy.add(instanceId);
+            }
+        }
+        return new ServiceReconciler.Draining(draining, busy);
+    }
+
+    private boolean servesReplica(TaskView task) {
+        String group = task.desired().group();
+        if (group == null || !group.startsWith("service:")) {
+            return false;
+        }
+        return state.service(task.cluster(), group.substring("service:".length())).filter(s -> !s.isDaemon())
+                .isPresent();
     }
 
     private PlacementResult place(ServiceRecord service, TaskDefinition definition, Start start,

@@ -87,6 +87,8 @@ public final class SchedulerState {
      * read without the monitor by the plans in flight (see {@code PendingPlacements}).
      */
     private final Set<String> heldTasks = ConcurrentHashMap.newKeySet();
+    /** Instances set DRAINING: placement skips them; read without the monitor. */
+    private final Set<String> draining = ConcurrentHashMap.newKeySet();
     private final Map<String, InstanceControl> instanceControl = new HashMap<>();
     private final Map<String, ClientTokenRecord> clientTokens = new HashMap<>();
     /** Services by {@code <cluster>/<name>}. */
@@ -159,7 +161,9 @@ public final class SchedulerState {
         } else if (value instanceof InstanceControl c) {
             boolean changed = putIfNewer(instanceControl, c.instanceId(), c);
             if (changed) {
+                markDraining(c.instanceId(), InstanceControl.DRAINING.equals(c.status()));
                 refreshHost(c.instanceId());
+                serviceActivity.run();
             }
             return changed;
         } else if (value instanceof ClientTokenRecord c) {
@@ -203,6 +207,7 @@ public final class SchedulerState {
             case INSTANCES -> removeInstance(key);
             case INSTANCE_CONTROL -> {
                 instanceControl.remove(key);
+                markDraining(key, false);
                 refreshHost(key);
             }
             case CLIENT_TOKENS -> clientTokens.remove(key);
@@ -512,6 +517,29 @@ public final class SchedulerState {
         return true;
     }
 
+    private void markDraining(String instanceId, boolean isDraining) {
+        if (isDraining) {
+            draining.add(instanceId);
+        } else {
+            draining.remove(instanceId);
+        }
+    }
+
+    /** ACTIVE or DRAINING, as DescribeContainerInstances shows a registered instance. */
+    public String instanceStatus(String instanceId) {
+        return draining.contains(instanceId) ? InstanceControl.DRAINING : InstanceControl.ACTIVE;
+    }
+
+    /** The instances set DRAINING, of every cluster; without the monitor. */
+    public Set<String> drainingInstances() {
+        return Set.copyOf(draining);
+    }
+
+    /** The latest control record of an instance (its status and version), if any. */
+    public synchronized Optional<InstanceControl> instanceControl(String instanceId) {
+        return Optional.ofNullable(instanceControl.get(instanceId));
+    }
+
     private void markSeen(String instanceId, Instant seenAt) {
         Instant previous = heartbeatSeen.get(instanceId);
         if (previous == null || seenAt.isAfter(previous)) {
@@ -598,9 +626,9 @@ public final class SchedulerState {
     }
 
     /**
-     * The cluster's instances as placement sees them, without taking the monitor: each is
-     * what the state held after some record was applied, never a half-applied change. O(the
-     * cluster's instances).
+     * The cluster's instances that take new tasks (DRAINING ones do not) as placement sees
+     * them, without taking the monitor: each is what the state held after some record was
+     * applied, never a half-applied change. O(the cluster's instances).
      */
     public List<Candidate> candidates(String cluster) {
         if (!candidatesKept) {
@@ -613,6 +641,9 @@ public final class SchedulerState {
         Instant now = clock.instant();
         List<Candidate> result = new ArrayList<>(held.size());
         for (Candidate candidate : held.values()) {
+            if (draining.contains(candidate.instanceId())) {
+                continue;
+            }
             result.add(!candidate.agentConnected() || isFresh(heartbeatSeen.get(candidate.instanceId()), now)
                     ? candidate
                     : candidate.withAgentConnected(false));
