@@ -11,9 +11,9 @@ import dev.berth.protocol.ServiceRecord.Deployment;
 import dev.berth.protocol.ServiceRecord.DeploymentConfiguration;
 import dev.berth.scheduler.placement.PlacementInputException;
 import dev.berth.scheduler.placement.PlacementOptions;
+import dev.berth.scheduler.services.Deployments;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +34,6 @@ public final class Services {
     /** ECS's limit on services per DescribeServices call. */
     public static final int MAX_DESCRIBED = 10;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
-    private static final int DEPLOYMENT_ID_DIGITS = 19;
 
     private final SchedulerState state;
     private final StateWriter writer;
@@ -43,7 +42,6 @@ public final class Services {
     private final Clusters clusters;
     private final TaskDefinitions taskDefinitions;
     private final ClientTokens tokens;
-    private final SecureRandom random = new SecureRandom();
 
     Services(SchedulerState state, StateWriter writer, Lock serviceLock, Arns arns, Clusters clusters,
             TaskDefinitions taskDefinitions) {
@@ -165,9 +163,7 @@ public final class Services {
                 deployments = new ArrayList<>();
                 deployments.add(newDeployment(taskDefinition, now));
                 for (Deployment d : service.deployments()) {
-                    deployments.add(new Deployment(d.id(), Deployment.ACTIVE, d.taskDefinition(), d.failedTasks(),
-                            d.createdAt(), now, d.rolloutState(), d.rolloutStateReason(), d.failuresInARow(),
-                            d.noStartBefore()));
+                    deployments.add(Deployments.demoted(d, now));
                 }
             }
             writer.write(service.with(service.version() + 1, service.status(), desired, taskDefinition, configuration,
@@ -293,14 +289,7 @@ public final class Services {
         }
     }
 
-    private Deployment newDeployment(String taskDefinition, Instant now) {
-        StringBuilder digits = new StringBuilder(DEPLOYMENT_ID_DIGITS);
-        digits.append(1 + random.nextInt(9));
-        while (digits.length() < DEPLOYMENT_ID_DIGITS) {
-            digits.append(random.nextInt(10));
-        }
-        String id = "ecs-svc/" + digits;
-        return new Deployment(id, Deployment.PRIMARY, taskDefinition, 0, now, now, Deployment.IN_PROGRESS,
-                "ECS deployment " + id + " in progress.");
+    private static Deployment newDeployment(String taskDefinition, Instant now) {
+        return Deployments.start(taskDefinition, now);
     }
 }

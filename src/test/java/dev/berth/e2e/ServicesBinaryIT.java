@@ -113,6 +113,10 @@ class ServicesBinaryIT {
                 assertThat(ecs.listTasks(r -> r.cluster(CLUSTER)).taskArns()).isEmpty();
                 assertThat(ecs.listServices(r -> r.cluster(CLUSTER)).serviceArns()).isEmpty();
             } finally {
+                // The scheduler first, so that no service starts another task meanwhile, then the agents.
+                scheduler.close();
+                first.close();
+                second.close();
                 DockerCli.removeContainersOfInstance(first.instanceId());
                 DockerCli.removeContainersOfInstance(second.instanceId());
             }
