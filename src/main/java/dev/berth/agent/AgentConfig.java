@@ -39,6 +39,9 @@ public interface AgentConfig {
     @WithDefault("22,2375,2376,51678,51679")
     Set<@WithConverter(EcsPortConverter.class) Integer> reservedPorts();
 
+    /** UDP host ports no task may bind (env {@code ECS_RESERVED_PORTS_UDP}); none by default, as in ECS. */
+    Optional<Set<@WithConverter(EcsPortConverter.class) Integer>> reservedPortsUdp();
+
     /** How often the instance registration is re-sent as a heartbeat. */
     @WithDefault("10s")
     Duration heartbeatInterval();

@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import dev.berth.agent.capacity.HostCapacity;
+import dev.berth.agent.engine.HostLedger;
 import dev.berth.agent.engine.Jitter;
 import dev.berth.agent.engine.SweepPolicy;
 import dev.berth.agent.engine.TaskEngine;
@@ -10,6 +11,7 @@ import dev.berth.agent.messaging.DesiredTaskReader;
 import dev.berth.agent.messaging.InstanceHeartbeat;
 import dev.berth.agent.messaging.KafkaLayout;
 import dev.berth.agent.messaging.LastReports;
+import dev.berth.agent.messaging.RegisteredHost;
 import dev.berth.agent.messaging.RegistrationHistory;
 import dev.berth.agent.messaging.StateChangeOutbox;
 import dev.berth.agent.messaging.StateChangeSender;
@@ -28,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -134,8 +137,10 @@ final class ConnectedAgent {
     private void startEngine(KafkaLayout layout, LastReports reports, StateChangeOutbox outbox) {
         AgentConfig config = setup.config();
         threads = new TaskThreads(config.workerThreads());
+        HostLedger ledger = new HostLedger(capacity.resources().cpu(), capacity.resources().memory(),
+                config.reservedPorts(), config.reservedPortsUdp().orElse(Set.of()));
         engine = new TaskEngine(setup.instanceId(), docker, sender, threads, setup.clock(), config.stopTimeout(),
-                config.taskCleanupWait(), setup.observer(), new SweepPolicy(config.orphanGracePeriod(), layout));
+                config.taskCleanupWait(), setup.observer(), new SweepPolicy(config.orphanGracePeriod(), layout), ledger);
         engine.seed(reports.tasks());
         engine.seed(outbox.pending());
         events = engine.watchEvents();
@@ -151,8 +156,9 @@ final class ConnectedAgent {
             return thread;
         });
         presence = new ClusterPresence(config.cluster(), config.apiEndpoint(), () -> ticks.execute(this::beat));
-        heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), setup.build().version(), capacity,
-                setup.clock(), history, presence::exists,
+        RegisteredHost host = new RegisteredHost(setup.build().version(), docker::lastEngineVersion, capacity,
+                engine::remaining);
+        heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), host, setup.clock(), history, presence::exists,
                 registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));
         ticks.scheduleAtFixedRate(this::beat, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
         scheduleResync(new Jitter(config.resyncInterval(), new Random()));

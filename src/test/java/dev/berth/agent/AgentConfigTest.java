@@ -141,4 +141,17 @@ class AgentConfigTest {
         assertThat(load(Map.of("ECS_IMAGE_PULL_BEHAVIOR", "prefer-cached")).imagePullBehavior())
                 .isEqualTo(ImagePullBehavior.PREFER_CACHED);
     }
+
+    @Test
+    void reservedUdpPortsAreNoneByDefaultAndTakeTheEcsForm() throws Exception {
+        // Given / When
+        AgentConfig defaults = load(Map.of());
+        AgentConfig udp = load(Map.of("ECS_RESERVED_PORTS_UDP", "[53, 5353]"));
+        AgentConfig emptyList = load(Map.of("ECS_RESERVED_PORTS_UDP", "[]"));
+
+        // Then
+        assertThat(defaults.reservedPortsUdp().orElse(java.util.Set.of())).isEmpty();
+        assertThat(udp.reservedPortsUdp()).hasValueSatisfying(ports -> assertThat(ports).containsOnly(53, 5353));
+        assertThat(emptyList.reservedPortsUdp().orElse(java.util.Set.of())).isEmpty();
+    }
 }

@@ -93,6 +93,7 @@ class AgentKafkaDockerIT {
                         "berth.agent.docker-host",
                         System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
                         "berth.agent.resync-interval", "10m",
+                        "berth.agent.heartbeat-interval", "1s",
                         "berth.agent.pull-timeout", "30s",
                         "berth.agent.introspection-port", "0",
                         "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
@@ -147,6 +148,9 @@ class AgentKafkaDockerIT {
                     assertThat(registration.cluster()).isEqualTo(CLUSTER);
                     assertThat(registration.agentVersion()).isEqualTo(AgentBuild.load().version());
                     assertThat(registration.registeredResources().cpu()).isPositive();
+                    assertThat(registration.dockerVersion())
+                            .isEqualTo(DockerCli.run("version", "--format", "{{.Server.Version}}"));
+                    assertThat(registration.remainingResources().ports()).contains(22, 51678);
                     assertThat(registration.shuttingDown()).isFalse();
                 }));
     }
@@ -181,6 +185,51 @@ class AgentKafkaDockerIT {
                 StandardCharsets.UTF_8));
         assertThat(introspected.get("KnownStatus").asText()).isEqualTo("RUNNING");
         assertThat(introspected.get("Containers").get(0).get("DockerId").asText()).isEqualTo(app.runtimeId());
+    }
+
+    @Test
+    void aTaskThatDoesNotFitWaitsInPendingUntilTheStoppingTaskHoldingTheCpuHasReallyStopped() throws Exception {
+        // Given: a task that takes all but 100 of the CPU units left, and a UDP port; it ignores SIGTERM,
+        // so it stays STOPPING for its 3 s stop timeout
+        await().until(() -> latestRegistration() != null && latestRegistration().remainingResources() != null);
+        int cpuLeft = latestRegistration().remainingResources().cpu();
+        TaskDefinition hogDefinition = Fixtures.withContainerField(Fixtures.withContainerField(
+                Fixtures.withContainerField(Fixtures.withContainerField(Fixtures.sleeperTaskDefinition(), "app", "cpu",
+                        cpuLeft - 100), "app", "command", List.of("sh", "-c", "trap '' TERM; sleep 300 & wait")),
+                "app", "stopTimeout", 3), "app", "portMappings",
+                List.of(Map.of("containerPort", 5353, "hostPort", 15353, "protocol", "udp")));
+        DesiredTask hog = desired(hogDefinition, null);
+        publish(hog);
+        awaitChange(hog.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
+        await().untilAsserted(() -> {
+            assertThat(latestRegistration().remainingResources().cpu()).isEqualTo(100);
+            assertThat(latestRegistration().remainingResources().portsUdp()).contains(15353);
+        });
+
+        // When: a task needing 200 CPU units comes
+        DesiredTask waiting = desired(Fixtures.withContainerField(Fixtures.sleeperTaskDefinition(), "app", "cpu", 200),
+                null);
+        publish(waiting);
+
+        // Then: it waits in PENDING with no container
+        awaitChange(waiting.taskId(), c -> c.lastStatus() == TaskStatus.PENDING);
+        assertThat(DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-id=" + waiting.taskId())).isEmpty();
+
+        // When: the hog is stopped, and is STOPPING
+        publish(hog.stop(hog.version() + 1, "UserInitiated", "Make room"));
+        awaitChange(hog.taskId(), c -> c.lastStatus() == TaskStatus.STOPPING);
+
+        // Then: the waiting task still has no container; it runs once the hog has really stopped
+        assertThat(DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-id=" + waiting.taskId())).isEmpty();
+        TaskStateChange running = awaitChange(waiting.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
+        TaskStateChange hogStopped = awaitChange(hog.taskId(), c -> c.lastStatus() == TaskStatus.STOPPED);
+        assertThat(hogStopped.containers().get(0).exitCode()).isEqualTo(137);
+        assertThat(running.startedAt()).isAfterOrEqualTo(hogStopped.stoppedAt());
+        await().untilAsserted(() -> {
+            assertThat(latestRegistration().remainingResources().cpu()).isEqualTo(cpuLeft - 200);
+            assertThat(latestRegistration().remainingResources().portsUdp()).doesNotContain(15353);
+        });
+        publish(waiting.stop(waiting.version() + 1, "UserInitiated", "Done"));
     }
 
     @Test

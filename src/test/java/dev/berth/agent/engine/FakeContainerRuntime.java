@@ -36,6 +36,8 @@ final class FakeContainerRuntime implements ContainerRuntime {
     final Map<String, Duration> stops = new LinkedHashMap<>();
     final List<String> removes = new ArrayList<>();
     volatile boolean unavailable;
+    /** When set, every stop times out: a container that ignores SIGTERM on a slow engine. */
+    volatile boolean stopsTimeOut;
     /** When set, a pull succeeds only once the test counts this latch down: a slow registry. */
     volatile CountDownLatch slowPull;
     /** Counted down as each slow pull begins. */
@@ -119,6 +121,9 @@ final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public synchronized void stop(String id, Duration timeout) throws ContainerRuntimeException {
         answer();
+        if (stopsTimeOut) {
+            throw RuntimeError.DockerTimeoutError.because("Docker did not stop " + id + " within " + timeout);
+        }
         stops.put(id, timeout);
         RuntimeContainer c = byId.get(id);
         if (c != null && c.status() == ContainerStatus.RUNNING) {

@@ -69,6 +69,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private volatile HostPolicy policy = HostPolicy.STRICT;
     private volatile Duration startTimeout;
     private volatile ImagePullBehavior pullBehavior = ImagePullBehavior.PREFER_CACHED;
+    private volatile String lastEngineVersion;
 
     private final DockerClient client;
     private final Duration callTimeout;
@@ -123,8 +124,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
     @Override
     public String engineVersion() throws ContainerRuntimeException {
-        return call(RuntimeError.CannotListContainersError, "version", callTimeout,
+        String version = call(RuntimeError.CannotListContainersError, "version", callTimeout,
                 () -> client.versionCmd().exec().getVersion());
+        lastEngineVersion = version;
+        return version;
+    }
+
+    /** The version the engine gave when {@link #engineVersion()} last answered; null before that. */
+    public String lastEngineVersion() {
+        return lastEngineVersion;
     }
 
     @Override
