@@ -14,7 +14,8 @@ import java.util.Set;
  * The {@code agent} role's configuration. The ECS agent's variable names are accepted too
  * ({@code ECS_CLUSTER}, {@code ECS_RESERVED_MEMORY}, {@code ECS_RESERVED_PORTS},
  * {@code ECS_CONTAINER_STOP_TIMEOUT}, {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION},
- * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}, {@code ECS_IMAGE_PULL_BEHAVIOR}):
+ * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}, {@code ECS_IMAGE_PULL_BEHAVIOR},
+ * {@code ECS_RESERVED_PORTS_UDP}, {@code ECS_INSTANCE_ATTRIBUTES}, {@code ECS_LOGLEVEL}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
  * unchanged; {@link AgentEnvFile} reads such a file.
  */
@@ -41,6 +42,19 @@ public interface AgentConfig {
 
     /** UDP host ports no task may bind (env {@code ECS_RESERVED_PORTS_UDP}); none by default, as in ECS. */
     Optional<Set<@WithConverter(EcsPortConverter.class) Integer>> reservedPortsUdp();
+
+    /**
+     * Custom attributes registered with the host's own (env {@code ECS_INSTANCE_ATTRIBUTES}):
+     * a JSON object of strings, e.g. {@code {"stack": "prod"}}. None by default.
+     */
+    Optional<@WithConverter(InstanceAttributes.Parser.class) InstanceAttributes> instanceAttributes();
+
+    /**
+     * The root log level as the ECS agent names it (env {@code ECS_LOGLEVEL}: debug, info,
+     * warn, error, crit), given to Quarkus as {@code quarkus.log.level} ({@link EcsLogLevel});
+     * read here so that a value that is not a level stops start-up. Unset: Quarkus's INFO.
+     */
+    Optional<@WithConverter(EcsLogLevel.Parser.class) String> logLevel();
 
     /** How often the instance registration is re-sent as a heartbeat. */
     @WithDefault("10s")

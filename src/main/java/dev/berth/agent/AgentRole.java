@@ -153,7 +153,8 @@ public class AgentRole {
     }
 
     private void connectAndWire() {
-        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts());
+        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts())
+                .withCustomAttributes(config.instanceAttributes().orElse(InstanceAttributes.NONE).values());
         DockerContainerRuntime docker = connectDocker();
         if (docker == null) {
             return;

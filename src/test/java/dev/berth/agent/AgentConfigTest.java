@@ -154,4 +154,49 @@ class AgentConfigTest {
         assertThat(udp.reservedPortsUdp()).hasValueSatisfying(ports -> assertThat(ports).containsOnly(53, 5353));
         assertThat(emptyList.reservedPortsUdp().orElse(java.util.Set.of())).isEmpty();
     }
+
+    @Test
+    void instanceAttributesAreTheEcsJsonObject() throws Exception {
+        // Given / When
+        AgentConfig config = load(Map.of("ECS_INSTANCE_ATTRIBUTES", "{\"stack\": \"prod\", \"rack\": \"r1/a\"}"));
+
+        // Then
+        assertThat(config.instanceAttributes()).hasValueSatisfying(attributes -> assertThat(attributes.values())
+                .containsOnly(Map.entry("stack", "prod"), Map.entry("rack", "r1/a")));
+        assertThat(load(Map.of()).instanceAttributes().map(InstanceAttributes::values).orElse(Map.of())).isEmpty();
+    }
+
+    @Test
+    void badInstanceAttributesStopStartUpNamingTheSetting() {
+        for (String bad : List.of("stack=prod", "[\"prod\"]", "{\"stack\": 3}", "{\"ecs.os-type\": \"windows\"}",
+                "{\"bad name\": \"x\"}")) {
+            // When
+            Throwable failure = catchThrowable(() -> load(Map.of("ECS_INSTANCE_ATTRIBUTES", bad)));
+
+            // Then
+            assertThat(failure).as(bad).isNotNull();
+            assertThat(failure.getMessage()).as(bad).contains("ECS_INSTANCE_ATTRIBUTES")
+                    .contains("berth.agent.instance-attributes");
+        }
+    }
+
+    @Test
+    void theEcsLogLevelBecomesQuarkusRootLevelAndABadOneStopsStartUp() throws Exception {
+        // Given / When
+        AgentConfig crit = load(Map.of("ECS_LOGLEVEL", "crit"));
+        Throwable failure = catchThrowable(() -> load(Map.of("ECS_LOGLEVEL", "verbose")));
+
+        // Then
+        assertThat(crit.logLevel()).contains("FATAL");
+        assertThat(load(Map.of()).logLevel()).isEmpty();
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("ECS_LOGLEVEL=verbose is not a log level");
+        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "debug"), Map.of()).getValue("quarkus.log.level"))
+                .isEqualTo("DEBUG");
+        assertThat(new EcsLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "WARN")).getValue("quarkus.log.level"))
+                .isEqualTo("WARN");
+        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "error"), Map.of("ECS_LOGLEVEL", "debug"))
+                .getValue("quarkus.log.level")).isEqualTo("ERROR");
+        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "verbose"), Map.of()).getPropertyNames()).isEmpty();
+    }
 }

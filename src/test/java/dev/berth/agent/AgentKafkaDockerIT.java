@@ -94,6 +94,7 @@ class AgentKafkaDockerIT {
                         System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
                         "berth.agent.resync-interval", "10m",
                         "berth.agent.heartbeat-interval", "1s",
+                        "berth.agent.instance-attributes", "{\"stack\": \"it\"}",
                         "berth.agent.pull-timeout", "30s",
                         "berth.agent.introspection-port", "0",
                         "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
@@ -151,6 +152,8 @@ class AgentKafkaDockerIT {
                     assertThat(registration.dockerVersion())
                             .isEqualTo(DockerCli.run("version", "--format", "{{.Server.Version}}"));
                     assertThat(registration.remainingResources().ports()).contains(22, 51678);
+                    assertThat(registration.attributes()).containsEntry("stack", "it")
+                            .containsEntry("ecs.os-type", "linux");
                     assertThat(registration.shuttingDown()).isFalse();
                 }));
     }
