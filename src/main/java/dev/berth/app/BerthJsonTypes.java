@@ -29,6 +29,7 @@ import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.RemainingResources;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
@@ -90,6 +91,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         InstanceRegistration.class,
         LeaderRecord.class,
         RecordCodec.class,
+        RemainingResources.class,
         TaskDefinitionRecord.class,
         TaskStateChange.class,
         Topic.class,
