@@ -15,7 +15,9 @@ import java.util.Set;
  * ({@code ECS_CLUSTER}, {@code ECS_RESERVED_MEMORY}, {@code ECS_RESERVED_PORTS},
  * {@code ECS_CONTAINER_STOP_TIMEOUT}, {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION},
  * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}, {@code ECS_IMAGE_PULL_BEHAVIOR},
- * {@code ECS_RESERVED_PORTS_UDP}, {@code ECS_INSTANCE_ATTRIBUTES}, {@code ECS_LOGLEVEL}):
+ * {@code ECS_RESERVED_PORTS_UDP}, {@code ECS_INSTANCE_ATTRIBUTES}, {@code ECS_LOGLEVEL},
+ * {@code ECS_DISABLE_IMAGE_CLEANUP}, {@code ECS_IMAGE_CLEANUP_INTERVAL}, {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE},
+ * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
  * unchanged; {@link AgentEnvFile} reads such a file.
  */
@@ -127,6 +129,49 @@ public interface AgentConfig {
      */
     @WithDefault("prefer-cached")
     ImagePullBehavior imagePullBehavior();
+
+    /**
+     * Whether images are never removed by the agent (env {@code ECS_DISABLE_IMAGE_CLEANUP}).
+     * Otherwise unused images that this instance's tasks named are removed by age and by
+     * disk use ({@code dev.berth.agent.images}).
+     */
+    @WithDefault("false")
+    boolean imageCleanupDisabled();
+
+    /**
+     * How often image cleanup runs, with a random 0-20% added (env
+     * {@code ECS_IMAGE_CLEANUP_INTERVAL}, the ECS agent's default). Unlike the ECS agent, any
+     * period longer than zero is taken.
+     */
+    @WithDefault("30m")
+    @WithConverter(PositiveDurationConverter.class)
+    Duration imageCleanupInterval();
+
+    /**
+     * How long an image must have gone unused by any task or container before cleanup may
+     * remove it (env {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE}, the ECS agent's default).
+     */
+    @WithDefault("1h")
+    Duration imageMinimumCleanupAge();
+
+    /** The most images one cleanup cycle removes by age (env {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}). */
+    @WithDefault("5")
+    @WithConverter(PositiveCountConverter.class)
+    int imagesDeletedPerCycle();
+
+    /**
+     * Use of the filesystem holding Docker's images, in percent, at which a cleanup cycle
+     * removes more eligible images than {@link #imagesDeletedPerCycle()}, least recently used
+     * first, until use is at or below {@link #imageDiskLowWatermark()}.
+     */
+    @WithDefault("85")
+    @WithConverter(PercentConverter.class)
+    int imageDiskHighWatermark();
+
+    /** See {@link #imageDiskHighWatermark()}; not above it. */
+    @WithDefault("80")
+    @WithConverter(PercentConverter.class)
+    int imageDiskLowWatermark();
 
     /** The longest an image pull may take before the task fails with CannotPullContainerError. */
     @WithDefault("10m")

@@ -6,6 +6,8 @@ import dev.berth.agent.engine.Jitter;
 import dev.berth.agent.engine.SweepPolicy;
 import dev.berth.agent.engine.TaskEngine;
 import dev.berth.agent.engine.TaskThreads;
+import dev.berth.agent.images.ImageCleanup;
+import dev.berth.agent.images.ImageHistory;
 import dev.berth.agent.messaging.ClusterPresence;
 import dev.berth.agent.messaging.DesiredTaskReader;
 import dev.berth.agent.messaging.InstanceHeartbeat;
@@ -32,6 +34,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -162,6 +165,29 @@ final class ConnectedAgent {
                 registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));
         ticks.scheduleAtFixedRate(this::beat, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
         scheduleResync(new Jitter(config.resyncInterval(), new Random()));
+        if (config.imageCleanupDisabled()) {
+            LOGGER.infof("Instance %s: image cleanup is off (ECS_DISABLE_IMAGE_CLEANUP)", instanceId);
+        } else {
+            ImageCleanup images = new ImageCleanup(docker, engine::imagesNamed,
+                    ImageHistory.load(setup.dataDir().resolve("agent").resolve("images.properties")),
+                    AgentRole.imageCleanupPolicy(config), setup.clock());
+            scheduleImageCleanup(images, new Jitter(config.imageCleanupInterval(), new Random()));
+        }
+    }
+
+    /** Each cycle runs on a task thread, so a slow engine never delays the heartbeat; a busy host skips one. */
+    private void scheduleImageCleanup(ImageCleanup images, Jitter jitter) {
+        ticks.schedule(() -> {
+            try {
+                threads.execute(images::run);
+            } catch (RejectedExecutionException e) {
+                LOGGER.debugf("Image cleanup skipped: no task thread is free (%s)", e.getMessage());
+            } finally {
+                if (!ticks.isShutdown()) {
+                    scheduleImageCleanup(images, jitter);
+                }
+            }
+        }, jitter.next().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void beat() {

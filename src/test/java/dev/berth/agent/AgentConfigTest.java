@@ -199,4 +199,44 @@ class AgentConfigTest {
                 .getValue("quarkus.log.level")).isEqualTo("ERROR");
         assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "verbose"), Map.of()).getPropertyNames()).isEmpty();
     }
+
+    @Test
+    void imageCleanupTakesTheEcsNamesAndDefaults() throws Exception {
+        // Given / When
+        AgentConfig defaults = load(Map.of());
+        AgentConfig ecs = load(Map.of("ECS_IMAGE_CLEANUP_INTERVAL", "10m", "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "15m",
+                "ECS_NUM_IMAGES_DELETE_PER_CYCLE", "10", "ECS_DISABLE_IMAGE_CLEANUP", "true"));
+
+        // Then
+        assertThat(defaults.imageCleanupDisabled()).isFalse();
+        assertThat(defaults.imageCleanupInterval()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(defaults.imageMinimumCleanupAge()).isEqualTo(Duration.ofHours(1));
+        assertThat(defaults.imagesDeletedPerCycle()).isEqualTo(5);
+        assertThat(defaults.imageDiskHighWatermark()).isEqualTo(85);
+        assertThat(defaults.imageDiskLowWatermark()).isEqualTo(80);
+        assertThat(ecs.imageCleanupDisabled()).isTrue();
+        assertThat(ecs.imageCleanupInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(ecs.imageMinimumCleanupAge()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(ecs.imagesDeletedPerCycle()).isEqualTo(10);
+    }
+
+    @Test
+    void badImageCleanupValuesStopStartUpNamingTheSetting() {
+        Map<String, String> bad = Map.of("ECS_IMAGE_CLEANUP_INTERVAL", "0s",
+                "ECS_NUM_IMAGES_DELETE_PER_CYCLE", "0",
+                "BERTH_AGENT_IMAGE_DISK_HIGH_WATERMARK", "120",
+                "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "an hour");
+        Map<String, String> names = Map.of("ECS_IMAGE_CLEANUP_INTERVAL", "berth.agent.image-cleanup-interval",
+                "ECS_NUM_IMAGES_DELETE_PER_CYCLE", "berth.agent.images-deleted-per-cycle",
+                "BERTH_AGENT_IMAGE_DISK_HIGH_WATERMARK", "berth.agent.image-disk-high-watermark",
+                "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "berth.agent.image-minimum-cleanup-age");
+        bad.forEach((setting, value) -> {
+            // When
+            Throwable failure = catchThrowable(() -> load(Map.of(setting, value)));
+
+            // Then
+            assertThat(failure).as(setting).isNotNull();
+            assertThat(failure.getMessage()).as(setting).contains(names.get(setting));
+        });
+    }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -237,6 +238,15 @@ public final class TaskEngine {
     /** What this host has left, by its own ledger. */
     public RemainingResources remaining() {
         return ledger.remaining();
+    }
+
+    /** The images that the tasks this agent knows name, as their definitions write them. */
+    public Set<String> imagesNamed() {
+        Set<String> images = new HashSet<>();
+        for (TaskWorker worker : workers.values()) {
+            worker.desired().taskDefinition().containers().forEach(c -> images.add(c.image()));
+        }
+        return images;
     }
 
     public int taskCount() {

@@ -5,6 +5,8 @@ import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.ImageDisk;
+import dev.berth.agent.runtime.RuntimeImage;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
 import dev.berth.model.ContainerStatus;
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
  * An in-memory {@link ContainerRuntime} for the engine's unit tests: containers are records
  * in a map, and a test makes them exit, vanish, or the engine stop answering.
  */
-final class FakeContainerRuntime implements ContainerRuntime {
+public final class FakeContainerRuntime implements ContainerRuntime {
 
     private final Map<String, RuntimeContainer> byId = new LinkedHashMap<>();
     private final Set<String> images = new HashSet<>();
@@ -42,11 +44,15 @@ final class FakeContainerRuntime implements ContainerRuntime {
     volatile CountDownLatch slowPull;
     /** Counted down as each slow pull begins. */
     volatile CountDownLatch pullsStarted = new CountDownLatch(1);
+    /** The image filesystem: null when it is not on this host. Each image removed frees {@link #bytesPerImage}. */
+    public volatile ImageDisk disk;
+    public volatile long bytesPerImage;
+    public final List<String> imagesRemoved = new ArrayList<>();
     private final List<Consumer<ContainerEvent>> listeners = new ArrayList<>();
     private int nextId = 1;
     private int nextPort = 32768;
 
-    FakeContainerRuntime withImage(String image) {
+    public FakeContainerRuntime withImage(String image) {
         images.add(image);
         return this;
     }
@@ -151,6 +157,54 @@ final class FakeContainerRuntime implements ContainerRuntime {
         return byId.values().stream()
                 .filter(c -> c.isBerth() && instanceId.equals(c.labels().get(BerthLabels.INSTANCE_ID)))
                 .map(FakeContainerRuntime::view).toList();
+    }
+
+    @Override
+    public synchronized List<RuntimeImage> images() throws ContainerRuntimeException {
+        answer();
+        return images.stream().map(ref -> new RuntimeImage(imageId(ref), List.of(RuntimeImage.normalize(ref))))
+                .toList();
+    }
+
+    @Override
+    public synchronized Set<String> imagesInUse() throws ContainerRuntimeException {
+        answer();
+        Set<String> ids = new HashSet<>();
+        for (RuntimeContainer c : byId.values()) {
+            ids.add(imageId(c.image()));
+        }
+        return ids;
+    }
+
+    @Override
+    public synchronized boolean removeImage(String reference) throws ContainerRuntimeException {
+        answer();
+        if (imagesInUse().contains(imageId(reference))) {
+            return false;
+        }
+        if (images.remove(reference)) {
+            imagesRemoved.add(reference);
+            ImageDisk d = disk;
+            if (d != null) {
+                disk = new ImageDisk(d.totalBytes(), d.usedBytes() - bytesPerImage);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<ImageDisk> imageDisk() throws ContainerRuntimeException {
+        answer();
+        return Optional.ofNullable(disk);
+    }
+
+    /** A fake image id: one per reference. */
+    static String imageId(String reference) {
+        return "sha256:" + RuntimeImage.normalize(reference);
+    }
+
+    public synchronized boolean hasImageNow(String reference) {
+        return images.contains(reference);
     }
 
     @Override

@@ -18,10 +18,12 @@ import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
 import dev.berth.agent.runtime.HostPolicy;
+import dev.berth.agent.runtime.ImageDisk;
 import dev.berth.agent.runtime.ImagePullBehavior;
 import dev.berth.agent.runtime.RuntimeCallObserver;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
+import dev.berth.agent.runtime.RuntimeImage;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -296,6 +298,28 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         });
     }
 
+    @Override
+    public List<RuntimeImage> images() throws ContainerRuntimeException {
+        return call(RuntimeError.CannotRemoveImageError, "list images", callTimeout, () -> DockerImages.list(client));
+    }
+
+    @Override
+    public Set<String> imagesInUse() throws ContainerRuntimeException {
+        return call(RuntimeError.CannotRemoveImageError, "list containers", callTimeout,
+                () -> DockerImages.inUse(client));
+    }
+
+    @Override
+    public boolean removeImage(String reference) throws ContainerRuntimeException {
+        return call(RuntimeError.CannotRemoveImageError, "remove image " + reference, callTimeout,
+                () -> DockerImages.remove(client, reference));
+    }
+
+    @Override
+    public Optional<ImageDisk> imageDisk() throws ContainerRuntimeException {
+        return call(RuntimeError.CannotRemoveImageError, "info", callTimeout, () -> DockerImages.disk(client));
+    }
+
     private Optional<RuntimeContainer> inspectNow(String idOrName) {
         try {
             return Optional.of(DockerContainers.toRuntimeContainer(client.inspectContainerCmd(idOrName).exec()));
@@ -385,6 +409,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     static String callName(String what) {
         if (what.startsWith("inspect image")) {
             return "inspect_image";
+        }
+        if (what.startsWith("remove image")) {
+            return "remove_image";
+        }
+        if (what.startsWith("list images")) {
+            return "list_images";
         }
         int space = what.indexOf(' ');
         return space < 0 ? what : what.substring(0, space);
