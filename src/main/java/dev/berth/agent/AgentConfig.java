@@ -225,6 +225,21 @@ public interface AgentConfig {
     int introspectionPort();
 
     /**
+     * Port of the task metadata endpoint (v4), which containers find in
+     * {@code ECS_CONTAINER_METADATA_URI_V4}: the ECS agent's 51679, among the reserved ports.
+     * 0 picks a free port; -1 turns it off (containers are then not told of it).
+     */
+    @WithDefault("51679")
+    int taskMetadataPort();
+
+    /**
+     * The address the task metadata endpoint listens on and containers call. By default the
+     * gateway of Docker's {@code bridge} network (172.17.0.1 on most hosts): the host as
+     * bridge-mode containers reach it, and a local address for host-mode ones.
+     */
+    Optional<String> taskMetadataAddress();
+
+    /**
      * The partition of the container instance ARN this agent reports; must match the
      * scheduler's {@code berth.scheduler.arn-partition}.
      */

@@ -5,6 +5,7 @@ import dev.berth.agent.engine.HostLedger;
 import dev.berth.agent.engine.Jitter;
 import dev.berth.agent.engine.SweepPolicy;
 import dev.berth.agent.engine.TaskEngine;
+import dev.berth.agent.engine.TaskSnapshot;
 import dev.berth.agent.engine.TaskThreads;
 import dev.berth.agent.images.ImageCleanup;
 import dev.berth.agent.images.ImageHistory;
@@ -30,6 +31,7 @@ import dev.berth.protocol.TopicReader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -84,6 +86,7 @@ final class ConnectedAgent {
     private ScheduledExecutorService ticks;
     private TopicReader clusterReader;
     private volatile TopicReader tasksReader;
+    private TaskMetadataEndpoint metadata;
 
     ConnectedAgent(Setup setup, DockerContainerRuntime docker, KafkaClients clients, HostCapacity capacity) {
         this.setup = setup;
@@ -118,6 +121,8 @@ final class ConnectedAgent {
                 return false;
             }
             startSending(outbox);
+            // Before the engine creates a container, so that every container is told its endpoint.
+            metadata = TaskMetadataEndpoint.start(config, docker, setup.dataDir(), this::snapshots).orElse(null);
             startEngine(layout, reports, outbox);
             startRegistering(reports);
             startReading(layout);
@@ -229,6 +234,11 @@ final class ConnectedAgent {
         return engine;
     }
 
+    private List<TaskSnapshot> snapshots() {
+        TaskEngine e = engine;
+        return e == null ? List.of() : e.snapshot();
+    }
+
     /** The parts health and metrics read; empty until {@link #run()} has started them. */
     Optional<AgentRole.Running> running() {
         TopicReader reader = tasksReader;
@@ -276,6 +286,9 @@ final class ConnectedAgent {
         farewell(left.compareTo(FAREWELL_MIN) < 0 ? FAREWELL_MIN : left);
         if (publisher != null) {
             publisher.close();
+        }
+        if (metadata != null) {
+            metadata.close();
         }
         docker.close();
     }

@@ -88,18 +88,19 @@ class AgentKafkaDockerIT {
         config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of(
-                        "berth.agent.cluster", CLUSTER,
-                        "berth.agent.docker-host",
-                        System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
-                        "berth.agent.resync-interval", "10m",
-                        "berth.agent.heartbeat-interval", "1s",
-                        "berth.agent.instance-attributes", "{\"stack\": \"it\"}",
-                        "berth.agent.pull-timeout", "30s",
-                        "berth.agent.introspection-port", "0",
-                        "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "berth.kafka.retry-backoff", "100ms",
-                        "berth.kafka.retry-backoff-max", "1s"), "it", 300))
+                .withSources(new PropertiesConfigSource(Map.ofEntries(
+                        Map.entry("berth.agent.cluster", CLUSTER),
+                        Map.entry("berth.agent.docker-host",
+                                System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
+                        Map.entry("berth.agent.resync-interval", "10m"),
+                        Map.entry("berth.agent.heartbeat-interval", "1s"),
+                        Map.entry("berth.agent.instance-attributes", "{\"stack\": \"it\"}"),
+                        Map.entry("berth.agent.pull-timeout", "30s"),
+                        Map.entry("berth.agent.introspection-port", "0"),
+                        Map.entry("berth.agent.task-metadata-port", "0"),
+                        Map.entry("berth.kafka.bootstrap-servers", kafka.bootstrapServers()),
+                        Map.entry("berth.kafka.retry-backoff", "100ms"),
+                        Map.entry("berth.kafka.retry-backoff-max", "1s")), "it", 300))
                 .withMapping(AgentConfig.class)
                 .withMapping(KafkaSettings.class)
                 .build();
@@ -233,6 +234,36 @@ class AgentKafkaDockerIT {
             assertThat(latestRegistration().remainingResources().portsUdp()).doesNotContain(15353);
         });
         publish(waiting.stop(waiting.version() + 1, "UserInitiated", "Done"));
+    }
+
+    @Test
+    void aBridgeModeContainerReadsItsTaskMetadataAndStatsFromTheV4Endpoint() throws Exception {
+        // Given: a container that asks its endpoint for the task and its stats every second, with busybox nc
+        String ask = "u=${ECS_CONTAINER_METADATA_URI_V4#http://}; hp=${u%%/*}; p=/${u#*/}; "
+                + "while true; do for r in /task /stats; do printf 'GET %s%s HTTP/1.0\\r\\n\\r\\n' \"$p\" \"$r\" "
+                + "| nc ${hp%:*} ${hp#*:}; echo; done; sleep 1; done";
+        DesiredTask task = desired(Fixtures.withContainerField(Fixtures.sleeperTaskDefinition(), "app", "command",
+                List.of("sh", "-c", "trap 'exit 143' TERM; (" + ask + ") & wait")), null);
+
+        // When
+        publish(task);
+        String dockerId = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING).containers().get(0)
+                .runtimeId();
+
+        // Then: the container was told an endpoint on the bridge gateway, and reads its task and stats there
+        String gateway = DockerCli.run("network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}");
+        assertThat(DockerCli.run("inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", dockerId))
+                .containsPattern("ECS_CONTAINER_METADATA_URI_V4=http://" + gateway.replace(".", "\\.")
+                        + ":\\d+/v4/[0-9a-f]{32}");
+        await().untilAsserted(() -> {
+            String logs = DockerCli.run("logs", dockerId);
+            assertThat(logs).contains("\"TaskARN\":\"" + task.taskArn() + "\"")
+                    .contains("\"KnownStatus\":\"RUNNING\"")
+                    .contains("\"DockerId\":\"" + dockerId + "\"")
+                    .contains("\"LaunchType\":\"EC2\"")
+                    .contains("\"read\":");
+        });
+        publish(task.stop(task.version() + 1, "UserInitiated", "Done"));
     }
 
     @Test

@@ -61,6 +61,13 @@ public interface ContainerRuntime {
     /** Every container carrying the Berth labels of this instance, running or not. */
     List<RuntimeContainer> list(String instanceId) throws ContainerRuntimeException;
 
+    /**
+     * One sample of the container's resource use, in the engine's own JSON (Docker's
+     * ContainerStats, as the ECS task metadata endpoint serves it); empty when there is no
+     * such container.
+     */
+    Optional<String> stats(String id) throws ContainerRuntimeException;
+
     /** Every image the engine holds, tagged or not. */
     List<RuntimeImage> images() throws ContainerRuntimeException;
 

@@ -160,6 +160,12 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public synchronized Optional<String> stats(String id) throws ContainerRuntimeException {
+        answer();
+        return byId.containsKey(id) ? Optional.of("{\"id\":\"" + id + "\"}") : Optional.empty();
+    }
+
+    @Override
     public synchronized List<RuntimeImage> images() throws ContainerRuntimeException {
         answer();
         return images.stream().map(ref -> new RuntimeImage(imageId(ref), List.of(RuntimeImage.normalize(ref))))

@@ -45,6 +45,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -72,6 +73,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private volatile Duration startTimeout;
     private volatile ImagePullBehavior pullBehavior = ImagePullBehavior.PREFER_CACHED;
     private volatile String lastEngineVersion;
+    private volatile Function<ContainerSpec, List<String>> injectedEnvironment = spec -> List.of();
 
     private final DockerClient client;
     private final Duration callTimeout;
@@ -179,7 +181,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         }
         CreateContainerCmd command;
         try {
-            command = DockerContainers.fill(client.createContainerCmd(spec.image()), spec);
+            command = DockerContainers.fill(client.createContainerCmd(spec.image()),
+                    spec.withEnvironmentFirst(injectedEnvironment.apply(spec)));
         } catch (IllegalArgumentException e) {
             throw RuntimeError.CannotCreateContainerError.because(e.getMessage(), e);
         }
@@ -299,6 +302,18 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
 
     @Override
+    public Optional<String> stats(String id) throws ContainerRuntimeException {
+        return call(RuntimeError.CannotInspectContainerError, "stats " + id, callTimeout,
+                () -> DockerStats.sample(client, id));
+    }
+
+    /** The address of the default bridge network's gateway, where bridge-mode containers reach the host. */
+    public Optional<String> bridgeGateway() throws ContainerRuntimeException {
+        return call(RuntimeError.CannotInspectContainerError, "inspect network bridge", callTimeout,
+                () -> DockerStats.bridgeGateway(client));
+    }
+
+    @Override
     public List<RuntimeImage> images() throws ContainerRuntimeException {
         return call(RuntimeError.CannotRemoveImageError, "list images", callTimeout, () -> DockerImages.list(client));
     }
@@ -335,6 +350,14 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             throw error.because("container " + id + " does not carry the Berth labels; Berth never touches it");
         }
         return container;
+    }
+
+    /**
+     * Gives every later container these variables besides its own (the task metadata
+     * endpoint's {@code ECS_CONTAINER_METADATA_URI_V4}); the container's own win.
+     */
+    public void injectEnvironment(Function<ContainerSpec, List<String>> environment) {
+        this.injectedEnvironment = environment;
     }
 
     /** Refuses, from now on, to create a container that {@code hostPolicy} does not allow. */
