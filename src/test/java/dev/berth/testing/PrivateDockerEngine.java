@@ -8,15 +8,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
  * A second Docker engine of the test's own, so a test may stop and start an engine without
  * touching the shared one that other builds use: its own socket, data root, exec root (and so
- * its own containerd), no bridge network and no iptables rules. Its containers run with
- * {@code networkMode} none or host only. It runs with {@code --live-restore}, as production
- * hosts should: containers keep running while the engine is down. It needs root and Debian's dockerd, as the shared
+ * its own containerd), its own bridge interface, and no iptables rules, IP forwarding or
+ * masquerading. It runs with {@code --live-restore}, as production hosts should: containers
+ * keep running while the engine is down.
+ *
+ * <p>Never {@code --bridge=none}: a dockerd without a bridge deletes the host's
+ * {@code docker0} at start, which is the shared engine's bridge, and breaks every bridge-mode
+ * container of the other builds. The engine gets a bridge of its own instead, made here and
+ * deleted by {@link #close()}. It needs root and Debian's dockerd, as the shared
  * engine does; {@link #available()} says whether this host has them.
  */
 public final class PrivateDockerEngine implements AutoCloseable {
@@ -24,11 +30,17 @@ public final class PrivateDockerEngine implements AutoCloseable {
     private static final Duration START_PATIENCE = Duration.ofSeconds(60);
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(60);
 
+    /** The private engine's own bridge network, far from Docker's 172.17.0.0/16 default. */
+    private static final String BRIDGE_ADDRESS = "10.213.%d.1/24";
+    private static final Random RANDOM = new Random();
+
     private final Path dir;
+    private final String bridge;
     private Process dockerd;
 
-    private PrivateDockerEngine(Path dir) {
+    private PrivateDockerEngine(Path dir, String bridge) {
         this.dir = dir;
+        this.bridge = bridge;
     }
 
     /** Whether a private engine can start here: dockerd is installed and this process is root. */
@@ -40,7 +52,20 @@ public final class PrivateDockerEngine implements AutoCloseable {
 
     /** Starts an engine under a new directory and waits until it answers. */
     public static PrivateDockerEngine start() throws IOException {
-        PrivateDockerEngine engine = new PrivateDockerEngine(Files.createTempDirectory("berth-private-dockerd"));
+        int suffix = RANDOM.nextInt(250) + 1;
+        // An interface name has at most 15 characters.
+        String bridge = "berthit" + Integer.toHexString(0x1000 + RANDOM.nextInt(0xefff));
+        PrivateDockerEngine engine = new PrivateDockerEngine(Files.createTempDirectory("berth-private-dockerd"),
+                bridge);
+        for (List<String> command : List.of(List.of("ip", "link", "add", "name", bridge, "type", "bridge"),
+                List.of("ip", "addr", "add", String.format(BRIDGE_ADDRESS, suffix), "dev", bridge),
+                List.of("ip", "link", "set", bridge, "up"))) {
+            Result made = run(command);
+            if (!made.ok()) {
+                run(List.of("ip", "link", "del", bridge));
+                throw new IllegalStateException("cannot make the private engine's bridge: " + made.output());
+            }
+        }
         engine.startAgain();
         return engine;
     }
@@ -54,7 +79,7 @@ public final class PrivateDockerEngine implements AutoCloseable {
     public void startAgain() throws IOException {
         List<String> command = List.of("dockerd", "--host", host(), "--data-root", dir.resolve("data").toString(),
                 "--exec-root", dir.resolve("exec").toString(), "--pidfile", dir.resolve("docker.pid").toString(),
-                "--bridge=none", "--iptables=false", "--ip-masq=false", "--ip-forward=false",
+                "--bridge=" + bridge, "--iptables=false", "--ip-masq=false", "--ip-forward=false",
                 "--storage-driver=vfs", "--live-restore");
         dockerd = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dockerd.log").toFile())).start();
@@ -147,5 +172,6 @@ public final class PrivateDockerEngine implements AutoCloseable {
             run(List.of("umount", data.toString()));
         }
         run(List.of("rm", "-rf", dir.toString()));
+        run(List.of("ip", "link", "del", bridge));
     }
 }
