@@ -14,7 +14,10 @@ import java.util.Set;
  * The {@code agent} role's configuration. The ECS agent's variable names are accepted too
  * ({@code ECS_CLUSTER}, {@code ECS_RESERVED_MEMORY}, {@code ECS_RESERVED_PORTS},
  * {@code ECS_CONTAINER_STOP_TIMEOUT}, {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION},
- * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}, {@code ECS_IMAGE_PULL_BEHAVIOR}):
+ * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}, {@code ECS_IMAGE_PULL_BEHAVIOR},
+ * {@code ECS_RESERVED_PORTS_UDP}, {@code ECS_INSTANCE_ATTRIBUTES}, {@code ECS_LOGLEVEL},
+ * {@code ECS_DISABLE_IMAGE_CLEANUP}, {@code ECS_IMAGE_CLEANUP_INTERVAL}, {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE},
+ * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
  * unchanged; {@link AgentEnvFile} reads such a file.
  */
@@ -38,6 +41,22 @@ public interface AgentConfig {
      */
     @WithDefault("22,2375,2376,51678,51679")
     Set<@WithConverter(EcsPortConverter.class) Integer> reservedPorts();
+
+    /** UDP host ports no task may bind (env {@code ECS_RESERVED_PORTS_UDP}); none by default, as in ECS. */
+    Optional<Set<@WithConverter(EcsPortConverter.class) Integer>> reservedPortsUdp();
+
+    /**
+     * Custom attributes registered with the host's own (env {@code ECS_INSTANCE_ATTRIBUTES}):
+     * a JSON object of strings, e.g. {@code {"stack": "prod"}}. None by default.
+     */
+    Optional<@WithConverter(InstanceAttributes.Parser.class) InstanceAttributes> instanceAttributes();
+
+    /**
+     * The root log level as the ECS agent names it (env {@code ECS_LOGLEVEL}: debug, info,
+     * warn, error, crit), given to Quarkus as {@code quarkus.log.level} ({@link EcsLogLevel});
+     * read here so that a value that is not a level stops start-up. Unset: Quarkus's INFO.
+     */
+    Optional<@WithConverter(EcsLogLevel.Parser.class) String> logLevel();
 
     /** How often the instance registration is re-sent as a heartbeat. */
     @WithDefault("10s")
@@ -111,6 +130,49 @@ public interface AgentConfig {
     @WithDefault("prefer-cached")
     ImagePullBehavior imagePullBehavior();
 
+    /**
+     * Whether images are never removed by the agent (env {@code ECS_DISABLE_IMAGE_CLEANUP}).
+     * Otherwise unused images that this instance's tasks named are removed by age and by
+     * disk use ({@code dev.berth.agent.images}).
+     */
+    @WithDefault("false")
+    boolean imageCleanupDisabled();
+
+    /**
+     * How often image cleanup runs, with a random 0-20% added (env
+     * {@code ECS_IMAGE_CLEANUP_INTERVAL}, the ECS agent's default). Unlike the ECS agent, any
+     * period longer than zero is taken.
+     */
+    @WithDefault("30m")
+    @WithConverter(PositiveDurationConverter.class)
+    Duration imageCleanupInterval();
+
+    /**
+     * How long an image must have gone unused by any task or container before cleanup may
+     * remove it (env {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE}, the ECS agent's default).
+     */
+    @WithDefault("1h")
+    Duration imageMinimumCleanupAge();
+
+    /** The most images one cleanup cycle removes by age (env {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}). */
+    @WithDefault("5")
+    @WithConverter(PositiveCountConverter.class)
+    int imagesDeletedPerCycle();
+
+    /**
+     * Use of the filesystem holding Docker's images, in percent, at which a cleanup cycle
+     * removes more eligible images than {@link #imagesDeletedPerCycle()}, least recently used
+     * first, until use is at or below {@link #imageDiskLowWatermark()}.
+     */
+    @WithDefault("85")
+    @WithConverter(PercentConverter.class)
+    int imageDiskHighWatermark();
+
+    /** See {@link #imageDiskHighWatermark()}; not above it. */
+    @WithDefault("80")
+    @WithConverter(PercentConverter.class)
+    int imageDiskLowWatermark();
+
     /** The longest an image pull may take before the task fails with CannotPullContainerError. */
     @WithDefault("10m")
     Duration pullTimeout();
@@ -161,6 +223,21 @@ public interface AgentConfig {
      */
     @WithDefault("51678")
     int introspectionPort();
+
+    /**
+     * Port of the task metadata endpoint (v4), which containers find in
+     * {@code ECS_CONTAINER_METADATA_URI_V4}: the ECS agent's 51679, among the reserved ports.
+     * 0 picks a free port; -1 turns it off (containers are then not told of it).
+     */
+    @WithDefault("51679")
+    int taskMetadataPort();
+
+    /**
+     * The address the task metadata endpoint listens on and containers call. By default the
+     * gateway of Docker's {@code bridge} network (172.17.0.1 on most hosts): the host as
+     * bridge-mode containers reach it, and a local address for host-mode ones.
+     */
+    Optional<String> taskMetadataAddress();
 
     /**
      * The partition of the container instance ARN this agent reports; must match the

@@ -4,6 +4,7 @@ import dev.berth.agent.capacity.HostCapacity;
 import dev.berth.agent.capacity.HostProbe;
 import dev.berth.agent.capacity.InstanceIdentity;
 import dev.berth.agent.engine.TaskEngine;
+import dev.berth.agent.images.ImageCleanupPolicy;
 import dev.berth.agent.introspection.AgentMetadata;
 import dev.berth.agent.introspection.IntrospectionApi;
 import dev.berth.agent.introspection.IntrospectionServer;
@@ -80,6 +81,8 @@ public class AgentRole {
             return;
         }
         stopping = false;
+        // Settings that only make sense together are checked here, so a bad pair stops start-up by name.
+        imageCleanupPolicy(config);
         instanceId = InstanceIdentity.loadOrCreate(dataDir);
         LOGGER.infof("%s starting: container instance %s in cluster %s, Docker at %s, Kafka at %s",
                 build.describe(), instanceId, config.cluster(), config.dockerHost(), kafka.bootstrapServers());
@@ -87,6 +90,12 @@ public class AgentRole {
         startup = new Thread(this::connect, "berth-agent-start");
         startup.setDaemon(true);
         startup.start();
+    }
+
+    /** When images are removed; refuses a low watermark above the high one, naming both settings. */
+    static ImageCleanupPolicy imageCleanupPolicy(AgentConfig config) {
+        return new ImageCleanupPolicy(config.imageMinimumCleanupAge(), config.imagesDeletedPerCycle(),
+                config.imageDiskHighWatermark(), config.imageDiskLowWatermark());
     }
 
     /** The container instance id, once start() has run. */
@@ -153,7 +162,8 @@ public class AgentRole {
     }
 
     private void connectAndWire() {
-        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts());
+        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts())
+                .withCustomAttributes(config.instanceAttributes().orElse(InstanceAttributes.NONE).values());
         DockerContainerRuntime docker = connectDocker();
         if (docker == null) {
             return;

@@ -1,15 +1,20 @@
 package dev.berth.agent;
 
 import dev.berth.agent.capacity.HostCapacity;
+import dev.berth.agent.engine.HostLedger;
 import dev.berth.agent.engine.Jitter;
 import dev.berth.agent.engine.SweepPolicy;
 import dev.berth.agent.engine.TaskEngine;
+import dev.berth.agent.engine.TaskSnapshot;
 import dev.berth.agent.engine.TaskThreads;
+import dev.berth.agent.images.ImageCleanup;
+import dev.berth.agent.images.ImageHistory;
 import dev.berth.agent.messaging.ClusterPresence;
 import dev.berth.agent.messaging.DesiredTaskReader;
 import dev.berth.agent.messaging.InstanceHeartbeat;
 import dev.berth.agent.messaging.KafkaLayout;
 import dev.berth.agent.messaging.LastReports;
+import dev.berth.agent.messaging.RegisteredHost;
 import dev.berth.agent.messaging.RegistrationHistory;
 import dev.berth.agent.messaging.StateChangeOutbox;
 import dev.berth.agent.messaging.StateChangeSender;
@@ -26,9 +31,12 @@ import dev.berth.protocol.TopicReader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -78,6 +86,7 @@ final class ConnectedAgent {
     private ScheduledExecutorService ticks;
     private TopicReader clusterReader;
     private volatile TopicReader tasksReader;
+    private TaskMetadataEndpoint metadata;
 
     ConnectedAgent(Setup setup, DockerContainerRuntime docker, KafkaClients clients, HostCapacity capacity) {
         this.setup = setup;
@@ -112,6 +121,8 @@ final class ConnectedAgent {
                 return false;
             }
             startSending(outbox);
+            // Before the engine creates a container, so that every container is told its endpoint.
+            metadata = TaskMetadataEndpoint.start(config, docker, setup.dataDir(), this::snapshots).orElse(null);
             startEngine(layout, reports, outbox);
             startRegistering(reports);
             startReading(layout);
@@ -134,8 +145,10 @@ final class ConnectedAgent {
     private void startEngine(KafkaLayout layout, LastReports reports, StateChangeOutbox outbox) {
         AgentConfig config = setup.config();
         threads = new TaskThreads(config.workerThreads());
+        HostLedger ledger = new HostLedger(capacity.resources().cpu(), capacity.resources().memory(),
+                config.reservedPorts(), config.reservedPortsUdp().orElse(Set.of()));
         engine = new TaskEngine(setup.instanceId(), docker, sender, threads, setup.clock(), config.stopTimeout(),
-                config.taskCleanupWait(), setup.observer(), new SweepPolicy(config.orphanGracePeriod(), layout));
+                config.taskCleanupWait(), setup.observer(), new SweepPolicy(config.orphanGracePeriod(), layout), ledger);
         engine.seed(reports.tasks());
         engine.seed(outbox.pending());
         events = engine.watchEvents();
@@ -151,11 +164,35 @@ final class ConnectedAgent {
             return thread;
         });
         presence = new ClusterPresence(config.cluster(), config.apiEndpoint(), () -> ticks.execute(this::beat));
-        heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), setup.build().version(), capacity,
-                setup.clock(), history, presence::exists,
+        RegisteredHost host = new RegisteredHost(setup.build().version(), docker::lastEngineVersion, capacity,
+                engine::remaining);
+        heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), host, setup.clock(), history, presence::exists,
                 registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));
         ticks.scheduleAtFixedRate(this::beat, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
         scheduleResync(new Jitter(config.resyncInterval(), new Random()));
+        if (config.imageCleanupDisabled()) {
+            LOGGER.infof("Instance %s: image cleanup is off (ECS_DISABLE_IMAGE_CLEANUP)", instanceId);
+        } else {
+            ImageCleanup images = new ImageCleanup(docker, engine::imagesNamed,
+                    ImageHistory.load(setup.dataDir().resolve("agent").resolve("images.properties")),
+                    AgentRole.imageCleanupPolicy(config), setup.clock());
+            scheduleImageCleanup(images, new Jitter(config.imageCleanupInterval(), new Random()));
+        }
+    }
+
+    /** Each cycle runs on a task thread, so a slow engine never delays the heartbeat; a busy host skips one. */
+    private void scheduleImageCleanup(ImageCleanup images, Jitter jitter) {
+        ticks.schedule(() -> {
+            try {
+                threads.execute(images::run);
+            } catch (RejectedExecutionException e) {
+                LOGGER.debugf("Image cleanup skipped: no task thread is free (%s)", e.getMessage());
+            } finally {
+                if (!ticks.isShutdown()) {
+                    scheduleImageCleanup(images, jitter);
+                }
+            }
+        }, jitter.next().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void beat() {
@@ -195,6 +232,11 @@ final class ConnectedAgent {
 
     TaskEngine engine() {
         return engine;
+    }
+
+    private List<TaskSnapshot> snapshots() {
+        TaskEngine e = engine;
+        return e == null ? List.of() : e.snapshot();
     }
 
     /** The parts health and metrics read; empty until {@link #run()} has started them. */
@@ -244,6 +286,9 @@ final class ConnectedAgent {
         farewell(left.compareTo(FAREWELL_MIN) < 0 ? FAREWELL_MIN : left);
         if (publisher != null) {
             publisher.close();
+        }
+        if (metadata != null) {
+            metadata.close();
         }
         docker.close();
     }

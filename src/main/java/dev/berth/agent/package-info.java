@@ -9,8 +9,10 @@
  *                                           runtime.ContainerRuntime ◀──┘      StateReporter ──┘
  *                                           (runtime.docker: docker-java)      messaging.StateChangeSender ──▶ berth.task-events
  *                                           Docker events ──▶ TaskEngine.wake(taskId)
- *  capacity (OSHI) ──▶ messaging.InstanceHeartbeat ──▶ berth.instances
+ *  capacity (OSHI), engine.HostLedger (what is left) ──▶ messaging.InstanceHeartbeat ──▶ berth.instances
  *  introspection (127.0.0.1:51678, /v1/metadata, /v1/tasks) ◀── TaskEngine.snapshot()
+ *  task metadata v4 (bridge gateway:51679, ECS_CONTAINER_METADATA_URI_V4) ◀── TaskEngine.snapshot()
+ *  images.ImageCleanup (every ECS_IMAGE_CLEANUP_INTERVAL) ──▶ runtime.ContainerRuntime
  * </pre>
  *
  * <p>Invariants:
@@ -24,7 +26,10 @@
  *   <li>Containers outlive the agent: stopping the agent (SIGTERM) stops taking new work,
  *       flushes the pending state changes (bounded; the rest stays on disk for the next
  *       start) and stops no container; the next start adopts what runs.</li>
- *   <li>The agent only ever touches containers that carry its labels and its instance id.</li>
+ *   <li>The agent only ever touches containers that carry its labels and its instance id,
+ *       and only ever removes images that its own tasks named.</li>
+ *   <li>A task runs only once the host's own ledger ({@link dev.berth.agent.engine.HostLedger})
+ *       admits it, and holds its CPU, memory and ports until it has really stopped.</li>
  * </ul>
  */
 package dev.berth.agent;

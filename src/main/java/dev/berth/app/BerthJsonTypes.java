@@ -30,6 +30,7 @@ import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.RemainingResources;
 import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.TaskStateChange;
@@ -93,6 +94,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         InstanceRegistration.class,
         LeaderRecord.class,
         RecordCodec.class,
+        RemainingResources.class,
         ServiceRecord.class,
         ServiceRecord.CircuitBreaker.class,
         ServiceRecord.Deployment.class,

@@ -10,6 +10,10 @@ import java.util.Map;
  * from when the record reached it (or Kafka's log-append time during its replay), never from
  * {@code heartbeatAt}, which is the agent's clock; an agent that stops cleanly sends a last
  * record with {@code shuttingDown} so that it shows disconnected at once.
+ *
+ * <p>{@code remainingResources} is what the agent's own ledger has left when it sent the
+ * record (null from agents before it kept one); {@code dockerVersion} is the engine's version
+ * as the agent last read it.
  */
 public record InstanceRegistration(
         int schemaVersion,
@@ -22,5 +26,7 @@ public record InstanceRegistration(
         Map<String, String> attributes,
         Instant registeredAt,
         Instant heartbeatAt,
-        boolean shuttingDown) implements BerthRecord {
+        boolean shuttingDown,
+        RemainingResources remainingResources,
+        String dockerVersion) implements BerthRecord {
 }

@@ -141,4 +141,102 @@ class AgentConfigTest {
         assertThat(load(Map.of("ECS_IMAGE_PULL_BEHAVIOR", "prefer-cached")).imagePullBehavior())
                 .isEqualTo(ImagePullBehavior.PREFER_CACHED);
     }
+
+    @Test
+    void reservedUdpPortsAreNoneByDefaultAndTakeTheEcsForm() throws Exception {
+        // Given / When
+        AgentConfig defaults = load(Map.of());
+        AgentConfig udp = load(Map.of("ECS_RESERVED_PORTS_UDP", "[53, 5353]"));
+        AgentConfig emptyList = load(Map.of("ECS_RESERVED_PORTS_UDP", "[]"));
+
+        // Then
+        assertThat(defaults.reservedPortsUdp().orElse(java.util.Set.of())).isEmpty();
+        assertThat(udp.reservedPortsUdp()).hasValueSatisfying(ports -> assertThat(ports).containsOnly(53, 5353));
+        assertThat(emptyList.reservedPortsUdp().orElse(java.util.Set.of())).isEmpty();
+    }
+
+    @Test
+    void instanceAttributesAreTheEcsJsonObject() throws Exception {
+        // Given / When
+        AgentConfig config = load(Map.of("ECS_INSTANCE_ATTRIBUTES", "{\"stack\": \"prod\", \"rack\": \"r1/a\"}"));
+
+        // Then
+        assertThat(config.instanceAttributes()).hasValueSatisfying(attributes -> assertThat(attributes.values())
+                .containsOnly(Map.entry("stack", "prod"), Map.entry("rack", "r1/a")));
+        assertThat(load(Map.of()).instanceAttributes().map(InstanceAttributes::values).orElse(Map.of())).isEmpty();
+    }
+
+    @Test
+    void badInstanceAttributesStopStartUpNamingTheSetting() {
+        for (String bad : List.of("stack=prod", "[\"prod\"]", "{\"stack\": 3}", "{\"ecs.os-type\": \"windows\"}",
+                "{\"bad name\": \"x\"}")) {
+            // When
+            Throwable failure = catchThrowable(() -> load(Map.of("ECS_INSTANCE_ATTRIBUTES", bad)));
+
+            // Then
+            assertThat(failure).as(bad).isNotNull();
+            assertThat(failure.getMessage()).as(bad).contains("ECS_INSTANCE_ATTRIBUTES")
+                    .contains("berth.agent.instance-attributes");
+        }
+    }
+
+    @Test
+    void theEcsLogLevelBecomesQuarkusRootLevelAndABadOneStopsStartUp() throws Exception {
+        // Given / When
+        AgentConfig crit = load(Map.of("ECS_LOGLEVEL", "crit"));
+        Throwable failure = catchThrowable(() -> load(Map.of("ECS_LOGLEVEL", "verbose")));
+
+        // Then
+        assertThat(crit.logLevel()).contains("FATAL");
+        assertThat(load(Map.of()).logLevel()).isEmpty();
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("ECS_LOGLEVEL=verbose is not a log level");
+        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "debug"), Map.of()).getValue("quarkus.log.level"))
+                .isEqualTo("DEBUG");
+        assertThat(new EcsLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "WARN")).getValue("quarkus.log.level"))
+                .isEqualTo("WARN");
+        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "error"), Map.of("ECS_LOGLEVEL", "debug"))
+                .getValue("quarkus.log.level")).isEqualTo("ERROR");
+        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "verbose"), Map.of()).getPropertyNames()).isEmpty();
+    }
+
+    @Test
+    void imageCleanupTakesTheEcsNamesAndDefaults() throws Exception {
+        // Given / When
+        AgentConfig defaults = load(Map.of());
+        AgentConfig ecs = load(Map.of("ECS_IMAGE_CLEANUP_INTERVAL", "10m", "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "15m",
+                "ECS_NUM_IMAGES_DELETE_PER_CYCLE", "10", "ECS_DISABLE_IMAGE_CLEANUP", "true"));
+
+        // Then
+        assertThat(defaults.imageCleanupDisabled()).isFalse();
+        assertThat(defaults.imageCleanupInterval()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(defaults.imageMinimumCleanupAge()).isEqualTo(Duration.ofHours(1));
+        assertThat(defaults.imagesDeletedPerCycle()).isEqualTo(5);
+        assertThat(defaults.imageDiskHighWatermark()).isEqualTo(85);
+        assertThat(defaults.imageDiskLowWatermark()).isEqualTo(80);
+        assertThat(ecs.imageCleanupDisabled()).isTrue();
+        assertThat(ecs.imageCleanupInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(ecs.imageMinimumCleanupAge()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(ecs.imagesDeletedPerCycle()).isEqualTo(10);
+    }
+
+    @Test
+    void badImageCleanupValuesStopStartUpNamingTheSetting() {
+        Map<String, String> bad = Map.of("ECS_IMAGE_CLEANUP_INTERVAL", "0s",
+                "ECS_NUM_IMAGES_DELETE_PER_CYCLE", "0",
+                "BERTH_AGENT_IMAGE_DISK_HIGH_WATERMARK", "120",
+                "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "an hour");
+        Map<String, String> names = Map.of("ECS_IMAGE_CLEANUP_INTERVAL", "berth.agent.image-cleanup-interval",
+                "ECS_NUM_IMAGES_DELETE_PER_CYCLE", "berth.agent.images-deleted-per-cycle",
+                "BERTH_AGENT_IMAGE_DISK_HIGH_WATERMARK", "berth.agent.image-disk-high-watermark",
+                "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "berth.agent.image-minimum-cleanup-age");
+        bad.forEach((setting, value) -> {
+            // When
+            Throwable failure = catchThrowable(() -> load(Map.of(setting, value)));
+
+            // Then
+            assertThat(failure).as(setting).isNotNull();
+            assertThat(failure.getMessage()).as(setting).contains(names.get(setting));
+        });
+    }
 }

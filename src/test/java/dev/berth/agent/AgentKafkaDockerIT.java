@@ -88,16 +88,19 @@ class AgentKafkaDockerIT {
         config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of(
-                        "berth.agent.cluster", CLUSTER,
-                        "berth.agent.docker-host",
-                        System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
-                        "berth.agent.resync-interval", "10m",
-                        "berth.agent.pull-timeout", "30s",
-                        "berth.agent.introspection-port", "0",
-                        "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "berth.kafka.retry-backoff", "100ms",
-                        "berth.kafka.retry-backoff-max", "1s"), "it", 300))
+                .withSources(new PropertiesConfigSource(Map.ofEntries(
+                        Map.entry("berth.agent.cluster", CLUSTER),
+                        Map.entry("berth.agent.docker-host",
+                                System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
+                        Map.entry("berth.agent.resync-interval", "10m"),
+                        Map.entry("berth.agent.heartbeat-interval", "1s"),
+                        Map.entry("berth.agent.instance-attributes", "{\"stack\": \"it\"}"),
+                        Map.entry("berth.agent.pull-timeout", "30s"),
+                        Map.entry("berth.agent.introspection-port", "0"),
+                        Map.entry("berth.agent.task-metadata-port", "0"),
+                        Map.entry("berth.kafka.bootstrap-servers", kafka.bootstrapServers()),
+                        Map.entry("berth.kafka.retry-backoff", "100ms"),
+                        Map.entry("berth.kafka.retry-backoff-max", "1s")), "it", 300))
                 .withMapping(AgentConfig.class)
                 .withMapping(KafkaSettings.class)
                 .build();
@@ -147,6 +150,11 @@ class AgentKafkaDockerIT {
                     assertThat(registration.cluster()).isEqualTo(CLUSTER);
                     assertThat(registration.agentVersion()).isEqualTo(AgentBuild.load().version());
                     assertThat(registration.registeredResources().cpu()).isPositive();
+                    assertThat(registration.dockerVersion())
+                            .isEqualTo(DockerCli.run("version", "--format", "{{.Server.Version}}"));
+                    assertThat(registration.remainingResources().ports()).contains(22, 51678);
+                    assertThat(registration.attributes()).containsEntry("stack", "it")
+                            .containsEntry("ecs.os-type", "linux");
                     assertThat(registration.shuttingDown()).isFalse();
                 }));
     }
@@ -181,6 +189,81 @@ class AgentKafkaDockerIT {
                 StandardCharsets.UTF_8));
         assertThat(introspected.get("KnownStatus").asText()).isEqualTo("RUNNING");
         assertThat(introspected.get("Containers").get(0).get("DockerId").asText()).isEqualTo(app.runtimeId());
+    }
+
+    @Test
+    void aTaskThatDoesNotFitWaitsInPendingUntilTheStoppingTaskHoldingTheCpuHasReallyStopped() throws Exception {
+        // Given: a task that takes all but 100 of the CPU units left, and a UDP port; it ignores SIGTERM,
+        // so it stays STOPPING for its 3 s stop timeout
+        await().until(() -> latestRegistration() != null && latestRegistration().remainingResources() != null);
+        int cpuLeft = latestRegistration().remainingResources().cpu();
+        TaskDefinition hogDefinition = Fixtures.withContainerField(Fixtures.withContainerField(
+                Fixtures.withContainerField(Fixtures.withContainerField(Fixtures.sleeperTaskDefinition(), "app", "cpu",
+                        cpuLeft - 100), "app", "command", List.of("sh", "-c", "trap '' TERM; sleep 300 & wait")),
+                "app", "stopTimeout", 3), "app", "portMappings",
+                List.of(Map.of("containerPort", 5353, "hostPort", 15353, "protocol", "udp")));
+        DesiredTask hog = desired(hogDefinition, null);
+        publish(hog);
+        awaitChange(hog.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
+        await().untilAsserted(() -> {
+            assertThat(latestRegistration().remainingResources().cpu()).isEqualTo(100);
+            assertThat(latestRegistration().remainingResources().portsUdp()).contains(15353);
+        });
+
+        // When: a task needing 200 CPU units comes
+        DesiredTask waiting = desired(Fixtures.withContainerField(Fixtures.sleeperTaskDefinition(), "app", "cpu", 200),
+                null);
+        publish(waiting);
+
+        // Then: it waits in PENDING with no container
+        awaitChange(waiting.taskId(), c -> c.lastStatus() == TaskStatus.PENDING);
+        assertThat(DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-id=" + waiting.taskId())).isEmpty();
+
+        // When: the hog is stopped, and is STOPPING
+        publish(hog.stop(hog.version() + 1, "UserInitiated", "Make room"));
+        awaitChange(hog.taskId(), c -> c.lastStatus() == TaskStatus.STOPPING);
+
+        // Then: the waiting task still has no container; it runs once the hog has really stopped
+        assertThat(DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-id=" + waiting.taskId())).isEmpty();
+        TaskStateChange running = awaitChange(waiting.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING);
+        TaskStateChange hogStopped = awaitChange(hog.taskId(), c -> c.lastStatus() == TaskStatus.STOPPED);
+        assertThat(hogStopped.containers().get(0).exitCode()).isEqualTo(137);
+        assertThat(running.startedAt()).isAfterOrEqualTo(hogStopped.stoppedAt());
+        await().untilAsserted(() -> {
+            assertThat(latestRegistration().remainingResources().cpu()).isEqualTo(cpuLeft - 200);
+            assertThat(latestRegistration().remainingResources().portsUdp()).doesNotContain(15353);
+        });
+        publish(waiting.stop(waiting.version() + 1, "UserInitiated", "Done"));
+    }
+
+    @Test
+    void aBridgeModeContainerReadsItsTaskMetadataAndStatsFromTheV4Endpoint() throws Exception {
+        // Given: a container that asks its endpoint for the task and its stats every second, with busybox nc
+        String ask = "u=${ECS_CONTAINER_METADATA_URI_V4#http://}; hp=${u%%/*}; p=/${u#*/}; "
+                + "while true; do for r in /task /stats; do printf 'GET %s%s HTTP/1.0\\r\\n\\r\\n' \"$p\" \"$r\" "
+                + "| nc ${hp%:*} ${hp#*:}; echo; done; sleep 1; done";
+        DesiredTask task = desired(Fixtures.withContainerField(Fixtures.sleeperTaskDefinition(), "app", "command",
+                List.of("sh", "-c", "trap 'exit 143' TERM; (" + ask + ") & wait")), null);
+
+        // When
+        publish(task);
+        String dockerId = awaitChange(task.taskId(), c -> c.lastStatus() == TaskStatus.RUNNING).containers().get(0)
+                .runtimeId();
+
+        // Then: the container was told an endpoint on the bridge gateway, and reads its task and stats there
+        String gateway = DockerCli.run("network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}");
+        assertThat(DockerCli.run("inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", dockerId))
+                .containsPattern("ECS_CONTAINER_METADATA_URI_V4=http://" + gateway.replace(".", "\\.")
+                        + ":\\d+/v4/[0-9a-f]{32}");
+        await().untilAsserted(() -> {
+            String logs = DockerCli.run("logs", dockerId);
+            assertThat(logs).contains("\"TaskARN\":\"" + task.taskArn() + "\"")
+                    .contains("\"KnownStatus\":\"RUNNING\"")
+                    .contains("\"DockerId\":\"" + dockerId + "\"")
+                    .contains("\"LaunchType\":\"EC2\"")
+                    .contains("\"read\":");
+        });
+        publish(task.stop(task.version() + 1, "UserInitiated", "Done"));
     }
 
     @Test

@@ -37,7 +37,7 @@ final class HollowInstance {
         version = Versions.next(version, clock);
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster,
                 "hollow-" + instanceId + "." + cluster, "hollow", capacity, Map.of("ecs.os-type", "linux"), registeredAt,
-                clock.instant(), false);
+                clock.instant(), false, null, "hollow");
     }
 
     boolean isDue(long nowNanos) {

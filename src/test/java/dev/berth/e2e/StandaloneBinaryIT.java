@@ -60,6 +60,8 @@ class StandaloneBinaryIT {
         // Given: the one-host Berth has registered this machine in the default cluster
         ContainerInstance instance = awaitRegisteredInstance();
         assertThat(instance.agentConnected()).isTrue();
+        assertThat(instance.versionInfo().dockerVersion())
+                .isEqualTo(DockerCli.run("version", "--format", "{{.Server.Version}}"));
         String taskDefinitionArn = ecs.registerTaskDefinition(r -> r.family("e2e-sleeper")
                 .containerDefinitions(ContainerDefinition.builder()
                         .name("main")

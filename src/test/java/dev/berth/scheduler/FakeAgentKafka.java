@@ -51,7 +51,7 @@ final class FakeAgentKafka implements AutoCloseable {
         Instant now = Instant.now();
         InstanceRegistration registration = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, now.toEpochMilli(),
                 instanceId, cluster, instanceId + ".test", "0.1.0", new Resources(cpu, memory, Set.of(22)),
-                Map.of("ecs.os-type", "linux"), now, now, false);
+                Map.of("ecs.os-type", "linux"), now, now, false, null, null);
         send("berth.instances", instanceId, registration);
     }
 

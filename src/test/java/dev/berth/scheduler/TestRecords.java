@@ -37,7 +37,8 @@ public final class TestRecords {
     public static InstanceRegistration instance(String id, String cluster, int cpu, int memory, Instant heartbeat,
             long version) {
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, id, cluster, id + ".local", "0.1.0",
-                new Resources(cpu, memory, Set.of(22)), Map.of("ecs.os-type", "linux"), T0, heartbeat, false);
+                new Resources(cpu, memory, Set.of(22)), Map.of("ecs.os-type", "linux"), T0, heartbeat, false, null,
+                null);
     }
 
     public static DesiredTask desired(String taskId, String instanceId, TaskDefinition definition, long version) {

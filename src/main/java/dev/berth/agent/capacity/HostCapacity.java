@@ -24,6 +24,13 @@ public record HostCapacity(Resources resources, Map<String, String> attributes, 
         return new HostCapacity(resources, attributes(facts), facts.hostname());
     }
 
+    /** The same capacity with custom attributes added ({@code ECS_INSTANCE_ATTRIBUTES}); the host's own win. */
+    public HostCapacity withCustomAttributes(Map<String, String> custom) {
+        Map<String, String> all = new TreeMap<>(custom);
+        all.putAll(attributes);
+        return new HostCapacity(resources, all, hostname);
+    }
+
     static Map<String, String> attributes(HostFacts facts) {
         Map<String, String> attributes = new TreeMap<>();
         attributes.put("ecs.os-type", "linux");

@@ -4,6 +4,7 @@ import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.RemainingResources;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Versions;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +50,7 @@ public final class TaskEngine {
     private final SyncTimer timer;
     private final TaskCleanup cleanup;
     private final OrphanSweep sweep;
+    private final HostLedger ledger;
     /** What this agent last reported of each task before it started, by task id; dropped when Kafka forgets the task. */
     private final Map<String, TaskStateChange> lastReports = new ConcurrentHashMap<>();
     private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
@@ -65,7 +68,7 @@ public final class TaskEngine {
     public TaskEngine(String instanceId, ContainerRuntime runtime, StateReporter reporter, Executor executor,
             Clock clock, Duration defaultStopTimeout, Duration cleanupWait) {
         this(instanceId, runtime, reporter, executor, clock, defaultStopTimeout, cleanupWait, SyncTimer.UNTIMED,
-                SweepPolicy.IMMEDIATE);
+                SweepPolicy.IMMEDIATE, HostLedger.unbounded());
     }
 
     /**
@@ -74,9 +77,13 @@ public final class TaskEngine {
      * @param cleanupWait how long after its containers exited a STOPPED task keeps them
      * @param timer       measures every task sync (the agent's reconcile duration)
      * @param sweepPolicy when containers no task claims may be stopped and removed
+     * @param ledger      the host's resources, which admit each task before it runs
      */
     public TaskEngine(String instanceId, ContainerRuntime runtime, StateReporter reporter, Executor executor,
-            Clock clock, Duration defaultStopTimeout, Duration cleanupWait, SyncTimer timer, SweepPolicy sweepPolicy) {
+            Clock clock, Duration defaultStopTimeout, Duration cleanupWait, SyncTimer timer, SweepPolicy sweepPolicy,
+            HostLedger ledger) {
+        this.ledger = ledger;
+        ledger.wakeWith(this::wake);
         this.timer = timer;
         this.cleanup = new TaskCleanup(cleanupWait, this::cleanedUp);
         this.sweep = new OrphanSweep(instanceId, runtime, clock, sweepPolicy, cleanupWait, defaultStopTimeout);
@@ -119,17 +126,32 @@ public final class TaskEngine {
             return;
         }
         versions.put(task.taskId(), task.version());
-        TaskWorker worker = workers.computeIfAbsent(task.taskId(),
-                id -> new TaskWorker(task, runtime, reporter, clock, defaultStopTimeout, timer, cleanup,
-                        lastReports.get(id)));
+        TaskWorker worker = workers.computeIfAbsent(task.taskId(), id -> {
+            holdIfItRan(task, lastReports.get(id));
+            return new TaskWorker(task, runtime, reporter, clock, defaultStopTimeout, timer, cleanup, ledger,
+                    lastReports.get(id));
+        });
         worker.offer(task);
         if (caughtUp) {
             worker.wake(executor);
         }
     }
 
+    /**
+     * A task this agent reported with containers, not yet STOPPED, holds its resources from
+     * the moment its record is read back: before the desired state is whole, so no new task
+     * is admitted on top of one that runs since before a restart.
+     */
+    private void holdIfItRan(DesiredTask task, TaskStateChange last) {
+        if (last != null && last.lastStatus().ordinal() < TaskStatus.STOPPED.ordinal()
+                && last.containers().stream().anyMatch(c -> c.runtimeId() != null)) {
+            ledger.hold(task.taskId(), TaskReservation.of(task));
+        }
+    }
+
     /** The task's record was tombstoned: it has been STOPPED long enough to be forgotten. */
     public synchronized void forget(String taskId) {
+        ledger.release(taskId);
         workers.remove(taskId);
         versions.remove(taskId);
         cleanedUp.remove(taskId);
@@ -211,6 +233,20 @@ public final class TaskEngine {
             counts.merge(worker.knownStatus(), 1, Integer::sum);
         }
         return counts;
+    }
+
+    /** What this host has left, by its own ledger. */
+    public RemainingResources remaining() {
+        return ledger.remaining();
+    }
+
+    /** The images that the tasks this agent knows name, as their definitions write them. */
+    public Set<String> imagesNamed() {
+        Set<String> images = new HashSet<>();
+        for (TaskWorker worker : workers.values()) {
+            worker.desired().taskDefinition().containers().forEach(c -> images.add(c.image()));
+        }
+        return images;
     }
 
     public int taskCount() {

@@ -63,6 +63,7 @@ public final class TaskWorker {
     private final Duration defaultStopTimeout;
     private final SyncTimer timer;
     private final TaskCleanup cleanup;
+    private final HostLedger ledger;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean wanted;
     /** The known status as of the last sync, for readers on other threads (metrics). */
@@ -71,6 +72,8 @@ public final class TaskWorker {
     private volatile boolean cleanedUp;
     /** Until the first look at the runtime: a container of the last report that is gone went while the agent was down. */
     private boolean restored;
+    /** Why the task last waited for resources; null when it did not, so the wait is logged once. */
+    private String waitingFor;
 
     private volatile DesiredTask desired;
     private final KnownTask known;
@@ -79,14 +82,21 @@ public final class TaskWorker {
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout) {
-        this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED, TaskCleanup.ECS_DEFAULT, null);
+        this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED, TaskCleanup.ECS_DEFAULT,
+                HostLedger.unbounded(), null);
     }
 
-    /** @param lastReported what this agent last reported of the task before a restart; null when nothing */
+    /**
+     * @param ledger       admits the task before its first container is created, and gets back what it
+     *                     held once the task has stopped
+     * @param lastReported what this agent last reported of the task before a restart; null when nothing
+     */
     TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
-            Duration defaultStopTimeout, SyncTimer timer, TaskCleanup cleanup, TaskStateChange lastReported) {
+            Duration defaultStopTimeout, SyncTimer timer, TaskCleanup cleanup, HostLedger ledger,
+            TaskStateChange lastReported) {
         this.timer = timer;
         this.cleanup = cleanup;
+        this.ledger = ledger;
         this.taskId = desired.taskId();
         this.desired = desired;
         this.runtime = runtime;
@@ -182,6 +192,10 @@ public final class TaskWorker {
         }
         report(task);
         knownStatus = known.status();
+        if (known.isAtLeast(TaskStatus.STOPPED)) {
+            // Only now, once every container has really stopped: a STOPPING task still holds its resources.
+            ledger.release(taskId);
+        }
         cleanUpIfDue(task);
     }
 
@@ -228,6 +242,9 @@ public final class TaskWorker {
 
     /** Creates and starts what does not run yet; a failure to do so stops the task. */
     private void run(DesiredTask task) throws ContainerRuntimeException {
+        if (!admitted(task)) {
+            return;
+        }
         for (ContainerDefinition definition : DependencyGate.createOrder(task.taskDefinition().containers())) {
             ContainerState container = known.container(definition.name());
             if (container.runtimeId() != null || container.lastStatus() != ContainerStatus.PENDING) {
@@ -260,6 +277,43 @@ public final class TaskWorker {
         if (essentialExited(task)) {
             stop(task, StopCode.EssentialContainerExited.name(), ESSENTIAL_CONTAINER_EXITED);
         }
+    }
+
+    /**
+     * Whether the host's ledger lets the task run. A task with containers already holds its
+     * resources whatever the ledger says (adopted after a restart). One that does not fit
+     * waits in PENDING until a task releases what it held; one that can never fit on this host
+     * stops with the resource named.
+     */
+    private boolean admitted(DesiredTask task) throws ContainerRuntimeException {
+        TaskReservation need = TaskReservation.of(task);
+        if (known.containers().stream().anyMatch(c -> c.runtimeId() != null)) {
+            ledger.hold(taskId, need);
+            return true;
+        }
+        HostLedger.Admission admission = ledger.admit(taskId, need);
+        if (admission instanceof HostLedger.Admission.Admitted) {
+            if (waitingFor != null) {
+                LOGGER.infof("Task %s: resources are free; starting it", taskId);
+                waitingFor = null;
+            }
+            return true;
+        }
+        if (!known.isAtLeast(TaskStatus.PENDING)) {
+            known.moveTo(TaskStatus.PENDING, clock.instant());
+            report(task);
+        }
+        if (admission instanceof HostLedger.Admission.Never never) {
+            LOGGER.warnf("Task %s cannot run on this host: %s", taskId, never.reason());
+            stop(task, StopCode.TaskFailedToStart.name(), never.reason());
+            return false;
+        }
+        String reason = ((HostLedger.Admission.Waiting) admission).reason();
+        if (!reason.equals(waitingFor)) {
+            LOGGER.infof("Task %s waits in PENDING for resources: %s", taskId, reason);
+            waitingFor = reason;
+        }
+        return false;
     }
 
     /**

@@ -29,14 +29,10 @@ import java.util.function.Supplier;
  *         "Containers": [{"DockerId", "DockerName", "Name", "Ports"?}]}
  * </pre>
  */
-public final class IntrospectionApi {
+public final class IntrospectionApi implements JsonApi {
 
     public static final String METADATA = "/v1/metadata";
     public static final String TASKS = "/v1/tasks";
-
-    /** The answer to one request. */
-    public record Reply(int status, String json) {
-    }
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final AgentMetadata metadata;
@@ -47,6 +43,7 @@ public final class IntrospectionApi {
         this.tasks = tasks;
     }
 
+    @Override
     public Reply answer(String method, String path, String rawQuery) {
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             return error(405, "only GET is served");

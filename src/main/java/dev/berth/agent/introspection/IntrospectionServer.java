@@ -9,13 +9,18 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Serves the {@link IntrospectionApi} over HTTP on 127.0.0.1, with the JDK's own server: it
- * runs only while the agent role runs and never on another address. One thread is plenty
- * for a local, read-only API.
+ * Serves a read-only {@link JsonApi} over HTTP with the JDK's own server, while the agent
+ * role runs: the {@link IntrospectionApi} on 127.0.0.1 only, with one thread (plenty for a
+ * local API), and the {@link TaskMetadataApi} on the address containers reach. The threads
+ * are bounded and so is the queue in front of them; beyond it the server's own thread answers
+ * (callers wait), so a flood of requests never adds threads.
  */
 public final class IntrospectionServer implements AutoCloseable {
 
@@ -25,6 +30,8 @@ public final class IntrospectionServer implements AutoCloseable {
     public static final int OFF = -1;
     private static final Logger LOGGER = Logger.getLogger(IntrospectionServer.class);
     private static final String LOOPBACK = "127.0.0.1";
+    /** Requests that may wait for a thread before the accepting thread serves them itself. */
+    private static final int QUEUE_BOUND = 64;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -44,37 +51,48 @@ public final class IntrospectionServer implements AutoCloseable {
             LOGGER.info("Agent introspection is off (berth.agent.introspection-port=-1)");
             return Optional.empty();
         }
+        Optional<IntrospectionServer> started = start("Agent introspection", LOOPBACK, port, api, 1);
+        started.ifPresent(s -> LOGGER.infof("Agent introspection on http://%s:%d%s and %s", LOOPBACK, s.port(),
+                IntrospectionApi.METADATA, IntrospectionApi.TASKS));
+        return started;
+    }
+
+    /**
+     * Starts serving {@code api} on {@code address:port} with at most {@code threads} threads.
+     * When the port cannot be bound, logs one WARN line naming {@code what} and returns empty:
+     * the agent runs on without it.
+     */
+    public static Optional<IntrospectionServer> start(String what, String address, int port, JsonApi api,
+            int threads) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), port), 0);
         } catch (IOException | IllegalArgumentException e) {
-            LOGGER.warnf("Agent introspection cannot listen on %s:%d (%s); the agent runs without it", LOOPBACK, port,
+            LOGGER.warnf("%s cannot listen on %s:%d (%s); the agent runs without it", what, address, port,
                     e.getMessage());
             return Optional.empty();
         }
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "berth-agent-introspection");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUEUE_BOUND), r -> {
+                    Thread thread = new Thread(r, "berth-" + what.toLowerCase(Locale.ROOT).replace(' ', '-'));
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(executor);
         server.createContext("/", exchange -> serve(api, exchange));
         server.start();
-        IntrospectionServer started = new IntrospectionServer(server, executor);
-        LOGGER.infof("Agent introspection on http://%s:%d%s and %s", LOOPBACK, started.port(),
-                IntrospectionApi.METADATA, IntrospectionApi.TASKS);
-        return Optional.of(started);
+        return Optional.of(new IntrospectionServer(server, executor));
     }
 
-    private static void serve(IntrospectionApi api, HttpExchange exchange) throws IOException {
+    private static void serve(JsonApi api, HttpExchange exchange) throws IOException {
         try (exchange) {
-            IntrospectionApi.Reply reply;
+            JsonApi.Reply reply;
             try {
                 reply = api.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                         exchange.getRequestURI().getRawQuery());
             } catch (RuntimeException e) {
                 LOGGER.warnf(e, "Agent introspection could not answer %s", exchange.getRequestURI());
-                reply = new IntrospectionApi.Reply(500, "{\"Error\":\"internal error\"}");
+                reply = new JsonApi.Reply(500, "{\"Error\":\"internal error\"}");
             }
             byte[] body = reply.json().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -25,8 +25,7 @@ public final class InstanceHeartbeat {
 
     private final String instanceId;
     private final String cluster;
-    private final String agentVersion;
-    private final HostCapacity capacity;
+    private final RegisteredHost host;
     private final Clock clock;
     private final Function<InstanceRegistration, CompletableFuture<?>> send;
     private final Instant registeredAt;
@@ -34,19 +33,12 @@ public final class InstanceHeartbeat {
     private long version;
     private volatile Instant lastBeat;
 
-    public InstanceHeartbeat(String instanceId, String cluster, String agentVersion, HostCapacity capacity, Clock clock,
-            Function<InstanceRegistration, CompletableFuture<?>> send) {
-        this(instanceId, cluster, agentVersion, capacity, clock, new RegistrationHistory(clock.instant(), 0), () -> true,
-                send);
-    }
-
-    public InstanceHeartbeat(String instanceId, String cluster, String agentVersion, HostCapacity capacity, Clock clock,
+    public InstanceHeartbeat(String instanceId, String cluster, RegisteredHost host, Clock clock,
             RegistrationHistory history, BooleanSupplier mayRegister,
             Function<InstanceRegistration, CompletableFuture<?>> send) {
         this.instanceId = instanceId;
         this.cluster = cluster;
-        this.agentVersion = agentVersion;
-        this.capacity = capacity;
+        this.host = host;
         this.clock = clock;
         this.send = send;
         this.registeredAt = history.registeredAt();
@@ -57,9 +49,10 @@ public final class InstanceHeartbeat {
     /** The next registration record; each has a higher version than the one before. */
     synchronized InstanceRegistration next(boolean shuttingDown) {
         version = Versions.next(version, clock);
+        HostCapacity capacity = host.capacity();
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster, capacity.hostname(),
-                agentVersion, capacity.resources(), capacity.attributes(), registeredAt, clock.instant(),
-                shuttingDown);
+                host.agentVersion(), capacity.resources(), capacity.attributes(), registeredAt, clock.instant(),
+                shuttingDown, host.remaining().get(), host.dockerVersion().get());
     }
 
     /** Sends a heartbeat; a failure is logged on one line and the next beat tries again. */

@@ -3,6 +3,7 @@ package dev.berth.agent.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +60,33 @@ public interface ContainerRuntime {
 
     /** Every container carrying the Berth labels of this instance, running or not. */
     List<RuntimeContainer> list(String instanceId) throws ContainerRuntimeException;
+
+    /**
+     * One sample of the container's resource use, in the engine's own JSON (Docker's
+     * ContainerStats, as the ECS task metadata endpoint serves it); empty when there is no
+     * such container.
+     */
+    Optional<String> stats(String id) throws ContainerRuntimeException;
+
+    /** Every image the engine holds, tagged or not. */
+    List<RuntimeImage> images() throws ContainerRuntimeException;
+
+    /**
+     * The ids of the images that some container uses, running or not, whoever created it:
+     * such an image is never removed. Reading other containers changes none of them.
+     */
+    Set<String> imagesInUse() throws ContainerRuntimeException;
+
+    /**
+     * Removes one reference to an image ({@code repository:tag}), never forced: the image
+     * itself goes with its last reference. Done when the reference is already gone.
+     *
+     * @return false when the engine refused because a container uses the image
+     */
+    boolean removeImage(String reference) throws ContainerRuntimeException;
+
+    /** How full the filesystem holding the engine's images is; empty when it is not on this host. */
+    Optional<ImageDisk> imageDisk() throws ContainerRuntimeException;
 
     /**
      * Announces the start, die, stop, oom and health_status events of the containers that carry the Berth

@@ -1,6 +1,7 @@
 package dev.berth.agent.runtime;
 
 import dev.berth.model.PortMapping;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +50,17 @@ public record ContainerSpec(
         environment = List.copyOf(environment);
         portMappings = List.copyOf(portMappings);
         labels = Map.copyOf(labels);
+    }
+
+    /** The same container with {@code entries} ({@code NAME=value}) before its own variables, so its own win. */
+    public ContainerSpec withEnvironmentFirst(List<String> entries) {
+        if (entries.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(entries);
+        all.addAll(environment);
+        return new ContainerSpec(name, image, command, entryPoint, all, cpuShares, memoryBytes,
+                memoryReservationBytes, portMappings, networkMode, workingDirectory, user, hostname, labels, host);
     }
 
     /** The task id label: which task this container belongs to. */

@@ -104,7 +104,7 @@ public final class ContainerSpecs {
     }
 
     /** The definition's docker labels, without any in Berth's namespace, then Berth's own. */
-    private static Map<String, String> labels(DesiredTask task, ContainerDefinition definition) {
+    public static Map<String, String> labels(DesiredTask task, ContainerDefinition definition) {
         Map<String, String> labels = new LinkedHashMap<>();
         if (definition.dockerLabels() != null) {
             definition.dockerLabels().forEach((name, value) -> {

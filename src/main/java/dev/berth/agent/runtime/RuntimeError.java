@@ -13,6 +13,7 @@ public enum RuntimeError {
     CannotInspectContainerError,
     CannotRemoveContainerError,
     CannotListContainersError,
+    CannotRemoveImageError,
     /** The engine did not answer in time: the outcome of the call is unknown. */
     DockerTimeoutError;
 

@@ -140,7 +140,7 @@ public final class EcsShapes {
             new TreeMap<>(r.attributes()).forEach((k, v) -> attributes.add(new KeyValuePair(k, v)));
         }
         return new EcsContainerInstance(arns.containerInstance(instance.cluster(), instance.instanceId()), null,
-                r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, null),
+                r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, r.dockerVersion()),
                 resources(instance.remaining()), resources(instance.registered()), status,
                 instance.agentConnected(), instance.runningTasksCount(), instance.pendingTasksCount(), attributes,
                 r.registeredAt(), List.of(), List.of());

@@ -45,6 +45,20 @@ class HostCapacityTest {
     }
 
     @Test
+    void customAttributesAreRegisteredBesideTheHostsOwn() {
+        // Given
+        HostFacts facts = new HostFacts(2, 2 * GIB, "amd64", "Debian", "6.1", "h1");
+
+        // When
+        HostCapacity capacity = HostCapacity.of(facts, 0, Set.of())
+                .withCustomAttributes(java.util.Map.of("stack", "prod", "berth.hostname", "spoofed"));
+
+        // Then
+        assertThat(capacity.attributes()).containsEntry("stack", "prod").containsEntry("ecs.os-type", "linux")
+                .containsEntry("berth.hostname", "h1");
+    }
+
+    @Test
     void reservingMoreMemoryThanTheHostHasLeavesNone() {
         // Given
         HostFacts facts = new HostFacts(1, GIB, "amd64", null, null, "small");

@@ -5,6 +5,8 @@ import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.ImageDisk;
+import dev.berth.agent.runtime.RuntimeImage;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
 import dev.berth.model.ContainerStatus;
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
  * An in-memory {@link ContainerRuntime} for the engine's unit tests: containers are records
  * in a map, and a test makes them exit, vanish, or the engine stop answering.
  */
-final class FakeContainerRuntime implements ContainerRuntime {
+public final class FakeContainerRuntime implements ContainerRuntime {
 
     private final Map<String, RuntimeContainer> byId = new LinkedHashMap<>();
     private final Set<String> images = new HashSet<>();
@@ -36,15 +38,21 @@ final class FakeContainerRuntime implements ContainerRuntime {
     final Map<String, Duration> stops = new LinkedHashMap<>();
     final List<String> removes = new ArrayList<>();
     volatile boolean unavailable;
+    /** When set, every stop times out: a container that ignores SIGTERM on a slow engine. */
+    volatile boolean stopsTimeOut;
     /** When set, a pull succeeds only once the test counts this latch down: a slow registry. */
     volatile CountDownLatch slowPull;
     /** Counted down as each slow pull begins. */
     volatile CountDownLatch pullsStarted = new CountDownLatch(1);
+    /** The image filesystem: null when it is not on this host. Each image removed frees {@link #bytesPerImage}. */
+    public volatile ImageDisk disk;
+    public volatile long bytesPerImage;
+    public final List<String> imagesRemoved = new ArrayList<>();
     private final List<Consumer<ContainerEvent>> listeners = new ArrayList<>();
     private int nextId = 1;
     private int nextPort = 32768;
 
-    FakeContainerRuntime withImage(String image) {
+    public FakeContainerRuntime withImage(String image) {
         images.add(image);
         return this;
     }
@@ -119,6 +127,9 @@ final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public synchronized void stop(String id, Duration timeout) throws ContainerRuntimeException {
         answer();
+        if (stopsTimeOut) {
+            throw RuntimeError.DockerTimeoutError.because("Docker did not stop " + id + " within " + timeout);
+        }
         stops.put(id, timeout);
         RuntimeContainer c = byId.get(id);
         if (c != null && c.status() == ContainerStatus.RUNNING) {
@@ -146,6 +157,60 @@ final class FakeContainerRuntime implements ContainerRuntime {
         return byId.values().stream()
                 .filter(c -> c.isBerth() && instanceId.equals(c.labels().get(BerthLabels.INSTANCE_ID)))
                 .map(FakeContainerRuntime::view).toList();
+    }
+
+    @Override
+    public synchronized Optional<String> stats(String id) throws ContainerRuntimeException {
+        answer();
+        return byId.containsKey(id) ? Optional.of("{\"id\":\"" + id + "\"}") : Optional.empty();
+    }
+
+    @Override
+    public synchronized List<RuntimeImage> images() throws ContainerRuntimeException {
+        answer();
+        return images.stream().map(ref -> new RuntimeImage(imageId(ref), List.of(RuntimeImage.normalize(ref))))
+                .toList();
+    }
+
+    @Override
+    public synchronized Set<String> imagesInUse() throws ContainerRuntimeException {
+        answer();
+        Set<String> ids = new HashSet<>();
+        for (RuntimeContainer c : byId.values()) {
+            ids.add(imageId(c.image()));
+        }
+        return ids;
+    }
+
+    @Override
+    public synchronized boolean removeImage(String reference) throws ContainerRuntimeException {
+        answer();
+        if (imagesInUse().contains(imageId(reference))) {
+            return false;
+        }
+        if (images.remove(reference)) {
+            imagesRemoved.add(reference);
+            ImageDisk d = disk;
+            if (d != null) {
+                disk = new ImageDisk(d.totalBytes(), d.usedBytes() - bytesPerImage);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<ImageDisk> imageDisk() throws ContainerRuntimeException {
+        answer();
+        return Optional.ofNullable(disk);
+    }
+
+    /** A fake image id: one per reference. */
+    static String imageId(String reference) {
+        return "sha256:" + RuntimeImage.normalize(reference);
+    }
+
+    public synchronized boolean hasImageNow(String reference) {
+        return images.contains(reference);
     }
 
     @Override

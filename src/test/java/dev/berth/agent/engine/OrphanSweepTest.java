@@ -29,7 +29,7 @@ class OrphanSweepTest {
     private TaskEngine engine() {
         return new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock, Duration.ofSeconds(30),
                 Duration.ofHours(3), SyncTimer.UNTIMED,
-                new SweepPolicy(GRACE, () -> Optional.ofNullable(refusal.get())));
+                new SweepPolicy(GRACE, () -> Optional.ofNullable(refusal.get())), HostLedger.unbounded());
     }
 
     /** A container of this instance whose task a first agent ran, and that the next agent's Kafka does not hold. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.agent.capacity.HostCapacity;
 import dev.berth.agent.capacity.HostFacts;
 import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.RemainingResources;
 import dev.berth.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,9 @@ class InstanceHeartbeatTest {
             0, Set.of(22));
 
     private InstanceHeartbeat heartbeat(RegistrationHistory history) {
-        return new InstanceHeartbeat("i-1", "prod", "1.0", capacity, clock, history, clusterExists::get,
+        RegisteredHost host = new RegisteredHost("1.0", () -> "28.2.2", capacity,
+                () -> new RemainingResources(1024, 2048, Set.of(22, 8080), Set.of(53)));
+        return new InstanceHeartbeat("i-1", "prod", host, clock, history, clusterExists::get,
                 registration -> {
                     sent.add(registration);
                     return CompletableFuture.completedFuture(null);
@@ -63,5 +66,22 @@ class InstanceHeartbeatTest {
         // Then: the beat still counts for liveness, and the first registration goes once the cluster exists
         assertThat(sent).hasSize(1);
         assertThat(heartbeat.lastBeat()).isPresent();
+    }
+
+    @Test
+    void theRegistrationCarriesWhatTheLedgerHasLeftAndTheDockerVersion() {
+        // Given
+        InstanceHeartbeat heartbeat = heartbeat(new RegistrationHistory(FIRST, 0));
+
+        // When
+        heartbeat.beat();
+
+        // Then
+        assertThat(sent).singleElement().satisfies(registration -> {
+            assertThat(registration.dockerVersion()).isEqualTo("28.2.2");
+            assertThat(registration.remainingResources())
+                    .isEqualTo(new RemainingResources(1024, 2048, Set.of(22, 8080), Set.of(53)));
+            assertThat(registration.registeredResources().cpu()).isEqualTo(2048);
+        });
     }
 }

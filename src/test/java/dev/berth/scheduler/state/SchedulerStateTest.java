@@ -163,9 +163,9 @@ class SchedulerStateTest {
     void twoInstanceIdsOnOneHostShareItsCapacity() {
         // Given: an agent that lost its identity registered again on the same host
         state.apply(new dev.berth.protocol.InstanceRegistration(1, 1, "old-id", "default", "host-a", "0.1.0",
-                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false));
+                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false, null, null));
         state.apply(new dev.berth.protocol.InstanceRegistration(1, 1, "new-id", "default", "host-a", "0.1.0",
-                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false));
+                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false, null, null));
 
         // When: the old identity still runs a task
         state.apply(desired("t1", "old-id", definition("web", 1, 768, 8080), 1));

@@ -18,10 +18,12 @@ import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
 import dev.berth.agent.runtime.HostPolicy;
+import dev.berth.agent.runtime.ImageDisk;
 import dev.berth.agent.runtime.ImagePullBehavior;
 import dev.berth.agent.runtime.RuntimeCallObserver;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
+import dev.berth.agent.runtime.RuntimeImage;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -43,6 +45,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -69,6 +72,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private volatile HostPolicy policy = HostPolicy.STRICT;
     private volatile Duration startTimeout;
     private volatile ImagePullBehavior pullBehavior = ImagePullBehavior.PREFER_CACHED;
+    private volatile String lastEngineVersion;
+    private volatile Function<ContainerSpec, List<String>> injectedEnvironment = spec -> List.of();
 
     private final DockerClient client;
     private final Duration callTimeout;
@@ -123,8 +128,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
     @Override
     public String engineVersion() throws ContainerRuntimeException {
-        return call(RuntimeError.CannotListContainersError, "version", callTimeout,
+        String version = call(RuntimeError.CannotListContainersError, "version", callTimeout,
                 () -> client.versionCmd().exec().getVersion());
+        lastEngineVersion = version;
+        return version;
+    }
+
+    /** The version the engine gave when {@link #engineVersion()} last answered; null before that. */
+    public String lastEngineVersion() {
+        return lastEngineVersion;
     }
 
     @Override
@@ -169,7 +181,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         }
         CreateContainerCmd command;
         try {
-            command = DockerContainers.fill(client.createContainerCmd(spec.image()), spec);
+            command = DockerContainers.fill(client.createContainerCmd(spec.image()),
+                    spec.withEnvironmentFirst(injectedEnvironment.apply(spec)));
         } catch (IllegalArgumentException e) {
             throw RuntimeError.CannotCreateContainerError.because(e.getMessage(), e);
         }
@@ -288,6 +301,40 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         });
     }
 
+    @Override
+    public Optional<String> stats(String id) throws ContainerRuntimeException {
+        return call(RuntimeError.CannotInspectContainerError, "stats " + id, callTimeout,
+                () -> DockerStats.sample(client, id));
+    }
+
+    /** The address of the default bridge network's gateway, where bridge-mode containers reach the host. */
+    public Optional<String> bridgeGateway() throws ContainerRuntimeException {
+        return call(RuntimeError.CannotInspectContainerError, "inspect network bridge", callTimeout,
+                () -> DockerStats.bridgeGateway(client));
+    }
+
+    @Override
+    public List<RuntimeImage> images() throws ContainerRuntimeException {
+        return call(RuntimeError.CannotRemoveImageError, "list images", callTimeout, () -> DockerImages.list(client));
+    }
+
+    @Override
+    public Set<String> imagesInUse() throws ContainerRuntimeException {
+        return call(RuntimeError.CannotRemoveImageError, "list containers", callTimeout,
+                () -> DockerImages.inUse(client));
+    }
+
+    @Override
+    public boolean removeImage(String reference) throws ContainerRuntimeException {
+        return call(RuntimeError.CannotRemoveImageError, "remove image " + reference, callTimeout,
+                () -> DockerImages.remove(client, reference));
+    }
+
+    @Override
+    public Optional<ImageDisk> imageDisk() throws ContainerRuntimeException {
+        return call(RuntimeError.CannotRemoveImageError, "info", callTimeout, () -> DockerImages.disk(client));
+    }
+
     private Optional<RuntimeContainer> inspectNow(String idOrName) {
         try {
             return Optional.of(DockerContainers.toRuntimeContainer(client.inspectContainerCmd(idOrName).exec()));
@@ -303,6 +350,14 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             throw error.because("container " + id + " does not carry the Berth labels; Berth never touches it");
         }
         return container;
+    }
+
+    /**
+     * Gives every later container these variables besides its own (the task metadata
+     * endpoint's {@code ECS_CONTAINER_METADATA_URI_V4}); the container's own win.
+     */
+    public void injectEnvironment(Function<ContainerSpec, List<String>> environment) {
+        this.injectedEnvironment = environment;
     }
 
     /** Refuses, from now on, to create a container that {@code hostPolicy} does not allow. */
@@ -377,6 +432,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     static String callName(String what) {
         if (what.startsWith("inspect image")) {
             return "inspect_image";
+        }
+        if (what.startsWith("remove image")) {
+            return "remove_image";
+        }
+        if (what.startsWith("list images")) {
+            return "list_images";
         }
         int space = what.indexOf(' ');
         return space < 0 ? what : what.substring(0, space);

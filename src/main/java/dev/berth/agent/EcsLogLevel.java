@@ -1,0 +1,74 @@
+package dev.berth.agent;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.eclipse.microprofile.config.spi.Converter;
+
+/**
+ * The ECS agent's {@code ECS_LOGLEVEL} ({@code debug}, {@code info}, {@code warn},
+ * {@code error}, {@code crit}), from the environment or the agent's env file, as Quarkus's
+ * root log level: this source offers {@code quarkus.log.level} just below the env file, so
+ * {@code QUARKUS_LOG_LEVEL} still wins. A value that is not a level is not offered here;
+ * {@link AgentConfig#logLevel()} refuses it, which stops start-up naming the setting.
+ */
+public final class EcsLogLevel implements ConfigSource {
+
+    static final String SETTING = "ECS_LOGLEVEL";
+    /** Below the env file (290) and the environment (300), above application.properties (250). */
+    static final int ORDINAL = 280;
+    private static final Map<String, String> QUARKUS_LEVELS = Map.of("debug", "DEBUG", "info", "INFO", "warn", "WARN",
+            "error", "ERROR", "crit", "FATAL");
+
+    private final Map<String, String> properties;
+
+    public EcsLogLevel() {
+        this(System.getenv(), AgentEnvFile.read(java.nio.file.Path.of(
+                System.getenv().getOrDefault("BERTH_AGENT_ENV_FILE", AgentEnvFile.DEFAULT_PATH))));
+    }
+
+    EcsLogLevel(Map<String, String> environment, Map<String, String> envFile) {
+        String value = environment.getOrDefault(SETTING, envFile.get(SETTING));
+        String level = value == null ? null : QUARKUS_LEVELS.get(value.strip().toLowerCase(Locale.ROOT));
+        properties = level == null ? Map.of() : Map.of("quarkus.log.level", level);
+    }
+
+    /** The Quarkus level of an ECS level; refuses anything else, naming the setting. */
+    public static final class Parser implements Converter<String> {
+        @Override
+        public String convert(String value) {
+            String level = QUARKUS_LEVELS.get(value.strip().toLowerCase(Locale.ROOT));
+            if (level == null) {
+                throw new IllegalArgumentException(SETTING + "=" + value
+                        + " is not a log level: use debug, info, warn, error or crit");
+            }
+            return level;
+        }
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+        return properties;
+    }
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return properties.keySet();
+    }
+
+    @Override
+    public String getValue(String propertyName) {
+        return properties.get(propertyName);
+    }
+
+    @Override
+    public String getName() {
+        return "berth agent ECS_LOGLEVEL";
+    }
+
+    @Override
+    public int getOrdinal() {
+        return ORDINAL;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.berth.agent.runtime.docker;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Statistics;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** One sample of a container's stats, in Docker's own JSON, and the bridge network's gateway. */
+final class DockerStats {
+
+    /** docker-java's model carries Docker's field names, so this writes Docker's JSON back. */
+    private static final ObjectMapper MAPPER = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final String BRIDGE = "bridge";
+
+    private DockerStats() {
+    }
+
+    static Optional<String> sample(DockerClient client, String id) throws InterruptedException, JsonProcessingException {
+        AtomicReference<Statistics> sample = new AtomicReference<>();
+        try (QuietCallback<Statistics> stats = client.statsCmd(id).withNoStream(true).exec(new QuietCallback<>() {
+            @Override
+            public void onNext(Statistics item) {
+                sample.compareAndSet(null, item);
+            }
+        })) {
+            stats.awaitEnd();
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (java.io.IOException e) {
+            // closing the stream failed after the sample arrived: the sample stands
+        }
+        return sample.get() == null ? Optional.empty() : Optional.of(MAPPER.writeValueAsString(sample.get()));
+    }
+
+    /** The gateway address of Docker's default bridge network: the host as bridge-mode containers reach it. */
+    static Optional<String> bridgeGateway(DockerClient client) {
+        Network bridge;
+        try {
+            bridge = client.inspectNetworkCmd().withNetworkId(BRIDGE).exec();
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+        if (bridge.getIpam() == null || bridge.getIpam().getConfig() == null) {
+            return Optional.empty();
+        }
+        return bridge.getIpam().getConfig().stream().map(Network.Ipam.Config::getGateway)
+                .filter(gateway -> gateway != null && gateway.contains(".")).findFirst();
+    }
+}

@@ -1,0 +1,253 @@
+package dev.berth.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.model.StopCode;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.KafkaClients;
+import dev.berth.protocol.KafkaSettings;
+import dev.berth.protocol.Partitioning;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.RecordPublisher;
+import dev.berth.protocol.TaskStateChange;
+import dev.berth.protocol.Topic;
+import dev.berth.protocol.TopicAdmin;
+
+import dev.berth.testing.PrivateDockerEngine;
+import dev.berth.testing.TestKafka;
+import dev.berth.testing.TopicRecords;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Docker engine outages under a running agent, on a private engine of the test's own (the
+ * shared engine other builds use is never stopped or frozen), with live restore:
+ * <ul>
+ *   <li>a restart: a container exits while the engine is down, and when the engine is back the
+ *       agent reports that exit and runs what was placed meanwhile; while it is down, the agent
+ *       declares nothing;</li>
+ *   <li>a hung engine (SIGSTOP: it accepts connections and answers none): the agent's threads
+ *       stay within their bounds however long it hangs, and it acts again once the engine
+ *       answers.</li>
+ * </ul>
+ */
+class DockerEngineOutageIT {
+
+    private static final String IMAGE = "berth-test/busybox:latest";
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final RecordCodec CODEC = new RecordCodec();
+    private static final int WORKER_THREADS = 2;
+    private static final String CLUSTER = "it-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private PrivateDockerEngine engine;
+    private TestKafka kafka;
+    private RecordPublisher scheduler;
+    private AgentRole agent;
+    private String instanceId;
+
+    /** The shared engine's bridge: a private engine must never take it away from the other builds. */
+    private final boolean sharedBridgeBefore = sharedBridgeExists();
+
+    private static boolean sharedBridgeExists() {
+        return Files.isDirectory(Path.of("/sys/class/net/docker0"));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (agent != null) {
+            agent.stop();
+        }
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        assertThat(sharedBridgeExists()).as("the shared engine's docker0 is still there")
+                .isEqualTo(sharedBridgeBefore);
+    }
+
+    @Test
+    void afterAnEngineOutageTheAgentReportsTheExitThatHappenedMeanwhileAndRunsWhatWasPlaced()
+            throws Exception {
+        assumeTrue(PrivateDockerEngine.available(), "a private dockerd needs root and Debian's docker.io");
+        // Given: an agent on a private engine, running a task
+        engine = PrivateDockerEngine.start();
+        engine.loadFromSharedEngine(IMAGE);
+        startAgent();
+        DesiredTask before = desired();
+        publish(before);
+        String dockerId = awaitChange(before.taskId(), TaskStatus.RUNNING).containers().get(0).runtimeId();
+        long pid = Long.parseLong(engine.docker("inspect", "-f", "{{.State.Pid}}", dockerId).output());
+
+        // When: the engine goes down, the container's process gets SIGTERM and exits meanwhile, a task is
+        // placed meanwhile, the agent resyncs against the missing engine, and the engine comes back
+        engine.stop();
+        ProcessHandle container = ProcessHandle.of(pid).orElseThrow();
+        container.destroy();
+        await().until(() -> !container.isAlive());
+        DesiredTask meanwhile = desired();
+        publish(meanwhile);
+        awaitResyncAfter(Instant.now());
+        assertThat(changes(before.taskId())).extracting(TaskStateChange::lastStatus)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING);
+        engine.startAgain();
+
+        // Then: the exit is reported with the container's own exit code, never as a vanished container,
+        // and the task placed meanwhile runs on the engine that is back
+        TaskStateChange stopped = awaitChange(before.taskId(), TaskStatus.STOPPED);
+        assertThat(stopped.containers().get(0).runtimeId()).isEqualTo(dockerId);
+        assertThat(stopped.containers().get(0).exitCode()).isEqualTo(143);
+        assertThat(stopped.stopCode()).isEqualTo(StopCode.EssentialContainerExited.name());
+        assertThat(changes(before.taskId())).extracting(TaskStateChange::lastStatus)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.STOPPED);
+        String meanwhileId = awaitChange(meanwhile.taskId(), TaskStatus.RUNNING).containers().get(0).runtimeId();
+        assertThat(engine.docker("inspect", "-f", "{{.State.Running}}", meanwhileId).output()).isEqualTo("true");
+        assertThat(agent.isReady()).isTrue();
+    }
+
+    @Test
+    void aHungEngineCostsNoThreadsBeyondTheBoundsAndTheAgentActsAgainOnceItAnswers() throws Exception {
+        assumeTrue(PrivateDockerEngine.available(), "a private dockerd needs root and Debian's docker.io");
+        // Given: an agent with 2 task threads (so at most 4 Docker call threads), running a task
+        engine = PrivateDockerEngine.start();
+        engine.loadFromSharedEngine(IMAGE);
+        startAgent();
+        DesiredTask running = desired();
+        publish(running);
+        awaitChange(running.taskId(), TaskStatus.RUNNING);
+
+        // When: the engine hangs while tasks are placed and stopped, through many resyncs. Threads of
+        // other agents of this JVM (earlier tests) may still be idle, so the bound is counted on top.
+        int callThreadsBefore = threadsNamed("berth-docker-call-");
+        int taskThreadsBefore = threadsNamed("berth-agent-task-");
+        engine.freeze();
+        List<DesiredTask> placed = List.of(desired(), desired(), desired(), desired(), desired());
+        for (DesiredTask task : placed) {
+            publish(task);
+        }
+        publish(running.stop(running.version() + 1, "UserInitiated", "while the engine hangs"));
+        int mostCallThreads = 0;
+        int mostTaskThreads = 0;
+        for (int resync = 0; resync < 8; resync++) {
+            awaitResyncAfter(Instant.now());
+            mostCallThreads = Math.max(mostCallThreads, threadsNamed("berth-docker-call-"));
+            mostTaskThreads = Math.max(mostTaskThreads, threadsNamed("berth-agent-task-"));
+        }
+
+        // Then: the threads stayed within their bounds, and nothing was declared
+        assertThat(mostCallThreads).isLessThanOrEqualTo(callThreadsBefore + 2 * WORKER_THREADS);
+        assertThat(mostTaskThreads).isLessThanOrEqualTo(taskThreadsBefore + WORKER_THREADS);
+        assertThat(changes(running.taskId())).extracting(TaskStateChange::lastStatus)
+                .doesNotContain(TaskStatus.STOPPED);
+
+        // When: the engine answers again
+        engine.thaw();
+
+        // Then: the stop takes effect and the tasks placed meanwhile run
+        assertThat(awaitChange(running.taskId(), TaskStatus.STOPPED).stoppedReason())
+                .isEqualTo("while the engine hangs");
+        for (DesiredTask task : placed) {
+            awaitChange(task.taskId(), TaskStatus.RUNNING);
+        }
+    }
+
+    private static int threadsNamed(String prefix) {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix)).count();
+    }
+
+    private void awaitResyncAfter(Instant after) {
+        await().until(() -> agent.running().flatMap(r -> r.engine().lastResync()).filter(at -> at.isAfter(after))
+                .isPresent());
+    }
+
+    private void startAgent() throws Exception {
+        kafka = TestKafka.start();
+        Path dataDir = Files.createTempDirectory("berth-engine-restart-it");
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Map.of(
+                        "berth.agent.cluster", CLUSTER,
+                        "berth.agent.docker-host", engine.host(),
+                        "berth.agent.resync-interval", "2s",
+                        "berth.agent.docker-call-timeout", "1s",
+                        "berth.agent.worker-threads", String.valueOf(WORKER_THREADS),
+                        "berth.agent.introspection-port", "-1",
+                        "berth.agent.task-metadata-port", "-1",
+                        "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                        "berth.kafka.retry-backoff", "100ms",
+                        "berth.kafka.retry-backoff-max", "1s"), "it", 300))
+                .withMapping(AgentConfig.class)
+                .withMapping(KafkaSettings.class)
+                .build();
+        KafkaClients clients = new KafkaClients(config.getConfigMapping(KafkaSettings.class), "it-scheduler");
+        assertThat(new TopicAdmin(clients).ensure(List.of(Topic.values()))).isTrue();
+        scheduler = new RecordPublisher(clients, CODEC, "it-scheduler");
+        scheduler.publish(Topic.CLUSTERS, CLUSTER, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, CLUSTER, "ACTIVE",
+                Instant.now()));
+        agent = new AgentRole(config.getConfigMapping(AgentConfig.class), config.getConfigMapping(KafkaSettings.class),
+                dataDir.toString());
+        agent.start();
+        instanceId = agent.instanceId().orElseThrow();
+        await().until(agent::isReady);
+    }
+
+    /** The sleeper without a network, so nothing of the test reaches past the private engine. */
+    private DesiredTask desired() {
+        TaskDefinition definition = Fixtures.withContainerField(
+                Fixtures.withTaskField(Fixtures.sleeperTaskDefinition(), "networkMode", "none"), "app", "portMappings",
+                null);
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId,
+                "arn:aws:ecs:us-east-1:000000000000:task/" + CLUSTER + "/" + taskId, CLUSTER, instanceId, definition,
+                null, TaskStatus.RUNNING, null, "family:sleeper", Instant.now(), null, null);
+    }
+
+    private void publish(DesiredTask task) throws Exception {
+        scheduler.publish(Topic.TASKS, Partitioning.forInstance(instanceId, scheduler.partitionCount(Topic.TASKS)),
+                task.taskId(), task);
+    }
+
+    private List<TaskStateChange> changes(String taskId) {
+        return TopicRecords.readAll(kafka.bootstrapServers(), "berth.task-events", Duration.ofSeconds(10)).stream()
+                .filter(r -> taskId.equals(r.key()) && r.value() != null)
+                .map(r -> CODEC.decode(r.value().getBytes(StandardCharsets.UTF_8)))
+                .filter(d -> d instanceof RecordCodec.Decoded.Record)
+                .map(d -> (TaskStateChange) ((RecordCodec.Decoded.Record) d).value())
+                .collect(Collectors.toList());
+    }
+
+    private TaskStateChange awaitChange(String taskId, TaskStatus status) {
+        return await().until(() -> changes(taskId).stream().filter(c -> c.lastStatus() == status).findFirst()
+                .orElse(null), c -> c != null);
+    }
+
+    private static ConditionFactory await() {
+        return Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250));
+    }
+}

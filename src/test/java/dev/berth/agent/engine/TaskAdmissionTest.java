@@ -1,0 +1,121 @@
+package dev.berth.agent.engine;
+
+import static dev.berth.agent.Fixtures.INSTANCE;
+import static dev.berth.agent.Fixtures.desired;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.model.StopCode;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.TaskStateChange;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine admits tasks against the host's ledger: the web fixture holds 256 CPU units and
+ * 96 MiB (memoryReservation 64 + 32), so a host of 100 MiB runs one at a time.
+ */
+class TaskAdmissionTest {
+
+    private final FakeContainerRuntime runtime = new FakeContainerRuntime().withImage("berth-test/busybox:latest");
+    private final List<TaskStateChange> reported = new ArrayList<>();
+    private final Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private final HostLedger ledger = new HostLedger(1024, 100, Set.of(22), Set.of());
+    private final TaskEngine engine = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock,
+            Duration.ofSeconds(30), Duration.ofHours(3), SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE, ledger);
+
+    private List<TaskStatus> statuses(String taskId) {
+        return reported.stream().filter(c -> c.taskId().equals(taskId)).map(TaskStateChange::lastStatus).toList();
+    }
+
+    @Test
+    void aTaskThatDoesNotFitWaitsInPendingUntilTheStoppingTaskHasReallyStopped() {
+        // Given: t1 runs and holds the memory
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        engine.desired(desired("t2", 1, TaskStatus.RUNNING));
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING);
+        assertThat(runtime.creates).hasSize(2);
+
+        // When: t1 is stopped, but its container does not stop yet
+        runtime.stopsTimeOut = true;
+        engine.desired(desired("t1", 2, TaskStatus.STOPPED));
+
+        // Then: STOPPING holds the resources, so t2 still waits and nothing of it was created
+        assertThat(statuses("t1")).endsWith(TaskStatus.STOPPING);
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING);
+        assertThat(runtime.creates).hasSize(2);
+        assertThat(engine.remaining().memory()).isEqualTo(4);
+
+        // When: the container stops at the next resync
+        runtime.stopsTimeOut = false;
+        engine.resync();
+
+        // Then: t1 is STOPPED first, and t2 runs in the memory it released
+        assertThat(statuses("t1")).endsWith(TaskStatus.STOPPED);
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING);
+        int t1Stopped = indexOf("t1", TaskStatus.STOPPED);
+        int t2Running = indexOf("t2", TaskStatus.RUNNING);
+        assertThat(t1Stopped).isLessThan(t2Running);
+        assertThat(engine.remaining().memory()).isEqualTo(4);
+    }
+
+    @Test
+    void aTaskLargerThanTheHostStopsWithTheResourceNamed() {
+        // Given
+        engine.caughtUp();
+
+        // When: the web fixture asks for 96 MiB on a host of 50 MiB
+        TaskEngine small = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock,
+                Duration.ofSeconds(30), Duration.ofHours(3), SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE,
+                new HostLedger(1024, 50, Set.of(), Set.of()));
+        small.desired(desired("big", 1, TaskStatus.RUNNING));
+        small.caughtUp();
+
+        // Then
+        TaskStateChange last = reported.get(reported.size() - 1);
+        assertThat(last.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(last.stopCode()).isEqualTo(StopCode.TaskFailedToStart.name());
+        assertThat(last.stoppedReason()).startsWith("RESOURCE:MEMORY");
+        assertThat(runtime.creates).isEmpty();
+    }
+
+    @Test
+    void aTaskThatRanBeforeARestartHoldsItsResourcesBeforeAnyNewTaskIsAdmitted() {
+        // Given: an earlier agent ran t1 (its container runs on)
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        TaskStateChange lastReport = reported.get(reported.size() - 1);
+        reported.clear();
+        TaskEngine restarted = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock,
+                Duration.ofSeconds(30), Duration.ofHours(3), SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE,
+                new HostLedger(1024, 100, Set.of(22), Set.of()));
+        restarted.seed(List.of(lastReport));
+
+        // When: the restarted agent reads a new task before the old one in its partition
+        restarted.desired(desired("t2", 1, TaskStatus.RUNNING));
+        restarted.desired(desired("t1", 1, TaskStatus.RUNNING));
+        restarted.caughtUp();
+
+        // Then: t1 is adopted, t2 waits
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING);
+        assertThat(runtime.creates).hasSize(2);
+        assertThat(restarted.remaining().memory()).isEqualTo(4);
+        assertThat(lastReport.containers()).extracting(ContainerState::runtimeId).doesNotContainNull();
+    }
+
+    private int indexOf(String taskId, TaskStatus status) {
+        for (int i = 0; i < reported.size(); i++) {
+            if (reported.get(i).taskId().equals(taskId) && reported.get(i).lastStatus() == status) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

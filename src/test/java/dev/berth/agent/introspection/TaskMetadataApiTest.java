@@ -1,0 +1,112 @@
+package dev.berth.agent.introspection;
+
+import static dev.berth.agent.introspection.IntrospectionApiTest.SIDECAR_ID;
+import static dev.berth.agent.introspection.IntrospectionApiTest.WEB_ID;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.agent.engine.TaskSnapshot;
+import dev.berth.model.Arns;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The task metadata endpoint v4's answers, in the ECS shapes, from a fake view of the engine. */
+class TaskMetadataApiTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final MetadataTokens tokens = new MetadataTokens(new byte[32]);
+    private final List<TaskSnapshot> tasks = new ArrayList<>();
+    private final List<String> statsAskedFor = new ArrayList<>();
+    private final TaskMetadataApi api = new TaskMetadataApi(tokens, new Arns("aws", "us-east-1", "000000000000"),
+            () -> tasks, id -> {
+                statsAskedFor.add(id);
+                return Optional.of("{\"read\":\"2025-01-01T00:00:00Z\",\"id\":\"" + id + "\"}");
+            });
+
+    private JsonNode get(String path) throws Exception {
+        JsonApi.Reply reply = api.answer("GET", path, null);
+        assertThat(reply.status()).as(reply.json()).isEqualTo(200);
+        return mapper.readTree(reply.json());
+    }
+
+    private String web(String taskId) {
+        return api.endpoint("", taskId, "web");
+    }
+
+    @Test
+    void theContainerEndpointDescribesTheCallerInTheV4Shape() throws Exception {
+        // Given
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+
+        // When
+        JsonNode container = get(web("t1"));
+
+        // Then
+        assertThat(container.get("DockerId").asText()).isEqualTo(WEB_ID);
+        assertThat(container.get("Name").asText()).isEqualTo("web");
+        assertThat(container.get("KnownStatus").asText()).isEqualTo("RUNNING");
+        assertThat(container.get("Type").asText()).isEqualTo("NORMAL");
+        assertThat(container.get("Limits").get("CPU").asInt()).isEqualTo(256);
+        assertThat(container.get("Limits").get("Memory").asInt()).isEqualTo(128);
+        assertThat(container.get("Labels").get("team").asText()).isEqualTo("payments");
+        assertThat(container.get("Networks").get(0).get("NetworkMode").asText()).isEqualTo("bridge");
+        assertThat(container.get("Ports").get(0).get("HostPort").asInt()).isEqualTo(32768);
+        assertThat(container.get("ContainerARN").asText()).startsWith("arn:aws:ecs:us-east-1:000000000000:container/");
+    }
+
+    @Test
+    void theTaskEndpointListsEveryContainerWithADockerId() throws Exception {
+        // Given
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+
+        // When
+        JsonNode task = get(web("t1") + "/task");
+
+        // Then
+        assertThat(task.get("TaskARN").asText()).endsWith("/t1");
+        assertThat(task.get("Family").asText()).isEqualTo("web");
+        assertThat(task.get("Revision").asText()).isEqualTo("3");
+        assertThat(task.get("DesiredStatus").asText()).isEqualTo("RUNNING");
+        assertThat(task.get("LaunchType").asText()).isEqualTo("EC2");
+        assertThat(task.get("Containers")).extracting(c -> c.get("DockerId").asText())
+                .containsExactly(WEB_ID, SIDECAR_ID);
+    }
+
+    @Test
+    void statsAreDockersOwnForTheContainerOrEveryContainerOfTheTask() throws Exception {
+        // Given
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+
+        // When
+        JsonNode own = get(web("t1") + "/stats");
+        JsonNode all = get(web("t1") + "/task/stats");
+
+        // Then
+        assertThat(own.get("id").asText()).isEqualTo(WEB_ID);
+        assertThat(all.fieldNames()).toIterable().containsExactlyInAnyOrder(WEB_ID, SIDECAR_ID);
+        assertThat(all.get(SIDECAR_ID).get("read").asText()).isEqualTo("2025-01-01T00:00:00Z");
+    }
+
+    @Test
+    void anUnknownTokenOrAnotherSecretFindsNothing() {
+        // Given
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+        MetadataTokens otherHost = new MetadataTokens(new byte[] {1, 2, 3});
+
+        // When
+        JsonApi.Reply guessed = api.answer("GET", "/v4/" + otherHost.token("t1", "web") + "/task", null);
+        JsonApi.Reply post = api.answer("POST", web("t1"), null);
+        JsonApi.Reply gone = api.answer("GET", web("t2") + "/stats", null);
+
+        // Then
+        assertThat(guessed.status()).isEqualTo(404);
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(statsAskedFor).isEmpty();
+        assertThat(tokens.token("t1", "web")).hasSize(32).isNotEqualTo(tokens.token("t1", "sidecar"))
+                .isEqualTo(new MetadataTokens(new byte[32]).token("t1", "web"));
+    }
+}

@@ -1,0 +1,231 @@
+package dev.berth.bench;
+
+import dev.berth.agent.Fixtures;
+import dev.berth.e2e.BerthProcess;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.KafkaClients;
+import dev.berth.protocol.Partitioning;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.RecordPublisher;
+import dev.berth.protocol.Topic;
+import dev.berth.protocol.TopicAdmin;
+import dev.berth.testing.DockerCli;
+import dev.berth.testing.TestKafka;
+import dev.berth.testing.TestKafkaSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The agent against real Docker and a real broker, one table (issue 10, item 9): the packaged
+ * binary runs with the agent role only and the systemd unit's JVM options, and this JVM plays
+ * the scheduler, writing desired tasks on the agent's partition of berth.tasks and timing the
+ * RUNNING records on berth.task-events. A command, never a test:
+ * {@code mvn -B -DskipTests package exec:exec@bench-agent}.
+ */
+public final class AgentBenchmark {
+
+    private static final String IMAGE = "berth-test/busybox:latest";
+    private static final List<String> COMMAND = List.of("sh", "-c", "trap 'exit 143' TERM; sleep 3600 & wait");
+    private static final int MEMORY_MIB = 32;
+    private static final int WARM_UP = 3;
+    private static final int LATENCY_SAMPLES = Integer.getInteger("bench.agent.latency-samples", 40);
+    private static final int BURST = 60;
+    private static final int PARALLELISM = 4;
+    private static final int RSS_TASKS = 50;
+    private static final Duration PATIENCE = Duration.ofMinutes(5);
+    /** The JVM options agent.env ships. */
+    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
+            "-Dberth.agent.task-metadata-port=0", "-Dquarkus.log.category.\"dev.berth\".level=WARN");
+
+    private final String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    private final TaskDefinition definition = Fixtures.withContainerField(Fixtures.withContainerField(
+            Fixtures.sleeperTaskDefinition(), "app", "portMappings", null), "app", "command", COMMAND);
+    private TestKafka kafka;
+    private RecordPublisher scheduler;
+    private TaskEventWatch events;
+    private BerthProcess agent;
+    private String instanceId;
+    private final List<DesiredTask> placed = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        ResultTable table = new ResultTable();
+        AgentBenchmark bench = new AgentBenchmark();
+        try (DockerBaseline docker = new DockerBaseline("unix:///var/run/docker.sock", IMAGE, COMMAND, MEMORY_MIB)) {
+            bench.start();
+            table.add(bench.latency(docker));
+            table.add(bench.burst(docker));
+            table.add(bench.memory());
+            table.add(bench.restart());
+        } finally {
+            bench.close();
+        }
+        table.print(System.out, AgentFigures.machine());
+        System.exit(0);
+    }
+
+    private void start() throws Exception {
+        kafka = TestKafka.start();
+        KafkaClients clients = new KafkaClients(TestKafkaSettings.of(kafka.bootstrapServers()), "bench-scheduler");
+        if (!new TopicAdmin(clients).ensure(List.of(Topic.values()))) {
+            throw new IllegalStateException("cannot create the topics");
+        }
+        scheduler = new RecordPublisher(clients, new RecordCodec(), "bench-scheduler");
+        scheduler.publish(Topic.CLUSTERS, cluster, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, cluster, "ACTIVE",
+                Instant.now()));
+        events = TaskEventWatch.start(clients);
+        Path dataDir = Files.createTempDirectory("berth-bench-agent");
+        agent = startAgent(dataDir, "bench-agent");
+        AgentProbe.awaitReady(agent, PATIENCE);
+        instanceId = agent.instanceId();
+    }
+
+    private BerthProcess startAgent(Path dataDir, String name) throws Exception {
+        return BerthProcess.start(name, dataDir, BerthProcess.freePort(), Map.of("BERTH_ROLES", "agent",
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ECS_CLUSTER", cluster), JVM);
+    }
+
+    /** (a) One task at a time: desired record written until its RUNNING record is read, against create+start. */
+    private Figure latency(DockerBaseline docker) throws Exception {
+        for (int i = 0; i < WARM_UP; i++) {
+            placeAndAwaitRunning();
+            docker.createAndStart();
+        }
+        List<Double> berth = new ArrayList<>();
+        List<Double> engine = new ArrayList<>();
+        for (int i = 0; i < LATENCY_SAMPLES; i++) {
+            berth.add(placeAndAwaitRunning());
+            engine.add(docker.createAndStart());
+        }
+        docker.removeAll();
+        stopAll();
+        return AgentFigures.latency(Percentiles.sorted(berth), Percentiles.sorted(engine));
+    }
+
+    private double placeAndAwaitRunning() throws Exception {
+        DesiredTask task = desired();
+        long written = System.nanoTime();
+        publish(task);
+        long running = events.awaitStatus(task.taskId(), TaskStatus.RUNNING, PATIENCE);
+        return (running - written) / 1e6;
+    }
+
+    /** (b) 60 tasks at once until all are RUNNING, against 60 create+starts on 4 threads. */
+    private Figure burst(DockerBaseline docker) throws Exception {
+        double engineMs = docker.burst(BURST, PARALLELISM);
+        docker.removeAll();
+        List<DesiredTask> burst = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            burst.add(desired());
+        }
+        long started = System.nanoTime();
+        for (DesiredTask task : burst) {
+            publish(task);
+        }
+        long last = 0;
+        for (DesiredTask task : burst) {
+            last = Math.max(last, events.awaitStatus(task.taskId(), TaskStatus.RUNNING, PATIENCE));
+        }
+        return AgentFigures.burst((last - started) / 1e6, engineMs, BURST, PARALLELISM);
+    }
+
+    /** (c) The agent's RSS with 50 tasks running (10 of the burst stopped), against dockerd's. */
+    private Figure memory() throws Exception {
+        List<DesiredTask> running = new ArrayList<>(placed.stream()
+                .filter(t -> events.seen(t.taskId(), TaskStatus.RUNNING) && !events.seen(t.taskId(), TaskStatus.STOPPED))
+                .toList());
+        for (DesiredTask task : running.subList(RSS_TASKS, running.size())) {
+            stop(task);
+        }
+        for (DesiredTask task : running.subList(RSS_TASKS, running.size())) {
+            events.awaitStatus(task.taskId(), TaskStatus.STOPPED, PATIENCE);
+        }
+        long agentKib = AgentProbe.rssKib(agent.pid());
+        long dockerdKib = AgentProbe.rssKib(AgentProbe.dockerdPid());
+        return AgentFigures.memory(agentKib, dockerdKib, RSS_TASKS, String.join(" ", JVM.subList(0, 2)));
+    }
+
+    /** (d) kill -9 with 50 containers running, then a new agent on the same data: time to ready, restarts. */
+    private Figure restart() throws Exception {
+        Map<String, String> startedAt = AgentProbe.startedAtOfInstance(instanceId);
+        int versionsBefore = events.count();
+        agent.kill();
+        long exec = System.nanoTime();
+        agent = startAgent(agent.dataDir(), "bench-agent-restarted");
+        AgentProbe.Readiness ready = AgentProbe.awaitReady(agent, PATIENCE);
+        BerthProcess restarted = agent;
+        if (!BenchWait.until(PATIENCE, Duration.ofMillis(10),
+                () -> AgentProbe.reconciles(restarted) >= startedAt.size())) {
+            throw new IllegalStateException("the restarted agent did not sync every task; see " + agent.log());
+        }
+        long reconciledAt = System.nanoTime();
+        Map<String, String> after = AgentProbe.startedAtOfInstance(instanceId);
+        int restartedContainers = 0;
+        for (Map.Entry<String, String> container : startedAt.entrySet()) {
+            if (!container.getValue().equals(after.get(container.getKey()))) {
+                restartedContainers++;
+            }
+        }
+        return AgentFigures.restart((ready.readyAt() - exec) / 1e6, (reconciledAt - exec) / 1e6, startedAt.size(),
+                restartedContainers, events.count() - versionsBefore);
+    }
+
+    private DesiredTask desired() {
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        DesiredTask task = new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId,
+                "arn:aws:ecs:us-east-1:000000000000:task/" + cluster + "/" + taskId, cluster, instanceId, definition,
+                null, TaskStatus.RUNNING, null, "family:sleeper", Instant.now(), null, null);
+        placed.add(task);
+        return task;
+    }
+
+    private void publish(DesiredTask task) throws Exception {
+        scheduler.publish(Topic.TASKS, Partitioning.forInstance(instanceId, scheduler.partitionCount(Topic.TASKS)),
+                task.taskId(), task);
+    }
+
+    private void stop(DesiredTask task) throws Exception {
+        publish(task.stop(task.version() + 1, "UserInitiated", "benchmark"));
+    }
+
+    private void stopAll() throws Exception {
+        for (DesiredTask task : placed) {
+            if (!events.seen(task.taskId(), TaskStatus.STOPPED)) {
+                stop(task);
+            }
+        }
+        for (DesiredTask task : placed) {
+            events.awaitStatus(task.taskId(), TaskStatus.STOPPED, PATIENCE);
+        }
+    }
+
+    private void close() throws Exception {
+        if (agent != null && agent.isAlive() && instanceId != null) {
+            stopAll();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        if (instanceId != null) {
+            DockerCli.removeContainersOfInstance(instanceId);
+        }
+        if (events != null) {
+            events.close();
+        }
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+}

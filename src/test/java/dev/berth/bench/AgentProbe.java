@@ -1,0 +1,108 @@
+package dev.berth.bench;
+
+import dev.berth.e2e.BerthProcess;
+import dev.berth.testing.DockerCli;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the agent benchmark reads off the agent process, Docker and /proc. */
+final class AgentProbe {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration PROBE_PERIOD = Duration.ofMillis(20);
+    private static final String RECONCILES = "berth_reconcile_seconds_count{loop=\"agent-task-sync\"";
+
+    private AgentProbe() {
+    }
+
+    /** When, in {@link System#nanoTime()}, the probe was first answered and when it first answered 200. */
+    record Readiness(long listeningAt, long readyAt) {
+    }
+
+    static Readiness awaitReady(BerthProcess agent, Duration patience) {
+        long[] at = {0, 0};
+        boolean ready = BenchWait.until(patience, PROBE_PERIOD, () -> {
+            if (!agent.isAlive()) {
+                throw new IllegalStateException("the agent died; see " + agent.log());
+            }
+            int status = get(agent, "/q/health/ready").status();
+            long now = System.nanoTime();
+            at[0] = status > 0 && at[0] == 0 ? now : at[0];
+            at[1] = now;
+            return status == 200;
+        });
+        if (!ready) {
+            throw new IllegalStateException("the agent was not ready within " + patience + "; see " + agent.log());
+        }
+        return new Readiness(at[0], at[1]);
+    }
+
+    /** How many task syncs the agent has finished since it started (its reconcile timer's count). */
+    static long reconciles(BerthProcess agent) {
+        Answer metrics = get(agent, "/q/metrics");
+        long count = 0;
+        for (String line : metrics.body().split("\n")) {
+            if (line.startsWith(RECONCILES)) {
+                count += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return count;
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private static Answer get(BerthProcess agent, String path) {
+        try {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + agent.managementPort() + path)).timeout(Duration.ofSeconds(2))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(answer.statusCode(), answer.body());
+        } catch (IOException notListeningYet) {
+            return new Answer(0, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while probing the agent", e);
+        }
+    }
+
+    /** Resident memory of a process, KiB, from /proc. */
+    static long rssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for process " + pid);
+    }
+
+    /** The shared engine's dockerd: its pid file, else the only dockerd running. */
+    static long dockerdPid() throws IOException {
+        Path pidFile = Path.of("/var/run/docker.pid");
+        if (Files.isReadable(pidFile)) {
+            return Long.parseLong(Files.readString(pidFile).trim());
+        }
+        List<String> pids = List.of(new String(new ProcessBuilder("pidof", "dockerd").start().getInputStream()
+                .readAllBytes()).trim().split("\\s+"));
+        return Long.parseLong(pids.get(0));
+    }
+
+    /** Each container of the instance (by id) with Docker's StartedAt: a restart changes it. */
+    static Map<String, String> startedAtOfInstance(String instanceId) {
+        Map<String, String> startedAt = new HashMap<>();
+        for (String id : DockerCli.words("ps", "-q", "--no-trunc", "--filter", "label=dev.berth.instance-id="
+                + instanceId)) {
+            startedAt.put(id, DockerCli.run("inspect", "-f", "{{.State.StartedAt}}", id));
+        }
+        return startedAt;
+    }
+}

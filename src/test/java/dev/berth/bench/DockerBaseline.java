@@ -1,0 +1,82 @@
+package dev.berth.bench;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The engine's own pace, the agent benchmark's baseline: a plain docker-java create and start of
+ * the same image, command and memory limit as the benchmark's task, labelled so that
+ * {@link #removeAll()} finds them again.
+ */
+final class DockerBaseline implements AutoCloseable {
+
+    private static final String LABEL = "dev.berth-bench.baseline";
+    private static final long MIB = 1024L * 1024L;
+
+    private final DockerClient client;
+    private final String image;
+    private final List<String> command;
+    private final int memoryMiB;
+
+    DockerBaseline(String dockerHost, String image, List<String> command, int memoryMiB) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost).build();
+        this.client = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+                .dockerHost(URI.create(dockerHost)).responseTimeout(Duration.ofMinutes(2)).build());
+        this.image = image;
+        this.command = command;
+        this.memoryMiB = memoryMiB;
+    }
+
+    /** Creates and starts one container; returns the milliseconds it took. */
+    double createAndStart() {
+        long started = System.nanoTime();
+        String id = client.createContainerCmd(image).withName("berth-bench-baseline-" + UUID.randomUUID())
+                .withCmd(command).withLabels(Map.of(LABEL, "true"))
+                .withHostConfig(HostConfig.newHostConfig().withMemory(memoryMiB * MIB)).exec().getId();
+        client.startContainerCmd(id).exec();
+        return (System.nanoTime() - started) / 1e6;
+    }
+
+    /** {@code count} creates and starts on {@code parallelism} threads; returns the milliseconds until all ran. */
+    double burst(int count, int parallelism) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        try {
+            long started = System.nanoTime();
+            List<Future<Double>> done = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                done.add(pool.submit(this::createAndStart));
+            }
+            for (Future<Double> f : done) {
+                f.get();
+            }
+            return (System.nanoTime() - started) / 1e6;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Removes every baseline container, running or not. */
+    void removeAll() {
+        client.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, "true")).exec()
+                .forEach(c -> client.removeContainerCmd(c.getId()).withForce(true).exec());
+    }
+
+    @Override
+    public void close() throws Exception {
+        removeAll();
+        client.close();
+    }
+}

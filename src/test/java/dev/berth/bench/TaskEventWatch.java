@@ -1,0 +1,98 @@
+package dev.berth.bench;
+
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.KafkaClients;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.TaskStateChange;
+import dev.berth.protocol.Topic;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * Reads berth.task-events from its end as the benchmark runs, and notes when each task's
+ * status was first read ({@link System#nanoTime()}): the scheduler's view of the agent.
+ */
+final class TaskEventWatch implements AutoCloseable {
+
+    private static final Duration POLL = Duration.ofMillis(5);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final RecordCodec codec = new RecordCodec();
+    private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+    private final AtomicInteger records = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private TaskEventWatch(KafkaConsumer<String, byte[]> consumer) {
+        this.consumer = consumer;
+        this.thread = new Thread(this::run, "bench-task-events");
+        this.thread.setDaemon(true);
+    }
+
+    static TaskEventWatch start(KafkaClients clients) {
+        KafkaConsumer<String, byte[]> consumer = clients.consumer("bench-task-events");
+        String topic = Topic.TASK_EVENTS.name(clients.settings());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        TaskEventWatch watch = new TaskEventWatch(consumer);
+        watch.thread.start();
+        return watch;
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    long now = System.nanoTime();
+                    if (record.value() != null && codec.decode(record.value()) instanceof RecordCodec.Decoded.Record r
+                            && r.value() instanceof TaskStateChange change) {
+                        records.incrementAndGet();
+                        firstSeen.putIfAbsent(key(change.taskId(), change.lastStatus()), now);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closed
+        } finally {
+            consumer.close();
+        }
+    }
+
+    boolean seen(String taskId, TaskStatus status) {
+        return firstSeen.containsKey(key(taskId, status));
+    }
+
+    /** When the status was first read; waits for it. */
+    long awaitStatus(String taskId, TaskStatus status, Duration patience) {
+        if (!BenchWait.until(patience, Duration.ofMillis(1), () -> seen(taskId, status))) {
+            throw new IllegalStateException("task " + taskId + " was not " + status + " within " + patience);
+        }
+        return firstSeen.get(key(taskId, status));
+    }
+
+    /** State changes read so far. */
+    int count() {
+        return records.get();
+    }
+
+    private static String key(String taskId, TaskStatus status) {
+        return taskId + "/" + status;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        consumer.wakeup();
+        thread.join(5_000);
+    }
+}
