@@ -306,7 +306,7 @@ class ServicesTest {
         plane.serviceScheduler().reconcile();
         String busy = unstopped().stream().filter(t -> "service:web".equals(t.desired().group()))
                 .map(TaskView::instanceId).findFirst().orElseThrow();
-        plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "me", null), 1);
+        plane.tasks().start(new Tasks.TaskRequest(null, "web", null, "me", null), List.of(busy));
         TaskView standalone = unstopped().stream().filter(t -> "family:web".equals(t.desired().group())).findFirst()
                 .orElseThrow();
         agentsAct();
