@@ -3,7 +3,6 @@ package dev.berth.bench;
 import dev.berth.model.Resources;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.InstanceRegistration;
-import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -32,9 +31,12 @@ final class HollowInstance {
         return instanceId;
     }
 
-    /** The next registration record, re-sent as a heartbeat: each with a higher version. */
+    /**
+     * The registration record, re-sent as a heartbeat. As a real agent's, its version moves only
+     * when what it says changes, which for a hollow instance is never after the first.
+     */
     InstanceRegistration heartbeat(Clock clock) {
-        version = Versions.next(version, clock);
+        version = Math.max(version, 1);
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster,
                 "hollow-" + instanceId + "." + cluster, "hollow", capacity, Map.of("ecs.os-type", "linux"), registeredAt,
                 clock.instant(), false, null, "hollow");

@@ -7,7 +7,6 @@ import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.TaskStateChange;
-import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +97,7 @@ final class HollowTaskReader implements Runnable {
         if (last != null && last.status() == wanted) {
             return;
         }
-        long version = Versions.next(last == null ? 0 : last.version(), clock);
+        long version = (last == null ? 0 : last.version()) + 1;
         reported.put(task.taskId(), new Reported(wanted, version));
         producer.send(new ProducerRecord<>(eventsTopic, task.taskId(), codec.encode(report(task, wanted, version))),
                 (metadata, e) -> (e == null ? acknowledged : failed).incrementAndGet());

@@ -13,7 +13,6 @@ import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.TaskStateChange;
-import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -476,7 +475,9 @@ public final class TaskWorker {
             return;
         }
         long previous = reported == null ? 0 : reported.version();
-        TaskStateChange change = known.toChange(task, Versions.next(previous, clock), clock.instant());
+        // A small counter, as ECS's task version: the last report (read back from Kafka after a
+        // restart) plus one.
+        TaskStateChange change = known.toChange(task, previous + 1, clock.instant());
         if (reporter.report(change)) {
             reported = change;
         }

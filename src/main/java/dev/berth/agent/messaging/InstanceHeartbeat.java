@@ -3,7 +3,6 @@ package dev.berth.agent.messaging;
 import dev.berth.agent.capacity.HostCapacity;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.InstanceRegistration;
-import dev.berth.protocol.Versions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -31,6 +30,8 @@ public final class InstanceHeartbeat {
     private final Instant registeredAt;
     private final BooleanSupplier mayRegister;
     private long version;
+    /** What the last registration said, but its version and time: null before the first. */
+    private InstanceRegistration lastContent;
     private volatile Instant lastBeat;
 
     public InstanceHeartbeat(String instanceId, String cluster, RegisteredHost host, Clock clock,
@@ -46,13 +47,25 @@ public final class InstanceHeartbeat {
         this.mayRegister = mayRegister;
     }
 
-    /** The next registration record; each has a higher version than the one before. */
+    /**
+     * The next registration record. Its version is a small counter, as ECS's container
+     * instance version is: one more than the last whenever what it says changes (resources,
+     * attributes, what remains, shutting down...), the same when it only says "still here"
+     * (the scheduler takes a repeat of the same version as a heartbeat). It continues from the
+     * last version on Kafka after a restart.
+     */
     synchronized InstanceRegistration next(boolean shuttingDown) {
-        version = Versions.next(version, clock);
         HostCapacity capacity = host.capacity();
-        return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster, capacity.hostname(),
-                host.agentVersion(), capacity.resources(), capacity.attributes(), registeredAt, clock.instant(),
-                shuttingDown, host.remaining().get(), host.dockerVersion().get());
+        InstanceRegistration content = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 0, instanceId, cluster,
+                capacity.hostname(), host.agentVersion(), capacity.resources(), capacity.attributes(), registeredAt,
+                null, shuttingDown, host.remaining().get(), host.dockerVersion().get());
+        if (!content.equals(lastContent)) {
+            version++;
+            lastContent = content;
+        }
+        return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster, content.hostname(),
+                content.agentVersion(), content.registeredResources(), content.attributes(), registeredAt,
+                clock.instant(), shuttingDown, content.remainingResources(), content.dockerVersion());
     }
 
     /** Sends a heartbeat; a failure is logged on one line and the next beat tries again. */

@@ -53,6 +53,22 @@ class InstanceHeartbeatTest {
     }
 
     @Test
+    void theVersionIsASmallCounterThatMovesOnlyWhenTheRegistrationChanges() {
+        // Given
+        InstanceHeartbeat heartbeat = heartbeat(new RegistrationHistory(FIRST, 41));
+
+        // When: two beats that say the same, then the last one before shutting down
+        heartbeat.beat();
+        clock.advance(Duration.ofSeconds(10));
+        heartbeat.beat();
+        heartbeat.farewell();
+
+        // Then
+        assertThat(sent).extracting(InstanceRegistration::version).containsExactly(42L, 42L, 43L);
+        assertThat(sent.get(1).heartbeatAt()).isAfter(sent.get(0).heartbeatAt());
+    }
+
+    @Test
     void nothingIsSentWhileTheClusterDoesNotExist() {
         // Given
         clusterExists.set(false);
