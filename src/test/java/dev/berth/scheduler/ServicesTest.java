@@ -164,6 +164,55 @@ class ServicesTest {
     }
 
     @Test
+    void theCircuitBreakerFailsARolloutWhoseTasksKeepFailingAndRollsBack() {
+        // Given a steady service of four with the circuit breaker and rollback on
+        instances(4);
+        plane.taskDefinitions().register(web(256));
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 4, null,
+                new ServiceRecord.DeploymentConfiguration(null, null, new ServiceRecord.CircuitBreaker(true, true)),
+                List.of(), List.of()), null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+        String stable = service("web").service().deployments().get(0).id();
+
+        // When it rolls to a revision whose tasks all fail to start
+        plane.taskDefinitions().register(web(128));
+        plane.services().update(new Services.ServiceUpdate(null, "web", "web:2", null, null, false));
+        for (int step = 0; step < 20 && service("web").service().deployments().get(0).id().equals(stable) == false;
+                step++) {
+            plane.serviceScheduler().reconcile();
+            for (TaskView task : unstopped()) {
+                if (task.desired().taskDefinition().revision() == 2 && task.lastStatus() == TaskStatus.PENDING) {
+                    TaskStateChange r = report(task.taskId(), task.instanceId(), TaskStatus.STOPPED,
+                            task.version() + 1);
+                    state.apply(new TaskStateChange(r.schemaVersion(), r.version(), r.taskId(), r.cluster(),
+                            r.instanceId(), r.lastStatus(), r.containers(), StopCode.TaskFailedToStart.name(),
+                            "CannotPullContainerError: no such image", null, null, null, null, r.stoppedAt(),
+                            r.reportedAt()));
+                }
+            }
+            clock.advance(Duration.ofMinutes(1));
+        }
+        for (int step = 0; step < 3; step++) {
+            plane.serviceScheduler().reconcile();
+            agentsAct();
+        }
+
+        // Then the rollout failed, the service is back on revision 1 with its tasks untouched, and says so
+        ServiceRecord web = service("web").service();
+        assertThat(web.deployments().get(0).id()).isEqualTo(stable);
+        assertThat(web.taskDefinition()).isEqualTo("web:1");
+        assertThat(web.deployments()).filteredOn(d -> d.taskDefinition().equals("web:2")).allSatisfy(d ->
+                assertThat(d.rolloutState()).isEqualTo(ServiceRecord.Deployment.FAILED));
+        assertThat(unstopped()).hasSize(4)
+                .allSatisfy(t -> assertThat(t.desired().taskDefinition().revision()).isEqualTo(1));
+        assertThat(web.events()).extracting(ServiceRecord.Event::message)
+                .anyMatch(m -> m.endsWith("deployment failed: tasks failed to start."))
+                .anyMatch(m -> m.equals("(service web) rolling back to deployment " + stable + "."));
+    }
+
+    @Test
     void aRollingDeploymentStaysWithinItsBoundsAndCompletes() {
         // Given a steady service of four, with the default 100 % healthy and 200 % at most
         instances(4);

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The CreateService and UpdateService parameters that ask for something Berth's services do
  * not do: load balancers, service discovery, Service Connect, an external deployment
- * controller, CloudWatch alarms, and (not yet) the deployment circuit breaker. Each is
+ * controller and CloudWatch alarms. Each is
  * refused with InvalidParameterException naming it, as {@link LaunchOptions} does for
  * placement, because accepting it would run the service some other way than asked. Tags
  * are accepted: they change nothing about how tasks run.
@@ -59,11 +59,6 @@ public record ServiceOptions(List<Object> loadBalancers, List<Object> serviceReg
         if (deploymentConfiguration != null && deploymentConfiguration.alarms() != null
                 && Boolean.TRUE.equals(deploymentConfiguration.alarms().enable())) {
             refuse("deploymentConfiguration.alarms", "CloudWatch alarms are not supported");
-        }
-        if (deploymentConfiguration != null && deploymentConfiguration.deploymentCircuitBreaker() != null
-                && Boolean.TRUE.equals(deploymentConfiguration.deploymentCircuitBreaker().enable())) {
-            refuse("deploymentConfiguration.deploymentCircuitBreaker", "the deployment circuit breaker is not "
-                    + "supported yet");
         }
     }
 

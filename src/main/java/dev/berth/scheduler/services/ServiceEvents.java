@@ -53,6 +53,14 @@ final class ServiceEvents {
         add("is unable to consistently start tasks successfully.");
     }
 
+    void deploymentFailed(String deploymentId) {
+        add("(deployment " + deploymentId + ") deployment failed: tasks failed to start.");
+    }
+
+    void rollingBack(String deploymentId) {
+        add("rolling back to deployment " + deploymentId + ".");
+    }
+
     void steady() {
         add("has reached a steady state.");
     }

@@ -49,14 +49,30 @@ public final class ServiceReconciler {
      * @param steady      nothing to do and every desired task healthy on the one deployment
      * @param backingOff  tasks are wanted, but the primary deployment's tasks keep failing: no
      *                    start until its back-off has passed
+     * @param breaker     whether the deployment circuit breaker tripped in this pass, and to
+     *                    which task definition the service rolls back (null for none)
      */
     public record Decision(List<Start> starts, List<Stop> stops, List<TaskView> settled,
-            List<Deployment> deployments, boolean steady, boolean backingOff) {
+            List<Deployment> deployments, boolean steady, boolean backingOff, Breaker breaker) {
 
         public boolean changesTasks() {
             return !starts.isEmpty() || !stops.isEmpty() || !settled.isEmpty();
         }
     }
+
+    /**
+     * The deployment circuit breaker's verdict on this pass: {@code tripped} when the primary
+     * deployment's failed tasks reached the threshold now; {@code rollbackTo} the id of the
+     * last deployment that completed, made PRIMARY again (its tasks keep running), when the
+     * service rolls back; null when it does not.
+     */
+    public record Breaker(boolean tripped, String failedDeployment, String rollbackTo) {
+        static final Breaker CLOSED = new Breaker(false, null, null);
+    }
+
+    static final String BREAKER_REASON = "ECS deployment circuit breaker: tasks failed to start.";
+    private static final int BREAKER_MINIMUM = 3;
+    private static final int BREAKER_MAXIMUM = 200;
 
     /** The first wait after a failed task; each failure in a row doubles it, up to {@link #MAX_BACKOFF}. */
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
@@ -120,10 +136,58 @@ public final class ServiceReconciler {
             // Every desired task runs healthy: the failures are no longer in a row.
             primary = withFailures(primary, 0, null);
         }
-        List<Deployment> deployments = deployments(service, primary, unstopped, pass, settled, now);
+        List<Deployment> deployments = new ArrayList<>(deployments(service, primary, unstopped, pass, settled, now));
+        Breaker breaker = circuitBreaker(service, deployments, instances.size(), now);
+        if (breaker.tripped() || Deployment.FAILED.equals(deployments.get(0).rolloutState())) {
+            // A failed rollout starts nothing more and keeps the older deployments' tasks; after
+            // a roll back, the next pass works for the deployment rolled back to.
+            pass.starts.clear();
+            pass.stops.removeIf(stop -> REPLACED.equals(stop.reason()));
+        }
         boolean steady = ServiceRecord.ACTIVE.equals(service.status()) && pass.starts.isEmpty()
                 && pass.stops.isEmpty() && settled.isEmpty() && deployments.size() == 1 && pass.settledAtDesired;
-        return new Decision(pass.starts, pass.stops, settled, deployments, steady, backingOff);
+        return new Decision(pass.starts, pass.stops, settled, List.copyOf(deployments), steady, backingOff,
+                breaker);
+    }
+
+    /**
+     * ECS's deployment circuit breaker, when the service enables it: once the PRIMARY
+     * deployment, still IN_PROGRESS, has as many failed tasks as half the desired count
+     * (at least 3, at most 200), it is FAILED; with {@code rollback}, the service goes back to
+     * the task definition of the last deployment that completed, if one is still listed.
+     */
+    private static Breaker circuitBreaker(ServiceRecord service, List<Deployment> deployments, int daemonHosts,
+            Instant now) {
+        ServiceRecord.DeploymentConfiguration c = service.deploymentConfiguration();
+        ServiceRecord.CircuitBreaker breaker = c == null ? null : c.deploymentCircuitBreaker();
+        Deployment primary = deployments.get(0);
+        if (breaker == null || !breaker.enable() || !Deployment.IN_PROGRESS.equals(primary.rolloutState())
+                || !ServiceRecord.ACTIVE.equals(service.status())) {
+            return Breaker.CLOSED;
+        }
+        int desired = service.isDaemon() ? daemonHosts : service.desiredCount();
+        int threshold = Math.min(BREAKER_MAXIMUM, Math.max(BREAKER_MINIMUM, (int) Math.ceil(desired * 0.5)));
+        if (primary.failedTasks() < threshold) {
+            return Breaker.CLOSED;
+        }
+        deployments.set(0, new Deployment(primary.id(), primary.status(), primary.taskDefinition(),
+                primary.failedTasks(), primary.createdAt(), now, Deployment.FAILED, BREAKER_REASON,
+                primary.failuresInARow(), primary.noStartBefore()));
+        String rollbackTo = null;
+        if (breaker.rollback()) {
+            for (int i = 1; i < deployments.size() && rollbackTo == null; i++) {
+                Deployment d = deployments.get(i);
+                if (Deployment.COMPLETED.equals(d.rolloutState())) {
+                    rollbackTo = d.id();
+                    deployments.remove(i);
+                    deployments.set(0, Deployments.demoted(deployments.get(0), now));
+                    deployments.add(0, new Deployment(d.id(), Deployment.PRIMARY, d.taskDefinition(), d.failedTasks(),
+                            d.createdAt(), now, Deployment.IN_PROGRESS, "ECS deployment circuit breaker: rolling "
+                            + "back to deployment " + d.id() + ".", 0, null));
+                }
+            }
+        }
+        return new Breaker(true, primary.id(), rollbackTo);
     }
 
     /**

@@ -160,7 +160,8 @@ public final class ServiceScheduler {
                 && tasks.stream().allMatch(TaskView::isStopped);
         boolean placementFailed = anyUnplaced;
         if (planned.isEmpty() && taskChanges.isEmpty() && !finishedDraining && !placementFailed
-                && decision.deployments().equals(service.deployments()) && !wantsSteadyEvent(service, decision)) {
+                && !decision.breaker().tripped() && decision.deployments().equals(service.deployments())
+                && !wantsSteadyEvent(service, decision)) {
             return Optional.empty();
         }
         if (!planned.isEmpty() || !decision.stops().isEmpty()) {
@@ -283,13 +284,20 @@ public final class ServiceScheduler {
         if (decision.steady()) {
             events.steady();
         }
+        List<ServiceRecord.Deployment> deployments = decision.deployments();
+        String taskDefinition = deployments.get(0).taskDefinition();
+        if (decision.breaker().tripped()) {
+            events.deploymentFailed(decision.breaker().failedDeployment());
+            if (decision.breaker().rollbackTo() != null) {
+                events.rollingBack(decision.breaker().rollbackTo());
+            }
+        }
         String status = finishedDraining ? ServiceRecord.INACTIVE : service.status();
-        if (!events.changed() && status.equals(service.status())
-                && decision.deployments().equals(service.deployments())) {
+        if (!events.changed() && status.equals(service.status()) && deployments.equals(service.deployments())) {
             return null;
         }
-        return service.with(service.version() + 1, status, service.desiredCount(), service.taskDefinition(),
-                service.deploymentConfiguration(), decision.deployments(), events.events());
+        return service.with(service.version() + 1, status, service.desiredCount(), taskDefinition,
+                service.deploymentConfiguration(), deployments, events.events());
     }
 
     private static boolean wantsSteadyEvent(ServiceRecord service, Decision decision) {
