@@ -1,6 +1,7 @@
 package dev.berth.protocol;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * {@code berth.instance-control}, key instance id, written by the scheduler: what the control
@@ -8,6 +9,8 @@ import java.time.Instant;
  * is final: the scheduler ignores the instance's registrations from then on, and an agent that
  * wants to serve again registers under a new instance id, as on ECS. {@code DRAINING} and
  * {@code ACTIVE} (UpdateContainerInstancesState) can follow each other any number of times.
+ * {@code attributes} are the custom attributes PutAttributes gave the instance (its agent's
+ * own are in its registration); each change re-sends the record with a higher version.
  */
 public record InstanceControl(
         int schemaVersion,
@@ -15,7 +18,17 @@ public record InstanceControl(
         String instanceId,
         String cluster,
         String status,
-        Instant changedAt) implements BerthRecord {
+        Instant changedAt,
+        Map<String, String> attributes) implements BerthRecord {
+
+    public InstanceControl {
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    }
+
+    public InstanceControl(int schemaVersion, long version, String instanceId, String cluster, String status,
+            Instant changedAt) {
+        this(schemaVersion, version, instanceId, cluster, status, changedAt, Map.of());
+    }
 
     public static final String DEREGISTERED = "DEREGISTERED";
     /** UpdateContainerInstancesState: no new task is placed there, and services move theirs away. */

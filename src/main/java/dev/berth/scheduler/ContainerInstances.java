@@ -60,7 +60,8 @@ public final class ContainerInstances {
             }
             List<StateChange> changes = new ArrayList<>();
             changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION, nextControlVersion(instanceId),
-                    instanceId, cluster.clusterName(), InstanceControl.DEREGISTERED, state.clock().instant())));
+                    instanceId, cluster.clusterName(), InstanceControl.DEREGISTERED, state.clock().instant(),
+                    attributesOf(instanceId))));
             changes.add(new StateChange.ForgetInstance(instanceId));
             for (TaskView task : unstopped) {
                 changes.add(new StateChange.Put(task.desired().stop(task.desired().version() + 1, TaskView.LOST,
@@ -108,7 +109,7 @@ public final class ContainerInstances {
                 if (!status.equals(state.instanceStatus(instanceId))) {
                     changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION,
                             nextControlVersion(instanceId), instanceId, cluster.clusterName(), status,
-                            state.clock().instant())));
+                            state.clock().instant(), attributesOf(instanceId))));
                 }
             }
             if (!changes.isEmpty()) {
@@ -121,6 +122,10 @@ public final class ContainerInstances {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    private java.util.Map<String, String> attributesOf(String instanceId) {
+        return state.instanceControl(instanceId).map(InstanceControl::attributes).orElse(java.util.Map.of());
     }
 
     private long nextControlVersion(String instanceId) {

@@ -21,6 +21,7 @@ public final class ControlPlane {
     private final Tasks tasks;
     private final ContainerInstances containerInstances;
     private final Services services;
+    private final Attributes attributes;
     private final ServiceScheduler serviceScheduler;
 
     public ControlPlane(SchedulerState state, StateWriter writer, Arns arns) {
@@ -36,6 +37,7 @@ public final class ControlPlane {
         this.tasks = new Tasks(state, writer, writeLock, arns, clusters, taskDefinitions, PlacementStack.binpack(),
                 observer);
         this.containerInstances = new ContainerInstances(state, writer, writeLock, clusters, arns);
+        this.attributes = new Attributes(state, writer, writeLock, clusters, arns);
         Lock serviceLock = new ReentrantLock();
         this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions);
         this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), new java.util.Random(), arns,
@@ -64,6 +66,10 @@ public final class ControlPlane {
 
     public ContainerInstances containerInstances() {
         return containerInstances;
+    }
+
+    public Attributes attributes() {
+        return attributes;
     }
 
     public Services services() {

@@ -13,6 +13,8 @@ public enum EcsErrorType {
     ClusterContainsServicesException(400),
     ServiceNotFoundException(400),
     ServiceNotActiveException(400),
+    TargetNotFoundException(400),
+    AttributeLimitExceededException(400),
     SerializationException(400),
     UnknownOperationException(400),
     /** The same clientToken came with another request. */

@@ -136,9 +136,7 @@ public final class EcsShapes {
     public EcsContainerInstance containerInstance(InstanceView instance, String status) {
         InstanceRegistration r = instance.registration();
         List<KeyValuePair> attributes = new ArrayList<>();
-        if (r.attributes() != null) {
-            new TreeMap<>(r.attributes()).forEach((k, v) -> attributes.add(new KeyValuePair(k, v)));
-        }
+        new TreeMap<>(instance.attributes()).forEach((k, v) -> attributes.add(new KeyValuePair(k, v)));
         return new EcsContainerInstance(arns.containerInstance(instance.cluster(), instance.instanceId()), null,
                 r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, r.dockerVersion()),
                 resources(instance.remaining()), resources(instance.registered()), status,

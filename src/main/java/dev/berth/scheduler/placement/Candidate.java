@@ -63,6 +63,17 @@ public record Candidate(
                 agentVersion, registeredAt, runningTasksCount, taskGroups);
     }
 
+    /** The same instance with these attributes added (custom ones, from PutAttributes). */
+    public Candidate withAttributes(Map<String, String> added) {
+        if (added.isEmpty()) {
+            return this;
+        }
+        Map<String, String> all = new java.util.HashMap<>(attributes);
+        all.putAll(added);
+        return new Candidate(instanceId, cluster, agentConnected, remaining, udpPortsTaken, all, ec2InstanceId,
+                agentVersion, registeredAt, runningTasksCount, taskGroups);
+    }
+
     /** The same instance with these UDP host ports taken. */
     public Candidate withUdpPortsTaken(Set<Integer> ports) {
         return new Candidate(instanceId, cluster, agentConnected, remaining, ports, attributes, ec2InstanceId,

@@ -2,6 +2,7 @@ package dev.berth.scheduler.state;
 
 import dev.berth.model.Resources;
 import java.time.Instant;
+import java.util.Map;
 import dev.berth.protocol.InstanceRegistration;
 
 /**
@@ -15,7 +16,18 @@ public record InstanceView(
         Resources remaining,
         int runningTasksCount,
         int pendingTasksCount,
-        Instant lastHeartbeatSeen) {
+        Instant lastHeartbeatSeen,
+        Map<String, String> customAttributes) {
+
+    /** The agent's attributes and the custom ones PutAttributes added. */
+    public Map<String, String> attributes() {
+        Map<String, String> all = new java.util.HashMap<>();
+        if (registration.attributes() != null) {
+            all.putAll(registration.attributes());
+        }
+        all.putAll(customAttributes);
+        return all;
+    }
 
     public String instanceId() {
         return registration.instanceId();

@@ -540,6 +540,11 @@ public final class SchedulerState {
         return Optional.ofNullable(instanceControl.get(instanceId));
     }
 
+    private Map<String, String> customAttributes(String instanceId) {
+        InstanceControl control = instanceControl.get(instanceId);
+        return control == null ? Map.of() : control.attributes();
+    }
+
     private void markSeen(String instanceId, Instant seenAt) {
         Instant previous = heartbeatSeen.get(instanceId);
         if (previous == null || seenAt.isAfter(previous)) {
@@ -596,7 +601,7 @@ public final class SchedulerState {
         candidatesByCluster.computeIfAbsent(registration.cluster(), c -> new ConcurrentSkipListMap<>())
                 .put(instanceId, Candidate.of(registration, !registration.shuttingDown(), allocations.remaining(
                         instanceId, registration.registeredResources())).withTasks(allocations.of(instanceId).running(),
-                        Map.of()));
+                        Map.of()).withAttributes(customAttributes(instanceId)));
     }
 
     private static String hostOf(InstanceRegistration registration) {
@@ -704,7 +709,8 @@ public final class SchedulerState {
         Allocations.Usage usage = allocations.of(registration.instanceId());
         return new InstanceView(registration, isConnected(registration),
                 allocations.remaining(registration.instanceId(), registration.registeredResources()),
-                usage.running(), usage.pending(), heartbeatSeen.get(registration.instanceId()));
+                usage.running(), usage.pending(), heartbeatSeen.get(registration.instanceId()),
+                customAttributes(registration.instanceId()));
     }
 
     private boolean isConnected(InstanceRegistration registration) {

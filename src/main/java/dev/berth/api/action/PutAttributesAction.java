@@ -1,0 +1,33 @@
+package dev.berth.api.action;
+
+import dev.berth.api.shape.EcsShapes;
+import dev.berth.scheduler.Attributes;
+import dev.berth.scheduler.ControlPlane;
+import dev.berth.scheduler.SchedulerRole;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/** PutAttributes: custom attributes on container instances, for placement's {@code attribute:<name>}. */
+@Singleton
+public class PutAttributesAction extends SchedulerAction<PutAttributesAction.Request> {
+
+    public record Request(String cluster, List<Attributes.Attribute> attributes) {
+    }
+
+    public record Response(List<Attributes.Attribute> attributes) {
+    }
+
+    public PutAttributesAction(SchedulerRole scheduler) {
+        super(scheduler, Request.class);
+    }
+
+    @Override
+    public boolean isWrite() {
+        return true;
+    }
+
+    @Override
+    Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
+        return new Response(plane.attributes().put(r.cluster(), r.attributes()));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.berth.scheduler;
+
+import dev.berth.model.Arns;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.InstanceControl;
+import dev.berth.scheduler.state.InstanceView;
+import dev.berth.scheduler.state.SchedulerState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.Lock;
+import java.util.regex.Pattern;
+
+/**
+ * Custom attributes of container instances: PutAttributes, DeleteAttributes and
+ * ListAttributes. They live in the instance's control record on berth.instance-control (its
+ * agent's own attributes are in its registration), and placement's {@code attribute:<name>}
+ * sees both. The changes of one call are one transaction.
+ */
+public final class Attributes {
+
+    /** The only target type ECS has. */
+    public static final String CONTAINER_INSTANCE = "container-instance";
+    /** ECS's limits: attributes per call, and custom attributes per resource. */
+    static final int MAX_PER_CALL = 10;
+    static final int MAX_PER_INSTANCE = 10;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-/@:\\\\ ]{1,128}");
+    private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9_.\\-/@:\\\\ ]{1,128}");
+
+    private final SchedulerState state;
+    private final StateWriter writer;
+    private final Lock writeLock;
+    private final Clusters clusters;
+    private final Arns arns;
+
+    Attributes(SchedulerState state, StateWriter writer, Lock writeLock, Clusters clusters, Arns arns) {
+        this.state = state;
+        this.writer = writer;
+        this.writeLock = writeLock;
+        this.clusters = clusters;
+        this.arns = arns;
+    }
+
+    /** An ECS {@code Attribute}: a name, a value (optional) and the instance it is on. */
+    public record Attribute(String name, String value, String targetType, String targetId) {
+    }
+
+    public List<Attribute> put(String clusterRef, List<Attribute> attributes) {
+        return change(clusterRef, attributes, true);
+    }
+
+    public List<Attribute> delete(String clusterRef, List<Attribute> attributes) {
+        return change(clusterRef, attributes, false);
+    }
+
+    /** ListAttributes: the custom attributes of the cluster's instances, by name and value if given. */
+    public List<Attribute> list(String clusterRef, String targetType, String name, String value) {
+        ClusterRecord cluster = clusters.require(clusterRef);
+        if (!CONTAINER_INSTANCE.equals(targetType)) {
+            throw EcsException.invalidParameter("Invalid 'targetType': must be " + CONTAINER_INSTANCE + ".");
+        }
+        if (value != null && name == null) {
+            throw EcsException.invalidParameter("Invalid 'attributeValue': it needs 'attributeName'.");
+        }
+        List<Attribute> found = new ArrayList<>();
+        for (InstanceView instance : state.instances(cluster.clusterName())) {
+            String arn = arns.containerInstance(cluster.clusterName(), instance.instanceId());
+            new TreeMap<>(instance.customAttributes()).forEach((n, v) -> {
+                if ((name == null || name.equals(n)) && (value == null || value.equals(v))) {
+                    found.add(new Attribute(n, v.isEmpty() ? null : v, CONTAINER_INSTANCE, arn));
+                }
+            });
+        }
+        return found;
+    }
+
+    private List<Attribute> change(String clusterRef, List<Attribute> attributes, boolean put) {
+        ClusterRecord cluster = clusters.require(clusterRef);
+        if (attributes == null || attributes.isEmpty() || attributes.size() > MAX_PER_CALL) {
+            throw EcsException.invalidParameter("Invalid 'attributes': give between 1 and " + MAX_PER_CALL + ".");
+        }
+        writeLock.lock();
+        try {
+            Map<String, Map<String, String>> byInstance = new LinkedHashMap<>();
+            List<Attribute> answered = new ArrayList<>();
+            for (int i = 0; i < attributes.size(); i++) {
+                Attribute attribute = attributes.get(i);
+                validate(attribute, i, put);
+                String instanceId = Arns.lastSegment(attribute.targetId());
+                InstanceView instance = state.instance(instanceId)
+                        .filter(v -> cluster.clusterName().equals(v.cluster()))
+                        .orElseThrow(() -> new EcsException(EcsErrorType.TargetNotFoundException, "Could not find "
+                                + attribute.targetId() + ". Either the target does not exist, or it is not in the "
+                                + "cluster " + cluster.clusterName() + "."));
+                Map<String, String> custom = byInstance.computeIfAbsent(instanceId,
+                        id -> new HashMap<>(instance.customAttributes()));
+                if (put) {
+                    custom.put(attribute.name(), attribute.value() == null ? "" : attribute.value());
+                } else {
+                    custom.remove(attribute.name());
+                }
+                answered.add(new Attribute(attribute.name(), attribute.value(), CONTAINER_INSTANCE,
+                        arns.containerInstance(cluster.clusterName(), instanceId)));
+            }
+            List<StateChange> changes = new ArrayList<>();
+            byInstance.forEach((instanceId, custom) -> {
+                if (custom.size() > MAX_PER_INSTANCE) {
+                    throw new EcsException(EcsErrorType.AttributeLimitExceededException, "You can apply up to "
+                            + MAX_PER_INSTANCE + " custom attributes per resource; container instance " + instanceId
+                            + " would have " + custom.size() + ". Nothing was changed.");
+                }
+                InstanceControl held = state.instanceControl(instanceId).orElse(null);
+                changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION,
+                        held == null ? 1 : held.version() + 1, instanceId, cluster.clusterName(),
+                        held == null ? InstanceControl.ACTIVE : held.status(), state.clock().instant(), custom)));
+            });
+            writer.commit(changes);
+            return answered;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static void validate(Attribute attribute, int index, boolean put) {
+        String at = "attributes[" + index + "]";
+        if (attribute == null || attribute.name() == null || !NAME.matcher(attribute.name()).matches()) {
+            throw EcsException.invalidParameter("Invalid '" + at + ".name': up to 128 letters, numbers, hyphens, "
+                    + "underscores, periods, at signs, slashes, backslashes, colons or spaces.");
+        }
+        if (put && attribute.name().startsWith("ecs.")) {
+            throw EcsException.invalidParameter("Invalid '" + at + ".name': names that start with 'ecs.' are "
+                    + "reserved for the attributes the agent reports.");
+        }
+        if (put && attribute.value() != null && !VALUE.matcher(attribute.value()).matches()) {
+            throw EcsException.invalidParameter("Invalid '" + at + ".value': up to 128 letters, numbers, hyphens, "
+                    + "underscores, periods, at signs, slashes, backslashes, colons or spaces.");
+        }
+        if (attribute.targetType() != null && !CONTAINER_INSTANCE.equals(attribute.targetType())) {
+            throw EcsException.invalidParameter("Invalid '" + at + ".targetType': must be " + CONTAINER_INSTANCE + ".");
+        }
+        if (attribute.targetId() == null || attribute.targetId().isBlank()) {
+            throw EcsException.invalidParameter("Invalid '" + at + ".targetId': name the container instance.");
+        }
+    }
+}
