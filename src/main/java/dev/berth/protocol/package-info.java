@@ -6,8 +6,8 @@
  *  scheduler ──DesiredTask──▶ berth.tasks (partition = murmur2(instance id) mod P) ──▶ agent
  *  agent ──TaskStateChange──▶ berth.task-events ──▶ scheduler
  *  agent ──InstanceRegistration──▶ berth.instances ──▶ scheduler
- *  scheduler ──Cluster / TaskDefinition──▶ berth.clusters / berth.task-definitions ──▶ scheduler
- *  scheduler ──InstanceControl──▶ berth.instance-control ──▶ scheduler
+ *  scheduler ──Cluster / TaskDefinition / Service──▶ berth.clusters / berth.task-definitions / berth.services ──▶ scheduler
+ *  scheduler ──InstanceControl (DRAINING, DEREGISTERED, custom attributes)──▶ berth.instance-control ──▶ scheduler
  *  scheduler leader ──Leader──▶ berth.scheduler-leader (1 partition; also the election's group topic) ──▶ scheduler
  *  scheduler ──ClientToken──▶ berth.client-tokens ──▶ scheduler
  *  any reader ──DeadLetter──▶ berth.dead-letters ──▶ operators
@@ -27,8 +27,9 @@
  * <p>Invariants:
  * <ul>
  *   <li>Every value carries {@code type}, {@code schemaVersion} and a per-entity monotonic
- *       {@code version}; readers drop versions older than the one they hold and skip unknown
- *       types.</li>
+ *       {@code version}, a small counter each writer continues after a restart; readers drop
+ *       versions older than the one they hold and skip unknown types. An agent re-sends its
+ *       registration unchanged, same version, as a heartbeat.</li>
  *   <li>Writes that answer a caller are acknowledged ({@code acks=all}, idempotent); the
  *       scheduler's are transactions of its leader's fenced producer, and every reader reads
  *       {@code read_committed}.</li>
