@@ -1,20 +1,15 @@
 package dev.berth.scheduler;
 
 import dev.berth.model.TaskDefinition;
-import dev.berth.model.TaskStatus;
-import dev.berth.scheduler.placement.Candidate;
 import dev.berth.scheduler.placement.PlacementInputException;
 import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.placement.PlacementRequest;
 import dev.berth.scheduler.placement.Strategy;
 import dev.berth.scheduler.placement.TaskDemand;
-import dev.berth.scheduler.placement.TaskGroups;
-import dev.berth.scheduler.state.SchedulerState;
-import dev.berth.scheduler.state.TaskView;
 import java.util.List;
 
-/** What RunTask asks of placement: the request, from the task definition and the call, and the candidates' task groups. */
-public final class TaskPlacement {
+/** What RunTask asks of placement: the request, from the task definition and the call. */
+final class TaskPlacement {
 
     /**
      * Berth's RunTask strategy when the request names none. ECS's default is random
@@ -39,36 +34,8 @@ public final class TaskPlacement {
         }
     }
 
-    /**
-     * The candidates with the groups of the cluster's tasks that are not desired STOPPED, when
-     * the request reads them (distinctInstance, spread, task:group): O(tasks of the cluster).
-     */
-    public static List<Candidate> withTaskGroups(SchedulerState state, PlacementRequest request, List<Candidate> candidates) {
-        if (!TaskGroups.areRead(request)) {
-            return candidates;
-        }
-        TaskGroups groups = new TaskGroups();
-        for (TaskView task : state.tasks(request.cluster())) {
-            if (task.desiredStatus() != TaskStatus.STOPPED) {
-                groups.add(task.instanceId(), task.desired().group());
-            }
-        }
-        return groups.applyTo(candidates);
-    }
-
     /** The task's group: the request's, else ECS's default {@code family:<family>}. */
     static String group(TaskDefinition definition, Tasks.TaskRequest request) {
         return request.group() == null || request.group().isBlank() ? "family:" + definition.family() : request.group();
-    }
-
-    /** One instance with the groups of its tasks that are not desired STOPPED (a filter reading task:group). */
-    public static Candidate withTaskGroups(SchedulerState state, String cluster, Candidate candidate) {
-        TaskGroups groups = new TaskGroups();
-        for (TaskView task : state.tasksOnInstance(candidate.instanceId())) {
-            if (task.desiredStatus() != TaskStatus.STOPPED && cluster.equals(task.cluster())) {
-                groups.add(task.instanceId(), task.desired().group());
-            }
-        }
-        return groups.applyTo(List.of(candidate)).get(0);
     }
 }

@@ -147,7 +147,7 @@ public final class Tasks {
             if (candidates.isEmpty()) {
                 throw EcsException.invalidParameter(NO_INSTANCES);
             }
-            PlacementResult placed = placement.place(TaskPlacement.withTaskGroups(state, wanted, candidates), wanted);
+            PlacementResult placed = placement.place(candidates, wanted);
             List<DesiredTask> planned = new ArrayList<>();
             for (String instanceId : placed.placements()) {
                 planned.add(newTask(cluster, instanceId, definition, request));

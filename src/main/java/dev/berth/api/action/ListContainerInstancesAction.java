@@ -6,7 +6,6 @@ import dev.berth.protocol.ClusterRecord;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.SchedulerRole;
-import dev.berth.scheduler.TaskPlacement;
 import dev.berth.scheduler.placement.Candidate;
 import dev.berth.scheduler.placement.query.ClusterQuery;
 import dev.berth.scheduler.placement.query.Expression;
@@ -66,9 +65,6 @@ public class ListContainerInstancesAction extends SchedulerAction<ListContainerI
             return true;
         }
         Optional<Candidate> target = plane.state().candidate(instance.instanceId());
-        if (target.isPresent() && filter.readsTasks()) {
-            target = Optional.of(TaskPlacement.withTaskGroups(plane.state(), instance.cluster(), target.get()));
-        }
         return target.map(filter::test).orElse(false);
     }
 }

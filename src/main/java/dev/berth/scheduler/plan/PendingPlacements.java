@@ -29,7 +29,11 @@ public final class PendingPlacements {
     private final Map<String, Integer> tokens = new HashMap<>();
     private long nextPlan;
 
-    private record Reserved(String taskId, String instanceId, Resources demand) {
+    private record Reserved(String taskId, String instanceId, Resources demand, String group) {
+    }
+
+    /** What the in-flight tasks on one instance take, and how many of each task group they are. */
+    public record InFlight(Resources demand, Map<String, Integer> groups) {
     }
 
     private record Reservation(List<Reserved> tasks, String tokenKey) {
@@ -41,7 +45,7 @@ public final class PendingPlacements {
         List<Reserved> reserved = new ArrayList<>(tasks.size());
         for (DesiredTask task : tasks) {
             reserved.add(new Reserved(task.taskId(), task.instanceId(),
-                    TaskDemand.of(task.taskDefinition(), task.overrides())));
+                    TaskDemand.of(task.taskDefinition(), task.overrides()), task.group()));
         }
         byPlan.put(plan, new Reservation(reserved, tokenKey));
         if (tokenKey != null) {
@@ -59,20 +63,27 @@ public final class PendingPlacements {
     }
 
     /**
-     * What the in-flight tasks that the state does not hold yet take, instance by instance:
-     * an immutable copy. O(tasks in flight).
+     * What the in-flight tasks that the state does not hold yet take, instance by instance, and
+     * their task groups: an immutable copy. O(tasks in flight).
      *
      * @param held whether the state already holds a task (and so counts what it takes)
      */
-    public synchronized Map<String, Resources> snapshot(Predicate<String> held) {
-        Map<String, Resources> byInstance = new HashMap<>();
+    public synchronized Map<String, InFlight> snapshot(Predicate<String> held) {
+        Map<String, Resources> demand = new HashMap<>();
+        Map<String, Map<String, Integer>> groups = new HashMap<>();
         for (Reservation reservation : byPlan.values()) {
             for (Reserved task : reservation.tasks()) {
                 if (!held.test(task.taskId())) {
-                    byInstance.merge(task.instanceId(), task.demand(), PendingPlacements::sum);
+                    demand.merge(task.instanceId(), task.demand(), PendingPlacements::sum);
+                    if (task.group() != null) {
+                        groups.computeIfAbsent(task.instanceId(), id -> new HashMap<>()).merge(task.group(), 1,
+                                Integer::sum);
+                    }
                 }
             }
         }
+        Map<String, InFlight> byInstance = new HashMap<>();
+        demand.forEach((id, d) -> byInstance.put(id, new InFlight(d, Map.copyOf(groups.getOrDefault(id, Map.of())))));
         return Map.copyOf(byInstance);
     }
 

@@ -113,7 +113,7 @@ public final class PlanApplier {
      * twice for an instant (refusing a task at worst), never by neither (overbooking a host).
      */
     public List<Candidate> candidates(String cluster) {
-        Map<String, Resources> inFlight = pending.snapshot(state::holdsTask);
+        Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask);
         List<Candidate> held = state.candidates(cluster);
         List<Candidate> result = new ArrayList<>(held.size());
         for (Candidate candidate : held) {
@@ -124,13 +124,23 @@ public final class PlanApplier {
 
     /** One instance as placement must see it, in the same order as {@link #candidates}. */
     public Optional<Candidate> candidate(String instanceId) {
-        Map<String, Resources> inFlight = pending.snapshot(state::holdsTask);
+        Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask);
         return state.candidate(instanceId).map(c -> lessInFlight(c, inFlight));
     }
 
-    private static Candidate lessInFlight(Candidate candidate, Map<String, Resources> inFlight) {
-        Resources reserved = inFlight.get(candidate.instanceId());
-        return reserved == null ? candidate : candidate.take(reserved);
+    /** The candidate less what plans in flight take of it, with their tasks in its task groups. */
+    private static Candidate lessInFlight(Candidate candidate, Map<String, PendingPlacements.InFlight> inFlight) {
+        PendingPlacements.InFlight reserved = inFlight.get(candidate.instanceId());
+        if (reserved == null) {
+            return candidate;
+        }
+        Candidate less = candidate.take(reserved.demand());
+        if (reserved.groups().isEmpty()) {
+            return less;
+        }
+        Map<String, Integer> groups = new HashMap<>(less.taskGroups());
+        reserved.groups().forEach((group, n) -> groups.merge(group, n, Integer::sum));
+        return less.withTasks(less.runningTasksCount(), groups);
     }
 
     public PendingPlacements pending() {

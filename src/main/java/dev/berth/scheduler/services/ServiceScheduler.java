@@ -9,7 +9,6 @@ import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.scheduler.StateChange;
-import dev.berth.scheduler.TaskPlacement;
 import dev.berth.scheduler.placement.Candidate;
 import dev.berth.scheduler.placement.ClusterSnapshot;
 import dev.berth.scheduler.placement.FeasibilityCheck;
@@ -116,8 +115,7 @@ public final class ServiceScheduler {
             return Optional.empty();
         }
         PlacementRequest request = request(service, primaryDefinition.get(), 1);
-        List<Candidate> instances = new ArrayList<>(TaskPlacement.withTaskGroups(state, request,
-                applier.candidates(service.cluster())));
+        List<Candidate> instances = applier.candidates(service.cluster());
         List<Candidate> daemonHosts = service.isDaemon()
                 ? instances.stream().filter(c -> takesDaemon(request, c)).toList() : List.of();
         Decision decision = reconciler.decide(service, tasks, daemonHosts, now,

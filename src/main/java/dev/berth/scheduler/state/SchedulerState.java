@@ -78,6 +78,11 @@ public final class SchedulerState {
     private final Map<String, Map<String, Candidate>> candidatesByCluster = new ConcurrentHashMap<>();
     private final Map<String, String> candidateCluster = new HashMap<>();
     /**
+     * Per instance, how many of its tasks not desired STOPPED each task group has: what
+     * distinctInstance, spread and {@code task:group} read, kept as tasks change.
+     */
+    private final Map<String, Map<String, Integer>> groupsByInstance = new HashMap<>();
+    /**
      * False while the state is being rebuilt: placement's view is then built once, on first
      * use (or when the replay ends), rather than after each of the replay's records.
      */
@@ -250,6 +255,7 @@ public final class SchedulerState {
         }
         if (before != null) {
             index.remove(before.desired());
+            countGroup(before, -1);
             allocations.release(before);
             byLastStatus.merge(before.lastStatus(), -1, Integer::sum);
             refreshHost(before.instanceId());
@@ -257,6 +263,7 @@ public final class SchedulerState {
         settling.remove(taskId);
         if (after != null) {
             index.add(after.desired());
+            countGroup(after, 1);
             allocations.take(after);
             byLastStatus.merge(after.lastStatus(), 1, Integer::sum);
             refreshHost(after.instanceId());
@@ -266,6 +273,20 @@ public final class SchedulerState {
             heldTasks.add(taskId);
         } else {
             heldTasks.remove(taskId);
+        }
+    }
+
+    private void countGroup(TaskView task, int sign) {
+        String group = task.desired().group();
+        if (task.desiredStatus() == TaskStatus.STOPPED || task.instanceId() == null || group == null) {
+            return;
+        }
+        Map<String, Integer> groups = groupsByInstance.computeIfAbsent(task.instanceId(), id -> new HashMap<>());
+        if (groups.merge(group, sign, Integer::sum) <= 0) {
+            groups.remove(group);
+        }
+        if (groups.isEmpty()) {
+            groupsByInstance.remove(task.instanceId());
         }
     }
 
@@ -601,7 +622,7 @@ public final class SchedulerState {
         candidatesByCluster.computeIfAbsent(registration.cluster(), c -> new ConcurrentSkipListMap<>())
                 .put(instanceId, Candidate.of(registration, !registration.shuttingDown(), allocations.remaining(
                         instanceId, registration.registeredResources())).withTasks(allocations.of(instanceId).running(),
-                        Map.of()).withAttributes(customAttributes(instanceId)));
+                        groupsByInstance.getOrDefault(instanceId, Map.of())).withAttributes(customAttributes(instanceId)));
     }
 
     private static String hostOf(InstanceRegistration registration) {

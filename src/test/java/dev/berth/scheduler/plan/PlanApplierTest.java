@@ -81,4 +81,28 @@ class PlanApplierTest {
         assertThat(second.outcome().refused()).isEmpty();
         assertThat(committing.candidates("default").get(0).remaining().memory()).isZero();
     }
+
+    @Test
+    void placementSeesTheTaskGroupsOfTheStateAndOfPlansInFlight() {
+        // Given a task of group web held by the state on i-1, and one in flight on i-2
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        state.apply(instance("i-2", "default", 4096, 4096, T0, 1));
+        state.apply(withGroup(desired("t1", "i-1", definition("web", 1, 64, null), 1)));
+        PlanApplier inFlight = new PlanApplier(state, changes -> new java.util.concurrent.CompletableFuture<>());
+        inFlight.submit(new TaskPlan("default", List.of(withGroup(desired("t2", "i-2", definition("web", 1, 64, null),
+                1)))), outcome -> List.of(), null);
+
+        // When
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        inFlight.candidates("default").forEach(c -> counts.put(c.instanceId(), c.tasksOf("family:web")));
+
+        // Then: distinctInstance and spread count both
+        assertThat(counts).containsEntry("i-1", 1).containsEntry("i-2", 1);
+    }
+
+    private static DesiredTask withGroup(DesiredTask t) {
+        return new DesiredTask(t.schemaVersion(), t.version(), t.taskId(), t.taskArn(), t.cluster(), t.instanceId(),
+                t.taskDefinition(), t.overrides(), t.desiredStatus(), t.startedBy(), "family:web", t.createdAt(), null,
+                null);
+    }
 }
