@@ -5,6 +5,7 @@ import static dev.berth.scheduler.TestRecords.definition;
 import static dev.berth.scheduler.TestRecords.desired;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.TaskDefinition;
@@ -97,7 +98,8 @@ class LeaderWriterIT {
 
         // And the writer goes on: the next plan commits
         writer.commit(List.of(new StateChange.Put(desired("after-abort", "i-1", definition("web", 1, 64, null), 1))));
-        assertThat(committedKeys(Topic.TASKS)).contains("after-abort");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(committedKeys(Topic.TASKS)).contains("after-abort"));
         writer.close();
     }
 
@@ -119,7 +121,8 @@ class LeaderWriterIT {
         assertThatThrownBy(() -> old.commit(List.of(new StateChange.Put(late))))
                 .isInstanceOf(EcsException.class).hasMessageContaining("nothing was changed");
         newer.commit(List.of(new StateChange.Put(desired("new-leader", "i-1", definition("web", 1, 64, null), 1))));
-        assertThat(committedKeys(Topic.TASKS)).contains("new-leader");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(committedKeys(Topic.TASKS)).contains("new-leader"));
         old.close();
         newer.close();
     }
@@ -139,12 +142,16 @@ class LeaderWriterIT {
                 .get(60, java.util.concurrent.TimeUnit.SECONDS);
         writer.drain();
 
-        // Then: every one is committed for the agents and held by the state
-        List<String> keys = committedKeys(Topic.TASKS);
+        // Then: every one is committed for the agents and held by the state (Kafka writes a
+        // commit's markers to the partitions just after the commit returns, so a read_committed
+        // reader may see the last transaction a moment later)
+        List<String> expected = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            assertThat(keys).contains("group-" + i);
+            expected.add("group-" + i);
             assertThat(state.task("group-" + i)).isPresent();
         }
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(committedKeys(Topic.TASKS)).containsAll(expected));
         writer.close();
     }
 
