@@ -351,4 +351,23 @@ class ControlPlaneTest {
         assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).tasks()).hasSize(1);
         assertThat(state.instance("i-1").orElseThrow().remaining().memory()).isEqualTo(256);
     }
+
+    @Test
+    void aStaticUdpHostPortTakenByOneTaskKeepsTheNextOffThatInstance() {
+        // Given one instance and a task definition binding UDP host port 5353
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        plane.taskDefinitions().register(new TaskDefinition(null, "dns", null, List.of(new ContainerDefinition("dns",
+                "busybox", 128, 64, null, null, null, null, null,
+                List.of(new dev.berth.model.PortMapping(53, 5353, "udp")), null, null, null, null, null)), null, null,
+                null, null, null, null, null, null, null, null, null));
+
+        // When two are run, one call after the other
+        Tasks.StartOutcome first = plane.tasks().run(run("dns"), 1);
+        Tasks.StartOutcome second = plane.tasks().run(run("dns"), 1);
+
+        // Then the second does not fit: its port is taken
+        assertThat(first.tasks()).hasSize(1);
+        assertThat(second.tasks()).isEmpty();
+        assertThat(second.failures()).extracting(Failure::reason).containsExactly("RESOURCE:PORTS");
+    }
 }

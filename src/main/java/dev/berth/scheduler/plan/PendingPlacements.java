@@ -29,11 +29,15 @@ public final class PendingPlacements {
     private final Map<String, Integer> tokens = new HashMap<>();
     private long nextPlan;
 
-    private record Reserved(String taskId, String instanceId, Resources demand, String group) {
+    private record Reserved(String taskId, String instanceId, Resources demand, Set<Integer> udpPorts,
+            String group) {
     }
 
-    /** What the in-flight tasks on one instance take, and how many of each task group they are. */
-    public record InFlight(Resources demand, Map<String, Integer> groups) {
+    /**
+     * What the in-flight tasks on one instance take (CPU, memory, TCP and UDP ports), and how
+     * many of each task group they are.
+     */
+    public record InFlight(Resources demand, Set<Integer> udpPorts, Map<String, Integer> groups) {
     }
 
     private record Reservation(List<Reserved> tasks, String tokenKey) {
@@ -45,7 +49,8 @@ public final class PendingPlacements {
         List<Reserved> reserved = new ArrayList<>(tasks.size());
         for (DesiredTask task : tasks) {
             reserved.add(new Reserved(task.taskId(), task.instanceId(),
-                    TaskDemand.of(task.taskDefinition(), task.overrides()), task.group()));
+                    TaskDemand.of(task.taskDefinition(), task.overrides()),
+                    TaskDemand.demand(task.taskDefinition(), task.overrides()).udpPorts(), task.group()));
         }
         byPlan.put(plan, new Reservation(reserved, tokenKey));
         if (tokenKey != null) {
@@ -70,11 +75,13 @@ public final class PendingPlacements {
      */
     public synchronized Map<String, InFlight> snapshot(Predicate<String> held) {
         Map<String, Resources> demand = new HashMap<>();
+        Map<String, Set<Integer>> udp = new HashMap<>();
         Map<String, Map<String, Integer>> groups = new HashMap<>();
         for (Reservation reservation : byPlan.values()) {
             for (Reserved task : reservation.tasks()) {
                 if (!held.test(task.taskId())) {
                     demand.merge(task.instanceId(), task.demand(), PendingPlacements::sum);
+                    udp.computeIfAbsent(task.instanceId(), id -> new HashSet<>()).addAll(task.udpPorts());
                     if (task.group() != null) {
                         groups.computeIfAbsent(task.instanceId(), id -> new HashMap<>()).merge(task.group(), 1,
                                 Integer::sum);
@@ -83,7 +90,8 @@ public final class PendingPlacements {
             }
         }
         Map<String, InFlight> byInstance = new HashMap<>();
-        demand.forEach((id, d) -> byInstance.put(id, new InFlight(d, Map.copyOf(groups.getOrDefault(id, Map.of())))));
+        demand.forEach((id, d) -> byInstance.put(id, new InFlight(d, Set.copyOf(udp.getOrDefault(id, Set.of())),
+                Map.copyOf(groups.getOrDefault(id, Map.of())))));
         return Map.copyOf(byInstance);
     }
 

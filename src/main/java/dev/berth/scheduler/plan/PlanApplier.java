@@ -1,17 +1,20 @@
 package dev.berth.scheduler.plan;
 
-import dev.berth.model.Resources;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import dev.berth.scheduler.placement.Candidate;
 import dev.berth.scheduler.placement.FeasibilityCheck;
-import dev.berth.scheduler.placement.PlacementStack;
+import dev.berth.scheduler.placement.Demand;
+import dev.berth.scheduler.placement.PlacementRequest;
+import dev.berth.scheduler.placement.Planner;
 import dev.berth.scheduler.placement.Rejection;
 import dev.berth.scheduler.placement.TaskDemand;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,6 +138,11 @@ public final class PlanApplier {
             return candidate;
         }
         Candidate less = candidate.take(reserved.demand());
+        if (!reserved.udpPorts().isEmpty()) {
+            Set<Integer> udp = new HashSet<>(less.udpPortsTaken());
+            udp.addAll(reserved.udpPorts());
+            less = less.withUdpPortsTaken(udp);
+        }
         if (reserved.groups().isEmpty()) {
             return less;
         }
@@ -153,17 +161,19 @@ public final class PlanApplier {
         Map<String, Candidate> candidates = new HashMap<>();
         for (DesiredTask task : plan.tasks()) {
             Candidate candidate = candidates.computeIfAbsent(task.instanceId(), id -> candidate(id).orElse(null));
-            Resources demand = TaskDemand.of(task.taskDefinition(), task.overrides());
+            Demand demand = TaskDemand.demand(task.taskDefinition(), task.overrides());
             Rejection rejection = candidate == null
                     ? new Rejection(task.instanceId(), FeasibilityCheck.AGENT)
-                    : PlacementStack.check(plan.cluster(), demand, candidate);
+                    : Planner.check(PlacementRequest.binpackMemory(plan.cluster(), demand, 1), candidate);
             if (rejection != null) {
                 LOGGER.infof("Task %s no longer fits instance %s (%s); not published", task.taskId(),
                         task.instanceId(), rejection.reason());
                 refused.add(rejection);
                 continue;
             }
-            candidates.put(task.instanceId(), candidate.take(demand));
+            Set<Integer> udp = new HashSet<>(candidate.udpPortsTaken());
+            udp.addAll(demand.udpPorts());
+            candidates.put(task.instanceId(), candidate.take(demand.resources()).withUdpPortsTaken(udp));
             accepted.add(task);
         }
         return new PlanOutcome(accepted, refused);

@@ -1,6 +1,7 @@
 package dev.berth.scheduler.state;
 
 import dev.berth.model.Resources;
+import dev.berth.scheduler.placement.TaskDemand;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -24,16 +25,21 @@ final class Allocations {
         int cpu;
         int memory;
         final Map<Integer, Integer> ports = new HashMap<>();
+        final Map<Integer, Integer> udpPorts = new HashMap<>();
         int running;
         int pending;
 
-        void add(Resources demand, int sign) {
+        void add(Resources demand, Set<Integer> udp, int sign) {
             cpu += sign * demand.cpu();
             memory += sign * demand.memory();
-            for (Integer port : demand.ports()) {
-                ports.merge(port, sign, Integer::sum);
-                if (ports.get(port) <= 0) {
-                    ports.remove(port);
+            count(ports, demand.ports(), sign);
+            count(udpPorts, udp, sign);
+        }
+
+        private static void count(Map<Integer, Integer> taken, Set<Integer> ports, int sign) {
+            for (Integer port : ports) {
+                if (taken.merge(port, sign, Integer::sum) <= 0) {
+                    taken.remove(port);
                 }
             }
         }
@@ -60,7 +66,8 @@ final class Allocations {
             return;
         }
         Slot slot = byInstance.computeIfAbsent(task.instanceId(), id -> new Slot());
-        slot.add(task.demand(), sign);
+        slot.add(task.demand(), TaskDemand.demand(task.desired().taskDefinition(), task.desired().overrides())
+                .udpPorts(), sign);
         if (task.isRunning()) {
             slot.running += sign;
         } else if (task.isPending()) {
@@ -94,6 +101,18 @@ final class Allocations {
         Set<String> result = new LinkedHashSet<>(ids);
         result.add(instanceId);
         return result;
+    }
+
+    /** The UDP host ports the tasks on this instance's host bind. */
+    Set<Integer> udpTaken(String instanceId) {
+        Set<Integer> taken = new TreeSet<>();
+        for (String id : sharing(instanceId)) {
+            Slot slot = byInstance.get(id);
+            if (slot != null) {
+                taken.addAll(slot.udpPorts.keySet());
+            }
+        }
+        return taken;
     }
 
     Usage of(String instanceId) {

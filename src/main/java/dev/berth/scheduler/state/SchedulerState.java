@@ -622,7 +622,8 @@ public final class SchedulerState {
         candidatesByCluster.computeIfAbsent(registration.cluster(), c -> new ConcurrentSkipListMap<>())
                 .put(instanceId, Candidate.of(registration, !registration.shuttingDown(), allocations.remaining(
                         instanceId, registration.registeredResources())).withTasks(allocations.of(instanceId).running(),
-                        groupsByInstance.getOrDefault(instanceId, Map.of())).withAttributes(customAttributes(instanceId)));
+                        groupsByInstance.getOrDefault(instanceId, Map.of())).withAttributes(customAttributes(instanceId))
+                        .withUdpPortsTaken(allocations.udpTaken(instanceId)));
     }
 
     private static String hostOf(InstanceRegistration registration) {
