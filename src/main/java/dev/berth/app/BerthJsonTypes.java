@@ -18,6 +18,8 @@ import dev.berth.model.Resources;
 import dev.berth.model.StopCode;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
+import dev.berth.model.TaskResources;
+import dev.berth.model.TaskSize;
 import dev.berth.model.TaskSettings;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
@@ -77,6 +79,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         StopCode.class,
         TaskDefinition.class,
         TaskOverride.class,
+        TaskResources.class,
+        TaskSize.class,
         TaskSettings.class,
         TaskSettings.DockerVolumeConfiguration.class,
         TaskSettings.HostVolume.class,

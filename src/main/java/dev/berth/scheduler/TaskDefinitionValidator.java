@@ -6,7 +6,7 @@ import dev.berth.model.RefusedFields;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.placement.PlacementInputException;
 import dev.berth.scheduler.placement.PlacementOptions;
-import dev.berth.scheduler.placement.TaskSize;
+import dev.berth.model.TaskSize;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -1,18 +1,12 @@
 package dev.berth.scheduler.placement;
 
-import dev.berth.model.ContainerDefinition;
-import dev.berth.model.ContainerOverride;
-import dev.berth.model.PortMapping;
 import dev.berth.model.Resources;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
+import dev.berth.model.TaskResources;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What a task takes from its container instance, by ECS's rules: the task-level cpu and
@@ -33,42 +27,8 @@ public final class TaskDemand {
 
     /** Everything placement checks: {@link #of}, plus UDP host ports and required attributes. */
     public static Demand demand(TaskDefinition definition, TaskOverride overrides) {
-        Map<String, ContainerOverride> byName = new HashMap<>();
-        if (overrides != null) {
-            for (ContainerOverride o : overrides.containerOverridesOrEmpty()) {
-                byName.put(o.name(), o);
-            }
-        }
-        int containerCpu = 0;
-        int containerMemory = 0;
-        Set<Integer> tcp = new TreeSet<>();
-        Set<Integer> udp = new TreeSet<>();
-        boolean hostNetwork = "host".equals(definition.networkMode());
-        for (ContainerDefinition c : definition.containers()) {
-            ContainerOverride o = byName.get(c.name());
-            containerCpu += o != null && o.cpu() != null ? o.cpu() : c.cpuOrZero();
-            containerMemory += reservedMemory(c, o);
-            for (PortMapping p : c.portMappingsOrEmpty()) {
-                Integer port = hostPort(p, hostNetwork);
-                if (port != null) {
-                    ("udp".equals(p.protocolOrDefault().toLowerCase(Locale.ROOT)) ? udp : tcp).add(port);
-                }
-            }
-        }
-        String taskCpu = overrides != null && overrides.cpu() != null ? overrides.cpu() : definition.cpu();
-        String taskMemory = overrides != null && overrides.memory() != null ? overrides.memory() : definition.memory();
-        int cpu = TaskSize.cpuUnits(taskCpu).orElse(containerCpu);
-        int memory = TaskSize.memoryMiB(taskMemory).orElse(containerMemory);
-        return new Demand(cpu, memory, tcp, udp, requiredAttributes(definition));
-    }
-
-    /** The host port a mapping binds, or null for an ephemeral one. */
-    private static Integer hostPort(PortMapping p, boolean hostNetwork) {
-        if (p.hasStaticHostPort()) {
-            return p.hostPort();
-        }
-        // In host mode the container binds its containerPort on the host itself.
-        return hostNetwork ? p.containerPort() : null;
+        TaskResources r = TaskResources.of(definition, overrides);
+        return new Demand(r.cpu(), r.memory(), r.tcpPorts(), r.udpPorts(), requiredAttributes(definition));
     }
 
     /**
@@ -87,21 +47,5 @@ public final class TaskDemand {
             }
         }
         return required;
-    }
-
-    private static int reservedMemory(ContainerDefinition c, ContainerOverride o) {
-        if (o == null) {
-            return c.reservedMemory();
-        }
-        if (o.memoryReservation() != null) {
-            return o.memoryReservation();
-        }
-        if (c.memoryReservation() != null) {
-            return c.memoryReservation();
-        }
-        if (o.memory() != null) {
-            return o.memory();
-        }
-        return c.reservedMemory();
     }
 }

@@ -1,5 +1,7 @@
 package dev.berth.scheduler.placement;
 
+import dev.berth.model.TaskSize;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

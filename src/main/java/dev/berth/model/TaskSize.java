@@ -1,4 +1,4 @@
-package dev.berth.scheduler.placement;
+package dev.berth.model;
 
 import java.math.BigDecimal;
 import java.util.Locale;
