@@ -181,8 +181,8 @@ class DockerEngineOutageIT {
     }
 
     private void awaitResyncAfter(Instant after) {
-        await().until(() -> agent.running().flatMap(r -> r.engine().lastResync()).filter(at -> at.isAfter(after))
-                .isPresent());
+        await().atMost(Duration.ofSeconds(60)).until(() -> agent.running().flatMap(r -> r.engine().lastResync())
+                .filter(at -> at.isAfter(after)).isPresent());
     }
 
     private void startAgent() throws Exception {
@@ -195,7 +195,9 @@ class DockerEngineOutageIT {
                         "berth.agent.cluster", CLUSTER,
                         "berth.agent.docker-host", engine.host(),
                         "berth.agent.resync-interval", "2s",
-                        "berth.agent.docker-call-timeout", "1s",
+                        // Long enough for a loaded build machine's engine to create a container,
+                        // short enough that a hung engine costs the test little.
+                        "berth.agent.docker-call-timeout", "4s",
                         "berth.agent.worker-threads", String.valueOf(WORKER_THREADS),
                         "berth.agent.introspection-port", "-1",
                         "berth.agent.task-metadata-port", "-1",

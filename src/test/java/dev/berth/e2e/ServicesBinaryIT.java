@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
  * Services end to end, as an operator drives them with the AWS SDK and its own waiters: a
  * packaged scheduler and two packaged agents (two container instances on this host's one
  * Docker engine) against a real broker. A REPLICA service converges, replaces a container
- * killed under it, and rolls to a new revision; a DAEMON service runs one task on each
+ * killed under it, rolls to a new revision, rolls back from one whose image cannot be pulled
+ * (circuit breaker), and moves off a drained instance; a DAEMON service runs one task on each
  * instance; deleting them stops every task.
  */
 class ServicesBinaryIT {
@@ -90,8 +91,39 @@ class ServicesBinaryIT {
                 assertThat(serviceTasks(ecs, "web")).hasSize(3)
                         .allSatisfy(t -> assertThat(t.taskDefinitionArn()).endsWith("services-web:2"));
 
+                // When a rollout to an image that cannot be pulled trips the circuit breaker
+                ecs.registerTaskDefinition(r -> r.family("services-web").containerDefinitions(ContainerDefinition
+                        .builder().name("main").image("berth-test/no-such-image:latest").memory(16).build()));
+                ecs.updateService(r -> r.cluster(CLUSTER).service("web").taskDefinition("services-web:3")
+                        .deploymentConfiguration(c -> c.deploymentCircuitBreaker(b -> b.enable(true).rollback(true))));
+                web = await("the circuit breaker rolls back").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> describe(ecs, "web"), s -> s.taskDefinition().endsWith("services-web:2")
+                                && s.deployments().stream().anyMatch(d -> "FAILED".equals(d.rolloutStateAsString())));
+
+                // Then revision 2 kept running all along, and the service says why
+                assertThat(serviceTasks(ecs, "web")).filteredOn(t -> "RUNNING".equals(t.lastStatus()))
+                        .hasSizeGreaterThanOrEqualTo(3)
+                        .allSatisfy(t -> assertThat(t.taskDefinitionArn()).endsWith("services-web:2"));
+                assertThat(web.events()).anySatisfy(e -> assertThat(e.message())
+                        .endsWith("deployment failed: tasks failed to start."));
+
+                // When the instance with most of its tasks is drained
+                String drained = serviceTasks(ecs, "web").stream().map(Task::containerInstanceArn)
+                        .collect(Collectors.groupingBy(arn -> arn, Collectors.counting())).entrySet().stream()
+                        .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                ecs.updateContainerInstancesState(r -> r.cluster(CLUSTER).containerInstances(drained)
+                        .status("DRAINING"));
+
+                // Then its tasks move to the other instance
+                await("the drained instance's tasks move").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> serviceTasks(ecs, "web"), now -> now.size() == 3
+                                && now.stream().allMatch(t -> "RUNNING".equals(t.lastStatus())
+                                        && !t.containerInstanceArn().equals(drained)));
+                ecs.updateContainerInstancesState(r -> r.cluster(CLUSTER).containerInstances(drained)
+                        .status("ACTIVE"));
+
                 // When a DAEMON service is created
-                ecs.createService(r -> r.cluster(CLUSTER).serviceName("daemon").taskDefinition("services-web")
+                ecs.createService(r -> r.cluster(CLUSTER).serviceName("daemon").taskDefinition("services-web:2")
                         .schedulingStrategy(SchedulingStrategy.DAEMON));
                 Service daemon = stable(waiter, "daemon");
 
