@@ -98,14 +98,15 @@ class ServicesBinaryIT {
                         .deploymentConfiguration(c -> c.deploymentCircuitBreaker(b -> b.enable(true).rollback(true))));
                 web = await("the circuit breaker rolls back").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
                         .until(() -> describe(ecs, "web"), s -> s.taskDefinition().endsWith("services-web:2")
-                                && s.deployments().stream().anyMatch(d -> "FAILED".equals(d.rolloutStateAsString())));
+                                && s.deployments().size() == 1 && s.events().stream()
+                                        .anyMatch(e -> e.message().endsWith("deployment failed: tasks failed to start.")));
 
-                // Then revision 2 kept running all along, and the service says why
+                // Then revision 2 kept running all along, and the failed rollout is gone
+                assertThat(web.deployments().get(0).taskDefinition()).endsWith("services-web:2");
+                assertThat(web.events()).anySatisfy(e -> assertThat(e.message()).contains("rolling back to deployment"));
                 assertThat(serviceTasks(ecs, "web")).filteredOn(t -> "RUNNING".equals(t.lastStatus()))
                         .hasSizeGreaterThanOrEqualTo(3)
                         .allSatisfy(t -> assertThat(t.taskDefinitionArn()).endsWith("services-web:2"));
-                assertThat(web.events()).anySatisfy(e -> assertThat(e.message())
-                        .endsWith("deployment failed: tasks failed to start."));
 
                 // When the instance with most of its tasks is drained
                 String drained = serviceTasks(ecs, "web").stream().map(Task::containerInstanceArn)
@@ -136,12 +137,15 @@ class ServicesBinaryIT {
                 // When both are deleted
                 ecs.deleteService(r -> r.cluster(CLUSTER).service("web").force(true));
                 ecs.deleteService(r -> r.cluster(CLUSTER).service("daemon"));
-                WaiterResponse<DescribeServicesResponse> inactive = waiter.waitUntilServicesInactive(
-                        r -> r.cluster(CLUSTER).services("web", "daemon"));
+                // (the waiter succeeds once any of the services it is given is INACTIVE: one each)
+                for (String service : List.of("web", "daemon")) {
+                    WaiterResponse<DescribeServicesResponse> inactive = waiter.waitUntilServicesInactive(
+                            r -> r.cluster(CLUSTER).services(service));
+                    assertThat(inactive.matched().response()).hasValueSatisfying(resp -> assertThat(resp.services())
+                            .singleElement().satisfies(s -> assertThat(s.status()).isEqualTo("INACTIVE")));
+                }
 
                 // Then every task has stopped
-                assertThat(inactive.matched().response()).hasValueSatisfying(resp -> assertThat(resp.services())
-                        .allSatisfy(s -> assertThat(s.status()).isEqualTo("INACTIVE")));
                 assertThat(ecs.listTasks(r -> r.cluster(CLUSTER)).taskArns()).isEmpty();
                 assertThat(ecs.listServices(r -> r.cluster(CLUSTER)).serviceArns()).isEmpty();
             } finally {
