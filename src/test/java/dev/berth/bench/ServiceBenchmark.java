@@ -21,12 +21,13 @@ public final class ServiceBenchmark {
     static final String REPLICA = "bench-replica";
     private static final Duration START_PATIENCE = Duration.ofMinutes(3);
     private static final Duration FAST_POLL = Duration.ofMillis(5);
-    private static final Duration API_POLL = Duration.ofMillis(50);
     private static final int BASELINE_TRANSACTION = 1_000;
 
     private final int instances = Integer.getInteger("bench.instances", 5_000);
     private final int replicas = Integer.getInteger("bench.replicas", 10_000);
     private final int maximumPercent = Integer.getInteger("bench.maximum-percent", 200);
+    /** How often DescribeServices is polled; each call folds every task of the service in the scheduler. */
+    private final Duration apiPoll = Duration.ofMillis(Integer.getInteger("bench.describe-poll-ms", 50));
     private final Duration budget = Duration.ofSeconds(Integer.getInteger("bench.service-budget-seconds", 300));
     private final ResultTable table = new ResultTable();
     private String bootstrap;
@@ -77,6 +78,7 @@ public final class ServiceBenchmark {
     private void daemon() throws Exception {
         try (ServiceTaskWatch watch = ServiceTaskWatch.start(bootstrap, DAEMON)) {
             ControlPlaneBenchmark.log("(a) DAEMON service over %,d instances", instances);
+            long startedAt = System.currentTimeMillis();
             long start = System.nanoTime();
             api.call("CreateService", service(DAEMON).put("schedulingStrategy", "DAEMON"));
             double answeredMs = since(start);
@@ -85,16 +87,16 @@ public final class ServiceBenchmark {
             boolean reported = BenchWait.until(budget, FAST_POLL, () -> watch.reportedRunning() >= instances);
             double reportedMs = since(start);
             int[] running = {0};
-            boolean allRunning = BenchWait.until(budget, API_POLL, () -> quietly(() -> {
+            boolean allRunning = BenchWait.until(budget, apiPoll, () -> quietly(() -> {
                 running[0] = ServiceStatus.describe(api, CLUSTER, DAEMON).runningCount();
                 return running[0] >= instances;
             }));
             double runningMs = since(start);
             double baselineMs = kafkaBaselineMillis(instances);
             table.add(ServiceFigures.daemonPlaced(instances, placed ? placedMs : Double.NaN, watch.placed(), budget,
-                    answeredMs, baselineMs));
+                    answeredMs, baselineMs, watch.firstSentAt() - startedAt, watch.lastSentAt() - startedAt));
             table.add(ServiceFigures.daemonRunning(instances, allRunning ? runningMs : Double.NaN, running[0],
-                    budget, reported ? reportedMs : Double.NaN, watch.reportedRunning()));
+                    budget, reported ? reportedMs : Double.NaN, watch.reportedRunning(), apiPoll));
             api.call("DeleteService", EcsApi.body().put("cluster", CLUSTER).put("service", DAEMON).put("force", true));
             warnUnless("the daemon's tasks are all STOPPED", () -> watch.live() == 0);
         }
@@ -109,7 +111,7 @@ public final class ServiceBenchmark {
                     .put("minimumHealthyPercent", 100);
             long start = System.nanoTime();
             api.call("CreateService", create);
-            boolean steady = BenchWait.until(budget, API_POLL, () -> quietly(() -> {
+            boolean steady = BenchWait.until(budget, apiPoll, () -> quietly(() -> {
                 ServiceStatus s = ServiceStatus.describe(api, CLUSTER, REPLICA);
                 return s.completedOn(BenchCluster.FAMILY + ":1") && s.runningCount() >= replicas;
             }));
@@ -117,11 +119,11 @@ public final class ServiceBenchmark {
             String next = BenchCluster.registerRevision(api);
             ControlPlaneBenchmark.log("(b) rolling %s to %s", REPLICA, next);
             watch.resetHighest();
-            RolloutWatch rollout = new RolloutWatch();
+            RolloutWatch rollout = new RolloutWatch(apiPoll);
             start = System.nanoTime();
             api.call("UpdateService", EcsApi.body().put("cluster", CLUSTER).put("service", REPLICA)
                     .put("taskDefinition", next));
-            boolean completed = BenchWait.until(budget, API_POLL, () -> quietly(() -> rollout.sees(
+            boolean completed = BenchWait.until(budget, apiPoll, () -> quietly(() -> rollout.sees(
                     ServiceStatus.describe(api, CLUSTER, REPLICA), next)));
             double rolloutMs = since(start);
             table.add(ServiceFigures.rollout(replicas, instances, completed ? rolloutMs : Double.NaN, budget,
@@ -132,9 +134,18 @@ public final class ServiceBenchmark {
 
     /** What DescribeServices showed during the rollout: the lowest runningCount and the last status. */
     static final class RolloutWatch {
+        private final Duration poll;
         private int lowestRunning = Integer.MAX_VALUE;
         private int polls;
         private ServiceStatus last;
+
+        RolloutWatch(Duration poll) {
+            this.poll = poll;
+        }
+
+        long pollMillis() {
+            return poll.toMillis();
+        }
 
         boolean sees(ServiceStatus status, String revision) {
             polls++;

@@ -13,7 +13,7 @@ final class ServiceFigures {
     }
 
     static Figure daemonPlaced(int instances, double placedMs, int placed, Duration budget, double answeredMs,
-            double baselineMs) {
+            double baselineMs, long firstSentMs, long lastSentMs) {
         boolean done = !Double.isNaN(placedMs);
         return new Figure(String.format("(a) DAEMON over %,d instances: every task on berth.tasks", instances),
                 done ? String.format("%,.0f ms", placedMs) : stopped(budget, placed, instances), "≤ 1,000 ms",
@@ -22,11 +22,13 @@ final class ServiceFigures {
                         + "transactions of 1,000: %,.0f ms", instances, baselineMs),
                 done ? String.format("%.1f×", placedMs / baselineMs) : "-",
                 String.format("from sending CreateService until a plain read_committed consumer has read all %,d "
-                        + "tasks of the service; CreateService answered after %,.0f ms", instances, answeredMs));
+                        + "tasks of the service; CreateService answered after %,.0f ms; the scheduler sent the first "
+                        + "and last of them at +%,d and +%,d ms (their Kafka CreateTime)", instances, answeredMs,
+                        firstSentMs, lastSentMs));
     }
 
     static Figure daemonRunning(int instances, double runningMs, int running, Duration budget, double reportedMs,
-            int reported) {
+            int reported, Duration poll) {
         boolean done = !Double.isNaN(runningMs);
         boolean agentsDone = !Double.isNaN(reportedMs);
         return new Figure(String.format("(a) DAEMON over %,d instances: runningCount %,d in DescribeServices",
@@ -37,7 +39,7 @@ final class ServiceFigures {
                         reportedMs) : String.format("the hollow agents reported %,d RUNNING within the budget",
                         reported),
                 done && agentsDone ? String.format("%.2f×", runningMs / reportedMs) : "-",
-                "from sending CreateService; DescribeServices polled every 50 ms");
+                String.format("from sending CreateService; DescribeServices polled every %d ms", poll.toMillis()));
     }
 
     static Figure rollout(int replicas, int instances, double rolloutMs, Duration budget, double createMs,
@@ -53,8 +55,8 @@ final class ServiceFigures {
                         replicas, createMs / 1_000),
                 done && !Double.isNaN(createMs) ? String.format("%.2f×", rolloutMs / createMs) : "-",
                 String.format("PRIMARY deployment on the new revision COMPLETED and runningCount ≥ desiredCount; "
-                        + "%d DescribeServices polls; last seen: running %,d, pending %,d, %d deployments, %s",
-                        rollout.polls(), last == null ? 0 : last.runningCount(), last == null ? 0
+                        + "%d DescribeServices polls, each %d ms after the last answer; last seen: running %,d, pending %,d, %d deployments, %s",
+                        rollout.polls(), rollout.pollMillis(), last == null ? 0 : last.runningCount(), last == null ? 0
                         : last.pendingCount(), last == null ? 0 : last.deployments(), last == null ? "-"
                         : last.primaryRolloutState()));
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +42,8 @@ final class ServiceTaskWatch implements AutoCloseable {
     private final AtomicInteger runningCount = new AtomicInteger();
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicInteger highest = new AtomicInteger();
+    private final AtomicLong firstSentAt = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastSentAt = new AtomicLong();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -69,7 +72,7 @@ final class ServiceTaskWatch implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     if (record.value() != null && codec.decode(record.value()) instanceof RecordCodec.Decoded.Record r) {
                         if (r.value() instanceof DesiredTask task) {
-                            onDesired(task);
+                            onDesired(task, record.timestamp());
                         } else if (r.value() instanceof TaskStateChange change) {
                             onReport(change);
                         }
@@ -83,10 +86,12 @@ final class ServiceTaskWatch implements AutoCloseable {
         }
     }
 
-    private void onDesired(DesiredTask task) {
+    private void onDesired(DesiredTask task, long sentAt) {
         if (!group.equals(task.group()) || !placed.add(task.taskId())) {
             return;
         }
+        firstSentAt.accumulateAndGet(sentAt, Math::min);
+        lastSentAt.accumulateAndGet(sentAt, Math::max);
         placedCount.incrementAndGet();
         if (!stopped.contains(task.taskId())) {
             highest.accumulateAndGet(live.incrementAndGet(), Math::max);
@@ -105,6 +110,18 @@ final class ServiceTaskWatch implements AutoCloseable {
     /** The service's tasks read on berth.tasks so far. */
     int placed() {
         return placedCount.get();
+    }
+
+    /**
+     * When the scheduler sent the first and the last of the service's first desired records
+     * (their CreateTime, epoch millis, this host's clock): what of a figure is the scheduler's.
+     */
+    long firstSentAt() {
+        return firstSentAt.get();
+    }
+
+    long lastSentAt() {
+        return lastSentAt.get();
     }
 
     /** The service's tasks reported RUNNING at least once. */
