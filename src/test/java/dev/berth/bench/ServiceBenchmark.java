@@ -6,6 +6,7 @@ import dev.berth.protocol.RecordCodec;
 import dev.berth.testing.TestKafka;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The services benchmark (issue 7, item 8): a real broker in this JVM, the packaged scheduler
@@ -185,13 +186,13 @@ public final class ServiceBenchmark {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    private void require(String what, Duration patience, java.util.function.BooleanSupplier condition) {
+    private void require(String what, Duration patience, BooleanSupplier condition) {
         if (!BenchWait.until(patience, Duration.ofMillis(250), condition)) {
             throw new IllegalStateException("gave up after " + patience + " waiting until " + what);
         }
     }
 
-    private void warnUnless(String what, java.util.function.BooleanSupplier condition) {
+    private void warnUnless(String what, BooleanSupplier condition) {
         if (!BenchWait.until(budget, Duration.ofMillis(250), condition)) {
             ControlPlaneBenchmark.log("WARNING: gave up after %s waiting until %s; going on", budget, what);
         }

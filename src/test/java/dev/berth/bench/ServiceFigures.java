@@ -55,10 +55,10 @@ final class ServiceFigures {
                         replicas, createMs / 1_000),
                 done && !Double.isNaN(createMs) ? String.format("%.2f×", rolloutMs / createMs) : "-",
                 String.format("PRIMARY deployment on the new revision COMPLETED and runningCount ≥ desiredCount; "
-                        + "%d DescribeServices polls, each %d ms after the last answer; last seen: running %,d, pending %,d, %d deployments, %s",
-                        rollout.polls(), rollout.pollMillis(), last == null ? 0 : last.runningCount(), last == null ? 0
-                        : last.pendingCount(), last == null ? 0 : last.deployments(), last == null ? "-"
-                        : last.primaryRolloutState()));
+                        + "%d DescribeServices polls, each %d ms after the last answer; last seen: %s", rollout.polls(),
+                        rollout.pollMillis(), last == null ? "nothing" : String.format(
+                                "running %,d, pending %,d, %d deployments, %s", last.runningCount(),
+                                last.pendingCount(), last.deployments(), last.primaryRolloutState())));
     }
 
     static Figure rolloutPeak(int replicas, int maximumPercent, int highest, ServiceBenchmark.RolloutWatch rollout,

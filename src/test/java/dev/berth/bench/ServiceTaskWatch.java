@@ -70,19 +70,24 @@ final class ServiceTaskWatch implements AutoCloseable {
         try {
             while (!closed) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    if (record.value() != null && codec.decode(record.value()) instanceof RecordCodec.Decoded.Record r) {
-                        if (r.value() instanceof DesiredTask task) {
-                            onDesired(task, record.timestamp());
-                        } else if (r.value() instanceof TaskStateChange change) {
-                            onReport(change);
-                        }
-                    }
+                    onRecord(record);
                 }
             }
         } catch (WakeupException e) {
             // closed
         } finally {
             consumer.close();
+        }
+    }
+
+    private void onRecord(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null || !(codec.decode(record.value()) instanceof RecordCodec.Decoded.Record r)) {
+            return;
+        }
+        if (r.value() instanceof DesiredTask task) {
+            onDesired(task, record.timestamp());
+        } else if (r.value() instanceof TaskStateChange change) {
+            onReport(change);
         }
     }
 
