@@ -22,10 +22,16 @@ final class BenchCluster {
 
     static void create(EcsApi api, String cluster) throws EcsCallException {
         api.call("CreateCluster", EcsApi.body().put("clusterName", cluster));
+        registerRevision(api);
+    }
+
+    /** Registers the family's task definition once more: its next revision, as {@code family:revision}. */
+    static String registerRevision(EcsApi api) throws EcsCallException {
         ObjectNode definition = EcsApi.body().put("family", FAMILY);
         definition.putArray("containerDefinitions").addObject().put("name", "web")
                 .put("image", "berth-test/busybox:latest").put("cpu", TASK_CPU).put("memory", TASK_MEMORY);
-        api.call("RegisterTaskDefinition", definition);
+        return FAMILY + ":" + api.call("RegisterTaskDefinition", definition).path("taskDefinition").path("revision")
+                .asInt();
     }
 
     static ObjectNode runTask(String cluster, int count) {

@@ -8,7 +8,7 @@ record Figure(String name, String measured, String target, Verdict verdict, Stri
         String note) {
 
     enum Verdict {
-        MET("met"), MISSED("MISSED"), VOID("not measured");
+        MET("met"), MISSED("MISSED"), VOID("not measured"), REPORTED("reported, no bound");
 
         private final String label;
 

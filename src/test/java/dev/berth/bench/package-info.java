@@ -1,6 +1,7 @@
 /**
- * The scale benchmark of the control plane (issue 6, item 7): hollow agents, a load driver
- * and the table it prints. Run with {@code mvn -B -DskipTests package exec:exec@bench} (see the
+ * The scale benchmarks: the control plane's (issue 6, item 7; {@code exec:exec@bench}) and the
+ * services' (issue 7, item 8; {@code exec:exec@bench-services}), with hollow agents, load drivers
+ * and the tables they print. Run with {@code mvn -B -DskipTests package exec:exec@<id>} (see the
  * README's Benchmarks section); nothing here runs in {@code mvn verify}.
  *
  * <p>Hollow agents, like Kubernetes' kubemark, register container instances and report the
