@@ -217,7 +217,7 @@ public final class Services {
         int running = 0;
         int pending = 0;
         Map<String, int[]> byDeployment = new HashMap<>();
-        for (TaskView task : state.tasksInGroup(service.cluster(), service.group())) {
+        for (TaskView task : state.groupTasks(service.cluster(), service.group())) {
             int[] counts = byDeployment.computeIfAbsent(task.desired().startedBy(), id -> new int[2]);
             if (task.isRunning()) {
                 running++;

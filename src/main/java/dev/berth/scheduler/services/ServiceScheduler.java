@@ -33,7 +33,9 @@ import dev.berth.scheduler.state.TaskView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -107,7 +109,7 @@ public final class ServiceScheduler {
 
     private Optional<Submitted> pass(ServiceRecord service) {
         Instant now = state.clock().instant();
-        List<TaskView> tasks = state.tasksInGroup(service.cluster(), service.group());
+        List<TaskView> tasks = state.groupTasks(service.cluster(), service.group());
         Optional<TaskDefinition> primaryDefinition = definition(service.deployments().get(0).taskDefinition());
         if (primaryDefinition.isEmpty()) {
             LOGGER.warnf("Service %s: its task definition %s is gone; nothing to do", service.key(),
@@ -123,6 +125,9 @@ public final class ServiceScheduler {
         List<Rejection> unplaced = new ArrayList<>();
         boolean anyUnplaced = false;
         List<DesiredTask> planned = new ArrayList<>();
+        Map<String, Candidate> byId = new HashMap<>();
+        instances.forEach(c -> byId.put(c.instanceId(), c));
+        Map<String, PlacementRequest> daemonRequests = new HashMap<>();
         for (Start start : decision.starts()) {
             Optional<TaskDefinition> definition = definition(start.taskDefinition());
             if (definition.isEmpty()) {
@@ -130,7 +135,10 @@ public final class ServiceScheduler {
                         start.taskDefinition());
                 continue;
             }
-            PlacementResult placed = place(service, definition.get(), start, instances);
+            PlacementResult placed = start.instanceId() == null
+                    ? planner.place(ClusterSnapshot.of(instances), request(service, definition.get(), start.count()))
+                    : placeOn(daemonRequests.computeIfAbsent(start.taskDefinition(),
+                            td -> request(service, definition.get(), 1)), byId.get(start.instanceId()));
             for (String instanceId : placed.placements()) {
                 planned.add(newTask(service, start.deploymentId(), definition.get(), instanceId, now));
             }
@@ -207,14 +215,8 @@ public final class ServiceScheduler {
                 .isPresent();
     }
 
-    private PlacementResult place(ServiceRecord service, TaskDefinition definition, Start start,
-            List<Candidate> instances) {
-        PlacementRequest request = request(service, definition, start.count());
-        if (start.instanceId() == null) {
-            return planner.place(ClusterSnapshot.of(instances), request);
-        }
-        Candidate candidate = instances.stream().filter(c -> c.instanceId().equals(start.instanceId())).findFirst()
-                .orElse(null);
+    /** A daemon task on the instance named: it fits there, or the rejection says why. */
+    private static PlacementResult placeOn(PlacementRequest request, Candidate candidate) {
         Rejection rejection = candidate == null ? null : Planner.check(request, candidate);
         if (candidate == null || rejection != null) {
             return new PlacementResult(List.of(), 1, rejection == null ? List.of() : List.of(rejection));
