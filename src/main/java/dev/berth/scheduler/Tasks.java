@@ -152,7 +152,8 @@ public final class Tasks {
             for (String instanceId : placed.placements()) {
                 planned.add(newTask(cluster, instanceId, definition, request));
             }
-            List<Failure> failures = new ArrayList<>(failures(cluster, placed.rejections()));
+            List<Failure> failures = new ArrayList<>(failures(cluster, placed.rejections(),
+                    placed.isComplete() ? null : placed.explanation()));
             publication = submit(cluster, planned, failures, tokenKey, tokenKey == null ? null
                     : outcome -> tokens.record(tokenKey, "RunTask", requestHash,
                             outcome.tasks().stream().map(TaskView::taskId).toList(), outcome.failures()));
@@ -366,12 +367,21 @@ public final class Tasks {
     }
 
     private List<Failure> failures(ClusterRecord cluster, List<Rejection> rejections) {
+        return failures(cluster, rejections, null);
+    }
+
+    /**
+     * One ECS failure per instance that refused, with its first reason; {@code detail}, when
+     * given, says what every instance lacked, counted by reason ("5 instances: 3
+     * RESOURCE:MEMORY, 2 AGENT").
+     */
+    private List<Failure> failures(ClusterRecord cluster, List<Rejection> rejections, String detail) {
         List<Failure> failures = new ArrayList<>();
         for (Rejection rejection : rejections) {
             if (rejection.isReported()) {
                 observer.refused(rejection.reason());
-                failures.add(Failure.of(arns.containerInstance(cluster.clusterName(), rejection.instanceId()),
-                        rejection.reason()));
+                failures.add(new Failure(arns.containerInstance(cluster.clusterName(), rejection.instanceId()),
+                        rejection.reason(), detail));
             }
         }
         return failures;

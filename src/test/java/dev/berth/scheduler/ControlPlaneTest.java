@@ -91,8 +91,9 @@ class ControlPlaneTest {
 
         // Then
         assertThat(outcome.tasks()).isEmpty();
-        assertThat(outcome.failures()).containsExactly(Failure.of(
-                "arn:aws:ecs:us-east-1:000000000000:container-instance/default/i-1", "RESOURCE:MEMORY"));
+        assertThat(outcome.failures()).containsExactly(new Failure(
+                "arn:aws:ecs:us-east-1:000000000000:container-instance/default/i-1", "RESOURCE:MEMORY",
+                "1 instance: 1 RESOURCE:MEMORY"));
     }
 
     @Test
@@ -369,5 +370,6 @@ class ControlPlaneTest {
         assertThat(first.tasks()).hasSize(1);
         assertThat(second.tasks()).isEmpty();
         assertThat(second.failures()).extracting(Failure::reason).containsExactly("RESOURCE:PORTS");
+        assertThat(second.failures()).extracting(Failure::detail).containsExactly("1 instance: 1 RESOURCE:PORTS");
     }
 }
