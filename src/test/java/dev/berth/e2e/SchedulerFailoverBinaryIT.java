@@ -70,10 +70,12 @@ class SchedulerFailoverBinaryIT {
                 LeaderRecord first = awaitLeader(kafka, null);
                 clients.get(1).createCluster(r -> r.clusterName(CLUSTER));
                 clients.get(2).createCluster(r -> r.clusterName("ha-tokens"));
+                clients.get(0).createCluster(r -> r.clusterName("ha-service"));
                 for (int i = 0; i < 3; i++) {
                     register(kafka, "i-ha-" + i, CLUSTER, INSTANCE_MEMORY);
                 }
                 register(kafka, "i-tokens", "ha-tokens", 64 * INSTANCE_MEMORY);
+                register(kafka, "i-service", "ha-service", 64 * INSTANCE_MEMORY);
                 await().atMost(PATIENCE).until(() -> clients.stream().allMatch(c -> c.listContainerInstances(
                         r -> r.cluster(CLUSTER)).containerInstanceArns().size() == 3));
 
@@ -90,6 +92,12 @@ class SchedulerFailoverBinaryIT {
                 RunTaskResponse before = clients.get(2).runTask(r -> r.cluster("ha-tokens")
                         .taskDefinition("ha-web").count(2).clientToken("across-the-failover"));
                 assertThat(before.tasks()).hasSize(2);
+
+                // And: a service of four, placed before the failover (no agent runs them: they stay PENDING)
+                clients.get(1).createService(r -> r.cluster("ha-service").serviceName("ha-svc")
+                        .taskDefinition("ha-web").desiredCount(4));
+                await("the service's tasks are placed").atMost(PATIENCE).until(() -> clients.get(0)
+                        .listTasks(r -> r.cluster("ha-service").serviceName("ha-svc")).taskArns().size() == 4);
 
                 // When: the leader dies at once
                 int leader = indexOf(replicas, first);
@@ -110,6 +118,11 @@ class SchedulerFailoverBinaryIT {
                 assertThat(retried.tasks()).extracting(Task::taskArn)
                         .containsExactlyElementsOf(before.tasks().stream().map(Task::taskArn).toList());
                 assertThat(survivor.listTasks(r -> r.cluster("ha-tokens")).taskArns()).hasSize(2);
+
+                // And: the new leader's service passes (one at least every 12 s) place none of them again
+                await("the service keeps its four tasks").during(Duration.ofSeconds(13)).atMost(PATIENCE)
+                        .until(() -> survivor.listTasks(r -> r.cluster("ha-service").serviceName("ha-svc"))
+                                .taskArns().size() == 4);
 
                 // When: the second leader freezes, and the group moves on without it
                 int paused = indexOf(replicas, second);
