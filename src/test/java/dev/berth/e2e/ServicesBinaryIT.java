@@ -59,10 +59,13 @@ class ServicesBinaryIT {
                         .desiredCount(3).clientToken("create-web"));
                 Service web = stable(waiter, "web");
 
-                // Then three tasks run, found through the service
+                // Then three tasks run, found through the service, and the deployment completes (the
+                // scheduler's next pass after the tasks run marks it, as ECS's does, a moment after
+                // the waiter may already see them running)
                 assertThat(web.runningCount()).isEqualTo(3);
-                assertThat(web.deployments()).singleElement()
-                        .satisfies(d -> assertThat(d.rolloutStateAsString()).isEqualTo("COMPLETED"));
+                await("the deployment completes").atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
+                        .until(() -> describe(ecs, "web").deployments(), d -> d.size() == 1
+                                && "COMPLETED".equals(d.get(0).rolloutStateAsString()));
                 List<Task> tasks = serviceTasks(ecs, "web");
                 assertThat(tasks).hasSize(3).allSatisfy(t -> assertThat(t.group()).isEqualTo("service:web"));
 
