@@ -3,7 +3,6 @@ package dev.berth.scheduler;
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerOverride;
-import dev.berth.model.Resources;
 import dev.berth.model.StopCode;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
@@ -17,6 +16,7 @@ import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.placement.PlacementRequest;
 import dev.berth.scheduler.placement.PlacementResult;
 import dev.berth.scheduler.placement.PlacementStack;
+import dev.berth.scheduler.placement.Planner;
 import dev.berth.scheduler.placement.Rejection;
 import dev.berth.scheduler.placement.TaskDemand;
 import dev.berth.scheduler.plan.PlanApplier;
@@ -184,7 +184,8 @@ public final class Tasks {
         }
         ClusterRecord cluster = clusters.require(request.cluster());
         TaskDefinition definition = prepare(request);
-        Resources demand = TaskDemand.of(definition, request.overrides());
+        PlacementRequest check = PlacementRequest.binpackMemory(cluster.clusterName(),
+                TaskDemand.demand(definition, request.overrides()), 1);
         Publication publication;
         writeLock.lock();
         try {
@@ -199,7 +200,7 @@ public final class Tasks {
                     failures.add(Failure.of(arn, Failure.MISSING));
                     continue;
                 }
-                Rejection rejection = PlacementStack.check(cluster.clusterName(), demand, instance.get());
+                Rejection rejection = Planner.check(check, instance.get());
                 if (rejection != null) {
                     observer.refused(rejection.reason());
                     failures.add(Failure.of(arn, rejection.reason()));
