@@ -7,24 +7,16 @@ import dev.berth.model.StopCode;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
-import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
-import dev.berth.protocol.KafkaClients;
-import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.Partitioning;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.RecordPublisher;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
-import dev.berth.protocol.TopicAdmin;
 
 import dev.berth.testing.PrivateDockerEngine;
 import dev.berth.testing.TestKafka;
 import dev.berth.testing.TopicRecords;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,35 +180,22 @@ class DockerEngineOutageIT {
     private void startAgent() throws Exception {
         kafka = TestKafka.start();
         Path dataDir = Files.createTempDirectory("berth-engine-restart-it");
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors()
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of(
-                        "berth.agent.cluster", CLUSTER,
-                        "berth.agent.docker-host", engine.host(),
-                        "berth.agent.resync-interval", "2s",
-                        // Long enough for a loaded build machine's engine to create a container,
-                        // short enough that a hung engine costs the test little.
-                        "berth.agent.docker-call-timeout", "4s",
-                        "berth.agent.worker-threads", String.valueOf(WORKER_THREADS),
-                        "berth.agent.introspection-port", "-1",
-                        "berth.agent.task-metadata-port", "-1",
-                        "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "berth.kafka.retry-backoff", "100ms",
-                        "berth.kafka.retry-backoff-max", "1s"), "it", 300))
-                .withMapping(AgentConfig.class)
-                .withMapping(KafkaSettings.class)
-                .build();
-        KafkaClients clients = new KafkaClients(config.getConfigMapping(KafkaSettings.class), "it-scheduler");
-        assertThat(new TopicAdmin(clients).ensure(List.of(Topic.values()))).isTrue();
-        scheduler = new RecordPublisher(clients, CODEC, "it-scheduler");
-        scheduler.publish(Topic.CLUSTERS, CLUSTER, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, CLUSTER, "ACTIVE",
-                Instant.now()));
-        agent = new AgentRole(config.getConfigMapping(AgentConfig.class), config.getConfigMapping(KafkaSettings.class),
-                dataDir.toString());
-        agent.start();
-        instanceId = agent.instanceId().orElseThrow();
-        await().until(agent::isReady);
+        TestAgent started = TestAgent.start(Map.of(
+                "berth.agent.cluster", CLUSTER,
+                "berth.agent.docker-host", engine.host(),
+                "berth.agent.resync-interval", "2s",
+                // Long enough for a loaded build machine's engine to create a container,
+                // short enough that a hung engine costs the test little.
+                "berth.agent.docker-call-timeout", "4s",
+                "berth.agent.worker-threads", String.valueOf(WORKER_THREADS),
+                "berth.agent.introspection-port", "-1",
+                "berth.agent.task-metadata-port", "-1",
+                "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "berth.kafka.retry-backoff", "100ms",
+                "berth.kafka.retry-backoff-max", "1s"), dataDir);
+        agent = started.agent();
+        scheduler = started.scheduler();
+        instanceId = started.instanceId();
     }
 
     /** The sleeper without a network, so nothing of the test reaches past the private engine. */

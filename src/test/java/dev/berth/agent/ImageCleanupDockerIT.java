@@ -5,21 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
-import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
-import dev.berth.protocol.KafkaClients;
-import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.Partitioning;
-import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.RecordPublisher;
 import dev.berth.protocol.Topic;
-import dev.berth.protocol.TopicAdmin;
 import dev.berth.testing.DockerCli;
 import dev.berth.testing.TestKafka;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,34 +53,21 @@ class ImageCleanupDockerIT {
         commitImage(OPERATOR_IMAGE);
         kafka = TestKafka.start();
         dataDir = Files.createTempDirectory("berth-images-it");
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors()
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of(
-                        "berth.agent.cluster", "it-" + RUN_ID,
-                        "berth.agent.docker-host",
-                        System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
-                        "berth.agent.resync-interval", "500ms",
-                        "berth.agent.task-cleanup-wait", "1s",
-                        "berth.agent.image-cleanup-interval", "500ms",
-                        "berth.agent.image-minimum-cleanup-age", MINIMUM_AGE.toMillis() + "ms",
-                        "berth.agent.introspection-port", "-1",
-                        "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "berth.kafka.retry-backoff", "100ms",
-                        "berth.kafka.retry-backoff-max", "1s"), "it", 300))
-                .withMapping(AgentConfig.class)
-                .withMapping(KafkaSettings.class)
-                .build();
-        KafkaClients clients = new KafkaClients(config.getConfigMapping(KafkaSettings.class), "it-scheduler");
-        assertThat(new TopicAdmin(clients).ensure(List.of(Topic.values()))).isTrue();
-        scheduler = new RecordPublisher(clients, new RecordCodec(), "it-scheduler");
-        scheduler.publish(Topic.CLUSTERS, "it-" + RUN_ID, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1,
-                "it-" + RUN_ID, "ACTIVE", Instant.now()));
-        agent = new AgentRole(config.getConfigMapping(AgentConfig.class),
-                config.getConfigMapping(KafkaSettings.class), dataDir.toString());
-        agent.start();
-        instanceId = agent.instanceId().orElseThrow();
-        await().until(agent::isReady);
+        TestAgent started = TestAgent.start(Map.of(
+                "berth.agent.cluster", "it-" + RUN_ID,
+                "berth.agent.docker-host",
+                System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
+                "berth.agent.resync-interval", "500ms",
+                "berth.agent.task-cleanup-wait", "1s",
+                "berth.agent.image-cleanup-interval", "500ms",
+                "berth.agent.image-minimum-cleanup-age", MINIMUM_AGE.toMillis() + "ms",
+                "berth.agent.introspection-port", "-1",
+                "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "berth.kafka.retry-backoff", "100ms",
+                "berth.kafka.retry-backoff-max", "1s"), dataDir);
+        agent = started.agent();
+        scheduler = started.scheduler();
+        instanceId = started.instanceId();
     }
 
     @AfterAll
