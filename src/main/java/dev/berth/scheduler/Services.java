@@ -228,7 +228,7 @@ public final class Services {
             }
         }
         int desired = service.isDaemon() && ServiceRecord.ACTIVE.equals(service.status())
-                ? state.instances(service.cluster()).size() : service.desiredCount();
+                ? state.instanceCount(service.cluster()) : service.desiredCount();
         Map<String, DeploymentCounts> deployments = new HashMap<>();
         for (int i = 0; i < service.deployments().size(); i++) {
             Deployment d = service.deployments().get(i);

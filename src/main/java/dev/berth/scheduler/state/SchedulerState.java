@@ -651,6 +651,17 @@ public final class SchedulerState {
                 : Optional.of(view(registration));
     }
 
+    /** How many instances the cluster has registered and not deregistered: O(them), no views built. */
+    public synchronized int instanceCount(String cluster) {
+        int count = 0;
+        for (String id : instancesByCluster.getOrDefault(cluster, Set.of())) {
+            if (!isDeregistered(id)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     public synchronized List<InstanceView> instances(String cluster) {
         List<InstanceView> result = new ArrayList<>();
         for (String id : instancesByCluster.getOrDefault(cluster, Set.of())) {
