@@ -38,12 +38,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Tasks: RunTask (placement picks the instances), StartTask (the caller picks them),
  * StopTask, and the task views. Placement and publishing happen under the write lock, so
- * two calls never place on the same free capacity.
+ * two calls never place on the same free capacity; RunTask calls that queue for the lock are
+ * placed together ({@link PlacementBatches}), and each waits for its transaction outside it.
  */
 public final class Tasks {
 
@@ -64,11 +66,11 @@ public final class Tasks {
     private final Arns arns;
     private final Clusters clusters;
     private final TaskDefinitions taskDefinitions;
-    private final PlacementStack placement;
     private final PlanApplier applier;
     private final StateWriter writer;
     private final SchedulerObserver observer;
     private final ClientTokens tokens;
+    private final PlacementBatches batches;
 
     Tasks(SchedulerState state, StateWriter writer, Lock writeLock, Arns arns, Clusters clusters,
             TaskDefinitions taskDefinitions, PlacementStack placement, SchedulerObserver observer) {
@@ -79,9 +81,9 @@ public final class Tasks {
         this.arns = arns;
         this.clusters = clusters;
         this.taskDefinitions = taskDefinitions;
-        this.placement = placement;
         this.applier = new PlanApplier(state, writer);
         this.tokens = new ClientTokens(state);
+        this.batches = new PlacementBatches(writeLock, applier, placement);
     }
 
     /** The plan applier every placement goes through, services' included. */
@@ -128,13 +130,11 @@ public final class Tasks {
         ClusterRecord cluster = clusters.require(request.cluster());
         String tokenKey = clientToken == null ? null : ClientTokens.key("RunTask", cluster.clusterName(), clientToken);
         String requestHash = clientToken == null ? null : tokens.hash(new RunRequest(request, copies));
-        Publication publication;
-        writeLock.lock();
-        try {
+        Supplier<StartOutcome> answer = batches.place(view -> {
             if (tokenKey != null) {
                 Optional<ClientTokenRecord> previous = tokens.previous(tokenKey, requestHash);
                 if (previous.isPresent()) {
-                    return remembered(previous.get());
+                    return () -> remembered(previous.get());
                 }
                 if (applier.pending().isInFlight(tokenKey)) {
                     throw new SchedulerUnavailableException("A RunTask with this clientToken is being written; "
@@ -142,25 +142,23 @@ public final class Tasks {
                 }
             }
             TaskDefinition definition = prepare(request);
-            PlacementRequest wanted = TaskPlacement.request(cluster.clusterName(), definition, request, copies);
-            List<Candidate> candidates = applier.candidates(cluster.clusterName());
-            if (candidates.isEmpty()) {
-                throw EcsException.invalidParameter(NO_INSTANCES);
-            }
-            PlacementResult placed = placement.place(candidates, wanted);
+            PlacementResult placed = view.place(TaskPlacement.request(cluster.clusterName(), definition, request,
+                    copies));
             List<DesiredTask> planned = new ArrayList<>();
             for (String instanceId : placed.placements()) {
                 planned.add(newTask(cluster, instanceId, definition, request));
             }
             List<Failure> failures = new ArrayList<>(failures(cluster, placed.rejections(),
                     placed.isComplete() ? null : placed.explanation()));
-            publication = submit(cluster, planned, failures, tokenKey, tokenKey == null ? null
+            Publication publication = submit(cluster, planned, failures, tokenKey, tokenKey == null ? null
                     : outcome -> tokens.record(tokenKey, "RunTask", requestHash,
                             outcome.tasks().stream().map(TaskView::taskId).toList(), outcome.failures()));
-        } finally {
-            writeLock.unlock();
-        }
-        return answer(publication);
+            if (publication.prepared().outcome().published().size() != planned.size()) {
+                view.forget();
+            }
+            return () -> answer(publication);
+        });
+        return answer.get();
     }
 
     /** The answer of the call that first used the token, with its tasks as they are now. */
@@ -327,20 +325,20 @@ public final class Tasks {
         return definition;
     }
 
-    /** A plan handed to the writer and the failures to answer with it. */
-    private record Publication(PlanApplier.Submission submission, List<Failure> failures) {
+    /** A plan re-checked and counted in flight, and the failures to answer with it. */
+    private record Publication(PlanApplier.Prepared prepared, List<Failure> failures) {
     }
 
     /**
-     * Submits the plan, with the record {@code alongside} makes of the answer (a client
+     * Prepares the plan, with the record {@code alongside} makes of the answer (a client
      * token's), if any, as one unit of a transaction. Called under the write lock; the caller
-     * then waits for it with {@link #answer} outside the lock, so the next call is placed
-     * while this one is written (its tasks count as in flight meanwhile).
+     * then sends it and waits for it with {@link #answer} outside the lock, so the next call is
+     * placed while this one is encoded and written (its tasks count as in flight meanwhile).
      */
     private Publication submit(ClusterRecord cluster, List<DesiredTask> planned, List<Failure> failures,
             String tokenKey, Function<StartOutcome, BerthRecord> alongside) {
         List<Failure> answered = new ArrayList<>(failures);
-        PlanApplier.Submission submission = applier.submit(new TaskPlan(cluster.clusterName(), planned),
+        PlanApplier.Prepared prepared = applier.prepare(new TaskPlan(cluster.clusterName(), planned),
                 applied -> {
                     answered.addAll(failures(cluster, applied.refused()));
                     if (alongside == null) {
@@ -349,14 +347,15 @@ public final class Tasks {
                     List<TaskView> views = applied.published().stream().map(t -> TaskView.fold(t, null)).toList();
                     return List.of(new StateChange.Put(alongside.apply(new StartOutcome(views, answered))));
                 }, tokenKey);
-        return new Publication(submission, answered);
+        return new Publication(prepared, answered);
     }
 
-    /** Waits for the plan's transaction and answers with its tasks as the state now holds them. */
+    /** Sends the plan, waits for its transaction and answers with its tasks as the state now holds them. */
     private StartOutcome answer(Publication publication) {
-        PlanOutcome outcome = publication.submission().outcome();
+        PlanApplier.Submission submission = applier.send(publication.prepared());
+        PlanOutcome outcome = submission.outcome();
         observer.timePlan(() -> {
-            applier.await(publication.submission());
+            applier.await(submission);
             return null;
         });
         observer.placed(outcome.published().size());

@@ -372,4 +372,43 @@ class ControlPlaneTest {
         assertThat(second.failures()).extracting(Failure::reason).containsExactly("RESOURCE:PORTS");
         assertThat(second.failures()).extracting(Failure::detail).containsExactly("1 instance: 1 RESOURCE:PORTS");
     }
+    @Test
+    void concurrentRunTaskCallsOfTwoShapesFillTheClusterExactlyAndOverbookNothing() throws Exception {
+        // Given: four instances with room for 32 tasks of 512 MiB, or 16 of 1024 MiB
+        plane.taskDefinitions().register(request("half", 512));
+        plane.taskDefinitions().register(request("whole", 1024));
+        for (int i = 1; i <= 4; i++) {
+            state.apply(instance("i-" + i, "default", 65_536, 4096, T0, 1));
+        }
+
+        // When: 16 callers at once each ask for 4 tasks of one shape or the other, twice the room
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(16);
+        List<java.util.concurrent.Future<Tasks.StartOutcome>> calls = new ArrayList<>();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        for (int c = 0; c < 16; c++) {
+            String family = c % 3 == 0 ? "whole" : "half";
+            calls.add(callers.submit(() -> {
+                start.await();
+                return plane.tasks().run(run(family), 4);
+            }));
+        }
+        start.countDown();
+        int placedMemory = 0;
+        int refused = 0;
+        for (java.util.concurrent.Future<Tasks.StartOutcome> call : calls) {
+            Tasks.StartOutcome outcome = call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (TaskView task : outcome.tasks()) {
+                placedMemory += task.desired().taskDefinition().containers().get(0).memory();
+            }
+            refused += outcome.failures().isEmpty() ? 0 : 1;
+        }
+        callers.shutdown();
+
+        // Then: every instance is full to the MiB and none beyond it; the calls that found no room say so
+        for (int i = 1; i <= 4; i++) {
+            assertThat(state.instance("i-" + i).orElseThrow().remaining().memory()).isZero();
+        }
+        assertThat(placedMemory).isEqualTo(4 * 4096);
+        assertThat(refused).isPositive();
+    }
 }

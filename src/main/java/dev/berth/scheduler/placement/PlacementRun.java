@@ -9,14 +9,16 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * One call of {@link Planner#place}: every check runs once per instance, the instances that
+ * One placement over one snapshot: every check runs once per instance, the instances that
  * fit go into one heap per {@link Ranking} cell, and each copy takes the best cell head. Only
  * the instance a copy went to is checked and ranked again, so a call costs
- * O(n + count × (cells + log n)). A {@code random} strategy draws among the ties of the ones
+ * O(n + count × (cells + log n)). A run may be continued with {@link #place(int)}: the copies
+ * placed by later calls count those placed before, exactly as if one request had asked for
+ * all of them, so calls of the same shape share the O(n) part. A {@code random} strategy draws among the ties of the ones
  * before it, walking only those; when it comes first, every slot that fits ties, and a
  * {@link FeasibleSet} draws among them in O(log n) instead.
  */
-final class PlacementRun {
+public final class PlacementRun {
 
     private final PlacementRequest request;
     private final RandomGenerator random;
@@ -69,11 +71,20 @@ final class PlacementRun {
     }
 
     PlacementResult run() {
-        List<String> placements = new ArrayList<>(request.count());
-        for (int copy = 0; copy < request.count(); copy++) {
+        return place(request.count());
+    }
+
+    /**
+     * Places {@code copies} more copies of the request's task, counting every copy this run
+     * placed before. When a copy fits nowhere, the result says why each instance refused it,
+     * and no later copy is placed (by this call or any later one: they would not fit either).
+     */
+    public PlacementResult place(int copies) {
+        List<String> placements = new ArrayList<>(copies);
+        for (int copy = 0; copy < copies; copy++) {
             int chosen = choose();
             if (chosen < 0) {
-                return new PlacementResult(placements, request.count() - copy, rejections());
+                return new PlacementResult(placements, copies - copy, rejections());
             }
             place(slots.get(chosen));
             placements.add(slots.get(chosen).candidate.instanceId());

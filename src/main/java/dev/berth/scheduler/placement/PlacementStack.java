@@ -27,6 +27,11 @@ public final class PlacementStack {
         return planner.place(ClusterSnapshot.of(candidates), request);
     }
 
+    /** Opens a run over the candidates that later calls of the same shape continue (see {@link Planner#open}). */
+    public PlacementRun open(List<Candidate> candidates, PlacementRequest request) {
+        return planner.open(ClusterSnapshot.of(candidates), request);
+    }
+
     public PlacementResult place(String cluster, Resources demand, int count, List<Candidate> candidates) {
         return planner.place(ClusterSnapshot.of(candidates),
                 PlacementRequest.binpackMemory(cluster, Demand.of(demand), count));

@@ -24,6 +24,16 @@ public final class Planner {
         return new PlacementRun(snapshot, request, random).run();
     }
 
+    /**
+     * Opens a run that places copies of {@code request}'s task on demand ({@link
+     * PlacementRun#place(int)}); its own count is not used. Calls that ask for the same
+     * task, group, constraints and strategies continue one run instead of each checking
+     * every instance again.
+     */
+    public PlacementRun open(ClusterSnapshot snapshot, PlacementRequest request) {
+        return new PlacementRun(snapshot, request, random);
+    }
+
     /** Checks one named instance (StartTask): every check it fails, or null when the task fits. */
     public static Rejection check(PlacementRequest request, Candidate candidate) {
         Slot slot = new Slot(0, candidate, request.group());

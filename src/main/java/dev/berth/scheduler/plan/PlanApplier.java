@@ -53,6 +53,13 @@ public final class PlanApplier {
             String tokenKey) {
     }
 
+    /**
+     * A plan re-checked and counted in flight, not yet handed to the writer: {@link #send}
+     * hands it over.
+     */
+    public record Prepared(PlanOutcome outcome, List<StateChange> changes, long reservation, String tokenKey) {
+    }
+
     public PlanOutcome apply(TaskPlan plan) {
         return apply(plan, outcome -> List.of());
     }
@@ -69,14 +76,22 @@ public final class PlanApplier {
      * flight, and submits it without waiting: the caller may let the next plan be placed
      * meanwhile, and then {@link #await}s this one.
      *
-     * <p>Serialized, as Nomad's plan applier is: a plan is re-checked and counted in flight
-     * before the next is re-checked, so two plans placed at once (a RunTask and a service's
-     * pass) never both take the last room on a host.
-     *
      * @param alongside what to write in the same transaction, given what will be published
      * @param tokenKey  the client token the plan answers for, counted in flight too; or null
      */
-    public synchronized Submission submit(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside,
+    public Submission submit(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside, String tokenKey) {
+        return send(prepare(plan, alongside, tokenKey));
+    }
+
+    /**
+     * Re-checks the plan against the latest state less the plans in flight, and counts what
+     * it will publish as in flight, so that the next placement leaves that room alone.
+     *
+     * <p>Serialized, as Nomad's plan applier is: a plan is re-checked and counted in flight
+     * before the next is re-checked, so two plans placed at once (a RunTask and a service's
+     * pass) never both take the last room on a host.
+     */
+    public synchronized Prepared prepare(TaskPlan plan, Function<PlanOutcome, List<StateChange>> alongside,
             String tokenKey) {
         PlanOutcome outcome = recheck(plan);
         List<StateChange> changes = new ArrayList<>();
@@ -84,15 +99,25 @@ public final class PlanApplier {
             changes.add(new StateChange.Put(task));
         }
         changes.addAll(alongside.apply(outcome));
-        if (changes.isEmpty()) {
-            return new Submission(outcome, CompletableFuture.completedFuture(null), 0, null);
+        long reservation = changes.isEmpty() ? 0 : pending.reserve(outcome.published(), tokenKey);
+        return new Prepared(outcome, changes, reservation, tokenKey);
+    }
+
+    /**
+     * Hands a prepared plan to the writer, on the caller's thread (which encodes its records),
+     * outside any lock: plans prepared one after the other may be sent in any order, since
+     * each was re-checked counting the others.
+     */
+    public Submission send(Prepared prepared) {
+        if (prepared.changes().isEmpty()) {
+            return new Submission(prepared.outcome(), CompletableFuture.completedFuture(null), 0, null);
         }
-        long reservation = pending.reserve(outcome.published(), tokenKey);
+        long reservation = prepared.reservation();
         try {
             // Runs on the thread that completes the commit, right after the state took the plan.
-            CompletableFuture<Void> committed = writer.submit(changes)
+            CompletableFuture<Void> committed = writer.submit(prepared.changes())
                     .whenComplete((done, error) -> pending.release(reservation));
-            return new Submission(outcome, committed, reservation, tokenKey);
+            return new Submission(prepared.outcome(), committed, reservation, prepared.tokenKey());
         } catch (RuntimeException e) {
             pending.release(reservation);
             throw e;
@@ -159,8 +184,11 @@ public final class PlanApplier {
         List<DesiredTask> accepted = new ArrayList<>();
         List<Rejection> refused = new ArrayList<>();
         Map<String, Candidate> candidates = new HashMap<>();
+        Map<String, PendingPlacements.InFlight> inFlight = plan.tasks().isEmpty() ? Map.of()
+                : pending.snapshot(state::holdsTask);
         for (DesiredTask task : plan.tasks()) {
-            Candidate candidate = candidates.computeIfAbsent(task.instanceId(), id -> candidate(id).orElse(null));
+            Candidate candidate = candidates.computeIfAbsent(task.instanceId(),
+                    id -> state.candidate(id).map(c -> lessInFlight(c, inFlight)).orElse(null));
             Demand demand = TaskDemand.demand(task.taskDefinition(), task.overrides());
             Rejection rejection = candidate == null
                     ? new Rejection(task.instanceId(), FeasibilityCheck.AGENT)

@@ -38,6 +38,37 @@ class PlannerTest {
     }
 
     @Test
+    void aRunContinuedCallByCallPlacesAsOneRequestForAllTheCopiesWould() {
+        // Given: six hosts over three zones with room for 12 copies in all, spread then binpack
+        List<Candidate> hosts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            hosts.add(host("i-" + i, "zone-" + (i % 3), 4096, 256 * (1 + i % 3)));
+        }
+        PlacementRequest shape = request(SMALL, 0, List.of(),
+                new Strategy.Spread("attribute:ecs.availability-zone"), new Strategy.Binpack(Strategy.Resource.MEMORY));
+        PlacementRequest all = request(SMALL, 16, List.of(),
+                new Strategy.Spread("attribute:ecs.availability-zone"), new Strategy.Binpack(Strategy.Resource.MEMORY));
+
+        // When: the same copies asked for by calls of 3, 1, 4, 5 and 3, on one run
+        PlacementRun run = new Planner(new Random(7)).open(ClusterSnapshot.of(hosts), shape);
+        List<String> byCalls = new ArrayList<>();
+        List<PlacementResult> results = new ArrayList<>();
+        for (int copies : new int[] {3, 1, 4, 5, 3}) {
+            PlacementResult result = run.place(copies);
+            results.add(result);
+            byCalls.addAll(result.placements());
+        }
+        PlacementResult once = new Planner(new Random(7)).place(ClusterSnapshot.of(hosts), all);
+
+        // Then: the same instances in the same order, and the same refusal once the hosts are full
+        assertThat(byCalls).hasSize(12).isEqualTo(once.placements());
+        assertThat(results.get(3).unplaced()).isEqualTo(1);
+        assertThat(results.get(4).placements()).isEmpty();
+        assertThat(results.get(4).unplaced()).isEqualTo(3);
+        assertThat(results.get(4).rejections()).isEqualTo(once.rejections());
+    }
+
+    @Test
     void recordsEveryReasonEachInstanceRefusedFor() {
         // Given: one instance short of CPU and memory and disconnected (and with no zone, so != passes);
         // one that fails the expression and a port
