@@ -9,13 +9,18 @@ import java.time.Duration;
  */
 record BenchSettings(int instances, int tasks, int concurrency, int runningTasks, int latencyCalls,
         int startupTasks, int failoverInstances, int failoverClients, Duration placementBudget,
-        Duration latencyBudget, Duration settleBudget) {
+        Duration latencyBudget, Duration settleBudget, String figures) {
+
+    /** Whether this run measures the figure ({@code -Dbench.figures=ab}; all four by default). */
+    boolean runs(char figure) {
+        return figures.indexOf(figure) >= 0;
+    }
 
     static BenchSettings fromSystemProperties() {
         return new BenchSettings(
                 Integer.getInteger("bench.instances", 5_000),
                 Integer.getInteger("bench.tasks", 10_000),
-                Integer.getInteger("bench.concurrency", 16),
+                Integer.getInteger("bench.concurrency", 64),
                 Integer.getInteger("bench.running-tasks", 50_000),
                 Integer.getInteger("bench.latency-calls", 400),
                 Integer.getInteger("bench.startup-tasks", 100_000),
@@ -23,6 +28,7 @@ record BenchSettings(int instances, int tasks, int concurrency, int runningTasks
                 Integer.getInteger("bench.failover-clients", 4),
                 Duration.ofSeconds(Integer.getInteger("bench.placement-budget-seconds", 180)),
                 Duration.ofSeconds(Integer.getInteger("bench.latency-budget-seconds", 120)),
-                Duration.ofSeconds(Integer.getInteger("bench.settle-budget-seconds", 300)));
+                Duration.ofSeconds(Integer.getInteger("bench.settle-budget-seconds", 300)),
+                System.getProperty("bench.figures", "abcd"));
     }
 }

@@ -49,11 +49,15 @@ public final class ControlPlaneBenchmark {
     }
 
     private void run() throws Exception {
-        try (TestKafka kafka = TestKafka.start()) {
-            new OneSchedulerFigures(kafka.bootstrapServers()).run();
+        if (settings.runs('a') || settings.runs('b') || settings.runs('c')) {
+            try (TestKafka kafka = TestKafka.start()) {
+                new OneSchedulerFigures(kafka.bootstrapServers()).run();
+            }
         }
-        try (TestKafka kafka = TestKafka.start()) {
-            new FailoverFigure(kafka.bootstrapServers()).run();
+        if (settings.runs('d')) {
+            try (TestKafka kafka = TestKafka.start()) {
+                new FailoverFigure(kafka.bootstrapServers()).run();
+            }
         }
     }
 
@@ -77,8 +81,12 @@ public final class ControlPlaneBenchmark {
             try {
                 startOnEmptyKafka();
                 placementThroughput();
-                runTaskLatency();
-                startupTime();
+                if (settings.runs('b')) {
+                    runTaskLatency();
+                }
+                if (settings.runs('c')) {
+                    startupTime();
+                }
             } finally {
                 if (agents != null) {
                     agents.close();
@@ -111,6 +119,9 @@ public final class ControlPlaneBenchmark {
             }
             awaitOrFail("the hollow agents read a desired task", START_PATIENCE, () -> agents.template() != null);
             baseline = new KafkaBaseline(bootstrap, PARTITIONS, new RecordCodec().encode(agents.template()));
+            if (!settings.runs('a')) {
+                return;
+            }
             double tenPerTransaction = baseline.recordsPerSecond(1_000, 10);
             double thousandPerTransaction = baseline.recordsPerSecond(10, 1_000);
             log("(a) placing %d tasks with %d concurrent RunTask callers", settings.tasks(), settings.concurrency());
