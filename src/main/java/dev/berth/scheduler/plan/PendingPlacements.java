@@ -4,6 +4,7 @@ import dev.berth.model.Resources;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.scheduler.placement.TaskDemand;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.function.Predicate;
 public final class PendingPlacements {
 
     private final Map<Long, Reservation> byPlan = new HashMap<>();
+    /** The same reserved tasks by instance, so a re-check reads only its plan's instances. */
+    private final Map<String, List<Reserved>> byInstance = new HashMap<>();
     private final Map<String, Integer> tokens = new HashMap<>();
     private long nextPlan;
 
@@ -53,6 +56,9 @@ public final class PendingPlacements {
                     TaskDemand.demand(task.taskDefinition(), task.overrides()).udpPorts(), task.group()));
         }
         byPlan.put(plan, new Reservation(reserved, tokenKey));
+        for (Reserved task : reserved) {
+            byInstance.computeIfAbsent(task.instanceId(), id -> new ArrayList<>()).add(task);
+        }
         if (tokenKey != null) {
             tokens.merge(tokenKey, 1, Integer::sum);
         }
@@ -62,7 +68,17 @@ public final class PendingPlacements {
     /** Stops counting a plan; a plan already released is left alone. */
     public synchronized void release(long plan) {
         Reservation reservation = byPlan.remove(plan);
-        if (reservation != null && reservation.tokenKey() != null) {
+        if (reservation == null) {
+            return;
+        }
+        for (Reserved task : reservation.tasks()) {
+            List<Reserved> onInstance = byInstance.get(task.instanceId());
+            onInstance.remove(task);
+            if (onInstance.isEmpty()) {
+                byInstance.remove(task.instanceId());
+            }
+        }
+        if (reservation.tokenKey() != null) {
             tokens.computeIfPresent(reservation.tokenKey(), (k, n) -> n > 1 ? n - 1 : null);
         }
     }
@@ -74,25 +90,38 @@ public final class PendingPlacements {
      * @param held whether the state already holds a task (and so counts what it takes)
      */
     public synchronized Map<String, InFlight> snapshot(Predicate<String> held) {
-        Map<String, Resources> demand = new HashMap<>();
-        Map<String, Set<Integer>> udp = new HashMap<>();
-        Map<String, Map<String, Integer>> groups = new HashMap<>();
-        for (Reservation reservation : byPlan.values()) {
-            for (Reserved task : reservation.tasks()) {
-                if (!held.test(task.taskId())) {
-                    demand.merge(task.instanceId(), task.demand(), PendingPlacements::sum);
-                    udp.computeIfAbsent(task.instanceId(), id -> new HashSet<>()).addAll(task.udpPorts());
-                    if (task.group() != null) {
-                        groups.computeIfAbsent(task.instanceId(), id -> new HashMap<>()).merge(task.group(), 1,
-                                Integer::sum);
-                    }
+        return snapshot(held, byInstance.keySet());
+    }
+
+    /**
+     * The same as {@link #snapshot(Predicate)}, for the named instances only: O(tasks in flight
+     * on them).
+     */
+    public synchronized Map<String, InFlight> snapshot(Predicate<String> held, Collection<String> instanceIds) {
+        Map<String, InFlight> result = new HashMap<>();
+        for (String instanceId : instanceIds) {
+            List<Reserved> tasks = byInstance.get(instanceId);
+            if (tasks == null) {
+                continue;
+            }
+            Resources demand = null;
+            Set<Integer> udp = new HashSet<>();
+            Map<String, Integer> groups = new HashMap<>();
+            for (Reserved task : tasks) {
+                if (held.test(task.taskId())) {
+                    continue;
+                }
+                demand = demand == null ? task.demand() : sum(demand, task.demand());
+                udp.addAll(task.udpPorts());
+                if (task.group() != null) {
+                    groups.merge(task.group(), 1, Integer::sum);
                 }
             }
+            if (demand != null) {
+                result.put(instanceId, new InFlight(demand, Set.copyOf(udp), Map.copyOf(groups)));
+            }
         }
-        Map<String, InFlight> byInstance = new HashMap<>();
-        demand.forEach((id, d) -> byInstance.put(id, new InFlight(d, Set.copyOf(udp.getOrDefault(id, Set.of())),
-                Map.copyOf(groups.getOrDefault(id, Map.of())))));
-        return Map.copyOf(byInstance);
+        return Map.copyOf(result);
     }
 
     private static Resources sum(Resources a, Resources b) {

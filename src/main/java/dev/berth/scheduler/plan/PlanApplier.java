@@ -152,7 +152,7 @@ public final class PlanApplier {
 
     /** One instance as placement must see it, in the same order as {@link #candidates}. */
     public Optional<Candidate> candidate(String instanceId) {
-        Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask);
+        Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask, List.of(instanceId));
         return state.candidate(instanceId).map(c -> lessInFlight(c, inFlight));
     }
 
@@ -185,7 +185,7 @@ public final class PlanApplier {
         List<Rejection> refused = new ArrayList<>();
         Map<String, Candidate> candidates = new HashMap<>();
         Map<String, PendingPlacements.InFlight> inFlight = plan.tasks().isEmpty() ? Map.of()
-                : pending.snapshot(state::holdsTask);
+                : pending.snapshot(state::holdsTask, plan.tasks().stream().map(DesiredTask::instanceId).distinct().toList());
         for (DesiredTask task : plan.tasks()) {
             Candidate candidate = candidates.computeIfAbsent(task.instanceId(),
                     id -> state.candidate(id).map(c -> lessInFlight(c, inFlight)).orElse(null));
