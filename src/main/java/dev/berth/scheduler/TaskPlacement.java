@@ -11,12 +11,8 @@ import java.util.List;
 /** What RunTask asks of placement: the request, from the task definition and the call. */
 final class TaskPlacement {
 
-    /**
-     * Berth's RunTask strategy when the request names none. ECS's default is random
-     * ({@link Strategy#RUN_TASK_DEFAULT}); Berth has placed RunTask with binpack on memory from
-     * the start, and keeps it until that change is made on purpose, with its tests.
-     */
-    static final List<Strategy> RUN_TASK_STRATEGIES = List.of(new Strategy.Binpack(Strategy.Resource.MEMORY));
+    /** RunTask's strategy when the request names none: ECS's, random. */
+    static final List<Strategy> RUN_TASK_STRATEGIES = Strategy.RUN_TASK_DEFAULT;
 
     private TaskPlacement() {
     }

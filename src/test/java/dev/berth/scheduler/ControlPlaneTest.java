@@ -12,6 +12,8 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.model.PlacementStrategy;
+import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
 import java.time.Duration;
@@ -71,13 +73,31 @@ class ControlPlaneTest {
         state.apply(instance("i-2", "default", 4096, 1024, T0, 1));
 
         // When
-        Tasks.StartOutcome outcome = plane.tasks().run(run("web"), 3);
+        Tasks.StartOutcome outcome = plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "tester", null,
+                new PlacementOptions(null, List.of(new PlacementStrategy("binpack", "memory")))), 3);
 
         // Then
         assertThat(outcome.tasks()).extracting(TaskView::instanceId).containsExactly("i-2", "i-2", "i-1");
         assertThat(outcome.failures()).isEmpty();
         assertThat(writer.written()).filteredOn(DesiredTask.class::isInstance).hasSize(3);
         assertThat(outcome.tasks().get(0).lastStatus()).isEqualTo(TaskStatus.PENDING);
+    }
+
+    @Test
+    void runTaskWithoutAStrategyPlacesAtRandomAsEcsDoes() {
+        // Given: two instances, one of which binpack would fill first
+        plane.taskDefinitions().register(request("web", 16));
+        state.apply(instance("i-1", "default", 65_536, 4096, T0, 1));
+        state.apply(instance("i-2", "default", 65_536, 1024, T0, 1));
+
+        // When: 40 tasks, one call each
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            used.add(plane.tasks().run(run("web"), 1).tasks().get(0).instanceId());
+        }
+
+        // Then: both instances got tasks (all 40 on one would happen once in 2^39 runs)
+        assertThat(used).containsExactlyInAnyOrder("i-1", "i-2");
     }
 
     @Test
