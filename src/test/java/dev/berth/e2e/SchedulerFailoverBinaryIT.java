@@ -99,6 +99,14 @@ class SchedulerFailoverBinaryIT {
                 await("the service's tasks are placed").atMost(PATIENCE).until(() -> clients.get(0)
                         .listTasks(r -> r.cluster("ha-service").serviceName("ha-svc")).taskArns().size() == 4);
 
+                // And: a rolling deployment under way. The old tasks never ran (not healthy), so they are stopped
+                // and four new ones placed; none of those is healthy either, so the rollout stays IN_PROGRESS
+                String firstDeployment = primary(clients.get(0)).id();
+                clients.get(2).updateService(r -> r.cluster("ha-service").service("ha-svc").forceNewDeployment(true));
+                await("the new deployment's tasks are placed").atMost(PATIENCE).until(() -> !primary(clients.get(0))
+                        .id().equals(firstDeployment) && primary(clients.get(0)).pendingCount() == 4);
+                String rollingDeployment = primary(clients.get(0)).id();
+
                 // When: the leader dies at once
                 int leader = indexOf(replicas, first);
                 long killedAt = System.nanoTime();
@@ -119,10 +127,13 @@ class SchedulerFailoverBinaryIT {
                         .containsExactlyElementsOf(before.tasks().stream().map(Task::taskArn).toList());
                 assertThat(survivor.listTasks(r -> r.cluster("ha-tokens")).taskArns()).hasSize(2);
 
-                // And: the new leader's service passes (one at least every 12 s) place none of them again
+                // And: the new leader's service passes (one at least every 12 s) go on with the rollout where it
+                // was: they place none of its tasks again
                 await("the service keeps its four tasks").during(Duration.ofSeconds(13)).atMost(PATIENCE)
                         .until(() -> survivor.listTasks(r -> r.cluster("ha-service").serviceName("ha-svc"))
                                 .taskArns().size() == 4);
+                assertThat(primary(survivor)).extracting(d -> d.id(), d -> d.pendingCount(), d -> d.rolloutStateAsString())
+                        .containsExactly(rollingDeployment, 4, "IN_PROGRESS");
 
                 // When: the second leader freezes, and the group moves on without it
                 int paused = indexOf(replicas, second);
@@ -150,6 +161,12 @@ class SchedulerFailoverBinaryIT {
                 }
             }
         }
+    }
+
+    /** The service's PRIMARY deployment. */
+    private static software.amazon.awssdk.services.ecs.model.Deployment primary(EcsClient ecs) {
+        return ecs.describeServices(r -> r.cluster("ha-service").services("ha-svc")).services().get(0).deployments()
+                .stream().filter(d -> d.status().equals("PRIMARY")).findFirst().orElseThrow();
     }
 
     private void concurrentlyRegisterAndRun(List<EcsClient> clients) throws Exception {
