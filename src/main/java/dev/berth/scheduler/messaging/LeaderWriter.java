@@ -52,6 +52,8 @@ final class LeaderWriter implements StateWriter {
     /** Changes gathered into one transaction at most: bounds its size and its commit time. */
     private static final int MAX_CHANGES_PER_TRANSACTION = 5_000;
     private static final java.time.Duration POLL = java.time.Duration.ofMillis(200);
+    /** From this many changes a plan is encoded on all cores: below it, the hand-off costs more than it saves. */
+    private static final int PARALLEL_ENCODING_FROM = 256;
 
     /** Why a writer stopped writing. */
     enum Spent {
@@ -104,12 +106,7 @@ final class LeaderWriter implements StateWriter {
         if (spent) {
             return CompletableFuture.failedFuture(handingOver());
         }
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        List<StateChange> stored = new ArrayList<>(changes.size());
-        for (StateChange change : changes) {
-            stored.add(encode(change, records));
-        }
-        Submitted submitted = new Submitted(records, stored, new CompletableFuture<>());
+        Submitted submitted = encode(changes);
         synchronized (this) {
             inFlight++;
         }
@@ -243,6 +240,31 @@ final class LeaderWriter implements StateWriter {
             LOGGER.warnf("The leader's writer stops writing (%s): %s", why, e.getMessage());
             onSpent.accept(why);
         }
+    }
+
+    /**
+     * Encodes a plan's changes on the caller's thread; a large plan (a daemon service's first
+     * pass, a big rollout step) on all cores, as the state reader decodes large polls. The
+     * records keep the plan's order.
+     */
+    private Submitted encode(List<StateChange> changes) {
+        StateChange[] stored = new StateChange[changes.size()];
+        @SuppressWarnings("unchecked")
+        List<ProducerRecord<String, byte[]>>[] perChange = new List[changes.size()];
+        java.util.function.IntFunction<StateChange> one = i -> {
+            perChange[i] = new ArrayList<>(2);
+            return encode(changes.get(i), perChange[i]);
+        };
+        if (changes.size() >= PARALLEL_ENCODING_FROM) {
+            java.util.Arrays.parallelSetAll(stored, one);
+        } else {
+            java.util.Arrays.setAll(stored, one);
+        }
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(changes.size());
+        for (List<ProducerRecord<String, byte[]>> some : perChange) {
+            records.addAll(some);
+        }
+        return new Submitted(records, List.of(stored), new CompletableFuture<>());
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.berth.scheduler.state.TaskView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -249,7 +251,7 @@ public final class ServiceReconciler {
                 + (int) old.stream().filter(ServiceTasks::isHealthy).count();
         // Scale in the primary deployment past the desired count: tasks not healthy first, then
         // as the service's strategies choose.
-        current.sort(ServiceTasks.LEAST_USEFUL_FIRST);
+        ServiceTasks.sortLeastUsefulFirst(current);
         int extra = Math.max(0, current.size() - desired);
         List<TaskView> extras = new ArrayList<>();
         List<TaskView> healthyCurrent = new ArrayList<>();
@@ -267,9 +269,11 @@ public final class ServiceReconciler {
             pass.stops.add(new Stop(task, deleting ? DELETED : SCALED_IN));
             healthy -= ServiceTasks.isHealthy(task) ? 1 : 0;
         }
-        current.stream().filter(t -> !extras.contains(t)).forEach(wanted::add);
+        Set<TaskView> stopped = Collections.newSetFromMap(new IdentityHashMap<>());
+        stopped.addAll(extras);
+        current.stream().filter(t -> !stopped.contains(t)).forEach(wanted::add);
         // Old deployments: tasks that are not healthy go at once, healthy ones within the bound.
-        old.sort(ServiceTasks.LEAST_USEFUL_FIRST);
+        ServiceTasks.sortLeastUsefulFirst(old);
         for (TaskView task : old) {
             boolean isHealthy = ServiceTasks.isHealthy(task);
             if (!isHealthy || deleting || healthy - 1 >= bounds.minimumHealthy()) {

@@ -6,7 +6,9 @@ import dev.berth.model.HealthStatus;
 import dev.berth.model.StopCode;
 import dev.berth.scheduler.state.TaskView;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 
 /** How the service scheduler judges one of a service's tasks. */
 final class ServiceTasks {
@@ -22,6 +24,27 @@ final class ServiceTasks {
             .thenComparing(TaskView::taskId);
 
     private ServiceTasks() {
+    }
+
+    /**
+     * Sorts the tasks as {@link #LEAST_USEFUL_FIRST} orders them, judging each task once
+     * rather than at every comparison (a rollout step sorts thousands of tasks).
+     */
+    static void sortLeastUsefulFirst(List<TaskView> tasks) {
+        record Judged(TaskView task, int healthy, Instant createdAt) {
+        }
+        List<Judged> judged = new ArrayList<>(tasks.size());
+        for (TaskView task : tasks) {
+            judged.add(new Judged(task, isHealthy(task) ? 1 : 0,
+                    task.desired().createdAt() == null ? Instant.EPOCH : task.desired().createdAt()));
+        }
+        judged.sort(Comparator.comparingInt(Judged::healthy)
+                .thenComparing(Judged::createdAt, Comparator.reverseOrder())
+                .thenComparing(j -> j.task().taskId()));
+        tasks.clear();
+        for (Judged j : judged) {
+            tasks.add(j.task());
+        }
     }
 
     /**

@@ -155,6 +155,29 @@ class LeaderWriterIT {
         writer.close();
     }
 
+    @Test
+    void aLargePlanEncodedOnAllCoresLandsWholeAndInOrder() throws Exception {
+        // Given: one plan of 600 tasks, past the size from which its records are encoded in parallel
+        LeaderWriter writer = writer("it-large", new AtomicReference<>());
+        List<StateChange> plan = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            plan.add(new StateChange.Put(desired("large-" + i, "i-large", definition("web", 1, 64, null), 1)));
+            expected.add("large-" + i);
+        }
+
+        // When
+        writer.submit(plan).get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        // Then: the state holds every task, and the agents' partition has them in the plan's order
+        for (String taskId : expected) {
+            assertThat(state.task(taskId)).isPresent();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committedKeys(Topic.TASKS))
+                .filteredOn(k -> k.startsWith("large-")).containsExactlyElementsOf(expected));
+        writer.close();
+    }
+
     /** The keys of every committed record on the topic, as an agent ({@code read_committed}) reads them. */
     private static List<String> committedKeys(Topic topic) {
         Properties props = new Properties();
