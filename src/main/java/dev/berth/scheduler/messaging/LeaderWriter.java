@@ -190,12 +190,14 @@ final class LeaderWriter implements StateWriter {
             finish(batch, failed(e, committing));
             return;
         }
-        for (Submitted submitted : batch) {
-            for (StateChange change : submitted.stored()) {
-                applyCommitted(change);
+        state.publishing(() -> {
+            for (Submitted submitted : batch) {
+                for (StateChange change : submitted.stored()) {
+                    applyCommitted(change);
+                }
             }
-        }
-        finish(batch, null);
+            finish(batch, null);
+        });
     }
 
     private void finish(List<Submitted> batch, RuntimeException error) {

@@ -21,8 +21,8 @@ import java.util.function.Predicate;
  * committed plan to the state before its caller releases the plan here, and a task counted
  * both here and in the state would look like twice its size to placement (and binpack,
  * which fills the fullest host first, would then refuse tasks on a cluster with room to
- * spare). {@link #snapshot} asks the state which tasks it holds, and the caller reads the
- * state's resources only afterwards (see {@link PlanApplier#candidates}). Thread-safe.
+ * spare). {@link #snapshot} asks the state which tasks it holds, and the caller reads it and
+ * the state's resources as one cut (see {@link PlanApplier#candidates}). Thread-safe.
  */
 public final class PendingPlacements {
 

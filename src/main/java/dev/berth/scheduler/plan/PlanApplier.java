@@ -135,25 +135,29 @@ public final class PlanApplier {
 
     /**
      * The cluster's instances as placement must see them: what the state holds, less what
-     * plans in flight take. The order matters: first the in-flight tasks that the state does
-     * not hold yet, then the state's resources. The state publishes that it holds a task only
-     * after its resources count it, so a plan that commits meanwhile is counted once, or
-     * twice for an instant (refusing a task at worst), never by neither (overbooking a host).
+     * plans in flight take (the in-flight tasks that the state does not hold yet). Both are
+     * read as one cut: a committed plan is applied to the state and stops counting in flight
+     * under {@link SchedulerState#publishing}, so it is counted exactly once, never twice
+     * (refusing a task for room that is there) nor by neither (overbooking a host).
      */
     public List<Candidate> candidates(String cluster) {
-        Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask);
-        List<Candidate> held = state.candidates(cluster);
-        List<Candidate> result = new ArrayList<>(held.size());
-        for (Candidate candidate : held) {
-            result.add(lessInFlight(candidate, inFlight));
-        }
-        return result;
+        return state.readingPlacementView(() -> {
+            Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask);
+            List<Candidate> held = state.candidates(cluster);
+            List<Candidate> result = new ArrayList<>(held.size());
+            for (Candidate candidate : held) {
+                result.add(lessInFlight(candidate, inFlight));
+            }
+            return result;
+        });
     }
 
     /** One instance as placement must see it, in the same order as {@link #candidates}. */
     public Optional<Candidate> candidate(String instanceId) {
-        Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask, List.of(instanceId));
-        return state.candidate(instanceId).map(c -> lessInFlight(c, inFlight));
+        return state.readingPlacementView(() -> {
+            Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask, List.of(instanceId));
+            return state.candidate(instanceId).map(c -> lessInFlight(c, inFlight));
+        });
     }
 
     /** The candidate less what plans in flight take of it, with their tasks in its task groups. */
@@ -180,15 +184,25 @@ public final class PlanApplier {
         return pending;
     }
 
+    /** The plan's instances as placement must see them, by id; an instance gone is left out. */
+    private Map<String, Candidate> instancesOf(TaskPlan plan) {
+        List<String> instanceIds = plan.tasks().stream().map(DesiredTask::instanceId).distinct().toList();
+        return state.readingPlacementView(() -> {
+            Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask, instanceIds);
+            Map<String, Candidate> read = new HashMap<>();
+            for (String id : instanceIds) {
+                state.candidate(id).ifPresent(c -> read.put(id, lessInFlight(c, inFlight)));
+            }
+            return read;
+        });
+    }
+
     private PlanOutcome recheck(TaskPlan plan) {
         List<DesiredTask> accepted = new ArrayList<>();
         List<Rejection> refused = new ArrayList<>();
-        Map<String, Candidate> candidates = new HashMap<>();
-        Map<String, PendingPlacements.InFlight> inFlight = plan.tasks().isEmpty() ? Map.of()
-                : pending.snapshot(state::holdsTask, plan.tasks().stream().map(DesiredTask::instanceId).distinct().toList());
+        Map<String, Candidate> candidates = instancesOf(plan);
         for (DesiredTask task : plan.tasks()) {
-            Candidate candidate = candidates.computeIfAbsent(task.instanceId(),
-                    id -> state.candidate(id).map(c -> lessInFlight(c, inFlight)).orElse(null));
+            Candidate candidate = candidates.get(task.instanceId());
             Demand demand = TaskDemand.demand(task.taskDefinition(), task.overrides());
             Rejection rejection = candidate == null
                     ? new Rejection(task.instanceId(), FeasibilityCheck.AGENT)

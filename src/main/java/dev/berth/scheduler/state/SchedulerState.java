@@ -52,6 +52,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class SchedulerState {
 
+    /** Orders publishing a committed plan against reading placement's view (see {@link #publishing}). */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock placementView =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+
     /** The cluster every account has in ECS without creating it. */
     public static final String DEFAULT_CLUSTER = "default";
 
@@ -697,6 +701,33 @@ public final class SchedulerState {
                     : candidate.withAgentConnected(false));
         }
         return result;
+    }
+
+    /**
+     * Runs {@code publish} (applying a committed plan, then letting its callers stop counting
+     * it in flight) so that no {@link #readingPlacementView} runs meanwhile: a view read then
+     * sees a plan either in flight or held by the state, never as both.
+     */
+    public void publishing(Runnable publish) {
+        placementView.writeLock().lock();
+        try {
+            publish.run();
+        } finally {
+            placementView.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Reads placement's view (the plans in flight, then the instances) as one cut with respect
+     * to {@link #publishing}; any number of readers at once.
+     */
+    public <T> T readingPlacementView(java.util.function.Supplier<T> read) {
+        placementView.readLock().lock();
+        try {
+            return read.get();
+        } finally {
+            placementView.readLock().unlock();
+        }
     }
 
     /**
