@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,8 +48,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * received it (during the replay at start, Kafka's log-append time of the record), never
  * the agent's clock.
  *
- * <p>Thread-safe: every method holds the monitor, and queries return immutable values, except
- * {@link #candidates} and {@link #candidate}, which read concurrent maps kept under it.
+ * <p>Thread-safe: changes hold the monitor, and queries return immutable values. The lookups
+ * on every API call's path ({@link #cluster}, {@link #taskDefinition}, {@link #latestActive},
+ * {@link #task}, {@link #clientToken}) and placement's {@link #candidates} and
+ * {@link #candidate} read concurrent maps kept under the monitor without taking it, so a
+ * call never waits behind a large batch of records being applied.
  */
 public final class SchedulerState {
 
@@ -64,10 +68,10 @@ public final class SchedulerState {
     private final Duration stoppedTaskRetention;
     private final Duration instanceLostAfter;
 
-    private final Map<String, ClusterRecord> clusters = new HashMap<>();
-    private final Map<String, TreeMap<Integer, TaskDefinitionRecord>> taskDefinitions = new HashMap<>();
-    private final Map<String, DesiredTask> desiredTasks = new HashMap<>();
-    private final Map<String, TaskStateChange> taskReports = new HashMap<>();
+    private final Map<String, ClusterRecord> clusters = new ConcurrentHashMap<>();
+    private final Map<String, NavigableMap<Integer, TaskDefinitionRecord>> taskDefinitions = new ConcurrentHashMap<>();
+    private final Map<String, DesiredTask> desiredTasks = new ConcurrentHashMap<>();
+    private final Map<String, TaskStateChange> taskReports = new ConcurrentHashMap<>();
     private final Map<String, InstanceRegistration> instances = new HashMap<>();
     private final Map<String, Set<String>> instancesByCluster = new HashMap<>();
     /** Written under the monitor, read without it by {@link #candidates}. */
@@ -99,7 +103,7 @@ public final class SchedulerState {
     /** Instances set DRAINING: placement skips them; read without the monitor. */
     private final Set<String> draining = ConcurrentHashMap.newKeySet();
     private final Map<String, InstanceControl> instanceControl = new HashMap<>();
-    private final Map<String, ClientTokenRecord> clientTokens = new HashMap<>();
+    private final Map<String, ClientTokenRecord> clientTokens = new ConcurrentHashMap<>();
     /** Services by {@code <cluster>/<name>}. */
     private final Map<String, ServiceRecord> services = new HashMap<>();
     /** Told, without arguments, whenever a service or one of its tasks changes: wakes the service loop. */
@@ -340,8 +344,8 @@ public final class SchedulerState {
         return Optional.ofNullable(leader);
     }
 
-    public synchronized Optional<ClientTokenRecord> clientToken(String key) {
-        return Optional.ofNullable(clientTokens.get(key));
+    public Optional<ClientTokenRecord> clientToken(String key) {
+        return key == null ? Optional.empty() : Optional.ofNullable(clientTokens.get(key));
     }
 
     /** Every client token held, for the reconciler to tombstone those past the window. */
@@ -351,8 +355,8 @@ public final class SchedulerState {
 
     // Clusters
 
-    public synchronized Optional<ClusterRecord> cluster(String name) {
-        return Optional.ofNullable(clusters.get(name));
+    public Optional<ClusterRecord> cluster(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(clusters.get(name));
     }
 
     public synchronized List<ClusterRecord> clusters() {
@@ -365,8 +369,8 @@ public final class SchedulerState {
 
     private boolean putDefinition(TaskDefinitionRecord record) {
         TaskDefinition definition = record.taskDefinition();
-        TreeMap<Integer, TaskDefinitionRecord> family = taskDefinitions.computeIfAbsent(definition.family(),
-                f -> new TreeMap<>());
+        NavigableMap<Integer, TaskDefinitionRecord> family = taskDefinitions.computeIfAbsent(definition.family(),
+                f -> new ConcurrentSkipListMap<>());
         if (!isNewer(record, family.get(definition.revision()))) {
             return false;
         }
@@ -379,7 +383,7 @@ public final class SchedulerState {
         if (colon < 0) {
             return;
         }
-        TreeMap<Integer, TaskDefinitionRecord> family = taskDefinitions.get(familyRevision.substring(0, colon));
+        NavigableMap<Integer, TaskDefinitionRecord> family = taskDefinitions.get(familyRevision.substring(0, colon));
         if (family != null) {
             try {
                 family.remove(Integer.parseInt(familyRevision.substring(colon + 1)));
@@ -392,19 +396,19 @@ public final class SchedulerState {
         }
     }
 
-    public synchronized Optional<TaskDefinitionRecord> taskDefinition(String family, int revision) {
-        TreeMap<Integer, TaskDefinitionRecord> revisions = taskDefinitions.get(family);
+    public Optional<TaskDefinitionRecord> taskDefinition(String family, int revision) {
+        NavigableMap<Integer, TaskDefinitionRecord> revisions = (family == null ? null : taskDefinitions.get(family));
         return revisions == null ? Optional.empty() : Optional.ofNullable(revisions.get(revision));
     }
 
     /** The highest revision ever registered in the family, 0 when none. */
-    public synchronized int lastRevision(String family) {
-        TreeMap<Integer, TaskDefinitionRecord> revisions = taskDefinitions.get(family);
+    public int lastRevision(String family) {
+        NavigableMap<Integer, TaskDefinitionRecord> revisions = (family == null ? null : taskDefinitions.get(family));
         return revisions == null || revisions.isEmpty() ? 0 : revisions.lastKey();
     }
 
-    public synchronized Optional<TaskDefinitionRecord> latestActive(String family) {
-        TreeMap<Integer, TaskDefinitionRecord> revisions = taskDefinitions.get(family);
+    public Optional<TaskDefinitionRecord> latestActive(String family) {
+        NavigableMap<Integer, TaskDefinitionRecord> revisions = (family == null ? null : taskDefinitions.get(family));
         if (revisions == null) {
             return Optional.empty();
         }
@@ -426,8 +430,8 @@ public final class SchedulerState {
 
     // Tasks
 
-    public synchronized Optional<TaskView> task(String taskId) {
-        DesiredTask desired = desiredTasks.get(taskId);
+    public Optional<TaskView> task(String taskId) {
+        DesiredTask desired = taskId == null ? null : desiredTasks.get(taskId);
         if (desired == null) {
             return Optional.empty();
         }
