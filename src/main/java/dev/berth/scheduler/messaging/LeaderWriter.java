@@ -190,14 +190,15 @@ final class LeaderWriter implements StateWriter {
             finish(batch, failed(e, committing));
             return;
         }
-        state.publishing(() -> {
-            for (Submitted submitted : batch) {
+        // Plan by plan, so that placement reads its view between two plans, not after the batch.
+        for (Submitted submitted : batch) {
+            state.publishing(() -> {
                 for (StateChange change : submitted.stored()) {
                     applyCommitted(change);
                 }
-            }
-            finish(batch, null);
-        });
+                finish(List.of(submitted), null);
+            });
+        }
     }
 
     private void finish(List<Submitted> batch, RuntimeException error) {
