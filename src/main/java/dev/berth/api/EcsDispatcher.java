@@ -69,6 +69,11 @@ public final class EcsDispatcher {
         }
         String operation = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : null;
         EcsAction<?> action = operation == null ? null : actions.get(operation);
+        if (action == null && operation != null) {
+            EcsOperations.refusal(operation).ifPresent(refusal -> {
+                throw refusal;
+            });
+        }
         if (action == null) {
             throw new EcsException(EcsErrorType.UnknownOperationException,
                     "Unknown operation " + target + ": Berth does not implement it.");

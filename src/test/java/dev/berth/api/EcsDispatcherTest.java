@@ -61,12 +61,12 @@ class EcsDispatcherTest {
     @Test
     void anUnknownOperationIsNamed() {
         // When
-        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCapacityProvider", "{}");
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "LaunchRocket", "{}");
 
         // Then
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.body()).isEqualTo("{\"__type\":\"UnknownOperationException\",\"message\":\"Unknown operation "
-                + PREFIX + "CreateCapacityProvider: Berth does not implement it.\"}");
+                + PREFIX + "LaunchRocket: Berth does not implement it.\"}");
     }
 
     @Test
