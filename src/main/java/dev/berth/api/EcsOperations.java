@@ -59,10 +59,10 @@ public final class EcsOperations {
 
     private static final Map<String, Operation> TABLE = table(
             // Clusters
-            partly("CreateCluster", "tags, settings, configuration, capacityProviders and "
-                    + "defaultCapacityProviderStrategy are not kept"),
+            partly("CreateCluster", "configuration, capacityProviders, defaultCapacityProviderStrategy and "
+                    + "serviceConnectDefaults are refused"),
             full("DeleteCluster", ""),
-            partly("DescribeClusters", "include ATTACHMENTS, CONFIGURATIONS and TAGS add nothing"),
+            partly("DescribeClusters", "include ATTACHMENTS and CONFIGURATIONS add nothing"),
             full("ListClusters", ""),
             refused("UpdateCluster", EcsErrorType.UnsupportedFeatureException,
                     "cluster settings and configuration are not kept; create the cluster again instead"),
@@ -75,8 +75,8 @@ public final class EcsOperations {
             refused("DescribeCapacityProviders", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
             refused("UpdateCapacityProvider", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
             // Task definitions
-            partly("RegisterTaskDefinition", "tags are not kept; the awsvpc network mode and FARGATE are refused"),
-            partly("DescribeTaskDefinition", "include TAGS answers no tags"),
+            partly("RegisterTaskDefinition", "the awsvpc network mode and FARGATE are refused"),
+            full("DescribeTaskDefinition", ""),
             full("ListTaskDefinitions", ""),
             full("ListTaskDefinitionFamilies", ""),
             full("DeregisterTaskDefinition", ""),
@@ -84,11 +84,11 @@ public final class EcsOperations {
                     "INACTIVE revisions are kept; deregister a revision (DeregisterTaskDefinition) instead"),
             // Tasks
             partly("RunTask", "launch types EC2 and EXTERNAL only; capacityProviderStrategy, networkConfiguration, "
-                    + "platformVersion, enableExecuteCommand and volumeConfigurations are refused; tags are not kept"),
-            partly("StartTask", "networkConfiguration, enableExecuteCommand and volumeConfigurations are refused; "
-                    + "tags are not kept"),
+                    + "platformVersion, enableExecuteCommand, volumeConfigurations and enableECSManagedTags are refused"),
+            partly("StartTask", "networkConfiguration, enableExecuteCommand, volumeConfigurations and "
+                    + "enableECSManagedTags are refused"),
             full("StopTask", ""),
-            partly("DescribeTasks", "include TAGS answers no tags"),
+            full("DescribeTasks", ""),
             full("ListTasks", ""),
             refused("ExecuteCommand", EcsErrorType.UnsupportedFeatureException, "ECS Exec needs AWS Systems Manager; "
                     + "run docker exec on the container instance instead (Berth labels each container with "
@@ -97,10 +97,10 @@ public final class EcsOperations {
             refused("UpdateTaskProtection", EcsErrorType.UnsupportedFeatureException, TASK_PROTECTION),
             // Services
             partly("CreateService", "REPLICA and DAEMON with the ECS rolling update only; load balancers, service "
-                    + "registries, Service Connect and task sets are refused; tags are not kept"),
+                    + "registries, Service Connect, task sets, propagateTags and enableECSManagedTags are refused"),
             partly("UpdateService", "desiredCount, taskDefinition, forceNewDeployment and deploymentConfiguration"),
             full("DeleteService", ""),
-            partly("DescribeServices", "include TAGS answers no tags"),
+            full("DescribeServices", ""),
             full("ListServices", ""),
             refused("ListServicesByNamespace", EcsErrorType.UnsupportedFeatureException, "namespaces are AWS Cloud "
                     + "Map's, for Service Connect, which Berth does not have; use ListServices per cluster instead"),
@@ -130,9 +130,9 @@ public final class EcsOperations {
             refused("SubmitContainerStateChange", EcsErrorType.UnsupportedFeatureException, AGENT_CALL),
             refused("SubmitAttachmentStateChanges", EcsErrorType.UnsupportedFeatureException, AGENT_CALL),
             // Tags
-            refused("TagResource", EcsErrorType.UnsupportedFeatureException, "tags are not kept yet; keep them in your own inventory instead"),
-            refused("UntagResource", EcsErrorType.UnsupportedFeatureException, "tags are not kept yet; keep them in your own inventory instead"),
-            refused("ListTagsForResource", EcsErrorType.UnsupportedFeatureException, "tags are not kept yet; keep them in your own inventory instead"),
+            full("TagResource", "on clusters, task definitions, tasks, container instances and services"),
+            full("UntagResource", ""),
+            full("ListTagsForResource", ""),
             // Account settings
             refused("ListAccountSettings", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS),
             refused("PutAccountSetting", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS),

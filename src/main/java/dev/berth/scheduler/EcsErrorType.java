@@ -14,6 +14,8 @@ public enum EcsErrorType {
     ServiceNotFoundException(400),
     ServiceNotActiveException(400),
     TargetNotFoundException(400),
+    /** TagResource and friends: the resource an ARN names does not exist. */
+    ResourceNotFoundException(400),
     AttributeLimitExceededException(400),
     SerializationException(400),
     UnknownOperationException(400),

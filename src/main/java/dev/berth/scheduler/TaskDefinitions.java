@@ -1,5 +1,6 @@
 package dev.berth.scheduler;
 
+import dev.berth.model.Tag;
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.TaskDefinition;
@@ -38,7 +39,13 @@ public final class TaskDefinitions {
 
     /** Validates and registers; the caller's taskDefinitionArn, revision and status are ignored. */
     public TaskDefinition register(TaskDefinition request) {
+        return register(request, List.of());
+    }
+
+    /** Registers with the revision's tags, kept in its record (checked by {@link Tags#validate}). */
+    public TaskDefinition register(TaskDefinition request, List<Tag> tags) {
         TaskDefinitionValidator.validate(request);
+        List<Tag> kept = Tags.validate(tags);
         writeLock.lock();
         try {
             int revision = state.lastRevision(request.family()) + 1;
@@ -48,8 +55,7 @@ public final class TaskDefinitions {
                     request.networkMode(), TaskDefinition.ACTIVE, request.requiresCompatibilities(), COMPATIBILITIES,
                     request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null,
                     request.unmodelled());
-            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, 1,
-                    registered));
+            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, 1, registered, kept));
             return registered;
         } finally {
             writeLock.unlock();
@@ -95,8 +101,8 @@ public final class TaskDefinitions {
                 return held.taskDefinition();
             }
             TaskDefinition inactive = held.taskDefinition().withStatus(TaskDefinition.INACTIVE, state.clock().instant());
-            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION,
-                    held.version() + 1, inactive));
+            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, held.version() + 1, inactive,
+                    held.tags()));
             return inactive;
         } finally {
             writeLock.unlock();

@@ -43,7 +43,7 @@ public class DescribeServicesAction extends SchedulerAction<DescribeServicesActi
         for (String reference : r.services()) {
             Optional<Services.ServiceSummary> service = plane.services().find(cluster.clusterName(), reference);
             if (service.isPresent()) {
-                found.add(shapes.service(service.get()));
+                found.add(shapes.service(service.get(), r.include() != null && r.include().contains("TAGS")));
             } else {
                 failures.add(Failure.of(shapes.serviceArn(cluster.clusterName(), Arns.lastSegment(reference)),
                         Failure.MISSING));
