@@ -23,7 +23,8 @@ import java.util.concurrent.locks.Lock;
 public final class TaskDefinitions {
 
     private static final String NOT_FOUND = "Unable to describe task definition.";
-    private static final List<String> COMPATIBILITIES = List.of("EC2");
+    /** As ECS answers for a definition that EC2 and EXTERNAL instances can run: Berth refuses FARGATE. */
+    private static final List<String> COMPATIBILITIES = List.of("EXTERNAL", "EC2");
 
     private final SchedulerState state;
     private final StateWriter writer;

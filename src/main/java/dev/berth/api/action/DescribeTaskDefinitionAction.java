@@ -1,6 +1,7 @@
 package dev.berth.api.action;
 
 import dev.berth.api.shape.EcsShapes;
+import dev.berth.api.shape.EcsTaskDefinitions;
 import dev.berth.model.Tag;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.ControlPlane;
@@ -33,7 +34,7 @@ public class DescribeTaskDefinitionAction extends SchedulerAction<DescribeTaskDe
             throw EcsException.invalidParameter("Invalid 'include': only TAGS can be included.");
         }
         TaskDefinition definition = plane.taskDefinitions().describe(request.taskDefinition());
-        return new Response(definition,
+        return new Response(EcsTaskDefinitions.answered(definition),
                 Tags.ifIncluded(request.include(), plane.tags().list(definition.taskDefinitionArn())));
     }
 }

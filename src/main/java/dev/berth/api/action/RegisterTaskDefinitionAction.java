@@ -2,6 +2,7 @@ package dev.berth.api.action;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.berth.api.shape.EcsShapes;
+import dev.berth.api.shape.EcsTaskDefinitions;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.PlacementConstraint;
 import dev.berth.model.Tag;
@@ -62,6 +63,6 @@ public class RegisterTaskDefinitionAction extends SchedulerAction<RegisterTaskDe
                 r.memory(), r.networkMode(), null, r.requiresCompatibilities(), null, r.placementConstraints(),
                 r.taskRoleArn(), r.executionRoleArn(), null, null, unmodelled(r));
         List<Tag> tags = Tags.validate(r.tags());
-        return new Response(plane.taskDefinitions().register(requested, tags), tags);
+        return new Response(EcsTaskDefinitions.answered(plane.taskDefinitions().register(requested, tags)), tags);
     }
 }
