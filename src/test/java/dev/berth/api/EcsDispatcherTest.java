@@ -98,6 +98,19 @@ class EcsDispatcherTest {
     }
 
     @Test
+    void aFieldTheActionDoesNotModelIsRefusedByNameNotDropped() {
+        // When
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster",
+                "{\"clusterName\":\"prod\",\"serviceConnectDefaults\":{\"namespace\":\"ns\"}}");
+
+        // Then
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body()).isEqualTo("{\"__type\":\"InvalidParameterException\",\"message\":\"Invalid "
+                + "'serviceConnectDefaults': Berth does not support this parameter of CreateCluster. Leave it out, or "
+                + "see the README's compatibility matrix.\"}");
+    }
+
+    @Test
     void anEmptyBodyIsAnEmptyRequest() {
         assertThat(dispatcher.dispatch(PREFIX + "CreateCluster", "")).isEqualTo(new EcsDispatcher.Reply(200, "{}"));
     }

@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.ecs.model.ClusterField;
 import software.amazon.awssdk.services.ecs.model.ClusterSetting;
 import software.amazon.awssdk.services.ecs.model.ClusterSettingName;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerInstanceField;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.PropagateTags;
 import software.amazon.awssdk.services.ecs.model.ResourceNotFoundException;
@@ -191,6 +192,11 @@ class TagsApiIT {
         assertThat(ecs.listTagsForResource(r -> r.resourceArn(created.serviceArn())).tags())
                 .containsExactly(tag("tier", "front"));
         assertThat(ecs.listTagsForResource(r -> r.resourceArn(instanceArn)).tags()).containsExactly(tag("rack", "r1"));
+        assertThat(ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(instanceArn)
+                .include(ContainerInstanceField.TAGS)).containerInstances().get(0).tags())
+                .containsExactly(tag("rack", "r1"));
+        assertThat(ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(instanceArn))
+                .containerInstances().get(0).hasTags()).isFalse();
     }
 
     @Test
@@ -212,6 +218,12 @@ class TagsApiIT {
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThatThrownBy(() -> ecs.createCluster(r -> r.clusterName(unique("cp")).capacityProviders("FARGATE")))
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("'capacityProviders'");
+        assertThatThrownBy(() -> ecs.createCluster(r -> r.clusterName(unique("sc"))
+                .serviceConnectDefaults(d -> d.namespace("ns"))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("'serviceConnectDefaults'");
+        assertThatThrownBy(() -> ecs.runTask(r -> r.cluster(name).taskDefinition("none").referenceId("ref-1")))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("'referenceId'")
+                .hasMessageContaining("Berth does not support this parameter of RunTask");
         assertThatThrownBy(() -> ecs.executeCommand(r -> r.cluster(name).task("t").command("sh").interactive(true)))
                 .isInstanceOf(UnsupportedFeatureException.class)
                 .hasMessageContaining("Berth does not support ExecuteCommand");

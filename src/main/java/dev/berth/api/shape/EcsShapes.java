@@ -157,7 +157,7 @@ public final class EcsShapes {
                 r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, r.dockerVersion()),
                 resources(instance.remaining()), resources(instance.registered()), status,
                 instance.agentConnected(), instance.runningTasksCount(), instance.pendingTasksCount(), attributes,
-                r.registeredAt(), List.of(), List.of());
+                r.registeredAt(), List.of(), null);
     }
 
     private static List<InstanceResource> resources(Resources resources) {
