@@ -64,10 +64,9 @@ public final class EcsOperations {
             full("DeleteCluster", ""),
             partly("DescribeClusters", "include ATTACHMENTS and CONFIGURATIONS add nothing"),
             full("ListClusters", ""),
-            refused("UpdateCluster", EcsErrorType.UnsupportedFeatureException,
-                    "cluster settings and configuration are not kept; create the cluster again instead"),
-            refused("UpdateClusterSettings", EcsErrorType.UnsupportedFeatureException,
-                    "cluster settings are not kept; Berth serves its metrics on /q/metrics instead"),
+            partly("UpdateCluster", "settings only; configuration and serviceConnectDefaults are refused"),
+            full("UpdateClusterSettings", "containerInsights is stored and answered; Berth serves its metrics on "
+                    + "/q/metrics whatever it says"),
             refused("PutClusterCapacityProviders", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
             // Capacity providers
             refused("CreateCapacityProvider", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
@@ -80,8 +79,8 @@ public final class EcsOperations {
             full("ListTaskDefinitions", ""),
             full("ListTaskDefinitionFamilies", ""),
             full("DeregisterTaskDefinition", ""),
-            refused("DeleteTaskDefinitions", EcsErrorType.UnsupportedFeatureException,
-                    "INACTIVE revisions are kept; deregister a revision (DeregisterTaskDefinition) instead"),
+            full("DeleteTaskDefinitions", "INACTIVE revisions become DELETE_IN_PROGRESS and are kept, so their "
+                    + "revision numbers are never used again"),
             // Tasks
             partly("RunTask", "launch types EC2 and EXTERNAL only; capacityProviderStrategy, networkConfiguration, "
                     + "platformVersion, enableExecuteCommand, volumeConfigurations and enableECSManagedTags are refused"),

@@ -36,6 +36,11 @@ public record ClusterRecord(
         return new ClusterRecord(SCHEMA_VERSION, newVersion, clusterName, status, createdAt, newTags, settings);
     }
 
+    /** The same cluster at a later version with other settings. */
+    public ClusterRecord withSettings(long newVersion, List<Setting> newSettings) {
+        return new ClusterRecord(SCHEMA_VERSION, newVersion, clusterName, status, createdAt, tags, newSettings);
+    }
+
     /** The same cluster at a later version with another status. */
     public ClusterRecord withStatus(long newVersion, String newStatus) {
         return new ClusterRecord(SCHEMA_VERSION, newVersion, clusterName, newStatus, createdAt, tags, settings);

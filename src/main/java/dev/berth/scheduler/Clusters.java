@@ -70,6 +70,28 @@ public final class Clusters {
         return summary(require(name));
     }
 
+    /**
+     * UpdateClusterSettings and UpdateCluster's {@code settings}: the given settings replace
+     * those of their name; the cluster's record is re-sent with a higher version.
+     */
+    public ClusterSummary updateSettings(String nameOrArn, List<ClusterRecord.Setting> settings) {
+        if (settings == null || settings.isEmpty()) {
+            throw EcsException.invalidParameter("Invalid 'settings': at least one setting is required.");
+        }
+        ClusterSettings.validate(settings);
+        writeLock.lock();
+        try {
+            ClusterRecord cluster = require(nameOrArn);
+            List<ClusterRecord.Setting> merged = ClusterSettings.merged(cluster, settings);
+            if (!merged.equals(cluster.settings())) {
+                writer.write(cluster.withSettings(cluster.version() + 1, merged));
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        return summary(require(nameOrArn));
+    }
+
     /** The ACTIVE cluster named by a name or ARN (null means {@code default}), or ClusterNotFoundException. */
     public ClusterRecord require(String nameOrArn) {
         return find(nameOrArn).filter(c -> ACTIVE.equals(c.status())).orElseThrow(EcsException::clusterNotFound);

@@ -110,6 +110,69 @@ public final class TaskDefinitions {
         }
     }
 
+    /** ECS's status of a deleted revision; Berth keeps its record so its revision number is never used again. */
+    public static final String DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS";
+    /** ECS's limit of revisions per DeleteTaskDefinitions call. */
+    static final int MAX_DELETED = 10;
+
+    /** What DeleteTaskDefinitions did: the revisions now DELETE_IN_PROGRESS, and a failure for each other one. */
+    public record Deletion(List<TaskDefinition> taskDefinitions, List<Failure> failures) {
+    }
+
+    /**
+     * DeleteTaskDefinitions: INACTIVE revisions become DELETE_IN_PROGRESS, all in one
+     * transaction. Tasks and services that run them keep running: they carry their own copy. A
+     * revision that is still ACTIVE, or unknown, is a failure; one already deleted is answered
+     * again.
+     */
+    public Deletion delete(List<String> references) {
+        if (references == null || references.isEmpty()) {
+            throw EcsException.invalidParameter("Invalid 'taskDefinitions': at least one task definition is required.");
+        }
+        if (references.size() > MAX_DELETED) {
+            throw EcsException.invalidParameter("Invalid 'taskDefinitions': at most " + MAX_DELETED
+                    + " task definitions per call.");
+        }
+        for (String reference : references) {
+            if (requireReference(reference).indexOf(':') < 0) {
+                throw EcsException.client("Invalid revision number. Number: " + Arns.resource(reference.trim())
+                        + ": deleting needs family:revision or a task definition ARN.");
+            }
+        }
+        writeLock.lock();
+        try {
+            List<TaskDefinition> deleted = new ArrayList<>();
+            List<Failure> failures = new ArrayList<>();
+            List<StateChange> changes = new ArrayList<>();
+            for (String reference : new java.util.LinkedHashSet<>(references)) {
+                Optional<TaskDefinitionRecord> held = find(reference);
+                if (held.isEmpty()) {
+                    failures.add(new Failure(reference, "The specified task definition does not exist.", null));
+                    continue;
+                }
+                TaskDefinition definition = held.get().taskDefinition();
+                if (TaskDefinition.ACTIVE.equals(definition.status())) {
+                    failures.add(new Failure(definition.taskDefinitionArn(), "The specified task definition is still "
+                            + "in ACTIVE status. Please deregister the target and try again.", null));
+                    continue;
+                }
+                TaskDefinition gone = DELETE_IN_PROGRESS.equals(definition.status()) ? definition
+                        : definition.withStatus(DELETE_IN_PROGRESS, state.clock().instant());
+                if (gone != definition) {
+                    changes.add(new StateChange.Put(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION,
+                            held.get().version() + 1, gone, held.get().tags())));
+                }
+                deleted.add(gone);
+            }
+            if (!changes.isEmpty()) {
+                writer.commit(changes);
+            }
+            return new Deletion(deleted, failures);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /**
      * ListTaskDefinitions: ACTIVE ones unless {@code status} says otherwise, by family then
      * revision, reversed for {@code DESC}. Despite its name, ECS's {@code familyPrefix} is the
