@@ -189,6 +189,9 @@ class TagsApiIT {
         // Then
         assertThat(ecs.describeServices(r -> r.cluster(cluster).services("api").include(ServiceField.TAGS))
                 .services().get(0).tags()).containsExactly(tag("tier", "front"));
+        assertThatThrownBy(() -> ecs.describeServices(r -> r.cluster(cluster).services("api")
+                .includeWithStrings("EVERYTHING")))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("'include'");
         assertThat(ecs.listTagsForResource(r -> r.resourceArn(created.serviceArn())).tags())
                 .containsExactly(tag("tier", "front"));
         assertThat(ecs.listTagsForResource(r -> r.resourceArn(instanceArn)).tags()).containsExactly(tag("rack", "r1"));

@@ -37,6 +37,9 @@ public class DescribeServicesAction extends SchedulerAction<DescribeServicesActi
             throw EcsException.invalidParameter("Invalid 'services': at most " + Services.MAX_DESCRIBED
                     + " services per call.");
         }
+        if (r.include() != null && r.include().stream().anyMatch(i -> !"TAGS".equals(i))) {
+            throw EcsException.invalidParameter("Invalid 'include': only TAGS can be included.");
+        }
         ClusterRecord cluster = plane.clusters().require(r.cluster());
         List<EcsService> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
