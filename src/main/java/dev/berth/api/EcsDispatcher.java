@@ -1,8 +1,11 @@
 package dev.berth.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.scheduler.EcsErrorType;
@@ -69,6 +72,11 @@ public final class EcsDispatcher {
         }
         String operation = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : null;
         EcsAction<?> action = operation == null ? null : actions.get(operation);
+        if (action == null && operation != null) {
+            EcsOperations.refusal(operation).ifPresent(refusal -> {
+                throw refusal;
+            });
+        }
         if (action == null) {
             throw new EcsException(EcsErrorType.UnknownOperationException,
                     "Unknown operation " + target + ": Berth does not implement it.");
@@ -93,13 +101,33 @@ public final class EcsDispatcher {
         try {
             typed = request.isNull() || request.isMissingNode()
                     ? mapper.readValue("{}", action.requestType())
-                    : mapper.treeToValue(request, action.requestType());
+                    : mapper.reader().with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                            .treeToValue(request, action.requestType());
+        } catch (UnrecognizedPropertyException e) {
+            throw unsupportedParameter(action.operation(), e);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new EcsException(EcsErrorType.SerializationException,
                     "The request does not match " + action.operation() + "Request: " + detail);
         }
         return action.handle(typed);
+    }
+
+    /**
+     * A request field that the action does not model is one Berth does not honour: it is
+     * refused by its path, never dropped.
+     */
+    private static EcsException unsupportedParameter(String operation, UnrecognizedPropertyException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return EcsException.invalidParameter("Invalid '" + path + "': Berth does not support this parameter of "
+                + operation + ". Leave it out, or see the README's compatibility matrix.");
     }
 
     /** An ECS error answer, also for refusals decided before dispatch (authentication). */

@@ -20,6 +20,7 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskResources;
 import dev.berth.model.TaskSize;
+import dev.berth.model.Tag;
 import dev.berth.model.TaskSettings;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
@@ -76,6 +77,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         PlacementStrategy.class,
         PortMapping.class,
         Resources.class,
+        Tag.class,
         StopCode.class,
         TaskDefinition.class,
         TaskOverride.class,
@@ -115,12 +117,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.EcsDispatcher.class,
         dev.berth.api.EcsEndpoint.class,
         dev.berth.api.EcsError.class,
+        dev.berth.api.EcsOperations.class,
         dev.berth.api.Paging.class,
         dev.berth.api.action.CreateClusterAction.class,
         dev.berth.api.action.CreateServiceAction.class,
         dev.berth.api.action.DeleteAttributesAction.class,
         dev.berth.api.action.DeleteClusterAction.class,
         dev.berth.api.action.DeleteServiceAction.class,
+        dev.berth.api.action.DeleteTaskDefinitionsAction.class,
         dev.berth.api.action.DeregisterContainerInstanceAction.class,
         dev.berth.api.action.DeregisterTaskDefinitionAction.class,
         dev.berth.api.action.DescribeClustersAction.class,
@@ -135,6 +139,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.action.ListServicesAction.class,
         dev.berth.api.action.ListTaskDefinitionFamiliesAction.class,
         dev.berth.api.action.ListTaskDefinitionsAction.class,
+        dev.berth.api.action.ListTagsForResourceAction.class,
         dev.berth.api.action.ListTasksAction.class,
         dev.berth.api.action.PutAttributesAction.class,
         dev.berth.api.action.RegisterTaskDefinitionAction.class,
@@ -142,6 +147,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.action.ServiceOptions.class,
         dev.berth.api.action.StartTaskAction.class,
         dev.berth.api.action.StopTaskAction.class,
+        dev.berth.api.action.TagOptions.class,
+        dev.berth.api.action.TagResourceAction.class,
+        dev.berth.api.action.UntagResourceAction.class,
+        dev.berth.api.action.UpdateClusterAction.class,
+        dev.berth.api.action.UpdateClusterSettingsAction.class,
         dev.berth.api.action.UpdateContainerInstancesStateAction.class,
         dev.berth.api.action.UpdateServiceAction.class,
         dev.berth.api.shape.EcsCluster.class,

@@ -1,16 +1,19 @@
 package dev.berth.protocol;
 
+import dev.berth.model.Tag;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskStatus;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code berth.tasks}, key task id, partition chosen from the instance id
  * ({@link Partitioning#forInstance}), written by the scheduler: a task placed on an
  * instance, with a full snapshot of its task definition so the agent needs nothing else.
  * {@code desiredStatus} is RUNNING or STOPPED; StopTask re-sends the record with STOPPED,
- * its stopCode and reason, and a higher version.
+ * its stopCode and reason, and a higher version. {@code tags} (RunTask's, StartTask's and
+ * TagResource's) came later: a record without them decodes with none.
  */
 public record DesiredTask(
         int schemaVersion,
@@ -26,10 +29,28 @@ public record DesiredTask(
         String group,
         Instant createdAt,
         String stopCode,
-        String stoppedReason) implements BerthRecord {
+        String stoppedReason,
+        List<Tag> tags) implements BerthRecord {
+
+    public DesiredTask {
+        tags = Tag.listOf(tags);
+    }
+
+    public DesiredTask(int schemaVersion, long version, String taskId, String taskArn, String cluster,
+            String instanceId, TaskDefinition taskDefinition, TaskOverride overrides, TaskStatus desiredStatus,
+            String startedBy, String group, Instant createdAt, String stopCode, String stoppedReason) {
+        this(schemaVersion, version, taskId, taskArn, cluster, instanceId, taskDefinition, overrides, desiredStatus,
+                startedBy, group, createdAt, stopCode, stoppedReason, List.of());
+    }
 
     public DesiredTask stop(long newVersion, String code, String reason) {
         return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
-                overrides, TaskStatus.STOPPED, startedBy, group, createdAt, code, reason);
+                overrides, TaskStatus.STOPPED, startedBy, group, createdAt, code, reason, tags);
+    }
+
+    /** The same task at a later version with other tags. */
+    public DesiredTask withTags(long newVersion, List<Tag> newTags) {
+        return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
+                overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, newTags);
     }
 }

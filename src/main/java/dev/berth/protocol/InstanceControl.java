@@ -1,6 +1,8 @@
 package dev.berth.protocol;
 
+import dev.berth.model.Tag;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +13,8 @@ import java.util.Map;
  * {@code ACTIVE} (UpdateContainerInstancesState) can follow each other any number of times.
  * {@code attributes} are the custom attributes PutAttributes gave the instance (its agent's
  * own are in its registration); each change re-sends the record with a higher version.
+ * {@code tags} (TagResource's) came later: a record without them decodes with none, and every
+ * change carries them on.
  */
 public record InstanceControl(
         int schemaVersion,
@@ -19,15 +23,22 @@ public record InstanceControl(
         String cluster,
         String status,
         Instant changedAt,
-        Map<String, String> attributes) implements BerthRecord {
+        Map<String, String> attributes,
+        List<Tag> tags) implements BerthRecord {
 
     public InstanceControl {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        tags = Tag.listOf(tags);
     }
 
     public InstanceControl(int schemaVersion, long version, String instanceId, String cluster, String status,
             Instant changedAt) {
-        this(schemaVersion, version, instanceId, cluster, status, changedAt, Map.of());
+        this(schemaVersion, version, instanceId, cluster, status, changedAt, Map.of(), List.of());
+    }
+
+    public InstanceControl(int schemaVersion, long version, String instanceId, String cluster, String status,
+            Instant changedAt, Map<String, String> attributes) {
+        this(schemaVersion, version, instanceId, cluster, status, changedAt, attributes, List.of());
     }
 
     public static final String DEREGISTERED = "DEREGISTERED";

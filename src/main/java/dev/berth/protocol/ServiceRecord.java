@@ -2,6 +2,7 @@ package dev.berth.protocol;
 
 import dev.berth.model.PlacementConstraint;
 import dev.berth.model.PlacementStrategy;
+import dev.berth.model.Tag;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,6 +21,7 @@ import java.util.List;
  * @param deployments    PRIMARY first, then the ACTIVE ones still running tasks
  * @param events         newest first, at most {@link #MAX_EVENTS}
  * @param requestHash    SHA-256 of the CreateService request, so that a repeat is recognised
+ * @param tags           CreateService's and TagResource's; a record written before tags were kept has none
  */
 public record ServiceRecord(
         int schemaVersion,
@@ -37,7 +39,8 @@ public record ServiceRecord(
         List<Deployment> deployments,
         List<Event> events,
         Instant createdAt,
-        String requestHash) implements BerthRecord {
+        String requestHash,
+        List<Tag> tags) implements BerthRecord {
 
     public static final int MAX_EVENTS = 100;
     public static final String ACTIVE = "ACTIVE";
@@ -51,6 +54,24 @@ public record ServiceRecord(
         placementStrategy = placementStrategy == null ? List.of() : List.copyOf(placementStrategy);
         deployments = deployments == null ? List.of() : List.copyOf(deployments);
         events = events == null ? List.of() : List.copyOf(events);
+        tags = Tag.listOf(tags);
+    }
+
+    public ServiceRecord(int schemaVersion, long version, String cluster, String serviceName, String serviceArn,
+            String status, String schedulingStrategy, int desiredCount, String taskDefinition,
+            DeploymentConfiguration deploymentConfiguration, List<PlacementConstraint> placementConstraints,
+            List<PlacementStrategy> placementStrategy, List<Deployment> deployments, List<Event> events,
+            Instant createdAt, String requestHash) {
+        this(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy, desiredCount,
+                taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy, deployments, events,
+                createdAt, requestHash, List.of());
+    }
+
+    /** The same service at a later version with other tags. */
+    public ServiceRecord withTags(long newVersion, List<Tag> newTags) {
+        return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, status,
+                schedulingStrategy, desiredCount, taskDefinition, deploymentConfiguration, placementConstraints,
+                placementStrategy, deployments, events, createdAt, requestHash, newTags);
     }
 
     public static String key(String cluster, String serviceName) {
@@ -110,6 +131,6 @@ public record ServiceRecord(
             DeploymentConfiguration newConfiguration, List<Deployment> newDeployments, List<Event> newEvents) {
         return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, newStatus,
                 schedulingStrategy, newDesiredCount, newTaskDefinition, newConfiguration, placementConstraints,
-                placementStrategy, newDeployments, newEvents, createdAt, requestHash);
+                placementStrategy, newDeployments, newEvents, createdAt, requestHash, tags);
     }
 }

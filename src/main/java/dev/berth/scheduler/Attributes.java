@@ -116,7 +116,8 @@ public final class Attributes {
                 InstanceControl held = state.instanceControl(instanceId).orElse(null);
                 changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION,
                         held == null ? 1 : held.version() + 1, instanceId, cluster.clusterName(),
-                        held == null ? InstanceControl.ACTIVE : held.status(), state.clock().instant(), custom)));
+                        held == null ? InstanceControl.ACTIVE : held.status(), state.clock().instant(), custom,
+                        held == null ? List.of() : held.tags())));
             });
             writer.commit(changes);
             return answered;

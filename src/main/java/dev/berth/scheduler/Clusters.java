@@ -1,6 +1,7 @@
 package dev.berth.scheduler;
 
 import dev.berth.model.Arns;
+import dev.berth.model.Tag;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.ServiceRecord;
@@ -39,6 +40,16 @@ public final class Clusters {
 
     /** Creates the cluster, or returns it unchanged when it exists (ECS is idempotent here). */
     public ClusterSummary create(String clusterName) {
+        return create(clusterName, List.of(), List.of());
+    }
+
+    /**
+     * Creates the cluster with its tags and settings, or returns it unchanged when it is
+     * ACTIVE already (ECS is idempotent here).
+     */
+    public ClusterSummary create(String clusterName, List<Tag> tags, List<ClusterRecord.Setting> settings) {
+        List<Tag> keptTags = Tags.validate(tags);
+        List<ClusterRecord.Setting> keptSettings = ClusterSettings.validate(settings);
         String name = clusterName == null || clusterName.isBlank() ? SchedulerState.DEFAULT_CLUSTER : clusterName;
         if (!CLUSTER_NAME.matcher(name).matches()) {
             throw EcsException.invalidParameter("Invalid 'clusterName': up to 255 letters (uppercase and lowercase), "
@@ -50,12 +61,35 @@ public final class Clusters {
             if (existing.isEmpty() || !ACTIVE.equals(existing.get().status())) {
                 Instant now = state.clock().instant();
                 long version = existing.map(c -> c.version() + 1).orElse(1L);
-                writer.write(new ClusterRecord(BerthRecord.SCHEMA_VERSION, version, name, ACTIVE, now));
+                writer.write(new ClusterRecord(BerthRecord.SCHEMA_VERSION, version, name, ACTIVE, now, keptTags,
+                        keptSettings));
             }
         } finally {
             writeLock.unlock();
         }
         return summary(require(name));
+    }
+
+    /**
+     * UpdateClusterSettings and UpdateCluster's {@code settings}: the given settings replace
+     * those of their name; the cluster's record is re-sent with a higher version.
+     */
+    public ClusterSummary updateSettings(String nameOrArn, List<ClusterRecord.Setting> settings) {
+        if (settings == null || settings.isEmpty()) {
+            throw EcsException.invalidParameter("Invalid 'settings': at least one setting is required.");
+        }
+        ClusterSettings.validate(settings);
+        writeLock.lock();
+        try {
+            ClusterRecord cluster = require(nameOrArn);
+            List<ClusterRecord.Setting> merged = ClusterSettings.merged(cluster, settings);
+            if (!merged.equals(cluster.settings())) {
+                writer.write(cluster.withSettings(cluster.version() + 1, merged));
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        return summary(require(nameOrArn));
     }
 
     /** The ACTIVE cluster named by a name or ARN (null means {@code default}), or ClusterNotFoundException. */
@@ -86,8 +120,7 @@ public final class Clusters {
                 throw new EcsException(EcsErrorType.ClusterContainsTasksException,
                         "The Cluster cannot be deleted while Tasks are active.");
             }
-            ClusterRecord inactive = new ClusterRecord(BerthRecord.SCHEMA_VERSION, cluster.version() + 1, name,
-                    INACTIVE, cluster.createdAt());
+            ClusterRecord inactive = cluster.withStatus(cluster.version() + 1, INACTIVE);
             writer.write(inactive);
             return new ClusterSummary(inactive, 0, 0, 0, 0);
         } finally {

@@ -1,5 +1,6 @@
 package dev.berth.scheduler;
 
+import dev.berth.model.Tag;
 import dev.berth.model.Arns;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
@@ -61,7 +62,7 @@ public final class ContainerInstances {
             List<StateChange> changes = new ArrayList<>();
             changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION, nextControlVersion(instanceId),
                     instanceId, cluster.clusterName(), InstanceControl.DEREGISTERED, state.clock().instant(),
-                    attributesOf(instanceId))));
+                    attributesOf(instanceId), tagsOf(instanceId))));
             changes.add(new StateChange.ForgetInstance(instanceId));
             for (TaskView task : unstopped) {
                 changes.add(new StateChange.Put(task.desired().stop(task.desired().version() + 1, TaskView.LOST,
@@ -109,7 +110,7 @@ public final class ContainerInstances {
                 if (!status.equals(state.instanceStatus(instanceId))) {
                     changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION,
                             nextControlVersion(instanceId), instanceId, cluster.clusterName(), status,
-                            state.clock().instant(), attributesOf(instanceId))));
+                            state.clock().instant(), attributesOf(instanceId), tagsOf(instanceId))));
                 }
             }
             if (!changes.isEmpty()) {
@@ -126,6 +127,10 @@ public final class ContainerInstances {
 
     private java.util.Map<String, String> attributesOf(String instanceId) {
         return state.instanceControl(instanceId).map(InstanceControl::attributes).orElse(java.util.Map.of());
+    }
+
+    private List<Tag> tagsOf(String instanceId) {
+        return state.instanceControl(instanceId).map(InstanceControl::tags).orElse(List.of());
     }
 
     private long nextControlVersion(String instanceId) {

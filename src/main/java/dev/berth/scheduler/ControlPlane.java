@@ -22,6 +22,7 @@ public final class ControlPlane {
     private final ContainerInstances containerInstances;
     private final Services services;
     private final Attributes attributes;
+    private final Tags tags;
     private final ServiceScheduler serviceScheduler;
 
     public ControlPlane(SchedulerState state, StateWriter writer, Arns arns) {
@@ -40,6 +41,7 @@ public final class ControlPlane {
         this.attributes = new Attributes(state, writer, writeLock, clusters, arns);
         Lock serviceLock = new ReentrantLock();
         this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions);
+        this.tags = new Tags(state, writer, writeLock, serviceLock, arns, clusters);
         this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), new java.util.Random(), arns,
                 serviceLock);
     }
@@ -70,6 +72,11 @@ public final class ControlPlane {
 
     public Attributes attributes() {
         return attributes;
+    }
+
+    /** TagResource, UntagResource, ListTagsForResource. */
+    public Tags tags() {
+        return tags;
     }
 
     public Services services() {

@@ -14,9 +14,13 @@ public enum EcsErrorType {
     ServiceNotFoundException(400),
     ServiceNotActiveException(400),
     TargetNotFoundException(400),
+    /** TagResource and friends: the resource an ARN names does not exist. */
+    ResourceNotFoundException(400),
     AttributeLimitExceededException(400),
     SerializationException(400),
     UnknownOperationException(400),
+    /** An operation or feature of ECS that Berth does not have; the message says what to use instead. */
+    UnsupportedFeatureException(400),
     /** The same clientToken came with another request. */
     ConflictException(400),
     /** Berth could not do what it should have: Kafka did not acknowledge a write, for example. */

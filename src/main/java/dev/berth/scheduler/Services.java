@@ -3,6 +3,7 @@ package dev.berth.scheduler;
 import dev.berth.model.Arns;
 import dev.berth.model.PlacementConstraint;
 import dev.berth.model.PlacementStrategy;
+import dev.berth.model.Tag;
 import dev.berth.model.TaskDefinition;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
@@ -54,10 +55,18 @@ public final class Services {
         this.tokens = new ClientTokens(state);
     }
 
-    /** What CreateService asks for. */
+    /** What CreateService asks for; the tags are part of it, so a repeat with other tags is another request. */
     public record ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
             String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
-            List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy) {
+            List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy,
+            List<Tag> tags) {
+
+        public ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
+                String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
+                List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy) {
+            this(cluster, serviceName, taskDefinition, desiredCount, schedulingStrategy, deploymentConfiguration,
+                    placementConstraints, placementStrategy, List.of());
+        }
     }
 
     /** What UpdateService asks for; null fields stay as they are. */
@@ -94,12 +103,14 @@ public final class Services {
             throw EcsException.invalidParameter("Invalid 'desiredCount': it is required for a REPLICA service.");
         }
         int desired = daemon ? 0 : requireCount(spec.desiredCount());
+        List<Tag> tags = Tags.validate(spec.tags());
         validate(spec.deploymentConfiguration());
         TaskDefinition definition = taskDefinitions.requireActive(spec.taskDefinition());
         validatePlacement(spec, definition);
         ServiceSpec normalized = new ServiceSpec(cluster.clusterName(), name, definition.familyRevision(),
                 daemon ? null : desired, strategy, spec.deploymentConfiguration(), spec.placementConstraints(),
-                spec.placementStrategy());
+                spec.placementStrategy(), tags.isEmpty() ? null : tags);
+        // Without tags the hash stays what it was before tags were kept, so repeats of older requests still match.
         String requestHash = tokens.hash(normalized);
         String tokenKey = clientToken == null ? null : ClientTokens.key("CreateService", cluster.clusterName(),
                 clientToken);
@@ -124,7 +135,7 @@ public final class Services {
                     arns.service(cluster.clusterName(), name), ServiceRecord.ACTIVE, strategy, desired,
                     definition.familyRevision(), spec.deploymentConfiguration(), spec.placementConstraints(),
                     spec.placementStrategy(), List.of(newDeployment(definition.familyRevision(), now)), List.of(), now,
-                    requestHash);
+                    requestHash, tags);
             List<StateChange> changes = new ArrayList<>();
             changes.add(new StateChange.Put(created));
             if (tokenKey != null) {

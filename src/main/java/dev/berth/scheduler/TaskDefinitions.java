@@ -1,5 +1,6 @@
 package dev.berth.scheduler;
 
+import dev.berth.model.Tag;
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.TaskDefinition;
@@ -22,7 +23,8 @@ import java.util.concurrent.locks.Lock;
 public final class TaskDefinitions {
 
     private static final String NOT_FOUND = "Unable to describe task definition.";
-    private static final List<String> COMPATIBILITIES = List.of("EC2");
+    /** As ECS answers for a definition that EC2 and EXTERNAL instances can run: Berth refuses FARGATE. */
+    private static final List<String> COMPATIBILITIES = List.of("EXTERNAL", "EC2");
 
     private final SchedulerState state;
     private final StateWriter writer;
@@ -38,7 +40,13 @@ public final class TaskDefinitions {
 
     /** Validates and registers; the caller's taskDefinitionArn, revision and status are ignored. */
     public TaskDefinition register(TaskDefinition request) {
+        return register(request, List.of());
+    }
+
+    /** Registers with the revision's tags, kept in its record (checked by {@link Tags#validate}). */
+    public TaskDefinition register(TaskDefinition request, List<Tag> tags) {
         TaskDefinitionValidator.validate(request);
+        List<Tag> kept = Tags.validate(tags);
         writeLock.lock();
         try {
             int revision = state.lastRevision(request.family()) + 1;
@@ -48,8 +56,7 @@ public final class TaskDefinitions {
                     request.networkMode(), TaskDefinition.ACTIVE, request.requiresCompatibilities(), COMPATIBILITIES,
                     request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null,
                     request.unmodelled());
-            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, 1,
-                    registered));
+            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, 1, registered, kept));
             return registered;
         } finally {
             writeLock.unlock();
@@ -95,9 +102,72 @@ public final class TaskDefinitions {
                 return held.taskDefinition();
             }
             TaskDefinition inactive = held.taskDefinition().withStatus(TaskDefinition.INACTIVE, state.clock().instant());
-            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION,
-                    held.version() + 1, inactive));
+            writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, held.version() + 1, inactive,
+                    held.tags()));
             return inactive;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** ECS's status of a deleted revision; Berth keeps its record so its revision number is never used again. */
+    public static final String DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS";
+    /** ECS's limit of revisions per DeleteTaskDefinitions call. */
+    static final int MAX_DELETED = 10;
+
+    /** What DeleteTaskDefinitions did: the revisions now DELETE_IN_PROGRESS, and a failure for each other one. */
+    public record Deletion(List<TaskDefinition> taskDefinitions, List<Failure> failures) {
+    }
+
+    /**
+     * DeleteTaskDefinitions: INACTIVE revisions become DELETE_IN_PROGRESS, all in one
+     * transaction. Tasks and services that run them keep running: they carry their own copy. A
+     * revision that is still ACTIVE, or unknown, is a failure; one already deleted is answered
+     * again.
+     */
+    public Deletion delete(List<String> references) {
+        if (references == null || references.isEmpty()) {
+            throw EcsException.invalidParameter("Invalid 'taskDefinitions': at least one task definition is required.");
+        }
+        if (references.size() > MAX_DELETED) {
+            throw EcsException.invalidParameter("Invalid 'taskDefinitions': at most " + MAX_DELETED
+                    + " task definitions per call.");
+        }
+        for (String reference : references) {
+            if (requireReference(reference).indexOf(':') < 0) {
+                throw EcsException.client("Invalid revision number. Number: " + Arns.resource(reference.trim())
+                        + ": deleting needs family:revision or a task definition ARN.");
+            }
+        }
+        writeLock.lock();
+        try {
+            List<TaskDefinition> deleted = new ArrayList<>();
+            List<Failure> failures = new ArrayList<>();
+            List<StateChange> changes = new ArrayList<>();
+            for (String reference : new java.util.LinkedHashSet<>(references)) {
+                Optional<TaskDefinitionRecord> held = find(reference);
+                if (held.isEmpty()) {
+                    failures.add(new Failure(reference, "The specified task definition does not exist.", null));
+                    continue;
+                }
+                TaskDefinition definition = held.get().taskDefinition();
+                if (TaskDefinition.ACTIVE.equals(definition.status())) {
+                    failures.add(new Failure(definition.taskDefinitionArn(), "The specified task definition is still "
+                            + "in ACTIVE status. Please deregister the target and try again.", null));
+                    continue;
+                }
+                TaskDefinition gone = DELETE_IN_PROGRESS.equals(definition.status()) ? definition
+                        : definition.withStatus(DELETE_IN_PROGRESS, state.clock().instant());
+                if (gone != definition) {
+                    changes.add(new StateChange.Put(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION,
+                            held.get().version() + 1, gone, held.get().tags())));
+                }
+                deleted.add(gone);
+            }
+            if (!changes.isEmpty()) {
+                writer.commit(changes);
+            }
+            return new Deletion(deleted, failures);
         } finally {
             writeLock.unlock();
         }

@@ -4,6 +4,7 @@ import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerOverride;
 import dev.berth.model.StopCode;
+import dev.berth.model.Tag;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskStatus;
@@ -93,11 +94,16 @@ public final class Tasks {
 
     /** What RunTask and StartTask share; StartTask ignores {@code placement}. */
     public record TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
-            String group, PlacementOptions placement) {
+            String group, PlacementOptions placement, List<Tag> tags) {
 
         public TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
                 String group) {
             this(cluster, taskDefinition, overrides, startedBy, group, PlacementOptions.NONE);
+        }
+
+        public TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
+                String group, PlacementOptions placement) {
+            this(cluster, taskDefinition, overrides, startedBy, group, placement, null);
         }
     }
 
@@ -395,6 +401,6 @@ public final class Tasks {
                 arns.task(cluster.clusterName(), taskId), cluster.clusterName(), instanceId, definition,
                 request.overrides(), TaskStatus.RUNNING, request.startedBy(),
                 TaskPlacement.group(definition, request),
-                now, null, null);
+                now, null, null, Tags.validate(request.tags()));
     }
 }

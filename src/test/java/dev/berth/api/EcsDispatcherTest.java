@@ -61,12 +61,12 @@ class EcsDispatcherTest {
     @Test
     void anUnknownOperationIsNamed() {
         // When
-        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCapacityProvider", "{}");
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "LaunchRocket", "{}");
 
         // Then
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.body()).isEqualTo("{\"__type\":\"UnknownOperationException\",\"message\":\"Unknown operation "
-                + PREFIX + "CreateCapacityProvider: Berth does not implement it.\"}");
+                + PREFIX + "LaunchRocket: Berth does not implement it.\"}");
     }
 
     @Test
@@ -95,6 +95,19 @@ class EcsDispatcherTest {
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.body()).contains("\"__type\":\"SerializationException\"")
                 .contains("CreateClusterRequest");
+    }
+
+    @Test
+    void aFieldTheActionDoesNotModelIsRefusedByNameNotDropped() {
+        // When
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster",
+                "{\"clusterName\":\"prod\",\"serviceConnectDefaults\":{\"namespace\":\"ns\"}}");
+
+        // Then
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body()).isEqualTo("{\"__type\":\"InvalidParameterException\",\"message\":\"Invalid "
+                + "'serviceConnectDefaults': Berth does not support this parameter of CreateCluster. Leave it out, or "
+                + "see the README's compatibility matrix.\"}");
     }
 
     @Test

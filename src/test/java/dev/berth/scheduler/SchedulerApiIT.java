@@ -285,7 +285,8 @@ class SchedulerApiIT {
 
         // When
         HttpResponse<String> tiny = post(http, "RegisterTaskDefinition", fixture);
-        HttpResponse<String> unknown = post(http, "CreateCapacityProvider", "{}");
+        HttpResponse<String> refused = post(http, "CreateCapacityProvider", "{}");
+        HttpResponse<String> unknown = post(http, "LaunchRocket", "{}");
         HttpResponse<String> malformed = post(http, "ListClusters", "{\"maxResults\":");
 
         // Then
@@ -294,9 +295,11 @@ class SchedulerApiIT {
                 v -> assertThat(v).startsWith("application/x-amz-json-1.1"));
         assertThat(tiny.body()).isEqualTo("{\"__type\":\"ClientException\",\"message\":\"Invalid 'memory' setting for "
                 + "container 'app'. At least 6 MiB of memory is required per container.\"}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"__type\":\"UnsupportedFeatureException\"")
+                .contains("Berth does not support CreateCapacityProvider");
         assertThat(unknown.statusCode()).isEqualTo(400);
-        assertThat(unknown.body()).contains("\"__type\":\"UnknownOperationException\"")
-                .contains("CreateCapacityProvider");
+        assertThat(unknown.body()).contains("\"__type\":\"UnknownOperationException\"").contains("LaunchRocket");
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(malformed.body()).contains("\"__type\":\"SerializationException\"");
     }

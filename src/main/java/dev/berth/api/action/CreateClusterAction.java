@@ -2,15 +2,26 @@ package dev.berth.api.action;
 
 import dev.berth.api.shape.EcsCluster;
 import dev.berth.api.shape.EcsShapes;
+import dev.berth.model.Tag;
+import dev.berth.protocol.ClusterRecord;
 import dev.berth.scheduler.ControlPlane;
+import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.SchedulerRole;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
 
-/** CreateCluster: idempotent, as in ECS. */
+/**
+ * CreateCluster: idempotent, as in ECS. Tags and settings (containerInsights) are kept. The
+ * parameters that need AWS (ECS Exec's and managed storage's {@code configuration}, capacity
+ * providers, Service Connect's namespace) are refused by name rather than dropped.
+ */
 @Singleton
 public class CreateClusterAction extends SchedulerAction<CreateClusterAction.Request> {
 
-    public record Request(String clusterName) {
+    public record Request(String clusterName, List<Tag> tags, List<ClusterRecord.Setting> settings,
+            Object configuration, List<String> capacityProviders, List<Object> defaultCapacityProviderStrategy,
+            Object serviceConnectDefaults) {
     }
 
     public record Response(EcsCluster cluster) {
@@ -26,7 +37,29 @@ public class CreateClusterAction extends SchedulerAction<CreateClusterAction.Req
     }
 
     @Override
-    Object handle(ControlPlane plane, EcsShapes shapes, Request request) {
-        return new Response(shapes.cluster(plane.clusters().create(request.clusterName())));
+    Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
+        if (isGiven(r.configuration())) {
+            throw EcsException.invalidParameter("Invalid 'configuration': Berth does not support ECS Exec's or "
+                    + "managed storage's cluster configuration; they need AWS KMS, CloudWatch and S3.");
+        }
+        if (isGiven(r.capacityProviders())) {
+            throw EcsException.invalidParameter("Invalid 'capacityProviders': Berth does not support capacity "
+                    + "providers; choose instances with placementConstraints instead.");
+        }
+        if (isGiven(r.defaultCapacityProviderStrategy())) {
+            throw EcsException.invalidParameter("Invalid 'defaultCapacityProviderStrategy': Berth does not support "
+                    + "capacity providers; choose instances with placementConstraints instead.");
+        }
+        if (isGiven(r.serviceConnectDefaults())) {
+            throw EcsException.invalidParameter("Invalid 'serviceConnectDefaults': Berth does not support Service "
+                    + "Connect, which needs AWS Cloud Map.");
+        }
+        return new Response(shapes.cluster(plane.clusters().create(r.clusterName(), r.tags(), r.settings()),
+                false, true, true));
+    }
+
+    private static boolean isGiven(Object value) {
+        return value != null && !(value instanceof List<?> l && l.isEmpty())
+                && !(value instanceof Map<?, ?> m && m.isEmpty());
     }
 }

@@ -6,6 +6,7 @@ import dev.berth.model.PlacementConstraint;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.Services;
+import dev.berth.model.Tag;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -24,7 +25,7 @@ public class CreateServiceAction extends SchedulerAction<CreateServiceAction.Req
             Integer healthCheckGracePeriodSeconds, String schedulingStrategy,
             ServiceOptions.DeploymentController deploymentController, Boolean enableExecuteCommand,
             List<Object> loadBalancers, List<Object> serviceRegistries, Object serviceConnectConfiguration,
-            List<Object> volumeConfigurations) {
+            List<Object> volumeConfigurations, List<Tag> tags, String propagateTags, Boolean enableECSManagedTags) {
     }
 
     public record Response(EcsService service) {
@@ -49,7 +50,8 @@ public class CreateServiceAction extends SchedulerAction<CreateServiceAction.Req
         options.refuseUnsupported();
         Services.ServiceSummary created = plane.services().create(new Services.ServiceSpec(r.cluster(),
                 r.serviceName(), r.taskDefinition(), r.desiredCount(), r.schedulingStrategy(), options.deployment(),
-                r.placementConstraints(), ServiceOptions.strategies(r.placementStrategy())), r.clientToken());
+                r.placementConstraints(), ServiceOptions.strategies(r.placementStrategy()),
+                new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags()).forService()), r.clientToken());
         return new Response(shapes.service(created));
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.api.action;
 
 import dev.berth.api.shape.EcsShapes;
+import dev.berth.api.shape.EcsTaskDefinitions;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
@@ -27,6 +28,6 @@ public class DeregisterTaskDefinitionAction extends SchedulerAction<DeregisterTa
 
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request request) {
-        return new Response(plane.taskDefinitions().deregister(request.taskDefinition()));
+        return new Response(EcsTaskDefinitions.answered(plane.taskDefinitions().deregister(request.taskDefinition())));
     }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
 @Singleton
 public class DescribeClustersAction extends SchedulerAction<DescribeClustersAction.Request> {
 
-    /** What ECS's {@code include} may ask for; Berth has no attachments, configurations or tags to add. */
+    /** What ECS's {@code include} may ask for; Berth has no attachments or configurations to add. */
     private static final Set<String> INCLUDE = Set.of("ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS");
 
     public record Request(List<String> clusters, List<String> include) {
@@ -48,7 +48,7 @@ public class DescribeClustersAction extends SchedulerAction<DescribeClustersActi
             Optional<ClusterRecord> cluster = plane.clusters().find(reference);
             if (cluster.isPresent()) {
                 found.add(shapes.cluster(plane.clusters().summary(cluster.get()),
-                        include.contains("STATISTICS"), include.contains("SETTINGS")));
+                        include.contains("STATISTICS"), include.contains("SETTINGS"), include.contains("TAGS")));
             } else {
                 failures.add(Failure.of(plane.arns().cluster(Clusters.nameOf(reference)), Failure.MISSING));
             }

@@ -18,7 +18,7 @@ import java.util.Optional;
 @Singleton
 public class DescribeContainerInstancesAction extends SchedulerAction<DescribeContainerInstancesAction.Request> {
 
-    public record Request(String cluster, List<String> containerInstances) {
+    public record Request(String cluster, List<String> containerInstances, List<String> include) {
     }
 
     public record Response(List<EcsContainerInstance> containerInstances, List<Failure> failures) {
@@ -33,6 +33,16 @@ public class DescribeContainerInstancesAction extends SchedulerAction<DescribeCo
         if (r.containerInstances() == null || r.containerInstances().isEmpty()) {
             throw EcsException.invalidParameter("ContainerInstances cannot be empty.");
         }
+        if (r.include() != null && r.include().stream().anyMatch(i -> !"TAGS".equals(i)
+                && !"CONTAINER_INSTANCE_HEALTH".equals(i))) {
+            throw EcsException.invalidParameter("Invalid 'include': only TAGS and CONTAINER_INSTANCE_HEALTH can be "
+                    + "included.");
+        }
+        if (r.include() != null && r.include().contains("CONTAINER_INSTANCE_HEALTH")) {
+            throw EcsException.invalidParameter("Invalid 'include': Berth does not report CONTAINER_INSTANCE_HEALTH; "
+                    + "read agentConnected instead.");
+        }
+        boolean tags = r.include() != null && r.include().contains("TAGS");
         ClusterRecord cluster = plane.clusters().require(r.cluster());
         List<EcsContainerInstance> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
@@ -41,7 +51,9 @@ public class DescribeContainerInstancesAction extends SchedulerAction<DescribeCo
             Optional<InstanceView> instance = plane.state().instance(instanceId)
                     .filter(i -> cluster.clusterName().equals(i.cluster()));
             if (instance.isPresent()) {
-                found.add(shapes.containerInstance(instance.get(), plane.state().instanceStatus(instanceId)));
+                EcsContainerInstance answered = shapes.containerInstance(instance.get(),
+                        plane.state().instanceStatus(instanceId));
+                found.add(tags ? answered.withTags(plane.tags().list(answered.containerInstanceArn())) : answered);
             } else {
                 failures.add(Failure.of(shapes.containerInstanceArn(cluster.clusterName(), instanceId),
                         Failure.MISSING));

@@ -37,13 +37,16 @@ public class DescribeServicesAction extends SchedulerAction<DescribeServicesActi
             throw EcsException.invalidParameter("Invalid 'services': at most " + Services.MAX_DESCRIBED
                     + " services per call.");
         }
+        if (r.include() != null && r.include().stream().anyMatch(i -> !"TAGS".equals(i))) {
+            throw EcsException.invalidParameter("Invalid 'include': only TAGS can be included.");
+        }
         ClusterRecord cluster = plane.clusters().require(r.cluster());
         List<EcsService> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         for (String reference : r.services()) {
             Optional<Services.ServiceSummary> service = plane.services().find(cluster.clusterName(), reference);
             if (service.isPresent()) {
-                found.add(shapes.service(service.get()));
+                found.add(shapes.service(service.get(), r.include() != null && r.include().contains("TAGS")));
             } else {
                 failures.add(Failure.of(shapes.serviceArn(cluster.clusterName(), Arns.lastSegment(reference)),
                         Failure.MISSING));

@@ -1,20 +1,27 @@
 package dev.berth.api.action;
 
 import dev.berth.api.shape.EcsShapes;
+import dev.berth.api.shape.EcsTaskDefinitions;
+import dev.berth.model.Tag;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.ControlPlane;
+import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.Tags;
 import jakarta.inject.Singleton;
 import java.util.List;
 
-/** DescribeTaskDefinition by family (latest ACTIVE), family:revision or ARN. */
+/**
+ * DescribeTaskDefinition by family (latest ACTIVE), family:revision or ARN; the revision's tags
+ * with {@code include=TAGS}.
+ */
 @Singleton
 public class DescribeTaskDefinitionAction extends SchedulerAction<DescribeTaskDefinitionAction.Request> {
 
-    public record Request(String taskDefinition) {
+    public record Request(String taskDefinition, List<String> include) {
     }
 
-    public record Response(TaskDefinition taskDefinition, List<Object> tags) {
+    public record Response(TaskDefinition taskDefinition, List<Tag> tags) {
     }
 
     public DescribeTaskDefinitionAction(SchedulerRole scheduler) {
@@ -23,6 +30,11 @@ public class DescribeTaskDefinitionAction extends SchedulerAction<DescribeTaskDe
 
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request request) {
-        return new Response(plane.taskDefinitions().describe(request.taskDefinition()), List.of());
+        if (request.include() != null && request.include().stream().anyMatch(i -> !"TAGS".equals(i))) {
+            throw EcsException.invalidParameter("Invalid 'include': only TAGS can be included.");
+        }
+        TaskDefinition definition = plane.taskDefinitions().describe(request.taskDefinition());
+        return new Response(EcsTaskDefinitions.answered(definition),
+                Tags.ifIncluded(request.include(), plane.tags().list(definition.taskDefinitionArn())));
     }
 }

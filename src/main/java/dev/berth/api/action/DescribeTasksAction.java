@@ -20,7 +20,7 @@ public class DescribeTasksAction extends SchedulerAction<DescribeTasksAction.Req
 
     private static final int MAX_TASKS = 100;
 
-    public record Request(String cluster, List<String> tasks) {
+    public record Request(String cluster, List<String> tasks, List<String> include) {
     }
 
     public record Response(List<EcsTask> tasks, List<Failure> failures) {
@@ -38,13 +38,17 @@ public class DescribeTasksAction extends SchedulerAction<DescribeTasksAction.Req
         if (r.tasks().size() > MAX_TASKS) {
             throw EcsException.invalidParameter("Invalid 'tasks': at most " + MAX_TASKS + " tasks per call.");
         }
+        if (r.include() != null && r.include().stream().anyMatch(i -> !"TAGS".equals(i))) {
+            throw EcsException.invalidParameter("Invalid 'include': only TAGS can be included.");
+        }
+        boolean tags = r.include() != null && r.include().contains("TAGS");
         ClusterRecord cluster = plane.clusters().require(r.cluster());
         List<EcsTask> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         for (String reference : r.tasks()) {
             Optional<TaskView> task = plane.tasks().find(cluster.clusterName(), reference);
             if (task.isPresent()) {
-                found.add(shapes.task(task.get()));
+                found.add(shapes.task(task.get(), tags));
             } else {
                 failures.add(Failure.of(shapes.taskArn(cluster.clusterName(), Arns.lastSegment(reference)),
                         Failure.MISSING));

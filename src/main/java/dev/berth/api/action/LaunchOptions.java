@@ -10,8 +10,7 @@ import java.util.Set;
  * another launch type, an ENI per task, placement rules beyond binpack on memory, ECS Exec,
  * task-attached EBS volumes. Each is refused with InvalidParameterException naming the
  * parameter, because ignoring it would run the task some other way than the caller asked.
- * Tags, propagateTags, referenceId and clientToken change nothing about how a task runs and
- * are accepted. Pure.
+ * Tags are {@link TagOptions}'; clientToken is the idempotency token. Pure.
  */
 public record LaunchOptions(
         String launchType,

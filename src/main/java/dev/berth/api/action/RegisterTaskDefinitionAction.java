@@ -2,11 +2,14 @@ package dev.berth.api.action;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.berth.api.shape.EcsShapes;
+import dev.berth.api.shape.EcsTaskDefinitions;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.PlacementConstraint;
+import dev.berth.model.Tag;
 import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.Tags;
 import jakarta.inject.Singleton;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
@@ -18,18 +21,18 @@ import java.util.stream.Collectors;
 
 /**
  * RegisterTaskDefinition: validated, then revision = last + 1 in the family. ECS fields Berth
- * does not act on are kept and described back; tags are accepted and not kept.
+ * does not act on are kept and described back; tags are kept on the revision.
  */
 @Singleton
 public class RegisterTaskDefinitionAction extends SchedulerAction<RegisterTaskDefinitionAction.Request> {
 
     public record Request(String family, List<ContainerDefinition> containerDefinitions, String cpu, String memory,
             String networkMode, List<String> requiresCompatibilities, List<PlacementConstraint> placementConstraints,
-            String taskRoleArn, String executionRoleArn, List<Object> tags,
+            String taskRoleArn, String executionRoleArn, List<Tag> tags,
             @JsonAnySetter Map<String, Object> unmodelled) {
     }
 
-    public record Response(TaskDefinition taskDefinition, List<Object> tags) {
+    public record Response(TaskDefinition taskDefinition, List<Tag> tags) {
     }
 
     public RegisterTaskDefinitionAction(SchedulerRole scheduler) {
@@ -59,6 +62,7 @@ public class RegisterTaskDefinitionAction extends SchedulerAction<RegisterTaskDe
         TaskDefinition requested = new TaskDefinition(null, r.family(), null, r.containerDefinitions(), r.cpu(),
                 r.memory(), r.networkMode(), null, r.requiresCompatibilities(), null, r.placementConstraints(),
                 r.taskRoleArn(), r.executionRoleArn(), null, null, unmodelled(r));
-        return new Response(plane.taskDefinitions().register(requested), List.of());
+        List<Tag> tags = Tags.validate(r.tags());
+        return new Response(EcsTaskDefinitions.answered(plane.taskDefinitions().register(requested, tags)), tags);
     }
 }

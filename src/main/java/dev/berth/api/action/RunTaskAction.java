@@ -4,6 +4,7 @@ import dev.berth.api.shape.EcsShapes;
 import dev.berth.api.shape.EcsTask;
 import dev.berth.model.PlacementConstraint;
 import dev.berth.model.PlacementStrategy;
+import dev.berth.model.Tag;
 import dev.berth.model.TaskOverride;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.Failure;
@@ -25,7 +26,8 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
             String startedBy, String group, String launchType, List<Object> capacityProviderStrategy,
             Object networkConfiguration, List<PlacementConstraint> placementConstraints,
             List<PlacementStrategy> placementStrategy, String platformVersion,
-            Boolean enableExecuteCommand, List<Object> volumeConfigurations, String clientToken) {
+            Boolean enableExecuteCommand, List<Object> volumeConfigurations, String clientToken, List<Tag> tags,
+            String propagateTags, Boolean enableECSManagedTags) {
 
         /** The launch options, but placement: RunTask applies its placement parameters itself. */
         LaunchOptions launchOptions() {
@@ -33,9 +35,9 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
                     platformVersion, enableExecuteCommand, volumeConfigurations);
         }
 
-        Tasks.TaskRequest taskRequest() {
+        Tasks.TaskRequest taskRequest(List<Tag> taskTags) {
             return new Tasks.TaskRequest(cluster, taskDefinition, overrides, startedBy, group,
-                    new PlacementOptions(placementConstraints, placementStrategy));
+                    new PlacementOptions(placementConstraints, placementStrategy), taskTags);
         }
     }
 
@@ -54,7 +56,9 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         r.launchOptions().refuseUnsupported();
-        Tasks.StartOutcome outcome = plane.tasks().run(r.taskRequest(), r.count(), r.clientToken());
+        List<Tag> tags = new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags())
+                .forTask(plane, r.taskDefinition());
+        Tasks.StartOutcome outcome = plane.tasks().run(r.taskRequest(tags), r.count(), r.clientToken());
         return new Response(outcome.tasks().stream().map(shapes::task).toList(), outcome.failures());
     }
 }

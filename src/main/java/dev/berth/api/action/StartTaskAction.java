@@ -2,6 +2,8 @@ package dev.berth.api.action;
 
 import dev.berth.api.shape.EcsShapes;
 import dev.berth.api.shape.EcsTask;
+import dev.berth.model.Tag;
+import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.model.TaskOverride;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.Failure;
@@ -16,7 +18,8 @@ public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
 
     public record Request(String cluster, String taskDefinition, List<String> containerInstances,
             TaskOverride overrides, String startedBy, String group, Object networkConfiguration,
-            Boolean enableExecuteCommand, List<Object> volumeConfigurations) {
+            Boolean enableExecuteCommand, List<Object> volumeConfigurations, List<Tag> tags, String propagateTags,
+            Boolean enableECSManagedTags) {
 
         LaunchOptions launchOptions() {
             return new LaunchOptions(null, null, networkConfiguration, null, null, null, enableExecuteCommand,
@@ -39,9 +42,10 @@ public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         r.launchOptions().refuseUnsupported();
-        Tasks.StartOutcome outcome = plane.tasks().start(
-                new Tasks.TaskRequest(r.cluster(), r.taskDefinition(), r.overrides(), r.startedBy(), r.group()),
-                r.containerInstances());
+        List<Tag> tags = new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags())
+                .forTask(plane, r.taskDefinition());
+        Tasks.StartOutcome outcome = plane.tasks().start(new Tasks.TaskRequest(r.cluster(), r.taskDefinition(),
+                r.overrides(), r.startedBy(), r.group(), PlacementOptions.NONE, tags), r.containerInstances());
         return new Response(outcome.tasks().stream().map(shapes::task).toList(), outcome.failures());
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.api.shape;
 
 import dev.berth.model.KeyValuePair;
+import dev.berth.model.Tag;
 import java.util.List;
 
 /** ECS {@code Cluster}. */
@@ -13,7 +14,7 @@ public record EcsCluster(
         int pendingTasksCount,
         int activeServicesCount,
         List<KeyValuePair> statistics,
-        List<Object> tags,
+        List<Tag> tags,
         List<Object> capacityProviders,
         List<ClusterSetting> settings) {
 

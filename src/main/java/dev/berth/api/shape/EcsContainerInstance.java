@@ -1,6 +1,7 @@
 package dev.berth.api.shape;
 
 import dev.berth.model.KeyValuePair;
+import dev.berth.model.Tag;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,7 +20,14 @@ public record EcsContainerInstance(
         List<KeyValuePair> attributes,
         Instant registeredAt,
         List<Object> attachments,
-        List<Object> tags) {
+        List<Tag> tags) {
+
+    /** The same instance answered with its tags (DescribeContainerInstances with {@code include=TAGS}). */
+    public EcsContainerInstance withTags(List<Tag> newTags) {
+        return new EcsContainerInstance(containerInstanceArn, ec2InstanceId, version, versionInfo, remainingResources,
+                registeredResources, status, agentConnected, runningTasksCount, pendingTasksCount, attributes,
+                registeredAt, attachments, newTags);
+    }
 
     /** ECS {@code VersionInfo}. */
     public record VersionInfo(String agentVersion, String agentHash, String dockerVersion) {

@@ -3,6 +3,7 @@ package dev.berth.api.shape;
 import dev.berth.model.PlacementConstraint;
 import dev.berth.model.PlacementStrategy;
 import java.time.Instant;
+import dev.berth.model.Tag;
 import java.util.List;
 
 /** ECS {@code Service}, as DescribeServices and the service calls answer it. */
@@ -28,7 +29,8 @@ public record EcsService(
         DeploymentController deploymentController,
         boolean enableECSManagedTags,
         String propagateTags,
-        boolean enableExecuteCommand) {
+        boolean enableExecuteCommand,
+        List<Tag> tags) {
 
     public record DeploymentConfiguration(CircuitBreaker deploymentCircuitBreaker, int maximumPercent,
             int minimumHealthyPercent) {

@@ -9,6 +9,7 @@ import dev.berth.model.TaskOverride;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.ServiceRecord;
+import dev.berth.scheduler.ClusterSettings;
 import dev.berth.scheduler.Clusters;
 import dev.berth.scheduler.Services;
 import dev.berth.scheduler.state.InstanceView;
@@ -32,15 +33,15 @@ public final class EcsShapes {
     }
 
     public EcsCluster cluster(Clusters.ClusterSummary summary) {
-        return cluster(summary, false, false);
+        return cluster(summary, false, false, false);
     }
 
     /**
      * A cluster as DescribeClusters shows it: with ECS's statistics when asked (every Berth
      * task runs on a container instance, so the Fargate and service counts are 0) and the
-     * settings, where Container Insights is off.
+     * settings (containerInsights is disabled unless it was set) and the tags.
      */
-    public EcsCluster cluster(Clusters.ClusterSummary summary, boolean statistics, boolean settings) {
+    public EcsCluster cluster(Clusters.ClusterSummary summary, boolean statistics, boolean settings, boolean tags) {
         String name = summary.cluster().clusterName();
         List<KeyValuePair> stats = !statistics ? List.of() : List.of(
                 new KeyValuePair("runningEC2TasksCount", String.valueOf(summary.runningTasksCount())),
@@ -53,15 +54,22 @@ public final class EcsShapes {
                 new KeyValuePair("drainingFargateServiceCount", "0"));
         return new EcsCluster(arns.cluster(name), name, summary.cluster().status(),
                 summary.registeredContainerInstancesCount(), summary.runningTasksCount(), summary.pendingTasksCount(),
-                summary.activeServicesCount(), stats, List.of(), List.of(),
-                settings ? List.of(new EcsCluster.ClusterSetting("containerInsights", "disabled")) : null);
+                summary.activeServicesCount(), stats, tags ? summary.cluster().tags() : null, List.of(),
+                settings ? ClusterSettings.answered(summary.cluster()).stream()
+                        .map(s -> new EcsCluster.ClusterSetting(s.name(), s.value())).toList() : null);
     }
 
     public String taskArn(String cluster, String taskId) {
         return arns.task(cluster, taskId);
     }
 
+    /** A task as RunTask, StartTask and StopTask answer it: with its tags. */
     public EcsTask task(TaskView task) {
+        return task(task, true);
+    }
+
+    /** A task as DescribeTasks answers it: with its tags only when asked ({@code include=TAGS}). */
+    public EcsTask task(TaskView task, boolean tags) {
         TaskDefinition definition = task.desired().taskDefinition();
         Resources demand = task.demand();
         String taskArn = arns.task(task.cluster(), task.taskId());
@@ -85,14 +93,21 @@ public final class EcsShapes {
                 task.desiredStatus().name(), containers, String.valueOf(demand.cpu()), String.valueOf(demand.memory()),
                 overrides, task.desired().createdAt(), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(),
                 task.stoppingAt(), task.stoppedAt(), task.stopCode(), task.stoppedReason(), task.desired().startedBy(),
-                task.desired().group(), LAUNCH_TYPE, task.healthStatus().name(), task.version(), List.of(), List.of());
+                task.desired().group(), LAUNCH_TYPE, task.healthStatus().name(), task.version(), List.of(),
+                tags ? task.desired().tags() : null);
     }
 
     public String serviceArn(String cluster, String serviceName) {
         return arns.service(cluster, serviceName);
     }
 
+    /** A service as CreateService, UpdateService and DeleteService answer it: with its tags. */
     public EcsService service(Services.ServiceSummary summary) {
+        return service(summary, true);
+    }
+
+    /** A service as DescribeServices answers it: with its tags only when asked ({@code include=TAGS}). */
+    public EcsService service(Services.ServiceSummary summary, boolean tags) {
         ServiceRecord s = summary.service();
         ServiceRecord.DeploymentConfiguration c = s.deploymentConfiguration();
         boolean daemon = s.isDaemon();
@@ -115,7 +130,8 @@ public final class EcsShapes {
                 new EcsService.DeploymentConfiguration(new EcsService.CircuitBreaker(breaker.enable(),
                         breaker.rollback()), maximum, minimum),
                 deployments, events, s.createdAt(), s.placementConstraints(), s.placementStrategy(),
-                s.schedulingStrategy(), new EcsService.DeploymentController("ECS"), false, "NONE", false);
+                s.schedulingStrategy(), new EcsService.DeploymentController("ECS"), false, "NONE", false,
+                tags ? s.tags() : null);
     }
 
     private String taskDefinitionArn(String familyRevision) {
@@ -141,7 +157,7 @@ public final class EcsShapes {
                 r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, r.dockerVersion()),
                 resources(instance.remaining()), resources(instance.registered()), status,
                 instance.agentConnected(), instance.runningTasksCount(), instance.pendingTasksCount(), attributes,
-                r.registeredAt(), List.of(), List.of());
+                r.registeredAt(), List.of(), null);
     }
 
     private static List<InstanceResource> resources(Resources resources) {

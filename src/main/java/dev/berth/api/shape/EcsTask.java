@@ -2,6 +2,7 @@ package dev.berth.api.shape;
 
 import dev.berth.model.TaskOverride;
 import java.time.Instant;
+import dev.berth.model.Tag;
 import java.util.List;
 
 /** ECS {@code Task}. Task-level cpu and memory are strings, as in ECS. */
@@ -30,5 +31,5 @@ public record EcsTask(
         String healthStatus,
         long version,
         List<Object> attachments,
-        List<Object> tags) {
+        List<Tag> tags) {
 }
