@@ -113,6 +113,10 @@ public class KafkaRequests implements RequestConsumer.Handler {
                             + ") was carried out, but the scheduler stopped before its answer was written; it was not "
                             + "carried out again. Describe the resources it names to see its effect."));
         } else {
+            if (held.isPresent()) {
+                LOGGER.infof("Request %s (%s) acted before its answer was committed: answering what it did, through "
+                        + "its clientToken", request.requestId(), request.operation());
+            }
             response = dispatch(request, marker);
         }
         ClientTokenRecord answered = new ClientTokenRecord(marker.schemaVersion(), marker.version() + 1, key,

@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * What an outside program does with berth.requests and berth.responses: plain Kafka clients,
  * no Berth code. Keeps every response and dead letter it has read, from the beginning.
  */
-final class RequestTopics implements AutoCloseable {
+public final class RequestTopics implements AutoCloseable {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final String bootstrap;
@@ -43,7 +43,7 @@ final class RequestTopics implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> responsesRead = new ArrayList<>();
     private final List<ConsumerRecord<String, byte[]>> deadLettersRead = new ArrayList<>();
 
-    RequestTopics(String bootstrap) {
+    public RequestTopics(String bootstrap) {
         this.bootstrap = bootstrap;
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -71,7 +71,7 @@ final class RequestTopics implements AutoCloseable {
      * Whether the scheduler's request group has committed a position at the end of every
      * partition of berth.requests: every request sent so far is answered.
      */
-    boolean allAnswered() throws Exception {
+    public boolean allAnswered() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin
                     .listConsumerGroupOffsets("berth-scheduler-requests").partitionsToOffsetAndMetadata().get();
@@ -88,7 +88,7 @@ final class RequestTopics implements AutoCloseable {
     }
 
     /** Sends a raw record to berth.requests and waits for Kafka's acknowledgement. */
-    void send(String key, String value) {
+    public void send(String key, String value) {
         try {
             producer.send(new ProducerRecord<>("berth.requests", key,
                     value == null ? null : value.getBytes(StandardCharsets.UTF_8))).get();
@@ -101,12 +101,12 @@ final class RequestTopics implements AutoCloseable {
     }
 
     /** Sends a request with the id as the record key. */
-    void request(String id, String operation, String body) {
+    public void request(String id, String operation, String body) {
         send(id, "{\"operation\":\"" + operation + "\",\"request\":" + body + "}");
     }
 
     /** Every response read so far for the request id, in order. */
-    List<JsonNode> responses(String requestId) {
+    public List<JsonNode> responses(String requestId) {
         for (ConsumerRecord<String, byte[]> r : responses.poll(Duration.ofMillis(100))) {
             responsesRead.add(r);
         }
@@ -114,19 +114,29 @@ final class RequestTopics implements AutoCloseable {
     }
 
     /** Every response, as raw bytes, for the request id. */
-    List<String> rawResponses(String requestId) {
+    public List<String> rawResponses(String requestId) {
         responses(requestId);
         return responsesRead.stream().filter(r -> requestId.equals(r.key()))
                 .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
     }
 
     /** Every dead letter read so far of a berth.requests record with this key (null: no key). */
-    List<JsonNode> deadLetters(String key) {
+    public List<JsonNode> deadLetters(String key) {
         for (ConsumerRecord<String, byte[]> r : deadLetters.poll(Duration.ofMillis(100))) {
             deadLettersRead.add(r);
         }
         return deadLettersRead.stream().filter(r -> key == null ? r.key() == null : key.equals(r.key()))
                 .map(r -> json(r.value())).filter(d -> "berth.requests".equals(d.path("topic").asText())).toList();
+    }
+
+    /** Every response read so far, by request id, in the order they were read. */
+    public Map<String, List<JsonNode>> allResponses() {
+        responses("");
+        Map<String, List<JsonNode>> byId = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : responsesRead) {
+            byId.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(json(r.value()));
+        }
+        return byId;
     }
 
     private JsonNode json(byte[] value) {
