@@ -14,16 +14,27 @@ import java.util.Base64;
 final class DeadLetterValues {
 
     static final String CONSUMER = "berth-scheduler-requests";
+    /**
+     * The most of a refused value a dead letter keeps: a request may be as large as the broker
+     * takes, and a dead letter that the broker refuses would hold the consumer on the record.
+     */
+    static final int MAX_VALUE_BYTES = 64 * 1024;
 
     private DeadLetterValues() {
     }
 
     static DeadLetter of(RequestConsumer.Received record, String reason, Instant now) {
-        String text = utf8(record.value());
-        boolean base64 = text == null && record.value() != null;
+        byte[] value = record.value();
+        String why = reason;
+        if (value != null && value.length > MAX_VALUE_BYTES) {
+            why = reason + " (value cut to its first " + MAX_VALUE_BYTES + " of " + value.length + " bytes)";
+            value = java.util.Arrays.copyOf(value, MAX_VALUE_BYTES);
+        }
+        String text = utf8(value);
+        boolean base64 = text == null && value != null;
         return new DeadLetter(BerthRecord.SCHEMA_VERSION, now.toEpochMilli(), record.topic(), record.partition(),
-                record.offset(), reason, CONSUMER,
-                base64 ? Base64.getEncoder().encodeToString(record.value()) : text, base64, now);
+                record.offset(), why, CONSUMER,
+                base64 ? Base64.getEncoder().encodeToString(value) : text, base64, now);
     }
 
     private static String utf8(byte[] bytes) {
