@@ -34,9 +34,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The ECS API through berth.requests and berth.responses, against a real broker, with plain Kafka clients. */
+/**
+ * The ECS API through berth.requests and berth.responses, against a real broker, with plain
+ * Kafka clients. Its own broker and application (the {@code isolated} argument): it stops and
+ * starts the scheduler, whose restart announces another API URL to the tests that would share
+ * the application.
+ */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "roles", value = "scheduler"))
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = {@ResourceArg(name = "roles", value = "scheduler"),
+        @ResourceArg(name = "isolated", value = "kafka-requests")})
 class KafkaRequestsIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
