@@ -29,6 +29,8 @@ import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DeadLetter;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.EcsRequestMessage;
+import dev.berth.protocol.EcsResponseMessage;
 import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.LeaderRecord;
@@ -96,6 +98,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ContainerState.class,
         DeadLetter.class,
         DesiredTask.class,
+        EcsRequestMessage.class,
+        EcsResponseMessage.class,
         InstanceControl.class,
         InstanceRegistration.class,
         LeaderRecord.class,

@@ -13,6 +13,9 @@ import java.util.List;
  *                    request is refused
  * @param resourceIds the entities the call created (task ids for RunTask), in answer order
  * @param failures    the failures it answered, as {@code arn} and {@code reason}
+ * @param response    for a request of berth.requests (key {@code kafka-request/<request id>}), the
+ *                    value written to berth.responses, once it has been written; null while the
+ *                    request's plan is committed and its answer is not (and for a clientToken)
  */
 public record ClientTokenRecord(
         int schemaVersion,
@@ -22,7 +25,14 @@ public record ClientTokenRecord(
         String requestHash,
         List<String> resourceIds,
         List<Failed> failures,
-        Instant createdAt) implements BerthRecord {
+        Instant createdAt,
+        String response) implements BerthRecord {
+
+    /** A clientToken's record: no stored response, the answer is rebuilt from the resources. */
+    public ClientTokenRecord(int schemaVersion, long version, String key, String operation, String requestHash,
+            List<String> resourceIds, List<Failed> failures, Instant createdAt) {
+        this(schemaVersion, version, key, operation, requestHash, resourceIds, failures, createdAt, null);
+    }
 
     /** A failure as the call answered it. */
     public record Failed(String arn, String reason) {

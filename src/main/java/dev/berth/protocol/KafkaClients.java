@@ -109,6 +109,20 @@ public final class KafkaClients {
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * A consumer that assigns its partitions itself and starts from the positions that
+     * {@code groupId} committed. It never joins the group nor commits: its reader's
+     * transactional producer commits the positions, in the transaction of what it wrote.
+     */
+    public KafkaConsumer<String, byte[]> positionedConsumer(String purpose, String groupId) {
+        Map<String, Object> props = common(purpose);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
     public Admin admin() {
         Map<String, Object> props = common("admin");
         props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

@@ -94,5 +94,13 @@ public interface KafkaSettings {
 
         @WithDefault("berth.client-tokens")
         String clientTokens();
+
+        /** Public: ECS operations that any Kafka producer may send (README, "Drive Berth from Kafka"). */
+        @WithDefault("berth.requests")
+        String requests();
+
+        /** Public: the scheduler's answer to each record of {@link #requests()}. */
+        @WithDefault("berth.responses")
+        String responses();
     }
 }

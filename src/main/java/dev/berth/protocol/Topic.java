@@ -16,7 +16,11 @@ public enum Topic {
     DEAD_LETTERS("delete"),
     /** One partition: the schedulers' election is the group membership of its only partition. */
     SCHEDULER_LEADER("compact", 1, false),
-    CLIENT_TOKENS("compact");
+    CLIENT_TOKENS("compact"),
+    /** Public: ECS operations from any producer, keyed by request id; consumed by the scheduler leader only. */
+    REQUESTS("delete"),
+    /** Public: one answer per request record, keyed by its request id; written by the scheduler leader. */
+    RESPONSES("delete");
 
     /** Marks a topic created with {@link KafkaSettings#partitions()} partitions (0: enum constants cannot name it). */
     private static final int CONFIGURED = 0;
@@ -67,6 +71,8 @@ public enum Topic {
             case DEAD_LETTERS -> t.deadLetters();
             case SCHEDULER_LEADER -> t.schedulerLeader();
             case CLIENT_TOKENS -> t.clientTokens();
+            case REQUESTS -> t.requests();
+            case RESPONSES -> t.responses();
         };
     }
 }

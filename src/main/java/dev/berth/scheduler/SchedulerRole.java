@@ -4,6 +4,7 @@ import dev.berth.model.Arns;
 import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.TopicReader;
+import dev.berth.scheduler.messaging.RequestConsumer;
 import dev.berth.scheduler.messaging.SchedulerKafka;
 import dev.berth.scheduler.reconcile.ReconcileLoop;
 import dev.berth.scheduler.reconcile.TaskReconciler;
@@ -43,6 +44,8 @@ public class SchedulerRole {
 
     private final String replicaId;
     private volatile Running running;
+    /** What carries out berth.requests records on the leader; none until the API attaches it. */
+    private volatile RequestConsumer.Handler requestHandler;
 
     /** One start of the role: its state, its Kafka plumbing and the operations over them. */
     private record Running(SchedulerKafka kafka, ControlPlane plane, ReconcileLoop reconcile) {
@@ -83,7 +86,7 @@ public class SchedulerRole {
         StateWriter writer = new StateWriter() {
             @Override
             public java.util.concurrent.CompletableFuture<Void> submit(java.util.List<StateChange> changes) {
-                return leaderWriter(kafka).submit(changes);
+                return leaderWriter(kafka).submit(RequestScope.tag(changes));
             }
 
             @Override
@@ -105,6 +108,7 @@ public class SchedulerRole {
                 () -> plane.serviceScheduler().reconcile());
         state.onServiceActivity(reconcile::wake);
         running = new Running(kafka, plane, reconcile);
+        kafka.serveRequests(() -> requestHandler);
         kafka.start();
         reconcile.start();
         LOGGER.infof("Scheduler %s starting: rebuilding its state from Kafka at %s, then joining the election of "
@@ -189,6 +193,14 @@ public class SchedulerRole {
             return new Leader.There(announced.get().replicaId(), announced.get().apiUrl());
         }
         return new Leader.Unknown();
+    }
+
+    /**
+     * Lets the leader consume berth.requests through {@code handler} (the API's dispatcher):
+     * without one, requests wait in Kafka.
+     */
+    public void serveRequests(RequestConsumer.Handler handler) {
+        this.requestHandler = handler;
     }
 
     /** This replica's id in the election and in leader records. */

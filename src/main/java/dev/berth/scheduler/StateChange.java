@@ -2,6 +2,7 @@ package dev.berth.scheduler;
 
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.Topic;
 
 /** One change of a plan; a plan's changes are written together, as one Kafka transaction. */
 public sealed interface StateChange {
@@ -23,5 +24,20 @@ public sealed interface StateChange {
 
     /** Ends a client token's life once it is past the idempotency window. */
     record ForgetClientToken(String key) implements StateChange {
+    }
+
+    /**
+     * A record for a topic the state does not keep (berth.responses, berth.dead-letters),
+     * written in the plan's transaction: it is visible exactly when the rest of the plan is.
+     */
+    record Publish(Topic topic, String key, byte[] value) implements StateChange {
+    }
+
+    /**
+     * Commits a consumer group's position in the plan's transaction (Kafka's
+     * {@code sendOffsetsToTransaction}): the records before {@code nextOffset} count as
+     * consumed exactly when the plan is committed, and never by a fenced leader.
+     */
+    record Consume(String groupId, String topic, int partition, long nextOffset) implements StateChange {
     }
 }

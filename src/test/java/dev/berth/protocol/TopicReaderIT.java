@@ -93,7 +93,9 @@ class TopicReaderIT {
                 assertThat(description.partitions()).as(name)
                         .hasSize(topic == Topic.SCHEDULER_LEADER ? 1 : 3);
                 assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(name)
-                        .isEqualTo(topic == Topic.DEAD_LETTERS ? "delete" : "compact");
+                        .isEqualTo(topic.cleanupPolicy());
+                assertThat(topic.cleanupPolicy()).as(name).isEqualTo(
+                        Set.of(Topic.DEAD_LETTERS, Topic.REQUESTS, Topic.RESPONSES).contains(topic) ? "delete" : "compact");
                 assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value()).as(name).isEqualTo("1");
             }
         }

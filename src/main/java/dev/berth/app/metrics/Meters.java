@@ -27,9 +27,22 @@ final class Meters {
     private Meters() {
     }
 
+    /**
+     * Removes a gauge registered before under the same name and tags: a registry that outlives
+     * an application restart (Quarkus tests restart it in one JVM) would otherwise keep the old
+     * gauge, whose function reads the stopped application's beans, and ignore the new one.
+     */
+    private static void replaced(MeterRegistry registry, String name, String... tags) {
+        io.micrometer.core.instrument.Gauge old = registry.find(name).tags(tags).gauge();
+        if (old != null) {
+            registry.remove(old);
+        }
+    }
+
     /** {@code berth_tasks{role,status}}: one gauge per status, zero when the role holds none. */
     static void tasksByStatus(MeterRegistry registry, String role, Supplier<Optional<Map<TaskStatus, Integer>>> counts) {
         for (TaskStatus status : TaskStatus.values()) {
+            replaced(registry, TASKS, "role", role, "status", status.name());
             Gauge.builder(TASKS, () -> counts.get().map(c -> c.getOrDefault(status, 0)).orElse(0))
                     .description("Tasks by last known status")
                     .tag("role", role)
@@ -42,6 +55,7 @@ final class Meters {
     static void consumerLag(MeterRegistry registry, KafkaSettings settings, String reader, Iterable<Topic> topics,
             Supplier<Optional<TopicReader>> readers) {
         for (Topic topic : topics) {
+            replaced(registry, CONSUMER_LAG, "reader", reader, "topic", topic.name(settings));
             Gauge.builder(CONSUMER_LAG, () -> readers.get()
                             .map(r -> (Number) r.lag().get(topic))
                             .orElse(Double.NaN))

@@ -18,14 +18,19 @@ import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
@@ -39,6 +44,11 @@ import org.jboss.logging.Logger;
  * Kafka has committed a transaction, its plans are applied to the state in order
  * (read-your-writes; the state reader later sees the same versions and drops them), and only
  * then are their callers answered.
+ *
+ * <p>A plan may also consume: its {@link StateChange.Consume} positions are committed with
+ * {@code sendOffsetsToTransaction} in the same transaction (berth.requests: the request, its
+ * plan and its response are one transaction of the fenced producer, so a deposed leader can
+ * neither write a plan nor move the requests' position).
  *
  * <p>A writer that cannot tell what became of a transaction, or that was fenced, is spent:
  * it refuses every later plan, and {@code onSpent} lets the leadership replace it (a new
@@ -82,7 +92,7 @@ final class LeaderWriter implements StateWriter {
      * apply them once committed (each record as Kafka holds it).
      */
     private record Submitted(List<ProducerRecord<String, byte[]>> records, List<StateChange> stored,
-            CompletableFuture<Void> done) {
+            List<StateChange.Consume> consumed, CompletableFuture<Void> done) {
     }
 
     LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
@@ -178,6 +188,7 @@ final class LeaderWriter implements StateWriter {
                     producer.send(record);
                 }
             }
+            sendOffsets(batch);
             committing = true;
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
@@ -199,6 +210,23 @@ final class LeaderWriter implements StateWriter {
                 finish(List.of(submitted), null);
             });
         }
+    }
+
+    /** The positions the batch's plans consumed, per group: the furthest one per partition. */
+    private void sendOffsets(List<Submitted> batch) {
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup = new HashMap<>();
+        for (Submitted submitted : batch) {
+            for (StateChange.Consume consume : submitted.consumed()) {
+                byGroup.computeIfAbsent(consume.groupId(), g -> new HashMap<>()).merge(
+                        new TopicPartition(consume.topic(), consume.partition()),
+                        new OffsetAndMetadata(consume.nextOffset()),
+                        (a, b) -> a.offset() >= b.offset() ? a : b);
+            }
+        }
+        // The group's generation is not checked (the consumer assigns its partitions itself): the
+        // fixed transactional id is what fences a deposed leader's offsets, as it fences its plans.
+        byGroup.forEach((group, offsets) -> producer.sendOffsetsToTransaction(offsets,
+                new ConsumerGroupMetadata(group)));
     }
 
     private void finish(List<Submitted> batch, RuntimeException error) {
@@ -250,7 +278,16 @@ final class LeaderWriter implements StateWriter {
      * pass, a big rollout step) on all cores, as the state reader decodes large polls. The
      * records keep the plan's order.
      */
-    private Submitted encode(List<StateChange> changes) {
+    private Submitted encode(List<StateChange> plan) {
+        List<StateChange.Consume> consumed = new ArrayList<>();
+        List<StateChange> changes = new ArrayList<>(plan.size());
+        for (StateChange change : plan) {
+            if (change instanceof StateChange.Consume consume) {
+                consumed.add(consume);
+            } else {
+                changes.add(change);
+            }
+        }
         StateChange[] stored = new StateChange[changes.size()];
         @SuppressWarnings("unchecked")
         List<ProducerRecord<String, byte[]>>[] perChange = new List[changes.size()];
@@ -267,7 +304,7 @@ final class LeaderWriter implements StateWriter {
         for (List<ProducerRecord<String, byte[]>> some : perChange) {
             records.addAll(some);
         }
-        return new Submitted(records, List.of(stored), new CompletableFuture<>());
+        return new Submitted(records, List.of(stored), consumed, new CompletableFuture<>());
     }
 
     /**
@@ -289,6 +326,8 @@ final class LeaderWriter implements StateWriter {
             records.add(new ProducerRecord<>(Topic.CLIENT_TOKENS.name(settings), token.key(), null));
         } else if (change instanceof StateChange.ForgetInstance instance) {
             records.add(new ProducerRecord<>(Topic.INSTANCES.name(settings), instance.instanceId(), null));
+        } else if (change instanceof StateChange.Publish publish) {
+            records.add(new ProducerRecord<>(publish.topic().name(settings), publish.key(), publish.value()));
         } else {
             throw new IllegalArgumentException("unknown change " + change);
         }

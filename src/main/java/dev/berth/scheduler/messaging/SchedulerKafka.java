@@ -58,6 +58,8 @@ public final class SchedulerKafka implements AutoCloseable {
     private volatile TopicReader reader;
     private volatile Leadership leadership;
     private volatile LeaderElection elector;
+    private volatile RequestConsumer requests;
+    private volatile java.util.function.Supplier<RequestConsumer.Handler> requestHandler = () -> null;
     private volatile boolean closed;
     private Thread connector;
     private final List<Thread> threads = new java.util.ArrayList<>();
@@ -92,6 +94,8 @@ public final class SchedulerKafka implements AutoCloseable {
         LeaderElection newElector = new LeaderElection(clients, Topic.SCHEDULER_LEADER.name(clients.settings()),
                 election.groupId(), election.replicaId(), election.sessionTimeout(), newLeadership);
         newLeadership.attach(newElector);
+        RequestConsumer newRequests = new RequestConsumer(clients, requestGroupId(), newLeadership::writer,
+                () -> requestHandler.get(), clock);
         synchronized (this) {
             if (closed) {
                 newPublisher.close();
@@ -104,6 +108,8 @@ public final class SchedulerKafka implements AutoCloseable {
             threads.add(daemon(newReader, "berth-scheduler-state"));
             threads.add(daemon(newLeadership, "berth-scheduler-leadership"));
             threads.add(daemon(newElector, "berth-scheduler-election"));
+            requests = newRequests;
+            threads.add(daemon(newRequests, "berth-scheduler-requests"));
         }
     }
 
@@ -112,6 +118,19 @@ public final class SchedulerKafka implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /**
+     * Where berth.requests records go: the leader consumes them, through {@code handler}, while
+     * it returns one (none: requests wait in Kafka).
+     */
+    public void serveRequests(java.util.function.Supplier<RequestConsumer.Handler> handler) {
+        this.requestHandler = handler;
+    }
+
+    /** The group whose committed positions say which requests are answered: the election's, suffixed. */
+    public String requestGroupId() {
+        return election.groupId() + "-requests";
     }
 
     /** True once the state has been rebuilt from every partition of the scheduler's topics. */
@@ -188,6 +207,9 @@ public final class SchedulerKafka implements AutoCloseable {
     }
 
     private void shutDown() {
+        if (requests != null) {
+            requests.close();
+        }
         if (elector != null) {
             elector.close();
         }
@@ -208,6 +230,7 @@ public final class SchedulerKafka implements AutoCloseable {
         leadership = null;
         elector = null;
         publisher = null;
+        requests = null;
     }
 
     private static void join(Thread thread) {

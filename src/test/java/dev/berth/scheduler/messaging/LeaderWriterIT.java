@@ -178,6 +178,55 @@ class LeaderWriterIT {
         writer.close();
     }
 
+    @Test
+    void aPlanCommitsTheRecordsItConsumedAndPublishesWithIt() throws Exception {
+        // Given: a leader's writer, and a plan that answers a request and consumes it
+        LeaderWriter writer = writer("it-consume", new AtomicReference<>());
+        String requests = Topic.REQUESTS.name(settings);
+        DesiredTask task = desired("consumed-1", "i-1", definition("web", 1, 64, null), 1);
+
+        // When
+        writer.commit(List.of(new StateChange.Put(task),
+                new StateChange.Publish(Topic.RESPONSES, "req-1", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new StateChange.Consume("it-consume-group", requests, 2, 7)));
+
+        // Then: the position, the response and the task are committed together
+        assertThat(committedPosition("it-consume-group", new TopicPartition(requests, 2))).isEqualTo(7L);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(committedKeys(Topic.RESPONSES)).contains("req-1");
+            assertThat(committedKeys(Topic.TASKS)).contains("consumed-1");
+        });
+        writer.close();
+    }
+
+    @Test
+    void aFencedWriterMovesNoPosition() throws Exception {
+        // Given: a leader's writer, fenced by a new one
+        LeaderWriter old = writer("it-consume-fence", new AtomicReference<>());
+        LeaderWriter newer = writer("it-consume-fence", new AtomicReference<>());
+        String requests = Topic.REQUESTS.name(settings);
+
+        // When: the old one answers and consumes a request
+        assertThatThrownBy(() -> old.commit(List.of(
+                new StateChange.Publish(Topic.RESPONSES, "fenced-req", new byte[] {'{', '}'}),
+                new StateChange.Consume("it-fenced-group", requests, 1, 3))))
+                .isInstanceOf(EcsException.class);
+
+        // Then: neither the position nor the response is committed
+        assertThat(committedPosition("it-fenced-group", new TopicPartition(requests, 1))).isNull();
+        assertThat(committedKeys(Topic.RESPONSES)).doesNotContain("fenced-req");
+        old.close();
+        newer.close();
+    }
+
+    private static Long committedPosition(String group, TopicPartition partition) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = clients.admin()) {
+            org.apache.kafka.clients.consumer.OffsetAndMetadata position = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get().get(partition);
+            return position == null ? null : position.offset();
+        }
+    }
+
     /** The keys of every committed record on the topic, as an agent ({@code read_committed}) reads them. */
     private static List<String> committedKeys(Topic topic) {
         Properties props = new Properties();

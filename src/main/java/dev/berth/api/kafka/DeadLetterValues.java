@@ -1,0 +1,51 @@
+package dev.berth.api.kafka;
+
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DeadLetter;
+import dev.berth.scheduler.messaging.RequestConsumer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/** The dead letter of a record of berth.requests that is no request. */
+final class DeadLetterValues {
+
+    static final String CONSUMER = "berth-scheduler-requests";
+    /**
+     * The most of a refused value a dead letter keeps: a request may be as large as the broker
+     * takes, and a dead letter that the broker refuses would hold the consumer on the record.
+     */
+    static final int MAX_VALUE_BYTES = 64 * 1024;
+
+    private DeadLetterValues() {
+    }
+
+    static DeadLetter of(RequestConsumer.Received record, String reason, Instant now) {
+        byte[] value = record.value();
+        String why = reason;
+        if (value != null && value.length > MAX_VALUE_BYTES) {
+            why = reason + " (value cut to its first " + MAX_VALUE_BYTES + " of " + value.length + " bytes)";
+            value = java.util.Arrays.copyOf(value, MAX_VALUE_BYTES);
+        }
+        String text = utf8(value);
+        boolean base64 = text == null && value != null;
+        return new DeadLetter(BerthRecord.SCHEMA_VERSION, now.toEpochMilli(), record.topic(), record.partition(),
+                record.offset(), why, CONSUMER,
+                base64 ? Base64.getEncoder().encodeToString(value) : text, base64, now);
+    }
+
+    private static String utf8(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.berth.api.kafka;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.EcsAction;
+import dev.berth.api.EcsDispatcher;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClientTokenRecord;
+import dev.berth.protocol.EcsRequestMessage;
+import dev.berth.protocol.EcsResponseMessage;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.Topic;
+import dev.berth.scheduler.ClientTokens;
+import dev.berth.scheduler.EcsErrorType;
+import dev.berth.scheduler.RequestScope;
+import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.StateChange;
+import dev.berth.scheduler.messaging.RequestConsumer;
+import dev.berth.scheduler.state.SchedulerState;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The ECS API on Kafka: carries out a record of berth.requests through the same
+ * {@link EcsDispatcher} as the HTTP API, and returns what to write with the record's position
+ * (package-info has the whole protocol).
+ */
+@ApplicationScoped
+public class KafkaRequests implements RequestConsumer.Handler {
+
+    /** The marker of a request on berth.client-tokens: {@code kafka-request/<request id>}. */
+    public static final String MARKER_PREFIX = "kafka-request/";
+    /** Operations whose own clientToken makes a second dispatch answer the first one's result. */
+    private static final Set<String> TOKENED = Set.of("RunTask", "CreateService");
+    /**
+     * The largest response kept: it is written twice (response and marker), each in a record
+     * under Kafka's default 1 MiB limit.
+     */
+    private static final int MAX_RESPONSE_BYTES = 512 * 1024;
+
+    private static final Logger LOGGER = Logger.getLogger(KafkaRequests.class);
+
+    private final EcsDispatcher dispatcher;
+    private final SchedulerRole scheduler;
+    private final Set<String> operations;
+    private final ObjectMapper mapper = RecordCodec.newMapper();
+    private final ObjectMapper canonical = RecordCodec.newMapper().copy()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private final RecordCodec codec = new RecordCodec();
+
+    @Inject
+    public KafkaRequests(@Any Instance<EcsAction<?>> actions, SchedulerRole scheduler) {
+        this.dispatcher = new EcsDispatcher(actions);
+        this.scheduler = scheduler;
+        this.operations = Set.copyOf(dispatcher.operations());
+    }
+
+    void attach(@Observes StartupEvent event) {
+        scheduler.serveRequests(this);
+    }
+
+    @Override
+    public List<StateChange> handle(RequestConsumer.Received record) {
+        EcsRequestMessage.Decoded decoded = EcsRequestMessage.decode(record.key(), record.value(), operations, mapper);
+        if (decoded instanceof EcsRequestMessage.Decoded.Invalid invalid) {
+            return refuse(record, invalid);
+        }
+        EcsRequestMessage.Decoded.Valid request = (EcsRequestMessage.Decoded.Valid) decoded;
+        SchedulerState state = scheduler.state().orElseThrow(() -> new IllegalStateException("no scheduler state"));
+        Clock clock = state.clock();
+        String key = MARKER_PREFIX + request.requestId();
+        String hash = hash(request);
+        Optional<ClientTokenRecord> held = state.clientToken(key)
+                .filter(t -> t.createdAt() == null || t.createdAt().plus(ClientTokens.TTL).isAfter(clock.instant()));
+        if (held.isPresent() && !held.get().requestHash().equals(hash)) {
+            LOGGER.infof("Request %s reuses the id of another request: refused", request.requestId());
+            return List.of(respond(request, EcsErrorType.ConflictException.httpStatus(),
+                    EcsErrorType.ConflictException.name(), "The request id " + request.requestId() + " was used by "
+                            + "another, non-identical request within " + ClientTokens.TTL.toHours() + " hours; it was "
+                            + "not carried out. Use a new request id for a new request."));
+        }
+        if (held.isPresent() && held.get().response() != null) {
+            LOGGER.debugf("Request %s was answered before: the same answer again", request.requestId());
+            return List.of(new StateChange.Publish(Topic.RESPONSES, request.requestId(),
+                    held.get().response().getBytes(StandardCharsets.UTF_8)));
+        }
+        ClientTokenRecord marker = held.orElseGet(() -> new ClientTokenRecord(BerthRecord.SCHEMA_VERSION, 1, key,
+                request.operation(), hash, List.of(), List.of(), clock.instant(), null));
+        byte[] response;
+        if (held.isPresent() && !TOKENED.contains(request.operation())) {
+            LOGGER.warnf("Request %s (%s) acted before its answer was committed: not carried out again",
+                    request.requestId(), request.operation());
+            response = encode(error(request, EcsErrorType.ServerException.httpStatus(),
+                    EcsErrorType.ServerException.name(), "Request " + request.requestId() + " (" + request.operation()
+                            + ") was carried out, but the scheduler stopped before its answer was written; it was not "
+                            + "carried out again. Describe the resources it names to see its effect."));
+        } else {
+            if (held.isPresent()) {
+                LOGGER.infof("Request %s (%s) acted before its answer was committed: answering what it did, through "
+                        + "its clientToken", request.requestId(), request.operation());
+            }
+            response = dispatch(request, marker);
+        }
+        ClientTokenRecord answered = new ClientTokenRecord(marker.schemaVersion(), marker.version() + 1, key,
+                marker.operation(), hash, List.of(), List.of(), marker.createdAt(),
+                new String(response, StandardCharsets.UTF_8));
+        return List.of(new StateChange.Put(answered), new StateChange.Publish(Topic.RESPONSES, request.requestId(),
+                response));
+    }
+
+    /**
+     * Carries the request out as the HTTP API would, its plans marked as this request's. RunTask
+     * and CreateService get a clientToken derived from the request id when they have none, so
+     * that a request carried out again after a failover answers what the first run did.
+     */
+    private byte[] dispatch(EcsRequestMessage.Decoded.Valid request, ClientTokenRecord marker) {
+        ObjectNode body = ((ObjectNode) request.request()).deepCopy();
+        if (TOKENED.contains(request.operation()) && !body.hasNonNull("clientToken")) {
+            body.put("clientToken", "berth-request-" + sha256(request.requestId()).substring(0, 40));
+        }
+        String json;
+        try {
+            json = mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a request read as JSON", e);
+        }
+        EcsDispatcher.Reply reply = RequestScope.within(marker,
+                () -> dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + request.operation(), json));
+        JsonNode answer;
+        try {
+            answer = mapper.readTree(reply.body());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the dispatcher answered JSON that does not parse", e);
+        }
+        byte[] response = encode(new EcsResponseMessage(EcsResponseMessage.SCHEMA_VERSION, request.requestId(),
+                request.operation(), reply.status(), answer));
+        if (response.length > MAX_RESPONSE_BYTES) {
+            return encode(error(request, 500, EcsErrorType.ServerException.name(), "The answer to request "
+                    + request.requestId() + " (HTTP status " + reply.status() + ") is larger than "
+                    + MAX_RESPONSE_BYTES + " bytes, more than a response record carries; the request was carried out "
+                    + "as far as that status says. Ask for less (maxResults), or use the HTTP API."));
+        }
+        return response;
+    }
+
+    /** A record that is no request: a dead letter, and an error response when it has an id. */
+    private List<StateChange> refuse(RequestConsumer.Received record, EcsRequestMessage.Decoded.Invalid invalid) {
+        LOGGER.warnf("Setting aside %s-%d@%d (key %s) on the dead-letter topic: %s", record.topic(),
+                record.partition(), record.offset(), record.key(), invalid.reason());
+        List<StateChange> changes = new ArrayList<>();
+        changes.add(new StateChange.Publish(Topic.DEAD_LETTERS, record.key(), codec.encode(DeadLetterValues.of(record,
+                invalid.errorType() + ": " + invalid.reason(), now()))));
+        if (invalid.requestId() != null) {
+            changes.add(new StateChange.Publish(Topic.RESPONSES, invalid.requestId(), encode(new EcsResponseMessage(
+                    EcsResponseMessage.SCHEMA_VERSION, invalid.requestId(), null, 400,
+                    errorBody(invalid.errorType(), invalid.reason())))));
+        }
+        return changes;
+    }
+
+    private Instant now() {
+        return scheduler.state().map(s -> s.clock().instant()).orElseGet(Instant::now);
+    }
+
+    private StateChange respond(EcsRequestMessage.Decoded.Valid request, int status, String type, String message) {
+        return new StateChange.Publish(Topic.RESPONSES, request.requestId(),
+                encode(error(request, status, type, message)));
+    }
+
+    private EcsResponseMessage error(EcsRequestMessage.Decoded.Valid request, int status, String type,
+            String message) {
+        return new EcsResponseMessage(EcsResponseMessage.SCHEMA_VERSION, request.requestId(), request.operation(),
+                status, errorBody(type, message));
+    }
+
+    private JsonNode errorBody(String type, String message) {
+        return mapper.createObjectNode().put("__type", type).put("message", message);
+    }
+
+    private byte[] encode(EcsResponseMessage message) {
+        try {
+            return mapper.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a response", e);
+        }
+    }
+
+    /** SHA-256 of the operation and the request body, fields in name order: what a retry must repeat. */
+    private String hash(EcsRequestMessage.Decoded.Valid request) {
+        try {
+            Object tree = canonical.treeToValue(request.request(), Object.class);
+            return sha256(request.operation() + "\n" + canonical.writeValueAsString(tree));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot hash a request read as JSON", e);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package dev.berth.api.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.model.Resources;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClientTokenRecord;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.scheduler.SchedulerRole;
+import dev.berth.testing.KafkaBrokerResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ECS API through berth.requests and berth.responses, against a real broker, with plain
+ * Kafka clients. Its own broker and application (the {@code isolated} argument): it stops and
+ * starts the scheduler, whose restart announces another API URL to the tests that would share
+ * the application.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = {@ResourceArg(name = "roles", value = "scheduler"),
+        @ResourceArg(name = "isolated", value = "kafka-requests")})
+class KafkaRequestsIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Inject
+    SchedulerRole scheduler;
+
+    private RequestTopics topics;
+
+    @BeforeEach
+    void connect() {
+        await().atMost(PATIENCE).until(scheduler::isReady);
+        topics = new RequestTopics(KafkaBrokerResource.bootstrapServers());
+    }
+
+    @AfterEach
+    void disconnect() {
+        topics.close();
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Sends a request and waits for its (first) response. */
+    private JsonNode call(String operation, String body) {
+        String id = unique("req");
+        topics.request(id, operation, body);
+        return awaitResponse(id);
+    }
+
+    private JsonNode awaitResponse(String id) {
+        return await().atMost(PATIENCE).until(() -> topics.responses(id), r -> !r.isEmpty()).get(0);
+    }
+
+    /** A cluster with one registered instance (as an agent registers it) and a task definition, all through Kafka. */
+    private void clusterWithInstance(String cluster, String family) throws Exception {
+        assertThat(call("CreateCluster", "{\"clusterName\":\"" + cluster + "\"}").path("statusCode").asInt())
+                .isEqualTo(200);
+        assertThat(call("RegisterTaskDefinition", "{\"family\":\"" + family + "\",\"containerDefinitions\":"
+                + "[{\"name\":\"web\",\"image\":\"busybox\",\"cpu\":128,\"memory\":64}]}").path("statusCode").asInt())
+                .isEqualTo(200);
+        String instanceId = unique("i");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
+        try (KafkaProducer<String, byte[]> agent = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            Instant now = Instant.now();
+            agent.send(new ProducerRecord<>("berth.instances", instanceId, new RecordCodec().encode(
+                    new InstanceRegistration(BerthRecord.SCHEMA_VERSION, now.toEpochMilli(), instanceId, cluster,
+                            instanceId + ".test", "0.1.0", new Resources(4096, 4096, Set.of(22)),
+                            Map.of("ecs.os-type", "linux"), now, now, false, null, null)))).get();
+        }
+        await().atMost(PATIENCE).until(() -> call("ListContainerInstances", "{\"cluster\":\"" + cluster + "\"}")
+                .path("body").path("containerInstanceArns").size() == 1);
+    }
+
+    private int tasksStartedBy(String cluster, String startedBy) {
+        return call("ListTasks", "{\"cluster\":\"" + cluster + "\",\"startedBy\":\"" + startedBy + "\"}")
+                .path("body").path("taskArns").size();
+    }
+
+    @Test
+    void runsATaskAndAnswersAsTheHttpApiWould() throws Exception {
+        // Given
+        String cluster = unique("kafka");
+        String family = unique("web");
+        clusterWithInstance(cluster, family);
+        String id = unique("run");
+
+        // When
+        topics.request(id, "RunTask", "{\"cluster\":\"" + cluster + "\",\"taskDefinition\":\"" + family
+                + "\",\"startedBy\":\"kafka-it\"}");
+
+        // Then: the response is keyed by the request id and carries the ECS RunTask response
+        JsonNode response = awaitResponse(id);
+        assertThat(response.path("requestId").asText()).isEqualTo(id);
+        assertThat(response.path("operation").asText()).isEqualTo("RunTask");
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        JsonNode task = response.path("body").path("tasks").get(0);
+        assertThat(task.path("lastStatus").asText()).isEqualTo("PENDING");
+        assertThat(task.path("desiredStatus").asText()).isEqualTo("RUNNING");
+        assertThat(task.path("startedBy").asText()).isEqualTo("kafka-it");
+        assertThat(response.path("body").path("failures")).isEmpty();
+
+        // And the task exists for DescribeTasks
+        String taskArn = task.path("taskArn").asText();
+        JsonNode described = call("DescribeTasks", "{\"cluster\":\"" + cluster + "\",\"tasks\":[\"" + taskArn + "\"]}");
+        assertThat(described.path("body").path("tasks").get(0).path("taskArn").asText()).isEqualTo(taskArn);
+        assertThat(described.path("body").path("failures")).isEmpty();
+    }
+
+    @Test
+    void anErrorIsTheEcsError() {
+        // When
+        JsonNode response = call("RunTask", "{\"cluster\":\"" + unique("nowhere") + "\",\"taskDefinition\":\"x\"}");
+
+        // Then
+        assertThat(response.path("statusCode").asInt()).isEqualTo(400);
+        assertThat(response.path("body").path("__type").asText()).isEqualTo("ClusterNotFoundException");
+        assertThat(response.path("body").path("message").asText()).isNotBlank();
+    }
+
+    @Test
+    void aRequestSentTwiceActsOnceAndBothGetTheSameResponse() throws Exception {
+        // Given
+        String cluster = unique("twice");
+        String family = unique("web");
+        clusterWithInstance(cluster, family);
+        String id = unique("run");
+        String body = "{\"cluster\":\"" + cluster + "\",\"taskDefinition\":\"" + family + "\",\"startedBy\":\"twice\"}";
+
+        // When: the producer sends it twice
+        topics.request(id, "RunTask", body);
+        topics.request(id, "RunTask", body);
+
+        // Then: two responses, the same bytes, one task
+        List<String> responses = await().atMost(PATIENCE).until(() -> topics.rawResponses(id), r -> r.size() == 2);
+        assertThat(responses.get(1)).isEqualTo(responses.get(0));
+        assertThat(responses.get(0)).contains("\"statusCode\":200");
+        assertThat(tasksStartedBy(cluster, "twice")).isEqualTo(1);
+
+        // And the same id with another request is refused, and starts nothing
+        topics.request(id, "RunTask", body.replace("\"twice\"", "\"other\""));
+        JsonNode conflict = await().atMost(PATIENCE).until(() -> topics.responses(id), r -> r.size() == 3).get(2);
+        assertThat(conflict.path("body").path("__type").asText()).isEqualTo("ConflictException");
+        assertThat(tasksStartedBy(cluster, "other")).isZero();
+    }
+
+    @Test
+    void poisonGoesToDeadLettersAndTheNextRequestIsServed() {
+        // Given: records that are no requests
+        String notJson = unique("bad-json");
+        String unknown = unique("unknown-op");
+        String wrongType = unique("wrong-type");
+        String noIdMarker = unique("no-id");
+        topics.send(notJson, "{this is not json");
+        topics.request(unknown, "LaunchRocket", "{}");
+        topics.request(wrongType, "ListClusters", "5");
+        topics.send(null, "{\"operation\":\"ListClusters\",\"request\":{\"" + noIdMarker + "\":1}}");
+
+        // When: a valid request follows them
+        JsonNode served = call("ListClusters", "{}");
+
+        // Then: it is served
+        assertThat(served.path("statusCode").asInt()).isEqualTo(200);
+
+        // And each poison record has a dead letter with the reason, and an error response when it has an id
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(topics.deadLetters(notJson)).singleElement()
+                    .satisfies(d -> assertThat(d.path("reason").asText()).contains("not valid JSON"));
+            assertThat(topics.deadLetters(unknown)).singleElement()
+                    .satisfies(d -> assertThat(d.path("reason").asText()).contains("UnknownOperationException"));
+            assertThat(topics.deadLetters(wrongType)).singleElement()
+                    .satisfies(d -> assertThat(d.path("reason").asText()).contains("'request' must be a JSON object"));
+            assertThat(topics.deadLetters(null)).anySatisfy(d -> {
+                assertThat(d.path("value").asText()).contains(noIdMarker);
+                assertThat(d.path("reason").asText()).contains("Missing request id");
+            });
+        });
+        assertThat(topics.responses(notJson)).singleElement()
+                .satisfies(r -> assertThat(r.path("body").path("__type").asText()).isEqualTo("SerializationException"));
+        assertThat(topics.responses(unknown)).singleElement().satisfies(r -> assertThat(
+                r.path("body").path("__type").asText()).isEqualTo("UnknownOperationException"));
+        assertThat(topics.responses(wrongType)).singleElement()
+                .satisfies(r -> assertThat(r.path("statusCode").asInt()).isEqualTo(400));
+    }
+
+    @Test
+    void aRequestSentWithoutALeaderIsServedOnceOneLeadsAndIsRememberedAcrossTheRestart() throws Exception {
+        // Given: a task run before the scheduler stops
+        String cluster = unique("restart");
+        String family = unique("web");
+        clusterWithInstance(cluster, family);
+        String before = unique("before");
+        String body = "{\"cluster\":\"" + cluster + "\",\"taskDefinition\":\"" + family + "\",\"startedBy\":\"restart\"}";
+        topics.request(before, "RunTask", body);
+        String first = await().atMost(PATIENCE).until(() -> topics.rawResponses(before), r -> r.size() == 1).get(0);
+
+        // When: no scheduler runs while a request is sent, and the one before is sent again
+        scheduler.stop();
+        String during = unique("during");
+        try {
+            topics.request(during, "CreateCluster", "{\"clusterName\":\"" + cluster + "-2\"}");
+            topics.request(before, "RunTask", body);
+        } finally {
+            scheduler.start();
+        }
+
+        // Then: once a leader serves, the request sent meanwhile is answered
+        await().atMost(PATIENCE).until(scheduler::isReady);
+        JsonNode created = awaitResponse(during);
+        assertThat(created.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(created.path("body").path("cluster").path("clusterName").asText()).isEqualTo(cluster + "-2");
+
+        // And the request sent again answers as the first time, without acting again
+        List<String> again = await().atMost(PATIENCE).until(() -> topics.rawResponses(before), r -> r.size() == 2);
+        assertThat(again.get(1)).isEqualTo(first);
+        assertThat(tasksStartedBy(cluster, "restart")).isEqualTo(1);
+
+        // And once every request is answered, none was answered twice (the restart resumed from the committed position)
+        await().atMost(PATIENCE).until(topics::allAnswered);
+        assertThat(topics.rawResponses(before)).hasSize(2);
+        assertThat(topics.rawResponses(during)).hasSize(1);
+    }
+
+    @Test
+    void aRequestThatActedBeforeItsAnswerWasCommittedIsNotCarriedOutAgain() throws Exception {
+        // Given: the marker of a request whose plan was committed, and whose answer was not (a leader died between)
+        String id = unique("acted");
+        String cluster = unique("once");
+        String body = "{\"clusterName\":\"" + cluster + "\"}";
+        String key = KafkaRequests.MARKER_PREFIX + id;
+        ClientTokenRecord marker = new ClientTokenRecord(BerthRecord.SCHEMA_VERSION, 1, key, "CreateCluster",
+                sha256("CreateCluster\n" + body), List.of(), List.of(), Instant.now(), null);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("berth.client-tokens", key, new RecordCodec().encode(marker))).get();
+        }
+        await().atMost(PATIENCE).until(() -> scheduler.state().orElseThrow().clientToken(key).isPresent());
+
+        // When the request is read again
+        topics.request(id, "CreateCluster", body);
+
+        // Then it is answered, says it acted, and is not carried out again
+        JsonNode response = awaitResponse(id);
+        assertThat(response.path("statusCode").asInt()).isEqualTo(500);
+        assertThat(response.path("body").path("__type").asText()).isEqualTo("ServerException");
+        assertThat(response.path("body").path("message").asText()).contains("was carried out")
+                .contains("not carried out again");
+        JsonNode described = call("DescribeClusters", "{\"clusters\":[\"" + cluster + "\"]}");
+        assertThat(described.path("body").path("clusters")).isEmpty();
+        assertThat(described.path("body").path("failures").get(0).path("reason").asText()).isEqualTo("MISSING");
+    }
+
+    private static String sha256(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.berth.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What a record of berth.requests is read as: a request, or a refusal that names why. */
+class EcsRequestMessageTest {
+
+    private static final Set<String> OPERATIONS = Set.of("RunTask", "ListClusters");
+    private final ObjectMapper mapper = RecordCodec.newMapper();
+
+    private EcsRequestMessage.Decoded decode(String key, String value) {
+        return EcsRequestMessage.decode(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+                OPERATIONS, mapper);
+    }
+
+    @Test
+    void readsTheIdFromTheKeyAndTheOperationAndBody() {
+        // When
+        EcsRequestMessage.Decoded decoded = decode("r-1",
+                "{\"schemaVersion\":1,\"operation\":\"RunTask\",\"request\":{\"cluster\":\"c\"}}");
+
+        // Then
+        assertThat(decoded).isInstanceOfSatisfying(EcsRequestMessage.Decoded.Valid.class, v -> {
+            assertThat(v.requestId()).isEqualTo("r-1");
+            assertThat(v.operation()).isEqualTo("RunTask");
+            assertThat(v.request().path("cluster").asText()).isEqualTo("c");
+        });
+    }
+
+    @Test
+    void takesTheIdFromTheValueTheWholeTargetAndNoBody() {
+        // When
+        EcsRequestMessage.Decoded decoded = decode(null,
+                "{\"requestId\":\"r-2\",\"operation\":\"AmazonEC2ContainerServiceV20141113.ListClusters\"}");
+
+        // Then
+        assertThat(decoded).isInstanceOfSatisfying(EcsRequestMessage.Decoded.Valid.class, v -> {
+            assertThat(v.requestId()).isEqualTo("r-2");
+            assertThat(v.operation()).isEqualTo("ListClusters");
+            assertThat(v.request().isObject()).isTrue();
+            assertThat(v.request().size()).isZero();
+        });
+    }
+
+    @Test
+    void refusesWhatIsNoRequestNamingWhyAndKeepingTheIdWhenThereIsOne() {
+        assertThat(invalid("r", null)).isEqualTo(new EcsRequestMessage.Decoded.Invalid("r", "SerializationException",
+                "The record has no value: expected a JSON object with 'operation' and 'request'."));
+        assertThat(invalid("r", "{nope").errorType()).isEqualTo("SerializationException");
+        assertThat(invalid("r", "[1]").reason()).contains("not a JSON object");
+        assertThat(invalid(null, "{\"operation\":\"RunTask\"}"))
+                .satisfies(i -> assertThat(i.requestId()).isNull())
+                .satisfies(i -> assertThat(i.reason()).contains("Missing request id"));
+        assertThat(invalid("a", "{\"requestId\":\"b\",\"operation\":\"RunTask\"}").reason()).contains("differ");
+        assertThat(invalid("r", "{\"requestId\":5,\"operation\":\"RunTask\"}").reason())
+                .contains("'requestId' must be a string");
+        assertThat(invalid("x".repeat(257), "{\"operation\":\"RunTask\"}").requestId()).isNull();
+        assertThat(invalid("r", "{\"operation\":\"Launch\"}").errorType()).isEqualTo("UnknownOperationException");
+        assertThat(invalid("r", "{\"operation\":7}").reason()).contains("Missing 'operation'");
+        assertThat(invalid("r", "{\"operation\":\"RunTask\",\"request\":\"x\"}").reason())
+                .contains("'request' must be a JSON object");
+        assertThat(invalid("r", "{\"schemaVersion\":2,\"operation\":\"RunTask\"}").reason())
+                .contains("Unsupported 'schemaVersion'");
+    }
+
+    private EcsRequestMessage.Decoded.Invalid invalid(String key, String value) {
+        EcsRequestMessage.Decoded decoded = decode(key, value);
+        assertThat(decoded).isInstanceOf(EcsRequestMessage.Decoded.Invalid.class);
+        return (EcsRequestMessage.Decoded.Invalid) decoded;
+    }
+}
