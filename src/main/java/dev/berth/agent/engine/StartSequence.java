@@ -2,6 +2,7 @@ package dev.berth.agent.engine;
 
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.ContainerSpec;
 import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.agent.runtime.ImagePullBehavior;
 import dev.berth.model.ContainerDefinition;
@@ -12,6 +13,7 @@ import dev.berth.protocol.DesiredTask;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -95,11 +97,11 @@ final class StartSequence {
             }
             pending(task);
             try {
-                pullIfMissing(definition.image());
-                if (worker.stopArrived()) {
+                Optional<String> id = create(task, definition);
+                if (id.isEmpty()) {
                     return Outcome.PAUSED;
                 }
-                known.created(definition.name(), runtime.create(ContainerSpecs.build(task, definition)));
+                known.created(definition.name(), id.get());
             } catch (ContainerRuntimeException e) {
                 return cannotStart(definition, e);
             }
@@ -190,18 +192,45 @@ final class StartSequence {
         }
     }
 
-    /** Pulls the image when the host's pull behaviour asks for it ({@link ImagePullBehavior}). */
-    private void pullIfMissing(String image) throws ContainerRuntimeException {
+    /**
+     * Creates the container, with its image as the host's pull behaviour wants it
+     * ({@link ImagePullBehavior}). An image that is pulled only when missing is not looked
+     * for first: the create says when it is missing, and only then is it pulled and the
+     * create made again, so a cached image costs no extra call to the engine.
+     *
+     * @return the container's runtime id; empty when a StopTask arrived during the pull
+     */
+    private Optional<String> create(DesiredTask task, ContainerDefinition definition)
+            throws ContainerRuntimeException {
+        ContainerSpec spec = ContainerSpecs.build(task, definition);
         ImagePullBehavior behavior = runtime.pullBehavior();
-        boolean cached = runtime.hasImage(image);
-        if (!behavior.pulls(cached)) {
-            return;
+        if (behavior.pullsCachedImages()) {
+            pull(definition.image(), behavior);
+        } else if (!worker.stopArrived()) {
+            try {
+                known.creating();
+                return Optional.of(runtime.create(spec));
+            } catch (ContainerRuntimeException e) {
+                if (!e.imageMissing()) {
+                    throw e;
+                }
+            }
+            pull(definition.image(), behavior);
         }
+        if (worker.stopArrived()) {
+            return Optional.empty();
+        }
+        known.creating();
+        return Optional.of(runtime.create(spec));
+    }
+
+    /** Pulls the image; a failed pull falls back to the cached image only when the behaviour allows it. */
+    private void pull(String image, ImagePullBehavior behavior) throws ContainerRuntimeException {
         known.pullStarted(clock.instant());
         try {
             runtime.pull(image);
         } catch (ContainerRuntimeException e) {
-            if (!behavior.fallsBackToCache(cached)) {
+            if (!behavior.fallsBackToCache(true) || !runtime.hasImage(image)) {
                 throw e;
             }
             LOGGER.warnf("Task %s: %s; running the cached image", taskId, e.reason());

@@ -80,17 +80,20 @@ public final class TaskWorker {
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout) {
         this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED, TaskCleanup.ECS_DEFAULT,
-                HostLedger.unbounded(), null);
+                HostLedger.unbounded(), null, false);
     }
 
     /**
      * @param ledger       admits the task before its first container is created, and gets back what it
      *                     held once the task has stopped
      * @param lastReported what this agent last reported of the task before a restart; null when nothing
+     * @param newToHost    whether the task was placed after this agent read the desired state to its
+     *                     end: no agent before this one can have created its containers, so the first
+     *                     sync does not look for them by name
      */
     TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout, SyncTimer timer, TaskCleanup cleanup, HostLedger ledger,
-            TaskStateChange lastReported) {
+            TaskStateChange lastReported, boolean newToHost) {
         this.timer = timer;
         this.cleanup = cleanup;
         this.ledger = ledger;
@@ -124,6 +127,8 @@ public final class TaskWorker {
             reported = lastReported;
             knownStatus = lastReported.lastStatus();
             restored = true;
+        } else if (newToHost) {
+            known.newToThisHost();
         }
     }
 
@@ -221,7 +226,9 @@ public final class TaskWorker {
     private void observe(DesiredTask task) throws ContainerRuntimeException {
         for (ContainerDefinition definition : task.taskDefinition().containers()) {
             ContainerState container = known.container(definition.name());
-            if (container.lastStatus() == ContainerStatus.STOPPED) {
+            if (container.lastStatus() == ContainerStatus.STOPPED
+                    || container.runtimeId() == null && !known.mayHaveUnnamedContainers()) {
+                // A task placed since this agent started has no container that its worker did not create.
                 continue;
             }
             String ref = container.runtimeId() != null ? container.runtimeId()

@@ -9,14 +9,34 @@ public final class ContainerRuntimeException extends Exception {
     private static final int MAX_REASON = 255;
 
     private final RuntimeError error;
+    private final boolean imageMissing;
 
     ContainerRuntimeException(RuntimeError error, String detail, Throwable cause) {
+        this(error, detail, cause, false);
+    }
+
+    private ContainerRuntimeException(RuntimeError error, String detail, Throwable cause, boolean imageMissing) {
         super(reason(error, detail), cause);
         this.error = error;
+        this.imageMissing = imageMissing;
+    }
+
+    /**
+     * A create that failed only because the image is not on the host: the caller may pull
+     * it and create again. Its reason, should it reach a task, is a CannotCreateContainerError.
+     */
+    public static ContainerRuntimeException imageMissing(String image, Throwable cause) {
+        return new ContainerRuntimeException(RuntimeError.CannotCreateContainerError, "No such image: " + image,
+                cause, true);
     }
 
     public RuntimeError error() {
         return error;
+    }
+
+    /** Whether this is a create that failed because the image is not on the host ({@link #imageMissing}). */
+    public boolean imageMissing() {
+        return imageMissing;
     }
 
     /** The ECS reason: {@code <ErrorName>: <detail>}, kept to ECS's 255 characters. */

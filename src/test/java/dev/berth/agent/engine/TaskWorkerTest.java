@@ -75,6 +75,20 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aTaskPlacedAfterTheAgentStartedWithItsImageOnTheHostCostsOneCreateStartAndInspectPerContainer() {
+        // Given: an agent that has read the desired state to its end
+        TaskEngine engine = engine();
+        engine.caughtUp();
+
+        // When: a task with two containers is placed on it
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+
+        // Then: no look for the image or for containers by name before the creates
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(runtime.calls).containsExactly("create", "create", "start", "start", "inspect", "inspect");
+    }
+
+    @Test
     void nothingHappensBeforeTheDesiredStateHasBeenReadToItsEnd() {
         // Given
         TaskEngine engine = engine();
