@@ -103,6 +103,11 @@ final class StartSequence {
                 }
                 known.created(definition.name(), id.get());
             } catch (ContainerRuntimeException e) {
+                if (e.inconclusive()) {
+                    // The engine is down, hung or busy releasing the name, not the task at fault: the
+                    // next sync looks for the container by name and tries again.
+                    throw e;
+                }
                 return cannotStart(definition, e);
             }
         }

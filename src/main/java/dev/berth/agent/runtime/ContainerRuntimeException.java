@@ -10,15 +10,26 @@ public final class ContainerRuntimeException extends Exception {
 
     private final RuntimeError error;
     private final boolean imageMissing;
+    private final boolean inconclusive;
 
     ContainerRuntimeException(RuntimeError error, String detail, Throwable cause) {
-        this(error, detail, cause, false);
+        this(error, detail, cause, false, false);
     }
 
-    private ContainerRuntimeException(RuntimeError error, String detail, Throwable cause, boolean imageMissing) {
+    private ContainerRuntimeException(RuntimeError error, String detail, Throwable cause, boolean imageMissing,
+            boolean inconclusive) {
         super(reason(error, detail), cause);
         this.error = error;
         this.imageMissing = imageMissing;
+        this.inconclusive = inconclusive;
+    }
+
+    /**
+     * A call whose outcome is unknown: the engine could not be reached, or its answer says
+     * that the same call may succeed later (a name being released).
+     */
+    public static ContainerRuntimeException inconclusive(RuntimeError error, String detail, Throwable cause) {
+        return new ContainerRuntimeException(error, detail, cause, false, true);
     }
 
     /**
@@ -27,11 +38,19 @@ public final class ContainerRuntimeException extends Exception {
      */
     public static ContainerRuntimeException imageMissing(String image, Throwable cause) {
         return new ContainerRuntimeException(RuntimeError.CannotCreateContainerError, "No such image: " + image,
-                cause, true);
+                cause, true, false);
     }
 
     public RuntimeError error() {
         return error;
+    }
+
+    /**
+     * Whether the call's outcome is unknown ({@link #inconclusive}, or no answer in time): it
+     * says nothing about the task, so it is tried again, never a reason to stop the task.
+     */
+    public boolean inconclusive() {
+        return inconclusive || error == RuntimeError.DockerTimeoutError;
     }
 
     /** Whether this is a create that failed because the image is not on the host ({@link #imageMissing}). */

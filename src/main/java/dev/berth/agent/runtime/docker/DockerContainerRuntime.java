@@ -234,8 +234,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         try {
             existing = client.inspectContainerCmd(spec.name()).exec();
         } catch (NotFoundException e) {
-            throw RuntimeError.CannotCreateContainerError.because("the name " + spec.name()
-                    + " was taken and then released; retrying later", e);
+            throw ContainerRuntimeException.inconclusive(RuntimeError.CannotCreateContainerError, "the name "
+                    + spec.name() + " was taken and then released; retrying later", e);
         }
         Map<String, String> labels = existing.getConfig() == null ? Map.of() : existing.getConfig().getLabels();
         String container = spec.labels().get(BerthLabels.CONTAINER_NAME);
@@ -439,6 +439,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             // docker-java raises DockerException when the engine answered; anything else means no answer.
             if (!(cause instanceof DockerException)) {
                 outcome = RuntimeCallObserver.Outcome.UNREACHABLE;
+                throw ContainerRuntimeException.inconclusive(error, detail(cause), cause);
             }
             throw error.because(detail(cause), cause);
         } finally {
