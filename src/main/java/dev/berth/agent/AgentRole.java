@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -162,7 +163,8 @@ public class AgentRole {
     }
 
     private void connectAndWire() {
-        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts())
+        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts(),
+                        config.reservedPortsUdp().orElse(Set.of()))
                 .withCustomAttributes(config.instanceAttributes().orElse(InstanceAttributes.NONE).values());
         DockerContainerRuntime docker = connectDocker();
         if (docker == null) {

@@ -61,6 +61,12 @@ final class ConnectedAgent {
     private static final Logger LOGGER = Logger.getLogger(ConnectedAgent.class);
     /** How long close() lets in-flight task syncs finish before interrupting them. */
     private static final Duration WORKER_GRACE = Duration.ofSeconds(2);
+    /**
+     * The agent's records go out at once: they are few, someone waits for each (the
+     * scheduler for a task's RUNNING), and the state-change sender already hands Kafka its
+     * changes in rounds, which batch while one is in flight.
+     */
+    private static final Duration PUBLISH_LINGER = Duration.ZERO;
     /** The least the goodbye registration gets when the flush used up the bound (Kafka is down). */
     private static final Duration FAREWELL_MIN = Duration.ofSeconds(1);
 
@@ -104,7 +110,7 @@ final class ConnectedAgent {
             if (closed) {
                 return false;
             }
-            publisher = new RecordPublisher(clients, codec, "agent");
+            publisher = new RecordPublisher(clients, codec, "agent", PUBLISH_LINGER);
             reports = new LastReports(setup.instanceId(), clients, codec, deadLetters());
             lastReports = reports;
         }

@@ -53,6 +53,16 @@ public final class KafkaClients {
         return new KafkaProducer<>(producerProps(purpose), new StringSerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * As {@link #producer(String)}, with records waiting up to {@code linger} to be batched
+     * (zero: sent at once, for a writer whose every record someone waits for).
+     */
+    public KafkaProducer<String, byte[]> producer(String purpose, Duration linger) {
+        Map<String, Object> props = producerProps(purpose);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
     private Map<String, Object> producerProps(String purpose) {
         Map<String, Object> props = common(purpose);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,5 +1,6 @@
 package dev.berth.protocol;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,18 @@ public final class RecordPublisher implements AutoCloseable {
     private final KafkaSettings settings;
 
     public RecordPublisher(KafkaClients clients, RecordCodec codec, String purpose) {
-        this.producer = clients.producer(purpose);
+        this(clients.producer(purpose), codec, clients.settings());
+    }
+
+    /** A publisher whose records wait up to {@code linger} to be batched ({@link KafkaClients#producer(String, Duration)}). */
+    public RecordPublisher(KafkaClients clients, RecordCodec codec, String purpose, Duration linger) {
+        this(clients.producer(purpose, linger), codec, clients.settings());
+    }
+
+    private RecordPublisher(KafkaProducer<String, byte[]> producer, RecordCodec codec, KafkaSettings settings) {
+        this.producer = producer;
         this.codec = codec;
-        this.settings = clients.settings();
+        this.settings = settings;
     }
 
     /** Writes and waits for the acknowledgement; the key's default partition. */

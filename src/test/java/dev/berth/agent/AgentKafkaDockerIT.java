@@ -98,6 +98,7 @@ class AgentKafkaDockerIT {
                         Map.entry("berth.agent.pull-timeout", "30s"),
                         Map.entry("berth.agent.introspection-port", "0"),
                         Map.entry("berth.agent.task-metadata-port", "0"),
+                        Map.entry("berth.agent.reserved-ports-udp", "[5353]"),
                         Map.entry("berth.kafka.bootstrap-servers", kafka.bootstrapServers()),
                         Map.entry("berth.kafka.retry-backoff", "100ms"),
                         Map.entry("berth.kafka.retry-backoff-max", "1s")), "it", 300))
@@ -153,6 +154,8 @@ class AgentKafkaDockerIT {
                     assertThat(registration.dockerVersion())
                             .isEqualTo(DockerCli.run("version", "--format", "{{.Server.Version}}"));
                     assertThat(registration.remainingResources().ports()).contains(22, 51678);
+                    assertThat(registration.registeredResources().portsUdp()).containsExactly(5353);
+                    assertThat(registration.remainingResources().portsUdp()).contains(5353);
                     assertThat(registration.attributes()).containsEntry("stack", "it")
                             .containsEntry("ecs.os-type", "linux");
                     assertThat(registration.shuttingDown()).isFalse();

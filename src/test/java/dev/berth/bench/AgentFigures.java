@@ -28,7 +28,7 @@ final class AgentFigures {
                 String.format("p50 %.0f ms, p99 %.0f ms", p50, p99), "≤ 1.15× and ≤ +25 ms at p50",
                 met ? Figure.Verdict.MET : Figure.Verdict.MISSED,
                 String.format("docker-java create+start: p50 %.0f ms, p99 %.0f ms", engineP50, engineP99),
-                String.format("%.2f× (+%.0f ms) at p50", ratio, p50 - engineP50),
+                String.format("%.2f× (%+.0f ms) at p50", ratio, p50 - engineP50),
                 String.format("%d samples each after %d warm-up; the same image, command and memory limit", berth.length,
                         3));
     }

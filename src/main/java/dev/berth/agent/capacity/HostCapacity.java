@@ -9,18 +9,24 @@ import java.util.TreeMap;
 /**
  * The capacity and attributes a container instance registers, computed from
  * {@link HostFacts} as the ECS agent does: CPU is 1024 units per logical core, memory is
- * the total in MiB less the reserved memory, and the reserved ports are taken from the
- * start.
+ * the total in MiB less the reserved memory, and the reserved TCP and UDP ports are taken
+ * from the start.
  */
 public record HostCapacity(Resources resources, Map<String, String> attributes, String hostname) {
 
     public static final int CPU_UNITS_PER_CORE = 1024;
     private static final long MIB = 1024L * 1024L;
 
-    public static HostCapacity of(HostFacts facts, int reservedMemoryMiB, Set<Integer> reservedPorts) {
+    /**
+     * @param reservedPorts    TCP host ports no task may bind ({@code ECS_RESERVED_PORTS}): PORTS
+     * @param reservedPortsUdp UDP host ports no task may bind ({@code ECS_RESERVED_PORTS_UDP}): PORTS_UDP
+     */
+    public static HostCapacity of(HostFacts facts, int reservedMemoryMiB, Set<Integer> reservedPorts,
+            Set<Integer> reservedPortsUdp) {
         int cpu = facts.logicalCores() * CPU_UNITS_PER_CORE;
         long memory = Math.max(0, facts.totalMemoryBytes() / MIB - reservedMemoryMiB);
-        Resources resources = new Resources(cpu, (int) Math.min(Integer.MAX_VALUE, memory), reservedPorts);
+        Resources resources = new Resources(cpu, (int) Math.min(Integer.MAX_VALUE, memory), reservedPorts,
+                reservedPortsUdp);
         return new HostCapacity(resources, attributes(facts), facts.hostname());
     }
 

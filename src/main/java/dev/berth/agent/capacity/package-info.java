@@ -8,8 +8,8 @@
  *       the arithmetic in {@link dev.berth.agent.capacity.HostCapacity} is pure.</li>
  *   <li>The instance id is created once and kept in {@code <dataDir>/agent/instance-id};
  *       it is an identity, not state: everything else about the instance lives in Kafka.</li>
- *   <li>CPU = logical cores × 1024 units; MEMORY = total MiB − reserved MiB; PORTS = the
- *       reserved ports, as the ECS agent registers them.</li>
+ *   <li>CPU = logical cores × 1024 units; MEMORY = total MiB − reserved MiB; PORTS and
+ *       PORTS_UDP = the reserved TCP and UDP ports, as the ECS agent registers them.</li>
  * </ul>
  */
 package dev.berth.agent.capacity;

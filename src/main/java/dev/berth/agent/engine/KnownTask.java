@@ -38,6 +38,12 @@ final class KnownTask {
     private Instant lastExitAt;
     /** The latest start the engine reported of any container; not part of the report. */
     private Instant lastStartAt;
+    /**
+     * Whether a container of this task may exist that no runtime id here names, and must be
+     * looked for by its name: true unless the engine said the task is new to this host, and
+     * again from the first create (one whose answer never came may have made it).
+     */
+    private boolean unnamedContainersMayExist = true;
 
     KnownTask(String taskId, List<ContainerDefinition> definitions) {
         this.taskId = taskId;
@@ -136,6 +142,21 @@ final class KnownTask {
 
     void pullStopped(Instant now) {
         pullStoppedAt = now;
+    }
+
+    /** The task was placed on this host after its agent started: nothing has created its containers. */
+    void newToThisHost() {
+        unnamedContainersMayExist = false;
+    }
+
+    /** A create is about to be asked of the runtime; its container may exist from now on. */
+    void creating() {
+        unnamedContainersMayExist = true;
+    }
+
+    /** Whether a container without a runtime id may exist all the same ({@link #newToThisHost()}). */
+    boolean mayHaveUnnamedContainers() {
+        return unnamedContainersMayExist;
     }
 
     void created(String name, String runtimeId) {

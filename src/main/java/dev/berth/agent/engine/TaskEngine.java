@@ -128,8 +128,10 @@ public final class TaskEngine {
         versions.put(task.taskId(), task.version());
         TaskWorker worker = workers.computeIfAbsent(task.taskId(), id -> {
             holdIfItRan(task, lastReports.get(id));
+            // A record read after catching up was written after this agent started: no agent
+            // before it can have seen the task (task ids are never reused), so none made its containers.
             return new TaskWorker(task, runtime, reporter, clock, defaultStopTimeout, timer, cleanup, ledger,
-                    lastReports.get(id));
+                    lastReports.get(id), caughtUp);
         });
         worker.offer(task);
         if (caughtUp) {

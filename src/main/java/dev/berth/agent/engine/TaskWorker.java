@@ -4,7 +4,6 @@ import dev.berth.agent.runtime.BerthLabels;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpecs;
-import dev.berth.agent.runtime.ImagePullBehavior;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerStatus;
@@ -16,10 +15,8 @@ import dev.berth.protocol.TaskStateChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +35,8 @@ import org.jboss.logging.Logger;
  * </ul>
  * Each sync compares desired with what the runtime reports now and acts on the difference,
  * so a lost wake-up costs latency, never correctness. Syncs of one worker never overlap.
+ * Getting the containers running is its {@link StartSequence}; stopping them and removing
+ * them are its own.
  *
  * <p>A task that is STOPPED, wanted STOPPED and reported STOPPED has its containers removed
  * once they exited longer than the {@link TaskCleanup} wait ago; the worker then stops
@@ -71,28 +70,30 @@ public final class TaskWorker {
     private volatile boolean cleanedUp;
     /** Until the first look at the runtime: a container of the last report that is gone went while the agent was down. */
     private boolean restored;
-    /** Why the task last waited for resources; null when it did not, so the wait is logged once. */
-    private String waitingFor;
 
     private volatile DesiredTask desired;
     private final KnownTask known;
     private final ContainerRestarts restarts;
+    private final StartSequence start;
     private volatile TaskStateChange reported;
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout) {
         this(desired, runtime, reporter, clock, defaultStopTimeout, SyncTimer.UNTIMED, TaskCleanup.ECS_DEFAULT,
-                HostLedger.unbounded(), null);
+                HostLedger.unbounded(), null, false);
     }
 
     /**
      * @param ledger       admits the task before its first container is created, and gets back what it
      *                     held once the task has stopped
      * @param lastReported what this agent last reported of the task before a restart; null when nothing
+     * @param newToHost    whether the task was placed after this agent read the desired state to its
+     *                     end: no agent before this one can have created its containers, so the first
+     *                     sync does not look for them by name
      */
     TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
             Duration defaultStopTimeout, SyncTimer timer, TaskCleanup cleanup, HostLedger ledger,
-            TaskStateChange lastReported) {
+            TaskStateChange lastReported, boolean newToHost) {
         this.timer = timer;
         this.cleanup = cleanup;
         this.ledger = ledger;
@@ -104,12 +105,30 @@ public final class TaskWorker {
         this.defaultStopTimeout = defaultStopTimeout;
         this.known = new KnownTask(taskId, desired.taskDefinition().containers());
         this.restarts = new ContainerRestarts(taskId, runtime, clock);
+        this.start = new StartSequence(taskId, runtime, clock, ledger, known, restarts, new StartSequence.Worker() {
+            @Override
+            public void observe(DesiredTask task) throws ContainerRuntimeException {
+                TaskWorker.this.observe(task);
+            }
+
+            @Override
+            public void report(DesiredTask task) {
+                TaskWorker.this.report(task);
+            }
+
+            @Override
+            public boolean stopArrived() {
+                return TaskWorker.this.desired.desiredStatus() == TaskStatus.STOPPED;
+            }
+        });
         if (lastReported != null) {
             known.restore(lastReported);
             restarts.restore(lastReported.containers());
             reported = lastReported;
             knownStatus = lastReported.lastStatus();
             restored = true;
+        } else if (newToHost) {
+            known.newToThisHost();
         }
     }
 
@@ -207,7 +226,9 @@ public final class TaskWorker {
     private void observe(DesiredTask task) throws ContainerRuntimeException {
         for (ContainerDefinition definition : task.taskDefinition().containers()) {
             ContainerState container = known.container(definition.name());
-            if (container.lastStatus() == ContainerStatus.STOPPED) {
+            if (container.lastStatus() == ContainerStatus.STOPPED
+                    || container.runtimeId() == null && !known.mayHaveUnnamedContainers()) {
+                // A task placed since this agent started has no container that its worker did not create.
                 continue;
             }
             String ref = container.runtimeId() != null ? container.runtimeId()
@@ -239,32 +260,14 @@ public final class TaskWorker {
         return false;
     }
 
-    /** Creates and starts what does not run yet; a failure to do so stops the task. */
+    /** Creates and starts what does not run yet ({@link StartSequence}); a failure to do so stops the task. */
     private void run(DesiredTask task) throws ContainerRuntimeException {
-        if (!admitted(task)) {
+        StartSequence.Outcome outcome = start.advance(task);
+        if (outcome instanceof StartSequence.Outcome.Failed failed) {
+            stop(task, StopCode.TaskFailedToStart.name(), failed.reason());
             return;
         }
-        for (ContainerDefinition definition : DependencyGate.createOrder(task.taskDefinition().containers())) {
-            ContainerState container = known.container(definition.name());
-            if (container.runtimeId() != null || container.lastStatus() != ContainerStatus.PENDING) {
-                continue;
-            }
-            if (!known.isAtLeast(TaskStatus.PENDING)) {
-                known.moveTo(TaskStatus.PENDING, clock.instant());
-                report(task);
-            }
-            try {
-                pullIfMissing(definition.image());
-                if (stopArrived()) {
-                    return;
-                }
-                known.created(definition.name(), runtime.create(ContainerSpecs.build(task, definition)));
-            } catch (ContainerRuntimeException e) {
-                failToStart(task, definition, e);
-                return;
-            }
-        }
-        if (!startReady(task)) {
+        if (outcome != StartSequence.Outcome.STARTED) {
             return;
         }
         observe(task);
@@ -276,125 +279,6 @@ public final class TaskWorker {
         if (essentialExited(task)) {
             stop(task, StopCode.EssentialContainerExited.name(), ESSENTIAL_CONTAINER_EXITED);
         }
-    }
-
-    /**
-     * Whether the host's ledger lets the task run. A task with containers already holds its
-     * resources whatever the ledger says (adopted after a restart). One that does not fit
-     * waits in PENDING until a task releases what it held; one that can never fit on this host
-     * stops with the resource named.
-     */
-    private boolean admitted(DesiredTask task) throws ContainerRuntimeException {
-        TaskReservation need = TaskReservation.of(task);
-        if (known.containers().stream().anyMatch(c -> c.runtimeId() != null)) {
-            ledger.hold(taskId, need);
-            return true;
-        }
-        HostLedger.Admission admission = ledger.admit(taskId, need);
-        if (admission instanceof HostLedger.Admission.Admitted) {
-            if (waitingFor != null) {
-                LOGGER.infof("Task %s: resources are free; starting it", taskId);
-                waitingFor = null;
-            }
-            return true;
-        }
-        if (!known.isAtLeast(TaskStatus.PENDING)) {
-            known.moveTo(TaskStatus.PENDING, clock.instant());
-            report(task);
-        }
-        if (admission instanceof HostLedger.Admission.Never never) {
-            LOGGER.warnf("Task %s cannot run on this host: %s", taskId, never.reason());
-            stop(task, StopCode.TaskFailedToStart.name(), never.reason());
-            return false;
-        }
-        String reason = ((HostLedger.Admission.Waiting) admission).reason();
-        if (!reason.equals(waitingFor)) {
-            LOGGER.infof("Task %s waits in PENDING for resources: %s", taskId, reason);
-            waitingFor = reason;
-        }
-        return false;
-    }
-
-    /**
-     * Starts each created container whose dependencies are met ({@link DependencyGate}), in
-     * passes while some wait, so one started now can let another start in the same sync.
-     *
-     * @return false when the task cannot start and is being stopped
-     */
-    private boolean startReady(DesiredTask task) throws ContainerRuntimeException {
-        List<ContainerDefinition> definitions = task.taskDefinition().containers();
-        Set<String> started = new HashSet<>();
-        while (true) {
-            boolean waiting = false;
-            int before = started.size();
-            for (ContainerDefinition definition : definitions) {
-                ContainerState container = known.container(definition.name());
-                if (container.runtimeId() == null || container.lastStatus() != ContainerStatus.PENDING
-                        || started.contains(definition.name())) {
-                    continue;
-                }
-                DependencyGate.Verdict gate = DependencyGate.check(definition, definitions, known.byName(),
-                        restarts.runningSince(), clock.instant());
-                if (gate instanceof DependencyGate.Verdict.Unmeetable never) {
-                    LOGGER.warnf("Task %s: %s", taskId, never.reason());
-                    known.stopped(definition.name(), never.reason());
-                    stop(task, StopCode.TaskFailedToStart.name(), never.reason());
-                    return false;
-                }
-                waiting |= gate instanceof DependencyGate.Verdict.Waiting;
-                if (gate instanceof DependencyGate.Verdict.Met) {
-                    if (stopArrived()) {
-                        return false;
-                    }
-                    try {
-                        runtime.start(container.runtimeId());
-                    } catch (ContainerRuntimeException e) {
-                        failToStart(task, definition, e);
-                        return false;
-                    }
-                    started.add(definition.name());
-                }
-            }
-            if (!waiting || started.size() == before) {
-                return true;
-            }
-            observe(task);
-        }
-    }
-
-    /**
-     * A StopTask came while this sync was starting the task (a pull or a start can take
-     * minutes): start nothing more. The wake-up that brought it runs the stop next.
-     */
-    private boolean stopArrived() {
-        return desired.desiredStatus() == TaskStatus.STOPPED;
-    }
-
-    /** Pulls the image when the host's pull behaviour asks for it ({@link ImagePullBehavior}). */
-    private void pullIfMissing(String image) throws ContainerRuntimeException {
-        ImagePullBehavior behavior = runtime.pullBehavior();
-        boolean cached = runtime.hasImage(image);
-        if (!behavior.pulls(cached)) {
-            return;
-        }
-        known.pullStarted(clock.instant());
-        try {
-            runtime.pull(image);
-        } catch (ContainerRuntimeException e) {
-            if (!behavior.fallsBackToCache(cached)) {
-                throw e;
-            }
-            LOGGER.warnf("Task %s: %s; running the cached image", taskId, e.reason());
-        } finally {
-            known.pullStopped(clock.instant());
-        }
-    }
-
-    private void failToStart(DesiredTask task, ContainerDefinition definition, ContainerRuntimeException e)
-            throws ContainerRuntimeException {
-        LOGGER.warnf("Task %s: container %s failed to start: %s", taskId, definition.name(), e.reason());
-        known.stopped(definition.name(), e.reason());
-        stop(task, StopCode.TaskFailedToStart.name(), e.reason());
     }
 
     /** Stops every container that runs; the task is STOPPED once none does. */

@@ -58,6 +58,11 @@
  *       offers it again at its next sync.</li>
  *   <li>When the runtime does not answer, nothing is declared stopped: the next sync
  *       tries again.</li>
+ *   <li>Starting a task costs the engine one create, one start and one inspect per
+ *       container. A task placed after the agent read the desired state to its end is not
+ *       looked for by name first (no earlier agent can have made its containers; every other
+ *       task is), and an image pulled only when missing is not looked for first: the create
+ *       says it is missing, and only then is it pulled and the create made again.</li>
  *   <li>A task's containers are removed only when it is STOPPED, reported STOPPED, wanted
  *       STOPPED by its Kafka record, and they exited longer than the cleanup wait ago; the
  *       engine then drops the task and ignores its records until Kafka tombstones it. While

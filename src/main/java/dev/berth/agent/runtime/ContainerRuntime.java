@@ -40,13 +40,18 @@ public interface ContainerRuntime {
 
     /**
      * Creates the container, or adopts the existing one of the same name when it carries
-     * the same task's labels.
+     * the same task's labels. Pulls nothing: when the image is not on the host it fails with
+     * an exception whose {@link ContainerRuntimeException#imageMissing()} is true.
      *
      * @return the runtime id of the container
      */
     String create(ContainerSpec spec) throws ContainerRuntimeException;
 
-    /** Starts a created container; done when it already runs. */
+    /**
+     * Starts a created container; done when it already runs. Like every call that changes a
+     * container, it checks the Berth labels first; an implementation may remember the ids it
+     * has seen carry them (labels never change), so this costs no extra engine call.
+     */
     void start(String id) throws ContainerRuntimeException;
 
     /** Stops the container: SIGTERM, then SIGKILL after {@code timeout}; done when it is not running. */

@@ -23,6 +23,11 @@ public enum ImagePullBehavior {
         return this == DEFAULT || this == ALWAYS || !cached;
     }
 
+    /** Whether the image is pulled before every create, even when it is on the host. */
+    public boolean pullsCachedImages() {
+        return pulls(true);
+    }
+
     /** Whether a failed pull may fall back to the image on the host. */
     public boolean fallsBackToCache(boolean cached) {
         return this == DEFAULT && cached;

@@ -19,10 +19,11 @@ class HostCapacityTest {
         HostFacts facts = new HostFacts(4, 8 * GIB, "amd64", "Debian GNU/Linux", "6.1.0-28-amd64", "host-1");
 
         // When
-        HostCapacity capacity = HostCapacity.of(facts, 512, Set.of(22, 2375, 2376, 51678, 51679));
+        HostCapacity capacity = HostCapacity.of(facts, 512, Set.of(22, 2375, 2376, 51678, 51679), Set.of(53, 5353));
 
         // Then
-        assertThat(capacity.resources()).isEqualTo(new Resources(4096, 8192 - 512, Set.of(22, 2375, 2376, 51678, 51679)));
+        assertThat(capacity.resources()).isEqualTo(new Resources(4096, 8192 - 512, Set.of(22, 2375, 2376, 51678, 51679),
+                Set.of(53, 5353)));
         assertThat(capacity.hostname()).isEqualTo("host-1");
     }
 
@@ -32,7 +33,7 @@ class HostCapacityTest {
         HostFacts facts = new HostFacts(2, 2 * GIB, "aarch64", "Ubuntu", "6.8.0", "arm-host");
 
         // When
-        HostCapacity capacity = HostCapacity.of(facts, 0, Set.of());
+        HostCapacity capacity = HostCapacity.of(facts, 0, Set.of(), Set.of());
 
         // Then
         assertThat(capacity.attributes())
@@ -50,7 +51,7 @@ class HostCapacityTest {
         HostFacts facts = new HostFacts(2, 2 * GIB, "amd64", "Debian", "6.1", "h1");
 
         // When
-        HostCapacity capacity = HostCapacity.of(facts, 0, Set.of())
+        HostCapacity capacity = HostCapacity.of(facts, 0, Set.of(), Set.of())
                 .withCustomAttributes(java.util.Map.of("stack", "prod", "berth.hostname", "spoofed"));
 
         // Then
@@ -64,7 +65,7 @@ class HostCapacityTest {
         HostFacts facts = new HostFacts(1, GIB, "amd64", null, null, "small");
 
         // When
-        HostCapacity capacity = HostCapacity.of(facts, 4096, Set.of());
+        HostCapacity capacity = HostCapacity.of(facts, 4096, Set.of(), Set.of());
 
         // Then
         assertThat(capacity.resources().memory()).isZero();

@@ -37,6 +37,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     final List<String> starts = new ArrayList<>();
     final Map<String, Duration> stops = new LinkedHashMap<>();
     final List<String> removes = new ArrayList<>();
+    /** Every call asked of the engine, by its verb ("inspect", "create", ...), in order. */
+    final List<String> calls = new ArrayList<>();
     volatile boolean unavailable;
     /** When set, every stop times out: a container that ignores SIGTERM on a slow engine. */
     volatile boolean stopsTimeOut;
@@ -65,13 +67,13 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public synchronized boolean hasImage(String image) throws ContainerRuntimeException {
-        answer();
+        answer("inspect_image");
         return images.contains(image);
     }
 
     @Override
     public void pull(String image) throws ContainerRuntimeException {
-        answer();
+        answer("pull");
         CountDownLatch gate = slowPull;
         if (gate != null) {
             pullsStarted.countDown();
@@ -94,7 +96,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public synchronized String create(ContainerSpec spec) throws ContainerRuntimeException {
-        answer();
+        answer("create");
+        if (!images.contains(spec.image())) {
+            throw ContainerRuntimeException.imageMissing(spec.image(), null);
+        }
         Optional<RuntimeContainer> existing = byName(spec.name());
         if (existing.isPresent()) {
             if (BerthLabels.belongsTo(existing.get().labels(), spec.instanceId(), spec.taskId())) {
@@ -116,7 +121,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public synchronized void start(String id) throws ContainerRuntimeException {
-        answer();
+        answer("start");
         starts.add(id);
         RuntimeContainer c = byId.get(id);
         if (c.status() == ContainerStatus.PENDING) {
@@ -126,7 +131,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public synchronized void stop(String id, Duration timeout) throws ContainerRuntimeException {
-        answer();
+        answer("stop");
         if (stopsTimeOut) {
             throw RuntimeError.DockerTimeoutError.because("Docker did not stop " + id + " within " + timeout);
         }
@@ -139,14 +144,14 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public synchronized void remove(String id) throws ContainerRuntimeException {
-        answer();
+        answer("remove");
         removes.add(id);
         byId.remove(id);
     }
 
     @Override
     public synchronized Optional<RuntimeContainer> inspect(String idOrName) throws ContainerRuntimeException {
-        answer();
+        answer("inspect");
         RuntimeContainer c = byId.get(idOrName);
         return c != null ? Optional.of(view(c)) : byName(idOrName).map(FakeContainerRuntime::view);
     }
@@ -318,6 +323,13 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         return new RuntimeContainer(c.id(), c.name(), c.image(), c.labels(), status, exitCode, c.error(),
                 c.networkBindings(), status == ContainerStatus.RUNNING ? now : c.startedAt(),
                 status == ContainerStatus.STOPPED ? now : null);
+    }
+
+    private void answer(String call) throws ContainerRuntimeException {
+        synchronized (this) {
+            calls.add(call);
+        }
+        answer();
     }
 
     private void answer() throws ContainerRuntimeException {

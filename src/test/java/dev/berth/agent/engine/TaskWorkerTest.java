@@ -75,6 +75,39 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aTaskPlacedAfterTheAgentStartedWithItsImageOnTheHostCostsOneCreateStartAndInspectPerContainer() {
+        // Given: an agent that has read the desired state to its end
+        TaskEngine engine = engine();
+        engine.caughtUp();
+
+        // When: a task with two containers is placed on it
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+
+        // Then: no look for the image or for containers by name before the creates
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(runtime.calls).containsExactly("create", "create", "start", "start", "inspect", "inspect");
+    }
+
+    @Test
+    void aTaskPlacedWhileTheEngineDoesNotAnswerRunsOnceItAnswersAgain() {
+        // Given: an agent whose engine stopped answering
+        TaskEngine engine = engine();
+        engine.caughtUp();
+        runtime.unavailable = true;
+
+        // When: a task is placed, and the engine answers again later
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        List<TaskStatus> whileDown = reported.stream().map(TaskStateChange::lastStatus).toList();
+        runtime.unavailable = false;
+        engine.resync();
+
+        // Then: nothing was declared while it did not answer, and the task runs
+        assertThat(whileDown).doesNotContain(TaskStatus.STOPPING, TaskStatus.STOPPED);
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(runtime.creates).hasSize(2);
+    }
+
+    @Test
     void nothingHappensBeforeTheDesiredStateHasBeenReadToItsEnd() {
         // Given
         TaskEngine engine = engine();

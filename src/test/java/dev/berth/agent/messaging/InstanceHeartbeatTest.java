@@ -25,7 +25,7 @@ class InstanceHeartbeatTest {
     private final SettableClock clock = new SettableClock(FIRST.plus(Duration.ofDays(2)));
     private final AtomicBoolean clusterExists = new AtomicBoolean(true);
     private final HostCapacity capacity = HostCapacity.of(new HostFacts(2, 4L << 30, "amd64", "Debian", "6.1", "h1"),
-            0, Set.of(22));
+            0, Set.of(22), Set.of(53));
 
     private InstanceHeartbeat heartbeat(RegistrationHistory history) {
         RegisteredHost host = new RegisteredHost("1.0", () -> "28.2.2", capacity,
@@ -98,6 +98,8 @@ class InstanceHeartbeatTest {
             assertThat(registration.remainingResources())
                     .isEqualTo(new RemainingResources(1024, 2048, Set.of(22, 8080), Set.of(53)));
             assertThat(registration.registeredResources().cpu()).isEqualTo(2048);
+            assertThat(registration.registeredResources().ports()).containsExactly(22);
+            assertThat(registration.registeredResources().portsUdp()).as("ECS's PORTS_UDP").containsExactly(53);
         });
     }
 }

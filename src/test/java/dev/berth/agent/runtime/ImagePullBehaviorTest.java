@@ -14,6 +14,8 @@ class ImagePullBehaviorTest {
         assertThat(ImagePullBehavior.DEFAULT.fallsBackToCache(true)).isTrue();
         assertThat(ImagePullBehavior.DEFAULT.fallsBackToCache(false)).isFalse();
         assertThat(ImagePullBehavior.ALWAYS.fallsBackToCache(true)).isFalse();
+        assertThat(ImagePullBehavior.DEFAULT.pullsCachedImages()).isTrue();
+        assertThat(ImagePullBehavior.ALWAYS.pullsCachedImages()).isTrue();
     }
 
     @Test
@@ -22,5 +24,7 @@ class ImagePullBehaviorTest {
         assertThat(ImagePullBehavior.ONCE.pulls(false)).isTrue();
         assertThat(ImagePullBehavior.PREFER_CACHED.pulls(true)).isFalse();
         assertThat(ImagePullBehavior.PREFER_CACHED.pulls(false)).isTrue();
+        assertThat(ImagePullBehavior.ONCE.pullsCachedImages()).isFalse();
+        assertThat(ImagePullBehavior.PREFER_CACHED.pullsCachedImages()).isFalse();
     }
 }

@@ -80,6 +80,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private final Duration pullTimeout;
     private final ThreadPoolExecutor calls;
     private final Set<DockerEventStream> subscriptions = ConcurrentHashMap.newKeySet();
+    /**
+     * Ids of containers seen to carry the Berth labels (made here, adopted, or inspected), so
+     * that a start needs no inspect first: Docker never changes a container's labels nor
+     * reuses an id. Bounded; an id it has let go of costs one inspect again.
+     */
+    private final BerthContainerIds berthIds = new BerthContainerIds(BerthContainerIds.DEFAULT_BOUND);
 
     public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout) {
         this(client, callTimeout, pullTimeout, DEFAULT_MAX_CALLS);
@@ -141,14 +147,17 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
     @Override
     public boolean hasImage(String image) throws ContainerRuntimeException {
-        return call(RuntimeError.CannotPullContainerError, "inspect image " + image, callTimeout, () -> {
-            try {
-                client.inspectImageCmd(image).exec();
-                return true;
-            } catch (NotFoundException e) {
-                return false;
-            }
-        });
+        return call(RuntimeError.CannotPullContainerError, "inspect image " + image, callTimeout,
+                () -> imagePresent(image));
+    }
+
+    private boolean imagePresent(String image) {
+        try {
+            client.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     @Override
@@ -186,14 +195,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         } catch (IllegalArgumentException e) {
             throw RuntimeError.CannotCreateContainerError.because(e.getMessage(), e);
         }
-        return call(RuntimeError.CannotCreateContainerError, "create " + spec.name(), callTimeout, () -> {
+        String id = call(RuntimeError.CannotCreateContainerError, "create " + spec.name(), callTimeout, () -> {
             DockerVolumes.requireExisting(client, spec);
             try {
                 return command.exec().getId();
             } catch (ConflictException e) {
                 return adopt(spec);
+            } catch (NotFoundException e) {
+                // Docker answers 404 for a missing image; make sure that is what is missing.
+                if (!imagePresent(spec.image())) {
+                    throw ContainerRuntimeException.imageMissing(spec.image(), e);
+                }
+                throw e;
             }
         });
+        berthIds.add(id);
+        return id;
     }
 
     /** Refuses a log driver the engine does not offer, naming those it does; {@code none} is always there. */
@@ -217,8 +234,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         try {
             existing = client.inspectContainerCmd(spec.name()).exec();
         } catch (NotFoundException e) {
-            throw RuntimeError.CannotCreateContainerError.because("the name " + spec.name()
-                    + " was taken and then released; retrying later", e);
+            throw ContainerRuntimeException.inconclusive(RuntimeError.CannotCreateContainerError, "the name "
+                    + spec.name() + " was taken and then released; retrying later", e);
         }
         Map<String, String> labels = existing.getConfig() == null ? Map.of() : existing.getConfig().getLabels();
         String container = spec.labels().get(BerthLabels.CONTAINER_NAME);
@@ -234,7 +251,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     @Override
     public void start(String id) throws ContainerRuntimeException {
         call(RuntimeError.CannotStartContainerError, "start " + id, startTimeout, () -> {
-            requireBerth(id, RuntimeError.CannotStartContainerError);
+            if (!berthIds.contains(id)) {
+                requireBerth(id, RuntimeError.CannotStartContainerError);
+            }
             try {
                 client.startContainerCmd(id).exec();
             } catch (NotModifiedException e) {
@@ -272,6 +291,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             } catch (NotFoundException e) {
                 LOGGER.debugf("Container %s was already removed", id);
             }
+            berthIds.remove(id);
             DockerVolumes.removeUnused(client, volumes);
             return null;
         });
@@ -349,6 +369,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         if (container.isPresent() && !container.get().isBerth()) {
             throw error.because("container " + id + " does not carry the Berth labels; Berth never touches it");
         }
+        container.ifPresent(c -> berthIds.add(c.id()));
         return container;
     }
 
@@ -418,6 +439,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             // docker-java raises DockerException when the engine answered; anything else means no answer.
             if (!(cause instanceof DockerException)) {
                 outcome = RuntimeCallObserver.Outcome.UNREACHABLE;
+                throw ContainerRuntimeException.inconclusive(error, detail(cause), cause);
             }
             throw error.because(detail(cause), cause);
         } finally {

@@ -209,6 +209,21 @@ class DockerContainerRuntimeIT {
     }
 
     @Test
+    void aCreateOfAnImageThatIsNotOnTheHostSaysThatTheImageIsMissing() {
+        // Given
+        String image = "berth-test/does-not-exist:" + UUID.randomUUID().toString().substring(0, 8);
+        ContainerSpec spec = withImage(spec("web", List.of("true"), List.of()), image);
+
+        // When / Then
+        assertThatThrownBy(() -> runtime.create(spec))
+                .isInstanceOfSatisfying(ContainerRuntimeException.class, e -> {
+                    assertThat(e.imageMissing()).isTrue();
+                    assertThat(e.reason()).isEqualTo("CannotCreateContainerError: No such image: " + image);
+                });
+        assertThat(DockerCli.run("ps", "-aq", "--filter", "name=" + spec.name())).isEmpty();
+    }
+
+    @Test
     void neverListsStopsOrRemovesAContainerWithoutTheBerthLabels() throws Exception {
         // Given: a container made outside Berth, even one claiming this instance in a half label set
         String name = "not-berth-" + UUID.randomUUID().toString().substring(0, 8);
@@ -247,6 +262,12 @@ class DockerContainerRuntimeIT {
         return new ContainerSpec(spec.name(), spec.image(), spec.command(), spec.entryPoint(), spec.environment(),
                 spec.cpuShares(), spec.memoryBytes(), spec.memoryReservationBytes(), spec.portMappings(), networkMode,
                 spec.workingDirectory(), spec.user(), spec.hostname(), spec.labels());
+    }
+
+    private static ContainerSpec withImage(ContainerSpec spec, String image) {
+        return new ContainerSpec(spec.name(), image, spec.command(), spec.entryPoint(), spec.environment(),
+                spec.cpuShares(), spec.memoryBytes(), spec.memoryReservationBytes(), spec.portMappings(),
+                spec.networkMode(), spec.workingDirectory(), spec.user(), spec.hostname(), spec.labels());
     }
 
     private static ContainerSpec withLabel(ContainerSpec spec, String name, String value) {

@@ -1,0 +1,252 @@
+package dev.berth.agent.engine;
+
+import dev.berth.agent.runtime.ContainerRuntime;
+import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.ContainerSpecs;
+import dev.berth.agent.runtime.ImagePullBehavior;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DesiredTask;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * How one task gets its containers running, as its {@link TaskWorker} runs it on each sync
+ * while the task is wanted RUNNING: admission by the host's {@link HostLedger}, then, in
+ * create order, the image and the create of each container, then the start of each one
+ * whose dependencies are met ({@link DependencyGate}).
+ *
+ * <p>It changes only the worker's {@link KnownTask}, on the worker's thread. What the task
+ * does next (wait, run, stop) is the worker's decision, from the {@link Outcome}.
+ */
+final class StartSequence {
+
+    private static final Logger LOGGER = Logger.getLogger(StartSequence.class);
+
+    /** What one pass of the sequence came to. */
+    sealed interface Outcome {
+        /** Every container whose dependencies are met has been started; others may still wait. */
+        Outcome STARTED = new Started();
+        /** Nothing more in this sync: the task waits for resources, or a StopTask has arrived. */
+        Outcome PAUSED = new Paused();
+
+        record Started() implements Outcome {
+        }
+
+        record Paused() implements Outcome {
+        }
+
+        /** The task cannot start: the worker stops it (TaskFailedToStart) with this reason. */
+        record Failed(String reason) implements Outcome {
+        }
+    }
+
+    /** What the sequence needs of its worker. */
+    interface Worker {
+        /** Folds what the runtime reports of each container into the known state. */
+        void observe(DesiredTask task) throws ContainerRuntimeException;
+
+        /** Hands the known state to the reporter when it changed. */
+        void report(DesiredTask task);
+
+        /**
+         * Whether a StopTask came during this sync (a pull or a start can take minutes):
+         * nothing more is created or started, and the wake-up that brought it runs the stop.
+         */
+        boolean stopArrived();
+    }
+
+    private final String taskId;
+    private final ContainerRuntime runtime;
+    private final Clock clock;
+    private final HostLedger ledger;
+    private final KnownTask known;
+    private final ContainerRestarts restarts;
+    private final Worker worker;
+    /** Why the task last waited for resources; null when it did not, so the wait is logged once. */
+    private String waitingFor;
+
+    StartSequence(String taskId, ContainerRuntime runtime, Clock clock, HostLedger ledger, KnownTask known,
+            ContainerRestarts restarts, Worker worker) {
+        this.taskId = taskId;
+        this.runtime = runtime;
+        this.clock = clock;
+        this.ledger = ledger;
+        this.known = known;
+        this.restarts = restarts;
+        this.worker = worker;
+    }
+
+    /** Creates and starts what does not run yet, as far as resources and dependencies allow. */
+    Outcome advance(DesiredTask task) throws ContainerRuntimeException {
+        Outcome admission = admit(task);
+        if (admission != Outcome.STARTED) {
+            return admission;
+        }
+        for (ContainerDefinition definition : DependencyGate.createOrder(task.taskDefinition().containers())) {
+            ContainerState container = known.container(definition.name());
+            if (container.runtimeId() != null || container.lastStatus() != ContainerStatus.PENDING) {
+                continue;
+            }
+            pending(task);
+            try {
+                Optional<String> id = create(task, definition);
+                if (id.isEmpty()) {
+                    return Outcome.PAUSED;
+                }
+                known.created(definition.name(), id.get());
+            } catch (ContainerRuntimeException e) {
+                if (e.inconclusive()) {
+                    // The engine is down, hung or busy releasing the name, not the task at fault: the
+                    // next sync looks for the container by name and tries again.
+                    throw e;
+                }
+                return cannotStart(definition, e);
+            }
+        }
+        return startReady(task);
+    }
+
+    /**
+     * Whether the host's ledger lets the task run. A task with containers already holds its
+     * resources whatever the ledger says (adopted after a restart). One that does not fit
+     * waits in PENDING until a task releases what it held; one that can never fit on this host
+     * fails with the resource named.
+     */
+    private Outcome admit(DesiredTask task) {
+        TaskReservation need = TaskReservation.of(task);
+        if (known.containers().stream().anyMatch(c -> c.runtimeId() != null)) {
+            ledger.hold(taskId, need);
+            return Outcome.STARTED;
+        }
+        HostLedger.Admission admission = ledger.admit(taskId, need);
+        if (admission instanceof HostLedger.Admission.Admitted) {
+            if (waitingFor != null) {
+                LOGGER.infof("Task %s: resources are free; starting it", taskId);
+                waitingFor = null;
+            }
+            return Outcome.STARTED;
+        }
+        pending(task);
+        if (admission instanceof HostLedger.Admission.Never never) {
+            LOGGER.warnf("Task %s cannot run on this host: %s", taskId, never.reason());
+            return new Outcome.Failed(never.reason());
+        }
+        String reason = ((HostLedger.Admission.Waiting) admission).reason();
+        if (!reason.equals(waitingFor)) {
+            LOGGER.infof("Task %s waits in PENDING for resources: %s", taskId, reason);
+            waitingFor = reason;
+        }
+        return Outcome.PAUSED;
+    }
+
+    private void pending(DesiredTask task) {
+        if (!known.isAtLeast(TaskStatus.PENDING)) {
+            known.moveTo(TaskStatus.PENDING, clock.instant());
+            worker.report(task);
+        }
+    }
+
+    /**
+     * Starts each created container whose dependencies are met ({@link DependencyGate}), in
+     * passes while some wait, so one started now can let another start in the same sync.
+     */
+    private Outcome startReady(DesiredTask task) throws ContainerRuntimeException {
+        List<ContainerDefinition> definitions = task.taskDefinition().containers();
+        Set<String> started = new HashSet<>();
+        while (true) {
+            boolean waiting = false;
+            int before = started.size();
+            for (ContainerDefinition definition : definitions) {
+                ContainerState container = known.container(definition.name());
+                if (container.runtimeId() == null || container.lastStatus() != ContainerStatus.PENDING
+                        || started.contains(definition.name())) {
+                    continue;
+                }
+                DependencyGate.Verdict gate = DependencyGate.check(definition, definitions, known.byName(),
+                        restarts.runningSince(), clock.instant());
+                if (gate instanceof DependencyGate.Verdict.Unmeetable never) {
+                    LOGGER.warnf("Task %s: %s", taskId, never.reason());
+                    known.stopped(definition.name(), never.reason());
+                    return new Outcome.Failed(never.reason());
+                }
+                waiting |= gate instanceof DependencyGate.Verdict.Waiting;
+                if (gate instanceof DependencyGate.Verdict.Met) {
+                    if (worker.stopArrived()) {
+                        return Outcome.PAUSED;
+                    }
+                    try {
+                        runtime.start(container.runtimeId());
+                    } catch (ContainerRuntimeException e) {
+                        return cannotStart(definition, e);
+                    }
+                    started.add(definition.name());
+                }
+            }
+            if (!waiting || started.size() == before) {
+                return Outcome.STARTED;
+            }
+            worker.observe(task);
+        }
+    }
+
+    /**
+     * Creates the container, with its image as the host's pull behaviour wants it
+     * ({@link ImagePullBehavior}). An image that is pulled only when missing is not looked
+     * for first: the create says when it is missing, and only then is it pulled and the
+     * create made again, so a cached image costs no extra call to the engine.
+     *
+     * @return the container's runtime id; empty when a StopTask arrived during the pull
+     */
+    private Optional<String> create(DesiredTask task, ContainerDefinition definition)
+            throws ContainerRuntimeException {
+        ContainerSpec spec = ContainerSpecs.build(task, definition);
+        ImagePullBehavior behavior = runtime.pullBehavior();
+        if (behavior.pullsCachedImages()) {
+            pull(definition.image(), behavior);
+        } else if (!worker.stopArrived()) {
+            try {
+                known.creating();
+                return Optional.of(runtime.create(spec));
+            } catch (ContainerRuntimeException e) {
+                if (!e.imageMissing()) {
+                    throw e;
+                }
+            }
+            pull(definition.image(), behavior);
+        }
+        if (worker.stopArrived()) {
+            return Optional.empty();
+        }
+        known.creating();
+        return Optional.of(runtime.create(spec));
+    }
+
+    /** Pulls the image; a failed pull falls back to the cached image only when the behaviour allows it. */
+    private void pull(String image, ImagePullBehavior behavior) throws ContainerRuntimeException {
+        known.pullStarted(clock.instant());
+        try {
+            runtime.pull(image);
+        } catch (ContainerRuntimeException e) {
+            if (!behavior.fallsBackToCache(true) || !runtime.hasImage(image)) {
+                throw e;
+            }
+            LOGGER.warnf("Task %s: %s; running the cached image", taskId, e.reason());
+        } finally {
+            known.pullStopped(clock.instant());
+        }
+    }
+
+    private Outcome cannotStart(ContainerDefinition definition, ContainerRuntimeException e) {
+        LOGGER.warnf("Task %s: container %s failed to start: %s", taskId, definition.name(), e.reason());
+        known.stopped(definition.name(), e.reason());
+        return new Outcome.Failed(e.reason());
+    }
+}
