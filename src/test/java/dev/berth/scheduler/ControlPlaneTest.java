@@ -431,4 +431,23 @@ class ControlPlaneTest {
         assertThat(placedMemory).isEqualTo(4 * 4096);
         assertThat(refused).isPositive();
     }
+    @Test
+    void aUdpPortTheAgentReservedIsShownAndKeepsATaskBindingItOffTheInstance() {
+        // Given: an instance whose agent reserved UDP port 5353 (ECS_RESERVED_PORTS_UDP)
+        state.apply(new dev.berth.protocol.InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, "i-1", "default",
+                "i-1.local", "0.1.0", new dev.berth.model.Resources(4096, 4096, java.util.Set.of(22),
+                        java.util.Set.of(5353)), java.util.Map.of(), T0, T0, false, null, null));
+        plane.taskDefinitions().register(new TaskDefinition(null, "dns", null, List.of(new ContainerDefinition("dns",
+                "busybox", 128, 64, null, null, null, null, null,
+                List.of(new dev.berth.model.PortMapping(53, 5353, "udp")), null, null, null, null, null)), null, null,
+                null, null, null, null, null, null, null, null, null));
+
+        // When
+        Tasks.StartOutcome outcome = plane.tasks().run(run("dns"), 1);
+
+        // Then: the task does not fit, and the instance shows the port as registered and taken
+        assertThat(outcome.failures()).extracting(Failure::reason).containsExactly("RESOURCE:PORTS");
+        assertThat(state.instance("i-1").orElseThrow().remaining().portsUdp()).containsExactly(5353);
+        assertThat(state.instance("i-1").orElseThrow().registered().portsUdp()).containsExactly(5353);
+    }
 }

@@ -161,14 +161,18 @@ public final class EcsShapes {
     }
 
     private static List<InstanceResource> resources(Resources resources) {
-        List<String> ports = new ArrayList<>();
-        for (Integer port : new java.util.TreeSet<>(resources.ports())) {
-            ports.add(String.valueOf(port));
-        }
         return List.of(InstanceResource.integer("CPU", resources.cpu()),
                 InstanceResource.integer("MEMORY", resources.memory()),
-                InstanceResource.stringSet("PORTS", ports),
-                InstanceResource.stringSet("PORTS_UDP", List.of()));
+                InstanceResource.stringSet("PORTS", texts(resources.ports())),
+                InstanceResource.stringSet("PORTS_UDP", texts(resources.portsUdp())));
+    }
+
+    private static List<String> texts(java.util.Set<Integer> ports) {
+        List<String> texts = new ArrayList<>();
+        for (Integer port : new java.util.TreeSet<>(ports)) {
+            texts.add(String.valueOf(port));
+        }
+        return texts;
     }
 
     private static String text(Integer value) {

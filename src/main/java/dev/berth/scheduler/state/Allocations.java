@@ -128,14 +128,16 @@ final class Allocations {
         int cpu = base.cpu();
         int memory = base.memory();
         Set<Integer> ports = new TreeSet<>(base.ports());
+        Set<Integer> udpPorts = new TreeSet<>(base.portsUdp());
         for (String id : sharing) {
             Slot slot = byInstance.get(id);
             if (slot != null) {
                 cpu -= slot.cpu;
                 memory -= slot.memory;
                 ports.addAll(slot.ports.keySet());
+                udpPorts.addAll(slot.udpPorts.keySet());
             }
         }
-        return new Resources(cpu, memory, ports);
+        return new Resources(cpu, memory, ports, udpPorts);
     }
 }

@@ -641,7 +641,16 @@ public final class SchedulerState {
                 .put(instanceId, Candidate.of(registration, !registration.shuttingDown(), allocations.remaining(
                         instanceId, registration.registeredResources())).withTasks(allocations.of(instanceId).running(),
                         groupsByInstance.getOrDefault(instanceId, Map.of())).withAttributes(customAttributes(instanceId))
-                        .withUdpPortsTaken(allocations.udpTaken(instanceId)));
+                        .withUdpPortsTaken(udpTaken(instanceId, registration)));
+    }
+
+    /** The UDP ports the host's tasks bind, and those its agent reserved (ECS_RESERVED_PORTS_UDP). */
+    private Set<Integer> udpTaken(String instanceId, InstanceRegistration registration) {
+        Set<Integer> taken = new java.util.TreeSet<>(allocations.udpTaken(instanceId));
+        if (registration.registeredResources() != null) {
+            taken.addAll(registration.registeredResources().portsUdp());
+        }
+        return taken;
     }
 
     private static String hostOf(InstanceRegistration registration) {
