@@ -111,6 +111,26 @@ class SchedulerApiIT {
     }
 
     @Test
+    void updateServiceRefusesAPlacementChangeByName() {
+        // Given: a service
+        String cluster = unique("svc-place");
+        ecs.createCluster(r -> r.clusterName(cluster));
+        String family = unique("svc-place");
+        register(family, 64, null);
+        ecs.createService(r -> r.cluster(cluster).serviceName("web").taskDefinition(family).desiredCount(0));
+
+        // When / Then: new constraints or strategies are refused, naming the parameter
+        assertThatThrownBy(() -> ecs.updateService(r -> r.cluster(cluster).service("web")
+                .placementConstraints(c -> c.type(PlacementConstraintType.DISTINCT_INSTANCE))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("Invalid 'placementConstraints': changing a service's placement constraints");
+        assertThatThrownBy(() -> ecs.updateService(r -> r.cluster(cluster).service("web")
+                .placementStrategy(st -> st.type(PlacementStrategyType.RANDOM))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("Invalid 'placementStrategy': changing a service's placement strategy");
+    }
+
+    @Test
     void createsDescribesAndListsClusters() {
         // Given
         String name = unique("prod");

@@ -42,7 +42,7 @@ public class CreateServiceAction extends SchedulerAction<CreateServiceAction.Req
 
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
-        new LaunchOptions(r.launchType(), r.capacityProviderStrategy(), r.networkConfiguration(), null, null,
+        new LaunchOptions(r.launchType(), r.capacityProviderStrategy(), r.networkConfiguration(),
                 r.platformVersion(), r.enableExecuteCommand(), r.volumeConfigurations()).refuseUnsupported();
         ServiceOptions options = new ServiceOptions(r.loadBalancers(), r.serviceRegistries(),
                 r.serviceConnectConfiguration(), r.healthCheckGracePeriodSeconds(), r.deploymentController(),

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * The RunTask and StartTask parameters that ask for a way of running Berth does not have:
- * another launch type, an ENI per task, placement rules beyond binpack on memory, ECS Exec,
- * task-attached EBS volumes. Each is refused with InvalidParameterException naming the
+ * another launch type, an ENI per task, ECS Exec, task-attached EBS volumes (placement is the
+ * caller's: RunTask places with its own parameters). Each is refused with InvalidParameterException naming the
  * parameter, because ignoring it would run the task some other way than the caller asked.
  * Tags are {@link TagOptions}'; clientToken is the idempotency token. Pure.
  */
@@ -16,14 +16,9 @@ public record LaunchOptions(
         String launchType,
         List<Object> capacityProviderStrategy,
         Object networkConfiguration,
-        List<Object> placementConstraints,
-        List<PlacementStrategy> placementStrategy,
         String platformVersion,
         Boolean enableExecuteCommand,
         List<Object> volumeConfigurations) {
-
-    /** What Berth's placement does anyway: binpack on memory. */
-    static final PlacementStrategy BINPACK_MEMORY = new PlacementStrategy("binpack", "memory");
 
     /** Berth hosts are the caller's own machines, as with ECS's EC2 and EXTERNAL launch types. */
     private static final Set<String> LAUNCH_TYPES = Set.of("EC2", "EXTERNAL");
@@ -43,12 +38,6 @@ public record LaunchOptions(
         }
         if (networkConfiguration != null && !(networkConfiguration instanceof Map<?, ?> m && m.isEmpty())) {
             refuse("networkConfiguration", "it applies to the awsvpc network mode, which Berth does not support");
-        }
-        if (isPresent(placementConstraints)) {
-            refuse("placementConstraints", "placement constraints are not supported yet");
-        }
-        if (placementStrategy != null && placementStrategy.stream().anyMatch(s -> !BINPACK_MEMORY.equals(s))) {
-            refuse("placementStrategy", "Berth places tasks with binpack on memory only");
         }
         if (platformVersion != null && !platformVersion.isBlank()) {
             refuse("platformVersion", "platform versions apply to Fargate only");

@@ -31,8 +31,8 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
 
         /** The launch options, but placement: RunTask applies its placement parameters itself. */
         LaunchOptions launchOptions() {
-            return new LaunchOptions(launchType, capacityProviderStrategy, networkConfiguration, null, null,
-                    platformVersion, enableExecuteCommand, volumeConfigurations);
+            return new LaunchOptions(launchType, capacityProviderStrategy, networkConfiguration, platformVersion,
+                    enableExecuteCommand, volumeConfigurations);
         }
 
         Tasks.TaskRequest taskRequest(List<Tag> taskTags) {

@@ -22,7 +22,7 @@ public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
             Boolean enableECSManagedTags) {
 
         LaunchOptions launchOptions() {
-            return new LaunchOptions(null, null, networkConfiguration, null, null, null, enableExecuteCommand,
+            return new LaunchOptions(null, null, networkConfiguration, null, enableExecuteCommand,
                     volumeConfigurations);
         }
     }

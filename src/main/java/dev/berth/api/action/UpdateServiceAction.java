@@ -42,12 +42,15 @@ public class UpdateServiceAction extends SchedulerAction<UpdateServiceAction.Req
         if (r.service() == null || r.service().isBlank()) {
             throw EcsException.invalidParameter("Invalid 'service': it should not be null or empty.");
         }
-        new LaunchOptions(null, r.capacityProviderStrategy(), r.networkConfiguration(), r.placementConstraints(),
-                r.placementStrategy(), r.platformVersion(), r.enableExecuteCommand(), r.volumeConfigurations())
-                .refuseUnsupported();
+        new LaunchOptions(null, r.capacityProviderStrategy(), r.networkConfiguration(), r.platformVersion(),
+                r.enableExecuteCommand(), r.volumeConfigurations()).refuseUnsupported();
+        if (r.placementConstraints() != null && !r.placementConstraints().isEmpty()) {
+            throw EcsException.invalidParameter("Invalid 'placementConstraints': changing a service's placement "
+                    + "constraints is not supported yet; create a new service with them.");
+        }
         if (r.placementStrategy() != null && !r.placementStrategy().isEmpty()) {
             throw EcsException.invalidParameter("Invalid 'placementStrategy': changing a service's placement "
-                    + "strategy is not supported yet.");
+                    + "strategy is not supported yet; create a new service with it.");
         }
         ServiceOptions options = new ServiceOptions(r.loadBalancers(), r.serviceRegistries(),
                 r.serviceConnectConfiguration(), r.healthCheckGracePeriodSeconds(), null, r.deploymentConfiguration());

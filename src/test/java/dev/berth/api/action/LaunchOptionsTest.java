@@ -24,10 +24,9 @@ class LaunchOptionsTest {
     void acceptsWhatBerthDoesAnyway() {
         // Given: the options an EC2 user sends, and binpack on memory, which is Berth's placement
         List<LaunchOptions> accepted = List.of(
-                new LaunchOptions(null, null, null, null, null, null, null, null),
-                new LaunchOptions("EC2", List.of(), Map.of(), List.of(), List.of(LaunchOptions.BINPACK_MEMORY), "",
-                        false, List.of()),
-                new LaunchOptions("EXTERNAL", null, null, null, null, null, null, null));
+                new LaunchOptions(null, null, null, null, null, null),
+                new LaunchOptions("EC2", List.of(), Map.of(), "", false, List.of()),
+                new LaunchOptions("EXTERNAL", null, null, null, null, null));
 
         // When / Then
         for (LaunchOptions options : accepted) {
@@ -37,24 +36,19 @@ class LaunchOptionsTest {
 
     @Test
     void refusesEachUnsupportedParameterByName() {
-        assertRefused(new LaunchOptions("FARGATE", null, null, null, null, null, null, null),
+        assertRefused(new LaunchOptions("FARGATE", null, null, null, null, null),
                 "Invalid 'launchType': FARGATE is not supported: Berth runs tasks on its own container instances "
                         + "(launch type EC2).");
         assertRefused(new LaunchOptions(null, List.of(Map.of("capacityProvider", "FARGATE_SPOT")), null, null, null,
-                null, null, null), "Invalid 'capacityProviderStrategy': capacity providers are not supported.");
-        assertRefused(new LaunchOptions(null, null, Map.of("awsvpcConfiguration", Map.of()), null, null, null, null,
-                null), "Invalid 'networkConfiguration': it applies to the awsvpc network mode, which Berth does not "
+                null), "Invalid 'capacityProviderStrategy': capacity providers are not supported.");
+        assertRefused(new LaunchOptions(null, null, Map.of("awsvpcConfiguration", Map.of()), null, null, null),
+                "Invalid 'networkConfiguration': it applies to the awsvpc network mode, which Berth does not "
                         + "support.");
-        assertRefused(new LaunchOptions(null, null, null, List.of(Map.of("type", "distinctInstance")), null, null,
-                null, null), "Invalid 'placementConstraints': placement constraints are not supported yet.");
-        assertRefused(new LaunchOptions(null, null, null, null,
-                List.of(new PlacementStrategy("spread", "attribute:ecs.availability-zone")), null, null, null),
-                "Invalid 'placementStrategy': Berth places tasks with binpack on memory only.");
-        assertRefused(new LaunchOptions(null, null, null, null, null, "LATEST", null, null),
+        assertRefused(new LaunchOptions(null, null, null, "LATEST", null, null),
                 "Invalid 'platformVersion': platform versions apply to Fargate only.");
-        assertRefused(new LaunchOptions(null, null, null, null, null, null, true, null),
+        assertRefused(new LaunchOptions(null, null, null, null, true, null),
                 "Invalid 'enableExecuteCommand': ECS Exec is not supported.");
-        assertRefused(new LaunchOptions(null, null, null, null, null, null, null, List.of(Map.of("name", "ebs"))),
+        assertRefused(new LaunchOptions(null, null, null, null, null, List.of(Map.of("name", "ebs"))),
                 "Invalid 'volumeConfigurations': task-attached volumes are not supported.");
     }
 }
