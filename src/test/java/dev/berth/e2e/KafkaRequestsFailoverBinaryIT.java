@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
@@ -87,7 +86,7 @@ class KafkaRequestsFailoverBinaryIT {
                         int answered = kill * 2 * EACH / (KILLS + 2);
                         await("the leader serves the requests").atMost(PATIENCE)
                                 .until(() -> topics.allResponses().size() >= answered);
-                        int dying = indexOf(replicas, leader);
+                        int dying = SchedulerLeaders.indexOf(replicas, leader);
                         replicas.get(dying).kill();
                         answeredAtKills.add(topics.allResponses().size());
                         // the other replica takes over; then the killed one comes back, to be killed when it leads
@@ -111,7 +110,7 @@ class KafkaRequestsFailoverBinaryIT {
                         assertThat(answer.path("body").path("tasks")).as("run-" + i).hasSize(1);
                         answeredTasks.add(answer.path("body").path("tasks").get(0).path("taskArn").asText());
                     }
-                    EcsClient survivor = replicas.get(indexOf(replicas, leader)).ecs();
+                    EcsClient survivor = replicas.get(SchedulerLeaders.indexOf(replicas, leader)).ecs();
                     List<String> tasks = survivor.listTasksPaginator(r -> r.cluster(CLUSTER)).taskArns().stream()
                             .toList();
                     assertThat(tasks).hasSize(EACH);
@@ -166,28 +165,7 @@ class KafkaRequestsFailoverBinaryIT {
 
     private LeaderRecord awaitLeader(TestKafka kafka, LeaderRecord previous) {
         return await("a leader other than " + (previous == null ? "none" : previous.apiUrl())).atMost(PATIENCE)
-                .pollInterval(Duration.ofMillis(200)).until(() -> latestLeader(kafka),
+                .pollInterval(Duration.ofMillis(200)).until(() -> SchedulerLeaders.latest(kafka),
                         l -> l != null && (previous == null || l.version() > previous.version()));
-    }
-
-    private LeaderRecord latestLeader(TestKafka kafka) {
-        LeaderRecord latest = null;
-        for (ConsumerRecord<String, String> r : TopicRecords.readAll(kafka.bootstrapServers(),
-                "berth.scheduler-leader", Duration.ofSeconds(30))) {
-            if (r.value() != null && codec.decode(r.value().getBytes(StandardCharsets.UTF_8))
-                    instanceof RecordCodec.Decoded.Record d && d.value() instanceof LeaderRecord l) {
-                latest = l;
-            }
-        }
-        return latest;
-    }
-
-    private static int indexOf(List<BerthProcess> replicas, LeaderRecord leader) {
-        for (int i = 0; i < replicas.size(); i++) {
-            if (leader.apiUrl().equals("http://127.0.0.1:" + replicas.get(i).apiPort())) {
-                return i;
-            }
-        }
-        throw new AssertionError("no replica answers at " + leader.apiUrl());
     }
 }

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -108,7 +107,7 @@ class SchedulerFailoverBinaryIT {
                 String rollingDeployment = primary(clients.get(0)).id();
 
                 // When: the leader dies at once
-                int leader = indexOf(replicas, first);
+                int leader = SchedulerLeaders.indexOf(replicas, first);
                 long killedAt = System.nanoTime();
                 replicas.get(leader).kill();
                 EcsClient survivor = clients.get((leader + 1) % 3);
@@ -136,7 +135,7 @@ class SchedulerFailoverBinaryIT {
                         .containsExactly(rollingDeployment, 4, "IN_PROGRESS");
 
                 // When: the second leader freezes, and the group moves on without it
-                int paused = indexOf(replicas, second);
+                int paused = SchedulerLeaders.indexOf(replicas, second);
                 int third = 3 - leader - paused;
                 replicas.get(paused).pause();
                 LeaderRecord last = awaitLeader(kafka, second);
@@ -153,7 +152,7 @@ class SchedulerFailoverBinaryIT {
                         .containerDefinitions(web())).taskDefinition().revision();
                 assertThat(revision).isEqualTo(17);
                 assertRevisions(clients.get(third), 17);
-                assertThat(latestLeader(kafka).replicaId()).isEqualTo(last.replicaId());
+                assertThat(SchedulerLeaders.latest(kafka).replicaId()).isEqualTo(last.replicaId());
             } finally {
                 clients.forEach(EcsClient::close);
                 for (BerthProcess replica : replicas) {
@@ -228,28 +227,7 @@ class SchedulerFailoverBinaryIT {
 
     private LeaderRecord awaitLeader(TestKafka kafka, LeaderRecord previous) {
         return await("a leader other than " + (previous == null ? "none" : previous.apiUrl())).atMost(PATIENCE)
-                .pollInterval(Duration.ofMillis(200)).until(() -> latestLeader(kafka),
+                .pollInterval(Duration.ofMillis(200)).until(() -> SchedulerLeaders.latest(kafka),
                         l -> l != null && (previous == null || !l.replicaId().equals(previous.replicaId())));
-    }
-
-    private LeaderRecord latestLeader(TestKafka kafka) {
-        LeaderRecord latest = null;
-        for (ConsumerRecord<String, String> r : TopicRecords.readAll(kafka.bootstrapServers(),
-                "berth.scheduler-leader", Duration.ofSeconds(30))) {
-            if (r.value() != null && codec.decode(r.value().getBytes(StandardCharsets.UTF_8))
-                    instanceof RecordCodec.Decoded.Record d && d.value() instanceof LeaderRecord l) {
-                latest = l;
-            }
-        }
-        return latest;
-    }
-
-    private static int indexOf(List<BerthProcess> replicas, LeaderRecord leader) {
-        for (int i = 0; i < replicas.size(); i++) {
-            if (leader.apiUrl().equals("http://127.0.0.1:" + replicas.get(i).apiPort())) {
-                return i;
-            }
-        }
-        throw new AssertionError("no replica answers at " + leader.apiUrl());
     }
 }
