@@ -15,8 +15,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -25,7 +30,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
- * Reads berth.requests on the leader, and only there, one record at a time. Level-triggered:
+ * Reads berth.requests on the leader, and only there: the records of each partition one at a
+ * time, in their order, and the partitions of a poll side by side (their plans and answers then
+ * share the writer's transactions). Two records with the same key (request id) are never
+ * handled at once, even in two partitions: the second waits until the first is answered, so it
+ * sees that answer. Level-triggered:
  * it consumes while this replica has a writer (it leads and has caught up) and a handler is
  * attached; a follower opens no consumer at all. Each leadership term (each new writer)
  * assigns every partition and starts from the positions the group committed, since what the
@@ -68,6 +77,14 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private KafkaConsumer<String, byte[]> consumer;
     private StateWriter term;
+    /** Serve the partitions of a poll; one thread each, as many as there are partitions at most. */
+    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "berth-scheduler-request-worker");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The keys of the records being handled now, one worker each; guarded by itself. */
+    private final Set<String> keysInFlight = new HashSet<>();
 
     RequestConsumer(KafkaClients clients, String groupId, Supplier<StateWriter> writers, Supplier<Handler> handlers,
             Clock clock) {
@@ -93,11 +110,8 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
                 if (writer != term) {
                     startTerm(writer);
                 }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    if (!running || writers.get() != term || !carryOut(handler, record)) {
-                        term = null;
-                        break;
-                    }
+                if (!carryOutAll(handler, term, consumer.poll(POLL))) {
+                    term = null;
                 }
                 if (term == null) {
                     pause(backoff.nextDelay());
@@ -112,6 +126,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             }
         }
         stopConsuming();
+        workers.shutdown();
     }
 
     private String topic() {
@@ -143,8 +158,83 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
                 partitions.size(), groupId);
     }
 
+    /**
+     * Carries out a poll's records, each partition's in order on a worker of its own; true when
+     * every answer and position was committed (false: read again from the committed positions).
+     */
+    private boolean carryOutAll(Handler handler, StateWriter writer, ConsumerRecords<String, byte[]> polled) {
+        if (polled.isEmpty()) {
+            return true;
+        }
+        List<Future<Boolean>> partitions = new ArrayList<>();
+        for (TopicPartition partition : polled.partitions()) {
+            List<ConsumerRecord<String, byte[]>> records = polled.records(partition);
+            partitions.add(workers.submit(() -> {
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    if (!running || writers.get() != writer || !carryOut(handler, writer, record)) {
+                        return false;
+                    }
+                }
+                return true;
+            }));
+        }
+        boolean all = true;
+        for (Future<Boolean> partition : partitions) {
+            try {
+                all &= partition.get();
+            } catch (ExecutionException e) {
+                LOGGER.errorf(e.getCause(), "Serving a partition of %s failed unexpectedly", topic());
+                all = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+                all = false;
+            }
+        }
+        return all;
+    }
+
     /** True when the record's answer and position are committed. */
-    private boolean carryOut(Handler handler, ConsumerRecord<String, byte[]> record) {
+    private boolean carryOut(Handler handler, StateWriter writer, ConsumerRecord<String, byte[]> record) {
+        String key = record.key();
+        if (key != null && !awaitKey(key)) {
+            return false;
+        }
+        try {
+            return answer(handler, writer, record);
+        } finally {
+            if (key != null) {
+                releaseKey(key);
+            }
+        }
+    }
+
+    /** Takes the key for this thread, waiting while another worker handles a record of it; false if stopped. */
+    private boolean awaitKey(String key) {
+        synchronized (keysInFlight) {
+            while (!keysInFlight.add(key)) {
+                try {
+                    keysInFlight.wait(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                if (!running) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private void releaseKey(String key) {
+        synchronized (keysInFlight) {
+            keysInFlight.remove(key);
+            keysInFlight.notifyAll();
+        }
+    }
+
+    private boolean answer(Handler handler, StateWriter writer, ConsumerRecord<String, byte[]> record) {
         Received received = new Received(record.topic(), record.partition(), record.offset(), record.key(),
                 record.value());
         List<StateChange> answer = new ArrayList<>();
@@ -158,7 +248,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         }
         answer.add(new StateChange.Consume(groupId, record.topic(), record.partition(), record.offset() + 1));
         try {
-            term.commit(answer);
+            writer.commit(answer);
             return true;
         } catch (RuntimeException e) {
             LOGGER.warnf("The answer to %s-%d@%d (key %s) was not committed (%s); reading again from the committed "

@@ -173,6 +173,44 @@ class KafkaRequestsIT {
     }
 
     @Test
+    void thePartitionsAreServedSideBySideEachInItsOrderAndOneIdInTwoPartitionsActsOnce() {
+        // Given: ten registrations of one family in each partition, sent at once
+        int partitions = 6;
+        int each = 10;
+        String prefix = unique("side");
+        for (int n = 0; n < each; n++) {
+            for (int p = 0; p < partitions; p++) {
+                topics.request(p, prefix + "-" + p + "-" + n, "RegisterTaskDefinition", "{\"family\":\"" + prefix
+                        + "-" + p + "\",\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"busybox\","
+                        + "\"memory\":64,\"environment\":[{\"name\":\"N\",\"value\":\"" + n + "\"}]}]}");
+            }
+        }
+        // And: one request id sent to two partitions at once
+        String twice = prefix + "-twice";
+        String body = "{\"family\":\"" + twice + "\",\"containerDefinitions\":[{\"name\":\"web\",\"image\":"
+                + "\"busybox\",\"memory\":64}]}";
+        topics.request(0, twice, "RegisterTaskDefinition", body);
+        topics.request(1, twice, "RegisterTaskDefinition", body);
+        topics.flush();
+
+        // Then: each partition's requests acted in their order: the n-th got revision n + 1
+        for (int p = 0; p < partitions; p++) {
+            for (int n = 0; n < each; n++) {
+                JsonNode response = awaitResponse(prefix + "-" + p + "-" + n);
+                JsonNode definition = response.path("body").path("taskDefinition");
+                assertThat(definition.path("revision").asInt()).as(response.toString()).isEqualTo(n + 1);
+                assertThat(definition.path("containerDefinitions").get(0).path("environment").get(0)
+                        .path("value").asText()).isEqualTo(Integer.toString(n));
+            }
+        }
+        // And: the id sent to two partitions registered one revision, and both copies got its answer
+        List<String> answers = await().atMost(PATIENCE).until(() -> topics.rawResponses(twice), r -> r.size() == 2);
+        assertThat(answers.get(1)).isEqualTo(answers.get(0)).contains("\"revision\":1");
+        assertThat(call("ListTaskDefinitions", "{\"familyPrefix\":\"" + twice + "\"}").path("body")
+                .path("taskDefinitionArns")).hasSize(1);
+    }
+
+    @Test
     void poisonGoesToDeadLettersAndTheNextRequestIsServed() {
         // Given: records that are no requests
         String notJson = unique("bad-json");

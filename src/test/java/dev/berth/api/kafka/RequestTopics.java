@@ -107,6 +107,20 @@ public final class RequestTopics implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request to the partition given (a producer may choose it), without waiting for
+     * Kafka's acknowledgement: {@link #flush()} waits for all of them.
+     */
+    public void request(int partition, String id, String operation, String body) {
+        producer.send(new ProducerRecord<>("berth.requests", partition, id, ("{\"operation\":\"" + operation
+                + "\",\"request\":" + body + "}").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Waits until every request sent is acknowledged. */
+    public void flush() {
+        producer.flush();
+    }
+
     /** Sends a request with the id as the record key. */
     public void request(String id, String operation, String body) {
         send(id, "{\"operation\":\"" + operation + "\",\"request\":" + body + "}");
