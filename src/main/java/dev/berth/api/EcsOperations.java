@@ -49,8 +49,9 @@ public final class EcsOperations {
     private static final String TASK_SETS = "task sets belong to the EXTERNAL and CODE_DEPLOY deployment "
             + "controllers; Berth services deploy with the ECS rolling update: use UpdateService with a new "
             + "taskDefinition instead";
-    private static final String ACCOUNT_SETTINGS = "account settings are not kept; leave them at ECS's defaults "
-            + "instead: Berth always answers the long ARN formats";
+    private static final String ACCOUNT_SETTINGS = "kept per principal (the caller's SigV4 access key, or the "
+            + "root); the long ARN formats are always enabled and containerInsights is the default of new "
+            + "clusters, the other settings change nothing on Berth; fargateFIPSMode and guardDutyActivate are refused";
     private static final String SERVICE_DEPLOYMENTS = "service deployments are not kept as their own resources; "
             + "read them in DescribeServices' deployments[] and roll back with UpdateService to the previous "
             + "taskDefinition instead";
@@ -133,10 +134,10 @@ public final class EcsOperations {
             full("UntagResource", ""),
             full("ListTagsForResource", ""),
             // Account settings
-            refused("ListAccountSettings", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS),
-            refused("PutAccountSetting", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS),
-            refused("PutAccountSettingDefault", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS),
-            refused("DeleteAccountSetting", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS));
+            partly("ListAccountSettings", ACCOUNT_SETTINGS),
+            partly("PutAccountSetting", ACCOUNT_SETTINGS),
+            partly("PutAccountSettingDefault", ACCOUNT_SETTINGS),
+            full("DeleteAccountSetting", ""));
 
     private EcsOperations() {
     }
