@@ -55,8 +55,6 @@ public final class EcsOperations {
     private static final String SERVICE_DEPLOYMENTS = "service deployments are not kept as their own resources; "
             + "read them in DescribeServices' deployments[] and roll back with UpdateService to the previous "
             + "taskDefinition instead";
-    private static final String TASK_PROTECTION = "task scale-in protection is not kept; run work that must not be "
-            + "stopped by a service as a standalone task (RunTask) instead";
 
     private static final Map<String, Operation> TABLE = table(
             // Clusters
@@ -93,8 +91,9 @@ public final class EcsOperations {
             refused("ExecuteCommand", EcsErrorType.UnsupportedFeatureException, "ECS Exec needs AWS Systems Manager; "
                     + "run docker exec on the container instance instead (Berth labels each container with "
                     + "dev.berth.task-arn)"),
-            refused("GetTaskProtection", EcsErrorType.UnsupportedFeatureException, TASK_PROTECTION),
-            refused("UpdateTaskProtection", EcsErrorType.UnsupportedFeatureException, TASK_PROTECTION),
+            full("GetTaskProtection", ""),
+            full("UpdateTaskProtection", "kept with the task; services do not stop a protected task to scale in or "
+                    + "in a deployment (draining its instance and deleting the service still do)"),
             // Services
             partly("CreateService", "REPLICA and DAEMON with the ECS rolling update only; load balancers, service "
                     + "registries, Service Connect, task sets, propagateTags and enableECSManagedTags are refused"),

@@ -117,6 +117,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Topic.class,
         dev.berth.scheduler.Attributes.Attribute.class,
         dev.berth.scheduler.AccountSettings.Setting.class,
+        dev.berth.scheduler.TaskProtection.ProtectedTask.class,
         // dev.berth.api (their nested request and response records come with them)
         dev.berth.api.ApiAuthentication.class,
         dev.berth.api.ApiConfig.class,
@@ -129,6 +130,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.Paging.class,
         dev.berth.api.action.CreateClusterAction.class,
         dev.berth.api.action.DeleteAccountSettingAction.class,
+        dev.berth.api.action.GetTaskProtectionAction.class,
+        dev.berth.api.action.UpdateTaskProtectionAction.class,
         dev.berth.api.action.ListAccountSettingsAction.class,
         dev.berth.api.action.PutAccountSettingAction.class,
         dev.berth.api.action.PutAccountSettingDefaultAction.class,

@@ -24,6 +24,7 @@ public final class ControlPlane {
     private final Attributes attributes;
     private final Tags tags;
     private final AccountSettings accountSettings;
+    private final TaskProtection taskProtection;
     private final ServiceScheduler serviceScheduler;
 
     public ControlPlane(SchedulerState state, StateWriter writer, Arns arns) {
@@ -44,6 +45,7 @@ public final class ControlPlane {
         this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions);
         this.tags = new Tags(state, writer, writeLock, serviceLock, arns, clusters);
         this.accountSettings = new AccountSettings(state, writer, writeLock, arns.partition(), arns.account());
+        this.taskProtection = new TaskProtection(state, writer, writeLock, serviceLock, clusters, tasks);
         this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), new java.util.Random(), arns,
                 serviceLock);
     }
@@ -84,6 +86,11 @@ public final class ControlPlane {
     /** ListAccountSettings, PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting. */
     public AccountSettings accountSettings() {
         return accountSettings;
+    }
+
+    /** UpdateTaskProtection, GetTaskProtection. */
+    public TaskProtection taskProtection() {
+        return taskProtection;
     }
 
     public Services services() {
