@@ -121,8 +121,9 @@ public final class EcsOperations {
             full("PutAttributes", ""),
             full("DeleteAttributes", ""),
             full("ListAttributes", ""),
-            refused("UpdateContainerAgent", EcsErrorType.UnsupportedFeatureException, "Berth's agent is the berth "
-                    + "binary; upgrade its package on the host and restart its systemd unit instead"),
+            partly("UpdateContainerAgent", "answers MissingVersionException for every known instance, as ECS "
+                    + "does for an agent it cannot update: Berth's agent is the berth binary; upgrade its package on "
+                    + "the host and restart berth-agent.service instead"),
             refused("RegisterContainerInstance", EcsErrorType.UnsupportedFeatureException, AGENT_CALL),
             refused("DiscoverPollEndpoint", EcsErrorType.UnsupportedFeatureException, AGENT_CALL),
             refused("SubmitTaskStateChange", EcsErrorType.UnsupportedFeatureException, AGENT_CALL),

@@ -132,6 +132,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.action.DeleteAccountSettingAction.class,
         dev.berth.api.action.GetTaskProtectionAction.class,
         dev.berth.api.action.UpdateTaskProtectionAction.class,
+        dev.berth.api.action.UpdateContainerAgentAction.class,
         dev.berth.api.action.ListAccountSettingsAction.class,
         dev.berth.api.action.PutAccountSettingAction.class,
         dev.berth.api.action.PutAccountSettingDefaultAction.class,
