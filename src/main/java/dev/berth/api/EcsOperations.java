@@ -82,9 +82,8 @@ public final class EcsOperations {
                     + "revision numbers are never used again"),
             // Tasks
             partly("RunTask", "launch types EC2 and EXTERNAL only; capacityProviderStrategy, networkConfiguration, "
-                    + "platformVersion, enableExecuteCommand, volumeConfigurations and enableECSManagedTags are refused"),
-            partly("StartTask", "networkConfiguration, enableExecuteCommand, volumeConfigurations and "
-                    + "enableECSManagedTags are refused"),
+                    + "platformVersion, enableExecuteCommand and volumeConfigurations are refused"),
+            partly("StartTask", "networkConfiguration, enableExecuteCommand and volumeConfigurations are refused"),
             full("StopTask", ""),
             full("DescribeTasks", ""),
             full("ListTasks", ""),
@@ -96,7 +95,7 @@ public final class EcsOperations {
                     + "in a deployment (draining its instance and deleting the service still do)"),
             // Services
             partly("CreateService", "REPLICA and DAEMON with the ECS rolling update only; load balancers, service "
-                    + "registries, Service Connect, task sets, propagateTags and enableECSManagedTags are refused"),
+                    + "registries, Service Connect and task sets are refused"),
             partly("UpdateService", "desiredCount, taskDefinition, forceNewDeployment and deploymentConfiguration"),
             full("DeleteService", ""),
             full("DescribeServices", ""),
