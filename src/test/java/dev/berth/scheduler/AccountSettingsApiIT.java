@@ -113,6 +113,23 @@ class AccountSettingsApiIT {
     }
 
     @Test
+    void aTaskDefinitionNamesThePrincipalThatRegisteredIt() throws Exception {
+        // Given
+        String key = uniqueKey();
+        try (EcsClient ecs = client(key)) {
+            // When
+            var registered = ecs.registerTaskDefinition(r -> r.family("by-" + key.toLowerCase())
+                    .containerDefinitions(c -> c.name("web").image("busybox").memory(64))).taskDefinition();
+
+            // Then
+            assertThat(registered.registeredBy()).isEqualTo(ACCOUNT + "user/" + key);
+            assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition(registered.taskDefinitionArn()))
+                    .taskDefinition().registeredBy()).isEqualTo(ACCOUNT + "user/" + key);
+            assertThat(registered.hasRequiresAttributes()).isTrue();
+        }
+    }
+
+    @Test
     void theSdkPagesEffectiveSettingsAndGetsEcsRefusals() throws Exception {
         try (EcsClient ecs = client(uniqueKey())) {
             // When
