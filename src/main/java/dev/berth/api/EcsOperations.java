@@ -45,7 +45,7 @@ public final class EcsOperations {
             + "through Kafka: run the berth binary with the agent role on the host instead";
     private static final String CAPACITY_PROVIDERS = "capacity providers are Auto Scaling groups and Fargate, which "
             + "Berth's own hosts do not have; choose instances with placementConstraints (memberOf with "
-            + "attribute:<name>) instead";
+            + "attribute:<name>, set on instances with PutAttributes or ECS_INSTANCE_ATTRIBUTES) instead";
     private static final String TASK_SETS = "task sets belong to the EXTERNAL and CODE_DEPLOY deployment "
             + "controllers; Berth services deploy with the ECS rolling update: use UpdateService with a new "
             + "taskDefinition instead";

@@ -47,12 +47,12 @@ public class CreateClusterAction extends SchedulerAction<CreateClusterAction.Req
                     + "managed storage's cluster configuration; they need AWS KMS, CloudWatch and S3.");
         }
         if (isGiven(r.capacityProviders())) {
-            throw EcsException.invalidParameter("Invalid 'capacityProviders': Berth does not support capacity "
-                    + "providers; choose instances with placementConstraints instead.");
+            throw EcsException.invalidParameter("Invalid 'capacityProviders': " + LaunchOptions.NO_CAPACITY_PROVIDERS
+                    + ".");
         }
         if (isGiven(r.defaultCapacityProviderStrategy())) {
-            throw EcsException.invalidParameter("Invalid 'defaultCapacityProviderStrategy': Berth does not support "
-                    + "capacity providers; choose instances with placementConstraints instead.");
+            throw EcsException.invalidParameter("Invalid 'defaultCapacityProviderStrategy': "
+                    + LaunchOptions.NO_CAPACITY_PROVIDERS + ".");
         }
         if (isGiven(r.serviceConnectDefaults())) {
             throw EcsException.invalidParameter("Invalid 'serviceConnectDefaults': Berth does not support Service "
