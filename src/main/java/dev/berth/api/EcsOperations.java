@@ -96,7 +96,8 @@ public final class EcsOperations {
             // Services
             partly("CreateService", "REPLICA and DAEMON with the ECS rolling update only; load balancers, service "
                     + "registries, Service Connect and task sets are refused"),
-            partly("UpdateService", "desiredCount, taskDefinition, forceNewDeployment and deploymentConfiguration"),
+            partly("UpdateService", "desiredCount, taskDefinition, forceNewDeployment, deploymentConfiguration, "
+                    + "propagateTags and enableECSManagedTags"),
             full("DeleteService", ""),
             full("DescribeServices", ""),
             full("ListServices", ""),

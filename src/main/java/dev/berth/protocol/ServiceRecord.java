@@ -82,6 +82,13 @@ public record ServiceRecord(
                 createdAt, requestHash, tags, null, null);
     }
 
+    /** The same record with other tag propagation for the tasks it starts from now on (same version). */
+    public ServiceRecord withTagPropagation(String newPropagateTags, Boolean newEnableECSManagedTags) {
+        return new ServiceRecord(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy,
+                desiredCount, taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy,
+                deployments, events, createdAt, requestHash, tags, newPropagateTags, newEnableECSManagedTags);
+    }
+
     /** Whether the service's new tasks get ECS's managed tags. */
     public boolean managedTags() {
         return Boolean.TRUE.equals(enableECSManagedTags);

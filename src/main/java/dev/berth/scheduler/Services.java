@@ -80,7 +80,14 @@ public final class Services {
 
     /** What UpdateService asks for; null fields stay as they are. */
     public record ServiceUpdate(String cluster, String service, String taskDefinition, Integer desiredCount,
-            DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment) {
+            DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment, String propagateTags,
+            Boolean enableECSManagedTags) {
+
+        public ServiceUpdate(String cluster, String service, String taskDefinition, Integer desiredCount,
+                DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment) {
+            this(cluster, service, taskDefinition, desiredCount, deploymentConfiguration, forceNewDeployment, null,
+                    null);
+        }
     }
 
     /** A service with the counts ECS shows, read off its tasks. */
@@ -166,6 +173,7 @@ public final class Services {
         validate(update.deploymentConfiguration());
         TaskDefinition definition = update.taskDefinition() == null ? null
                 : taskDefinitions.requireActive(update.taskDefinition());
+        String propagate = update.propagateTags() == null ? null : ServiceTaskTags.propagateTags(update.propagateTags());
         serviceLock.lock();
         try {
             ServiceRecord service = requireActive(cluster.clusterName(), update.service());
@@ -189,8 +197,12 @@ public final class Services {
                     deployments.add(Deployments.demoted(d, now));
                 }
             }
+            // Tag propagation applies to the tasks started from now on, as in ECS.
             writer.write(service.with(service.version() + 1, service.status(), desired, taskDefinition, configuration,
-                    deployments, service.events()));
+                    deployments, service.events()).withTagPropagation(
+                            update.propagateTags() == null ? service.propagateTags() : propagate,
+                            update.enableECSManagedTags() == null ? service.enableECSManagedTags()
+                                    : update.enableECSManagedTags() ? Boolean.TRUE : null));
             return summary(state.service(cluster.clusterName(), service.serviceName()).orElseThrow());
         } finally {
             serviceLock.unlock();

@@ -63,6 +63,21 @@ class ServiceTaskTagsTest {
     }
 
     @Test
+    void updateServiceChangesTheTagsOfTheTasksStartedFromThenOn() {
+        // Given a service whose first task has no tags
+        assertThat(tagsOfTheServicesTask(null, null)).isEmpty();
+
+        // When propagation is turned on and the service scales out
+        plane.services().update(new Services.ServiceUpdate(null, "api", null, 2, null, false, "SERVICE", true));
+        plane.serviceScheduler().reconcile();
+
+        // Then only the new task carries the tags
+        assertThat(state.allTasks()).extracting(t -> t.desired().tags().size()).containsExactlyInAnyOrder(0, 3);
+        assertThatThrownBy(() -> plane.services().update(new Services.ServiceUpdate(null, "api", null, null, null,
+                false, "EVERYTHING", null))).hasMessageContaining("Invalid 'propagateTags'");
+    }
+
+    @Test
     void anUnknownPropagationIsRefusedByName() {
         plane.taskDefinitions().register(web());
         assertThatThrownBy(() -> plane.services().create(new Services.ServiceSpec(null, "api", "web", 1, null, null,
