@@ -73,7 +73,8 @@ public final class EcsOperations {
             refused("DescribeCapacityProviders", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
             refused("UpdateCapacityProvider", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
             // Task definitions
-            partly("RegisterTaskDefinition", "the awsvpc network mode and FARGATE are refused"),
+            partly("RegisterTaskDefinition", "the awsvpc network mode and FARGATE are refused; requiresAttributes "
+                    + "are answered as registered: Berth derives no com.amazonaws.ecs.capability.* attributes"),
             full("DescribeTaskDefinition", ""),
             full("ListTaskDefinitions", ""),
             full("ListTaskDefinitionFamilies", ""),
