@@ -22,6 +22,10 @@ public sealed interface StateChange {
     record ForgetInstance(String instanceId) implements StateChange {
     }
 
+    /** DeleteAccountSetting: tombstones one principal's setting on berth.account-settings. */
+    record ForgetAccountSetting(String key) implements StateChange {
+    }
+
     /** Ends a client token's life once it is past the idempotency window. */
     record ForgetClientToken(String key) implements StateChange {
     }

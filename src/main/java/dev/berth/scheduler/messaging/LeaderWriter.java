@@ -1,5 +1,6 @@
 package dev.berth.scheduler.messaging;
 
+import dev.berth.protocol.AccountSettingRecord;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
@@ -324,6 +325,8 @@ final class LeaderWriter implements StateWriter {
             records.add(new ProducerRecord<>(Topic.TASK_EVENTS.name(settings), task.taskId(), null));
         } else if (change instanceof StateChange.ForgetClientToken token) {
             records.add(new ProducerRecord<>(Topic.CLIENT_TOKENS.name(settings), token.key(), null));
+        } else if (change instanceof StateChange.ForgetAccountSetting setting) {
+            records.add(new ProducerRecord<>(Topic.ACCOUNT_SETTINGS.name(settings), setting.key(), null));
         } else if (change instanceof StateChange.ForgetInstance instance) {
             records.add(new ProducerRecord<>(Topic.INSTANCES.name(settings), instance.instanceId(), null));
         } else if (change instanceof StateChange.Publish publish) {
@@ -348,6 +351,8 @@ final class LeaderWriter implements StateWriter {
             return new ProducerRecord<>(Topic.SERVICES.name(settings), service.key(), value);
         } else if (record instanceof InstanceControl control) {
             return new ProducerRecord<>(Topic.INSTANCE_CONTROL.name(settings), control.instanceId(), value);
+        } else if (record instanceof AccountSettingRecord setting) {
+            return new ProducerRecord<>(Topic.ACCOUNT_SETTINGS.name(settings), setting.key(), value);
         } else if (record instanceof LeaderRecord) {
             return new ProducerRecord<>(Topic.SCHEDULER_LEADER.name(settings), LeaderRecord.KEY, value);
         }
@@ -365,6 +370,8 @@ final class LeaderWriter implements StateWriter {
             state.forget(forget.task());
         } else if (change instanceof StateChange.ForgetClientToken token) {
             state.remove(Topic.CLIENT_TOKENS, token.key());
+        } else if (change instanceof StateChange.ForgetAccountSetting setting) {
+            state.remove(Topic.ACCOUNT_SETTINGS, setting.key());
         } else if (change instanceof StateChange.ForgetInstance instance) {
             state.remove(Topic.INSTANCES, instance.instanceId());
         }
