@@ -317,11 +317,10 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             answer.add(deadLetter(received, "Berth failed to handle the request (" + e.getClass().getSimpleName()
                     + "); see the scheduler log."));
         }
-        answer.add(new StateChange.Consume(groupId, record.topic(), record.partition(),
-                watermarks.positionAfter(partition, record.offset())));
+        answer.add(new StateChange.Consume(groupId, record.topic(), record.partition(), record.offset() + 1,
+                watermarks.of(partition)));
         try {
             writer.commit(answer);
-            watermarks.answered(partition, record.offset());
             return true;
         } catch (RuntimeException e) {
             LOGGER.warnf("The answer to %s-%d@%d (key %s) was not committed (%s); reading again from the committed "

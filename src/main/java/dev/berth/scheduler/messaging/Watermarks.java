@@ -1,15 +1,19 @@
 package dev.berth.scheduler.messaging;
 
 import java.util.HashMap;
+import dev.berth.scheduler.StateChange;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * The positions that records served side by side may commit: per partition, the offsets read
- * and not yet answered. A record's answer commits its partition's watermark, the lowest such
- * offset other than its own (or, with none, the offset after the last one read), so a committed
- * position never passes a record whose answer is not committed. Thread-safe.
+ * and not yet answered. A transaction of answers commits its partition's watermark, the lowest
+ * such offset other than those it answers (or, with none, the offset after the last one read),
+ * so a committed position never passes a record whose answer is not committed; and since the
+ * writer asks for it as it builds each transaction, in order, and says when each committed, the
+ * committed positions only grow. Thread-safe.
  */
 final class Watermarks {
 
@@ -28,28 +32,44 @@ final class Watermarks {
     }
 
     /**
-     * The position to commit with the answer of the record at {@code offset}: everything below
-     * it is answered, or is this record.
+     * The position to commit with the answers of the records at {@code offsets}: everything
+     * below it is answered, or is one of them.
      */
-    synchronized long positionAfter(TopicPartition partition, long offset) {
+    synchronized long positionWith(TopicPartition partition, Set<Long> offsets) {
+        long after = offsets.stream().mapToLong(o -> o + 1).max().orElse(0);
         Partition p = partitions.get(partition);
         if (p == null) {
-            return offset + 1;
+            return after;
         }
         for (long open : p.open) {
-            if (open != offset) {
+            if (!offsets.contains(open)) {
                 return open;
             }
         }
-        return Math.max(p.next, offset + 1);
+        return Math.max(p.next, after);
     }
 
-    /** The record's answer is committed: it holds the watermark no more. */
-    synchronized void answered(TopicPartition partition, long offset) {
+    /** The records' answers are committed: they hold the watermark no more. */
+    synchronized void answered(TopicPartition partition, Set<Long> offsets) {
         Partition p = partitions.get(partition);
         if (p != null) {
-            p.open.remove(offset);
+            p.open.removeAll(offsets);
         }
+    }
+
+    /** The partition as the writer sees it, to ask for the position when it builds a transaction. */
+    StateChange.Watermark of(TopicPartition partition) {
+        return new StateChange.Watermark() {
+            @Override
+            public long positionWith(Set<Long> offsets) {
+                return Watermarks.this.positionWith(partition, offsets);
+            }
+
+            @Override
+            public void committed(Set<Long> offsets) {
+                answered(partition, offsets);
+            }
+        };
     }
 
     /** Forgets every partition: a new term reads from the committed positions. */

@@ -2,6 +2,7 @@ package dev.berth.scheduler.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -20,13 +21,18 @@ class WatermarksTest {
         watermarks.read(p1, 20);
 
         // Then: 11 answered first commits no further than 10; 10 then commits up to 12, still open
-        assertThat(watermarks.positionAfter(p0, 11)).isEqualTo(10);
-        watermarks.answered(p0, 11);
-        assertThat(watermarks.positionAfter(p0, 10)).isEqualTo(12);
-        watermarks.answered(p0, 10);
+        assertThat(watermarks.positionWith(p0, Set.of(11L))).isEqualTo(10);
+        watermarks.answered(p0, Set.of(11L));
+        assertThat(watermarks.positionWith(p0, Set.of(10L))).isEqualTo(12);
+        watermarks.answered(p0, Set.of(10L));
         // And: the last one open commits past everything read
-        assertThat(watermarks.positionAfter(p0, 12)).isEqualTo(13);
-        assertThat(watermarks.positionAfter(p1, 20)).isEqualTo(21);
+        assertThat(watermarks.positionWith(p0, Set.of(12L))).isEqualTo(13);
+        assertThat(watermarks.positionWith(p1, Set.of(20L))).isEqualTo(21);
+        // And: answers committed together count each other
+        watermarks.read(p1, 21);
+        watermarks.read(p1, 22);
+        assertThat(watermarks.positionWith(p1, Set.of(21L, 22L))).isEqualTo(20);
+        assertThat(watermarks.positionWith(p1, Set.of(20L, 21L, 22L))).isEqualTo(23);
     }
 
     @Test
@@ -35,12 +41,12 @@ class WatermarksTest {
         Watermarks watermarks = new Watermarks();
         watermarks.read(p0, 5);
         watermarks.read(p0, 6);
-        watermarks.answered(p0, 6);
+        watermarks.answered(p0, Set.of(6L));
 
         // Then: 5's answer commits past 6 too
-        assertThat(watermarks.positionAfter(p0, 5)).isEqualTo(7);
+        assertThat(watermarks.positionWith(p0, Set.of(5L))).isEqualTo(7);
         // And: after a new term nothing is held
         watermarks.clear();
-        assertThat(watermarks.positionAfter(p0, 5)).isEqualTo(6);
+        assertThat(watermarks.positionWith(p0, Set.of(5L))).isEqualTo(6);
     }
 }
