@@ -21,15 +21,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * The agent against real Docker and a real broker, one table (issue 10, item 9): the packaged
- * binary runs with the agent role only and the systemd unit's JVM options, and this JVM plays
- * the scheduler, writing desired tasks on the agent's partition of berth.tasks and timing the
- * RUNNING records on berth.task-events. A command, never a test:
+ * binary runs with the agent role only, with the JVM options and environment of the systemd
+ * unit ({@link AgentUnit}), and this JVM plays the scheduler, writing desired tasks on the
+ * agent's partition of berth.tasks and timing the RUNNING records on berth.task-events. A command, never a test:
  * {@code mvn -B -DskipTests package exec:exec@bench-agent}.
  */
 public final class AgentBenchmark {
@@ -43,9 +44,9 @@ public final class AgentBenchmark {
     private static final int PARALLELISM = 4;
     private static final int RSS_TASKS = 50;
     private static final Duration PATIENCE = Duration.ofMinutes(5);
-    /** The JVM options agent.env ships. */
-    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-            "-Dberth.agent.task-metadata-port=0", "-Dquarkus.log.category.\"dev.berth\".level=WARN");
+    /** Besides the unit's: no task metadata endpoint (it would need the bridge's address), and quiet logs. */
+    private static final List<String> BENCH_OPTIONS = List.of("-Dberth.agent.task-metadata-port=0",
+            "-Dquarkus.log.category.\"dev.berth\".level=WARN");
 
     private final String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final TaskDefinition definition = Fixtures.withContainerField(Fixtures.withContainerField(
@@ -56,10 +57,15 @@ public final class AgentBenchmark {
     private BerthProcess agent;
     private String instanceId;
     private final List<DesiredTask> placed = new ArrayList<>();
+    private final AgentUnit unit;
+
+    private AgentBenchmark(AgentUnit unit) {
+        this.unit = unit;
+    }
 
     public static void main(String[] args) throws Exception {
         ResultTable table = new ResultTable();
-        AgentBenchmark bench = new AgentBenchmark();
+        AgentBenchmark bench = new AgentBenchmark(AgentUnit.shipped());
         try (DockerBaseline docker = new DockerBaseline("unix:///var/run/docker.sock", IMAGE, COMMAND, MEMORY_MIB)) {
             bench.start();
             table.add(bench.latency(docker));
@@ -89,9 +95,14 @@ public final class AgentBenchmark {
         instanceId = agent.instanceId();
     }
 
+    /** The packaged binary as the systemd unit starts it: its JVM options and its environment. */
     private BerthProcess startAgent(Path dataDir, String name) throws Exception {
-        return BerthProcess.start(name, dataDir, BerthProcess.freePort(), Map.of("BERTH_ROLES", "agent",
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ECS_CLUSTER", cluster), JVM);
+        Map<String, String> env = new HashMap<>(unit.environment());
+        env.putAll(Map.of("BERTH_ROLES", "agent", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ECS_CLUSTER",
+                cluster));
+        List<String> options = new ArrayList<>(unit.jvmOptions());
+        options.addAll(BENCH_OPTIONS);
+        return BerthProcess.start(name, dataDir, BerthProcess.freePort(), env, options);
     }
 
     /** (a) One task at a time: desired record written until its RUNNING record is read, against create+start. */
@@ -151,7 +162,7 @@ public final class AgentBenchmark {
         }
         long agentKib = AgentProbe.rssKib(agent.pid());
         long dockerdKib = AgentProbe.rssKib(AgentProbe.dockerdPid());
-        return AgentFigures.memory(agentKib, dockerdKib, RSS_TASKS, String.join(" ", JVM.subList(0, 2)));
+        return AgentFigures.memory(agentKib, dockerdKib, RSS_TASKS, unit.describe());
     }
 
     /** (d) kill -9 with 50 containers running, then a new agent on the same data: time to ready, restarts. */

@@ -50,7 +50,7 @@ final class AgentFigures {
         return new Figure(String.format("(c) agent RSS with %d running tasks", tasks),
                 String.format("%.0f MiB", agentKib / 1024.0), "≤ 1.2× dockerd's",
                 Figure.atMost(ratio, RSS_RATIO_TARGET), String.format("dockerd: %.0f MiB", dockerdKib / 1024.0),
-                String.format("%.2f×", ratio), "agent role only, JVM mode, " + jvmOptions + " (as agent.env ships)");
+                String.format("%.2f×", ratio), "agent role only, JVM mode, as berth-agent.service starts it: " + jvmOptions);
     }
 
     static Figure restart(double readyMs, double reconciledMs, int containers, int restarted, int changesSent) {
