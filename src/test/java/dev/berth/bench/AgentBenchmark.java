@@ -1,6 +1,7 @@
 package dev.berth.bench;
 
 import dev.berth.agent.Fixtures;
+import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.e2e.BerthProcess;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
@@ -38,6 +39,11 @@ public final class AgentBenchmark {
     private static final String IMAGE = "berth-test/busybox:latest";
     private static final List<String> COMMAND = List.of("sh", "-c", "trap 'exit 143' TERM; sleep 3600 & wait");
     private static final int MEMORY_MIB = 32;
+    /**
+     * The CPU weight the agent gives the task's container, whose definition sets no cpu (ECS's
+     * minimum); the baseline's container gets the same, so that both start the same container.
+     */
+    private static final int CPU_SHARES = ContainerSpecs.MIN_CPU_SHARES;
     private static final int WARM_UP = 3;
     private static final int LATENCY_SAMPLES = Integer.getInteger("bench.agent.latency-samples", 40);
     private static final int BURST = 60;
@@ -85,7 +91,8 @@ public final class AgentBenchmark {
         if (!new TopicAdmin(clients).ensure(List.of(Topic.values()))) {
             throw new IllegalStateException("cannot create the topics");
         }
-        scheduler = new RecordPublisher(clients, new RecordCodec(), "bench-scheduler");
+        // As the scheduler's transactional producer: no linger, each placement goes out at once.
+        scheduler = new RecordPublisher(clients, new RecordCodec(), "bench-scheduler", Duration.ZERO);
         scheduler.publish(Topic.CLUSTERS, cluster, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, cluster, "ACTIVE",
                 Instant.now()));
         events = TaskEventWatch.start(clients);
@@ -105,21 +112,28 @@ public final class AgentBenchmark {
         return BerthProcess.start(name, dataDir, BerthProcess.freePort(), env, options);
     }
 
-    /** (a) One task at a time: desired record written until its RUNNING record is read, against create+start. */
+    /**
+     * (a) One task at a time: desired record written until its RUNNING record is read, against
+     * create+start of the same container, and of one with Docker's default CPU weight.
+     */
     private Figure latency(DockerBaseline docker) throws Exception {
         for (int i = 0; i < WARM_UP; i++) {
             placeAndAwaitRunning();
-            docker.createAndStart();
+            docker.createAndStart(CPU_SHARES);
+            docker.createAndStart(null);
         }
         List<Double> berth = new ArrayList<>();
         List<Double> engine = new ArrayList<>();
+        List<Double> engineDefaultWeight = new ArrayList<>();
         for (int i = 0; i < LATENCY_SAMPLES; i++) {
             berth.add(placeAndAwaitRunning());
-            engine.add(docker.createAndStart());
+            engine.add(docker.createAndStart(CPU_SHARES));
+            engineDefaultWeight.add(docker.createAndStart(null));
         }
         docker.removeAll();
         stopAll();
-        return AgentFigures.latency(Percentiles.sorted(berth), Percentiles.sorted(engine));
+        return AgentFigures.latency(Percentiles.sorted(berth), Percentiles.sorted(engine),
+                Percentiles.sorted(engineDefaultWeight), CPU_SHARES);
     }
 
     private double placeAndAwaitRunning() throws Exception {
@@ -132,7 +146,7 @@ public final class AgentBenchmark {
 
     /** (b) 60 tasks at once until all are RUNNING, against 60 create+starts on 4 threads. */
     private Figure burst(DockerBaseline docker) throws Exception {
-        double engineMs = docker.burst(BURST, PARALLELISM);
+        double engineMs = docker.burst(BURST, PARALLELISM, CPU_SHARES);
         docker.removeAll();
         List<DesiredTask> burst = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
