@@ -50,6 +50,8 @@ public final class AgentBenchmark {
     private static final int PARALLELISM = 4;
     private static final int RSS_TASKS = 50;
     private static final Duration PATIENCE = Duration.ofMinutes(5);
+    /** Longer than the 30 s after which the agent's idle task and Docker call threads end. */
+    private static final Duration SETTLE = Duration.ofSeconds(35);
     /** Besides the unit's: no task metadata endpoint (it would need the bridge's address), and quiet logs. */
     private static final List<String> BENCH_OPTIONS = List.of("-Dberth.agent.task-metadata-port=0",
             "-Dquarkus.log.category.\"dev.berth\".level=WARN");
@@ -176,7 +178,13 @@ public final class AgentBenchmark {
         }
         long agentKib = AgentProbe.rssKib(agent.pid());
         long dockerdKib = AgentProbe.rssKib(AgentProbe.dockerdPid());
-        return AgentFigures.memory(agentKib, dockerdKib, RSS_TASKS, unit.describe());
+        long threads = AgentProbe.threads(agent.pid());
+        // The burst's task and Docker call threads end after 30 s idle: read the RSS again then.
+        Thread.sleep(SETTLE.toMillis());
+        AgentFigures.Reading settled = new AgentFigures.Reading(AgentProbe.rssKib(agent.pid()),
+                AgentProbe.rssKib(AgentProbe.dockerdPid()), AgentProbe.threads(agent.pid()));
+        return AgentFigures.memory(new AgentFigures.Reading(agentKib, dockerdKib, threads), settled, SETTLE, RSS_TASKS,
+                unit.describe());
     }
 
     /** (d) kill -9 with 50 containers running, then a new agent on the same data: time to ready, restarts. */
