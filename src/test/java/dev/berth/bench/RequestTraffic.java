@@ -31,8 +31,11 @@ final class RequestTraffic implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A response as read: when it arrived ({@link System#nanoTime()}) and its JSON. */
-    record Answer(long readAt, JsonNode response) {
+    /**
+     * A response as read: when it arrived ({@link System#nanoTime()}), when the leader wrote it
+     * (the record's CreateTime, wall clock) and when it was read (wall clock), and its JSON.
+     */
+    record Answer(long readAt, long writtenAtMillis, long readAtMillis, JsonNode response) {
     }
 
     private final KafkaProducer<String, byte[]> producer;
@@ -67,11 +70,14 @@ final class RequestTraffic implements AutoCloseable {
         while (running) {
             for (ConsumerRecord<String, byte[]> record : responses.poll(Duration.ofMillis(100))) {
                 long at = System.nanoTime();
+                long wall = System.currentTimeMillis();
                 try {
-                    answers.putIfAbsent(record.key(), new Answer(at, JSON.readTree(record.value())));
+                    answers.putIfAbsent(record.key(), new Answer(at, record.timestamp(), wall,
+                            JSON.readTree(record.value())));
                 } catch (IOException e) {
-                    answers.putIfAbsent(record.key(), new Answer(at, JSON.createObjectNode().put("unreadable",
-                            new String(record.value(), StandardCharsets.UTF_8))));
+                    answers.putIfAbsent(record.key(), new Answer(at, record.timestamp(), wall,
+                            JSON.createObjectNode().put("unreadable", new String(record.value(),
+                                    StandardCharsets.UTF_8))));
                 }
             }
         }
