@@ -44,10 +44,48 @@ final class SharedTaskDefinitions {
         return module;
     }
 
-    private record Written(TaskDefinition definition, String json) {
+    /** A definition object and its JSON; a class, not a record: it is never written as JSON. */
+    private static final class Written {
+        private final TaskDefinition definition;
+        private final String json;
+
+        Written(TaskDefinition definition, String json) {
+            this.definition = definition;
+            this.json = json;
+        }
+
+        TaskDefinition definition() {
+            return definition;
+        }
+
+        String json() {
+            return json;
+        }
     }
 
-    private record Read(byte[] json, int hash, TaskDefinition definition) {
+    /** A definition's JSON text, its hash, and the definition read from it. */
+    private static final class Read {
+        private final byte[] json;
+        private final int hash;
+        private final TaskDefinition definition;
+
+        Read(byte[] json, int hash, TaskDefinition definition) {
+            this.json = json;
+            this.hash = hash;
+            this.definition = definition;
+        }
+
+        byte[] json() {
+            return json;
+        }
+
+        int hash() {
+            return hash;
+        }
+
+        TaskDefinition definition() {
+            return definition;
+        }
     }
 
     /** Writes a definition's JSON once per definition object (compared by identity, not by equals). */
