@@ -19,6 +19,7 @@ import dev.berth.protocol.Topic;
 import dev.berth.protocol.Versions;
 import dev.berth.scheduler.Clusters;
 import dev.berth.scheduler.messaging.EventStream;
+import dev.berth.scheduler.services.ServiceAction;
 import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.TaskView;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Folds the records of berth.tasks, berth.task-events, berth.instances,
@@ -55,8 +54,6 @@ import java.util.regex.Pattern;
  * </ul>
  */
 final class EcsEventFold implements EventStream.Fold {
-
-    private static final Pattern PLACEMENT_REASON = Pattern.compile("\\d+ ([A-Z_]+(?::[A-Z_]+)?)");
 
     private final Arns arns;
     private final EcsShapes shapes;
@@ -222,20 +219,10 @@ final class EcsEventFold implements EventStream.Fold {
 
     /** The ECS service action that a service event of the scheduler's reports, if any. */
     private EcsEvent.ServiceAction action(ServiceRecord service, ServiceRecord.Event e) {
-        String clusterArn = arns.cluster(service.cluster());
-        String message = e.message();
-        if (message.endsWith("has reached a steady state.")) {
-            return new EcsEvent.ServiceAction("INFO", "SERVICE_STEADY_STATE", clusterArn, e.createdAt(), null);
-        } else if (message.contains(" has stopped ")) {
-            return new EcsEvent.ServiceAction("INFO", "TASKS_STOPPED", clusterArn, e.createdAt(), null);
-        } else if (message.contains("is unable to consistently start tasks successfully")) {
-            return new EcsEvent.ServiceAction("WARN", "SERVICE_TASK_START_IMPAIRED", clusterArn, e.createdAt(), null);
-        } else if (message.contains("was unable to place a task")) {
-            Matcher reason = PLACEMENT_REASON.matcher(message);
-            return new EcsEvent.ServiceAction("ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", clusterArn, e.createdAt(),
-                    reason.find() ? reason.group(1) : null);
-        }
-        return null;
+        return ServiceAction.of(e.message()).map(action -> new EcsEvent.ServiceAction(action.eventType(),
+                action.name(), arns.cluster(service.cluster()), e.createdAt(),
+                action == ServiceAction.SERVICE_TASK_PLACEMENT_FAILURE
+                        ? ServiceAction.placementReason(e.message()).orElse(null) : null)).orElse(null);
     }
 
     private EventStream.Event event(String arn, String detailType, String name, long version, long timestamp,
