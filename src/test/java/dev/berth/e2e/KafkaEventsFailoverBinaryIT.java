@@ -34,11 +34,13 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
- * berth.events through kill -9 of the leader, with two packaged schedulers on one real broker.
+ * berth.events through kill -9 of the leader, twice, and a freeze (SIGSTOP) of the next one, with
+ * two packaged schedulers on one real broker.
  * The test plays a hollow agent: it reports each task PENDING, RUNNING and STOPPED on
  * berth.task-events, each report once the task's previous event is on berth.events (so every
  * report is folded after its task's desired record, and each change is one version), while the
- * leader is killed twice and comes back. Every task must then show, on berth.events read
+ * leader is killed twice and comes back, and the next one is frozen until the other leads, then
+ * resumed (its open transaction must never commit). Every task must then show, on berth.events read
  * committed, exactly one event per version from its first to DescribeTasks' version, in order:
  * none skipped across a failover and none repeated.
  */
@@ -58,7 +60,7 @@ class KafkaEventsFailoverBinaryIT {
     private final List<Path> logs = new ArrayList<>();
 
     @Test
-    void everyTaskChangeIsOneEventThroughKillsOfTheLeader() throws Exception {
+    void everyTaskChangeIsOneEventThroughKillsAndAFreezeOfTheLeader() throws Exception {
         try (TestKafka kafka = TestKafka.start()) {
             List<BerthProcess> replicas = new ArrayList<>();
             List<Path> dataDirs = new ArrayList<>();
@@ -94,6 +96,7 @@ class KafkaEventsFailoverBinaryIT {
 
                     // When: the hollow agent reports every task through, and the leader is killed twice meanwhile
                     int kills = 0;
+                    boolean paused = false;
                     int total = TASKS * REPORTS.size();
                     long deadline = System.nanoTime() + PATIENCE.toNanos();
                     while (reported.values().stream().mapToInt(Integer::intValue).sum() < total) {
@@ -108,6 +111,17 @@ class KafkaEventsFailoverBinaryIT {
                             leader = awaitLeader(kafka, leader);
                             replicas.set(dying, start(kafka, dying, dataDirs.get(dying),
                                     replicas.get(dying).apiPort()));
+                        } else if (!paused && kills == KILLS && done >= total - TASKS / 2) {
+                            // And the last leader freezes (SIGSTOP) until the other leads, then wakes up unaware
+                            int frozen = SchedulerLeaders.indexOf(replicas, leader);
+                            replicas.get(frozen).pause();
+                            paused = true;
+                            System.out.printf("SIGSTOP of the leader after %d of %d reports%n", done, total);
+                            leader = awaitLeader(kafka, leader);
+                            replicas.get(frozen).resume();
+                            Path log = replicas.get(frozen).log();
+                            await("the frozen leader steps down").atMost(PATIENCE)
+                                    .until(() -> Files.readString(log).contains("No longer the leader"));
                         }
                     }
 
