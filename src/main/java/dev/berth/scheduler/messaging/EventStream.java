@@ -2,11 +2,13 @@ package dev.berth.scheduler.messaging;
 
 import dev.berth.protocol.Backoff;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DeadLetter;
 import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.Topic;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +39,9 @@ import org.jboss.logging.Logger;
  * what the previous leader held when it published its last event), pausing each partition as
  * it reaches its position, and only once all have reached theirs does it publish. A poll's
  * events and positions are one transaction. When a transaction fails, the fold holds records
- * whose events were not committed, so the term ends and the next one replays again.
+ * whose events were not committed, so the term ends and the next one replays again. A record
+ * the fold cannot take goes to berth.dead-letters in its poll's transaction, and the stream
+ * carries on.
  */
 public final class EventStream implements Runnable, AutoCloseable {
 
@@ -71,6 +75,7 @@ public final class EventStream implements Runnable, AutoCloseable {
     private final String groupId;
     private final Supplier<StateWriter> writers;
     private final Supplier<Supplier<Fold>> folds;
+    private final Clock clock;
     private final RecordCodec codec = new RecordCodec();
     private volatile boolean running = true;
     private KafkaConsumer<String, byte[]> consumer;
@@ -79,11 +84,13 @@ public final class EventStream implements Runnable, AutoCloseable {
     /** The committed position per partition while the term replays; empty once it publishes. */
     private final Map<TopicPartition, Long> replayUntil = new HashMap<>();
 
-    EventStream(KafkaClients clients, String groupId, Supplier<StateWriter> writers, Supplier<Supplier<Fold>> folds) {
+    EventStream(KafkaClients clients, String groupId, Supplier<StateWriter> writers, Supplier<Supplier<Fold>> folds,
+            Clock clock) {
         this.clients = clients;
         this.groupId = groupId;
         this.writers = writers;
         this.folds = folds;
+        this.clock = clock;
     }
 
     @Override
@@ -114,9 +121,9 @@ public final class EventStream implements Runnable, AutoCloseable {
                     continue;
                 }
                 backoff.reset();
-            } catch (KafkaException | IllegalStateException e) {
+            } catch (RuntimeException e) {
                 LOGGER.warnf("Reading the sources of %s failed (%s); starting again from the committed positions",
-                        Topic.EVENTS.name(clients.settings()), e.getMessage());
+                        Topic.EVENTS.name(clients.settings()), e.toString());
                 stopConsuming();
                 pause(backoff.nextDelay());
             }
@@ -165,7 +172,7 @@ public final class EventStream implements Runnable, AutoCloseable {
                     consumer.seek(partition, record.offset());
                     break;
                 }
-                fold(record);
+                fold(record, null);
             }
         }
         Set<TopicPartition> reached = new HashSet<>();
@@ -190,7 +197,7 @@ public final class EventStream implements Runnable, AutoCloseable {
         List<StateChange> changes = new ArrayList<>();
         String events = Topic.EVENTS.name(clients.settings());
         for (ConsumerRecord<String, byte[]> record : records) {
-            for (Event event : fold(record)) {
+            for (Event event : fold(record, changes)) {
                 changes.add(new StateChange.Publish(Topic.EVENTS, event.key(), event.value()));
             }
         }
@@ -209,7 +216,12 @@ public final class EventStream implements Runnable, AutoCloseable {
         }
     }
 
-    private List<Event> fold(ConsumerRecord<String, byte[]> record) {
+    /**
+     * The events of one record. A record the fold cannot take is set aside, never fatal: while
+     * publishing, its dead letter joins {@code changes} (the term that published it did so while
+     * replaying, so then {@code changes} is null and it is only skipped).
+     */
+    private List<Event> fold(ConsumerRecord<String, byte[]> record, List<StateChange> changes) {
         Topic topic = topicOf(record.topic());
         RecordCodec.Decoded decoded = codec.decode(record.value());
         BerthRecord value;
@@ -221,7 +233,23 @@ public final class EventStream implements Runnable, AutoCloseable {
             // Unknown types are skipped and poison is set aside by the state reader: neither is a change.
             return List.of();
         }
-        return fold.apply(new Source(topic, record.key(), value, record.timestamp()));
+        try {
+            return fold.apply(new Source(topic, record.key(), value, record.timestamp()));
+        } catch (RuntimeException e) {
+            if (changes == null) {
+                LOGGER.debugf("Replaying %s-%d@%d (key %s), set aside before: %s", record.topic(), record.partition(),
+                        record.offset(), record.key(), e.getMessage());
+            } else {
+                LOGGER.errorf(e, "No event derived from %s-%d@%d (key %s): set aside", record.topic(),
+                        record.partition(), record.offset(), record.key());
+                DeadLetter letter = new DeadLetter(BerthRecord.SCHEMA_VERSION, clock.millis(), record.topic(),
+                        record.partition(), record.offset(), "No ECS event could be derived from it ("
+                        + e.getClass().getSimpleName() + "); see the scheduler log.", groupId, null, false,
+                        clock.instant());
+                changes.add(new StateChange.Publish(Topic.DEAD_LETTERS, record.key(), codec.encode(letter)));
+            }
+            return List.of();
+        }
     }
 
     private Topic topicOf(String name) {
