@@ -4,6 +4,7 @@
 #   docker.io, busybox-static     always (the agent's engine; the source of the test images)
 #   default-jdk-headless, maven   only when Java 17+ or mvn is missing
 #   curl                          only when missing (standalone.sh polls the health check)
+#   awscli                        only when no `aws` is on the PATH (the CLI's end-to-end tests)
 #
 # Then, if `docker info` does not answer, starts a private dockerd with the vfs storage
 # driver (works inside containers and on any filesystem) and waits until it answers.
@@ -40,6 +41,7 @@ case "$java_version" in '' | *[!0-9]*) java_version=0 ;; esac
 [ "$java_version" -ge 17 ] || missing="$missing default-jdk-headless"
 command -v mvn >/dev/null 2>&1 || missing="$missing maven"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v aws >/dev/null 2>&1 || missing="$missing awscli"
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 
 if [ -n "$missing" ]; then
@@ -50,7 +52,7 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086 # one word per package
     apt-get install -y -q --no-install-recommends $missing
 else
-    log "packages present: docker, busybox-static, java $java_version, maven, curl"
+    log "packages present: docker, busybox-static, java $java_version, maven, curl, aws"
 fi
 
 if docker info >/dev/null 2>&1; then

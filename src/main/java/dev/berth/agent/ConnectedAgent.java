@@ -67,6 +67,11 @@ final class ConnectedAgent {
      * changes in rounds, which batch while one is in flight.
      */
     private static final Duration PUBLISH_LINGER = Duration.ZERO;
+    /**
+     * A periodic resync wakes its tasks one after the other over half the resync interval, so it
+     * is over well before the next one (one scheduled wake-up per known task, on the tick thread).
+     */
+    private static final int RESYNC_SPREAD_DIVISOR = 2;
     /** The least the goodbye registration gets when the flush used up the bound (Kafka is down). */
     private static final Duration FAREWELL_MIN = Duration.ofSeconds(1);
 
@@ -209,9 +214,10 @@ final class ConnectedAgent {
     }
 
     private void scheduleResync(Jitter jitter) {
+        Duration spread = setup.config().resyncInterval().dividedBy(RESYNC_SPREAD_DIVISOR);
         ticks.schedule(() -> {
             try {
-                engine.resync();
+                engine.resync(spread, (delay, wake) -> ticks.schedule(wake, delay.toNanos(), TimeUnit.NANOSECONDS));
             } finally {
                 if (!ticks.isShutdown()) {
                     scheduleResync(jitter);

@@ -60,10 +60,12 @@ public class EcsEndpoint {
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response call(@Context HttpServerRequest http, byte[] body) {
-        Optional<AuthRejection> rejection = authentication.check(received(http, body));
+        ReceivedRequest received = received(http, body);
+        Optional<AuthRejection> rejection = authentication.check(received);
+        String caller = Caller.accessKeyIdOf(received).orElse(null);
         EcsDispatcher.Reply reply = rejection
                 .map(r -> dispatcher.error(r.type().httpStatus(), r.type().name(), r.message()))
-                .orElseGet(() -> answer(http, body));
+                .orElseGet(() -> Caller.within(caller, () -> answer(http, body)));
         return Response.status(reply.status()).type(AMZ_JSON)
                 .header("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
                 .entity(reply.body()).build();

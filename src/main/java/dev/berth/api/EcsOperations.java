@@ -45,17 +45,16 @@ public final class EcsOperations {
             + "through Kafka: run the berth binary with the agent role on the host instead";
     private static final String CAPACITY_PROVIDERS = "capacity providers are Auto Scaling groups and Fargate, which "
             + "Berth's own hosts do not have; choose instances with placementConstraints (memberOf with "
-            + "attribute:<name>) instead";
+            + "attribute:<name>, set on instances with PutAttributes or ECS_INSTANCE_ATTRIBUTES) instead";
     private static final String TASK_SETS = "task sets belong to the EXTERNAL and CODE_DEPLOY deployment "
             + "controllers; Berth services deploy with the ECS rolling update: use UpdateService with a new "
             + "taskDefinition instead";
-    private static final String ACCOUNT_SETTINGS = "account settings are not kept; leave them at ECS's defaults "
-            + "instead: Berth always answers the long ARN formats";
+    private static final String ACCOUNT_SETTINGS = "kept per principal (the caller's SigV4 access key, or the "
+            + "root); the long ARN formats are always enabled and containerInsights is the default of new "
+            + "clusters, the other settings change nothing on Berth; fargateFIPSMode and guardDutyActivate are refused";
     private static final String SERVICE_DEPLOYMENTS = "service deployments are not kept as their own resources; "
             + "read them in DescribeServices' deployments[] and roll back with UpdateService to the previous "
             + "taskDefinition instead";
-    private static final String TASK_PROTECTION = "task scale-in protection is not kept; run work that must not be "
-            + "stopped by a service as a standalone task (RunTask) instead";
 
     private static final Map<String, Operation> TABLE = table(
             // Clusters
@@ -74,7 +73,8 @@ public final class EcsOperations {
             refused("DescribeCapacityProviders", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
             refused("UpdateCapacityProvider", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
             // Task definitions
-            partly("RegisterTaskDefinition", "the awsvpc network mode and FARGATE are refused"),
+            partly("RegisterTaskDefinition", "the awsvpc network mode and FARGATE are refused; requiresAttributes "
+                    + "are answered as registered: Berth derives no com.amazonaws.ecs.capability.* attributes"),
             full("DescribeTaskDefinition", ""),
             full("ListTaskDefinitions", ""),
             full("ListTaskDefinitionFamilies", ""),
@@ -83,21 +83,22 @@ public final class EcsOperations {
                     + "revision numbers are never used again"),
             // Tasks
             partly("RunTask", "launch types EC2 and EXTERNAL only; capacityProviderStrategy, networkConfiguration, "
-                    + "platformVersion, enableExecuteCommand, volumeConfigurations and enableECSManagedTags are refused"),
-            partly("StartTask", "networkConfiguration, enableExecuteCommand, volumeConfigurations and "
-                    + "enableECSManagedTags are refused"),
+                    + "platformVersion, enableExecuteCommand and volumeConfigurations are refused"),
+            partly("StartTask", "networkConfiguration, enableExecuteCommand and volumeConfigurations are refused"),
             full("StopTask", ""),
             full("DescribeTasks", ""),
             full("ListTasks", ""),
             refused("ExecuteCommand", EcsErrorType.UnsupportedFeatureException, "ECS Exec needs AWS Systems Manager; "
                     + "run docker exec on the container instance instead (Berth labels each container with "
                     + "dev.berth.task-arn)"),
-            refused("GetTaskProtection", EcsErrorType.UnsupportedFeatureException, TASK_PROTECTION),
-            refused("UpdateTaskProtection", EcsErrorType.UnsupportedFeatureException, TASK_PROTECTION),
+            full("GetTaskProtection", ""),
+            full("UpdateTaskProtection", "kept with the task; services do not stop a protected task to scale in or "
+                    + "in a deployment (draining its instance and deleting the service still do)"),
             // Services
             partly("CreateService", "REPLICA and DAEMON with the ECS rolling update only; load balancers, service "
-                    + "registries, Service Connect, task sets, propagateTags and enableECSManagedTags are refused"),
-            partly("UpdateService", "desiredCount, taskDefinition, forceNewDeployment and deploymentConfiguration"),
+                    + "registries, Service Connect and task sets are refused"),
+            partly("UpdateService", "desiredCount, taskDefinition, forceNewDeployment, deploymentConfiguration, "
+                    + "propagateTags and enableECSManagedTags"),
             full("DeleteService", ""),
             full("DescribeServices", ""),
             full("ListServices", ""),
@@ -121,8 +122,9 @@ public final class EcsOperations {
             full("PutAttributes", ""),
             full("DeleteAttributes", ""),
             full("ListAttributes", ""),
-            refused("UpdateContainerAgent", EcsErrorType.UnsupportedFeatureException, "Berth's agent is the berth "
-                    + "binary; upgrade its package on the host and restart its systemd unit instead"),
+            partly("UpdateContainerAgent", "answers MissingVersionException for every known instance, as ECS "
+                    + "does for an agent it cannot update: Berth's agent is the berth binary; upgrade its package on "
+                    + "the host and restart berth-agent.service instead"),
             refused("RegisterContainerInstance", EcsErrorType.UnsupportedFeatureException, AGENT_CALL),
             refused("DiscoverPollEndpoint", EcsErrorType.UnsupportedFeatureException, AGENT_CALL),
             refused("SubmitTaskStateChange", EcsErrorType.UnsupportedFeatureException, AGENT_CALL),
@@ -133,10 +135,10 @@ public final class EcsOperations {
             full("UntagResource", ""),
             full("ListTagsForResource", ""),
             // Account settings
-            refused("ListAccountSettings", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS),
-            refused("PutAccountSetting", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS),
-            refused("PutAccountSettingDefault", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS),
-            refused("DeleteAccountSetting", EcsErrorType.UnsupportedFeatureException, ACCOUNT_SETTINGS));
+            partly("ListAccountSettings", ACCOUNT_SETTINGS),
+            partly("PutAccountSetting", ACCOUNT_SETTINGS),
+            partly("PutAccountSettingDefault", ACCOUNT_SETTINGS),
+            full("DeleteAccountSetting", ""));
 
     private EcsOperations() {
     }

@@ -23,6 +23,7 @@ import dev.berth.model.TaskSize;
 import dev.berth.model.Tag;
 import dev.berth.model.TaskSettings;
 import dev.berth.model.TaskStatus;
+import dev.berth.protocol.AccountSettingRecord;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
@@ -92,6 +93,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         TaskSettings.Volume.class,
         TaskStatus.class,
         // dev.berth.protocol
+        AccountSettingRecord.class,
         BerthRecord.class,
         ClientTokenRecord.class,
         ClientTokenRecord.Failed.class,
@@ -118,9 +120,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         TaskStateChange.class,
         Topic.class,
         dev.berth.scheduler.Attributes.Attribute.class,
+        dev.berth.scheduler.AccountSettings.Setting.class,
+        dev.berth.scheduler.TaskProtection.ProtectedTask.class,
         // dev.berth.api (their nested request and response records come with them)
         dev.berth.api.ApiAuthentication.class,
         dev.berth.api.ApiConfig.class,
+        dev.berth.api.Caller.class,
         dev.berth.api.EcsAction.class,
         dev.berth.api.EcsDispatcher.class,
         dev.berth.api.EcsEndpoint.class,
@@ -128,6 +133,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.EcsOperations.class,
         dev.berth.api.Paging.class,
         dev.berth.api.action.CreateClusterAction.class,
+        dev.berth.api.action.DeleteAccountSettingAction.class,
+        dev.berth.api.action.GetTaskProtectionAction.class,
+        dev.berth.api.action.UpdateTaskProtectionAction.class,
+        dev.berth.api.action.UpdateContainerAgentAction.class,
+        dev.berth.api.action.ListAccountSettingsAction.class,
+        dev.berth.api.action.PutAccountSettingAction.class,
+        dev.berth.api.action.PutAccountSettingDefaultAction.class,
         dev.berth.api.action.CreateServiceAction.class,
         dev.berth.api.action.DeleteAttributesAction.class,
         dev.berth.api.action.DeleteClusterAction.class,

@@ -21,10 +21,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ClientTokenRecord.class, name = "ClientToken"),
         @JsonSubTypes.Type(value = InstanceControl.class, name = "InstanceControl"),
         @JsonSubTypes.Type(value = ServiceRecord.class, name = "Service"),
+        @JsonSubTypes.Type(value = AccountSettingRecord.class, name = "AccountSetting"),
 })
 public sealed interface BerthRecord
         permits InstanceRegistration, DesiredTask, TaskStateChange, ClusterRecord, TaskDefinitionRecord, DeadLetter,
-        LeaderRecord, ClientTokenRecord, InstanceControl, ServiceRecord {
+        LeaderRecord, ClientTokenRecord, InstanceControl, ServiceRecord, AccountSettingRecord {
 
     /** The schema this code writes. Readers accept any version they know the type of. */
     int SCHEMA_VERSION = 1;

@@ -16,6 +16,10 @@ import java.util.List;
  * @param response    for a request of berth.requests (key {@code kafka-request/<request id>}), the
  *                    value written to berth.responses, once it has been written; null while the
  *                    request's plan is committed and its answer is not (and for a clientToken)
+ * @param answeredRecord for such a request, the record of berth.requests that the response
+ *                    answered ({@code topic-partition@offset}): read again after a failover, that
+ *                    record is not answered twice, while another record with the same id (a
+ *                    producer's retry) gets the same response again. Null in older records.
  */
 public record ClientTokenRecord(
         int schemaVersion,
@@ -26,7 +30,14 @@ public record ClientTokenRecord(
         List<String> resourceIds,
         List<Failed> failures,
         Instant createdAt,
-        String response) implements BerthRecord {
+        String response,
+        String answeredRecord) implements BerthRecord {
+
+    /** A record without the answered record's position. */
+    public ClientTokenRecord(int schemaVersion, long version, String key, String operation, String requestHash,
+            List<String> resourceIds, List<Failed> failures, Instant createdAt, String response) {
+        this(schemaVersion, version, key, operation, requestHash, resourceIds, failures, createdAt, response, null);
+    }
 
     /** A clientToken's record: no stored response, the answer is rebuilt from the resources. */
     public ClientTokenRecord(int schemaVersion, long version, String key, String operation, String requestHash,

@@ -13,7 +13,9 @@ import java.util.List;
  * instance, with a full snapshot of its task definition so the agent needs nothing else.
  * {@code desiredStatus} is RUNNING or STOPPED; StopTask re-sends the record with STOPPED,
  * its stopCode and reason, and a higher version. {@code tags} (RunTask's, StartTask's and
- * TagResource's) came later: a record without them decodes with none.
+ * TagResource's) came later: a record without them decodes with none. So did
+ * {@code protectedUntil}: the end of the scale-in protection that UpdateTaskProtection set on
+ * a service's task (null: not protected); the agent does not read it.
  */
 public record DesiredTask(
         int schemaVersion,
@@ -30,10 +32,18 @@ public record DesiredTask(
         Instant createdAt,
         String stopCode,
         String stoppedReason,
-        List<Tag> tags) implements BerthRecord {
+        List<Tag> tags,
+        Instant protectedUntil) implements BerthRecord {
 
     public DesiredTask {
         tags = Tag.listOf(tags);
+    }
+
+    public DesiredTask(int schemaVersion, long version, String taskId, String taskArn, String cluster,
+            String instanceId, TaskDefinition taskDefinition, TaskOverride overrides, TaskStatus desiredStatus,
+            String startedBy, String group, Instant createdAt, String stopCode, String stoppedReason, List<Tag> tags) {
+        this(schemaVersion, version, taskId, taskArn, cluster, instanceId, taskDefinition, overrides, desiredStatus,
+                startedBy, group, createdAt, stopCode, stoppedReason, tags, null);
     }
 
     public DesiredTask(int schemaVersion, long version, String taskId, String taskArn, String cluster,
@@ -45,12 +55,24 @@ public record DesiredTask(
 
     public DesiredTask stop(long newVersion, String code, String reason) {
         return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
-                overrides, TaskStatus.STOPPED, startedBy, group, createdAt, code, reason, tags);
+                overrides, TaskStatus.STOPPED, startedBy, group, createdAt, code, reason, tags, protectedUntil);
     }
 
     /** The same task at a later version with other tags. */
     public DesiredTask withTags(long newVersion, List<Tag> newTags) {
         return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
-                overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, newTags);
+                overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, newTags,
+                protectedUntil);
+    }
+
+    /** The same task at a later version, protected from scale-in until {@code until} (null: not protected). */
+    public DesiredTask withProtection(long newVersion, Instant until) {
+        return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
+                overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, tags, until);
+    }
+
+    /** Whether a service may not stop this task at {@code now} to scale in or to finish a deployment. */
+    public boolean isProtectedAt(Instant now) {
+        return protectedUntil != null && now.isBefore(protectedUntil);
     }
 }

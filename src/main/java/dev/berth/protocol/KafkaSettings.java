@@ -95,6 +95,10 @@ public interface KafkaSettings {
         @WithDefault("berth.client-tokens")
         String clientTokens();
 
+        /** ECS account settings per principal (PutAccountSetting, PutAccountSettingDefault). */
+        @WithDefault("berth.account-settings")
+        String accountSettings();
+
         /** Public: ECS operations that any Kafka producer may send (README, "Drive Berth from Kafka"). */
         @WithDefault("berth.requests")
         String requests();

@@ -24,7 +24,8 @@ public final class RecordCodec {
     private final ObjectWriter writer;
 
     public RecordCodec() {
-        this.mapper = newMapper();
+        ObjectMapper plain = newMapper();
+        this.mapper = newMapper().registerModule(SharedTaskDefinitions.module(plain.writer(), plain.reader()));
         this.reader = mapper.readerFor(BerthRecord.class);
         this.writer = mapper.writerFor(BerthRecord.class);
     }
@@ -60,11 +61,11 @@ public final class RecordCodec {
         try {
             // The common case, a record of a known type, is parsed once; anything else is
             // looked at again below to say what it is.
-            BerthRecord value = reader.readValue(bytes);
+            BerthRecord value = SharedTaskDefinitions.decoding(bytes, () -> reader.readValue(bytes));
             if (value != null && value.schemaVersion() >= 1) {
                 return new Decoded.Record(value);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             // classified below
         }
         try {

@@ -22,6 +22,9 @@ import java.util.List;
  * @param events         newest first, at most {@link #MAX_EVENTS}
  * @param requestHash    SHA-256 of the CreateService request, so that a repeat is recognised
  * @param tags           CreateService's and TagResource's; a record written before tags were kept has none
+ * @param propagateTags  SERVICE or TASK_DEFINITION: whose tags the service's new tasks get; null for none
+ * @param enableECSManagedTags whether its new tasks get {@code aws:ecs:serviceName} and
+ *                       {@code aws:ecs:clusterName}; null (an older record) is false
  */
 public record ServiceRecord(
         int schemaVersion,
@@ -40,7 +43,9 @@ public record ServiceRecord(
         List<Event> events,
         Instant createdAt,
         String requestHash,
-        List<Tag> tags) implements BerthRecord {
+        List<Tag> tags,
+        String propagateTags,
+        Boolean enableECSManagedTags) implements BerthRecord {
 
     public static final int MAX_EVENTS = 100;
     public static final String ACTIVE = "ACTIVE";
@@ -67,11 +72,34 @@ public record ServiceRecord(
                 createdAt, requestHash, List.of());
     }
 
+    public ServiceRecord(int schemaVersion, long version, String cluster, String serviceName, String serviceArn,
+            String status, String schedulingStrategy, int desiredCount, String taskDefinition,
+            DeploymentConfiguration deploymentConfiguration, List<PlacementConstraint> placementConstraints,
+            List<PlacementStrategy> placementStrategy, List<Deployment> deployments, List<Event> events,
+            Instant createdAt, String requestHash, List<Tag> tags) {
+        this(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy, desiredCount,
+                taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy, deployments, events,
+                createdAt, requestHash, tags, null, null);
+    }
+
+    /** The same record with other tag propagation for the tasks it starts from now on (same version). */
+    public ServiceRecord withTagPropagation(String newPropagateTags, Boolean newEnableECSManagedTags) {
+        return new ServiceRecord(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy,
+                desiredCount, taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy,
+                deployments, events, createdAt, requestHash, tags, newPropagateTags, newEnableECSManagedTags);
+    }
+
+    /** Whether the service's new tasks get ECS's managed tags. */
+    public boolean managedTags() {
+        return Boolean.TRUE.equals(enableECSManagedTags);
+    }
+
     /** The same service at a later version with other tags. */
     public ServiceRecord withTags(long newVersion, List<Tag> newTags) {
         return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, status,
                 schedulingStrategy, desiredCount, taskDefinition, deploymentConfiguration, placementConstraints,
-                placementStrategy, deployments, events, createdAt, requestHash, newTags);
+                placementStrategy, deployments, events, createdAt, requestHash, newTags, propagateTags,
+                enableECSManagedTags);
     }
 
     public static String key(String cluster, String serviceName) {
@@ -131,6 +159,7 @@ public record ServiceRecord(
             DeploymentConfiguration newConfiguration, List<Deployment> newDeployments, List<Event> newEvents) {
         return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, newStatus,
                 schedulingStrategy, newDesiredCount, newTaskDefinition, newConfiguration, placementConstraints,
-                placementStrategy, newDeployments, newEvents, createdAt, requestHash, tags);
+                placementStrategy, newDeployments, newEvents, createdAt, requestHash, tags, propagateTags,
+                enableECSManagedTags);
     }
 }

@@ -17,6 +17,8 @@ public enum Topic {
     /** One partition: the schedulers' election is the group membership of its only partition. */
     SCHEDULER_LEADER("compact", 1, false),
     CLIENT_TOKENS("compact"),
+    /** ECS account settings per principal, keyed {@code <principalArn> <name>}. */
+    ACCOUNT_SETTINGS("compact"),
     /** Public: ECS operations from any producer, keyed by request id; consumed by the scheduler leader only. */
     REQUESTS("delete"),
     /** Public: one answer per request record, keyed by its request id; written by the scheduler leader. */
@@ -76,6 +78,7 @@ public enum Topic {
             case DEAD_LETTERS -> t.deadLetters();
             case SCHEDULER_LEADER -> t.schedulerLeader();
             case CLIENT_TOKENS -> t.clientTokens();
+            case ACCOUNT_SETTINGS -> t.accountSettings();
             case REQUESTS -> t.requests();
             case RESPONSES -> t.responses();
             case EVENTS -> t.events();

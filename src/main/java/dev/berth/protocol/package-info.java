@@ -10,13 +10,16 @@
  *  scheduler ──InstanceControl (DRAINING, DEREGISTERED, custom attributes)──▶ berth.instance-control ──▶ scheduler
  *  scheduler leader ──Leader──▶ berth.scheduler-leader (1 partition; also the election's group topic) ──▶ scheduler
  *  scheduler ──ClientToken──▶ berth.client-tokens ──▶ scheduler
+ *  scheduler ──AccountSetting──▶ berth.account-settings ──▶ scheduler
  *  any reader ──DeadLetter──▶ berth.dead-letters ──▶ operators
  * </pre>
  *
  * <p>Beyond DESIGN.md §2: {@code berth.scheduler-leader} (key {@code leader}, compacted)
  * says which replica leads and where its API answers; {@code berth.client-tokens} (key
  * {@code <operation>/<cluster>/<token>}, compacted, tombstoned after 24 h) keeps what a call
- * with a client token did. The scheduler writes them in the transaction of the plan they
+ * with a client token did; {@code berth.account-settings} (key {@code <principalArn> <name>},
+ * compacted, tombstoned by DeleteAccountSetting) keeps ECS account settings per principal. The
+ * scheduler writes them in the transaction of the plan they
  * belong to. Like {@code berth.task-events}, {@code berth.instances} has one writer (the
  * agent) and one exception: the scheduler tombstones a deregistered instance, in the same
  * transaction as its {@code berth.instance-control} record. {@code berth.instances} keeps

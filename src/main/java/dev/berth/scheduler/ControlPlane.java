@@ -23,6 +23,8 @@ public final class ControlPlane {
     private final Services services;
     private final Attributes attributes;
     private final Tags tags;
+    private final AccountSettings accountSettings;
+    private final TaskProtection taskProtection;
     private final ServiceScheduler serviceScheduler;
 
     public ControlPlane(SchedulerState state, StateWriter writer, Arns arns) {
@@ -42,6 +44,8 @@ public final class ControlPlane {
         Lock serviceLock = new ReentrantLock();
         this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions);
         this.tags = new Tags(state, writer, writeLock, serviceLock, arns, clusters);
+        this.accountSettings = new AccountSettings(state, writer, writeLock, arns.partition(), arns.account());
+        this.taskProtection = new TaskProtection(state, writer, writeLock, serviceLock, clusters, tasks);
         this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), new java.util.Random(), arns,
                 serviceLock);
     }
@@ -77,6 +81,16 @@ public final class ControlPlane {
     /** TagResource, UntagResource, ListTagsForResource. */
     public Tags tags() {
         return tags;
+    }
+
+    /** ListAccountSettings, PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting. */
+    public AccountSettings accountSettings() {
+        return accountSettings;
+    }
+
+    /** UpdateTaskProtection, GetTaskProtection. */
+    public TaskProtection taskProtection() {
+        return taskProtection;
     }
 
     public Services services() {

@@ -21,6 +21,11 @@ public enum EcsErrorType {
     UnknownOperationException(400),
     /** An operation or feature of ECS that Berth does not have; the message says what to use instead. */
     UnsupportedFeatureException(400),
+    /**
+     * UpdateContainerAgent: ECS cannot tell the agent's version in a way it can update from,
+     * which ECS answers for custom agents; Berth's agent is such a one.
+     */
+    MissingVersionException(400),
     /** The same clientToken came with another request. */
     ConflictException(400),
     /** Berth could not do what it should have: Kafka did not acknowledge a write, for example. */

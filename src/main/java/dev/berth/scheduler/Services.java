@@ -13,6 +13,7 @@ import dev.berth.protocol.ServiceRecord.DeploymentConfiguration;
 import dev.berth.scheduler.placement.PlacementInputException;
 import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.services.Deployments;
+import dev.berth.scheduler.services.ServiceTaskTags;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
 import java.time.Instant;
@@ -59,7 +60,7 @@ public final class Services {
     public record ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
             String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
             List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy,
-            List<Tag> tags) {
+            List<Tag> tags, String propagateTags, Boolean enableECSManagedTags) {
 
         public ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
                 String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
@@ -67,11 +68,26 @@ public final class Services {
             this(cluster, serviceName, taskDefinition, desiredCount, schedulingStrategy, deploymentConfiguration,
                     placementConstraints, placementStrategy, List.of());
         }
+
+        public ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
+                String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
+                List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy,
+                List<Tag> tags) {
+            this(cluster, serviceName, taskDefinition, desiredCount, schedulingStrategy, deploymentConfiguration,
+                    placementConstraints, placementStrategy, tags, null, null);
+        }
     }
 
     /** What UpdateService asks for; null fields stay as they are. */
     public record ServiceUpdate(String cluster, String service, String taskDefinition, Integer desiredCount,
-            DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment) {
+            DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment, String propagateTags,
+            Boolean enableECSManagedTags) {
+
+        public ServiceUpdate(String cluster, String service, String taskDefinition, Integer desiredCount,
+                DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment) {
+            this(cluster, service, taskDefinition, desiredCount, deploymentConfiguration, forceNewDeployment, null,
+                    null);
+        }
     }
 
     /** A service with the counts ECS shows, read off its tasks. */
@@ -107,10 +123,13 @@ public final class Services {
         validate(spec.deploymentConfiguration());
         TaskDefinition definition = taskDefinitions.requireActive(spec.taskDefinition());
         validatePlacement(spec, definition);
+        String propagate = ServiceTaskTags.propagateTags(spec.propagateTags());
+        Boolean managed = Boolean.TRUE.equals(spec.enableECSManagedTags()) ? Boolean.TRUE : null;
         ServiceSpec normalized = new ServiceSpec(cluster.clusterName(), name, definition.familyRevision(),
                 daemon ? null : desired, strategy, spec.deploymentConfiguration(), spec.placementConstraints(),
-                spec.placementStrategy(), tags.isEmpty() ? null : tags);
-        // Without tags the hash stays what it was before tags were kept, so repeats of older requests still match.
+                spec.placementStrategy(), tags.isEmpty() ? null : tags, propagate, managed);
+        // Without tags, propagation or managed tags the hash stays what it was before they were kept, so
+        // repeats of older requests still match.
         String requestHash = tokens.hash(normalized);
         String tokenKey = clientToken == null ? null : ClientTokens.key("CreateService", cluster.clusterName(),
                 clientToken);
@@ -135,7 +154,7 @@ public final class Services {
                     arns.service(cluster.clusterName(), name), ServiceRecord.ACTIVE, strategy, desired,
                     definition.familyRevision(), spec.deploymentConfiguration(), spec.placementConstraints(),
                     spec.placementStrategy(), List.of(newDeployment(definition.familyRevision(), now)), List.of(), now,
-                    requestHash, tags);
+                    requestHash, tags, propagate, managed);
             List<StateChange> changes = new ArrayList<>();
             changes.add(new StateChange.Put(created));
             if (tokenKey != null) {
@@ -154,6 +173,7 @@ public final class Services {
         validate(update.deploymentConfiguration());
         TaskDefinition definition = update.taskDefinition() == null ? null
                 : taskDefinitions.requireActive(update.taskDefinition());
+        String propagate = update.propagateTags() == null ? null : ServiceTaskTags.propagateTags(update.propagateTags());
         serviceLock.lock();
         try {
             ServiceRecord service = requireActive(cluster.clusterName(), update.service());
@@ -177,8 +197,12 @@ public final class Services {
                     deployments.add(Deployments.demoted(d, now));
                 }
             }
+            // Tag propagation applies to the tasks started from now on, as in ECS.
             writer.write(service.with(service.version() + 1, service.status(), desired, taskDefinition, configuration,
-                    deployments, service.events()));
+                    deployments, service.events()).withTagPropagation(
+                            update.propagateTags() == null ? service.propagateTags() : propagate,
+                            update.enableECSManagedTags() == null ? service.enableECSManagedTags()
+                                    : update.enableECSManagedTags() ? Boolean.TRUE : null));
             return summary(state.service(cluster.clusterName(), service.serviceName()).orElseThrow());
         } finally {
             serviceLock.unlock();

@@ -22,6 +22,10 @@ public sealed interface StateChange {
     record ForgetInstance(String instanceId) implements StateChange {
     }
 
+    /** DeleteAccountSetting: tombstones one principal's setting on berth.account-settings. */
+    record ForgetAccountSetting(String key) implements StateChange {
+    }
+
     /** Ends a client token's life once it is past the idempotency window. */
     record ForgetClientToken(String key) implements StateChange {
     }
@@ -38,6 +42,30 @@ public sealed interface StateChange {
      * {@code sendOffsetsToTransaction}): the records before {@code nextOffset} count as
      * consumed exactly when the plan is committed, and never by a fenced leader.
      */
-    record Consume(String groupId, String topic, int partition, long nextOffset) implements StateChange {
+    record Consume(String groupId, String topic, int partition, long nextOffset, Watermark watermark)
+            implements StateChange {
+
+        /** The position after one record, committed as it is. */
+        public Consume(String groupId, String topic, int partition, long nextOffset) {
+            this(groupId, topic, partition, nextOffset, null);
+        }
+    }
+
+    /**
+     * A partition whose records are answered side by side, in any order: the position its
+     * answers may commit depends on which other records are answered by then, so the writer
+     * asks when it builds the transaction, and says once the transaction has committed. The
+     * writer builds and commits transactions one after the other, so the positions it commits
+     * only grow.
+     */
+    interface Watermark {
+        /**
+         * The position to commit in a transaction that answers the records at {@code offsets}:
+         * below it, every record is answered in this transaction or an earlier one.
+         */
+        long positionWith(java.util.Set<Long> offsets);
+
+        /** The transaction that answered the records at {@code offsets} committed. */
+        void committed(java.util.Set<Long> offsets);
     }
 }

@@ -3,7 +3,8 @@
  *
  * <pre>
  * berth.clusters, berth.task-definitions, berth.services, berth.tasks, berth.task-events,
- * berth.instances, berth.instance-control, berth.scheduler-leader, berth.client-tokens
+ * berth.instances, berth.instance-control, berth.scheduler-leader, berth.client-tokens,
+ * berth.account-settings
  *        │ TopicReader (replay from the beginning; resume after a reconnect; ready when caught up)
  *        ▼
  *  SchedulerState (indexed: tasks by cluster/instance/group, allocations per host) ◀── apply after commit ──┐

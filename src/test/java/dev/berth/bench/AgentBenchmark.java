@@ -1,6 +1,7 @@
 package dev.berth.bench;
 
 import dev.berth.agent.Fixtures;
+import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.e2e.BerthProcess;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
@@ -21,15 +22,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * The agent against real Docker and a real broker, one table (issue 10, item 9): the packaged
- * binary runs with the agent role only and the systemd unit's JVM options, and this JVM plays
- * the scheduler, writing desired tasks on the agent's partition of berth.tasks and timing the
- * RUNNING records on berth.task-events. A command, never a test:
+ * binary runs with the agent role only, with the JVM options and environment of the systemd
+ * unit ({@link AgentUnit}), and this JVM plays the scheduler, writing desired tasks on the
+ * agent's partition of berth.tasks and timing the RUNNING records on berth.task-events. A command, never a test:
  * {@code mvn -B -DskipTests package exec:exec@bench-agent}.
  */
 public final class AgentBenchmark {
@@ -37,15 +39,22 @@ public final class AgentBenchmark {
     private static final String IMAGE = "berth-test/busybox:latest";
     private static final List<String> COMMAND = List.of("sh", "-c", "trap 'exit 143' TERM; sleep 3600 & wait");
     private static final int MEMORY_MIB = 32;
+    /**
+     * The CPU weight the agent gives the task's container, whose definition sets no cpu (ECS's
+     * minimum); the baseline's container gets the same, so that both start the same container.
+     */
+    private static final int CPU_SHARES = ContainerSpecs.MIN_CPU_SHARES;
     private static final int WARM_UP = 3;
     private static final int LATENCY_SAMPLES = Integer.getInteger("bench.agent.latency-samples", 40);
     private static final int BURST = 60;
     private static final int PARALLELISM = 4;
     private static final int RSS_TASKS = 50;
     private static final Duration PATIENCE = Duration.ofMinutes(5);
-    /** The JVM options agent.env ships. */
-    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-            "-Dberth.agent.task-metadata-port=0", "-Dquarkus.log.category.\"dev.berth\".level=WARN");
+    /** Longer than the 30 s after which the agent's idle task and Docker call threads end. */
+    private static final Duration SETTLE = Duration.ofSeconds(35);
+    /** Besides the unit's: no task metadata endpoint (it would need the bridge's address), and quiet logs. */
+    private static final List<String> BENCH_OPTIONS = List.of("-Dberth.agent.task-metadata-port=0",
+            "-Dquarkus.log.category.\"dev.berth\".level=WARN");
 
     private final String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final TaskDefinition definition = Fixtures.withContainerField(Fixtures.withContainerField(
@@ -56,10 +65,15 @@ public final class AgentBenchmark {
     private BerthProcess agent;
     private String instanceId;
     private final List<DesiredTask> placed = new ArrayList<>();
+    private final AgentUnit unit;
+
+    private AgentBenchmark(AgentUnit unit) {
+        this.unit = unit;
+    }
 
     public static void main(String[] args) throws Exception {
         ResultTable table = new ResultTable();
-        AgentBenchmark bench = new AgentBenchmark();
+        AgentBenchmark bench = new AgentBenchmark(AgentUnit.shipped());
         try (DockerBaseline docker = new DockerBaseline("unix:///var/run/docker.sock", IMAGE, COMMAND, MEMORY_MIB)) {
             bench.start();
             table.add(bench.latency(docker));
@@ -79,7 +93,8 @@ public final class AgentBenchmark {
         if (!new TopicAdmin(clients).ensure(List.of(Topic.values()))) {
             throw new IllegalStateException("cannot create the topics");
         }
-        scheduler = new RecordPublisher(clients, new RecordCodec(), "bench-scheduler");
+        // As the scheduler's transactional producer: no linger, each placement goes out at once.
+        scheduler = new RecordPublisher(clients, new RecordCodec(), "bench-scheduler", Duration.ZERO);
         scheduler.publish(Topic.CLUSTERS, cluster, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, cluster, "ACTIVE",
                 Instant.now()));
         events = TaskEventWatch.start(clients);
@@ -89,26 +104,38 @@ public final class AgentBenchmark {
         instanceId = agent.instanceId();
     }
 
+    /** The packaged binary as the systemd unit starts it: its JVM options and its environment. */
     private BerthProcess startAgent(Path dataDir, String name) throws Exception {
-        return BerthProcess.start(name, dataDir, BerthProcess.freePort(), Map.of("BERTH_ROLES", "agent",
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ECS_CLUSTER", cluster), JVM);
+        Map<String, String> env = new HashMap<>(unit.environment());
+        env.putAll(Map.of("BERTH_ROLES", "agent", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ECS_CLUSTER",
+                cluster));
+        List<String> options = new ArrayList<>(unit.jvmOptions());
+        options.addAll(BENCH_OPTIONS);
+        return BerthProcess.start(name, dataDir, BerthProcess.freePort(), env, options);
     }
 
-    /** (a) One task at a time: desired record written until its RUNNING record is read, against create+start. */
+    /**
+     * (a) One task at a time: desired record written until its RUNNING record is read, against
+     * create+start of the same container, and of one with Docker's default CPU weight.
+     */
     private Figure latency(DockerBaseline docker) throws Exception {
         for (int i = 0; i < WARM_UP; i++) {
             placeAndAwaitRunning();
-            docker.createAndStart();
+            docker.createAndStart(CPU_SHARES);
+            docker.createAndStart(null);
         }
         List<Double> berth = new ArrayList<>();
         List<Double> engine = new ArrayList<>();
+        List<Double> engineDefaultWeight = new ArrayList<>();
         for (int i = 0; i < LATENCY_SAMPLES; i++) {
             berth.add(placeAndAwaitRunning());
-            engine.add(docker.createAndStart());
+            engine.add(docker.createAndStart(CPU_SHARES));
+            engineDefaultWeight.add(docker.createAndStart(null));
         }
         docker.removeAll();
         stopAll();
-        return AgentFigures.latency(Percentiles.sorted(berth), Percentiles.sorted(engine));
+        return AgentFigures.latency(Percentiles.sorted(berth), Percentiles.sorted(engine),
+                Percentiles.sorted(engineDefaultWeight), CPU_SHARES);
     }
 
     private double placeAndAwaitRunning() throws Exception {
@@ -121,7 +148,7 @@ public final class AgentBenchmark {
 
     /** (b) 60 tasks at once until all are RUNNING, against 60 create+starts on 4 threads. */
     private Figure burst(DockerBaseline docker) throws Exception {
-        double engineMs = docker.burst(BURST, PARALLELISM);
+        double engineMs = docker.burst(BURST, PARALLELISM, CPU_SHARES);
         docker.removeAll();
         List<DesiredTask> burst = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
@@ -151,7 +178,13 @@ public final class AgentBenchmark {
         }
         long agentKib = AgentProbe.rssKib(agent.pid());
         long dockerdKib = AgentProbe.rssKib(AgentProbe.dockerdPid());
-        return AgentFigures.memory(agentKib, dockerdKib, RSS_TASKS, String.join(" ", JVM.subList(0, 2)));
+        long threads = AgentProbe.threads(agent.pid());
+        // The burst's task and Docker call threads end after 30 s idle: read the RSS again then.
+        Thread.sleep(SETTLE.toMillis());
+        AgentFigures.Reading settled = new AgentFigures.Reading(AgentProbe.rssKib(agent.pid()),
+                AgentProbe.rssKib(AgentProbe.dockerdPid()), AgentProbe.threads(agent.pid()));
+        return AgentFigures.memory(new AgentFigures.Reading(agentKib, dockerdKib, threads), settled, SETTLE, RSS_TASKS,
+                unit.describe());
     }
 
     /** (d) kill -9 with 50 containers running, then a new agent on the same data: time to ready, restarts. */

@@ -85,6 +85,16 @@ final class AgentProbe {
         throw new IllegalStateException("no VmRSS for process " + pid);
     }
 
+    /** Threads of a process, from /proc. */
+    static long threads(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("Threads:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no Threads for process " + pid);
+    }
+
     /** The shared engine's dockerd: its pid file, else the only dockerd running. */
     static long dockerdPid() throws IOException {
         Path pidFile = Path.of("/var/run/docker.pid");

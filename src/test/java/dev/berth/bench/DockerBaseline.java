@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
 
 /**
  * The engine's own pace, the agent benchmark's baseline: a plain docker-java create and start of
- * the same image, command and memory limit as the benchmark's task, labelled so that
+ * the same image, command, memory limit and CPU weight as the benchmark's task, labelled so that
  * {@link #removeAll()} finds them again.
  */
 final class DockerBaseline implements AutoCloseable {
@@ -40,24 +40,28 @@ final class DockerBaseline implements AutoCloseable {
         this.memoryMiB = memoryMiB;
     }
 
-    /** Creates and starts one container; returns the milliseconds it took. */
-    double createAndStart() {
+    /**
+     * Creates and starts one container with {@code cpuShares} (null: Docker's default, 1024);
+     * returns the milliseconds it took.
+     */
+    double createAndStart(Integer cpuShares) {
         long started = System.nanoTime();
         String id = client.createContainerCmd(image).withName("berth-bench-baseline-" + UUID.randomUUID())
                 .withCmd(command).withLabels(Map.of(LABEL, "true"))
-                .withHostConfig(HostConfig.newHostConfig().withMemory(memoryMiB * MIB)).exec().getId();
+                .withHostConfig(HostConfig.newHostConfig().withMemory(memoryMiB * MIB).withCpuShares(cpuShares))
+                .exec().getId();
         client.startContainerCmd(id).exec();
         return (System.nanoTime() - started) / 1e6;
     }
 
     /** {@code count} creates and starts on {@code parallelism} threads; returns the milliseconds until all ran. */
-    double burst(int count, int parallelism) throws Exception {
+    double burst(int count, int parallelism, Integer cpuShares) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
         try {
             long started = System.nanoTime();
             List<Future<Double>> done = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                done.add(pool.submit(this::createAndStart));
+                done.add(pool.submit(() -> createAndStart(cpuShares)));
             }
             for (Future<Double> f : done) {
                 f.get();

@@ -76,6 +76,11 @@ class SystemdUnitsTest {
         assertThat(unit.values("Service", "Environment")).contains("BERTH_ROLES=agent", "BERTH_DATA_DIR=/var/lib/berth");
         assertThat(unit.value("Service", "EnvironmentFile")).isEqualTo("/etc/berth/agent.env");
         assertRunsTheQuarkusApp(unit);
+        // the small footprint the agent benchmark measures, before $JAVA_OPTS so that agent.env can raise the heap
+        String execStart = unit.value("Service", "ExecStart");
+        assertThat(execStart.substring(0, execStart.indexOf("$JAVA_OPTS"))).contains("-XX:+UseSerialGC",
+                "-Xmx64m", "-Xmn8m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(unit.values("Service", "Environment")).contains("MALLOC_ARENA_MAX=2");
         // stopping: longer than the agent's 15 s flush, SIGTERM to the JVM only
         assertThat(seconds(unit.value("Service", "TimeoutStopSec"))).isGreaterThan(15);
         assertThat(unit.value("Service", "KillMode")).isIn("mixed", "process");

@@ -3,6 +3,7 @@ package dev.berth.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.model.ContainerStatus;
+import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -67,6 +68,70 @@ class RecordCodecTest {
         assertThat(noType).isInstanceOf(RecordCodec.Decoded.Poison.class);
         assertThat(noSchema).isInstanceOf(RecordCodec.Decoded.Poison.class);
         assertThat(((RecordCodec.Decoded.Poison) noSchema).reason()).contains("schemaVersion");
+    }
+
+    @Test
+    void aTaskDefinitionIsWrittenAsJacksonWritesItAndReadOnceForEveryRecordThatCarriesIt() throws Exception {
+        // Given: two tasks of one definition object, one of another, and a mapper without the sharing
+        TaskDefinition web = definition("web", 1);
+        TaskDefinition db = definition("db", 3);
+        com.fasterxml.jackson.databind.ObjectWriter plain = RecordCodec.newMapper().writerFor(BerthRecord.class);
+        List<DesiredTask> tasks = List.of(task("t1", web), task("t2", web), task("t3", db), task("t4", web));
+
+        // When
+        List<byte[]> encoded = tasks.stream().map(codec::encode).toList();
+        List<DesiredTask> decoded = encoded.stream()
+                .map(b -> (DesiredTask) ((RecordCodec.Decoded.Record) codec.decode(b)).value()).toList();
+
+        // Then: the bytes are the plain ones, the values equal, and one definition object per distinct definition
+        for (int i = 0; i < tasks.size(); i++) {
+            assertThat(new String(encoded.get(i), StandardCharsets.UTF_8))
+                    .isEqualTo(plain.writeValueAsString(tasks.get(i)));
+            assertThat(decoded.get(i)).isEqualTo(tasks.get(i));
+        }
+        assertThat(decoded.get(1).taskDefinition()).isSameAs(decoded.get(0).taskDefinition())
+                .isSameAs(decoded.get(3).taskDefinition());
+        assertThat(decoded.get(2).taskDefinition()).isNotSameAs(decoded.get(0).taskDefinition());
+        assertThat(decoded.get(0).taskDefinition().unmodelled()).containsEntry("pidMode", "host");
+    }
+
+    @Test
+    void manyDefinitionsAtOnceOnManyThreadsAreEachWrittenAndReadAsTheyAre() throws Exception {
+        // Given: more distinct definitions than the codec keeps, encoded and decoded on all cores
+        com.fasterxml.jackson.databind.ObjectWriter plain = RecordCodec.newMapper().writerFor(BerthRecord.class);
+        List<DesiredTask> tasks = java.util.stream.IntStream.range(0, 20_000)
+                .mapToObj(i -> task("t" + i, definition("family-" + (i % 300), 1 + i % 7))).toList();
+
+        // When
+        List<byte[]> encoded = tasks.parallelStream().map(codec::encode).toList();
+        List<RecordCodec.Decoded> decoded = encoded.parallelStream().map(codec::decode).toList();
+
+        // Then
+        for (int i = 0; i < tasks.size(); i += 97) {
+            assertThat(new String(encoded.get(i), StandardCharsets.UTF_8))
+                    .isEqualTo(plain.writeValueAsString(tasks.get(i)));
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            assertThat(decoded.get(i)).isEqualTo(new RecordCodec.Decoded.Record(tasks.get(i)));
+        }
+    }
+
+    private static TaskDefinition definition(String family, int revision) {
+        try {
+            return RecordCodec.newMapper().readValue(("{\"family\":\"" + family + "\",\"revision\":" + revision
+                    + ",\"status\":\"ACTIVE\",\"pidMode\":\"host\",\"registeredAt\":1700000000.5,"
+                    + "\"containerDefinitions\":[{\"name\":\"" + family + "\",\"image\":\"busybox\","
+                    + "\"memory\":64,\"essential\":true,\"environment\":[{\"name\":\"N\",\"value\":\""
+                    + revision + "\"}]}]}").getBytes(StandardCharsets.UTF_8), TaskDefinition.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static DesiredTask task(String id, TaskDefinition definition) {
+        return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, id, "arn:aws:ecs:us-east-1:0:task/c/" + id, "c",
+                "i-1", definition, null, TaskStatus.RUNNING, "me", "family:" + definition.family(),
+                Instant.ofEpochSecond(1_700_000_000, 123), null, null);
     }
 
     @Test

@@ -35,6 +35,8 @@ public final class AppliedWriter implements StateWriter {
                 state.forget(forget.task());
             } else if (change instanceof StateChange.ForgetClientToken token) {
                 state.remove(Topic.CLIENT_TOKENS, token.key());
+            } else if (change instanceof StateChange.ForgetAccountSetting setting) {
+                state.remove(Topic.ACCOUNT_SETTINGS, setting.key());
             }
         }
     }

@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -27,20 +29,70 @@ import org.apache.kafka.common.test.TestKitNodes;
 public final class TestKafka implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
+    private final boolean secured;
 
-    private TestKafka(KafkaClusterTestKit cluster) {
+    private TestKafka(KafkaClusterTestKit cluster, boolean secured) {
         this.cluster = cluster;
+        this.secured = secured;
     }
 
     /** Formats, starts and waits until the broker serves clients. */
     public static TestKafka start() {
+        return start(new TestKitNodes.Builder(), Map.of());
+    }
+
+    /**
+     * A broker whose client listener takes SASL/PLAIN only and authorizes every request with
+     * Kafka's ACLs ({@code StandardAuthorizer}, nothing allowed without an ACL), as a shared
+     * production Kafka does. {@code users} maps each user name to its password; the user
+     * {@value #ADMIN} (password {@value #ADMIN_PASSWORD}) is the one super user, for the test's
+     * own admin client ({@link #clientProperties(String, String)}).
+     */
+    public static TestKafka startSecured(Map<String, String> users) {
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required "
+                + "username=\"" + ADMIN + "\" password=\"" + ADMIN_PASSWORD + "\" user_" + ADMIN + "=\""
+                + ADMIN_PASSWORD + "\"");
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
+                .append('"'));
+        jaas.append(';');
+        // The controller's listener too: no principal is anonymous, the node itself is the super user.
+        return start(new TestKitNodes.Builder().setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                        .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT),
+                Map.of("listener.name.external.plain.sasl.jaas.config", jaas.toString(),
+                        "listener.name.controller.plain.sasl.jaas.config", jaas.toString(),
+                        "super.users", "User:" + ADMIN));
+    }
+
+    /** The super user of {@link #startSecured(Map)}. */
+    public static final String ADMIN = "plain-admin";
+    /** Its password. */
+    public static final String ADMIN_PASSWORD = "plain-admin-secret";
+
+    /** The client settings of a user of {@link #startSecured(Map)}: SASL/PLAIN with its password. */
+    public Map<String, Object> clientProperties(String user, String password) {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
+                SaslConfigs.SASL_MECHANISM, "PLAIN",
+                SaslConfigs.SASL_JAAS_CONFIG, plainLogin(user, password));
+    }
+
+    /** A {@code sasl.jaas.config} value for a PLAIN user. */
+    public static String plainLogin(String user, String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    private static TestKafka start(TestKitNodes.Builder nodes, Map<String, String> extra) {
+        boolean secured = !extra.isEmpty();
         KafkaClusterTestKit cluster = null;
         try {
-            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes
                             .setCombined(true)
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1)
-                            .build())
+                            .build());
+            extra.forEach(builder::setConfigProp);
+            cluster = builder
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("default.replication.factor", "1")
@@ -54,7 +106,7 @@ public final class TestKafka implements AutoCloseable {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new TestKafka(cluster);
+            return new TestKafka(cluster, secured);
         } catch (Exception e) {
             closeQuietly(cluster, e);
             if (e instanceof InterruptedException) {
@@ -69,9 +121,10 @@ public final class TestKafka implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
-    /** A new admin client on this broker; the caller closes it. */
+    /** A new admin client on this broker (the super user's on a secured one); the caller closes it. */
     public Admin admin() {
-        return Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        return Admin.create(secured ? clientProperties(ADMIN, ADMIN_PASSWORD)
+                : Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
     /** Creates a topic with one replica and waits until the broker has it. */

@@ -180,12 +180,31 @@ public final class TaskEngine {
 
     /** Compares every task with the runtime again, and stops containers no task wants. */
     public void resync() {
+        resync(Duration.ZERO, (delay, wake) -> wake.run());
+    }
+
+    /** Runs a wake-up after a delay (the agent's tick scheduler). */
+    @FunctionalInterface
+    public interface Later {
+        void after(Duration delay, Runnable wake);
+    }
+
+    /**
+     * As {@link #resync()}, with the tasks' wake-ups spread evenly over {@code spread}: the
+     * periodic resync then keeps a thread or two busy, where waking every task at once started a
+     * task thread and a Docker call thread per task, each held until 30 s idle, which the next
+     * resync came before. An event, or a stream back after a break, still wakes at once.
+     */
+    public void resync(Duration spread, Later later) {
         lastResync = clock.instant();
         if (!caughtUp) {
             return;
         }
-        for (TaskWorker worker : workers.values()) {
-            worker.wake(executor);
+        List<String> taskIds = new ArrayList<>(workers.keySet());
+        long step = taskIds.isEmpty() ? 0 : spread.toNanos() / taskIds.size();
+        for (int i = 0; i < taskIds.size(); i++) {
+            String taskId = taskIds.get(i);
+            later.after(Duration.ofNanos(step * i), () -> wake(taskId));
         }
         try {
             executor.execute(() -> sweep.sweep(workers::containsKey, lastReports::containsKey));

@@ -1,8 +1,8 @@
 package dev.berth.agent.engine;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The threads task workers act on: every task that has work gets a thread of its own at once,
  * up to {@code limit} threads, so one task's ten-minute pull or slow stop never delays another
  * task's stop. Threads that have been idle for {@link #IDLE} end, so an idle host holds none.
+ * A wake-up goes to an idle thread when there is one, and a new thread starts only when all
+ * are busy: tasks placed one after the other share one thread instead of each leaving one
+ * behind (a thread's stack and its buffers are resident until it ends).
  *
  * <p>Bounded twice. Beyond {@code limit} busy threads a wake-up waits in a queue of
  * {@code queueBound} until a thread is free (a task is queued at most once: a worker wakes
@@ -27,6 +30,7 @@ public final class TaskThreads implements Executor, AutoCloseable {
     public static final int DEFAULT_QUEUE_BOUND = 4096;
 
     private final ThreadPoolExecutor pool;
+    private final HandOff queue;
 
     public TaskThreads(int limit) {
         this(limit, DEFAULT_QUEUE_BOUND);
@@ -38,23 +42,59 @@ public final class TaskThreads implements Executor, AutoCloseable {
                     + ", " + queueBound);
         }
         AtomicInteger count = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(limit, limit, IDLE.toMillis(), TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(queueBound), r -> {
-                    Thread thread = new Thread(r, "berth-agent-task-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                (r, executor) -> {
-                    throw new RejectedExecutionException(executor.isShutdown() ? "the agent is stopping"
-                            : "all " + limit + " task threads are busy and " + queueBound + " tasks wait for one");
-                });
-        // Core threads end when idle too: a thread per active task, none for an idle host.
-        this.pool.allowCoreThreadTimeOut(true);
+        HandOff queue = new HandOff(queueBound);
+        this.queue = queue;
+        // No core threads: the pool hands a wake-up to an idle thread, else starts one up to the
+        // limit, else queues it (the rejection handler below), so threads are reused first.
+        this.pool = new ThreadPoolExecutor(0, limit, IDLE.toMillis(), TimeUnit.MILLISECONDS, queue, r -> {
+            Thread thread = new Thread(r, "berth-agent-task-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }, (r, executor) -> {
+            if (executor.isShutdown() || !queue.waitForThread(r)) {
+                throw new RejectedExecutionException(executor.isShutdown() ? "the agent is stopping"
+                        : "all " + limit + " task threads are busy and " + queueBound + " tasks wait for one");
+            }
+        });
+    }
+
+    /**
+     * The pool's queue. {@link #offer} succeeds only when an idle thread takes the work at once,
+     * which makes the pool start a thread when none is idle; work that finds every thread busy
+     * waits through {@link #waitForThread}, at most {@code bound} at a time.
+     */
+    private static final class HandOff extends LinkedTransferQueue<Runnable> {
+
+        private final int bound;
+
+        HandOff(int bound) {
+            this.bound = bound;
+        }
+
+        @Override
+        public boolean offer(Runnable work) {
+            return tryTransfer(work);
+        }
+
+        /** Only this adds work that stays in the queue, so the check and the add under one lock keep the bound. */
+        synchronized boolean waitForThread(Runnable work) {
+            return size() < bound && super.offer(work);
+        }
     }
 
     @Override
     public void execute(Runnable work) {
         pool.execute(work);
+    }
+
+    /** Threads that exist now, acting or idle. */
+    int threads() {
+        return pool.getPoolSize();
+    }
+
+    /** Whether a thread waits for work, so the next wake-up goes to it rather than to a new thread. */
+    boolean hasIdleThread() {
+        return queue.hasWaitingConsumer();
     }
 
     /** Threads acting now. */

@@ -51,7 +51,8 @@ public class CreateServiceAction extends SchedulerAction<CreateServiceAction.Req
         Services.ServiceSummary created = plane.services().create(new Services.ServiceSpec(r.cluster(),
                 r.serviceName(), r.taskDefinition(), r.desiredCount(), r.schedulingStrategy(), options.deployment(),
                 r.placementConstraints(), ServiceOptions.strategies(r.placementStrategy()),
-                new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags()).forService()), r.clientToken());
+                new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags()).forService(), r.propagateTags(),
+                r.enableECSManagedTags()), r.clientToken());
         return new Response(shapes.service(created));
     }
 }

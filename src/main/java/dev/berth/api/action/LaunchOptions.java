@@ -20,6 +20,11 @@ public record LaunchOptions(
         Boolean enableExecuteCommand,
         List<Object> volumeConfigurations) {
 
+    /** Why capacity providers are refused wherever they can be named, and what to use instead. */
+    static final String NO_CAPACITY_PROVIDERS = "Berth does not support capacity providers (they are Auto Scaling "
+            + "groups and Fargate, which Berth's own hosts do not have); choose instances with placementConstraints "
+            + "instead (memberOf with attribute:<name>, set on instances with PutAttributes or ECS_INSTANCE_ATTRIBUTES)";
+
     /** Berth hosts are the caller's own machines, as with ECS's EC2 and EXTERNAL launch types. */
     private static final Set<String> LAUNCH_TYPES = Set.of("EC2", "EXTERNAL");
 
@@ -34,7 +39,7 @@ public record LaunchOptions(
                     + "(launch type EC2)");
         }
         if (isPresent(capacityProviderStrategy)) {
-            refuse("capacityProviderStrategy", "capacity providers are not supported");
+            refuse("capacityProviderStrategy", NO_CAPACITY_PROVIDERS);
         }
         if (networkConfiguration != null && !(networkConfiguration instanceof Map<?, ?> m && m.isEmpty())) {
             refuse("networkConfiguration", "it applies to the awsvpc network mode, which Berth does not support");

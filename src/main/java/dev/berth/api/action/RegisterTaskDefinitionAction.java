@@ -1,6 +1,7 @@
 package dev.berth.api.action;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.berth.api.Caller;
 import dev.berth.api.shape.EcsShapes;
 import dev.berth.api.shape.EcsTaskDefinitions;
 import dev.berth.model.ContainerDefinition;
@@ -21,7 +22,9 @@ import java.util.stream.Collectors;
 
 /**
  * RegisterTaskDefinition: validated, then revision = last + 1 in the family. ECS fields Berth
- * does not act on are kept and described back; tags are kept on the revision.
+ * does not act on are kept and described back; tags are kept on the revision, and
+ * {@code registeredBy} names the caller's principal (the IAM user of its SigV4 access key, or
+ * the account's root), as account settings do.
  */
 @Singleton
 public class RegisterTaskDefinitionAction extends SchedulerAction<RegisterTaskDefinitionAction.Request> {
@@ -57,11 +60,16 @@ public class RegisterTaskDefinitionAction extends SchedulerAction<RegisterTaskDe
         return true;
     }
 
+    /** ECS names the principal that registered a revision; Berth sets it, a caller's copy is not kept. */
+    static final String REGISTERED_BY = "registeredBy";
+
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
+        Map<String, Object> kept = unmodelled(r) == null ? new LinkedHashMap<>() : unmodelled(r);
+        kept.put(REGISTERED_BY, plane.accountSettings().principalOf(Caller.accessKeyId()));
         TaskDefinition requested = new TaskDefinition(null, r.family(), null, r.containerDefinitions(), r.cpu(),
                 r.memory(), r.networkMode(), null, r.requiresCompatibilities(), null, r.placementConstraints(),
-                r.taskRoleArn(), r.executionRoleArn(), null, null, unmodelled(r));
+                r.taskRoleArn(), r.executionRoleArn(), null, null, kept);
         List<Tag> tags = Tags.validate(r.tags());
         return new Response(EcsTaskDefinitions.answered(plane.taskDefinitions().register(requested, tags)), tags);
     }

@@ -57,7 +57,7 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         r.launchOptions().refuseUnsupported();
         List<Tag> tags = new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags())
-                .forTask(plane, r.taskDefinition());
+                .forTask(plane, r.cluster(), r.taskDefinition());
         Tasks.StartOutcome outcome = plane.tasks().run(r.taskRequest(tags), r.count(), r.clientToken());
         return new Response(outcome.tasks().stream().map(shapes::task).toList(), outcome.failures());
     }

@@ -43,7 +43,7 @@ public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         r.launchOptions().refuseUnsupported();
         List<Tag> tags = new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags())
-                .forTask(plane, r.taskDefinition());
+                .forTask(plane, r.cluster(), r.taskDefinition());
         Tasks.StartOutcome outcome = plane.tasks().start(new Tasks.TaskRequest(r.cluster(), r.taskDefinition(),
                 r.overrides(), r.startedBy(), r.group(), PlacementOptions.NONE, tags), r.containerInstances());
         return new Response(outcome.tasks().stream().map(shapes::task).toList(), outcome.failures());

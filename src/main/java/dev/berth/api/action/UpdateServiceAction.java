@@ -22,7 +22,7 @@ public class UpdateServiceAction extends SchedulerAction<UpdateServiceAction.Req
             List<LaunchOptions.PlacementStrategy> placementStrategy, String platformVersion,
             Boolean forceNewDeployment, Integer healthCheckGracePeriodSeconds, Boolean enableExecuteCommand,
             List<Object> loadBalancers, List<Object> serviceRegistries, Object serviceConnectConfiguration,
-            List<Object> volumeConfigurations) {
+            List<Object> volumeConfigurations, String propagateTags, Boolean enableECSManagedTags) {
     }
 
     public record Response(EcsService service) {
@@ -57,7 +57,7 @@ public class UpdateServiceAction extends SchedulerAction<UpdateServiceAction.Req
         options.refuseUnsupported();
         Services.ServiceSummary updated = plane.services().update(new Services.ServiceUpdate(r.cluster(),
                 r.service(), r.taskDefinition(), r.desiredCount(), options.deployment(),
-                Boolean.TRUE.equals(r.forceNewDeployment())));
+                Boolean.TRUE.equals(r.forceNewDeployment()), r.propagateTags(), r.enableECSManagedTags()));
         return new Response(shapes.service(updated));
     }
 }

@@ -97,7 +97,15 @@ public class KafkaRequests implements RequestConsumer.Handler {
                             + "another, non-identical request within " + ClientTokens.TTL.toHours() + " hours; it was "
                             + "not carried out. Use a new request id for a new request."));
         }
+        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         if (held.isPresent() && held.get().response() != null) {
+            if (position.equals(held.get().answeredRecord())) {
+                // This very record was answered (its position was committed below it, as the
+                // records around it were served side by side): nothing more to write.
+                LOGGER.debugf("Request %s at %s was answered before: read again, not answered twice",
+                        request.requestId(), position);
+                return List.of();
+            }
             LOGGER.debugf("Request %s was answered before: the same answer again", request.requestId());
             return List.of(new StateChange.Publish(Topic.RESPONSES, request.requestId(),
                     held.get().response().getBytes(StandardCharsets.UTF_8)));
@@ -121,7 +129,7 @@ public class KafkaRequests implements RequestConsumer.Handler {
         }
         ClientTokenRecord answered = new ClientTokenRecord(marker.schemaVersion(), marker.version() + 1, key,
                 marker.operation(), hash, List.of(), List.of(), marker.createdAt(),
-                new String(response, StandardCharsets.UTF_8));
+                new String(response, StandardCharsets.UTF_8), position);
         return List.of(new StateChange.Put(answered), new StateChange.Publish(Topic.RESPONSES, request.requestId(),
                 response));
     }

@@ -130,7 +130,8 @@ public final class EcsShapes {
                 new EcsService.DeploymentConfiguration(new EcsService.CircuitBreaker(breaker.enable(),
                         breaker.rollback()), maximum, minimum),
                 deployments, events, s.createdAt(), s.placementConstraints(), s.placementStrategy(),
-                s.schedulingStrategy(), new EcsService.DeploymentController("ECS"), false, "NONE", false,
+                s.schedulingStrategy(), new EcsService.DeploymentController("ECS"), s.managedTags(),
+                s.propagateTags() == null ? "NONE" : s.propagateTags(), false,
                 tags ? s.tags() : null);
     }
 

@@ -8,11 +8,14 @@ import java.util.Map;
 
 /**
  * A task definition as ECS answers it: with the empty lists ECS returns for what was not given
- * ({@code volumes}, {@code placementConstraints}, and per container {@code portMappings},
- * {@code environment}, {@code mountPoints}, {@code volumesFrom}), because clients index them,
+ * ({@code volumes}, {@code placementConstraints}, {@code requiresAttributes}, and per container
+ * {@code portMappings}, {@code environment}, {@code mountPoints}, {@code volumesFrom}), because
+ * clients index them,
  * and {@code compatibilities} ["EXTERNAL", "EC2"]: a definition Berth accepts runs on the
  * caller's own hosts either way. Filled when answering, so definitions registered before are
- * answered the same. Pure.
+ * answered the same. {@code requiresAttributes} are the registered ones only: ECS derives
+ * {@code com.amazonaws.ecs.capability.*} attributes from the definition, which Berth's agents
+ * do not advertise, so a derived one would keep every task off every instance. Pure.
  */
 public final class EcsTaskDefinitions {
 
@@ -27,7 +30,8 @@ public final class EcsTaskDefinitions {
                 d.containers().stream().map(EcsTaskDefinitions::answered).toList(), d.cpu(), d.memory(),
                 d.networkMode(), d.status(), d.requiresCompatibilities(), COMPATIBILITIES,
                 d.placementConstraints() == null ? List.of() : d.placementConstraints(), d.taskRoleArn(),
-                d.executionRoleArn(), d.registeredAt(), d.deregisteredAt(), withEmpty(d.unmodelled(), "volumes"));
+                d.executionRoleArn(), d.registeredAt(), d.deregisteredAt(),
+                withEmpty(d.unmodelled(), "volumes", "requiresAttributes"));
     }
 
     private static ContainerDefinition answered(ContainerDefinition c) {

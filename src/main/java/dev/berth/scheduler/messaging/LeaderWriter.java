@@ -1,5 +1,6 @@
 package dev.berth.scheduler.messaging;
 
+import dev.berth.protocol.AccountSettingRecord;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
@@ -19,8 +20,10 @@ import dev.berth.scheduler.StateWriter;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -188,9 +191,10 @@ final class LeaderWriter implements StateWriter {
                     producer.send(record);
                 }
             }
-            sendOffsets(batch);
+            List<Runnable> onCommitted = sendOffsets(batch);
             committing = true;
             producer.commitTransaction();
+            onCommitted.forEach(Runnable::run);
         } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
             spend(Spent.FENCED, e);
             finish(batch, new EcsException(EcsErrorType.ServerException, "This scheduler lost its leadership while "
@@ -212,21 +216,39 @@ final class LeaderWriter implements StateWriter {
         }
     }
 
-    /** The positions the batch's plans consumed, per group: the furthest one per partition. */
-    private void sendOffsets(List<Submitted> batch) {
+    /**
+     * Sends the positions the batch's plans consumed, per group: the furthest one per
+     * partition, or, for a partition answered side by side, its watermark with the batch's
+     * answers counted. Returns what to tell those partitions once the transaction committed.
+     */
+    private List<Runnable> sendOffsets(List<Submitted> batch) {
         Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup = new HashMap<>();
+        Map<String, Map<TopicPartition, StateChange.Watermark>> watermarks = new HashMap<>();
+        Map<String, Map<TopicPartition, Set<Long>>> answered = new HashMap<>();
         for (Submitted submitted : batch) {
             for (StateChange.Consume consume : submitted.consumed()) {
-                byGroup.computeIfAbsent(consume.groupId(), g -> new HashMap<>()).merge(
-                        new TopicPartition(consume.topic(), consume.partition()),
-                        new OffsetAndMetadata(consume.nextOffset()),
-                        (a, b) -> a.offset() >= b.offset() ? a : b);
+                TopicPartition partition = new TopicPartition(consume.topic(), consume.partition());
+                byGroup.computeIfAbsent(consume.groupId(), g -> new HashMap<>()).merge(partition,
+                        new OffsetAndMetadata(consume.nextOffset()), (a, b) -> a.offset() >= b.offset() ? a : b);
+                if (consume.watermark() != null) {
+                    watermarks.computeIfAbsent(consume.groupId(), g -> new HashMap<>())
+                            .putIfAbsent(partition, consume.watermark());
+                    answered.computeIfAbsent(consume.groupId(), g -> new HashMap<>())
+                            .computeIfAbsent(partition, p -> new HashSet<>()).add(consume.nextOffset() - 1);
+                }
             }
         }
+        List<Runnable> onCommitted = new ArrayList<>();
+        watermarks.forEach((group, partitions) -> partitions.forEach((partition, watermark) -> {
+            Set<Long> offsets = answered.get(group).get(partition);
+            byGroup.get(group).put(partition, new OffsetAndMetadata(watermark.positionWith(offsets)));
+            onCommitted.add(() -> watermark.committed(offsets));
+        }));
         // The group's generation is not checked (the consumer assigns its partitions itself): the
         // fixed transactional id is what fences a deposed leader's offsets, as it fences its plans.
         byGroup.forEach((group, offsets) -> producer.sendOffsetsToTransaction(offsets,
                 new ConsumerGroupMetadata(group)));
+        return onCommitted;
     }
 
     private void finish(List<Submitted> batch, RuntimeException error) {
@@ -324,6 +346,8 @@ final class LeaderWriter implements StateWriter {
             records.add(new ProducerRecord<>(Topic.TASK_EVENTS.name(settings), task.taskId(), null));
         } else if (change instanceof StateChange.ForgetClientToken token) {
             records.add(new ProducerRecord<>(Topic.CLIENT_TOKENS.name(settings), token.key(), null));
+        } else if (change instanceof StateChange.ForgetAccountSetting setting) {
+            records.add(new ProducerRecord<>(Topic.ACCOUNT_SETTINGS.name(settings), setting.key(), null));
         } else if (change instanceof StateChange.ForgetInstance instance) {
             records.add(new ProducerRecord<>(Topic.INSTANCES.name(settings), instance.instanceId(), null));
         } else if (change instanceof StateChange.Publish publish) {
@@ -348,6 +372,8 @@ final class LeaderWriter implements StateWriter {
             return new ProducerRecord<>(Topic.SERVICES.name(settings), service.key(), value);
         } else if (record instanceof InstanceControl control) {
             return new ProducerRecord<>(Topic.INSTANCE_CONTROL.name(settings), control.instanceId(), value);
+        } else if (record instanceof AccountSettingRecord setting) {
+            return new ProducerRecord<>(Topic.ACCOUNT_SETTINGS.name(settings), setting.key(), value);
         } else if (record instanceof LeaderRecord) {
             return new ProducerRecord<>(Topic.SCHEDULER_LEADER.name(settings), LeaderRecord.KEY, value);
         }
@@ -365,6 +391,8 @@ final class LeaderWriter implements StateWriter {
             state.forget(forget.task());
         } else if (change instanceof StateChange.ForgetClientToken token) {
             state.remove(Topic.CLIENT_TOKENS, token.key());
+        } else if (change instanceof StateChange.ForgetAccountSetting setting) {
+            state.remove(Topic.ACCOUNT_SETTINGS, setting.key());
         } else if (change instanceof StateChange.ForgetInstance instance) {
             state.remove(Topic.INSTANCES, instance.instanceId());
         }

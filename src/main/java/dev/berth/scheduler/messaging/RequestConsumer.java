@@ -10,13 +10,18 @@ import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -25,18 +30,27 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
- * Reads berth.requests on the leader, and only there, one record at a time. Level-triggered:
- * it consumes while this replica has a writer (it leads and has caught up) and a handler is
- * attached; a follower opens no consumer at all. Each leadership term (each new writer)
- * assigns every partition and starts from the positions the group committed, since what the
- * last term read but did not commit was never answered.
+ * Reads berth.requests on the leader, and only there, and serves its records side by side:
+ * up to {@value #MAX_IN_FLIGHT} at once, whatever their partition, so that their plans and
+ * answers share the leader's transactions (group commit) instead of taking two transactions
+ * one after the other. Order is kept per key, as a parallel Kafka consumer keeps it: two
+ * records with the same key (request id), in one partition or two, are never handled at once,
+ * and the second sees the first's answer. Requests with different ids may act in any order,
+ * as concurrent HTTP calls do. Level-triggered: it consumes while this replica has a writer (it
+ * leads and has caught up) and a handler is attached; a follower opens no consumer at all.
+ * Each leadership term (each new writer) assigns every partition and starts from the
+ * positions the group committed, since what the last term read but did not commit was never
+ * answered.
  *
- * <p>A record's answer (its response, dead letter, the request's marker) and the record's
- * position are one transaction of the leader's fenced producer; the plan the request made
- * was committed before, with the request's marker ({@link dev.berth.scheduler.RequestScope}).
- * When that answer cannot be committed, nothing after the record is read: the consumer goes
- * back to the committed position and the record is handled again, which its marker makes
- * safe.
+ * <p>A record's answer (its response, dead letter, the request's marker) and a position of
+ * its partition are one transaction of the leader's fenced producer; the plan the request
+ * made was committed before, with the request's marker ({@link dev.berth.scheduler.RequestScope}).
+ * The position is the partition's watermark: the lowest offset read and not yet answered
+ * (this record aside), so it never passes a record whose answer is not committed. Records
+ * above it that were answered are read again after a failover; the marker names the record
+ * it answered, and such a record is not answered twice. When an answer cannot be committed,
+ * the term ends: the records in hand finish, and reading starts again from the committed
+ * positions.
  */
 public final class RequestConsumer implements Runnable, AutoCloseable {
 
@@ -44,6 +58,8 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     /** How often a follower looks whether it leads now: the latency a new leader adds to requests. */
     private static final Duration IDLE = Duration.ofMillis(100);
+    /** Records handled at once at most: the API's worker pool serves as many HTTP calls. */
+    static final int MAX_IN_FLIGHT = 64;
 
     /** A record of berth.requests, as the handler sees it. */
     public record Received(String topic, int partition, long offset, String key, byte[] value) {
@@ -67,7 +83,27 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private final RecordCodec codec = new RecordCodec();
     private volatile boolean running = true;
     private KafkaConsumer<String, byte[]> consumer;
-    private StateWriter term;
+    private volatile StateWriter term;
+    /** Serve the records handed over; at most {@link #MAX_IN_FLIGHT} at once, so as many threads. */
+    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "berth-scheduler-request-worker");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** How many records are handed over and not done; guarded by itself. */
+    private final Slots slots = new Slots();
+    private final Watermarks watermarks = new Watermarks();
+    /** Set by a worker whose answer was not committed: the term ends, reading starts again. */
+    private volatile boolean failed;
+
+    private static final class Slots {
+        private int inFlight;
+    }
+    /**
+     * The records handed over, by key, in the order they were read: a record is handled once it
+     * is the first of its key. Guarded by itself.
+     */
+    private final Map<String, ArrayDeque<ConsumerRecord<String, byte[]>>> keysInFlight = new HashMap<>();
 
     RequestConsumer(KafkaClients clients, String groupId, Supplier<StateWriter> writers, Supplier<Handler> handlers,
             Clock clock) {
@@ -91,13 +127,11 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             }
             try {
                 if (writer != term) {
+                    endTerm();
                     startTerm(writer);
                 }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    if (!running || writers.get() != term || !carryOut(handler, record)) {
-                        term = null;
-                        break;
-                    }
+                if (!dispatch(handler, term, consumer.poll(POLL))) {
+                    endTerm();
                 }
                 if (term == null) {
                     pause(backoff.nextDelay());
@@ -112,6 +146,95 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             }
         }
         stopConsuming();
+        workers.shutdown();
+    }
+
+    /**
+     * Hands a poll's records to the workers, each once a slot is free; false when the term
+     * must end (an answer failed, the leadership changed, or this consumer stops) before all
+     * were handed over.
+     */
+    private boolean dispatch(Handler handler, StateWriter writer, ConsumerRecords<String, byte[]> polled) {
+        for (ConsumerRecord<String, byte[]> record : polled) {
+            if (!running || failed || writers.get() != writer || !awaitSlot()) {
+                return false;
+            }
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            watermarks.read(partition, record.offset());
+            if (record.key() != null) {
+                queueKey(record);
+            }
+            workers.execute(() -> serve(handler, writer, partition, record));
+        }
+        return !failed;
+    }
+
+    /** Waits for a free slot; false if the term fails or this consumer stops meanwhile. */
+    private boolean awaitSlot() {
+        synchronized (slots) {
+            while (slots.inFlight >= MAX_IN_FLIGHT) {
+                if (!running || failed) {
+                    return false;
+                }
+                try {
+                    slots.wait(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                    return false;
+                }
+            }
+            slots.inFlight++;
+            return true;
+        }
+    }
+
+    /** Waits until every record handed over is done (answered or failed), then forgets the term's reading. */
+    private void endTerm() {
+        synchronized (slots) {
+            while (slots.inFlight > 0) {
+                try {
+                    slots.wait(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                    break;
+                }
+            }
+        }
+        watermarks.clear();
+        failed = false;
+        term = null;
+    }
+
+    /** One record, on a worker: handled when no other record of its key is, then answered with its watermark. */
+    private void serve(Handler handler, StateWriter writer, TopicPartition partition,
+            ConsumerRecord<String, byte[]> record) {
+        boolean keyed = record.key() != null;
+        try {
+            try {
+                if (keyed && !awaitTurn(record)) {
+                    failed = true;
+                    return;
+                }
+                if (!answer(handler, writer, partition, record)) {
+                    failed = true;
+                }
+            } finally {
+                if (keyed) {
+                    leaveTurn(record);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOGGER.errorf(e, "Serving %s-%d@%d failed unexpectedly", record.topic(), record.partition(),
+                    record.offset());
+            failed = true;
+        } finally {
+            synchronized (slots) {
+                slots.inFlight--;
+                slots.notifyAll();
+            }
+        }
     }
 
     private String topic() {
@@ -143,8 +266,46 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
                 partitions.size(), groupId);
     }
 
-    /** True when the record's answer and position are committed. */
-    private boolean carryOut(Handler handler, ConsumerRecord<String, byte[]> record) {
+    /** Queues the record behind those of its key handed over before it (on the reading thread). */
+    private void queueKey(ConsumerRecord<String, byte[]> record) {
+        synchronized (keysInFlight) {
+            keysInFlight.computeIfAbsent(record.key(), k -> new ArrayDeque<>()).add(record);
+        }
+    }
+
+    /** Waits until the record is the first of its key; false if this consumer stops meanwhile. */
+    private boolean awaitTurn(ConsumerRecord<String, byte[]> record) {
+        synchronized (keysInFlight) {
+            while (keysInFlight.get(record.key()).peek() != record) {
+                if (!running) {
+                    return false;
+                }
+                try {
+                    keysInFlight.wait(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The record is done: the next of its key may go. */
+    private void leaveTurn(ConsumerRecord<String, byte[]> record) {
+        synchronized (keysInFlight) {
+            ArrayDeque<ConsumerRecord<String, byte[]>> queue = keysInFlight.get(record.key());
+            queue.remove(record);
+            if (queue.isEmpty()) {
+                keysInFlight.remove(record.key());
+            }
+            keysInFlight.notifyAll();
+        }
+    }
+
+    /** True when the record's answer and its partition's watermark are committed. */
+    private boolean answer(Handler handler, StateWriter writer, TopicPartition partition,
+            ConsumerRecord<String, byte[]> record) {
         Received received = new Received(record.topic(), record.partition(), record.offset(), record.key(),
                 record.value());
         List<StateChange> answer = new ArrayList<>();
@@ -156,9 +317,10 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             answer.add(deadLetter(received, "Berth failed to handle the request (" + e.getClass().getSimpleName()
                     + "); see the scheduler log."));
         }
-        answer.add(new StateChange.Consume(groupId, record.topic(), record.partition(), record.offset() + 1));
+        answer.add(new StateChange.Consume(groupId, record.topic(), record.partition(), record.offset() + 1,
+                watermarks.of(partition)));
         try {
-            term.commit(answer);
+            writer.commit(answer);
             return true;
         } catch (RuntimeException e) {
             LOGGER.warnf("The answer to %s-%d@%d (key %s) was not committed (%s); reading again from the committed "

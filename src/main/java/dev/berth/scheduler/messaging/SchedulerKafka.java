@@ -42,7 +42,7 @@ public final class SchedulerKafka implements AutoCloseable {
     /** What the scheduler reads: all partitions of each. */
     public static final List<Topic> READ = List.of(Topic.CLUSTERS, Topic.TASK_DEFINITIONS, Topic.SERVICES, Topic.TASKS,
             Topic.TASK_EVENTS,
-            Topic.INSTANCES, Topic.INSTANCE_CONTROL, Topic.SCHEDULER_LEADER, Topic.CLIENT_TOKENS);
+            Topic.INSTANCES, Topic.INSTANCE_CONTROL, Topic.SCHEDULER_LEADER, Topic.CLIENT_TOKENS, Topic.ACCOUNT_SETTINGS);
 
     /** How this replica takes part in the election. */
     public record Election(String groupId, Duration sessionTimeout, String replicaId, String apiUrl,

@@ -31,6 +31,11 @@ import java.util.Set;
  * {@code minimumHealthyPercent} stay healthy while old tasks stop. A DAEMON service keeps
  * one task of its PRIMARY deployment on every instance; an old task on an instance stops
  * before the new one starts there (ECS's 0 / 100 % for daemons).
+ *
+ * <p>A task under scale-in protection (UpdateTaskProtection) is never chosen to stop when the
+ * service scales in or when a deployment retires it: the service stays above its desired
+ * count, or the deployment IN_PROGRESS, until the protection ends. Draining its instance and
+ * deleting the service still stop it.
  */
 public final class ServiceReconciler {
 
@@ -127,8 +132,8 @@ public final class ServiceReconciler {
         }
         Deployment primary = backOff(service.deployments().get(0), settled, now);
         boolean backingOff = primary.noStartBefore() != null && now.isBefore(primary.noStartBefore());
-        Pass pass = service.isDaemon() ? daemon(service, unstopped, instances, draining)
-                : replica(service, unstopped, scaleIn, draining);
+        Pass pass = service.isDaemon() ? daemon(service, unstopped, instances, draining, now)
+                : replica(service, unstopped, scaleIn, draining, now);
         if (backingOff && !pass.starts.isEmpty()) {
             pass.starts.clear();
         } else {
@@ -227,7 +232,7 @@ public final class ServiceReconciler {
     }
 
     private Pass replica(ServiceRecord service, List<TaskView> unstopped, ScaleInChoice scaleIn,
-            Draining draining) {
+            Draining draining, Instant now) {
         Pass pass = new Pass();
         Deployment primary = service.deployments().get(0);
         boolean deleting = !ServiceRecord.ACTIVE.equals(service.status());
@@ -256,6 +261,9 @@ public final class ServiceReconciler {
         List<TaskView> extras = new ArrayList<>();
         List<TaskView> healthyCurrent = new ArrayList<>();
         for (TaskView task : current) {
+            if (task.desired().isProtectedAt(now) && !deleting) {
+                continue;
+            }
             if (!ServiceTasks.isHealthy(task) && extras.size() < extra) {
                 extras.add(task);
             } else if (ServiceTasks.isHealthy(task)) {
@@ -275,6 +283,10 @@ public final class ServiceReconciler {
         // Old deployments: tasks that are not healthy go at once, healthy ones within the bound.
         ServiceTasks.sortLeastUsefulFirst(old);
         for (TaskView task : old) {
+            boolean retired = !deleting && !draining.instances().contains(task.instanceId());
+            if (retired && task.desired().isProtectedAt(now)) {
+                continue;
+            }
             boolean isHealthy = ServiceTasks.isHealthy(task);
             if (!isHealthy || deleting || healthy - 1 >= bounds.minimumHealthy()) {
                 pass.stops.add(new Stop(task, deleting ? DELETED
@@ -295,7 +307,7 @@ public final class ServiceReconciler {
     }
 
     private Pass daemon(ServiceRecord service, List<TaskView> unstopped, List<Candidate> instances,
-            Draining draining) {
+            Draining draining, Instant now) {
         Pass pass = new Pass();
         Deployment primary = service.deployments().get(0);
         boolean deleting = !ServiceRecord.ACTIVE.equals(service.status());
@@ -318,7 +330,9 @@ public final class ServiceReconciler {
                 if (task.desiredStatus() != TaskStatus.RUNNING) {
                     continue;
                 }
-                if (deleting || !current || keeps) {
+                if (!deleting && (!current || keeps) && task.desired().isProtectedAt(now)) {
+                    complete = false;
+                } else if (deleting || !current || keeps) {
                     pass.stops.add(new Stop(task, deleting ? DELETED : current ? SCALED_IN : REPLACED));
                 } else {
                     keeps = true;

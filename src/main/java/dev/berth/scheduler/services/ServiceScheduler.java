@@ -2,6 +2,7 @@ package dev.berth.scheduler.services;
 
 import dev.berth.model.Arns;
 import dev.berth.model.StopCode;
+import dev.berth.model.Tag;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
@@ -318,11 +319,16 @@ public final class ServiceScheduler {
         }
     }
 
+    /** A task the service starts, with the tags it propagates and ECS's managed tags when asked. */
     private DesiredTask newTask(ServiceRecord service, String deploymentId, TaskDefinition definition,
             String instanceId, Instant now) {
         String taskId = UUID.randomUUID().toString().replace("-", "");
+        List<Tag> definitionTags = ServiceTaskTags.TASK_DEFINITION.equals(service.propagateTags())
+                ? state.taskDefinition(definition.family(), definition.revision()).map(TaskDefinitionRecord::tags)
+                        .orElse(List.of())
+                : List.of();
         return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId, arns.task(service.cluster(), taskId),
                 service.cluster(), instanceId, definition, null, TaskStatus.RUNNING, deploymentId, service.group(),
-                now, null, null);
+                now, null, null, ServiceTaskTags.forTask(service, definitionTags));
     }
 }

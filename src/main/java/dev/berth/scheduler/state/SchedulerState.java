@@ -2,6 +2,7 @@ package dev.berth.scheduler.state;
 
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
+import dev.berth.protocol.AccountSettingRecord;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
@@ -104,6 +105,8 @@ public final class SchedulerState {
     private final Set<String> draining = ConcurrentHashMap.newKeySet();
     private final Map<String, InstanceControl> instanceControl = new HashMap<>();
     private final Map<String, ClientTokenRecord> clientTokens = new ConcurrentHashMap<>();
+    /** berth.account-settings, by {@link AccountSettingRecord#key()}. */
+    private final Map<String, AccountSettingRecord> accountSettings = new ConcurrentHashMap<>();
     /** Services by {@code <cluster>/<name>}. */
     private final Map<String, ServiceRecord> services = new HashMap<>();
     /** Told, without arguments, whenever a service or one of its tasks changes: wakes the service loop. */
@@ -181,6 +184,8 @@ public final class SchedulerState {
             return changed;
         } else if (value instanceof ClientTokenRecord c) {
             return putIfNewer(clientTokens, c.key(), c);
+        } else if (value instanceof AccountSettingRecord a) {
+            return putIfNewer(accountSettings, a.key(), a);
         } else if (value instanceof ServiceRecord s) {
             boolean changed = putIfNewer(services, s.key(), s);
             if (changed) {
@@ -224,6 +229,7 @@ public final class SchedulerState {
                 refreshHost(key);
             }
             case CLIENT_TOKENS -> clientTokens.remove(key);
+            case ACCOUNT_SETTINGS -> accountSettings.remove(key);
             case SERVICES -> services.remove(key);
             case SCHEDULER_LEADER -> leader = null;
             default -> {
@@ -342,6 +348,15 @@ public final class SchedulerState {
     /** The last leader that announced itself on berth.scheduler-leader. */
     public synchronized Optional<LeaderRecord> leader() {
         return Optional.ofNullable(leader);
+    }
+
+    /** Every account setting set for a principal, in no order. */
+    public List<AccountSettingRecord> accountSettings() {
+        return List.copyOf(accountSettings.values());
+    }
+
+    public Optional<AccountSettingRecord> accountSetting(String principalArn, String name) {
+        return Optional.ofNullable(accountSettings.get(AccountSettingRecord.key(principalArn, name)));
     }
 
     public Optional<ClientTokenRecord> clientToken(String key) {

@@ -61,6 +61,33 @@ class ContainerEventWakeTest {
     }
 
     @Test
+    void aSpreadResyncWakesTheTasksOneAfterTheOtherOverTheSpread() {
+        // Given four running tasks whose containers exited without an event
+        List<String> tasks = List.of("t1", "t2", "t3", "t4");
+        tasks.forEach(id -> engine.desired(desired(id, 1, TaskStatus.RUNNING)));
+        engine.caughtUp();
+        tasks.forEach(id -> runtime.exit(id, "web", 7));
+
+        // When a resync is spread over two seconds
+        List<Duration> delays = new ArrayList<>();
+        List<Runnable> wakes = new ArrayList<>();
+        engine.resync(Duration.ofSeconds(2), (delay, wake) -> {
+            delays.add(delay);
+            wakes.add(wake);
+        });
+
+        // Then each task is woken once, at even steps, and only when its turn comes
+        assertThat(delays).containsExactly(Duration.ZERO, Duration.ofMillis(500), Duration.ofMillis(1000),
+                Duration.ofMillis(1500));
+        assertThat(reported).noneMatch(change -> change.lastStatus() == TaskStatus.STOPPED);
+        wakes.get(0).run();
+        assertThat(reported).filteredOn(change -> change.lastStatus() == TaskStatus.STOPPED).hasSize(1);
+        wakes.subList(1, wakes.size()).forEach(Runnable::run);
+        assertThat(reported).filteredOn(change -> change.lastStatus() == TaskStatus.STOPPED)
+                .extracting(TaskStateChange::taskId).containsExactlyInAnyOrderElementsOf(tasks);
+    }
+
+    @Test
     void anExitMissedWhileTheEventStreamWasDownIsSeenAsSoonAsTheStreamIsBack() {
         // Given: the engine restarted; the exit happened while no event could be announced
         engine.desired(desired("t1", 1, TaskStatus.RUNNING));

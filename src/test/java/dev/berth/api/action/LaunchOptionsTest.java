@@ -40,7 +40,7 @@ class LaunchOptionsTest {
                 "Invalid 'launchType': FARGATE is not supported: Berth runs tasks on its own container instances "
                         + "(launch type EC2).");
         assertRefused(new LaunchOptions(null, List.of(Map.of("capacityProvider", "FARGATE_SPOT")), null, null, null,
-                null), "Invalid 'capacityProviderStrategy': capacity providers are not supported.");
+                null), "Invalid 'capacityProviderStrategy': " + LaunchOptions.NO_CAPACITY_PROVIDERS + ".");
         assertRefused(new LaunchOptions(null, null, Map.of("awsvpcConfiguration", Map.of()), null, null, null),
                 "Invalid 'networkConfiguration': it applies to the awsvpc network mode, which Berth does not "
                         + "support.");

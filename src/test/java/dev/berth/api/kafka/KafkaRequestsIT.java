@@ -176,6 +176,59 @@ class KafkaRequestsIT {
     }
 
     @Test
+    void requestsAreServedSideBySideAndTheRecordsOfOneIdInTheirOrder() {
+        // Given: ten registrations of one family in each partition, sent at once
+        int partitions = 6;
+        int each = 10;
+        String prefix = unique("side");
+        for (int n = 0; n < each; n++) {
+            for (int p = 0; p < partitions; p++) {
+                topics.request(p, prefix + "-" + p + "-" + n, "RegisterTaskDefinition", "{\"family\":\"" + prefix
+                        + "-" + p + "\",\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"busybox\","
+                        + "\"memory\":64,\"environment\":[{\"name\":\"N\",\"value\":\"" + n + "\"}]}]}");
+            }
+        }
+        // And: one request id sent to two partitions at once
+        String twice = prefix + "-twice";
+        String body = "{\"family\":\"" + twice + "\",\"containerDefinitions\":[{\"name\":\"web\",\"image\":"
+                + "\"busybox\",\"memory\":64}]}";
+        topics.request(0, twice, "RegisterTaskDefinition", body);
+        topics.request(1, twice, "RegisterTaskDefinition", body);
+        // And: one id with two different requests, one after the other in one partition
+        String conflicting = prefix + "-conflicting";
+        topics.request(2, conflicting, "RegisterTaskDefinition", body.replace(twice, conflicting));
+        topics.request(2, conflicting, "RegisterTaskDefinition", body.replace(twice, conflicting + "-other"));
+        topics.flush();
+
+        // Then: every registration acted once: each family has revisions 1 to 10, one per request
+        for (int p = 0; p < partitions; p++) {
+            java.util.Set<Integer> revisions = new java.util.HashSet<>();
+            for (int n = 0; n < each; n++) {
+                JsonNode response = awaitResponse(prefix + "-" + p + "-" + n);
+                JsonNode definition = response.path("body").path("taskDefinition");
+                assertThat(response.path("statusCode").asInt()).as(response.toString()).isEqualTo(200);
+                assertThat(definition.path("containerDefinitions").get(0).path("environment").get(0)
+                        .path("value").asText()).isEqualTo(Integer.toString(n));
+                revisions.add(definition.path("revision").asInt());
+            }
+            assertThat(revisions).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.rangeClosed(1, each).boxed().toList());
+        }
+        // And: the id sent to two partitions registered one revision, and both copies got its answer
+        List<String> answers = await().atMost(PATIENCE).until(() -> topics.rawResponses(twice), r -> r.size() == 2);
+        assertThat(answers.get(1)).isEqualTo(answers.get(0)).contains("\"revision\":1");
+        assertThat(call("ListTaskDefinitions", "{\"familyPrefix\":\"" + twice + "\"}").path("body")
+                .path("taskDefinitionArns")).hasSize(1);
+        // And: of one id's two requests, the first read acted and the second was refused
+        List<JsonNode> conflict = await().atMost(PATIENCE).until(() -> topics.responses(conflicting),
+                r -> r.size() == 2);
+        assertThat(conflict.get(0).path("statusCode").asInt()).isEqualTo(200);
+        assertThat(conflict.get(1).path("body").path("__type").asText()).isEqualTo("ConflictException");
+        assertThat(call("ListTaskDefinitions", "{\"familyPrefix\":\"" + conflicting + "-other\"}").path("body")
+                .path("taskDefinitionArns")).isEmpty();
+    }
+
+    @Test
     void poisonGoesToDeadLettersAndTheNextRequestIsServed() {
         // Given: records that are no requests
         String notJson = unique("bad-json");

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,7 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class RequestTopics implements AutoCloseable {
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final String bootstrap;
+    private final Map<String, Object> client;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> responses;
     private final KafkaConsumer<String, byte[]> deadLetters;
@@ -44,18 +43,26 @@ public final class RequestTopics implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> deadLettersRead = new ArrayList<>();
 
     public RequestTopics(String bootstrap) {
-        this.bootstrap = bootstrap;
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        responses = tail(bootstrap, "berth.responses");
-        deadLetters = tail(bootstrap, "berth.dead-letters");
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), true);
     }
 
-    private static KafkaConsumer<String, byte[]> tail(String bootstrap, String topic) {
+    /**
+     * With the client settings of a user (bootstrap servers, SASL...); {@code readDeadLetters}
+     * false for a user whose ACLs let it read only the responses.
+     */
+    public RequestTopics(Map<String, Object> client, boolean readDeadLetters) {
+        this.client = Map.copyOf(client);
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(client);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        responses = tail(client, "berth.responses");
+        deadLetters = readDeadLetters ? tail(client, "berth.dead-letters") : null;
+    }
+
+    private static KafkaConsumer<String, byte[]> tail(Map<String, Object> client, String topic) {
+        Properties props = new Properties();
+        props.putAll(client);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
@@ -72,7 +79,7 @@ public final class RequestTopics implements AutoCloseable {
      * partition of berth.requests: every request sent so far is answered.
      */
     public boolean allAnswered() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(client)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin
                     .listConsumerGroupOffsets("berth-scheduler-requests").partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -98,6 +105,20 @@ public final class RequestTopics implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Sends a request to the partition given (a producer may choose it), without waiting for
+     * Kafka's acknowledgement: {@link #flush()} waits for all of them.
+     */
+    public void request(int partition, String id, String operation, String body) {
+        producer.send(new ProducerRecord<>("berth.requests", partition, id, ("{\"operation\":\"" + operation
+                + "\",\"request\":" + body + "}").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Waits until every request sent is acknowledged. */
+    public void flush() {
+        producer.flush();
     }
 
     /** Sends a request with the id as the record key. */
@@ -151,6 +172,8 @@ public final class RequestTopics implements AutoCloseable {
     public void close() {
         producer.close();
         responses.close();
-        deadLetters.close();
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
     }
 }

@@ -31,6 +31,8 @@ class EcsTaskDefinitionsTest {
         assertThat(answer.get("volumes").isArray()).isTrue();
         assertThat(answer.get("volumes")).isEmpty();
         assertThat(answer.get("placementConstraints")).isEmpty();
+        assertThat(answer.get("requiresAttributes").isArray()).isTrue();
+        assertThat(answer.get("requiresAttributes")).isEmpty();
         assertThat(answer.get("compatibilities")).extracting(JsonNode::asText).containsExactly("EXTERNAL", "EC2");
         assertThat(answer.has("requiresCompatibilities")).isFalse();
         JsonNode container = answer.get("containerDefinitions").get(0);
@@ -46,12 +48,14 @@ class EcsTaskDefinitionsTest {
     void whatWasGivenIsAnsweredAsGiven() throws Exception {
         // When
         JsonNode answer = answered("{\"family\":\"db\",\"revision\":1,\"volumes\":[{\"name\":\"data\"}],"
+                + "\"requiresAttributes\":[{\"name\":\"com.example.gpu\"}],"
                 + "\"containerDefinitions\":[{\"name\":\"pg\",\"image\":\"postgres\",\"memory\":256,"
                 + "\"mountPoints\":[{\"sourceVolume\":\"data\",\"containerPath\":\"/var/lib/pg\"}],"
                 + "\"environment\":[{\"name\":\"A\",\"value\":\"1\"}]}]}");
 
         // Then
         assertThat(answer.get("volumes").get(0).get("name").asText()).isEqualTo("data");
+        assertThat(answer.get("requiresAttributes").get(0).get("name").asText()).isEqualTo("com.example.gpu");
         JsonNode container = answer.get("containerDefinitions").get(0);
         assertThat(container.get("mountPoints").get(0).get("sourceVolume").asText()).isEqualTo("data");
         assertThat(container.get("environment").get(0).get("name").asText()).isEqualTo("A");

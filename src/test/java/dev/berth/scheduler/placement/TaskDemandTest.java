@@ -112,4 +112,24 @@ class TaskDemandTest {
                 new RequiredAttribute("ecs.cpu-architecture", "arm64"));
         assertThat(TaskDemand.demand(plain, null).requiredAttributes()).isEmpty();
     }
+
+    @Test
+    void eachDefinitionObjectHasItsOwnDemandHoweverManyAreInUse() {
+        // Given: more definitions than the recent ones kept, each of another size, asked in turn
+        List<TaskDefinition> definitions = java.util.stream.IntStream.range(0, 200)
+                .mapToObj(i -> definition(null, null, container("a", i, 100 + i, null))).toList();
+
+        // When / Then: each answers its own, the first time and again
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < definitions.size(); i++) {
+                assertThat(TaskDemand.demand(definitions.get(i), null).resources())
+                        .isEqualTo(new Resources(i, 100 + i, Set.of()));
+            }
+        }
+        // And: an equal definition that is another object, and overrides, are worked out anew
+        assertThat(TaskDemand.demand(definition(null, null, container("a", 7, 107, null)), null).memory())
+                .isEqualTo(107);
+        assertThat(TaskDemand.demand(definitions.get(7), new TaskOverride(null, "1024", "2048")).memory())
+                .isEqualTo(2048);
+    }
 }

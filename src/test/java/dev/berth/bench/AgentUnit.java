@@ -1,0 +1,69 @@
+package dev.berth.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the shipped systemd unit starts the agent, so that the benchmark measures exactly that:
+ * the JVM options of {@code ExecStart} (with {@code $JAVA_OPTS} from {@code agent.env} in its
+ * place) and the unit's {@code Environment=} settings, but for the role and the data directory,
+ * which the benchmark sets itself.
+ */
+record AgentUnit(List<String> jvmOptions, Map<String, String> environment) {
+
+    private static final Path UNIT = Path.of("systemd/berth-agent.service");
+    private static final Path ENV_FILE = Path.of("systemd/agent.env");
+    private static final List<String> SET_BY_THE_BENCHMARK = List.of("BERTH_ROLES", "BERTH_DATA_DIR");
+
+    static AgentUnit shipped() throws IOException {
+        List<String> javaOpts = javaOpts(Files.readAllLines(ENV_FILE));
+        List<String> options = new ArrayList<>();
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (String raw : Files.readAllLines(UNIT)) {
+            String line = raw.strip();
+            if (line.startsWith("ExecStart=")) {
+                List<String> words = Arrays.asList(line.substring("ExecStart=".length()).split("\\s+"));
+                for (String word : words.subList(1, words.indexOf("-jar"))) {
+                    if (word.equals("$JAVA_OPTS")) {
+                        options.addAll(javaOpts);
+                    } else {
+                        options.add(word);
+                    }
+                }
+            } else if (line.startsWith("Environment=")) {
+                String[] setting = line.substring("Environment=".length()).split("=", 2);
+                if (!SET_BY_THE_BENCHMARK.contains(setting[0])) {
+                    environment.put(setting[0], setting[1]);
+                }
+            }
+        }
+        if (options.isEmpty()) {
+            throw new IllegalStateException(UNIT + " has no ExecStart with -jar");
+        }
+        return new AgentUnit(List.copyOf(options), Map.copyOf(environment));
+    }
+
+    /** JAVA_OPTS as agent.env sets it; none when the line is commented out. */
+    private static List<String> javaOpts(List<String> envFile) {
+        for (String line : envFile) {
+            if (line.startsWith("JAVA_OPTS=")) {
+                String value = line.substring("JAVA_OPTS=".length()).strip();
+                return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
+            }
+        }
+        return List.of();
+    }
+
+    /** The options and settings as one line, for the table. */
+    String describe() {
+        StringBuilder line = new StringBuilder(String.join(" ", jvmOptions));
+        environment.forEach((key, value) -> line.append(' ').append(key).append('=').append(value));
+        return line.toString();
+    }
+}

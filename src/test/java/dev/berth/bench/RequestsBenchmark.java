@@ -1,0 +1,231 @@
+package dev.berth.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.e2e.BerthProcess;
+import dev.berth.testing.TestKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Kafka interface's load benchmark (issue 8, item 5): a real broker in this JVM, the
+ * packaged scheduler, hollow agents, and RunTask driven two ways in the same run: through
+ * berth.requests by a plain producer (responses read on berth.responses), and through the HTTP
+ * API. A command, never a test: {@code mvn -B -DskipTests package exec:exec@bench-requests}
+ * (README, Benchmarks).
+ *
+ * <ul>
+ *   <li>(a) throughput: {@code bench.calls} RunTask of one task each, all sent at once on
+ *       Kafka (the producer does not wait), against the same number through HTTP from
+ *       {@code bench.concurrency} concurrent callers. Target: Kafka ≥ 5× HTTP.</li>
+ *   <li>(b) latency: {@code bench.latency-calls} RunTask requests at {@code bench.rate} per
+ *       second, each from its send to its response read; against Kafka's own end-to-end time
+ *       of a plain record on the same broker at the same pace. Target: p99 ≤ 2 × Kafka's p99 +
+ *       20 ms.</li>
+ * </ul>
+ */
+public final class RequestsBenchmark {
+
+    static final String CLUSTER = "bench";
+    private static final Duration START_PATIENCE = Duration.ofMinutes(3);
+    private static final Duration ANSWER_PATIENCE = Duration.ofMinutes(3);
+    private static final double THROUGHPUT_RATIO_TARGET = 5;
+
+    private final int instances = Integer.getInteger("bench.instances", 500);
+    private final int calls = Integer.getInteger("bench.calls", 2_000);
+    private final int concurrency = Integer.getInteger("bench.concurrency", 64);
+    private final int latencyCalls = Integer.getInteger("bench.latency-calls", 200);
+    private final int rate = Integer.getInteger("bench.rate", 20);
+    private final ResultTable table = new ResultTable();
+    private final AtomicInteger ids = new AtomicInteger();
+    private EcsApi api;
+
+    public static void main(String[] args) throws Exception {
+        RequestsBenchmark benchmark = new RequestsBenchmark();
+        int status = 0;
+        try {
+            benchmark.run();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        benchmark.table.print(System.out, ControlPlaneBenchmark.Machine.describe());
+        System.exit(status);
+    }
+
+    private void run() throws Exception {
+        try (TestKafka kafka = TestKafka.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            SchedulerLauncher launcher = new SchedulerLauncher(bootstrap);
+            BerthProcess scheduler = null;
+            HollowAgents agents = null;
+            try {
+                scheduler = launcher.start("bench-requests-scheduler", Map.of());
+                launcher.awaitReady(scheduler, START_PATIENCE);
+                api = SchedulerLauncher.api(scheduler);
+                BenchCluster.create(api, CLUSTER);
+                agents = HollowAgents.start(bootstrap, CLUSTER, instances, BenchCluster.INSTANCE_CAPACITY);
+                HollowAgents registered = agents;
+                if (!BenchWait.until(START_PATIENCE, Duration.ofMillis(200),
+                        () -> quietly(() -> BenchCluster.instances(api, CLUSTER) == registered.instanceIds().size()))) {
+                    throw new IllegalStateException("the scheduler does not list every hollow instance");
+                }
+                ControlPlaneBenchmark.log("%,d hollow instances registered", instances);
+                try (RequestTraffic traffic = new RequestTraffic(bootstrap)) {
+                    warmUp(traffic);
+                    throughput(traffic);
+                    latency(traffic, bootstrap);
+                }
+            } finally {
+                if (agents != null) {
+                    agents.close();
+                }
+                if (scheduler != null) {
+                    scheduler.close();
+                }
+            }
+        }
+    }
+
+    private void warmUp(RequestTraffic traffic) throws Exception {
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            api.call("RunTask", BenchCluster.runTask(CLUSTER, 1));
+            sent.add(sendRunTask(traffic));
+        }
+        traffic.flush();
+        awaitAnswers(traffic, sent);
+    }
+
+    /** (a): the same number of one-task RunTask calls, through Kafka at once and through HTTP concurrently. */
+    private void throughput(RequestTraffic traffic) throws Exception {
+        ControlPlaneBenchmark.log("(a) %,d RunTask requests on berth.requests, sent at once", calls);
+        List<String> sent = new ArrayList<>(calls);
+        long start = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            sent.add(sendRunTask(traffic));
+        }
+        traffic.flush();
+        long last = awaitAnswers(traffic, sent);
+        double kafkaSeconds = (last - start) / 1e9;
+        int kafkaTasks = tasksIn(traffic, sent);
+
+        ControlPlaneBenchmark.log("(a) %,d RunTask calls through HTTP, %d at a time", calls, concurrency);
+        AtomicInteger left = new AtomicInteger(calls);
+        AtomicInteger httpTasks = new AtomicInteger();
+        AtomicInteger httpErrors = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long httpStart = System.nanoTime();
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                workers.add(pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        try {
+                            httpTasks.addAndGet(api.call("RunTask", BenchCluster.runTask(CLUSTER, 1)).path("tasks")
+                                    .size());
+                        } catch (EcsCallException e) {
+                            httpErrors.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double httpSeconds = (System.nanoTime() - httpStart) / 1e9;
+        double kafkaRate = kafkaTasks / kafkaSeconds;
+        double httpRate = httpTasks.get() / httpSeconds;
+        table.add(new Figure("(a) RunTask throughput: berth.requests against the HTTP API",
+                String.format("%,.0f tasks/s", kafkaRate), "≥ 5× the HTTP API",
+                Figure.atLeast(kafkaRate / httpRate, THROUGHPUT_RATIO_TARGET),
+                String.format("HTTP API, %d concurrent callers: %,.0f tasks/s", concurrency, httpRate),
+                String.format("%.2f×", kafkaRate / httpRate),
+                String.format("%,d RunTask of one task each way; Kafka: %,d answered with a task in %.1f s from the "
+                        + "first send to the last response read; HTTP: %,d tasks in %.1f s, %d calls failed", calls,
+                        kafkaTasks, kafkaSeconds, httpTasks.get(), httpSeconds, httpErrors.get())));
+    }
+
+    /** (b): paced requests, each timed from its send to its response, against Kafka's own round trip. */
+    private void latency(RequestTraffic traffic, String bootstrap) throws Exception {
+        ControlPlaneBenchmark.log("(b) %d RunTask requests at %d/s, each timed", latencyCalls, rate);
+        List<Double> millis = new ArrayList<>();
+        long interval = 1_000_000_000L / rate;
+        List<String> sent = new ArrayList<>();
+        List<Long> sentAt = new ArrayList<>();
+        long next = System.nanoTime();
+        for (int i = 0; i < latencyCalls; i++) {
+            while (System.nanoTime() < next) {
+                Thread.onSpinWait();
+            }
+            sentAt.add(System.nanoTime());
+            sent.add(sendRunTask(traffic));
+            next += interval;
+        }
+        traffic.flush();
+        awaitAnswers(traffic, sent);
+        int failed = 0;
+        for (int i = 0; i < sent.size(); i++) {
+            RequestTraffic.Answer answer = traffic.answer(sent.get(i));
+            millis.add((answer.readAt() - sentAt.get(i)) / 1e6);
+            if (answer.response().path("statusCode").asInt() != 200) {
+                failed++;
+            }
+        }
+        double[] sorted = Percentiles.sorted(millis);
+        double p50 = Percentiles.of(sorted, 50);
+        double p99 = Percentiles.of(sorted, 99);
+        ControlPlaneBenchmark.log("(b) Kafka's own round trip: %d records at %d/s", latencyCalls, rate);
+        double[] baseline = KafkaRoundTrip.measure(bootstrap, latencyCalls, rate, 300);
+        double baseP50 = Percentiles.of(baseline, 50);
+        double baseP99 = Percentiles.of(baseline, 99);
+        double target = 2 * baseP99 + 20;
+        table.add(new Figure("(b) RunTask on berth.requests, request to response, p50 / p99",
+                String.format("%.1f / %.1f ms", p50, p99), String.format("p99 ≤ 2 × Kafka's p99 + 20 ms = %.1f ms",
+                        target), Figure.atMost(p99, target),
+                String.format("Kafka's own end-to-end, a plain record sent and read on the same broker at the same "
+                        + "pace: %.1f / %.1f ms", baseP50, baseP99),
+                String.format("%.1f× / %.1f×", p50 / baseP50, p99 / baseP99),
+                String.format("%d requests at %d/s, one task each; %d answered with an error", latencyCalls, rate,
+                        failed)));
+    }
+
+    private String sendRunTask(RequestTraffic traffic) {
+        String id = "bench-" + ids.incrementAndGet();
+        ObjectNode body = BenchCluster.runTask(CLUSTER, 1);
+        traffic.send(id, "RunTask", body);
+        return id;
+    }
+
+    /** Waits for every id's response; returns when the last was read ({@link System#nanoTime()}). */
+    private static long awaitAnswers(RequestTraffic traffic, List<String> sent) throws InterruptedException {
+        if (!BenchWait.until(ANSWER_PATIENCE, Duration.ofMillis(5),
+                () -> sent.stream().allMatch(id -> traffic.answer(id) != null))) {
+            long answered = sent.stream().filter(id -> traffic.answer(id) != null).count();
+            throw new IllegalStateException(String.format("only %,d of %,d requests answered within %s", answered,
+                    sent.size(), ANSWER_PATIENCE));
+        }
+        return sent.stream().mapToLong(id -> traffic.answer(id).readAt()).max().orElseThrow();
+    }
+
+    private static int tasksIn(RequestTraffic traffic, List<String> sent) {
+        return sent.stream().mapToInt(id -> traffic.answer(id).response().path("body").path("tasks").size()).sum();
+    }
+
+    private static boolean quietly(java.util.concurrent.Callable<Boolean> check) {
+        try {
+            return check.call();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

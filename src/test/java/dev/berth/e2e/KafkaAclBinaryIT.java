@@ -1,0 +1,180 @@
+package dev.berth.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.kafka.RequestTopics;
+import dev.berth.testing.TestKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * berth.requests on a shared, secured Kafka, as the README's "Restrict it with ACLs" section
+ * sets it up: a broker that takes SASL/PLAIN only and allows nothing without an ACL, the
+ * packaged scheduler as {@code User:berth} with exactly the ACLs that the README lists for it,
+ * and a pipeline as {@code User:pipeline}, which may only write requests and read responses.
+ * The pipeline drives Berth; it cannot write Berth's own topics or read them; a user with no
+ * ACL cannot send a request at all.
+ */
+class KafkaAclBinaryIT {
+
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
+    private static final String BERTH_PASSWORD = "berth-secret";
+    private static final String PIPELINE_PASSWORD = "pipeline-secret";
+    private static final String INTRUDER_PASSWORD = "intruder-secret";
+
+    @Test
+    void aPipelineWithItsAclsDrivesBerthAndNothingElse() throws Exception {
+        try (TestKafka kafka = TestKafka.startSecured(Map.of("berth", BERTH_PASSWORD, "pipeline", PIPELINE_PASSWORD,
+                "intruder", INTRUDER_PASSWORD))) {
+            // Given: the ACLs of the README, and the scheduler as User:berth
+            try (Admin admin = kafka.admin()) {
+                admin.createAcls(readmeAcls()).all().get();
+            }
+            BerthProcess scheduler = BerthProcess.start("kafka-acl-scheduler", Map.of(
+                    "BERTH_ROLES", "scheduler",
+                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "BERTH_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                    "BERTH_KAFKA_SASL_MECHANISM", "PLAIN",
+                    "BERTH_KAFKA_SASL_JAAS_CONFIG", TestKafka.plainLogin("berth", BERTH_PASSWORD)), List.of());
+            try {
+                awaitReady(scheduler);
+
+                // When: the pipeline sends requests as User:pipeline
+                try (RequestTopics pipeline = new RequestTopics(kafka.clientProperties("pipeline", PIPELINE_PASSWORD),
+                        false)) {
+                    JsonNode created = call(pipeline, "acl-cluster", "CreateCluster", "{\"clusterName\":\"acl\"}");
+                    JsonNode registered = call(pipeline, "acl-td", "RegisterTaskDefinition", "{\"family\":\"acl\","
+                            + "\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":64}]}");
+                    JsonNode listed = call(pipeline, "acl-list", "ListClusters", "{}");
+
+                    // Then: Berth acted on them and answered each
+                    assertThat(created.path("statusCode").asInt()).as(created.toString()).isEqualTo(200);
+                    assertThat(created.path("body").path("cluster").path("status").asText()).isEqualTo("ACTIVE");
+                    assertThat(registered.path("body").path("taskDefinition").path("revision").asInt()).isEqualTo(1);
+                    assertThat(listed.path("body").path("clusterArns").toString()).contains("cluster/acl");
+                }
+                // The HTTP API sees what the requests did: one state behind both
+                assertThat(scheduler.ecs().describeClusters(b -> b.clusters("acl")).clusters())
+                        .singleElement().satisfies(c -> assertThat(c.status()).isEqualTo("ACTIVE"));
+
+                // And: the pipeline cannot write or read Berth's own topics
+                assertThatThrownBy(() -> send(kafka.clientProperties("pipeline", PIPELINE_PASSWORD), "berth.tasks"))
+                        .hasRootCauseInstanceOf(TopicAuthorizationException.class);
+                assertThatThrownBy(() -> readOne(kafka.clientProperties("pipeline", PIPELINE_PASSWORD), "berth.tasks"))
+                        .isInstanceOf(TopicAuthorizationException.class);
+                // And: a user without an ACL cannot send a request
+                assertThatThrownBy(() -> send(kafka.clientProperties("intruder", INTRUDER_PASSWORD), "berth.requests"))
+                        .hasRootCauseInstanceOf(TopicAuthorizationException.class);
+                assertThat(scheduler.isAlive()).isTrue();
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
+
+    /**
+     * The README's ACLs, one for one: the scheduler's principal may create, read and write the
+     * topics whose names start with {@code berth.}, use the consumer groups and the
+     * transactional id that start with {@code berth-scheduler}; the pipeline may write
+     * berth.requests and read berth.responses.
+     */
+    private static List<AclBinding> readmeAcls() {
+        List<AclBinding> acls = new ArrayList<>();
+        for (AclOperation operation : List.of(AclOperation.CREATE, AclOperation.DESCRIBE,
+                AclOperation.DESCRIBE_CONFIGS, AclOperation.READ, AclOperation.WRITE)) {
+            acls.add(allow("User:berth", ResourceType.TOPIC, "berth.", PatternType.PREFIXED, operation));
+        }
+        acls.add(allow("User:berth", ResourceType.GROUP, "berth-scheduler", PatternType.PREFIXED, AclOperation.READ));
+        acls.add(allow("User:berth", ResourceType.TRANSACTIONAL_ID, "berth-scheduler", PatternType.PREFIXED,
+                AclOperation.WRITE));
+        acls.add(allow("User:pipeline", ResourceType.TOPIC, "berth.requests", PatternType.LITERAL,
+                AclOperation.WRITE));
+        acls.add(allow("User:pipeline", ResourceType.TOPIC, "berth.responses", PatternType.LITERAL,
+                AclOperation.READ));
+        return acls;
+    }
+
+    private static AclBinding allow(String principal, ResourceType type, String name, PatternType pattern,
+            AclOperation operation) {
+        return new AclBinding(new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
+    }
+
+    private static JsonNode call(RequestTopics topics, String id, String operation, String body) {
+        topics.request(id, operation, body);
+        return await(operation + "'s response").atMost(PATIENCE).until(() -> topics.responses(id), r -> !r.isEmpty())
+                .get(0);
+    }
+
+    private static void send(Map<String, Object> client, String topic) throws InterruptedException, ExecutionException {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k", "{}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+
+    private static void readOne(Map<String, Object> client, String topic) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            consumer.seekToBeginning(List.of(new TopicPartition(topic, 0)));
+            long until = System.nanoTime() + PATIENCE.toNanos();
+            while (System.nanoTime() < until) {
+                consumer.poll(Duration.ofMillis(500));
+            }
+        }
+    }
+
+    private static void awaitReady(BerthProcess scheduler) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + scheduler.managementPort()
+                + "/q/health/ready")).build();
+        await("the scheduler ready on the secured Kafka (log " + scheduler.log() + ")").atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                    assertThat(scheduler.isAlive()).as("the scheduler process, log " + scheduler.log()).isTrue();
+                    try {
+                        return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+    }
+}
