@@ -45,6 +45,8 @@ class KafkaEventsIT {
     private RequestTopics topics;
     private EventTopic events;
     private final List<String> taskArns = new ArrayList<>();
+    /** Task definitions registered by a test, whose containers it removes: a service's may start after its tasks were listed. */
+    private final List<String> families = new ArrayList<>();
 
     @BeforeEach
     void connect() {
@@ -59,6 +61,11 @@ class KafkaEventsIT {
     void disconnect() {
         for (String arn : taskArns) {
             for (String id : DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-arn=" + arn)) {
+                DockerCli.run("rm", "-f", id);
+            }
+        }
+        for (String family : families) {
+            for (String id : DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-definition=" + family + ":1")) {
                 DockerCli.run("rm", "-f", id);
             }
         }
@@ -80,6 +87,7 @@ class KafkaEventsIT {
 
     private String family() {
         String family = unique("events");
+        families.add(family);
         call("RegisterTaskDefinition", "{\"family\":\"" + family + "\",\"containerDefinitions\":[{\"name\":\"web\","
                 + "\"image\":\"" + IMAGE + "\",\"memory\":32,\"cpu\":16,\"command\":[\"sh\",\"-c\",\"" + LOOP + "\"]}]}");
         return family;
