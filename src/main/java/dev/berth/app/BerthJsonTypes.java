@@ -30,6 +30,7 @@ import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DeadLetter;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.EcsEvent;
 import dev.berth.protocol.EcsRequestMessage;
 import dev.berth.protocol.EcsResponseMessage;
 import dev.berth.protocol.InstanceControl;
@@ -100,6 +101,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ContainerState.class,
         DeadLetter.class,
         DesiredTask.class,
+        EcsEvent.class,
+        EcsEvent.DeploymentStateChange.class,
+        EcsEvent.ServiceAction.class,
         EcsRequestMessage.class,
         EcsResponseMessage.class,
         InstanceControl.class,

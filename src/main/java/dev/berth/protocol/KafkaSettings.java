@@ -106,5 +106,12 @@ public interface KafkaSettings {
         /** Public: the scheduler's answer to each record of {@link #requests()}. */
         @WithDefault("berth.responses")
         String responses();
+
+        /**
+         * Public: ECS events in EventBridge's envelope, keyed by resource ARN; written by the
+         * scheduler leader (README, "Watch Berth's events").
+         */
+        @WithDefault("berth.events")
+        String events();
     }
 }

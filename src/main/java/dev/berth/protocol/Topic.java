@@ -22,7 +22,12 @@ public enum Topic {
     /** Public: ECS operations from any producer, keyed by request id; consumed by the scheduler leader only. */
     REQUESTS("delete"),
     /** Public: one answer per request record, keyed by its request id; written by the scheduler leader. */
-    RESPONSES("delete");
+    RESPONSES("delete"),
+    /**
+     * Public: ECS events in EventBridge's envelope, keyed by resource ARN; written by the
+     * scheduler leader only, in the transactions that commit the positions it derived them from.
+     */
+    EVENTS("delete");
 
     /** Marks a topic created with {@link KafkaSettings#partitions()} partitions (0: enum constants cannot name it). */
     private static final int CONFIGURED = 0;
@@ -76,6 +81,7 @@ public enum Topic {
             case ACCOUNT_SETTINGS -> t.accountSettings();
             case REQUESTS -> t.requests();
             case RESPONSES -> t.responses();
+            case EVENTS -> t.events();
         };
     }
 }

@@ -46,6 +46,7 @@ public class SchedulerRole {
     private volatile Running running;
     /** What carries out berth.requests records on the leader; none until the API attaches it. */
     private volatile RequestConsumer.Handler requestHandler;
+    private volatile java.util.function.Supplier<dev.berth.scheduler.messaging.EventStream.Fold> eventFolds;
 
     /** One start of the role: its state, its Kafka plumbing and the operations over them. */
     private record Running(SchedulerKafka kafka, ControlPlane plane, ReconcileLoop reconcile) {
@@ -109,6 +110,7 @@ public class SchedulerRole {
         state.onServiceActivity(reconcile::wake);
         running = new Running(kafka, plane, reconcile);
         kafka.serveRequests(() -> requestHandler);
+        kafka.publishEvents(() -> eventFolds);
         kafka.start();
         reconcile.start();
         LOGGER.infof("Scheduler %s starting: rebuilding its state from Kafka at %s, then joining the election of "
@@ -201,6 +203,14 @@ public class SchedulerRole {
      */
     public void serveRequests(RequestConsumer.Handler handler) {
         this.requestHandler = handler;
+    }
+
+    /**
+     * Lets the leader publish berth.events: each leadership term folds the events' sources
+     * into a new fold from {@code folds}. Without one, nothing is published.
+     */
+    public void publishEvents(java.util.function.Supplier<dev.berth.scheduler.messaging.EventStream.Fold> folds) {
+        this.eventFolds = folds;
     }
 
     /** This replica's id in the election and in leader records. */

@@ -95,7 +95,7 @@ class TopicReaderIT {
                 assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(name)
                         .isEqualTo(topic.cleanupPolicy());
                 assertThat(topic.cleanupPolicy()).as(name).isEqualTo(
-                        Set.of(Topic.DEAD_LETTERS, Topic.REQUESTS, Topic.RESPONSES).contains(topic) ? "delete" : "compact");
+                        Set.of(Topic.DEAD_LETTERS, Topic.REQUESTS, Topic.RESPONSES, Topic.EVENTS).contains(topic) ? "delete" : "compact");
                 assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value()).as(name).isEqualTo("1");
             }
         }

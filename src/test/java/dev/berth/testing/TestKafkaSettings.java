@@ -29,7 +29,7 @@ public final class TestKafkaSettings {
     private static final String PREFIX = "berth.kafka.";
     private static final String[] TOPICS = {"clusters", "task-definitions", "services", "instances",
         "instance-control", "tasks", "task-events", "dead-letters", "scheduler-leader", "client-tokens", "requests",
-        "responses", "account-settings"};
+        "responses", "account-settings", "events"};
 
     private final Map<String, String> properties = new HashMap<>();
 

@@ -35,5 +35,44 @@
  * plan's, written by a producer that a new leader does not fence. Exactly once from request
  * to state needs {@code sendOffsetsToTransaction} on the producer that writes the plan, so the
  * plain Kafka client does it, inside {@code LeaderWriter}.
+ *
+ * <h2>berth.events</h2>
+ *
+ * The leader publishes ECS's events ({@code EcsEvent}: EventBridge's envelope, ECS's detail),
+ * keyed by the resource's ARN, derived from the records of its own topics:
+ *
+ * <pre>
+ *  berth.tasks, berth.task-events, berth.instances,   ──▶ leader: EventStream ──▶ EcsEventFold
+ *  berth.instance-control, berth.services (read_committed)         │ events of a poll + its positions
+ *                                                                  ▼ (one transaction, T3)
+ *  consumer ◀──berth.events (key: resource ARN)──────────── leader's fenced producer
+ * </pre>
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li><b>One writer.</b> Only the leader publishes, through the producer that writes its
+ *       plans; followers open no consumer. The positions of the group
+ *       {@code <scheduler group>-events} commit in the same transaction as the events derived
+ *       from the records before them (T3), so they say exactly up to where events are
+ *       published. A deposed leader can commit neither.</li>
+ *   <li><b>Nothing skipped, nothing repeated.</b> A new term folds every source partition
+ *       from its beginning up to the committed positions without publishing, then publishes
+ *       from there: the first event it publishes follows the last one the old leader
+ *       committed. A transaction that fails ends the term, and the next replays. A
+ *       {@code read_committed} reader sees each event once; a {@code read_uncommitted} one may
+ *       also see an aborted transaction's events, which carry the same {@code id} and detail
+ *       {@code version} as their committed repeat.</li>
+ *   <li><b>Ordered per resource.</b> The key is the ARN, so one resource's events share a
+ *       partition, in the order they were derived; a task's detail {@code version} grows by one
+ *       with every record folded in (the desired record's version plus the report's, as
+ *       DescribeTasks shows it).</li>
+ *   <li><b>Deterministic.</b> The fold reads no clock: an event's {@code time} is its source
+ *       record's Kafka timestamp and its {@code id} a name-based UUID of the resource, the
+ *       detail type, the change and the version. The same change is the same event, byte for
+ *       byte, whichever leader derives it.</li>
+ * </ul>
+ *
+ * <p>The cost: each term keeps its own copy of the tasks and instances (the fold's view) beside
+ * the scheduler's state, and each takeover reads the five source topics once more.
  */
 package dev.berth.api.kafka;

@@ -60,6 +60,8 @@ public final class SchedulerKafka implements AutoCloseable {
     private volatile LeaderElection elector;
     private volatile RequestConsumer requests;
     private volatile java.util.function.Supplier<RequestConsumer.Handler> requestHandler = () -> null;
+    private volatile EventStream events;
+    private volatile java.util.function.Supplier<java.util.function.Supplier<EventStream.Fold>> eventFolds = () -> null;
     private volatile boolean closed;
     private Thread connector;
     private final List<Thread> threads = new java.util.ArrayList<>();
@@ -96,6 +98,8 @@ public final class SchedulerKafka implements AutoCloseable {
         newLeadership.attach(newElector);
         RequestConsumer newRequests = new RequestConsumer(clients, requestGroupId(), newLeadership::writer,
                 () -> requestHandler.get(), clock);
+        EventStream newEvents = new EventStream(clients, eventGroupId(), newLeadership::writer, () -> eventFolds.get(),
+                clock);
         synchronized (this) {
             if (closed) {
                 newPublisher.close();
@@ -110,6 +114,8 @@ public final class SchedulerKafka implements AutoCloseable {
             threads.add(daemon(newElector, "berth-scheduler-election"));
             requests = newRequests;
             threads.add(daemon(newRequests, "berth-scheduler-requests"));
+            events = newEvents;
+            threads.add(daemon(newEvents, "berth-scheduler-events"));
         }
     }
 
@@ -126,6 +132,19 @@ public final class SchedulerKafka implements AutoCloseable {
      */
     public void serveRequests(java.util.function.Supplier<RequestConsumer.Handler> handler) {
         this.requestHandler = handler;
+    }
+
+    /**
+     * Lets the leader publish berth.events, folding its sources into a new fold from
+     * {@code folds} each term (none: nothing is published, and the sources' positions wait).
+     */
+    public void publishEvents(java.util.function.Supplier<java.util.function.Supplier<EventStream.Fold>> folds) {
+        this.eventFolds = folds;
+    }
+
+    /** The group whose committed positions say up to which source records events are published. */
+    public String eventGroupId() {
+        return election.groupId() + "-events";
     }
 
     /** The group whose committed positions say which requests are answered: the election's, suffixed. */
@@ -210,6 +229,9 @@ public final class SchedulerKafka implements AutoCloseable {
         if (requests != null) {
             requests.close();
         }
+        if (events != null) {
+            events.close();
+        }
         if (elector != null) {
             elector.close();
         }
@@ -231,6 +253,7 @@ public final class SchedulerKafka implements AutoCloseable {
         elector = null;
         publisher = null;
         requests = null;
+        events = null;
     }
 
     private static void join(Thread thread) {

@@ -45,12 +45,12 @@ final class ServiceEvents {
 
     void stopped(List<String> taskIds) {
         if (!taskIds.isEmpty()) {
-            add("has stopped " + taskIds.size() + " running tasks: " + named(taskIds) + ".");
+            add(ServiceAction.STOPPED + taskIds.size() + " running tasks: " + named(taskIds) + ".");
         }
     }
 
     void unableToStartConsistently() {
-        add("is unable to consistently start tasks successfully.");
+        add(ServiceAction.START_IMPAIRED);
     }
 
     void deploymentFailed(String deploymentId) {
@@ -62,7 +62,7 @@ final class ServiceEvents {
     }
 
     void steady() {
-        add("has reached a steady state.");
+        add(ServiceAction.STEADY);
     }
 
     void deploymentCompleted(String deploymentId) {
@@ -75,7 +75,7 @@ final class ServiceEvents {
      * available. 3 instances: 2 RESOURCE:MEMORY, 1 AGENT."
      */
     void unableToPlace(List<Rejection> rejections) {
-        String start = "was unable to place a task because no container instance met all of its requirements.";
+        String start = ServiceAction.UNABLE_TO_PLACE;
         PlacementResult result = new PlacementResult(List.of(), 1, rejections);
         Optional<Rejection> closest = result.closest();
         if (closest.isEmpty()) {

@@ -122,9 +122,13 @@ public record TaskView(DesiredTask desired, TaskStateChange observed) {
         return observed == null ? null : observed.pullStoppedAt();
     }
 
-    /** ECS's task version: it grows whenever the desired or the observed task changes. */
+    /**
+     * ECS's task version: the sum of the desired record's and the last report's versions, so
+     * that it grows with every change of either (each counts up from 1 on its own), and the
+     * "ECS Task State Change" events on berth.events carry the same number.
+     */
     public long version() {
-        return Math.max(desired.version(), observed == null ? 0 : observed.version());
+        return desired.version() + (observed == null ? 0 : observed.version());
     }
 
     /**

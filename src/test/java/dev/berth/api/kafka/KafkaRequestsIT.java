@@ -74,8 +74,11 @@ class KafkaRequestsIT {
         return awaitResponse(id);
     }
 
+    /** Waits for the request's first response, which must match the published schema. */
     private JsonNode awaitResponse(String id) {
-        return await().atMost(PATIENCE).until(() -> topics.responses(id), r -> !r.isEmpty()).get(0);
+        JsonNode response = await().atMost(PATIENCE).until(() -> topics.responses(id), r -> !r.isEmpty()).get(0);
+        PublicSchemas.assertMatches("response", response);
+        return response;
     }
 
     /** A cluster with one registered instance (as an agent registers it) and a task definition, all through Kafka. */

@@ -54,7 +54,7 @@ class SchedulerStateTest {
         assertThat(task.startedAt()).isEqualTo(T0.plusSeconds(5));
         assertThat(task.containers().get(0).runtimeId()).isEqualTo("c0ffee");
         assertThat(task.containers().get(0).networkBindings()).hasSize(1);
-        assertThat(task.version()).isEqualTo(5);
+        assertThat(task.version()).as("desired version 1 plus report version 5").isEqualTo(6);
     }
 
     @Test

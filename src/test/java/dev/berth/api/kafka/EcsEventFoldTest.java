@@ -1,0 +1,192 @@
+package dev.berth.api.kafka;
+
+import static dev.berth.scheduler.TestRecords.T0;
+import static dev.berth.scheduler.TestRecords.definition;
+import static dev.berth.scheduler.TestRecords.desired;
+import static dev.berth.scheduler.TestRecords.instance;
+import static dev.berth.scheduler.TestRecords.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.model.Arns;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceControl;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.ServiceRecord;
+import dev.berth.protocol.Topic;
+import dev.berth.scheduler.messaging.EventStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EcsEventFoldTest {
+
+    private static final Arns ARNS = new Arns("aws", "eu-west-1", "123456789012");
+    private static final String TASK_ARN = "arn:aws:ecs:eu-west-1:123456789012:task/default/t1";
+    private static final String INSTANCE_ARN = "arn:aws:ecs:eu-west-1:123456789012:container-instance/default/i-1";
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private long clock = T0.toEpochMilli();
+
+    private List<JsonNode> fold(EcsEventFold fold, Topic topic, String key, BerthRecord value) {
+        clock += 1_000;
+        List<JsonNode> events = new ArrayList<>();
+        for (EventStream.Event event : fold.apply(new EventStream.Source(topic, key, value, clock))) {
+            String json = new String(event.value(), StandardCharsets.UTF_8);
+            PublicSchemas.assertMatches("event", json);
+            try {
+                JsonNode node = mapper.readTree(json);
+                assertThat(event.key()).isEqualTo(node.path("resources").get(0).asText());
+                events.add(node);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return events;
+    }
+
+    @Test
+    void everyNewerTaskRecordIsOneTaskStateChangeWhoseVersionGrowsByOne() {
+        // Given
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        DesiredTask task = desired("t1", "i-1", definition("web", 1, 64, null), 1);
+
+        // When: placed, reported pending and running, a repeat of the report, stopped and reported stopped
+        List<JsonNode> events = new ArrayList<>();
+        events.addAll(fold(fold, Topic.TASKS, "t1", task));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.PENDING, 1)));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.RUNNING, 2)));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.RUNNING, 2)));
+        events.addAll(fold(fold, Topic.TASKS, "t1", task.stop(2, "UserInitiated", "done")));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.STOPPED, 3)));
+
+        // Then
+        assertThat(events).extracting(e -> e.path("detail").path("lastStatus").asText() + "/"
+                + e.path("detail").path("desiredStatus").asText() + "@" + e.path("detail").path("version").asLong())
+                .containsExactly("PENDING/RUNNING@1", "PENDING/RUNNING@2", "RUNNING/RUNNING@3", "RUNNING/STOPPED@4",
+                        "STOPPED/STOPPED@5");
+        JsonNode first = events.get(0);
+        assertThat(first.path("version").asText()).isEqualTo("0");
+        assertThat(first.path("detail-type").asText()).isEqualTo("ECS Task State Change");
+        assertThat(first.path("source").asText()).isEqualTo("aws.ecs");
+        assertThat(first.path("account").asText()).isEqualTo("123456789012");
+        assertThat(first.path("region").asText()).isEqualTo("eu-west-1");
+        assertThat(first.path("resources").get(0).asText()).isEqualTo(TASK_ARN);
+        assertThat(first.path("time").asText()).isEqualTo("2025-01-01T00:00:01Z");
+        assertThat(first.path("detail").path("taskArn").asText()).isEqualTo(TASK_ARN);
+        assertThat(first.path("detail").path("containerInstanceArn").asText()).isEqualTo(INSTANCE_ARN);
+        assertThat(first.path("detail").path("createdAt").asText()).isEqualTo("2025-01-01T00:00:00Z");
+        JsonNode running = events.get(2).path("detail");
+        assertThat(running.path("startedAt").asText()).isEqualTo("2025-01-01T00:00:05Z");
+        assertThat(running.path("containers").get(0).path("runtimeId").asText()).isEqualTo("c0ffee");
+        assertThat(running.path("containers").get(0).path("networkBindings").get(0).path("hostPort").asInt())
+                .isEqualTo(8080);
+        assertThat(events.get(4).path("detail").path("stoppedReason").asText()).isEqualTo("done");
+        assertThat(events).extracting(e -> e.path("id").asText()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theSameRecordsMakeTheSameEventsByteForByte() {
+        // Given: two leaders' folds of the same records
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        for (List<String> out : List.of(first, second)) {
+            EcsEventFold fold = new EcsEventFold(ARNS);
+            long at = T0.toEpochMilli();
+            for (BerthRecord record : List.of(desired("t1", "i-1", definition("web", 1, 64, null), 1),
+                    report("t1", "i-1", TaskStatus.RUNNING, 1))) {
+                Topic topic = record instanceof DesiredTask ? Topic.TASKS : Topic.TASK_EVENTS;
+                fold.apply(new EventStream.Source(topic, "t1", record, at += 10))
+                        .forEach(e -> out.add(new String(e.value(), StandardCharsets.UTF_8)));
+            }
+        }
+
+        // Then: a consumer that sees both drops the second by id or by version
+        assertThat(second).isEqualTo(first).hasSize(2);
+    }
+
+    @Test
+    void aReportBeforeItsDesiredTaskIsShownWithIt() {
+        // Given
+        EcsEventFold fold = new EcsEventFold(ARNS);
+
+        // When
+        List<JsonNode> early = fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.RUNNING, 1));
+        List<JsonNode> events = fold(fold, Topic.TASKS, "t1", desired("t1", "i-1", definition("web", 1, 64, null), 1));
+
+        // Then
+        assertThat(early).isEmpty();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.path("detail").path("lastStatus").asText()).isEqualTo("RUNNING");
+            assertThat(e.path("detail").path("version").asLong()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void anInstanceIsAnEventWhenWhatItShowsChangesNotOnEveryHeartbeat() {
+        // Given
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        InstanceRegistration registered = instance("i-1", "default", 2048, 4096, T0, 100);
+
+        // When
+        List<JsonNode> events = new ArrayList<>();
+        events.addAll(fold(fold, Topic.INSTANCES, "i-1", registered));
+        events.addAll(fold(fold, Topic.INSTANCES, "i-1", instance("i-1", "default", 2048, 4096, T0.plusSeconds(10),
+                110)));
+        events.addAll(fold(fold, Topic.INSTANCE_CONTROL, "i-1", new InstanceControl(BerthRecord.SCHEMA_VERSION, 1,
+                "i-1", "default", InstanceControl.DRAINING, T0)));
+        events.addAll(fold(fold, Topic.INSTANCES, "i-1", new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 120,
+                "i-1", "default", "i-1.local", "0.1.0", registered.registeredResources(), registered.attributes(), T0,
+                T0.plusSeconds(20), true, null, null)));
+
+        // Then
+        assertThat(events).extracting(e -> e.path("detail").path("status").asText() + "/"
+                + e.path("detail").path("agentConnected").asBoolean() + "@" + e.path("detail").path("version").asLong())
+                .containsExactly("ACTIVE/true@100", "DRAINING/true@111", "DRAINING/false@121");
+        JsonNode detail = events.get(0).path("detail");
+        assertThat(events.get(0).path("detail-type").asText()).isEqualTo("ECS Container Instance State Change");
+        assertThat(detail.path("containerInstanceArn").asText()).isEqualTo(INSTANCE_ARN);
+        assertThat(detail.path("clusterArn").asText()).isEqualTo("arn:aws:ecs:eu-west-1:123456789012:cluster/default");
+        assertThat(detail.path("registeredResources").get(0).path("name").asText()).isEqualTo("CPU");
+        assertThat(detail.path("registeredResources").get(0).path("integerValue").asInt()).isEqualTo(2048);
+    }
+
+    @Test
+    void aServiceReportsItsDeploymentsAndItsSteadyState() {
+        // Given
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        String arn = "arn:aws:ecs:eu-west-1:123456789012:service/default/web";
+        ServiceRecord.Deployment rolling = new ServiceRecord.Deployment("ecs-svc/1", "PRIMARY", "web:1", 0, T0, T0,
+                ServiceRecord.Deployment.IN_PROGRESS, "ECS deployment ecs-svc/1 in progress.");
+        ServiceRecord created = new ServiceRecord(BerthRecord.SCHEMA_VERSION, 1, "default", "web", arn,
+                ServiceRecord.ACTIVE, ServiceRecord.REPLICA, 1, "web:1", null, null, null, List.of(rolling), List.of(),
+                T0, "hash");
+        ServiceRecord.Deployment done = new ServiceRecord.Deployment("ecs-svc/1", "PRIMARY", "web:1", 0, T0,
+                T0.plusSeconds(30), ServiceRecord.Deployment.COMPLETED, "ECS deployment ecs-svc/1 completed.");
+        ServiceRecord steady = created.with(2, ServiceRecord.ACTIVE, 1, "web:1", null, List.of(done), List.of(
+                new ServiceRecord.Event("e2", T0.plusSeconds(31), "(service web) has reached a steady state."),
+                new ServiceRecord.Event("e1", T0.plusSeconds(30), "(service web) (deployment ecs-svc/1) deployment "
+                        + "completed.")));
+
+        // When
+        List<JsonNode> events = new ArrayList<>();
+        events.addAll(fold(fold, Topic.SERVICES, "default/web", created));
+        events.addAll(fold(fold, Topic.SERVICES, "default/web", steady));
+
+        // Then
+        assertThat(events).extracting(e -> e.path("detail-type").asText() + "/" + e.path("detail").path("eventName")
+                .asText()).containsExactly("ECS Deployment State Change/SERVICE_DEPLOYMENT_IN_PROGRESS",
+                        "ECS Deployment State Change/SERVICE_DEPLOYMENT_COMPLETED",
+                        "ECS Service Action/SERVICE_STEADY_STATE");
+        assertThat(events).allSatisfy(e -> assertThat(e.path("resources").get(0).asText()).isEqualTo(arn));
+        assertThat(events.get(1).path("detail").path("deploymentId").asText()).isEqualTo("ecs-svc/1");
+        assertThat(events.get(1).path("detail").path("updatedAt").asText()).isEqualTo("2025-01-01T00:00:30Z");
+        assertThat(events.get(2).path("detail").path("createdAt").asText()).isEqualTo("2025-01-01T00:00:31Z");
+    }
+}
