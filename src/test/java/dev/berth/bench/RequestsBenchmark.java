@@ -1,6 +1,7 @@
 package dev.berth.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.bench.Figure.Verdict;
 import dev.berth.e2e.BerthProcess;
 import dev.berth.testing.TestKafka;
 import java.time.Duration;
@@ -27,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       second, each from its send to its response read; against Kafka's own end-to-end time
  *       of a plain record on the same broker at the same pace. Target: p99 ≤ 2 × Kafka's p99 +
  *       20 ms.</li>
+ *   <li>(c) to RUNNING: the same paced requests, each from its send to the task's first "ECS
+ *       Task State Change" event with lastStatus RUNNING on berth.events (the hollow agents
+ *       report RUNNING as soon as they read the task); against the same through the HTTP API
+ *       (from the call to the same event). Reported, no bound.</li>
  * </ul>
  */
 public final class RequestsBenchmark {
@@ -76,10 +81,11 @@ public final class RequestsBenchmark {
                     throw new IllegalStateException("the scheduler does not list every hollow instance");
                 }
                 ControlPlaneBenchmark.log("%,d hollow instances registered", instances);
-                try (RequestTraffic traffic = new RequestTraffic(bootstrap)) {
+                try (RequestTraffic traffic = new RequestTraffic(bootstrap);
+                        RunningEvents events = new RunningEvents(bootstrap)) {
                     warmUp(traffic);
                     throughput(traffic);
-                    latency(traffic, bootstrap);
+                    latency(traffic, bootstrap, events);
                 }
             } finally {
                 if (agents != null) {
@@ -156,7 +162,7 @@ public final class RequestsBenchmark {
     }
 
     /** (b): paced requests, each timed from its send to its response, against Kafka's own round trip. */
-    private void latency(RequestTraffic traffic, String bootstrap) throws Exception {
+    private void latency(RequestTraffic traffic, String bootstrap, RunningEvents events) throws Exception {
         ControlPlaneBenchmark.log("(b) %d RunTask requests at %d/s, each timed", latencyCalls, rate);
         List<Double> millis = new ArrayList<>();
         long interval = 1_000_000_000L / rate;
@@ -190,6 +196,20 @@ public final class RequestsBenchmark {
         double[] sorted = Percentiles.sorted(millis);
         double p50 = Percentiles.of(sorted, 50);
         double p99 = Percentiles.of(sorted, 99);
+        List<String> arns = sent.stream().map(id -> traffic.answer(id).response().path("body").path("tasks").path(0)
+                .path("taskArn").asText()).toList();
+        double[] kafkaToRunning = untilRunning(events, arns, sentAt);
+        double[] httpToRunning = httpUntilRunning(events);
+        table.add(new Figure("(c) RunTask on berth.requests to its \"ECS Task State Change\" RUNNING on "
+                + "berth.events, p50 / p99", String.format("%.1f / %.1f ms", Percentiles.of(kafkaToRunning, 50),
+                        Percentiles.of(kafkaToRunning, 99)), "reported", Verdict.REPORTED,
+                String.format("the HTTP API, the call to the same event: %.1f / %.1f ms",
+                        Percentiles.of(httpToRunning, 50), Percentiles.of(httpToRunning, 99)),
+                String.format("%.2f× / %.2f×", Percentiles.of(kafkaToRunning, 50) / Percentiles.of(httpToRunning, 50),
+                        Percentiles.of(kafkaToRunning, 99) / Percentiles.of(httpToRunning, 99)),
+                String.format("the %d paced requests of (b), and %d HTTP calls at the same pace; hollow agents report "
+                        + "RUNNING as soon as they read a task; %d of %d and %d of %d events seen", latencyCalls,
+                        latencyCalls, kafkaToRunning.length, latencyCalls, httpToRunning.length, latencyCalls)));
         ControlPlaneBenchmark.log("(b) Kafka's own round trip: %d records at %d/s", latencyCalls, rate);
         double[] baseline = KafkaRoundTrip.measure(bootstrap, latencyCalls, rate, 300);
         double baseP50 = Percentiles.of(baseline, 50);
@@ -206,6 +226,46 @@ public final class RequestsBenchmark {
                         + "there to read %.0f ms", latencyCalls, rate, failed,
                         Percentiles.of(Percentiles.sorted(toWritten), 50),
                         Percentiles.of(Percentiles.sorted(writtenToRead), 50))));
+    }
+
+    /** From each send to its task's first RUNNING event, in ms, sorted; tasks never seen RUNNING are left out. */
+    private static double[] untilRunning(RunningEvents events, List<String> arns, List<Long> sentAt)
+            throws InterruptedException {
+        BenchWait.until(ANSWER_PATIENCE, Duration.ofMillis(20),
+                () -> arns.stream().allMatch(arn -> events.runningAt(arn) != null));
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < arns.size(); i++) {
+            Long at = events.runningAt(arns.get(i));
+            if (at != null) {
+                millis.add((at - sentAt.get(i)) / 1e6);
+            }
+        }
+        return Percentiles.sorted(millis);
+    }
+
+    /** The same pace through the HTTP API: each call's start to its task's first RUNNING event. */
+    private double[] httpUntilRunning(RunningEvents events) throws Exception {
+        ControlPlaneBenchmark.log("(c) %d RunTask calls through HTTP at %d/s, each to its RUNNING event",
+                latencyCalls, rate);
+        long interval = 1_000_000_000L / rate;
+        List<String> arns = new ArrayList<>();
+        List<Long> sentAt = new ArrayList<>();
+        long next = System.nanoTime();
+        for (int i = 0; i < latencyCalls; i++) {
+            while (System.nanoTime() < next) {
+                Thread.onSpinWait();
+            }
+            long start = System.nanoTime();
+            try {
+                arns.add(api.call("RunTask", BenchCluster.runTask(CLUSTER, 1)).path("tasks").path(0).path("taskArn")
+                        .asText());
+                sentAt.add(start);
+            } catch (EcsCallException e) {
+                ControlPlaneBenchmark.log("(c) an HTTP RunTask failed: %s", e.getMessage());
+            }
+            next = Math.max(next + interval, System.nanoTime());
+        }
+        return untilRunning(events, arns, sentAt);
     }
 
     private String sendRunTask(RequestTraffic traffic) {
