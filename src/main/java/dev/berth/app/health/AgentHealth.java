@@ -7,6 +7,7 @@ import dev.berth.agent.runtime.RuntimeCallObserver.Outcome;
 import dev.berth.app.BerthConfig;
 import dev.berth.app.Role;
 import dev.berth.app.metrics.AgentMeters;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.HealthRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,15 @@ public class AgentHealth {
                         () -> agent.running().flatMap(r -> r.heartbeat().lastBeat()))),
                 Clock.systemUTC()));
         readiness.register("agent", this::readiness);
+    }
+
+    /**
+     * Takes the checks back when the application stops: a health registry that outlives it (a
+     * test JVM starts several applications) must not keep calling a stopped agent's beans.
+     */
+    void unregister(@Observes ShutdownEvent event) {
+        liveness.remove("agent-loops");
+        readiness.remove("agent");
     }
 
     private HealthCheckResponse readiness() {

@@ -6,6 +6,7 @@ import dev.berth.protocol.TopicReader;
 import dev.berth.scheduler.SchedulerConfig;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.reconcile.ReconcileLoop;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.HealthRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,15 @@ public class SchedulerHealth {
         this.liveness = liveness;
         this.readiness = readiness;
         this.scheduler = scheduler;
+    }
+
+    /**
+     * Takes the checks back when the application stops: a health registry that outlives it (a
+     * test JVM starts several applications) must not keep calling a stopped scheduler's beans.
+     */
+    void unregister(@Observes ShutdownEvent event) {
+        liveness.remove("scheduler-loops");
+        readiness.remove("scheduler");
     }
 
     void register(@Observes StartupEvent event, BerthConfig config, SchedulerConfig schedulerConfig) {

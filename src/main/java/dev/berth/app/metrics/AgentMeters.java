@@ -10,6 +10,7 @@ import dev.berth.protocol.Topic;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -62,6 +63,18 @@ public class AgentMeters implements AgentObserver {
     /** How the last call to Docker ended; empty before the first. */
     public Optional<Outcome> lastDockerOutcome() {
         return Optional.ofNullable(lastDockerOutcome);
+    }
+
+    /**
+     * Takes the agent's gauges back when the application stops: a registry that outlives it (a
+     * test JVM starts several applications) must not keep reading a stopped agent's beans.
+     */
+    void unbind(@Observes ShutdownEvent event) {
+        List<io.micrometer.core.instrument.Meter> agents = new java.util.ArrayList<>(
+                registry.find(Meters.TASKS).tag("role", "agent").meters());
+        agents.addAll(registry.find(Meters.CONSUMER_LAG).tag("reader", DesiredTaskReader.NAME).meters());
+        agents.addAll(registry.find(Meters.STATE_CHANGES_BUFFERED).meters());
+        agents.forEach(registry::remove);
     }
 
     void bind(@Observes StartupEvent event, BerthConfig config, AgentRole agent, KafkaSettings settings) {

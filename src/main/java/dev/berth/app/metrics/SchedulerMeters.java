@@ -11,9 +11,11 @@ import dev.berth.scheduler.state.SchedulerState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -71,6 +73,17 @@ public class SchedulerMeters implements SchedulerObserver {
                 .tag("result", result)
                 .tag("reason", reason)
                 .register(registry);
+    }
+
+    /**
+     * Takes the scheduler's gauges back when the application stops: a registry that outlives it
+     * (a test JVM starts several applications) must not keep reading a stopped scheduler's beans.
+     */
+    void unbind(@Observes ShutdownEvent event) {
+        List<io.micrometer.core.instrument.Meter> gauges = new java.util.ArrayList<>(
+                registry.find(Meters.TASKS).tag("role", "scheduler").meters());
+        gauges.addAll(registry.find(Meters.CONSUMER_LAG).tag("reader", SchedulerKafka.READER).meters());
+        gauges.forEach(registry::remove);
     }
 
     void bind(@Observes StartupEvent event, BerthConfig config, SchedulerRole scheduler, KafkaSettings settings) {
