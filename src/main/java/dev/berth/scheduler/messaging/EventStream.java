@@ -83,6 +83,16 @@ public final class EventStream implements Runnable, AutoCloseable {
     private Fold fold;
     /** The committed position per partition while the term replays; empty once it publishes. */
     private final Map<TopicPartition, Long> replayUntil = new HashMap<>();
+    /**
+     * Positions read past and not committed yet: a poll that derives no event (heartbeats, most
+     * of the time) commits nothing at once; its positions go with the next poll's events, or
+     * alone once {@link #POSITIONS_AT_MOST} has passed, so that the leader's writer is not
+     * kept busy with transactions of positions alone. Records read again after a failover
+     * derive no event again: the fold is rebuilt from the same records up to the same point.
+     */
+    private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
+    private static final Duration POSITIONS_AT_MOST = Duration.ofSeconds(5);
+    private long lastCommit = System.nanoTime();
 
     EventStream(KafkaClients clients, String groupId, Supplier<StateWriter> writers, Supplier<Supplier<Fold>> folds,
             Clock clock) {
@@ -203,11 +213,17 @@ public final class EventStream implements Runnable, AutoCloseable {
         }
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<String, byte[]>> some = records.records(partition);
-            changes.add(new StateChange.Consume(groupId, partition.topic(), partition.partition(),
-                    some.get(some.size() - 1).offset() + 1));
+            uncommitted.put(partition, some.get(some.size() - 1).offset() + 1);
         }
+        if (changes.isEmpty() && System.nanoTime() - lastCommit < POSITIONS_AT_MOST.toNanos()) {
+            return true;
+        }
+        uncommitted.forEach((partition, next) -> changes.add(new StateChange.Consume(groupId, partition.topic(),
+                partition.partition(), next)));
         try {
             term.commit(changes);
+            uncommitted.clear();
+            lastCommit = System.nanoTime();
             return true;
         } catch (RuntimeException e) {
             LOGGER.warnf("The events of %d source records were not committed to %s (%s); replaying from the committed "
@@ -265,6 +281,7 @@ public final class EventStream implements Runnable, AutoCloseable {
         term = null;
         fold = null;
         replayUntil.clear();
+        uncommitted.clear();
         if (consumer != null) {
             try {
                 consumer.close(Duration.ZERO);
