@@ -44,7 +44,7 @@ class KafkaConsoleToolsIT {
     /** The lines the README pipes into the console producer under "run a task and watch its events". */
     private static List<String> readmeRequestLines() throws IOException {
         List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(README)) {
+        for (String line : Files.readAllLines(README)) { // in the README's order: the registration first
             if (line.startsWith("td-events|") || line.startsWith("run-events|")) {
                 lines.add(line);
             }
@@ -72,14 +72,13 @@ class KafkaConsoleToolsIT {
                 "--property", "print.key=true");
         String taskArn = null;
         try (RequestTopics topics = new RequestTopics(bootstrap)) {
-            // When: the README's requests go through the console producer
-            Process producer = tool("org.apache.kafka.tools.ConsoleProducer", Files.createTempFile("berth-producer",
-                    ".out"), "--bootstrap-server", bootstrap, "--topic", "berth.requests", "--property",
-                    "parse.key=true", "--property", "key.separator=|");
-            producer.getOutputStream().write((String.join("\n", readmeRequestLines()) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            producer.getOutputStream().close();
-            assertThat(producer.waitFor()).as("the console producer's exit code").isZero();
+            // When: the README's requests go through the console producer, the run once the registration is answered
+            List<String> lines = readmeRequestLines();
+            produce(bootstrap, lines.get(0));
+            JsonNode registered = await().atMost(PATIENCE).until(() -> topics.responses("td-events"),
+                    r -> !r.isEmpty()).get(0);
+            assertThat(registered.path("statusCode").asInt()).as(registered.toString()).isEqualTo(200);
+            produce(bootstrap, lines.get(1));
 
             // Then: RunTask is answered, and the console consumer prints the task's events, keyed by its ARN
             JsonNode run = await().atMost(PATIENCE).until(() -> topics.responses("run-events"), r -> !r.isEmpty())
@@ -105,6 +104,16 @@ class KafkaConsoleToolsIT {
                 }
             }
         }
+    }
+
+    /** Sends one README line through the console producer, as the README's command does. */
+    private static void produce(String bootstrap, String line) throws Exception {
+        Process producer = tool("org.apache.kafka.tools.ConsoleProducer", Files.createTempFile("berth-producer",
+                ".out"), "--bootstrap-server", bootstrap, "--topic", "berth.requests", "--property",
+                "parse.key=true", "--property", "key.separator=|");
+        producer.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        producer.getOutputStream().close();
+        assertThat(producer.waitFor()).as("the console producer's exit code").isZero();
     }
 
     /** The task statuses of the events the console consumer printed for {@code taskArn}, in order. */
