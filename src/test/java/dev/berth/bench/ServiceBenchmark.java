@@ -19,6 +19,7 @@ public final class ServiceBenchmark {
 
     static final String CLUSTER = "bench";
     static final String DAEMON = "bench-daemon";
+    static final String WARM_UP = "bench-warm-up";
     static final String REPLICA = "bench-replica";
     private static final Duration START_PATIENCE = Duration.ofMinutes(3);
     private static final Duration FAST_POLL = Duration.ofMillis(5);
@@ -30,6 +31,8 @@ public final class ServiceBenchmark {
     /** How often DescribeServices is polled; each call folds every task of the service in the scheduler. */
     private final Duration apiPoll = Duration.ofMillis(Integer.getInteger("bench.describe-poll-ms", 50));
     private final Duration budget = Duration.ofSeconds(Integer.getInteger("bench.service-budget-seconds", 300));
+    /** Which figures to measure: {@code a} (DAEMON), {@code b} (REPLICA rollout), or both. */
+    private final String figures = System.getProperty("bench.figures", "ab");
     private final ResultTable table = new ResultTable();
     private String bootstrap;
     private BerthProcess scheduler;
@@ -62,8 +65,12 @@ public final class ServiceBenchmark {
                 require("the scheduler lists every hollow instance", START_PATIENCE, () -> quietly(
                         () -> BenchCluster.instances(api, CLUSTER) == instances));
                 ControlPlaneBenchmark.log("%,d hollow instances registered", instances);
-                daemon();
-                replica();
+                if (figures.contains("a")) {
+                    daemon();
+                }
+                if (figures.contains("b")) {
+                    replica();
+                }
             } finally {
                 if (agents != null) {
                     agents.close();
@@ -75,14 +82,40 @@ public final class ServiceBenchmark {
         }
     }
 
+    /**
+     * A DAEMON service created, run and deleted before (a) is measured, so that (a) sees a
+     * scheduler, agents and readers that have run a service before (the code on its paths
+     * compiled), as a scheduler in production has, not the first service of a fresh JVM.
+     */
+    private void warmUp() throws Exception {
+        try (ServiceTaskWatch watch = ServiceTaskWatch.start(bootstrap, WARM_UP)) {
+            ControlPlaneBenchmark.log("warm-up: a DAEMON service over %,d instances, then deleted", instances);
+            api.call("CreateService", service(WARM_UP).put("schedulingStrategy", "DAEMON"));
+            require("the warm-up daemon runs everywhere", budget, () -> quietly(
+                    () -> ServiceStatus.describe(api, CLUSTER, WARM_UP).runningCount() >= instances));
+            api.call("DeleteService", EcsApi.body().put("cluster", CLUSTER).put("service", WARM_UP).put("force", true));
+            require("the warm-up daemon's tasks are all STOPPED", budget, () -> watch.live() == 0);
+        }
+    }
+
     /** (a): CreateService DAEMON, until every task is on berth.tasks, then RUNNING per DescribeServices. */
     private void daemon() throws Exception {
+        warmUp();
         try (ServiceTaskWatch watch = ServiceTaskWatch.start(bootstrap, DAEMON)) {
+            require("the watch has read what Kafka held before", START_PATIENCE, watch::caughtUp);
             ControlPlaneBenchmark.log("(a) DAEMON service over %,d instances", instances);
+            double committedMs;
             long startedAt = System.currentTimeMillis();
-            long start = System.nanoTime();
-            api.call("CreateService", service(DAEMON).put("schedulingStrategy", "DAEMON"));
-            double answeredMs = since(start);
+            long start;
+            double answeredMs;
+            try (CommitWatch commits = CommitWatch.start(bootstrap, DAEMON)) {
+                startedAt = System.currentTimeMillis();
+                start = System.nanoTime();
+                api.call("CreateService", service(DAEMON).put("schedulingStrategy", "DAEMON"));
+                answeredMs = since(start);
+                long committedAt = commits.awaitCommitted(instances, budget);
+                committedMs = committedAt < 0 ? Double.NaN : (committedAt - start) / 1e6;
+            }
             boolean placed = BenchWait.until(budget, FAST_POLL, () -> watch.placed() >= instances);
             double placedMs = since(start);
             boolean reported = BenchWait.until(budget, FAST_POLL, () -> watch.reportedRunning() >= instances);
@@ -94,8 +127,10 @@ public final class ServiceBenchmark {
             }));
             double runningMs = since(start);
             double baselineMs = kafkaBaselineMillis(instances);
-            table.add(ServiceFigures.daemonPlaced(instances, placed ? placedMs : Double.NaN, watch.placed(), budget,
-                    answeredMs, baselineMs, watch.firstSentAt() - startedAt, watch.lastSentAt() - startedAt));
+            table.add(ServiceFigures.daemonCommitted(instances, committedMs, budget, answeredMs, baselineMs,
+                    watch.firstSentAt() - startedAt, watch.lastSentAt() - startedAt));
+            table.add(ServiceFigures.daemonRead(instances, placed ? placedMs : Double.NaN, watch.placed(), budget,
+                    committedMs));
             table.add(ServiceFigures.daemonRunning(instances, allRunning ? runningMs : Double.NaN, running[0],
                     budget, reported ? reportedMs : Double.NaN, watch.reportedRunning(), apiPoll));
             api.call("DeleteService", EcsApi.body().put("cluster", CLUSTER).put("service", DAEMON).put("force", true));
@@ -106,6 +141,7 @@ public final class ServiceBenchmark {
     /** (b): a REPLICA service at its desired count, rolled to the next revision, until COMPLETED. */
     private void replica() throws Exception {
         try (ServiceTaskWatch watch = ServiceTaskWatch.start(bootstrap, REPLICA)) {
+            require("the watch has read what Kafka held before", START_PATIENCE, watch::caughtUp);
             ControlPlaneBenchmark.log("(b) REPLICA service of %,d tasks: creating", replicas);
             ObjectNode create = service(REPLICA).put("desiredCount", replicas);
             create.putObject("deploymentConfiguration").put("maximumPercent", maximumPercent)

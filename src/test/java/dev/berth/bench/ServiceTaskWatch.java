@@ -7,6 +7,7 @@ import dev.berth.protocol.TaskStateChange;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +47,8 @@ final class ServiceTaskWatch implements AutoCloseable {
     private final AtomicLong lastSentAt = new AtomicLong();
     private final Thread thread;
     private volatile boolean closed;
+    /** Whether the watch has read what the topics held when it started. */
+    private volatile boolean caughtUp;
 
     private ServiceTaskWatch(KafkaConsumer<String, byte[]> consumer, String serviceName) {
         this.consumer = consumer;
@@ -68,9 +71,13 @@ final class ServiceTaskWatch implements AutoCloseable {
 
     private void run() {
         try {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             while (!closed) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     onRecord(record);
+                }
+                if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp = true;
                 }
             }
         } catch (WakeupException e) {
@@ -110,6 +117,11 @@ final class ServiceTaskWatch implements AutoCloseable {
         } else if (change.lastStatus() == TaskStatus.STOPPED && stopped.add(id) && placed.contains(id)) {
             live.decrementAndGet();
         }
+    }
+
+    /** Whether the watch has read every record that the topics held when it started. */
+    boolean caughtUp() {
+        return caughtUp;
     }
 
     /** The service's tasks read on berth.tasks so far. */

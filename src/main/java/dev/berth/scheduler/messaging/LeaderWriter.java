@@ -67,6 +67,8 @@ final class LeaderWriter implements StateWriter {
     private static final java.time.Duration POLL = java.time.Duration.ofMillis(200);
     /** From this many changes a plan is encoded on all cores: below it, the hand-off costs more than it saves. */
     private static final int PARALLEL_ENCODING_FROM = 256;
+    /** From this many records a transaction's timing is logged: a daemon's pass, a rollout step. */
+    private static final int LARGE_TRANSACTION = 1_000;
 
     /** Why a writer stopped writing. */
     enum Spent {
@@ -184,17 +186,25 @@ final class LeaderWriter implements StateWriter {
             return;
         }
         boolean committing = false;
+        long start = System.nanoTime();
+        int records = 0;
         try {
             producer.beginTransaction();
             for (Submitted submitted : batch) {
                 for (ProducerRecord<String, byte[]> record : submitted.records()) {
                     producer.send(record);
                 }
+                records += submitted.records().size();
             }
             List<Runnable> onCommitted = sendOffsets(batch);
+            long sent = System.nanoTime();
             committing = true;
             producer.commitTransaction();
             onCommitted.forEach(Runnable::run);
+            if (records >= LARGE_TRANSACTION) {
+                LOGGER.infof("Committed a transaction of %d records: sent in %d ms, committed %d ms later", records,
+                        (sent - start) / 1_000_000, (System.nanoTime() - sent) / 1_000_000);
+            }
         } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
             spend(Spent.FENCED, e);
             finish(batch, new EcsException(EcsErrorType.ServerException, "This scheduler lost its leadership while "
