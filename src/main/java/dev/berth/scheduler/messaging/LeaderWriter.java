@@ -102,12 +102,18 @@ final class LeaderWriter implements StateWriter {
 
     LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
             int taskPartitions, java.util.function.Consumer<Spent> onSpent) {
+        this(producer, settings, state, taskPartitions, onSpent, "berth-scheduler-committer");
+    }
+
+    /** @param committerName the name of the committer thread, as logs show it */
+    LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
+            int taskPartitions, java.util.function.Consumer<Spent> onSpent, String committerName) {
         this.producer = producer;
         this.settings = settings;
         this.state = state;
         this.taskPartitions = taskPartitions;
         this.onSpent = onSpent;
-        this.committer = new Thread(this::commitQueued, "berth-scheduler-committer");
+        this.committer = new Thread(this::commitQueued, committerName);
         this.committer.setDaemon(true);
         this.committer.start();
     }

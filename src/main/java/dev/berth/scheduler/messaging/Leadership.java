@@ -31,7 +31,9 @@ import org.jboss.logging.Logger;
  * is, and acts. To lead it:
  * <ol>
  *   <li>opens a producer with the fixed transactional id and calls {@code initTransactions}:
- *       every older leader is fenced and its open transaction aborted;</li>
+ *       every older leader is fenced and its open transaction aborted; and a second one, with
+ *       that id and {@value #EVENTS_SUFFIX}, for berth.events, fenced the same way, so that
+ *       the events' transactions never hold up a plan's (nor a plan an event's);</li>
  *   <li>reads the committed end of every topic the scheduler reads, and waits until the state
  *       reader has reached it, so no decision rests on a state older than the last leader's
  *       writes;</li>
@@ -46,6 +48,8 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
     private static final Logger LOGGER = Logger.getLogger(Leadership.class);
     /** How often a new leader looks whether the reader has caught up. */
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(20);
+    /** Appended to the transactional id for the producer that publishes berth.events. */
+    static final String EVENTS_SUFFIX = "-events";
 
     /** Where this replica stands. */
     enum Role { FOLLOWER, CATCHING_UP, LEADER }
@@ -67,6 +71,7 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
     private boolean running = true;
     private volatile Role role = Role.FOLLOWER;
     private volatile LeaderWriter writer;
+    private volatile LeaderWriter eventsWriter;
 
     Leadership(KafkaClients clients, SchedulerState state, TopicReader reader, List<Topic> readTopics,
             Replica replica, Clock clock) {
@@ -90,6 +95,15 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
     StateWriter writer() {
         LeaderWriter current = writer;
         return role == Role.LEADER && current != null && !current.isSpent() ? current : null;
+    }
+
+    /**
+     * The writer of berth.events (and of its source positions) while this replica leads and has
+     * caught up; null otherwise. Its transactions run beside the plans' writer's, not after them.
+     */
+    StateWriter eventsWriter() {
+        LeaderWriter current = eventsWriter;
+        return writer() != null && current != null && !current.isSpent() ? current : null;
     }
 
     @Override
@@ -153,12 +167,17 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
 
     private void release() {
         LeaderWriter current = writer;
+        LeaderWriter events = eventsWriter;
         writer = null;
+        eventsWriter = null;
         if (role != Role.FOLLOWER) {
             role = Role.FOLLOWER;
         }
         if (current != null) {
             current.close();
+        }
+        if (events != null) {
+            events.close();
         }
     }
 
@@ -168,26 +187,35 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
         Backoff backoff = new Backoff(clients.settings().retryBackoff(), clients.settings().retryBackoffMax());
         while (isCurrent(gen)) {
             KafkaProducer<String, byte[]> producer = null;
+            KafkaProducer<String, byte[]> eventsProducer = null;
             try {
                 producer = clients.transactionalProducer("leader", replica.transactionalId(),
                         replica.transactionTimeout());
                 producer.initTransactions();
+                eventsProducer = clients.transactionalProducer("leader-events",
+                        replica.transactionalId() + EVENTS_SUFFIX, replica.transactionTimeout());
+                eventsProducer.initTransactions();
                 Map<TopicPartition, Long> ends = committedEnds();
                 if (!awaitReader(ends, gen)) {
                     producer.close(Duration.ZERO);
+                    eventsProducer.close(Duration.ZERO);
                     return;
                 }
                 String tasks = Topic.TASKS.name(clients.settings());
                 int taskPartitions = (int) ends.keySet().stream().filter(tp -> tp.topic().equals(tasks)).count();
                 LeaderWriter candidate = new LeaderWriter(producer, clients.settings(), state, taskPartitions,
                         this::spent);
+                LeaderWriter events = new LeaderWriter(eventsProducer, clients.settings(), state, taskPartitions,
+                        this::spent, "berth-scheduler-events-committer");
                 candidate.write(announcement());
                 synchronized (this) {
                     if (generation != gen) {
                         candidate.close();
+                        events.close();
                         return;
                     }
                     writer = candidate;
+                    eventsWriter = events;
                     role = Role.LEADER;
                 }
                 LOGGER.infof("Leading as %s: fenced the previous leader and caught up in %d ms; API at %s",
@@ -196,6 +224,9 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
             } catch (ExecutionException | RuntimeException e) {
                 if (producer != null) {
                     producer.close(Duration.ZERO);
+                }
+                if (eventsProducer != null) {
+                    eventsProducer.close(Duration.ZERO);
                 }
                 LOGGER.warnf("Cannot take over the leadership yet (%s); retrying", e.getMessage());
             } catch (InterruptedException e) {

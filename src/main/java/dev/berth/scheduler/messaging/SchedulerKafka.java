@@ -98,7 +98,7 @@ public final class SchedulerKafka implements AutoCloseable {
         newLeadership.attach(newElector);
         RequestConsumer newRequests = new RequestConsumer(clients, requestGroupId(), newLeadership::writer,
                 () -> requestHandler.get(), clock);
-        EventStream newEvents = new EventStream(clients, eventGroupId(), newLeadership::writer, () -> eventFolds.get(),
+        EventStream newEvents = new EventStream(clients, eventGroupId(), newLeadership::eventsWriter, () -> eventFolds.get(),
                 clock);
         synchronized (this) {
             if (closed) {
