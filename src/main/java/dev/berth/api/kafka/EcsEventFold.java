@@ -47,7 +47,9 @@ import java.util.UUID;
  *       change folded in. A report that comes before its desired record is held and shown
  *       with it.</li>
  *   <li><b>ECS Container Instance State Change</b>: a registration or control record that
- *       changes what the instance shows other than its heartbeat; version: the sum of theirs.</li>
+ *       changes what the instance shows other than its heartbeat; version: the sum of theirs.
+ *       {@code agentConnected} is false once the agent's registration says it is shutting down,
+ *       or once the leader recorded its agent disconnected on berth.instance-control.</li>
  *   <li><b>ECS Deployment State Change</b>: a deployment that appears or changes its
  *       rolloutState. <b>ECS Service Action</b>: a service event of the scheduler's that names
  *       one of ECS's actions (steady state, tasks stopped, start impaired, placement failure).</li>
@@ -161,7 +163,9 @@ final class EcsEventFold implements EventStream.Fold {
         Resources remaining = registration.remainingResources() == null ? registered
                 : new Resources(registration.remainingResources().cpu(), registration.remainingResources().memory(),
                         registration.remainingResources().ports(), registration.remainingResources().portsUdp());
-        InstanceView view = new InstanceView(registration, !registration.shuttingDown(), remaining, running, pending,
+        // Connected as the records say: the agent's own last record, and the leader's decision on its heartbeats.
+        boolean connected = !registration.shuttingDown() && (control == null || control.agentConnected());
+        InstanceView view = new InstanceView(registration, connected, remaining, running, pending,
                 null, control == null ? Map.of() : control.attributes());
         long version = registration.version() + (control == null ? 0 : control.version());
         ObjectNode detail = mapper.valueToTree(shapes.containerInstance(view, status));

@@ -158,6 +158,29 @@ class EcsEventFoldTest {
     }
 
     @Test
+    void anAgentIsDisconnectedWhenTheLeaderRecordsItSoAndConnectedWhenItRecordsItHeardAgain() {
+        // Given: an instance, and the leader's control records when its agent went silent and came back
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        InstanceRegistration registered = instance("i-1", "default", 2048, 4096, T0, 100);
+        InstanceControl silent = InstanceControl.none("i-1", "default")
+                .withAgentDisconnectedAt(T0.plusSeconds(70), T0.plusSeconds(70));
+        InstanceControl heard = silent.withAgentDisconnectedAt(null, T0.plusSeconds(90));
+
+        // When: heartbeats (the same registration) come between them, as they do
+        List<JsonNode> events = new ArrayList<>();
+        events.addAll(fold(fold, Topic.INSTANCES, "i-1", registered));
+        events.addAll(fold(fold, Topic.INSTANCE_CONTROL, "i-1", silent));
+        events.addAll(fold(fold, Topic.INSTANCES, "i-1", registered));
+        events.addAll(fold(fold, Topic.INSTANCE_CONTROL, "i-1", heard));
+        events.addAll(fold(fold, Topic.INSTANCES, "i-1", registered));
+
+        // Then: one event for each decision, its version one up from the last
+        assertThat(events).extracting(e -> e.path("detail").path("agentConnected").asBoolean() + "@"
+                + e.path("detail").path("version").asLong())
+                .containsExactly("true@100", "false@101", "true@102");
+    }
+
+    @Test
     void aServiceReportsItsDeploymentsAndItsSteadyState() {
         // Given
         EcsEventFold fold = new EcsEventFold(ARNS);
