@@ -30,6 +30,11 @@ public final class ContainerInstances {
     private final Lock writeLock;
     private final Clusters clusters;
     private final Arns arns;
+    /**
+     * The most agent connections one round records, as one transaction (a network split may
+     * silence every agent at once): bounds the transaction; the next round takes the rest.
+     */
+    static final int MAX_CONNECTIONS_PER_ROUND = 1_000;
     /** ECS's limit on instances per UpdateContainerInstancesState call. */
     static final int MAX_PER_UPDATE = 10;
 
@@ -138,6 +143,7 @@ public final class ContainerInstances {
         try {
             List<StateChange> changes = new ArrayList<>();
             state.agentConnectionsToRecord().forEach((instanceId, connected) -> state.instance(instanceId)
+                    .filter(instance -> changes.size() < MAX_CONNECTIONS_PER_ROUND)
                     .ifPresent(instance -> {
                         InstanceControl held = state.instanceControl(instanceId)
                                 .orElseGet(() -> InstanceControl.none(instanceId, instance.cluster()));

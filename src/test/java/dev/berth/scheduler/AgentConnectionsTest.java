@@ -82,6 +82,25 @@ class AgentConnectionsTest {
     }
 
     @Test
+    void oneRoundRecordsABoundedNumberAndTheNextTheRest() {
+        // Given: more silent agents than a round records
+        int silent = ContainerInstances.MAX_CONNECTIONS_PER_ROUND + 5;
+        for (int i = 0; i < silent; i++) {
+            state.apply(instance("i-" + i, "default", 1024, 1024, T0, 1));
+        }
+        clock.advance(TIMEOUT.plusSeconds(1));
+
+        // When
+        int first = plane.containerInstances().recordAgentConnections();
+        int second = plane.containerInstances().recordAgentConnections();
+
+        // Then: each round one transaction
+        assertThat(first).isEqualTo(ContainerInstances.MAX_CONNECTIONS_PER_ROUND);
+        assertThat(second).isEqualTo(5);
+        assertThat(writer.plans()).hasSize(2);
+    }
+
+    @Test
     void aDeregisteredInstanceIsNotRecorded() {
         // Given
         state.apply(instance("i-1", "default", 1024, 1024, T0, 1));
