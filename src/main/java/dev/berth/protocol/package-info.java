@@ -7,7 +7,7 @@
  *  agent ──TaskStateChange──▶ berth.task-events ──▶ scheduler
  *  agent ──InstanceRegistration──▶ berth.instances ──▶ scheduler
  *  scheduler ──Cluster / TaskDefinition / Service──▶ berth.clusters / berth.task-definitions / berth.services ──▶ scheduler
- *  scheduler ──InstanceControl (DRAINING, DEREGISTERED, custom attributes)──▶ berth.instance-control ──▶ scheduler
+ *  scheduler ──InstanceControl (DRAINING, DEREGISTERED, custom attributes, agent disconnected)──▶ berth.instance-control ──▶ scheduler
  *  scheduler leader ──Leader──▶ berth.scheduler-leader (1 partition; also the election's group topic) ──▶ scheduler
  *  scheduler ──ClientToken──▶ berth.client-tokens ──▶ scheduler
  *  scheduler ──AccountSetting──▶ berth.account-settings ──▶ scheduler

@@ -1,7 +1,6 @@
 package dev.berth.scheduler;
 
 import dev.berth.model.Arns;
-import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.InstanceControl;
 import dev.berth.scheduler.state.InstanceView;
@@ -113,11 +112,10 @@ public final class Attributes {
                             + MAX_PER_INSTANCE + " custom attributes per resource; container instance " + instanceId
                             + " would have " + custom.size() + ". Nothing was changed.");
                 }
-                InstanceControl held = state.instanceControl(instanceId).orElse(null);
-                changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION,
-                        held == null ? 1 : held.version() + 1, instanceId, cluster.clusterName(),
-                        held == null ? InstanceControl.ACTIVE : held.status(), state.clock().instant(), custom,
-                        held == null ? List.of() : held.tags())));
+                InstanceControl held = state.instanceControl(instanceId)
+                        .orElseGet(() -> InstanceControl.none(instanceId, cluster.clusterName()));
+                changes.add(new StateChange.Put(held.next(held.status(), state.clock().instant(), custom,
+                        held.tags())));
             });
             writer.commit(changes);
             return answered;

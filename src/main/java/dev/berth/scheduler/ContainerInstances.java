@@ -1,23 +1,25 @@
 package dev.berth.scheduler;
 
-import dev.berth.model.Tag;
 import dev.berth.model.Arns;
-import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.InstanceControl;
 import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 import org.jboss.logging.Logger;
 
 /**
- * DeregisterContainerInstance: the instance leaves its cluster for good. Its tasks stop with
- * it ({@code force}), or a task still running refuses the call, as in ECS. One transaction
- * holds the control record that makes the scheduler ignore the instance from then on, the
- * tombstone of its registration, and its tasks stopped in its agent's stead.
+ * The control plane's decisions about container instances, as records of
+ * berth.instance-control. DeregisterContainerInstance: the instance leaves its cluster for
+ * good. Its tasks stop with it ({@code force}), or a task still running refuses the call, as
+ * in ECS. One transaction holds the control record that makes the scheduler ignore the
+ * instance from then on, the tombstone of its registration, and its tasks stopped in its
+ * agent's stead. UpdateContainerInstancesState sets DRAINING or ACTIVE. And the leader records
+ * when it counts an agent disconnected or connected again ({@link #recordAgentConnections}).
  */
 public final class ContainerInstances {
 
@@ -28,6 +30,11 @@ public final class ContainerInstances {
     private final Lock writeLock;
     private final Clusters clusters;
     private final Arns arns;
+    /**
+     * The most agent connections one round records, as one transaction (a network split may
+     * silence every agent at once): bounds the transaction; the next round takes the rest.
+     */
+    static final int MAX_CONNECTIONS_PER_ROUND = 1_000;
     /** ECS's limit on instances per UpdateContainerInstancesState call. */
     static final int MAX_PER_UPDATE = 10;
 
@@ -60,9 +67,7 @@ public final class ContainerInstances {
                         + " task(s) not yet STOPPED. Stop them first, or deregister with force.");
             }
             List<StateChange> changes = new ArrayList<>();
-            changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION, nextControlVersion(instanceId),
-                    instanceId, cluster.clusterName(), InstanceControl.DEREGISTERED, state.clock().instant(),
-                    attributesOf(instanceId), tagsOf(instanceId))));
+            changes.add(new StateChange.Put(nextControl(instanceId, cluster.clusterName(), InstanceControl.DEREGISTERED)));
             changes.add(new StateChange.ForgetInstance(instanceId));
             for (TaskView task : unstopped) {
                 changes.add(new StateChange.Put(task.desired().stop(task.desired().version() + 1, TaskView.LOST,
@@ -108,9 +113,7 @@ public final class ContainerInstances {
                 }
                 changed.add(instanceId);
                 if (!status.equals(state.instanceStatus(instanceId))) {
-                    changes.add(new StateChange.Put(new InstanceControl(BerthRecord.SCHEMA_VERSION,
-                            nextControlVersion(instanceId), instanceId, cluster.clusterName(), status,
-                            state.clock().instant(), attributesOf(instanceId), tagsOf(instanceId))));
+                    changes.add(new StateChange.Put(nextControl(instanceId, cluster.clusterName(), status)));
                 }
             }
             if (!changes.isEmpty()) {
@@ -125,15 +128,44 @@ public final class ContainerInstances {
         }
     }
 
-    private java.util.Map<String, String> attributesOf(String instanceId) {
-        return state.instanceControl(instanceId).map(InstanceControl::attributes).orElse(java.util.Map.of());
+    /**
+     * Records, for every instance whose agent this leader hears otherwise than its control
+     * record says, the agent disconnected (silent past the heartbeat timeout) or connected again,
+     * in one transaction of the leader's fenced writer. Only a record can make an event: the
+     * agent cannot report its own silence, and a clock is not read again on a failover, so the
+     * decision is taken once, here, and read by everyone after. Run by the leader's reconcile
+     * loop; the decision is re-checked under the write lock.
+     *
+     * @return how many instances changed
+     */
+    public int recordAgentConnections() {
+        writeLock.lock();
+        try {
+            List<StateChange> changes = new ArrayList<>();
+            state.agentConnectionsToRecord().forEach((instanceId, connected) -> state.instance(instanceId)
+                    .filter(instance -> changes.size() < MAX_CONNECTIONS_PER_ROUND)
+                    .ifPresent(instance -> {
+                        InstanceControl held = state.instanceControl(instanceId)
+                                .orElseGet(() -> InstanceControl.none(instanceId, instance.cluster()));
+                        Instant now = state.clock().instant();
+                        changes.add(new StateChange.Put(held.withAgentDisconnectedAt(connected ? null : now, now)));
+                        LOGGER.infof("Container instance %s: its agent is %s", instanceId, connected
+                                ? "connected again" : "disconnected (no heartbeat for "
+                                        + state.heartbeatTimeout().toSeconds() + " s)");
+                    }));
+            if (!changes.isEmpty()) {
+                writer.commit(changes);
+            }
+            return changes.size();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
-    private List<Tag> tagsOf(String instanceId) {
-        return state.instanceControl(instanceId).map(InstanceControl::tags).orElse(List.of());
-    }
-
-    private long nextControlVersion(String instanceId) {
-        return state.instanceControl(instanceId).map(c -> c.version() + 1).orElse(1L);
+    /** The instance's next control record with this status, what else it holds carried on. */
+    private InstanceControl nextControl(String instanceId, String cluster, String status) {
+        InstanceControl held = state.instanceControl(instanceId).orElseGet(() -> InstanceControl.none(instanceId,
+                cluster));
+        return held.next(status, state.clock().instant(), held.attributes(), held.tags());
     }
 }

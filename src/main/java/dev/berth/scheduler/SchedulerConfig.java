@@ -23,8 +23,9 @@ public interface SchedulerConfig {
 
     /**
      * How old an agent's last heartbeat may be before its container instance shows
-     * {@code agentConnected=false} and gets no new tasks. Agents heartbeat every 10s, so the
-     * default tolerates five lost heartbeats and a short Kafka hiccup.
+     * {@code agentConnected=false} and gets no new tasks; the leader then records the agent
+     * disconnected on berth.instance-control, which berth.events shows. Agents heartbeat every
+     * 10s, so the default tolerates five lost heartbeats and a short Kafka hiccup.
      */
     @WithDefault("60s")
     Duration agentHeartbeatTimeout();

@@ -105,6 +105,7 @@ public class SchedulerRole {
                 () -> observer.timeReconcile(() -> {
                     plane.serviceScheduler().reconcile();
                     plane.tasks().reconcile(reconciler);
+                    plane.containerInstances().recordAgentConnections();
                 }),
                 () -> plane.serviceScheduler().reconcile());
         state.onServiceActivity(reconcile::wake);

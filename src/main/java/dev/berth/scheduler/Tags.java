@@ -215,11 +215,8 @@ public final class Tags {
         }
 
         public BerthRecord with(List<Tag> tags, Instant now) {
-            return control
-                    .map(c -> new InstanceControl(BerthRecord.SCHEMA_VERSION, c.version() + 1, c.instanceId(),
-                            c.cluster(), c.status(), now, c.attributes(), tags))
-                    .orElseGet(() -> new InstanceControl(BerthRecord.SCHEMA_VERSION, 1, instanceId, cluster,
-                            InstanceControl.ACTIVE, now, Map.of(), tags));
+            InstanceControl held = control.orElseGet(() -> InstanceControl.none(instanceId, cluster));
+            return held.next(held.status(), now, held.attributes(), tags);
         }
     }
 

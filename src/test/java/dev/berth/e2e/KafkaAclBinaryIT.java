@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.kafka.RequestTopics;
+import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.RecordCodec;
+import dev.berth.scheduler.TestRecords;
 import dev.berth.testing.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -43,9 +49,10 @@ import org.junit.jupiter.api.Test;
  * berth.requests on a shared, secured Kafka, as the README's "Restrict it with ACLs" section
  * sets it up: a broker that takes SASL/PLAIN only and allows nothing without an ACL, the
  * packaged scheduler as {@code User:berth} with exactly the ACLs that the README lists for it,
- * and a pipeline as {@code User:pipeline}, which may only write requests and read responses.
- * The pipeline drives Berth; it cannot write Berth's own topics or read them; a user with no
- * ACL cannot send a request at all.
+ * and a pipeline as {@code User:pipeline}, which may only write requests, read responses and,
+ * once it has Read on berth.events, read the events of what it did, in a consumer group of its
+ * own. The pipeline drives Berth; it cannot write Berth's own topics or read them; a user with
+ * no ACL cannot send a request at all.
  */
 class KafkaAclBinaryIT {
 
@@ -53,9 +60,10 @@ class KafkaAclBinaryIT {
     private static final String BERTH_PASSWORD = "berth-secret";
     private static final String PIPELINE_PASSWORD = "pipeline-secret";
     private static final String INTRUDER_PASSWORD = "intruder-secret";
+    private static final String PIPELINE_GROUP = "pipeline";
 
     @Test
-    void aPipelineWithItsAclsDrivesBerthAndNothingElse() throws Exception {
+    void aPipelineWithItsAclsDrivesBerthWatchesItsEventsAndNothingElse() throws Exception {
         try (TestKafka kafka = TestKafka.startSecured(Map.of("berth", BERTH_PASSWORD, "pipeline", PIPELINE_PASSWORD,
                 "intruder", INTRUDER_PASSWORD))) {
             // Given: the ACLs of the README, and the scheduler as User:berth
@@ -84,6 +92,32 @@ class KafkaAclBinaryIT {
                     assertThat(created.path("body").path("cluster").path("status").asText()).isEqualTo("ACTIVE");
                     assertThat(registered.path("body").path("taskDefinition").path("revision").asInt()).isEqualTo(1);
                     assertThat(listed.path("body").path("clusterArns").toString()).contains("cluster/acl");
+
+                    // When: an instance registers (a record written by hand as User:berth, in an agent's stead),
+                    // and the pipeline runs a task on it and stops it
+                    registerInstance(kafka.clientProperties("berth", BERTH_PASSWORD));
+                    await("the instance registered").atMost(PATIENCE).until(() -> !scheduler.ecs()
+                            .listContainerInstances(b -> b.cluster("acl")).containerInstanceArns().isEmpty());
+                    JsonNode run = call(pipeline, "acl-run", "RunTask", "{\"cluster\":\"acl\",\"taskDefinition\":\"acl\"}");
+                    String taskArn = run.path("body").path("tasks").path(0).path("taskArn").asText();
+                    assertThat(taskArn).as(run.toString()).contains(":task/acl/");
+                    call(pipeline, "acl-stop", "StopTask", "{\"cluster\":\"acl\",\"task\":\"" + taskArn + "\"}");
+
+                    // Then: without Read on berth.events, the pipeline cannot read them, even in its own group
+                    assertThatThrownBy(() -> readEvents(kafka.clientProperties("pipeline", PIPELINE_PASSWORD),
+                            taskArn)).isInstanceOf(TopicAuthorizationException.class);
+
+                    // When: it gets Read on berth.events, as the README says
+                    try (Admin admin = kafka.admin()) {
+                        admin.createAcls(List.of(eventsAcl())).all().get();
+                    }
+
+                    // Then: it reads the task's events in its consumer group, placed and stopped, and commits there
+                    List<JsonNode> events = readEvents(kafka.clientProperties("pipeline", PIPELINE_PASSWORD), taskArn);
+                    assertThat(events).allSatisfy(e -> assertThat(e.path("detail-type").asText())
+                            .isEqualTo("ECS Task State Change"));
+                    assertThat(events).extracting(e -> e.path("detail").path("desiredStatus").asText())
+                            .containsExactly("RUNNING", "STOPPED");
                 }
                 // The HTTP API sees what the requests did: one state behind both
                 assertThat(scheduler.ecs().describeClusters(b -> b.clusters("acl")).clusters())
@@ -105,10 +139,11 @@ class KafkaAclBinaryIT {
     }
 
     /**
-     * The README's ACLs, one for one: the scheduler's principal may create, read and write the
-     * topics whose names start with {@code berth.}, use the consumer groups and the
-     * transactional id that start with {@code berth-scheduler}; the pipeline may write
-     * berth.requests and read berth.responses.
+     * The README's ACLs, one for one, but Read on berth.events ({@link #eventsAcl}): the
+     * scheduler's principal may create, read and write the topics whose names start with
+     * {@code berth.}, use the consumer groups and the transactional id that start with
+     * {@code berth-scheduler}; the pipeline may write berth.requests, read berth.responses, and
+     * use its consumer group {@code pipeline}.
      */
     private static List<AclBinding> readmeAcls() {
         List<AclBinding> acls = new ArrayList<>();
@@ -123,7 +158,56 @@ class KafkaAclBinaryIT {
                 AclOperation.WRITE));
         acls.add(allow("User:pipeline", ResourceType.TOPIC, "berth.responses", PatternType.LITERAL,
                 AclOperation.READ));
+        acls.add(allow("User:pipeline", ResourceType.GROUP, PIPELINE_GROUP, PatternType.LITERAL, AclOperation.READ));
         return acls;
+    }
+
+    /** The README's ACL for a program that watches berth.events. */
+    private static AclBinding eventsAcl() {
+        return allow("User:pipeline", ResourceType.TOPIC, "berth.events", PatternType.LITERAL, AclOperation.READ);
+    }
+
+    /** A container instance's registration in cluster acl, as its agent would send it. */
+    private static void registerInstance(Map<String, Object> client) throws Exception {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        InstanceRegistration registration = TestRecords.instance("i-acl", "acl", 1024, 1024, Instant.now(), 1);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("berth.instances", "i-acl", new RecordCodec().encode(registration)))
+                    .get();
+        }
+    }
+
+    /**
+     * The events of one task, read in the pipeline's consumer group from the beginning with
+     * {@code read_committed}, once both its placement and its stop are there; the positions are
+     * committed in the group.
+     */
+    private static List<JsonNode> readEvents(Map<String, Object> client, String taskArn) throws Exception {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, PIPELINE_GROUP);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> events = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("berth.events"));
+            long until = System.nanoTime() + PATIENCE.toNanos();
+            while (System.nanoTime() < until && events.size() < 2) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (taskArn.equals(record.key())) {
+                        events.add(mapper.readTree(record.value()));
+                    }
+                }
+            }
+            consumer.commitSync();
+        }
+        return events;
     }
 
     private static AclBinding allow(String principal, ResourceType type, String name, PatternType pattern,

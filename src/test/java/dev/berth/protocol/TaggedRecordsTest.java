@@ -48,7 +48,7 @@ class TaggedRecordsTest {
         assertThat(cluster).isEqualTo(new RecordCodec.Decoded.Record(new ClusterRecord(1, 3, "prod", "ACTIVE",
                 Instant.ofEpochSecond(100), List.of(), List.of())));
         assertThat(control).isEqualTo(new RecordCodec.Decoded.Record(new InstanceControl(1, 2, "i-1", "default",
-                "DRAINING", Instant.ofEpochSecond(100), Map.of("zone", "a"), List.of())));
+                "DRAINING", Instant.ofEpochSecond(100), Map.of("zone", "a"), List.of(), null)));
     }
 
     @Test

@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -43,11 +42,17 @@ import java.util.UUID;
  * <ul>
  *   <li><b>ECS Task State Change</b>: every newer desired task or report of a task whose
  *       desired record is known; {@code detail} is the task as DescribeTasks shows it, its
- *       {@code version} the sum of the two records' versions, so it grows by one with every
- *       change folded in. A report that comes before its desired record is held and shown
- *       with it.</li>
+ *       {@code version} the sum of the two records' versions. Each is a counter that only
+ *       grows, so the sum grows with every event, by one for each version of either record
+ *       folded in: by more when the agent sent only the latest of several changes (it keeps one
+ *       per task while Kafka has not acknowledged the last), or when reports came before their
+ *       desired record (held, and shown with it in one event). A tombstone on either topic
+ *       ends the task: the scheduler writes both in one transaction, and what the other topic
+ *       still holds before its own tombstone is older than what was shown, so it is ignored.</li>
  *   <li><b>ECS Container Instance State Change</b>: a registration or control record that
- *       changes what the instance shows other than its heartbeat; version: the sum of theirs.</li>
+ *       changes what the instance shows other than its heartbeat; version: the sum of theirs.
+ *       {@code agentConnected} is false once the agent's registration says it is shutting down,
+ *       or once the leader recorded its agent disconnected on berth.instance-control.</li>
  *   <li><b>ECS Deployment State Change</b>: a deployment that appears or changes its
  *       rolloutState. <b>ECS Service Action</b>: a service event of the scheduler's that names
  *       one of ECS's actions (steady state, tasks stopped, start impaired, placement failure).</li>
@@ -67,6 +72,8 @@ final class EcsEventFold implements EventStream.Fold {
     /** What each instance's last event showed, heartbeat and version aside. */
     private final Map<String, ObjectNode> shown = new HashMap<>();
     private final Map<String, ServiceRecord> services = new HashMap<>();
+    /** Tasks with a tombstone on one of their two topics and not yet on the other. */
+    private final Set<String> forgotten = new HashSet<>();
 
     EcsEventFold(Arns arns) {
         this.arns = arns;
@@ -80,7 +87,9 @@ final class EcsEventFold implements EventStream.Fold {
             forget(source.topic(), source.key());
             return List.of();
         }
-        if (value instanceof DesiredTask t && newer(t, desired.get(t.taskId()))) {
+        if ((value instanceof DesiredTask || value instanceof TaskStateChange) && forgotten.contains(source.key())) {
+            return List.of();
+        } else if (value instanceof DesiredTask t && newer(t, desired.get(t.taskId()))) {
             desired.put(t.taskId(), t);
             tasksByInstance.computeIfAbsent(t.instanceId(), i -> new HashSet<>()).add(t.taskId());
             return taskEvent(t.taskId(), source.timestamp());
@@ -106,16 +115,7 @@ final class EcsEventFold implements EventStream.Fold {
 
     private void forget(Topic topic, String key) {
         switch (topic) {
-            case TASKS -> {
-                DesiredTask gone = desired.remove(key);
-                if (gone != null) {
-                    Set<String> onInstance = tasksByInstance.get(gone.instanceId());
-                    if (onInstance != null) {
-                        onInstance.remove(key);
-                    }
-                }
-            }
-            case TASK_EVENTS -> reports.remove(key);
+            case TASKS, TASK_EVENTS -> forgetTask(key);
             case INSTANCES -> {
                 registrations.remove(key);
                 shown.remove(key);
@@ -127,13 +127,32 @@ final class EcsEventFold implements EventStream.Fold {
         }
     }
 
-    private List<EventStream.Event> taskEvent(String taskId, long timestamp) {
-        DesiredTask task = desired.get(taskId);
-        TaskStateChange report = reports.get(taskId);
-        if (report != null && !Objects.equals(report.instanceId(), task.instanceId())) {
-            report = null;
+    /**
+     * The first of a task's two tombstones forgets it, and records of it are ignored until the
+     * second: a desired record without its reports (or the reverse) would show an older task
+     * with a lower version.
+     */
+    private void forgetTask(String taskId) {
+        if (forgotten.remove(taskId)) {
+            return;
         }
-        TaskView view = TaskView.fold(task, report);
+        DesiredTask gone = desired.remove(taskId);
+        TaskStateChange report = reports.remove(taskId);
+        if (gone != null || report != null) {
+            forgotten.add(taskId);
+        }
+        if (gone != null) {
+            Set<String> onInstance = tasksByInstance.get(gone.instanceId());
+            if (onInstance != null) {
+                onInstance.remove(taskId);
+            }
+        }
+    }
+
+    private List<EventStream.Event> taskEvent(String taskId, long timestamp) {
+        // Shown as DescribeTasks shows it, with the same version: the sum of both records'.
+        TaskView view = TaskView.fold(desired.get(taskId), reports.get(taskId));
+        DesiredTask task = view.desired();
         ObjectNode detail = mapper.valueToTree(shapes.task(view, false));
         detail.put("updatedAt", iso(Instant.ofEpochMilli(timestamp)));
         String arn = arns.task(task.cluster(), taskId);
@@ -161,7 +180,9 @@ final class EcsEventFold implements EventStream.Fold {
         Resources remaining = registration.remainingResources() == null ? registered
                 : new Resources(registration.remainingResources().cpu(), registration.remainingResources().memory(),
                         registration.remainingResources().ports(), registration.remainingResources().portsUdp());
-        InstanceView view = new InstanceView(registration, !registration.shuttingDown(), remaining, running, pending,
+        // Connected as the records say: the agent's own last record, and the leader's decision on its heartbeats.
+        boolean connected = !registration.shuttingDown() && (control == null || control.agentConnected());
+        InstanceView view = new InstanceView(registration, connected, remaining, running, pending,
                 null, control == null ? Map.of() : control.attributes());
         long version = registration.version() + (control == null ? 0 : control.version());
         ObjectNode detail = mapper.valueToTree(shapes.containerInstance(view, status));

@@ -63,9 +63,15 @@
  *       also see an aborted transaction's events, which carry the same {@code id} and detail
  *       {@code version} as their committed repeat.</li>
  *   <li><b>Ordered per resource.</b> The key is the ARN, so one resource's events share a
- *       partition, in the order they were derived; a task's detail {@code version} grows by one
- *       with every record folded in (the desired record's version plus the report's, as
- *       DescribeTasks shows it).</li>
+ *       partition, in the order they were derived; a task's detail {@code version} (the
+ *       desired record's version plus the report's, as DescribeTasks shows it) is higher in
+ *       every event than in the one before, across terms too. It skips the report versions
+ *       that the agent coalesced before Kafka had them, and shows reports read before their
+ *       desired record in one event with it (EcsEventFold says more).</li>
+ *   <li><b>Agents' silence is a record.</b> The leader writes its decision that an agent
+ *       stopped heartbeating (and that it is heard again) on berth.instance-control, and the
+ *       instance's {@code agentConnected} follows that record: a clock read once, by one
+ *       leader, never judged again by the next.</li>
  *   <li><b>Deterministic.</b> The fold reads no clock: an event's {@code time} is its source
  *       record's Kafka timestamp and its {@code id} a name-based UUID of the resource, the
  *       detail type, the change and the version. The same change is the same event, byte for

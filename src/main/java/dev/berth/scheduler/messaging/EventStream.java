@@ -206,7 +206,7 @@ public final class EventStream implements Runnable, AutoCloseable {
     private boolean publish(ConsumerRecords<String, byte[]> records) {
         List<StateChange> changes = new ArrayList<>();
         String events = Topic.EVENTS.name(clients.settings());
-        for (ConsumerRecord<String, byte[]> record : records) {
+        for (ConsumerRecord<String, byte[]> record : inSourceOrder(records)) {
             for (Event event : fold(record, changes)) {
                 changes.add(new StateChange.Publish(Topic.EVENTS, event.key(), event.value()));
             }
@@ -230,6 +230,25 @@ public final class EventStream implements Runnable, AutoCloseable {
                     + "positions", records.count(), events, e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * A poll's records, topic by topic in the order of {@link #SOURCES}, each partition's in
+     * its order. Partitions have no order between them, so this one is as true as any, and it
+     * folds a task's desired record before the reports that its agent wrote after reading it:
+     * a report folded first is no event of its own, only part of its desired record's.
+     */
+    private List<ConsumerRecord<String, byte[]>> inSourceOrder(ConsumerRecords<String, byte[]> records) {
+        List<ConsumerRecord<String, byte[]>> ordered = new ArrayList<>(records.count());
+        for (Topic topic : SOURCES) {
+            String name = topic.name(clients.settings());
+            for (TopicPartition partition : records.partitions()) {
+                if (partition.topic().equals(name)) {
+                    ordered.addAll(records.records(partition));
+                }
+            }
+        }
+        return ordered;
     }
 
     /**

@@ -144,6 +144,11 @@ public final class SchedulerState {
         return instanceLostAfter;
     }
 
+    /** How long an agent may stay silent before its instance shows {@code agentConnected=false}. */
+    public Duration heartbeatTimeout() {
+        return heartbeatTimeout;
+    }
+
     /** Applies a record received now; true when it changed the state. */
     public boolean apply(BerthRecord value) {
         return apply(value, null);
@@ -796,6 +801,26 @@ public final class SchedulerState {
             }
         }
         return lost;
+    }
+
+    /**
+     * The instances whose agent this scheduler hears otherwise than their control record says:
+     * true for an agent heard again after it was recorded disconnected, false for one silent
+     * past the heartbeat timeout (by this scheduler's clock) and recorded connected. Deregistered
+     * instances are left out. O(instances).
+     */
+    public synchronized Map<String, Boolean> agentConnectionsToRecord() {
+        Instant now = clock.instant();
+        Map<String, Boolean> changed = new TreeMap<>();
+        for (String id : instances.keySet()) {
+            InstanceControl control = instanceControl.get(id);
+            boolean recorded = control == null || control.agentConnected();
+            boolean heard = isFresh(heartbeatSeen.get(id), now);
+            if (heard != recorded && !isDeregistered(id)) {
+                changed.put(id, heard);
+            }
+        }
+        return changed;
     }
 
     private boolean isLost(String instanceId) {

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EcsEventFoldTest {
@@ -129,6 +130,157 @@ class EcsEventFoldTest {
     }
 
     @Test
+    void aChangeTheAgentCoalescedSkipsAVersionAndALateReportTakesNoneBack() {
+        // Given
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        DesiredTask task = desired("t1", "i-1", definition("web", 1, 64, null), 1);
+
+        // When: the agent's report 2 was replaced by 3 before Kafka had it; report 2 comes late, as a resend
+        List<JsonNode> events = new ArrayList<>();
+        events.addAll(fold(fold, Topic.TASKS, "t1", task));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.PENDING, 1)));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.RUNNING, 3)));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.PENDING, 2)));
+        events.addAll(fold(fold, Topic.TASKS, "t1", task.stop(2, "UserInitiated", "done")));
+
+        // Then: the version skips the change that never reached Kafka, and never goes back
+        assertThat(events).extracting(e -> e.path("detail").path("version").asLong()).containsExactly(1L, 2L, 4L, 5L);
+    }
+
+    @Test
+    void aReportNamingAnotherInstanceIsShownAsDescribeTasksShowsItWithoutTakingTheVersionBack() {
+        // Given
+        EcsEventFold fold = new EcsEventFold(ARNS);
+
+        // When
+        List<JsonNode> events = new ArrayList<>();
+        events.addAll(fold(fold, Topic.TASKS, "t1", desired("t1", "i-1", definition("web", 1, 64, null), 1)));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.RUNNING, 1)));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-2", TaskStatus.STOPPED, 2)));
+
+        // Then
+        assertThat(events).extracting(e -> e.path("detail").path("version").asLong()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aTombstoneOnEitherTopicEndsTheTaskSoWhatTheOtherStillHoldsShowsNoOlderTask() {
+        // Given: a task shown at version 3
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        DesiredTask task = desired("t1", "i-1", definition("web", 1, 64, null), 1);
+        List<JsonNode> events = new ArrayList<>();
+        events.addAll(fold(fold, Topic.TASKS, "t1", task));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.RUNNING, 1)));
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.STOPPED, 2)));
+
+        // When: the reports' tombstone is read before a desired record written ahead of the desired tombstone
+        events.addAll(fold(fold, Topic.TASK_EVENTS, "t1", null));
+        events.addAll(fold(fold, Topic.TASKS, "t1", task.stop(2, "EssentialContainerExited", "exited")));
+        events.addAll(fold(fold, Topic.TASKS, "t1", null));
+
+        // Then: nothing after the tombstone (the desired record alone would have shown version 2)
+        assertThat(events).extracting(e -> e.path("detail").path("version").asLong()).containsExactly(1L, 2L, 3L);
+    }
+
+    /**
+     * What a consumer sees of one task over random schedules, with a failover at a random
+     * point: the agent sends some of its report versions (it coalesces what Kafka has not
+     * acknowledged yet), resends some, and the two topics are read in any interleaving, also a
+     * different one when the new leader replays. Every version is the one DescribeTasks shows
+     * once those records are read, and the versions a consumer sees only grow: never a repeat,
+     * never a step back. They skip exactly the report versions that the agent coalesced and the
+     * records that were folded without an event of their own (reports read before the desired
+     * record).
+     */
+    @Test
+    void versionsOnlyGrowOverAnyScheduleAndFailoverAndSkipOnlyWhatWasNotShownApart() {
+        for (long seed = 1; seed <= 500; seed++) {
+            Random random = new Random(seed);
+            DesiredTask placed = desired("t1", "i-1", definition("web", 1, 64, null), 1);
+            List<BerthRecord> desiredRecords = new ArrayList<>(List.of(placed));
+            if (random.nextBoolean()) {
+                desiredRecords.add(placed.stop(2, "UserInitiated", "stop"));
+            }
+            int changes = 1 + random.nextInt(5);
+            List<BerthRecord> reportRecords = new ArrayList<>();
+            for (int v = 1; v <= changes; v++) {
+                if (v == changes || random.nextInt(3) > 0) {
+                    reportRecords.add(report("t1", "i-1", v == changes ? TaskStatus.STOPPED : TaskStatus.RUNNING, v));
+                    if (random.nextInt(4) == 0) {
+                        reportRecords.add(reportRecords.get(reportRecords.size() - 1));
+                    }
+                }
+            }
+            List<BerthRecord> read = interleave(random, desiredRecords, reportRecords);
+            int cut = random.nextInt(read.size() + 1);
+
+            // Given: a first leader that publishes the events of the records before the cut
+            List<Long> published = new ArrayList<>();
+            EcsEventFold first = new EcsEventFold(ARNS);
+            for (BerthRecord record : read.subList(0, cut)) {
+                published.addAll(versions(first, record));
+            }
+
+            // When: the next one replays the same records in another interleaving, then publishes the rest
+            EcsEventFold second = new EcsEventFold(ARNS);
+            List<BerthRecord> before = read.subList(0, cut);
+            for (BerthRecord record : interleave(random, before.stream().filter(DesiredTask.class::isInstance).toList(),
+                    before.stream().filter(r -> !(r instanceof DesiredTask)).toList())) {
+                versions(second, record);
+            }
+            long highestDesired = 0;
+            long highestReport = 0;
+            int shownApart = 0;
+            for (BerthRecord record : read) {
+                boolean isDesired = record instanceof DesiredTask;
+                long before2 = highestDesired + highestReport;
+                if (isDesired) {
+                    highestDesired = Math.max(highestDesired, record.version());
+                } else {
+                    highestReport = Math.max(highestReport, record.version());
+                }
+                if (highestDesired > 0 && highestDesired + highestReport > before2) {
+                    shownApart++;
+                }
+            }
+            for (BerthRecord record : read.subList(cut, read.size())) {
+                published.addAll(versions(second, record));
+            }
+
+            // Then
+            long last = desiredRecords.get(desiredRecords.size() - 1).version() + changes;
+            assertThat(published).as("seed %d, read %s, cut %d", seed, read, cut).isSorted().doesNotHaveDuplicates()
+                    .hasSize(shownApart).last().isEqualTo(last);
+        }
+    }
+
+    /** The records of two partitions in a random interleaving, each partition's in its order. */
+    private static List<BerthRecord> interleave(Random random, List<BerthRecord> a, List<BerthRecord> b) {
+        List<BerthRecord> out = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            boolean fromA = j == b.size() || (i < a.size() && random.nextBoolean());
+            out.add(fromA ? a.get(i++) : b.get(j++));
+        }
+        return out;
+    }
+
+    private long at = T0.toEpochMilli();
+
+    private List<Long> versions(EcsEventFold fold, BerthRecord record) {
+        Topic topic = record instanceof DesiredTask ? Topic.TASKS : Topic.TASK_EVENTS;
+        List<Long> versions = new ArrayList<>();
+        for (EventStream.Event event : fold.apply(new EventStream.Source(topic, "t1", record, at += 10))) {
+            try {
+                versions.add(mapper.readTree(event.value()).path("detail").path("version").asLong());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return versions;
+    }
+
+    @Test
     void anInstanceIsAnEventWhenWhatItShowsChangesNotOnEveryHeartbeat() {
         // Given
         EcsEventFold fold = new EcsEventFold(ARNS);
@@ -155,6 +307,29 @@ class EcsEventFoldTest {
         assertThat(detail.path("clusterArn").asText()).isEqualTo("arn:aws:ecs:eu-west-1:123456789012:cluster/default");
         assertThat(detail.path("registeredResources").get(0).path("name").asText()).isEqualTo("CPU");
         assertThat(detail.path("registeredResources").get(0).path("integerValue").asInt()).isEqualTo(2048);
+    }
+
+    @Test
+    void anAgentIsDisconnectedWhenTheLeaderRecordsItSoAndConnectedWhenItRecordsItHeardAgain() {
+        // Given: an instance, and the leader's control records when its agent went silent and came back
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        InstanceRegistration registered = instance("i-1", "default", 2048, 4096, T0, 100);
+        InstanceControl silent = InstanceControl.none("i-1", "default")
+                .withAgentDisconnectedAt(T0.plusSeconds(70), T0.plusSeconds(70));
+        InstanceControl heard = silent.withAgentDisconnectedAt(null, T0.plusSeconds(90));
+
+        // When: heartbeats (the same registration) come between them, as they do
+        List<JsonNode> events = new ArrayList<>();
+        events.addAll(fold(fold, Topic.INSTANCES, "i-1", registered));
+        events.addAll(fold(fold, Topic.INSTANCE_CONTROL, "i-1", silent));
+        events.addAll(fold(fold, Topic.INSTANCES, "i-1", registered));
+        events.addAll(fold(fold, Topic.INSTANCE_CONTROL, "i-1", heard));
+        events.addAll(fold(fold, Topic.INSTANCES, "i-1", registered));
+
+        // Then: one event for each decision, its version one up from the last
+        assertThat(events).extracting(e -> e.path("detail").path("agentConnected").asBoolean() + "@"
+                + e.path("detail").path("version").asLong())
+                .containsExactly("true@100", "false@101", "true@102");
     }
 
     @Test
