@@ -356,8 +356,19 @@ public final class Tasks {
         return new Publication(prepared, answered);
     }
 
-    /** Sends the plan, waits for its transaction and answers with its tasks as the state now holds them. */
+    /**
+     * Sends the plan, waits for its transaction and answers with its tasks as the state now
+     * holds them. A request of berth.requests instead takes the plan into its answer's
+     * transaction, and is answered with the plan's tasks as the state will hold them (each
+     * record as Kafka will hold it; no agent can report a task before it is committed).
+     */
     private StartOutcome answer(Publication publication) {
+        PlanApplier.Prepared prepared = publication.prepared();
+        int placed = prepared.outcome().published().size();
+        if (!prepared.changes().isEmpty() && RequestScope.defer(applier, prepared, () -> observer.placed(placed))) {
+            return new StartOutcome(DeferredPlans.tasksAsStored(prepared.outcome().published()),
+                    publication.failures());
+        }
         PlanApplier.Submission submission = applier.send(publication.prepared());
         PlanOutcome outcome = submission.outcome();
         observer.timePlan(() -> {

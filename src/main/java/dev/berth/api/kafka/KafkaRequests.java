@@ -14,6 +14,7 @@ import dev.berth.protocol.EcsResponseMessage;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.Topic;
 import dev.berth.scheduler.ClientTokens;
+import dev.berth.scheduler.DeferredPlans;
 import dev.berth.scheduler.EcsErrorType;
 import dev.berth.scheduler.RequestScope;
 import dev.berth.scheduler.SchedulerRole;
@@ -78,10 +79,10 @@ public class KafkaRequests implements RequestConsumer.Handler {
     }
 
     @Override
-    public List<StateChange> handle(RequestConsumer.Received record) {
+    public RequestConsumer.Answer handle(RequestConsumer.Received record) {
         EcsRequestMessage.Decoded decoded = EcsRequestMessage.decode(record.key(), record.value(), operations, mapper);
         if (decoded instanceof EcsRequestMessage.Decoded.Invalid invalid) {
-            return refuse(record, invalid);
+            return RequestConsumer.Answer.of(refuse(record, invalid));
         }
         EcsRequestMessage.Decoded.Valid request = (EcsRequestMessage.Decoded.Valid) decoded;
         SchedulerState state = scheduler.state().orElseThrow(() -> new IllegalStateException("no scheduler state"));
@@ -92,10 +93,10 @@ public class KafkaRequests implements RequestConsumer.Handler {
                 .filter(t -> t.createdAt() == null || t.createdAt().plus(ClientTokens.TTL).isAfter(clock.instant()));
         if (held.isPresent() && !held.get().requestHash().equals(hash)) {
             LOGGER.infof("Request %s reuses the id of another request: refused", request.requestId());
-            return List.of(respond(request, EcsErrorType.ConflictException.httpStatus(),
+            return RequestConsumer.Answer.of(List.of(respond(request, EcsErrorType.ConflictException.httpStatus(),
                     EcsErrorType.ConflictException.name(), "The request id " + request.requestId() + " was used by "
                             + "another, non-identical request within " + ClientTokens.TTL.toHours() + " hours; it was "
-                            + "not carried out. Use a new request id for a new request."));
+                            + "not carried out. Use a new request id for a new request.")));
         }
         String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         if (held.isPresent() && held.get().response() != null) {
@@ -104,15 +105,16 @@ public class KafkaRequests implements RequestConsumer.Handler {
                 // records around it were served side by side): nothing more to write.
                 LOGGER.debugf("Request %s at %s was answered before: read again, not answered twice",
                         request.requestId(), position);
-                return List.of();
+                return RequestConsumer.Answer.of(List.of());
             }
             LOGGER.debugf("Request %s was answered before: the same answer again", request.requestId());
-            return List.of(new StateChange.Publish(Topic.RESPONSES, request.requestId(),
-                    held.get().response().getBytes(StandardCharsets.UTF_8)));
+            return RequestConsumer.Answer.of(List.of(new StateChange.Publish(Topic.RESPONSES, request.requestId(),
+                    held.get().response().getBytes(StandardCharsets.UTF_8))));
         }
         ClientTokenRecord marker = held.orElseGet(() -> new ClientTokenRecord(BerthRecord.SCHEMA_VERSION, 1, key,
                 request.operation(), hash, List.of(), List.of(), clock.instant(), null));
         byte[] response;
+        DeferredPlans deferred = new DeferredPlans();
         if (held.isPresent() && !TOKENED.contains(request.operation())) {
             LOGGER.warnf("Request %s (%s) acted before its answer was committed: not carried out again",
                     request.requestId(), request.operation());
@@ -125,21 +127,27 @@ public class KafkaRequests implements RequestConsumer.Handler {
                 LOGGER.infof("Request %s (%s) acted before its answer was committed: answering what it did, through "
                         + "its clientToken", request.requestId(), request.operation());
             }
-            response = dispatch(request, marker);
+            response = dispatch(request, marker, deferred);
         }
         ClientTokenRecord answered = new ClientTokenRecord(marker.schemaVersion(), marker.version() + 1, key,
                 marker.operation(), hash, List.of(), List.of(), marker.createdAt(),
                 new String(response, StandardCharsets.UTF_8), position);
-        return List.of(new StateChange.Put(answered), new StateChange.Publish(Topic.RESPONSES, request.requestId(),
-                response));
+        List<StateChange> changes = new ArrayList<>(deferred.changes());
+        changes.add(new StateChange.Put(answered));
+        changes.add(new StateChange.Publish(Topic.RESPONSES, request.requestId(), response));
+        return new RequestConsumer.Answer(changes, deferred::finished);
     }
 
     /**
      * Carries the request out as the HTTP API would, its plans marked as this request's. RunTask
      * and CreateService get a clientToken derived from the request id when they have none, so
-     * that a request carried out again after a failover answers what the first run did.
+     * that a request carried out again after a failover answers what the first run did. The
+     * plans that can be answered before they commit (RunTask's, StartTask's) go to
+     * {@code deferred}, to commit with the answer; an answer that is not a success drops them
+     * (nothing of them was written).
      */
-    private byte[] dispatch(EcsRequestMessage.Decoded.Valid request, ClientTokenRecord marker) {
+    private byte[] dispatch(EcsRequestMessage.Decoded.Valid request, ClientTokenRecord marker,
+            DeferredPlans deferred) {
         ObjectNode body = ((ObjectNode) request.request()).deepCopy();
         if (TOKENED.contains(request.operation()) && !body.hasNonNull("clientToken")) {
             body.put("clientToken", "berth-request-" + sha256(request.requestId()).substring(0, 40));
@@ -150,8 +158,19 @@ public class KafkaRequests implements RequestConsumer.Handler {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a request read as JSON", e);
         }
-        EcsDispatcher.Reply reply = RequestScope.within(marker,
-                () -> dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + request.operation(), json));
+        EcsDispatcher.Reply reply;
+        try {
+            reply = RequestScope.within(marker, deferred,
+                    () -> dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + request.operation(), json));
+        } catch (RuntimeException e) {
+            deferred.finished(false);
+            throw e;
+        }
+        if (reply.status() != 200 && !deferred.isEmpty()) {
+            LOGGER.warnf("Request %s (%s) answered %d after placing its tasks: the tasks are not written",
+                    request.requestId(), request.operation(), reply.status());
+            deferred.finished(false);
+        }
         JsonNode answer;
         try {
             answer = mapper.readTree(reply.body());

@@ -43,8 +43,9 @@ import org.jboss.logging.Logger;
  * answered.
  *
  * <p>A record's answer (its response, dead letter, the request's marker) and a position of
- * its partition are one transaction of the leader's fenced producer; the plan the request
- * made was committed before, with the request's marker ({@link dev.berth.scheduler.RequestScope}).
+ * its partition are one transaction of the leader's fenced producer, with the plan of a
+ * RunTask or StartTask; the plans of other operations were committed before, with the
+ * request's marker ({@link dev.berth.scheduler.RequestScope}).
  * The position is the partition's watermark: the lowest offset read and not yet answered
  * (this record aside), so it never passes a record whose answer is not committed. Records
  * above it that were answered are read again after a failover; the marker names the record
@@ -68,11 +69,21 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     /** Turns a record of berth.requests into what to write with its position. */
     public interface Handler {
         /**
-         * Carries the request out (its plans are committed on the way) and returns its answer:
-         * a response, a dead letter, the request's marker. Should not throw; if it does, the
-         * record is set aside as a dead letter.
+         * Carries the request out and returns its answer: a response, a dead letter, the
+         * request's marker, and the plans that commit with them (the others were committed on
+         * the way). Should not throw; if it does, the record is set aside as a dead letter.
          */
-        List<StateChange> handle(Received record);
+        Answer handle(Received record);
+    }
+
+    /**
+     * What a record's answer writes with its position, in one transaction, and what to do
+     * once that transaction is over ({@code true}: committed).
+     */
+    public record Answer(List<StateChange> changes, java.util.function.Consumer<Boolean> finished) {
+        public static Answer of(List<StateChange> changes) {
+            return new Answer(changes, committed -> { });
+        }
     }
 
     private final KafkaClients clients;
@@ -308,24 +319,29 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             ConsumerRecord<String, byte[]> record) {
         Received received = new Received(record.topic(), record.partition(), record.offset(), record.key(),
                 record.value());
-        List<StateChange> answer = new ArrayList<>();
+        Answer handled;
         try {
-            answer.addAll(handler.handle(received));
+            handled = handler.handle(received);
         } catch (RuntimeException e) {
             LOGGER.errorf(e, "Handling %s-%d@%d failed unexpectedly", record.topic(), record.partition(),
                     record.offset());
-            answer.add(deadLetter(received, "Berth failed to handle the request (" + e.getClass().getSimpleName()
-                    + "); see the scheduler log."));
+            handled = Answer.of(List.of(deadLetter(received, "Berth failed to handle the request ("
+                    + e.getClass().getSimpleName() + "); see the scheduler log.")));
         }
+        List<StateChange> answer = new ArrayList<>(handled.changes());
         answer.add(new StateChange.Consume(groupId, record.topic(), record.partition(), record.offset() + 1,
                 watermarks.of(partition)));
+        boolean committed = false;
         try {
             writer.commit(answer);
+            committed = true;
             return true;
         } catch (RuntimeException e) {
             LOGGER.warnf("The answer to %s-%d@%d (key %s) was not committed (%s); reading again from the committed "
                     + "position", record.topic(), record.partition(), record.offset(), record.key(), e.getMessage());
             return false;
+        } finally {
+            handled.finished().accept(committed);
         }
     }
 
