@@ -75,7 +75,9 @@ public final class EcsOperations {
             refused("UpdateCapacityProvider", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
             // Task definitions
             partly("RegisterTaskDefinition", "the awsvpc network mode and FARGATE are refused; requiresAttributes "
-                    + "are answered as registered: Berth derives no com.amazonaws.ecs.capability.* attributes"),
+                    + "are derived only for the features Berth's agent applies, and never "
+                    + "ecs.capability.task-cpu-mem-limit (task-level cpu and memory place the task but do not "
+                    + "limit its cgroup)"),
             full("DescribeTaskDefinition", ""),
             full("ListTaskDefinitions", ""),
             full("ListTaskDefinitionFamilies", ""),

@@ -153,7 +153,10 @@ public final class EcsShapes {
     public EcsContainerInstance containerInstance(InstanceView instance, String status) {
         InstanceRegistration r = instance.registration();
         List<KeyValuePair> attributes = new ArrayList<>();
-        new TreeMap<>(instance.attributes()).forEach((k, v) -> attributes.add(new KeyValuePair(k, v)));
+        // A name-only attribute (a capability, or PutAttributes without a value) is kept as "" and
+        // answered without a value, as ECS answers it.
+        new TreeMap<>(instance.attributes()).forEach((k, v) -> attributes.add(new KeyValuePair(k,
+                v == null || v.isEmpty() ? null : v)));
         return new EcsContainerInstance(arns.containerInstance(instance.cluster(), instance.instanceId()), null,
                 r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, r.dockerVersion()),
                 resources(instance.remaining()), resources(instance.registered()), status,
