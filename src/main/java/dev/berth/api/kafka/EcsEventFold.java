@@ -135,6 +135,7 @@ final class EcsEventFold implements EventStream.Fold {
         }
         TaskView view = TaskView.fold(task, report);
         ObjectNode detail = mapper.valueToTree(shapes.task(view, false));
+        detail.remove("tags");
         detail.put("updatedAt", iso(Instant.ofEpochMilli(timestamp)));
         String arn = arns.task(task.cluster(), taskId);
         return List.of(event(arn, EcsEvent.TASK_STATE_CHANGE, view.lastStatus().name(), view.version(), timestamp,

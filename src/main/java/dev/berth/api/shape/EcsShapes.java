@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** Builds the ECS response shapes from the scheduler's views. */
@@ -25,6 +26,8 @@ public final class EcsShapes {
 
     private static final String LAUNCH_TYPE = "EC2";
     private static final String HEALTH_UNKNOWN = "UNKNOWN";
+    private static final String CPU_ARCHITECTURE = "ecs.cpu-architecture";
+    private static final String CONNECTED = "CONNECTED";
 
     private final Arns arns;
 
@@ -70,6 +73,14 @@ public final class EcsShapes {
 
     /** A task as DescribeTasks answers it: with its tags only when asked ({@code include=TAGS}). */
     public EcsTask task(TaskView task, boolean tags) {
+        return task(task, tags, Optional.empty());
+    }
+
+    /**
+     * A task with the {@code ecs.cpu-architecture} of its instance, as ECS answers it; tags only
+     * when asked ({@code include=TAGS}), else the empty list ECS's examples show.
+     */
+    public EcsTask task(TaskView task, boolean tags, Optional<InstanceView> instance) {
         TaskDefinition definition = task.desired().taskDefinition();
         Resources demand = task.demand();
         String taskArn = arns.task(task.cluster(), task.taskId());
@@ -82,19 +93,24 @@ public final class EcsShapes {
             ContainerDefinition d = definitions.get(c.name());
             containers.add(new EcsContainer(arns.container(task.cluster(), task.taskId(), c.name()), taskArn, c.name(),
                     c.image(), c.runtimeId(), c.lastStatus().name(), c.exitCode(), c.reason(),
-                    c.networkBindings() == null ? List.of() : c.networkBindings(),
+                    c.networkBindings() == null ? List.of() : c.networkBindings(), List.of(),
                     c.healthStatus() == null ? HEALTH_UNKNOWN : c.healthStatus().name(),
                     String.valueOf(d.cpuOrZero()), text(d.memory()), text(d.memoryReservation())));
         }
-        TaskOverride overrides = task.desired().overrides() == null
+        TaskOverride given = task.desired().overrides() == null
                 ? new TaskOverride(List.of(), null, null) : task.desired().overrides();
+        EcsTask.Overrides overrides = new EcsTask.Overrides(given.containerOverridesOrEmpty(), given.cpu(),
+                given.memory(), List.of());
+        List<KeyValuePair> attributes = instance.map(i -> i.attributes().get(CPU_ARCHITECTURE))
+                .filter(a -> !a.isEmpty()).map(a -> List.of(new KeyValuePair(CPU_ARCHITECTURE, a))).orElse(List.of());
         return new EcsTask(taskArn, arns.cluster(task.cluster()), definition.taskDefinitionArn(),
                 arns.containerInstance(task.cluster(), task.instanceId()), task.lastStatus().name(),
                 task.desiredStatus().name(), containers, String.valueOf(demand.cpu()), String.valueOf(demand.memory()),
                 overrides, task.desired().createdAt(), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(),
                 task.stoppingAt(), task.stoppedAt(), task.stopCode(), task.stoppedReason(), task.desired().startedBy(),
                 task.desired().group(), LAUNCH_TYPE, task.healthStatus().name(), task.version(), List.of(),
-                tags ? task.desired().tags() : null);
+                attributes, CONNECTED, task.desired().createdAt(), false,
+                tags ? task.desired().tags() : List.of());
     }
 
     public String serviceArn(String cluster, String serviceName) {
