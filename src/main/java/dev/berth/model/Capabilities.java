@@ -44,6 +44,8 @@ public final class Capabilities {
 
     /** The version the API reference names for dockerLabels, logConfiguration and ulimits. */
     static final String LABELS_LOGS_ULIMITS_API = "1.18";
+    /** The version the API reference names for logConfiguration.options. */
+    static final String LOG_OPTIONS_API = "1.19";
     /** The version the API reference names for linuxParameters.initProcessEnabled. */
     static final String INIT_PROCESS_API = "1.25";
 
@@ -60,8 +62,8 @@ public final class Capabilities {
 
     /**
      * The capabilities {@code definition} requires, in a stable order: per container a log
-     * driver (and the API version logConfiguration needs), Docker labels and ulimits (the same
-     * version), a health check, dependsOn, a privileged container, an init process and a
+     * driver (and the API versions logConfiguration and its options need), Docker labels and
+     * ulimits (the version of logConfiguration), a health check, dependsOn, a privileged container, an init process and a
      * restart policy; per task pidMode or ipcMode and Docker volumes.
      */
     public static List<String> requiredBy(TaskDefinition definition) {
@@ -72,6 +74,9 @@ public final class Capabilities {
             if (logs != null && logs.logDriver() != null) {
                 required.add(loggingDriver(logs.logDriver()));
                 required.add(dockerRemoteApi(LABELS_LOGS_ULIMITS_API));
+            }
+            if (logs != null && logs.options() != null && !logs.options().isEmpty()) {
+                required.add(dockerRemoteApi(LOG_OPTIONS_API));
             }
             if ((container.dockerLabels() != null && !container.dockerLabels().isEmpty())
                     || (settings.ulimits() != null && !settings.ulimits().isEmpty())) {

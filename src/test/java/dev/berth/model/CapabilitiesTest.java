@@ -23,7 +23,7 @@ class CapabilitiesTest {
                 + "\"condition\":\"START\"}],\"linuxParameters\":{\"initProcessEnabled\":true},"
                 + "\"restartPolicy\":{\"enabled\":true}},"
                 + "{\"name\":\"b\",\"image\":\"busybox\",\"memory\":64,\"dockerLabels\":{\"k\":\"v\"},"
-                + "\"logConfiguration\":{\"logDriver\":\"json-file\"}}]}");
+                + "\"logConfiguration\":{\"logDriver\":\"json-file\",\"options\":{\"max-size\":\"10m\"}}}]}");
 
         // When
         List<String> required = Capabilities.requiredBy(definition);
@@ -32,7 +32,8 @@ class CapabilitiesTest {
         assertThat(required).containsExactly("ecs.capability.container-ordering",
                 "com.amazonaws.ecs.capability.docker-remote-api.1.25", "ecs.capability.container-restart-policy",
                 "com.amazonaws.ecs.capability.logging-driver.json-file",
-                "com.amazonaws.ecs.capability.docker-remote-api.1.18", "ecs.capability.pid-ipc-namespace-sharing",
+                "com.amazonaws.ecs.capability.docker-remote-api.1.18",
+                "com.amazonaws.ecs.capability.docker-remote-api.1.19", "ecs.capability.pid-ipc-namespace-sharing",
                 "ecs.capability.docker-plugin.local");
     }
 
