@@ -60,6 +60,6 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
                 .forTask(plane, r.cluster(), r.taskDefinition());
         Tasks.StartOutcome outcome = plane.tasks().run(r.taskRequest(tags), r.count(), r.clientToken());
         return new Response(outcome.tasks().stream()
-                .map(t -> shapes.task(t, true, plane.state().instance(t.instanceId()))).toList(), outcome.failures());
+                .map(t -> shapes.task(t, true, plane.instanceAttributes(t.instanceId()))).toList(), outcome.failures());
     }
 }

@@ -47,6 +47,6 @@ public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
         Tasks.StartOutcome outcome = plane.tasks().start(new Tasks.TaskRequest(r.cluster(), r.taskDefinition(),
                 r.overrides(), r.startedBy(), r.group(), PlacementOptions.NONE, tags), r.containerInstances());
         return new Response(outcome.tasks().stream()
-                .map(t -> shapes.task(t, true, plane.state().instance(t.instanceId()))).toList(), outcome.failures());
+                .map(t -> shapes.task(t, true, plane.instanceAttributes(t.instanceId()))).toList(), outcome.failures());
     }
 }

@@ -29,6 +29,6 @@ public class StopTaskAction extends SchedulerAction<StopTaskAction.Request> {
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         TaskView stopped = plane.tasks().stop(r.cluster(), r.task(), r.reason());
-        return new Response(shapes.task(stopped, true, plane.state().instance(stopped.instanceId())));
+        return new Response(shapes.task(stopped, true, plane.instanceAttributes(stopped.instanceId())));
     }
 }

@@ -134,7 +134,9 @@ final class EcsEventFold implements EventStream.Fold {
             report = null;
         }
         TaskView view = TaskView.fold(task, report);
-        ObjectNode detail = mapper.valueToTree(shapes.task(view, false));
+        InstanceRegistration instance = registrations.get(task.instanceId());
+        ObjectNode detail = mapper.valueToTree(shapes.task(view, false,
+                instance == null || instance.attributes() == null ? Map.of() : instance.attributes()));
         detail.remove("tags");
         detail.put("updatedAt", iso(Instant.ofEpochMilli(timestamp)));
         String arn = arns.task(task.cluster(), taskId);

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /** Builds the ECS response shapes from the scheduler's views. */
@@ -73,14 +72,15 @@ public final class EcsShapes {
 
     /** A task as DescribeTasks answers it: with its tags only when asked ({@code include=TAGS}). */
     public EcsTask task(TaskView task, boolean tags) {
-        return task(task, tags, Optional.empty());
+        return task(task, tags, Map.of());
     }
 
     /**
-     * A task with the {@code ecs.cpu-architecture} of its instance, as ECS answers it; tags only
-     * when asked ({@code include=TAGS}), else the empty list ECS's examples show.
+     * A task with the {@code ecs.cpu-architecture} of its instance (from the instance's
+     * {@code attributes}), as ECS answers it; tags only when asked ({@code include=TAGS}), else
+     * the empty list ECS's examples show.
      */
-    public EcsTask task(TaskView task, boolean tags, Optional<InstanceView> instance) {
+    public EcsTask task(TaskView task, boolean tags, Map<String, String> instanceAttributes) {
         TaskDefinition definition = task.desired().taskDefinition();
         Resources demand = task.demand();
         String taskArn = arns.task(task.cluster(), task.taskId());
@@ -101,8 +101,9 @@ public final class EcsShapes {
                 ? new TaskOverride(List.of(), null, null) : task.desired().overrides();
         EcsTask.Overrides overrides = new EcsTask.Overrides(given.containerOverridesOrEmpty(), given.cpu(),
                 given.memory(), List.of());
-        List<KeyValuePair> attributes = instance.map(i -> i.attributes().get(CPU_ARCHITECTURE))
-                .filter(a -> !a.isEmpty()).map(a -> List.of(new KeyValuePair(CPU_ARCHITECTURE, a))).orElse(List.of());
+        String architecture = instanceAttributes == null ? null : instanceAttributes.get(CPU_ARCHITECTURE);
+        List<KeyValuePair> attributes = architecture == null || architecture.isEmpty() ? List.of()
+                : List.of(new KeyValuePair(CPU_ARCHITECTURE, architecture));
         return new EcsTask(taskArn, arns.cluster(task.cluster()), definition.taskDefinitionArn(),
                 arns.containerInstance(task.cluster(), task.instanceId()), task.lastStatus().name(),
                 task.desiredStatus().name(), containers, String.valueOf(demand.cpu()), String.valueOf(demand.memory()),
