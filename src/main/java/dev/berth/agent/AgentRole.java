@@ -1,5 +1,6 @@
 package dev.berth.agent;
 
+import dev.berth.agent.capacity.AgentCapabilities;
 import dev.berth.agent.capacity.HostCapacity;
 import dev.berth.agent.capacity.HostProbe;
 import dev.berth.agent.capacity.InstanceIdentity;
@@ -11,6 +12,7 @@ import dev.berth.agent.introspection.IntrospectionServer;
 import dev.berth.agent.messaging.InstanceHeartbeat;
 import dev.berth.agent.messaging.StateChangeSender;
 import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.EngineFacts;
 import dev.berth.agent.runtime.HostPolicy;
 import dev.berth.agent.runtime.docker.DockerContainerRuntime;
 import dev.berth.model.Arns;
@@ -59,6 +61,8 @@ public class AgentRole {
     private volatile boolean stopping;
     private volatile String instanceId;
     private volatile ConnectedAgent connected;
+    /** What the engine said when it first answered; read and written on the start-up thread only. */
+    private EngineFacts engineFacts;
     private final AgentBuild build = AgentBuild.load();
     private Thread startup;
     private IntrospectionServer introspection;
@@ -163,13 +167,14 @@ public class AgentRole {
     }
 
     private void connectAndWire() {
-        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts(),
-                        config.reservedPortsUdp().orElse(Set.of()))
-                .withCustomAttributes(config.instanceAttributes().orElse(InstanceAttributes.NONE).values());
         DockerContainerRuntime docker = connectDocker();
         if (docker == null) {
             return;
         }
+        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts(),
+                        config.reservedPortsUdp().orElse(Set.of()))
+                .withCustomAttributes(config.instanceAttributes().orElse(InstanceAttributes.NONE).values())
+                .withCapabilities(AgentCapabilities.of(engineFacts, !config.disablePrivileged()));
         KafkaClients clients = new KafkaClients(kafka, "berth-agent-" + instanceId);
         if (!new TopicAdmin(clients).ensure(List.of(Topic.TASKS, Topic.TASK_EVENTS, Topic.INSTANCES,
                 Topic.CLUSTERS, Topic.DEAD_LETTERS))) {
@@ -200,8 +205,9 @@ public class AgentRole {
         docker.pullBehavior(config.imagePullBehavior());
         while (!stopping) {
             try {
-                String version = docker.engineVersion();
-                LOGGER.infof("Docker %s answers at %s", version, config.dockerHost());
+                engineFacts = docker.engineFacts();
+                LOGGER.infof("Docker %s (API %s) answers at %s", engineFacts.version(), engineFacts.apiVersion(),
+                        config.dockerHost());
                 return docker;
             } catch (ContainerRuntimeException e) {
                 LOGGER.warnf("Docker at %s cannot be reached (%s); retrying", config.dockerHost(), e.reason());

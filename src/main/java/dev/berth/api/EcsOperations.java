@@ -50,7 +50,8 @@ public final class EcsOperations {
             + "controllers; Berth services deploy with the ECS rolling update: use UpdateService with a new "
             + "taskDefinition instead";
     private static final String ACCOUNT_SETTINGS = "kept per principal (the caller's SigV4 access key, or the "
-            + "root); the long ARN formats are always enabled and containerInsights is the default of new "
+            + "root: a call with no key); only the root may name another principal in principalArn, as in ECS "
+            + "(ClientException); the long ARN formats are always enabled and containerInsights is the default of new "
             + "clusters, the other settings change nothing on Berth; fargateFIPSMode and guardDutyActivate are refused";
     private static final String SERVICE_DEPLOYMENTS = "service deployments are not kept as their own resources; "
             + "read them in DescribeServices' deployments[] and roll back with UpdateService to the previous "
@@ -74,7 +75,9 @@ public final class EcsOperations {
             refused("UpdateCapacityProvider", EcsErrorType.UnsupportedFeatureException, CAPACITY_PROVIDERS),
             // Task definitions
             partly("RegisterTaskDefinition", "the awsvpc network mode and FARGATE are refused; requiresAttributes "
-                    + "are answered as registered: Berth derives no com.amazonaws.ecs.capability.* attributes"),
+                    + "are derived only for the features Berth's agent applies, and never "
+                    + "ecs.capability.task-cpu-mem-limit (task-level cpu and memory place the task but do not "
+                    + "limit its cgroup)"),
             full("DescribeTaskDefinition", ""),
             full("ListTaskDefinitions", ""),
             full("ListTaskDefinitionFamilies", ""),

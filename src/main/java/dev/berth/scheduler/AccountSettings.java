@@ -23,6 +23,11 @@ import java.util.regex.Pattern;
  * no key (a request on berth.requests). The long ARN formats are always enabled, as in ECS now;
  * {@code containerInsights} is the default of the clusters a principal creates; the other
  * settings are kept and answered, and change nothing on Berth's own hosts.
+ *
+ * <p>As in ECS, only the root may name another principal in {@code principalArn} (to put,
+ * delete or list its settings); any other caller may name only itself, and is refused with
+ * ClientException, ECS's error for an action on behalf of a principal without the permission.
+ * A user still sets the account default with PutAccountSettingDefault, as an ECS user may.
  */
 public final class AccountSettings {
 
@@ -81,7 +86,7 @@ public final class AccountSettings {
 
     /** PutAccountSetting: for {@code principalArn}, or for the caller when it is not given. */
     public Setting put(String caller, String name, String value, String principalArn) {
-        String principal = principal(caller, principalArn);
+        String principal = principal(caller, principalArn, "set");
         return store(principal, name, value);
     }
 
@@ -95,7 +100,7 @@ public final class AccountSettings {
      * ECS's applies to it again; answers the removed setting.
      */
     public Setting delete(String caller, String name, String principalArn) {
-        String principal = principal(caller, principalArn);
+        String principal = principal(caller, principalArn, "delete");
         requireDefinition(name, "name");
         writeLock.lock();
         try {
@@ -120,7 +125,7 @@ public final class AccountSettings {
         if (name != null) {
             DEFINITIONS.keySet().stream().filter(name::equals).findAny().orElseThrow(() -> unknownName("name", name));
         }
-        String principal = principal(caller, principalArn);
+        String principal = principal(caller, principalArn, "list");
         List<Setting> settings = new ArrayList<>();
         for (Definition definition : DEFINITIONS.values()) {
             Optional<Setting> setting = effective ? Optional.of(effective(principal, definition.name()))
@@ -168,13 +173,24 @@ public final class AccountSettings {
         return new Setting(name, value, principal, USER);
     }
 
-    private String principal(String caller, String principalArn) {
+    /**
+     * Whose settings a call acts on: the caller's own when it names none, else the one it names,
+     * which only the root may choose freely.
+     */
+    private String principal(String caller, String principalArn, String verb) {
+        String self = caller == null ? rootArn : caller;
         if (principalArn == null || principalArn.isEmpty()) {
-            return caller == null ? rootArn : caller;
+            return self;
         }
         if (!IAM_PRINCIPAL.matcher(principalArn).matches()) {
             throw EcsException.invalidParameter("Invalid 'principalArn': " + principalArn + " is not the ARN of a "
                     + "user, role or root (arn:<partition>:iam::<account>:user/<name>).");
+        }
+        if (!self.equals(rootArn) && !self.equals(principalArn)) {
+            throw EcsException.client(self + " is not authorized to " + verb + " the account settings of "
+                    + principalArn + ": only the root user (" + rootArn + ") may name another principal in "
+                    + "'principalArn'. Leave it out to " + verb + " your own settings, or use "
+                    + "PutAccountSettingDefault for the account default.");
         }
         return principalArn;
     }

@@ -3,7 +3,9 @@ package dev.berth.scheduler;
 import dev.berth.model.Arns;
 import dev.berth.scheduler.placement.PlacementStack;
 import dev.berth.scheduler.services.ServiceScheduler;
+import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
+import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -52,6 +54,11 @@ public final class ControlPlane {
 
     public SchedulerState state() {
         return state;
+    }
+
+    /** The attributes of a container instance (the agent's and custom ones); none when it is unknown. */
+    public Map<String, String> instanceAttributes(String instanceId) {
+        return state.instance(instanceId).map(InstanceView::attributes).orElse(Map.of());
     }
 
     public Arns arns() {

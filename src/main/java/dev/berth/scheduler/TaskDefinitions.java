@@ -2,6 +2,7 @@ package dev.berth.scheduler;
 
 import dev.berth.model.Tag;
 import dev.berth.model.Arns;
+import dev.berth.model.Capabilities;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.TaskDefinition;
 import dev.berth.protocol.BerthRecord;
@@ -10,6 +11,7 @@ import dev.berth.scheduler.state.SchedulerState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,13 +57,32 @@ public final class TaskDefinitions {
                     request.family(), revision, withDefaults(request.containers()), request.cpu(), request.memory(),
                     request.networkMode(), TaskDefinition.ACTIVE, request.requiresCompatibilities(), COMPATIBILITIES,
                     request.placementConstraints(), request.taskRoleArn(), request.executionRoleArn(), now, null,
-                    request.unmodelled());
+                    withRequiredAttributes(request));
             writer.write(new TaskDefinitionRecord(BerthRecord.SCHEMA_VERSION, 1, registered, kept));
             return registered;
         } finally {
             writeLock.unlock();
         }
     }
+
+    /**
+     * ECS derives {@code requiresAttributes} at registration and keeps them with the revision, so
+     * placement reads them from the record; a revision registered before Berth derived them has
+     * none and places as it did.
+     */
+    private static Map<String, Object> withRequiredAttributes(TaskDefinition request) {
+        Map<String, Object> kept = request.unmodelled() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(request.unmodelled());
+        List<Map<String, String>> required = Capabilities.requiresAttributes(request);
+        if (required.isEmpty()) {
+            kept.remove(REQUIRES_ATTRIBUTES);
+        } else {
+            kept.put(REQUIRES_ATTRIBUTES, required);
+        }
+        return kept.isEmpty() ? request.unmodelled() : kept;
+    }
+
+    private static final String REQUIRES_ATTRIBUTES = "requiresAttributes";
 
     /** ECS stores the defaults it applies: a container is essential unless it says otherwise. */
     private static List<ContainerDefinition> withDefaults(List<ContainerDefinition> containers) {

@@ -157,7 +157,18 @@ class AgentKafkaDockerIT {
                     assertThat(registration.registeredResources().portsUdp()).containsExactly(5353);
                     assertThat(registration.remainingResources().portsUdp()).contains(5353);
                     assertThat(registration.attributes()).containsEntry("stack", "it")
-                            .containsEntry("ecs.os-type", "linux");
+                            .containsEntry("ecs.os-type", "linux")
+                            .containsEntry("com.amazonaws.ecs.capability.docker-remote-api.1.32", "")
+                            .containsEntry("com.amazonaws.ecs.capability.logging-driver.none", "")
+                            .containsEntry("ecs.capability.container-health-check", "")
+                            .doesNotContainKeys("com.amazonaws.ecs.capability.privileged-container",
+                                    "com.amazonaws.ecs.capability.logging-driver.logentries");
+                    for (String driver : DockerCli.run("info", "--format", "{{join .Plugins.Log \" \"}}").split(" ")) {
+                        if (!driver.equals("logentries")) {
+                            assertThat(registration.attributes())
+                                    .containsKey("com.amazonaws.ecs.capability.logging-driver." + driver);
+                        }
+                    }
                     assertThat(registration.shuttingDown()).isFalse();
                 }));
     }

@@ -1,5 +1,6 @@
 package dev.berth.bench;
 
+import dev.berth.testing.AgentAttributes;
 import dev.berth.model.Resources;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.InstanceRegistration;
@@ -38,7 +39,7 @@ final class HollowInstance {
     InstanceRegistration heartbeat(Clock clock) {
         version = Math.max(version, 1);
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster,
-                "hollow-" + instanceId + "." + cluster, "hollow", capacity, Map.of("ecs.os-type", "linux"), registeredAt,
+                "hollow-" + instanceId + "." + cluster, "hollow", capacity, AgentAttributes.DEFAULT, registeredAt,
                 clock.instant(), false, null, "hollow");
     }
 

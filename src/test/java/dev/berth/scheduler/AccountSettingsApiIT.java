@@ -167,8 +167,11 @@ class AccountSettingsApiIT {
         JsonNode accountDefault = cli.ok("ecs", "put-account-setting-default", "--name",
                 "fargateTaskRetirementWaitPeriod", "--value", "14");
         JsonNode listed = cli.ok("ecs", "list-account-settings", "--effective-settings");
-        JsonNode deleted = cli.ok("ecs", "delete-account-setting", "--name", "fargateTaskRetirementWaitPeriod",
+        AwsCli.Run notRoot = cli.run("ecs", "delete-account-setting", "--name", "fargateTaskRetirementWaitPeriod",
                 "--principal-arn", ACCOUNT + "root");
+        // An unsigned call carries no access key: it is the root's, which may name any principal
+        JsonNode deleted = cli.ok("ecs", "delete-account-setting", "--name", "fargateTaskRetirementWaitPeriod",
+                "--principal-arn", ACCOUNT + "root", "--no-sign-request");
         AwsCli.Run refused = cli.run("ecs", "put-account-setting", "--name", "serviceLongArnFormat", "--value",
                 "disabled");
 
@@ -179,6 +182,8 @@ class AccountSettingsApiIT {
         assertThat(setting(listed, "awsvpcTrunking").path("value").asText()).isEqualTo("enabled");
         assertThat(setting(listed, "fargateTaskRetirementWaitPeriod").path("value").asText()).isEqualTo("14");
         assertThat(setting(listed, "taskLongArnFormat").path("value").asText()).isEqualTo("enabled");
+        assertThat(notRoot.exitCode()).isNotZero();
+        assertThat(notRoot.stderr()).contains("ClientException").contains("only the root user");
         assertThat(deleted.path("setting").path("value").asText()).isEqualTo("14");
         assertThat(setting(cli.ok("ecs", "list-account-settings", "--effective-settings"),
                 "fargateTaskRetirementWaitPeriod").path("value").asText()).isEqualTo("7");

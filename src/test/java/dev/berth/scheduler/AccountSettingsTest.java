@@ -56,7 +56,8 @@ class AccountSettingsTest {
         assertThat(own).isEqualTo(new Setting("containerInsights", "enabled", ALICE, "user"));
         assertThat(settings.effective(ALICE, "containerInsights").value()).isEqualTo("enabled");
         assertThat(settings.list(ALICE, null, null, null, false)).containsExactly(own);
-        assertThat(settings.list(ALICE, null, null, ROOT, false)).containsExactly(accountDefault);
+        assertThat(settings.list(ROOT, null, null, ROOT, false)).containsExactly(accountDefault);
+        assertThat(settings.list(ALICE, null, null, ALICE, false)).containsExactly(own);
         assertThat(writer.written()).containsExactly(
                 new AccountSettingRecord(1, 1, ROOT, "containerInsights", "enhanced"),
                 new AccountSettingRecord(1, 1, ALICE, "containerInsights", "enabled"));
@@ -106,6 +107,37 @@ class AccountSettingsTest {
         assertInvalid(() -> settings.list(ALICE, null, "enabled", null, false), "Invalid 'value'");
         assertInvalid(() -> settings.delete(ALICE, "awsvpcTrunking", null), "nothing to delete");
         assertThat(writer.plans()).isEmpty();
+    }
+
+    @Test
+    void onlyTheRootNamesAnotherPrincipal() {
+        // Given
+        String bob = "arn:aws:iam::000000000000:user/AKIDBOB";
+        settings.put(ROOT, "awsvpcTrunking", "enabled", bob);
+
+        // When / Then: a user may not act on another user's settings, nor on the root's
+        for (String other : List.of(bob, ROOT)) {
+            assertThatThrownBy(() -> settings.put(ALICE, "awsvpcTrunking", "disabled", other))
+                    .isInstanceOfSatisfying(EcsException.class,
+                            e -> assertThat(e.type()).isEqualTo(EcsErrorType.ClientException))
+                    .hasMessageContaining(ALICE + " is not authorized to set the account settings of " + other)
+                    .hasMessageContaining("only the root user");
+            assertThatThrownBy(() -> settings.delete(ALICE, "awsvpcTrunking", other))
+                    .isInstanceOfSatisfying(EcsException.class,
+                            e -> assertThat(e.type()).isEqualTo(EcsErrorType.ClientException))
+                    .hasMessageContaining("not authorized to delete");
+            assertThatThrownBy(() -> settings.list(ALICE, null, null, other, true))
+                    .isInstanceOfSatisfying(EcsException.class,
+                            e -> assertThat(e.type()).isEqualTo(EcsErrorType.ClientException))
+                    .hasMessageContaining("not authorized to list");
+        }
+        assertThat(state.accountSetting(bob, "awsvpcTrunking").orElseThrow().value()).isEqualTo("enabled");
+
+        // Then: naming itself is the same as naming no one, and the root names anyone
+        assertThat(settings.put(ALICE, "awsvpcTrunking", "enabled", ALICE).principalArn()).isEqualTo(ALICE);
+        assertThat(settings.list(ROOT, "awsvpcTrunking", null, bob, false)).extracting(Setting::value)
+                .containsExactly("enabled");
+        assertThat(settings.delete(ROOT, "awsvpcTrunking", bob).principalArn()).isEqualTo(bob);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.berth.scheduler;
 
+import dev.berth.testing.AgentAttributes;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.NetworkBinding;
 import dev.berth.model.Resources;
@@ -51,7 +52,7 @@ final class FakeAgentKafka implements AutoCloseable {
         Instant now = Instant.now();
         InstanceRegistration registration = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, now.toEpochMilli(),
                 instanceId, cluster, instanceId + ".test", "0.1.0", new Resources(cpu, memory, Set.of(22)),
-                Map.of("ecs.os-type", "linux"), now, now, false, null, null);
+                AgentAttributes.DEFAULT, now, now, false, null, null);
         send("berth.instances", instanceId, registration);
     }
 

@@ -366,6 +366,31 @@ class SchedulerApiIT {
         assertThat(described.pidModeAsString()).isEqualTo("host");
         assertThat(described.revision()).isEqualTo(1);
         assertThat(described.statusAsString()).isEqualTo("ACTIVE");
+        assertThat(described.requiresAttributes()).extracting(a -> a.name()).contains(
+                "com.amazonaws.ecs.capability.logging-driver.json-file",
+                "com.amazonaws.ecs.capability.docker-remote-api.1.18", "ecs.capability.container-health-check",
+                "ecs.capability.container-ordering", "com.amazonaws.ecs.capability.docker-remote-api.1.25",
+                "ecs.capability.pid-ipc-namespace-sharing");
+    }
+
+    @Test
+    void placesATaskOnlyWhereItsRequiredCapabilitiesAreAdvertised() throws Exception {
+        // Given: an instance whose agent refuses privileged containers, as Berth's agents do by default
+        String cluster = unique("caps");
+        String instanceId = unique("i");
+        clusterWithInstance(cluster, instanceId, 4096, 4096);
+        String family = unique("root");
+        ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder()
+                .name("c").image("busybox").memory(64).privileged(true).build()));
+
+        // When
+        RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family));
+
+        // Then
+        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition(family)).taskDefinition().requiresAttributes())
+                .extracting(a -> a.name()).containsExactly("com.amazonaws.ecs.capability.privileged-container");
+        assertThat(run.tasks()).isEmpty();
+        assertThat(run.failures()).singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("ATTRIBUTE"));
     }
 
     @Test

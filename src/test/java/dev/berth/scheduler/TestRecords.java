@@ -1,5 +1,6 @@
 package dev.berth.scheduler;
 
+import dev.berth.testing.AgentAttributes;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.NetworkBinding;
@@ -37,7 +38,7 @@ public final class TestRecords {
     public static InstanceRegistration instance(String id, String cluster, int cpu, int memory, Instant heartbeat,
             long version) {
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, id, cluster, id + ".local", "0.1.0",
-                new Resources(cpu, memory, Set.of(22)), Map.of("ecs.os-type", "linux"), T0, heartbeat, false, null,
+                new Resources(cpu, memory, Set.of(22)), AgentAttributes.DEFAULT, T0, heartbeat, false, null,
                 null);
     }
 

@@ -37,6 +37,13 @@ public record HostCapacity(Resources resources, Map<String, String> attributes, 
         return new HostCapacity(resources, all, hostname);
     }
 
+    /** The same capacity with the agent's capability attributes ({@link AgentCapabilities}) added. */
+    public HostCapacity withCapabilities(Map<String, String> capabilities) {
+        Map<String, String> all = new TreeMap<>(attributes);
+        all.putAll(capabilities);
+        return new HostCapacity(resources, all, hostname);
+    }
+
     static Map<String, String> attributes(HostFacts facts) {
         Map<String, String> attributes = new TreeMap<>();
         attributes.put("ecs.os-type", "linux");

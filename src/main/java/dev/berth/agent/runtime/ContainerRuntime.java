@@ -24,6 +24,12 @@ public interface ContainerRuntime {
     /** The engine's version; a cheap call that says whether the engine answers at all. */
     String engineVersion() throws ContainerRuntimeException;
 
+    /**
+     * The engine's version, remote API version and log drivers, from which the instance's
+     * capability attributes follow.
+     */
+    EngineFacts engineFacts() throws ContainerRuntimeException;
+
     /** Whether the image is present locally. */
     boolean hasImage(String image) throws ContainerRuntimeException;
 

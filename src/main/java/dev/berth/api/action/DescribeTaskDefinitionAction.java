@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * DescribeTaskDefinition by family (latest ACTIVE), family:revision or ARN; the revision's tags
- * with {@code include=TAGS}.
+ * with {@code include=TAGS}, an empty list without.
  */
 @Singleton
 public class DescribeTaskDefinitionAction extends SchedulerAction<DescribeTaskDefinitionAction.Request> {
@@ -34,7 +34,8 @@ public class DescribeTaskDefinitionAction extends SchedulerAction<DescribeTaskDe
             throw EcsException.invalidParameter("Invalid 'include': only TAGS can be included.");
         }
         TaskDefinition definition = plane.taskDefinitions().describe(request.taskDefinition());
-        return new Response(EcsTaskDefinitions.answered(definition),
-                Tags.ifIncluded(request.include(), plane.tags().list(definition.taskDefinitionArn())));
+        // The revision's tags only when asked for, else the empty list ECS's documented example shows
+        List<Tag> tags = Tags.ifIncluded(request.include(), plane.tags().list(definition.taskDefinitionArn()));
+        return new Response(EcsTaskDefinitions.answered(definition), tags == null ? List.of() : tags);
     }
 }

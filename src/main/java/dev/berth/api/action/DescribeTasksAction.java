@@ -48,7 +48,7 @@ public class DescribeTasksAction extends SchedulerAction<DescribeTasksAction.Req
         for (String reference : r.tasks()) {
             Optional<TaskView> task = plane.tasks().find(cluster.clusterName(), reference);
             if (task.isPresent()) {
-                found.add(shapes.task(task.get(), tags));
+                found.add(shapes.task(task.get(), tags, plane.instanceAttributes(task.get().instanceId())));
             } else {
                 failures.add(Failure.of(shapes.taskArn(cluster.clusterName(), Arns.lastSegment(reference)),
                         Failure.MISSING));

@@ -59,6 +59,7 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
         List<Tag> tags = new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags())
                 .forTask(plane, r.cluster(), r.taskDefinition());
         Tasks.StartOutcome outcome = plane.tasks().run(r.taskRequest(tags), r.count(), r.clientToken());
-        return new Response(outcome.tasks().stream().map(shapes::task).toList(), outcome.failures());
+        return new Response(outcome.tasks().stream()
+                .map(t -> shapes.task(t, true, plane.instanceAttributes(t.instanceId()))).toList(), outcome.failures());
     }
 }

@@ -46,6 +46,7 @@ public class StartTaskAction extends SchedulerAction<StartTaskAction.Request> {
                 .forTask(plane, r.cluster(), r.taskDefinition());
         Tasks.StartOutcome outcome = plane.tasks().start(new Tasks.TaskRequest(r.cluster(), r.taskDefinition(),
                 r.overrides(), r.startedBy(), r.group(), PlacementOptions.NONE, tags), r.containerInstances());
-        return new Response(outcome.tasks().stream().map(shapes::task).toList(), outcome.failures());
+        return new Response(outcome.tasks().stream()
+                .map(t -> shapes.task(t, true, plane.instanceAttributes(t.instanceId()))).toList(), outcome.failures());
     }
 }

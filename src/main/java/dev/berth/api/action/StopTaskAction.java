@@ -4,6 +4,7 @@ import dev.berth.api.shape.EcsShapes;
 import dev.berth.api.shape.EcsTask;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.state.TaskView;
 import jakarta.inject.Singleton;
 
 /** StopTask: desired STOPPED, stopCode UserInitiated, the caller's reason. */
@@ -27,6 +28,7 @@ public class StopTaskAction extends SchedulerAction<StopTaskAction.Request> {
 
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
-        return new Response(shapes.task(plane.tasks().stop(r.cluster(), r.task(), r.reason())));
+        TaskView stopped = plane.tasks().stop(r.cluster(), r.task(), r.reason());
+        return new Response(shapes.task(stopped, true, plane.instanceAttributes(stopped.instanceId())));
     }
 }

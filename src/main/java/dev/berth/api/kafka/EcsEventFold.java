@@ -153,7 +153,10 @@ final class EcsEventFold implements EventStream.Fold {
         // Shown as DescribeTasks shows it, with the same version: the sum of both records'.
         TaskView view = TaskView.fold(desired.get(taskId), reports.get(taskId));
         DesiredTask task = view.desired();
-        ObjectNode detail = mapper.valueToTree(shapes.task(view, false));
+        InstanceRegistration instance = registrations.get(task.instanceId());
+        ObjectNode detail = mapper.valueToTree(shapes.task(view, false,
+                instance == null || instance.attributes() == null ? Map.of() : instance.attributes()));
+        detail.remove("tags");
         detail.put("updatedAt", iso(Instant.ofEpochMilli(timestamp)));
         String arn = arns.task(task.cluster(), taskId);
         return List.of(event(arn, EcsEvent.TASK_STATE_CHANGE, view.lastStatus().name(), view.version(), timestamp,

@@ -3,7 +3,10 @@ package dev.berth.api.shape;
 import dev.berth.model.NetworkBinding;
 import java.util.List;
 
-/** ECS {@code Container}: one container of a task. ECS sends cpu and memory as strings here. */
+/**
+ * ECS {@code Container}: one container of a task. ECS sends cpu and memory as strings here;
+ * {@code networkInterfaces} is always empty (no awsvpc).
+ */
 public record EcsContainer(
         String containerArn,
         String taskArn,
@@ -14,6 +17,7 @@ public record EcsContainer(
         Integer exitCode,
         String reason,
         List<NetworkBinding> networkBindings,
+        List<Object> networkInterfaces,
         String healthStatus,
         String cpu,
         String memory,

@@ -25,6 +25,8 @@ public final class EcsShapes {
 
     private static final String LAUNCH_TYPE = "EC2";
     private static final String HEALTH_UNKNOWN = "UNKNOWN";
+    private static final String CPU_ARCHITECTURE = "ecs.cpu-architecture";
+    private static final String CONNECTED = "CONNECTED";
 
     private final Arns arns;
 
@@ -70,6 +72,15 @@ public final class EcsShapes {
 
     /** A task as DescribeTasks answers it: with its tags only when asked ({@code include=TAGS}). */
     public EcsTask task(TaskView task, boolean tags) {
+        return task(task, tags, Map.of());
+    }
+
+    /**
+     * A task with the {@code ecs.cpu-architecture} of its instance (from the instance's
+     * {@code attributes}), as ECS answers it; tags only when asked ({@code include=TAGS}), else
+     * the empty list ECS's examples show.
+     */
+    public EcsTask task(TaskView task, boolean tags, Map<String, String> instanceAttributes) {
         TaskDefinition definition = task.desired().taskDefinition();
         Resources demand = task.demand();
         String taskArn = arns.task(task.cluster(), task.taskId());
@@ -82,19 +93,25 @@ public final class EcsShapes {
             ContainerDefinition d = definitions.get(c.name());
             containers.add(new EcsContainer(arns.container(task.cluster(), task.taskId(), c.name()), taskArn, c.name(),
                     c.image(), c.runtimeId(), c.lastStatus().name(), c.exitCode(), c.reason(),
-                    c.networkBindings() == null ? List.of() : c.networkBindings(),
+                    c.networkBindings() == null ? List.of() : c.networkBindings(), List.of(),
                     c.healthStatus() == null ? HEALTH_UNKNOWN : c.healthStatus().name(),
                     String.valueOf(d.cpuOrZero()), text(d.memory()), text(d.memoryReservation())));
         }
-        TaskOverride overrides = task.desired().overrides() == null
+        TaskOverride given = task.desired().overrides() == null
                 ? new TaskOverride(List.of(), null, null) : task.desired().overrides();
+        EcsTask.Overrides overrides = new EcsTask.Overrides(given.containerOverridesOrEmpty(), given.cpu(),
+                given.memory(), List.of());
+        String architecture = instanceAttributes == null ? null : instanceAttributes.get(CPU_ARCHITECTURE);
+        List<KeyValuePair> attributes = architecture == null || architecture.isEmpty() ? List.of()
+                : List.of(new KeyValuePair(CPU_ARCHITECTURE, architecture));
         return new EcsTask(taskArn, arns.cluster(task.cluster()), definition.taskDefinitionArn(),
                 arns.containerInstance(task.cluster(), task.instanceId()), task.lastStatus().name(),
                 task.desiredStatus().name(), containers, String.valueOf(demand.cpu()), String.valueOf(demand.memory()),
                 overrides, task.desired().createdAt(), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(),
                 task.stoppingAt(), task.stoppedAt(), task.stopCode(), task.stoppedReason(), task.desired().startedBy(),
                 task.desired().group(), LAUNCH_TYPE, task.healthStatus().name(), task.version(), List.of(),
-                tags ? task.desired().tags() : null);
+                attributes, CONNECTED, task.desired().createdAt(), false,
+                tags ? task.desired().tags() : List.of());
     }
 
     public String serviceArn(String cluster, String serviceName) {
@@ -153,7 +170,10 @@ public final class EcsShapes {
     public EcsContainerInstance containerInstance(InstanceView instance, String status) {
         InstanceRegistration r = instance.registration();
         List<KeyValuePair> attributes = new ArrayList<>();
-        new TreeMap<>(instance.attributes()).forEach((k, v) -> attributes.add(new KeyValuePair(k, v)));
+        // A name-only attribute (a capability, or PutAttributes without a value) is kept as "" and
+        // answered without a value, as ECS answers it.
+        new TreeMap<>(instance.attributes()).forEach((k, v) -> attributes.add(new KeyValuePair(k,
+                v == null || v.isEmpty() ? null : v)));
         return new EcsContainerInstance(arns.containerInstance(instance.cluster(), instance.instanceId()), null,
                 r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, r.dockerVersion()),
                 resources(instance.remaining()), resources(instance.registered()), status,

@@ -1,11 +1,16 @@
 package dev.berth.api.shape;
 
-import dev.berth.model.TaskOverride;
-import java.time.Instant;
+import dev.berth.model.ContainerOverride;
+import dev.berth.model.KeyValuePair;
 import dev.berth.model.Tag;
+import java.time.Instant;
 import java.util.List;
 
-/** ECS {@code Task}. Task-level cpu and memory are strings, as in ECS. */
+/**
+ * ECS {@code Task}. Task-level cpu and memory are strings, as in ECS. {@code attributes} hold the
+ * instance's {@code ecs.cpu-architecture}, and {@code connectivity} is CONNECTED from the start,
+ * as ECS answers for a task without a network interface of its own.
+ */
 public record EcsTask(
         String taskArn,
         String clusterArn,
@@ -16,7 +21,7 @@ public record EcsTask(
         List<EcsContainer> containers,
         String cpu,
         String memory,
-        TaskOverride overrides,
+        Overrides overrides,
         Instant createdAt,
         Instant pullStartedAt,
         Instant pullStoppedAt,
@@ -31,5 +36,14 @@ public record EcsTask(
         String healthStatus,
         long version,
         List<Object> attachments,
+        List<KeyValuePair> attributes,
+        String connectivity,
+        Instant connectivityAt,
+        boolean enableExecuteCommand,
         List<Tag> tags) {
+
+    /** ECS's {@code TaskOverride} as answered: with its empty {@code inferenceAcceleratorOverrides}. */
+    public record Overrides(List<ContainerOverride> containerOverrides, String cpu, String memory,
+            List<Object> inferenceAcceleratorOverrides) {
+    }
 }

@@ -13,9 +13,8 @@ import java.util.Map;
  * clients index them,
  * and {@code compatibilities} ["EXTERNAL", "EC2"]: a definition Berth accepts runs on the
  * caller's own hosts either way. Filled when answering, so definitions registered before are
- * answered the same. {@code requiresAttributes} are the registered ones only: ECS derives
- * {@code com.amazonaws.ecs.capability.*} attributes from the definition, which Berth's agents
- * do not advertise, so a derived one would keep every task off every instance. Pure.
+ * answered the same. {@code requiresAttributes} are those derived at registration
+ * ({@link dev.berth.model.Capabilities}), {@code []} for a revision registered before. Pure.
  */
 public final class EcsTaskDefinitions {
 

@@ -62,9 +62,9 @@ public final class TaskDemand {
     }
 
     /**
-     * The {@code requiresAttributes} stored with the task definition, if any. ECS derives them at
-     * registration from what the task uses; Berth's registration derives none yet, so only a
-     * task definition that carries them (as a copied ECS one does) asks for attributes.
+     * The {@code requiresAttributes} stored with the task definition, derived at registration
+     * ({@link dev.berth.model.Capabilities}). A revision registered before Berth derived them
+     * carries none and asks for no attribute.
      */
     private static List<RequiredAttribute> requiredAttributes(TaskDefinition definition) {
         Object stored = definition.unmodelled() == null ? null : definition.unmodelled().get("requiresAttributes");

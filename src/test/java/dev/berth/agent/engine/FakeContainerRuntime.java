@@ -5,6 +5,7 @@ import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.EngineFacts;
 import dev.berth.agent.runtime.ImageDisk;
 import dev.berth.agent.runtime.RuntimeImage;
 import dev.berth.agent.runtime.RuntimeContainer;
@@ -63,6 +64,12 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     public String engineVersion() throws ContainerRuntimeException {
         answer();
         return "fake";
+    }
+
+    @Override
+    public EngineFacts engineFacts() throws ContainerRuntimeException {
+        answer();
+        return new EngineFacts("fake", "1.47", List.of("json-file", "local"));
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.berth.model.Arns;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.RecordCodec;
+import dev.berth.protocol.TaskStateChange;
 import dev.berth.scheduler.AppliedWriter;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.state.SchedulerState;
@@ -50,13 +51,16 @@ class EcsGoldenShapesTest {
     private static final Map<String, String> NOT_ANSWERED = Map.of(
             "containerInstances[].versionInfo.agentHash", "Berth's build does not record the commit it was built from",
             "containerInstances[].ec2InstanceId", "Berth's hosts are not EC2 instances (the query language reads "
-                    + "their host name under this name)");
+                    + "their host name under this name)",
+            "tasks[].availabilityZone", "Berth's hosts are in no availability zone of AWS",
+            "tasks[].capacityProviderName", "Berth has no capacity providers: capacityProviderStrategy is refused");
 
     EcsGoldenShapesTest() {
         InstanceRegistration registered = instance("i-1", "default", 2048, 4096, T0, 1);
         state.apply(new InstanceRegistration(registered.schemaVersion(), registered.version(),
                 registered.instanceId(), registered.cluster(), registered.hostname(), registered.agentVersion(),
-                registered.registeredResources(), registered.attributes(), registered.registeredAt(),
+                registered.registeredResources(), Map.of("ecs.os-type", "linux", "ecs.cpu-architecture", "x86_64"),
+                registered.registeredAt(),
                 registered.heartbeatAt(), false, null, "28.2.2"));
     }
 
@@ -152,7 +156,10 @@ class EcsGoldenShapesTest {
                 + "\"startedBy\":\"ecs-svc/9223370608528463088\",\"overrides\":{\"containerOverrides\":[{\"name\":"
                 + "\"web\"}]}}");
         String taskId = run.get("tasks").get(0).get("taskArn").asText().replaceAll(".*/", "");
-        state.apply(report(taskId, "i-1", TaskStatus.RUNNING, 2));
+        TaskStateChange running = report(taskId, "i-1", TaskStatus.RUNNING, 2);
+        state.apply(new TaskStateChange(running.schemaVersion(), running.version(), running.taskId(),
+                running.cluster(), running.instanceId(), running.lastStatus(), running.containers(), null, null,
+                T0.plusSeconds(1), T0.plusSeconds(3), running.startedAt(), null, null, running.reportedAt()));
 
         assertHasTheShapeOf(answer(new DescribeTasksAction(null), "{\"tasks\":[\"" + taskId + "\"]}"),
                 "describe-tasks.json");
@@ -164,6 +171,24 @@ class EcsGoldenShapesTest {
         answer(new RunTaskAction(null), "{\"taskDefinition\":\"sleep360\"}");
         assertHasTheShapeOf(answer(new DescribeContainerInstancesAction(null), "{\"containerInstances\":[\"i-1\"]}"),
                 "describe-container-instances.json");
+    }
+
+    @Test
+    void describeTaskDefinition() throws Exception {
+        answer(new RegisterTaskDefinitionAction(null), ("{\"family\":\"web-and-db\",\"containerDefinitions\":["
+                + "{\"name\":\"web\",\"image\":\"busybox\",\"cpu\":10,\"memory\":500,\"links\":[\"db\"],"
+                + "\"portMappings\":[{\"containerPort\":80,\"hostPort\":80}]},"
+                + "{\"name\":\"db\",\"image\":\"busybox\",\"cpu\":10,\"memory\":500,"
+                + "\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"example\"}]}]}"));
+        assertHasTheShapeOf(answer(new DescribeTaskDefinitionAction(null), "{\"taskDefinition\":\"web-and-db:1\"}"),
+                "describe-task-definition.json");
+    }
+
+    @Test
+    void createService() throws Exception {
+        registerSleep360();
+        assertHasTheShapeOf(answer(new CreateServiceAction(null), "{\"serviceName\":\"ecs-simple-service\","
+                + "\"taskDefinition\":\"sleep360:1\",\"desiredCount\":1}"), "create-service.json");
     }
 
     @Test

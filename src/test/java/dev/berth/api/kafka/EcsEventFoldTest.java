@@ -93,6 +93,26 @@ class EcsEventFoldTest {
     }
 
     @Test
+    void aTaskStateChangeCarriesItsInstancesCpuArchitectureAndNoTags() {
+        // Given: the instance, as its agent registered it
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        InstanceRegistration registered = instance("i-1", "default", 2048, 4096, T0, 1);
+        fold(fold, Topic.INSTANCES, "i-1", new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, "i-1", "default",
+                "i-1.local", "0.1.0", registered.registeredResources(), java.util.Map.of("ecs.cpu-architecture",
+                        "arm64"), T0, T0, false, null, null));
+
+        // When
+        List<JsonNode> events = fold(fold, Topic.TASKS, "t1", desired("t1", "i-1", definition("web", 1, 64, null), 1));
+
+        // Then: as DescribeTasks shows the task, without DescribeTasks' empty tags
+        JsonNode detail = events.get(0).path("detail");
+        assertThat(detail.path("attributes").get(0).path("name").asText()).isEqualTo("ecs.cpu-architecture");
+        assertThat(detail.path("attributes").get(0).path("value").asText()).isEqualTo("arm64");
+        assertThat(detail.path("connectivity").asText()).isEqualTo("CONNECTED");
+        assertThat(detail.has("tags")).isFalse();
+    }
+
+    @Test
     void theSameRecordsMakeTheSameEventsByteForByte() {
         // Given: two leaders' folds of the same records
         List<String> first = new ArrayList<>();

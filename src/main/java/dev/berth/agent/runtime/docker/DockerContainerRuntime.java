@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
@@ -17,6 +18,7 @@ import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
+import dev.berth.agent.runtime.EngineFacts;
 import dev.berth.agent.runtime.HostPolicy;
 import dev.berth.agent.runtime.ImageDisk;
 import dev.berth.agent.runtime.ImagePullBehavior;
@@ -140,6 +142,20 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         return version;
     }
 
+    @Override
+    public EngineFacts engineFacts() throws ContainerRuntimeException {
+        Version version = call(RuntimeError.CannotListContainersError, "version", callTimeout,
+                () -> client.versionCmd().exec());
+        List<String> drivers = call(RuntimeError.CannotListContainersError, "info", callTimeout, this::logDrivers);
+        lastEngineVersion = version.getVersion();
+        return new EngineFacts(version.getVersion(), version.getApiVersion(), drivers);
+    }
+
+    private List<String> logDrivers() {
+        Map<String, List<String>> plugins = client.infoCmd().exec().getPlugins();
+        return plugins == null || plugins.get("Log") == null ? List.of() : plugins.get("Log");
+    }
+
     /** The version the engine gave when {@link #engineVersion()} last answered; null before that. */
     public String lastEngineVersion() {
         return lastEngineVersion;
@@ -218,10 +234,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         if (NO_LOGS.equals(driver)) {
             return;
         }
-        List<String> drivers = call(RuntimeError.CannotCreateContainerError, "info", callTimeout, () -> {
-            Map<String, List<String>> plugins = client.infoCmd().exec().getPlugins();
-            return plugins == null || plugins.get("Log") == null ? List.<String>of() : plugins.get("Log");
-        });
+        List<String> drivers = call(RuntimeError.CannotCreateContainerError, "info", callTimeout, this::logDrivers);
         if (driver == null || !drivers.contains(driver)) {
             throw RuntimeError.CannotCreateContainerError.because("Invalid 'logConfiguration.logDriver' "
                     + driver + ": this host's Docker engine offers " + drivers);
