@@ -32,8 +32,9 @@ import org.jboss.logging.Logger;
 /**
  * Reads berth.requests on the leader, and only there, and serves its records side by side:
  * up to {@value #MAX_IN_FLIGHT} at once, whatever their partition, so that their plans and
- * answers share the leader's transactions (group commit) instead of taking two transactions
- * one after the other. Order is kept per key, as a parallel Kafka consumer keeps it: two
+ * answers share the leader's transactions (group commit) instead of each taking its own.
+ * {@value #WORKERS} threads carry requests out; an answer waiting for its transaction holds
+ * no thread, only its slot, so a transaction can carry the answers of hundreds of requests. Order is kept per key, as a parallel Kafka consumer keeps it: two
  * records with the same key (request id), in one partition or two, are never handled at once,
  * and the second sees the first's answer. Requests with different ids may act in any order,
  * as concurrent HTTP calls do. Level-triggered: it consumes while this replica has a writer (it
@@ -59,8 +60,13 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     /** How often a follower looks whether it leads now: the latency a new leader adds to requests. */
     private static final Duration IDLE = Duration.ofMillis(100);
-    /** Records handled at once at most: the API's worker pool serves as many HTTP calls. */
-    static final int MAX_IN_FLIGHT = 64;
+    /**
+     * Records read and not yet answered, at most: being carried out, or answered and waiting
+     * for the transaction that commits the answer. At the bound, reading waits.
+     */
+    static final int MAX_IN_FLIGHT = 512;
+    /** Threads carrying requests out, as many as the API's worker pool serves HTTP calls. */
+    static final int WORKERS = 64;
 
     /** A record of berth.requests, as the handler sees it. */
     public record Received(String topic, int partition, long offset, String key, byte[] value) {
@@ -95,8 +101,11 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private KafkaConsumer<String, byte[]> consumer;
     private volatile StateWriter term;
-    /** Serve the records handed over; at most {@link #MAX_IN_FLIGHT} at once, so as many threads. */
-    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
+    /**
+     * Carry the records handed over out; the queue holds at most {@link #MAX_IN_FLIGHT} of them
+     * (the slots bound what is handed over).
+     */
+    private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS, runnable -> {
         Thread thread = new Thread(runnable, "berth-scheduler-request-worker");
         thread.setDaemon(true);
         return thread;
@@ -200,7 +209,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         }
     }
 
-    /** Waits until every record handed over is done (answered or failed), then forgets the term's reading. */
+    /** Waits until every record handed over is done (its answer committed or failed), then forgets the term's reading. */
     private void endTerm() {
         synchronized (slots) {
             while (slots.inFlight > 0) {
@@ -218,33 +227,40 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         term = null;
     }
 
-    /** One record, on a worker: handled when no other record of its key is, then answered with its watermark. */
+    /**
+     * One record, on a worker: carried out when no other record of its key is, then its answer
+     * handed to the writer with its watermark. The record is done (its slot free, the next of
+     * its key may go) once that transaction is over.
+     */
     private void serve(Handler handler, StateWriter writer, TopicPartition partition,
             ConsumerRecord<String, byte[]> record) {
-        boolean keyed = record.key() != null;
+        boolean answering = false;
         try {
-            try {
-                if (keyed && !awaitTurn(record)) {
-                    failed = true;
-                    return;
-                }
-                if (!answer(handler, writer, partition, record)) {
-                    failed = true;
-                }
-            } finally {
-                if (keyed) {
-                    leaveTurn(record);
-                }
+            if (record.key() != null && !awaitTurn(record)) {
+                failed = true;
+                return;
             }
+            answer(handler, writer, partition, record);
+            answering = true;
         } catch (RuntimeException e) {
             LOGGER.errorf(e, "Serving %s-%d@%d failed unexpectedly", record.topic(), record.partition(),
                     record.offset());
             failed = true;
         } finally {
-            synchronized (slots) {
-                slots.inFlight--;
-                slots.notifyAll();
+            if (!answering) {
+                done(record);
             }
+        }
+    }
+
+    /** The record's answer is committed or failed: its key's next record may go, and its slot is free. */
+    private void done(ConsumerRecord<String, byte[]> record) {
+        if (record.key() != null) {
+            leaveTurn(record);
+        }
+        synchronized (slots) {
+            slots.inFlight--;
+            slots.notifyAll();
         }
     }
 
@@ -314,8 +330,12 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         }
     }
 
-    /** True when the record's answer and its partition's watermark are committed. */
-    private boolean answer(Handler handler, StateWriter writer, TopicPartition partition,
+    /**
+     * Carries the record out and hands its answer and its partition's watermark to the writer,
+     * without waiting: once the transaction is over the record is {@link #done}, and an answer
+     * that was not committed ends the term.
+     */
+    private void answer(Handler handler, StateWriter writer, TopicPartition partition,
             ConsumerRecord<String, byte[]> record) {
         Received received = new Received(record.topic(), record.partition(), record.offset(), record.key(),
                 record.value());
@@ -331,18 +351,28 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         List<StateChange> answer = new ArrayList<>(handled.changes());
         answer.add(new StateChange.Consume(groupId, record.topic(), record.partition(), record.offset() + 1,
                 watermarks.of(partition)));
-        boolean committed = false;
+        Answer answering = handled;
+        java.util.concurrent.CompletableFuture<Void> committed;
         try {
-            writer.commit(answer);
-            committed = true;
-            return true;
+            committed = writer.submit(answer);
         } catch (RuntimeException e) {
-            LOGGER.warnf("The answer to %s-%d@%d (key %s) was not committed (%s); reading again from the committed "
-                    + "position", record.topic(), record.partition(), record.offset(), record.key(), e.getMessage());
-            return false;
-        } finally {
-            handled.finished().accept(committed);
+            committed = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
+        committed.whenComplete((ok, error) -> {
+            try {
+                answering.finished().accept(error == null);
+                if (error != null) {
+                    failed = true;
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                            ? c.getCause() : error;
+                    LOGGER.warnf("The answer to %s-%d@%d (key %s) was not committed (%s); reading again from the "
+                            + "committed position", record.topic(), record.partition(), record.offset(), record.key(),
+                            cause.getMessage());
+                }
+            } finally {
+                done(record);
+            }
+        });
     }
 
     private StateChange deadLetter(Received record, String reason) {
