@@ -94,7 +94,7 @@ final class AgentProbe {
      * file-backed resident pages).
      */
     static void printNativeMemory(long pid, PrintStream out) throws IOException, InterruptedException {
-        for (String command : List.of("VM.native_memory summary", "Compiler.codecache", "Thread.print")) {
+        for (String command : List.of("VM.native_memory summary", "Compiler.codecache", "Thread.print", "GC.class_histogram")) {
             List<String> words = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
                     .toString(), Long.toString(pid)));
             words.addAll(List.of(command.split(" ")));
