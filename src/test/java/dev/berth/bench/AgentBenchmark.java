@@ -39,8 +39,9 @@ import java.util.UUID;
  * but their Docker baselines are skipped. {@code -Dbench.agent.java-opts="..."} adds JVM
  * options after the unit's, where agent.env's {@code JAVA_OPTS} goes, to try one before it
  * ships; {@code -Dbench.agent.native-memory=true} starts the agent with Native Memory Tracking
- * and prints, after each of (c)'s two readings, {@code jcmd VM.native_memory summary} and the
- * agent's {@code /proc/<pid>/smaps_rollup} (tracking costs a few MiB of its own).
+ * and prints, after each of (c)'s two readings, the agent's {@code jcmd VM.native_memory summary},
+ * {@code Compiler.codecache}, {@code Thread.print}, {@code GC.class_histogram} (which runs a
+ * full collection) and {@code /proc/<pid>/smaps_rollup}; tracking costs a few MiB of its own.
  */
 public final class AgentBenchmark {
 

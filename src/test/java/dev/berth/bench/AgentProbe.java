@@ -90,11 +90,13 @@ final class AgentProbe {
 
     /**
      * Where the agent's memory goes: the JVM's own account (the agent must run with
-     * -XX:NativeMemoryTracking=summary) and the kernel's ({@code smaps_rollup}: anonymous against
+     * -XX:NativeMemoryTracking=summary), its compiled code by tier, its threads, its heap by
+     * class (a full collection), and the kernel's ({@code smaps_rollup}: anonymous against
      * file-backed resident pages).
      */
     static void printNativeMemory(long pid, PrintStream out) throws IOException, InterruptedException {
-        for (String command : List.of("VM.native_memory summary", "Compiler.codecache", "Thread.print", "GC.class_histogram")) {
+        for (String command : List.of("VM.native_memory summary", "Compiler.codecache", "Thread.print",
+                "GC.class_histogram")) {
             List<String> words = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
                     .toString(), Long.toString(pid)));
             words.addAll(List.of(command.split(" ")));
