@@ -33,6 +33,15 @@ import java.util.UUID;
  * unit ({@link AgentUnit}), and this JVM plays the scheduler, writing desired tasks on the
  * agent's partition of berth.tasks and timing the RUNNING records on berth.task-events. A command, never a test:
  * {@code mvn -B -DskipTests package exec:exec@bench-agent}.
+ *
+ * <p>{@code -Dbench.figures=c} prints only the figures named (all four by default). The agent
+ * still runs every task of the figures left out, so that (c) measures it after the same work,
+ * but their Docker baselines are skipped. {@code -Dbench.agent.java-opts="..."} adds JVM
+ * options after the unit's, where agent.env's {@code JAVA_OPTS} goes, to try one before it
+ * ships; {@code -Dbench.agent.native-memory=true} starts the agent with Native Memory Tracking
+ * and prints, after each of (c)'s two readings, the agent's {@code jcmd VM.native_memory summary},
+ * {@code Compiler.codecache}, {@code Thread.print}, {@code GC.class_histogram} (which runs a
+ * full collection) and {@code /proc/<pid>/smaps_rollup}; tracking costs a few MiB of its own.
  */
 public final class AgentBenchmark {
 
@@ -66,20 +75,40 @@ public final class AgentBenchmark {
     private String instanceId;
     private final List<DesiredTask> placed = new ArrayList<>();
     private final AgentUnit unit;
+    private final String figures;
+    private final boolean nativeMemory;
 
-    private AgentBenchmark(AgentUnit unit) {
+    private AgentBenchmark(AgentUnit unit, String figures, boolean nativeMemory) {
         this.unit = unit;
+        this.figures = figures;
+        this.nativeMemory = nativeMemory;
+    }
+
+    private boolean measures(char figure) {
+        return figures.indexOf(figure) >= 0;
     }
 
     public static void main(String[] args) throws Exception {
         ResultTable table = new ResultTable();
-        AgentBenchmark bench = new AgentBenchmark(AgentUnit.shipped());
+        boolean nativeMemory = Boolean.getBoolean("bench.agent.native-memory");
+        AgentUnit unit = AgentUnit.shipped().withJavaOpts(System.getProperty("bench.agent.java-opts", ""));
+        if (nativeMemory) {
+            unit = unit.withJavaOpts("-XX:NativeMemoryTracking=summary");
+        }
+        AgentBenchmark bench = new AgentBenchmark(unit, System.getProperty("bench.figures", "abcd"), nativeMemory);
         try (DockerBaseline docker = new DockerBaseline("unix:///var/run/docker.sock", IMAGE, COMMAND, MEMORY_MIB)) {
             bench.start();
-            table.add(bench.latency(docker));
-            table.add(bench.burst(docker));
-            table.add(bench.memory());
-            table.add(bench.restart());
+            Figure latency = bench.latency(docker);
+            Figure burst = bench.burst(docker);
+            Figure memory = bench.memory();
+            for (Figure figure : new Figure[] {latency, burst, memory}) {
+                if (figure != null) {
+                    table.add(figure);
+                }
+            }
+            if (bench.measures('d')) {
+                table.add(bench.restart());
+            }
         } finally {
             bench.close();
         }
@@ -116,24 +145,33 @@ public final class AgentBenchmark {
 
     /**
      * (a) One task at a time: desired record written until its RUNNING record is read, against
-     * create+start of the same container, and of one with Docker's default CPU weight.
+     * create+start of the same container, and of one with Docker's default CPU weight. Without
+     * (a), the agent runs the same tasks and the baseline is skipped: null.
      */
     private Figure latency(DockerBaseline docker) throws Exception {
+        boolean measured = measures('a');
         for (int i = 0; i < WARM_UP; i++) {
             placeAndAwaitRunning();
-            docker.createAndStart(CPU_SHARES);
-            docker.createAndStart(null);
+            if (measured) {
+                docker.createAndStart(CPU_SHARES);
+                docker.createAndStart(null);
+            }
         }
         List<Double> berth = new ArrayList<>();
         List<Double> engine = new ArrayList<>();
         List<Double> engineDefaultWeight = new ArrayList<>();
         for (int i = 0; i < LATENCY_SAMPLES; i++) {
             berth.add(placeAndAwaitRunning());
-            engine.add(docker.createAndStart(CPU_SHARES));
-            engineDefaultWeight.add(docker.createAndStart(null));
+            if (measured) {
+                engine.add(docker.createAndStart(CPU_SHARES));
+                engineDefaultWeight.add(docker.createAndStart(null));
+            }
         }
         docker.removeAll();
         stopAll();
+        if (!measured) {
+            return null;
+        }
         return AgentFigures.latency(Percentiles.sorted(berth), Percentiles.sorted(engine),
                 Percentiles.sorted(engineDefaultWeight), CPU_SHARES);
     }
@@ -146,10 +184,16 @@ public final class AgentBenchmark {
         return (running - written) / 1e6;
     }
 
-    /** (b) 60 tasks at once until all are RUNNING, against 60 create+starts on 4 threads. */
+    /**
+     * (b) 60 tasks at once until all are RUNNING, against 60 create+starts on 4 threads. Without
+     * (b), the agent runs the same burst and the baseline is skipped: null.
+     */
     private Figure burst(DockerBaseline docker) throws Exception {
-        double engineMs = docker.burst(BURST, PARALLELISM, CPU_SHARES);
-        docker.removeAll();
+        double engineMs = 0;
+        if (measures('b')) {
+            engineMs = docker.burst(BURST, PARALLELISM, CPU_SHARES);
+            docker.removeAll();
+        }
         List<DesiredTask> burst = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
             burst.add(desired());
@@ -162,10 +206,13 @@ public final class AgentBenchmark {
         for (DesiredTask task : burst) {
             last = Math.max(last, events.awaitStatus(task.taskId(), TaskStatus.RUNNING, PATIENCE));
         }
-        return AgentFigures.burst((last - started) / 1e6, engineMs, BURST, PARALLELISM);
+        return measures('b') ? AgentFigures.burst((last - started) / 1e6, engineMs, BURST, PARALLELISM) : null;
     }
 
-    /** (c) The agent's RSS with 50 tasks running (10 of the burst stopped), against dockerd's. */
+    /**
+     * (c) The agent's RSS with 50 tasks running (10 of the burst stopped), against dockerd's.
+     * Without (c) (but with (d), which needs the 50 tasks), the readings are skipped: null.
+     */
     private Figure memory() throws Exception {
         List<DesiredTask> running = new ArrayList<>(placed.stream()
                 .filter(t -> events.seen(t.taskId(), TaskStatus.RUNNING) && !events.seen(t.taskId(), TaskStatus.STOPPED))
@@ -176,13 +223,22 @@ public final class AgentBenchmark {
         for (DesiredTask task : running.subList(RSS_TASKS, running.size())) {
             events.awaitStatus(task.taskId(), TaskStatus.STOPPED, PATIENCE);
         }
+        if (!measures('c')) {
+            return null;
+        }
         long agentKib = AgentProbe.rssKib(agent.pid());
         long dockerdKib = AgentProbe.rssKib(AgentProbe.dockerdPid());
         long threads = AgentProbe.threads(agent.pid());
+        if (nativeMemory) {
+            AgentProbe.printNativeMemory(agent.pid(), System.out);
+        }
         // The burst's task and Docker call threads end after 30 s idle: read the RSS again then.
         Thread.sleep(SETTLE.toMillis());
         AgentFigures.Reading settled = new AgentFigures.Reading(AgentProbe.rssKib(agent.pid()),
                 AgentProbe.rssKib(AgentProbe.dockerdPid()), AgentProbe.threads(agent.pid()));
+        if (nativeMemory) {
+            AgentProbe.printNativeMemory(agent.pid(), System.out);
+        }
         return AgentFigures.memory(new AgentFigures.Reading(agentKib, dockerdKib, threads), settled, SETTLE, RSS_TASKS,
                 unit.describe());
     }

@@ -3,13 +3,16 @@ package dev.berth.bench;
 import dev.berth.e2e.BerthProcess;
 import dev.berth.testing.DockerCli;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +86,25 @@ final class AgentProbe {
             }
         }
         throw new IllegalStateException("no VmRSS for process " + pid);
+    }
+
+    /**
+     * Where the agent's memory goes: the JVM's own account (the agent must run with
+     * -XX:NativeMemoryTracking=summary), its compiled code by tier, its threads, its heap by
+     * class (a full collection), and the kernel's ({@code smaps_rollup}: anonymous against
+     * file-backed resident pages).
+     */
+    static void printNativeMemory(long pid, PrintStream out) throws IOException, InterruptedException {
+        for (String command : List.of("VM.native_memory summary", "Compiler.codecache", "Thread.print",
+                "GC.class_histogram")) {
+            List<String> words = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                    .toString(), Long.toString(pid)));
+            words.addAll(List.of(command.split(" ")));
+            Process jcmd = new ProcessBuilder(words).redirectErrorStream(true).start();
+            out.println(new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            jcmd.waitFor();
+        }
+        out.println(Files.readString(Path.of("/proc", Long.toString(pid), "smaps_rollup")));
     }
 
     /** Threads of a process, from /proc. */

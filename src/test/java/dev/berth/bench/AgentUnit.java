@@ -60,6 +60,15 @@ record AgentUnit(List<String> jvmOptions, Map<String, String> environment) {
         return List.of();
     }
 
+    /** The same unit with more JVM options after its own, as agent.env's JAVA_OPTS would add them. */
+    AgentUnit withJavaOpts(String javaOpts) {
+        List<String> options = new ArrayList<>(jvmOptions);
+        if (!javaOpts.isBlank()) {
+            options.addAll(List.of(javaOpts.strip().split("\\s+")));
+        }
+        return new AgentUnit(List.copyOf(options), environment);
+    }
+
     /** The options and settings as one line, for the table. */
     String describe() {
         StringBuilder line = new StringBuilder(String.join(" ", jvmOptions));

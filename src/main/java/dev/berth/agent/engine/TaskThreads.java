@@ -2,7 +2,6 @@ package dev.berth.agent.engine;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * task's stop. Threads that have been idle for {@link #IDLE} end, so an idle host holds none.
  * A wake-up goes to an idle thread when there is one, and a new thread starts only when all
  * are busy: tasks placed one after the other share one thread instead of each leaving one
- * behind (a thread's stack and its buffers are resident until it ends).
+ * behind (a thread's stack and its buffers are resident until it ends). Of the idle threads,
+ * the one idle for the shortest time takes the wake-up, so that the periodic resync's stream
+ * of short wake-ups keeps one or two threads busy and lets the others end; handed out in turn,
+ * they would each be used once a resync and the threads a burst of tasks started would never
+ * end.
  *
  * <p>Bounded twice. Beyond {@code limit} busy threads a wake-up waits in a queue of
  * {@code queueBound} until a thread is free (a task is queued at most once: a worker wakes
@@ -30,23 +33,27 @@ public final class TaskThreads implements Executor, AutoCloseable {
     public static final int DEFAULT_QUEUE_BOUND = 4096;
 
     private final ThreadPoolExecutor pool;
-    private final HandOff queue;
+    private final TaskHandOff queue;
 
     public TaskThreads(int limit) {
         this(limit, DEFAULT_QUEUE_BOUND);
     }
 
     public TaskThreads(int limit, int queueBound) {
+        this(limit, queueBound, IDLE);
+    }
+
+    TaskThreads(int limit, int queueBound, Duration idle) {
         if (limit < 1 || queueBound < 1) {
             throw new IllegalArgumentException("the task thread limit and queue bound must be at least 1: " + limit
                     + ", " + queueBound);
         }
         AtomicInteger count = new AtomicInteger();
-        HandOff queue = new HandOff(queueBound);
+        TaskHandOff queue = new TaskHandOff(queueBound);
         this.queue = queue;
         // No core threads: the pool hands a wake-up to an idle thread, else starts one up to the
         // limit, else queues it (the rejection handler below), so threads are reused first.
-        this.pool = new ThreadPoolExecutor(0, limit, IDLE.toMillis(), TimeUnit.MILLISECONDS, queue, r -> {
+        this.pool = new ThreadPoolExecutor(0, limit, idle.toMillis(), TimeUnit.MILLISECONDS, queue, r -> {
             Thread thread = new Thread(r, "berth-agent-task-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -56,30 +63,6 @@ public final class TaskThreads implements Executor, AutoCloseable {
                         : "all " + limit + " task threads are busy and " + queueBound + " tasks wait for one");
             }
         });
-    }
-
-    /**
-     * The pool's queue. {@link #offer} succeeds only when an idle thread takes the work at once,
-     * which makes the pool start a thread when none is idle; work that finds every thread busy
-     * waits through {@link #waitForThread}, at most {@code bound} at a time.
-     */
-    private static final class HandOff extends LinkedTransferQueue<Runnable> {
-
-        private final int bound;
-
-        HandOff(int bound) {
-            this.bound = bound;
-        }
-
-        @Override
-        public boolean offer(Runnable work) {
-            return tryTransfer(work);
-        }
-
-        /** Only this adds work that stays in the queue, so the check and the add under one lock keep the bound. */
-        synchronized boolean waitForThread(Runnable work) {
-            return size() < bound && super.offer(work);
-        }
     }
 
     @Override
@@ -94,7 +77,7 @@ public final class TaskThreads implements Executor, AutoCloseable {
 
     /** Whether a thread waits for work, so the next wake-up goes to it rather than to a new thread. */
     boolean hasIdleThread() {
-        return queue.hasWaitingConsumer();
+        return queue.hasIdleThread();
     }
 
     /** Threads acting now. */

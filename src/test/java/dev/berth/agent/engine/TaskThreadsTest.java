@@ -7,14 +7,20 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The task threads: idle threads are reused before a new one starts, and both bounds hold. */
+/**
+ * The task threads: idle threads are reused before a new one starts, the last idle first so
+ * that the others end, and both bounds hold.
+ */
 class TaskThreadsTest {
 
     private final CountDownLatch release = new CountDownLatch(1);
@@ -78,6 +84,32 @@ class TaskThreadsTest {
         assertThat(threads.threads()).isEqualTo(3);
         release.countDown();
         await().until(() -> started.get() == 4);
+    }
+
+    @Test
+    void aSteadyTrickleOfWakeUpsLetsTheThreadsABurstStartedEnd() {
+        // Given eight threads that a burst started, now idle, which end after 500 ms idle
+        threads = new TaskThreads(64, TaskThreads.DEFAULT_QUEUE_BOUND, Duration.ofMillis(500));
+        AtomicInteger started = new AtomicInteger();
+        for (int i = 0; i < 8; i++) {
+            blockOne(started);
+        }
+        await().until(() -> started.get() == 8);
+        release.countDown();
+        await().until(() -> threads.active() == 0);
+        assertThat(threads.threads()).isEqualTo(8);
+
+        // When a short wake-up comes every 50 ms, as the periodic resync wakes one task after
+        // another: handed to the threads in turn, each would be used every 400 ms and none would end
+        ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor();
+        try {
+            resync.scheduleAtFixedRate(() -> threads.execute(() -> { }), 0, 50, TimeUnit.MILLISECONDS);
+
+            // Then the threads that the wake-ups do not need end
+            await().until(() -> threads.threads() <= 2);
+        } finally {
+            resync.shutdownNow();
+        }
     }
 
     @Test
