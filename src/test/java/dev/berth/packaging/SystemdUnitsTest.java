@@ -80,7 +80,7 @@ class SystemdUnitsTest {
         String execStart = unit.value("Service", "ExecStart");
         assertThat(execStart.substring(0, execStart.indexOf("$JAVA_OPTS"))).contains("-XX:+UseSerialGC",
                 "-Xms24m", "-Xmx64m", "-Xmn8m", "-XX:MaxHeapFreeRatio=40", "-XX:MetaspaceSize=64m",
-                "-XX:TrimNativeHeapInterval=2000", "-XX:Tier3InvocationThreshold=2000", "-XX:+ExitOnOutOfMemoryError")
+                "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError")
                 .doesNotContain("-XX:TieredStopAtLevel");
         assertThat(unit.values("Service", "Environment")).contains("MALLOC_ARENA_MAX=2");
         // stopping: longer than the agent's 15 s flush, SIGTERM to the JVM only
