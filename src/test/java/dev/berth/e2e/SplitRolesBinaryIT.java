@@ -64,6 +64,12 @@ class SplitRolesBinaryIT {
                 assertThat(stopped.containers().get(0).exitCode()).isZero();
                 assertThat(scheduler.isAlive()).isTrue();
                 assertThat(agent.isAlive()).isTrue();
+
+                // And each stops cleanly on SIGTERM: no error about the role it does not run
+                scheduler.close();
+                agent.close();
+                assertThat(java.nio.file.Files.readString(scheduler.log())).doesNotContain(" ERROR [");
+                assertThat(java.nio.file.Files.readString(agent.log())).doesNotContain(" ERROR [");
             } finally {
                 DockerCli.removeContainersOfInstance(agent.instanceId());
             }

@@ -35,6 +35,8 @@ public class AgentHealth {
 
     private final HealthRegistry liveness;
     private final HealthRegistry readiness;
+    /** Whether this role's checks are in the registries: only when the role runs. */
+    private volatile boolean registered;
     private final AgentRole agent;
     private final AgentMeters meters;
 
@@ -60,6 +62,7 @@ public class AgentHealth {
                         () -> agent.running().flatMap(r -> r.heartbeat().lastBeat()))),
                 Clock.systemUTC()));
         readiness.register("agent", this::readiness);
+        registered = true;
     }
 
     /**
@@ -67,8 +70,11 @@ public class AgentHealth {
      * test JVM starts several applications) must not keep calling a stopped agent's beans.
      */
     void unregister(@Observes ShutdownEvent event) {
-        liveness.remove("agent-loops");
-        readiness.remove("agent");
+        if (registered) {
+            registered = false;
+            liveness.remove("agent-loops");
+            readiness.remove("agent");
+        }
     }
 
     private HealthCheckResponse readiness() {

@@ -31,6 +31,8 @@ public class SchedulerHealth {
 
     private final HealthRegistry liveness;
     private final HealthRegistry readiness;
+    /** Whether this role's checks are in the registries: only when the role runs. */
+    private volatile boolean registered;
     private final SchedulerRole scheduler;
 
     public SchedulerHealth(@Liveness HealthRegistry liveness, @Readiness HealthRegistry readiness,
@@ -45,8 +47,11 @@ public class SchedulerHealth {
      * test JVM starts several applications) must not keep calling a stopped scheduler's beans.
      */
     void unregister(@Observes ShutdownEvent event) {
-        liveness.remove("scheduler-loops");
-        readiness.remove("scheduler");
+        if (registered) {
+            registered = false;
+            liveness.remove("scheduler-loops");
+            readiness.remove("scheduler");
+        }
     }
 
     void register(@Observes StartupEvent event, BerthConfig config, SchedulerConfig schedulerConfig) {
@@ -54,6 +59,7 @@ public class SchedulerHealth {
             return;
         }
         Duration reconcilePeriod = ReconcileLoop.longestWait(schedulerConfig.reconcileInterval());
+        registered = true;
         liveness.register("scheduler-loops", new LoopLiveness("scheduler-loops", List.of(
                 new Loop("state-reader", Readers.PERIOD,
                         () -> scheduler.stateReader().flatMap(TopicReader::lastTick)),
