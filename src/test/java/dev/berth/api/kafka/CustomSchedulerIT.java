@@ -181,7 +181,10 @@ class CustomSchedulerIT {
                     && !now.get(0).asText().equals(stopped);
         });
         assertThat(blox.startTasksSent).as("StartTask requests: two first tasks and one replacement").hasSize(3);
-        assertThat(DockerCli.words("ps", "-q", "--filter", "label=dev.berth.task-definition=blox:1")).hasSize(2);
+        // (the stopped task's container may still be exiting when its replacement runs)
+        await("two blox containers running in Docker").atMost(PATIENCE).until(
+                () -> DockerCli.words("ps", "-q", "--filter", "label=dev.berth.task-definition=blox:1"),
+                ids -> ids.size() == 2);
     }
 
     /**
