@@ -233,7 +233,7 @@ public final class AgentBenchmark {
             AgentProbe.printNativeMemory(agent.pid(), System.out);
         }
         // The burst's task and Docker call threads end after 30 s idle: read the RSS again then.
-        Thread.sleep(SETTLE.toMillis());
+        BenchWait.pace(SETTLE);
         AgentFigures.Reading settled = new AgentFigures.Reading(AgentProbe.rssKib(agent.pid()),
                 AgentProbe.rssKib(AgentProbe.dockerdPid()), AgentProbe.threads(agent.pid()));
         if (nativeMemory) {
