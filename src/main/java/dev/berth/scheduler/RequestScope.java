@@ -22,11 +22,6 @@ public final class RequestScope {
     private RequestScope() {
     }
 
-    /** Runs {@code body} as the request that {@code marker} stands for. */
-    public static <T> T within(ClientTokenRecord marker, Supplier<T> body) {
-        return within(marker, null, body);
-    }
-
     /**
      * Runs {@code body} as the request that {@code marker} stands for; the plans that can be
      * committed with the request's answer go to {@code deferred} instead of being sent.
