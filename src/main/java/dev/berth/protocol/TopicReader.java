@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -13,8 +12,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -227,27 +228,145 @@ public final class TopicReader implements Runnable, AutoCloseable {
         return assigned;
     }
 
+    /**
+     * Polls, decodes and applies until closed. A large poll (a replay) is decoded on the
+     * common pool while this thread applies the poll before it, so decoding and applying run
+     * side by side; small polls are decoded and applied at once. The positions, lag and
+     * catching up published for a poll are those the consumer had right after it, made
+     * visible only once its records have all been handed to the handler.
+     */
     private void readUntilClosed(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> ends) {
         Map<String, Topic> topicsByName = new HashMap<>();
         for (Topic topic : partitionsByTopic.keySet()) {
             topicsByName.put(topic.name(clients.settings()), topic);
         }
+        Poll decoding = null;
         while (running.get()) {
-            ConsumerRecords<String, byte[]> polled = c.poll(POLL);
+            ConsumerRecords<String, byte[]> polled = c.poll(decoding == null ? POLL : Duration.ZERO);
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(polled.count());
             polled.forEach(records::add);
-            RecordCodec.Decoded[] decoded = decodeAll(records);
-            for (int i = 0; i < records.size(); i++) {
-                handle(topicsByName.get(records.get(i).topic()), records.get(i), decoded[i]);
+            Poll next = new Poll(records, positionsOf(c), measureLag(c, topicsByName));
+            if (records.size() >= PARALLEL_DECODE_FROM) {
+                next.decodeAside(codec);
+            }
+            if (decoding != null) {
+                applyAndPublish(decoding, topicsByName, ends);
+            }
+            decoding = null;
+            if (next.isDecodingAside()) {
+                decoding = next;
+            } else {
+                next.decodeHere(codec);
+                applyAndPublish(next, topicsByName, ends);
             }
             lastTick = clock.instant();
-            lag = measureLag(c, topicsByName);
-            positions = positionsOf(c);
-            if (!caughtUp && reachedEnd(c, ends)) {
-                caughtUp = true;
-                LOGGER.infof("%s has read its topics up to the end: state rebuilt", name);
-                handler.caughtUp();
+        }
+    }
+
+    private void applyAndPublish(Poll poll, Map<String, Topic> topicsByName, Map<TopicPartition, Long> ends) {
+        RecordCodec.Decoded[] decoded = poll.decoded();
+        for (int i = 0; i < poll.records.size(); i++) {
+            ConsumerRecord<String, byte[]> record = poll.records.get(i);
+            handle(topicsByName.get(record.topic()), record, decoded[i]);
+        }
+        lag = poll.lag;
+        positions = poll.positions;
+        if (!caughtUp && reachedEnd(poll.positions, ends)) {
+            caughtUp = true;
+            LOGGER.infof("%s has read its topics up to the end: state rebuilt", name);
+            handler.caughtUp();
+        }
+    }
+
+    /** One poll's records, their decoding (here or aside), and the consumer's positions right after it. */
+    private static final class Poll {
+        private final List<ConsumerRecord<String, byte[]>> records;
+        private final Map<TopicPartition, Long> positions;
+        private final Map<Topic, Long> lag;
+        private Decoding aside;
+        private RecordCodec.Decoded[] decoded;
+
+        Poll(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> positions, Map<Topic, Long> lag) {
+            this.records = records;
+            this.positions = positions;
+            this.lag = lag;
+        }
+
+        /** Starts decoding on the common pool while the reader's thread goes on. */
+        void decodeAside(RecordCodec codec) {
+            aside = new Decoding(records, codec);
+            aside.start();
+        }
+
+        boolean isDecodingAside() {
+            return aside != null;
+        }
+
+        void decodeHere(RecordCodec codec) {
+            decoded = new RecordCodec.Decoded[records.size()];
+            for (int i = 0; i < decoded.length; i++) {
+                decoded[i] = codec.decode(records.get(i).value());
             }
+        }
+
+        /** The decoded records; the reader's thread helps with a decoding aside that is not done. */
+        RecordCodec.Decoded[] decoded() {
+            return decoded != null ? decoded : aside.finish();
+        }
+    }
+
+    /**
+     * Decodes a poll in chunks that the common pool's threads and, once it has applied the poll
+     * before, the reader's own thread take in turn. The codec never throws (poison is a value).
+     */
+    private static final class Decoding {
+        private static final int CHUNK = 128;
+        private final List<ConsumerRecord<String, byte[]>> records;
+        private final RecordCodec codec;
+        private final RecordCodec.Decoded[] decoded;
+        private final AtomicInteger nextChunk = new AtomicInteger();
+        private final CountDownLatch chunksLeft;
+
+        Decoding(List<ConsumerRecord<String, byte[]>> records, RecordCodec codec) {
+            this.records = records;
+            this.codec = codec;
+            this.decoded = new RecordCodec.Decoded[records.size()];
+            this.chunksLeft = new CountDownLatch((records.size() + CHUNK - 1) / CHUNK);
+        }
+
+        void start() {
+            int helpers = (int) Math.min(ForkJoinPool.getCommonPoolParallelism(), chunksLeft.getCount());
+            for (int i = 0; i < helpers; i++) {
+                ForkJoinPool.commonPool().execute(this::work);
+            }
+        }
+
+        private void work() {
+            for (int chunk = nextChunk.getAndIncrement(); chunk * CHUNK < decoded.length;
+                    chunk = nextChunk.getAndIncrement()) {
+                int end = Math.min(decoded.length, (chunk + 1) * CHUNK);
+                for (int i = chunk * CHUNK; i < end; i++) {
+                    decoded[i] = codec.decode(records.get(i).value());
+                }
+                chunksLeft.countDown();
+            }
+        }
+
+        RecordCodec.Decoded[] finish() {
+            work();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    chunksLeft.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return decoded;
         }
     }
 
@@ -272,29 +391,14 @@ public final class TopicReader implements Runnable, AutoCloseable {
         return Map.copyOf(byPartition);
     }
 
-    private static boolean reachedEnd(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> ends) {
+    private static boolean reachedEnd(Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends) {
         for (var end : ends.entrySet()) {
-            if (c.position(end.getKey()) < end.getValue()) {
+            Long position = positions.get(end.getKey());
+            if (position == null || position < end.getValue()) {
                 return false;
             }
         }
         return true;
-    }
-
-    /**
-     * Decodes a poll's records, in parallel when there are many (a replay at start-up: decoding
-     * JSON is half of its work); they are then applied one by one, in order, on this thread.
-     */
-    private RecordCodec.Decoded[] decodeAll(List<ConsumerRecord<String, byte[]>> records) {
-        RecordCodec.Decoded[] decoded = new RecordCodec.Decoded[records.size()];
-        if (records.size() < PARALLEL_DECODE_FROM) {
-            for (int i = 0; i < decoded.length; i++) {
-                decoded[i] = codec.decode(records.get(i).value());
-            }
-        } else {
-            Arrays.parallelSetAll(decoded, i -> codec.decode(records.get(i).value()));
-        }
-        return decoded;
     }
 
     private void handle(Topic topic, ConsumerRecord<String, byte[]> record, RecordCodec.Decoded decoded) {

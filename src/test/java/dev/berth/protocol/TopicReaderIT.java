@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -149,6 +152,47 @@ class TopicReaderIT {
             expected.add("alpha@" + v);
         }
         assertThat(handler.appliedAtCatchUp).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void polledPositionsAreShownOnlyOnceTheirRecordsAreApplied() throws Exception {
+        // Given a backlog of several large polls (decoded aside while the poll before is applied)
+        Fixture f = fixture("it-pipeline", 1);
+        int versions = 12_000;
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (int v = 1; v <= versions; v++) {
+            sent.add(f.raw.send(new ProducerRecord<>(
+                    Topic.CLUSTERS.name(f.clients.settings()), 0, "alpha", codec.encode(cluster("alpha", v)))));
+        }
+        for (var send : sent) {
+            send.get();
+        }
+        TopicPartition partition = new TopicPartition(Topic.CLUSTERS.name(f.clients.settings()), 0);
+        AtomicReference<TopicReader> reader = new AtomicReference<>();
+        List<String> ahead = new CopyOnWriteArrayList<>();
+        RecordingHandler handler = new RecordingHandler() {
+            @Override
+            public void apply(Topic topic, String key, BerthRecord value) {
+                // offsets 0, 1, ... are versions 1, 2, ...: version v is at offset v - 1
+                Long shown = reader.get().positions().get(partition);
+                if (shown != null && shown > value.version() - 1) {
+                    ahead.add("position " + shown + " shown before offset " + (value.version() - 1) + " was applied");
+                }
+                super.apply(topic, key, value);
+            }
+        };
+
+        // When
+        reader.set(f.start("pipelined-reader", Map.of(Topic.CLUSTERS, TopicReader.allPartitions()), handler));
+
+        // Then every version arrives once, in order, and no position was shown ahead of its records
+        await().atMost(WAIT).untilAsserted(() -> assertThat(handler.caughtUpCalls).hasValue(1));
+        assertThat(handler.appliedAtCatchUp).hasSize(versions);
+        for (int v = 1; v <= versions; v++) {
+            assertThat(handler.appliedAtCatchUp.get(v - 1)).isEqualTo("alpha@" + v);
+        }
+        assertThat(ahead).isEmpty();
+        assertThat(reader.get().positions()).containsEntry(partition, (long) versions);
     }
 
     @Test
@@ -418,7 +462,7 @@ class TopicReaderIT {
     }
 
     /** Applies nothing: it records what it was given, and refuses the keys it is told to. */
-    private static final class RecordingHandler implements TopicReader.Handler {
+    private static class RecordingHandler implements TopicReader.Handler {
         final List<String> applied = new CopyOnWriteArrayList<>();
         final List<String> removed = new CopyOnWriteArrayList<>();
         final AtomicInteger caughtUpCalls = new AtomicInteger();
