@@ -272,17 +272,23 @@ public final class SchedulerState {
         if (isServiceTask(before) || isServiceTask(after)) {
             serviceActivity.run();
         }
+        // A report alone leaves the desired record, and so the indexes and group counts it keys, as they were
+        boolean sameDesired = before != null && after != null && before.desired() == after.desired();
         if (before != null) {
-            index.remove(before.desired());
-            countGroup(before, -1);
+            if (!sameDesired) {
+                index.remove(before.desired());
+                countGroup(before, -1);
+            }
             allocations.release(before);
             byLastStatus.merge(before.lastStatus(), -1, Integer::sum);
             refreshHost(before.instanceId());
         }
         settling.remove(taskId);
         if (after != null) {
-            index.add(after.desired());
-            countGroup(after, 1);
+            if (!sameDesired) {
+                index.add(after.desired());
+                countGroup(after, 1);
+            }
             allocations.take(after);
             byLastStatus.merge(after.lastStatus(), 1, Integer::sum);
             refreshHost(after.instanceId());

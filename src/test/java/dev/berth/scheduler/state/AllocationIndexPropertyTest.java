@@ -33,13 +33,14 @@ import org.junit.jupiter.api.Test;
 class AllocationIndexPropertyTest {
 
     private static final List<String> INSTANCES = List.of("i-1", "i-2", "i-3");
+    private static final List<String> GROUPS = List.of("family:web", "service:api");
     private static final int CAPACITY = 100_000;
     private static final int TRIES = 500;
     private static final long SEED = 20261130L;
 
     /** One record arriving at the scheduler. */
     sealed interface Step {
-        record Place(int task, int instance, int memory, Integer port, long version) implements Step {
+        record Place(int task, int instance, int memory, Integer port, long version, int group) implements Step {
         }
 
         record Report(int task, int instance, TaskStatus status, long version) implements Step {
@@ -96,12 +97,44 @@ class AllocationIndexPropertyTest {
                     .isEqualTo(count(state, id, false));
         }
         assertThat(state.tasks("default")).hasSizeLessThanOrEqualTo(state.allTasks().size());
+
+        // and the task index and the group counts equal a recomputation too
+        Map<String, Map<String, Integer>> groupsSeen = new HashMap<>();
+        state.candidates("default").forEach(c -> groupsSeen.put(c.instanceId(), c.taskGroups()));
+        for (String id : INSTANCES) {
+            assertThat(ids(state.tasksOnInstance(id))).as(id + "'s tasks in " + description)
+                    .isEqualTo(ids(state.allTasks().stream().filter(t -> id.equals(t.instanceId())).toList()));
+            Map<String, Integer> groups = new HashMap<>();
+            for (TaskView task : state.allTasks()) {
+                if (id.equals(task.instanceId()) && task.desiredStatus() != TaskStatus.STOPPED) {
+                    groups.merge(task.desired().group(), 1, Integer::sum);
+                }
+            }
+            assertThat(groupsSeen.get(id)).as(id + "'s task groups in " + description).isEqualTo(groups);
+        }
+        for (String group : GROUPS) {
+            assertThat(ids(state.groupTasks("default", group))).as(group + " in " + description).isEqualTo(
+                    ids(state.allTasks().stream().filter(t -> group.equals(t.desired().group())).toList()));
+        }
+    }
+
+    /** The same desired record in a task group. */
+    private static DesiredTask inGroup(DesiredTask t, String group) {
+        return new DesiredTask(t.schemaVersion(), t.version(), t.taskId(), t.taskArn(), t.cluster(), t.instanceId(),
+                t.taskDefinition(), t.overrides(), t.desiredStatus(), t.startedBy(), group, t.createdAt(), t.stopCode(),
+                t.stoppedReason(), t.tags(), t.protectedUntil());
+    }
+
+    private static Set<String> ids(List<TaskView> tasks) {
+        Set<String> ids = new TreeSet<>();
+        tasks.forEach(t -> ids.add(t.taskId()));
+        return ids;
     }
 
     private static void apply(SchedulerState state, Map<Integer, DesiredTask> placed, Step step) {
         if (step instanceof Step.Place p) {
-            DesiredTask task = desired("t" + p.task(), INSTANCES.get(p.instance()),
-                    definition("web", 1, p.memory(), p.port()), p.version());
+            DesiredTask task = inGroup(desired("t" + p.task(), INSTANCES.get(p.instance()),
+                    definition("web", 1, p.memory(), p.port()), p.version()), GROUPS.get(p.group()));
             placed.putIfAbsent(p.task(), task);
             state.apply(task);
         } else if (step instanceof Step.Report r) {
@@ -149,7 +182,7 @@ class AllocationIndexPropertyTest {
             int kind = random.nextInt(12);
             if (kind < 4) {
                 steps.add(new Step.Place(task, instance, 1 + random.nextInt(512), ports[random.nextInt(ports.length)],
-                        version));
+                        version, random.nextInt(GROUPS.size())));
             } else if (kind < 8) {
                 steps.add(new Step.Report(task, instance, statuses[random.nextInt(statuses.length)], version));
             } else if (kind < 10) {
