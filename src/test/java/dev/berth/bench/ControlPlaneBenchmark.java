@@ -71,6 +71,7 @@ public final class ControlPlaneBenchmark {
         private HollowAgents agents;
         private KafkaBaseline baseline;
         private double emptyStartMillis;
+        private double emptyStartCpuMillis;
 
         OneSchedulerFigures(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -103,14 +104,16 @@ public final class ControlPlaneBenchmark {
         private void startOnEmptyKafka() throws Exception {
             long spawned = System.nanoTime();
             scheduler = launcher.start("bench-scheduler", Map.of());
-            emptyStartMillis = (launcher.awaitReady(scheduler, START_PATIENCE).readyAt() - spawned) / 1e6;
+            SchedulerLauncher.Readiness ready = launcher.awaitReady(scheduler, START_PATIENCE);
+            emptyStartMillis = (ready.readyAt() - spawned) / 1e6;
+            emptyStartCpuMillis = ready.cpuAtReady().toNanos() / 1e6;
             api = SchedulerLauncher.api(scheduler);
             BenchCluster.create(api, CLUSTER);
             agents = HollowAgents.start(bootstrap, CLUSTER, settings.instances(), BenchCluster.INSTANCE_CAPACITY);
             awaitOrFail("the scheduler lists every hollow instance", START_PATIENCE,
                     () -> quietly(() -> BenchCluster.instances(api, CLUSTER) == settings.instances()));
-            log("%d hollow instances registered; scheduler ready on empty Kafka in %.0f ms", settings.instances(),
-                    emptyStartMillis);
+            log("%d hollow instances registered; scheduler ready on empty Kafka in %.0f ms (%.0f ms of CPU)",
+                    settings.instances(), emptyStartMillis, emptyStartCpuMillis);
         }
 
         private void placementThroughput() throws Exception {
@@ -125,8 +128,11 @@ public final class ControlPlaneBenchmark {
             double tenPerTransaction = baseline.recordsPerSecond(1_000, 10);
             double thousandPerTransaction = baseline.recordsPerSecond(10, 1_000);
             log("(a) placing %d tasks with %d concurrent RunTask callers", settings.tasks(), settings.concurrency());
+            long cpuBefore = scheduler.cpuMillis();
             PlacementThroughput.Result a = new PlacementThroughput(api, agents, CLUSTER)
                     .place(settings.tasks(), settings.concurrency(), settings.placementBudget());
+            log("(a) the scheduler used %,d ms of CPU while placing (since its start: %s)",
+                    scheduler.cpuMillis() - cpuBefore, ThreadCpu.byKind(scheduler.pid()));
             table.add(Figures.placement(a, settings, tenPerTransaction, thousandPerTransaction,
                     baseline.failedTransactions()));
         }
@@ -163,8 +169,8 @@ public final class ControlPlaneBenchmark {
             double rebuildMillis = (ready.readyAt() - ready.listeningAt()) / 1e6;
             api = SchedulerLauncher.api(scheduler);
             int running = (int) new SchedulerMetrics(scheduler).tasks("RUNNING");
-            table.add(Figures.startup(readyMillis, rebuildMillis, agents.tasksSeen(), running, emptyStartMillis,
-                    replay));
+            table.add(Figures.startup(readyMillis, rebuildMillis, ready.cpuAtReady().toNanos() / 1e6, agents.tasksSeen(),
+                    running, emptyStartMillis, replay));
         }
 
         /** Seeds berth.tasks until it holds {@code total} tasks, and waits until the hollow agents reported them. */

@@ -56,16 +56,16 @@ final class Figures {
                         + "failed", watch.sweeps(), watch.errors(), agents.heartbeatsSent(), agents.sendFailures()));
     }
 
-    static Figure startup(double readyMillis, double rebuildMillis, int tasksInKafka, int runningShown, double emptyMillis,
-            TopicReplay.Replay replay) {
+    static Figure startup(double readyMillis, double rebuildMillis, double cpuMillis, int tasksInKafka, int runningShown,
+            double emptyMillis, TopicReplay.Replay replay) {
         return new Figure(String.format("(c) scheduler start to ready, %,d tasks in Kafka", tasksInKafka),
                 String.format("%,.0f ms", readyMillis), "≤ 5,000 ms", Figure.atMost(readyMillis, STARTUP_TARGET_MS),
                 String.format("same binary on empty Kafka: %,.0f ms; one consumer replaying and decoding the same "
                         + "%,d records: %,.0f ms", emptyMillis, replay.records(), replay.millis()),
                 String.format("%.1f× / %.1f×", readyMillis / emptyMillis, readyMillis / replay.millis()),
                 String.format("process spawn to /q/health/ready 200; of which %,.0f ms from the first answer of the "
-                        + "probe (JVM and Quarkus up) to ready; its berth_tasks metric then showed %,d RUNNING",
-                        rebuildMillis, runningShown));
+                        + "probe (JVM and Quarkus up) to ready; %,.0f ms of CPU used by the process until ready; its "
+                        + "berth_tasks metric then showed %,d RUNNING", rebuildMillis, cpuMillis, runningShown));
     }
 
     static Figure failoverTime(FailoverDrill.Result d, int instances) {

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.Map;
  * role only, as production runs it (API on 127.0.0.1, unsigned), and waits for its readiness
  * probe. A scheduler still alive when the benchmark's JVM exits (Ctrl-C) is killed with it.
  * With {@code -Dbench.jfr=true} each scheduler records a Java Flight Recording into
- * {@code target/<name>.jfr}, written when it stops (not on kill -9).
+ * {@code target/<name>.jfr}, written when it stops (not on kill -9), and
+ * {@code -Dbench.scheduler.java-opts="..."} adds JVM options (split on spaces).
  */
 final class SchedulerLauncher {
 
@@ -35,9 +37,14 @@ final class SchedulerLauncher {
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "BERTH_SCHEDULER_ADVERTISED_URL", "http://127.0.0.1:" + port));
         env.putAll(extraEnv);
-        List<String> jvm = Boolean.getBoolean("bench.jfr")
-                ? List.of("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename=target/" + name + ".jfr")
-                : List.of();
+        List<String> jvm = new ArrayList<>();
+        String javaOpts = System.getProperty("bench.scheduler.java-opts", "").strip();
+        if (!javaOpts.isEmpty()) {
+            jvm.addAll(List.of(javaOpts.split("\\s+")));
+        }
+        if (Boolean.getBoolean("bench.jfr")) {
+            jvm.add("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename=target/" + name + ".jfr");
+        }
         BerthProcess process = BerthProcess.start(name, Files.createTempDirectory("berth-bench"), port, env, jvm);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (process.isAlive()) {
@@ -57,9 +64,10 @@ final class SchedulerLauncher {
 
     /**
      * When, in {@link System#nanoTime()}, the probe first got an answer (the JVM and Quarkus are
-     * up, Berth is rebuilding) and when it first answered 200.
+     * up, Berth is rebuilding) and when it first answered 200, and the CPU time the process had
+     * used by then (all its threads; unlike the wall-clock times, little moved by other load).
      */
-    record Readiness(long listeningAt, long readyAt) {
+    record Readiness(long listeningAt, long readyAt, Duration cpuAtReady) {
     }
 
     /**
@@ -70,6 +78,7 @@ final class SchedulerLauncher {
         URI ready = URI.create("http://127.0.0.1:" + process.managementPort() + "/q/health/ready");
         long[] listeningAt = {0};
         long[] readyAt = {0};
+        Duration[] cpu = {Duration.ZERO};
         boolean answered = BenchWait.until(patience, PROBE_PERIOD, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the scheduler died; see " + process.log());
@@ -80,6 +89,7 @@ final class SchedulerLauncher {
                 long now = System.nanoTime();
                 listeningAt[0] = listeningAt[0] == 0 ? now : listeningAt[0];
                 readyAt[0] = now;
+                cpu[0] = Duration.ofMillis(process.cpuMillis());
                 return answer.statusCode() == 200;
             } catch (IOException notListeningYet) {
                 return false;
@@ -89,7 +99,9 @@ final class SchedulerLauncher {
             }
         });
         if (answered) {
-            return new Readiness(listeningAt[0], readyAt[0]);
+            ControlPlaneBenchmark.log("%s used %,d ms of CPU until ready: %s", process.log().getFileName(), cpu[0].toMillis(),
+                    ThreadCpu.byKind(process.pid()));
+            return new Readiness(listeningAt[0], readyAt[0], cpu[0]);
         }
         throw new IllegalStateException("the scheduler was not ready within " + patience + "; see " + process.log());
     }

@@ -109,6 +109,11 @@ public final class BerthProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The CPU time the process has used so far, all its threads; 0 when the system does not tell. */
+    public long cpuMillis() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
+    }
+
     /** Freezes the process, as a long GC pause or a hung host would: it holds its sockets and says nothing. */
     public void pause() throws IOException, InterruptedException {
         signal("-STOP");
