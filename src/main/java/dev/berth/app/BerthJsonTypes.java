@@ -180,6 +180,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.shape.EcsService.class,
         dev.berth.api.shape.EcsShapes.class,
         dev.berth.api.shape.EcsTask.class,
+        dev.berth.api.kafka.TaskEventDetail.class,
         dev.berth.api.shape.EcsTask.Overrides.class,
         dev.berth.api.shape.InstanceResource.class,
 })

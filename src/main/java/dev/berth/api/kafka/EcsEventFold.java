@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.shape.EcsShapes;
+import dev.berth.api.shape.EcsTask;
 import dev.berth.model.Arns;
 import dev.berth.model.Resources;
 import dev.berth.protocol.BerthRecord;
@@ -63,7 +64,8 @@ final class EcsEventFold implements EventStream.Fold {
     private final Arns arns;
     private final EcsShapes shapes;
     private final ObjectMapper mapper = RecordCodec.newMapper().copy()
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .addMixIn(EcsTask.class, TaskEventDetail.WithoutTags.class);
     private final Map<String, DesiredTask> desired = new HashMap<>();
     private final Map<String, TaskStateChange> reports = new HashMap<>();
     private final Map<String, Set<String>> tasksByInstance = new HashMap<>();
@@ -154,13 +156,13 @@ final class EcsEventFold implements EventStream.Fold {
         TaskView view = TaskView.fold(desired.get(taskId), reports.get(taskId));
         DesiredTask task = view.desired();
         InstanceRegistration instance = registrations.get(task.instanceId());
-        ObjectNode detail = mapper.valueToTree(shapes.task(view, false,
-                instance == null || instance.attributes() == null ? Map.of() : instance.attributes()));
-        detail.remove("tags");
-        detail.put("updatedAt", iso(Instant.ofEpochMilli(timestamp)));
+        // Written straight from the shape, tags left out by the mixin: no tree is built per event
+        TaskEventDetail detail = new TaskEventDetail(shapes.task(view, false,
+                instance == null || instance.attributes() == null ? Map.of() : instance.attributes()),
+                iso(Instant.ofEpochMilli(timestamp)));
         String arn = arns.task(task.cluster(), taskId);
         return List.of(event(arn, EcsEvent.TASK_STATE_CHANGE, view.lastStatus().name(), view.version(), timestamp,
-                detail));
+                mapper.getNodeFactory().pojoNode(detail)));
     }
 
     private List<EventStream.Event> instanceEvent(String instanceId, long timestamp) {
