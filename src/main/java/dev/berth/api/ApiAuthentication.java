@@ -4,16 +4,11 @@ import dev.berth.api.auth.AuthRejection;
 import dev.berth.api.auth.ReceivedRequest;
 import dev.berth.api.auth.SigV4Verifier;
 import dev.berth.api.auth.SigningKey;
-import dev.berth.scheduler.SchedulerRole;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,14 +56,13 @@ public class ApiAuthentication {
     }
 
     /**
-     * Says once, after the roles have started, whether the scheduler's API is open, and
-     * refuses to start an open API on an address other than loopback unless that was asked for.
+     * Says once, where the scheduler role runs and before its API answers, whether that API is
+     * open, and refuses to start an open API on an address other than loopback unless that was
+     * asked for.
+     *
+     * @throws IllegalStateException when the API would be open on such an address
      */
-    void announce(@Observes @Priority(200) StartupEvent event, SchedulerRole scheduler,
-            @ConfigProperty(name = "quarkus.http.host") String host) {
-        if (!scheduler.isRunning()) {
-            return;
-        }
+    public void announce(String host) {
         Optional<String> refusal = exposureRefusal(host, key.isPresent(), allowUnsignedRemote);
         if (refusal.isPresent()) {
             String source = ConfigProvider.getConfig().getConfigValue("quarkus.http.host").getSourceName();

@@ -3,16 +3,13 @@ package dev.berth.api;
 import dev.berth.api.auth.AuthRejection;
 import dev.berth.api.auth.ReceivedRequest;
 import dev.berth.scheduler.SchedulerRole;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -26,8 +23,10 @@ import java.util.Optional;
  * The ECS JSON 1.1 API: {@code POST /} with {@code X-Amz-Target:
  * AmazonEC2ContainerServiceV20141113.<Operation>}. Any content type is accepted (the SDKs
  * send {@code application/x-amz-json-1.1}); the body is parsed by the dispatcher so that
- * malformed JSON becomes an ECS error, not a framework one. Runs on a worker thread: calls
- * wait for Kafka's acknowledgement.
+ * malformed JSON becomes an ECS error, not a framework one. A plain Vert.x route, which
+ * {@code dev.berth.app.ApiRoutes} adds only where the scheduler role runs, on a worker thread:
+ * calls wait for Kafka's acknowledgement. (Not a Jakarta REST resource: the REST framework
+ * would be loaded and set up in every process, the agent's too, for this one route.)
  *
  * <p>The body is taken as the bytes received, and the path, query and headers from the
  * Vert.x request as received: a SigV4 signature covers exactly those. Every answer carries a
@@ -38,7 +37,7 @@ import java.util.Optional;
  * to the leader through {@link LeaderForwarder}, so any replica behind a load balancer
  * answers any call.
  */
-@Path("/")
+@ApplicationScoped
 public class EcsEndpoint {
 
     public static final String AMZ_JSON = "application/x-amz-json-1.1";
@@ -57,18 +56,22 @@ public class EcsEndpoint {
         this.forwarder = forwarder;
     }
 
-    @POST
-    @Consumes(MediaType.WILDCARD)
-    public Response call(@Context HttpServerRequest http, byte[] body) {
+    /** Answers one call; its body was read in full before. */
+    public void call(RoutingContext context) {
+        Buffer buffer = context.body().buffer();
+        EcsDispatcher.Reply reply = call(context.request(), buffer == null ? new byte[0] : buffer.getBytes());
+        context.response().setStatusCode(reply.status()).putHeader("Content-Type", AMZ_JSON)
+                .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
+                .end(reply.body());
+    }
+
+    private EcsDispatcher.Reply call(HttpServerRequest http, byte[] body) {
         ReceivedRequest received = received(http, body);
         Optional<AuthRejection> rejection = authentication.check(received);
         String caller = Caller.accessKeyIdOf(received).orElse(null);
-        EcsDispatcher.Reply reply = rejection
+        return rejection
                 .map(r -> dispatcher.error(r.type().httpStatus(), r.type().name(), r.message()))
                 .orElseGet(() -> Caller.within(caller, () -> answer(http, body)));
-        return Response.status(reply.status()).type(AMZ_JSON)
-                .header("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
-                .entity(reply.body()).build();
     }
 
     /** Reads and the leader's writes are answered here; another replica's writes go to the leader. */

@@ -1,6 +1,8 @@
 package dev.berth.app;
 
 import dev.berth.agent.AgentRole;
+import dev.berth.api.kafka.KafkaEvents;
+import dev.berth.api.kafka.KafkaRequests;
 import dev.berth.scheduler.SchedulerRole;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,7 +19,8 @@ import org.jboss.logging.Logger;
 /**
  * Starts the roles this process plays, in dependency order (the embedded broker first, so
  * the others find Kafka), and stops them in reverse. This is the only code that sees both
- * the agent and the scheduler; they still meet only on Kafka.
+ * the agent and the scheduler; they still meet only on Kafka. The scheduler's beans and its
+ * API's are created only where the scheduler role runs: an agent-only process never makes them.
  */
 @ApplicationScoped
 public class RoleLauncher {
@@ -28,14 +31,18 @@ public class RoleLauncher {
     private final EmbeddedKafkaRole kafkaRole;
     private final Instance<SchedulerRole> scheduler;
     private final Instance<AgentRole> agent;
+    private final Instance<KafkaRequests> kafkaRequests;
+    private final Instance<KafkaEvents> kafkaEvents;
     private volatile EmbeddedKafkaRole.RunningBroker broker;
 
     public RoleLauncher(BerthConfig config, EmbeddedKafkaRole kafkaRole, Instance<SchedulerRole> scheduler,
-            Instance<AgentRole> agent) {
+            Instance<AgentRole> agent, Instance<KafkaRequests> kafkaRequests, Instance<KafkaEvents> kafkaEvents) {
         this.config = config;
         this.kafkaRole = kafkaRole;
         this.scheduler = scheduler;
         this.agent = agent;
+        this.kafkaRequests = kafkaRequests;
+        this.kafkaEvents = kafkaEvents;
     }
 
     void start(@Observes @Priority(100) StartupEvent event) {
@@ -51,6 +58,9 @@ public class RoleLauncher {
             }
         }
         if (roles.contains(Role.scheduler)) {
+            // The ECS API on Kafka: berth.requests served, berth.events published by the leader.
+            kafkaRequests.get().attach();
+            kafkaEvents.get().attach();
             scheduler.get().start();
         }
         if (roles.contains(Role.agent)) {

@@ -36,7 +36,12 @@ public final class KafkaClients {
     }
 
     private Map<String, Object> common(String purpose) {
-        Map<String, Object> props = new HashMap<>(settings.client());
+        Map<String, Object> props = new HashMap<>();
+        // Unless settings.client() says otherwise: no client metrics pushed to the brokers (the
+        // telemetry reporter and its protobuf classes stay unloaded) and no JMX MBean per metric.
+        props.put(CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, false);
+        props.put(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
+        props.putAll(settings.client());
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-" + purpose + "-" + shortId());
         props.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, (int) settings.retryBackoffMax().toMillis());

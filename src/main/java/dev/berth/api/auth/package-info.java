@@ -11,7 +11,7 @@
  *   HMAC(signing key, string to sign) ══ signature ? accepted : {@link dev.berth.api.auth.AuthRejection}
  * </pre>
  *
- * <p>Invariants: pure code, no Quarkus, JAX-RS or Kafka types, so it is tested with plain
+ * <p>Invariants: pure code, no Quarkus, Vert.x or Kafka types, so it is tested with plain
  * JUnit and known vectors; time comes from an injected {@link java.time.Clock}; a refusal is
  * a value ({@link dev.berth.api.auth.AuthRejection}) carrying the AWS exception name, never an
  * exception to the caller; neither the secret nor the expected signature ever appears in a

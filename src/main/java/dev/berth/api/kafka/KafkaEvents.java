@@ -3,9 +3,7 @@ package dev.berth.api.kafka;
 import dev.berth.model.Arns;
 import dev.berth.scheduler.SchedulerConfig;
 import dev.berth.scheduler.SchedulerRole;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
@@ -24,7 +22,8 @@ public class KafkaEvents {
         this.arns = new Arns(config.arnPartition(), config.region(), config.account());
     }
 
-    void attach(@Observes StartupEvent event) {
+    /** Called where the scheduler role runs, before it starts. */
+    public void attach() {
         scheduler.publishEvents(() -> new EcsEventFold(arns));
     }
 }

@@ -21,9 +21,7 @@ import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.messaging.RequestConsumer;
 import dev.berth.scheduler.state.SchedulerState;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -74,7 +72,8 @@ public class KafkaRequests implements RequestConsumer.Handler {
         this.operations = Set.copyOf(dispatcher.operations());
     }
 
-    void attach(@Observes StartupEvent event) {
+    /** Called where the scheduler role runs, before it starts. */
+    public void attach() {
         scheduler.serveRequests(this);
     }
 

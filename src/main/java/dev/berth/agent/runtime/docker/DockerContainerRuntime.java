@@ -124,9 +124,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost)
                 .build();
+        URI host = URI.create(dockerHost);
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(URI.create(dockerHost))
-                .sslConfig(config.getSSLConfig())
+                .dockerHost(host)
+                .sslConfig(SocketWithoutTls.forHost(host, config.getSSLConfig()))
                 .connectionTimeout(callTimeout)
                 .responseTimeout(RESPONSE_BACKSTOP)
                 .build();

@@ -1,0 +1,44 @@
+package dev.berth.app;
+
+import dev.berth.api.ApiAuthentication;
+import dev.berth.api.EcsEndpoint;
+import dev.berth.api.SchemaEndpoint;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Puts the scheduler's HTTP routes on the main router (port 8080): the ECS JSON API and the
+ * public schemas, and only where the scheduler role runs, after {@link ApiAuthentication} has
+ * said whether the API is open (and refused an open one off loopback). An agent-only process
+ * answers 404 there, and never creates the API's beans nor loads a REST framework (README,
+ * "The agent against real Docker": what the agent's memory holds).
+ */
+@ApplicationScoped
+public class ApiRoutes {
+
+    /**
+     * The largest ECS request body taken, as Quarkus's {@code quarkus.http.limits.max-body-size}
+     * default; a larger one is refused with 413. The largest ECS requests (a task definition of
+     * ten containers with their environments) are some tens of KiB.
+     */
+    static final long MAX_BODY_BYTES = 10_240L * 1024;
+
+    void routes(@Observes Router router, BerthConfig config, Instance<ApiAuthentication> authentication,
+            Instance<EcsEndpoint> ecs, @ConfigProperty(name = "quarkus.http.host") String host) {
+        if (!config.roles().contains(Role.scheduler)) {
+            return;
+        }
+        authentication.get().announce(host);
+        EcsEndpoint endpoint = ecs.get();
+        router.post("/").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                // Not ordered: calls from many clients run at once on the worker threads.
+                .blockingHandler(endpoint::call, false);
+        router.get("/schemas").handler(SchemaEndpoint::list);
+        router.get("/schemas/").handler(SchemaEndpoint::list);
+        router.get("/schemas/:name").handler(SchemaEndpoint::schema);
+    }
+}
