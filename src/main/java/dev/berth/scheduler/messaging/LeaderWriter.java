@@ -201,7 +201,7 @@ final class LeaderWriter implements StateWriter {
      */
     @Override
     public CompletableFuture<Void> stage(RequestTransaction transaction, List<StateChange> changes) {
-        if (spent) {
+        if (spent || closed) {
             return CompletableFuture.failedFuture(handingOver());
         }
         int number = transaction.stage(this);
@@ -240,7 +240,7 @@ final class LeaderWriter implements StateWriter {
      */
     @Override
     public CompletableFuture<Void> answer(RequestTransaction transaction, List<StateChange> changes) {
-        if (spent) {
+        if (spent || closed) {
             return CompletableFuture.failedFuture(handingOver());
         }
         Submitted answer = encode(changes);
@@ -256,7 +256,7 @@ final class LeaderWriter implements StateWriter {
         if (!joined) {
             return submit(changes);
         }
-        if (spent) {
+        if (spent || closed) {
             // The committer may have stopped before it took the answer: it will never commit it.
             answer.done().completeExceptionally(handingOver());
         }
@@ -290,6 +290,7 @@ final class LeaderWriter implements StateWriter {
                 commitBatch(withAnswers(batch));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                finish(batch, handingOver());
                 break;
             } catch (RuntimeException e) {
                 LOGGER.errorf(e, "The leader's committer failed unexpectedly");
@@ -304,7 +305,8 @@ final class LeaderWriter implements StateWriter {
         List<Submitted> left = new ArrayList<>();
         queue.drainTo(left);
         finish(left, handingOver());
-        takeBackStaged(handingOver());
+        // The writer is closing (its leadership ends): nothing staged will be committed, nor staged any more.
+        failAnswers(staging.takeBackAll(), handingOver());
     }
 
     /** Adds queued plans to the batch up to the bound; returns how many records it holds. */
@@ -392,6 +394,10 @@ final class LeaderWriter implements StateWriter {
         List<Object> answers = staging.takeBackAll();
         LOGGER.warnf("Took back the uncommitted plans of requests of berth.requests from the state (%d answers "
                 + "waiting for them fail)", answers.size());
+        failAnswers(answers, error);
+    }
+
+    private static void failAnswers(List<Object> answers, RuntimeException error) {
         for (Object answer : answers) {
             ((Submitted) answer).done().completeExceptionally(error);
         }
