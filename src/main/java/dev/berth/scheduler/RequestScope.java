@@ -3,34 +3,33 @@ package dev.berth.scheduler;
 import dev.berth.protocol.ClientTokenRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The request of berth.requests that the current thread is carrying out. A plan that can be
- * answered before it commits (RunTask's, StartTask's) is handed to the request's
- * {@link DeferredPlans} and committed with the answer, in one transaction. Every plan the
- * thread submits meanwhile carries the request's marker ({@code kafka-request/<id>} on
- * berth.client-tokens), in the plan's own transaction: once any of the request's changes is
- * in Kafka, so is the fact that the request acted, and a redelivered request never acts
- * again, also on another replica after a failover.
+ * The request of berth.requests that the current thread is carrying out, and its
+ * {@link RequestTransaction}: every plan the thread writes meanwhile commits in the same
+ * transaction as the request's answer. A plan that can be answered before it commits
+ * (RunTask's, StartTask's) is deferred to the answer; any other is staged by the writer
+ * ({@link #submit}). Every plan also carries the request's marker ({@code kafka-request/<id>}
+ * on berth.client-tokens): should a plan ever commit apart from the answer (the writer split
+ * the transaction), the fact that the request acted is in Kafka with it, and a redelivered
+ * request never acts again, also on another replica after a failover.
  */
 public final class RequestScope {
 
     private static final ThreadLocal<ClientTokenRecord> CURRENT = new ThreadLocal<>();
-    private static final ThreadLocal<DeferredPlans> DEFERRED = new ThreadLocal<>();
+    private static final ThreadLocal<RequestTransaction> TRANSACTION = new ThreadLocal<>();
 
     private RequestScope() {
     }
 
-    /**
-     * Runs {@code body} as the request that {@code marker} stands for; the plans that can be
-     * committed with the request's answer go to {@code deferred} instead of being sent.
-     */
-    public static <T> T within(ClientTokenRecord marker, DeferredPlans deferred, Supplier<T> body) {
+    /** Runs {@code body} as the request that {@code marker} stands for, its plans joining {@code transaction}. */
+    public static <T> T within(ClientTokenRecord marker, RequestTransaction transaction, Supplier<T> body) {
         ClientTokenRecord outer = CURRENT.get();
-        DeferredPlans outerDeferred = DEFERRED.get();
+        RequestTransaction outerTransaction = TRANSACTION.get();
         CURRENT.set(marker);
-        DEFERRED.set(deferred);
+        TRANSACTION.set(transaction);
         try {
             return body.get();
         } finally {
@@ -39,25 +38,36 @@ public final class RequestScope {
             } else {
                 CURRENT.set(outer);
             }
-            if (outerDeferred == null) {
-                DEFERRED.remove();
+            if (outerTransaction == null) {
+                TRANSACTION.remove();
             } else {
-                DEFERRED.set(outerDeferred);
+                TRANSACTION.set(outerTransaction);
             }
         }
     }
 
     /**
+     * Writes a plan through {@code writer}: staged in the current request's transaction when
+     * this thread carries one out (the future is then complete once the state shows the plan),
+     * submitted on its own otherwise. Either way with the request's marker.
+     */
+    public static CompletableFuture<Void> submit(StateWriter writer, List<StateChange> changes) {
+        RequestTransaction transaction = TRANSACTION.get();
+        List<StateChange> tagged = tag(changes);
+        return transaction == null ? writer.submit(tagged) : writer.stage(transaction, tagged);
+    }
+
+    /**
      * Hands a prepared plan to the current request's answer, when this thread carries out a
-     * request whose plans commit with its answer; false otherwise (send the plan as usual).
+     * request; false otherwise (send the plan as usual).
      */
     static boolean defer(dev.berth.scheduler.plan.PlanApplier applier,
             dev.berth.scheduler.plan.PlanApplier.Prepared plan, Runnable onCommitted) {
-        DeferredPlans deferred = DEFERRED.get();
-        if (deferred == null) {
+        RequestTransaction transaction = TRANSACTION.get();
+        if (transaction == null) {
             return false;
         }
-        deferred.add(applier, plan, onCommitted);
+        transaction.deferred().add(applier, plan, onCommitted);
         return true;
     }
 

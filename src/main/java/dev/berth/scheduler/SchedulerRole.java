@@ -87,7 +87,7 @@ public class SchedulerRole {
         StateWriter writer = new StateWriter() {
             @Override
             public java.util.concurrent.CompletableFuture<Void> submit(java.util.List<StateChange> changes) {
-                return leaderWriter(kafka).submit(RequestScope.tag(changes));
+                return RequestScope.submit(leaderWriter(kafka), changes);
             }
 
             @Override

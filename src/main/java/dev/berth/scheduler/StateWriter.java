@@ -30,6 +30,24 @@ public interface StateWriter {
      */
     CompletableFuture<Void> submit(List<StateChange> changes);
 
+    /**
+     * Stages a plan of the request that {@code transaction} stands for: the future completes
+     * once the state shows the plan, which then commits in the same transaction as the
+     * request's answer ({@link #answer}). A writer that cannot stage commits the plan on its
+     * own, as {@link #submit} does.
+     */
+    default CompletableFuture<Void> stage(RequestTransaction transaction, List<StateChange> changes) {
+        return submit(changes);
+    }
+
+    /**
+     * Submits a request's answer: in the transaction of the plans it staged, while this writer
+     * holds them back; on its own otherwise.
+     */
+    default CompletableFuture<Void> answer(RequestTransaction transaction, List<StateChange> changes) {
+        return submit(changes);
+    }
+
     /** Waits until every plan submitted so far is committed or failed. */
     default void drain() {
     }

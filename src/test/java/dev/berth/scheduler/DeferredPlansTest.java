@@ -35,8 +35,8 @@ class DeferredPlansTest {
         state.apply(instance("i-1", "default", 4096, 768, T0, 1));
     }
 
-    private Tasks.StartOutcome runWithin(DeferredPlans deferred) {
-        return RequestScope.within(marker, deferred, () -> plane.tasks().run(
+    private Tasks.StartOutcome runWithin(RequestTransaction transaction) {
+        return RequestScope.within(marker, transaction, () -> plane.tasks().run(
                 new Tasks.TaskRequest(null, "web", null, "tester", null), 1));
     }
 
@@ -44,10 +44,11 @@ class DeferredPlansTest {
     void theTasksAreAnsweredAtOnceAndWrittenOnlyWithTheAnswer() {
         // Given
         registerAndAddRoomForOneTask();
-        DeferredPlans deferred = new DeferredPlans();
+        RequestTransaction transaction = new RequestTransaction();
+        DeferredPlans deferred = transaction.deferred();
 
         // When
-        Tasks.StartOutcome outcome = runWithin(deferred);
+        Tasks.StartOutcome outcome = runWithin(transaction);
 
         // Then: answered as PENDING on i-1, nothing written yet; the plan is what the answer will carry
         assertThat(outcome.tasks()).extracting(TaskView::instanceId).containsExactly("i-1");
@@ -61,8 +62,9 @@ class DeferredPlansTest {
     void aDeferredPlanHoldsItsRoomUntilItsAnswerIsOverAndGivesItBackWhenNotCommitted() {
         // Given: the one task's room taken by a request whose answer is not committed yet
         registerAndAddRoomForOneTask();
-        DeferredPlans first = new DeferredPlans();
-        runWithin(first);
+        RequestTransaction transaction = new RequestTransaction();
+        DeferredPlans first = transaction.deferred();
+        runWithin(transaction);
 
         // When: another RunTask meanwhile, then the first answer fails, then a third RunTask
         Tasks.StartOutcome meanwhile = plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "tester", null), 1);

@@ -17,6 +17,7 @@ import dev.berth.scheduler.ClientTokens;
 import dev.berth.scheduler.DeferredPlans;
 import dev.berth.scheduler.EcsErrorType;
 import dev.berth.scheduler.RequestScope;
+import dev.berth.scheduler.RequestTransaction;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.messaging.RequestConsumer;
@@ -113,7 +114,7 @@ public class KafkaRequests implements RequestConsumer.Handler {
         ClientTokenRecord marker = held.orElseGet(() -> new ClientTokenRecord(BerthRecord.SCHEMA_VERSION, 1, key,
                 request.operation(), hash, List.of(), List.of(), clock.instant(), null));
         byte[] response;
-        DeferredPlans deferred = new DeferredPlans();
+        RequestTransaction transaction = new RequestTransaction();
         if (held.isPresent() && !TOKENED.contains(request.operation())) {
             LOGGER.warnf("Request %s (%s) acted before its answer was committed: not carried out again",
                     request.requestId(), request.operation());
@@ -126,27 +127,28 @@ public class KafkaRequests implements RequestConsumer.Handler {
                 LOGGER.infof("Request %s (%s) acted before its answer was committed: answering what it did, through "
                         + "its clientToken", request.requestId(), request.operation());
             }
-            response = dispatch(request, marker, deferred);
+            response = dispatch(request, marker, transaction);
         }
         ClientTokenRecord answered = new ClientTokenRecord(marker.schemaVersion(), marker.version() + 1, key,
                 marker.operation(), hash, List.of(), List.of(), marker.createdAt(),
                 new String(response, StandardCharsets.UTF_8), position);
-        List<StateChange> changes = new ArrayList<>(deferred.changes());
+        List<StateChange> changes = new ArrayList<>(transaction.deferred().changes());
         changes.add(new StateChange.Put(answered));
         changes.add(new StateChange.Publish(Topic.RESPONSES, request.requestId(), response));
-        return new RequestConsumer.Answer(changes, deferred::finished);
+        return new RequestConsumer.Answer(changes, transaction.deferred()::finished, transaction);
     }
 
     /**
-     * Carries the request out as the HTTP API would, its plans marked as this request's. RunTask
-     * and CreateService get a clientToken derived from the request id when they have none, so
-     * that a request carried out again after a failover answers what the first run did. The
-     * plans that can be answered before they commit (RunTask's, StartTask's) go to
-     * {@code deferred}, to commit with the answer; an answer that is not a success drops them
-     * (nothing of them was written).
+     * Carries the request out as the HTTP API would, its plans marked as this request's and
+     * joining {@code transaction}, to commit with the answer. RunTask and CreateService get a
+     * clientToken derived from the request id when they have none, so that a request carried
+     * out again after a failover answers what the first run did. An answer that is not a
+     * success drops the deferred plans (RunTask's, StartTask's: nothing of them was written);
+     * the staged ones commit with it, as they would have over HTTP.
      */
     private byte[] dispatch(EcsRequestMessage.Decoded.Valid request, ClientTokenRecord marker,
-            DeferredPlans deferred) {
+            RequestTransaction transaction) {
+        DeferredPlans deferred = transaction.deferred();
         ObjectNode body = ((ObjectNode) request.request()).deepCopy();
         if (TOKENED.contains(request.operation()) && !body.hasNonNull("clientToken")) {
             body.put("clientToken", "berth-request-" + sha256(request.requestId()).substring(0, 40));
@@ -159,10 +161,12 @@ public class KafkaRequests implements RequestConsumer.Handler {
         }
         EcsDispatcher.Reply reply;
         try {
-            reply = RequestScope.within(marker, deferred,
+            reply = RequestScope.within(marker, transaction,
                     () -> dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + request.operation(), json));
         } catch (RuntimeException e) {
             deferred.finished(false);
+            // No answer follows: what it staged commits on its own, with its marker.
+            transaction.split();
             throw e;
         }
         if (reply.status() != 200 && !deferred.isEmpty()) {

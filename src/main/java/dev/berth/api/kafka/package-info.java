@@ -6,9 +6,9 @@
  *
  * <pre>
  *  producer ──berth.requests (key: request id)──▶ leader: RequestConsumer ──▶ KafkaRequests ──▶ EcsDispatcher
- *                                                     │                             │ plan + marker "acted" (T1)
- *                                                     ▼                             ▼
- *  consumer ◀──berth.responses (key: request id)── answer + marker "answered" + position (T2)
+ *                                                     │                             │ plans: staged (state shows them)
+ *                                                     ▼                             ▼       or deferred (RunTask)
+ *  consumer ◀──berth.responses (key: request id)── plans + answer + marker "answered" + position (one transaction)
  * </pre>
  *
  * <p>Invariants:
@@ -16,14 +16,18 @@
  *   <li><b>Only the leader consumes</b>, and only once it has caught up; a follower opens no
  *       consumer. Each term starts from the positions of the group {@code <scheduler group>-requests},
  *       which only the leader's fenced transactional producer commits.</li>
- *   <li><b>A request acts at most once.</b> Its marker ({@code kafka-request/<id>} on
- *       berth.client-tokens) rides in the transaction of every plan the request commits (T1), so a
- *       request whose plan is in Kafka is known to have acted, by any later leader.</li>
- *   <li><b>A record is answered exactly once.</b> Its response (or dead letter and error), the
- *       marker with the response, and the record's position are one transaction (T2). Until T2
- *       commits, the record is read again: its marker then answers the stored response, or says
- *       that the request acted but its answer was lost (RunTask and CreateService carry a
- *       clientToken derived from the request id, and answer what the first run did).</li>
+ *   <li><b>A request's changes and its answer are one transaction</b>
+ *       ({@link dev.berth.scheduler.RequestTransaction}): its plans, its response, its marker
+ *       ({@code kafka-request/<id>} on berth.client-tokens) and the record's position. A staged
+ *       plan is shown by the leader's state before it commits, and taken back if its
+ *       transaction fails (the writer is then spent).</li>
+ *   <li><b>A request acts at most once.</b> Every plan carries the marker too, so should the
+ *       writer commit a plan without the answer (it waits for an answer one second at most),
+ *       any later leader knows that the request acted.</li>
+ *   <li><b>A record is answered exactly once.</b> Until its answer commits, the record is read
+ *       again: its marker then answers the stored response, or says that the request acted but
+ *       its answer was lost (RunTask and CreateService carry a clientToken derived from the
+ *       request id, and answer what the first run did).</li>
  *   <li><b>Poison never stops the consumer.</b> A record that is no request gets a dead letter,
  *       and an error response when it has an id, in the same transaction as its position.</li>
  * </ul>

@@ -15,6 +15,8 @@ import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.Topic;
 import dev.berth.scheduler.EcsErrorType;
 import dev.berth.scheduler.EcsException;
+import dev.berth.scheduler.RequestTransaction;
+import dev.berth.scheduler.StagedPlans;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import dev.berth.scheduler.state.SchedulerState;
@@ -53,6 +55,14 @@ import org.jboss.logging.Logger;
  * plan and its response are one transaction of the fenced producer, so a deposed leader can
  * neither write a plan nor move the requests' position).
  *
+ * <p>A request of berth.requests commits its plans and its answer in one transaction
+ * ({@link RequestTransaction}): its plans are <em>staged</em> ({@link #stage}): queued, then
+ * applied to the state at once, so that the request reads its own writes; the committer holds
+ * a transaction with a staged plan back until the request's answer joins it, at most
+ * {@link #HOLD}, then commits the plans without it (they carry the request's marker). A
+ * transaction with a staged plan that fails spends the writer, and every staged plan not
+ * committed is taken back from the state ({@link StagedPlans}).
+ *
  * <p>A writer that cannot tell what became of a transaction, or that was fenced, is spent:
  * it refuses every later plan, and {@code onSpent} lets the leadership replace it (a new
  * producer, a new catch-up) or step down.
@@ -69,6 +79,12 @@ final class LeaderWriter implements StateWriter {
     private static final int PARALLEL_ENCODING_FROM = 256;
     /** From this many records a transaction's timing is logged: a daemon's pass, a rollout step. */
     private static final int LARGE_TRANSACTION = 1_000;
+    /**
+     * How long a transaction with a staged plan waits for the request's answer: a request
+     * answers within milliseconds of staging, unless it waits for a lock that a plan queued
+     * behind its own holds; past this the plans commit without the answer, which follows.
+     */
+    static final java.time.Duration HOLD = java.time.Duration.ofSeconds(1);
 
     /** Why a writer stopped writing. */
     enum Spent {
@@ -85,19 +101,55 @@ final class LeaderWriter implements StateWriter {
     private final java.util.function.Consumer<Spent> onSpent;
     private final RecordCodec codec = new RecordCodec();
     private final BlockingQueue<Submitted> queue = new ArrayBlockingQueue<>(MAX_QUEUED_PLANS);
+    private final StagedPlans staging;
+    /** Guards the answers joining their requests' transactions, and wakes the committer waiting for them. */
+    private final Object holds = new Object();
     private final Thread committer;
     private volatile boolean spent;
     private volatile boolean closed;
-    /** Plans submitted and not yet finished, for {@link #drain()}; guarded by this. */
+    /** Plans submitted (not staged) and not yet finished, for {@link #drain()}; guarded by this. */
     private int inFlight;
 
     /**
      * A plan waiting for its transaction: its records, encoded by the caller's thread (so that
      * encoding runs in parallel, not on the one committer), and its changes as the state will
-     * apply them once committed (each record as Kafka holds it).
+     * apply them once committed (each record as Kafka holds it). A staged plan also names its
+     * request's transaction and its number there.
      */
-    private record Submitted(List<ProducerRecord<String, byte[]>> records, List<StateChange> stored,
-            List<StateChange.Consume> consumed, CompletableFuture<Void> done) {
+    private static final class Submitted {
+        private final List<ProducerRecord<String, byte[]>> records;
+        private final List<StateChange> stored;
+        private final List<StateChange.Consume> consumed;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Counted for {@link #drain()}: a plan submitted on its own. */
+        private boolean counted;
+        private RequestTransaction transaction;
+        private int number;
+        /** Set before the plan is queued: the state holds it before its commit. */
+        private volatile StagedPlans.Staged staged;
+
+        private Submitted(List<ProducerRecord<String, byte[]>> records, List<StateChange> stored,
+                List<StateChange.Consume> consumed) {
+            this.records = records;
+            this.stored = stored;
+            this.consumed = consumed;
+        }
+
+        List<ProducerRecord<String, byte[]>> records() {
+            return records;
+        }
+
+        List<StateChange> stored() {
+            return stored;
+        }
+
+        List<StateChange.Consume> consumed() {
+            return consumed;
+        }
+
+        CompletableFuture<Void> done() {
+            return done;
+        }
     }
 
     LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
@@ -113,6 +165,7 @@ final class LeaderWriter implements StateWriter {
         this.state = state;
         this.taskPartitions = taskPartitions;
         this.onSpent = onSpent;
+        this.staging = new StagedPlans(state);
         this.committer = new Thread(this::commitQueued, committerName);
         this.committer.setDaemon(true);
         this.committer.start();
@@ -128,6 +181,7 @@ final class LeaderWriter implements StateWriter {
             return CompletableFuture.failedFuture(handingOver());
         }
         Submitted submitted = encode(changes);
+        submitted.counted = true;
         synchronized (this) {
             inFlight++;
         }
@@ -139,6 +193,74 @@ final class LeaderWriter implements StateWriter {
                     "Interrupted before the write was queued; nothing was changed."));
         }
         return submitted.done();
+    }
+
+    /**
+     * Queues the plan in the request's transaction, then applies it to the state: complete at
+     * once. Commits it on its own instead (waiting for it) when the transaction was split.
+     */
+    @Override
+    public CompletableFuture<Void> stage(RequestTransaction transaction, List<StateChange> changes) {
+        if (spent || closed) {
+            return CompletableFuture.failedFuture(handingOver());
+        }
+        int number = transaction.stage(this);
+        if (number == 0) {
+            return submit(changes);
+        }
+        Submitted submitted = encode(changes);
+        if (!submitted.consumed().isEmpty()) {
+            throw new IllegalArgumentException("a staged plan consumes nothing: its answer does");
+        }
+        submitted.transaction = transaction;
+        submitted.number = number;
+        StagedPlans.Staged staged;
+        try {
+            staged = staging.stage(transaction, submitted.stored(), plan -> {
+                submitted.staged = plan;
+                if (!queue.offer(submitted)) {
+                    throw new EcsException(EcsErrorType.ServerException, "The leader has " + MAX_QUEUED_PLANS
+                            + " plans waiting for Kafka; nothing was changed. Retry shortly.");
+                }
+            });
+        } catch (RuntimeException e) {
+            transaction.split();
+            return CompletableFuture.failedFuture(e);
+        }
+        if (staged == null) {
+            transaction.fail();
+            return CompletableFuture.failedFuture(handingOver());
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The request's answer: in the transaction of its last staged plan while the committer
+     * holds its plans back; on its own otherwise.
+     */
+    @Override
+    public CompletableFuture<Void> answer(RequestTransaction transaction, List<StateChange> changes) {
+        if (spent || closed) {
+            return CompletableFuture.failedFuture(handingOver());
+        }
+        Submitted answer = encode(changes);
+        boolean joined;
+        try {
+            synchronized (holds) {
+                joined = transaction.answer(this, answer);
+                holds.notifyAll();
+            }
+        } catch (EcsException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!joined) {
+            return submit(changes);
+        }
+        if (spent || closed) {
+            // The committer may have stopped before it took the answer: it will never commit it.
+            answer.done().completeExceptionally(handingOver());
+        }
+        return answer.done();
     }
 
     @Override
@@ -163,20 +285,19 @@ final class LeaderWriter implements StateWriter {
                     continue;
                 }
                 batch.add(first);
-                int records = first.records().size();
-                while (records < MAX_CHANGES_PER_TRANSACTION && queue.peek() != null) {
-                    Submitted next = queue.poll();
-                    batch.add(next);
-                    records += next.records().size();
-                }
-                commitBatch(batch);
+                int records = gather(batch, first.records().size());
+                awaitAnswers(batch, records);
+                commitBatch(withAnswers(batch));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                finish(batch, handingOver());
                 break;
             } catch (RuntimeException e) {
                 LOGGER.errorf(e, "The leader's committer failed unexpectedly");
-                finish(batch, new EcsException(EcsErrorType.ServerException, "The write failed unexpectedly; it may or "
-                        + "may not have been applied. " + e.getMessage(), e));
+                EcsException error = new EcsException(EcsErrorType.ServerException, "The write failed unexpectedly; it "
+                        + "may or may not have been applied. " + e.getMessage(), e);
+                finish(batch, error);
+                takeBackStaged(error);
             } finally {
                 batch.clear();
             }
@@ -184,6 +305,102 @@ final class LeaderWriter implements StateWriter {
         List<Submitted> left = new ArrayList<>();
         queue.drainTo(left);
         finish(left, handingOver());
+        // The writer is closing (its leadership ends): nothing staged will be committed, nor staged any more.
+        failAnswers(staging.takeBackAll(), handingOver());
+    }
+
+    /** Adds queued plans to the batch up to the bound; returns how many records it holds. */
+    private int gather(List<Submitted> batch, int records) {
+        while (records < MAX_CHANGES_PER_TRANSACTION && queue.peek() != null) {
+            Submitted next = queue.poll();
+            batch.add(next);
+            records += next.records().size();
+        }
+        return records;
+    }
+
+    /**
+     * Holds the batch back while a request that staged a plan in it has not answered (at
+     * most {@link #HOLD}; then those requests are split), and takes in the queued plans up to
+     * the last one of each request that answered, so that its answer commits with all of them.
+     */
+    private void awaitAnswers(List<Submitted> batch, int records) throws InterruptedException {
+        long deadline = System.nanoTime() + HOLD.toNanos();
+        synchronized (holds) {
+            while (true) {
+                Map<RequestTransaction, Integer> last = new java.util.IdentityHashMap<>();
+                for (Submitted submitted : batch) {
+                    if (submitted.transaction != null) {
+                        last.merge(submitted.transaction, submitted.number, Math::max);
+                    }
+                }
+                boolean open = false;
+                boolean incomplete = false;
+                for (Map.Entry<RequestTransaction, Integer> entry : last.entrySet()) {
+                    RequestTransaction.Phase phase = entry.getKey().phase();
+                    if (phase == RequestTransaction.Phase.OPEN) {
+                        open = true;
+                    } else if (phase == RequestTransaction.Phase.ANSWERED && entry.getValue() < entry.getKey().staged()) {
+                        incomplete = true;
+                    }
+                }
+                if (incomplete && records < MAX_CHANGES_PER_TRANSACTION && queue.peek() != null) {
+                    records = gather(batch, records);
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (!open) {
+                    return;
+                }
+                if (left <= 0) {
+                    int split = 0;
+                    for (RequestTransaction transaction : last.keySet()) {
+                        if (transaction.phase() == RequestTransaction.Phase.OPEN) {
+                            transaction.split();
+                            split++;
+                        }
+                    }
+                    LOGGER.infof("%d request(s) did not answer within %d ms of staging a plan: their plans commit "
+                            + "without their answers, which follow", split, HOLD.toMillis());
+                    return;
+                }
+                holds.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    /** The batch with each answer that came right after the last plan its request staged. */
+    private static List<Submitted> withAnswers(List<Submitted> batch) {
+        List<Submitted> result = new ArrayList<>(batch.size());
+        for (Submitted submitted : batch) {
+            result.add(submitted);
+            if (submitted.transaction != null && submitted.transaction.answerAfter(submitted.number)
+                    instanceof Submitted answer) {
+                result.add(answer);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * After a failed transaction: when the state holds staged plans that Kafka did not commit,
+     * the writer is spent (plans queued behind them may rest on them) and they are taken back.
+     */
+    private void takeBackStaged(RuntimeException error) {
+        if (!staging.hasUncommitted()) {
+            return;
+        }
+        spend(Spent.UNCERTAIN, error);
+        List<Object> answers = staging.takeBackAll();
+        LOGGER.warnf("Took back the uncommitted plans of requests of berth.requests from the state (%d answers "
+                + "waiting for them fail)", answers.size());
+        failAnswers(answers, error);
+    }
+
+    private static void failAnswers(List<Object> answers, RuntimeException error) {
+        for (Object answer : answers) {
+            ((Submitted) answer).done().completeExceptionally(error);
+        }
     }
 
     private void commitBatch(List<Submitted> batch) {
@@ -194,6 +411,7 @@ final class LeaderWriter implements StateWriter {
         boolean committing = false;
         long start = System.nanoTime();
         int records = 0;
+        staging.settle();
         try {
             producer.beginTransaction();
             for (Submitted submitted : batch) {
@@ -213,16 +431,26 @@ final class LeaderWriter implements StateWriter {
             }
         } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
             spend(Spent.FENCED, e);
-            finish(batch, new EcsException(EcsErrorType.ServerException, "This scheduler lost its leadership while "
-                    + "writing (another replica fenced it); the change may or may not have been applied. Retry: a retry "
-                    + "with the same clientToken acts once.", e));
+            EcsException error = new EcsException(EcsErrorType.ServerException, "This scheduler lost its leadership "
+                    + "while writing (another replica fenced it); the change may or may not have been applied. Retry: a "
+                    + "retry with the same clientToken acts once.", e);
+            finish(batch, error);
+            takeBackStaged(error);
             return;
         } catch (KafkaException e) {
-            finish(batch, failed(e, committing));
+            EcsException error = failed(e, committing);
+            finish(batch, error);
+            takeBackStaged(error);
             return;
         }
         // Plan by plan, so that placement reads its view between two plans, not after the batch.
         for (Submitted submitted : batch) {
+            if (submitted.staged != null) {
+                // The state holds it since it was staged.
+                staging.committed(submitted.staged);
+                finish(List.of(submitted), null);
+                continue;
+            }
             state.publishing(() -> {
                 for (StateChange change : submitted.stored()) {
                     applyCommitted(change);
@@ -275,8 +503,14 @@ final class LeaderWriter implements StateWriter {
                 submitted.done().completeExceptionally(error);
             }
         }
+        int counted = 0;
+        for (Submitted submitted : batch) {
+            if (submitted.counted) {
+                counted++;
+            }
+        }
         synchronized (this) {
-            inFlight -= batch.size();
+            inFlight -= counted;
             notifyAll();
         }
     }
@@ -342,7 +576,7 @@ final class LeaderWriter implements StateWriter {
         for (List<ProducerRecord<String, byte[]>> some : perChange) {
             records.addAll(some);
         }
-        return new Submitted(records, List.of(stored), consumed, new CompletableFuture<>());
+        return new Submitted(records, List.of(stored), consumed);
     }
 
     /**

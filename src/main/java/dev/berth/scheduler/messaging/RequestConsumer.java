@@ -6,6 +6,7 @@ import dev.berth.protocol.DeadLetter;
 import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.Topic;
+import dev.berth.scheduler.RequestTransaction;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import java.time.Clock;
@@ -44,9 +45,9 @@ import org.jboss.logging.Logger;
  * answered.
  *
  * <p>A record's answer (its response, dead letter, the request's marker) and a position of
- * its partition are one transaction of the leader's fenced producer, with the plan of a
- * RunTask or StartTask; the plans of other operations were committed before, with the
- * request's marker ({@link dev.berth.scheduler.RequestScope}).
+ * its partition are one transaction of the leader's fenced producer, with the plans the
+ * request made: deferred ones (RunTask's, StartTask's) ride in the answer, staged ones are held
+ * back by the writer until the answer joins them ({@link dev.berth.scheduler.RequestTransaction}).
  * The position is the partition's watermark: the lowest offset read and not yet answered
  * (this record aside), so it never passes a record whose answer is not committed. Records
  * above it that were answered are read again after a failover; the marker names the record
@@ -76,19 +77,22 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     public interface Handler {
         /**
          * Carries the request out and returns its answer: a response, a dead letter, the
-         * request's marker, and the plans that commit with them (the others were committed on
-         * the way). Should not throw; if it does, the record is set aside as a dead letter.
+         * request's marker, the deferred plans that commit with them, and the request's
+         * transaction that its staged plans wait in. Should not throw; if it does, the record is
+         * set aside as a dead letter.
          */
         Answer handle(Received record);
     }
 
     /**
      * What a record's answer writes with its position, in one transaction, and what to do
-     * once that transaction is over ({@code true}: committed).
+     * once that transaction is over ({@code true}: committed); the request's transaction, whose
+     * staged plans the answer joins, or null.
      */
-    public record Answer(List<StateChange> changes, java.util.function.Consumer<Boolean> finished) {
+    public record Answer(List<StateChange> changes, java.util.function.Consumer<Boolean> finished,
+            RequestTransaction transaction) {
         public static Answer of(List<StateChange> changes) {
-            return new Answer(changes, committed -> { });
+            return new Answer(changes, committed -> { }, null);
         }
     }
 
@@ -354,7 +358,8 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         Answer answering = handled;
         java.util.concurrent.CompletableFuture<Void> committed;
         try {
-            committed = writer.submit(answer);
+            committed = handled.transaction() == null ? writer.submit(answer)
+                    : writer.answer(handled.transaction(), answer);
         } catch (RuntimeException e) {
             committed = java.util.concurrent.CompletableFuture.failedFuture(e);
         }

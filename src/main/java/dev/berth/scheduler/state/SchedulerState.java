@@ -242,6 +242,47 @@ public final class SchedulerState {
         }
     }
 
+    /**
+     * The record the state holds under a key of one of its topics, or null: what to put back
+     * with {@link #restore} if a change applied before its transaction committed is taken back.
+     */
+    public synchronized BerthRecord held(Topic topic, String key) {
+        return switch (topic) {
+            case CLUSTERS -> clusters.get(key);
+            case TASK_DEFINITIONS -> {
+                int colon = key.lastIndexOf(':');
+                NavigableMap<Integer, TaskDefinitionRecord> family = colon < 0 ? null
+                        : taskDefinitions.get(key.substring(0, colon));
+                try {
+                    yield family == null ? null : family.get(Integer.parseInt(key.substring(colon + 1)));
+                } catch (NumberFormatException e) {
+                    yield null;
+                }
+            }
+            case TASKS -> desiredTasks.get(key);
+            case TASK_EVENTS -> taskReports.get(key);
+            case INSTANCES -> instances.get(key);
+            case INSTANCE_CONTROL -> instanceControl.get(key);
+            case CLIENT_TOKENS -> clientTokens.get(key);
+            case ACCOUNT_SETTINGS -> accountSettings.get(key);
+            case SERVICES -> services.get(key);
+            case SCHEDULER_LEADER -> leader;
+            default -> null;
+        };
+    }
+
+    /**
+     * Puts back what {@link #held} returned (null: nothing), whatever the versions: takes back
+     * a change that this process applied and Kafka never committed. A task's desired record
+     * is put back before its report, since a forgotten task takes no report.
+     */
+    public synchronized void restore(Topic topic, String key, BerthRecord previous) {
+        remove(topic, key);
+        if (previous != null) {
+            apply(previous, null);
+        }
+    }
+
     private static boolean isNewer(BerthRecord incoming, BerthRecord held) {
         return Versions.isNewer(incoming.version(), held == null ? null : held.version());
     }

@@ -121,6 +121,15 @@ public final class RequestTopics implements AutoCloseable {
         producer.flush();
     }
 
+    /**
+     * Sends a request with the id as the record key, without waiting for Kafka's
+     * acknowledgement: {@link #flush()} waits for all of them.
+     */
+    public void requestWithoutWaiting(String id, String operation, String body) {
+        producer.send(new ProducerRecord<>("berth.requests", id, ("{\"operation\":\"" + operation
+                + "\",\"request\":" + body + "}").getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Sends a request with the id as the record key. */
     public void request(String id, String operation, String body) {
         send(id, "{\"operation\":\"" + operation + "\",\"request\":" + body + "}");

@@ -1,0 +1,253 @@
+package dev.berth.scheduler.messaging;
+
+import static dev.berth.scheduler.TestRecords.T0;
+import static dev.berth.scheduler.TestRecords.definition;
+import static dev.berth.scheduler.TestRecords.desired;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.model.Arns;
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClientTokenRecord;
+import dev.berth.protocol.KafkaClients;
+import dev.berth.protocol.KafkaSettings;
+import dev.berth.protocol.ServiceRecord;
+import dev.berth.protocol.Topic;
+import dev.berth.protocol.TopicAdmin;
+import dev.berth.scheduler.ControlPlane;
+import dev.berth.scheduler.RequestScope;
+import dev.berth.scheduler.RequestTransaction;
+import dev.berth.scheduler.Services;
+import dev.berth.scheduler.StateChange;
+import dev.berth.scheduler.StateWriter;
+import dev.berth.scheduler.state.SchedulerState;
+import dev.berth.testing.SettableClock;
+import dev.berth.testing.TestKafka;
+import dev.berth.testing.TestKafkaSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Operations other than RunTask served for requests of berth.requests, against a real broker:
+ * what they change and their answer are one transaction of the leader's writer. A
+ * {@code read_committed} reader sees both or neither, and a failed transaction leaves the
+ * leader's state as it was.
+ */
+class RequestTransactionIT {
+
+    private static TestKafka kafka;
+    private static KafkaSettings settings;
+    private static KafkaClients clients;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = TestKafka.start();
+        settings = TestKafkaSettings.builder(kafka.bootstrapServers()).topicPrefix("it-request-txn")
+                .with("partitions", "3").with("send-timeout", "5s").build();
+        clients = new KafkaClients(settings, "it");
+        assertThat(new TopicAdmin(clients).ensure(EnumSet.allOf(Topic.class))).isTrue();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    private final SchedulerState state = new SchedulerState(new SettableClock(T0), Duration.ofMinutes(1),
+            Duration.ofHours(1));
+    private final AtomicReference<LeaderWriter.Spent> spent = new AtomicReference<>();
+    private LeaderWriter writer;
+    private ControlPlane plane;
+
+    private void lead(String transactionalId) {
+        KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
+                Duration.ofSeconds(10));
+        producer.initTransactions();
+        writer = new LeaderWriter(producer, settings, state, 3, spent::set);
+        // As the scheduler role wires it: a plan written while a request is carried out joins its transaction.
+        plane = new ControlPlane(state, new StateWriter() {
+            @Override
+            public CompletableFuture<Void> submit(List<StateChange> changes) {
+                return RequestScope.submit(writer, changes);
+            }
+        }, new Arns("aws", "us-east-1", "000000000000"));
+    }
+
+    @AfterEach
+    void close() {
+        writer.close();
+    }
+
+    private static TaskDefinition web(String family) {
+        return new TaskDefinition(null, family, null, List.of(new ContainerDefinition("web", "busybox", 128, 64, null,
+                null, null, null, null, null, null, null, null, null, null)), null, null, null, null, null, null,
+                null, null, null, null, null);
+    }
+
+    private static <T> T asRequest(String id, RequestTransaction transaction, Supplier<T> body) {
+        ClientTokenRecord marker = new ClientTokenRecord(BerthRecord.SCHEMA_VERSION, 1, "kafka-request/" + id,
+                "Op", "hash", List.of(), List.of(), T0, null);
+        return RequestScope.within(marker, transaction, body);
+    }
+
+    private static List<StateChange> response(String id, int bytes) {
+        return List.of(new StateChange.Publish(Topic.RESPONSES, id, ("{\"pad\":\"" + "x".repeat(bytes) + "\"}")
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aRegistrationAndItsAnswerCommitTogether() throws Exception {
+        // Given
+        lead("it-txn-commit");
+        RequestTransaction transaction = new RequestTransaction();
+
+        // When: the request registers, and is not answered yet
+        TaskDefinition registered = asRequest("td-1", transaction,
+                () -> plane.taskDefinitions().register(web("txn-web")));
+
+        // Then: the leader's state shows it (the answer is built from it)
+        assertThat(registered.revision()).isEqualTo(1);
+        assertThat(state.lastRevision("txn-web")).isEqualTo(1);
+
+        // When: the answer comes
+        writer.answer(transaction, response("td-1", 10)).get(30, TimeUnit.SECONDS);
+
+        // Then: it joined the staged plan (not split off), and the revision, the request's marker and
+        // the response are committed, in that one transaction
+        assertThat(transaction.phase()).isEqualTo(RequestTransaction.Phase.ANSWERED);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(committedKeys(Topic.TASK_DEFINITIONS)).contains("txn-web:1");
+            assertThat(committedKeys(Topic.RESPONSES)).contains("td-1");
+            assertThat(committedKeys(Topic.CLIENT_TOKENS)).contains("kafka-request/td-1");
+        });
+        assertThat(spent.get()).isNull();
+    }
+
+    @Test
+    void aFailedAnswerLeavesNeitherTheServiceNorTheStopNorTheResponse() throws Exception {
+        // Given: a task definition and a running task, committed; then one request that creates a
+        // service and stops the task (two plans), answered with a response above max.request.size:
+        // Kafka refuses it, and the transaction aborts
+        lead("it-txn-abort");
+        plane.taskDefinitions().register(web("abort-web"));
+        writer.commit(List.of(new StateChange.Put(desired("abort-task", "i-1", definition("abort-web", 1, 64, null),
+                1))));
+        RequestTransaction transaction = new RequestTransaction();
+        asRequest("svc-stop-1", transaction, () -> {
+            plane.services().create(new Services.ServiceSpec(null, "abort-svc", "abort-web", 0, null, null, List.of(),
+                    List.of()), null);
+            return plane.tasks().stop("default", "abort-task", "because");
+        });
+        assertThat(transaction.staged()).isEqualTo(2);
+        assertThat(state.service("default", "abort-svc")).isPresent();
+        assertThat(state.task("abort-task").orElseThrow().desiredStatus()).isEqualTo(TaskStatus.STOPPED);
+
+        // When
+        CompletableFuture<Void> answered = writer.answer(transaction, response("svc-stop-1", 2 * 1024 * 1024));
+
+        // Then: the answer fails, nothing of the request is committed, the state is as before
+        await().atMost(Duration.ofSeconds(30)).until(answered::isDone);
+        assertThat(answered).isCompletedExceptionally();
+        assertThat(committedKeys(Topic.SERVICES)).doesNotContain(ServiceRecord.key("default", "abort-svc"));
+        assertThat(committedKeys(Topic.RESPONSES)).doesNotContain("svc-stop-1");
+        assertThat(committedKeys(Topic.CLIENT_TOKENS)).doesNotContain("kafka-request/svc-stop-1");
+        assertThat(committedKeys(Topic.TASKS)).containsOnlyOnce("abort-task");
+        assertThat(state.service("default", "abort-svc")).isEmpty();
+        assertThat(state.task("abort-task").orElseThrow().desiredStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(state.clientToken("kafka-request/svc-stop-1")).isEmpty();
+
+        // And the writer is spent: a new leadership term catches up from Kafka before writing again
+        assertThat(spent.get()).isEqualTo(LeaderWriter.Spent.UNCERTAIN);
+    }
+
+    @Test
+    void aServiceAndAStopCommitWithTheirAnswer() throws Exception {
+        // Given
+        lead("it-txn-multi");
+        plane.taskDefinitions().register(web("multi-web"));
+        writer.commit(List.of(new StateChange.Put(desired("multi-task", "i-1", definition("multi-web", 1, 64, null),
+                1))));
+        RequestTransaction transaction = new RequestTransaction();
+
+        // When: one request's two plans, then its answer
+        asRequest("svc-stop-2", transaction, () -> {
+            plane.services().create(new Services.ServiceSpec(null, "multi-svc", "multi-web", 0, null, null, List.of(),
+                    List.of()), null);
+            return plane.tasks().stop("default", "multi-task", "because");
+        });
+        writer.answer(transaction, response("svc-stop-2", 10)).get(30, TimeUnit.SECONDS);
+
+        // Then: the service, the stop, the marker and the response are all committed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(committedKeys(Topic.SERVICES)).contains(ServiceRecord.key("default", "multi-svc"));
+            assertThat(committedKeys(Topic.TASKS)).containsSubsequence("multi-task", "multi-task");
+            assertThat(committedKeys(Topic.RESPONSES)).contains("svc-stop-2");
+        });
+        assertThat(transaction.phase()).isEqualTo(RequestTransaction.Phase.ANSWERED);
+        assertThat(spent.get()).isNull();
+    }
+
+    @Test
+    void aRequestThatDoesNotAnswerHasItsPlanCommittedAloneWithItsMarker() {
+        // Given
+        lead("it-txn-split");
+        RequestTransaction transaction = new RequestTransaction();
+
+        // When: the request stages a cluster and never answers
+        asRequest("cl-1", transaction, () -> plane.clusters().create("split-cluster"));
+
+        // Then: past the hold, the cluster commits without an answer, with the marker that it acted
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(committedKeys(Topic.CLUSTERS)).contains("split-cluster");
+            assertThat(committedKeys(Topic.CLIENT_TOKENS)).contains("kafka-request/cl-1");
+        });
+        assertThat(transaction.phase()).isEqualTo(RequestTransaction.Phase.SPLIT);
+        assertThat(committedKeys(Topic.RESPONSES)).doesNotContain("cl-1");
+    }
+
+    /** The keys of every committed record on the topic, as a {@code read_committed} reader reads them. */
+    private static List<String> committedKeys(Topic topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(settings)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    keys.add(r.key());
+                }
+            }
+        }
+        return keys;
+    }
+}
