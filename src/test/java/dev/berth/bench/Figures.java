@@ -14,11 +14,14 @@ final class Figures {
     private Figures() {
     }
 
-    static Figure placement(PlacementThroughput.Result a, BenchSettings s, double tenPerTxn, double thousandPerTxn,
-            int baselineFailures) {
+    /** (a), measured on {@code a}; {@code cold}, when there was one, is the first pass before it. */
+    static Figure placement(PlacementThroughput.Result a, PlacementThroughput.Result cold, BenchSettings s,
+            double tenPerTxn, double thousandPerTxn, int baselineFailures) {
         double rate = a.tasksPerSecond();
-        String note = String.format("%,d tasks answered, %,d read back on berth.tasks, in %.1f s; %,d RunTask calls "
+        String note = String.format("%s%,d tasks answered, %,d read back on berth.tasks, in %.1f s; %,d RunTask calls "
                 + "of count 10 from %d concurrent callers; %d calls failed, %d placement failures %s%s%s",
+                cold == null ? "" : String.format("second pass; the first, from the scheduler's fresh start: %,.0f /s "
+                        + "(%d calls failed); ", cold.tasksPerSecond(), cold.failedCalls()),
                 a.tasksAnswered(), a.tasksReadBack(), a.seconds(), a.calls(), s.concurrency(), a.failedCalls(),
                 a.placementFailures(), a.failureReasons(), a.budgetSpent() ? String.format("; STOPPED after the %d s budget, %,d of %,d "
                         + "tasks placed", s.placementBudget().toSeconds(), a.tasksAnswered(), s.tasks()) : "",
