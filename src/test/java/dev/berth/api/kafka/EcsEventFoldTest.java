@@ -9,15 +9,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.berth.api.shape.EcsShapes;
 import dev.berth.model.Arns;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.Topic;
 import dev.berth.scheduler.messaging.EventStream;
+import dev.berth.scheduler.state.TaskView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +114,29 @@ class EcsEventFoldTest {
         assertThat(detail.path("attributes").get(0).path("value").asText()).isEqualTo("arm64");
         assertThat(detail.path("connectivity").asText()).isEqualTo("CONNECTED");
         assertThat(detail.has("tags")).isFalse();
+    }
+
+    @Test
+    void aTaskStateChangesDetailIsDescribeTasksShapeWithoutTagsAndWithUpdatedAt() {
+        // Given: a task placed and reported on a registered instance
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        InstanceRegistration registered = instance("i-1", "default", 2048, 4096, T0, 1);
+        fold(fold, Topic.INSTANCES, "i-1", registered);
+        DesiredTask task = desired("t1", "i-1", definition("web", 1, 64, 8080), 1);
+        fold(fold, Topic.TASKS, "t1", task);
+
+        // When
+        List<JsonNode> events = fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.RUNNING, 1));
+
+        // Then: field for field what DescribeTasks shows, as a tree of it with tags taken out would be
+        ObjectMapper writer = RecordCodec.newMapper().copy().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        com.fasterxml.jackson.databind.node.ObjectNode expected = writer.valueToTree(new EcsShapes(ARNS).task(
+                TaskView.fold(task, report("t1", "i-1", TaskStatus.RUNNING, 1)), false,
+                registered.attributes() == null ? java.util.Map.of() : registered.attributes()));
+        expected.remove("tags");
+        expected.put("updatedAt", java.time.Instant.ofEpochMilli(clock).toString());
+        // (compared as JSON text, in order: the numbers of a tree made from objects are longs, of one read back ints)
+        assertThat(events.get(0).path("detail").toString()).isEqualTo(expected.toString());
     }
 
     @Test
