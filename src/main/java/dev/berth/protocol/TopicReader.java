@@ -317,7 +317,9 @@ public final class TopicReader implements Runnable, AutoCloseable {
 
     /**
      * Decodes a poll in chunks that the common pool's threads and, once it has applied the poll
-     * before, the reader's own thread take in turn. The codec never throws (poison is a value).
+     * before, the reader's own thread take in turn. The codec turns bad records into poison;
+     * should it throw all the same (an error of the JVM), every chunk still counts as done and
+     * the reader's thread rethrows, so it never waits for a chunk that will not come.
      */
     private static final class Decoding {
         private static final int CHUNK = 128;
@@ -326,6 +328,7 @@ public final class TopicReader implements Runnable, AutoCloseable {
         private final RecordCodec.Decoded[] decoded;
         private final AtomicInteger nextChunk = new AtomicInteger();
         private final CountDownLatch chunksLeft;
+        private volatile Throwable failure;
 
         Decoding(List<ConsumerRecord<String, byte[]>> records, RecordCodec codec) {
             this.records = records;
@@ -345,10 +348,15 @@ public final class TopicReader implements Runnable, AutoCloseable {
             for (int chunk = nextChunk.getAndIncrement(); chunk * CHUNK < decoded.length;
                     chunk = nextChunk.getAndIncrement()) {
                 int end = Math.min(decoded.length, (chunk + 1) * CHUNK);
-                for (int i = chunk * CHUNK; i < end; i++) {
-                    decoded[i] = codec.decode(records.get(i).value());
+                try {
+                    for (int i = chunk * CHUNK; i < end; i++) {
+                        decoded[i] = codec.decode(records.get(i).value());
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    chunksLeft.countDown();
                 }
-                chunksLeft.countDown();
             }
         }
 
@@ -365,6 +373,12 @@ public final class TopicReader implements Runnable, AutoCloseable {
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+            Throwable failed = failure;
+            if (failed instanceof Error error) {
+                throw error;
+            } else if (failed != null) {
+                throw new IllegalStateException("decoding a poll failed: " + failed, failed);
             }
             return decoded;
         }
