@@ -1,6 +1,7 @@
 package dev.berth.bench;
 
 import dev.berth.agent.Fixtures;
+import dev.berth.agent.runtime.BerthLabels;
 import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.e2e.BerthProcess;
 import dev.berth.model.TaskDefinition;
@@ -12,6 +13,7 @@ import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.Partitioning;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.RecordPublisher;
+import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicAdmin;
 import dev.berth.testing.DockerCli;
@@ -53,8 +55,10 @@ public final class AgentBenchmark {
      * minimum); the baseline's container gets the same, so that both start the same container.
      */
     private static final int CPU_SHARES = ContainerSpecs.MIN_CPU_SHARES;
-    private static final int WARM_UP = 3;
+    private static final int WARM_UP = Integer.getInteger("bench.agent.warm-up", 3);
     private static final int LATENCY_SAMPLES = Integer.getInteger("bench.agent.latency-samples", 40);
+    /** Records run through the broker before anything is measured ({@link BrokerWarmUp}); 0: none. */
+    private static final int BROKER_WARM_UP = Integer.getInteger("bench.agent.broker-warm-up", 20_000);
     private static final int BURST = 60;
     private static final int PARALLELISM = 4;
     private static final int RSS_TASKS = 50;
@@ -122,6 +126,10 @@ public final class AgentBenchmark {
         if (!new TopicAdmin(clients).ensure(List.of(Topic.values()))) {
             throw new IllegalStateException("cannot create the topics");
         }
+        if (BROKER_WARM_UP > 0) {
+            System.out.printf("broker warmed with %,d records in %.1f s%n", BROKER_WARM_UP,
+                    BrokerWarmUp.run(clients, BROKER_WARM_UP) / 1000);
+        }
         // As the scheduler's transactional producer: no linger, each placement goes out at once.
         scheduler = new RecordPublisher(clients, new RecordCodec(), "bench-scheduler", Duration.ZERO);
         scheduler.publish(Topic.CLUSTERS, cluster, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, cluster, "ACTIVE",
@@ -160,10 +168,46 @@ public final class AgentBenchmark {
         List<Double> berth = new ArrayList<>();
         List<Double> engine = new ArrayList<>();
         List<Double> engineDefaultWeight = new ArrayList<>();
+        List<StartTimeline> berthTimelines = new ArrayList<>();
+        List<StartTimeline> engineTimelines = new ArrayList<>();
+        List<Double> toPending = new ArrayList<>();
+        List<Double> pendingToCreated = new ArrayList<>();
+        List<Double> pendingRead = new ArrayList<>();
+        List<Double> pendingReportedToSent = new ArrayList<>();
+        List<Double> dockerStartedToAgentStarted = new ArrayList<>();
+        List<Double> agentStartedToReported = new ArrayList<>();
+        List<Double> runningReportedToSent = new ArrayList<>();
+        List<Double> probeHop = new ArrayList<>();
         for (int i = 0; i < LATENCY_SAMPLES; i++) {
-            berth.add(placeAndAwaitRunning());
+            DesiredTask task = desired();
+            Instant asked = Instant.now();
+            berth.add(placeAndAwaitRunning(task));
             if (measured) {
-                engine.add(docker.createAndStart(CPU_SHARES));
+                TaskEventWatch.Read running = events.firstRead(task.taskId(), TaskStatus.RUNNING);
+                Instant[] engineTimes = docker.engineTimesOfLabel(BerthLabels.TASK_ID, task.taskId());
+                berthTimelines.add(new StartTimeline(asked, engineTimes[0], engineTimes[1], running.created(),
+                        running.read()));
+                dockerStartedToAgentStarted.add(Duration.between(engineTimes[1], running.startedAt()).toNanos() / 1e6);
+                agentStartedToReported.add(Duration.between(running.startedAt(), running.reportedAt()).toNanos() / 1e6);
+                runningReportedToSent.add(Duration.between(running.reportedAt(), running.created()).toNanos() / 1e6);
+                TaskEventWatch.Read pending = events.firstRead(task.taskId(), TaskStatus.PENDING);
+                if (pending != null) {
+                    toPending.add(Duration.between(asked, pending.created()).toNanos() / 1e6);
+                    pendingToCreated.add(Duration.between(pending.created(), engineTimes[0]).toNanos() / 1e6);
+                    pendingRead.add(Duration.between(pending.created(), pending.read()).toNanos() / 1e6);
+                    pendingReportedToSent.add(Duration.between(pending.reportedAt(), pending.created()).toNanos() / 1e6);
+                }
+                String probeId = "probe-" + UUID.randomUUID();
+                Instant probeSent = Instant.now();
+                scheduler.publish(Topic.TASK_EVENTS, probeId, new TaskStateChange(BerthRecord.SCHEMA_VERSION, 1, probeId,
+                        cluster, "probe", TaskStatus.RUNNING, List.of(), null, null, null, null, probeSent, null, null,
+                        probeSent));
+                events.awaitStatus(probeId, TaskStatus.RUNNING, PATIENCE);
+                probeHop.add(Duration.between(probeSent, events.firstRead(probeId, TaskStatus.RUNNING).read()).toNanos()
+                        / 1e6);
+                StartTimeline plain = docker.createAndStartTimed(CPU_SHARES);
+                engineTimelines.add(plain);
+                engine.add(plain.spans()[0] + plain.spans()[1] + plain.spans()[2]);
                 engineDefaultWeight.add(docker.createAndStart(null));
             }
         }
@@ -172,12 +216,31 @@ public final class AgentBenchmark {
         if (!measured) {
             return null;
         }
+        String split = String.format("p50 of each span, desired record written → Created → StartedAt (Docker's own "
+                + "timestamps) → RUNNING record's CreateTime → read: %s; create+start called → Created → StartedAt → "
+                + "start returned: %s", StartTimeline.medians(berthTimelines), StartTimeline.medians(engineTimelines));
+        System.out.println("(a) " + split);
+        System.out.printf("(a) the agent's PENDING record (%d of %d): p50 written → its CreateTime %.0f ms, its "
+                + "CreateTime → Created %.0f ms, its CreateTime → read %.0f ms%n", toPending.size(), berthTimelines.size(),
+                Percentiles.of(Percentiles.sorted(toPending), 50), Percentiles.of(Percentiles.sorted(pendingToCreated), 50),
+                Percentiles.of(Percentiles.sorted(pendingRead), 50));
+        System.out.printf("(a) p50 inside the agent: PENDING reportedAt → CreateTime %.1f ms; Docker's StartedAt → "
+                + "the agent's startedAt %.1f ms → its reportedAt %.1f ms → CreateTime %.1f ms%n",
+                Percentiles.of(Percentiles.sorted(pendingReportedToSent), 50),
+                Percentiles.of(Percentiles.sorted(dockerStartedToAgentStarted), 50),
+                Percentiles.of(Percentiles.sorted(agentStartedToReported), 50),
+                Percentiles.of(Percentiles.sorted(runningReportedToSent), 50));
+        System.out.printf("(a) p50 of a record this benchmark writes on berth.task-events, written → read: %.1f ms%n",
+                Percentiles.of(Percentiles.sorted(probeHop), 50));
         return AgentFigures.latency(Percentiles.sorted(berth), Percentiles.sorted(engine),
-                Percentiles.sorted(engineDefaultWeight), CPU_SHARES);
+                Percentiles.sorted(engineDefaultWeight), CPU_SHARES, WARM_UP, split);
     }
 
     private double placeAndAwaitRunning() throws Exception {
-        DesiredTask task = desired();
+        return placeAndAwaitRunning(desired());
+    }
+
+    private double placeAndAwaitRunning(DesiredTask task) throws Exception {
         long written = System.nanoTime();
         publish(task);
         long running = events.awaitStatus(task.taskId(), TaskStatus.RUNNING, PATIENCE);
@@ -198,6 +261,8 @@ public final class AgentBenchmark {
         for (int i = 0; i < BURST; i++) {
             burst.add(desired());
         }
+        long agentCpu = agent.cpuMillis();
+        long dockerdCpu = AgentProbe.cpuMillis(AgentProbe.dockerdPid());
         long started = System.nanoTime();
         for (DesiredTask task : burst) {
             publish(task);
@@ -206,6 +271,9 @@ public final class AgentBenchmark {
         for (DesiredTask task : burst) {
             last = Math.max(last, events.awaitStatus(task.taskId(), TaskStatus.RUNNING, PATIENCE));
         }
+        System.out.printf("(b) CPU used during the burst: the agent %,d ms, dockerd %,d ms; the agent's since its "
+                + "start: %s%n", agent.cpuMillis() - agentCpu,
+                AgentProbe.cpuMillis(AgentProbe.dockerdPid()) - dockerdCpu, ThreadCpu.byKind(agent.pid()));
         return measures('b') ? AgentFigures.burst((last - started) / 1e6, engineMs, BURST, PARALLELISM) : null;
     }
 

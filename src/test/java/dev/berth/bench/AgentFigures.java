@@ -18,7 +18,8 @@ final class AgentFigures {
     private AgentFigures() {
     }
 
-    static Figure latency(double[] berth, double[] engine, double[] engineDefaultWeight, int cpuShares) {
+    static Figure latency(double[] berth, double[] engine, double[] engineDefaultWeight, int cpuShares, int warmUp,
+            String split) {
         double p50 = Percentiles.of(berth, 50);
         double p99 = Percentiles.of(berth, 99);
         double engineP50 = Percentiles.of(engine, 50);
@@ -32,8 +33,8 @@ final class AgentFigures {
                 String.format("docker-java create+start: p50 %.0f ms, p99 %.0f ms", engineP50, engineP99),
                 String.format("%.2f× (%+.0f ms) at p50", ratio, p50 - engineP50),
                 String.format("%d samples each after %d warm-up; the same image, command, memory limit and CPU weight "
-                        + "(%d shares); with Docker's default weight the baseline's p50 is %.0f ms (%.2f×, %+.0f ms)",
-                        berth.length, 3, cpuShares, defaultP50, p50 / defaultP50, p50 - defaultP50));
+                        + "(%d shares); with Docker's default weight the baseline's p50 is %.0f ms (%.2f×, %+.0f ms); %s",
+                        berth.length, warmUp, cpuShares, defaultP50, p50 / defaultP50, p50 - defaultP50, split));
     }
 
     static Figure burst(double berthMs, double engineMs, int tasks, int parallelism) {

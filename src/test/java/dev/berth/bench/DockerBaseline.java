@@ -1,12 +1,15 @@
 package dev.berth.bench;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +49,43 @@ final class DockerBaseline implements AutoCloseable {
      */
     double createAndStart(Integer cpuShares) {
         long started = System.nanoTime();
+        createAndStartContainer(cpuShares);
+        return (System.nanoTime() - started) / 1e6;
+    }
+
+    /**
+     * {@link #createAndStart} with its timeline: the call, the engine's Created and StartedAt,
+     * the start call's return (known and read alike).
+     */
+    StartTimeline createAndStartTimed(Integer cpuShares) {
+        Instant asked = Instant.now();
+        String id = createAndStartContainer(cpuShares);
+        Instant returned = Instant.now();
+        Instant[] times = engineTimes(id);
+        return new StartTimeline(asked, times[0], times[1], returned, returned);
+    }
+
+    private String createAndStartContainer(Integer cpuShares) {
         String id = client.createContainerCmd(image).withName("berth-bench-baseline-" + UUID.randomUUID())
                 .withCmd(command).withLabels(Map.of(LABEL, "true"))
                 .withHostConfig(HostConfig.newHostConfig().withMemory(memoryMiB * MIB).withCpuShares(cpuShares))
                 .exec().getId();
         client.startContainerCmd(id).exec();
-        return (System.nanoTime() - started) / 1e6;
+        return id;
+    }
+
+    /** The engine's Created and State.StartedAt of the one container that has the label {@code key=value}. */
+    Instant[] engineTimesOfLabel(String key, String value) {
+        List<Container> found = client.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(key, value)).exec();
+        if (found.size() != 1) {
+            throw new IllegalStateException(found.size() + " containers have the label " + key + "=" + value);
+        }
+        return engineTimes(found.get(0).getId());
+    }
+
+    private Instant[] engineTimes(String id) {
+        InspectContainerResponse inspected = client.inspectContainerCmd(id).exec();
+        return new Instant[] {Instant.parse(inspected.getCreated()), Instant.parse(inspected.getState().getStartedAt())};
     }
 
     /** {@code count} creates and starts on {@code parallelism} threads; returns the milliseconds until all ran. */

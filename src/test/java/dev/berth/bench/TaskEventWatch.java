@@ -6,6 +6,7 @@ import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,14 @@ final class TaskEventWatch implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final RecordCodec codec = new RecordCodec();
     private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+    private final Map<String, Read> firstRead = new ConcurrentHashMap<>();
+
+    /**
+     * A status's first record: its CreateTime (the agent's producer, this host's clock), when it
+     * was read, and the agent's own {@code reportedAt} and {@code startedAt} in it.
+     */
+    record Read(Instant created, Instant read, Instant reportedAt, Instant startedAt) {
+    }
     private final AtomicInteger records = new AtomicInteger();
     private final Thread thread;
     private volatile boolean closed;
@@ -57,7 +66,13 @@ final class TaskEventWatch implements AutoCloseable {
                     if (record.value() != null && codec.decode(record.value()) instanceof RecordCodec.Decoded.Record r
                             && r.value() instanceof TaskStateChange change) {
                         records.incrementAndGet();
-                        firstSeen.putIfAbsent(key(change.taskId(), change.lastStatus()), now);
+                        String key = key(change.taskId(), change.lastStatus());
+                        if (!firstSeen.containsKey(key)) {
+                            // Before firstSeen: a waiter that sees the status finds its read too.
+                            firstRead.put(key, new Read(Instant.ofEpochMilli(record.timestamp()), Instant.now(),
+                                    change.reportedAt(), change.startedAt()));
+                            firstSeen.put(key, now);
+                        }
                     }
                 }
             }
@@ -78,6 +93,11 @@ final class TaskEventWatch implements AutoCloseable {
             throw new IllegalStateException("task " + taskId + " was not " + status + " within " + patience);
         }
         return firstSeen.get(key(taskId, status));
+    }
+
+    /** The first record of a status already seen ({@link #awaitStatus}). */
+    Read firstRead(String taskId, TaskStatus status) {
+        return firstRead.get(key(taskId, status));
     }
 
     /** State changes read so far. */
