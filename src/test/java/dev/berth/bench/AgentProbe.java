@@ -61,6 +61,19 @@ final class AgentProbe {
         return count;
     }
 
+    /** The agent's Docker calls so far, by call and outcome ({@code berth_docker_call_seconds_count}), in one line. */
+    static String dockerCalls(BerthProcess agent) {
+        StringBuilder calls = new StringBuilder();
+        for (String line : get(agent, "/q/metrics").body().split("\n")) {
+            if (line.startsWith("berth_docker_call_seconds_count{")) {
+                String labels = line.substring(line.indexOf('{') + 1, line.indexOf('}')).replace("\"", "");
+                calls.append(calls.length() == 0 ? "" : ", ").append(labels).append(' ')
+                        .append((long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        return calls.toString();
+    }
+
     private record Answer(int status, String body) {
     }
 

@@ -225,9 +225,17 @@ public final class TaskEngine {
             if (event.kind() == ContainerEvent.Kind.RESYNC) {
                 resync();
             } else {
-                wake(event.taskId());
+                wake(event);
             }
         });
+    }
+
+    /** The engine announced a change to a container of a task: sync it now, unless its last look saw it already. */
+    private void wake(ContainerEvent event) {
+        TaskWorker worker = workers.get(event.taskId());
+        if (worker != null && caughtUp) {
+            worker.wakeForEvent(event.time(), executor);
+        }
     }
 
     /** A container of this task changed (e.g. a Docker event): sync it now rather than at the next tick. */

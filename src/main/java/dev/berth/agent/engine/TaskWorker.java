@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,6 +65,15 @@ public final class TaskWorker {
     private final HostLedger ledger;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean wanted;
+    /** A wake-up that is not an engine event (a new desired version, a resync): it always syncs. */
+    private final AtomicBoolean wantedAnyway = new AtomicBoolean();
+    /** The engine's time of the latest event about the task's containers; null before the first. */
+    private final AtomicReference<Instant> latestEvent = new AtomicReference<>();
+    /**
+     * When the last look at every container began (this agent's clock, the engine's host's): an
+     * event older than that is already in what it saw.
+     */
+    private volatile Instant observedFrom;
     /** The known status as of the last sync, for readers on other threads (metrics). */
     private volatile TaskStatus knownStatus = TaskStatus.PROVISIONING;
     /** Set once the containers are removed; the worker does nothing after that. */
@@ -152,10 +162,36 @@ public final class TaskWorker {
 
     /** Asks for a sync on {@code executor}; wake-ups while one runs fold into one more sync. */
     void wake(Executor executor) {
+        wantedAnyway.set(true);
         wanted = true;
         if (scheduled.compareAndSet(false, true)) {
             schedule(executor);
         }
+    }
+
+    /**
+     * Asks for a sync because the engine announced a change to one of the task's containers at
+     * {@code time} (by the engine's clock). When the sync comes, an event that happened before
+     * the worker's last look at its containers began is skipped: that look already saw it. The
+     * worker's own start of a container is announced while it inspects the container it
+     * started, so each start would otherwise cost one more sync and inspect.
+     */
+    void wakeForEvent(Instant time, Executor executor) {
+        latestEvent.accumulateAndGet(time, (a, b) -> a == null || b.isAfter(a) ? b : a);
+        wanted = true;
+        if (scheduled.compareAndSet(false, true)) {
+            schedule(executor);
+        }
+    }
+
+    /** Whether a sync can find anything new: a wake-up other than an event, or an event since the last look. */
+    private boolean hasNews() {
+        if (wantedAnyway.getAndSet(false)) {
+            return true;
+        }
+        Instant event = latestEvent.get();
+        Instant from = observedFrom;
+        return event == null || from == null || !event.isBefore(from);
     }
 
     private void schedule(Executor executor) {
@@ -172,6 +208,9 @@ public final class TaskWorker {
         try {
             while (wanted) {
                 wanted = false;
+                if (!hasNews()) {
+                    continue;
+                }
                 try {
                     timer.time(this::sync);
                 } catch (RuntimeException e) {
@@ -224,6 +263,7 @@ public final class TaskWorker {
 
     /** Folds what the runtime reports of each container into the known state. */
     private void observe(DesiredTask task) throws ContainerRuntimeException {
+        Instant began = clock.instant();
         for (ContainerDefinition definition : task.taskDefinition().containers()) {
             ContainerState container = known.container(definition.name());
             if (container.lastStatus() == ContainerStatus.STOPPED
@@ -242,6 +282,7 @@ public final class TaskWorker {
             }
         }
         restored = false;
+        observedFrom = began;
     }
 
     /** Whether the task is on its way to STOPPED, when no container is restarted. */

@@ -4,6 +4,7 @@ import static dev.berth.agent.Fixtures.desired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.agent.Fixtures;
+import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
@@ -43,6 +44,44 @@ class ContainerEventWakeTest {
         assertThat(last().stopCode()).isEqualTo("EssentialContainerExited");
         assertThat(last().containers()).filteredOn(c -> c.name().equals("web"))
                 .extracting(ContainerState::exitCode).containsExactly(7);
+    }
+
+    @Test
+    void anEventThatTheLastLookAlreadySawCostsNoSync() {
+        // Given a task started and looked at, at the engine's clock's now
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        engine.watchEvents();
+        Instant lookedAt = Instant.parse("2025-01-01T00:00:00Z");
+        runtime.calls.clear();
+
+        // When the engine announces the start a moment before that look (the worker's own start)
+        runtime.announce(ContainerEvent.Kind.START, "t1", "web", lookedAt.minusMillis(1));
+
+        // Then nothing is inspected again
+        assertThat(runtime.calls).isEmpty();
+
+        // When an event comes that is not older than the look
+        runtime.announce(ContainerEvent.Kind.START, "t1", "web", lookedAt);
+
+        // Then the worker looks again
+        assertThat(runtime.calls).contains("inspect");
+    }
+
+    @Test
+    void aWakeThatIsNotAnEventAlwaysSyncs() {
+        // Given a task started and looked at
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        engine.watchEvents();
+        runtime.announce(ContainerEvent.Kind.START, "t1", "web", Instant.parse("2024-12-31T23:59:59Z"));
+        runtime.calls.clear();
+
+        // When the task is woken for another reason (a resync)
+        engine.resync();
+
+        // Then it looks, whatever the events before
+        assertThat(runtime.calls).contains("inspect");
     }
 
     @Test

@@ -261,8 +261,20 @@ public final class FakeContainerRuntime implements ContainerRuntime {
                     finishedAt));
             announceTo = new ArrayList<>(listeners);
         }
-        ContainerEvent die = new ContainerEvent(ContainerEvent.Kind.DIE, c.id(), taskId, Instant.EPOCH);
+        ContainerEvent die = new ContainerEvent(ContainerEvent.Kind.DIE, c.id(), taskId, finishedAt);
         announceTo.forEach(listener -> listener.accept(die));
+    }
+
+    /** The engine announces an event of {@code kind} about a task's container, dated {@code time}; nothing changes. */
+    void announce(ContainerEvent.Kind kind, String taskId, String containerName, Instant time) {
+        RuntimeContainer c;
+        List<Consumer<ContainerEvent>> announceTo;
+        synchronized (this) {
+            c = container(taskId, containerName);
+            announceTo = new ArrayList<>(listeners);
+        }
+        ContainerEvent event = new ContainerEvent(kind, c.id(), taskId, time);
+        announceTo.forEach(listener -> listener.accept(event));
     }
 
     /**

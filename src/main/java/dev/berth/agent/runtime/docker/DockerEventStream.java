@@ -137,11 +137,16 @@ final class DockerEventStream implements ContainerRuntime.Subscription {
         return new ContainerEvent(kind, id, attributes.get(BerthLabels.TASK_ID), time(event));
     }
 
+    /**
+     * When the engine saw it. Without the engine's nanoseconds, the time it arrived here: never
+     * earlier than the event (whole seconds would be), so that a worker never takes it for one
+     * its last look at the container already saw.
+     */
     private Instant time(Event event) {
         if (event.getTimeNano() != null) {
             return Instant.EPOCH.plusNanos(event.getTimeNano());
         }
-        return event.getTime() != null ? Instant.ofEpochSecond(event.getTime()) : clock.instant();
+        return clock.instant();
     }
 
     @Override
