@@ -14,8 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Puts the scheduler's HTTP routes on the main router (port 8080): the ECS JSON API and the
  * public schemas, and only where the scheduler role runs, after {@link ApiAuthentication} has
  * said whether the API is open (and refused an open one off loopback). An agent-only process
- * answers 404 there, and never creates the API's beans nor loads a REST framework (README,
- * "The agent against real Docker": what the agent's memory holds).
+ * answers 404 there, and never creates the API's beans nor loads a REST framework
+ * (src/docs/agent-benchmark-history.md, "Classes the agent role no longer loads").
  */
 @ApplicationScoped
 public class ApiRoutes {

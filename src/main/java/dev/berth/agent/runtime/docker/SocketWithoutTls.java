@@ -18,7 +18,7 @@ import javax.net.ssl.TrustManager;
  * spoken: one that refuses every use. Without a context of its own, docker-java's HTTP client
  * asks for the JVM's default one while it is built, whatever the scheme, and that initialises
  * the JDK's whole TLS stack and parses its CA certificates: some hundreds of classes and a
- * few MiB that the agent would keep for nothing (README, "The agent against real Docker").
+ * few MiB that the agent would keep for nothing (src/docs/agent-benchmark-history.md).
  * A {@code tcp://} engine keeps docker-java's own configuration: for it, a context at all
  * means HTTPS.
  */
