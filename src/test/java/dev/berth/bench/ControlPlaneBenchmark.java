@@ -158,12 +158,18 @@ public final class ControlPlaneBenchmark {
             Thread watcher = new Thread(watch, "connectivity-watch");
             watcher.start();
             log("(b) RunTask latency at %d instances and %d running tasks", settings.instances(), running);
+            double[] plansBefore = metrics.planWaits();
             RunTaskLatency.Result b = new RunTaskLatency(api, agents, CLUSTER)
                     .measure(settings.latencyCalls(), settings.latencyBudget());
+            double[] plansAfter = metrics.planWaits();
+            int sweepsDuringB = watch.sweeps();
             awaitOrWarn("one full DescribeContainerInstances sweep", settings.settleBudget(), () -> watch.sweeps() > 0);
             watch.stop();
             watcher.join();
-            table.add(Figures.latency(b, settings.instances(), running, commits));
+            double planWaits = plansAfter[0] - plansBefore[0];
+            table.add(Figures.latency(b, settings.instances(), running, commits,
+                    planWaits > 0 && plansBefore[0] >= 0 ? (plansAfter[1] - plansBefore[1]) * 1000 / planWaits : Double.NaN,
+                    sweepsDuringB));
             table.add(Figures.connectivity(watch, settings.instances(), agents));
         }
 

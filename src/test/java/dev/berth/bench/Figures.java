@@ -35,11 +35,14 @@ final class Figures {
                 String.format("%.2f× / %.3f×", rate / tenPerTxn, rate / thousandPerTxn), note);
     }
 
-    static Figure latency(RunTaskLatency.Result b, int instances, int running, double[] commits) {
+    static Figure latency(RunTaskLatency.Result b, int instances, int running, double[] commits,
+            double meanPlanWaitMillis, int sweeps) {
         double p99 = b.p99();
         String note = String.format("%d sequential RunTask calls of count 1 in %.0f s (20/s pace); %d errors; "
-                + "%d answered tasks not read back%s", b.samples(), b.seconds(), b.errors(), b.unseen(),
-                b.firstError().isEmpty() ? "" : "; first error: " + b.firstError());
+                + "%d answered tasks not read back%s; inside the scheduler a call waited %.1f ms on average for its "
+                + "plan's transaction (berth_reconcile_seconds, loop plan); meanwhile %d full DescribeContainerInstances "
+                + "sweeps ran", b.samples(), b.seconds(), b.errors(), b.unseen(),
+                b.firstError().isEmpty() ? "" : "; first error: " + b.firstError(), meanPlanWaitMillis, sweeps);
         Verdict verdict = b.samples() == 0 ? Verdict.VOID : Figure.atMost(p99, LATENCY_P99_TARGET_MS);
         return new Figure(String.format("(b) RunTask latency p50 / p99, %,d instances, %,d running tasks",
                 instances, running), String.format("%.1f / %.1f ms", b.p50(), p99), "p99 ≤ 20 ms", verdict,

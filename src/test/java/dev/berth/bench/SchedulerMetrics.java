@@ -31,21 +31,43 @@ final class SchedulerMetrics {
         return value("berth_consumer_lag_records{reader=\"berth-scheduler-state\",topic=\"" + topic + "\"}");
     }
 
-    private double value(String series) {
-        try {
-            String text = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            for (String line : text.split("\n")) {
-                if (line.startsWith(series + " ")) {
-                    return Double.parseDouble(line.substring(series.length() + 1).trim());
+    /**
+     * The calls that waited for their plan's transaction, and the seconds they waited in all
+     * ({@code berth_reconcile_seconds{loop="plan"}}, count and sum); {-1, -1} when unknown.
+     */
+    double[] planWaits() {
+        double count = -1;
+        double sum = -1;
+        for (String line : scrape().split("\n")) {
+            if (line.contains("loop=\"plan\"")) {
+                if (line.startsWith("berth_reconcile_seconds_count{")) {
+                    count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith("berth_reconcile_seconds_sum{")) {
+                    sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
-            return -1;
+        }
+        return new double[] {count, sum};
+    }
+
+    private double value(String series) {
+        for (String line : scrape().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
+    private String scrape() {
+        try {
+            return http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
-            return -1;
+            return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return "";
         }
     }
 }
