@@ -40,7 +40,7 @@ final class Figures {
         double p99 = b.p99();
         String note = String.format("%d sequential RunTask calls of count 1 in %.0f s (20/s pace); %d errors; "
                 + "%d answered tasks not read back%s; inside the scheduler a call waited %.1f ms on average for its "
-                + "plan's transaction (berth_reconcile_seconds, loop plan); meanwhile %d full DescribeContainerInstances "
+                + "plan's transaction (berth_reconcile_seconds, loop scheduler-plan); meanwhile %d full DescribeContainerInstances "
                 + "sweeps ran", b.samples(), b.seconds(), b.errors(), b.unseen(),
                 b.firstError().isEmpty() ? "" : "; first error: " + b.firstError(), meanPlanWaitMillis, sweeps);
         Verdict verdict = b.samples() == 0 ? Verdict.VOID : Figure.atMost(p99, LATENCY_P99_TARGET_MS);

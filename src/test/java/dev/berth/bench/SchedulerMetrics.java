@@ -33,13 +33,13 @@ final class SchedulerMetrics {
 
     /**
      * The calls that waited for their plan's transaction, and the seconds they waited in all
-     * ({@code berth_reconcile_seconds{loop="plan"}}, count and sum); {-1, -1} when unknown.
+     * ({@code berth_reconcile_seconds{loop="scheduler-plan"}}, count and sum); {-1, -1} when unknown.
      */
     double[] planWaits() {
         double count = -1;
         double sum = -1;
         for (String line : scrape().split("\n")) {
-            if (line.contains("loop=\"plan\"")) {
+            if (line.contains("loop=\"scheduler-plan\"")) {
                 if (line.startsWith("berth_reconcile_seconds_count{")) {
                     count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 } else if (line.startsWith("berth_reconcile_seconds_sum{")) {
