@@ -11,7 +11,7 @@ import java.util.Locale;
  *
  * @param containerId the engine's id of the container; null for RESYNC
  * @param taskId      the task id label of the container; null for RESYNC
- * @param time        when the engine saw it
+ * @param time        when the engine saw it; without the engine's own time, when it arrived
  */
 public record ContainerEvent(Kind kind, String containerId, String taskId, Instant time) {
 
