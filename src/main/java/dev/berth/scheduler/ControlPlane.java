@@ -7,7 +7,6 @@ import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.Map;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The scheduler's operations over one state and one writer. Every mutation takes the same
@@ -34,7 +33,7 @@ public final class ControlPlane {
     }
 
     public ControlPlane(SchedulerState state, StateWriter writer, Arns arns, SchedulerObserver observer) {
-        Lock writeLock = new ReentrantLock();
+        Lock writeLock = new ReleasingLock();
         this.state = state;
         this.arns = arns;
         this.clusters = new Clusters(state, writer, writeLock);
@@ -43,7 +42,7 @@ public final class ControlPlane {
                 observer);
         this.containerInstances = new ContainerInstances(state, writer, writeLock, clusters, arns);
         this.attributes = new Attributes(state, writer, writeLock, clusters, arns);
-        Lock serviceLock = new ReentrantLock();
+        Lock serviceLock = new ReleasingLock();
         this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions);
         this.tags = new Tags(state, writer, writeLock, serviceLock, arns, clusters);
         this.accountSettings = new AccountSettings(state, writer, writeLock, arns.partition(), arns.account());

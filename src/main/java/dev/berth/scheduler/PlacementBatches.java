@@ -64,6 +64,8 @@ final class PlacementBatches {
                 // Another thread holds the lock: it places this call, or this thread takes the
                 // lock once it is free. Waiting for the call itself (not for the lock) lets each
                 // caller go on the moment its own call is done, not one lock hand-off at a time.
+                // The holder may wait for a commit: a request's staged plans must not hold it up.
+                RequestScope.release();
                 call.awaitDone(HOLDER_CHECK);
             }
         }

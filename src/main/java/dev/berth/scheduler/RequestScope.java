@@ -58,6 +58,24 @@ public final class RequestScope {
     }
 
     /**
+     * Before this thread waits for anything that the writer's next commit may be waiting for
+     * (a lock whose holder waits for a commit, the plans in flight): the current request's
+     * staged plans, if any, stop being held for its answer ({@link RequestTransaction#release}).
+     */
+    public static void release() {
+        RequestTransaction transaction = TRANSACTION.get();
+        if (transaction != null) {
+            transaction.release();
+        }
+    }
+
+    /** Waits for every plan in flight through {@code writer}, after {@linkplain #release releasing} the request's own. */
+    public static void drain(StateWriter writer) {
+        release();
+        writer.drain();
+    }
+
+    /**
      * Hands a prepared plan to the current request's answer, when this thread carries out a
      * request; false otherwise (send the plan as usual).
      */

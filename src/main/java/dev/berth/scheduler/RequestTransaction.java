@@ -11,7 +11,8 @@ package dev.berth.scheduler;
  * <pre>
  *  OPEN ──answer──▶ ANSWERED      the answer rides with the request's last staged plan
  *   │
- *   └──split──▶ SPLIT             the writer stopped waiting (too long, or the request failed):
+ *   └──split──▶ SPLIT             the writer stopped waiting (too long, or the request failed),
+ *                                 or the request is about to wait itself ({@link #release}):
  *                                 plans commit alone, with the request's marker, and so does the answer
  *  OPEN / ANSWERED ──fail──▶ FAILED   a staged plan's transaction failed: nothing of it is kept
  * </pre>
@@ -36,8 +37,14 @@ public final class RequestTransaction {
     private final DeferredPlans deferred = new DeferredPlans();
     private Phase phase = Phase.OPEN;
     private int staged;
-    private Object holder;
+    private Holder holder;
     private Object answer;
+
+    /** The writer that holds a transaction's staged plans back for its answer. */
+    public interface Holder {
+        /** The transaction no longer waits for its answer: whatever waits on it may go on. */
+        void released();
+    }
 
     /** The plans that are answered before they commit, sent with the answer. */
     public DeferredPlans deferred() {
@@ -58,7 +65,7 @@ public final class RequestTransaction {
      * on its own (the transaction was split or failed, or another writer holds its plans: the
      * leadership changed meanwhile).
      */
-    public synchronized int stage(Object writer) {
+    public synchronized int stage(Holder writer) {
         if (phase != Phase.OPEN || (holder != null && holder != writer)) {
             return 0;
         }
@@ -71,7 +78,7 @@ public final class RequestTransaction {
      * in the transaction of the last one; false when it goes on its own (nothing staged, split,
      * or staged by another writer). Throws when the staged plans failed.
      */
-    public synchronized boolean answer(Object writer, Object writersAnswer) {
+    public synchronized boolean answer(Holder writer, Object writersAnswer) {
         if (phase == Phase.FAILED) {
             throw new EcsException(EcsErrorType.ServerException, "The request's changes were not committed; nothing "
                     + "was changed.");
@@ -97,6 +104,25 @@ public final class RequestTransaction {
         if (phase == Phase.OPEN) {
             phase = Phase.SPLIT;
         }
+    }
+
+    /**
+     * The request's thread is about to wait (for a lock, or for plans in flight) while its
+     * staged plans are held back for its answer: the writer stops holding them, as
+     * {@link #split} does, and is told at once. Without this, a request waiting for a lock whose
+     * holder waits for the writer's next commit would hold every write back until the writer
+     * gives up waiting. No effect unless plans are staged and the answer is not in.
+     */
+    public void release() {
+        Holder released;
+        synchronized (this) {
+            if (phase != Phase.OPEN || staged == 0) {
+                return;
+            }
+            phase = Phase.SPLIT;
+            released = holder;
+        }
+        released.released();
     }
 
     /** A staged plan was not committed (and was taken back): returns the answer waiting for it, if any. */

@@ -94,7 +94,7 @@ public class SchedulerRole {
             public void drain() {
                 StateWriter current = kafka.writer();
                 if (current != null) {
-                    current.drain();
+                    RequestScope.drain(current);
                 }
             }
         };

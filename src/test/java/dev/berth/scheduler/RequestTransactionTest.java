@@ -51,6 +51,7 @@ class RequestTransactionTest {
         private final AppliedWriter applied;
         private final StagedPlans staged;
         private final List<List<StateChange>> queued = new ArrayList<>();
+        private final RequestTransaction.Holder holder = () -> { };
 
         StagingWriter(SchedulerState state) {
             this.applied = new AppliedWriter(state);
@@ -64,7 +65,7 @@ class RequestTransactionTest {
 
         @Override
         public CompletableFuture<Void> stage(RequestTransaction transaction, List<StateChange> changes) {
-            if (transaction.stage(this) == 0) {
+            if (transaction.stage(holder) == 0) {
                 return submit(changes);
             }
             staged.stage(transaction, changes, plan -> queued.add(List.copyOf(changes)));
@@ -106,7 +107,7 @@ class RequestTransactionTest {
     @Test
     void theAnswerJoinsTheLastStagedPlanOfItsWriterOnly() {
         // Given
-        Object writer = new Object();
+        RequestTransaction.Holder writer = () -> { };
         RequestTransaction nothingStaged = new RequestTransaction();
         RequestTransaction twoPlans = new RequestTransaction();
         twoPlans.stage(writer);
@@ -114,7 +115,7 @@ class RequestTransactionTest {
 
         // When / Then
         assertThat(nothingStaged.answer(writer, "answer")).isFalse();
-        assertThat(twoPlans.answer(new Object(), "answer")).isFalse();
+        assertThat(twoPlans.answer(() -> { }, "answer")).isFalse();
         assertThat(twoPlans.answer(writer, "answer")).isTrue();
         assertThat(twoPlans.answerAfter(1)).isNull();
         assertThat(twoPlans.answerAfter(2)).isEqualTo("answer");
@@ -122,9 +123,36 @@ class RequestTransactionTest {
     }
 
     @Test
+    void aRequestAboutToWaitReleasesItsStagedPlansAndTellsTheirHolderOnce() {
+        // Given: one request with a staged plan, one with none, one answered
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        RequestTransaction.Holder writer = told::incrementAndGet;
+        RequestTransaction staged = new RequestTransaction();
+        staged.stage(writer);
+        RequestTransaction nothingStaged = new RequestTransaction();
+        RequestTransaction answered = new RequestTransaction();
+        answered.stage(writer);
+        answered.answer(writer, "answer");
+
+        // When
+        staged.release();
+        staged.release();
+        nothingStaged.release();
+        answered.release();
+
+        // Then: only the staged one stops being held, and its holder hears it once
+        assertThat(staged.phase()).isEqualTo(RequestTransaction.Phase.SPLIT);
+        assertThat(staged.stage(writer)).isZero();
+        assertThat(told).hasValue(1);
+        assertThat(nothingStaged.phase()).isEqualTo(RequestTransaction.Phase.OPEN);
+        assertThat(answered.phase()).isEqualTo(RequestTransaction.Phase.ANSWERED);
+        assertThat(answered.answerAfter(1)).isEqualTo("answer");
+    }
+
+    @Test
     void aSplitTransactionCommitsItsLaterPlansAndItsAnswerOnTheirOwn() {
         // Given
-        Object writer = new Object();
+        RequestTransaction.Holder writer = () -> { };
         RequestTransaction transaction = new RequestTransaction();
         transaction.stage(writer);
 
@@ -140,7 +168,7 @@ class RequestTransactionTest {
     @Test
     void aFailedTransactionRefusesItsAnswer() {
         // Given
-        Object writer = new Object();
+        RequestTransaction.Holder writer = () -> { };
         RequestTransaction transaction = new RequestTransaction();
         transaction.stage(writer);
 

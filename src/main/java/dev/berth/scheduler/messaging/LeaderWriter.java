@@ -60,6 +60,8 @@ import org.jboss.logging.Logger;
  * applied to the state at once, so that the request reads its own writes; the committer holds
  * a transaction with a staged plan back until the request's answer joins it, at most
  * {@link #HOLD}, then commits the plans without it (they carry the request's marker). A
+ * request about to wait for a lock or for plans in flight releases its plans first
+ * ({@link RequestTransaction#release}): what it waits for may itself wait for this commit. A
  * transaction with a staged plan that fails spends the writer, and every staged plan not
  * committed is taken back from the state ({@link StagedPlans}).
  *
@@ -81,8 +83,8 @@ final class LeaderWriter implements StateWriter {
     private static final int LARGE_TRANSACTION = 1_000;
     /**
      * How long a transaction with a staged plan waits for the request's answer: a request
-     * answers within milliseconds of staging, unless it waits for a lock that a plan queued
-     * behind its own holds; past this the plans commit without the answer, which follows.
+     * answers within milliseconds of staging, and releases its plans before it waits for
+     * anything; past this the plans commit without the answer, which follows.
      */
     static final java.time.Duration HOLD = java.time.Duration.ofSeconds(1);
 
@@ -104,6 +106,9 @@ final class LeaderWriter implements StateWriter {
     private final StagedPlans staging;
     /** Guards the answers joining their requests' transactions, and wakes the committer waiting for them. */
     private final Object holds = new Object();
+    /** This writer as the holder of requests' staged plans: a request that releases them wakes the committer. */
+    private final RequestTransaction.Holder holder = this::wakeCommitter;
+    private final java.time.Duration hold;
     private final Thread committer;
     private volatile boolean spent;
     private volatile boolean closed;
@@ -160,6 +165,14 @@ final class LeaderWriter implements StateWriter {
     /** @param committerName the name of the committer thread, as logs show it */
     LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
             int taskPartitions, java.util.function.Consumer<Spent> onSpent, String committerName) {
+        this(producer, settings, state, taskPartitions, onSpent, committerName, HOLD);
+    }
+
+    /** @param hold how long a transaction with a staged plan waits for its request's answer ({@link #HOLD}) */
+    LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
+            int taskPartitions, java.util.function.Consumer<Spent> onSpent, String committerName,
+            java.time.Duration hold) {
+        this.hold = hold;
         this.producer = producer;
         this.settings = settings;
         this.state = state;
@@ -204,7 +217,7 @@ final class LeaderWriter implements StateWriter {
         if (spent || closed) {
             return CompletableFuture.failedFuture(handingOver());
         }
-        int number = transaction.stage(this);
+        int number = transaction.stage(holder);
         if (number == 0) {
             return submit(changes);
         }
@@ -247,7 +260,7 @@ final class LeaderWriter implements StateWriter {
         boolean joined;
         try {
             synchronized (holds) {
-                joined = transaction.answer(this, answer);
+                joined = transaction.answer(holder, answer);
                 holds.notifyAll();
             }
         } catch (EcsException e) {
@@ -321,11 +334,11 @@ final class LeaderWriter implements StateWriter {
 
     /**
      * Holds the batch back while a request that staged a plan in it has not answered (at
-     * most {@link #HOLD}; then those requests are split), and takes in the queued plans up to
+     * most {@link #hold}; then those requests are split), and takes in the queued plans up to
      * the last one of each request that answered, so that its answer commits with all of them.
      */
     private void awaitAnswers(List<Submitted> batch, int records) throws InterruptedException {
-        long deadline = System.nanoTime() + HOLD.toNanos();
+        long deadline = System.nanoTime() + hold.toNanos();
         synchronized (holds) {
             while (true) {
                 Map<RequestTransaction, Integer> last = new java.util.IdentityHashMap<>();
@@ -361,11 +374,17 @@ final class LeaderWriter implements StateWriter {
                         }
                     }
                     LOGGER.infof("%d request(s) did not answer within %d ms of staging a plan: their plans commit "
-                            + "without their answers, which follow", split, HOLD.toMillis());
+                            + "without their answers, which follow", split, hold.toMillis());
                     return;
                 }
                 holds.wait(Math.max(1, left / 1_000_000));
             }
+        }
+    }
+
+    private void wakeCommitter() {
+        synchronized (holds) {
+            holds.notifyAll();
         }
     }
 

@@ -83,15 +83,24 @@ class RequestTransactionIT {
     private ControlPlane plane;
 
     private void lead(String transactionalId) {
+        lead(transactionalId, LeaderWriter.HOLD);
+    }
+
+    private void lead(String transactionalId, Duration hold) {
         KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
                 Duration.ofSeconds(10));
         producer.initTransactions();
-        writer = new LeaderWriter(producer, settings, state, 3, spent::set);
+        writer = new LeaderWriter(producer, settings, state, 3, spent::set, "it-committer", hold);
         // As the scheduler role wires it: a plan written while a request is carried out joins its transaction.
         plane = new ControlPlane(state, new StateWriter() {
             @Override
             public CompletableFuture<Void> submit(List<StateChange> changes) {
                 return RequestScope.submit(writer, changes);
+            }
+
+            @Override
+            public void drain() {
+                RequestScope.drain(writer);
             }
         }, new Arns("aws", "us-east-1", "000000000000"));
     }
@@ -226,6 +235,46 @@ class RequestTransactionIT {
         });
         assertThat(transaction.phase()).isEqualTo(RequestTransaction.Phase.SPLIT);
         assertThat(committedKeys(Topic.RESPONSES)).doesNotContain("cl-1");
+    }
+
+    @Test
+    void aRequestThatWaitsForTheWriteLockDoesNotHoldBackTheCommitThatTheLocksHolderWaitsFor() throws Exception {
+        // Given: a writer that would hold a request's staged plans for its answer for ten minutes,
+        // a request that staged a cluster, and an API call that holds the write lock until its own
+        // cluster is committed (queued behind the staged one)
+        lead("it-txn-release", Duration.ofMinutes(10));
+        RequestTransaction transaction = new RequestTransaction();
+        asRequest("two-clusters", transaction, () -> plane.clusters().create("staged-first"));
+        AtomicReference<Throwable> apiFailed = new AtomicReference<>();
+        Thread api = new Thread(() -> {
+            try {
+                plane.clusters().create("api-cluster");
+            } catch (RuntimeException e) {
+                apiFailed.set(e);
+            }
+        }, "api-call");
+        api.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.getState() == Thread.State.WAITING);
+
+        // When: the request, before it answers, writes again under the same lock
+        CompletableFuture<Object> second = CompletableFuture.supplyAsync(
+                () -> asRequest("two-clusters", transaction, () -> plane.clusters().create("staged-second")));
+
+        // Then: nothing waits for the hold: the request let its plans go before it waited
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(second).isDone();
+            assertThat(api.isAlive()).isFalse();
+        });
+        assertThat(apiFailed.get()).isNull();
+        assertThat(second.join()).isNotNull();
+        assertThat(transaction.phase()).isEqualTo(RequestTransaction.Phase.SPLIT);
+        assertThat(committedKeys(Topic.CLUSTERS)).contains("staged-first", "api-cluster", "staged-second");
+        assertThat(committedKeys(Topic.CLIENT_TOKENS)).contains("kafka-request/two-clusters");
+
+        // and its answer, sent now, commits on its own
+        writer.answer(transaction, response("two-clusters", 16)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(committedKeys(Topic.RESPONSES)).contains("two-clusters");
+        assertThat(spent.get()).isNull();
     }
 
     /** The keys of every committed record on the topic, as a {@code read_committed} reader reads them. */
