@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
 class BrokerPauseBinaryIT {
 
     private static final Duration PATIENCE = Duration.ofMinutes(3);
-    /** The scheduler gives up on a transaction after its 15 s Kafka timeouts: this leaves room for a slow machine. */
+    /** The scheduler gives up on a transaction after the Kafka send timeout (15 s): this leaves room for a slow machine. */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(90);
     private static final String FAMILY = "pause-sleeper";
 
