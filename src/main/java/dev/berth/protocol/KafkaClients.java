@@ -23,6 +23,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaClients {
 
+    /**
+     * First wait before a transactional request is sent again. A transaction that begins while
+     * the markers of the one before are still being written gets CONCURRENT_TRANSACTIONS for its
+     * offsets (TxnOffsetCommit) and is retried after this; the markers take milliseconds, and
+     * Kafka's 100 ms default put that wait in the slowest answers of berth.requests and
+     * berth.events. Later retries back off exponentially up to {@code retry.backoff.max.ms}
+     * (1 s), so a broker that is down is not hammered.
+     */
+    static final Duration TRANSACTION_RETRY_BACKOFF = Duration.ofMillis(5);
+
     private final KafkaSettings settings;
     private final String clientIdPrefix;
 
@@ -92,6 +102,7 @@ public final class KafkaClients {
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, (int) TRANSACTION_RETRY_BACKOFF.toMillis());
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
