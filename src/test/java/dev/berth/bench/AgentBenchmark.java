@@ -32,7 +32,7 @@ import java.util.UUID;
 /**
  * The agent against real Docker and a real broker, one table (issue 10, item 9): the packaged
  * binary runs with the agent role only, with the JVM options and environment of the systemd
- * unit ({@link AgentUnit}), and this JVM plays the scheduler, writing desired tasks on the
+ * unit ({@link ShippedUnit#agent}), and this JVM plays the scheduler, writing desired tasks on the
  * agent's partition of berth.tasks and timing the RUNNING records on berth.task-events. A command, never a test:
  * {@code mvn -B -DskipTests package exec:exec@bench-agent}.
  *
@@ -78,11 +78,11 @@ public final class AgentBenchmark {
     private BerthProcess agent;
     private String instanceId;
     private final List<DesiredTask> placed = new ArrayList<>();
-    private final AgentUnit unit;
+    private final ShippedUnit unit;
     private final String figures;
     private final boolean nativeMemory;
 
-    private AgentBenchmark(AgentUnit unit, String figures, boolean nativeMemory) {
+    private AgentBenchmark(ShippedUnit unit, String figures, boolean nativeMemory) {
         this.unit = unit;
         this.figures = figures;
         this.nativeMemory = nativeMemory;
@@ -95,7 +95,7 @@ public final class AgentBenchmark {
     public static void main(String[] args) throws Exception {
         ResultTable table = new ResultTable();
         boolean nativeMemory = Boolean.getBoolean("bench.agent.native-memory");
-        AgentUnit unit = AgentUnit.shipped().withJavaOpts(System.getProperty("bench.agent.java-opts", ""));
+        ShippedUnit unit = ShippedUnit.agent().withJavaOpts(System.getProperty("bench.agent.java-opts", ""));
         if (nativeMemory) {
             unit = unit.withJavaOpts("-XX:NativeMemoryTracking=summary");
         }

@@ -297,9 +297,10 @@ public final class ControlPlaneBenchmark {
         static String describe() throws IOException {
             long kib = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
                     .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
-            return String.format("%d cores, %.0f GiB, Java %s, %s", Runtime.getRuntime().availableProcessors(),
-                    kib / 1024.0 / 1024.0, System.getProperty("java.version"),
-                    Instant.now().truncatedTo(ChronoUnit.MINUTES));
+            return String.format("%d cores, %.0f GiB, Java %s, %s; the schedulers' JVM options: %s",
+                    Runtime.getRuntime().availableProcessors(), kib / 1024.0 / 1024.0,
+                    System.getProperty("java.version"), Instant.now().truncatedTo(ChronoUnit.MINUTES),
+                    String.join(" ", SchedulerLauncher.SHIPPED.jvmOptions()));
         }
     }
 }

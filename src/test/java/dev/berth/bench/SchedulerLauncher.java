@@ -15,15 +15,18 @@ import java.util.Map;
 
 /**
  * Starts the packaged binary ({@code target/quarkus-app/quarkus-run.jar}) with the scheduler
- * role only, as production runs it (API on 127.0.0.1, unsigned), and waits for its readiness
- * probe. A scheduler still alive when the benchmark's JVM exits (Ctrl-C) is killed with it.
+ * role only, as production runs it (API on 127.0.0.1, unsigned; the JVM options of
+ * {@code systemd/berth-scheduler.service} and {@code scheduler.env}, {@link ShippedUnit#scheduler}),
+ * and waits for its readiness probe. A scheduler still alive when the benchmark's JVM exits (Ctrl-C) is killed with it.
  * With {@code -Dbench.jfr=true} each scheduler records a Java Flight Recording into
  * {@code target/<name>.jfr}, written when it stops (not on kill -9), and
- * {@code -Dbench.scheduler.java-opts="..."} adds JVM options (split on spaces).
+ * {@code -Dbench.scheduler.java-opts="..."} adds JVM options after the unit's (split on spaces).
  */
 final class SchedulerLauncher {
 
     private static final Duration PROBE_PERIOD = Duration.ofMillis(50);
+    /** The JVM options of the shipped unit, then those of {@code -Dbench.scheduler.java-opts}. */
+    static final ShippedUnit SHIPPED = shipped();
     private final String bootstrap;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -37,11 +40,7 @@ final class SchedulerLauncher {
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "BERTH_SCHEDULER_ADVERTISED_URL", "http://127.0.0.1:" + port));
         env.putAll(extraEnv);
-        List<String> jvm = new ArrayList<>();
-        String javaOpts = System.getProperty("bench.scheduler.java-opts", "").strip();
-        if (!javaOpts.isEmpty()) {
-            jvm.addAll(List.of(javaOpts.split("\\s+")));
-        }
+        List<String> jvm = new ArrayList<>(SHIPPED.jvmOptions());
         if (Boolean.getBoolean("bench.jfr")) {
             jvm.add("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename=target/" + name + ".jfr");
         }
@@ -56,6 +55,14 @@ final class SchedulerLauncher {
             }
         }));
         return process;
+    }
+
+    private static ShippedUnit shipped() {
+        try {
+            return ShippedUnit.scheduler().withJavaOpts(System.getProperty("bench.scheduler.java-opts", ""));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static EcsApi api(BerthProcess process) {

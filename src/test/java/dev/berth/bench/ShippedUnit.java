@@ -10,22 +10,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the shipped systemd unit starts the agent, so that the benchmark measures exactly that:
- * the JVM options of {@code ExecStart} (with {@code $JAVA_OPTS} from {@code agent.env} in its
+ * How a shipped systemd unit starts its role, so that a benchmark measures exactly that: the
+ * JVM options of {@code ExecStart} (with {@code $JAVA_OPTS} from the unit's env file in its
  * place) and the unit's {@code Environment=} settings, but for the role and the data directory,
  * which the benchmark sets itself.
  */
-record AgentUnit(List<String> jvmOptions, Map<String, String> environment) {
+record ShippedUnit(List<String> jvmOptions, Map<String, String> environment) {
 
-    private static final Path UNIT = Path.of("systemd/berth-agent.service");
-    private static final Path ENV_FILE = Path.of("systemd/agent.env");
     private static final List<String> SET_BY_THE_BENCHMARK = List.of("BERTH_ROLES", "BERTH_DATA_DIR");
 
-    static AgentUnit shipped() throws IOException {
-        List<String> javaOpts = javaOpts(Files.readAllLines(ENV_FILE));
+    /** {@code systemd/berth-agent.service} with {@code systemd/agent.env}. */
+    static ShippedUnit agent() throws IOException {
+        return read(Path.of("systemd/berth-agent.service"), Path.of("systemd/agent.env"));
+    }
+
+    /** {@code systemd/berth-scheduler.service} with {@code systemd/scheduler.env}. */
+    static ShippedUnit scheduler() throws IOException {
+        return read(Path.of("systemd/berth-scheduler.service"), Path.of("systemd/scheduler.env"));
+    }
+
+    private static ShippedUnit read(Path unit, Path envFile) throws IOException {
+        List<String> javaOpts = javaOpts(Files.readAllLines(envFile));
         List<String> options = new ArrayList<>();
         Map<String, String> environment = new LinkedHashMap<>();
-        for (String raw : Files.readAllLines(UNIT)) {
+        for (String raw : Files.readAllLines(unit)) {
             String line = raw.strip();
             if (line.startsWith("ExecStart=")) {
                 List<String> words = Arrays.asList(line.substring("ExecStart=".length()).split("\\s+"));
@@ -44,12 +52,12 @@ record AgentUnit(List<String> jvmOptions, Map<String, String> environment) {
             }
         }
         if (options.isEmpty()) {
-            throw new IllegalStateException(UNIT + " has no ExecStart with -jar");
+            throw new IllegalStateException(unit + " has no ExecStart with -jar");
         }
-        return new AgentUnit(List.copyOf(options), Map.copyOf(environment));
+        return new ShippedUnit(List.copyOf(options), Map.copyOf(environment));
     }
 
-    /** JAVA_OPTS as agent.env sets it; none when the line is commented out. */
+    /** JAVA_OPTS as the env file sets it; none when the line is commented out. */
     private static List<String> javaOpts(List<String> envFile) {
         for (String line : envFile) {
             if (line.startsWith("JAVA_OPTS=")) {
@@ -60,13 +68,13 @@ record AgentUnit(List<String> jvmOptions, Map<String, String> environment) {
         return List.of();
     }
 
-    /** The same unit with more JVM options after its own, as agent.env's JAVA_OPTS would add them. */
-    AgentUnit withJavaOpts(String javaOpts) {
+    /** The same unit with more JVM options after its own, as the env file's JAVA_OPTS would add them. */
+    ShippedUnit withJavaOpts(String javaOpts) {
         List<String> options = new ArrayList<>(jvmOptions);
         if (!javaOpts.isBlank()) {
             options.addAll(List.of(javaOpts.strip().split("\\s+")));
         }
-        return new AgentUnit(List.copyOf(options), environment);
+        return new ShippedUnit(List.copyOf(options), environment);
     }
 
     /** The options and settings as one line, for the table. */
