@@ -23,7 +23,7 @@ final class Figures {
                 cold == null ? "" : String.format("second pass; the first, from the scheduler's fresh start: %,.0f /s "
                         + "(%d calls failed); ", cold.tasksPerSecond(), cold.failedCalls()),
                 a.tasksAnswered(), a.tasksReadBack(), a.seconds(), a.calls(), s.concurrency(), a.failedCalls(),
-                a.placementFailures(), a.failureReasons(), a.budgetSpent() ? String.format("; STOPPED after the %d s budget, %,d of %,d "
+                a.placementFailures(), a.failureReasons().isEmpty() ? "" : a.failureReasons(), a.budgetSpent() ? String.format("; STOPPED after the %d s budget, %,d of %,d "
                         + "tasks placed", s.placementBudget().toSeconds(), a.tasksAnswered(), s.tasks()) : "",
                 a.firstError().isEmpty() ? "" : "; first error: " + a.firstError());
         return new Figure(String.format("(a) desired tasks acknowledged per second, %,d tasks on %,d instances",
