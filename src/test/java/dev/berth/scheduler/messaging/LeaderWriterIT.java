@@ -15,27 +15,15 @@ import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.Topic;
-import dev.berth.protocol.TopicAdmin;
 import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.testing.SettableClock;
-import dev.berth.testing.TestKafka;
-import dev.berth.testing.TestKafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,32 +35,27 @@ import org.junit.jupiter.api.Test;
  */
 class LeaderWriterIT {
 
-    private static TestKafka kafka;
+    private static WriterBroker broker;
     private static KafkaSettings settings;
     private static KafkaClients clients;
 
     @BeforeAll
     static void startKafka() {
-        kafka = TestKafka.start();
-        settings = TestKafkaSettings.builder(kafka.bootstrapServers()).topicPrefix("it-leader")
-                .with("partitions", "3").with("send-timeout", "5s").build();
-        clients = new KafkaClients(settings, "it");
-        assertThat(new TopicAdmin(clients).ensure(EnumSet.allOf(Topic.class))).isTrue();
+        broker = WriterBroker.start("it-leader");
+        settings = broker.settings();
+        clients = broker.clients();
     }
 
     @AfterAll
     static void stopKafka() {
-        kafka.close();
+        broker.close();
     }
 
     private final SchedulerState state = new SchedulerState(new SettableClock(T0), Duration.ofMinutes(1),
             Duration.ofHours(1));
 
     private LeaderWriter writer(String transactionalId, AtomicReference<LeaderWriter.Spent> spent) {
-        KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
-                Duration.ofSeconds(10));
-        producer.initTransactions();
-        return new LeaderWriter(producer, settings, state, 3, spent::set);
+        return broker.writer(state, transactionalId, spent::set, LeaderWriter.HOLD);
     }
 
     @Test
@@ -228,26 +211,7 @@ class LeaderWriterIT {
         }
     }
 
-    /** The keys of every committed record on the topic, as an agent ({@code read_committed}) reads them. */
     private static List<String> committedKeys(Topic topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<String> keys = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(settings)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    keys.add(r.key());
-                }
-            }
-        }
-        return keys;
+        return broker.committedKeys(topic);
     }
 }

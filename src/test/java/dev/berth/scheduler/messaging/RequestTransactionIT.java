@@ -12,11 +12,8 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
-import dev.berth.protocol.KafkaClients;
-import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.Topic;
-import dev.berth.protocol.TopicAdmin;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.RequestScope;
 import dev.berth.scheduler.RequestTransaction;
@@ -25,26 +22,13 @@ import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.testing.SettableClock;
-import dev.berth.testing.TestKafka;
-import dev.berth.testing.TestKafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,22 +42,16 @@ import org.junit.jupiter.api.Test;
  */
 class RequestTransactionIT {
 
-    private static TestKafka kafka;
-    private static KafkaSettings settings;
-    private static KafkaClients clients;
+    private static WriterBroker broker;
 
     @BeforeAll
     static void startKafka() {
-        kafka = TestKafka.start();
-        settings = TestKafkaSettings.builder(kafka.bootstrapServers()).topicPrefix("it-request-txn")
-                .with("partitions", "3").with("send-timeout", "5s").build();
-        clients = new KafkaClients(settings, "it");
-        assertThat(new TopicAdmin(clients).ensure(EnumSet.allOf(Topic.class))).isTrue();
+        broker = WriterBroker.start("it-request-txn");
     }
 
     @AfterAll
     static void stopKafka() {
-        kafka.close();
+        broker.close();
     }
 
     private final SchedulerState state = new SchedulerState(new SettableClock(T0), Duration.ofMinutes(1),
@@ -87,10 +65,7 @@ class RequestTransactionIT {
     }
 
     private void lead(String transactionalId, Duration hold) {
-        KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
-                Duration.ofSeconds(10));
-        producer.initTransactions();
-        writer = new LeaderWriter(producer, settings, state, 3, spent::set, "it-committer", hold);
+        writer = broker.writer(state, transactionalId, spent::set, hold);
         // As the scheduler role wires it: a plan written while a request is carried out joins its transaction.
         plane = new ControlPlane(state, new StateWriter() {
             @Override
@@ -277,26 +252,7 @@ class RequestTransactionIT {
         assertThat(spent.get()).isNull();
     }
 
-    /** The keys of every committed record on the topic, as a {@code read_committed} reader reads them. */
     private static List<String> committedKeys(Topic topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<String> keys = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(settings)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    keys.add(r.key());
-                }
-            }
-        }
-        return keys;
+        return broker.committedKeys(topic);
     }
 }
