@@ -49,7 +49,8 @@ public final class TopicRecords {
     public static List<ConsumerRecord<String, String>> awaitRecords(String bootstrapServers, String topic,
             int count, Duration timeout) {
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = fromTheBeginning(bootstrapServers, topic, timeout)) {
+        try (KafkaConsumer<String, String> consumer = fromTheBeginning(bootstrapServers, topic, timeout,
+                "read_uncommitted")) {
             Awaitility.await("at least " + count + " records in " + topic).atMost(timeout).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
                 return seen.size() >= count;
@@ -65,8 +66,22 @@ public final class TopicRecords {
      */
     public static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic,
             Duration timeout) {
+        return readAll(bootstrapServers, topic, timeout, "read_uncommitted");
+    }
+
+    /**
+     * Every committed record in the topic right now, as a {@code read_committed} reader (an
+     * agent, a consumer of the public topics) sees it: up to the last stable offsets.
+     */
+    public static List<ConsumerRecord<String, String>> readAllCommitted(String bootstrapServers, String topic,
+            Duration timeout) {
+        return readAll(bootstrapServers, topic, timeout, "read_committed");
+    }
+
+    private static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic,
+            Duration timeout, String isolation) {
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = fromTheBeginning(bootstrapServers, topic, timeout)) {
+        try (KafkaConsumer<String, String> consumer = fromTheBeginning(bootstrapServers, topic, timeout, isolation)) {
             List<TopicPartition> partitions = new ArrayList<>(consumer.assignment());
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
             Awaitility.await("every record in " + topic).atMost(timeout).until(() -> {
@@ -79,10 +94,11 @@ public final class TopicRecords {
 
     /** A consumer assigned every partition of the topic, positioned at the beginning. */
     private static KafkaConsumer<String, String> fromTheBeginning(String bootstrapServers, String topic,
-            Duration timeout) {
+            Duration timeout, String isolation) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()

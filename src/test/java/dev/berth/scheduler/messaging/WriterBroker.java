@@ -9,20 +9,13 @@ import dev.berth.protocol.TopicAdmin;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.testing.TestKafka;
 import dev.berth.testing.TestKafkaSettings;
+import dev.berth.testing.TopicRecords;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A real broker with Berth's topics (3 partitions each) for the tests of the leader's writer:
@@ -72,25 +65,8 @@ final class WriterBroker implements AutoCloseable {
 
     /** The keys of every committed record on the topic, as a {@code read_committed} reader reads them. */
     List<String> committedKeys(Topic topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<String> keys = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(settings)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    keys.add(r.key());
-                }
-            }
-        }
-        return keys;
+        return TopicRecords.readAllCommitted(kafka.bootstrapServers(), topic.name(settings), Duration.ofSeconds(30))
+                .stream().map(ConsumerRecord::key).toList();
     }
 
     @Override
