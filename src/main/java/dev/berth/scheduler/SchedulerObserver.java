@@ -27,7 +27,19 @@ public interface SchedulerObserver {
         public void timeReconcile(Runnable round) {
             round.run();
         }
+
+        @Override
+        public void answeredApart(AnswerApart cause) {
+        }
     };
+
+    /** Why a request of berth.requests committed its changes apart from its answer. */
+    enum AnswerApart {
+        /** The answer did not come within the writer's hold. */
+        HOLD_EXPIRED,
+        /** The request had to wait (for a lock, or for plans in flight) after it had staged a plan. */
+        REQUEST_WAITED
+    }
 
     /** Tasks were published to their instances. */
     void placed(int tasks);
@@ -43,4 +55,10 @@ public interface SchedulerObserver {
 
     /** Runs one round of task reconciliation on the calling thread and records how long it took. */
     void timeReconcile(Runnable round);
+
+    /**
+     * A request of berth.requests had its changes committed apart from its answer (still
+     * exactly once, through its marker): one call per request.
+     */
+    void answeredApart(AnswerApart cause);
 }

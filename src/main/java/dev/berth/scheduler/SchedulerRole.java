@@ -83,7 +83,7 @@ public class SchedulerRole {
         }
         SchedulerState state = new SchedulerState(clock, config.agentHeartbeatTimeout(),
                 config.stoppedTaskRetention(), config.instanceLostAfter());
-        SchedulerKafka kafka = new SchedulerKafka(kafkaSettings, state, clock, election());
+        SchedulerKafka kafka = new SchedulerKafka(kafkaSettings, state, clock, election(), observer);
         StateWriter writer = new StateWriter() {
             @Override
             public java.util.concurrent.CompletableFuture<Void> submit(java.util.List<StateChange> changes) {

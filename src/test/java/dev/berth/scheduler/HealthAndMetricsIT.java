@@ -120,6 +120,8 @@ class HealthAndMetricsIT {
         assertThat(text).doesNotContain("role=\"agent\"");
         assertThat(text).contains("berth_reconcile_seconds_count{loop=\"scheduler-plan\"}")
                 .contains("berth_reconcile_seconds_count{loop=\"scheduler-reconcile\"}");
+        assertThat(text).contains("berth_request_answers_apart_total{cause=\"hold-expired\"}")
+                .contains("berth_request_answers_apart_total{cause=\"request-waited\"}");
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(
                 sample(scrape(), "berth_consumer_lag_records{reader=\"berth-scheduler-state\",topic=\"berth.instances\"}"))
                 .isZero());

@@ -20,6 +20,7 @@ final class Meters {
     static final String TASKS = "berth.tasks";
     static final String PLACEMENTS = "berth.placements";
     static final String RECONCILE = "berth.reconcile";
+    static final String REQUEST_ANSWERS_APART = "berth.request.answers.apart";
     static final String DOCKER_CALL = "berth.docker.call";
     static final String CONSUMER_LAG = "berth.consumer.lag";
     static final String STATE_CHANGES_BUFFERED = "berth.state.changes.buffered";

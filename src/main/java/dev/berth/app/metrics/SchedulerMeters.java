@@ -4,6 +4,7 @@ import dev.berth.app.BerthConfig;
 import dev.berth.app.Role;
 import dev.berth.protocol.KafkaSettings;
 import dev.berth.scheduler.SchedulerObserver;
+import dev.berth.scheduler.SchedulerObserver.AnswerApart;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.messaging.SchedulerKafka;
 import dev.berth.scheduler.placement.FeasibilityCheck;
@@ -60,6 +61,18 @@ public class SchedulerMeters implements SchedulerObserver {
         reconciles(RECONCILE_LOOP).record(round);
     }
 
+    @Override
+    public void answeredApart(AnswerApart cause) {
+        answersApart(cause).increment();
+    }
+
+    private Counter answersApart(AnswerApart cause) {
+        return Counter.builder(Meters.REQUEST_ANSWERS_APART)
+                .description("Requests of berth.requests whose changes committed apart from their answer, by cause")
+                .tag("cause", cause.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                .register(registry);
+    }
+
     private Timer reconciles(String loop) {
         return Timer.builder(Meters.RECONCILE)
                 .description("How long one reconciliation takes")
@@ -94,6 +107,9 @@ public class SchedulerMeters implements SchedulerObserver {
         reconciles(PLAN_LOOP);
         reconciles(RECONCILE_LOOP);
         placements(PLACED, NO_REASON);
+        for (AnswerApart cause : AnswerApart.values()) {
+            answersApart(cause);
+        }
         for (FeasibilityCheck check : FeasibilityCheck.values()) {
             if (check != FeasibilityCheck.CLUSTER) {
                 placements(FAILED, check.reason());

@@ -16,6 +16,7 @@ import dev.berth.protocol.Topic;
 import dev.berth.scheduler.EcsErrorType;
 import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.RequestTransaction;
+import dev.berth.scheduler.SchedulerObserver;
 import dev.berth.scheduler.StagedPlans;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
@@ -107,8 +108,9 @@ final class LeaderWriter implements StateWriter {
     /** Guards the answers joining their requests' transactions, and wakes the committer waiting for them. */
     private final Object holds = new Object();
     /** This writer as the holder of requests' staged plans: a request that releases them wakes the committer. */
-    private final RequestTransaction.Holder holder = this::wakeCommitter;
+    private final RequestTransaction.Holder holder = this::released;
     private final java.time.Duration hold;
+    private final SchedulerObserver observer;
     private final Thread committer;
     private volatile boolean spent;
     private volatile boolean closed;
@@ -165,14 +167,18 @@ final class LeaderWriter implements StateWriter {
     /** @param committerName the name of the committer thread, as logs show it */
     LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
             int taskPartitions, java.util.function.Consumer<Spent> onSpent, String committerName) {
-        this(producer, settings, state, taskPartitions, onSpent, committerName, HOLD);
+        this(producer, settings, state, taskPartitions, onSpent, committerName, HOLD, SchedulerObserver.NONE);
     }
 
-    /** @param hold how long a transaction with a staged plan waits for its request's answer ({@link #HOLD}) */
+    /**
+     * @param hold     how long a transaction with a staged plan waits for its request's answer ({@link #HOLD})
+     * @param observer told of each request whose changes commit apart from its answer
+     */
     LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
             int taskPartitions, java.util.function.Consumer<Spent> onSpent, String committerName,
-            java.time.Duration hold) {
+            java.time.Duration hold, SchedulerObserver observer) {
         this.hold = hold;
+        this.observer = observer;
         this.producer = producer;
         this.settings = settings;
         this.state = state;
@@ -375,6 +381,9 @@ final class LeaderWriter implements StateWriter {
                     }
                     LOGGER.infof("%d request(s) did not answer within %d ms of staging a plan: their plans commit "
                             + "without their answers, which follow", split, hold.toMillis());
+                    for (int i = 0; i < split; i++) {
+                        observer.answeredApart(SchedulerObserver.AnswerApart.HOLD_EXPIRED);
+                    }
                     return;
                 }
                 holds.wait(Math.max(1, left / 1_000_000));
@@ -382,7 +391,9 @@ final class LeaderWriter implements StateWriter {
         }
     }
 
-    private void wakeCommitter() {
+    /** A request released its staged plans before waiting: they commit without its answer. */
+    private void released() {
+        observer.answeredApart(SchedulerObserver.AnswerApart.REQUEST_WAITED);
         synchronized (holds) {
             holds.notifyAll();
         }

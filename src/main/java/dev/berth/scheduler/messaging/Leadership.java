@@ -8,6 +8,7 @@ import dev.berth.protocol.LeaderRecord;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicReader;
 import dev.berth.scheduler.StateWriter;
+import dev.berth.scheduler.SchedulerObserver;
 import dev.berth.scheduler.state.SchedulerState;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +65,7 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
     private final List<Topic> readTopics;
     private final Replica replica;
     private final Clock clock;
+    private final SchedulerObserver observer;
     private LeaderElection election;
 
     private long generation;
@@ -74,7 +76,8 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
     private volatile LeaderWriter eventsWriter;
 
     Leadership(KafkaClients clients, SchedulerState state, TopicReader reader, List<Topic> readTopics,
-            Replica replica, Clock clock) {
+            Replica replica, Clock clock, SchedulerObserver observer) {
+        this.observer = observer;
         this.clients = clients;
         this.state = state;
         this.reader = reader;
@@ -204,9 +207,9 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
                 String tasks = Topic.TASKS.name(clients.settings());
                 int taskPartitions = (int) ends.keySet().stream().filter(tp -> tp.topic().equals(tasks)).count();
                 LeaderWriter candidate = new LeaderWriter(producer, clients.settings(), state, taskPartitions,
-                        this::spent);
+                        this::spent, "berth-scheduler-committer", LeaderWriter.HOLD, observer);
                 LeaderWriter events = new LeaderWriter(eventsProducer, clients.settings(), state, taskPartitions,
-                        this::spent, "berth-scheduler-events-committer");
+                        this::spent, "berth-scheduler-events-committer", LeaderWriter.HOLD, observer);
                 candidate.write(announcement());
                 synchronized (this) {
                     if (generation != gen) {

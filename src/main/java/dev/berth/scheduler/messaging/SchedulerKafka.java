@@ -11,6 +11,7 @@ import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicAdmin;
 import dev.berth.protocol.TopicReader;
 import dev.berth.scheduler.StateWriter;
+import dev.berth.scheduler.SchedulerObserver;
 import dev.berth.scheduler.state.SchedulerState;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,12 +66,15 @@ public final class SchedulerKafka implements AutoCloseable {
     private volatile boolean closed;
     private Thread connector;
     private final List<Thread> threads = new java.util.ArrayList<>();
+    private final SchedulerObserver observer;
 
-    public SchedulerKafka(KafkaSettings settings, SchedulerState state, Clock clock, Election election) {
+    public SchedulerKafka(KafkaSettings settings, SchedulerState state, Clock clock, Election election,
+            SchedulerObserver observer) {
         this.clients = new KafkaClients(settings, "berth-scheduler");
         this.state = state;
         this.clock = clock;
         this.election = election;
+        this.observer = observer;
     }
 
     public synchronized void start() {
@@ -92,7 +96,7 @@ public final class SchedulerKafka implements AutoCloseable {
                 new DeadLetters(newPublisher, clock), partitions, new StateReplay());
         Leadership newLeadership = new Leadership(clients, state, newReader, READ,
                 new Leadership.Replica(election.replicaId(), election.apiUrl(), election.transactionalId(),
-                        election.transactionTimeout()), clock);
+                        election.transactionTimeout()), clock, observer);
         LeaderElection newElector = new LeaderElection(clients, Topic.SCHEDULER_LEADER.name(clients.settings()),
                 election.groupId(), election.replicaId(), election.sessionTimeout(), newLeadership);
         newLeadership.attach(newElector);

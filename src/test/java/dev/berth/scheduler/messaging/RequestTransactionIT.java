@@ -17,6 +17,7 @@ import dev.berth.protocol.Topic;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.RequestScope;
 import dev.berth.scheduler.RequestTransaction;
+import dev.berth.scheduler.SchedulerObserver;
 import dev.berth.scheduler.Services;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
@@ -57,6 +58,32 @@ class RequestTransactionIT {
     private final SchedulerState state = new SchedulerState(new SettableClock(T0), Duration.ofMinutes(1),
             Duration.ofHours(1));
     private final AtomicReference<LeaderWriter.Spent> spent = new AtomicReference<>();
+    /** What the writer told its observer: each request whose changes committed apart from its answer, and why. */
+    private final List<SchedulerObserver.AnswerApart> answeredApart = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final SchedulerObserver apart = new SchedulerObserver() {
+        @Override
+        public void placed(int tasks) {
+        }
+
+        @Override
+        public void refused(String reason) {
+        }
+
+        @Override
+        public <T> T timePlan(java.util.function.Supplier<T> apply) {
+            return apply.get();
+        }
+
+        @Override
+        public void timeReconcile(Runnable round) {
+            round.run();
+        }
+
+        @Override
+        public void answeredApart(AnswerApart cause) {
+            answeredApart.add(cause);
+        }
+    };
     private LeaderWriter writer;
     private ControlPlane plane;
 
@@ -65,7 +92,7 @@ class RequestTransactionIT {
     }
 
     private void lead(String transactionalId, Duration hold) {
-        writer = broker.writer(state, transactionalId, spent::set, hold);
+        writer = broker.writer(state, transactionalId, spent::set, hold, apart);
         // As the scheduler role wires it: a plan written while a request is carried out joins its transaction.
         plane = new ControlPlane(state, new StateWriter() {
             @Override
@@ -122,6 +149,7 @@ class RequestTransactionIT {
         // Then: it joined the staged plan (not split off), and the revision, the request's marker and
         // the response are committed, in that one transaction
         assertThat(transaction.phase()).isEqualTo(RequestTransaction.Phase.ANSWERED);
+        assertThat(answeredApart).isEmpty();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(committedKeys(Topic.TASK_DEFINITIONS)).contains("txn-web:1");
             assertThat(committedKeys(Topic.RESPONSES)).contains("td-1");
@@ -210,6 +238,7 @@ class RequestTransactionIT {
         });
         assertThat(transaction.phase()).isEqualTo(RequestTransaction.Phase.SPLIT);
         assertThat(committedKeys(Topic.RESPONSES)).doesNotContain("cl-1");
+        assertThat(answeredApart).containsExactly(SchedulerObserver.AnswerApart.HOLD_EXPIRED);
     }
 
     @Test
@@ -243,6 +272,7 @@ class RequestTransactionIT {
         assertThat(apiFailed.get()).isNull();
         assertThat(second.join()).isNotNull();
         assertThat(transaction.phase()).isEqualTo(RequestTransaction.Phase.SPLIT);
+        assertThat(answeredApart).containsExactly(SchedulerObserver.AnswerApart.REQUEST_WAITED);
         assertThat(committedKeys(Topic.CLUSTERS)).contains("staged-first", "api-cluster", "staged-second");
         assertThat(committedKeys(Topic.CLIENT_TOKENS)).contains("kafka-request/two-clusters");
 

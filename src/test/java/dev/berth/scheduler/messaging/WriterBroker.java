@@ -6,6 +6,7 @@ import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicAdmin;
+import dev.berth.scheduler.SchedulerObserver;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.testing.TestKafka;
 import dev.berth.testing.TestKafkaSettings;
@@ -57,10 +58,16 @@ final class WriterBroker implements AutoCloseable {
     /** A leader's writer under {@code transactionalId}, which fences any writer that had it before. */
     LeaderWriter writer(SchedulerState state, String transactionalId, Consumer<LeaderWriter.Spent> onSpent,
             Duration hold) {
+        return writer(state, transactionalId, onSpent, hold, SchedulerObserver.NONE);
+    }
+
+    /** The same, telling {@code observer} of the requests whose changes commit apart from their answer. */
+    LeaderWriter writer(SchedulerState state, String transactionalId, Consumer<LeaderWriter.Spent> onSpent,
+            Duration hold, SchedulerObserver observer) {
         KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
                 Duration.ofSeconds(10));
         producer.initTransactions();
-        return new LeaderWriter(producer, settings, state, PARTITIONS, onSpent, "it-committer", hold);
+        return new LeaderWriter(producer, settings, state, PARTITIONS, onSpent, "it-committer", hold, observer);
     }
 
     /** The keys of every committed record on the topic, as a {@code read_committed} reader reads them. */
