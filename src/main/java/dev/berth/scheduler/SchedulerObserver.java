@@ -3,34 +3,14 @@ package dev.berth.scheduler;
 import java.util.function.Supplier;
 
 /**
- * What the scheduler tells its observer (metrics, at the edge) as it places tasks. The
- * gauges (tasks by status, consumer lag) are read through {@link SchedulerRole} instead.
+ * What the scheduler tells its observer (metrics, at the edge) as it places tasks and commits
+ * requests. The gauges (tasks by status, consumer lag) are read through {@link SchedulerRole}
+ * instead. Every method observes nothing by default, so an observer overrides what it counts.
  */
 public interface SchedulerObserver {
 
     /** Observes nothing: for tests and tools that construct the scheduler by hand. */
     SchedulerObserver NONE = new SchedulerObserver() {
-        @Override
-        public void placed(int tasks) {
-        }
-
-        @Override
-        public void refused(String reason) {
-        }
-
-        @Override
-        public <T> T timePlan(Supplier<T> apply) {
-            return apply.get();
-        }
-
-        @Override
-        public void timeReconcile(Runnable round) {
-            round.run();
-        }
-
-        @Override
-        public void answeredApart(AnswerApart cause) {
-        }
     };
 
     /** Why a request of berth.requests committed its changes apart from its answer. */
@@ -42,23 +22,30 @@ public interface SchedulerObserver {
     }
 
     /** Tasks were published to their instances. */
-    void placed(int tasks);
+    default void placed(int tasks) {
+    }
 
     /**
      * An instance refused a task: one per ECS {@code failures[]} entry that placement produced,
      * with its reason ({@code RESOURCE:MEMORY}, {@code AGENT}, ...).
      */
-    void refused(String reason);
+    default void refused(String reason) {
+    }
 
     /** Runs one plan application on the calling thread and records how long it took. */
-    <T> T timePlan(Supplier<T> apply);
+    default <T> T timePlan(Supplier<T> apply) {
+        return apply.get();
+    }
 
     /** Runs one round of task reconciliation on the calling thread and records how long it took. */
-    void timeReconcile(Runnable round);
+    default void timeReconcile(Runnable round) {
+        round.run();
+    }
 
     /**
      * A request of berth.requests had its changes committed apart from its answer (still
      * exactly once, through its marker): one call per request.
      */
-    void answeredApart(AnswerApart cause);
+    default void answeredApart(AnswerApart cause) {
+    }
 }

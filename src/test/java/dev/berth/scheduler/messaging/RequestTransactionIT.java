@@ -62,24 +62,6 @@ class RequestTransactionIT {
     private final List<SchedulerObserver.AnswerApart> answeredApart = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final SchedulerObserver apart = new SchedulerObserver() {
         @Override
-        public void placed(int tasks) {
-        }
-
-        @Override
-        public void refused(String reason) {
-        }
-
-        @Override
-        public <T> T timePlan(java.util.function.Supplier<T> apply) {
-            return apply.get();
-        }
-
-        @Override
-        public void timeReconcile(Runnable round) {
-            round.run();
-        }
-
-        @Override
         public void answeredApart(AnswerApart cause) {
             answeredApart.add(cause);
         }
