@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.scheduler.EcsErrorType;
 import dev.berth.scheduler.EcsException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +39,35 @@ public final class EcsDispatcher {
         }
     }
 
-    /** An answer: HTTP status and JSON body. */
-    public record Reply(int status, String body) {
+    /**
+     * An answer: HTTP status and JSON body, as the UTF-8 bytes that go on the wire (an HTTP
+     * response or a record of berth.responses), so that no copy of them is made as text.
+     */
+    public record Reply(int status, byte[] json) {
+
+        public Reply(int status, String body) {
+            this(status, body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The body as text. */
+        public String body() {
+            return new String(json, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Reply reply && reply.status == status && Arrays.equals(reply.json, json);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * status + Arrays.hashCode(json);
+        }
+
+        @Override
+        public String toString() {
+            return "Reply[status=" + status + ", body=" + body() + "]";
+        }
     }
 
     public List<String> operations() {
@@ -52,10 +83,20 @@ public final class EcsDispatcher {
         return action != null && action.isWrite();
     }
 
-    public Reply dispatch(String target, String body) {
+    /** Answers a call whose body is the bytes the caller sent (HTTP). */
+    public Reply dispatch(String target, byte[] body) {
+        return answer(target, () -> parse(body));
+    }
+
+    /** Answers a call whose body was read as JSON already (a record of berth.requests). */
+    public Reply dispatch(String target, JsonNode body) {
+        return answer(target, () -> body == null ? NullNode.getInstance() : body);
+    }
+
+    private Reply answer(String target, java.util.function.Supplier<JsonNode> body) {
         try {
             EcsAction<?> action = resolve(target);
-            return new Reply(200, mapper.writeValueAsString(run(action, parse(body))));
+            return new Reply(200, mapper.writeValueAsBytes(run(action, body.get())));
         } catch (EcsException e) {
             return error(e.httpStatus(), e.type().name(), e.getMessage());
         } catch (JsonProcessingException | RuntimeException e) {
@@ -84,8 +125,8 @@ public final class EcsDispatcher {
         return action;
     }
 
-    private JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
+    private JsonNode parse(byte[] body) {
+        if (body == null || isBlank(body)) {
             return NullNode.getInstance();
         }
         try {
@@ -93,7 +134,18 @@ public final class EcsDispatcher {
         } catch (JsonProcessingException e) {
             throw new EcsException(EcsErrorType.SerializationException,
                     "The request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a request body held in memory", e);
         }
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private <Q> Object run(EcsAction<Q> action, JsonNode request) {
@@ -133,7 +185,7 @@ public final class EcsDispatcher {
     /** An ECS error answer, also for refusals decided before dispatch (authentication). */
     public Reply error(int status, String type, String message) {
         try {
-            return new Reply(status, mapper.writeValueAsString(new EcsError(type, message)));
+            return new Reply(status, mapper.writeValueAsBytes(new EcsError(type, message)));
         } catch (JsonProcessingException e) {
             return new Reply(500, "{\"__type\":\"ServerException\",\"message\":\"cannot encode the error\"}");
         }

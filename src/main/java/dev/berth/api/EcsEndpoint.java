@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -62,7 +61,7 @@ public class EcsEndpoint {
         EcsDispatcher.Reply reply = call(context.request(), buffer == null ? new byte[0] : buffer.getBytes());
         context.response().setStatusCode(reply.status()).putHeader("Content-Type", AMZ_JSON)
                 .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
-                .end(reply.body());
+                .end(Buffer.buffer(reply.json()));
     }
 
     private EcsDispatcher.Reply call(HttpServerRequest http, byte[] body) {
@@ -84,7 +83,7 @@ public class EcsEndpoint {
             }
             return forwarder.forward(there.apiUrl(), scheduler.replicaId(), http, body, dispatcher);
         }
-        return dispatcher.dispatch(target, new String(body, StandardCharsets.UTF_8));
+        return dispatcher.dispatch(target, body);
     }
 
     private static ReceivedRequest received(HttpServerRequest http, byte[] body) {

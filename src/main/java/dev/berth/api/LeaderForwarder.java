@@ -67,7 +67,7 @@ public class LeaderForwarder {
             return client.request(options)
                     .compose(request -> request.send(Buffer.buffer(body)))
                     .compose(response -> response.body()
-                            .map(answer -> new EcsDispatcher.Reply(response.statusCode(), answer.toString())))
+                            .map(answer -> new EcsDispatcher.Reply(response.statusCode(), answer.getBytes())))
                     .toCompletionStage().toCompletableFuture()
                     .get(TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {

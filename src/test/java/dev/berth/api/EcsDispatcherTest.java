@@ -51,7 +51,7 @@ class EcsDispatcherTest {
     @Test
     void routesByTargetAndAnswersJson() {
         // When
-        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster", "{\"clusterName\":\"prod\"}");
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster", bytes("{\"clusterName\":\"prod\"}"));
 
         // Then
         assertThat(reply.status()).isEqualTo(200);
@@ -61,7 +61,7 @@ class EcsDispatcherTest {
     @Test
     void anUnknownOperationIsNamed() {
         // When
-        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "LaunchRocket", "{}");
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "LaunchRocket", bytes("{}"));
 
         // Then
         assertThat(reply.status()).isEqualTo(400);
@@ -71,14 +71,14 @@ class EcsDispatcherTest {
 
     @Test
     void aMissingTargetIsAnUnknownOperation() {
-        assertThat(dispatcher.dispatch(null, "{}").body()).contains("\"__type\":\"UnknownOperationException\"")
+        assertThat(dispatcher.dispatch(null, bytes("{}")).body()).contains("\"__type\":\"UnknownOperationException\"")
                 .contains("Missing X-Amz-Target header");
     }
 
     @Test
     void malformedJsonIsASerializationException() {
         // When
-        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster", "{\"clusterName\":");
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster", bytes("{\"clusterName\":"));
 
         // Then
         assertThat(reply.status()).isEqualTo(400);
@@ -89,7 +89,7 @@ class EcsDispatcherTest {
     @Test
     void aWronglyTypedFieldIsASerializationException() {
         // When
-        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster", "{\"count\":\"many\"}");
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster", bytes("{\"count\":\"many\"}"));
 
         // Then
         assertThat(reply.status()).isEqualTo(400);
@@ -101,7 +101,7 @@ class EcsDispatcherTest {
     void aFieldTheActionDoesNotModelIsRefusedByNameNotDropped() {
         // When
         EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "CreateCluster",
-                "{\"clusterName\":\"prod\",\"serviceConnectDefaults\":{\"namespace\":\"ns\"}}");
+                bytes("{\"clusterName\":\"prod\",\"serviceConnectDefaults\":{\"namespace\":\"ns\"}}"));
 
         // Then
         assertThat(reply.status()).isEqualTo(400);
@@ -112,26 +112,30 @@ class EcsDispatcherTest {
 
     @Test
     void anEmptyBodyIsAnEmptyRequest() {
-        assertThat(dispatcher.dispatch(PREFIX + "CreateCluster", "")).isEqualTo(new EcsDispatcher.Reply(200, "{}"));
+        assertThat(dispatcher.dispatch(PREFIX + "CreateCluster", bytes(""))).isEqualTo(new EcsDispatcher.Reply(200, "{}"));
     }
 
     @Test
     void ecsExceptionsKeepTheirNameAndStatus() {
-        assertThat(dispatcher.dispatch(PREFIX + "DeleteCluster", "{}"))
+        assertThat(dispatcher.dispatch(PREFIX + "DeleteCluster", bytes("{}")))
                 .isEqualTo(new EcsDispatcher.Reply(400,
                         "{\"__type\":\"ClusterNotFoundException\",\"message\":\"Cluster not found.\"}"));
-        assertThat(dispatcher.dispatch(PREFIX + "ListClusters", "{}"))
+        assertThat(dispatcher.dispatch(PREFIX + "ListClusters", bytes("{}")))
                 .isEqualTo(new EcsDispatcher.Reply(503, "{\"__type\":\"ServerException\",\"message\":\"not ready\"}"));
     }
 
     @Test
     void anUnexpectedFailureIsAServerExceptionWithoutAStackTrace() {
         // When
-        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "ListTasks", "{}");
+        EcsDispatcher.Reply reply = dispatcher.dispatch(PREFIX + "ListTasks", bytes("{}"));
 
         // Then
         assertThat(reply.status()).isEqualTo(500);
         assertThat(reply.body()).isEqualTo("{\"__type\":\"ServerException\",\"message\":\"Berth failed to process the "
                 + "request (IllegalStateException); see the scheduler log.\"}");
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -119,7 +119,7 @@ class EcsOperationsTest {
         // Then
         if (classified.support() == Support.REFUSED) {
             assertThat(served).as("a refused operation has no action").isFalse();
-            EcsDispatcher.Reply reply = dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + operation, "{}");
+            EcsDispatcher.Reply reply = dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + operation, bytes("{}"));
             JsonNode body = new ObjectMapper().readTree(reply.body());
             assertThat(reply.status()).isEqualTo(400);
             assertThat(body.get("__type").asText()).isEqualTo(classified.refusedWith().name())
@@ -138,10 +138,14 @@ class EcsOperationsTest {
         EcsDispatcher dispatcher = new EcsDispatcher(servedActions());
 
         // When
-        EcsDispatcher.Reply reply = dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + "LaunchRocket", "{}");
+        EcsDispatcher.Reply reply = dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + "LaunchRocket", bytes("{}"));
 
         // Then
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.body()).contains("\"__type\":\"UnknownOperationException\"");
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.berth.api.EcsAction;
 import dev.berth.api.EcsDispatcher;
 import dev.berth.protocol.BerthRecord;
@@ -153,16 +154,10 @@ public class KafkaRequests implements RequestConsumer.Handler {
         if (TOKENED.contains(request.operation()) && !body.hasNonNull("clientToken")) {
             body.put("clientToken", "berth-request-" + sha256(request.requestId()).substring(0, 40));
         }
-        String json;
-        try {
-            json = mapper.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a request read as JSON", e);
-        }
         EcsDispatcher.Reply reply;
         try {
             reply = RequestScope.within(marker, transaction,
-                    () -> dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + request.operation(), json));
+                    () -> dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + request.operation(), body));
         } catch (RuntimeException e) {
             deferred.finished(false);
             // No answer follows: what it staged commits on its own, with its marker.
@@ -174,12 +169,8 @@ public class KafkaRequests implements RequestConsumer.Handler {
                     request.requestId(), request.operation(), reply.status());
             deferred.finished(false);
         }
-        JsonNode answer;
-        try {
-            answer = mapper.readTree(reply.body());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the dispatcher answered JSON that does not parse", e);
-        }
+        // The dispatcher's JSON goes into the response as it is, not parsed again.
+        JsonNode answer = mapper.getNodeFactory().rawValueNode(new RawValue(reply.body()));
         byte[] response = encode(new EcsResponseMessage(EcsResponseMessage.SCHEMA_VERSION, request.requestId(),
                 request.operation(), reply.status(), answer));
         if (response.length > MAX_RESPONSE_BYTES) {
