@@ -84,7 +84,7 @@ public final class RequestsBenchmark {
                 try (RequestTraffic traffic = new RequestTraffic(bootstrap);
                         RunningEvents events = new RunningEvents(bootstrap)) {
                     warmUp(traffic);
-                    throughput(traffic);
+                    throughput(traffic, scheduler);
                     latency(traffic, bootstrap, events);
                 }
             } finally {
@@ -109,9 +109,10 @@ public final class RequestsBenchmark {
     }
 
     /** (a): the same number of one-task RunTask calls, through Kafka at once and through HTTP concurrently. */
-    private void throughput(RequestTraffic traffic) throws Exception {
+    private void throughput(RequestTraffic traffic, BerthProcess scheduler) throws Exception {
         ControlPlaneBenchmark.log("(a) %,d RunTask requests on berth.requests, sent at once", calls);
         List<String> sent = new ArrayList<>(calls);
+        Cpu kafkaCpu = new Cpu(scheduler);
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
             sent.add(sendRunTask(traffic));
@@ -120,12 +121,14 @@ public final class RequestsBenchmark {
         long last = awaitAnswers(traffic, sent);
         double kafkaSeconds = (last - start) / 1e9;
         int kafkaTasks = tasksIn(traffic, sent);
+        kafkaCpu.stop();
 
         ControlPlaneBenchmark.log("(a) %,d RunTask calls through HTTP, %d at a time", calls, concurrency);
         AtomicInteger left = new AtomicInteger(calls);
         AtomicInteger httpTasks = new AtomicInteger();
         AtomicInteger httpErrors = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        Cpu httpCpu = new Cpu(scheduler);
         long httpStart = System.nanoTime();
         try {
             List<Future<?>> workers = new ArrayList<>();
@@ -149,6 +152,7 @@ public final class RequestsBenchmark {
             pool.shutdownNow();
         }
         double httpSeconds = (System.nanoTime() - httpStart) / 1e9;
+        httpCpu.stop();
         double kafkaRate = kafkaTasks / kafkaSeconds;
         double httpRate = httpTasks.get() / httpSeconds;
         table.add(new Figure("(a) RunTask throughput: berth.requests against the HTTP API",
@@ -157,8 +161,38 @@ public final class RequestsBenchmark {
                 String.format("HTTP API, %d concurrent callers: %,.0f tasks/s", concurrency, httpRate),
                 String.format("%.2f×", kafkaRate / httpRate),
                 String.format("%,d RunTask of one task each way; Kafka: %,d answered with a task in %.1f s from the "
-                        + "first send to the last response read; HTTP: %,d tasks in %.1f s, %d calls failed", calls,
-                        kafkaTasks, kafkaSeconds, httpTasks.get(), httpSeconds, httpErrors.get())));
+                        + "first send to the last response read; HTTP: %,d tasks in %.1f s, %d calls failed; CPU a "
+                        + "task, the scheduler's + this JVM's (broker, hollow agents, callers): Kafka %s, HTTP %s", calls,
+                        kafkaTasks, kafkaSeconds, httpTasks.get(), httpSeconds, httpErrors.get(),
+                        kafkaCpu.perTask(kafkaTasks), httpCpu.perTask(httpTasks.get()))));
+    }
+
+    /**
+     * The CPU that the scheduler's process and this JVM use over a measure: both paths share
+     * the same two kinds of work, so a path's cost a task bounds what the ratio of rates can be.
+     */
+    private static final class Cpu {
+        private final BerthProcess scheduler;
+        private final long schedulerStart;
+        private final long benchStart;
+        private long schedulerUsed;
+        private long benchUsed;
+
+        Cpu(BerthProcess scheduler) {
+            this.scheduler = scheduler;
+            this.schedulerStart = scheduler.cpuMillis();
+            this.benchStart = AgentProbe.cpuMillis(ProcessHandle.current().pid());
+        }
+
+        void stop() {
+            schedulerUsed = scheduler.cpuMillis() - schedulerStart;
+            benchUsed = AgentProbe.cpuMillis(ProcessHandle.current().pid()) - benchStart;
+        }
+
+        String perTask(int tasks) {
+            return tasks == 0 ? "-" : String.format("%.2f + %.2f ms", (double) schedulerUsed / tasks,
+                    (double) benchUsed / tasks);
+        }
     }
 
     /** (b): paced requests, each timed from its send to its response, against Kafka's own round trip. */
