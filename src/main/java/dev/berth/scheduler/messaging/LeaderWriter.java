@@ -22,21 +22,15 @@ import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import dev.berth.scheduler.state.SchedulerState;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
@@ -52,9 +46,10 @@ import org.jboss.logging.Logger;
  * then are their callers answered.
  *
  * <p>A plan may also consume: its {@link StateChange.Consume} positions are committed with
- * {@code sendOffsetsToTransaction} in the same transaction (berth.requests: the request, its
- * plan and its response are one transaction of the fenced producer, so a deposed leader can
- * neither write a plan nor move the requests' position).
+ * {@code sendOffsetsToTransaction} by the fenced producer, so a deposed leader can neither
+ * write a plan nor move a position: a plain one in the plan's own transaction; berth.requests'
+ * positions, whose requests' markers commit with their answers, at most every few seconds
+ * ({@link ConsumedPositions}).
  *
  * <p>A request of berth.requests commits its plans and its answer in one transaction
  * ({@link RequestTransaction}): its plans are <em>staged</em> ({@link #stage}): queued, then
@@ -111,6 +106,8 @@ final class LeaderWriter implements StateWriter {
     private final RequestTransaction.Holder holder = this::released;
     private final java.time.Duration hold;
     private final SchedulerObserver observer;
+    /** The consumed positions to commit; the committer's alone. */
+    private final ConsumedPositions positions;
     private final Thread committer;
     private volatile boolean spent;
     private volatile boolean closed;
@@ -177,6 +174,15 @@ final class LeaderWriter implements StateWriter {
     LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
             int taskPartitions, java.util.function.Consumer<Spent> onSpent, String committerName,
             java.time.Duration hold, SchedulerObserver observer) {
+        this(producer, settings, state, taskPartitions, onSpent, committerName, hold, observer,
+                ConsumedPositions.INTERVAL);
+    }
+
+    /** @param positionsInterval how often the positions of records served side by side ride in a transaction at most */
+    LeaderWriter(KafkaProducer<String, byte[]> producer, KafkaSettings settings, SchedulerState state,
+            int taskPartitions, java.util.function.Consumer<Spent> onSpent, String committerName,
+            java.time.Duration hold, SchedulerObserver observer, java.time.Duration positionsInterval) {
+        this.positions = new ConsumedPositions(positionsInterval, System::nanoTime);
         this.hold = hold;
         this.observer = observer;
         this.producer = producer;
@@ -301,6 +307,7 @@ final class LeaderWriter implements StateWriter {
             try {
                 Submitted first = queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    commitWaitingPositions();
                     continue;
                 }
                 batch.add(first);
@@ -450,11 +457,16 @@ final class LeaderWriter implements StateWriter {
                 }
                 records += submitted.records().size();
             }
-            List<Runnable> onCommitted = sendOffsets(batch);
+            List<StateChange.Consume> consumed = new ArrayList<>();
+            for (Submitted submitted : batch) {
+                consumed.addAll(submitted.consumed());
+            }
+            ConsumedPositions.Sending positionsSent = positions.of(consumed);
+            positionsSent.send(producer);
             long sent = System.nanoTime();
             committing = true;
             producer.commitTransaction();
-            onCommitted.forEach(Runnable::run);
+            positionsSent.committed();
             if (records >= LARGE_TRANSACTION) {
                 LOGGER.infof("Committed a transaction of %d records: sent in %d ms, committed %d ms later", records,
                         (sent - start) / 1_000_000, (System.nanoTime() - sent) / 1_000_000);
@@ -490,39 +502,22 @@ final class LeaderWriter implements StateWriter {
         }
     }
 
-    /**
-     * Sends the positions the batch's plans consumed, per group: the furthest one per
-     * partition, or, for a partition answered side by side, its watermark with the batch's
-     * answers counted. Returns what to tell those partitions once the transaction committed.
-     */
-    private List<Runnable> sendOffsets(List<Submitted> batch) {
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup = new HashMap<>();
-        Map<String, Map<TopicPartition, StateChange.Watermark>> watermarks = new HashMap<>();
-        Map<String, Map<TopicPartition, Set<Long>>> answered = new HashMap<>();
-        for (Submitted submitted : batch) {
-            for (StateChange.Consume consume : submitted.consumed()) {
-                TopicPartition partition = new TopicPartition(consume.topic(), consume.partition());
-                byGroup.computeIfAbsent(consume.groupId(), g -> new HashMap<>()).merge(partition,
-                        new OffsetAndMetadata(consume.nextOffset()), (a, b) -> a.offset() >= b.offset() ? a : b);
-                if (consume.watermark() != null) {
-                    watermarks.computeIfAbsent(consume.groupId(), g -> new HashMap<>())
-                            .putIfAbsent(partition, consume.watermark());
-                    answered.computeIfAbsent(consume.groupId(), g -> new HashMap<>())
-                            .computeIfAbsent(partition, p -> new HashSet<>()).add(consume.nextOffset() - 1);
-                }
-            }
+    /** The positions that wait for a transaction, when they are due and nothing else is to commit. */
+    private void commitWaitingPositions() {
+        ConsumedPositions.Sending sending = spent ? null : positions.waitingIfDue();
+        if (sending == null) {
+            return;
         }
-        List<Runnable> onCommitted = new ArrayList<>();
-        watermarks.forEach((group, partitions) -> partitions.forEach((partition, watermark) -> {
-            Set<Long> offsets = answered.get(group).get(partition);
-            byGroup.get(group).put(partition, new OffsetAndMetadata(watermark.positionWith(offsets)));
-            onCommitted.add(() -> watermark.committed(offsets));
-        }));
-        // The group's generation is not checked (the consumer assigns its partitions itself): the
-        // fixed transactional id is what fences a deposed leader's offsets, as it fences its plans.
-        byGroup.forEach((group, offsets) -> producer.sendOffsetsToTransaction(offsets,
-                new ConsumerGroupMetadata(group)));
-        return onCommitted;
+        try {
+            producer.beginTransaction();
+            sending.send(producer);
+            producer.commitTransaction();
+            sending.committed();
+        } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
+            spend(Spent.FENCED, e);
+        } catch (KafkaException e) {
+            failed(e, true);
+        }
     }
 
     private void finish(List<Submitted> batch, RuntimeException error) {

@@ -184,6 +184,36 @@ class LeaderWriterIT {
     }
 
     @Test
+    void theRequestsPositionRidesAtMostEveryIntervalAndIsCommittedOnceIdle() throws Exception {
+        // Given: a writer whose requests' positions ride at most every 3 seconds, and a partition
+        // of berth.requests whose records 0 to 2 were read
+        LeaderWriter writer = broker.writer(state, "it-positions", Duration.ofSeconds(3));
+        String requests = Topic.REQUESTS.name(settings);
+        TopicPartition partition = new TopicPartition(requests, 0);
+        Watermarks read = new Watermarks();
+        for (long offset = 0; offset < 3; offset++) {
+            read.read(partition, offset);
+        }
+
+        // When: the answer to record 0 commits, then the answer to record 1
+        writer.commit(List.of(new StateChange.Publish(Topic.RESPONSES, "pos-0", new byte[] {'{', '}'}),
+                new StateChange.Consume("it-positions-group", requests, 0, 1, read.of(partition))));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(committedPosition("it-positions-group", partition)).isEqualTo(1L));
+        writer.commit(List.of(new StateChange.Publish(Topic.RESPONSES, "pos-1", new byte[] {'{', '}'}),
+                new StateChange.Consume("it-positions-group", requests, 0, 2, read.of(partition))));
+
+        // Then: the first answer's transaction carried its position; the second's answer is
+        // committed, its position waits; once the writer is idle past the interval, it rides alone
+        assertThat(committedKeys(Topic.RESPONSES)).contains("pos-1");
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(
+                () -> Long.valueOf(1L).equals(committedPosition("it-positions-group", partition)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(committedPosition("it-positions-group", partition)).isEqualTo(2L));
+        writer.close();
+    }
+
+    @Test
     void aFencedWriterMovesNoPosition() throws Exception {
         // Given: a leader's writer, fenced by a new one
         LeaderWriter old = writer("it-consume-fence", new AtomicReference<>());

@@ -70,6 +70,15 @@ final class WriterBroker implements AutoCloseable {
         return new LeaderWriter(producer, settings, state, PARTITIONS, onSpent, "it-committer", hold, observer);
     }
 
+    /** A writer whose requests' positions ride in a transaction at most every {@code positionsInterval}. */
+    LeaderWriter writer(SchedulerState state, String transactionalId, Duration positionsInterval) {
+        KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
+                Duration.ofSeconds(10));
+        producer.initTransactions();
+        return new LeaderWriter(producer, settings, state, PARTITIONS, spent -> { }, "it-committer",
+                LeaderWriter.HOLD, SchedulerObserver.NONE, positionsInterval);
+    }
+
     /** The keys of every committed record on the topic, as a {@code read_committed} reader reads them. */
     List<String> committedKeys(Topic topic) {
         return TopicRecords.readAllCommitted(kafka.bootstrapServers(), topic.name(settings), Duration.ofSeconds(30))
