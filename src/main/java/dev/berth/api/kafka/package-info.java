@@ -8,7 +8,8 @@
  *  producer ──berth.requests (key: request id)──▶ leader: RequestConsumer ──▶ KafkaRequests ──▶ EcsDispatcher
  *                                                     │                             │ plans: staged (state shows them)
  *                                                     ▼                             ▼       or deferred (RunTask)
- *  consumer ◀──berth.responses (key: request id)── plans + answer + marker "answered" + position (one transaction)
+ *  consumer ◀──berth.responses (key: request id)── plans + answer + marker "answered" (one transaction)
+ *                                                  + the partition's position (that one, or one at most 5 s later)
  * </pre>
  *
  * <p>Invariants:
@@ -18,7 +19,10 @@
  *       which only the leader's fenced transactional producer commits.</li>
  *   <li><b>A request's changes and its answer are one transaction</b>
  *       ({@link dev.berth.scheduler.RequestTransaction}): its plans, its response, its marker
- *       ({@code kafka-request/<id>} on berth.client-tokens) and the record's position. A staged
+ *       ({@code kafka-request/<id>} on berth.client-tokens), which names the record it answers.
+ *       The record's position rides in that transaction or in one at most five seconds later
+ *       ({@code ConsumedPositions}): the marker, not the position, is what says that the record
+ *       was answered, so a position that lags only means records read again. A staged
  *       plan is shown by the leader's state before it commits, and taken back if its
  *       transaction fails (the writer is then spent).</li>
  *   <li><b>A request acts at most once.</b> Every plan carries the marker too, so should the
@@ -27,7 +31,8 @@
  *   <li><b>A record is answered exactly once.</b> Until its answer commits, the record is read
  *       again: its marker then answers the stored response, or says that the request acted but
  *       its answer was lost (RunTask and CreateService carry a clientToken derived from the
- *       request id, and answer what the first run did).</li>
+ *       request id, and answer what the first run did). A record read again whose marker names
+ *       it as answered is not answered twice.</li>
  *   <li><b>Poison never stops the consumer.</b> A record that is no request gets a dead letter,
  *       and an error response when it has an id, in the same transaction as its position.</li>
  * </ul>
@@ -37,8 +42,9 @@
  * its own. Giving it the leader's id would make the two producers fence each other; giving it
  * another id would put the offset commit and the response in a transaction apart from the
  * plan's, written by a producer that a new leader does not fence. Exactly once from request
- * to state needs {@code sendOffsetsToTransaction} on the producer that writes the plan, so the
- * plain Kafka client does it, inside {@code LeaderWriter}.
+ * to state needs the marker and the position committed by the producer that writes the plan
+ * (the position with {@code sendOffsetsToTransaction}), so the plain Kafka client does it,
+ * inside {@code LeaderWriter}.
  *
  * <h2>berth.events</h2>
  *
