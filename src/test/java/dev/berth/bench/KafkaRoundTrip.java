@@ -24,24 +24,42 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Kafka's own end-to-end latency on the same broker, as the baseline of a request's: a plain
  * producer ({@code acks=all}) sends a record of a request's size, and a consumer polling as
- * the requests' consumers do reads it; the time from send to read, per record.
+ * the requests' consumers do reads it; the time from send to read, per record. Transactional,
+ * each record is a transaction of its own, committed before the consumer may read it: the
+ * least that an answer of berth.requests, committed with its request's changes, waits for.
  */
 final class KafkaRoundTrip {
 
     private static final String TOPIC = "bench.round-trip";
+    private static final String TRANSACTIONAL_TOPIC = "bench.round-trip-transactions";
 
     private KafkaRoundTrip() {
     }
 
     /** Sends {@code count} records at {@code perSecond}; the send-to-read times in ms, sorted. */
     static double[] measure(String bootstrap, int count, int perSecond, int recordBytes) throws Exception {
+        return measure(bootstrap, count, perSecond, recordBytes, false);
+    }
+
+    /** The same, each record a transaction of its own: the send-to-read times in ms, sorted. */
+    static double[] measureTransactions(String bootstrap, int count, int perSecond, int recordBytes)
+            throws Exception {
+        return measure(bootstrap, count, perSecond, recordBytes, true);
+    }
+
+    private static double[] measure(String bootstrap, int count, int perSecond, int recordBytes,
+            boolean transactional) throws Exception {
+        String topic = transactional ? TRANSACTIONAL_TOPIC : TOPIC;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        if (transactional) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-round-trip");
+        }
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -53,7 +71,10 @@ final class KafkaRoundTrip {
                 new ByteArraySerializer());
                 KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
                         new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(30)).stream()
+            if (transactional) {
+                producer.initTransactions();
+            }
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
@@ -67,7 +88,13 @@ final class KafkaRoundTrip {
                 if (sentCount < count && System.nanoTime() >= next) {
                     String key = "r" + sentCount++;
                     sent.put(key, System.nanoTime());
-                    producer.send(new ProducerRecord<>(TOPIC, key, value));
+                    if (transactional) {
+                        producer.beginTransaction();
+                        producer.send(new ProducerRecord<>(topic, key, value));
+                        producer.commitTransaction();
+                    } else {
+                        producer.send(new ProducerRecord<>(topic, key, value));
+                    }
                     next += interval;
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(1))) {

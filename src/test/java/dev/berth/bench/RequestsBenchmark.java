@@ -249,6 +249,9 @@ public final class RequestsBenchmark {
         double baseP50 = Percentiles.of(baseline, 50);
         double baseP99 = Percentiles.of(baseline, 99);
         double target = 2 * baseP99 + 20;
+        ControlPlaneBenchmark.log("(b) Kafka's own round trip of one-record transactions: %d at %d/s", latencyCalls,
+                rate);
+        double[] transactions = KafkaRoundTrip.measureTransactions(bootstrap, latencyCalls, rate, 300);
         table.add(new Figure("(b) RunTask on berth.requests, request to response, p50 / p99",
                 String.format("%.1f / %.1f ms", p50, p99), String.format("p99 ≤ 2 × Kafka's p99 + 20 ms = %.1f ms",
                         target), Figure.atMost(p99, target),
@@ -257,9 +260,11 @@ public final class RequestsBenchmark {
                 String.format("%.1f× / %.1f×", p50 / baseP50, p99 / baseP99),
                 String.format("%d requests at %d/s, one task each; %d answered with an error; p50 from the send to "
                         + "the response's CreateTime (the leader sent it in its answer's transaction) %.0f ms, and from "
-                        + "there to read %.0f ms", latencyCalls, rate, failed,
+                        + "there to read %.0f ms; Kafka's own end-to-end of a one-record transaction (sent, committed, "
+                        + "read read_committed) at the same pace: %.1f / %.1f ms", latencyCalls, rate, failed,
                         Percentiles.of(Percentiles.sorted(toWritten), 50),
-                        Percentiles.of(Percentiles.sorted(writtenToRead), 50))));
+                        Percentiles.of(Percentiles.sorted(writtenToRead), 50), Percentiles.of(transactions, 50),
+                        Percentiles.of(transactions, 99))));
     }
 
     /** From each send to its task's first RUNNING event, in ms, sorted; tasks never seen RUNNING are left out. */
