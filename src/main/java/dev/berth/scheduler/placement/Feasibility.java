@@ -43,13 +43,16 @@ final class Feasibility {
             return CLUSTER;
         }
         int failures = candidate.agentConnected() ? 0 : bit(FeasibilityCheck.AGENT);
-        for (RequiredAttribute required : request.demand().requiredAttributes()) {
-            if (!required.isMetBy(candidate)) {
+        // Indexed loops: these run for every instance of every placement, and the scheduler's
+        // compiler (C1 only) allocates an iterator for each for-each loop, even over an empty list.
+        List<RequiredAttribute> attributes = request.demand().requiredAttributes();
+        for (int i = 0; i < attributes.size(); i++) {
+            if (!attributes.get(i).isMetBy(candidate)) {
                 failures |= bit(FeasibilityCheck.ATTRIBUTE);
             }
         }
-        for (Expression query : staticQueries) {
-            if (!query.test(slot)) {
+        for (int i = 0; i < staticQueries.size(); i++) {
+            if (!staticQueries.get(i).test(slot)) {
                 failures |= bit(FeasibilityCheck.MEMBER_OF);
             }
         }
@@ -72,8 +75,8 @@ final class Feasibility {
         if (distinct && slot.groupTasks() > 0) {
             failures |= bit(FeasibilityCheck.DISTINCT_INSTANCE);
         }
-        for (Expression query : taskQueries) {
-            if (!query.test(slot)) {
+        for (int i = 0; i < taskQueries.size(); i++) {
+            if (!taskQueries.get(i).test(slot)) {
                 failures |= bit(FeasibilityCheck.MEMBER_OF);
             }
         }

@@ -78,6 +78,10 @@ final class Slot implements QueryTarget {
     }
 
     private static boolean disjoint(Set<Integer> taken, Set<Integer> wanted) {
+        if (wanted.isEmpty()) {
+            // Most tasks want no host port: no iterator for them, per instance, per placement.
+            return true;
+        }
         for (Integer port : wanted) {
             if (taken.contains(port)) {
                 return false;

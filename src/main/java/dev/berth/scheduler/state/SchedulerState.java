@@ -770,13 +770,13 @@ public final class SchedulerState {
         if (held == null) {
             return List.of();
         }
-        Instant now = clock.instant();
+        Instant freshSince = freshSince(clock.instant());
         List<Candidate> result = new ArrayList<>(held.size());
         for (Candidate candidate : held.values()) {
             if (draining.contains(candidate.instanceId())) {
                 continue;
             }
-            result.add(!candidate.agentConnected() || isFresh(heartbeatSeen.get(candidate.instanceId()), now)
+            result.add(!candidate.agentConnected() || isFresh(heartbeatSeen.get(candidate.instanceId()), freshSince)
                     ? candidate
                     : candidate.withAgentConnected(false));
         }
@@ -827,7 +827,7 @@ public final class SchedulerState {
             Candidate candidate = cluster.get(instanceId);
             if (candidate != null) {
                 return Optional.of(candidate.agentConnected()
-                        && !isFresh(heartbeatSeen.get(instanceId), clock.instant())
+                        && !isFresh(heartbeatSeen.get(instanceId), freshSince(clock.instant()))
                         ? candidate.withAgentConnected(false)
                         : candidate);
             }
@@ -835,8 +835,18 @@ public final class SchedulerState {
         return Optional.empty();
     }
 
-    private boolean isFresh(Instant seen, Instant now) {
-        return seen != null && !seen.plus(heartbeatTimeout).isBefore(now);
+    /**
+     * Whether a heartbeat seen at {@code seen} is fresh: no earlier than {@code freshSince}
+     * ({@link #freshSince}), worked out once for a pass over every instance rather than once an
+     * instance.
+     */
+    private static boolean isFresh(Instant seen, Instant freshSince) {
+        return seen != null && !seen.isBefore(freshSince);
+    }
+
+    /** The oldest heartbeat that is still fresh at {@code now}. */
+    private Instant freshSince(Instant now) {
+        return now.minus(heartbeatTimeout);
     }
 
     /** Instances whose agent has been silent past the lost-after period (by this scheduler's clock). */
@@ -857,12 +867,12 @@ public final class SchedulerState {
      * instances are left out. O(instances).
      */
     public synchronized Map<String, Boolean> agentConnectionsToRecord() {
-        Instant now = clock.instant();
+        Instant freshSince = freshSince(clock.instant());
         Map<String, Boolean> changed = new TreeMap<>();
         for (String id : instances.keySet()) {
             InstanceControl control = instanceControl.get(id);
             boolean recorded = control == null || control.agentConnected();
-            boolean heard = isFresh(heartbeatSeen.get(id), now);
+            boolean heard = isFresh(heartbeatSeen.get(id), freshSince);
             if (heard != recorded && !isDeregistered(id)) {
                 changed.put(id, heard);
             }
@@ -888,6 +898,7 @@ public final class SchedulerState {
     }
 
     private boolean isConnected(InstanceRegistration registration) {
-        return !registration.shuttingDown() && isFresh(heartbeatSeen.get(registration.instanceId()), clock.instant());
+        return !registration.shuttingDown()
+                && isFresh(heartbeatSeen.get(registration.instanceId()), freshSince(clock.instant()));
     }
 }
