@@ -201,6 +201,26 @@ class SchedulerApiIT {
     }
 
     @Test
+    void describeCallsTakeAtMostAHundredNamesAsInEcs() {
+        // Given: 101 names, and a cluster for the calls that need one
+        String cluster = unique("many");
+        ecs.createCluster(r -> r.clusterName(cluster));
+        List<String> names = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(i -> "name-" + i).toList();
+
+        // When / Then: each call refuses them by name; a hundred are answered
+        assertThatThrownBy(() -> ecs.describeClusters(r -> r.clusters(names)))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("at most 100 clusters per call");
+        assertThatThrownBy(() -> ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(names)))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("at most 100 container instances per call");
+        assertThatThrownBy(() -> ecs.describeTasks(r -> r.cluster(cluster).tasks(names)))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("at most 100 tasks per call");
+        assertThat(ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(names.subList(0, 100)))
+                .failures()).hasSize(100);
+        assertThat(ecs.describeClusters(r -> r.clusters(names.subList(0, 100))).failures()).hasSize(100);
+    }
+
+    @Test
     void listsTaskDefinitionsOfOneFamilyAndFamiliesByPrefix() {
         // Given: two families, one of them a prefix of the other, one with no ACTIVE revision left
         String family = unique("fam");

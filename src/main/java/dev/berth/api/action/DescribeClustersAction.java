@@ -20,6 +20,8 @@ public class DescribeClustersAction extends SchedulerAction<DescribeClustersActi
 
     /** What ECS's {@code include} may ask for; Berth has no attachments or configurations to add. */
     private static final Set<String> INCLUDE = Set.of("ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS");
+    /** As ECS: up to 100 clusters a call. */
+    private static final int MAX_CLUSTERS = 100;
 
     public record Request(List<String> clusters, List<String> include) {
     }
@@ -39,6 +41,9 @@ public class DescribeClustersAction extends SchedulerAction<DescribeClustersActi
                 throw EcsException.invalidParameter("Invalid 'include': " + field + " is not one of ATTACHMENTS, "
                         + "CONFIGURATIONS, SETTINGS, STATISTICS or TAGS.");
             }
+        }
+        if (r.clusters() != null && r.clusters().size() > MAX_CLUSTERS) {
+            throw EcsException.invalidParameter("Invalid 'clusters': at most " + MAX_CLUSTERS + " clusters per call.");
         }
         List<String> names = r.clusters() == null || r.clusters().isEmpty()
                 ? List.of(Clusters.nameOf(null)) : r.clusters();

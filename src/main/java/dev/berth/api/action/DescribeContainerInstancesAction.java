@@ -18,6 +18,9 @@ import java.util.Optional;
 @Singleton
 public class DescribeContainerInstancesAction extends SchedulerAction<DescribeContainerInstancesAction.Request> {
 
+    /** As ECS: up to 100 container instances a call. */
+    private static final int MAX_INSTANCES = 100;
+
     public record Request(String cluster, List<String> containerInstances, List<String> include) {
     }
 
@@ -32,6 +35,10 @@ public class DescribeContainerInstancesAction extends SchedulerAction<DescribeCo
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         if (r.containerInstances() == null || r.containerInstances().isEmpty()) {
             throw EcsException.invalidParameter("ContainerInstances cannot be empty.");
+        }
+        if (r.containerInstances().size() > MAX_INSTANCES) {
+            throw EcsException.invalidParameter("Invalid 'containerInstances': at most " + MAX_INSTANCES
+                    + " container instances per call.");
         }
         if (r.include() != null && r.include().stream().anyMatch(i -> !"TAGS".equals(i)
                 && !"CONTAINER_INSTANCE_HEALTH".equals(i))) {
