@@ -38,9 +38,11 @@ public sealed interface StateChange {
     }
 
     /**
-     * Commits a consumer group's position in the plan's transaction (Kafka's
-     * {@code sendOffsetsToTransaction}): the records before {@code nextOffset} count as
-     * consumed exactly when the plan is committed, and never by a fenced leader.
+     * Commits a consumer group's position with the plan (Kafka's {@code sendOffsetsToTransaction}),
+     * never by a fenced leader: a plain one in the plan's transaction, so the records before
+     * {@code nextOffset} count as consumed exactly when the plan is committed; one with a
+     * {@link Watermark} (records answered side by side, each answer with a marker of its own) in
+     * that transaction or a later one.
      */
     record Consume(String groupId, String topic, int partition, long nextOffset, Watermark watermark)
             implements StateChange {

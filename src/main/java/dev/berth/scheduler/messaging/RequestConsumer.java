@@ -44,14 +44,15 @@ import org.jboss.logging.Logger;
  * positions the group committed, since what the last term read but did not commit was never
  * answered.
  *
- * <p>A record's answer (its response, dead letter, the request's marker) and a position of
- * its partition are one transaction of the leader's fenced producer, with the plans the
- * request made: deferred ones (RunTask's, StartTask's) ride in the answer, staged ones are held
- * back by the writer until the answer joins them ({@link dev.berth.scheduler.RequestTransaction}).
- * The position is the partition's watermark: the lowest offset read and not yet answered
- * (this record aside), so it never passes a record whose answer is not committed. Records
- * above it that were answered are read again after a failover; the marker names the record
- * it answered, and such a record is not answered twice. When an answer cannot be committed,
+ * <p>A record's answer (its response, dead letter, the request's marker) is one transaction of
+ * the leader's fenced producer with the plans the request made: deferred ones (RunTask's,
+ * StartTask's) ride in the answer, staged ones are held back by the writer until the answer
+ * joins them ({@link dev.berth.scheduler.RequestTransaction}). The partition's position rides
+ * in that transaction or, at most a few seconds later, in another ({@link ConsumedPositions}).
+ * It is the partition's watermark: the lowest offset read and not yet answered (this record
+ * aside), so it never passes a record whose answer is not committed. Records above it that
+ * were answered are read again after a failover; the marker names the record it answered, and
+ * such a record is not answered twice. When an answer cannot be committed,
  * the term ends: the records in hand finish, and reading starts again from the committed
  * positions.
  */

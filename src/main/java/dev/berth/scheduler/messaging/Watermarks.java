@@ -9,11 +9,12 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The positions that records served side by side may commit: per partition, the offsets read
- * and not yet answered. A transaction of answers commits its partition's watermark, the lowest
+ * and not yet answered. A transaction of answers reaches its partition's watermark, the lowest
  * such offset other than those it answers (or, with none, the offset after the last one read),
- * so a committed position never passes a record whose answer is not committed; and since the
- * writer asks for it as it builds each transaction, in order, and says when each committed, the
- * committed positions only grow. Thread-safe.
+ * which the writer commits in that transaction or, once it has committed, in a later one
+ * ({@link ConsumedPositions}); so a committed position never passes a record whose answer is
+ * not committed, and since the writer asks for it as it builds each transaction, in order, and
+ * says when each committed, the positions only grow. Thread-safe.
  */
 final class Watermarks {
 
