@@ -64,19 +64,22 @@ final class WriterBroker implements AutoCloseable {
     /** The same, telling {@code observer} of the requests whose changes commit apart from their answer. */
     LeaderWriter writer(SchedulerState state, String transactionalId, Consumer<LeaderWriter.Spent> onSpent,
             Duration hold, SchedulerObserver observer) {
-        KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
-                Duration.ofSeconds(10));
-        producer.initTransactions();
-        return new LeaderWriter(producer, settings, state, PARTITIONS, onSpent, "it-committer", hold, observer);
+        return writer(state, transactionalId, onSpent, hold, observer, ConsumedPositions.INTERVAL);
     }
 
     /** A writer whose requests' positions ride in a transaction at most every {@code positionsInterval}. */
     LeaderWriter writer(SchedulerState state, String transactionalId, Duration positionsInterval) {
+        return writer(state, transactionalId, spent -> { }, LeaderWriter.HOLD, SchedulerObserver.NONE,
+                positionsInterval);
+    }
+
+    private LeaderWriter writer(SchedulerState state, String transactionalId, Consumer<LeaderWriter.Spent> onSpent,
+            Duration hold, SchedulerObserver observer, Duration positionsInterval) {
         KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
                 Duration.ofSeconds(10));
         producer.initTransactions();
-        return new LeaderWriter(producer, settings, state, PARTITIONS, spent -> { }, "it-committer",
-                LeaderWriter.HOLD, SchedulerObserver.NONE, positionsInterval);
+        return new LeaderWriter(producer, settings, state, PARTITIONS, onSpent, "it-committer", hold, observer,
+                positionsInterval);
     }
 
     /** The keys of every committed record on the topic, as a {@code read_committed} reader reads them. */
