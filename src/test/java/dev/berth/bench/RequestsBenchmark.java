@@ -1,13 +1,17 @@
 package dev.berth.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.bench.Figure.Verdict;
 import dev.berth.e2e.BerthProcess;
 import dev.berth.testing.TestKafka;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       report RUNNING as soon as they read the task); against the same through the HTTP API
  *       (from the call to the same event). Reported, no bound.</li>
  * </ul>
+ *
+ * <p>Every measure, the baselines too, starts on a quiet machine: every task of the phase
+ * before seen RUNNING on berth.events, then the scheduler's process and this JVM using under
+ * {@link #QUIET_CORES} cores over a second (the log says how long that took). Measured right
+ * after the phase before, a measure shared the two cores with the JIT compilers still working
+ * through what that phase gave them.
  */
 public final class RequestsBenchmark {
 
@@ -40,6 +50,13 @@ public final class RequestsBenchmark {
     private static final Duration START_PATIENCE = Duration.ofMinutes(3);
     private static final Duration ANSWER_PATIENCE = Duration.ofMinutes(3);
     private static final double THROUGHPUT_RATIO_TARGET = 5;
+    /**
+     * A measure starts once the scheduler's process and this JVM (broker, hollow agents) together
+     * use less than this many cores over a second: the JIT compilers done with what the phase
+     * before gave them, as they would be on a broker and a scheduler that have run for a while.
+     */
+    private static final double QUIET_CORES = 0.3;
+    private static final Duration QUIET_PATIENCE = Duration.ofMinutes(2);
 
     private final int instances = Integer.getInteger("bench.instances", 500);
     private final int calls = Integer.getInteger("bench.calls", 2_000);
@@ -49,6 +66,8 @@ public final class RequestsBenchmark {
     private final ResultTable table = new ResultTable();
     private final AtomicInteger ids = new AtomicInteger();
     private EcsApi api;
+    /** The scheduler's process, once started. */
+    private BerthProcess schedulerProcess;
 
     public static void main(String[] args) throws Exception {
         RequestsBenchmark benchmark = new RequestsBenchmark();
@@ -73,6 +92,7 @@ public final class RequestsBenchmark {
                 scheduler = launcher.start("bench-requests-scheduler", Map.of());
                 launcher.awaitReady(scheduler, START_PATIENCE);
                 api = SchedulerLauncher.api(scheduler);
+                schedulerProcess = scheduler;
                 BenchCluster.create(api, CLUSTER);
                 agents = HollowAgents.start(bootstrap, CLUSTER, instances, BenchCluster.INSTANCE_CAPACITY);
                 HollowAgents registered = agents;
@@ -83,8 +103,8 @@ public final class RequestsBenchmark {
                 ControlPlaneBenchmark.log("%,d hollow instances registered", instances);
                 try (RequestTraffic traffic = new RequestTraffic(bootstrap);
                         RunningEvents events = new RunningEvents(bootstrap)) {
-                    warmUp(traffic);
-                    throughput(traffic, scheduler);
+                    settle(events, warmUp(traffic), "the warm-up");
+                    throughput(traffic, scheduler, events);
                     latency(traffic, bootstrap, events);
                 }
             } finally {
@@ -98,18 +118,75 @@ public final class RequestsBenchmark {
         }
     }
 
-    private void warmUp(RequestTraffic traffic) throws Exception {
+    /** 50 RunTask each way; returns the ARNs of their tasks. */
+    private List<String> warmUp(RequestTraffic traffic) throws Exception {
         List<String> sent = new ArrayList<>();
+        List<String> arns = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            api.call("RunTask", BenchCluster.runTask(CLUSTER, 1));
+            arns.addAll(taskArns(api.call("RunTask", BenchCluster.runTask(CLUSTER, 1))));
             sent.add(sendRunTask(traffic));
         }
         traffic.flush();
         awaitAnswers(traffic, sent);
+        arns.addAll(taskArns(traffic, sent));
+        return arns;
+    }
+
+    private static List<String> taskArns(JsonNode runTaskResult) {
+        List<String> arns = new ArrayList<>();
+        for (JsonNode task : runTaskResult.path("tasks")) {
+            arns.add(task.path("taskArn").asText());
+        }
+        return arns;
+    }
+
+    private static List<String> taskArns(RequestTraffic traffic, List<String> sent) {
+        List<String> arns = new ArrayList<>();
+        for (String id : sent) {
+            arns.addAll(taskArns(traffic.answer(id).response().path("body")));
+        }
+        return arns;
+    }
+
+    /** Waits, at most {@link #QUIET_PATIENCE}, until the scheduler and this JVM are quiet ({@link #QUIET_CORES}). */
+    private void quiet(String measure) throws InterruptedException {
+        long start = System.nanoTime();
+        double cores;
+        do {
+            long schedulerFrom = schedulerProcess.cpuMillis();
+            long benchFrom = AgentProbe.cpuMillis(ProcessHandle.current().pid());
+            long from = System.nanoTime();
+            BenchWait.pace(Duration.ofSeconds(1));
+            cores = (schedulerProcess.cpuMillis() - schedulerFrom + AgentProbe.cpuMillis(ProcessHandle.current().pid())
+                    - benchFrom) / ((System.nanoTime() - from) / 1e6);
+        } while (cores >= QUIET_CORES && System.nanoTime() - start < QUIET_PATIENCE.toNanos());
+        ControlPlaneBenchmark.log("before %s: the scheduler and this JVM used %.2f cores over the last second, %d ms "
+                + "after waiting began%s", measure, cores, (System.nanoTime() - start) / 1_000_000,
+                cores >= QUIET_CORES ? " (never quiet: measured anyway)" : "");
+    }
+
+    /**
+     * Waits until every task of a phase has its RUNNING event on berth.events, so that the
+     * next phase starts on a system that has finished the work of the one before (its agents'
+     * reports, the events fold and its transactions), as the baselines do.
+     */
+    private static void settle(RunningEvents events, Collection<String> arns, String phase)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        if (!BenchWait.until(ANSWER_PATIENCE, Duration.ofMillis(20),
+                () -> arns.stream().allMatch(arn -> events.runningAt(arn) != null))) {
+            long seen = arns.stream().filter(arn -> events.runningAt(arn) != null).count();
+            throw new IllegalStateException(String.format("only %,d of the %,d tasks of %s were seen RUNNING on "
+                    + "berth.events within %s", seen, arns.size(), phase, ANSWER_PATIENCE));
+        }
+        ControlPlaneBenchmark.log("%s settled: the RUNNING events of its %,d tasks were all read %d ms after it "
+                + "ended", phase, arns.size(), (System.nanoTime() - start) / 1_000_000);
     }
 
     /** (a): the same number of one-task RunTask calls, through Kafka at once and through HTTP concurrently. */
-    private void throughput(RequestTraffic traffic, BerthProcess scheduler) throws Exception {
+    private void throughput(RequestTraffic traffic, BerthProcess scheduler, RunningEvents events)
+            throws Exception {
+        quiet("(a) on berth.requests");
         ControlPlaneBenchmark.log("(a) %,d RunTask requests on berth.requests, sent at once", calls);
         List<String> sent = new ArrayList<>(calls);
         Cpu kafkaCpu = new Cpu(scheduler);
@@ -122,11 +199,14 @@ public final class RequestsBenchmark {
         double kafkaSeconds = (last - start) / 1e9;
         int kafkaTasks = tasksIn(traffic, sent);
         kafkaCpu.stop();
+        settle(events, taskArns(traffic, sent), "(a) on berth.requests");
 
+        quiet("(a) through HTTP");
         ControlPlaneBenchmark.log("(a) %,d RunTask calls through HTTP, %d at a time", calls, concurrency);
         AtomicInteger left = new AtomicInteger(calls);
         AtomicInteger httpTasks = new AtomicInteger();
         AtomicInteger httpErrors = new AtomicInteger();
+        Queue<String> httpArns = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         Cpu httpCpu = new Cpu(scheduler);
         long httpStart = System.nanoTime();
@@ -136,8 +216,9 @@ public final class RequestsBenchmark {
                 workers.add(pool.submit(() -> {
                     while (left.getAndDecrement() > 0) {
                         try {
-                            httpTasks.addAndGet(api.call("RunTask", BenchCluster.runTask(CLUSTER, 1)).path("tasks")
-                                    .size());
+                            List<String> arns = taskArns(api.call("RunTask", BenchCluster.runTask(CLUSTER, 1)));
+                            httpTasks.addAndGet(arns.size());
+                            httpArns.addAll(arns);
                         } catch (EcsCallException e) {
                             httpErrors.incrementAndGet();
                         }
@@ -153,6 +234,7 @@ public final class RequestsBenchmark {
         }
         double httpSeconds = (System.nanoTime() - httpStart) / 1e9;
         httpCpu.stop();
+        settle(events, httpArns, "(a) through HTTP");
         double kafkaRate = kafkaTasks / kafkaSeconds;
         double httpRate = httpTasks.get() / httpSeconds;
         table.add(new Figure("(a) RunTask throughput: berth.requests against the HTTP API",
@@ -197,6 +279,7 @@ public final class RequestsBenchmark {
 
     /** (b): paced requests, each timed from its send to its response, against Kafka's own round trip. */
     private void latency(RequestTraffic traffic, String bootstrap, RunningEvents events) throws Exception {
+        quiet("(b)");
         ControlPlaneBenchmark.log("(b) %d RunTask requests at %d/s, each timed", latencyCalls, rate);
         List<Double> millis = new ArrayList<>();
         long interval = 1_000_000_000L / rate;
@@ -205,9 +288,7 @@ public final class RequestsBenchmark {
         List<Long> sentAtMillis = new ArrayList<>();
         long next = System.nanoTime();
         for (int i = 0; i < latencyCalls; i++) {
-            while (System.nanoTime() < next) {
-                Thread.onSpinWait();
-            }
+            BenchWait.pace(Duration.ofNanos(next - System.nanoTime()));
             sentAt.add(System.nanoTime());
             sentAtMillis.add(System.currentTimeMillis());
             sent.add(sendRunTask(traffic));
@@ -244,6 +325,7 @@ public final class RequestsBenchmark {
                 String.format("the %d paced requests of (b), and %d HTTP calls at the same pace; hollow agents report "
                         + "RUNNING as soon as they read a task; %d of %d and %d of %d events seen", latencyCalls,
                         latencyCalls, kafkaToRunning.length, latencyCalls, httpToRunning.length, latencyCalls)));
+        quiet("(b)'s baselines");
         ControlPlaneBenchmark.log("(b) Kafka's own round trip: %d records at %d/s", latencyCalls, rate);
         double[] baseline = KafkaRoundTrip.measure(bootstrap, latencyCalls, rate, 300);
         double baseP50 = Percentiles.of(baseline, 50);
@@ -284,6 +366,7 @@ public final class RequestsBenchmark {
 
     /** The same pace through the HTTP API: each call's start to its task's first RUNNING event. */
     private double[] httpUntilRunning(RunningEvents events) throws Exception {
+        quiet("(c) through HTTP");
         ControlPlaneBenchmark.log("(c) %d RunTask calls through HTTP at %d/s, each to its RUNNING event",
                 latencyCalls, rate);
         long interval = 1_000_000_000L / rate;
@@ -291,9 +374,7 @@ public final class RequestsBenchmark {
         List<Long> sentAt = new ArrayList<>();
         long next = System.nanoTime();
         for (int i = 0; i < latencyCalls; i++) {
-            while (System.nanoTime() < next) {
-                Thread.onSpinWait();
-            }
+            BenchWait.pace(Duration.ofNanos(next - System.nanoTime()));
             long start = System.nanoTime();
             try {
                 arns.add(api.call("RunTask", BenchCluster.runTask(CLUSTER, 1)).path("tasks").path(0).path("taskArn")
