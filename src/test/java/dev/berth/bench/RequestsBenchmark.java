@@ -39,10 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>Every measure, the baselines too, starts on a quiet machine: every task of the phase
- * before seen RUNNING on berth.events, then the scheduler's process and this JVM using under
- * {@link #QUIET_CORES} cores over a second (the log says how long that took). Measured right
- * after the phase before, a measure shared the two cores with the JIT compilers still working
- * through what that phase gave them.
+ * before seen RUNNING on berth.events, then the machine quiet ({@link QuietStart}).
  */
 public final class RequestsBenchmark {
 
@@ -50,13 +47,6 @@ public final class RequestsBenchmark {
     private static final Duration START_PATIENCE = Duration.ofMinutes(3);
     private static final Duration ANSWER_PATIENCE = Duration.ofMinutes(3);
     private static final double THROUGHPUT_RATIO_TARGET = 5;
-    /**
-     * A measure starts once the scheduler's process and this JVM (broker, hollow agents) together
-     * use less than this many cores over a second: the JIT compilers done with what the phase
-     * before gave them, as they would be on a broker and a scheduler that have run for a while.
-     */
-    private static final double QUIET_CORES = 0.3;
-    private static final Duration QUIET_PATIENCE = Duration.ofMinutes(2);
 
     private final int instances = Integer.getInteger("bench.instances", 500);
     private final int calls = Integer.getInteger("bench.calls", 2_000);
@@ -148,23 +138,6 @@ public final class RequestsBenchmark {
         return arns;
     }
 
-    /** Waits, at most {@link #QUIET_PATIENCE}, until the scheduler and this JVM are quiet ({@link #QUIET_CORES}). */
-    private void quiet(String measure) throws InterruptedException {
-        long start = System.nanoTime();
-        double cores;
-        do {
-            long schedulerFrom = schedulerProcess.cpuMillis();
-            long benchFrom = AgentProbe.cpuMillis(ProcessHandle.current().pid());
-            long from = System.nanoTime();
-            BenchWait.pace(Duration.ofSeconds(1));
-            cores = (schedulerProcess.cpuMillis() - schedulerFrom + AgentProbe.cpuMillis(ProcessHandle.current().pid())
-                    - benchFrom) / ((System.nanoTime() - from) / 1e6);
-        } while (cores >= QUIET_CORES && System.nanoTime() - start < QUIET_PATIENCE.toNanos());
-        ControlPlaneBenchmark.log("before %s: the scheduler and this JVM used %.2f cores over the last second, %d ms "
-                + "after waiting began%s", measure, cores, (System.nanoTime() - start) / 1_000_000,
-                cores >= QUIET_CORES ? " (never quiet: measured anyway)" : "");
-    }
-
     /**
      * Waits until every task of a phase has its RUNNING event on berth.events, so that the
      * next phase starts on a system that has finished the work of the one before (its agents'
@@ -186,7 +159,7 @@ public final class RequestsBenchmark {
     /** (a): the same number of one-task RunTask calls, through Kafka at once and through HTTP concurrently. */
     private void throughput(RequestTraffic traffic, BerthProcess scheduler, RunningEvents events)
             throws Exception {
-        quiet("(a) on berth.requests");
+        QuietStart.await(schedulerProcess, "(a) on berth.requests");
         ControlPlaneBenchmark.log("(a) %,d RunTask requests on berth.requests, sent at once", calls);
         List<String> sent = new ArrayList<>(calls);
         Cpu kafkaCpu = new Cpu(scheduler);
@@ -201,7 +174,7 @@ public final class RequestsBenchmark {
         kafkaCpu.stop();
         settle(events, taskArns(traffic, sent), "(a) on berth.requests");
 
-        quiet("(a) through HTTP");
+        QuietStart.await(schedulerProcess, "(a) through HTTP");
         ControlPlaneBenchmark.log("(a) %,d RunTask calls through HTTP, %d at a time", calls, concurrency);
         AtomicInteger left = new AtomicInteger(calls);
         AtomicInteger httpTasks = new AtomicInteger();
@@ -279,7 +252,7 @@ public final class RequestsBenchmark {
 
     /** (b): paced requests, each timed from its send to its response, against Kafka's own round trip. */
     private void latency(RequestTraffic traffic, String bootstrap, RunningEvents events) throws Exception {
-        quiet("(b)");
+        QuietStart.await(schedulerProcess, "(b)");
         ControlPlaneBenchmark.log("(b) %d RunTask requests at %d/s, each timed", latencyCalls, rate);
         List<Double> millis = new ArrayList<>();
         long interval = 1_000_000_000L / rate;
@@ -325,7 +298,7 @@ public final class RequestsBenchmark {
                 String.format("the %d paced requests of (b), and %d HTTP calls at the same pace; hollow agents report "
                         + "RUNNING as soon as they read a task; %d of %d and %d of %d events seen", latencyCalls,
                         latencyCalls, kafkaToRunning.length, latencyCalls, httpToRunning.length, latencyCalls)));
-        quiet("(b)'s baselines");
+        QuietStart.await(schedulerProcess, "(b)'s baselines");
         ControlPlaneBenchmark.log("(b) Kafka's own round trip: %d records at %d/s", latencyCalls, rate);
         double[] baseline = KafkaRoundTrip.measure(bootstrap, latencyCalls, rate, 300);
         double baseP50 = Percentiles.of(baseline, 50);
@@ -366,7 +339,7 @@ public final class RequestsBenchmark {
 
     /** The same pace through the HTTP API: each call's start to its task's first RUNNING event. */
     private double[] httpUntilRunning(RunningEvents events) throws Exception {
-        quiet("(c) through HTTP");
+        QuietStart.await(schedulerProcess, "(c) through HTTP");
         ControlPlaneBenchmark.log("(c) %d RunTask calls through HTTP at %d/s, each to its RUNNING event",
                 latencyCalls, rate);
         long interval = 1_000_000_000L / rate;
