@@ -37,10 +37,20 @@ public interface AgentConfig {
 
     /**
      * Host ports no task may bind: SSH, the Docker API and the agent's own ports (env
-     * {@code ECS_RESERVED_PORTS}, ECS's defaults).
+     * {@code ECS_RESERVED_PORTS}, ECS's defaults). The agent adds every port its process
+     * listens on ({@link AgentRole#reservedPorts}).
      */
     @WithDefault("22,2375,2376,51678,51679")
     Set<@WithConverter(EcsPortConverter.class) Integer> reservedPorts();
+
+    /**
+     * Whether the TCP ports this process listens on are reserved from tasks as well
+     * ({@link AgentRole#reservedPorts}): they are when the agent shares the host's network, as
+     * under systemd. In a pod of its own network (the Helm chart without {@code hostNetwork})
+     * its ports are not the host's, and the chart sets this to false.
+     */
+    @WithDefault("true")
+    boolean reserveProcessPorts();
 
     /** UDP host ports no task may bind (env {@code ECS_RESERVED_PORTS_UDP}); none by default, as in ECS. */
     Optional<Set<@WithConverter(EcsPortConverter.class) Integer>> reservedPortsUdp();

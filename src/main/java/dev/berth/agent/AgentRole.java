@@ -27,10 +27,12 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -66,6 +68,8 @@ public class AgentRole {
     private final AgentBuild build = AgentBuild.load();
     private Thread startup;
     private IntrospectionServer introspection;
+    /** The TCP ports no task may bind on this host: set by start(). */
+    private volatile Set<Integer> reservedPorts = Set.of();
 
     public AgentRole(AgentConfig config, KafkaSettings kafka, String dataDir) {
         this(config, kafka, dataDir, AgentObserver.NONE);
@@ -81,7 +85,18 @@ public class AgentRole {
     }
 
     /** Starts the agent in the background; returns at once. */
-    public synchronized void start() {
+    public void start() {
+        start(Set.of());
+    }
+
+    /**
+     * Starts the agent in the background; returns at once.
+     *
+     * @param processPorts the TCP ports that the rest of this process listens on (its HTTP
+     *                     server, its management interface, an embedded broker): a task that
+     *                     publishes one of them could not start here, so they are reserved
+     */
+    public synchronized void start(Set<Integer> processPorts) {
         if (startup != null) {
             return;
         }
@@ -91,10 +106,38 @@ public class AgentRole {
         instanceId = InstanceIdentity.loadOrCreate(dataDir);
         LOGGER.infof("%s starting: container instance %s in cluster %s, Docker at %s, Kafka at %s",
                 build.describe(), instanceId, config.cluster(), config.dockerHost(), kafka.bootstrapServers());
+        reservedPorts = reservedPorts(config, processPorts);
+        LOGGER.infof("Host ports reserved from tasks: TCP %s (ECS_RESERVED_PORTS%s), UDP %s", reservedPorts,
+                config.reserveProcessPorts() ? " and the ports this process listens on" : "",
+                config.reservedPortsUdp().orElse(Set.of()));
         introspection = IntrospectionServer.start(config.introspectionPort(), introspectionApi()).orElse(null);
         startup = new Thread(this::connect, "berth-agent-start");
         startup.setDaemon(true);
         startup.start();
+    }
+
+    /**
+     * The TCP host ports no task may bind: {@code ECS_RESERVED_PORTS}, the agent's own
+     * introspection and task metadata ports, and the ports the rest of the process listens on
+     * (unless {@link AgentConfig#reserveProcessPorts()} is off). A port of 0 (a free one, chosen
+     * when it binds) or -1 (off) is not a port to reserve.
+     */
+    static Set<Integer> reservedPorts(AgentConfig config, Set<Integer> processPorts) {
+        Set<Integer> ports = new TreeSet<>(config.reservedPorts());
+        if (!config.reserveProcessPorts()) {
+            return Collections.unmodifiableSet(ports);
+        }
+        for (int port : processPorts) {
+            if (port > 0) {
+                ports.add(port);
+            }
+        }
+        for (int port : new int[] {config.introspectionPort(), config.taskMetadataPort()}) {
+            if (port > 0) {
+                ports.add(port);
+            }
+        }
+        return Collections.unmodifiableSet(ports);
     }
 
     /** When images are removed; refuses a low watermark above the high one, naming both settings. */
@@ -171,7 +214,7 @@ public class AgentRole {
         if (docker == null) {
             return;
         }
-        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), config.reservedPorts(),
+        HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), reservedPorts,
                         config.reservedPortsUdp().orElse(Set.of()))
                 .withCustomAttributes(config.instanceAttributes().orElse(InstanceAttributes.NONE).values())
                 .withCapabilities(AgentCapabilities.of(engineFacts, !config.disablePrivileged()));

@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -157,7 +156,7 @@ final class ConnectedAgent {
         AgentConfig config = setup.config();
         threads = new TaskThreads(config.workerThreads());
         HostLedger ledger = new HostLedger(capacity.resources().cpu(), capacity.resources().memory(),
-                config.reservedPorts(), config.reservedPortsUdp().orElse(Set.of()));
+                capacity.resources().ports(), capacity.resources().portsUdp());
         engine = new TaskEngine(setup.instanceId(), docker, sender, threads, setup.clock(), config.stopTimeout(),
                 config.taskCleanupWait(), setup.observer(), new SweepPolicy(config.orphanGracePeriod(), layout), ledger);
         engine.seed(reports.tasks());

@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code kafka} role as the role launcher sees it. The broker itself lives in
@@ -34,6 +35,9 @@ public class EmbeddedKafkaRole {
     public interface RunningBroker extends AutoCloseable {
         /** {@code host:port} of its client listener. */
         String bootstrapServers();
+
+        /** The TCP ports its listeners hold (client and controller). */
+        Set<Integer> ports();
 
         /** Stops the broker; its data stays for the next start. */
         @Override

@@ -4,6 +4,7 @@ import dev.berth.agent.AgentRole;
 import dev.berth.api.kafka.KafkaEvents;
 import dev.berth.api.kafka.KafkaRequests;
 import dev.berth.scheduler.SchedulerRole;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,6 +15,9 @@ import jakarta.enterprise.inject.Instance;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,6 +30,11 @@ import org.jboss.logging.Logger;
 public class RoleLauncher {
 
     private static final Logger LOGGER = Logger.getLogger(RoleLauncher.class);
+    /** Quarkus's own defaults, where the configuration names no port. */
+    private static final int DEFAULT_HTTP_PORT = 8080;
+    private static final int DEFAULT_HTTP_TEST_PORT = 8081;
+    private static final int DEFAULT_MANAGEMENT_PORT = 9000;
+    private static final int DEFAULT_MANAGEMENT_TEST_PORT = 9001;
 
     private final BerthConfig config;
     private final EmbeddedKafkaRole kafkaRole;
@@ -64,8 +73,30 @@ public class RoleLauncher {
             scheduler.get().start();
         }
         if (roles.contains(Role.agent)) {
-            agent.get().start();
+            Set<Integer> ports = new TreeSet<>(httpPorts(ConfigProvider.getConfig(), LaunchMode.current()));
+            EmbeddedKafkaRole.RunningBroker running = broker;
+            if (running != null) {
+                ports.addAll(running.ports());
+            }
+            agent.get().start(ports);
         }
+    }
+
+    /**
+     * The TCP ports that this process's HTTP server and management interface listen on, as
+     * configured; none for a port of 0 (a free one, chosen when it binds).
+     */
+    static Set<Integer> httpPorts(Config config, LaunchMode mode) {
+        boolean test = mode == LaunchMode.TEST;
+        Set<Integer> ports = new TreeSet<>();
+        ports.add(config.getOptionalValue(test ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class)
+                .orElse(test ? DEFAULT_HTTP_TEST_PORT : DEFAULT_HTTP_PORT));
+        if (config.getOptionalValue("quarkus.management.enabled", Boolean.class).orElse(false)) {
+            ports.add(config.getOptionalValue(test ? "quarkus.management.test-port" : "quarkus.management.port",
+                    Integer.class).orElse(test ? DEFAULT_MANAGEMENT_TEST_PORT : DEFAULT_MANAGEMENT_PORT));
+        }
+        ports.remove(0);
+        return ports;
     }
 
     /** The embedded broker's bootstrap servers while the kafka role runs here and its broker is up. */

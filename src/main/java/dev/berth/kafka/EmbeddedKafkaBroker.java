@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -89,6 +90,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Settings settings;
     private KafkaRaftServer server;
     private String bootstrapServers;
+    private Set<Integer> ports = Set.of();
 
     public EmbeddedKafkaBroker(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -119,6 +121,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         server = starting;
         bootstrapServers = settings.host() + ":" + port;
+        ports = Set.of(port, controllerPort);
         LOGGER.infof("Embedded Kafka broker started: cluster %s, bootstrap servers %s, data in %s",
                 clusterId, bootstrapServers, settings.logDir());
     }
@@ -129,6 +132,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("The embedded Kafka broker is not running");
         }
         return bootstrapServers;
+    }
+
+    /** The TCP ports of its client and controller listeners; only once {@link #start()} has returned. */
+    public synchronized Set<Integer> ports() {
+        if (server == null) {
+            throw new IllegalStateException("The embedded Kafka broker is not running");
+        }
+        return ports;
     }
 
     /** Stops the broker and waits until it has released its ports and files. Idempotent. */

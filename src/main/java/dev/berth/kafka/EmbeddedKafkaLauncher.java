@@ -4,6 +4,7 @@ import dev.berth.app.EmbeddedKafkaRole;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Plugs the embedded broker into {@link EmbeddedKafkaRole}. Being a bean of this package, it
@@ -28,6 +29,11 @@ class EmbeddedKafkaLauncher implements EmbeddedKafkaRole.Launcher {
             @Override
             public String bootstrapServers() {
                 return broker.bootstrapServers();
+            }
+
+            @Override
+            public Set<Integer> ports() {
+                return broker.ports();
             }
 
             @Override

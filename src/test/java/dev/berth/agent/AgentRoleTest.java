@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class AgentRoleTest {
                 config.getConfigMapping(KafkaSettings.class), dataDir.toString());
 
         // When
-        assertTimeoutPreemptively(Duration.ofSeconds(5), role::start);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> role.start());
 
         // Then
         assertThat(role.instanceId()).hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{32}"));
@@ -45,5 +46,60 @@ class AgentRoleTest {
         assertThat(role.introspectionPort()).as("introspection serves before Docker and Kafka answer").isPresent();
         assertTimeoutPreemptively(Duration.ofSeconds(10), role::stop);
         assertThat(role.isReady()).isFalse();
+    }
+
+    @Test
+    void theHostPortsReservedFromTasksAreEcsReservedPortsAndEveryPortThisProcessListensOn() {
+        // Given: reserved ports (ECS_RESERVED_PORTS) without the agent's own, and a process on 8080, 9000 and 9092
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Map.of("berth.agent.reserved-ports", "22"), "test", 300))
+                .withMapping(AgentConfig.class)
+                .build();
+        AgentConfig agent = config.getConfigMapping(AgentConfig.class);
+
+        // When
+        Set<Integer> reserved = AgentRole.reservedPorts(agent, Set.of(8080, 9000, 9092, 0));
+
+        // Then: the introspection and task metadata ports too; a free port (0) is none
+        assertThat(reserved).containsExactly(22, 8080, 9000, 9092, 51678, 51679);
+    }
+
+    @Test
+    void aPortThatIsOffIsNotReserved() {
+        // Given
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Map.of("berth.agent.reserved-ports", "22",
+                        "berth.agent.introspection-port", "-1", "berth.agent.task-metadata-port", "0"), "test", 300))
+                .withMapping(AgentConfig.class)
+                .build();
+
+        // When
+        Set<Integer> reserved = AgentRole.reservedPorts(config.getConfigMapping(AgentConfig.class), Set.of());
+
+        // Then
+        assertThat(reserved).containsExactly(22);
+    }
+
+    @Test
+    void anAgentOffTheHostsNetworkReservesOnlyTheConfiguredPorts() {
+        // Given: an agent in a pod of its own network (the Helm chart without hostNetwork)
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Map.of("berth.agent.reserved-ports", "22,51678",
+                        "berth.agent.reserve-process-ports", "false"), "test", 300))
+                .withMapping(AgentConfig.class)
+                .build();
+
+        // When
+        Set<Integer> reserved = AgentRole.reservedPorts(config.getConfigMapping(AgentConfig.class),
+                Set.of(8080, 9000));
+
+        // Then
+        assertThat(reserved).containsExactly(22, 51678);
     }
 }

@@ -35,6 +35,11 @@ class EmbeddedKafkaRoleTest {
                 }
 
                 @Override
+                public java.util.Set<Integer> ports() {
+                    return java.util.Set.of(9092, 9093);
+                }
+
+                @Override
                 public void close() {
                 }
             };

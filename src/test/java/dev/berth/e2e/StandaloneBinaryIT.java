@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.PortMapping;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -31,13 +32,16 @@ class StandaloneBinaryIT {
 
     private static BerthProcess berth;
     private static EcsClient ecs;
+    private static int kafkaPort;
+    private static int controllerPort;
 
     @BeforeAll
     static void startBerth() throws IOException {
-        int kafkaPort = BerthProcess.freePort();
+        kafkaPort = BerthProcess.freePort();
+        controllerPort = BerthProcess.freePort();
         berth = BerthProcess.start("standalone-binary-it", Map.of(), List.of(
                 "-Dberth.kafka.embedded.port=" + kafkaPort,
-                "-Dberth.kafka.embedded.controller-port=" + BerthProcess.freePort(),
+                "-Dberth.kafka.embedded.controller-port=" + controllerPort,
                 "-Dberth.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort));
         ecs = berth.ecs();
     }
@@ -120,6 +124,32 @@ class StandaloneBinaryIT {
         Task stopped = awaitStatus(run.tasks().get(0).taskArn(), "STOPPED");
         assertThat(stopped.stoppedReason()).startsWith("CannotPullContainerError");
         assertThat(stopped.stopCodeAsString()).isEqualTo("TaskFailedToStart");
+    }
+
+    @Test
+    void noTaskIsPlacedOnAPortThatBerthsOwnProcessListensOn() {
+        // Given: the one-host Berth listens on its API, management and broker ports on this host
+        ContainerInstance instance = awaitRegisteredInstance();
+        String taskDefinitionArn = ecs.registerTaskDefinition(r -> r.family("e2e-api-port")
+                .containerDefinitions(ContainerDefinition.builder()
+                        .name("main").image(IMAGE).memory(32).command("sleep", "60")
+                        .portMappings(PortMapping.builder().containerPort(80).hostPort(berth.apiPort()).build())
+                        .build()))
+                .taskDefinition().taskDefinitionArn();
+
+        // Then: the instance reports them among its ports in use
+        assertThat(instance.remainingResources()).filteredOn(resource -> resource.name().equals("PORTS"))
+                .singleElement().satisfies(ports -> assertThat(ports.stringSetValue()).contains(
+                        String.valueOf(berth.apiPort()), String.valueOf(berth.managementPort()),
+                        String.valueOf(kafkaPort), String.valueOf(controllerPort)));
+
+        // When: a task asks for the API's port on the host
+        RunTaskResponse run = ecs.runTask(r -> r.taskDefinition(taskDefinitionArn));
+
+        // Then: it is not placed, for want of that port
+        assertThat(run.tasks()).isEmpty();
+        assertThat(run.failures()).singleElement().satisfies(failure -> assertThat(failure.reason())
+                .isEqualTo("RESOURCE:PORTS"));
     }
 
     private static ContainerInstance awaitRegisteredInstance() {

@@ -33,6 +33,7 @@ class EmbeddedKafkaBrokerIT {
         String clusterId;
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings)) {
             broker.start();
+            assertThat(broker.ports()).containsExactlyInAnyOrder(settings.port(), settings.controllerPort());
             try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                     broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();

@@ -145,6 +145,7 @@ class HelmChartTest {
                 .containsEntry("ECS_CLUSTER", "production")
                 .containsEntry("ECS_RESERVED_MEMORY", "1024")
                 .containsEntry("DOCKER_HOST", "unix:///var/run/docker.sock")
+                .containsEntry("BERTH_AGENT_RESERVE_PROCESS_PORTS", "true")
                 .containsEntry("BERTH_DATA_DIR", "/var/lib/berth");
         assertThat(secretEnv(agent)).containsEntry("BERTH_KAFKA_SASL_JAAS_CONFIG", "berth-credentials/kafka-sasl-jaas-config")
                 .doesNotContainKey("BERTH_API_SECRET_ACCESS_KEY");
@@ -158,6 +159,17 @@ class HelmChartTest {
         assertThat(agentSecurity.getPrivileged()).isFalse();
         assertThat(agentSecurity.getAllowPrivilegeEscalation()).isFalse();
         assertThat(agentSecurity.getCapabilities().getDrop()).containsExactly("ALL");
+    }
+
+    @Test
+    void anAgentOnItsPodsNetworkReservesNoneOfItsOwnPortsOnTheNode() throws IOException {
+        // When
+        RenderedChart chart = render(template().set("agent.enabled", "true"));
+
+        // Then
+        PodSpec agentPod = chart.only(DaemonSet.class).getSpec().getTemplate().getSpec();
+        assertThat(agentPod.getHostNetwork()).isFalse();
+        assertThat(env(onlyContainer(agentPod))).containsEntry("BERTH_AGENT_RESERVE_PROCESS_PORTS", "false");
     }
 
     @Test
