@@ -51,13 +51,7 @@ class AgentRoleTest {
     @Test
     void theHostPortsReservedFromTasksAreEcsReservedPortsAndEveryPortThisProcessListensOn() {
         // Given: reserved ports (ECS_RESERVED_PORTS) without the agent's own, and a process on 8080, 9000 and 9092
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors()
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of("berth.agent.reserved-ports", "22"), "test", 300))
-                .withMapping(AgentConfig.class)
-                .build();
-        AgentConfig agent = config.getConfigMapping(AgentConfig.class);
+        AgentConfig agent = agentConfig(Map.of("berth.agent.reserved-ports", "22"));
 
         // When
         Set<Integer> reserved = AgentRole.reservedPorts(agent, Set.of(8080, 9000, 9092, 0));
@@ -69,16 +63,11 @@ class AgentRoleTest {
     @Test
     void aPortThatIsOffIsNotReserved() {
         // Given
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors()
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of("berth.agent.reserved-ports", "22",
-                        "berth.agent.introspection-port", "-1", "berth.agent.task-metadata-port", "0"), "test", 300))
-                .withMapping(AgentConfig.class)
-                .build();
+        AgentConfig agent = agentConfig(Map.of("berth.agent.reserved-ports", "22",
+                "berth.agent.introspection-port", "-1", "berth.agent.task-metadata-port", "0"));
 
         // When
-        Set<Integer> reserved = AgentRole.reservedPorts(config.getConfigMapping(AgentConfig.class), Set.of());
+        Set<Integer> reserved = AgentRole.reservedPorts(agent, Set.of());
 
         // Then
         assertThat(reserved).containsExactly(22);
@@ -87,19 +76,23 @@ class AgentRoleTest {
     @Test
     void anAgentOffTheHostsNetworkReservesOnlyTheConfiguredPorts() {
         // Given: an agent in a pod of its own network (the Helm chart without hostNetwork)
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors()
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of("berth.agent.reserved-ports", "22,51678",
-                        "berth.agent.reserve-process-ports", "false"), "test", 300))
-                .withMapping(AgentConfig.class)
-                .build();
+        AgentConfig agent = agentConfig(Map.of("berth.agent.reserved-ports", "22,51678",
+                "berth.agent.reserve-process-ports", "false"));
 
         // When
-        Set<Integer> reserved = AgentRole.reservedPorts(config.getConfigMapping(AgentConfig.class),
-                Set.of(8080, 9000));
+        Set<Integer> reserved = AgentRole.reservedPorts(agent, Set.of(8080, 9000));
 
         // Then
         assertThat(reserved).containsExactly(22, 51678);
+    }
+
+    private static AgentConfig agentConfig(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 300))
+                .withMapping(AgentConfig.class)
+                .build()
+                .getConfigMapping(AgentConfig.class);
     }
 }
