@@ -84,13 +84,17 @@ public class RoleLauncher {
 
     /**
      * The TCP ports that this process's HTTP server and management interface listen on, as
-     * configured; none for a port of 0 (a free one, chosen when it binds).
+     * configured; none for a port of 0 (a free one, chosen when it binds), nor for an HTTP
+     * server that does not listen ({@code quarkus.http.host-enabled=false}, as the agent's
+     * unit ships).
      */
     static Set<Integer> httpPorts(Config config, LaunchMode mode) {
         boolean test = mode == LaunchMode.TEST;
         Set<Integer> ports = new TreeSet<>();
-        ports.add(config.getOptionalValue(test ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class)
-                .orElse(test ? DEFAULT_HTTP_TEST_PORT : DEFAULT_HTTP_PORT));
+        if (config.getOptionalValue("quarkus.http.host-enabled", Boolean.class).orElse(true)) {
+            ports.add(config.getOptionalValue(test ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class)
+                    .orElse(test ? DEFAULT_HTTP_TEST_PORT : DEFAULT_HTTP_PORT));
+        }
         if (config.getOptionalValue("quarkus.management.enabled", Boolean.class).orElse(false)) {
             ports.add(config.getOptionalValue(test ? "quarkus.management.test-port" : "quarkus.management.port",
                     Integer.class).orElse(test ? DEFAULT_MANAGEMENT_TEST_PORT : DEFAULT_MANAGEMENT_PORT));

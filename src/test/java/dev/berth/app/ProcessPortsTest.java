@@ -44,4 +44,14 @@ class ProcessPortsTest {
         // When / Then
         assertThat(RoleLauncher.httpPorts(config, LaunchMode.TEST)).containsExactly(19001);
     }
+
+    @Test
+    void anHttpServerThatDoesNotListenHoldsNoPort() {
+        // Given: an agent as its unit ships it
+        SmallRyeConfig config = config(Map.of("quarkus.http.host-enabled", "false", "quarkus.http.port", "8080",
+                "quarkus.management.enabled", "true", "quarkus.management.port", "9000"));
+
+        // When / Then
+        assertThat(RoleLauncher.httpPorts(config, LaunchMode.NORMAL)).containsExactly(9000);
+    }
 }

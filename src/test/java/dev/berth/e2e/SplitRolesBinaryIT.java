@@ -1,6 +1,7 @@
 package dev.berth.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.testing.DockerCli;
@@ -30,7 +31,7 @@ class SplitRolesBinaryIT {
                         List.of());
                 BerthProcess agent = BerthProcess.start("split-agent",
                         Map.of("BERTH_ROLES", "agent", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                                "ECS_CLUSTER", "split"),
+                                "ECS_CLUSTER", "split", "QUARKUS_HTTP_HOST_ENABLED", "false"),
                         List.of());
                 EcsClient ecs = scheduler.ecs()) {
             try {
@@ -44,6 +45,13 @@ class SplitRolesBinaryIT {
                         .until(() -> describeFirst(ecs), i -> i != null && i.agentConnected());
                 assertThat(instance.ec2InstanceId()).isNull();
                 assertThat(instance.containerInstanceArn()).endsWith("/split/" + agent.instanceId());
+                // with the agent as its unit ships it: no HTTP listener, and its management port kept from tasks
+                assertThat(instance.registeredResources()).filteredOn(resource -> resource.name().equals("PORTS"))
+                        .singleElement().satisfies(ports -> assertThat(ports.stringSetValue())
+                                .contains(String.valueOf(agent.managementPort()))
+                                .doesNotContain(String.valueOf(agent.apiPort())));
+                assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", agent.apiPort()).close())
+                        .isInstanceOf(java.net.ConnectException.class);
 
                 // And a task placed by one process runs in the other
                 String family = ecs.registerTaskDefinition(r -> r.family("split-sleeper")

@@ -146,6 +146,7 @@ class HelmChartTest {
                 .containsEntry("ECS_RESERVED_MEMORY", "1024")
                 .containsEntry("DOCKER_HOST", "unix:///var/run/docker.sock")
                 .containsEntry("BERTH_AGENT_RESERVE_PROCESS_PORTS", "true")
+                .containsEntry("QUARKUS_HTTP_HOST_ENABLED", "false")
                 .containsEntry("BERTH_DATA_DIR", "/var/lib/berth");
         assertThat(secretEnv(agent)).containsEntry("BERTH_KAFKA_SASL_JAAS_CONFIG", "berth-credentials/kafka-sasl-jaas-config")
                 .doesNotContainKey("BERTH_API_SECRET_ACCESS_KEY");
