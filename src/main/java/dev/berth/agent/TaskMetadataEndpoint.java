@@ -44,8 +44,9 @@ final class TaskMetadataEndpoint implements AutoCloseable {
         }
         Optional<String> address = config.taskMetadataAddress().or(() -> gateway(docker));
         if (address.isEmpty()) {
-            LOGGER.warn("The task metadata endpoint has no address: Docker has no bridge network gateway and "
-                    + "berth.agent.task-metadata-address is not set; containers get no ECS_CONTAINER_METADATA_URI_V4");
+            LOGGER.warn("The task metadata endpoint has no address: Docker's bridge network names no gateway, its "
+                    + "bridge device has no IPv4 address on this host, and berth.agent.task-metadata-address is not "
+                    + "set; containers get no ECS_CONTAINER_METADATA_URI_V4");
             return Optional.empty();
         }
         TaskMetadataApi api = new TaskMetadataApi(MetadataTokens.loadOrCreate(dataDir),

@@ -265,7 +265,7 @@ class AgentKafkaDockerIT {
                 .runtimeId();
 
         // Then: the container was told an endpoint on the bridge gateway, and reads its task and stats there
-        String gateway = DockerCli.run("network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}");
+        String gateway = bridgeGateway();
         assertThat(DockerCli.run("inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", dockerId))
                 .containsPattern("ECS_CONTAINER_METADATA_URI_V4=http://" + gateway.replace(".", "\\.")
                         + ":\\d+/v4/[0-9a-f]{32}");
@@ -278,6 +278,19 @@ class AgentKafkaDockerIT {
                     .contains("\"read\":");
         });
         publish(task.stop(task.version() + 1, "UserInitiated", "Done"));
+    }
+
+    /**
+     * Where containers reach the host: the gateway Docker names for its bridge, else (a bridge
+     * that existed before the engine started, which Docker lists without one) docker0's address.
+     */
+    private static String bridgeGateway() throws Exception {
+        String named = DockerCli.run("network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}").strip();
+        if (named.contains(".")) {
+            return named;
+        }
+        return java.net.NetworkInterface.getByName("docker0").inetAddresses()
+                .filter(java.net.Inet4Address.class::isInstance).findFirst().orElseThrow().getHostAddress();
     }
 
     @Test

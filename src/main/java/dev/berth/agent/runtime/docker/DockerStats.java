@@ -45,10 +45,6 @@ final class DockerStats {
         } catch (NotFoundException e) {
             return Optional.empty();
         }
-        if (bridge.getIpam() == null || bridge.getIpam().getConfig() == null) {
-            return Optional.empty();
-        }
-        return bridge.getIpam().getConfig().stream().map(Network.Ipam.Config::getGateway)
-                .filter(gateway -> gateway != null && gateway.contains(".")).findFirst();
+        return BridgeGateway.of(bridge, BridgeGateway::hostInterfaceAddress);
     }
 }
