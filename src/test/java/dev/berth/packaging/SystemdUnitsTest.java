@@ -11,7 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +36,8 @@ class SystemdUnitsTest {
     private static final String QUARKUS_APP = "-jar /opt/berth/quarkus-app/quarkus-run.jar";
     /** systemd-analyze loads every unit on the machine's unit path; that takes a few seconds. */
     private static final Duration VERIFY_LIMIT = Duration.ofSeconds(90);
+    /** Agent introspection: always 127.0.0.1:51678, as on an ECS host. */
+    private static final int INTROSPECTION_PORT = 51678;
 
     @TempDir
     Path temp;
@@ -146,6 +152,45 @@ class SystemdUnitsTest {
         // Then each is in its file, set or shown commented out, under a comment of its own
         assertDocumented(SYSTEMD.resolve("agent.env"), agent);
         assertDocumented(SYSTEMD.resolve("scheduler.env"), scheduler);
+    }
+
+    @Test
+    void aSchedulerAndAnAgentOnOneHostListenOnDifferentPorts() throws IOException {
+        // Given both env files as shipped, on one host (Berth's defaults where a file sets nothing)
+        Map<String, String> agent = settings(SYSTEMD.resolve("agent.env"));
+        Map<String, String> scheduler = settings(SYSTEMD.resolve("scheduler.env"));
+
+        // When each process listens where its settings say
+        Set<Integer> agentPorts = new TreeSet<>(List.of(port(agent, "QUARKUS_MANAGEMENT_PORT", 9000),
+                INTROSPECTION_PORT, port(agent, "BERTH_AGENT_TASK_METADATA_PORT", 51679)));
+        if (!"false".equals(agent.get("QUARKUS_HTTP_HOST_ENABLED"))) {
+            agentPorts.add(port(agent, "QUARKUS_HTTP_PORT", 8080));
+        }
+        Set<Integer> schedulerPorts = Set.of(port(scheduler, "QUARKUS_HTTP_PORT", 8080),
+                port(scheduler, "QUARKUS_MANAGEMENT_PORT", 9000));
+
+        // Then neither takes a port from the other
+        assertThat(agentPorts).as("the agent's ports").doesNotContainAnyElementsOf(schedulerPorts);
+        // and the agent's env file shows the reserved ports a host with both needs
+        assertThat(Files.readString(SYSTEMD.resolve("agent.env")))
+                .contains("[22,2375,2376,51678,51679," + String.join(",", schedulerPorts.stream().sorted()
+                        .map(String::valueOf).toList()) + "]");
+    }
+
+    /** The settings an env file sets (not those shown commented out). */
+    private static Map<String, String> settings(Path envFile) throws IOException {
+        Map<String, String> settings = new HashMap<>();
+        for (String line : Files.readAllLines(envFile)) {
+            Matcher matcher = Pattern.compile("^([A-Z][A-Z0-9_]*)=(.*)$").matcher(line);
+            if (matcher.matches()) {
+                settings.put(matcher.group(1), matcher.group(2).strip());
+            }
+        }
+        return settings;
+    }
+
+    private static int port(Map<String, String> settings, String key, int berthDefault) {
+        return Integer.parseInt(settings.getOrDefault(key, String.valueOf(berthDefault)));
     }
 
     private static void assertDocumented(Path envFile, List<String> keys) throws IOException {
