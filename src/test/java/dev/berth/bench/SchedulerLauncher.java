@@ -36,9 +36,9 @@ final class SchedulerLauncher {
 
     BerthProcess start(String name, Map<String, String> extraEnv) throws IOException {
         int port = BerthProcess.freePort();
-        Map<String, String> env = new HashMap<>(Map.of("BERTH_ROLES", "scheduler",
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "BERTH_SCHEDULER_ADVERTISED_URL", "http://127.0.0.1:" + port));
+        Map<String, String> env = new HashMap<>(SHIPPED.environment());
+        env.putAll(Map.of("BERTH_ROLES", "scheduler", "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "QUARKUS_HTTP_HOST",
+                "127.0.0.1", "BERTH_SCHEDULER_ADVERTISED_URL", "http://127.0.0.1:" + port));
         env.putAll(extraEnv);
         List<String> jvm = new ArrayList<>(SHIPPED.jvmOptions());
         if (Boolean.getBoolean("bench.jfr")) {

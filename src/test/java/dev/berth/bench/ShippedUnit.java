@@ -12,12 +12,16 @@ import java.util.Map;
 /**
  * How a shipped systemd unit starts its role, so that a benchmark measures exactly that: the
  * JVM options of {@code ExecStart} (with {@code $JAVA_OPTS} from the unit's env file in its
- * place) and the unit's {@code Environment=} settings, but for the role and the data directory,
- * which the benchmark sets itself.
+ * place), the unit's {@code Environment=} settings and the settings its env file ships (which
+ * win, as systemd's {@code EnvironmentFile=} does), but for those the benchmark sets itself:
+ * the role, the data directory, where Kafka is, the cluster, the ports and the API's keys.
  */
 record ShippedUnit(List<String> jvmOptions, Map<String, String> environment) {
 
-    private static final List<String> SET_BY_THE_BENCHMARK = List.of("BERTH_ROLES", "BERTH_DATA_DIR");
+    private static final List<String> SET_BY_THE_BENCHMARK = List.of("BERTH_ROLES", "BERTH_DATA_DIR", "JAVA_OPTS",
+            "KAFKA_BOOTSTRAP_SERVERS", "ECS_CLUSTER", "QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT",
+            "QUARKUS_MANAGEMENT_PORT", "BERTH_API_ACCESS_KEY_ID", "BERTH_API_SECRET_ACCESS_KEY",
+            "BERTH_SCHEDULER_ADVERTISED_URL");
 
     /** {@code systemd/berth-agent.service} with {@code systemd/agent.env}. */
     static ShippedUnit agent() throws IOException {
@@ -30,7 +34,8 @@ record ShippedUnit(List<String> jvmOptions, Map<String, String> environment) {
     }
 
     private static ShippedUnit read(Path unit, Path envFile) throws IOException {
-        List<String> javaOpts = javaOpts(Files.readAllLines(envFile));
+        List<String> envLines = Files.readAllLines(envFile);
+        List<String> javaOpts = javaOpts(envLines);
         List<String> options = new ArrayList<>();
         Map<String, String> environment = new LinkedHashMap<>();
         for (String raw : Files.readAllLines(unit)) {
@@ -53,6 +58,13 @@ record ShippedUnit(List<String> jvmOptions, Map<String, String> environment) {
         }
         if (options.isEmpty()) {
             throw new IllegalStateException(unit + " has no ExecStart with -jar");
+        }
+        for (String line : envLines) {
+            String[] setting = line.split("=", 2);
+            if (setting.length == 2 && setting[0].matches("[A-Z][A-Z0-9_]*")
+                    && !SET_BY_THE_BENCHMARK.contains(setting[0])) {
+                environment.put(setting[0], setting[1].strip());
+            }
         }
         return new ShippedUnit(List.copyOf(options), Map.copyOf(environment));
     }
