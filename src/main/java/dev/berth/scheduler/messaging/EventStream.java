@@ -21,8 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
@@ -77,7 +75,7 @@ public final class EventStream implements Runnable, AutoCloseable {
     private final Supplier<Supplier<Fold>> folds;
     private final Clock clock;
     private final RecordCodec codec = new RecordCodec();
-    private volatile boolean running = true;
+    private final LeaderLoop loop = new LeaderLoop();
     private KafkaConsumer<String, byte[]> consumer;
     private StateWriter term;
     private Fold fold;
@@ -106,12 +104,12 @@ public final class EventStream implements Runnable, AutoCloseable {
     @Override
     public void run() {
         Backoff backoff = new Backoff(clients.settings().retryBackoff(), clients.settings().retryBackoffMax());
-        while (running) {
+        while (loop.running()) {
             StateWriter writer = writers.get();
             Supplier<Fold> newFold = folds.get();
             if (writer == null || newFold == null) {
                 stopConsuming();
-                pause(IDLE);
+                loop.pause(IDLE);
                 continue;
             }
             try {
@@ -119,7 +117,7 @@ public final class EventStream implements Runnable, AutoCloseable {
                     startTerm(writer, newFold.get());
                 }
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
-                if (!running || writers.get() != term) {
+                if (!loop.running() || writers.get() != term) {
                     stopConsuming();
                     continue;
                 }
@@ -127,7 +125,7 @@ public final class EventStream implements Runnable, AutoCloseable {
                     replay(records);
                 } else if (!records.isEmpty() && !publish(records)) {
                     stopConsuming();
-                    pause(backoff.nextDelay());
+                    loop.pause(backoff.nextDelay());
                     continue;
                 }
                 backoff.reset();
@@ -135,7 +133,7 @@ public final class EventStream implements Runnable, AutoCloseable {
                 LOGGER.warnf("Reading the sources of %s failed (%s); starting again from the committed positions",
                         Topic.EVENTS.name(clients.settings()), e.toString());
                 stopConsuming();
-                pause(backoff.nextDelay());
+                loop.pause(backoff.nextDelay());
             }
         }
         stopConsuming();
@@ -145,12 +143,8 @@ public final class EventStream implements Runnable, AutoCloseable {
     private void startTerm(StateWriter writer, Fold newFold) {
         stopConsuming();
         consumer = clients.positionedConsumer("events", groupId);
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (Topic topic : SOURCES) {
-            for (PartitionInfo info : consumer.partitionsFor(topic.name(clients.settings()))) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-        }
+        List<TopicPartition> partitions = LeaderLoop.partitions(consumer,
+                SOURCES.stream().map(topic -> topic.name(clients.settings())).toList());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
@@ -302,30 +296,13 @@ public final class EventStream implements Runnable, AutoCloseable {
         replayUntil.clear();
         uncommitted.clear();
         if (consumer != null) {
-            try {
-                consumer.close(Duration.ZERO);
-            } catch (KafkaException e) {
-                LOGGER.debugf("Closing the events consumer: %s", e.getMessage());
-            }
+            LeaderLoop.closeNow(consumer, "events");
             consumer = null;
         }
     }
 
-    private synchronized void pause(Duration delay) {
-        if (!running) {
-            return;
-        }
-        try {
-            wait(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     @Override
-    public synchronized void close() {
-        running = false;
-        notifyAll();
+    public void close() {
+        loop.close();
     }
 }

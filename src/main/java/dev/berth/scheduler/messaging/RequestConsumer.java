@@ -26,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
@@ -103,7 +102,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private final Supplier<Handler> handlers;
     private final Clock clock;
     private final RecordCodec codec = new RecordCodec();
-    private volatile boolean running = true;
+    private final LeaderLoop loop = new LeaderLoop();
     private KafkaConsumer<String, byte[]> consumer;
     private volatile StateWriter term;
     /**
@@ -142,12 +141,12 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     @Override
     public void run() {
         Backoff backoff = new Backoff(clients.settings().retryBackoff(), clients.settings().retryBackoffMax());
-        while (running) {
+        while (loop.running()) {
             StateWriter writer = writers.get();
             Handler handler = handlers.get();
             if (writer == null || handler == null) {
                 stopConsuming();
-                pause(IDLE);
+                loop.pause(IDLE);
                 continue;
             }
             try {
@@ -159,7 +158,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
                     endTerm();
                 }
                 if (term == null) {
-                    pause(backoff.nextDelay());
+                    loop.pause(backoff.nextDelay());
                 } else {
                     backoff.reset();
                 }
@@ -167,7 +166,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
                 LOGGER.warnf("Reading %s failed (%s); starting again from the committed positions", topic(),
                         e.getMessage());
                 stopConsuming();
-                pause(backoff.nextDelay());
+                loop.pause(backoff.nextDelay());
             }
         }
         stopConsuming();
@@ -181,7 +180,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
      */
     private boolean dispatch(Handler handler, StateWriter writer, ConsumerRecords<String, byte[]> polled) {
         for (ConsumerRecord<String, byte[]> record : polled) {
-            if (!running || failed || writers.get() != writer || !awaitSlot()) {
+            if (!loop.running() || failed || writers.get() != writer || !awaitSlot()) {
                 return false;
             }
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -198,14 +197,13 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private boolean awaitSlot() {
         synchronized (slots) {
             while (slots.inFlight >= MAX_IN_FLIGHT) {
-                if (!running || failed) {
+                if (!loop.running() || failed) {
                     return false;
                 }
                 try {
                     slots.wait(POLL.toMillis());
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running = false;
+                    loop.interrupted();
                     return false;
                 }
             }
@@ -221,8 +219,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
                 try {
                     slots.wait(POLL.toMillis());
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running = false;
+                    loop.interrupted();
                     break;
                 }
             }
@@ -278,10 +275,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         if (consumer == null) {
             consumer = clients.positionedConsumer("requests", groupId);
         }
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(topic())) {
-            partitions.add(new TopicPartition(info.topic(), info.partition()));
-        }
+        List<TopicPartition> partitions = LeaderLoop.partitions(consumer, List.of(topic()));
         consumer.assign(partitions);
         Set<TopicPartition> all = new HashSet<>(partitions);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(all);
@@ -309,7 +303,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private boolean awaitTurn(ConsumerRecord<String, byte[]> record) {
         synchronized (keysInFlight) {
             while (keysInFlight.get(record.key()).peek() != record) {
-                if (!running) {
+                if (!loop.running()) {
                     return false;
                 }
                 try {
@@ -390,30 +384,13 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private void stopConsuming() {
         term = null;
         if (consumer != null) {
-            try {
-                consumer.close(Duration.ZERO);
-            } catch (KafkaException e) {
-                LOGGER.debugf("Closing the requests consumer: %s", e.getMessage());
-            }
+            LeaderLoop.closeNow(consumer, "requests");
             consumer = null;
         }
     }
 
-    private synchronized void pause(Duration delay) {
-        if (!running) {
-            return;
-        }
-        try {
-            wait(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     @Override
-    public synchronized void close() {
-        running = false;
-        notifyAll();
+    public void close() {
+        loop.close();
     }
 }
