@@ -35,6 +35,17 @@ class SplitRolesBinaryIT {
                         List.of());
                 EcsClient ecs = scheduler.ecs()) {
             try {
+                // While the agent's cluster does not exist yet, its readiness answers DOWN and says why, probe
+                // after probe, and its log says so once, not once a probe
+                List<String> downProbes = new java.util.ArrayList<>();
+                await("the agent's readiness names the missing cluster").atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                        .until(() -> downProbes.add(readiness(agent, 503))
+                                && downProbes.get(downProbes.size() - 1).contains("does not exist"));
+                for (int i = 0; i < 3; i++) {
+                    downProbes.add(readiness(agent, 503));
+                }
+
                 // When the scheduler knows the agent's cluster
                 await("the scheduler answers").atMost(Duration.ofMinutes(2)).ignoreExceptions()
                         .until(() -> ecs.createCluster(r -> r.clusterName("split")).cluster() != null);
@@ -44,6 +55,16 @@ class SplitRolesBinaryIT {
                         .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                         .until(() -> describeFirst(ecs), i -> i != null && i.agentConnected());
                 assertThat(instance.ec2InstanceId()).isNull();
+                await("the agent is ready").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                        .until(() -> readiness(agent, 200) != null);
+                String agentLog = java.nio.file.Files.readString(agent.log());
+                assertThat(agentLog).doesNotContain("SRHCK01001");
+                List<String> downLines = agentLog.lines()
+                        .filter(line -> line.contains("Health: agent is DOWN (readiness)")).toList();
+                assertThat(downLines).as("one line a change, for %d probes that answered DOWN", downProbes.size())
+                        .hasSizeBetween(1, downProbes.size() - 3);
+                assertThat(downLines.get(downLines.size() - 1)).contains("registration=cluster split does not exist");
+                assertThat(agentLog).contains("Health: agent is UP again (readiness)");
                 assertThat(instance.containerInstanceArn()).endsWith("/split/" + agent.instanceId());
                 // with the agent as its unit ships it: no HTTP listener, and its management port kept from tasks
                 assertThat(instance.registeredResources()).filteredOn(resource -> resource.name().equals("PORTS"))
@@ -82,6 +103,16 @@ class SplitRolesBinaryIT {
                 DockerCli.removeContainersOfInstance(agent.instanceId());
             }
         }
+    }
+
+    /** The body of the process's readiness probe, which must answer {@code status}. */
+    private static String readiness(BerthProcess process, int status) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + process.managementPort()
+                        + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return response.body();
     }
 
     private static ContainerInstance describeFirst(EcsClient ecs) {

@@ -54,14 +54,15 @@ public class AgentHealth {
         }
         Duration resync = agentConfig.resyncInterval()
                 .plusMillis((long) (agentConfig.resyncInterval().toMillis() * Jitter.MAX_FRACTION));
-        liveness.register("agent-loops", new LoopLiveness("agent-loops", List.of(
+        LoopLiveness loops = new LoopLiveness("agent-loops", List.of(
                 new Loop("tasks-reader", Readers.PERIOD,
                         () -> agent.running().flatMap(r -> r.reader().lastTick())),
                 new Loop("resync", resync, () -> agent.running().flatMap(r -> r.engine().lastResync())),
                 new Loop("heartbeat", agentConfig.heartbeatInterval(),
                         () -> agent.running().flatMap(r -> r.heartbeat().lastBeat()))),
-                Clock.systemUTC()));
-        readiness.register("agent", this::readiness);
+                Clock.systemUTC());
+        liveness.register("agent-loops", new LoggedCheck(LoggedCheck.Probe.LIVENESS, loops));
+        readiness.register("agent", new LoggedCheck(LoggedCheck.Probe.READINESS, this::readiness));
         registered = true;
     }
 

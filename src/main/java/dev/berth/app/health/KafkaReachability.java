@@ -86,8 +86,10 @@ final class KafkaReachability implements HealthCheck, AutoCloseable {
     private void observe(boolean reachable, String detail) {
         Observation previous = last;
         last = new Observation(reachable, detail, clock.instant());
-        if (previous != null && previous.reachable() && !reachable) {
+        if ((previous == null || previous.reachable()) && !reachable) {
             LOGGER.warnf("Health: %s cannot be reached (%s); not ready", name, detail);
+        } else if (previous != null && !previous.reachable() && reachable) {
+            LOGGER.infof("Health: %s answers again; ready", name);
         }
         asking.set(false);
     }

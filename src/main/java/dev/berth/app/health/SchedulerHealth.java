@@ -60,13 +60,14 @@ public class SchedulerHealth {
         }
         Duration reconcilePeriod = ReconcileLoop.longestWait(schedulerConfig.reconcileInterval());
         registered = true;
-        liveness.register("scheduler-loops", new LoopLiveness("scheduler-loops", List.of(
+        LoopLiveness loops = new LoopLiveness("scheduler-loops", List.of(
                 new Loop("state-reader", Readers.PERIOD,
                         () -> scheduler.stateReader().flatMap(TopicReader::lastTick)),
                 new Loop("reconcile", reconcilePeriod,
                         () -> scheduler.reconcileLoop().flatMap(ReconcileLoop::lastTick))),
-                Clock.systemUTC()));
-        readiness.register("scheduler", () -> {
+                Clock.systemUTC());
+        liveness.register("scheduler-loops", new LoggedCheck(LoggedCheck.Probe.LIVENESS, loops));
+        readiness.register("scheduler", new LoggedCheck(LoggedCheck.Probe.READINESS, () -> {
             boolean rebuilt = scheduler.isStateRebuilt();
             SchedulerRole.Leader leader = scheduler.leader();
             String leading = leader instanceof SchedulerRole.Leader.Here ? "this replica"
@@ -76,6 +77,6 @@ public class SchedulerHealth {
                     scheduler.isReady() ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN,
                     Optional.of(Map.of("state", rebuilt ? "rebuilt from Kafka" : "rebuilding from Kafka",
                             "replica", scheduler.replicaId(), "leader", leading)));
-        });
+        }));
     }
 }
