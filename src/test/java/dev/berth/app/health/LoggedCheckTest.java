@@ -38,6 +38,16 @@ class LoggedCheckTest {
     }
 
     @Test
+    void aStalledLoopProbedAgainIsTheSameReasonWhateverItsAge() {
+        // Given: a loop that stays stalled, its age growing from probe to probe
+        List<HealthCheckResponse> probes = List.of(stalled(31), stalled(41), stalled(51));
+
+        // Then
+        assertThat(linesFor(Probe.LIVENESS, probes))
+                .containsExactly("Health: agent-loops is DOWN (liveness): resync=stalled: last turned 31s ago, limit 30s");
+    }
+
+    @Test
     void aCheckUpFromTheStartIsNeverLogged() {
         assertThat(linesFor(Probe.READINESS, List.of(up(), up()))).isEmpty();
     }
@@ -64,6 +74,11 @@ class LoggedCheckTest {
         data.put("tasks", "rebuilt");
         data.put("registration", problem);
         return new HealthCheckResponse("agent", Status.DOWN, Optional.of(data));
+    }
+
+    private static HealthCheckResponse stalled(int seconds) {
+        return new HealthCheckResponse("agent-loops", Status.DOWN, Optional.of(Map.of("resync",
+                "stalled: last turned " + seconds + "s ago, limit 30s")));
     }
 
     private static HealthCheckResponse up() {
