@@ -156,8 +156,12 @@ class TopicReaderIT {
 
     @Test
     void polledPositionsAreShownOnlyOnceTheirRecordsAreApplied() throws Exception {
-        // Given a backlog of several large polls (decoded aside while the poll before is applied)
-        Fixture f = fixture("it-pipeline", 1);
+        // Given a backlog of several large polls (decoded aside while the poll before is applied), sent in large
+        // batches and with minutes to be acknowledged: a busy machine must not fail the test before it starts
+        Fixture f = new Fixture(new KafkaClients(TestKafkaSettings.builder(kafka.bootstrapServers())
+                .topicPrefix("it-pipeline").with("partitions", "1").with("send-timeout", "3m")
+                .with("client.\"batch.size\"", "1048576").with("client.\"linger.ms\"", "20").build(), "it-pipeline"));
+        assertThat(new TopicAdmin(f.clients).ensure(EnumSet.allOf(Topic.class))).isTrue();
         int versions = 12_000;
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int v = 1; v <= versions; v++) {
