@@ -240,8 +240,8 @@ class HelmChartTest {
 
     /** The -X options of berth-agent.service's ExecStart. */
     private static List<String> agentUnitJvmOptions() throws IOException {
-        String execStart = java.nio.file.Files.readAllLines(java.nio.file.Path.of("systemd/berth-agent.service"))
-                .stream().filter(line -> line.startsWith("ExecStart=")).findFirst().orElseThrow();
+        String execStart = UnitFile.read(java.nio.file.Path.of("systemd/berth-agent.service")).value("Service",
+                "ExecStart");
         List<String> options = java.util.Arrays.stream(execStart.split("\\s+"))
                 .filter(word -> word.startsWith("-X")).toList();
         assertThat(options).contains("-XX:+UseSerialGC", "-Xmx64m");
