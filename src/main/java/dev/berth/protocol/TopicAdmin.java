@@ -6,15 +6,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
@@ -81,7 +84,8 @@ public final class TopicAdmin {
                 || cause instanceof AuthorizationException || cause instanceof TopicSettingsCheck.WeakTopicException;
     }
 
-    private void create(Admin admin, Collection<Topic> topics) throws ExecutionException, InterruptedException {
+    /** One attempt of {@link #ensure}: creates what is missing, checks what is there. */
+    void create(Admin admin, Collection<Topic> topics) throws ExecutionException, InterruptedException {
         KafkaSettings settings = clients.settings();
         Set<String> existing = admin.listTopics().names().get();
         List<NewTopic> missing = new ArrayList<>();
@@ -110,15 +114,26 @@ public final class TopicAdmin {
         if (missing.isEmpty()) {
             return;
         }
+        Set<String> notAllowed = new TreeSet<>();
         for (var entry : admin.createTopics(missing).values().entrySet()) {
             try {
                 entry.getValue().get();
                 LOGGER.infof("Created topic %s", entry.getKey());
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
+                if (e.getCause() instanceof TopicAuthorizationException
+                        || e.getCause() instanceof ClusterAuthorizationException) {
+                    notAllowed.add(entry.getKey());
+                } else if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
             }
+        }
+        if (!notAllowed.isEmpty()) {
+            // Where an ACL keeps this principal from describing or creating a topic (an agent's,
+            // which the scheduler's creates), name the topics: the broker's own message does not.
+            throw new TopicAuthorizationException("topics " + String.join(", ", notAllowed) + " do not exist or"
+                    + " cannot be described by this principal, and it may not create them (Describe, Create)",
+                    notAllowed);
         }
     }
 

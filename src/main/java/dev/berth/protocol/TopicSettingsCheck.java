@@ -3,7 +3,10 @@ package dev.berth.protocol;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -12,6 +15,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 /**
  * Compares existing topics with Berth's contract: the cleanup policy, enough in-sync
@@ -38,8 +42,25 @@ final class TopicSettingsCheck {
         List<String> names = topics.stream().map(t -> t.name(settings)).toList();
         List<ConfigResource> resources = names.stream()
                 .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-        return new TopicSettingsCheck(settings, topics, admin.describeTopics(names).allTopicNames().get(),
-                admin.describeConfigs(resources).all().get());
+        Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+        Map<ConfigResource, Config> configs = new HashMap<>();
+        Set<String> notAllowed = new TreeSet<>();
+        for (var entry : admin.describeConfigs(resources).values().entrySet()) {
+            try {
+                configs.put(entry.getKey(), entry.getValue().get());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicAuthorizationException)) {
+                    throw e;
+                }
+                notAllowed.add(entry.getKey().name());
+            }
+        }
+        if (!notAllowed.isEmpty()) {
+            // The broker's message names no topic; an operator needs to know which ACL is missing.
+            throw new TopicAuthorizationException("this principal may not read the settings of topics "
+                    + String.join(", ", notAllowed) + " (DescribeConfigs)", notAllowed);
+        }
+        return new TopicSettingsCheck(settings, topics, descriptions, configs);
     }
 
     /** @throws WeakTopicException naming every weaker setting found */
