@@ -79,14 +79,19 @@ app.kubernetes.io/component: {{ .component }}
 - /opt/berth/quarkus-app/quarkus-run.jar
 {{- end -}}
 
-{{/* Credentials from the Secret, as env entries; shared by the scheduler and the agent. */}}
+{{/*
+Credentials from the Secret, as env entries, for the scheduler and the agent: called with
+(dict "root" $ "agent" true|false); the agents' login is their own with kafka.sasl.agentOwnPrincipal.
+*/}}
 {{- define "berth.kafkaSecretEnv" -}}
+{{- $agentKey := and .agent .root.Values.kafka.sasl.agentOwnPrincipal -}}
+{{- with .root }}
 {{- if .Values.kafka.sasl.enabled }}
 - name: BERTH_KAFKA_SASL_JAAS_CONFIG
   valueFrom:
     secretKeyRef:
       name: {{ include "berth.secretName" . }}
-      key: kafka-sasl-jaas-config
+      key: {{ ternary "kafka-sasl-agent-jaas-config" "kafka-sasl-jaas-config" $agentKey }}
 {{- end }}
 {{- if include "berth.truststoreEnabled" . }}
 - name: BERTH_KAFKA_SSL_TRUSTSTORE_PASSWORD
@@ -94,6 +99,7 @@ app.kubernetes.io/component: {{ .component }}
     secretKeyRef:
       name: {{ include "berth.secretName" . }}
       key: kafka-truststore-password
+{{- end }}
 {{- end }}
 {{- end -}}
 

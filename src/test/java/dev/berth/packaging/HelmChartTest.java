@@ -196,6 +196,32 @@ class HelmChartTest {
     }
 
     @Test
+    void agentsLogInToKafkaAsTheirOwnPrincipalWhenAsked() throws IOException {
+        // When
+        RenderedChart chart = render(template()
+                .set("agent.enabled", "true")
+                .set("kafka.sasl.enabled", "true")
+                .set("kafka.sasl.jaasConfig", "scheduler-login")
+                .set("kafka.sasl.agentOwnPrincipal", "true")
+                .set("kafka.sasl.agentJaasConfig", "agent-login"));
+
+        // Then the Secret holds both logins, the scheduler uses its own and the agents theirs
+        Secret secret = chart.only(Secret.class);
+        assertThat(secret.getStringData()).containsEntry("kafka-sasl-jaas-config", "scheduler-login")
+                .containsEntry("kafka-sasl-agent-jaas-config", "agent-login");
+        String name = secret.getMetadata().getName();
+        Container scheduler = onlyContainer(chart.only(Deployment.class).getSpec().getTemplate().getSpec());
+        assertThat(secretEnv(scheduler)).containsEntry("BERTH_KAFKA_SASL_JAAS_CONFIG", name + "/kafka-sasl-jaas-config");
+        Container agent = onlyContainer(chart.only(DaemonSet.class).getSpec().getTemplate().getSpec());
+        assertThat(secretEnv(agent)).containsEntry("BERTH_KAFKA_SASL_JAAS_CONFIG",
+                name + "/kafka-sasl-agent-jaas-config");
+        // and without the agents' login the chart refuses to render
+        assertThatThrownBy(() -> template().set("agent.enabled", "true").set("kafka.sasl.enabled", "true")
+                .set("kafka.sasl.jaasConfig", "scheduler-login").set("kafka.sasl.agentOwnPrincipal", "true").call())
+                .hasMessageContaining("kafka.sasl.agentJaasConfig is required");
+    }
+
+    @Test
     void saslWithoutCredentialsIsRefused() {
         // When / Then
         assertThatThrownBy(() -> template().set("kafka.sasl.enabled", "true").call())
