@@ -113,6 +113,16 @@ public interface AgentConfig {
     boolean disablePrivileged();
 
     /**
+     * The file that names this machine (env {@code BERTH_AGENT_MACHINE_ID_FILE}): systemd's
+     * {@code /etc/machine-id}. The agent records it beside its instance id; a data directory
+     * recorded on another machine (a copy, as a disk image cloned from another host carries)
+     * is moved aside and this host registers as a new container instance. A file that is
+     * missing or names no machine turns the check off.
+     */
+    @WithDefault("/etc/machine-id")
+    Path machineIdFile();
+
+    /**
      * Absolute host directories under which a task volume's {@code host.sourcePath} may be
      * mounted (env {@code BERTH_AGENT_HOST_PATHS_ALLOWED}, a comma list). Empty, the default,
      * refuses every host path: a bind mount reaches past the container.

@@ -103,7 +103,7 @@ public class AgentRole {
         stopping = false;
         // Settings that only make sense together are checked here, so a bad pair stops start-up by name.
         imageCleanupPolicy(config);
-        instanceId = InstanceIdentity.loadOrCreate(dataDir);
+        instanceId = InstanceIdentity.loadOrCreate(dataDir, InstanceIdentity.machineId(config.machineIdFile()));
         LOGGER.infof("%s starting: container instance %s in cluster %s, Docker at %s, Kafka at %s",
                 build.describe(), instanceId, config.cluster(), config.dockerHost(), kafka.bootstrapServers());
         reservedPorts = reservedPorts(config, processPorts);

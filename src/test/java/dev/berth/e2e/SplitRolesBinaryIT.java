@@ -6,9 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.testing.DockerCli;
 import dev.berth.testing.TestKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -25,13 +30,16 @@ class SplitRolesBinaryIT {
     @Test
     void aSchedulerAndAnAgentInSeparateProcessesMeetOnlyOnKafka() throws Exception {
         // Given: a Kafka cluster, and each role started alone against it
+        Path machines = Files.createTempDirectory("berth-machines");
+        Path thisMachine = Files.writeString(machines.resolve("this"), "3d1219c7c4c5404aaa1f6d2a48adfda4\n");
         try (TestKafka kafka = TestKafka.start();
                 BerthProcess scheduler = BerthProcess.start("split-scheduler",
                         Map.of("BERTH_ROLES", "scheduler", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                         List.of());
                 BerthProcess agent = BerthProcess.start("split-agent",
                         Map.of("BERTH_ROLES", "agent", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                                "ECS_CLUSTER", "split", "QUARKUS_HTTP_HOST_ENABLED", "false"),
+                                "ECS_CLUSTER", "split", "QUARKUS_HTTP_HOST_ENABLED", "false",
+                                "BERTH_AGENT_MACHINE_ID_FILE", thisMachine.toString()),
                         List.of());
                 EcsClient ecs = scheduler.ecs()) {
             try {
@@ -86,6 +94,29 @@ class SplitRolesBinaryIT {
                         t -> "RUNNING".equals(t.lastStatus()));
                 assertThat(running.containers().get(0).runtimeId()).isNotBlank();
 
+                // When the agent's host is cloned, its data directory with it, and the clone starts its agent
+                Path clonedData = Files.createTempDirectory("berth-split-clone");
+                copy(agent.dataDir(), clonedData);
+                Path otherMachine = Files.writeString(machines.resolve("other"), "0123456789abcdef0123456789abcdef\n");
+                try (BerthProcess clone = BerthProcess.start("split-clone", clonedData, BerthProcess.freePort(),
+                        Map.of("BERTH_ROLES", "agent", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                                "ECS_CLUSTER", "split", "QUARKUS_HTTP_HOST_ENABLED", "false",
+                                "BERTH_AGENT_MACHINE_ID_FILE", otherMachine.toString()),
+                        List.of())) {
+                    // Then the clone registers as a container instance of its own, and runs no copy of the task
+                    await("the clone ready").atMost(Duration.ofMinutes(2)).ignoreExceptions()
+                            .until(() -> readiness(clone, 200) != null);
+                    assertThat(clone.instanceId()).isNotEqualTo(agent.instanceId());
+                    assertThat(ecs.listContainerInstances(r -> r.cluster("split")).containerInstanceArns())
+                            .hasSize(2).anySatisfy(arn -> assertThat(arn).endsWith("/" + clone.instanceId()));
+                    assertThat(DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-arn=" + taskArn))
+                            .as("containers of the task").hasSize(1);
+                    assertThat(ecs.describeTasks(r -> r.cluster("split").tasks(taskArn)).tasks().get(0).lastStatus())
+                            .isEqualTo("RUNNING");
+                    assertThat(Files.readString(clone.log())).contains("is a copy of another host's agent state");
+                    DockerCli.removeContainersOfInstance(clone.instanceId());
+                }
+
                 ecs.stopTask(r -> r.cluster("split").task(taskArn));
                 Task stopped = await().atMost(Duration.ofMinutes(2)).until(
                         () -> ecs.describeTasks(r -> r.cluster("split").tasks(taskArn)).tasks().get(0),
@@ -101,6 +132,24 @@ class SplitRolesBinaryIT {
                 assertThat(java.nio.file.Files.readString(agent.log())).doesNotContain(" ERROR [");
             } finally {
                 DockerCli.removeContainersOfInstance(agent.instanceId());
+            }
+        }
+    }
+
+    /** A copy of {@code from} (a data directory) in the empty directory {@code to}. */
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    try {
+                        Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // an acknowledged state change, deleted while it was copied: as a disk image would miss it
+                    }
+                }
             }
         }
     }

@@ -159,6 +159,10 @@ class HelmChartTest {
         assertThat(volume(agentPod, "docker-socket").getHostPath().getType()).isEqualTo("Socket");
         assertThat(mountPath(agent, "docker-socket")).isEqualTo("/var/run/docker.sock");
         assertThat(volume(agentPod, "data").getHostPath().getPath()).isEqualTo("/var/lib/berth");
+        // the node's machine id, not the image's
+        assertThat(volume(agentPod, "machine-id").getHostPath().getPath()).isEqualTo("/etc/machine-id");
+        assertThat(volume(agentPod, "machine-id").getHostPath().getType()).isEqualTo("File");
+        assertThat(env(agent)).containsEntry("BERTH_AGENT_MACHINE_ID_FILE", mountPath(agent, "machine-id"));
         assertHealthProbes(agent);
         SecurityContext agentSecurity = agent.getSecurityContext();
         assertThat(agentSecurity.getRunAsUser()).as("root for the Docker socket").isZero();
@@ -175,6 +179,11 @@ class HelmChartTest {
         // Then
         PodSpec agentPod = chart.only(DaemonSet.class).getSpec().getTemplate().getSpec();
         assertThat(agentPod.getHostNetwork()).isFalse();
+        // and without a machine id file: no check, never the image's own machine id
+        PodSpec unchecked = render(template().set("agent.enabled", "true").set("agent.machineIdFile", ""))
+                .only(DaemonSet.class).getSpec().getTemplate().getSpec();
+        assertThat(unchecked.getVolumes()).noneMatch(v -> v.getName().equals("machine-id"));
+        assertThat(env(onlyContainer(unchecked))).containsEntry("BERTH_AGENT_MACHINE_ID_FILE", "/dev/null");
         assertThat(env(onlyContainer(agentPod))).containsEntry("BERTH_AGENT_RESERVE_PROCESS_PORTS", "false");
     }
 
