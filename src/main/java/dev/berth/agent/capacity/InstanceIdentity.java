@@ -52,7 +52,8 @@ public final class InstanceIdentity {
         Path machineFile = agentDir.resolve("machine-id");
         try {
             Optional<String> recorded = Files.exists(machineFile)
-                    ? Optional.of(Files.readString(machineFile, StandardCharsets.UTF_8).trim()).filter(ID.asMatchPredicate())
+                    ? Optional.of(Files.readString(machineFile, StandardCharsets.UTF_8).trim())
+                            .filter(ID.asMatchPredicate())
                     : Optional.empty();
             boolean copied = machineId.isPresent() && recorded.isPresent() && !recorded.equals(machineId);
             if (copied) {
