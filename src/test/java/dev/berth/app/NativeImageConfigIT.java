@@ -43,7 +43,7 @@ class NativeImageConfigIT {
     static void buildNativeSources() throws Exception {
         copyProject();
         List<String> command = new ArrayList<>(List.of(maven(), "-B", "-o", "-q", "package", "-Dnative",
-                "-Dquarkus.native.sources-only=true", "-DskipTests"));
+                "-Dquarkus.native.sources-only=true", "-Dmaven.test.skip=true"));
         String repository = System.getProperty("berthtest.maven.repo.local");
         if (repository != null && !repository.isBlank()) {
             command.add("-Dmaven.repo.local=" + repository);
