@@ -74,6 +74,7 @@ public final class SchedulerState {
     private final Map<String, DesiredTask> desiredTasks = new ConcurrentHashMap<>();
     private final Map<String, TaskStateChange> taskReports = new ConcurrentHashMap<>();
     private final Map<String, InstanceRegistration> instances = new HashMap<>();
+    private final SharedInstances sharedInstances = new SharedInstances();
     private final Map<String, Set<String>> instancesByCluster = new HashMap<>();
     /** Written under the monitor, read without it by {@link #candidates}. */
     private final Map<String, Instant> heartbeatSeen = new ConcurrentHashMap<>();
@@ -596,6 +597,11 @@ public final class SchedulerState {
 
     // Container instances
 
+    /** Whether two agents have reported as this instance ({@link SharedInstances}). */
+    synchronized boolean isShared(String instanceId) {
+        return sharedInstances.contains(instanceId);
+    }
+
     private boolean putInstance(InstanceRegistration registration, Instant seenAt) {
         String id = registration.instanceId();
         if (isDeregistered(id)) {
@@ -607,7 +613,7 @@ public final class SchedulerState {
             markSeen(id, seenAt);
             return false;
         }
-        if (!isNewer(registration, held)) {
+        if (sharedInstances.isSecondAgent(held, registration) || !isNewer(registration, held)) {
             return false;
         }
         if (held != null && !held.cluster().equals(registration.cluster())) {

@@ -174,4 +174,24 @@ class SchedulerStateTest {
         assertThat(state.instance("new-id").orElseThrow().remaining().memory()).isEqualTo(256);
         assertThat(state.instance("new-id").orElseThrow().remaining().ports()).contains(8080);
     }
+
+    @Test
+    void anOlderRegistrationAfterANewerOneIsASecondAgentAndChangesNothing() {
+        // Given: an agent's registration, then the same instance id's from a copy of its data directory
+        state.apply(new dev.berth.protocol.InstanceRegistration(1, 10, "i-1", "default", "host-a", "0.1.0",
+                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false, null, null));
+        state.apply(new dev.berth.protocol.InstanceRegistration(1, 11, "i-1", "default", "host-b", "0.1.0",
+                new Resources(2048, 512, Set.of()), java.util.Map.of(), T0, T0, false, null, null));
+        assertThat(state.isShared("i-1")).as("one agent's versions, in order").isFalse();
+
+        // When: the first agent's heartbeat re-sends its registration
+        boolean changed = state.apply(new dev.berth.protocol.InstanceRegistration(1, 10, "i-1", "default",
+                "host-a", "0.1.0", new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false, null,
+                null));
+
+        // Then: two agents report as i-1; the newest registration stands
+        assertThat(changed).isFalse();
+        assertThat(state.isShared("i-1")).isTrue();
+        assertThat(state.instance("i-1").orElseThrow().registration().hostname()).isEqualTo("host-b");
+    }
 }
