@@ -162,10 +162,8 @@ class SchedulerStateTest {
     @Test
     void twoInstanceIdsOnOneHostShareItsCapacity() {
         // Given: an agent that lost its identity registered again on the same host
-        state.apply(new dev.berth.protocol.InstanceRegistration(1, 1, "old-id", "default", "host-a", "0.1.0",
-                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false, null, null));
-        state.apply(new dev.berth.protocol.InstanceRegistration(1, 1, "new-id", "default", "host-a", "0.1.0",
-                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false, null, null));
+        state.apply(registration(1, "old-id", "host-a", 4096, 1024));
+        state.apply(registration(1, "new-id", "host-a", 4096, 1024));
 
         // When: the old identity still runs a task
         state.apply(desired("t1", "old-id", definition("web", 1, 768, 8080), 1));
@@ -178,20 +176,23 @@ class SchedulerStateTest {
     @Test
     void anOlderRegistrationAfterANewerOneIsASecondAgentAndChangesNothing() {
         // Given: an agent's registration, then the same instance id's from a copy of its data directory
-        state.apply(new dev.berth.protocol.InstanceRegistration(1, 10, "i-1", "default", "host-a", "0.1.0",
-                new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false, null, null));
-        state.apply(new dev.berth.protocol.InstanceRegistration(1, 11, "i-1", "default", "host-b", "0.1.0",
-                new Resources(2048, 512, Set.of()), java.util.Map.of(), T0, T0, false, null, null));
+        state.apply(registration(10, "i-1", "host-a", 4096, 1024));
+        state.apply(registration(11, "i-1", "host-b", 2048, 512));
         assertThat(state.isShared("i-1")).as("one agent's versions, in order").isFalse();
 
         // When: the first agent's heartbeat re-sends its registration
-        boolean changed = state.apply(new dev.berth.protocol.InstanceRegistration(1, 10, "i-1", "default",
-                "host-a", "0.1.0", new Resources(4096, 1024, Set.of()), java.util.Map.of(), T0, T0, false, null,
-                null));
+        boolean changed = state.apply(registration(10, "i-1", "host-a", 4096, 1024));
 
         // Then: two agents report as i-1; the newest registration stands
         assertThat(changed).isFalse();
         assertThat(state.isShared("i-1")).isTrue();
         assertThat(state.instance("i-1").orElseThrow().registration().hostname()).isEqualTo("host-b");
+    }
+
+    /** A registration of {@code instanceId} in cluster default from {@code hostname}, with no attributes. */
+    private static dev.berth.protocol.InstanceRegistration registration(long version, String instanceId,
+            String hostname, int cpu, int memory) {
+        return new dev.berth.protocol.InstanceRegistration(1, version, instanceId, "default", hostname, "0.1.0",
+                new Resources(cpu, memory, Set.of()), java.util.Map.of(), T0, T0, false, null, null);
     }
 }
