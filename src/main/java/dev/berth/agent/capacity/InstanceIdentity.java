@@ -37,11 +37,6 @@ public final class InstanceIdentity {
     private InstanceIdentity() {
     }
 
-    /** The id kept under {@code dataDir}, created on first use; no machine check. */
-    public static String loadOrCreate(Path dataDir) {
-        return loadOrCreate(dataDir, Optional.empty());
-    }
-
     /**
      * The id kept under {@code dataDir} for the machine {@code machineId} (see the class
      * comment), created on first use and anew when the directory was recorded on another machine.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.model.Resources;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,10 +75,10 @@ class HostCapacityTest {
     @Test
     void theInstanceIdIsCreatedOnceAndKept(@TempDir Path dataDir) throws Exception {
         // Given
-        String first = InstanceIdentity.loadOrCreate(dataDir);
+        String first = InstanceIdentity.loadOrCreate(dataDir, Optional.empty());
 
         // When
-        String again = InstanceIdentity.loadOrCreate(dataDir);
+        String again = InstanceIdentity.loadOrCreate(dataDir, Optional.empty());
 
         // Then
         assertThat(first).matches("[0-9a-f]{32}").isEqualTo(again);

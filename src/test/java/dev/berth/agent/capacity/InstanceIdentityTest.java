@@ -55,7 +55,7 @@ class InstanceIdentityTest {
     @Test
     void aDirectoryThatRecordedNoMachineIsTakenAsThisOne(@TempDir Path dataDir) throws Exception {
         // Given: an id made before machines were recorded
-        String before = InstanceIdentity.loadOrCreate(dataDir);
+        String before = InstanceIdentity.loadOrCreate(dataDir, Optional.empty());
 
         // When
         String now = InstanceIdentity.loadOrCreate(dataDir, THIS_MACHINE);
