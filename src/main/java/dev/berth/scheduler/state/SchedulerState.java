@@ -608,12 +608,15 @@ public final class SchedulerState {
             return false;
         }
         InstanceRegistration held = instances.get(id);
+        if (sharedInstances.isSecondAgent(held, registration)) {
+            return false;
+        }
         if (held != null && registration.version() == held.version()) {
             // The agent re-sends an unchanged registration as its heartbeat: only its freshness counts.
             markSeen(id, seenAt);
             return false;
         }
-        if (sharedInstances.isSecondAgent(held, registration) || !isNewer(registration, held)) {
+        if (!isNewer(registration, held)) {
             return false;
         }
         if (held != null && !held.cluster().equals(registration.cluster())) {

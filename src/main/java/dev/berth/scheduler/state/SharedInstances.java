@@ -9,11 +9,15 @@ import org.jboss.logging.Logger;
 /**
  * Container instances that two agents report as. One agent's registration versions only grow,
  * and Kafka keeps them in order per instance, also across the agent's restarts (a restarted
- * agent continues from the versions it reads back): an older version arriving after a newer
- * one is a second agent with the same instance id, as a data directory copied with a disk
- * image together with its {@code /etc/machine-id} makes. Both agents then read the same
- * placements and each runs every task placed on the instance; the scheduler cannot tell which
- * is which, so it says so, once per instance, with what the operator must do.
+ * agent continues from the versions it reads back); and one agent says one thing under one
+ * version (it takes a new version whenever what it says changes, and repeats the version only
+ * as a heartbeat). So an older version arriving after a newer one, or the same version saying
+ * something else (another host name, other remaining resources), is a second agent with the
+ * same instance id, as a data directory copied with a disk image together with its
+ * {@code /etc/machine-id} makes. Both agents then read the same placements and each runs every
+ * task placed on the instance; the scheduler cannot tell which is which, so it says so, once per
+ * instance, with what the operator must do. Two copies that start together and say the same
+ * things under the same versions (same host name, same resources) cannot be told apart here.
  */
 final class SharedInstances {
 
@@ -22,9 +26,13 @@ final class SharedInstances {
     /** Bounded by the instances there are: each id is added at most once. */
     private final Set<String> shared = new HashSet<>();
 
-    /** Whether {@code incoming} is older than the registration held: a second agent's; says so the first time. */
+    /**
+     * Whether {@code incoming} is a second agent's: older than the registration held, or of the
+     * same version but saying something else. Says so the first time.
+     */
     boolean isSecondAgent(InstanceRegistration held, InstanceRegistration incoming) {
-        if (held == null || !Versions.isNewer(held.version(), incoming.version())) {
+        if (held == null || !(Versions.isNewer(held.version(), incoming.version())
+                || held.version() == incoming.version() && !sameContent(held, incoming))) {
             return false;
         }
         if (shared.add(incoming.instanceId())) {
@@ -38,6 +46,13 @@ final class SharedInstances {
                     incoming.instanceId());
         }
         return true;
+    }
+
+    /** Whether two registrations say the same, but when they were sent. */
+    private static boolean sameContent(InstanceRegistration a, InstanceRegistration b) {
+        return a.equals(new InstanceRegistration(b.schemaVersion(), b.version(), b.instanceId(), b.cluster(),
+                b.hostname(), b.agentVersion(), b.registeredResources(), b.attributes(), b.registeredAt(),
+                a.heartbeatAt(), b.shuttingDown(), b.remainingResources(), b.dockerVersion()));
     }
 
     boolean contains(String instanceId) {

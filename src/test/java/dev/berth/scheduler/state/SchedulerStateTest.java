@@ -189,6 +189,25 @@ class SchedulerStateTest {
         assertThat(state.instance("i-1").orElseThrow().registration().hostname()).isEqualTo("host-b");
     }
 
+    @Test
+    void theSameVersionSayingSomethingElseIsASecondAgent() {
+        // Given: an agent's registration, and its heartbeat: the same record, sent again later
+        state.apply(registration(10, "i-1", "host-a", 4096, 1024));
+        dev.berth.protocol.InstanceRegistration beat = registration(10, "i-1", "host-a", 4096, 1024);
+        state.apply(new dev.berth.protocol.InstanceRegistration(beat.schemaVersion(), beat.version(),
+                beat.instanceId(), beat.cluster(), beat.hostname(), beat.agentVersion(), beat.registeredResources(),
+                beat.attributes(), beat.registeredAt(), T0.plusSeconds(30), false, null, null));
+        assertThat(state.isShared("i-1")).as("a heartbeat differs from the registration only in its time").isFalse();
+
+        // When: a copy that started from the same last version registers under it from another host
+        boolean changed = state.apply(registration(10, "i-1", "host-b", 4096, 1024));
+
+        // Then: two agents report as i-1; the first registration stands
+        assertThat(changed).isFalse();
+        assertThat(state.isShared("i-1")).isTrue();
+        assertThat(state.instance("i-1").orElseThrow().registration().hostname()).isEqualTo("host-a");
+    }
+
     /** A registration of {@code instanceId} in cluster default from {@code hostname}, with no attributes. */
     private static dev.berth.protocol.InstanceRegistration registration(long version, String instanceId,
             String hostname, int cpu, int memory) {
