@@ -200,7 +200,7 @@ public interface AgentConfig {
     /**
      * The most task workers that act at the same time. Each task with work gets a thread of
      * its own, so one task's slow pull or stop never delays another task's stop; a thread
-     * idle for 30 s ends. Beyond the bound a task waits for a free thread (up to 4096 tasks
+     * idle for 3 s ends. Beyond the bound a task waits for a free thread (up to 4096 tasks
      * wait; past that, for the next resync). Docker calls get
      * twice as many threads (a call that timed out may still hold one until the engine
      * answers); at that bound a call fails at once as a Docker timeout. At least 1.

@@ -68,8 +68,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private static final String NO_LOGS = "none";
     /** Docker calls in flight when none is given: twice the agent's default task threads. */
     static final int DEFAULT_MAX_CALLS = 128;
-    /** How long an idle call thread is kept before it ends. */
-    private static final Duration IDLE_CALL_THREAD = Duration.ofSeconds(30);
+    /** How long an idle call thread is kept before it ends: as a task thread ({@code TaskThreads.IDLE}). */
+    private static final Duration IDLE_CALL_THREAD = Duration.ofSeconds(3);
     private volatile RuntimeCallObserver observer = RuntimeCallObserver.NONE;
     private volatile HostPolicy policy = HostPolicy.STRICT;
     private volatile Duration startTimeout;
