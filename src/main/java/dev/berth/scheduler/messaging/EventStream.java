@@ -220,8 +220,15 @@ public final class EventStream implements Runnable, AutoCloseable {
             lastCommit = System.nanoTime();
             return true;
         } catch (RuntimeException e) {
-            LOGGER.warnf("The events of %d source records were not committed to %s (%s); replaying from the committed "
-                    + "positions", records.count(), events, e.getMessage());
+            // The writer's message is made for API callers; Kafka's own says what happened here.
+            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            if (loop.running()) {
+                LOGGER.warnf("The events of %d source records were not committed to %s (%s); replaying from the "
+                        + "committed positions", records.count(), events, why);
+            } else {
+                LOGGER.infof("Stopping: the events of %d source records were not committed to %s (%s); the next "
+                        + "leader publishes them from the committed positions", records.count(), events, why);
+            }
             return false;
         }
     }

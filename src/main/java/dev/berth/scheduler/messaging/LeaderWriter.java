@@ -73,6 +73,12 @@ final class LeaderWriter implements StateWriter {
     /** Changes gathered into one transaction at most: bounds its size and its commit time. */
     private static final int MAX_CHANGES_PER_TRANSACTION = 5_000;
     private static final java.time.Duration POLL = java.time.Duration.ofMillis(200);
+    /**
+     * How long {@link #close} lets a transaction under way finish (they take milliseconds) before
+     * it cuts it short: a scheduler that stops, or hands its leadership over, commits what it
+     * was committing rather than leave it to the next leader, and says nothing about it.
+     */
+    static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(3);
     /** From this many changes a plan is encoded on all cores: below it, the hand-off costs more than it saves. */
     private static final int PARALLEL_ENCODING_FROM = 256;
     /** From this many records a transaction's timing is logged: a daemon's pass, a rollout step. */
@@ -202,7 +208,7 @@ final class LeaderWriter implements StateWriter {
 
     @Override
     public CompletableFuture<Void> submit(List<StateChange> changes) {
-        if (spent) {
+        if (spent || closed) {
             return CompletableFuture.failedFuture(handingOver());
         }
         Submitted submitted = encode(changes);
@@ -680,11 +686,19 @@ final class LeaderWriter implements StateWriter {
         throw new IllegalStateException("a " + record.getClass().getSimpleName() + " does not survive its own codec");
     }
 
+    /**
+     * Takes no plan any more and ends the committer: the transaction under way finishes (up to
+     * {@link #CLOSE_GRACE}, then it is cut short), plans still queued or staged are answered
+     * that this scheduler is handing over, and the producer is closed.
+     */
     void close() {
         closed = true;
-        committer.interrupt();
         try {
-            committer.join(POLL.toMillis() * 5);
+            committer.join(CLOSE_GRACE.toMillis());
+            if (committer.isAlive()) {
+                committer.interrupt();
+                committer.join(POLL.toMillis() * 5);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

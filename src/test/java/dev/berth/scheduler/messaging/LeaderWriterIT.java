@@ -233,6 +233,54 @@ class LeaderWriterIT {
         newer.close();
     }
 
+    @Test
+    void closingLetsTheTransactionUnderWayCommitWhole() throws Exception {
+        // Given: a writer committing a plan of 5,000 tasks, seen under way: its first records
+        // are in the log (a read_uncommitted reader sees them) and not committed yet
+        LeaderWriter writer = writer("it-close", new AtomicReference<>());
+        List<StateChange> plan = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            plan.add(new StateChange.Put(desired("closing-" + i, "i-close", definition("web", 1, 64, null), 1)));
+        }
+        java.util.concurrent.CompletableFuture<Void> done;
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> uncommitted = uncommittedTasksReader()) {
+            done = writer.submit(plan);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> {
+                for (var record : uncommitted.poll(Duration.ofMillis(5))) {
+                    if (record.key().startsWith("closing-")) {
+                        return true;
+                    }
+                }
+                return done.isDone();
+            });
+        }
+        assertThat(done).as("the transaction was seen under way").isNotDone();
+
+        // When: the writer closes, as a scheduler that stops or hands its leadership over does
+        writer.close();
+
+        // Then: the plan was committed whole and its caller told so, not cut short with an
+        // outcome that nobody knows
+        assertThat(done).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(state.task("closing-4999")).isPresent();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committedKeys(Topic.TASKS))
+                .filteredOn(k -> k.startsWith("closing-")).hasSize(5_000));
+    }
+
+    /** A read_uncommitted reader of every partition of berth.tasks, from their ends. */
+    private static org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> uncommittedTasksReader() {
+        var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(java.util.Map.of(
+                "bootstrap.servers", settings.bootstrapServers(), "isolation.level", "read_uncommitted",
+                "enable.auto.commit", false), new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topic.TASKS.name(settings)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
     private static Long committedPosition(String group, TopicPartition partition) throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = clients.admin()) {
             org.apache.kafka.clients.consumer.OffsetAndMetadata position = admin.listConsumerGroupOffsets(group)
