@@ -35,6 +35,12 @@ import java.util.Optional;
  * <p>A write ({@link EcsAction#isWrite()}) that reaches a replica which does not lead goes
  * to the leader through {@link LeaderForwarder}, so any replica behind a load balancer
  * answers any call.
+ *
+ * <p>Once the process is asked to stop ({@link #stopTakingWrites}), a new write is refused with a
+ * retryable {@code ServerException} that is sure nothing changed, while the calls in hand are
+ * answered before the HTTP server closes ({@code quarkus.shutdown.timeout}): a write made and
+ * never answered would look failed to its caller, whose SDK sends it again. Reads are still
+ * answered.
  */
 @ApplicationScoped
 public class EcsEndpoint {
@@ -45,6 +51,7 @@ public class EcsEndpoint {
     private final ApiAuthentication authentication;
     private final SchedulerRole scheduler;
     private final LeaderForwarder forwarder;
+    private volatile boolean stopping;
 
     @Inject
     public EcsEndpoint(@Any Instance<EcsAction<?>> actions, ApiAuthentication authentication,
@@ -53,6 +60,11 @@ public class EcsEndpoint {
         this.authentication = authentication;
         this.scheduler = scheduler;
         this.forwarder = forwarder;
+    }
+
+    /** From now on a new write is refused: this process is stopping. */
+    public void stopTakingWrites() {
+        stopping = true;
     }
 
     /** Answers one call; its body was read in full before. */
@@ -76,6 +88,10 @@ public class EcsEndpoint {
     /** Reads and the leader's writes are answered here; another replica's writes go to the leader. */
     private EcsDispatcher.Reply answer(HttpServerRequest http, byte[] body) {
         String target = http.getHeader("X-Amz-Target");
+        if (stopping && dispatcher.isWrite(target)) {
+            return dispatcher.error(503, "ServerException", "This scheduler is stopping; nothing was changed. "
+                    + "Retry shortly.");
+        }
         if (dispatcher.isWrite(target) && scheduler.leader() instanceof SchedulerRole.Leader.There there) {
             if (http.getHeader(LeaderForwarder.FORWARDED_BY) != null) {
                 return dispatcher.error(503, "ServerException", "The scheduler leadership moved while this write was "

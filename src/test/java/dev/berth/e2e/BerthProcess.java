@@ -78,6 +78,17 @@ public final class BerthProcess implements AutoCloseable {
                 .build();
     }
 
+    /** A client that sends each call once: the error its first attempt gets is what a test reads. */
+    public EcsClient ecsWithoutRetries() {
+        return EcsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + apiPort))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("berth", "berth")))
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(java.time.Duration.ofMinutes(2)).build())
+                .overrideConfiguration(o -> o.retryPolicy(software.amazon.awssdk.core.retry.RetryPolicy.none()))
+                .build();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -133,6 +144,16 @@ public final class BerthProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    /** Asks the process to stop (SIGTERM), as systemd and Kubernetes do, without waiting for it. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end; false when it is still running after {@code timeout}. */
+    public boolean awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -5,18 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.testing.DockerCli;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryPolicy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -49,7 +43,7 @@ class BrokerPauseBinaryIT {
                 BerthProcess berth = BerthProcess.start("pause-berth", Map.of("BERTH_ROLES", "scheduler,agent",
                         "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + kafkaPort), List.of());
                 EcsClient ecs = berth.ecs();
-                EcsClient once = withoutRetries(berth)) {
+                EcsClient once = berth.ecsWithoutRetries()) {
             // Given: a task running on the host, through a broker in its own process
             await("Berth is ready").atMost(PATIENCE).ignoreExceptions()
                     .until(() -> !ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns().isEmpty());
@@ -103,17 +97,6 @@ class BrokerPauseBinaryIT {
                 DockerCli.removeContainersOfInstance(instanceId);
             }
         }
-    }
-
-    /** A client that sends each call once: the error the first attempt gets is what the test reads. */
-    private static EcsClient withoutRetries(BerthProcess berth) {
-        return EcsClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + berth.apiPort()))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("berth", "berth")))
-                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(2)).build())
-                .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()))
-                .build();
     }
 
     private static Task awaitStatus(EcsClient ecs, String taskArn, String status) {
