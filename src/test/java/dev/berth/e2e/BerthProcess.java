@@ -164,6 +164,17 @@ public final class BerthProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The properties of a one-host Berth whose embedded broker listens on free ports, its
+     * clients pointed at it: the same list starts it again on the same ports.
+     */
+    public static List<String> embeddedKafkaOnFreePorts() throws IOException {
+        int kafkaPort = freePort();
+        return List.of("-Dberth.kafka.embedded.port=" + kafkaPort,
+                "-Dberth.kafka.embedded.controller-port=" + freePort(),
+                "-Dberth.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort);
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -32,10 +32,7 @@ class CleanStopBinaryIT {
     void aSchedulerStoppedUnderWritesAnswersEveryWriteItMade() throws Exception {
         // Given: a scheduler (with its embedded broker) and callers registering revisions of one
         // family without pause, each call sent once
-        int kafkaPort = BerthProcess.freePort();
-        List<String> ports = List.of("-Dberth.kafka.embedded.port=" + kafkaPort,
-                "-Dberth.kafka.embedded.controller-port=" + BerthProcess.freePort(),
-                "-Dberth.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort);
+        List<String> ports = BerthProcess.embeddedKafkaOnFreePorts();
         Map<String, String> roles = Map.of("BERTH_ROLES", "kafka,scheduler");
         BerthProcess first = BerthProcess.start("clean-stop-before", roles, ports);
         Set<Integer> answered = ConcurrentHashMap.newKeySet();

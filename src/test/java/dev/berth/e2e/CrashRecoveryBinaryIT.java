@@ -22,10 +22,7 @@ class CrashRecoveryBinaryIT {
     @Test
     void aKilledBerthComesBackWithItsStateAndAdoptsTheRunningContainer() throws Exception {
         // Given: a one-host Berth running a task
-        int kafkaPort = BerthProcess.freePort();
-        List<String> ports = List.of("-Dberth.kafka.embedded.port=" + kafkaPort,
-                "-Dberth.kafka.embedded.controller-port=" + BerthProcess.freePort(),
-                "-Dberth.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort);
+        List<String> ports = BerthProcess.embeddedKafkaOnFreePorts();
         BerthProcess first = BerthProcess.start("crash-before", Map.of(), ports);
         String instanceId = null;
         try {
