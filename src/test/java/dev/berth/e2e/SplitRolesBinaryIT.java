@@ -107,8 +107,10 @@ class SplitRolesBinaryIT {
                     await("the clone ready").atMost(Duration.ofMinutes(2)).ignoreExceptions()
                             .until(() -> readiness(clone, 200) != null);
                     assertThat(clone.instanceId()).isNotEqualTo(agent.instanceId());
-                    assertThat(ecs.listContainerInstances(r -> r.cluster("split")).containerInstanceArns())
-                            .hasSize(2).anySatisfy(arn -> assertThat(arn).endsWith("/" + clone.instanceId()));
+                    // (ready once Kafka took its registration; the scheduler reads it a moment later)
+                    await("the scheduler lists the clone").atMost(Duration.ofMinutes(1)).untilAsserted(() ->
+                            assertThat(ecs.listContainerInstances(r -> r.cluster("split")).containerInstanceArns())
+                                    .hasSize(2).anySatisfy(arn -> assertThat(arn).endsWith("/" + clone.instanceId())));
                     assertThat(DockerCli.words("ps", "-aq", "--filter", "label=dev.berth.task-arn=" + taskArn))
                             .as("containers of the task").hasSize(1);
                     assertThat(ecs.describeTasks(r -> r.cluster("split").tasks(taskArn)).tasks().get(0).lastStatus())
