@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.ecs.model.ServerException;
 
 /**
  * A clean stop (SIGTERM, as systemd and Kubernetes send) of a scheduler that is taking writes:
- * every write it made is answered to its caller. A write whose answer is lost looks failed to
+ * every write it made is answered to its caller. Each caller sends until a call is refused. A write whose answer is lost looks failed to
  * the caller, whose SDK sends it again, and RegisterTaskDefinition, or RunTask without a
  * clientToken, then acts twice.
  */
@@ -56,9 +56,10 @@ class CleanStopBinaryIT {
                                         .taskDefinition().revision());
                                 writing.countDown();
                             } catch (SdkClientException | ServerException e) {
-                                // No connection, or the scheduler answered it is going: nothing acknowledged.
+                                // No connection, or the scheduler answered it is going: nothing acknowledged,
+                                // and this caller goes elsewhere (here: stops).
                                 refused.incrementAndGet();
-                                pause();
+                                return;
                             }
                         }
                     }
@@ -96,14 +97,6 @@ class CleanStopBinaryIT {
         } finally {
             stopped.set(true);
             first.kill();
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
