@@ -193,7 +193,8 @@ public final class TaskEngine {
      * As {@link #resync()}, with the tasks' wake-ups spread evenly over {@code spread}: the
      * periodic resync then keeps a thread or two busy, where waking every task at once started a
      * task thread and a Docker call thread per task, each held until idle for a while (30 s
-     * then), which the next resync came before. An event, or a stream back after a break, still wakes at once.
+     * then), which the next resync came before. An event, or a stream back after a break,
+     * still wakes at once.
      */
     public void resync(Duration spread, Later later) {
         lastResync = clock.instant();

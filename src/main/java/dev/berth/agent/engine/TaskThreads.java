@@ -28,10 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TaskThreads implements Executor, AutoCloseable {
 
     /**
-     * How long an idle thread is kept for the next wake-up before it ends: long enough to carry a
-     * task from one step to its next, and a busy resync's wake-ups from task to task, short enough that a burst's
-     * threads (about 100 KiB resident each) end within seconds of it. Starting a thread again
-     * costs far less than the Docker call it makes.
+     * How long an idle thread is kept for the next wake-up before it ends: long enough to carry
+     * a task from one step to its next, and a busy resync's wake-ups from task to task, short
+     * enough that a burst's threads (about 100 KiB resident each) end within seconds of it.
+     * Starting a thread again costs far less than the Docker call it makes.
      */
     static final Duration IDLE = Duration.ofSeconds(3);
     /** Wake-ups that may wait for a thread: more tasks than a host runs, each queued at most once. */
