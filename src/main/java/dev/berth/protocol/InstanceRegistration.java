@@ -14,6 +14,10 @@ import java.util.Map;
  * <p>{@code remainingResources} is what the agent's own ledger has left when it sent the
  * record (null from agents before it kept one); {@code dockerVersion} is the engine's version
  * as the agent last read it.
+ *
+ * <p>{@code agentSession} is a random id that the agent takes each time it starts, so that two
+ * agents reporting as one instance differ even when they say the same under the same versions
+ * ({@code dev.berth.scheduler.state.SharedInstances}); null from agents before it was sent.
  */
 public record InstanceRegistration(
         int schemaVersion,
@@ -28,5 +32,6 @@ public record InstanceRegistration(
         Instant heartbeatAt,
         boolean shuttingDown,
         RemainingResources remainingResources,
-        String dockerVersion) implements BerthRecord {
+        String dockerVersion,
+        String agentSession) implements BerthRecord {
 }

@@ -40,7 +40,7 @@ final class HollowInstance {
         version = Math.max(version, 1);
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster,
                 "hollow-" + instanceId + "." + cluster, "hollow", capacity, AgentAttributes.DEFAULT, registeredAt,
-                clock.instant(), false, null, "hollow");
+                clock.instant(), false, null, "hollow", null);
     }
 
     boolean isDue(long nowNanos) {

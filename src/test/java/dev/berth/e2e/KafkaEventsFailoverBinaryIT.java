@@ -214,7 +214,7 @@ class KafkaEventsFailoverBinaryIT {
         Instant now = Instant.now();
         InstanceRegistration registration = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, INSTANCE,
                 CLUSTER, INSTANCE + ".test", "test", new Resources(64 * 1024, 64 * 1024, Set.of(22)),
-                AgentAttributes.DEFAULT, now, now, false, null, null);
+                AgentAttributes.DEFAULT, now, now, false, null, null, null);
         TopicRecords.send(kafka.bootstrapServers(), "berth.instances", INSTANCE,
                 new String(codec.encode(registration), StandardCharsets.UTF_8));
     }

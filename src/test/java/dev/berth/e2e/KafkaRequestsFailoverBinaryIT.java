@@ -167,7 +167,7 @@ class KafkaRequestsFailoverBinaryIT {
         Instant now = Instant.now();
         InstanceRegistration registration = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, instanceId,
                 cluster, instanceId + ".test", "test", new Resources(64 * 1024, 64 * 1024, Set.of(22)),
-                AgentAttributes.DEFAULT, now, now, false, null, null);
+                AgentAttributes.DEFAULT, now, now, false, null, null, null);
         TopicRecords.send(kafka.bootstrapServers(), "berth.instances", instanceId,
                 new String(codec.encode(registration), StandardCharsets.UTF_8));
     }

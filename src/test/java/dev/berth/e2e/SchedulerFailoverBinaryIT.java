@@ -221,7 +221,7 @@ class SchedulerFailoverBinaryIT {
         Instant now = Instant.now();
         InstanceRegistration registration = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, instanceId,
                 cluster, instanceId + ".test", "test", new Resources(4096, memory, Set.of(22)),
-                AgentAttributes.DEFAULT, now, now, false, null, null);
+                AgentAttributes.DEFAULT, now, now, false, null, null, null);
         TopicRecords.send(kafka.bootstrapServers(), "berth.instances", instanceId,
                 new String(codec.encode(registration), StandardCharsets.UTF_8));
     }

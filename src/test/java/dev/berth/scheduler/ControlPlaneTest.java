@@ -436,7 +436,7 @@ class ControlPlaneTest {
         // Given: an instance whose agent reserved UDP port 5353 (ECS_RESERVED_PORTS_UDP)
         state.apply(new dev.berth.protocol.InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, "i-1", "default",
                 "i-1.local", "0.1.0", new dev.berth.model.Resources(4096, 4096, java.util.Set.of(22),
-                        java.util.Set.of(5353)), java.util.Map.of(), T0, T0, false, null, null));
+                        java.util.Set.of(5353)), java.util.Map.of(), T0, T0, false, null, null, null));
         plane.taskDefinitions().register(new TaskDefinition(null, "dns", null, List.of(new ContainerDefinition("dns",
                 "busybox", 128, 64, null, null, null, null, null,
                 List.of(new dev.berth.model.PortMapping(53, 5353, "udp")), null, null, null, null, null)), null, null,

@@ -52,7 +52,7 @@ final class FakeAgentKafka implements AutoCloseable {
         Instant now = Instant.now();
         InstanceRegistration registration = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, now.toEpochMilli(),
                 instanceId, cluster, instanceId + ".test", "0.1.0", new Resources(cpu, memory, Set.of(22)),
-                AgentAttributes.DEFAULT, now, now, false, null, null);
+                AgentAttributes.DEFAULT, now, now, false, null, null, null);
         send("berth.instances", instanceId, registration);
     }
 

@@ -44,7 +44,7 @@ class RequiredCapabilitiesTest {
 
     private void instance(String id, Map<String, String> attributes) {
         state.apply(new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, id, "default", id + ".local", "0.1.0",
-                new Resources(4096, 4096, Set.of()), attributes, T0, T0, false, null, null));
+                new Resources(4096, 4096, Set.of()), attributes, T0, T0, false, null, null, null));
     }
 
     private Tasks.StartOutcome run(String family, int count) {
@@ -90,7 +90,7 @@ class RequiredCapabilitiesTest {
 
         // When: no instance left that can run it
         state.apply(new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 2, "i-allows", "default", "i-allows.local",
-                "0.1.0", new Resources(4096, 4096, Set.of()), AgentAttributes.DEFAULT, T0, T0, false, null, null));
+                "0.1.0", new Resources(4096, 4096, Set.of()), AgentAttributes.DEFAULT, T0, T0, false, null, null, null));
         Tasks.StartOutcome nowhere = run("root", 1);
 
         // Then: each instance says it lacks an attribute, as ECS's failure does

@@ -318,7 +318,7 @@ class ServicesTest {
         for (String id : List.of("i-1", "i-2", "i-3")) {
             state.apply(new dev.berth.protocol.InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, id, "default",
                     id + ".local", "0.1.0", new dev.berth.model.Resources(4096, 4096, java.util.Set.of()),
-                    Map.of("role", id.equals("i-3") ? "db" : "web"), T0, T0, false, null, null));
+                    Map.of("role", id.equals("i-3") ? "db" : "web"), T0, T0, false, null, null, null));
         }
         plane.taskDefinitions().register(web(256));
 

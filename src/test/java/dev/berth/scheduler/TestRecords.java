@@ -39,7 +39,7 @@ public final class TestRecords {
             long version) {
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, id, cluster, id + ".local", "0.1.0",
                 new Resources(cpu, memory, Set.of(22)), AgentAttributes.DEFAULT, T0, heartbeat, false, null,
-                null);
+                null, null);
     }
 
     public static DesiredTask desired(String taskId, String instanceId, TaskDefinition definition, long version) {

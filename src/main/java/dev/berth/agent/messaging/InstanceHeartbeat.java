@@ -6,6 +6,7 @@ import dev.berth.protocol.InstanceRegistration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -29,6 +30,8 @@ public final class InstanceHeartbeat {
     private final Function<InstanceRegistration, CompletableFuture<?>> send;
     private final Instant registeredAt;
     private final BooleanSupplier mayRegister;
+    /** This process's {@link InstanceRegistration#agentSession()}: a restart takes a new one. */
+    private final String session = UUID.randomUUID().toString();
     private long version;
     /** What the last registration said, but its version and time: null before the first. */
     private InstanceRegistration lastContent;
@@ -58,14 +61,14 @@ public final class InstanceHeartbeat {
         HostCapacity capacity = host.capacity();
         InstanceRegistration content = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 0, instanceId, cluster,
                 capacity.hostname(), host.agentVersion(), capacity.resources(), capacity.attributes(), registeredAt,
-                null, shuttingDown, host.remaining().get(), host.dockerVersion().get());
+                null, shuttingDown, host.remaining().get(), host.dockerVersion().get(), session);
         if (!content.equals(lastContent)) {
             version++;
             lastContent = content;
         }
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster, content.hostname(),
                 content.agentVersion(), content.registeredResources(), content.attributes(), registeredAt,
-                clock.instant(), shuttingDown, content.remainingResources(), content.dockerVersion());
+                clock.instant(), shuttingDown, content.remainingResources(), content.dockerVersion(), session);
     }
 
     /** Sends a heartbeat; a failure is logged on one line and the next beat tries again. */

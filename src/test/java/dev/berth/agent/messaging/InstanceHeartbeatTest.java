@@ -69,6 +69,21 @@ class InstanceHeartbeatTest {
     }
 
     @Test
+    void everyRecordOfOneProcessCarriesItsSessionAndARestartTakesANewOne() {
+        // Given: an agent that beats twice, then its restart from the last version
+        InstanceHeartbeat first = heartbeat(new RegistrationHistory(FIRST, 41));
+        first.beat();
+        first.beat();
+        heartbeat(new RegistrationHistory(FIRST, 42)).beat();
+
+        // Then
+        assertThat(sent).extracting(InstanceRegistration::agentSession).doesNotContainNull();
+        assertThat(sent.get(1).agentSession()).isEqualTo(sent.get(0).agentSession());
+        assertThat(sent.get(2).agentSession()).isNotEqualTo(sent.get(0).agentSession());
+        assertThat(sent.get(2).version()).isEqualTo(43);
+    }
+
+    @Test
     void nothingIsSentWhileTheClusterDoesNotExist() {
         // Given
         clusterExists.set(false);

@@ -43,7 +43,7 @@ class RegistrationHistoryTest {
         // Given: the data dir is new, Kafka knows the instance
         clock.advance(Duration.ofDays(3));
         InstanceRegistration last = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 9_999_999_999_999L, "i",
-                "default", "host", "1", Resources.NONE, Map.of(), FIRST, FIRST, true, null, null);
+                "default", "host", "1", Resources.NONE, Map.of(), FIRST, FIRST, true, null, null, null);
 
         // When
         RegistrationHistory history = RegistrationHistory.load(dataDir, Optional.of(last), clock);

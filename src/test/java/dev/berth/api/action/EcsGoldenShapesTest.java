@@ -61,7 +61,7 @@ class EcsGoldenShapesTest {
                 registered.instanceId(), registered.cluster(), registered.hostname(), registered.agentVersion(),
                 registered.registeredResources(), Map.of("ecs.os-type", "linux", "ecs.cpu-architecture", "x86_64"),
                 registered.registeredAt(),
-                registered.heartbeatAt(), false, null, "28.2.2"));
+                registered.heartbeatAt(), false, null, "28.2.2", null));
     }
 
     private <Q> JsonNode answer(SchedulerAction<Q> action, String requestJson) throws Exception {

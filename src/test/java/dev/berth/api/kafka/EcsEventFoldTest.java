@@ -103,7 +103,7 @@ class EcsEventFoldTest {
         InstanceRegistration registered = instance("i-1", "default", 2048, 4096, T0, 1);
         fold(fold, Topic.INSTANCES, "i-1", new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, "i-1", "default",
                 "i-1.local", "0.1.0", registered.registeredResources(), java.util.Map.of("ecs.cpu-architecture",
-                        "arm64"), T0, T0, false, null, null));
+                        "arm64"), T0, T0, false, null, null, null));
 
         // When
         List<JsonNode> events = fold(fold, Topic.TASKS, "t1", desired("t1", "i-1", definition("web", 1, 64, null), 1));
@@ -342,7 +342,7 @@ class EcsEventFoldTest {
                 "i-1", "default", InstanceControl.DRAINING, T0)));
         events.addAll(fold(fold, Topic.INSTANCES, "i-1", new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 120,
                 "i-1", "default", "i-1.local", "0.1.0", registered.registeredResources(), registered.attributes(), T0,
-                T0.plusSeconds(20), true, null, null)));
+                T0.plusSeconds(20), true, null, null, null)));
 
         // Then
         assertThat(events).extracting(e -> e.path("detail").path("status").asText() + "/"

@@ -98,7 +98,7 @@ class KafkaRequestsIT {
             agent.send(new ProducerRecord<>("berth.instances", instanceId, new RecordCodec().encode(
                     new InstanceRegistration(BerthRecord.SCHEMA_VERSION, now.toEpochMilli(), instanceId, cluster,
                             instanceId + ".test", "0.1.0", new Resources(4096, 4096, Set.of(22)),
-                            AgentAttributes.DEFAULT, now, now, false, null, null)))).get();
+                            AgentAttributes.DEFAULT, now, now, false, null, null, null)))).get();
         }
         await().atMost(PATIENCE).until(() -> call("ListContainerInstances", "{\"cluster\":\"" + cluster + "\"}")
                 .path("body").path("containerInstanceArns").size() == 1);

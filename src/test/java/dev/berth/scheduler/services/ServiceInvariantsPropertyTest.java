@@ -195,7 +195,7 @@ class ServiceInvariantsPropertyTest {
             instances++;
             String id = "i-" + instances;
             state.apply(new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, id, "default", id + ".local", "0.1.0",
-                    new Resources(4096, MEMORY, Set.of()), Map.of(), T0, clock.instant(), false, null, null));
+                    new Resources(4096, MEMORY, Set.of()), Map.of(), T0, clock.instant(), false, null, null, null));
         }
 
         private void register() {

@@ -73,7 +73,7 @@ class AllocationIndexPropertyTest {
         for (String id : INSTANCES) {
             state.apply(new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 1, id, "default",
                     sameHost ? "one-host" : id + ".local", "0.1.0", new Resources(4096, CAPACITY, Set.of(22)),
-                    Map.of(), T0, T0, false, null, null));
+                    Map.of(), T0, T0, false, null, null, null));
         }
 
         // When: the records arrive

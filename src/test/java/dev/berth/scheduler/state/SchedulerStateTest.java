@@ -196,7 +196,7 @@ class SchedulerStateTest {
         dev.berth.protocol.InstanceRegistration beat = registration(10, "i-1", "host-a", 4096, 1024);
         state.apply(new dev.berth.protocol.InstanceRegistration(beat.schemaVersion(), beat.version(),
                 beat.instanceId(), beat.cluster(), beat.hostname(), beat.agentVersion(), beat.registeredResources(),
-                beat.attributes(), beat.registeredAt(), T0.plusSeconds(30), false, null, null));
+                beat.attributes(), beat.registeredAt(), T0.plusSeconds(30), false, null, null, beat.agentSession()));
         assertThat(state.isShared("i-1")).as("a heartbeat differs from the registration only in its time").isFalse();
 
         // When: a copy that started from the same last version registers under it from another host
@@ -208,10 +208,34 @@ class SchedulerStateTest {
         assertThat(state.instance("i-1").orElseThrow().registration().hostname()).isEqualTo("host-a");
     }
 
+    @Test
+    void copiesSayingTheSameUnderTheSameVersionsDifferInTheirSessions() {
+        // Given: an agent's registration, and a restart of it: a new session, the next version
+        state.apply(registration(10, "i-1", "host-a", 4096, 1024, "session-1"));
+        state.apply(registration(11, "i-1", "host-a", 4096, 1024, "session-2"));
+        state.apply(registration(11, "i-1", "host-a", 4096, 1024, "session-2"));
+        assertThat(state.isShared("i-1")).as("a restart, then a heartbeat").isFalse();
+
+        // When: a copy that started from the same last version, on a host of the same name with the
+        // same resources, registers under it
+        boolean changed = state.apply(registration(11, "i-1", "host-a", 4096, 1024, "session-3"));
+
+        // Then: two agents report as i-1; the registration held stands
+        assertThat(changed).isFalse();
+        assertThat(state.isShared("i-1")).isTrue();
+        assertThat(state.instance("i-1").orElseThrow().registration().agentSession()).isEqualTo("session-2");
+    }
+
     /** A registration of {@code instanceId} in cluster default from {@code hostname}, with no attributes. */
     private static dev.berth.protocol.InstanceRegistration registration(long version, String instanceId,
             String hostname, int cpu, int memory) {
+        return registration(version, instanceId, hostname, cpu, memory, "session-1");
+    }
+
+    /** The same from the agent session {@code session}. */
+    private static dev.berth.protocol.InstanceRegistration registration(long version, String instanceId,
+            String hostname, int cpu, int memory, String session) {
         return new dev.berth.protocol.InstanceRegistration(1, version, instanceId, "default", hostname, "0.1.0",
-                new Resources(cpu, memory, Set.of()), java.util.Map.of(), T0, T0, false, null, null);
+                new Resources(cpu, memory, Set.of()), java.util.Map.of(), T0, T0, false, null, null, session);
     }
 }
