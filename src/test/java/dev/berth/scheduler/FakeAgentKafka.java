@@ -56,6 +56,14 @@ final class FakeAgentKafka implements AutoCloseable {
         send("berth.instances", instanceId, registration);
     }
 
+    /** A registration of version {@code version} from the agent session {@code session}. */
+    void registerAs(String instanceId, String cluster, long version, String session) throws Exception {
+        Instant now = Instant.now();
+        send("berth.instances", instanceId, new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId,
+                cluster, instanceId + ".test", "0.1.0", new Resources(2048, 512, Set.of(22)), AgentAttributes.DEFAULT,
+                now, now, false, null, null, session));
+    }
+
     void report(DesiredTask task, TaskStatus status, long version) throws Exception {
         Instant now = Instant.now();
         ContainerStatus container = status == TaskStatus.RUNNING ? ContainerStatus.RUNNING : ContainerStatus.PENDING;

@@ -127,6 +127,25 @@ class HealthAndMetricsIT {
                 .isZero());
     }
 
+    @Test
+    void countsInstancesThatTwoAgentsReportAs() throws Exception {
+        // Given
+        await().atMost(PATIENCE).until(scheduler::isReady);
+        String instanceId = "i-" + UUID.randomUUID().toString().substring(0, 8);
+        double before = sample(scrape(), "berth_container_instances_shared");
+        try (FakeAgentKafka agent = new FakeAgentKafka(kafkaSettings.bootstrapServers())) {
+            agent.registerAs(instanceId, "default", 5, "session-a");
+            agent.registerAs(instanceId, "default", 5, "session-a");
+
+            // When: a copy of that agent, started from the same last version, registers under it
+            agent.registerAs(instanceId, "default", 5, "session-b");
+        }
+
+        // Then: the heartbeat is no second agent; the copy is
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(sample(scrape(), "berth_container_instances_shared"))
+                .isEqualTo(before + 1));
+    }
+
     private String scrape() {
         return given().get(metrics).then().statusCode(200).extract().asString();
     }

@@ -24,6 +24,7 @@ final class Meters {
     static final String DOCKER_CALL = "berth.docker.call";
     static final String CONSUMER_LAG = "berth.consumer.lag";
     static final String STATE_CHANGES_BUFFERED = "berth.state.changes.buffered";
+    static final String INSTANCES_SHARED = "berth.container.instances.shared";
 
     private Meters() {
     }
@@ -33,7 +34,7 @@ final class Meters {
      * an application restart (Quarkus tests restart it in one JVM) would otherwise keep the old
      * gauge, whose function reads the stopped application's beans, and ignore the new one.
      */
-    private static void replaced(MeterRegistry registry, String name, String... tags) {
+    static void replaced(MeterRegistry registry, String name, String... tags) {
         io.micrometer.core.instrument.Gauge old = registry.find(name).tags(tags).gauge();
         if (old != null) {
             registry.remove(old);

@@ -10,6 +10,7 @@ import dev.berth.scheduler.messaging.SchedulerKafka;
 import dev.berth.scheduler.placement.FeasibilityCheck;
 import dev.berth.scheduler.state.SchedulerState;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -96,6 +97,7 @@ public class SchedulerMeters implements SchedulerObserver {
         List<io.micrometer.core.instrument.Meter> gauges = new java.util.ArrayList<>(
                 registry.find(Meters.TASKS).tag("role", "scheduler").meters());
         gauges.addAll(registry.find(Meters.CONSUMER_LAG).tag("reader", SchedulerKafka.READER).meters());
+        gauges.addAll(registry.find(Meters.INSTANCES_SHARED).meters());
         gauges.forEach(registry::remove);
     }
 
@@ -117,5 +119,10 @@ public class SchedulerMeters implements SchedulerObserver {
         }
         Meters.tasksByStatus(registry, "scheduler", () -> scheduler.state().map(SchedulerState::countByLastStatus));
         Meters.consumerLag(registry, settings, SchedulerKafka.READER, SchedulerKafka.READ, scheduler::stateReader);
+        Meters.replaced(registry, Meters.INSTANCES_SHARED);
+        Gauge.builder(Meters.INSTANCES_SHARED,
+                        () -> scheduler.state().map(SchedulerState::sharedInstanceCount).orElse(0))
+                .description("Container instances that two agents report as: each runs the tasks placed on it")
+                .register(registry);
     }
 }

@@ -602,6 +602,11 @@ public final class SchedulerState {
         return sharedInstances.contains(instanceId);
     }
 
+    /** How many instances two agents have reported as ({@link SharedInstances}), for the metric. */
+    public synchronized int sharedInstanceCount() {
+        return sharedInstances.count();
+    }
+
     private boolean putInstance(InstanceRegistration registration, Instant seenAt) {
         String id = registration.instanceId();
         if (isDeregistered(id)) {

@@ -60,4 +60,9 @@ final class SharedInstances {
     boolean contains(String instanceId) {
         return shared.contains(instanceId);
     }
+
+    /** How many instances two agents have reported as since this scheduler started reading. */
+    int count() {
+        return shared.size();
+    }
 }
