@@ -41,6 +41,8 @@ public final class StateChangeOutbox {
     private static final Logger LOGGER = Logger.getLogger(StateChangeOutbox.class);
     private static final Pattern PLAIN_TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final String SUFFIX = ".json";
+    private static final String TEMP_PREFIX = "state-change";
+    private static final String TEMP_SUFFIX = ".tmp";
 
     private final Path dir;
     private final int capacity;
@@ -55,12 +57,18 @@ public final class StateChangeOutbox {
 
     /**
      * The outbox kept in {@code dir}, with the changes a previous run left there. A file that
-     * cannot be read is set aside as {@code *.unreadable} with a WARN line.
+     * cannot be read is set aside as {@code *.unreadable} with a WARN line; a temporary file
+     * that a run killed while writing left behind is deleted (its change was never taken).
      */
     public static StateChangeOutbox open(Path dir, int capacity, RecordCodec codec) {
         StateChangeOutbox outbox = new StateChangeOutbox(dir, capacity, codec);
         try {
             Files.createDirectories(dir);
+            try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+                for (Path temp : temps) {
+                    Files.deleteIfExists(temp);
+                }
+            }
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
                 for (Path file : files) {
                     outbox.load(file);
@@ -124,13 +132,27 @@ public final class StateChangeOutbox {
 
     private void write(TaskStateChange change) {
         Path file = fileOf(change.taskId());
+        Path temp = null;
         try {
-            Path temp = Files.createTempFile(dir, "state-change", ".tmp");
+            temp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX);
             Files.write(temp, codec.encode(change));
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOGGER.warnf("Task %s: cannot keep its %s state change in %s (%s); it is sent, but would not survive"
                     + " a restart", change.taskId(), change.lastStatus(), dir, e.getMessage());
+            deleteQuietly(temp);
+        }
+    }
+
+    /** A temporary file of a write that failed (a full disk): each one left would hold an inode until a restart. */
+    private static void deleteQuietly(Path temp) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOGGER.debugf("Cannot delete %s (%s); the next start does", temp, e.getMessage());
         }
     }
 

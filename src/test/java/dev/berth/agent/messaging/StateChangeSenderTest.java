@@ -8,6 +8,7 @@ import dev.berth.protocol.Backoff;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.TaskStateChange;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -140,6 +141,26 @@ class StateChangeSenderTest {
                 .extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@2"));
         assertThat(sender().pendingCount()).isZero();
         assertThat(outbox().size()).as("the acknowledged change is no longer on disk").isZero();
+    }
+
+    @Test
+    void aTemporaryFileThatARunKilledWhileWritingLeftIsDeletedAndTakesNoPlace() throws Exception {
+        // Given: a change on disk, and the temporary file of a write that a kill -9 cut short
+        kafkaDown = true;
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        sender().close();
+        sender = null;
+        Path cutShort = Files.createTempFile(dir, "state-change", ".tmp");
+        Files.writeString(cutShort, "{\"schemaVersion\":1,\"taskId\":\"t");
+
+        // When
+        StateChangeOutbox reopened = outbox();
+
+        // Then
+        assertThat(reopened.pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@1");
+        try (var left = Files.list(dir)) {
+            assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("t1.json");
+        }
     }
 
     @Test
