@@ -1,9 +1,13 @@
 package dev.berth.scheduler;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.PortMapping;
 import dev.berth.model.RefusedFields;
 import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskOverride;
+import dev.berth.protocol.RecordCodec;
 import dev.berth.scheduler.placement.PlacementInputException;
 import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.model.TaskSize;
@@ -32,11 +36,21 @@ public final class TaskDefinitionValidator {
     private static final Set<String> COMPATIBILITIES = Set.of("EC2", "EXTERNAL");
     private static final Set<String> ECS_COMPATIBILITIES = Set.of("EC2", "EXTERNAL", "FARGATE", "MANAGED_INSTANCES");
     private static final Set<String> PROTOCOLS = Set.of("tcp", "udp");
+    /** ECS's limit on a task definition's size, its JSON in bytes (not adjustable). */
+    public static final int MAX_DEFINITION_BYTES = 65_536;
+    /** ECS's limit on a task's container overrides, their JSON in characters. */
+    public static final int MAX_OVERRIDES_CHARACTERS = 8_192;
+    private static final ObjectWriter JSON = RecordCodec.newMapper().writer();
 
     private TaskDefinitionValidator() {
     }
 
     public static void validate(TaskDefinition definition) {
+        int length = jsonLength(definition);
+        if (length > MAX_DEFINITION_BYTES) {
+            throw EcsException.client("Actual length: '" + length + "'. Max allowed length is '" + MAX_DEFINITION_BYTES
+                    + "' bytes.");
+        }
         String family = definition.family();
         if (family == null || family.isBlank()) {
             throw EcsException.client("Family should not be null or empty.");
@@ -67,6 +81,33 @@ public final class TaskDefinitionValidator {
             validateName(container, names);
             validateContainer(container, taskMemory);
             validatePorts(container, hostPorts);
+        }
+    }
+
+    /**
+     * Checks a RunTask's or StartTask's overrides as ECS does: at most 8,192 characters of
+     * container overrides, their JSON formatting included (InvalidParameterException).
+     */
+    public static void validateOverrides(TaskOverride overrides) {
+        if (overrides == null || overrides.containerOverrides() == null) {
+            return;
+        }
+        try {
+            if (JSON.writeValueAsString(overrides.containerOverrides()).length() > MAX_OVERRIDES_CHARACTERS) {
+                throw EcsException.invalidParameter("Container Overrides length must be at most "
+                        + MAX_OVERRIDES_CHARACTERS);
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write container overrides as JSON", e);
+        }
+    }
+
+    /** The definition as JSON, in bytes: what ECS's size limit counts. */
+    private static int jsonLength(TaskDefinition definition) {
+        try {
+            return JSON.writeValueAsBytes(definition).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a task definition as JSON", e);
         }
     }
 

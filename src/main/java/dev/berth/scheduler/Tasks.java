@@ -316,6 +316,7 @@ public final class Tasks {
 
     private TaskDefinition prepare(TaskRequest request) {
         TaskDefinition definition = taskDefinitions.requireActive(request.taskDefinition());
+        TaskDefinitionValidator.validateOverrides(request.overrides());
         if (request.overrides() != null) {
             Set<String> names = new HashSet<>();
             for (ContainerDefinition c : definition.containers()) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerOverride;
+import dev.berth.model.KeyValuePair;
 import dev.berth.model.PortMapping;
 import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskOverride;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +49,45 @@ class TaskDefinitionValidatorTest {
         assertRejected(definition("bad family!", null, container("a", "busybox", 64, null)),
                 "Family contains invalid characters: up to 255 letters (uppercase and lowercase), numbers, "
                         + "underscores and hyphens are allowed.");
+    }
+
+    @Test
+    void refusesADefinitionOverEcsSizeLimitWithEcsMessage() {
+        // Given: two definitions that differ only in the length of one command argument
+        TaskDefinition fits = definition("web", null, containerWithCommand("x".repeat(60_000)));
+        TaskDefinition over = definition("web", null, containerWithCommand("x".repeat(66_000)));
+
+        // Then
+        assertThatCode(() -> TaskDefinitionValidator.validate(fits)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> TaskDefinitionValidator.validate(over))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> org.assertj.core.api.Assertions.assertThat(e.type()).isEqualTo(EcsErrorType.ClientException))
+                .hasMessageMatching("Actual length: '66\\d{3}'\\. Max allowed length is '65536' bytes\\.");
+    }
+
+    @Test
+    void refusesContainerOverridesOverEcsLimitWithEcsMessage() {
+        // Given
+        TaskOverride fits = overrideWithValue("v".repeat(8_000));
+        TaskOverride over = overrideWithValue("v".repeat(8_200));
+
+        // Then
+        assertThatCode(() -> TaskDefinitionValidator.validateOverrides(fits)).doesNotThrowAnyException();
+        assertThatCode(() -> TaskDefinitionValidator.validateOverrides(null)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> TaskDefinitionValidator.validateOverrides(over))
+                .isInstanceOfSatisfying(EcsException.class, e -> org.assertj.core.api.Assertions.assertThat(e.type())
+                        .isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessage("Container Overrides length must be at most 8192");
+    }
+
+    private static ContainerDefinition containerWithCommand(String argument) {
+        return new ContainerDefinition("app", "busybox", null, 64, null, null, List.of("echo", argument), null, null,
+                List.of(), null, null, null, null, null);
+    }
+
+    private static TaskOverride overrideWithValue(String value) {
+        return new TaskOverride(List.of(new ContainerOverride("app", null, List.of(new KeyValuePair("V", value)),
+                null, null, null)), null, null);
     }
 
     @Test

@@ -21,6 +21,7 @@ import dev.berth.scheduler.StagedPlans;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import dev.berth.scheduler.state.SchedulerState;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,10 @@ final class LeaderWriter implements StateWriter {
      * anything; past this the plans commit without the answer, which follows.
      */
     static final java.time.Duration HOLD = java.time.Duration.ofSeconds(1);
+    /** Kafka's own default for {@code max.request.size}, when {@code berth.kafka.client} sets none. */
+    private static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+    /** What a record batch and a record's own header take beside its key and value, generously. */
+    private static final int RECORD_OVERHEAD = 1_024;
 
     /** Why a writer stopped writing. */
     enum Spent {
@@ -104,6 +109,8 @@ final class LeaderWriter implements StateWriter {
     private final int taskPartitions;
     private final java.util.function.Consumer<Spent> onSpent;
     private final RecordCodec codec = new RecordCodec();
+    /** The largest key and value a record may have: Kafka refuses a larger one, and with it the transaction. */
+    private final int maxRecordBytes;
     private final BlockingQueue<Submitted> queue = new ArrayBlockingQueue<>(MAX_QUEUED_PLANS);
     private final StagedPlans staging;
     /** Guards the answers joining their requests' transactions, and wakes the committer waiting for them. */
@@ -193,6 +200,7 @@ final class LeaderWriter implements StateWriter {
         this.observer = observer;
         this.producer = producer;
         this.settings = settings;
+        this.maxRecordBytes = maxRecordBytes(settings);
         this.state = state;
         this.taskPartitions = taskPartitions;
         this.onSpent = onSpent;
@@ -211,7 +219,12 @@ final class LeaderWriter implements StateWriter {
         if (spent || closed) {
             return CompletableFuture.failedFuture(handingOver());
         }
-        Submitted submitted = encode(changes);
+        Submitted submitted;
+        try {
+            submitted = encode(changes);
+        } catch (EcsException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         submitted.counted = true;
         synchronized (this) {
             inFlight++;
@@ -239,7 +252,13 @@ final class LeaderWriter implements StateWriter {
         if (number == 0) {
             return submit(changes);
         }
-        Submitted submitted = encode(changes);
+        Submitted submitted;
+        try {
+            submitted = encode(changes);
+        } catch (EcsException e) {
+            transaction.split();
+            return CompletableFuture.failedFuture(e);
+        }
         if (!submitted.consumed().isEmpty()) {
             throw new IllegalArgumentException("a staged plan consumes nothing: its answer does");
         }
@@ -274,7 +293,12 @@ final class LeaderWriter implements StateWriter {
         if (spent || closed) {
             return CompletableFuture.failedFuture(handingOver());
         }
-        Submitted answer = encode(changes);
+        Submitted answer;
+        try {
+            answer = encode(changes);
+        } catch (EcsException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         boolean joined;
         try {
             synchronized (holds) {
@@ -607,7 +631,29 @@ final class LeaderWriter implements StateWriter {
         for (List<ProducerRecord<String, byte[]>> some : perChange) {
             records.addAll(some);
         }
+        records.forEach(this::requireSendable);
         return new Submitted(records, List.of(stored), consumed);
+    }
+
+    /**
+     * Refuses a plan with a record larger than Kafka takes from this producer, before any of it
+     * is sent: sent, it would fail the whole transaction and every plan gathered into it.
+     */
+    private void requireSendable(ProducerRecord<String, byte[]> record) {
+        long bytes = (record.key() == null ? 0 : record.key().getBytes(StandardCharsets.UTF_8).length)
+                + (record.value() == null ? 0 : (long) record.value().length);
+        if (bytes > maxRecordBytes) {
+            throw new EcsException(EcsErrorType.ClientException, "The change would be a record of " + bytes
+                    + " bytes on " + record.topic() + " (key " + record.key() + "), more than the " + maxRecordBytes
+                    + " bytes that Kafka takes from this scheduler (max.request.size); nothing was changed.");
+        }
+    }
+
+    /** {@code max.request.size} as the scheduler's producers are configured, less a record's overhead. */
+    static int maxRecordBytes(KafkaSettings settings) {
+        String configured = settings.client().get("max.request.size");
+        int request = configured == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(configured.strip());
+        return request - RECORD_OVERHEAD;
     }
 
     /**

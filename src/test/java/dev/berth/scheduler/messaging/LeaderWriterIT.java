@@ -15,6 +15,7 @@ import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.TaskDefinitionRecord;
 import dev.berth.protocol.Topic;
+import dev.berth.scheduler.EcsErrorType;
 import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.state.SchedulerState;
@@ -22,6 +23,7 @@ import dev.berth.testing.SettableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -135,6 +137,42 @@ class LeaderWriterIT {
         }
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(committedKeys(Topic.TASKS)).containsAll(expected));
+        writer.close();
+    }
+
+    @Test
+    void aPlanWithARecordKafkaWouldRefuseIsRefusedAloneBeforeAnythingIsSent() throws Exception {
+        // Given: plans submitted together, one of them with a record of 2 MiB
+        LeaderWriter writer = writer("it-too-large", new AtomicReference<>());
+        List<java.util.concurrent.CompletableFuture<Void>> fine = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            fine.add(writer.submit(List.of(new StateChange.Put(
+                    desired("beside-large-" + i, "i-1", definition("web", 1, 64, null), 1)))));
+        }
+
+        // When
+        java.util.concurrent.CompletableFuture<Void> large = writer.submit(List.of(
+                new StateChange.Put(desired("with-large", "i-1", definition("web", 1, 64, null), 1)),
+                new StateChange.Publish(Topic.RESPONSES, "req-large", new byte[2 * 1024 * 1024])));
+        for (int i = 5; i < 10; i++) {
+            fine.add(writer.submit(List.of(new StateChange.Put(
+                    desired("beside-large-" + i, "i-1", definition("web", 1, 64, null), 1)))));
+        }
+
+        // Then: that plan alone is refused, with what Kafka would not take, and nothing of it is
+        // written; the plans beside it commit
+        assertThat(large).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(EcsException.class, e -> {
+                    assertThat(e.type()).isEqualTo(EcsErrorType.ClientException);
+                    assertThat(e.getMessage()).contains("berth.responses", "req-large", "2097161 bytes",
+                            "nothing was changed");
+                });
+        java.util.concurrent.CompletableFuture.allOf(fine.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(writer.isSpent()).isFalse();
+        assertThat(state.task("with-large")).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committedKeys(Topic.TASKS))
+                .contains("beside-large-0", "beside-large-9").doesNotContain("with-large"));
         writer.close();
     }
 
