@@ -38,6 +38,8 @@ public final class TaskDefinitionValidator {
     private static final Set<String> PROTOCOLS = Set.of("tcp", "udp");
     /** ECS's limit on a task definition's size, its JSON in bytes (not adjustable). */
     public static final int MAX_DEFINITION_BYTES = 65_536;
+    /** ECS's limit on the containers of one task definition (not adjustable). */
+    public static final int MAX_CONTAINERS = 10;
     /** ECS's limit on a task's container overrides, their JSON in characters. */
     public static final int MAX_OVERRIDES_CHARACTERS = 8_192;
     private static final ObjectWriter JSON = RecordCodec.newMapper().writer();
@@ -74,6 +76,9 @@ public final class TaskDefinitionValidator {
         List<ContainerDefinition> containers = definition.containers();
         if (containers.isEmpty()) {
             throw EcsException.client("Container list cannot be empty.");
+        }
+        if (containers.size() > MAX_CONTAINERS) {
+            throw EcsException.client("Too many containers.");
         }
         Set<String> names = new HashSet<>();
         Set<Integer> hostPorts = new HashSet<>();

@@ -40,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,6 +50,11 @@ import org.jboss.logging.Logger;
  * placed together ({@link PlacementBatches}), and each waits for its transaction outside it.
  */
 public final class Tasks {
+
+    /** ECS's StopTask {@code reason}: up to 255 characters. */
+    static final int MAX_STOP_REASON = 255;
+    /** ECS's RunTask and StartTask {@code startedBy}. */
+    private static final Pattern STARTED_BY = Pattern.compile("[A-Za-z0-9_/-]{1,128}");
 
     private static final Logger LOGGER = Logger.getLogger(Tasks.class);
 
@@ -225,6 +231,10 @@ public final class Tasks {
         if (taskRef == null || taskRef.isBlank()) {
             throw EcsException.invalidParameter("Invalid 'task': it should not be null or empty.");
         }
+        if (reason != null && reason.length() > MAX_STOP_REASON) {
+            throw EcsException.invalidParameter("Invalid 'reason': up to " + MAX_STOP_REASON
+                    + " characters are allowed, as in ECS; it has " + reason.length() + ".");
+        }
         writeLock.lock();
         try {
             TaskView task = find(cluster.clusterName(), taskRef)
@@ -317,6 +327,10 @@ public final class Tasks {
     private TaskDefinition prepare(TaskRequest request) {
         TaskDefinition definition = taskDefinitions.requireActive(request.taskDefinition());
         TaskDefinitionValidator.validateOverrides(request.overrides());
+        if (request.startedBy() != null && !STARTED_BY.matcher(request.startedBy()).matches()) {
+            throw EcsException.invalidParameter("Invalid 'startedBy': up to 128 letters (uppercase and lowercase), "
+                    + "numbers, hyphens, forward slashes and underscores are allowed.");
+        }
         if (request.overrides() != null) {
             Set<String> names = new HashSet<>();
             for (ContainerDefinition c : definition.containers()) {

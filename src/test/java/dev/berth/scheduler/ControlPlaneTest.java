@@ -171,6 +171,32 @@ class ControlPlaneTest {
     }
 
     @Test
+    void startedByAndAStopReasonKeepToEcsLimitsAndNothingIsWrittenOtherwise() {
+        // Given
+        plane.taskDefinitions().register(request("web", 128));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        TaskView task = plane.tasks().run(run("web"), 1).tasks().get(0);
+        int before = writer.written().size();
+
+        // Then
+        assertThatThrownBy(() -> plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "s".repeat(129), null), 1))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessageStartingWith("Invalid 'startedBy': up to 128 letters");
+        assertThatThrownBy(() -> plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "team a", null), 1))
+                .hasMessageStartingWith("Invalid 'startedBy'");
+        assertThatThrownBy(() -> plane.tasks().stop(null, task.desired().taskArn(), "r".repeat(256)))
+                .isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessage("Invalid 'reason': up to 255 characters are allowed, as in ECS; it has 256.");
+        assertThat(writer.written()).hasSize(before);
+        assertThat(plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "ecs-svc/team_a-1", null), 1).tasks())
+                .hasSize(1);
+        assertThat(plane.tasks().stop(null, task.desired().taskArn(), "r".repeat(255)).stoppedReason())
+                .hasSize(255);
+    }
+
+    @Test
     void runTaskWritesItsTasksAndItsClientTokenAsOneTransaction() {
         // Given
         plane.taskDefinitions().register(request("web", 512));

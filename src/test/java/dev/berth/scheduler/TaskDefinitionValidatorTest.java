@@ -96,6 +96,19 @@ class TaskDefinitionValidatorTest {
     }
 
     @Test
+    void takesAtMostTenContainersAsEcsDoes() {
+        ContainerDefinition[] ten = new ContainerDefinition[10];
+        for (int i = 0; i < ten.length; i++) {
+            ten[i] = container("c" + i, "busybox", 8, null);
+        }
+        ContainerDefinition[] eleven = java.util.Arrays.copyOf(ten, 11);
+        eleven[10] = container("c10", "busybox", 8, null);
+
+        assertThatCode(() -> TaskDefinitionValidator.validate(definition("web", null, ten))).doesNotThrowAnyException();
+        assertRejected(definition("web", null, eleven), "Too many containers.");
+    }
+
+    @Test
     void requiresNamedUniqueContainersWithImages() {
         assertRejected(definition("web", null, container(null, "busybox", 64, null)),
                 "Container.name should not be null or empty.");
