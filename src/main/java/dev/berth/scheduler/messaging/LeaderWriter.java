@@ -221,7 +221,7 @@ final class LeaderWriter implements StateWriter {
         }
         Submitted submitted;
         try {
-            submitted = encode(changes);
+            submitted = encode(changes, true);
         } catch (EcsException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -254,7 +254,7 @@ final class LeaderWriter implements StateWriter {
         }
         Submitted submitted;
         try {
-            submitted = encode(changes);
+            submitted = encode(changes, true);
         } catch (EcsException e) {
             transaction.split();
             return CompletableFuture.failedFuture(e);
@@ -293,12 +293,10 @@ final class LeaderWriter implements StateWriter {
         if (spent || closed) {
             return CompletableFuture.failedFuture(handingOver());
         }
-        Submitted answer;
-        try {
-            answer = encode(changes);
-        } catch (EcsException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        // Not checked for size (KafkaRequests bounds an answer well below it): an answer that Kafka
+        // refused would abort its transaction and take the request's staged plans back with it,
+        // as a request's changes commit with its answer or not at all.
+        Submitted answer = encode(changes, false);
         boolean joined;
         try {
             synchronized (holds) {
@@ -605,7 +603,7 @@ final class LeaderWriter implements StateWriter {
      * pass, a big rollout step) on all cores, as the state reader decodes large polls. The
      * records keep the plan's order.
      */
-    private Submitted encode(List<StateChange> plan) {
+    private Submitted encode(List<StateChange> plan, boolean checkSize) {
         List<StateChange.Consume> consumed = new ArrayList<>();
         List<StateChange> changes = new ArrayList<>(plan.size());
         for (StateChange change : plan) {
@@ -631,7 +629,9 @@ final class LeaderWriter implements StateWriter {
         for (List<ProducerRecord<String, byte[]>> some : perChange) {
             records.addAll(some);
         }
-        records.forEach(this::requireSendable);
+        if (checkSize) {
+            records.forEach(this::requireSendable);
+        }
         return new Submitted(records, List.of(stored), consumed);
     }
 
