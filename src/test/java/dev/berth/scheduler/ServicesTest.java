@@ -103,6 +103,22 @@ class ServicesTest {
     }
 
     @Test
+    void aDesiredCountFarBeyondTheClusterPlacesWhatFitsAndSaysWhyNotTheRest() {
+        // Given: two instances that hold 16 tasks each, and a service that asks for the most ECS's API can say
+        instances(2);
+        plane.taskDefinitions().register(web(256));
+        create("web", Integer.MAX_VALUE, null);
+
+        // When
+        plane.serviceScheduler().reconcile();
+
+        // Then
+        assertThat(unstopped()).hasSize(32);
+        assertThat(service("web").service().events()).extracting(ServiceRecord.Event::message)
+                .anyMatch(m -> m.contains("was unable to place a task"));
+    }
+
+    @Test
     void aTaskThatStopsOnItsOwnIsReplacedAndCountedAsFailed() {
         // Given a steady service of two
         instances(2);

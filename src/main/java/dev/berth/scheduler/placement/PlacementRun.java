@@ -80,7 +80,8 @@ public final class PlacementRun {
      * and no later copy is placed (by this call or any later one: they would not fit either).
      */
     public PlacementResult place(int copies) {
-        List<String> placements = new ArrayList<>(copies);
+        // A service's desired count can be far more than its cluster holds: size for what fits.
+        List<String> placements = new ArrayList<>(Math.min(copies, slots.size()));
         for (int copy = 0; copy < copies; copy++) {
             int chosen = choose();
             if (chosen < 0) {

@@ -17,8 +17,9 @@ record DeploymentBounds(int maximum, int minimumHealthy) {
     static DeploymentBounds of(ServiceRecord service, int desired) {
         int maximumPercent = maximumPercent(service);
         int minimumPercent = minimumHealthyPercent(service);
-        int maximum = (int) Math.floor(desired * maximumPercent / 100.0);
-        int minimum = (int) Math.ceil(desired * minimumPercent / 100.0);
+        // In long: a desired count in the millions times 200 % is past an int.
+        int maximum = (int) Math.min(Integer.MAX_VALUE, Math.floorDiv((long) desired * maximumPercent, 100L));
+        int minimum = (int) Math.min(Integer.MAX_VALUE, -Math.floorDiv(-(long) desired * minimumPercent, 100L));
         return new DeploymentBounds(Math.max(maximum, desired == 0 ? 0 : 1), Math.min(minimum, desired));
     }
 
