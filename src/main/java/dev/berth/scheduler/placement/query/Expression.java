@@ -147,13 +147,24 @@ public sealed interface Expression {
      * A pattern's answers, remembered per value: a cluster has few distinct attribute values
      * (instance types, zones) and a placement tests thousands of instances. Bounded; past the
      * bound, values are matched without being remembered. Thread-safe.
+     *
+     * <p>A match reads at most {@link #MAX_STEPS} characters: a pattern that backtracks without
+     * end on some value ({@code (a+)+b} against a long run of {@code a}) would otherwise hold the
+     * placement, and the scheduler's writes behind it, for hours. Past the budget the value does
+     * not match, and a WARN line says so once per pattern; the budget counts characters read,
+     * not time, so the answer is the same on every replica and every run.
      */
     final class Matches {
+        private static final org.jboss.logging.Logger LOGGER = org.jboss.logging.Logger.getLogger(Matches.class);
         private static final int MAX_REMEMBERED = 4_096;
+        /** Far above what any sane pattern reads on an attribute value (at most 128 characters here). */
+        static final long MAX_STEPS = 1_000_000;
 
         private final Pattern pattern;
         private final java.util.concurrent.ConcurrentHashMap<String, Boolean> answers =
                 new java.util.concurrent.ConcurrentHashMap<>();
+
+        private final java.util.concurrent.atomic.AtomicBoolean warned = new java.util.concurrent.atomic.AtomicBoolean();
 
         Matches(Pattern pattern) {
             this.pattern = pattern;
@@ -164,7 +175,17 @@ public sealed interface Expression {
             if (known != null) {
                 return known;
             }
-            boolean answer = pattern.matcher(value).matches();
+            boolean answer;
+            try {
+                answer = pattern.matcher(new Budgeted(value)).matches();
+            } catch (Budgeted.Exhausted e) {
+                answer = false;
+                if (warned.compareAndSet(false, true)) {
+                    LOGGER.warnf("The pattern %s read more than %d characters matching the value %s (it backtracks"
+                            + " without end on such values): taken as no match. Write it so that it cannot, e.g."
+                            + " without a repeated group that itself repeats", pattern.pattern(), MAX_STEPS, value);
+                }
+            }
             if (answers.size() < MAX_REMEMBERED) {
                 answers.put(value, answer);
             }
@@ -184,6 +205,46 @@ public sealed interface Expression {
         @Override
         public String toString() {
             return pattern.pattern();
+        }
+    }
+
+    /** A value that lets a matcher read {@link Matches#MAX_STEPS} characters of it, then stops it. */
+    final class Budgeted implements CharSequence {
+        private final String value;
+        private long left = Matches.MAX_STEPS;
+
+        Budgeted(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--left < 0) {
+                throw new Exhausted();
+            }
+            return value.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return value.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return value.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return value;
+        }
+
+        /** Thrown through the matcher when the budget is spent; no stack trace, it is not a fault. */
+        static final class Exhausted extends RuntimeException {
+            Exhausted() {
+                super(null, null, false, false);
+            }
         }
     }
 }

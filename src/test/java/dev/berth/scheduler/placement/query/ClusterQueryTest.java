@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -137,6 +139,20 @@ class ClusterQueryTest {
                 .isInstanceOfSatisfying(QuerySyntaxException.class, e -> assertThat(e.position()).isEqualTo(position))
                 .hasMessageContaining(problem)
                 .hasMessageContaining("at character " + position);
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard against the hang this test is about, not a measure
+    void aPatternThatBacktracksWithoutEndOnAValueIsNoMatchInsteadOfAHang() {
+        // Given: a value on which (a+)+b backtracks through 2^40 ways before it fails
+        Candidate longRun = new Candidate("i-3", "default", true, new Resources(1024, 1024, Set.of()), Set.of(),
+                Map.of("run", "a".repeat(40)), "i-3", "1.14.4", Instant.parse("2018-02-01T10:00:00Z"), 0, Map.of());
+
+        // When / Then: no match, and the patterns that finish still answer
+        assertThat(selects("attribute:run =~ '(a+)+b'", longRun)).isFalse();
+        assertThat(selects("attribute:run =~ '(a+)+'", longRun)).isTrue();
+        assertThat(selects("attribute:run =~ 'a{40}'", longRun)).isTrue();
+        assertThat(selects("attribute:run =~ '(a+)+b'", G2_IN_1A)).isFalse();
     }
 
     @Test
