@@ -3,6 +3,8 @@ package dev.berth.scheduler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerSettings;
+import dev.berth.model.HealthCheck;
 import dev.berth.model.PortMapping;
 import dev.berth.model.RefusedFields;
 import dev.berth.model.TaskDefinition;
@@ -36,6 +38,7 @@ public final class TaskDefinitionValidator {
     private static final Set<String> COMPATIBILITIES = Set.of("EC2", "EXTERNAL");
     private static final Set<String> ECS_COMPATIBILITIES = Set.of("EC2", "EXTERNAL", "FARGATE", "MANAGED_INSTANCES");
     private static final Set<String> PROTOCOLS = Set.of("tcp", "udp");
+    private static final Set<String> HEALTH_CHECK_KINDS = Set.of("CMD", "CMD-SHELL");
     /** ECS's limit on a task definition's size, its JSON in bytes (not adjustable). */
     public static final int MAX_DEFINITION_BYTES = 65_536;
     /** ECS's limit on the containers of one task definition (not adjustable). */
@@ -189,6 +192,38 @@ public final class TaskDefinitionValidator {
         }
         if (taskMemory.isPresent() && c.memory() != null && c.memory() > taskMemory.getAsInt()) {
             throw EcsException.client("The 'memory' setting for container '" + name + "' is greater than for the task.");
+        }
+        ContainerSettings settings;
+        try {
+            // Read as the agent reads them, so a setting of the wrong shape is refused now, by name,
+            // not when a host first tries to run the task.
+            settings = ContainerSettings.of(c);
+        } catch (IllegalArgumentException e) {
+            throw EcsException.client(e.getMessage());
+        }
+        validateHealthCheck(name, settings.healthCheck());
+    }
+
+    /** ECS's bounds on a health check: CMD or CMD-SHELL, and its times and retries. */
+    private static void validateHealthCheck(String container, HealthCheck check) {
+        if (check == null) {
+            return;
+        }
+        List<String> command = check.commandOrEmpty();
+        if (command.size() < 2 || !HEALTH_CHECK_KINDS.contains(command.get(0))) {
+            throw EcsException.client("Invalid 'healthCheck.command' setting for container '" + container
+                    + "': it must start with CMD or CMD-SHELL, followed by the command.");
+        }
+        requireBetween(container, "interval", check.interval(), 5, 300);
+        requireBetween(container, "timeout", check.timeout(), 2, 60);
+        requireBetween(container, "retries", check.retries(), 1, 10);
+        requireBetween(container, "startPeriod", check.startPeriod(), 0, 300);
+    }
+
+    private static void requireBetween(String container, String field, Integer value, int least, int most) {
+        if (value != null && (value < least || value > most)) {
+            throw EcsException.client("Invalid 'healthCheck." + field + "' setting for container '" + container
+                    + "': it must be between " + least + " and " + most + ", as in ECS; it is " + value + ".");
         }
     }
 

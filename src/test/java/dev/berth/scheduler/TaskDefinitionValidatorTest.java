@@ -10,6 +10,7 @@ import dev.berth.model.PortMapping;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TaskDefinitionValidatorTest {
@@ -88,6 +89,29 @@ class TaskDefinitionValidatorTest {
     private static TaskOverride overrideWithValue(String value) {
         return new TaskOverride(List.of(new ContainerOverride("app", null, List.of(new KeyValuePair("V", value)),
                 null, null, null)), null, null);
+    }
+
+    @Test
+    void aHealthCheckKeepsToEcsBoundsAndEverySettingIsReadAsTheAgentReadsIt() {
+        assertThatCode(() -> TaskDefinitionValidator.validate(definition("web", null, withField("healthCheck",
+                Map.of("command", List.of("CMD-SHELL", "curl -f localhost"), "interval", 5, "timeout", 60,
+                        "retries", 10, "startPeriod", 300))))).doesNotThrowAnyException();
+        assertRejected(definition("web", null, withField("healthCheck", Map.of("command", List.of("CMD-SHELL", "true"),
+                "interval", 1))), "Invalid 'healthCheck.interval' setting for container 'app': it must be between 5 and "
+                + "300, as in ECS; it is 1.");
+        assertRejected(definition("web", null, withField("healthCheck", Map.of("command", List.of("CMD-SHELL", "true"),
+                "retries", 0))), "Invalid 'healthCheck.retries' setting for container 'app': it must be between 1 and "
+                + "10, as in ECS; it is 0.");
+        assertRejected(definition("web", null, withField("healthCheck", Map.of("command", List.of("curl", "-f")))),
+                "Invalid 'healthCheck.command' setting for container 'app': it must start with CMD or CMD-SHELL, "
+                        + "followed by the command.");
+        assertThatThrownBy(() -> TaskDefinitionValidator.validate(definition("web", null, withField("ulimits", "many"))))
+                .isInstanceOf(EcsException.class).hasMessageStartingWith("Invalid 'ulimits' setting for container 'app'");
+    }
+
+    private static ContainerDefinition withField(String field, Object value) {
+        return new ContainerDefinition("app", "busybox", null, 64, null, null, null, null, null, List.of(), null, null,
+                null, null, null, Map.of(field, value));
     }
 
     @Test
