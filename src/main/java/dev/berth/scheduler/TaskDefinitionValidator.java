@@ -90,6 +90,72 @@ public final class TaskDefinitionValidator {
             validateContainer(container, taskMemory);
             validatePorts(container, hostPorts);
         }
+        validateReferences(containers, names);
+    }
+
+    /**
+     * Every container that {@code dependsOn}, {@code links} and {@code volumesFrom} name is in
+     * the task, and no container waits, through its dependencies and links, for itself: such a
+     * task would wait in PENDING on every host for ever.
+     */
+    private static void validateReferences(List<ContainerDefinition> containers, Set<String> names) {
+        Map<String, List<String>> waitsFor = new java.util.LinkedHashMap<>();
+        for (ContainerDefinition container : containers) {
+            ContainerSettings settings = ContainerSettings.of(container);
+            List<String> before = new java.util.ArrayList<>();
+            for (var dependency : settings.dependsOnOrEmpty()) {
+                before.add(requireContainer(container, "dependsOn", dependency.containerName(), names));
+            }
+            for (String link : settings.linksOrEmpty()) {
+                int colon = link.indexOf(':');
+                before.add(requireContainer(container, "links", colon < 0 ? link : link.substring(0, colon), names));
+            }
+            for (ContainerSettings.VolumeFrom from : settings.volumesFromOrEmpty()) {
+                requireContainer(container, "volumesFrom", from.sourceContainer(), names);
+            }
+            waitsFor.put(container.name(), before);
+        }
+        for (String start : waitsFor.keySet()) {
+            List<String> cycle = cycleFrom(start, waitsFor, new java.util.ArrayList<>(), new HashSet<>());
+            if (cycle != null) {
+                throw EcsException.client("Invalid 'dependsOn' setting for container '" + start + "': it waits for"
+                        + " itself (" + String.join(" -> ", cycle) + "), through dependsOn and links.");
+            }
+        }
+    }
+
+    private static String requireContainer(ContainerDefinition container, String field, String named, Set<String> names) {
+        if (named == null || !names.contains(named) || named.equals(container.name())) {
+            throw EcsException.client("Invalid '" + field + "' setting for container '" + container.name() + "': "
+                    + (named != null && named.equals(container.name()) ? "it names the container itself."
+                            : "container '" + named + "' is not in the task definition."));
+        }
+        return named;
+    }
+
+    /** The path back to {@code start}, or null when there is none; {@code done} holds names with no path back. */
+    private static List<String> cycleFrom(String start, Map<String, List<String>> waitsFor, List<String> path,
+            Set<String> done) {
+        String at = path.isEmpty() ? start : path.get(path.size() - 1);
+        List<String> here = path.isEmpty() ? new java.util.ArrayList<>(List.of(start)) : path;
+        for (String next : waitsFor.getOrDefault(at, List.of())) {
+            if (next.equals(start)) {
+                List<String> cycle = new java.util.ArrayList<>(here);
+                cycle.add(start);
+                return cycle;
+            }
+            if (here.contains(next) || done.contains(next)) {
+                continue;
+            }
+            here.add(next);
+            List<String> found = cycleFrom(start, waitsFor, here, done);
+            if (found != null) {
+                return found;
+            }
+            here.remove(here.size() - 1);
+            done.add(next);
+        }
+        return null;
     }
 
     /**

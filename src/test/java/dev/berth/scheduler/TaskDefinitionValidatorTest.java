@@ -109,6 +109,40 @@ class TaskDefinitionValidatorTest {
                 .isInstanceOf(EcsException.class).hasMessageStartingWith("Invalid 'ulimits' setting for container 'app'");
     }
 
+    @Test
+    void containersNamedByOthersAreInTheTaskAndNoneWaitsForItself() {
+        ContainerDefinition init = named("init", Map.of());
+        ContainerDefinition db = named("db", Map.of("dependsOn", List.of(dependsOn("init", "SUCCESS"))));
+        ContainerDefinition web = named("web", Map.of("dependsOn", List.of(dependsOn("db", "HEALTHY")),
+                "links", List.of("db:database"), "volumesFrom", List.of(Map.of("sourceContainer", "init"))));
+        assertThatCode(() -> TaskDefinitionValidator.validate(definition("app", null, init, db, web)))
+                .doesNotThrowAnyException();
+
+        assertRejected(definition("app", null, init, named("web", Map.of("dependsOn", List.of(dependsOn("cache",
+                "START"))))), "Invalid 'dependsOn' setting for container 'web': container 'cache' is not in the task "
+                + "definition.");
+        assertRejected(definition("app", null, named("web", Map.of("links", List.of("web")))),
+                "Invalid 'links' setting for container 'web': it names the container itself.");
+        assertRejected(definition("app", null, init, named("web", Map.of("volumesFrom",
+                List.of(Map.of("sourceContainer", "data"))))), "Invalid 'volumesFrom' setting for container 'web': "
+                + "container 'data' is not in the task definition.");
+        assertRejected(definition("app", null,
+                named("a", Map.of("dependsOn", List.of(dependsOn("b", "START")))),
+                named("b", Map.of("links", List.of("c:cache"))),
+                named("c", Map.of("dependsOn", List.of(dependsOn("a", "HEALTHY"))))),
+                "Invalid 'dependsOn' setting for container 'a': it waits for itself (a -> b -> c -> a), through "
+                        + "dependsOn and links.");
+    }
+
+    private static Map<String, String> dependsOn(String container, String condition) {
+        return Map.of("containerName", container, "condition", condition);
+    }
+
+    private static ContainerDefinition named(String name, Map<String, Object> fields) {
+        return new ContainerDefinition(name, "busybox", null, 64, null, null, null, null, null, List.of(), null, null,
+                null, null, null, fields);
+    }
+
     private static ContainerDefinition withField(String field, Object value) {
         return new ContainerDefinition("app", "busybox", null, 64, null, null, null, null, null, List.of(), null, null,
                 null, null, null, Map.of(field, value));
