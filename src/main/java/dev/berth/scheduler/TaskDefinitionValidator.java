@@ -3,6 +3,7 @@ package dev.berth.scheduler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerDependency;
 import dev.berth.model.ContainerSettings;
 import dev.berth.model.HealthCheck;
 import dev.berth.model.PortMapping;
@@ -13,7 +14,9 @@ import dev.berth.protocol.RecordCodec;
 import dev.berth.scheduler.placement.PlacementInputException;
 import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.model.TaskSize;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -85,12 +88,13 @@ public final class TaskDefinitionValidator {
         }
         Set<String> names = new HashSet<>();
         Set<Integer> hostPorts = new HashSet<>();
+        Map<String, ContainerSettings> settings = new LinkedHashMap<>();
         for (ContainerDefinition container : containers) {
             validateName(container, names);
-            validateContainer(container, taskMemory);
+            settings.put(container.name(), validateContainer(container, taskMemory));
             validatePorts(container, hostPorts);
         }
-        validateReferences(containers, names);
+        validateReferences(settings);
     }
 
     /**
@@ -98,12 +102,12 @@ public final class TaskDefinitionValidator {
      * the task, and no container waits, through its dependencies and links, for itself: such a
      * task would wait in PENDING on every host for ever.
      */
-    private static void validateReferences(List<ContainerDefinition> containers, Set<String> names) {
-        Map<String, List<String>> waitsFor = new java.util.LinkedHashMap<>();
-        for (ContainerDefinition container : containers) {
-            ContainerSettings settings = ContainerSettings.of(container);
-            List<String> before = new java.util.ArrayList<>();
-            for (var dependency : settings.dependsOnOrEmpty()) {
+    private static void validateReferences(Map<String, ContainerSettings> containers) {
+        Set<String> names = containers.keySet();
+        Map<String, List<String>> waitsFor = new LinkedHashMap<>();
+        containers.forEach((container, settings) -> {
+            List<String> before = new ArrayList<>();
+            for (ContainerDependency dependency : settings.dependsOnOrEmpty()) {
                 before.add(requireContainer(container, "dependsOn", dependency.containerName(), names));
             }
             for (String link : settings.linksOrEmpty()) {
@@ -113,49 +117,47 @@ public final class TaskDefinitionValidator {
             for (ContainerSettings.VolumeFrom from : settings.volumesFromOrEmpty()) {
                 requireContainer(container, "volumesFrom", from.sourceContainer(), names);
             }
-            waitsFor.put(container.name(), before);
-        }
+            waitsFor.put(container, before);
+        });
         for (String start : waitsFor.keySet()) {
-            List<String> cycle = cycleFrom(start, waitsFor, new java.util.ArrayList<>(), new HashSet<>());
-            if (cycle != null) {
+            List<String> path = new ArrayList<>(List.of(start));
+            if (leadsBack(waitsFor, path, new HashSet<>())) {
                 throw EcsException.client("Invalid 'dependsOn' setting for container '" + start + "': it waits for"
-                        + " itself (" + String.join(" -> ", cycle) + "), through dependsOn and links.");
+                        + " itself (" + String.join(" -> ", path) + "), through dependsOn and links.");
             }
         }
     }
 
-    private static String requireContainer(ContainerDefinition container, String field, String named, Set<String> names) {
-        if (named == null || !names.contains(named) || named.equals(container.name())) {
-            throw EcsException.client("Invalid '" + field + "' setting for container '" + container.name() + "': "
-                    + (named != null && named.equals(container.name()) ? "it names the container itself."
+    private static String requireContainer(String container, String field, String named, Set<String> names) {
+        if (named == null || !names.contains(named) || named.equals(container)) {
+            throw EcsException.client("Invalid '" + field + "' setting for container '" + container + "': "
+                    + (named != null && named.equals(container) ? "it names the container itself."
                             : "container '" + named + "' is not in the task definition."));
         }
         return named;
     }
 
-    /** The path back to {@code start}, or null when there is none; {@code done} holds names with no path back. */
-    private static List<String> cycleFrom(String start, Map<String, List<String>> waitsFor, List<String> path,
-            Set<String> done) {
-        String at = path.isEmpty() ? start : path.get(path.size() - 1);
-        List<String> here = path.isEmpty() ? new java.util.ArrayList<>(List.of(start)) : path;
-        for (String next : waitsFor.getOrDefault(at, List.of())) {
+    /**
+     * Whether what the last container of {@code path} waits for leads back to its first; if so,
+     * {@code path} ends up holding the circle. {@code explored} holds the containers already
+     * followed from that first one.
+     */
+    private static boolean leadsBack(Map<String, List<String>> waitsFor, List<String> path, Set<String> explored) {
+        String start = path.get(0);
+        for (String next : waitsFor.getOrDefault(path.get(path.size() - 1), List.of())) {
             if (next.equals(start)) {
-                List<String> cycle = new java.util.ArrayList<>(here);
-                cycle.add(start);
-                return cycle;
+                path.add(start);
+                return true;
             }
-            if (here.contains(next) || done.contains(next)) {
-                continue;
+            if (explored.add(next)) {
+                path.add(next);
+                if (leadsBack(waitsFor, path, explored)) {
+                    return true;
+                }
+                path.remove(path.size() - 1);
             }
-            here.add(next);
-            List<String> found = cycleFrom(start, waitsFor, here, done);
-            if (found != null) {
-                return found;
-            }
-            here.remove(here.size() - 1);
-            done.add(next);
         }
-        return null;
+        return false;
     }
 
     /**
@@ -232,7 +234,8 @@ public final class TaskDefinitionValidator {
         }
     }
 
-    private static void validateContainer(ContainerDefinition c, OptionalInt taskMemory) {
+    /** Checks one container and returns its settings, read as the agent reads them. */
+    private static ContainerSettings validateContainer(ContainerDefinition c, OptionalInt taskMemory) {
         String name = c.name();
         if (c.image() == null || c.image().isBlank()) {
             throw EcsException.client("Container.image should not be null or empty.");
@@ -268,6 +271,7 @@ public final class TaskDefinitionValidator {
             throw EcsException.client(e.getMessage());
         }
         validateHealthCheck(name, settings.healthCheck());
+        return settings;
     }
 
     /** ECS's bounds on a health check: CMD or CMD-SHELL, and its times and retries. */
