@@ -1,5 +1,6 @@
 package dev.berth.agent.capacity;
 
+import dev.berth.agent.disk.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -108,9 +109,6 @@ public final class InstanceIdentity {
     }
 
     private static void write(Path file, String value) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        Files.writeString(temp, value + "\n", StandardCharsets.UTF_8);
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.replace(file, (value + "\n").getBytes(StandardCharsets.UTF_8), AtomicFile.Survives.HOST_CRASH);
     }
 }

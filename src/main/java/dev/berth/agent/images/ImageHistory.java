@@ -1,13 +1,13 @@
 package dev.berth.agent.images;
 
+import dev.berth.agent.disk.AtomicFile;
 import dev.berth.agent.runtime.RuntimeImage;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -85,12 +85,10 @@ public final class ImageHistory {
         Properties properties = new Properties();
         lastUsed.forEach((reference, at) -> properties.setProperty(reference, Long.toString(at.toEpochMilli())));
         try {
-            Files.createDirectories(file.getParent());
-            Path next = file.resolveSibling(file.getFileName() + ".next");
-            try (Writer out = Files.newBufferedWriter(next, StandardCharsets.UTF_8)) {
-                properties.store(out, "Images this container instance's tasks used, and when last (epoch ms)");
-            }
-            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StringWriter out = new StringWriter();
+            properties.store(out, "Images this container instance's tasks used, and when last (epoch ms)");
+            AtomicFile.replace(file, out.toString().getBytes(StandardCharsets.UTF_8),
+                    AtomicFile.Survives.PROCESS_CRASH);
             changed = false;
         } catch (IOException e) {
             LOGGER.warnf("Cannot write the image history %s (%s); trying again next cycle", file, e.getMessage());

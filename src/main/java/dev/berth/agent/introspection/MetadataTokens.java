@@ -1,11 +1,11 @@
 package dev.berth.agent.introspection;
 
+import dev.berth.agent.disk.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -41,10 +41,8 @@ public final class MetadataTokens {
             }
             byte[] secret = new byte[SECRET_BYTES];
             new SecureRandom().nextBytes(secret);
-            Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), "metadata-secret", ".tmp");
-            Files.writeString(temp, HexFormat.of().formatHex(secret) + "\n", StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.replace(file, (HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.UTF_8),
+                    AtomicFile.Survives.HOST_CRASH);
             return new MetadataTokens(secret);
         } catch (IOException | IllegalArgumentException e) {
             throw new UncheckedIOException("cannot keep the task metadata secret in " + file + ": " + e.getMessage(),

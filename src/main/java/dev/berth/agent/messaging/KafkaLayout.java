@@ -1,15 +1,15 @@
 package dev.berth.agent.messaging;
 
+import dev.berth.agent.disk.AtomicFile;
 import dev.berth.agent.engine.SweepPolicy;
 import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.Topic;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -142,13 +142,10 @@ public final class KafkaLayout implements SweepPolicy.Gate {
         properties.setProperty(CLUSTER_ID, seen.clusterId());
         properties.setProperty(TASKS_PARTITIONS, Integer.toString(seen.tasksPartitions()));
         try {
-            Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), "kafka-layout", ".tmp");
-            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                properties.store(out, "The Kafka this Berth agent accepted; the orphan sweep is off while Kafka"
-                        + " differs. Delete this file to accept another Kafka.");
-            }
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StringWriter out = new StringWriter();
+            properties.store(out, "The Kafka this Berth agent accepted; the orphan sweep is off while Kafka"
+                    + " differs. Delete this file to accept another Kafka.");
+            AtomicFile.replace(file, out.toString().getBytes(StandardCharsets.UTF_8), AtomicFile.Survives.HOST_CRASH);
         } catch (IOException e) {
             LOGGER.warnf("Cannot record the Kafka layout in %s (%s); the next start records it", file,
                     e.getMessage());

@@ -1,11 +1,11 @@
 package dev.berth.agent.messaging;
 
+import dev.berth.agent.disk.AtomicFile;
 import dev.berth.protocol.InstanceRegistration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -59,10 +59,7 @@ public record RegistrationHistory(Instant registeredAt, long lastVersion) {
 
     private static void write(Path file, Instant first) {
         try {
-            Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), "registered-at", ".tmp");
-            Files.writeString(temp, first + "\n", StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.replace(file, (first + "\n").getBytes(StandardCharsets.UTF_8), AtomicFile.Survives.HOST_CRASH);
         } catch (IOException e) {
             LOGGER.warnf("Cannot keep the first registration time in %s (%s); berth.instances still holds it", file,
                     e.getMessage());

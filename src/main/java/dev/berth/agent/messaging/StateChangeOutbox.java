@@ -1,5 +1,6 @@
 package dev.berth.agent.messaging;
 
+import dev.berth.agent.disk.AtomicFile;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.TaskStateChange;
 import java.io.IOException;
@@ -41,8 +42,8 @@ public final class StateChangeOutbox {
     private static final Logger LOGGER = Logger.getLogger(StateChangeOutbox.class);
     private static final Pattern PLAIN_TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final String SUFFIX = ".json";
-    private static final String TEMP_PREFIX = "state-change";
-    private static final String TEMP_SUFFIX = ".tmp";
+    /** The temporary files that releases before {@link AtomicFile} wrote here. */
+    private static final String LEGACY_TEMPORARY = "state-change*.tmp";
 
     private final Path dir;
     private final int capacity;
@@ -64,11 +65,7 @@ public final class StateChangeOutbox {
         StateChangeOutbox outbox = new StateChangeOutbox(dir, capacity, codec);
         try {
             Files.createDirectories(dir);
-            try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
-                for (Path temp : temps) {
-                    Files.deleteIfExists(temp);
-                }
-            }
+            AtomicFile.removeLeftovers(dir, LEGACY_TEMPORARY);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
                 for (Path file : files) {
                     outbox.load(file);
@@ -131,28 +128,11 @@ public final class StateChangeOutbox {
     }
 
     private void write(TaskStateChange change) {
-        Path file = fileOf(change.taskId());
-        Path temp = null;
         try {
-            temp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX);
-            Files.write(temp, codec.encode(change));
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.replace(fileOf(change.taskId()), codec.encode(change), AtomicFile.Survives.PROCESS_CRASH);
         } catch (IOException e) {
             LOGGER.warnf("Task %s: cannot keep its %s state change in %s (%s); it is sent, but would not survive"
                     + " a restart", change.taskId(), change.lastStatus(), dir, e.getMessage());
-            deleteQuietly(temp);
-        }
-    }
-
-    /** A temporary file of a write that failed (a full disk): each one left would hold an inode until a restart. */
-    private static void deleteQuietly(Path temp) {
-        if (temp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            LOGGER.debugf("Cannot delete %s (%s); the next start does", temp, e.getMessage());
         }
     }
 
