@@ -52,7 +52,8 @@ public class AgentRole {
      * on disk for the next start. The systemd unit gives the whole stop 45 s.
      */
     private static final Duration FLUSH_BOUND = Duration.ofSeconds(10);
-    private static final String TOPICS_NOTE = "berth.tasks, berth.task-events, berth.instances, berth.clusters";
+    private static final String TOPICS_NOTE = "berth.tasks, berth.task-events, berth.instances,"
+            + " berth.instance-control, berth.clusters";
 
     private final AgentConfig config;
     private final KafkaSettings kafka;
@@ -220,7 +221,7 @@ public class AgentRole {
                 .withCapabilities(AgentCapabilities.of(engineFacts, !config.disablePrivileged()));
         KafkaClients clients = new KafkaClients(kafka, "berth-agent-" + instanceId);
         if (!new TopicAdmin(clients).ensure(List.of(Topic.TASKS, Topic.TASK_EVENTS, Topic.INSTANCES,
-                Topic.CLUSTERS, Topic.DEAD_LETTERS))) {
+                Topic.INSTANCE_CONTROL, Topic.CLUSTERS, Topic.DEAD_LETTERS))) {
             docker.close();
             return;
         }

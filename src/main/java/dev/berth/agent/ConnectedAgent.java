@@ -10,6 +10,7 @@ import dev.berth.agent.engine.TaskThreads;
 import dev.berth.agent.images.ImageCleanup;
 import dev.berth.agent.images.ImageHistory;
 import dev.berth.agent.messaging.ClusterPresence;
+import dev.berth.agent.messaging.InstanceMembership;
 import dev.berth.agent.messaging.DesiredTaskReader;
 import dev.berth.agent.messaging.InstanceHeartbeat;
 import dev.berth.agent.messaging.KafkaLayout;
@@ -51,8 +52,10 @@ import org.jboss.logging.Logger;
  *   <li>open the on-disk outbox of unacknowledged state changes;</li>
  *   <li>read back its own last records on berth.task-events and berth.instances;</li>
  *   <li>seed the engine with them, so nothing reported is rewritten;</li>
- *   <li>start the sender, the Docker events, the heartbeat, the resync, the cluster reader
- *       and the reader of its partition of berth.tasks.</li>
+ *   <li>start the sender, the Docker events, the heartbeat, the resync, the readers of the
+ *       cluster and of the instance's standing ({@link InstanceMembership}: it registers only
+ *       in the cluster it was registered in, and never once deregistered) and the reader of
+ *       its partition of berth.tasks.</li>
  * </ol>
  */
 final class ConnectedAgent {
@@ -92,9 +95,11 @@ final class ConnectedAgent {
     private volatile TaskEngine engine;
     private ContainerRuntime.Subscription events;
     private ClusterPresence presence;
+    private InstanceMembership membership;
     private volatile InstanceHeartbeat heartbeat;
     private ScheduledExecutorService ticks;
     private TopicReader clusterReader;
+    private TopicReader membershipReader;
     private volatile TopicReader tasksReader;
     private TaskMetadataEndpoint metadata;
 
@@ -174,9 +179,12 @@ final class ConnectedAgent {
             return thread;
         });
         presence = new ClusterPresence(config.cluster(), config.apiEndpoint(), () -> ticks.execute(this::beat));
+        membership = new InstanceMembership(instanceId, config.cluster(), reports.registration(),
+                setup.dataDir().resolve("agent"), config.apiEndpoint(), () -> ticks.execute(this::beat));
         RegisteredHost host = new RegisteredHost(setup.build().version(), docker::lastEngineVersion, capacity,
                 engine::remaining);
-        heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), host, setup.clock(), history, presence::exists,
+        heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), host, setup.clock(), history,
+                () -> membership.allowed() && presence.exists(),
                 registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));
         ticks.scheduleAtFixedRate(this::beat, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
         scheduleResync(new Jitter(config.resyncInterval(), new Random()));
@@ -230,6 +238,8 @@ final class ConnectedAgent {
         if (clusterReader != null) {
             daemon(clusterReader, "berth-agent-clusters-reader");
         }
+        membershipReader = membership.topicReader(clients, codec, deadLetters());
+        daemon(membershipReader, "berth-agent-instance-control-reader");
         tasksReader = DesiredTaskReader.topicReader(setup.instanceId(), engine, clients, codec, deadLetters(),
                 layout::readingTasksWith);
         daemon(tasksReader, "berth-agent-tasks-reader");
@@ -262,8 +272,12 @@ final class ConnectedAgent {
 
     /** Why this instance does not register; empty when it does (or before the agent has reached Kafka). */
     Optional<String> registrationProblem() {
+        InstanceMembership m = membership;
         ClusterPresence p = presence;
-        return p == null ? Optional.empty() : p.problem();
+        if (m == null || p == null) {
+            return Optional.empty();
+        }
+        return m.problem().or(p::problem);
     }
 
     /**
@@ -311,6 +325,9 @@ final class ConnectedAgent {
         }
         if (clusterReader != null) {
             clusterReader.close();
+        }
+        if (membershipReader != null) {
+            membershipReader.close();
         }
     }
 

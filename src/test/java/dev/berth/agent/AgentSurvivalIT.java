@@ -6,6 +6,8 @@ import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceControl;
+import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.Partitioning;
@@ -45,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The agent survives what happens around it, with a real broker and the real Docker engine:
  * a Kafka outage (its state changes wait on disk and arrive when Kafka is back), and a
  * Kafka that changed under it (more partitions of berth.tasks, or an empty new cluster),
- * which must not make its orphan sweep stop containers; and a cluster that does not exist yet. The sweep runs every 500 ms with no
+ * which must not make its orphan sweep stop containers; a cluster that does not exist yet; and an
+ * instance that may not register (its cluster changed, or it was deregistered). The sweep runs every 500 ms with no
  * grace period, so only the layout check keeps the containers running.
  */
 class AgentSurvivalIT {
@@ -60,6 +63,7 @@ class AgentSurvivalIT {
     private final List<String> madeByTheTest = new ArrayList<>();
     private AgentRole agent;
     private String instanceId;
+    private String heartbeatInterval = "10s";
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -80,8 +84,7 @@ class AgentSurvivalIT {
     @Test
     void aStateChangeDuringAKafkaOutageWaitsOnDiskAndArrivesWhenKafkaIsBack() throws Exception {
         // Given: an agent on a broker, running a task
-        TestKafka kafka = TestKafka.start();
-        toClose.add(kafka);
+        TestKafka kafka = startKafka();
         String bootstrap = kafka.bootstrapServers();
         RecordPublisher scheduler = scheduler(bootstrap);
         startAgent(bootstrap);
@@ -108,8 +111,7 @@ class AgentSurvivalIT {
     @Test
     void moreBerthTasksPartitionsStopNoContainer() throws Exception {
         // Given: a task runs, and the sweep is shown to stop an orphan while the layout holds
-        TestKafka kafka = TestKafka.start();
-        toClose.add(kafka);
+        TestKafka kafka = startKafka();
         RecordPublisher scheduler = scheduler(kafka.bootstrapServers());
         startAgent(kafka.bootstrapServers());
         DesiredTask task = publishSleeper(scheduler);
@@ -133,15 +135,14 @@ class AgentSurvivalIT {
 
         // Then
         assertThat(isRunning(orphan)).isTrue();
-        assertThat(DockerCli.run("ps", "-q", "--filter", "label=dev.berth.task-id=" + task.taskId())).isNotEmpty();
+        assertThat(containersOf(task)).isNotEmpty();
         scheduler.close();
     }
 
     @Test
     void anEmptyNewKafkaStopsNoContainer() throws Exception {
         // Given: a task runs under a first Kafka
-        TestKafka first = TestKafka.start();
-        toClose.add(first);
+        TestKafka first = startKafka();
         RecordPublisher scheduler = scheduler(first.bootstrapServers());
         startAgent(first.bootstrapServers());
         DesiredTask task = publishSleeper(scheduler);
@@ -150,22 +151,20 @@ class AgentSurvivalIT {
 
         // When: the agent comes back on another, empty Kafka
         agent.stop();
-        TestKafka empty = TestKafka.start();
-        toClose.add(empty);
+        TestKafka empty = startKafka();
         String orphan = runOrphan();
         startAgent(empty.bootstrapServers());
         awaitResyncs(4);
 
         // Then
         assertThat(isRunning(orphan)).isTrue();
-        assertThat(DockerCli.run("ps", "-q", "--filter", "label=dev.berth.task-id=" + task.taskId())).isNotEmpty();
+        assertThat(containersOf(task)).isNotEmpty();
     }
 
     @Test
     void anAgentWhoseClusterDoesNotExistSaysHowToCreateItAndRegistersOnceItExists() throws Exception {
         // Given
-        TestKafka kafka = TestKafka.start();
-        toClose.add(kafka);
+        TestKafka kafka = startKafka();
         RecordPublisher scheduler = scheduler(kafka.bootstrapServers());
         String cluster = "late-" + UUID.randomUUID().toString().substring(0, 8);
         startAgentIn(kafka.bootstrapServers(), cluster);
@@ -187,7 +186,78 @@ class AgentSurvivalIT {
         scheduler.close();
     }
 
+    @Test
+    void anAgentWhoseClusterWasChangedDoesNotMoveTheInstanceAndKeepsItsContainers() throws Exception {
+        // Given: a task runs on an instance registered in cluster a
+        TestKafka kafka = startKafka();
+        RecordPublisher scheduler = scheduler(kafka.bootstrapServers());
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String first = "a-" + suffix;
+        String second = "b-" + suffix;
+        for (String cluster : List.of(first, second)) {
+            scheduler.publish(Topic.CLUSTERS, cluster, new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, cluster,
+                    "ACTIVE", Instant.now()));
+        }
+        startAgentIn(kafka.bootstrapServers(), first);
+        await().until(agent::isReady);
+        DesiredTask task = publishSleeper(scheduler);
+        awaitChange(kafka.bootstrapServers(), task.taskId(), TaskStatus.RUNNING);
+
+        // When: ECS_CLUSTER names b, and the agent restarts
+        agent.stop();
+        startAgentIn(kafka.bootstrapServers(), second);
+        await().until(() -> agent.registrationProblem().filter(p -> p.contains("registered in cluster " + first))
+                .isPresent());
+
+        // Then
+        assertThat(agent.registrationProblem().orElseThrow())
+                .contains("ECS_CLUSTER names " + second)
+                .contains("aws ecs deregister-container-instance --cluster " + first + " --container-instance "
+                        + instanceId);
+        assertThat(agent.isReady()).isFalse();
+        assertThat(registeredClusters(kafka.bootstrapServers())).containsOnly(first);
+        assertThat(containersOf(task)).isNotEmpty();
+        scheduler.close();
+    }
+
+    @Test
+    void aDeregisteredInstanceStopsRegisteringAtOnceAndAfterARestart() throws Exception {
+        // Given: a registered instance, heartbeating every 300 ms
+        TestKafka kafka = startKafka();
+        RecordPublisher scheduler = scheduler(kafka.bootstrapServers());
+        heartbeatInterval = "300ms";
+        startAgent(kafka.bootstrapServers());
+        await().until(() -> registrations(kafka.bootstrapServers()) > 2);
+
+        // When: DeregisterContainerInstance, as the scheduler records it
+        scheduler.publish(Topic.INSTANCE_CONTROL, instanceId, new InstanceControl(BerthRecord.SCHEMA_VERSION, 1,
+                instanceId, "default", InstanceControl.DEREGISTERED, Instant.now()));
+
+        // Then: it stops registering and says why, while it runs and after a restart
+        await().until(() -> agent.registrationProblem().filter(p -> p.contains("was deregistered")).isPresent());
+        assertThat(agent.isReady()).isFalse();
+        long sent = registrations(kafka.bootstrapServers());
+        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20))
+                .until(() -> registrations(kafka.bootstrapServers()) == sent);
+        agent.stop();
+        startAgentIn(kafka.bootstrapServers(), "default");
+        await().until(() -> agent.registrationProblem().filter(p -> p.contains("was deregistered")).isPresent());
+        assertThat(agent.registrationProblem().orElseThrow()).contains("move " + dataDir.resolve("agent")
+                + " aside");
+        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(20))
+                .until(() -> registrations(kafka.bootstrapServers()) == sent);
+        scheduler.close();
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
+
+    private List<String> registeredClusters(String bootstrap) {
+        return TopicRecords.readAll(bootstrap, "berth.instances", Duration.ofSeconds(10)).stream()
+                .filter(r -> instanceId.equals(r.key()) && r.value() != null)
+                .map(r -> CODEC.decode(r.value().getBytes(StandardCharsets.UTF_8)))
+                .filter(d -> d instanceof RecordCodec.Decoded.Record)
+                .map(d -> ((InstanceRegistration) ((RecordCodec.Decoded.Record) d).value()).cluster()).toList();
+    }
 
     private long registrations(String bootstrap) {
         return TopicRecords.readAll(bootstrap, "berth.instances", Duration.ofSeconds(10)).stream()
@@ -211,6 +281,7 @@ class AgentSurvivalIT {
                 "berth.kafka.retry-backoff-max", "1s",
                 "berth.kafka.send-timeout", "3s"));
         properties.put("berth.agent.cluster", cluster);
+        properties.put("berth.agent.heartbeat-interval", heartbeatInterval);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withConverter(Duration.class, 200, new DurationConverter())
@@ -222,6 +293,16 @@ class AgentSurvivalIT {
                 dataDir.toString());
         agent.start();
         instanceId = agent.instanceId().orElseThrow();
+    }
+
+    private TestKafka startKafka() {
+        TestKafka kafka = TestKafka.start();
+        toClose.add(kafka);
+        return kafka;
+    }
+
+    private static String containersOf(DesiredTask task) {
+        return DockerCli.run("ps", "-q", "--filter", "label=dev.berth.task-id=" + task.taskId());
     }
 
     private RecordPublisher scheduler(String bootstrap) {

@@ -67,7 +67,7 @@ class KafkaAclBinaryIT {
      * them (while the scheduler creates them, it may name fewer).
      */
     private static final String TOPICS_REFUSED = "refuses Berth's topics: topics berth.clusters, berth.dead-letters,"
-            + " berth.instances, berth.task-events, berth.tasks do not exist or cannot be described by this"
+            + " berth.instance-control, berth.instances, berth.task-events, berth.tasks do not exist or cannot be described by this"
             + " principal, and it may not create them";
 
     @Test
@@ -192,8 +192,8 @@ class KafkaAclBinaryIT {
      * The README's ACLs, one for one, but Read on berth.events ({@link #eventsAcl}): the
      * scheduler's principal may create, read and write the topics whose names start with
      * {@code berth.}, use the consumer groups and the transactional id that start with
-     * {@code berth-scheduler}; the agents' principal may describe the five topics an agent uses,
-     * read four of them and write its reports, registrations and dead letters; the pipeline may
+     * {@code berth-scheduler}; the agents' principal may describe the six topics an agent uses,
+     * read five of them and write its reports, registrations and dead letters; the pipeline may
      * write berth.requests, read berth.responses, and use its consumer group {@code pipeline}.
      */
     private static List<AclBinding> readmeAcls() {
@@ -206,12 +206,13 @@ class KafkaAclBinaryIT {
         acls.add(allow("User:berth", ResourceType.TRANSACTIONAL_ID, "berth-scheduler", PatternType.PREFIXED,
                 AclOperation.WRITE));
         for (String topic : List.of("berth.tasks", "berth.clusters", "berth.task-events", "berth.instances",
-                "berth.dead-letters")) {
+                "berth.instance-control", "berth.dead-letters")) {
             acls.add(allow("User:agent", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
             acls.add(allow("User:agent", ResourceType.TOPIC, topic, PatternType.LITERAL,
                     AclOperation.DESCRIBE_CONFIGS));
         }
-        for (String topic : List.of("berth.tasks", "berth.clusters", "berth.task-events", "berth.instances")) {
+        for (String topic : List.of("berth.tasks", "berth.clusters", "berth.task-events", "berth.instances",
+                "berth.instance-control")) {
             acls.add(allow("User:agent", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ));
         }
         for (String topic : List.of("berth.task-events", "berth.instances", "berth.dead-letters")) {
