@@ -43,6 +43,7 @@ public final class InstanceMembership implements TopicReader.Handler {
     private final String fresh;
     private final Runnable onAllowed;
     private volatile boolean deregistered;
+    /** Set last, once the topic has been read to its end: the fields above are settled by then. */
     private volatile boolean caughtUp;
 
     /**
@@ -65,7 +66,6 @@ public final class InstanceMembership implements TopicReader.Handler {
                         + " again, or move the host: aws ecs deregister-container-instance --cluster " + was
                         + " --container-instance " + instanceId + " --force --endpoint-url " + apiUrl
                         + " (its tasks stop), then " + fresh);
-        moved.ifPresent(why -> LOGGER.errorf("This agent does not register: %s", why));
     }
 
     /** A reader of berth.instance-control that keeps this membership up to date. */
@@ -79,19 +79,16 @@ public final class InstanceMembership implements TopicReader.Handler {
         return caughtUp && !deregistered && moved.isEmpty();
     }
 
-    /** Why the instance does not register; empty when it may. */
+    /** Why the instance does not register; empty when it may. A deregistration says more than a moved cluster. */
     public Optional<String> problem() {
-        if (moved.isPresent()) {
-            return moved;
-        }
-        if (deregistered) {
-            return Optional.of(deregisteredWhy());
-        }
         if (!caughtUp) {
             return Optional.of("reading berth.instance-control to find whether container instance " + instanceId
                     + " was deregistered");
         }
-        return Optional.empty();
+        if (deregistered) {
+            return Optional.of(deregisteredWhy());
+        }
+        return moved;
     }
 
     private String deregisteredWhy() {
@@ -120,9 +117,10 @@ public final class InstanceMembership implements TopicReader.Handler {
     @Override
     public void caughtUp() {
         caughtUp = true;
-        if (deregistered) {
-            LOGGER.errorf("This agent does not register: %s", deregisteredWhy());
-        } else if (allowed()) {
+        Optional<String> why = problem();
+        if (why.isPresent()) {
+            LOGGER.errorf("This agent does not register: %s", why.get());
+        } else {
             onAllowed.run();
         }
     }

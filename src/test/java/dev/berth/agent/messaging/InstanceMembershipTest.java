@@ -60,6 +60,21 @@ class InstanceMembershipTest {
     }
 
     @Test
+    void aDeregisteredInstanceWhoseClusterAlsoChangedIsToldItWasDeregistered() {
+        // Given: deregistered from a, and ECS_CLUSTER now says b
+        InstanceMembership membership = membership("b", Optional.of(registration("i-1", "a")));
+        membership.apply(Topic.INSTANCE_CONTROL, "i-1", control("i-1", InstanceControl.DEREGISTERED, 2));
+
+        // When
+        membership.caughtUp();
+
+        // Then: no advice to deregister it again
+        assertThat(membership.allowed()).isFalse();
+        assertThat(membership.problem()).hasValueSatisfying(why -> assertThat(why).contains("was deregistered")
+                .doesNotContain("deregister-container-instance"));
+    }
+
+    @Test
     void aDeregistrationWhileTheAgentRunsStopsItsRegistering() {
         // Given: allowed, and registering
         InstanceMembership membership = membership("a", Optional.of(registration("i-1", "a")));
