@@ -428,6 +428,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         try {
             future = calls.submit(body);
         } catch (RejectedExecutionException e) {
+            if (calls.isShutdown()) {
+                // close(): the agent is stopping. Nothing was asked of the engine, so nothing is known.
+                throw ContainerRuntimeException.inconclusive(error, what + ": not sent, the agent is stopping", e);
+            }
             observer.called(callName(what), RuntimeCallObserver.Outcome.TIMEOUT,
                     Duration.ofNanos(System.nanoTime() - started));
             throw RuntimeError.DockerTimeoutError.because(what + ": " + calls.getMaximumPoolSize()

@@ -96,4 +96,22 @@ class HungDockerEngineTest {
         assertThat(failures.get(MAX_CALLS + 2).reason()).contains(MAX_CALLS + " Docker calls already wait");
         assertThat(callThreads(callers)).isGreaterThan(0).isLessThanOrEqualTo(MAX_CALLS);
     }
+
+    @Test
+    void aCallAfterTheRuntimeClosedSaysTheAgentIsStoppingNotThatTheEngineIsBusy() throws Exception {
+        // Given: the agent stopping, its runtime closed
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+                Duration.ofSeconds(1), MAX_CALLS);
+        runtime.close();
+
+        // When
+        ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.inspect("berth-task"),
+                ContainerRuntimeException.class);
+
+        // Then: nothing was sent, so nothing about the container is known
+        assertThat(failure.reason()).contains("inspect").contains("not sent, the agent is stopping")
+                .doesNotContain("already wait");
+        assertThat(failure.inconclusive()).isTrue();
+    }
 }
