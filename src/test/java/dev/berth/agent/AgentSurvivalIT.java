@@ -55,6 +55,8 @@ class AgentSurvivalIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final RecordCodec CODEC = new RecordCodec();
+    /** What the agent says once it knows its instance was deregistered. */
+    private static final String DEREGISTERED = "was deregistered (DeregisterContainerInstance)";
 
     @TempDir
     Path dataDir;
@@ -234,14 +236,14 @@ class AgentSurvivalIT {
                 instanceId, "default", InstanceControl.DEREGISTERED, Instant.now()));
 
         // Then: it stops registering and says why, while it runs and after a restart
-        await().until(() -> agent.registrationProblem().filter(p -> p.contains("was deregistered")).isPresent());
+        await().until(() -> agent.registrationProblem().filter(p -> p.contains(DEREGISTERED)).isPresent());
         assertThat(agent.isReady()).isFalse();
         long sent = registrations(kafka.bootstrapServers());
         Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20))
                 .until(() -> registrations(kafka.bootstrapServers()) == sent);
         agent.stop();
         startAgentIn(kafka.bootstrapServers(), "default");
-        await().until(() -> agent.registrationProblem().filter(p -> p.contains("was deregistered")).isPresent());
+        await().until(() -> agent.registrationProblem().filter(p -> p.contains(DEREGISTERED)).isPresent());
         assertThat(agent.registrationProblem().orElseThrow()).contains("move " + dataDir.resolve("agent")
                 + " aside");
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(20))

@@ -82,8 +82,8 @@ public final class InstanceMembership implements TopicReader.Handler {
     /** Why the instance does not register; empty when it may. A deregistration says more than a moved cluster. */
     public Optional<String> problem() {
         if (!caughtUp) {
-            return Optional.of("reading berth.instance-control to find whether container instance " + instanceId
-                    + " was deregistered");
+            return Optional.of("reading berth.instance-control to learn whether container instance " + instanceId
+                    + " may register");
         }
         if (deregistered) {
             return Optional.of(deregisteredWhy());

@@ -104,7 +104,7 @@ class InstanceMembershipTest {
         // Then
         assertThat(allowedBeforeTheEnd).isFalse();
         assertThat(problemBeforeTheEnd).hasValueSatisfying(why -> assertThat(why)
-                .contains("reading berth.instance-control"));
+                .contains("reading berth.instance-control").doesNotContain("deregistered"));
         assertThat(membership.allowed()).isTrue();
         assertThat(membership.problem()).isEmpty();
         assertThat(allowedCalls).hasValue(1);
