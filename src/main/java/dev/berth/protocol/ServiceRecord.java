@@ -25,6 +25,9 @@ import java.util.List;
  * @param propagateTags  SERVICE or TASK_DEFINITION: whose tags the service's new tasks get; null for none
  * @param enableECSManagedTags whether its new tasks get {@code aws:ecs:serviceName} and
  *                       {@code aws:ecs:clusterName}; null (an older record) is false
+ * @param lastCompleted  the last deployment that was PRIMARY and COMPLETED, kept after its tasks
+ *                       are gone, for the circuit breaker's rollback; null for none (or an older
+ *                       record, whose rollback looks only among {@code deployments})
  */
 public record ServiceRecord(
         int schemaVersion,
@@ -45,7 +48,8 @@ public record ServiceRecord(
         String requestHash,
         List<Tag> tags,
         String propagateTags,
-        Boolean enableECSManagedTags) implements BerthRecord {
+        Boolean enableECSManagedTags,
+        Deployment lastCompleted) implements BerthRecord {
 
     public static final int MAX_EVENTS = 100;
     public static final String ACTIVE = "ACTIVE";
@@ -53,6 +57,8 @@ public record ServiceRecord(
     public static final String INACTIVE = "INACTIVE";
     public static final String REPLICA = "REPLICA";
     public static final String DAEMON = "DAEMON";
+    /** What the task group of a service's tasks starts with; the service's name follows. */
+    public static final String GROUP_PREFIX = "service:";
 
     public ServiceRecord {
         placementConstraints = placementConstraints == null ? List.of() : List.copyOf(placementConstraints);
@@ -79,14 +85,15 @@ public record ServiceRecord(
             Instant createdAt, String requestHash, List<Tag> tags) {
         this(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy, desiredCount,
                 taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy, deployments, events,
-                createdAt, requestHash, tags, null, null);
+                createdAt, requestHash, tags, null, null, null);
     }
 
     /** The same record with other tag propagation for the tasks it starts from now on (same version). */
     public ServiceRecord withTagPropagation(String newPropagateTags, Boolean newEnableECSManagedTags) {
         return new ServiceRecord(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy,
                 desiredCount, taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy,
-                deployments, events, createdAt, requestHash, tags, newPropagateTags, newEnableECSManagedTags);
+                deployments, events, createdAt, requestHash, tags, newPropagateTags, newEnableECSManagedTags,
+                lastCompleted);
     }
 
     /** Whether the service's new tasks get ECS's managed tags. */
@@ -99,7 +106,7 @@ public record ServiceRecord(
         return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, status,
                 schedulingStrategy, desiredCount, taskDefinition, deploymentConfiguration, placementConstraints,
                 placementStrategy, deployments, events, createdAt, requestHash, newTags, propagateTags,
-                enableECSManagedTags);
+                enableECSManagedTags, lastCompleted);
     }
 
     public static String key(String cluster, String serviceName) {
@@ -112,7 +119,7 @@ public record ServiceRecord(
 
     /** The task group of the service's tasks. */
     public String group() {
-        return "service:" + serviceName;
+        return GROUP_PREFIX + serviceName;
     }
 
     public boolean isDaemon() {
@@ -124,19 +131,45 @@ public record ServiceRecord(
             CircuitBreaker deploymentCircuitBreaker) {
     }
 
-    public record CircuitBreaker(boolean enable, boolean rollback) {
+    /**
+     * ECS's deployment circuit breaker.
+     *
+     * @param resetOnHealthyTask whether a task of the deployment that becomes healthy sets its
+     *                           failed tasks back to 0; null (ECS's default, and older records) is true
+     */
+    public record CircuitBreaker(boolean enable, boolean rollback, Boolean resetOnHealthyTask) {
+
+        public CircuitBreaker(boolean enable, boolean rollback) {
+            this(enable, rollback, null);
+        }
+
+        public boolean resetsOnHealthyTask() {
+            return !Boolean.FALSE.equals(resetOnHealthyTask);
+        }
     }
 
     /**
      * One deployment: a task definition the service rolls to (PRIMARY) or from (ACTIVE).
      *
      * @param rolloutState        IN_PROGRESS, COMPLETED or FAILED
+     * @param failedTasks         tasks of this deployment that failed; with the circuit breaker's
+     *                            {@code resetOnHealthyTask}, since one of its tasks last became healthy
      * @param failuresInARow      tasks of this deployment that failed since one last ran healthy
      * @param noStartBefore       while tasks keep failing, when the next may start (backoff); or null
+     * @param newestHealthyStart  the latest start (the agent's startedAt) of a task of this deployment
+     *                            seen healthy: a healthy task that started later is a task that became
+     *                            healthy since; null until one is seen
      */
     public record Deployment(String id, String status, String taskDefinition, int failedTasks, Instant createdAt,
             Instant updatedAt, String rolloutState, String rolloutStateReason, int failuresInARow,
-            Instant noStartBefore) {
+            Instant noStartBefore, Instant newestHealthyStart) {
+
+        public Deployment(String id, String status, String taskDefinition, int failedTasks, Instant createdAt,
+                Instant updatedAt, String rolloutState, String rolloutStateReason, int failuresInARow,
+                Instant noStartBefore) {
+            this(id, status, taskDefinition, failedTasks, createdAt, updatedAt, rolloutState, rolloutStateReason,
+                    failuresInARow, noStartBefore, null);
+        }
 
         public Deployment(String id, String status, String taskDefinition, int failedTasks, Instant createdAt,
                 Instant updatedAt, String rolloutState, String rolloutStateReason) {
@@ -155,11 +188,18 @@ public record ServiceRecord(
     public record Event(String id, Instant createdAt, String message) {
     }
 
+    /**
+     * The service at a later version; {@link #lastCompleted} follows: the new PRIMARY when it is
+     * COMPLETED, else the one before.
+     */
     public ServiceRecord with(long newVersion, String newStatus, int newDesiredCount, String newTaskDefinition,
             DeploymentConfiguration newConfiguration, List<Deployment> newDeployments, List<Event> newEvents) {
+        Deployment completed = !newDeployments.isEmpty()
+                && Deployment.COMPLETED.equals(newDeployments.get(0).rolloutState())
+                ? newDeployments.get(0) : lastCompleted;
         return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, newStatus,
                 schedulingStrategy, newDesiredCount, newTaskDefinition, newConfiguration, placementConstraints,
                 placementStrategy, newDeployments, newEvents, createdAt, requestHash, tags, propagateTags,
-                enableECSManagedTags);
+                enableECSManagedTags, completed);
     }
 }

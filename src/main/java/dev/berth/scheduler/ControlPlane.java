@@ -43,12 +43,13 @@ public final class ControlPlane {
         this.containerInstances = new ContainerInstances(state, writer, writeLock, clusters, arns);
         this.attributes = new Attributes(state, writer, writeLock, clusters, arns);
         Lock serviceLock = new ReleasingLock();
-        this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions);
+        this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), new java.util.Random(), arns,
+                serviceLock);
+        this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions,
+                serviceScheduler::daemonHostCount);
         this.tags = new Tags(state, writer, writeLock, serviceLock, arns, clusters);
         this.accountSettings = new AccountSettings(state, writer, writeLock, arns.partition(), arns.account());
         this.taskProtection = new TaskProtection(state, writer, writeLock, serviceLock, clusters, tasks);
-        this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), new java.util.Random(), arns,
-                serviceLock);
     }
 
     public SchedulerState state() {

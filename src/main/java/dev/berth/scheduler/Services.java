@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -44,10 +45,13 @@ public final class Services {
     private final Clusters clusters;
     private final TaskDefinitions taskDefinitions;
     private final ClientTokens tokens;
+    /** How many tasks a DAEMON service wants now: the instances that take its tasks. */
+    private final ToIntFunction<ServiceRecord> daemonHosts;
 
     Services(SchedulerState state, StateWriter writer, Lock serviceLock, Arns arns, Clusters clusters,
-            TaskDefinitions taskDefinitions) {
+            TaskDefinitions taskDefinitions, ToIntFunction<ServiceRecord> daemonHosts) {
         this.state = state;
+        this.daemonHosts = daemonHosts;
         this.writer = writer;
         this.serviceLock = serviceLock;
         this.arns = arns;
@@ -154,7 +158,7 @@ public final class Services {
                     arns.service(cluster.clusterName(), name), ServiceRecord.ACTIVE, strategy, desired,
                     definition.familyRevision(), spec.deploymentConfiguration(), spec.placementConstraints(),
                     spec.placementStrategy(), List.of(newDeployment(definition.familyRevision(), now)), List.of(), now,
-                    requestHash, tags, propagate, managed);
+                    requestHash, tags, propagate, managed, null);
             List<StateChange> changes = new ArrayList<>();
             changes.add(new StateChange.Put(created));
             if (tokenKey != null) {
@@ -263,7 +267,7 @@ public final class Services {
             }
         }
         int desired = service.isDaemon() && ServiceRecord.ACTIVE.equals(service.status())
-                ? state.instanceCount(service.cluster()) : service.desiredCount();
+                ? daemonHosts.applyAsInt(service) : service.desiredCount();
         Map<String, DeploymentCounts> deployments = new HashMap<>();
         for (int i = 0; i < service.deployments().size(); i++) {
             Deployment d = service.deployments().get(i);

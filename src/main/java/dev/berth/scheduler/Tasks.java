@@ -12,6 +12,7 @@ import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.ServiceRecord;
 import dev.berth.scheduler.placement.Candidate;
 import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.placement.PlacementRequest;
@@ -277,6 +278,9 @@ public final class Tasks {
                     changes.add(new StateChange.Put(latest.stop(latest.version() + 1, TaskView.LOST,
                             lostTask.stoppedReason())));
                 } else if (action instanceof TaskAction.MarkStopped stopped) {
+                    if (isSettledByItsService(latest)) {
+                        continue;
+                    }
                     LOGGER.infof("Task %s stopped on instance %s (%s): desired status is now STOPPED", latest.taskId(),
                             latest.instanceId(), stopped.stopCode());
                     changes.add(new StateChange.Put(latest.stop(latest.version() + 1, stopped.stopCode(),
@@ -294,6 +298,21 @@ public final class Tasks {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Whether the task belongs to a service that the service scheduler still looks at: then a
+     * task that stopped on its own while desired RUNNING is left to it, which counts the
+     * failure (failedTasks, the back-off, the circuit breaker) in the plan that settles it.
+     * Settled here first, between two passes, the failure would never be counted.
+     */
+    private boolean isSettledByItsService(DesiredTask task) {
+        String group = task.group();
+        if (group == null || !group.startsWith(ServiceRecord.GROUP_PREFIX)) {
+            return false;
+        }
+        return state.service(task.cluster(), group.substring(ServiceRecord.GROUP_PREFIX.length()))
+                .filter(s -> !ServiceRecord.INACTIVE.equals(s.status())).isPresent();
     }
 
     /** The task with this id or ARN in the cluster, if it is still visible. */

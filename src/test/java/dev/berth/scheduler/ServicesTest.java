@@ -62,6 +62,21 @@ class ServicesTest {
         return state.allTasks().stream().filter(t -> !t.isStopped()).toList();
     }
 
+    /** The task's agent reports that it stopped on its own, with the stop code and reason, at the clock's time. */
+    private void failed(TaskView task, StopCode code, String reason) {
+        TaskStateChange r = report(task.taskId(), task.instanceId(), TaskStatus.STOPPED, task.version() + 1);
+        state.apply(new TaskStateChange(r.schemaVersion(), r.version(), r.taskId(), r.cluster(), r.instanceId(),
+                r.lastStatus(), r.containers(), code.name(), reason, null, null, task.startedAt(), null,
+                clock.instant(), clock.instant()));
+    }
+
+    /** The task's agent reports it RUNNING since the clock's time. */
+    private void runningNow(TaskView task) {
+        TaskStateChange r = report(task.taskId(), task.instanceId(), TaskStatus.RUNNING, task.version() + 1);
+        state.apply(new TaskStateChange(r.schemaVersion(), r.version(), r.taskId(), r.cluster(), r.instanceId(),
+                r.lastStatus(), r.containers(), null, null, null, null, clock.instant(), null, null, clock.instant()));
+    }
+
     /** Every agent reports its tasks: placed ones RUNNING, ones asked to stop STOPPED. */
     private void agentsAct() {
         for (TaskView task : state.allTasks()) {
@@ -229,6 +244,121 @@ class ServicesTest {
     }
 
     @Test
+    void theCircuitBreakerRollsBackToADeploymentWhoseTasksAreAllGone() {
+        // Given a steady service of two that may drop to no healthy task during a rollout
+        instances(2);
+        plane.taskDefinitions().register(web(256));
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 2, null,
+                new ServiceRecord.DeploymentConfiguration(100, 0, new ServiceRecord.CircuitBreaker(true, true)),
+                List.of(), List.of()), null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+        String stable = service("web").service().deployments().get(0).id();
+
+        // When it rolls to a revision whose tasks all fail to start: the old tasks stop first
+        plane.taskDefinitions().register(web(128));
+        plane.services().update(new Services.ServiceUpdate(null, "web", "web:2", null, null, false));
+        for (int step = 0; step < 20 && !service("web").service().deployments().get(0).id().equals(stable); step++) {
+            plane.serviceScheduler().reconcile();
+            agentsAct();
+            for (TaskView task : unstopped()) {
+                if (task.desired().taskDefinition().revision() == 2 && task.desiredStatus() == TaskStatus.RUNNING) {
+                    failed(task, StopCode.TaskFailedToStart, "CannotPullContainerError: no such image");
+                }
+            }
+            clock.advance(Duration.ofMinutes(1));
+        }
+        for (int step = 0; step < 4; step++) {
+            plane.serviceScheduler().reconcile();
+            agentsAct();
+        }
+
+        // Then it is back on revision 1, running both tasks again
+        ServiceRecord web = service("web").service();
+        assertThat(web.deployments().get(0).id()).isEqualTo(stable);
+        assertThat(web.taskDefinition()).isEqualTo("web:1");
+        assertThat(unstopped()).hasSize(2).allSatisfy(t -> {
+            assertThat(t.desired().taskDefinition().revision()).isEqualTo(1);
+            assertThat(t.isRunning()).isTrue();
+        });
+        assertThat(web.events()).extracting(ServiceRecord.Event::message)
+                .anyMatch(m -> m.equals("(service web) rolling back to deployment " + stable + "."));
+    }
+
+    @Test
+    void aTaskThatBecomesHealthyResetsTheCircuitBreakersCount() {
+        // Given a steady service of six with the circuit breaker (threshold 3)
+        instances(6);
+        plane.taskDefinitions().register(web(256));
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 6, null,
+                new ServiceRecord.DeploymentConfiguration(null, null, new ServiceRecord.CircuitBreaker(true, true)),
+                List.of(), List.of()), null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+
+        // When it rolls to revision 2, whose tasks run, and three of them crash over time, each
+        // crash followed by a replacement that runs
+        plane.taskDefinitions().register(web(128));
+        plane.services().update(new Services.ServiceUpdate(null, "web", "web:2", null, null, false));
+        int crashes = 0;
+        for (int step = 0; step < 12; step++) {
+            clock.advance(Duration.ofMinutes(1));
+            plane.serviceScheduler().reconcile();
+            for (TaskView task : unstopped()) {
+                if (task.desiredStatus() == TaskStatus.STOPPED) {
+                    state.apply(report(task.taskId(), task.instanceId(), TaskStatus.STOPPED, task.version() + 1));
+                } else if (task.lastStatus() == TaskStatus.PENDING) {
+                    runningNow(task);
+                }
+            }
+            clock.advance(Duration.ofMinutes(1));
+            if (crashes < 3 && step % 2 == 1) {
+                unstopped().stream().filter(t -> t.desired().taskDefinition().revision() == 2 && t.isRunning())
+                        .findFirst().ifPresent(t -> failed(t, StopCode.EssentialContainerExited,
+                                "Essential container in task exited"));
+                crashes++;
+            }
+        }
+
+        // Then the rollout was never failed: each crash came after a task became healthy
+        ServiceRecord web = service("web").service();
+        assertThat(crashes).isEqualTo(3);
+        assertThat(web.taskDefinition()).isEqualTo("web:2");
+        assertThat(web.deployments()).singleElement().satisfies(d -> {
+            assertThat(d.rolloutState()).isEqualTo(ServiceRecord.Deployment.COMPLETED);
+            assertThat(d.failedTasks()).isLessThan(3);
+        });
+    }
+
+    @Test
+    void aTaskThatFailsIsCountedByItsServiceThoughTheTaskRoundRunsBeforeTheNextServicePass() {
+        // Given a service of one whose tasks fail to start
+        instances(1);
+        plane.taskDefinitions().register(web(256));
+        create("web", 1, null);
+
+        // When each failure is read between the two halves of a reconcile round
+        for (int failure = 0; failure < 4; failure++) {
+            plane.serviceScheduler().reconcile();
+            while (unstopped().isEmpty()) {
+                clock.advance(Duration.ofMinutes(1));
+                plane.serviceScheduler().reconcile();
+            }
+            failed(unstopped().get(0), StopCode.TaskFailedToStart, "CannotPullContainerError: no such image");
+            plane.tasks().reconcile(new dev.berth.scheduler.reconcile.TaskReconciler(Duration.ofHours(1)));
+        }
+        plane.serviceScheduler().reconcile();
+
+        // Then the service counted all four, and backs off
+        ServiceRecord.Deployment primary = service("web").service().deployments().get(0);
+        assertThat(primary.failedTasks()).isEqualTo(4);
+        assertThat(primary.failuresInARow()).isEqualTo(4);
+        assertThat(primary.noStartBefore()).isNotNull();
+    }
+
+    @Test
     void aRollingDeploymentStaysWithinItsBoundsAndCompletes() {
         // Given a steady service of four, with the default 100 % healthy and 200 % at most
         instances(4);
@@ -346,6 +476,81 @@ class ServicesTest {
 
         // Then
         assertThat(unstopped()).extracting(TaskView::instanceId).containsExactlyInAnyOrder("i-1", "i-2");
+
+        // When they run, and then one of them is set DRAINING
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+
+        // Then it wants as many tasks as instances take them, and says steady with that count
+        assertThat(service("logs").desiredCount()).isEqualTo(2);
+        assertThat(service("logs").runningCount()).isEqualTo(2);
+        assertThat(service("logs").service().events()).extracting(ServiceRecord.Event::message).first()
+                .isEqualTo("(service logs) has reached a steady state.");
+        plane.containerInstances().updateState(null, List.of("i-1"), "DRAINING");
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+        assertThat(service("logs").desiredCount()).isOne();
+        assertThat(service("logs").runningCount()).isOne();
+    }
+
+    @Test
+    void aDaemonRollsWithinItsMinimumHealthyPercent() {
+        // Given a daemon on four instances that keeps at least half of them healthy
+        instances(4);
+        plane.taskDefinitions().register(web(256));
+        plane.services().create(new Services.ServiceSpec(null, "logs", "web", null, ServiceRecord.DAEMON,
+                new ServiceRecord.DeploymentConfiguration(100, 50, null), List.of(), List.of()), null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+
+        // When it rolls to revision 2, step by step
+        plane.taskDefinitions().register(web(128));
+        plane.services().update(new Services.ServiceUpdate(null, "logs", "web:2", null, null, false));
+        for (int step = 0; step < 8; step++) {
+            plane.serviceScheduler().reconcile();
+            assertThat(unstopped().stream().filter(t -> t.isRunning() && t.desiredStatus() == TaskStatus.RUNNING)
+                    .count()).as("healthy at step " + step).isGreaterThanOrEqualTo(2);
+            agentsAct();
+        }
+
+        // Then every instance runs revision 2
+        assertThat(unstopped()).hasSize(4)
+                .allSatisfy(t -> assertThat(t.desired().taskDefinition().revision()).isEqualTo(2));
+        assertThat(service("logs").service().deployments()).singleElement()
+                .satisfies(d -> assertThat(d.rolloutState()).isEqualTo(ServiceRecord.Deployment.COMPLETED));
+    }
+
+    @Test
+    void deletingADaemonStopsItsTaskOnADrainingInstanceWhereOtherServicesStillRun() {
+        // Given a daemon and a service whose task cannot leave the one other instance: no room elsewhere
+        state.apply(instance("i-1", "default", 4096, 512, T0, 1));
+        state.apply(instance("i-2", "default", 4096, 256, T0, 1));
+        plane.taskDefinitions().register(web(256));
+        create("logs", null, ServiceRecord.DAEMON);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        create("web", 1, null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+        assertThat(unstopped()).filteredOn(t -> "service:web".equals(t.desired().group()))
+                .extracting(TaskView::instanceId).containsExactly("i-1");
+        plane.containerInstances().updateState(null, List.of("i-1"), "DRAINING");
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+
+        // When the daemon is deleted
+        plane.services().delete(null, "logs", false);
+        for (int step = 0; step < 3; step++) {
+            plane.serviceScheduler().reconcile();
+            agentsAct();
+        }
+
+        // Then its task on the draining instance stopped too, and it is INACTIVE
+        assertThat(unstopped()).noneMatch(t -> "service:logs".equals(t.desired().group()));
+        assertThat(service("logs").service().status()).isEqualTo(ServiceRecord.INACTIVE);
     }
 
     @Test

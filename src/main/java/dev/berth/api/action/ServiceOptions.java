@@ -25,11 +25,12 @@ public record ServiceOptions(List<Object> loadBalancers, List<Object> serviceReg
             return new ServiceRecord.DeploymentConfiguration(maximumPercent, minimumHealthyPercent,
                     deploymentCircuitBreaker == null ? null : new ServiceRecord.CircuitBreaker(
                             Boolean.TRUE.equals(deploymentCircuitBreaker.enable()),
-                            Boolean.TRUE.equals(deploymentCircuitBreaker.rollback())));
+                            Boolean.TRUE.equals(deploymentCircuitBreaker.rollback()),
+                            deploymentCircuitBreaker.resetOnHealthyTask()));
         }
     }
 
-    public record CircuitBreaker(Boolean enable, Boolean rollback) {
+    public record CircuitBreaker(Boolean enable, Boolean rollback, Boolean resetOnHealthyTask) {
     }
 
     public record Alarms(List<String> alarmNames, Boolean enable, Boolean rollback) {

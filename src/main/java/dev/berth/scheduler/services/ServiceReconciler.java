@@ -30,7 +30,8 @@ import java.util.Set;
  * the desired count of tasks exist at once (running, pending or stopping), and at least
  * {@code minimumHealthyPercent} stay healthy while old tasks stop. A DAEMON service keeps
  * one task of its PRIMARY deployment on every instance; an old task on an instance stops
- * before the new one starts there (ECS's 0 / 100 % for daemons).
+ * before the new one starts there, while {@code minimumHealthyPercent} of the instances keep a
+ * healthy task (ECS's 0 / 100 % for daemons by default: all may go at once).
  *
  * <p>A task under scale-in protection (UpdateTaskProtection) is never chosen to stop when the
  * service scales in or when a deployment retires it: the service stays above its desired
@@ -187,14 +188,26 @@ public final class ServiceReconciler {
                 if (Deployment.COMPLETED.equals(d.rolloutState())) {
                     rollbackTo = d.id();
                     deployments.remove(i);
-                    deployments.set(0, Deployments.demoted(deployments.get(0), now));
-                    deployments.add(0, new Deployment(d.id(), Deployment.PRIMARY, d.taskDefinition(), d.failedTasks(),
-                            d.createdAt(), now, Deployment.IN_PROGRESS, "ECS deployment circuit breaker: rolling "
-                            + "back to deployment " + d.id() + ".", 0, null));
+                    rollBack(deployments, d, d.failedTasks(), now);
                 }
+            }
+            Deployment completed = service.lastCompleted();
+            if (rollbackTo == null && completed != null && !completed.id().equals(primary.id())) {
+                // Its tasks are all gone (stopped while the failed rollout replaced them): it
+                // becomes PRIMARY again with none, and the next passes start them.
+                rollbackTo = completed.id();
+                rollBack(deployments, completed, 0, now);
             }
         }
         return new Breaker(true, primary.id(), rollbackTo);
+    }
+
+    /** Makes {@code to} PRIMARY again, IN_PROGRESS, ahead of the failed one (demoted to ACTIVE). */
+    private static void rollBack(List<Deployment> deployments, Deployment to, int failedTasks, Instant now) {
+        deployments.set(0, Deployments.demoted(deployments.get(0), now));
+        deployments.add(0, new Deployment(to.id(), Deployment.PRIMARY, to.taskDefinition(), failedTasks,
+                to.createdAt(), now, Deployment.IN_PROGRESS, "ECS deployment circuit breaker: rolling back to "
+                + "deployment " + to.id() + ".", 0, null));
     }
 
     /**
@@ -316,11 +329,23 @@ public final class ServiceReconciler {
             byInstance.computeIfAbsent(task.instanceId(), id -> new ArrayList<>()).add(task);
         }
         Set<String> eligible = new HashSet<>();
+        for (Candidate instance : instances) {
+            eligible.add(instance.instanceId());
+        }
+        // Old healthy tasks stop only while minimumHealthyPercent of the instances keep a healthy
+        // task (0 % by default: each instance's old task stops before its new one starts).
+        int minimumHealthy = deleting ? 0 : DeploymentBounds.of(service, instances.size()).minimumHealthy();
+        int healthy = 0;
+        for (TaskView task : unstopped) {
+            if (task.desiredStatus() == TaskStatus.RUNNING && eligible.contains(task.instanceId())
+                    && ServiceTasks.isHealthy(task)) {
+                healthy++;
+            }
+        }
         boolean complete = true;
         List<Candidate> sorted = new ArrayList<>(instances);
         sorted.sort(Comparator.comparing(Candidate::instanceId));
         for (Candidate instance : sorted) {
-            eligible.add(instance.instanceId());
             List<TaskView> here = byInstance.getOrDefault(instance.instanceId(), List.of());
             boolean keeps = false;
             boolean occupied = false;
@@ -330,10 +355,14 @@ public final class ServiceReconciler {
                 if (task.desiredStatus() != TaskStatus.RUNNING) {
                     continue;
                 }
+                boolean isHealthy = ServiceTasks.isHealthy(task);
                 if (!deleting && (!current || keeps) && task.desired().isProtectedAt(now)) {
+                    complete = false;
+                } else if (!deleting && !current && isHealthy && healthy - 1 < minimumHealthy) {
                     complete = false;
                 } else if (deleting || !current || keeps) {
                     pass.stops.add(new Stop(task, deleting ? DELETED : current ? SCALED_IN : REPLACED));
+                    healthy -= isHealthy ? 1 : 0;
                 } else {
                     keeps = true;
                     complete &= ServiceTasks.isHealthy(task) && here.size() == 1;
@@ -345,13 +374,13 @@ public final class ServiceReconciler {
             complete &= deleting || keeps;
         }
         for (Map.Entry<String, List<TaskView>> entry : byInstance.entrySet()) {
-            if (draining.busy().contains(entry.getKey())) {
+            if (draining.busy().contains(entry.getKey()) && !deleting) {
                 complete = false;
             } else if (!eligible.contains(entry.getKey())) {
                 for (TaskView task : entry.getValue()) {
                     if (task.desiredStatus() == TaskStatus.RUNNING) {
-                        pass.stops.add(new Stop(task, draining.instances().contains(entry.getKey()) ? DRAINED
-                                : NOT_ELIGIBLE));
+                        pass.stops.add(new Stop(task, deleting ? DELETED
+                                : draining.instances().contains(entry.getKey()) ? DRAINED : NOT_ELIGIBLE));
                     }
                 }
                 complete = false;
@@ -383,6 +412,16 @@ public final class ServiceReconciler {
             Deployment d = i == 0 ? backedOff : service.deployments().get(i);
             int failures = d.failedTasks() + failed.getOrDefault(d.id(), 0);
             boolean isPrimary = i == 0;
+            Instant newestHealthyStart = d.newestHealthyStart();
+            if (isPrimary) {
+                newestHealthyStart = newestHealthyStart(d, unstopped);
+                if (newestHealthyStart != null && !newestHealthyStart.equals(d.newestHealthyStart())
+                        && resetsOnHealthyTask(service)) {
+                    // One of its tasks became healthy since the last look: the failures before
+                    // it are no longer in a row (ECS's resetOnHealthyTask).
+                    failures = failuresAfter(d.id(), settled, newestHealthyStart);
+                }
+            }
             if (!isPrimary && !withTasks.contains(d.id())) {
                 continue;
             }
@@ -399,8 +438,39 @@ public final class ServiceReconciler {
                 updated = now;
             }
             result.add(new Deployment(d.id(), d.status(), d.taskDefinition(), failures, d.createdAt(), updated,
-                    rollout, reason, d.failuresInARow(), d.noStartBefore()));
+                    rollout, reason, d.failuresInARow(), d.noStartBefore(), newestHealthyStart));
         }
         return result;
+    }
+
+    /** The latest start among the deployment's healthy tasks, or among those seen before: never earlier. */
+    private static Instant newestHealthyStart(Deployment d, List<TaskView> unstopped) {
+        Instant newest = d.newestHealthyStart();
+        for (TaskView task : unstopped) {
+            if (d.id().equals(task.desired().startedBy()) && task.desiredStatus() == TaskStatus.RUNNING
+                    && task.startedAt() != null && ServiceTasks.isHealthy(task)
+                    && (newest == null || task.startedAt().isAfter(newest))) {
+                newest = task.startedAt();
+            }
+        }
+        return newest;
+    }
+
+    /** The deployment's tasks settled in this pass as failed that stopped after {@code since}. */
+    private static int failuresAfter(String deploymentId, List<TaskView> settled, Instant since) {
+        int count = 0;
+        for (TaskView task : settled) {
+            if (deploymentId.equals(task.desired().startedBy()) && ServiceTasks.isFailure(task)
+                    && (task.stoppedAt() == null || task.stoppedAt().isAfter(since))) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean resetsOnHealthyTask(ServiceRecord service) {
+        ServiceRecord.DeploymentConfiguration c = service.deploymentConfiguration();
+        return c == null || c.deploymentCircuitBreaker() == null
+                || c.deploymentCircuitBreaker().resetsOnHealthyTask();
     }
 }

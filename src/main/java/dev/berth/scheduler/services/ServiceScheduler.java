@@ -209,11 +209,25 @@ public final class ServiceScheduler {
 
     private boolean servesReplica(TaskView task) {
         String group = task.desired().group();
-        if (group == null || !group.startsWith("service:")) {
+        if (group == null || !group.startsWith(ServiceRecord.GROUP_PREFIX)) {
             return false;
         }
-        return state.service(task.cluster(), group.substring("service:".length())).filter(s -> !s.isDaemon())
+        return state.service(task.cluster(), group.substring(ServiceRecord.GROUP_PREFIX.length())).filter(s -> !s.isDaemon())
                 .isPresent();
+    }
+
+    /**
+     * How many tasks a DAEMON service wants: one on each instance of its cluster that takes
+     * its tasks (its constraints and required attributes hold, the instance is not DRAINING),
+     * as its passes count them. ECS shows this as the daemon's desiredCount.
+     */
+    public int daemonHostCount(ServiceRecord service) {
+        Optional<TaskDefinition> definition = definition(service.deployments().get(0).taskDefinition());
+        if (definition.isEmpty()) {
+            return 0;
+        }
+        PlacementRequest request = request(service, definition.get(), 1);
+        return (int) state.candidates(service.cluster()).stream().filter(c -> takesDaemon(request, c)).count();
     }
 
     /** A daemon task on the instance named: it fits there, or the rejection says why. */
