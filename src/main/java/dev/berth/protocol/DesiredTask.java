@@ -15,7 +15,9 @@ import java.util.List;
  * its stopCode and reason, and a higher version. {@code tags} (RunTask's, StartTask's and
  * TagResource's) came later: a record without them decodes with none. So did
  * {@code protectedUntil}: the end of the scale-in protection that UpdateTaskProtection set on
- * a service's task (null: not protected); the agent does not read it.
+ * a service's task (null: not protected); the agent does not read it. And {@code launchType}:
+ * EC2 or EXTERNAL, as RunTask or the service asked (null, in older records too, is EC2, ECS's
+ * default); the agent does not read it either.
  */
 public record DesiredTask(
         int schemaVersion,
@@ -33,10 +35,34 @@ public record DesiredTask(
         String stopCode,
         String stoppedReason,
         List<Tag> tags,
-        Instant protectedUntil) implements BerthRecord {
+        Instant protectedUntil,
+        String launchType) implements BerthRecord {
+
+    /** ECS's launch type when none was asked for. */
+    public static final String DEFAULT_LAUNCH_TYPE = "EC2";
 
     public DesiredTask {
         tags = Tag.listOf(tags);
+    }
+
+    public DesiredTask(int schemaVersion, long version, String taskId, String taskArn, String cluster,
+            String instanceId, TaskDefinition taskDefinition, TaskOverride overrides, TaskStatus desiredStatus,
+            String startedBy, String group, Instant createdAt, String stopCode, String stoppedReason, List<Tag> tags,
+            Instant protectedUntil) {
+        this(schemaVersion, version, taskId, taskArn, cluster, instanceId, taskDefinition, overrides, desiredStatus,
+                startedBy, group, createdAt, stopCode, stoppedReason, tags, protectedUntil, null);
+    }
+
+    /** EC2 or EXTERNAL: what the task was started as. */
+    public String launchTypeOrDefault() {
+        return launchType == null ? DEFAULT_LAUNCH_TYPE : launchType;
+    }
+
+    /** The same task, started as {@code type} (EC2 or EXTERNAL; null for ECS's default). */
+    public DesiredTask withLaunchType(String type) {
+        return new DesiredTask(schemaVersion, version, taskId, taskArn, cluster, instanceId, taskDefinition,
+                overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, tags, protectedUntil,
+                type);
     }
 
     public DesiredTask(int schemaVersion, long version, String taskId, String taskArn, String cluster,
@@ -55,20 +81,22 @@ public record DesiredTask(
 
     public DesiredTask stop(long newVersion, String code, String reason) {
         return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
-                overrides, TaskStatus.STOPPED, startedBy, group, createdAt, code, reason, tags, protectedUntil);
+                overrides, TaskStatus.STOPPED, startedBy, group, createdAt, code, reason, tags, protectedUntil,
+                launchType);
     }
 
     /** The same task at a later version with other tags. */
     public DesiredTask withTags(long newVersion, List<Tag> newTags) {
         return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
                 overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, newTags,
-                protectedUntil);
+                protectedUntil, launchType);
     }
 
     /** The same task at a later version, protected from scale-in until {@code until} (null: not protected). */
     public DesiredTask withProtection(long newVersion, Instant until) {
         return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
-                overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, tags, until);
+                overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, tags, until,
+                launchType);
     }
 
     /** Whether a service may not stop this task at {@code now} to scale in or to finish a deployment. */

@@ -25,6 +25,8 @@ import java.util.List;
  * @param propagateTags  SERVICE or TASK_DEFINITION: whose tags the service's new tasks get; null for none
  * @param enableECSManagedTags whether its new tasks get {@code aws:ecs:serviceName} and
  *                       {@code aws:ecs:clusterName}; null (an older record) is false
+ * @param launchType     EC2 or EXTERNAL, as CreateService asked, and its tasks' too; null (ECS's
+ *                       default, and older records) is EC2
  * @param lastCompleted  the last deployment that was PRIMARY and COMPLETED, kept after its tasks
  *                       are gone, for the circuit breaker's rollback; null for none (or an older
  *                       record, whose rollback looks only among {@code deployments})
@@ -49,7 +51,8 @@ public record ServiceRecord(
         List<Tag> tags,
         String propagateTags,
         Boolean enableECSManagedTags,
-        Deployment lastCompleted) implements BerthRecord {
+        Deployment lastCompleted,
+        String launchType) implements BerthRecord {
 
     public static final int MAX_EVENTS = 100;
     public static final String ACTIVE = "ACTIVE";
@@ -85,7 +88,7 @@ public record ServiceRecord(
             Instant createdAt, String requestHash, List<Tag> tags) {
         this(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy, desiredCount,
                 taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy, deployments, events,
-                createdAt, requestHash, tags, null, null, null);
+                createdAt, requestHash, tags, null, null, null, null);
     }
 
     /** The same record with other tag propagation for the tasks it starts from now on (same version). */
@@ -93,7 +96,7 @@ public record ServiceRecord(
         return new ServiceRecord(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy,
                 desiredCount, taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy,
                 deployments, events, createdAt, requestHash, tags, newPropagateTags, newEnableECSManagedTags,
-                lastCompleted);
+                lastCompleted, launchType);
     }
 
     /** Whether the service's new tasks get ECS's managed tags. */
@@ -106,7 +109,7 @@ public record ServiceRecord(
         return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, status,
                 schedulingStrategy, desiredCount, taskDefinition, deploymentConfiguration, placementConstraints,
                 placementStrategy, deployments, events, createdAt, requestHash, newTags, propagateTags,
-                enableECSManagedTags, lastCompleted);
+                enableECSManagedTags, lastCompleted, launchType);
     }
 
     public static String key(String cluster, String serviceName) {
@@ -120,6 +123,11 @@ public record ServiceRecord(
     /** The task group of the service's tasks. */
     public String group() {
         return GROUP_PREFIX + serviceName;
+    }
+
+    /** EC2 or EXTERNAL: what the service and its tasks were started as. */
+    public String launchTypeOrDefault() {
+        return launchType == null ? DesiredTask.DEFAULT_LAUNCH_TYPE : launchType;
     }
 
     public boolean isDaemon() {
@@ -200,6 +208,6 @@ public record ServiceRecord(
         return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, newStatus,
                 schedulingStrategy, newDesiredCount, newTaskDefinition, newConfiguration, placementConstraints,
                 placementStrategy, newDeployments, newEvents, createdAt, requestHash, tags, propagateTags,
-                enableECSManagedTags, completed);
+                enableECSManagedTags, completed, launchType);
     }
 }

@@ -7,6 +7,7 @@ import dev.berth.model.Tag;
 import dev.berth.model.TaskDefinition;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.ServiceRecord;
 import dev.berth.protocol.ServiceRecord.Deployment;
 import dev.berth.protocol.ServiceRecord.DeploymentConfiguration;
@@ -64,7 +65,15 @@ public final class Services {
     public record ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
             String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
             List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy,
-            List<Tag> tags, String propagateTags, Boolean enableECSManagedTags) {
+            List<Tag> tags, String propagateTags, Boolean enableECSManagedTags, String launchType) {
+
+        public ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
+                String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
+                List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy,
+                List<Tag> tags, String propagateTags, Boolean enableECSManagedTags) {
+            this(cluster, serviceName, taskDefinition, desiredCount, schedulingStrategy, deploymentConfiguration,
+                    placementConstraints, placementStrategy, tags, propagateTags, enableECSManagedTags, null);
+        }
 
         public ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
                 String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
@@ -129,11 +138,12 @@ public final class Services {
         validatePlacement(spec, definition);
         String propagate = ServiceTaskTags.propagateTags(spec.propagateTags());
         Boolean managed = Boolean.TRUE.equals(spec.enableECSManagedTags()) ? Boolean.TRUE : null;
+        String launchType = DesiredTask.DEFAULT_LAUNCH_TYPE.equals(spec.launchType()) ? null : spec.launchType();
         ServiceSpec normalized = new ServiceSpec(cluster.clusterName(), name, definition.familyRevision(),
                 daemon ? null : desired, strategy, spec.deploymentConfiguration(), spec.placementConstraints(),
-                spec.placementStrategy(), tags.isEmpty() ? null : tags, propagate, managed);
-        // Without tags, propagation or managed tags the hash stays what it was before they were kept, so
-        // repeats of older requests still match.
+                spec.placementStrategy(), tags.isEmpty() ? null : tags, propagate, managed, launchType);
+        // Without tags, propagation, managed tags or a launch type other than EC2 the hash stays
+        // what it was before they were kept, so repeats of older requests still match.
         String requestHash = tokens.hash(normalized);
         String tokenKey = clientToken == null ? null : ClientTokens.key("CreateService", cluster.clusterName(),
                 clientToken);
@@ -158,7 +168,7 @@ public final class Services {
                     arns.service(cluster.clusterName(), name), ServiceRecord.ACTIVE, strategy, desired,
                     definition.familyRevision(), spec.deploymentConfiguration(), spec.placementConstraints(),
                     spec.placementStrategy(), List.of(newDeployment(definition.familyRevision(), now)), List.of(), now,
-                    requestHash, tags, propagate, managed, null);
+                    requestHash, tags, propagate, managed, null, launchType);
             List<StateChange> changes = new ArrayList<>();
             changes.add(new StateChange.Put(created));
             if (tokenKey != null) {

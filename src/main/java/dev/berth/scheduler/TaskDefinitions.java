@@ -119,7 +119,8 @@ public final class TaskDefinitions {
         writeLock.lock();
         try {
             TaskDefinitionRecord held = find(resource).orElseThrow(() -> EcsException.client(NOT_FOUND));
-            if (TaskDefinition.INACTIVE.equals(held.taskDefinition().status())) {
+            if (!TaskDefinition.ACTIVE.equals(held.taskDefinition().status())) {
+                // INACTIVE already, or DELETE_IN_PROGRESS: a revision never goes back a state.
                 return held.taskDefinition();
             }
             TaskDefinition inactive = held.taskDefinition().withStatus(TaskDefinition.INACTIVE, state.clock().instant());

@@ -56,6 +56,8 @@ public final class Tasks {
     static final int MAX_STOP_REASON = 255;
     /** ECS's RunTask and StartTask {@code startedBy}. */
     private static final Pattern STARTED_BY = Pattern.compile("[A-Za-z0-9_/-]{1,128}");
+    /** What ListTasks takes as a family: a name, no revision. */
+    private static final Pattern FAMILY_FILTER = Pattern.compile("[a-zA-Z0-9_-]+");
 
     private static final Logger LOGGER = Logger.getLogger(Tasks.class);
 
@@ -100,8 +102,18 @@ public final class Tasks {
     }
 
     /** What RunTask and StartTask share; StartTask ignores {@code placement}. */
+    /** @param launchType EXTERNAL, or null for ECS's default EC2 (an EC2 asked for is stored as null) */
     public record TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
-            String group, PlacementOptions placement, List<Tag> tags) {
+            String group, PlacementOptions placement, List<Tag> tags, String launchType) {
+
+        public TaskRequest {
+            launchType = DesiredTask.DEFAULT_LAUNCH_TYPE.equals(launchType) ? null : launchType;
+        }
+
+        public TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
+                String group, PlacementOptions placement, List<Tag> tags) {
+            this(cluster, taskDefinition, overrides, startedBy, group, placement, tags, null);
+        }
 
         public TaskRequest(String cluster, String taskDefinition, TaskOverride overrides, String startedBy,
                 String group) {
@@ -123,7 +135,12 @@ public final class Tasks {
     }
 
     /** A ListTasks filter; null fields do not filter. */
-    public record TaskFilter(String containerInstance, String family, String startedBy, String desiredStatus) {
+    public record TaskFilter(String containerInstance, String family, String startedBy, String desiredStatus,
+            String launchType) {
+
+        public TaskFilter(String containerInstance, String family, String startedBy, String desiredStatus) {
+            this(containerInstance, family, startedBy, desiredStatus, null);
+        }
     }
 
     public StartOutcome run(TaskRequest request, Integer count) {
@@ -329,6 +346,10 @@ public final class Tasks {
             // ECS accepts the value but never sets a desired status of PENDING, so nothing matches.
             return List.of();
         }
+        if (filter.family() != null && !FAMILY_FILTER.matcher(filter.family()).matches()) {
+            // A family:revision would match nothing; ECS refuses it rather than answer an empty list.
+            throw EcsException.invalidParameter("family must match ^[a-zA-Z0-9\\-_]+$");
+        }
         TaskStatus wanted = "STOPPED".equals(desired) ? TaskStatus.STOPPED : TaskStatus.RUNNING;
         String instanceId = filter.containerInstance() == null ? null : Arns.lastSegment(filter.containerInstance());
         List<TaskView> result = new ArrayList<>();
@@ -336,7 +357,9 @@ public final class Tasks {
             if (task.desiredStatus() == wanted
                     && (instanceId == null || instanceId.equals(task.instanceId()))
                     && (filter.family() == null || filter.family().equals(task.desired().taskDefinition().family()))
-                    && (filter.startedBy() == null || filter.startedBy().equals(task.desired().startedBy()))) {
+                    && (filter.startedBy() == null || filter.startedBy().equals(task.desired().startedBy()))
+                    && (filter.launchType() == null
+                            || filter.launchType().equals(task.desired().launchTypeOrDefault()))) {
                 result.add(task);
             }
         }
@@ -446,6 +469,6 @@ public final class Tasks {
                 arns.task(cluster.clusterName(), taskId), cluster.clusterName(), instanceId, definition,
                 request.overrides(), TaskStatus.RUNNING, request.startedBy(),
                 TaskPlacement.group(definition, request),
-                now, null, null, Tags.validate(request.tags()));
+                now, null, null, Tags.validate(request.tags()), null, request.launchType());
     }
 }

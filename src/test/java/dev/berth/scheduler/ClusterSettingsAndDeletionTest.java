@@ -93,6 +93,12 @@ class ClusterSettingsAndDeletionTest {
         assertThat(plane.taskDefinitions().list(null, TaskDefinitions.DELETE_IN_PROGRESS, null))
                 .extracting(TaskDefinition::familyRevision).containsExactly("web:1");
         assertThat(plane.taskDefinitions().list(null, TaskDefinition.INACTIVE, null)).isEmpty();
+
+        // When a deleted revision is deregistered again, it stays deleted: nothing is written
+        int plansAfter = writer.plans().size();
+        assertThat(plane.taskDefinitions().deregister("web:1").status()).isEqualTo(TaskDefinitions.DELETE_IN_PROGRESS);
+        assertThat(writer.plans()).hasSize(plansAfter);
+        assertThat(plane.taskDefinitions().list(null, TaskDefinition.INACTIVE, null)).isEmpty();
     }
 
     @Test

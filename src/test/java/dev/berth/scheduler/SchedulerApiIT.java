@@ -314,6 +314,20 @@ class SchedulerApiIT {
                 .as("ECS never sets a desired status of PENDING").isEmpty();
         assertThat(ecs.listTasks(r -> r.cluster(cluster).desiredStatus(DesiredStatus.RUNNING)).taskArns())
                 .containsExactly(run.tasks().get(0).taskArn());
+
+        // And a task started as EXTERNAL says so, and the launch type filters ListTasks
+        RunTaskResponse external = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family)
+                .launchType(LaunchType.EXTERNAL));
+        assertThat(external.tasks()).singleElement()
+                .satisfies(t -> assertThat(t.launchType()).isEqualTo(LaunchType.EXTERNAL));
+        assertThat(run.tasks().get(0).launchType()).isEqualTo(LaunchType.EC2);
+        assertThat(ecs.listTasks(r -> r.cluster(cluster).launchType(LaunchType.EXTERNAL)).taskArns())
+                .containsExactly(external.tasks().get(0).taskArn());
+        assertThat(ecs.listTasks(r -> r.cluster(cluster).launchType(LaunchType.EC2)).taskArns())
+                .containsExactly(run.tasks().get(0).taskArn());
+        assertThat(ecs.listTasks(r -> r.cluster(cluster).launchType(LaunchType.FARGATE)).taskArns()).isEmpty();
+        assertThatThrownBy(() -> ecs.listTasks(r -> r.cluster(cluster).family(family + ":1")))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("family must match");
     }
 
     @Test

@@ -118,6 +118,25 @@ class ServicesTest {
     }
 
     @Test
+    void aServiceStartedAsExternalStartsExternalTasks() {
+        // Given
+        instances(1);
+        plane.taskDefinitions().register(web(256));
+
+        // When
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 1, null, null, List.of(), List.of(),
+                List.of(), null, null, "EXTERNAL"), null);
+        plane.serviceScheduler().reconcile();
+
+        // Then
+        assertThat(service("web").service().launchTypeOrDefault()).isEqualTo("EXTERNAL");
+        assertThat(unstopped()).singleElement()
+                .satisfies(t -> assertThat(t.desired().launchTypeOrDefault()).isEqualTo("EXTERNAL"));
+        assertThat(plane.services().list("default", null)).extracting(ServiceRecord::launchTypeOrDefault)
+                .containsExactly("EXTERNAL");
+    }
+
+    @Test
     void aDesiredCountFarBeyondTheClusterPlacesWhatFitsAndSaysWhyNotTheRest() {
         // Given: two instances that hold 16 tasks each, and a service that asks for the most ECS's API can say
         instances(2);

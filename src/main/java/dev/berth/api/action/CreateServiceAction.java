@@ -52,7 +52,7 @@ public class CreateServiceAction extends SchedulerAction<CreateServiceAction.Req
                 r.serviceName(), r.taskDefinition(), r.desiredCount(), r.schedulingStrategy(), options.deployment(),
                 r.placementConstraints(), ServiceOptions.strategies(r.placementStrategy()),
                 new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags()).forService(), r.propagateTags(),
-                r.enableECSManagedTags()), r.clientToken());
+                r.enableECSManagedTags(), r.launchType()), r.clientToken());
         return new Response(shapes.service(created));
     }
 }

@@ -32,8 +32,11 @@ public class ListServicesAction extends SchedulerAction<ListServicesAction.Reque
                 .contains(r.schedulingStrategy())) {
             throw EcsException.invalidParameter("Invalid 'schedulingStrategy': must be REPLICA or DAEMON.");
         }
-        List<ServiceRecord> services = r.launchType() != null && !List.of("EC2", "EXTERNAL").contains(r.launchType())
-                ? List.of() : plane.services().list(cluster.clusterName(), r.schedulingStrategy());
+        if (r.launchType() != null && !ListTasksAction.LAUNCH_TYPES.contains(r.launchType())) {
+            throw EcsException.invalidParameter("Invalid 'launchType': must be EC2, FARGATE or EXTERNAL.");
+        }
+        List<ServiceRecord> services = plane.services().list(cluster.clusterName(), r.schedulingStrategy()).stream()
+                .filter(s -> r.launchType() == null || r.launchType().equals(s.launchTypeOrDefault())).toList();
         Paging<ServiceRecord> page = Paging.of(services, ServiceRecord::serviceName, false, r.maxResults(),
                 r.nextToken());
         return new Response(page.items().stream().map(ServiceRecord::serviceArn).toList(), page.nextToken());

@@ -13,9 +13,12 @@ import dev.berth.scheduler.state.TaskView;
 import java.time.Instant;
 import java.util.List;
 
-/** ListTasks: desiredStatus RUNNING unless told otherwise, as in ECS. */
+/** ListTasks: desiredStatus RUNNING unless told otherwise, as in ECS; a launchType filters by what each task was started as. */
 @Singleton
 public class ListTasksAction extends SchedulerAction<ListTasksAction.Request> {
+
+    /** ECS's launch types: Berth starts EC2 and EXTERNAL tasks, so FARGATE matches none. */
+    static final List<String> LAUNCH_TYPES = List.of("EC2", "FARGATE", "EXTERNAL");
 
     public record Request(String cluster, String containerInstance, String family, String startedBy,
             String desiredStatus, Integer maxResults, String nextToken, String serviceName, String launchType) {
@@ -31,12 +34,12 @@ public class ListTasksAction extends SchedulerAction<ListTasksAction.Request> {
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         ClusterRecord cluster = plane.clusters().require(r.cluster());
-        if (r.launchType() != null && !List.of("EC2", "EXTERNAL").contains(r.launchType())) {
-            throw EcsException.invalidParameter("Invalid 'launchType': " + r.launchType()
-                    + " is not supported; Berth runs EC2 and EXTERNAL tasks.");
+        if (r.launchType() != null && !LAUNCH_TYPES.contains(r.launchType())) {
+            throw EcsException.invalidParameter("Invalid 'launchType': must be EC2, FARGATE or EXTERNAL.");
         }
         List<TaskView> tasks = plane.tasks().list(cluster.clusterName(),
-                new Tasks.TaskFilter(r.containerInstance(), r.family(), r.startedBy(), r.desiredStatus()));
+                new Tasks.TaskFilter(r.containerInstance(), r.family(), r.startedBy(), r.desiredStatus(),
+                        r.launchType()));
         if (r.serviceName() != null) {
             // A service's tasks are its task group, as in ECS.
             String group = plane.services().find(cluster.clusterName(), r.serviceName())

@@ -37,7 +37,7 @@ public class RunTaskAction extends SchedulerAction<RunTaskAction.Request> {
 
         Tasks.TaskRequest taskRequest(List<Tag> taskTags) {
             return new Tasks.TaskRequest(cluster, taskDefinition, overrides, startedBy, group,
-                    new PlacementOptions(placementConstraints, placementStrategy), taskTags);
+                    new PlacementOptions(placementConstraints, placementStrategy), taskTags, launchType);
         }
     }
 

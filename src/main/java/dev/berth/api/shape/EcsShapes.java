@@ -23,7 +23,6 @@ import java.util.TreeMap;
 /** Builds the ECS response shapes from the scheduler's views. */
 public final class EcsShapes {
 
-    private static final String LAUNCH_TYPE = "EC2";
     private static final String HEALTH_UNKNOWN = "UNKNOWN";
     private static final String CPU_ARCHITECTURE = "ecs.cpu-architecture";
     private static final String CONNECTED = "CONNECTED";
@@ -109,7 +108,8 @@ public final class EcsShapes {
                 task.desiredStatus().name(), containers, String.valueOf(demand.cpu()), String.valueOf(demand.memory()),
                 overrides, task.desired().createdAt(), task.pullStartedAt(), task.pullStoppedAt(), task.startedAt(),
                 task.stoppingAt(), task.stoppedAt(), task.stopCode(), task.stoppedReason(), task.desired().startedBy(),
-                task.desired().group(), LAUNCH_TYPE, task.healthStatus().name(), task.version(), List.of(),
+                task.desired().group(), task.desired().launchTypeOrDefault(), task.healthStatus().name(),
+                task.version(), List.of(),
                 attributes, CONNECTED, task.desired().createdAt(), false,
                 tags ? task.desired().tags() : List.of());
     }
@@ -137,12 +137,13 @@ public final class EcsShapes {
             Services.DeploymentCounts counts = summary.deployments().get(d.id());
             deployments.add(new EcsService.Deployment(d.id(), d.status(), taskDefinitionArn(d.taskDefinition()),
                     counts.desiredCount(), counts.pendingCount(), counts.runningCount(), d.failedTasks(), d.createdAt(),
-                    d.updatedAt(), LAUNCH_TYPE, d.rolloutState(), d.rolloutStateReason()));
+                    d.updatedAt(), s.launchTypeOrDefault(), d.rolloutState(), d.rolloutStateReason()));
         }
         List<EcsService.Event> events = s.events().stream()
                 .map(e -> new EcsService.Event(e.id(), e.createdAt(), e.message())).toList();
         return new EcsService(s.serviceArn(), s.serviceName(), arns.cluster(s.cluster()), List.of(), List.of(),
-                s.status(), summary.desiredCount(), summary.runningCount(), summary.pendingCount(), LAUNCH_TYPE,
+                s.status(), summary.desiredCount(), summary.runningCount(), summary.pendingCount(),
+                s.launchTypeOrDefault(),
                 taskDefinitionArn(s.taskDefinition()),
                 new EcsService.DeploymentConfiguration(new EcsService.CircuitBreaker(breaker.enable(),
                         breaker.rollback()), maximum, minimum),

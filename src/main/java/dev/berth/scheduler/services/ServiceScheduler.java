@@ -343,6 +343,6 @@ public final class ServiceScheduler {
                 : List.of();
         return new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, taskId, arns.task(service.cluster(), taskId),
                 service.cluster(), instanceId, definition, null, TaskStatus.RUNNING, deploymentId, service.group(),
-                now, null, null, ServiceTaskTags.forTask(service, definitionTags));
+                now, null, null, ServiceTaskTags.forTask(service, definitionTags), null, service.launchType());
     }
 }
