@@ -23,6 +23,7 @@ import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.docker.DockerContainerRuntime;
 import dev.berth.protocol.Backoff;
 import dev.berth.protocol.DeadLetters;
+import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.KafkaSettings;
 import dev.berth.protocol.RecordCodec;
@@ -182,7 +183,9 @@ final class ConnectedAgent {
         membership = new InstanceMembership(instanceId, config.cluster(), reports.registration(),
                 setup.dataDir().resolve("agent"), config.apiEndpoint(), () -> ticks.execute(this::beat));
         RegisteredHost host = new RegisteredHost(setup.build().version(), docker::lastEngineVersion, capacity,
-                engine::remaining);
+                engine::remaining, () -> docker.engineAnswers().map(a -> new InstanceRegistration.RuntimeHealth(
+                        a.answered() ? InstanceRegistration.RuntimeHealth.OK
+                                : InstanceRegistration.RuntimeHealth.IMPAIRED, a.since())).orElse(null));
         heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), host, setup.clock(), history,
                 () -> membership.allowed() && presence.exists(),
                 registration -> publisher.send(Topic.INSTANCES, null, instanceId, registration));

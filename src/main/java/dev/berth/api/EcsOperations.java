@@ -85,7 +85,8 @@ public final class EcsOperations {
             full("DeleteTaskDefinitions", "INACTIVE revisions become DELETE_IN_PROGRESS and are kept, so their "
                     + "revision numbers are never used again"),
             // Tasks
-            partly("RunTask", "launch types EC2 and EXTERNAL only; capacityProviderStrategy, networkConfiguration, "
+            partly("RunTask", "launch types EC2 and EXTERNAL only (the task, DescribeTasks and its events say "
+                    + "which was asked; EC2 when none); capacityProviderStrategy, networkConfiguration, "
                     + "platformVersion, enableExecuteCommand and volumeConfigurations are refused"),
             partly("StartTask", "networkConfiguration, enableExecuteCommand and volumeConfigurations are refused"),
             full("StopTask", ""),
@@ -98,8 +99,9 @@ public final class EcsOperations {
             full("UpdateTaskProtection", "kept with the task; services do not stop a protected task to scale in or "
                     + "in a deployment (draining its instance and deleting the service still do)"),
             // Services
-            partly("CreateService", "REPLICA and DAEMON with the ECS rolling update only; load balancers, service "
-                    + "registries, Service Connect and task sets are refused"),
+            partly("CreateService", "REPLICA and DAEMON with the ECS rolling update only; `launchType` EC2 or "
+                    + "EXTERNAL, kept for the service and its tasks (ListServices filters by it); load balancers, "
+                    + "service registries, Service Connect and task sets are refused"),
             partly("UpdateService", "desiredCount, taskDefinition, forceNewDeployment, deploymentConfiguration, "
                     + "propagateTags and enableECSManagedTags"),
             full("DeleteService", ""),
@@ -119,7 +121,8 @@ public final class EcsOperations {
             refused("UpdateServicePrimaryTaskSet", EcsErrorType.UnsupportedFeatureException, TASK_SETS),
             // Container instances and attributes
             full("ListContainerInstances", ""),
-            full("DescribeContainerInstances", ""),
+            full("DescribeContainerInstances", "include CONTAINER_INSTANCE_HEALTH answers the container runtime's "
+                    + "check as the agent's last heartbeat said it"),
             full("UpdateContainerInstancesState", ""),
             full("DeregisterContainerInstance", ""),
             full("PutAttributes", ""),

@@ -18,6 +18,11 @@ import java.util.Map;
  * <p>{@code agentSession} is a random id that the agent takes each time it starts, so that two
  * agents reporting as one instance differ even when they say the same under the same versions
  * ({@code dev.berth.scheduler.state.SharedInstances}); null from agents before it was sent.
+ *
+ * <p>{@code runtimeHealth} is whether the Docker engine answered the agent's last call, and
+ * since when that has been so (the agent's clock): DescribeContainerInstances answers it as
+ * ECS's {@code CONTAINER_RUNTIME} health check. Null before the agent's first call, and from
+ * agents before it was sent.
  */
 public record InstanceRegistration(
         int schemaVersion,
@@ -33,5 +38,25 @@ public record InstanceRegistration(
         boolean shuttingDown,
         RemainingResources remainingResources,
         String dockerVersion,
-        String agentSession) implements BerthRecord {
+        String agentSession,
+        RuntimeHealth runtimeHealth) implements BerthRecord {
+
+    public InstanceRegistration(int schemaVersion, long version, String instanceId, String cluster, String hostname,
+            String agentVersion, Resources registeredResources, Map<String, String> attributes, Instant registeredAt,
+            Instant heartbeatAt, boolean shuttingDown, RemainingResources remainingResources, String dockerVersion,
+            String agentSession) {
+        this(schemaVersion, version, instanceId, cluster, hostname, agentVersion, registeredResources, attributes,
+                registeredAt, heartbeatAt, shuttingDown, remainingResources, dockerVersion, agentSession, null);
+    }
+
+    /**
+     * The container runtime's health as the agent last saw it.
+     *
+     * @param status           OK (the engine answered the last call) or IMPAIRED (it did not)
+     * @param lastStatusChange when the status became what it is
+     */
+    public record RuntimeHealth(String status, Instant lastStatusChange) {
+        public static final String OK = "OK";
+        public static final String IMPAIRED = "IMPAIRED";
+    }
 }

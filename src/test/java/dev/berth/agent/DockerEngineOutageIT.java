@@ -8,6 +8,7 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.Partitioning;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.RecordPublisher;
@@ -105,9 +106,13 @@ class DockerEngineOutageIT {
         await().until(() -> !container.isAlive());
         DesiredTask meanwhile = desired();
         publish(meanwhile);
-        awaitResyncAfter(Instant.now());
+        Instant down = Instant.now();
+        awaitResyncAfter(down);
         assertThat(changes(before.taskId())).extracting(TaskStateChange::lastStatus)
                 .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING);
+        // ... and the agent's heartbeat says the engine does not answer (CONTAINER_INSTANCE_HEALTH)
+        InstanceRegistration.RuntimeHealth impaired = awaitRuntimeHealth(InstanceRegistration.RuntimeHealth.IMPAIRED);
+        assertThat(impaired.lastStatusChange()).isAfter(down);
         engine.startAgain();
 
         // Then: the exit is reported with the container's own exit code, never as a vanished container,
@@ -121,6 +126,22 @@ class DockerEngineOutageIT {
         String meanwhileId = awaitChange(meanwhile.taskId(), TaskStatus.RUNNING).containers().get(0).runtimeId();
         assertThat(engine.docker("inspect", "-f", "{{.State.Running}}", meanwhileId).output()).isEqualTo("true");
         assertThat(agent.isReady()).isTrue();
+        assertThat(awaitRuntimeHealth(InstanceRegistration.RuntimeHealth.OK).lastStatusChange())
+                .isAfter(impaired.lastStatusChange());
+    }
+
+    /** The runtime health that the agent's latest registration on berth.instances says, once it says {@code status}. */
+    private InstanceRegistration.RuntimeHealth awaitRuntimeHealth(String status) {
+        return await().until(() -> {
+            List<InstanceRegistration> registrations = TopicRecords.readAll(kafka.bootstrapServers(),
+                    "berth.instances", Duration.ofSeconds(10)).stream()
+                    .filter(r -> instanceId.equals(r.key()) && r.value() != null)
+                    .map(r -> CODEC.decode(r.value().getBytes(StandardCharsets.UTF_8)))
+                    .filter(d -> d instanceof RecordCodec.Decoded.Record)
+                    .map(d -> (InstanceRegistration) ((RecordCodec.Decoded.Record) d).value())
+                    .toList();
+            return registrations.isEmpty() ? null : registrations.get(registrations.size() - 1).runtimeHealth();
+        }, health -> health != null && status.equals(health.status()));
     }
 
     @Test
@@ -186,7 +207,7 @@ class DockerEngineOutageIT {
     private void startAgent() throws Exception {
         kafka = TestKafka.start();
         Path dataDir = Files.createTempDirectory("berth-engine-restart-it");
-        Map<String, String> config = Map.of(
+        Map<String, String> base = Map.of(
                 "berth.agent.cluster", CLUSTER,
                 "berth.agent.docker-host", engine.host(),
                 "berth.agent.resync-interval", "2s",
@@ -199,6 +220,8 @@ class DockerEngineOutageIT {
                 "berth.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "berth.kafka.retry-backoff", "100ms",
                 "berth.kafka.retry-backoff-max", "1s");
+        Map<String, String> config = new java.util.HashMap<>(base);
+        config.put("berth.agent.heartbeat-interval", "500ms");
         // Started from a thread of agentThreads, so that every thread the agent makes joins that group.
         TestAgent[] started = new TestAgent[1];
         Exception[] failed = new Exception[1];

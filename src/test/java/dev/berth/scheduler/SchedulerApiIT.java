@@ -47,6 +47,9 @@ import software.amazon.awssdk.services.ecs.model.PlacementStrategyType;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionFamilyStatus;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.ContainerInstanceField;
+import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckState;
+import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckType;
 import software.amazon.awssdk.services.ecs.model.DescribeClustersResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
@@ -506,6 +509,14 @@ class SchedulerApiIT {
                 .singleElement().satisfies(res -> assertThat(res.integerValue()).isEqualTo(1024 - 256));
         assertThat(instance.remainingResources()).filteredOn(res -> res.name().equals("PORTS"))
                 .singleElement().satisfies(res -> assertThat(res.stringSetValue()).contains("22", "8080"));
+        assertThat(instance.healthStatus()).as("only when asked").isNull();
+        ContainerInstance withHealth = ecs.describeContainerInstances(r -> r.cluster(cluster)
+                .containerInstances(instanceId).include(ContainerInstanceField.CONTAINER_INSTANCE_HEALTH))
+                .containerInstances().get(0);
+        assertThat(withHealth.healthStatus().overallStatus()).as("this fake agent does not say")
+                .isEqualTo(InstanceHealthCheckState.INSUFFICIENT_DATA);
+        assertThat(withHealth.healthStatus().details()).singleElement()
+                .satisfies(d -> assertThat(d.type()).isEqualTo(InstanceHealthCheckType.CONTAINER_RUNTIME));
 
         // When the agent reports RUNNING
         agent.report(placed.value(), TaskStatus.RUNNING, 2);

@@ -61,14 +61,16 @@ public final class InstanceHeartbeat {
         HostCapacity capacity = host.capacity();
         InstanceRegistration content = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 0, instanceId, cluster,
                 capacity.hostname(), host.agentVersion(), capacity.resources(), capacity.attributes(), registeredAt,
-                null, shuttingDown, host.remaining().get(), host.dockerVersion().get(), session);
+                null, shuttingDown, host.remaining().get(), host.dockerVersion().get(), session,
+                host.runtimeHealth().get());
         if (!content.equals(lastContent)) {
             version++;
             lastContent = content;
         }
         return new InstanceRegistration(BerthRecord.SCHEMA_VERSION, version, instanceId, cluster, content.hostname(),
                 content.agentVersion(), content.registeredResources(), content.attributes(), registeredAt,
-                clock.instant(), shuttingDown, content.remainingResources(), content.dockerVersion(), session);
+                clock.instant(), shuttingDown, content.remainingResources(), content.dockerVersion(), session,
+                content.runtimeHealth());
     }
 
     /** Sends a heartbeat; a failure is logged on one line and the next beat tries again. */

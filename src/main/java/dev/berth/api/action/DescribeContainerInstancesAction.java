@@ -45,11 +45,8 @@ public class DescribeContainerInstancesAction extends SchedulerAction<DescribeCo
             throw EcsException.invalidParameter("Invalid 'include': only TAGS and CONTAINER_INSTANCE_HEALTH can be "
                     + "included.");
         }
-        if (r.include() != null && r.include().contains("CONTAINER_INSTANCE_HEALTH")) {
-            throw EcsException.invalidParameter("Invalid 'include': Berth does not report CONTAINER_INSTANCE_HEALTH; "
-                    + "read agentConnected instead.");
-        }
         boolean tags = r.include() != null && r.include().contains("TAGS");
+        boolean health = r.include() != null && r.include().contains("CONTAINER_INSTANCE_HEALTH");
         ClusterRecord cluster = plane.clusters().require(r.cluster());
         List<EcsContainerInstance> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
@@ -60,7 +57,10 @@ public class DescribeContainerInstancesAction extends SchedulerAction<DescribeCo
             if (instance.isPresent()) {
                 EcsContainerInstance answered = shapes.containerInstance(instance.get(),
                         plane.state().instanceStatus(instanceId));
-                found.add(tags ? answered.withTags(plane.tags().list(answered.containerInstanceArn())) : answered);
+                if (tags) {
+                    answered = answered.withTags(plane.tags().list(answered.containerInstanceArn()));
+                }
+                found.add(health ? answered.withHealth(shapes.health(instance.get())) : answered);
             } else {
                 failures.add(Failure.of(shapes.containerInstanceArn(cluster.clusterName(), instanceId),
                         Failure.MISSING));

@@ -182,6 +182,22 @@ public final class EcsShapes {
                 r.registeredAt(), List.of(), null);
     }
 
+    /**
+     * ECS's container instance health, whose one check here is the container runtime's: OK
+     * when the Docker engine answered the agent's last call, IMPAIRED when it did not, as the
+     * agent's last heartbeat said; INSUFFICIENT_DATA when the agent is not connected, or has
+     * not said (before its first Docker call, or an agent that does not send it).
+     */
+    public EcsContainerInstance.HealthStatus health(InstanceView instance) {
+        InstanceRegistration r = instance.registration();
+        InstanceRegistration.RuntimeHealth runtime = r.runtimeHealth();
+        String status = !instance.agentConnected() || runtime == null ? INSUFFICIENT_DATA : runtime.status();
+        return new EcsContainerInstance.HealthStatus(status, List.of(new EcsContainerInstance.HealthDetail(
+                "CONTAINER_RUNTIME", status, r.heartbeatAt(), runtime == null ? null : runtime.lastStatusChange())));
+    }
+
+    private static final String INSUFFICIENT_DATA = "INSUFFICIENT_DATA";
+
     private static List<InstanceResource> resources(Resources resources) {
         return List.of(InstanceResource.integer("CPU", resources.cpu()),
                 InstanceResource.integer("MEMORY", resources.memory()),

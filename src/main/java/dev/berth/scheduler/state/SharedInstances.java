@@ -54,7 +54,8 @@ final class SharedInstances {
     private static boolean sameContent(InstanceRegistration a, InstanceRegistration b) {
         return a.equals(new InstanceRegistration(b.schemaVersion(), b.version(), b.instanceId(), b.cluster(),
                 b.hostname(), b.agentVersion(), b.registeredResources(), b.attributes(), b.registeredAt(),
-                a.heartbeatAt(), b.shuttingDown(), b.remainingResources(), b.dockerVersion(), b.agentSession()));
+                a.heartbeatAt(), b.shuttingDown(), b.remainingResources(), b.dockerVersion(), b.agentSession(),
+                b.runtimeHealth()));
     }
 
     boolean contains(String instanceId) {

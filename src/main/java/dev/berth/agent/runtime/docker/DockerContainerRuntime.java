@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private volatile Duration startTimeout;
     private volatile ImagePullBehavior pullBehavior = ImagePullBehavior.PREFER_CACHED;
     private volatile String lastEngineVersion;
+    /** Whether the engine answered the last call, and since when; null before the first call. */
+    private volatile EngineAnswers engineAnswers;
     private volatile Function<ContainerSpec, List<String>> injectedEnvironment = spec -> List.of();
 
     private final DockerClient client;
@@ -462,6 +465,23 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             throw error.because(detail(cause), cause);
         } finally {
             observer.called(callName(what), outcome, Duration.ofNanos(System.nanoTime() - started));
+            noteAnswered(outcome.engineAnswered());
+        }
+    }
+
+    /** Whether the engine answered the agent's last call, and since when that has been so. */
+    public record EngineAnswers(boolean answered, Instant since) {
+    }
+
+    /** Whether the engine answered the last call, and since when; empty before the first call. */
+    public Optional<EngineAnswers> engineAnswers() {
+        return Optional.ofNullable(engineAnswers);
+    }
+
+    private void noteAnswered(boolean answered) {
+        EngineAnswers last = engineAnswers;
+        if (last == null || last.answered() != answered) {
+            engineAnswers = new EngineAnswers(answered, Instant.now());
         }
     }
 
