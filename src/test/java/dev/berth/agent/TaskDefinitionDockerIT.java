@@ -192,19 +192,26 @@ class TaskDefinitionDockerIT {
     }
 
     @Test
-    void anUnhealthyDependencyStopsTheTaskAndTheContainerIsReportedUnhealthy() {
-        // Given: db never creates the file its health check tests
+    void aDependencyThatIsUnhealthyBeforeItIsHealthyHoldsItsDependentBackUntilItIsHealthy() {
+        // Given: db is slow to become ready: it does not create the file its health check tests
         TaskWorker worker = worker(task(Fixtures.taskDefinition("health-task-definition.json"),
-                environment("db", "READY_FILE", "never")));
+                environment("db", "READY_FILE", "not-yet")));
 
-        // When
-        TaskStateChange stopped = syncUntil(worker, status(TaskStatus.STOPPED));
+        // When: its check fails until it is reported UNHEALTHY
+        TaskStateChange unhealthy = syncUntil(worker,
+                change -> container(change, "db").healthStatus() == HealthStatus.UNHEALTHY);
 
-        // Then
-        assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
-        assertThat(stopped.stoppedReason()).isEqualTo("Container 'app' cannot start: its dependency on 'db' "
-                + "(condition HEALTHY) can never be met: 'db' is UNHEALTHY");
-        assertThat(container(stopped, "db").healthStatus()).isEqualTo(HealthStatus.UNHEALTHY);
+        // Then: app still waits, and the task has not failed
+        assertThat(unhealthy.lastStatus()).isEqualTo(TaskStatus.PENDING);
+        assertThat(container(unhealthy, "app").lastStatus()).isEqualTo(ContainerStatus.PENDING);
+
+        // When: db becomes ready
+        DockerCli.run("exec", container(unhealthy, "db").runtimeId(), "touch", "/tmp/ready");
+
+        // Then: db turns HEALTHY and app starts
+        TaskStateChange running = syncUntil(worker, status(TaskStatus.RUNNING));
+        assertThat(container(running, "db").healthStatus()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(container(running, "app").lastStatus()).isEqualTo(ContainerStatus.RUNNING);
     }
 
     @Test

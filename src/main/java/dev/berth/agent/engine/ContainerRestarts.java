@@ -22,8 +22,8 @@ import org.jboss.logging.Logger;
  * does them: a container that exits is started again, in the same container, unless its exit
  * code is ignored or it ran for less than {@code restartAttemptPeriod} since it last started.
  * How long it ran is measured with the worker's clock, from when the worker first saw it
- * running or last restarted it (Docker's start time when it never saw it run). Owned by one
- * {@link TaskWorker}.
+ * running or last restarted it (Docker's start time when it never saw it run). A restart
+ * the engine refuses is not tried again: the exit stands. Owned by one {@link TaskWorker}.
  */
 final class ContainerRestarts {
 
@@ -35,6 +35,8 @@ final class ContainerRestarts {
     private final Map<String, Instant> runningSince = new HashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
     private final Map<String, Optional<RestartPolicy>> policies = new HashMap<>();
+    /** The containers (name to runtime id) whose restart the engine refused: not tried again. */
+    private final Map<String, String> failed = new HashMap<>();
 
     ContainerRestarts(String taskId, ContainerRuntime runtime, Clock clock) {
         this.taskId = taskId;
@@ -60,11 +62,26 @@ final class ContainerRestarts {
         if (stopping || policy == null || seen.status() != ContainerStatus.STOPPED) {
             return seen;
         }
+        if (seen.id().equals(failed.get(name))) {
+            return seen;
+        }
         Instant since = runningSince.getOrDefault(name, seen.startedAt());
         if (!shouldRestart(policy, seen.exitCode(), since, now)) {
             return seen;
         }
-        runtime.start(seen.id());
+        try {
+            runtime.start(seen.id());
+        } catch (ContainerRuntimeException e) {
+            if (e.inconclusive()) {
+                throw e;
+            }
+            // The engine refused (its port taken, a mount source gone): the exit stands, as ECS
+            // records it, and an essential container's exit stops the task.
+            LOGGER.warnf("Task %s: container %s exited with %s and could not be restarted: %s", taskId, name,
+                    seen.exitCode(), e.reason());
+            failed.put(name, seen.id());
+            return seen;
+        }
         counts.merge(name, 1, Integer::sum);
         runningSince.put(name, now);
         LOGGER.infof("Task %s: container %s exited with %s and was restarted (restart %d)", taskId, name,

@@ -182,9 +182,9 @@ final class DependencyGate {
         if (state.lastStatus() == ContainerStatus.STOPPED) {
             return never(name, on, "HEALTHY", exitedWith(on, state));
         }
-        if (state.healthStatus() == HealthStatus.UNHEALTHY) {
-            return never(name, on, "HEALTHY", "'" + on + "' is UNHEALTHY");
-        }
+        // UNHEALTHY is not final: Docker makes a container HEALTHY again after one passing check
+        // (a database still starting up), so the wait goes on, as ECS's does, bounded by the
+        // dependency's startTimeout when it has one.
         return state.healthStatus() == HealthStatus.HEALTHY ? MET : waiting(on);
     }
 

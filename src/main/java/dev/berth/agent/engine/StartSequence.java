@@ -185,6 +185,12 @@ final class StartSequence {
                     try {
                         runtime.start(container.runtimeId());
                     } catch (ContainerRuntimeException e) {
+                        if (e.inconclusive()) {
+                            // The engine did not answer: the container may have started. The next
+                            // sync inspects it and starts it again only if it has not (a start of a
+                            // running container is a no-op); nothing is declared, nothing released.
+                            throw e;
+                        }
                         return cannotStart(definition, e);
                     }
                     started.add(definition.name());

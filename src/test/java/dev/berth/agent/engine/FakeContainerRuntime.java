@@ -43,6 +43,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     volatile boolean unavailable;
     /** When set, every stop times out: a container that ignores SIGTERM on a slow engine. */
     volatile boolean stopsTimeOut;
+    /** When set, a start starts the container but then says the engine did not answer in time. */
+    volatile boolean startsUnanswered;
+    /** When set, every start is refused with this (the engine answered with an error). */
+    volatile ContainerRuntimeException startsRefused;
     /** When set, a pull succeeds only once the test counts this latch down: a slow registry. */
     volatile CountDownLatch slowPull;
     /** Counted down as each slow pull begins. */
@@ -129,10 +133,16 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public synchronized void start(String id) throws ContainerRuntimeException {
         answer("start");
+        if (startsRefused != null) {
+            throw startsRefused;
+        }
         starts.add(id);
         RuntimeContainer c = byId.get(id);
         if (c.status() == ContainerStatus.PENDING) {
             byId.put(id, with(c, ContainerStatus.RUNNING, null));
+        }
+        if (startsUnanswered) {
+            throw RuntimeError.DockerTimeoutError.because("start " + id + ": Docker did not answer within PT30S");
         }
     }
 

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.agent.Fixtures;
 import dev.berth.agent.runtime.ContainerSpecs;
+import dev.berth.agent.runtime.RuntimeError;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.TaskStateChange;
+import dev.berth.testing.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
@@ -105,6 +108,51 @@ class TaskWorkerTest {
         assertThat(whileDown).doesNotContain(TaskStatus.STOPPING, TaskStatus.STOPPED);
         assertThat(last().lastStatus()).isEqualTo(TaskStatus.RUNNING);
         assertThat(runtime.creates).hasSize(2);
+    }
+
+    @Test
+    void aStartTheEngineDidNotAnswerDeclaresNothingAndTheNextSyncFindsTheContainerRunning() {
+        // Given: an engine that starts containers but answers the start too late
+        TaskEngine engine = engine();
+        engine.caughtUp();
+        runtime.startsUnanswered = true;
+
+        // When: a task is placed, and the engine answers in time again at the next sync
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        List<TaskStatus> whileUnanswered = reported.stream().map(TaskStateChange::lastStatus).toList();
+        runtime.startsUnanswered = false;
+        engine.resync();
+
+        // Then: the task was never failed, no container was stopped, and it runs
+        assertThat(whileUnanswered).doesNotContain(TaskStatus.STOPPING, TaskStatus.STOPPED);
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(last().containers()).extracting(ContainerState::lastStatus).containsOnly(ContainerStatus.RUNNING);
+        assertThat(runtime.stops).isEmpty();
+    }
+
+    @Test
+    void anEssentialContainerWhoseRestartTheEngineRefusesStopsTheTaskWithItsExit() {
+        // Given: a task whose essential container restarts in place after running a minute
+        SettableClock moving = new SettableClock(clock.instant());
+        TaskEngine engine = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, moving, DEFAULT_STOP);
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING, Fixtures.withContainerField(Fixtures.webTaskDefinition(),
+                "web", "restartPolicy", Map.of("enabled", true, "restartAttemptPeriod", 60))));
+        engine.caughtUp();
+        moving.advance(Duration.ofMinutes(5));
+
+        // When: it exits, and the engine refuses to start it again
+        runtime.startsRefused = RuntimeError.CannotStartContainerError.because("port is already allocated");
+        runtime.exit("t1", "web", 3);
+        engine.resync();
+        engine.resync();
+
+        // Then: the exit stands and stops the task, as an essential container's exit does
+        TaskStateChange stopped = last();
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(container(stopped, "web").exitCode()).isEqualTo(3);
+        assertThat(runtime.calls.stream().filter("start"::equals).count()).as("one start, one refused restart")
+                .isEqualTo(3);
     }
 
     @Test
