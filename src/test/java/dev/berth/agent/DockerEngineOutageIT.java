@@ -100,14 +100,14 @@ class DockerEngineOutageIT {
 
         // When: the engine goes down, the container's process gets SIGTERM and exits meanwhile, a task is
         // placed meanwhile, the agent resyncs against the missing engine, and the engine comes back
+        Instant down = Instant.now();
         engine.stop();
         ProcessHandle container = ProcessHandle.of(pid).orElseThrow();
         container.destroy();
         await().until(() -> !container.isAlive());
         DesiredTask meanwhile = desired();
         publish(meanwhile);
-        Instant down = Instant.now();
-        awaitResyncAfter(down);
+        awaitResyncAfter(Instant.now());
         assertThat(changes(before.taskId())).extracting(TaskStateChange::lastStatus)
                 .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING);
         // ... and the agent's heartbeat says the engine does not answer (CONTAINER_INSTANCE_HEALTH)

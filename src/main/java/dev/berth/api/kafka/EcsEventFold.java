@@ -71,6 +71,12 @@ final class EcsEventFold implements EventStream.Fold {
     private final Map<String, Set<String>> tasksByInstance = new HashMap<>();
     private final Map<String, InstanceRegistration> registrations = new HashMap<>();
     private final Map<String, InstanceControl> controls = new HashMap<>();
+    /**
+     * Registrations whose tombstone came before the control record that deregisters them
+     * (DeregisterContainerInstance writes both in one transaction): kept for that record's
+     * INACTIVE event, then dropped.
+     */
+    private final Map<String, InstanceRegistration> departed = new HashMap<>();
     /** What each instance's last event showed, heartbeat and version aside. */
     private final Map<String, ObjectNode> shown = new HashMap<>();
     private final Map<String, ServiceRecord> services = new HashMap<>();
@@ -119,10 +125,21 @@ final class EcsEventFold implements EventStream.Fold {
         switch (topic) {
             case TASKS, TASK_EVENTS -> forgetTask(key);
             case INSTANCES -> {
-                registrations.remove(key);
-                shown.remove(key);
+                InstanceRegistration gone = registrations.remove(key);
+                InstanceControl control = controls.get(key);
+                if (gone != null && (control == null || !InstanceControl.DEREGISTERED.equals(control.status()))) {
+                    departed.put(key, gone);
+                } else {
+                    shown.remove(key);
+                }
             }
-            case INSTANCE_CONTROL -> controls.remove(key);
+            case INSTANCE_CONTROL -> {
+                controls.remove(key);
+                departed.remove(key);
+                if (!registrations.containsKey(key)) {
+                    shown.remove(key);
+                }
+            }
             case SERVICES -> services.remove(key);
             default -> {
             }
@@ -166,13 +183,16 @@ final class EcsEventFold implements EventStream.Fold {
     }
 
     private List<EventStream.Event> instanceEvent(String instanceId, long timestamp) {
+        InstanceControl control = controls.get(instanceId);
+        boolean deregistered = control != null && InstanceControl.DEREGISTERED.equals(control.status());
         InstanceRegistration registration = registrations.get(instanceId);
+        if (registration == null && deregistered) {
+            registration = departed.remove(instanceId);
+        }
         if (registration == null) {
             return List.of();
         }
-        InstanceControl control = controls.get(instanceId);
-        String status = control == null ? Clusters.ACTIVE
-                : InstanceControl.DEREGISTERED.equals(control.status()) ? "INACTIVE" : control.status();
+        String status = control == null ? Clusters.ACTIVE : deregistered ? "INACTIVE" : control.status();
         int running = 0;
         int pending = 0;
         for (String taskId : tasksByInstance.getOrDefault(instanceId, Set.of())) {
@@ -186,7 +206,8 @@ final class EcsEventFold implements EventStream.Fold {
                 : new Resources(registration.remainingResources().cpu(), registration.remainingResources().memory(),
                         registration.remainingResources().ports(), registration.remainingResources().portsUdp());
         // Connected as the records say: the agent's own last record, and the leader's decision on its heartbeats.
-        boolean connected = !registration.shuttingDown() && (control == null || control.agentConnected());
+        boolean connected = !deregistered && !registration.shuttingDown()
+                && (control == null || control.agentConnected());
         InstanceView view = new InstanceView(registration, connected, remaining, running, pending,
                 null, control == null ? Map.of() : control.attributes());
         long version = registration.version() + (control == null ? 0 : control.version());

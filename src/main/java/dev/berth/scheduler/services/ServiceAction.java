@@ -1,8 +1,7 @@
 package dev.berth.scheduler.services;
 
+import dev.berth.scheduler.placement.FeasibilityCheck;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The ECS service actions ("ECS Service Action" events on berth.events) that the service
@@ -20,8 +19,6 @@ public enum ServiceAction {
     static final String START_IMPAIRED = "is unable to consistently start tasks successfully.";
     static final String UNABLE_TO_PLACE = "was unable to place a task because no container instance met all of its "
             + "requirements.";
-    /** The first reason a placement failure counts ("3 instances: 2 RESOURCE:MEMORY, 1 AGENT"). */
-    private static final Pattern PLACEMENT_REASON = Pattern.compile("\\d+ ([A-Z_]+(?::[A-Z_]+)?)");
 
     private final String eventType;
 
@@ -48,9 +45,17 @@ public enum ServiceAction {
         return Optional.empty();
     }
 
-    /** For a placement failure, the first reason its message counts (RESOURCE:MEMORY, ...), if any. */
+    /**
+     * For a placement failure, the reason of the closest matching instance, as its message words
+     * it (RESOURCE:MEMORY for "has insufficient memory available", AGENT for "encountered error
+     * \"AGENT\"", ...), if the message names one.
+     */
     public static Optional<String> placementReason(String message) {
-        Matcher reason = PLACEMENT_REASON.matcher(message);
-        return reason.find() ? Optional.of(reason.group(1)) : Optional.empty();
+        for (FeasibilityCheck check : FeasibilityCheck.values()) {
+            if (message.contains(") " + check.eventWording() + ". ")) {
+                return Optional.of(check.reason());
+            }
+        }
+        return Optional.empty();
     }
 }

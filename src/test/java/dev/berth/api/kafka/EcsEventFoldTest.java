@@ -357,6 +357,34 @@ class EcsEventFoldTest {
     }
 
     @Test
+    void aDeregisteredInstanceIsOneInactiveEventWithItsAgentDisconnectedInEitherOrderOfItsTwoRecords() {
+        // Given: DeregisterContainerInstance writes a tombstone on berth.instances and the control record
+        // DEREGISTERED in one transaction; a poll folds them in either order
+        InstanceRegistration registered = instance("i-1", "default", 2048, 4096, T0, 100);
+        InstanceControl deregistered = new InstanceControl(BerthRecord.SCHEMA_VERSION, 1, "i-1", "default",
+                InstanceControl.DEREGISTERED, T0);
+        EcsEventFold tombstoneFirst = new EcsEventFold(ARNS);
+        EcsEventFold controlFirst = new EcsEventFold(ARNS);
+        fold(tombstoneFirst, Topic.INSTANCES, "i-1", registered);
+        fold(controlFirst, Topic.INSTANCES, "i-1", registered);
+
+        // When
+        List<JsonNode> afterTombstoneFirst = new ArrayList<>();
+        afterTombstoneFirst.addAll(fold(tombstoneFirst, Topic.INSTANCES, "i-1", null));
+        afterTombstoneFirst.addAll(fold(tombstoneFirst, Topic.INSTANCE_CONTROL, "i-1", deregistered));
+        List<JsonNode> afterControlFirst = new ArrayList<>();
+        afterControlFirst.addAll(fold(controlFirst, Topic.INSTANCE_CONTROL, "i-1", deregistered));
+        afterControlFirst.addAll(fold(controlFirst, Topic.INSTANCES, "i-1", null));
+
+        // Then
+        for (List<JsonNode> events : List.of(afterTombstoneFirst, afterControlFirst)) {
+            assertThat(events).extracting(e -> e.path("detail").path("status").asText() + "/"
+                    + e.path("detail").path("agentConnected").asBoolean() + "@"
+                    + e.path("detail").path("version").asLong()).containsExactly("INACTIVE/false@101");
+        }
+    }
+
+    @Test
     void anAgentIsDisconnectedWhenTheLeaderRecordsItSoAndConnectedWhenItRecordsItHeardAgain() {
         // Given: an instance, and the leader's control records when its agent went silent and came back
         EcsEventFold fold = new EcsEventFold(ARNS);

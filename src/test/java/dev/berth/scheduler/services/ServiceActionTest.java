@@ -45,6 +45,22 @@ class ServiceActionTest {
     }
 
     @Test
+    void aPlacementFailureGivesTheReasonOfTheClosestMatchingInstanceWhateverItIs() {
+        // Given: the closest instance misses a constraint, and another counted reason comes first
+        ServiceEvents events = events();
+        events.unableToPlace(List.of(
+                new dev.berth.scheduler.placement.Rejection("i-1",
+                        dev.berth.scheduler.placement.FeasibilityCheck.DISTINCT_INSTANCE),
+                new dev.berth.scheduler.placement.Rejection("i-2", List.of(
+                        dev.berth.scheduler.placement.FeasibilityCheck.AGENT,
+                        dev.berth.scheduler.placement.FeasibilityCheck.MEMORY))));
+
+        // When / Then
+        assertThat(ServiceAction.placementReason(events.events().get(0).message()))
+                .contains("DistinctInstance placement constraint unsatisfied.");
+    }
+
+    @Test
     void aPlacementFailureGivesTheFirstReasonItCounts() {
         // Given
         String message = "(service web) " + ServiceAction.UNABLE_TO_PLACE + " The closest matching (container-instance "
