@@ -1,8 +1,12 @@
 package dev.berth.api.kafka;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.shape.EcsShapes;
 import dev.berth.api.shape.EcsTask;
@@ -23,8 +27,11 @@ import dev.berth.scheduler.messaging.EventStream;
 import dev.berth.scheduler.services.ServiceAction;
 import dev.berth.scheduler.state.InstanceView;
 import dev.berth.scheduler.state.TaskView;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,8 +70,23 @@ final class EcsEventFold implements EventStream.Fold {
 
     private final Arns arns;
     private final EcsShapes shapes;
+    /**
+     * ECS writes every time in {@code detail} with milliseconds ("2016-12-06T16:41:06.595Z"),
+     * whatever the clock that read it had: parsers written for that format (Python's
+     * {@code strptime} with {@code %f}, a fixed-width pattern) read every one of Berth's too.
+     */
+    private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
     private final ObjectMapper mapper = RecordCodec.newMapper().copy()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .registerModule(new SimpleModule("ecs-event-times").addSerializer(Instant.class,
+                    new JsonSerializer<Instant>() {
+                        @Override
+                        public void serialize(Instant value, JsonGenerator out, SerializerProvider provider)
+                                throws IOException {
+                            out.writeString(iso(value));
+                        }
+                    }))
             .addMixIn(EcsTask.class, TaskEventDetail.WithoutTags.class);
     private final Map<String, DesiredTask> desired = new HashMap<>();
     private final Map<String, TaskStateChange> reports = new HashMap<>();
@@ -277,7 +299,7 @@ final class EcsEventFold implements EventStream.Fold {
         String id = UUID.nameUUIDFromBytes((arn + "|" + detailType + "|" + name + "|" + version)
                 .getBytes(StandardCharsets.UTF_8)).toString();
         EcsEvent event = new EcsEvent(EcsEvent.ENVELOPE_VERSION, id, detailType, EcsEvent.SOURCE, arns.account(),
-                iso(Instant.ofEpochMilli(timestamp).truncatedTo(ChronoUnit.SECONDS)), arns.region(), List.of(arn),
+                Instant.ofEpochMilli(timestamp).truncatedTo(ChronoUnit.SECONDS).toString(), arns.region(), List.of(arn),
                 detail, EcsEvent.SCHEMA_VERSION);
         try {
             return new EventStream.Event(arn, mapper.writeValueAsBytes(event));
@@ -286,7 +308,8 @@ final class EcsEventFold implements EventStream.Fold {
         }
     }
 
+    /** A time of {@code detail}, as ECS writes it: UTC, with milliseconds. */
     private static String iso(Instant instant) {
-        return instant.toString();
+        return MILLIS.format(instant);
     }
 }

@@ -86,9 +86,9 @@ class EcsEventFoldTest {
         assertThat(first.path("time").asText()).isEqualTo("2025-01-01T00:00:01Z");
         assertThat(first.path("detail").path("taskArn").asText()).isEqualTo(TASK_ARN);
         assertThat(first.path("detail").path("containerInstanceArn").asText()).isEqualTo(INSTANCE_ARN);
-        assertThat(first.path("detail").path("createdAt").asText()).isEqualTo("2025-01-01T00:00:00Z");
+        assertThat(first.path("detail").path("createdAt").asText()).isEqualTo("2025-01-01T00:00:00.000Z");
         JsonNode running = events.get(2).path("detail");
-        assertThat(running.path("startedAt").asText()).isEqualTo("2025-01-01T00:00:05Z");
+        assertThat(running.path("startedAt").asText()).isEqualTo("2025-01-01T00:00:05.000Z");
         assertThat(running.path("containers").get(0).path("runtimeId").asText()).isEqualTo("c0ffee");
         assertThat(running.path("containers").get(0).path("networkBindings").get(0).path("hostPort").asInt())
                 .isEqualTo(8080);
@@ -129,12 +129,23 @@ class EcsEventFoldTest {
         List<JsonNode> events = fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.RUNNING, 1));
 
         // Then: field for field what DescribeTasks shows, as a tree of it with tags taken out would be
-        ObjectMapper writer = RecordCodec.newMapper().copy().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        java.time.format.DateTimeFormatter millis = java.time.format.DateTimeFormatter
+                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+        ObjectMapper writer = RecordCodec.newMapper().copy().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(
+                        java.time.Instant.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(
+                                java.time.Instant.class) {
+                            @Override
+                            public void serialize(java.time.Instant value, com.fasterxml.jackson.core.JsonGenerator out,
+                                    com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+                                out.writeString(millis.format(value));
+                            }
+                        }));
         com.fasterxml.jackson.databind.node.ObjectNode expected = writer.valueToTree(new EcsShapes(ARNS).task(
                 TaskView.fold(task, report("t1", "i-1", TaskStatus.RUNNING, 1)), false,
                 registered.attributes() == null ? java.util.Map.of() : registered.attributes()));
         expected.remove("tags");
-        expected.put("updatedAt", java.time.Instant.ofEpochMilli(clock).toString());
+        expected.put("updatedAt", millis.format(java.time.Instant.ofEpochMilli(clock)));
         // (compared as JSON text, in order: the numbers of a tree made from objects are longs, of one read back ints)
         assertThat(events.get(0).path("detail").toString()).isEqualTo(expected.toString());
     }
@@ -436,7 +447,7 @@ class EcsEventFoldTest {
                         "ECS Service Action/SERVICE_STEADY_STATE");
         assertThat(events).allSatisfy(e -> assertThat(e.path("resources").get(0).asText()).isEqualTo(arn));
         assertThat(events.get(1).path("detail").path("deploymentId").asText()).isEqualTo("ecs-svc/1");
-        assertThat(events.get(1).path("detail").path("updatedAt").asText()).isEqualTo("2025-01-01T00:00:30Z");
-        assertThat(events.get(2).path("detail").path("createdAt").asText()).isEqualTo("2025-01-01T00:00:31Z");
+        assertThat(events.get(1).path("detail").path("updatedAt").asText()).isEqualTo("2025-01-01T00:00:30.000Z");
+        assertThat(events.get(2).path("detail").path("createdAt").asText()).isEqualTo("2025-01-01T00:00:31.000Z");
     }
 }
