@@ -158,6 +158,12 @@ final class DependencyGate {
         }
         ContainerStatus status = state.lastStatus();
         boolean exited = status == ContainerStatus.STOPPED;
+        if (exited && state.exitCode() == null && (condition == DependencyCondition.START
+                || condition == DependencyCondition.COMPLETE)) {
+            // STOPPED with no exit code: it never ran (it failed to be created or started, or its
+            // own dependency could never be met), so it never will.
+            return never(name, on, condition.name(), "'" + on + "' never started");
+        }
         switch (condition) {
             case START:
                 return status == ContainerStatus.PENDING ? waiting(on) : MET;

@@ -108,7 +108,10 @@ final class StartSequence {
                     // next sync looks for the container by name and tries again.
                     throw e;
                 }
-                return cannotStart(definition, e);
+                Outcome failed = cannotStart(definition, e);
+                if (definition.essentialOrDefault()) {
+                    return failed;
+                }
             }
         }
         return startReady(task);
@@ -173,9 +176,15 @@ final class StartSequence {
                 DependencyGate.Verdict gate = DependencyGate.check(definition, definitions, known.byName(),
                         restarts.runningSince(), clock.instant());
                 if (gate instanceof DependencyGate.Verdict.Unmeetable never) {
-                    LOGGER.warnf("Task %s: %s", taskId, never.reason());
                     known.stopped(definition.name(), never.reason());
-                    return new Outcome.Failed(never.reason());
+                    if (definition.essentialOrDefault()) {
+                        LOGGER.warnf("Task %s: %s", taskId, never.reason());
+                        return new Outcome.Failed(never.reason());
+                    }
+                    LOGGER.warnf("Task %s: %s; it is not essential, so the task goes on without it", taskId,
+                            never.reason());
+                    started.add(definition.name());
+                    continue;
                 }
                 waiting |= gate instanceof DependencyGate.Verdict.Waiting;
                 if (gate instanceof DependencyGate.Verdict.Met) {
@@ -191,7 +200,10 @@ final class StartSequence {
                             // running container is a no-op); nothing is declared, nothing released.
                             throw e;
                         }
-                        return cannotStart(definition, e);
+                        Outcome failed = cannotStart(definition, e);
+                        if (definition.essentialOrDefault()) {
+                            return failed;
+                        }
                     }
                     started.add(definition.name());
                 }
@@ -250,8 +262,14 @@ final class StartSequence {
         }
     }
 
+    /**
+     * The container cannot run: it is STOPPED with the engine's reason. The task fails with it
+     * when the container is essential; without an essential one, the task goes on without it,
+     * as ECS's agent does (a container that depends on it then finds its dependency unmeetable).
+     */
     private Outcome cannotStart(ContainerDefinition definition, ContainerRuntimeException e) {
-        LOGGER.warnf("Task %s: container %s failed to start: %s", taskId, definition.name(), e.reason());
+        LOGGER.warnf("Task %s: container %s failed to start: %s%s", taskId, definition.name(), e.reason(),
+                definition.essentialOrDefault() ? "" : "; it is not essential, so the task goes on without it");
         known.stopped(definition.name(), e.reason());
         return new Outcome.Failed(e.reason());
     }

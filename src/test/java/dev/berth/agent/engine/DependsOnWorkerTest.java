@@ -52,6 +52,81 @@ class DependsOnWorkerTest {
     }
 
     @Test
+    void aNonEssentialContainerThatCannotBeCreatedIsStoppedWithItsReasonAndTheTaskRunsWithoutIt() {
+        // Given: the sidecar's image is nowhere to be pulled
+        TaskWorker worker = new TaskWorker(Fixtures.desired("t1", 1, TaskStatus.RUNNING,
+                Fixtures.withContainerField(Fixtures.webTaskDefinition(), "sidecar", "image", "nowhere/sidecar:1")),
+                runtime, reported::add, clock, Duration.ofSeconds(30));
+
+        // When
+        worker.sync();
+
+        // Then
+        TaskStateChange last = reported.get(reported.size() - 1);
+        assertThat(last.lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(last("web").lastStatus()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(last("sidecar").lastStatus()).isEqualTo(ContainerStatus.STOPPED);
+        assertThat(last("sidecar").reason()).startsWith("CannotPullContainerError: ");
+    }
+
+    @Test
+    void aNonEssentialContainerWhoseDependencyCanNeverBeMetIsStoppedAndTheTaskRunsWithoutIt() {
+        // Given: a non-essential metrics container waits for init's SUCCESS; app does not wait
+        TaskDefinition definition = Fixtures.withContainerField(Fixtures.taskDefinition(
+                "depends-on-task-definition.json"), "app", "dependsOn", null);
+        definition = withContainer(definition, "metrics", false, "init", "SUCCESS");
+        TaskWorker worker = worker(definition);
+
+        // When: init fails
+        worker.sync();
+        runtime.exit("t1", "init", 3);
+        worker.sync();
+
+        // Then: metrics never starts, app runs on
+        TaskStateChange last = reported.get(reported.size() - 1);
+        assertThat(last.lastStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(last("app").lastStatus()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(last("metrics").lastStatus()).isEqualTo(ContainerStatus.STOPPED);
+        assertThat(last("metrics").reason()).contains("'metrics'", "'init'", "SUCCESS", "exited with code 3");
+    }
+
+    @Test
+    void anEssentialContainerThatDependsOnOneThatNeverStartedFailsTheTaskNamingIt() {
+        // Given: app (essential) waits for the non-essential init to start, whose image is nowhere
+        TaskDefinition definition = Fixtures.withContainerField(Fixtures.withContainerField(
+                Fixtures.taskDefinition("depends-on-task-definition.json"), "app", "dependsOn",
+                List.of(java.util.Map.of("containerName", "init", "condition", "START"))),
+                "init", "image", "nowhere/init:1");
+        TaskWorker worker = worker(definition);
+
+        // When
+        worker.sync();
+
+        // Then
+        TaskStateChange last = reported.get(reported.size() - 1);
+        assertThat(last.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(last.stopCode()).isEqualTo("TaskFailedToStart");
+        assertThat(last.stoppedReason()).isEqualTo("Container 'app' cannot start: its dependency on 'init' "
+                + "(condition START) can never be met: 'init' never started");
+    }
+
+    /** The definition with one more busybox container, essential or not, that depends on {@code on}. */
+    private static TaskDefinition withContainer(TaskDefinition definition, String name, boolean essential, String on,
+            String condition) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = dev.berth.protocol.RecordCodec.newMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.valueToTree(definition);
+        tree.withArray("containerDefinitions").addObject().put("name", name)
+                .put("image", "berth-test/busybox:latest").put("memory", 32).put("essential", essential)
+                .set("dependsOn", mapper.valueToTree(List.of(java.util.Map.of("containerName", on,
+                        "condition", condition))));
+        try {
+            return mapper.treeToValue(tree, TaskDefinition.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aLinkedContainerListedFirstStartsInTheSameSyncOnceItsTargetRuns() {
         // Given: app links to init and is listed before it
         TaskDefinition linked = Fixtures.withContainerField(Fixtures.withContainerField(
