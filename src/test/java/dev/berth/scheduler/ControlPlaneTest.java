@@ -287,6 +287,9 @@ class ControlPlaneTest {
         assertThat(lost.lastStatus()).isEqualTo(TaskStatus.STOPPED);
         assertThat(lost.stopCode()).isEqualTo("TerminationNotice");
         assertThat(lost.stoppedReason()).contains("i-1").contains("was lost");
+        assertThat(lost.containers()).as("its containers are STOPPED with it, as ECS shows them")
+                .extracting(dev.berth.protocol.ContainerState::lastStatus)
+                .containsOnly(dev.berth.model.ContainerStatus.STOPPED);
         assertThat(state.instance("i-1").orElseThrow().remaining().memory()).isEqualTo(1024);
 
         // And: it is forgotten once past the retention

@@ -160,8 +160,14 @@ public record TaskView(DesiredTask desired, TaskStateChange observed) {
         for (ContainerDefinition definition : desired.taskDefinition().containers()) {
             ContainerState state = reported.get(definition.name());
             if (state == null) {
-                state = new ContainerState(definition.name(), null, definition.image(), ContainerStatus.PENDING,
-                        null, null, null);
+                state = new ContainerState(definition.name(), null, definition.image(),
+                        isLost() ? ContainerStatus.STOPPED : ContainerStatus.PENDING, null, null, null);
+            } else if (isLost() && state.lastStatus() != ContainerStatus.STOPPED) {
+                // The task is STOPPED in its lost agent's stead: so are its containers, as ECS shows them.
+                state = new ContainerState(state.name(), state.runtimeId(),
+                        state.image() == null ? definition.image() : state.image(), ContainerStatus.STOPPED,
+                        state.exitCode(), state.reason(), state.networkBindings(), state.healthStatus(),
+                        state.restartCount());
             } else if (state.lastStatus() == null || state.image() == null) {
                 state = new ContainerState(state.name(), state.runtimeId(),
                         state.image() == null ? definition.image() : state.image(),
