@@ -125,6 +125,23 @@ public record ServiceRecord(
         return GROUP_PREFIX + serviceName;
     }
 
+    /**
+     * Whether the task is one of this service's: in its group and started by one of its
+     * deployments. A standalone task that RunTask put in the group {@code service:<name>} is
+     * not, and the service leaves it alone, as ECS's service scheduler leaves standalone tasks.
+     */
+    public boolean owns(DesiredTask task) {
+        if (!group().equals(task.group()) || task.startedBy() == null) {
+            return false;
+        }
+        for (Deployment d : deployments) {
+            if (d.id().equals(task.startedBy())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** EC2 or EXTERNAL: what the service and its tasks were started as. */
     public String launchTypeOrDefault() {
         return launchType == null ? DesiredTask.DEFAULT_LAUNCH_TYPE : launchType;

@@ -135,7 +135,7 @@ public final class Services {
         List<Tag> tags = Tags.validate(spec.tags());
         validate(spec.deploymentConfiguration());
         TaskDefinition definition = taskDefinitions.requireActive(spec.taskDefinition());
-        validatePlacement(spec, definition);
+        validatePlacement(spec.placementConstraints(), spec.placementStrategy(), definition);
         String propagate = ServiceTaskTags.propagateTags(spec.propagateTags());
         Boolean managed = Boolean.TRUE.equals(spec.enableECSManagedTags()) ? Boolean.TRUE : null;
         String launchType = DesiredTask.DEFAULT_LAUNCH_TYPE.equals(spec.launchType()) ? null : spec.launchType();
@@ -191,6 +191,11 @@ public final class Services {
         serviceLock.lock();
         try {
             ServiceRecord service = requireActive(cluster.clusterName(), update.service());
+            if (definition != null) {
+                // Its constraints join the service's: together they must still be what placement takes
+                // (at most 10, as ECS counts them), or every later pass of the service would fail.
+                validatePlacement(service.placementConstraints(), service.placementStrategy(), definition);
+            }
             int desired = service.desiredCount();
             if (update.desiredCount() != null) {
                 if (service.isDaemon()) {
@@ -267,6 +272,9 @@ public final class Services {
         int pending = 0;
         Map<String, int[]> byDeployment = new HashMap<>();
         for (TaskView task : state.groupTasks(service.cluster(), service.group())) {
+            if (!service.owns(task.desired())) {
+                continue;
+            }
             int[] counts = byDeployment.computeIfAbsent(task.desired().startedBy(), id -> new int[2]);
             if (task.isRunning()) {
                 running++;
@@ -312,8 +320,10 @@ public final class Services {
     }
 
     /** The service's constraints and strategies as placement reads them; a bad one is refused by name. */
-    private static void validatePlacement(ServiceSpec spec, TaskDefinition definition) {
-        PlacementOptions options = new PlacementOptions(spec.placementConstraints(), spec.placementStrategy());
+    /** The service's constraints and strategies with the task definition's, as placement will read them. */
+    private static void validatePlacement(List<PlacementConstraint> constraints, List<PlacementStrategy> strategies,
+            TaskDefinition definition) {
+        PlacementOptions options = new PlacementOptions(constraints, strategies);
         try {
             options.constraints(definition.placementConstraints());
             options.strategies(List.of());

@@ -329,7 +329,7 @@ public final class Tasks {
             return false;
         }
         return state.service(task.cluster(), group.substring(ServiceRecord.GROUP_PREFIX.length()))
-                .filter(s -> !ServiceRecord.INACTIVE.equals(s.status())).isPresent();
+                .filter(s -> !ServiceRecord.INACTIVE.equals(s.status()) && s.owns(task)).isPresent();
     }
 
     /** The task with this id or ARN in the cluster, if it is still visible. */

@@ -573,6 +573,57 @@ class ServicesTest {
     }
 
     @Test
+    void anUpdateToARevisionWhoseConstraintsWouldPassTheLimitWithTheServicesIsRefused() {
+        // Given: a service with six constraints of its own
+        instances(1);
+        plane.taskDefinitions().register(web(256));
+        List<dev.berth.model.PlacementConstraint> six = java.util.stream.IntStream.range(0, 6)
+                .mapToObj(i -> new dev.berth.model.PlacementConstraint("memberOf", "attribute:a" + i + " != x"))
+                .toList();
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 1, null, null, six, List.of()), null);
+        List<dev.berth.model.PlacementConstraint> fiveMore = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> new dev.berth.model.PlacementConstraint("memberOf", "attribute:b" + i + " != x"))
+                .toList();
+        plane.taskDefinitions().register(new TaskDefinition(null, "web", null, web(128).containers(), null, null,
+                null, null, null, null, fiveMore, null, null, null, null));
+
+        // Then: 11 together is refused by name, and nothing changed
+        assertThatThrownBy(() -> plane.services().update(new Services.ServiceUpdate(null, "web", "web:2", null, null,
+                false))).isInstanceOfSatisfying(EcsException.class,
+                        e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessageContaining("at most 10");
+        assertThat(service("web").service().taskDefinition()).isEqualTo("web:1");
+    }
+
+    @Test
+    void aStandaloneTaskInTheServicesGroupIsLeftAloneAsEcsLeavesStandaloneTasks() {
+        // Given: a steady service of two, and a task RunTask put in the group service:web
+        instances(3);
+        plane.taskDefinitions().register(web(256));
+        create("web", 2, null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        plane.serviceScheduler().reconcile();
+        TaskView standalone = plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "me", "service:web"), 1)
+                .tasks().get(0);
+        agentsAct();
+
+        // When the service rolls to revision 2
+        plane.taskDefinitions().register(web(128));
+        plane.services().update(new Services.ServiceUpdate(null, "web", "web:2", null, null, false));
+        for (int step = 0; step < 6; step++) {
+            plane.serviceScheduler().reconcile();
+            agentsAct();
+        }
+
+        // Then the standalone task still runs, and the service counts only its own two
+        assertThat(state.task(standalone.taskId()).orElseThrow().desiredStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(service("web").runningCount()).isEqualTo(2);
+        assertThat(service("web").service().deployments()).singleElement()
+                .satisfies(d -> assertThat(d.rolloutState()).isEqualTo(ServiceRecord.Deployment.COMPLETED));
+    }
+
+    @Test
     void aServiceWithABadConstraintIsRefusedNamingWhere() {
         instances(1);
         plane.taskDefinitions().register(web(256));

@@ -24,6 +24,14 @@ public record PlacementOptions(List<PlacementConstraint> placementConstraints,
     public static List<Constraint> ofTaskDefinition(List<PlacementConstraint> constraints) {
         List<Constraint> read = new ArrayList<>();
         read(constraints, "placementConstraints", read);
+        for (int i = 0; i < read.size(); i++) {
+            if (!(read.get(i) instanceof Constraint.MemberOf)) {
+                // ECS's TaskDefinitionPlacementConstraint takes memberOf only; distinctInstance is
+                // for RunTask, CreateService and UpdateService.
+                throw new PlacementInputException("Invalid 'placementConstraints[" + i + "].type': a task definition "
+                        + "takes memberOf constraints only; give distinctInstance with RunTask or CreateService");
+            }
+        }
         if (read.size() > Constraint.MAX_CONSTRAINTS) {
             throw new PlacementInputException("Invalid 'placementConstraints': at most " + Constraint.MAX_CONSTRAINTS
                     + " constraints apply to a task; there are " + read.size() + ".");

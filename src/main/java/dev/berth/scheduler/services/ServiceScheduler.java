@@ -110,7 +110,8 @@ public final class ServiceScheduler {
 
     private Optional<Submitted> pass(ServiceRecord service) {
         Instant now = state.clock().instant();
-        List<TaskView> tasks = state.groupTasks(service.cluster(), service.group());
+        List<TaskView> tasks = state.groupTasks(service.cluster(), service.group()).stream()
+                .filter(t -> service.owns(t.desired())).toList();
         Optional<TaskDefinition> primaryDefinition = definition(service.deployments().get(0).taskDefinition());
         if (primaryDefinition.isEmpty()) {
             LOGGER.warnf("Service %s: its task definition %s is gone; nothing to do", service.key(),
@@ -212,8 +213,8 @@ public final class ServiceScheduler {
         if (group == null || !group.startsWith(ServiceRecord.GROUP_PREFIX)) {
             return false;
         }
-        return state.service(task.cluster(), group.substring(ServiceRecord.GROUP_PREFIX.length())).filter(s -> !s.isDaemon())
-                .isPresent();
+        return state.service(task.cluster(), group.substring(ServiceRecord.GROUP_PREFIX.length()))
+                .filter(s -> !s.isDaemon() && s.owns(task.desired())).isPresent();
     }
 
     /**

@@ -70,6 +70,16 @@ class PlacementInputTest {
     }
 
     @Test
+    void aTaskDefinitionTakesMemberOfOnlyAsEcsDoes() {
+        assertThat(PlacementOptions.ofTaskDefinition(java.util.List.of(new dev.berth.model.PlacementConstraint("memberOf",
+                "attribute:role == web")))).hasSize(1);
+        assertThatThrownBy(() -> PlacementOptions.ofTaskDefinition(java.util.List.of(new dev.berth.model.PlacementConstraint("memberOf",
+                "attribute:role == web"), new dev.berth.model.PlacementConstraint("distinctInstance", null))))
+                .isInstanceOf(PlacementInputException.class)
+                .hasMessageStartingWith("Invalid 'placementConstraints[1].type': a task definition takes memberOf");
+    }
+
+    @Test
     void refusesAnExpressionLongerThanEcsAllows() {
         // Given
         String expression = "attribute:a == " + "x".repeat(Constraint.MAX_EXPRESSION_LENGTH);
