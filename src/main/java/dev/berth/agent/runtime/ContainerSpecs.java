@@ -103,7 +103,13 @@ public final class ContainerSpecs {
         return entries;
     }
 
-    /** The definition's docker labels, without any in Berth's namespace, then Berth's own. */
+    /**
+     * The definition's docker labels, without any in Berth's namespace, then the five that ECS's
+     * agent puts on every container ({@code com.amazonaws.ecs.task-arn}, {@code cluster},
+     * {@code container-name}, {@code task-definition-family}, {@code task-definition-version}:
+     * what log routers, the OpenTelemetry ECS processors and Datadog read a task from), then
+     * Berth's own.
+     */
     public static Map<String, String> labels(DesiredTask task, ContainerDefinition definition) {
         Map<String, String> labels = new LinkedHashMap<>();
         if (definition.dockerLabels() != null) {
@@ -113,6 +119,16 @@ public final class ContainerSpecs {
                 }
             });
         }
+        if (task.taskArn() != null) {
+            labels.put(ECS_LABEL_PREFIX + "task-arn", task.taskArn());
+        }
+        labels.put(ECS_LABEL_PREFIX + "container-name", definition.name());
+        labels.put(ECS_LABEL_PREFIX + "task-definition-family", task.taskDefinition().family());
+        if (task.taskDefinition().revision() != null) {
+            labels.put(ECS_LABEL_PREFIX + "task-definition-version",
+                    String.valueOf(task.taskDefinition().revision()));
+        }
+        labels.put(ECS_LABEL_PREFIX + "cluster", task.cluster());
         labels.put(BerthLabels.CLUSTER, task.cluster());
         labels.put(BerthLabels.TASK_ID, task.taskId());
         labels.put(BerthLabels.INSTANCE_ID, task.instanceId());
@@ -123,6 +139,9 @@ public final class ContainerSpecs {
         }
         return labels;
     }
+
+    /** The namespace of the labels ECS's agent puts on the containers it runs. */
+    private static final String ECS_LABEL_PREFIX = "com.amazonaws.ecs.";
 
     private static ContainerOverride overrideOf(DesiredTask task, String container) {
         if (task.overrides() == null) {

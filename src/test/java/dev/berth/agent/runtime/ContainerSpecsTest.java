@@ -35,6 +35,13 @@ class ContainerSpecsTest {
                 .containsEntry("dev.berth.task-arn",
                         "arn:aws:ecs:us-east-1:000000000000:task/default/9f1c2d3e4b5a69788796a5b4c3d2e1f0")
                 .containsEntry("team", "payments");
+        assertThat(spec.labels()).as("the labels ECS's agent puts on every container")
+                .containsEntry("com.amazonaws.ecs.task-arn",
+                        "arn:aws:ecs:us-east-1:000000000000:task/default/9f1c2d3e4b5a69788796a5b4c3d2e1f0")
+                .containsEntry("com.amazonaws.ecs.cluster", "default")
+                .containsEntry("com.amazonaws.ecs.container-name", "web")
+                .containsEntry("com.amazonaws.ecs.task-definition-family", "web")
+                .containsEntry("com.amazonaws.ecs.task-definition-version", "3");
         assertThat(spec.name()).isEqualTo("berth-web-3-web-9f1c2d3e4b5a69788796a5b4c3d2e1f0");
     }
 

@@ -34,7 +34,17 @@ final class DockerStats {
         } catch (java.io.IOException e) {
             // closing the stream failed after the sample arrived: the sample stands
         }
-        return sample.get() == null ? Optional.empty() : Optional.of(MAPPER.writeValueAsString(sample.get()));
+        return sample.get() == null ? Optional.empty() : Optional.of(json(sample.get()));
+    }
+
+    /**
+     * Docker's JSON of the sample, each field once: docker-java keeps every field it read in
+     * the object's raw values, which its serializer writes after the typed fields (every key
+     * twice), so the raw values alone are written when it kept them.
+     */
+    static String json(Statistics sample) throws JsonProcessingException {
+        java.util.Map<String, Object> raw = sample.getRawValues();
+        return MAPPER.writeValueAsString(raw == null || raw.isEmpty() ? sample : raw);
     }
 
     /** The gateway address of Docker's default bridge network: the host as bridge-mode containers reach it. */
