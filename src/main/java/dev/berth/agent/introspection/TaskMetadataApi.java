@@ -215,12 +215,22 @@ public final class TaskMetadataApi implements JsonApi {
         return sample.map(json -> new Reply(200, json)).orElseGet(() -> error(404, "the container is gone"));
     }
 
-    private ObjectNode taskStats(TaskSnapshot snapshot) throws ContainerRuntimeException {
+    /**
+     * Each container's stats by its Docker id. One whose sample fails is an empty object, as
+     * ECS's agent answers it: the others' stats still come back.
+     */
+    private ObjectNode taskStats(TaskSnapshot snapshot) {
         ObjectNode node = mapper.createObjectNode();
         for (ContainerDefinition definition : snapshot.desired().taskDefinition().containers()) {
             Optional<String> id = state(snapshot, definition.name()).map(ContainerState::runtimeId);
             if (id.isPresent()) {
-                Optional<String> sample = stats.of(id.get());
+                Optional<String> sample;
+                try {
+                    sample = stats.of(id.get());
+                } catch (ContainerRuntimeException e) {
+                    node.set(id.get(), mapper.createObjectNode());
+                    continue;
+                }
                 if (sample.isPresent()) {
                     try {
                         node.set(id.get(), mapper.readTree(sample.get()));

@@ -91,6 +91,28 @@ class TaskMetadataApiTest {
     }
 
     @Test
+    void aContainerWhoseStatsFailIsAnEmptyObjectAndTheOthersStatsStillComeBack() throws Exception {
+        // Given: the engine does not answer for the sidecar's stats
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+        TaskMetadataApi flaky = new TaskMetadataApi(tokens, new Arns("aws", "us-east-1", "000000000000"),
+                () -> tasks, id -> {
+                    if (id.equals(SIDECAR_ID)) {
+                        throw dev.berth.agent.runtime.RuntimeError.DockerTimeoutError.because("stats: no answer");
+                    }
+                    return Optional.of("{\"id\":\"" + id + "\"}");
+                });
+
+        // When
+        JsonApi.Reply reply = flaky.answer("GET", flaky.endpoint("", "t1", "web") + "/task/stats", null);
+
+        // Then
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode all = mapper.readTree(reply.json());
+        assertThat(all.get(WEB_ID).get("id").asText()).isEqualTo(WEB_ID);
+        assertThat(all.get(SIDECAR_ID).isEmpty()).isTrue();
+    }
+
+    @Test
     void anUnknownTokenOrAnotherSecretFindsNothing() {
         // Given
         tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
