@@ -35,8 +35,12 @@ public record AgentBuild(String version, String commit) {
         return value.isEmpty() || value.startsWith("${") ? UNKNOWN : value;
     }
 
-    /** {@code Berth Agent 0.1.0 (commit 1a2b3c4d5e6f)}, in the ECS agent's form. */
+    /**
+     * {@code Berth Agent - v0.1.0 (1a2b3c4d5e6f)}, in the ECS agent's form ({@code Amazon ECS
+     * Agent - v1.27.0 (249bb5d7)}), so that tools that read the version from it with a
+     * {@code v<major>.<minor>.<patch>} pattern find it.
+     */
     public String describe() {
-        return "Berth Agent " + version + " (commit " + commit + ")";
+        return "Berth Agent - v" + version + " (" + commit + ")";
     }
 }

@@ -17,6 +17,7 @@ class AgentBuildTest {
         // Then
         assertThat(build.version()).isNotEqualTo("unknown").doesNotContain("${");
         assertThat(build.commit()).doesNotContain("${");
-        assertThat(build.describe()).isEqualTo("Berth Agent " + build.version() + " (commit " + build.commit() + ")");
+        assertThat(build.describe()).isEqualTo("Berth Agent - v" + build.version() + " (" + build.commit() + ")")
+                .as("the ECS agent's form, which tools read the version from").containsPattern("\\bv\\d+\\.\\d+\\.\\d+");
     }
 }

@@ -5,7 +5,7 @@ package dev.berth.agent.introspection;
  *
  * @param containerInstanceArn {@code arn:<partition>:ecs:<region>:<account>:container-instance/<cluster>/<id>},
  *                             with the scheduler's partition, region and account
- * @param version              {@code Berth Agent <version> (commit <sha>)}
+ * @param version              {@code Berth Agent - v<version> (<commit>)}, in the ECS agent's form
  */
 public record AgentMetadata(String cluster, String containerInstanceArn, String version) {
 }

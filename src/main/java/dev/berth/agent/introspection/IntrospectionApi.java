@@ -51,7 +51,10 @@ public final class IntrospectionApi implements JsonApi {
         String route = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         switch (route) {
             case "/":
-                return reply(200, mapper.createArrayNode().add(METADATA).add(TASKS));
+                // ECS's agent answers its root with the paths it serves.
+                ObjectNode commands = mapper.createObjectNode();
+                commands.putArray("AvailableCommands").add(METADATA).add(TASKS);
+                return reply(200, commands);
             case METADATA:
                 return reply(200, metadata());
             case TASKS:

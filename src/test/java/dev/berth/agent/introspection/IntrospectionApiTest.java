@@ -27,7 +27,7 @@ class IntrospectionApiTest {
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<TaskSnapshot> tasks = new ArrayList<>();
     private final IntrospectionApi api = new IntrospectionApi(
-            new AgentMetadata("default", ARN, "Berth Agent 0.1.0 (commit 1a2b3c4d5e6f)"), () -> tasks);
+            new AgentMetadata("default", ARN, "Berth Agent - v0.1.0 (1a2b3c4d5e6f)"), () -> tasks);
 
     static TaskSnapshot running(String taskId, String webId, String sidecarId) {
         DesiredTask desired = Fixtures.desired(taskId, 1, TaskStatus.RUNNING);
@@ -59,7 +59,14 @@ class IntrospectionApiTest {
         // Then
         assertThat(reply.status()).isEqualTo(200);
         assertThat(json(reply)).isEqualTo(mapper.readTree("{\"Cluster\":\"default\",\"ContainerInstanceArn\":\""
-                + ARN + "\",\"Version\":\"Berth Agent 0.1.0 (commit 1a2b3c4d5e6f)\"}"));
+                + ARN + "\",\"Version\":\"Berth Agent - v0.1.0 (1a2b3c4d5e6f)\"}"));
+    }
+
+    @Test
+    void theRootListsTheCommandsAsEcsAgentsDo() throws Exception {
+        IntrospectionApi.Reply reply = api.answer("GET", "/", null);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(json(reply)).isEqualTo(mapper.readTree("{\"AvailableCommands\":[\"/v1/metadata\",\"/v1/tasks\"]}"));
     }
 
     @Test

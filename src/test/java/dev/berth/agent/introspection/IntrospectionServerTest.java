@@ -21,7 +21,7 @@ class IntrospectionServerTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final IntrospectionApi api = new IntrospectionApi(new AgentMetadata("default", IntrospectionApiTest.ARN,
-            "Berth Agent 0.1.0 (commit 1a2b3c4d5e6f)"),
+            "Berth Agent - v0.1.0 (1a2b3c4d5e6f)"),
             () -> List.of(IntrospectionApiTest.running("t1", IntrospectionApiTest.WEB_ID,
                     IntrospectionApiTest.SIDECAR_ID)));
     private IntrospectionServer server;
