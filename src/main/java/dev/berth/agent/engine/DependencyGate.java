@@ -123,6 +123,35 @@ final class DependencyGate {
      * The order to stop the containers in: the reverse of {@link #createOrder}, so a container
      * stops before those it depends on, as ECS reverses dependencies on shutdown.
      */
+    /**
+     * The containers in the layers they stop in: first those no other container needs, then
+     * those only the first layer needed, and so on. A layer's containers need nothing of each
+     * other, so they stop together, as ECS's agent stops them; a circle (which registration
+     * refuses) ends in one last layer.
+     */
+    static List<List<ContainerDefinition>> stopLayers(List<ContainerDefinition> definitions) {
+        List<List<ContainerDefinition>> layers = new ArrayList<>();
+        List<ContainerDefinition> left = new ArrayList<>(stopOrder(definitions));
+        while (!left.isEmpty()) {
+            Set<String> needed = new HashSet<>();
+            for (ContainerDefinition container : left) {
+                needed.addAll(createNeeds(container, definitions));
+            }
+            List<ContainerDefinition> layer = new ArrayList<>();
+            for (ContainerDefinition container : left) {
+                if (!needed.contains(container.name())) {
+                    layer.add(container);
+                }
+            }
+            if (layer.isEmpty()) {
+                layer.addAll(left);
+            }
+            left.removeAll(layer);
+            layers.add(layer);
+        }
+        return layers;
+    }
+
     static List<ContainerDefinition> stopOrder(List<ContainerDefinition> definitions) {
         List<ContainerDefinition> order = new ArrayList<>(createOrder(definitions));
         Collections.reverse(order);

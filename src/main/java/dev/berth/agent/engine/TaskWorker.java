@@ -5,6 +5,7 @@ import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.agent.runtime.RuntimeError;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.StopCode;
@@ -15,6 +16,7 @@ import dev.berth.protocol.TaskStateChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -332,11 +334,15 @@ public final class TaskWorker {
             known.moveTo(TaskStatus.STOPPING, clock.instant());
             report(task);
         }
-        for (ContainerDefinition definition : DependencyGate.stopOrder(definitions)) {
-            ContainerState container = known.container(definition.name());
-            if (container.runtimeId() != null && container.lastStatus() != ContainerStatus.STOPPED) {
-                runtime.stop(container.runtimeId(), stopTimeout(definition));
+        for (List<ContainerDefinition> layer : DependencyGate.stopLayers(definitions)) {
+            List<ContainerDefinition> running = new ArrayList<>();
+            for (ContainerDefinition definition : layer) {
+                ContainerState container = known.container(definition.name());
+                if (container.runtimeId() != null && container.lastStatus() != ContainerStatus.STOPPED) {
+                    running.add(definition);
+                }
             }
+            stopTogether(running);
         }
         observe(task);
         for (ContainerDefinition definition : definitions) {
@@ -347,6 +353,47 @@ public final class TaskWorker {
         if (known.all(ContainerStatus.STOPPED)) {
             known.moveTo(TaskStatus.STOPPED, clock.instant());
             LOGGER.infof("Task %s is STOPPED (%s: %s)", taskId, code, reason);
+        }
+    }
+
+    /**
+     * Stops the containers of one layer at once (each Docker stop waits up to the container's
+     * stopTimeout before it kills it), so that four containers that ignore SIGTERM take one
+     * timeout, not four, and one that hangs holds up no other of its layer. The first failure
+     * is thrown once every stop has returned.
+     */
+    private void stopTogether(List<ContainerDefinition> containers) throws ContainerRuntimeException {
+        if (containers.size() == 1) {
+            ContainerDefinition only = containers.get(0);
+            runtime.stop(known.container(only.name()).runtimeId(), stopTimeout(only));
+            return;
+        }
+        List<Thread> stops = new ArrayList<>();
+        AtomicReference<ContainerRuntimeException> failed = new AtomicReference<>();
+        for (ContainerDefinition definition : containers) {
+            String id = known.container(definition.name()).runtimeId();
+            Duration timeout = stopTimeout(definition);
+            Thread stop = new Thread(() -> {
+                try {
+                    runtime.stop(id, timeout);
+                } catch (ContainerRuntimeException e) {
+                    failed.compareAndSet(null, e);
+                }
+            }, "berth-agent-stop-" + definition.name());
+            stop.setDaemon(true);
+            stops.add(stop);
+            stop.start();
+        }
+        for (Thread stop : stops) {
+            try {
+                stop.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw RuntimeError.DockerTimeoutError.because("stop: interrupted while the containers stop");
+            }
+        }
+        if (failed.get() != null) {
+            throw failed.get();
         }
     }
 

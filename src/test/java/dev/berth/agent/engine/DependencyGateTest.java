@@ -174,5 +174,17 @@ class DependencyGateTest {
         // Then
         assertThat(create).extracting(ContainerDefinition::name).containsExactly("init", "app");
         assertThat(stop).extracting(ContainerDefinition::name).containsExactly("app", "init");
+        assertThat(DependencyGate.stopLayers(containers)).extracting(layer -> layer.stream()
+                .map(ContainerDefinition::name).toList()).containsExactly(List.of("app"), List.of("init"));
+    }
+
+    @Test
+    void containersThatNeedNothingOfEachOtherStopInOneLayer() {
+        // Given: the web task's web and sidecar, which do not depend on each other
+        List<ContainerDefinition> containers = Fixtures.webTaskDefinition().containers();
+
+        // Then
+        assertThat(DependencyGate.stopLayers(containers)).singleElement().satisfies(layer ->
+                assertThat(layer).extracting(ContainerDefinition::name).containsExactlyInAnyOrder("web", "sidecar"));
     }
 }

@@ -146,8 +146,26 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         }
     }
 
+    /** Counted down as each stop begins. */
+    volatile CountDownLatch stopsBegun = new CountDownLatch(0);
+    /** When set, each stop waits for it (outside the fake's lock), as Docker waits for a container to exit. */
+    volatile CountDownLatch stopGate;
+
     @Override
-    public synchronized void stop(String id, Duration timeout) throws ContainerRuntimeException {
+    public void stop(String id, Duration timeout) throws ContainerRuntimeException {
+        stopsBegun.countDown();
+        CountDownLatch gate = stopGate;
+        if (gate != null) {
+            try {
+                gate.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopNow(id, timeout);
+    }
+
+    private synchronized void stopNow(String id, Duration timeout) throws ContainerRuntimeException {
         answer("stop");
         if (stopsTimeOut) {
             throw RuntimeError.DockerTimeoutError.because("Docker did not stop " + id + " within " + timeout);

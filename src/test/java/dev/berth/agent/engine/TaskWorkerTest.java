@@ -236,6 +236,29 @@ class TaskWorkerTest {
     }
 
     @Test
+    void containersThatNeedNothingOfEachOtherAreStoppedTogether() throws Exception {
+        // Given: web and sidecar run, and each stop takes until the test lets it end
+        TaskEngine engine = engine();
+        DesiredTask running = desired("t1", 1, TaskStatus.RUNNING);
+        engine.desired(running);
+        engine.caughtUp();
+        runtime.stopsBegun = new java.util.concurrent.CountDownLatch(2);
+        runtime.stopGate = new java.util.concurrent.CountDownLatch(1);
+
+        // When the task is stopped
+        Thread stopping = new Thread(() -> engine.desired(running.stop(2, "UserInitiated", "done")));
+        stopping.start();
+        boolean bothBegan = runtime.stopsBegun.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        runtime.stopGate.countDown();
+        stopping.join(10_000);
+
+        // Then: both stops were under way at once, and the task stopped
+        assertThat(bothBegan).as("the second stop began before the first ended").isTrue();
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(runtime.stops).hasSize(2);
+    }
+
+    @Test
     void anImageThatCannotBePulledFailsTheTaskToStart() {
         // Given
         TaskDefinition definition = Fixtures.webTaskDefinition();
