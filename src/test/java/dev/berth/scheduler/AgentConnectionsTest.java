@@ -79,6 +79,9 @@ class AgentConnectionsTest {
         assertThat(controls()).hasSize(4).allSatisfy(c -> assertThat(c.agentConnected()).isFalse());
         assertThat(controls()).extracting(InstanceControl::version).containsExactly(1L, 2L, 3L, 4L);
         assertThat(plane.containerInstances().recordAgentConnections()).isZero();
+        assertThat(state.instance("i-1").orElseThrow().version())
+                .as("the registration's version plus the control record's, as the instance's events say it")
+                .isEqualTo(1L + 4L);
     }
 
     @Test

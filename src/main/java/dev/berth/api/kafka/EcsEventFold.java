@@ -231,8 +231,8 @@ final class EcsEventFold implements EventStream.Fold {
         boolean connected = !deregistered && !registration.shuttingDown()
                 && (control == null || control.agentConnected());
         InstanceView view = new InstanceView(registration, connected, remaining, running, pending,
-                null, control == null ? Map.of() : control.attributes());
-        long version = registration.version() + (control == null ? 0 : control.version());
+                null, control == null ? Map.of() : control.attributes(), control == null ? 0 : control.version());
+        long version = view.version();
         ObjectNode detail = mapper.valueToTree(shapes.containerInstance(view, status));
         detail.remove("tags");
         detail.put("clusterArn", arns.cluster(registration.cluster()));

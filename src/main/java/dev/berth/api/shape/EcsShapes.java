@@ -176,7 +176,7 @@ public final class EcsShapes {
         new TreeMap<>(instance.attributes()).forEach((k, v) -> attributes.add(new KeyValuePair(k,
                 v == null || v.isEmpty() ? null : v)));
         return new EcsContainerInstance(arns.containerInstance(instance.cluster(), instance.instanceId()), null,
-                r.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, r.dockerVersion()),
+                instance.version(), new EcsContainerInstance.VersionInfo(r.agentVersion(), null, r.dockerVersion()),
                 resources(instance.remaining()), resources(instance.registered()), status,
                 instance.agentConnected(), instance.runningTasksCount(), instance.pendingTasksCount(), attributes,
                 r.registeredAt(), List.of(), null);

@@ -17,7 +17,24 @@ public record InstanceView(
         int runningTasksCount,
         int pendingTasksCount,
         Instant lastHeartbeatSeen,
-        Map<String, String> customAttributes) {
+        Map<String, String> customAttributes,
+        long controlVersion) {
+
+    public InstanceView(InstanceRegistration registration, boolean agentConnected, Resources remaining,
+            int runningTasksCount, int pendingTasksCount, Instant lastHeartbeatSeen,
+            Map<String, String> customAttributes) {
+        this(registration, agentConnected, remaining, runningTasksCount, pendingTasksCount, lastHeartbeatSeen,
+                customAttributes, 0);
+    }
+
+    /**
+     * ECS's container instance version: the registration's plus its control record's (status,
+     * attributes, the leader's word on its agent), so that it grows with every change of
+     * either and "ECS Container Instance State Change" events carry the same number.
+     */
+    public long version() {
+        return registration.version() + controlVersion;
+    }
 
     /** The agent's attributes and the custom ones PutAttributes added. */
     public Map<String, String> attributes() {

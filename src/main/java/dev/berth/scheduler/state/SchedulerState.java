@@ -905,10 +905,11 @@ public final class SchedulerState {
 
     private InstanceView view(InstanceRegistration registration) {
         Allocations.Usage usage = allocations.of(registration.instanceId());
+        InstanceControl control = instanceControl.get(registration.instanceId());
         return new InstanceView(registration, isConnected(registration),
                 allocations.remaining(registration.instanceId(), registration.registeredResources()),
                 usage.running(), usage.pending(), heartbeatSeen.get(registration.instanceId()),
-                customAttributes(registration.instanceId()));
+                customAttributes(registration.instanceId()), control == null ? 0 : control.version());
     }
 
     private boolean isConnected(InstanceRegistration registration) {
