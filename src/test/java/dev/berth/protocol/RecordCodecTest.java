@@ -39,6 +39,32 @@ class RecordCodecTest {
     }
 
     @Test
+    void whatTheSchedulerAndTheAgentNowKeepIsReadBackByTheNextLeader() {
+        // Given: a service with its last completed deployment, a deployment's newest healthy start and
+        // a launch type; a task's launch type; an instance's runtime health: what a leader that takes
+        // over after a kill -9 has only Kafka's copy of
+        ServiceRecord.Deployment completed = new ServiceRecord.Deployment("ecs-svc/1", "ACTIVE", "web:1", 0,
+                Instant.ofEpochSecond(10), Instant.ofEpochSecond(20), "COMPLETED", "done", 0, null,
+                Instant.ofEpochSecond(15));
+        ServiceRecord service = new ServiceRecord(BerthRecord.SCHEMA_VERSION, 3, "default", "web", "arn", "ACTIVE",
+                ServiceRecord.REPLICA, 2, "web:2",
+                new ServiceRecord.DeploymentConfiguration(100, 0, new ServiceRecord.CircuitBreaker(true, true, false)),
+                null, null, List.of(new ServiceRecord.Deployment("ecs-svc/2", "PRIMARY", "web:2", 1,
+                        Instant.ofEpochSecond(30), Instant.ofEpochSecond(31), "IN_PROGRESS", "rolling", 1, null,
+                        Instant.ofEpochSecond(32))),
+                List.of(), Instant.ofEpochSecond(1), "hash", List.of(), null, null, completed, "EXTERNAL");
+        InstanceRegistration instance = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 4, "i1", "default", "h1",
+                "1.0", null, null, Instant.ofEpochSecond(1), Instant.ofEpochSecond(2), false, null, "28.2.2", "s1",
+                new InstanceRegistration.RuntimeHealth(InstanceRegistration.RuntimeHealth.IMPAIRED,
+                        Instant.ofEpochSecond(3)));
+
+        // Then
+        for (BerthRecord record : List.<BerthRecord>of(service, instance)) {
+            assertThat(codec.decode(codec.encode(record))).isEqualTo(new RecordCodec.Decoded.Record(record));
+        }
+    }
+
+    @Test
     void anUnknownTypeIsSkippedNotDeadLettered() {
         // When
         RecordCodec.Decoded decoded = codec.decode(
