@@ -17,7 +17,9 @@ import java.util.List;
  * {@code protectedUntil}: the end of the scale-in protection that UpdateTaskProtection set on
  * a service's task (null: not protected); the agent does not read it. And {@code launchType}:
  * EC2 or EXTERNAL, as RunTask or the service asked (null, in older records too, is EC2, ECS's
- * default); the agent does not read it either.
+ * default); the agent does not read it either. And {@code lostAt}: when the scheduler stopped
+ * the task in its agent's stead (its instance lost or deregistered by force), which the API
+ * shows as the task's {@code stoppedAt} until the agent reports its own (null otherwise).
  */
 public record DesiredTask(
         int schemaVersion,
@@ -36,7 +38,8 @@ public record DesiredTask(
         String stoppedReason,
         List<Tag> tags,
         Instant protectedUntil,
-        String launchType) implements BerthRecord {
+        String launchType,
+        Instant lostAt) implements BerthRecord {
 
     /** ECS's launch type when none was asked for. */
     public static final String DEFAULT_LAUNCH_TYPE = "EC2";
@@ -53,6 +56,14 @@ public record DesiredTask(
                 startedBy, group, createdAt, stopCode, stoppedReason, tags, protectedUntil, null);
     }
 
+    public DesiredTask(int schemaVersion, long version, String taskId, String taskArn, String cluster,
+            String instanceId, TaskDefinition taskDefinition, TaskOverride overrides, TaskStatus desiredStatus,
+            String startedBy, String group, Instant createdAt, String stopCode, String stoppedReason, List<Tag> tags,
+            Instant protectedUntil, String launchType) {
+        this(schemaVersion, version, taskId, taskArn, cluster, instanceId, taskDefinition, overrides, desiredStatus,
+                startedBy, group, createdAt, stopCode, stoppedReason, tags, protectedUntil, launchType, null);
+    }
+
     /** EC2 or EXTERNAL: what the task was started as. */
     public String launchTypeOrDefault() {
         return launchType == null ? DEFAULT_LAUNCH_TYPE : launchType;
@@ -62,7 +73,7 @@ public record DesiredTask(
     public DesiredTask withLaunchType(String type) {
         return new DesiredTask(schemaVersion, version, taskId, taskArn, cluster, instanceId, taskDefinition,
                 overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, tags, protectedUntil,
-                type);
+                type, lostAt);
     }
 
     public DesiredTask(int schemaVersion, long version, String taskId, String taskArn, String cluster,
@@ -82,21 +93,31 @@ public record DesiredTask(
     public DesiredTask stop(long newVersion, String code, String reason) {
         return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
                 overrides, TaskStatus.STOPPED, startedBy, group, createdAt, code, reason, tags, protectedUntil,
-                launchType);
+                launchType, lostAt);
+    }
+
+    /**
+     * The same task at a later version, stopped at {@code at} by the scheduler in its agent's
+     * stead, with {@code code} (the lost stop code) and {@code reason}.
+     */
+    public DesiredTask lost(long newVersion, String code, String reason, Instant at) {
+        return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
+                overrides, TaskStatus.STOPPED, startedBy, group, createdAt, code, reason, tags, protectedUntil,
+                launchType, at);
     }
 
     /** The same task at a later version with other tags. */
     public DesiredTask withTags(long newVersion, List<Tag> newTags) {
         return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
                 overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, newTags,
-                protectedUntil, launchType);
+                protectedUntil, launchType, lostAt);
     }
 
     /** The same task at a later version, protected from scale-in until {@code until} (null: not protected). */
     public DesiredTask withProtection(long newVersion, Instant until) {
         return new DesiredTask(SCHEMA_VERSION, newVersion, taskId, taskArn, cluster, instanceId, taskDefinition,
                 overrides, desiredStatus, startedBy, group, createdAt, stopCode, stoppedReason, tags, until,
-                launchType);
+                launchType, lostAt);
     }
 
     /** Whether a service may not stop this task at {@code now} to scale in or to finish a deployment. */

@@ -70,8 +70,8 @@ public final class ContainerInstances {
             changes.add(new StateChange.Put(nextControl(instanceId, cluster.clusterName(), InstanceControl.DEREGISTERED)));
             changes.add(new StateChange.ForgetInstance(instanceId));
             for (TaskView task : unstopped) {
-                changes.add(new StateChange.Put(task.desired().stop(task.desired().version() + 1, TaskView.LOST,
-                        "Container instance " + instanceId + " was deregistered")));
+                changes.add(new StateChange.Put(task.desired().lost(task.desired().version() + 1, TaskView.LOST,
+                        "Container instance " + instanceId + " was deregistered", state.clock().instant())));
             }
             writer.commit(changes);
             LOGGER.infof("Container instance %s left cluster %s (force=%s, %d task(s) stopped with it)", instanceId,

@@ -292,8 +292,8 @@ public final class Tasks {
                 }
                 if (action instanceof TaskAction.MarkLost lostTask) {
                     LOGGER.infof("Task %s is stopped: %s", latest.taskId(), lostTask.stoppedReason());
-                    changes.add(new StateChange.Put(latest.stop(latest.version() + 1, TaskView.LOST,
-                            lostTask.stoppedReason())));
+                    changes.add(new StateChange.Put(latest.lost(latest.version() + 1, TaskView.LOST,
+                            lostTask.stoppedReason(), state.clock().instant())));
                 } else if (action instanceof TaskAction.MarkStopped stopped) {
                     if (isSettledByItsService(latest)) {
                         continue;

@@ -41,8 +41,8 @@ class RecordCodecTest {
     @Test
     void whatTheSchedulerAndTheAgentNowKeepIsReadBackByTheNextLeader() {
         // Given: a service with its last completed deployment, a deployment's newest healthy start and
-        // a launch type; a task's launch type; an instance's runtime health: what a leader that takes
-        // over after a kill -9 has only Kafka's copy of
+        // a launch type; a task's launch type and when it was lost; an instance's runtime health: what
+        // a leader that takes over after a kill -9 has only Kafka's copy of
         ServiceRecord.Deployment completed = new ServiceRecord.Deployment("ecs-svc/1", "ACTIVE", "web:1", 0,
                 Instant.ofEpochSecond(10), Instant.ofEpochSecond(20), "COMPLETED", "done", 0, null,
                 Instant.ofEpochSecond(15));
@@ -58,8 +58,11 @@ class RecordCodecTest {
                 new InstanceRegistration.RuntimeHealth(InstanceRegistration.RuntimeHealth.IMPAIRED,
                         Instant.ofEpochSecond(3)));
 
+        DesiredTask lost = task("t1", definition("web", 1)).withLaunchType("EXTERNAL")
+                .lost(2, "TerminationNotice", "Container instance i-1 was lost", Instant.ofEpochSecond(40, 5));
+
         // Then
-        for (BerthRecord record : List.<BerthRecord>of(service, instance)) {
+        for (BerthRecord record : List.<BerthRecord>of(service, instance, lost)) {
             assertThat(codec.decode(codec.encode(record))).isEqualTo(new RecordCodec.Decoded.Record(record));
         }
     }

@@ -287,13 +287,18 @@ class ControlPlaneTest {
         assertThat(lost.lastStatus()).isEqualTo(TaskStatus.STOPPED);
         assertThat(lost.stopCode()).isEqualTo("TerminationNotice");
         assertThat(lost.stoppedReason()).contains("i-1").contains("was lost");
+        assertThat(lost.stoppedAt()).as("stopped when the scheduler stopped it, as DescribeTasks shows it")
+                .isEqualTo(clock.instant());
         assertThat(lost.containers()).as("its containers are STOPPED with it, as ECS shows them")
                 .extracting(dev.berth.protocol.ContainerState::lastStatus)
                 .containsOnly(dev.berth.model.ContainerStatus.STOPPED);
         assertThat(state.instance("i-1").orElseThrow().remaining().memory()).isEqualTo(1024);
 
-        // And: it is forgotten once past the retention
-        clock.advance(Duration.ofHours(2));
+        // And: it is kept for the retention from when it was lost, then forgotten
+        clock.advance(Duration.ofMinutes(59));
+        plane.tasks().reconcile(new dev.berth.scheduler.reconcile.TaskReconciler(Duration.ofHours(1)));
+        assertThat(state.allTasks()).extracting(TaskView::taskId).contains(task.taskId());
+        clock.advance(Duration.ofMinutes(2));
         plane.tasks().reconcile(new dev.berth.scheduler.reconcile.TaskReconciler(Duration.ofHours(1)));
         assertThat(state.allTasks()).extracting(TaskView::taskId).doesNotContain(task.taskId());
     }

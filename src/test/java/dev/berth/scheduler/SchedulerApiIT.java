@@ -457,6 +457,8 @@ class SchedulerApiIT {
         assertThat(task.lastStatus()).isEqualTo("STOPPED");
         assertThat(task.stopCodeAsString()).isEqualTo("TerminationNotice");
         assertThat(task.stoppedReason()).contains(instanceId);
+        assertThat(task.stoppedAt()).as("a task stopped in its agent's stead has a stoppedAt, as every STOPPED task")
+                .isNotNull();
     }
 
     /** A cluster with one fake agent of the given capacity, once the scheduler lists it. */

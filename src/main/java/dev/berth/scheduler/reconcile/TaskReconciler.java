@@ -18,7 +18,7 @@ import java.util.Map;
  * desired RUNNING, reported STOPPED                  → MarkStopped (desired follows what happened)
  * desired STOPPED, reported STOPPED, past retention → Forget (tombstones)
  * desired STOPPED, never reported, past retention   → Forget (its agent never saw it)
- * lost, past retention since its last report        → Forget
+ * lost, past retention since it was lost            → Forget
  * </pre>
  */
 public final class TaskReconciler {
@@ -57,7 +57,8 @@ public final class TaskReconciler {
     private boolean isPastRetention(TaskView task, boolean reportedStopped, Instant now) {
         Instant since;
         if (task.isLost() && !reportedStopped) {
-            since = task.observed() != null && task.observed().reportedAt() != null ? task.observed().reportedAt()
+            since = task.desired().lostAt() != null ? task.desired().lostAt()
+                    : task.observed() != null && task.observed().reportedAt() != null ? task.observed().reportedAt()
                     : task.desired().createdAt();
         } else if (reportedStopped) {
             since = task.stoppedAt() != null ? task.stoppedAt() : task.observed().reportedAt();

@@ -110,8 +110,13 @@ public record TaskView(DesiredTask desired, TaskStateChange observed) {
         return observed == null ? null : observed.stoppingAt();
     }
 
+    /**
+     * When the task stopped: as its agent reported, or, for a task the scheduler stopped in
+     * its lost agent's stead, when it did.
+     */
     public Instant stoppedAt() {
-        return observed == null ? null : observed.stoppedAt();
+        Instant reported = observed == null ? null : observed.stoppedAt();
+        return reported == null && isLost() ? desired.lostAt() : reported;
     }
 
     public Instant pullStartedAt() {
