@@ -92,10 +92,15 @@ public final class Tags {
             throw EcsException.invalidParameter("Invalid '" + at + "': 1 to " + MAX_KEY + " letters, numbers, spaces "
                     + "and _ . : / = + - @ are allowed.");
         }
-        if (key.toLowerCase(Locale.ROOT).startsWith(RESERVED_PREFIX)) {
+        if (isReserved(key)) {
             throw EcsException.invalidParameter("Invalid '" + at + "': " + key + " starts with the reserved prefix "
                     + RESERVED_PREFIX + ", which is AWS's.");
         }
+    }
+
+    /** ECS's own tags, such as {@code aws:ecs:clusterName}: no caller may set them, and they count against no limit. */
+    private static boolean isReserved(String key) {
+        return key.toLowerCase(Locale.ROOT).startsWith(RESERVED_PREFIX);
     }
 
     /** ListTagsForResource: the resource's tags, in the order they were first given. */
@@ -114,9 +119,11 @@ public final class Tags {
             for (Tag tag : added) {
                 byKey.put(tag.key(), tag);
             }
-            if (byKey.size() > MAX_TAGS) {
-                throw EcsException.invalidParameter("Invalid 'tags': the resource would have " + byKey.size()
-                        + " tags; a resource can have at most " + MAX_TAGS + ". Nothing was changed.");
+            long counted = byKey.keySet().stream().filter(key -> !isReserved(key)).count();
+            if (counted > MAX_TAGS) {
+                throw EcsException.invalidParameter("Invalid 'tags': the resource would have " + counted
+                        + " tags of its own; a resource can have at most " + MAX_TAGS
+                        + " (ECS's aws: tags not counted). Nothing was changed.");
             }
             return List.copyOf(byKey.values());
         });

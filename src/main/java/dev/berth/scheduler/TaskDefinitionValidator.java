@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerDependency;
+import dev.berth.model.ContainerOverride;
 import dev.berth.model.ContainerSettings;
 import dev.berth.model.HealthCheck;
 import dev.berth.model.PortMapping;
@@ -15,6 +16,7 @@ import dev.berth.scheduler.placement.PlacementInputException;
 import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.model.TaskSize;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +50,12 @@ public final class TaskDefinitionValidator {
     public static final int MAX_CONTAINERS = 10;
     /** ECS's limit on a task's container overrides, their JSON in characters. */
     public static final int MAX_OVERRIDES_CHARACTERS = 8_192;
+    /** ECS's port mapping names (Service Connect's): unique in the task definition. */
+    private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9_][a-z0-9_-]{0,63}");
+    private static final Set<String> APP_PROTOCOLS = Set.of("http", "http2", "grpc");
+    /** ECS's bounds of a task-level cpu on the EC2 and external launch types (0.125 to 192 vCPU). */
+    static final int MIN_TASK_CPU_UNITS = 128;
+    static final int MAX_TASK_CPU_UNITS = 196_608;
     private static final ObjectWriter JSON = RecordCodec.newMapper().writer();
 
     private TaskDefinitionValidator() {
@@ -68,7 +76,13 @@ public final class TaskDefinitionValidator {
                     + "lowercase), numbers, underscores and hyphens are allowed.");
         }
         OptionalInt taskMemory = taskSize(definition.memory(), "memory", true);
-        taskSize(definition.cpu(), "cpu", false);
+        OptionalInt taskCpu = taskSize(definition.cpu(), "cpu", false);
+        if (taskCpu.isPresent() && (taskCpu.getAsInt() < MIN_TASK_CPU_UNITS
+                || taskCpu.getAsInt() > MAX_TASK_CPU_UNITS)) {
+            throw EcsException.client("Invalid 'cpu' setting for task: between " + MIN_TASK_CPU_UNITS + " and "
+                    + MAX_TASK_CPU_UNITS + " CPU units (0.125 to 192 vCPU) on the EC2 and external launch types; "
+                    + taskCpu.getAsInt() + " given.");
+        }
         validateNetworkMode(definition.networkMode());
         validateCompatibilities(definition.requiresCompatibilities());
         RefusedFields.firstRefused(definition).ifPresent(message -> {
@@ -88,11 +102,12 @@ public final class TaskDefinitionValidator {
         }
         Set<String> names = new HashSet<>();
         Set<Integer> hostPorts = new HashSet<>();
+        Set<String> portNames = new HashSet<>();
         Map<String, ContainerSettings> settings = new LinkedHashMap<>();
         for (ContainerDefinition container : containers) {
             validateName(container, names);
             settings.put(container.name(), validateContainer(container, taskMemory));
-            validatePorts(container, hostPorts);
+            validatePorts(container, hostPorts, portNames);
         }
         validateReferences(settings);
     }
@@ -164,17 +179,79 @@ public final class TaskDefinitionValidator {
      * Checks a RunTask's or StartTask's overrides as ECS does: at most 8,192 characters of
      * container overrides, their JSON formatting included (InvalidParameterException).
      */
-    public static void validateOverrides(TaskOverride overrides) {
-        if (overrides == null || overrides.containerOverrides() == null) {
+    /**
+     * RunTask's and StartTask's overrides against the definition they apply to: the sizes they
+     * set obey the rules a definition's do, taken together with what they leave as it is (a
+     * container's memory against the task's, a reservation against the limit), so a task
+     * never runs or is placed with sizes no definition could have.
+     */
+    public static void validateOverrides(TaskDefinition definition, TaskOverride overrides) {
+        if (overrides == null) {
             return;
         }
         try {
-            if (JSON.writeValueAsString(overrides.containerOverrides()).length() > MAX_OVERRIDES_CHARACTERS) {
+            if (overrides.containerOverrides() != null
+                    && JSON.writeValueAsString(overrides.containerOverrides()).length() > MAX_OVERRIDES_CHARACTERS) {
                 throw EcsException.invalidParameter("Container Overrides length must be at most "
                         + MAX_OVERRIDES_CHARACTERS);
             }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write container overrides as JSON", e);
+        }
+        OptionalInt taskMemory = overrideSize(overrides.memory(), definition.memory(), "memory", true);
+        overrideSize(overrides.cpu(), definition.cpu(), "cpu", false);
+        Map<String, ContainerOverride> byName = new HashMap<>();
+        for (ContainerOverride o : overrides.containerOverridesOrEmpty()) {
+            byName.put(o.name(), o);
+        }
+        for (ContainerDefinition c : definition.containers()) {
+            ContainerOverride o = byName.get(c.name());
+            Integer cpu = o != null && o.cpu() != null ? o.cpu() : c.cpu();
+            Integer memory = o != null && o.memory() != null ? o.memory() : c.memory();
+            Integer reservation = o != null && o.memoryReservation() != null ? o.memoryReservation()
+                    : c.memoryReservation();
+            String at = "Invalid override for container '" + c.name() + "': ";
+            if (cpu != null && cpu < 0) {
+                throw EcsException.invalidParameter(at + "'cpu' must not be negative.");
+            }
+            if (memory != null && memory < MIN_CONTAINER_MEMORY_MIB
+                    || reservation != null && reservation < MIN_CONTAINER_MEMORY_MIB) {
+                throw EcsException.invalidParameter(at + "at least " + MIN_CONTAINER_MEMORY_MIB
+                        + " MiB of 'memory' and 'memoryReservation' is required per container.");
+            }
+            if (memory != null && reservation != null && reservation > memory) {
+                throw EcsException.invalidParameter(at + "'memoryReservation' " + reservation
+                        + " is greater than its 'memory' " + memory + ".");
+            }
+            if (taskMemory.isPresent() && memory != null && memory > taskMemory.getAsInt()) {
+                throw EcsException.invalidParameter("The 'memory' setting for container '" + c.name() + "' ("
+                        + memory + ") is greater than for the task (" + taskMemory.getAsInt() + ").");
+            }
+        }
+    }
+
+    /** The task's size once overridden: an override that is no size is refused, naming it. */
+    private static OptionalInt overrideSize(String override, String defined, String field, boolean memory) {
+        if (override == null) {
+            return memory ? taskSize(defined, field, true) : OptionalInt.empty();
+        }
+        try {
+            OptionalInt size = memory ? TaskSize.memoryMiB(override) : TaskSize.cpuUnits(override);
+            if (!memory && size.isPresent()) {
+                checkTaskCpu(size.getAsInt(), "Invalid 'overrides.cpu': ");
+            }
+            return size;
+        } catch (IllegalArgumentException e) {
+            throw EcsException.invalidParameter("Invalid 'overrides." + field + "': " + override
+                    + " is not a " + field + " size.");
+        }
+    }
+
+    /** ECS's bounds of a task's cpu on the EC2 and external launch types. */
+    private static void checkTaskCpu(int units, String prefix) {
+        if (units < MIN_TASK_CPU_UNITS || units > MAX_TASK_CPU_UNITS) {
+            throw EcsException.invalidParameter(prefix + "a task's cpu is between " + MIN_TASK_CPU_UNITS + " and "
+                    + MAX_TASK_CPU_UNITS + " CPU units (0.125 to 192 vCPU); " + units + " given.");
         }
     }
 
@@ -297,7 +374,7 @@ public final class TaskDefinitionValidator {
         }
     }
 
-    private static void validatePorts(ContainerDefinition c, Set<Integer> hostPorts) {
+    private static void validatePorts(ContainerDefinition c, Set<Integer> hostPorts, Set<String> portNames) {
         for (PortMapping mapping : c.portMappingsOrEmpty()) {
             if (mapping.containerPort() == null || mapping.containerPort() < 1 || mapping.containerPort() > MAX_PORT) {
                 throw EcsException.client("Invalid 'containerPort' setting for container '" + c.name()
@@ -310,6 +387,16 @@ public final class TaskDefinitionValidator {
             if (!PROTOCOLS.contains(mapping.protocolOrDefault())) {
                 throw EcsException.client("Invalid 'protocol' setting for container '" + c.name()
                         + "': it must be tcp or udp.");
+            }
+            if (mapping.name() != null && (!PORT_NAME.matcher(mapping.name()).matches()
+                    || !portNames.add(mapping.name()))) {
+                throw EcsException.client("Invalid 'portMappings.name' setting for container '" + c.name() + "': "
+                        + mapping.name() + " is not 1 to 64 lowercase letters, numbers, underscores and hyphens, "
+                        + "not starting with a hyphen, or names another port mapping of the task definition too.");
+            }
+            if (mapping.appProtocol() != null && !APP_PROTOCOLS.contains(mapping.appProtocol())) {
+                throw EcsException.client("Invalid 'portMappings.appProtocol' setting for container '" + c.name()
+                        + "': it must be http, http2 or grpc.");
             }
             if (mapping.hasStaticHostPort() && "tcp".equals(mapping.protocolOrDefault())
                     && !hostPorts.add(mapping.hostPort())) {

@@ -55,7 +55,10 @@ public final class Tasks {
     /** ECS's StopTask {@code reason}: up to 255 characters. */
     static final int MAX_STOP_REASON = 255;
     /** ECS's RunTask and StartTask {@code startedBy}. */
-    private static final Pattern STARTED_BY = Pattern.compile("[A-Za-z0-9_/-]{1,128}");
+    private static final Pattern STARTED_BY = Pattern.compile("[A-Za-z0-9_/-]+");
+    /** ECS's longest {@code startedBy}: RunTask's, and StartTask's (which ECS keeps at 36). */
+    private static final int RUN_TASK_STARTED_BY = 128;
+    private static final int START_TASK_STARTED_BY = 36;
     /** What ListTasks takes as a family: a name, no revision. */
     private static final Pattern FAMILY_FILTER = Pattern.compile("[a-zA-Z0-9_-]+");
 
@@ -171,7 +174,7 @@ public final class Tasks {
                             + "nothing more was started. Retry shortly to get its answer.");
                 }
             }
-            TaskDefinition definition = prepare(request);
+            TaskDefinition definition = prepare(request, RUN_TASK_STARTED_BY);
             PlacementResult placed = view.place(TaskPlacement.request(cluster.clusterName(), definition, request,
                     copies));
             List<DesiredTask> planned = new ArrayList<>();
@@ -211,7 +214,7 @@ public final class Tasks {
                     + MAX_TASKS_PER_CALL + " container instances.");
         }
         ClusterRecord cluster = clusters.require(request.cluster());
-        TaskDefinition definition = prepare(request);
+        TaskDefinition definition = prepare(request, START_TASK_STARTED_BY);
         PlacementRequest check = PlacementRequest.binpackMemory(cluster.clusterName(),
                 TaskDemand.demand(definition, request.overrides()), 1);
         Publication publication;
@@ -366,12 +369,13 @@ public final class Tasks {
         return result;
     }
 
-    private TaskDefinition prepare(TaskRequest request) {
+    private TaskDefinition prepare(TaskRequest request, int maxStartedBy) {
         TaskDefinition definition = taskDefinitions.requireActive(request.taskDefinition());
-        TaskDefinitionValidator.validateOverrides(request.overrides());
-        if (request.startedBy() != null && !STARTED_BY.matcher(request.startedBy()).matches()) {
-            throw EcsException.invalidParameter("Invalid 'startedBy': up to 128 letters (uppercase and lowercase), "
-                    + "numbers, hyphens, forward slashes and underscores are allowed.");
+        TaskDefinitionValidator.validateOverrides(definition, request.overrides());
+        if (request.startedBy() != null && (request.startedBy().length() > maxStartedBy
+                || !STARTED_BY.matcher(request.startedBy()).matches())) {
+            throw EcsException.invalidParameter("Invalid 'startedBy': up to " + maxStartedBy + " letters (uppercase "
+                    + "and lowercase), numbers, hyphens, forward slashes and underscores are allowed.");
         }
         if (request.overrides() != null) {
             Set<String> names = new HashSet<>();
@@ -469,6 +473,6 @@ public final class Tasks {
                 arns.task(cluster.clusterName(), taskId), cluster.clusterName(), instanceId, definition,
                 request.overrides(), TaskStatus.RUNNING, request.startedBy(),
                 TaskPlacement.group(definition, request),
-                now, null, null, Tags.validate(request.tags()), null, request.launchType());
+                now, null, null, request.tags(), null, request.launchType());
     }
 }

@@ -185,12 +185,23 @@ class ControlPlaneTest {
                 .hasMessageStartingWith("Invalid 'startedBy': up to 128 letters");
         assertThatThrownBy(() -> plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "team a", null), 1))
                 .hasMessageStartingWith("Invalid 'startedBy'");
+        assertThatThrownBy(() -> plane.tasks().start(new Tasks.TaskRequest(null, "web", null, "s".repeat(37), null),
+                List.of("i-1"))).as("StartTask's startedBy is ECS's 36 at most")
+                .hasMessageStartingWith("Invalid 'startedBy': up to 36 letters");
+        assertThatThrownBy(() -> plane.tasks().run(new Tasks.TaskRequest(null, "web", new dev.berth.model.TaskOverride(
+                List.of(new dev.berth.model.ContainerOverride("web", null, null, null, -100_000, null)), null, null),
+                null, null), 1)).as("an override no definition could have places nothing")
+                .hasMessageContaining("'memory'");
         assertThatThrownBy(() -> plane.tasks().stop(null, task.desired().taskArn(), "r".repeat(256)))
                 .isInstanceOfSatisfying(EcsException.class,
                         e -> assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException))
                 .hasMessage("Invalid 'reason': up to 255 characters are allowed, as in ECS; it has 256.");
         assertThat(writer.written()).hasSize(before);
         assertThat(plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "ecs-svc/team_a-1", null), 1).tasks())
+                .hasSize(1);
+        assertThat(plane.tasks().start(new Tasks.TaskRequest(null, "web", null, "s".repeat(36), null),
+                List.of("i-1")).tasks()).hasSize(1);
+        assertThat(plane.tasks().run(new Tasks.TaskRequest(null, "web", null, "s".repeat(128), null), 1).tasks())
                 .hasSize(1);
         assertThat(plane.tasks().stop(null, task.desired().taskArn(), "r".repeat(255)).stoppedReason())
                 .hasSize(255);

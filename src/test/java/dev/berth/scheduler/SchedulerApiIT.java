@@ -374,6 +374,9 @@ class SchedulerApiIT {
         assertThat(response.statusCode()).isEqualTo(200);
         TaskDefinition described = ecs.describeTaskDefinition(r -> r.taskDefinition("fixture-web")).taskDefinition();
         assertThat(described.containerDefinitions().get(0).portMappings().get(0).hostPort()).isEqualTo(8080);
+        assertThat(described.containerDefinitions().get(0).portMappings().get(0).name()).isEqualTo("nginx-80-tcp");
+        assertThat(described.containerDefinitions().get(0).portMappings().get(0).appProtocolAsString())
+                .isEqualTo("http");
         assertThat(described.containerDefinitions().get(0).environment().get(0).value()).isEqualTo("production");
     }
 

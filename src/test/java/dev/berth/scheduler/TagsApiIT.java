@@ -148,8 +148,10 @@ class TagsApiIT {
         var registered = ecs.registerTaskDefinition(r -> r.family(family).tags(tag("app", "web"))
                 .containerDefinitions(ContainerDefinition.builder().name("web").image("busybox").memory(64).build()));
         Task task = ecs.runTask(r -> r.cluster(cluster).taskDefinition(family).tags(tag("job", "nightly"))
-                .propagateTags(PropagateTags.TASK_DEFINITION)).tasks().get(0);
+                .propagateTags(PropagateTags.TASK_DEFINITION).enableECSManagedTags(true)).tasks().get(0);
         ecs.tagResource(r -> r.resourceArn(task.taskArn()).tags(tag("owner", "ops")));
+        List<Tag> fortySeven = java.util.stream.IntStream.range(0, 47).mapToObj(i -> tag("k" + i, "v")).toList();
+        ecs.tagResource(r -> r.resourceArn(task.taskArn()).tags(fortySeven));
 
         // Then
         assertThat(registered.tags()).containsExactly(tag("app", "web"));
@@ -157,13 +159,18 @@ class TagsApiIT {
                 .tags()).containsExactly(tag("app", "web"));
         assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition(family)).tags())
                 .as("without include=TAGS, the empty list of ECS's documented example").isEmpty();
-        assertThat(task.tags()).containsExactly(tag("app", "web"), tag("job", "nightly"));
+        assertThat(task.tags()).as("enableECSManagedTags adds ECS's own tag, which no caller may set")
+                .containsExactly(tag("app", "web"), tag("job", "nightly"), tag("aws:ecs:clusterName", cluster));
         Task described = ecs.describeTasks(r -> r.cluster(cluster).tasks(task.taskArn()).include(TaskField.TAGS))
                 .tasks().get(0);
-        assertThat(described.tags()).containsExactly(tag("app", "web"), tag("job", "nightly"), tag("owner", "ops"));
+        assertThat(described.tags()).as("50 tags of its own: ECS's aws: tag is not counted against the limit")
+                .hasSize(51).startsWith(tag("app", "web"), tag("job", "nightly"),
+                        tag("aws:ecs:clusterName", cluster), tag("owner", "ops"));
+        assertThatThrownBy(() -> ecs.tagResource(r -> r.resourceArn(task.taskArn()).tags(tag("one", "more"))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("at most 50");
         String taskId = task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1);
         assertThat(latest("berth.tasks", taskId, DesiredTask.class).tags()).extracting(dev.berth.model.Tag::key)
-                .containsExactly("app", "job", "owner");
+                .startsWith("app", "job", "aws:ecs:clusterName", "owner");
         assertThat(latest("berth.task-definitions", family + ":1", TaskDefinitionRecord.class).tags())
                 .containsExactly(new dev.berth.model.Tag("app", "web"));
     }

@@ -73,12 +73,65 @@ class TaskDefinitionValidatorTest {
         TaskOverride over = overrideWithValue("v".repeat(8_200));
 
         // Then
-        assertThatCode(() -> TaskDefinitionValidator.validateOverrides(fits)).doesNotThrowAnyException();
-        assertThatCode(() -> TaskDefinitionValidator.validateOverrides(null)).doesNotThrowAnyException();
-        assertThatThrownBy(() -> TaskDefinitionValidator.validateOverrides(over))
+        TaskDefinition app = definition("web", null, containerWithCommand("x"));
+        assertThatCode(() -> TaskDefinitionValidator.validateOverrides(app, fits)).doesNotThrowAnyException();
+        assertThatCode(() -> TaskDefinitionValidator.validateOverrides(app, null)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> TaskDefinitionValidator.validateOverrides(app, over))
                 .isInstanceOfSatisfying(EcsException.class, e -> org.assertj.core.api.Assertions.assertThat(e.type())
                         .isEqualTo(EcsErrorType.InvalidParameterException))
                 .hasMessage("Container Overrides length must be at most 8192");
+    }
+
+    @Test
+    void overridesKeepToTheRulesOfADefinitionTakenWithWhatTheyLeaveAsItIs() {
+        // Given: a task of 512 MiB whose container has a 256 MiB limit and reserves 128
+        TaskDefinition web = new TaskDefinition(null, "web", null, List.of(container("web", "busybox", 256, 128)),
+                "256", "512", null, null, null, null, null, null, null, null, null);
+
+        // Then: sizes within the rules pass
+        assertThatCode(() -> TaskDefinitionValidator.validateOverrides(web,
+                new TaskOverride(List.of(sized(10, 512, 64)), "1024", "1024"))).doesNotThrowAnyException();
+        // and each broken one is refused, naming what is wrong
+        assertOverrideRefused(web, new TaskOverride(List.of(sized(null, -100_000, null)), null, null),
+                "Invalid override for container 'web': at least 6 MiB of 'memory' and 'memoryReservation' is "
+                        + "required per container.");
+        assertOverrideRefused(web, new TaskOverride(List.of(sized(-1, null, null)), null, null),
+                "Invalid override for container 'web': 'cpu' must not be negative.");
+        assertOverrideRefused(web, new TaskOverride(List.of(sized(null, 100, null)), null, null),
+                "Invalid override for container 'web': 'memoryReservation' 128 is greater than its 'memory' 100.");
+        assertOverrideRefused(web, new TaskOverride(null, null, "200"),
+                "The 'memory' setting for container 'web' (256) is greater than for the task (200).");
+        assertOverrideRefused(web, new TaskOverride(null, "lots", null),
+                "Invalid 'overrides.cpu': lots is not a cpu size.");
+        assertOverrideRefused(web, new TaskOverride(null, "64", null),
+                "Invalid 'overrides.cpu': a task's cpu is between 128 and 196608 CPU units (0.125 to 192 vCPU); "
+                        + "64 given.");
+    }
+
+    @Test
+    void aTaskCpuIsWithinEcsBoundsForTheEc2LaunchType() {
+        for (String cpu : List.of("128", "196608", "1 vCPU")) {
+            assertThatCode(() -> TaskDefinitionValidator.validate(new TaskDefinition(null, "web", null,
+                    List.of(container("a", "busybox", 64, null)), cpu, null, null, null, null, null, null, null, null,
+                    null, null))).as(cpu).doesNotThrowAnyException();
+        }
+        assertRejected(new TaskDefinition(null, "web", null, List.of(container("a", "busybox", 64, null)), "64", null,
+                null, null, null, null, null, null, null, null, null), "Invalid 'cpu' setting for task: between 128 "
+                + "and 196608 CPU units (0.125 to 192 vCPU) on the EC2 and external launch types; 64 given.");
+        assertRejected(new TaskDefinition(null, "web", null, List.of(container("a", "busybox", 64, null)), "1000 vCPU",
+                null, null, null, null, null, null, null, null, null, null), "Invalid 'cpu' setting for task: between "
+                + "128 and 196608 CPU units (0.125 to 192 vCPU) on the EC2 and external launch types; 1024000 given.");
+    }
+
+    private static ContainerOverride sized(Integer cpu, Integer memory, Integer reservation) {
+        return new ContainerOverride("web", null, null, cpu, memory, reservation);
+    }
+
+    private static void assertOverrideRefused(TaskDefinition definition, TaskOverride overrides, String message) {
+        assertThatThrownBy(() -> TaskDefinitionValidator.validateOverrides(definition, overrides))
+                .isInstanceOfSatisfying(EcsException.class, e -> org.assertj.core.api.Assertions.assertThat(e.type())
+                        .isEqualTo(EcsErrorType.InvalidParameterException))
+                .hasMessage(message);
     }
 
     private static ContainerDefinition containerWithCommand(String argument) {
@@ -210,6 +263,21 @@ class TaskDefinitionValidatorTest {
                 container("b", "busybox", 64, null, new PortMapping(81, 80, "tcp"))),
                 "Invalid 'hostPort' setting for container 'b': host port 80 is used by more than one port mapping "
                         + "of the task definition.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(definition("web", null, container("a", "busybox", 64,
+                null, new PortMapping(80, 0, "tcp", "web-80-tcp", "http"))))).as("as the ECS console writes them")
+                .doesNotThrowAnyException();
+        assertRejected(definition("web", null, container("a", "busybox", 64, null,
+                new PortMapping(80, 0, "tcp", "Web", null))), "Invalid 'portMappings.name' setting for container 'a': "
+                + "Web is not 1 to 64 lowercase letters, numbers, underscores and hyphens, not starting with a hyphen, "
+                + "or names another port mapping of the task definition too.");
+        assertRejected(definition("web", null, container("a", "busybox", 64, null,
+                new PortMapping(80, 0, "tcp", "p", null)), container("b", "busybox", 64, null,
+                new PortMapping(81, 0, "tcp", "p", null))), "Invalid 'portMappings.name' setting for container 'b': "
+                + "p is not 1 to 64 lowercase letters, numbers, underscores and hyphens, not starting with a hyphen, "
+                + "or names another port mapping of the task definition too.");
+        assertRejected(definition("web", null, container("a", "busybox", 64, null,
+                new PortMapping(80, 0, "tcp", null, "tcp"))),
+                "Invalid 'portMappings.appProtocol' setting for container 'a': it must be http, http2 or grpc.");
     }
 
     @Test
