@@ -93,8 +93,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
                     throw RuntimeError.CannotPullContainerError.because(image + ": the test never released the pull");
                 }
             } catch (InterruptedException e) {
+                // As the Docker runtime answers: the agent is stopping, and the pull's outcome is unknown.
                 Thread.currentThread().interrupt();
-                throw RuntimeError.CannotPullContainerError.because(image + ": interrupted");
+                throw dev.berth.agent.runtime.ContainerRuntimeException.inconclusive(
+                        RuntimeError.CannotPullContainerError, image + ": interrupted, the agent is stopping", e);
             }
             synchronized (this) {
                 images.add(image);

@@ -99,6 +99,24 @@ class SlowDockerWorkTest {
     }
 
     @Test
+    void anAgentStoppingDuringAPullFailsNoTask() throws Exception {
+        // Given: a task whose image pull is under way
+        TaskEngine engine = engine(4);
+        engine.desired(slowPullTask("slow"));
+        engine.caughtUp();
+        assertThat(runtime.pullsStarted.await(20, TimeUnit.SECONDS)).isTrue();
+
+        // When: the agent stops (SIGTERM), its task threads interrupted past the grace
+        threads.shutdown(Duration.ofMillis(200));
+        await().until(() -> threads.active() == 0);
+
+        // Then: the task is left as it was, for the next agent to carry on with
+        assertThat(reported).filteredOn(c -> c.taskId().equals("slow"))
+                .noneMatch(c -> c.lastStatus() == TaskStatus.STOPPED || c.stopCode() != null);
+        assertThat(statusOf("slow")).isEqualTo(TaskStatus.PENDING);
+    }
+
+    @Test
     void aSlowPullOfOneTaskDoesNotDelayTheStopOfAnother() throws Exception {
         // Given: one task runs, another waits for its pull
         TaskEngine engine = engine(4);

@@ -449,9 +449,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             outcome = RuntimeCallObserver.Outcome.TIMEOUT;
             throw RuntimeError.DockerTimeoutError.because(what + ": Docker did not answer within " + timeout);
         } catch (InterruptedException e) {
+            // Only the agent's shutdown interrupts a task's thread: the engine goes on with the call,
+            // so its outcome is unknown, and a task must not be failed (and reported so) for it.
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw error.because(what + ": interrupted");
+            throw ContainerRuntimeException.inconclusive(error, what + ": interrupted, the agent is stopping", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ContainerRuntimeException) {

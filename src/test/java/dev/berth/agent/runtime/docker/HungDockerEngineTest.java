@@ -114,4 +114,31 @@ class HungDockerEngineTest {
                 .doesNotContain("already wait");
         assertThat(failure.inconclusive()).isTrue();
     }
+
+    @Test
+    void aPullInterruptedBecauseTheAgentStopsIsInconclusiveNotAFailedPull() throws Exception {
+        // Given: a pull the engine works on for longer than the agent's shutdown grace
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofSeconds(5),
+                Duration.ofMinutes(5), MAX_CALLS);
+        java.util.concurrent.atomic.AtomicReference<ContainerRuntimeException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> failure.set(catchThrowableOfType(() -> runtime.pull("busybox:latest"),
+                ContainerRuntimeException.class)), "task-worker");
+        worker.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            synchronized (accepted) {
+                return !accepted.isEmpty();
+            }
+        });
+
+        // When: the agent's shutdown interrupts the task's thread
+        worker.interrupt();
+        worker.join(10_000);
+
+        // Then: nothing is known of the pull, so no task may be failed for it
+        assertThat(failure.get()).isNotNull();
+        assertThat(failure.get().inconclusive()).isTrue();
+        assertThat(failure.get().reason()).contains("pull busybox:latest").contains("the agent is stopping");
+    }
 }
