@@ -30,13 +30,14 @@ public record RegistrationHistory(Instant registeredAt, long lastVersion) {
     public static RegistrationHistory load(Path dataDir, Optional<InstanceRegistration> lastOnKafka, Clock clock) {
         Path file = dataDir.resolve("agent").resolve("registered-at");
         Optional<Instant> kept = read(file);
-        Instant first = clock.instant();
-        if (kept.isPresent() && kept.get().isBefore(first)) {
-            first = kept.get();
+        Optional<Instant> onKafka = lastOnKafka.map(InstanceRegistration::registeredAt);
+        // Now only when nothing holds a registration: a clock stepped back must not move it earlier.
+        Instant first = kept.orElse(null);
+        if (onKafka.isPresent() && (first == null || onKafka.get().isBefore(first))) {
+            first = onKafka.get();
         }
-        if (lastOnKafka.isPresent() && lastOnKafka.get().registeredAt() != null
-                && lastOnKafka.get().registeredAt().isBefore(first)) {
-            first = lastOnKafka.get().registeredAt();
+        if (first == null) {
+            first = clock.instant();
         }
         if (kept.isEmpty() || !kept.get().equals(first)) {
             write(file, first);

@@ -53,4 +53,21 @@ class RegistrationHistoryTest {
         assertThat(history.lastVersion()).isEqualTo(9_999_999_999_999L);
         assertThat(RegistrationHistory.load(dataDir, Optional.empty(), clock).registeredAt()).isEqualTo(FIRST);
     }
+
+    @Test
+    void aRestartWithTheClockSteppedBackKeepsTheFirstRegistration() {
+        // Given: registered, in the data dir and on Kafka
+        RegistrationHistory.load(dataDir, Optional.empty(), clock);
+        InstanceRegistration last = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 7, "i", "default", "host",
+                "1", Resources.NONE, Map.of(), FIRST, FIRST, true, null, null, null);
+
+        // When: the agent restarts with its clock a day behind
+        clock.set(FIRST.minus(Duration.ofDays(1)));
+        RegistrationHistory behind = RegistrationHistory.load(dataDir, Optional.of(last), clock);
+
+        // Then: and again once the clock is right
+        clock.set(FIRST.plus(Duration.ofDays(2)));
+        assertThat(behind.registeredAt()).isEqualTo(FIRST);
+        assertThat(RegistrationHistory.load(dataDir, Optional.empty(), clock).registeredAt()).isEqualTo(FIRST);
+    }
 }
