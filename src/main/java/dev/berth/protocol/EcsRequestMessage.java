@@ -27,6 +27,8 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
     public static final int SCHEMA_VERSION = 1;
     /** A request id longer than this is refused: it is a key the scheduler keeps for a day. */
     public static final int MAX_REQUEST_ID_LENGTH = 256;
+    /** The most characters of a caller's value that an error message quotes. */
+    static final int MAX_QUOTED = 300;
     /** Prefix of an {@code X-Amz-Target}, accepted in {@code operation}. */
     public static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
 
@@ -71,8 +73,8 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
         }
         String valueId = idNode == null || idNode.isNull() || idNode.asText().isEmpty() ? null : idNode.asText();
         if (keyId != null && valueId != null && !keyId.equals(valueId)) {
-            return new Decoded.Invalid(validId(keyId), "InvalidParameterException", "The record key '" + keyId
-                    + "' and 'requestId' '" + valueId + "' differ: the request id is one of them, or both equal.");
+            return new Decoded.Invalid(validId(keyId), "InvalidParameterException", "The record key '" + shown(keyId)
+                    + "' and 'requestId' '" + shown(valueId) + "' differ: the request id is one of them, or both equal.");
         }
         String id = keyId != null ? keyId : valueId;
         if (id == null) {
@@ -85,8 +87,8 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
         }
         JsonNode version = root.get("schemaVersion");
         if (version != null && !version.isNull() && (!version.isInt() || version.asInt() != SCHEMA_VERSION)) {
-            return new Decoded.Invalid(id, "InvalidParameterException", "Unsupported 'schemaVersion' " + version
-                    + ": this scheduler reads " + SCHEMA_VERSION + ".");
+            return new Decoded.Invalid(id, "InvalidParameterException", "Unsupported 'schemaVersion' "
+                    + shown(version.toString()) + ": this scheduler reads " + SCHEMA_VERSION + ".");
         }
         JsonNode operationNode = root.get("operation");
         if (operationNode == null || !operationNode.isTextual() || operationNode.asText().isBlank()) {
@@ -99,7 +101,7 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
         }
         if (!operations.contains(operation)) {
             return new Decoded.Invalid(id, "UnknownOperationException",
-                    "Unknown operation " + operationNode.asText() + ": Berth does not implement it.");
+                    "Unknown operation " + shown(operationNode.asText()) + ": Berth does not implement it.");
         }
         JsonNode request = root.get("request");
         if (request == null || request.isNull()) {
@@ -109,6 +111,18 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
                     "'request' must be a JSON object: the body the ECS API takes for " + operation + ".");
         }
         return new Decoded.Valid(id, operation, request);
+    }
+
+    /**
+     * What of a caller's value an error message quotes: a record may be as large as the broker
+     * takes, and an answer or dead letter that quoted all of it could be larger than the broker
+     * takes, which would hold the consumer on the record.
+     */
+    static String shown(String value) {
+        if (value == null || value.length() <= MAX_QUOTED) {
+            return value;
+        }
+        return value.substring(0, MAX_QUOTED) + "... (" + value.length() + " characters)";
     }
 
     private static String validId(String id) {

@@ -68,6 +68,20 @@ class EcsRequestMessageTest {
                 .contains("Unsupported 'schemaVersion'");
     }
 
+    @Test
+    void aRefusalQuotesABoundedPartOfWhatItRefuses() {
+        // Given: fields of a record as large as the broker takes
+        String huge = "X".repeat(1_000_000);
+
+        // Then: the reasons, which go into a response and a dead letter, stay small
+        assertThat(invalid("r", "{\"operation\":\"" + huge + "\"}").reason())
+                .startsWith("Unknown operation XXX").contains("(1000000 characters)").hasSizeLessThan(1_000);
+        assertThat(invalid("r", "{\"requestId\":\"" + huge + "\",\"operation\":\"RunTask\"}").reason())
+                .contains("differ").hasSizeLessThan(1_000);
+        assertThat(invalid("r", "{\"schemaVersion\":\"" + huge + "\",\"operation\":\"RunTask\"}").reason())
+                .contains("Unsupported 'schemaVersion'").hasSizeLessThan(1_000);
+    }
+
     private EcsRequestMessage.Decoded.Invalid invalid(String key, String value) {
         EcsRequestMessage.Decoded decoded = decode(key, value);
         assertThat(decoded).isInstanceOf(EcsRequestMessage.Decoded.Invalid.class);

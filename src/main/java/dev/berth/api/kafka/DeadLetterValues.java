@@ -19,6 +19,8 @@ final class DeadLetterValues {
      * takes, and a dead letter that the broker refuses would hold the consumer on the record.
      */
     static final int MAX_VALUE_BYTES = 64 * 1024;
+    /** The most of a record's key that its dead letter keeps as its own key, for the same reason. */
+    static final int MAX_KEY_CHARS = 1024;
 
     private DeadLetterValues() {
     }
@@ -35,6 +37,12 @@ final class DeadLetterValues {
         return new DeadLetter(BerthRecord.SCHEMA_VERSION, now.toEpochMilli(), record.topic(), record.partition(),
                 record.offset(), why, CONSUMER,
                 base64 ? Base64.getEncoder().encodeToString(value) : text, base64, now);
+    }
+
+    /** The dead letter's key: the record's, cut to {@link #MAX_KEY_CHARS}. */
+    static String key(RequestConsumer.Received record) {
+        String key = record.key();
+        return key == null || key.length() <= MAX_KEY_CHARS ? key : key.substring(0, MAX_KEY_CHARS);
     }
 
     private static String utf8(byte[] bytes) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.berth.api.EcsAction;
 import dev.berth.api.EcsDispatcher;
+import dev.berth.api.EcsOperations;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.EcsRequestMessage;
@@ -71,7 +72,11 @@ public class KafkaRequests implements RequestConsumer.Handler {
     public KafkaRequests(@Any Instance<EcsAction<?>> actions, SchedulerRole scheduler) {
         this.dispatcher = new EcsDispatcher(actions);
         this.scheduler = scheduler;
-        this.operations = Set.copyOf(dispatcher.operations());
+        // The operations ECS has and Berth refuses are requests too: answered with the HTTP API's refusal.
+        Set<String> known = new java.util.HashSet<>(dispatcher.operations());
+        EcsOperations.all().stream().filter(o -> EcsOperations.refusal(o.name()).isPresent())
+                .forEach(o -> known.add(o.name()));
+        this.operations = Set.copyOf(known);
     }
 
     /** Called where the scheduler role runs, before it starts. */
@@ -184,10 +189,11 @@ public class KafkaRequests implements RequestConsumer.Handler {
 
     /** A record that is no request: a dead letter, and an error response when it has an id. */
     private List<StateChange> refuse(RequestConsumer.Received record, EcsRequestMessage.Decoded.Invalid invalid) {
+        String key = DeadLetterValues.key(record);
         LOGGER.warnf("Setting aside %s-%d@%d (key %s) on the dead-letter topic: %s", record.topic(),
-                record.partition(), record.offset(), record.key(), invalid.reason());
+                record.partition(), record.offset(), key, invalid.reason());
         List<StateChange> changes = new ArrayList<>();
-        changes.add(new StateChange.Publish(Topic.DEAD_LETTERS, record.key(), codec.encode(DeadLetterValues.of(record,
+        changes.add(new StateChange.Publish(Topic.DEAD_LETTERS, key, codec.encode(DeadLetterValues.of(record,
                 invalid.errorType() + ": " + invalid.reason(), now()))));
         if (invalid.requestId() != null) {
             changes.add(new StateChange.Publish(Topic.RESPONSES, invalid.requestId(), encode(new EcsResponseMessage(

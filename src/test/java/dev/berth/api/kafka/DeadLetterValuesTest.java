@@ -40,6 +40,16 @@ class DeadLetterValuesTest {
                 .contains("cut to its first 65536 of 900000 bytes");
     }
 
+    @Test
+    void aKeyTooLargeForADeadLetterIsCut() {
+        // When
+        String key = DeadLetterValues.key(new RequestConsumer.Received("berth.requests", 2, 7, "k".repeat(900_000),
+                null));
+
+        // Then
+        assertThat(key).hasSize(DeadLetterValues.MAX_KEY_CHARS);
+    }
+
     private static RequestConsumer.Received received(byte[] value) {
         return new RequestConsumer.Received("berth.requests", 2, 7, "r-1", value);
     }

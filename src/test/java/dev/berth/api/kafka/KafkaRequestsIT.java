@@ -148,6 +148,14 @@ class KafkaRequestsIT {
         assertThat(response.path("statusCode").asInt()).isEqualTo(400);
         assertThat(response.path("body").path("__type").asText()).isEqualTo("ClusterNotFoundException");
         assertThat(response.path("body").path("message").asText()).isNotBlank();
+
+        // And: an operation ECS has and Berth refuses is answered with the HTTP API's refusal, no dead letter
+        String refused = unique("exec");
+        topics.request(refused, "ExecuteCommand", "{}");
+        JsonNode refusal = awaitResponse(refused);
+        assertThat(refusal.path("body").path("__type").asText()).isEqualTo("UnsupportedFeatureException");
+        assertThat(refusal.path("body").path("message").asText()).startsWith("Berth does not support ExecuteCommand");
+        assertThat(topics.deadLetters(refused)).isEmpty();
     }
 
     @Test
@@ -240,12 +248,20 @@ class KafkaRequestsIT {
         topics.request(unknown, "LaunchRocket", "{}");
         topics.request(wrongType, "ListClusters", "5");
         topics.send(null, "{\"operation\":\"ListClusters\",\"request\":{\"" + noIdMarker + "\":1}}");
+        // one as large as the broker takes, whose refusal must not quote all of it
+        String huge = unique("huge-op");
+        String behindHuge = unique("behind-huge");
+        topics.request(0, huge, "X".repeat(1_000_000), "{}");
+        topics.request(0, behindHuge, "ListClusters", "{}");
+        topics.flush();
 
         // When: a valid request follows them
         JsonNode served = call("ListClusters", "{}");
 
-        // Then: it is served
+        // Then: it is served, and so is the one behind the large record in its partition
         assertThat(served.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(awaitResponse(behindHuge).path("statusCode").asInt()).isEqualTo(200);
+        assertThat(awaitResponse(huge).path("body").path("__type").asText()).isEqualTo("UnknownOperationException");
 
         // And each poison record has a dead letter with the reason, and an error response when it has an id
         await().atMost(PATIENCE).untilAsserted(() -> {
