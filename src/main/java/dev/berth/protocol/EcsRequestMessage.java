@@ -113,6 +113,19 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
         return new Decoded.Valid(id, operation, request);
     }
 
+    /** The {@code requestId} a record's value names, or null when it names none (or is no JSON object). */
+    public static String requestIdInValue(byte[] value, ObjectMapper mapper) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            JsonNode id = mapper.readTree(value).get("requestId");
+            return id != null && id.isTextual() && !id.asText().isEmpty() ? id.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /**
      * What of a caller's value an error message quotes: a record may be as large as the broker
      * takes, and an answer or dead letter that quoted all of it could be larger than the broker

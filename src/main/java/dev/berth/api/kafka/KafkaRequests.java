@@ -84,6 +84,15 @@ public class KafkaRequests implements RequestConsumer.Handler {
         scheduler.serveRequests(this);
     }
 
+    /** The request id, from the key or, for a record without one, from its value's {@code requestId}. */
+    @Override
+    public String turnKey(RequestConsumer.Received record) {
+        if (record.key() != null && !record.key().isEmpty()) {
+            return record.key();
+        }
+        return EcsRequestMessage.requestIdInValue(record.value(), mapper);
+    }
+
     @Override
     public RequestConsumer.Answer handle(RequestConsumer.Received record) {
         EcsRequestMessage.Decoded decoded = EcsRequestMessage.decode(record.key(), record.value(), operations, mapper);

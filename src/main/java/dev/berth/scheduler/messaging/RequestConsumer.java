@@ -82,6 +82,15 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
          * set aside as a dead letter.
          */
         Answer handle(Received record);
+
+        /**
+         * The request id the record is carried out as, read on the polling thread: records of
+         * one id are carried out one after the other, whatever their keys and partitions. Null:
+         * at any time (a record that names no id is answered without acting).
+         */
+        default String turnKey(Received record) {
+            return record.key();
+        }
     }
 
     /**
@@ -185,10 +194,12 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             }
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             watermarks.read(partition, record.offset());
-            if (record.key() != null) {
-                queueKey(record);
+            String turn = handler.turnKey(new Received(record.topic(), record.partition(), record.offset(),
+                    record.key(), record.value()));
+            if (turn != null) {
+                queueKey(record, turn);
             }
-            workers.execute(() -> serve(handler, writer, partition, record));
+            workers.execute(() -> serve(handler, writer, partition, record, turn));
         }
         return !failed;
     }
@@ -235,14 +246,14 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
      * its key may go) once that transaction is over.
      */
     private void serve(Handler handler, StateWriter writer, TopicPartition partition,
-            ConsumerRecord<String, byte[]> record) {
+            ConsumerRecord<String, byte[]> record, String turn) {
         boolean answering = false;
         try {
-            if (record.key() != null && !awaitTurn(record)) {
+            if (turn != null && !awaitTurn(record, turn)) {
                 failed = true;
                 return;
             }
-            answer(handler, writer, partition, record);
+            answer(handler, writer, partition, record, turn);
             answering = true;
         } catch (RuntimeException e) {
             LOGGER.errorf(e, "Serving %s-%d@%d failed unexpectedly", record.topic(), record.partition(),
@@ -250,15 +261,15 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             failed = true;
         } finally {
             if (!answering) {
-                done(record);
+                done(record, turn);
             }
         }
     }
 
     /** The record's answer is committed or failed: its key's next record may go, and its slot is free. */
-    private void done(ConsumerRecord<String, byte[]> record) {
-        if (record.key() != null) {
-            leaveTurn(record);
+    private void done(ConsumerRecord<String, byte[]> record, String turn) {
+        if (turn != null) {
+            leaveTurn(record, turn);
         }
         synchronized (slots) {
             slots.inFlight--;
@@ -293,16 +304,16 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     }
 
     /** Queues the record behind those of its key handed over before it (on the reading thread). */
-    private void queueKey(ConsumerRecord<String, byte[]> record) {
+    private void queueKey(ConsumerRecord<String, byte[]> record, String turn) {
         synchronized (keysInFlight) {
-            keysInFlight.computeIfAbsent(record.key(), k -> new ArrayDeque<>()).add(record);
+            keysInFlight.computeIfAbsent(turn, k -> new ArrayDeque<>()).add(record);
         }
     }
 
     /** Waits until the record is the first of its key; false if this consumer stops meanwhile. */
-    private boolean awaitTurn(ConsumerRecord<String, byte[]> record) {
+    private boolean awaitTurn(ConsumerRecord<String, byte[]> record, String turn) {
         synchronized (keysInFlight) {
-            while (keysInFlight.get(record.key()).peek() != record) {
+            while (keysInFlight.get(turn).peek() != record) {
                 if (!loop.running()) {
                     return false;
                 }
@@ -318,12 +329,12 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     }
 
     /** The record is done: the next of its key may go. */
-    private void leaveTurn(ConsumerRecord<String, byte[]> record) {
+    private void leaveTurn(ConsumerRecord<String, byte[]> record, String turn) {
         synchronized (keysInFlight) {
-            ArrayDeque<ConsumerRecord<String, byte[]>> queue = keysInFlight.get(record.key());
+            ArrayDeque<ConsumerRecord<String, byte[]>> queue = keysInFlight.get(turn);
             queue.remove(record);
             if (queue.isEmpty()) {
-                keysInFlight.remove(record.key());
+                keysInFlight.remove(turn);
             }
             keysInFlight.notifyAll();
         }
@@ -335,7 +346,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
      * that was not committed ends the term.
      */
     private void answer(Handler handler, StateWriter writer, TopicPartition partition,
-            ConsumerRecord<String, byte[]> record) {
+            ConsumerRecord<String, byte[]> record, String turn) {
         Received received = new Received(record.topic(), record.partition(), record.offset(), record.key(),
                 record.value());
         Answer handled;
@@ -370,7 +381,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
                             cause.getMessage());
                 }
             } finally {
-                done(record);
+                done(record, turn);
             }
         });
     }

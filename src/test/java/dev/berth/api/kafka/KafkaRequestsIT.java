@@ -203,6 +203,12 @@ class KafkaRequestsIT {
                 + "\"busybox\",\"memory\":64}]}";
         topics.request(0, twice, "RegisterTaskDefinition", body);
         topics.request(1, twice, "RegisterTaskDefinition", body);
+        // And: one request id sent twice without a key, as the id in the value, to two partitions at once
+        String keyless = prefix + "-keyless";
+        String keylessRecord = "{\"requestId\":\"" + keyless + "\",\"operation\":\"RegisterTaskDefinition\","
+                + "\"request\":" + body.replace(twice, keyless) + "}";
+        topics.sendWithoutWaiting(3, null, keylessRecord);
+        topics.sendWithoutWaiting(4, null, keylessRecord);
         // And: one id with two different requests, one after the other in one partition
         String conflicting = prefix + "-conflicting";
         topics.request(2, conflicting, "RegisterTaskDefinition", body.replace(twice, conflicting));
@@ -227,6 +233,12 @@ class KafkaRequestsIT {
         List<String> answers = await().atMost(PATIENCE).until(() -> topics.rawResponses(twice), r -> r.size() == 2);
         assertThat(answers.get(1)).isEqualTo(answers.get(0)).contains("\"revision\":1");
         assertThat(call("ListTaskDefinitions", "{\"familyPrefix\":\"" + twice + "\"}").path("body")
+                .path("taskDefinitionArns")).hasSize(1);
+        // And so did the id sent twice without a key
+        List<String> keylessAnswers = await().atMost(PATIENCE).until(() -> topics.rawResponses(keyless),
+                r -> r.size() == 2);
+        assertThat(keylessAnswers.get(1)).isEqualTo(keylessAnswers.get(0)).contains("\"revision\":1");
+        assertThat(call("ListTaskDefinitions", "{\"familyPrefix\":\"" + keyless + "\"}").path("body")
                 .path("taskDefinitionArns")).hasSize(1);
         // And: of one id's two requests, the first read acted and the second was refused
         List<JsonNode> conflict = await().atMost(PATIENCE).until(() -> topics.responses(conflicting),

@@ -116,6 +116,12 @@ public final class RequestTopics implements AutoCloseable {
                 + "\",\"request\":" + body + "}").getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Sends a raw record to the partition given, without waiting: {@link #flush()} waits for all of them. */
+    public void sendWithoutWaiting(int partition, String key, String value) {
+        producer.send(new ProducerRecord<>("berth.requests", partition, key,
+                value.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Waits until every request sent is acknowledged. */
     public void flush() {
         producer.flush();
