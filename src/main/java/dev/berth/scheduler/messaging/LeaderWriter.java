@@ -235,6 +235,12 @@ final class LeaderWriter implements StateWriter {
             Thread.currentThread().interrupt();
             finish(List.of(submitted), new EcsException(EcsErrorType.ServerException,
                     "Interrupted before the write was queued; nothing was changed."));
+            return submitted.done();
+        }
+        if (closed && queue.remove(submitted)) {
+            // Closed while it was encoded: the committer may have drained the queue already, and
+            // nobody else would ever answer it. Taken back before anything was sent.
+            finish(List.of(submitted), handingOver());
         }
         return submitted.done();
     }

@@ -305,6 +305,30 @@ class LeaderWriterIT {
                 .filteredOn(k -> k.startsWith("closing-")).hasSize(5_000));
     }
 
+    @Test
+    void aPlanSubmittedWhileTheWriterClosesIsAnsweredNotLeftWaiting() throws Exception {
+        // Given: a caller that has passed the writer's open check and is about to queue its plan
+        LeaderWriter writer = writer("it-close-race", new AtomicReference<>());
+        AtomicReference<java.util.concurrent.CompletableFuture<Void>> submitted = new AtomicReference<>();
+        Thread caller;
+        synchronized (writer) {
+            caller = new Thread(() -> submitted.set(writer.submit(List.of(new StateChange.Put(
+                    desired("racing", "i-race", definition("web", 1, 64, null), 1))))), "caller");
+            caller.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.BLOCKED);
+
+            // When: the writer closes meanwhile (its committer drains what is queued and ends)
+            writer.close();
+        }
+        caller.join(10_000);
+
+        // Then: the caller hears that this scheduler is handing over, instead of waiting for ever
+        assertThat(submitted.get()).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(EcsException.class)
+                .withMessageContaining("nothing was changed");
+        assertThat(state.task("racing")).isEmpty();
+    }
+
     /** A read_uncommitted reader of every partition of berth.tasks, from their ends. */
     private static org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> uncommittedTasksReader() {
         var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(java.util.Map.of(
