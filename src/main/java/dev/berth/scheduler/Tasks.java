@@ -283,6 +283,7 @@ public final class Tasks {
         writeLock.lock();
         try {
             List<StateChange> changes = new ArrayList<>();
+            state.roundAt(state.clock().instant());
             Map<String, String> lost = new HashMap<>();
             for (String instanceId : state.lostInstances()) {
                 lost.put(instanceId, "Container instance " + instanceId + " was lost: its agent sent no heartbeat for "

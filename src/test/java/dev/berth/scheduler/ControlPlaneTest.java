@@ -14,6 +14,7 @@ import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.model.PlacementStrategy;
 import dev.berth.scheduler.placement.PlacementOptions;
+import dev.berth.scheduler.reconcile.TaskReconciler;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
 import java.time.Duration;
@@ -279,6 +280,51 @@ class ControlPlaneTest {
         assertThat(writer.plans()).anySatisfy(plan -> assertThat(plan)
                 .contains(new StateChange.ForgetClientToken(ClientTokens.key("RunTask", "default", "daily"))));
         assertThat(again.tasks()).hasSize(1);
+    }
+
+    @Test
+    void silenceNobodyListenedToLosesNoInstance() {
+        // Given: a task running on i-1, its agent heard at T0
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 1024, T0, 1));
+        TaskView task = plane.tasks().run(run("web"), 1).tasks().get(0);
+        state.apply(dev.berth.scheduler.TestRecords.report(task.taskId(), "i-1", TaskStatus.RUNNING, 1));
+        TaskReconciler reconciler = new TaskReconciler(Duration.ofHours(1));
+        plane.tasks().reconcile(reconciler);
+
+        // When: this scheduler hears nothing for longer than the lost-after period (Kafka out of
+        // reach, the process paused: no round ran), then its rounds go on, every 10 s
+        clock.advance(state.instanceLostAfter().plusMinutes(1));
+        plane.tasks().reconcile(reconciler);
+        clock.advance(Duration.ofSeconds(10));
+        plane.tasks().reconcile(reconciler);
+
+        // Then: the agent is not lost for a silence nobody listened to
+        assertThat(state.task(task.taskId()).orElseThrow().desiredStatus()).isEqualTo(TaskStatus.RUNNING);
+
+        // And: silent for the whole period once listened to, it is
+        for (long s = 0; s <= state.instanceLostAfter().toSeconds(); s += 10) {
+            clock.advance(Duration.ofSeconds(10));
+            plane.tasks().reconcile(reconciler);
+        }
+        assertThat(state.task(task.taskId()).orElseThrow().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+    }
+
+    @Test
+    void aNewLeaderGivesEveryAgentTheWholeLostAfterPeriodFromItsTakeOver() {
+        // Given: an instance last heard long ago, replayed from Kafka by a scheduler that just took over
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 1024, T0, 1));
+        TaskView task = plane.tasks().run(run("web"), 1).tasks().get(0);
+        clock.advance(state.instanceLostAfter().multipliedBy(3));
+        state.listeningFrom(clock.instant());
+
+        // When
+        clock.advance(Duration.ofSeconds(10));
+        plane.tasks().reconcile(new TaskReconciler(Duration.ofHours(1)));
+
+        // Then
+        assertThat(state.task(task.taskId()).orElseThrow().desiredStatus()).isEqualTo(TaskStatus.RUNNING);
     }
 
     @Test

@@ -219,6 +219,7 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
                     }
                     writer = candidate;
                     eventsWriter = events;
+                    state.listeningFrom(state.clock().instant());
                     role = Role.LEADER;
                 }
                 LOGGER.infof("Leading as %s: fenced the previous leader and caught up in %d ms; API at %s",

@@ -68,6 +68,9 @@ public final class SchedulerState {
     private final Duration heartbeatTimeout;
     private final Duration stoppedTaskRetention;
     private final Duration instanceLostAfter;
+    /** Since when this scheduler has heard the agents ({@link #listeningFrom}). */
+    private volatile Instant listeningSince = Instant.MIN;
+    private volatile Instant lastRound;
 
     private final Map<String, ClusterRecord> clusters = new ConcurrentHashMap<>();
     private final Map<String, NavigableMap<Integer, TaskDefinitionRecord>> taskDefinitions = new ConcurrentHashMap<>();
@@ -900,7 +903,33 @@ public final class SchedulerState {
         if (seen == null || registration == null || isDeregistered(instanceId)) {
             return false;
         }
-        return seen.plus(instanceLostAfter).isBefore(clock.instant());
+        Instant silentSince = seen.isAfter(listeningSince) ? seen : listeningSince;
+        return silentSince.plus(instanceLostAfter).isBefore(clock.instant());
+    }
+
+    /**
+     * This scheduler hears the agents from {@code at} on: it took the leadership over, or its
+     * rounds stopped for a while (the process paused, Kafka out of reach). An agent's silence
+     * counts towards losing its instance only from then, as Nomad gives every node a fresh
+     * heartbeat period when a leader takes over: silence that nobody listened to says nothing
+     * of the agent, and after a Kafka outage longer than the lost-after period it would
+     * otherwise stop every task on every host at the first round.
+     */
+    public void listeningFrom(Instant at) {
+        listeningSince = at;
+    }
+
+    /**
+     * A task round at {@code now}: when the round before was longer ago than half the
+     * lost-after period (rounds come every few seconds), this scheduler was not listening
+     * meanwhile, and listens again from now.
+     */
+    public void roundAt(Instant now) {
+        Instant previous = lastRound;
+        lastRound = now;
+        if (previous != null && previous.plus(instanceLostAfter.dividedBy(2)).isBefore(now)) {
+            listeningFrom(now);
+        }
     }
 
     private InstanceView view(InstanceRegistration registration) {
