@@ -130,6 +130,7 @@ final class ConnectedAgent {
         }
         StateChangeOutbox outbox = StateChangeOutbox.open(setup.dataDir().resolve("agent").resolve("state-changes"),
                 config.stateChangeBuffer(), codec);
+        outbox.dropReported(reports.tasks());
         LOGGER.infof("Instance %s: read back %d task state changes it reported before, and %d not yet sent",
                 setup.instanceId(), reports.tasks().size(), outbox.size());
         synchronized (this) {

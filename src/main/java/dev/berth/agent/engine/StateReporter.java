@@ -16,4 +16,8 @@ public interface StateReporter {
      *         it and reports again at its next sync
      */
     boolean report(TaskStateChange change);
+
+    /** The task was tombstoned: its buffered change, if any, is dropped unsent. */
+    default void forget(String taskId) {
+    }
 }

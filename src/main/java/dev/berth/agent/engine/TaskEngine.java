@@ -151,18 +151,36 @@ public final class TaskEngine {
         }
     }
 
-    /** The task's record was tombstoned: it has been STOPPED long enough to be forgotten. */
+    /**
+     * The task's record was tombstoned: it has been STOPPED long enough to be forgotten. A
+     * worker whose containers still run (the scheduler gave up on them while this agent was
+     * away) stops them first, holding their resources until then and reporting nothing more;
+     * its cleanup removes it like any other.
+     */
     public synchronized void forget(String taskId) {
-        ledger.release(taskId);
-        workers.remove(taskId);
         versions.remove(taskId);
         cleanedUp.remove(taskId);
         lastReports.remove(taskId);
+        reporter.forget(taskId);
+        TaskWorker worker = workers.get(taskId);
+        if (worker != null && worker.knownStatus() != TaskStatus.STOPPED
+                && worker.knownStatus() != TaskStatus.PROVISIONING) {
+            LOGGER.infof("Task %s was forgotten by the scheduler while its containers run: stopping them", taskId);
+            worker.forget();
+            if (caughtUp) {
+                worker.wake(executor);
+            }
+            return;
+        }
+        workers.remove(taskId);
+        ledger.release(taskId);
     }
 
     /** The worker removed its task's containers: drop it, and keep its task from running again. */
     private synchronized void cleanedUp(TaskWorker worker) {
-        cleanedUp.add(worker.taskId());
+        if (!worker.isForgotten()) {
+            cleanedUp.add(worker.taskId());
+        }
         workers.remove(worker.taskId(), worker);
     }
 

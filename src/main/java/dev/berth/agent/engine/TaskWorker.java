@@ -51,6 +51,8 @@ public final class TaskWorker {
 
     public static final String ESSENTIAL_CONTAINER_EXITED = "Essential container in task exited";
     public static final String STOPPED_BY_USER = "Task stopped by user";
+    /** Why the containers of a task that the scheduler forgot while they ran are stopped (logged only). */
+    static final String FORGOTTEN = "The scheduler forgot the task while this agent was away";
     static final String REMOVED_OUTSIDE_BERTH = "Container removed outside of Berth";
     static final String REMOVED_WHILE_AGENT_DOWN = "Container removed while the agent was down";
     static final String NEVER_STARTED = "Task stopped before the container started";
@@ -80,6 +82,8 @@ public final class TaskWorker {
     private volatile TaskStatus knownStatus = TaskStatus.PROVISIONING;
     /** Set once the containers are removed; the worker does nothing after that. */
     private volatile boolean cleanedUp;
+    /** Tombstoned by the scheduler ({@link #forget}): reports nothing more. */
+    private volatile boolean forgotten;
     /** Until the first look at the runtime: a container of the last report that is gone went while the agent was down. */
     private boolean restored;
 
@@ -151,6 +155,24 @@ public final class TaskWorker {
     /** Replaces the desired task; the caller has checked that its version is newer. */
     void offer(DesiredTask task) {
         desired = task;
+    }
+
+    /**
+     * The scheduler tombstoned the task (it gave up on it, STOPPED, while this agent was away):
+     * the worker stops what still runs, holds the task's resources until it has, and reports
+     * nothing more, for a record after the tombstone would bring the task back on the
+     * compacted berth.task-events with nobody left to end it.
+     */
+    void forget() {
+        forgotten = true;
+        DesiredTask task = desired;
+        if (task.desiredStatus() != TaskStatus.STOPPED) {
+            desired = task.stop(task.version() + 1, StopCode.UserInitiated.name(), FORGOTTEN);
+        }
+    }
+
+    boolean isForgotten() {
+        return forgotten;
     }
 
     DesiredTask desired() {
@@ -404,8 +426,8 @@ public final class TaskWorker {
      */
     private void cleanUpIfDue(DesiredTask task) {
         Instant since = known.stoppedSince();
-        if (since == null || task.desiredStatus() != TaskStatus.STOPPED || reported == null
-                || reported.lastStatus() != TaskStatus.STOPPED
+        boolean stopReported = forgotten || reported != null && reported.lastStatus() == TaskStatus.STOPPED;
+        if (since == null || task.desiredStatus() != TaskStatus.STOPPED || !stopReported
                 || clock.instant().isBefore(since.plus(cleanup.after()))) {
             return;
         }
@@ -439,7 +461,7 @@ public final class TaskWorker {
 
     /** Hands the known state to the reporter when it differs from what was last reported. */
     private void report(DesiredTask task) {
-        if (known.status() == TaskStatus.PROVISIONING) {
+        if (known.status() == TaskStatus.PROVISIONING || forgotten) {
             return;
         }
         TaskStateChange content = known.toChange(task, 0, null);

@@ -133,6 +133,13 @@ public final class StateChangeOutbox {
         } catch (IOException e) {
             LOGGER.warnf("Task %s: cannot keep its %s state change in %s (%s); it is sent, but would not survive"
                     + " a restart", change.taskId(), change.lastStatus(), dir, e.getMessage());
+            try {
+                // An older change left on disk would be sent after a restart, over this one.
+                Files.deleteIfExists(fileOf(change.taskId()));
+            } catch (IOException gone) {
+                LOGGER.warnf("Task %s: cannot delete its older state change in %s either (%s)", change.taskId(), dir,
+                        gone.getMessage());
+            }
         }
     }
 
@@ -148,6 +155,34 @@ public final class StateChangeOutbox {
         } catch (IOException e) {
             LOGGER.warnf("Task %s: cannot delete %s (%s); the change is sent again after a restart, which its"
                     + " version makes harmless", change.taskId(), fileOf(change.taskId()), e.getMessage());
+        }
+        notifyAll();
+    }
+
+    /**
+     * Drops what Kafka already holds, read back on start: a buffered change of a version at or
+     * below the task's last report there (sent, then the agent died before it heard the
+     * acknowledgement) must not be sent again over a newer one.
+     */
+    public synchronized void dropReported(java.util.Collection<TaskStateChange> onKafka) {
+        for (TaskStateChange reported : onKafka) {
+            TaskStateChange held = byTask.get(reported.taskId());
+            if (held != null && held.version() <= reported.version()) {
+                acknowledged(held);
+            }
+        }
+    }
+
+    /** The task was tombstoned: its buffered change is dropped, unsent. */
+    public synchronized void forget(String taskId) {
+        if (byTask.remove(taskId) == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(fileOf(taskId));
+        } catch (IOException e) {
+            LOGGER.warnf("Task %s: cannot delete %s (%s); its change would be sent after a restart", taskId,
+                    fileOf(taskId), e.getMessage());
         }
         notifyAll();
     }

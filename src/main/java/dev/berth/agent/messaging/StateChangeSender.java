@@ -55,6 +55,11 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
     }
 
     @Override
+    public void forget(String taskId) {
+        outbox.forget(taskId);
+    }
+
+    @Override
     public boolean report(TaskStateChange change) {
         if (outbox.offer(change)) {
             fullWarned = false;

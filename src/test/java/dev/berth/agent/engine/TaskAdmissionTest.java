@@ -67,6 +67,35 @@ class TaskAdmissionTest {
     }
 
     @Test
+    void aTaskForgottenWhileItsContainersRunHoldsItsResourcesUntilTheyStopAndReportsNothingMore() {
+        // Given: t1 runs and holds the memory; its container will not stop at once
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        int before = reported.size();
+        runtime.stopsTimeOut = true;
+
+        // When: the scheduler gave up on t1 while this agent was away: its record, then its tombstone
+        engine.desired(desired("t1", 2, TaskStatus.STOPPED));
+        engine.forget("t1");
+        engine.desired(desired("t2", 1, TaskStatus.RUNNING));
+
+        // Then: t1 still holds what its running container takes, so t2 waits
+        assertThat(engine.remaining().memory()).isEqualTo(4);
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING);
+
+        // When: the container stops at the next resync
+        runtime.stopsTimeOut = false;
+        engine.resync();
+
+        // Then: t1 released what it held, t2 runs, and nothing of t1 was reported after its tombstone
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING);
+        assertThat(reported.subList(before, reported.size())).extracting(TaskStateChange::taskId)
+                .filteredOn("t1"::equals).hasSizeLessThanOrEqualTo(1);
+        assertThat(reported.subList(indexOf("t2", TaskStatus.PENDING), reported.size()))
+                .extracting(TaskStateChange::taskId).doesNotContain("t1");
+    }
+
+    @Test
     void aTaskLargerThanTheHostStopsWithTheResourceNamed() {
         // Given
         engine.caughtUp();

@@ -144,6 +144,57 @@ class StateChangeSenderTest {
     }
 
     @Test
+    void aChangeTheDiskCouldNotKeepLeavesNoOlderOneToBeSentAfterARestart() throws Exception {
+        // Given: t1's RUNNING change on disk, then a disk that refuses the STOPPED one
+        kafkaDown = true;
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        Path blocker = dir.resolve(".t1.json.tmp");
+        Files.createDirectories(blocker.resolve("full"));
+
+        // When
+        sender().report(change("t1", 2, TaskStatus.STOPPED));
+        sender().close();
+        sender = null;
+        Files.delete(blocker.resolve("full"));
+        Files.delete(blocker);
+
+        // Then: a restart finds nothing older than what the agent last reported
+        assertThat(outbox().pending()).extracting(TaskStateChange::version).allMatch(v -> v >= 2);
+    }
+
+    @Test
+    void aChangeKafkaAlreadyHoldsIsNotSentAgainAfterARestart() {
+        // Given: changes buffered on disk, one of which Kafka holds (sent, then the agent died before the acknowledgement)
+        kafkaDown = true;
+        sender().report(change("t1", 3, TaskStatus.STOPPED));
+        sender().report(change("t2", 1, TaskStatus.RUNNING));
+        sender().close();
+        sender = null;
+        StateChangeOutbox reopened = outbox();
+
+        // When: the agent has read back t1 at version 3 and t2 at an older one
+        reopened.dropReported(List.of(change("t1", 3, TaskStatus.STOPPED), change("t2", 0, TaskStatus.PENDING)));
+
+        // Then
+        assertThat(reopened.pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t2@1");
+        assertThat(outbox().pending()).extracting(TaskStateChange::taskId).containsExactly("t2");
+    }
+
+    @Test
+    void aForgottenTasksChangeIsDroppedUnsent() {
+        // Given
+        kafkaDown = true;
+        sender().report(change("t1", 3, TaskStatus.STOPPING));
+
+        // When: the scheduler tombstoned the task
+        sender().forget("t1");
+
+        // Then
+        assertThat(sender().pendingCount()).isZero();
+        assertThat(outbox().pending()).isEmpty();
+    }
+
+    @Test
     void aTemporaryFileThatARunKilledWhileWritingLeftIsDeletedAndTakesNoPlace() throws Exception {
         // Given: a change on disk, and the temporary file of a write that a kill -9 cut short
         kafkaDown = true;
