@@ -50,6 +50,11 @@ public class KafkaRequests implements RequestConsumer.Handler {
 
     /** The marker of a request on berth.client-tokens: {@code kafka-request/<request id>}. */
     public static final String MARKER_PREFIX = "kafka-request/";
+    /**
+     * The marker of a record answered without a request marker that names it (a refusal, a
+     * conflict, a request answered again): read again after a failover, it is not answered twice.
+     */
+    static final String RECORD_MARKER_PREFIX = "kafka-record/";
     /** Operations whose own clientToken makes a second dispatch answer the first one's result. */
     private static final Set<String> TOKENED = Set.of("RunTask", "CreateService");
     /**
@@ -95,13 +100,20 @@ public class KafkaRequests implements RequestConsumer.Handler {
 
     @Override
     public RequestConsumer.Answer handle(RequestConsumer.Received record) {
-        EcsRequestMessage.Decoded decoded = EcsRequestMessage.decode(record.key(), record.value(), operations, mapper);
-        if (decoded instanceof EcsRequestMessage.Decoded.Invalid invalid) {
-            return RequestConsumer.Answer.of(refuse(record, invalid));
-        }
-        EcsRequestMessage.Decoded.Valid request = (EcsRequestMessage.Decoded.Valid) decoded;
         SchedulerState state = scheduler.state().orElseThrow(() -> new IllegalStateException("no scheduler state"));
         Clock clock = state.clock();
+        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
+        if (state.clientToken(RECORD_MARKER_PREFIX + position).isPresent()) {
+            LOGGER.debugf("%s was answered before: read again, not answered twice", position);
+            return RequestConsumer.Answer.of(List.of());
+        }
+        EcsRequestMessage.Decoded decoded = EcsRequestMessage.decode(record.key(), record.value(), operations, mapper);
+        if (decoded instanceof EcsRequestMessage.Decoded.Invalid invalid) {
+            List<StateChange> refusal = new ArrayList<>(refuse(record, invalid));
+            refusal.add(answeredHere(position, clock.instant()));
+            return RequestConsumer.Answer.of(refusal);
+        }
+        EcsRequestMessage.Decoded.Valid request = (EcsRequestMessage.Decoded.Valid) decoded;
         String key = MARKER_PREFIX + request.requestId();
         String hash = hash(request);
         Optional<ClientTokenRecord> held = state.clientToken(key)
@@ -111,9 +123,9 @@ public class KafkaRequests implements RequestConsumer.Handler {
             return RequestConsumer.Answer.of(List.of(respond(request, EcsErrorType.ConflictException.httpStatus(),
                     EcsErrorType.ConflictException.name(), "The request id " + request.requestId() + " was used by "
                             + "another, non-identical request within " + ClientTokens.TTL.toHours() + " hours; it was "
-                            + "not carried out. Use a new request id for a new request.")));
+                            + "not carried out. Use a new request id for a new request."),
+                    answeredHere(position, clock.instant())));
         }
-        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         if (held.isPresent() && held.get().response() != null) {
             if (position.equals(held.get().answeredRecord())) {
                 // This very record was answered (its position was committed below it, as the
@@ -124,7 +136,7 @@ public class KafkaRequests implements RequestConsumer.Handler {
             }
             LOGGER.debugf("Request %s was answered before: the same answer again", request.requestId());
             return RequestConsumer.Answer.of(List.of(new StateChange.Publish(Topic.RESPONSES, request.requestId(),
-                    held.get().response().getBytes(StandardCharsets.UTF_8))));
+                    held.get().response().getBytes(StandardCharsets.UTF_8)), answeredHere(position, clock.instant())));
         }
         ClientTokenRecord marker = held.orElseGet(() -> new ClientTokenRecord(BerthRecord.SCHEMA_VERSION, 1, key,
                 request.operation(), hash, List.of(), List.of(), clock.instant(), null));
@@ -210,6 +222,12 @@ public class KafkaRequests implements RequestConsumer.Handler {
                     errorBody(invalid.errorType(), invalid.reason())))));
         }
         return changes;
+    }
+
+    /** The marker that this record, answered without a request marker naming it, was answered. */
+    private static StateChange answeredHere(String position, Instant now) {
+        return new StateChange.Put(new ClientTokenRecord(BerthRecord.SCHEMA_VERSION, 1, RECORD_MARKER_PREFIX + position,
+                "record", "", List.of(), List.of(), now, null, position));
     }
 
     private Instant now() {

@@ -335,6 +335,47 @@ class KafkaRequestsIT {
     }
 
     @Test
+    void aLeaderThatReadsEveryRecordAgainAnswersNoneTwice() throws Exception {
+        // Given: a record that is no request, a request sent twice, and one id used for two requests, all answered
+        String bad = unique("bad-again");
+        String twice = unique("twice-again");
+        String conflicting = unique("conflict-again");
+        topics.send(bad, "{not json");
+        topics.request(twice, "ListClusters", "{}");
+        topics.request(twice, "ListClusters", "{}");
+        topics.request(conflicting, "ListClusters", "{}");
+        topics.request(conflicting, "ListClusters", "{\"maxResults\":5}");
+        await().atMost(PATIENCE).until(() -> topics.responses(bad).size() == 1 && topics.responses(twice).size() == 2
+                && topics.responses(conflicting).size() == 2);
+
+        // When: the next leader starts from positions before them all, as after a kill -9 before
+        // the leader committed its position (it rides at most every few seconds)
+        scheduler.stop();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", KafkaBrokerResource.bootstrapServers()))) {
+            java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+                    start = new java.util.HashMap<>();
+            for (int p = 0; p < admin.describeTopics(List.of("berth.requests")).allTopicNames().get()
+                    .get("berth.requests").partitions().size(); p++) {
+                start.put(new org.apache.kafka.common.TopicPartition("berth.requests", p),
+                        new org.apache.kafka.clients.consumer.OffsetAndMetadata(0));
+            }
+            admin.alterConsumerGroupOffsets("berth-scheduler-requests", start).all().get();
+        } finally {
+            scheduler.start();
+        }
+        await().atMost(PATIENCE).until(scheduler::isReady);
+
+        // Then: every record read again is answered by what was answered, not once more
+        String after = unique("after-replay");
+        topics.request(after, "ListClusters", "{}");
+        awaitResponse(after);
+        await().during(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> topics.responses(bad).size() == 1
+                && topics.responses(twice).size() == 2 && topics.responses(conflicting).size() == 2);
+        assertThat(topics.deadLetters(bad)).hasSize(1);
+    }
+
+    @Test
     void aRequestThatActedBeforeItsAnswerWasCommittedIsNotCarriedOutAgain() throws Exception {
         // Given: the marker of a request whose plan was committed, and whose answer was not (a leader died between)
         String id = unique("acted");
