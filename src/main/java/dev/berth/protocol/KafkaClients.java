@@ -143,12 +143,17 @@ public final class KafkaClients {
      * {@code groupId} committed. It never joins the group nor commits: its reader's
      * transactional producer commits the positions, in the transaction of what it wrote.
      */
+    /** How soon a consumer of {@link #positionedConsumer} sees partitions added to its topics. */
+    public static final java.time.Duration PARTITIONS_SEEN_WITHIN = java.time.Duration.ofSeconds(10);
+
     public KafkaConsumer<String, byte[]> positionedConsumer(String purpose, String groupId) {
         Map<String, Object> props = common(purpose);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Partitions added to a topic it serves are seen within this, not Kafka's default 5 minutes.
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) PARTITIONS_SEEN_WITHIN.toMillis());
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -107,6 +107,8 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
 
     private final KafkaClients clients;
     private final String groupId;
+    /** When the partitions of berth.requests are next compared with those served (this consumer's clock). */
+    private long nextPartitionCheck;
     private final Supplier<StateWriter> writers;
     private final Supplier<Handler> handlers;
     private final Clock clock;
@@ -163,7 +165,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
                     endTerm();
                     startTerm(writer);
                 }
-                if (!dispatch(handler, term, consumer.poll(POLL))) {
+                if (!dispatch(handler, term, consumer.poll(POLL)) || partitionsAdded()) {
                     endTerm();
                 }
                 if (term == null) {
@@ -202,6 +204,27 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             workers.execute(() -> serve(handler, writer, partition, record, turn));
         }
         return !failed;
+    }
+
+    /**
+     * Whether the topic has more partitions than this term serves (an operator added some):
+     * checked every {@link KafkaClients#PARTITIONS_SEEN_WITHIN}; the next term serves them all,
+     * each from its committed position (a new one from its beginning). Records read again are
+     * not answered twice (their markers).
+     */
+    private boolean partitionsAdded() {
+        long now = clock.millis();
+        if (now < nextPartitionCheck) {
+            return false;
+        }
+        nextPartitionCheck = now + KafkaClients.PARTITIONS_SEEN_WITHIN.toMillis();
+        int partitions = LeaderLoop.partitions(consumer, List.of(topic())).size();
+        if (partitions > consumer.assignment().size()) {
+            LOGGER.infof("%s has %d partitions now, not %d: serving them all", topic(), partitions,
+                    consumer.assignment().size());
+            return true;
+        }
+        return false;
     }
 
     /** Waits for a free slot; false if the term fails or this consumer stops meanwhile. */

@@ -376,6 +376,28 @@ class KafkaRequestsIT {
     }
 
     @Test
+    void aPartitionAddedWhileTheLeaderServesIsServedToo() throws Exception {
+        // Given: an operator adds a partition to berth.requests
+        int added;
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", KafkaBrokerResource.bootstrapServers()))) {
+            added = admin.describeTopics(List.of("berth.requests")).allTopicNames().get().get("berth.requests")
+                    .partitions().size();
+            admin.createPartitions(java.util.Map.of("berth.requests",
+                    org.apache.kafka.clients.admin.NewPartitions.increaseTo(added + 1))).all().get();
+        }
+
+        // When: a producer sends a request to it
+        String id = unique("new-partition");
+        topics.request(added, id, "ListClusters", "{}");
+        topics.flush();
+
+        // Then
+        assertThat(await().atMost(Duration.ofSeconds(60)).until(() -> topics.responses(id), r -> !r.isEmpty())
+                .get(0).path("statusCode").asInt()).isEqualTo(200);
+    }
+
+    @Test
     void aRequestThatActedBeforeItsAnswerWasCommittedIsNotCarriedOutAgain() throws Exception {
         // Given: the marker of a request whose plan was committed, and whose answer was not (a leader died between)
         String id = unique("acted");
