@@ -107,9 +107,11 @@ public interface AgentConfig {
     /**
      * Whether task definitions asking for {@code privileged: true} are refused on this host
      * (env {@code ECS_DISABLE_PRIVILEGED}). Unlike the ECS agent, Berth refuses them unless
-     * this is set to false: a privileged container owns the host.
+     * this is set to false: a privileged container owns the host. Only the forms of Go's
+     * {@code strconv.ParseBool} are taken ({@link EcsBooleanConverter}).
      */
     @WithDefault("true")
+    @WithConverter(EcsBooleanConverter.class)
     boolean disablePrivileged();
 
     /**
@@ -153,9 +155,11 @@ public interface AgentConfig {
     /**
      * Whether images are never removed by the agent (env {@code ECS_DISABLE_IMAGE_CLEANUP}).
      * Otherwise unused images that this instance's tasks named are removed by age and by
-     * disk use ({@code dev.berth.agent.images}).
+     * disk use ({@code dev.berth.agent.images}). Only the forms of Go's
+     * {@code strconv.ParseBool} are taken ({@link EcsBooleanConverter}).
      */
     @WithDefault("false")
+    @WithConverter(EcsBooleanConverter.class)
     boolean imageCleanupDisabled();
 
     /**

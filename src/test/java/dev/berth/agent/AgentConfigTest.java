@@ -239,4 +239,42 @@ class AgentConfigTest {
             assertThat(failure.getMessage()).as(setting).contains(names.get(setting));
         });
     }
+
+    @Test
+    void booleansTakeExactlyTheFormsOfGosParseBoolAsTheEcsAgentDoes() throws Exception {
+        for (String yes : List.of("1", "t", "T", "TRUE", "true", "True", " true ")) {
+            // When
+            AgentConfig config = load(Map.of("ECS_DISABLE_PRIVILEGED", yes, "ECS_DISABLE_IMAGE_CLEANUP", yes));
+
+            // Then
+            assertThat(config.disablePrivileged()).as(yes).isTrue();
+            assertThat(config.imageCleanupDisabled()).as(yes).isTrue();
+        }
+        for (String no : List.of("0", "f", "F", "FALSE", "false", "False")) {
+            // When
+            AgentConfig config = load(Map.of("ECS_DISABLE_PRIVILEGED", no, "ECS_DISABLE_IMAGE_CLEANUP", no));
+
+            // Then
+            assertThat(config.disablePrivileged()).as(no).isFalse();
+            assertThat(config.imageCleanupDisabled()).as(no).isFalse();
+        }
+    }
+
+    @Test
+    void aBooleanGoCannotReadStopsStartUpNamingTheSetting() {
+        // Given
+        Map<String, String> names = Map.of("ECS_DISABLE_PRIVILEGED", "berth.agent.disable-privileged",
+                "ECS_DISABLE_IMAGE_CLEANUP", "berth.agent.image-cleanup-disabled");
+        for (String bad : List.of("ture", "yes", "on", "tRUE", "2", "falsch")) {
+            names.forEach((setting, property) -> {
+                // When
+                Throwable failure = catchThrowable(() -> load(Map.of(setting, bad)));
+
+                // Then
+                assertThat(failure).as(setting + "=" + bad).isNotNull();
+                assertThat(failure.getMessage()).as(setting + "=" + bad).contains(property)
+                        .contains("true or false");
+            });
+        }
+    }
 }
