@@ -19,7 +19,9 @@ import java.util.Set;
  * {@code ECS_DISABLE_IMAGE_CLEANUP}, {@code ECS_IMAGE_CLEANUP_INTERVAL}, {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE},
  * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
- * unchanged; {@link AgentEnvFile} reads such a file.
+ * unchanged; {@link AgentEnvFile} reads such a file. Their durations take Go's syntax as well
+ * as Berth's ({@link EcsDurationConverter}), their yes-or-no values Go's forms
+ * ({@link EcsBooleanConverter}).
  */
 @ConfigMapping(prefix = "berth.agent")
 public interface AgentConfig {
@@ -77,6 +79,7 @@ public interface AgentConfig {
      * {@code stopTimeout} of its own (env {@code ECS_CONTAINER_STOP_TIMEOUT}).
      */
     @WithDefault("30s")
+    @WithConverter(EcsDurationConverter.class)
     Duration stopTimeout();
 
     /**
@@ -85,6 +88,7 @@ public interface AgentConfig {
      * default on Linux).
      */
     @WithDefault("3m")
+    @WithConverter(EcsDurationConverter.class)
     Duration containerStartTimeout();
 
     /**
@@ -95,6 +99,7 @@ public interface AgentConfig {
      * more (the scheduler has forgotten their task) are removed after the same wait.
      */
     @WithDefault("3h")
+    @WithConverter(EcsDurationConverter.class)
     Duration taskCleanupWait();
 
     /**
@@ -176,6 +181,7 @@ public interface AgentConfig {
      * remove it (env {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE}, the ECS agent's default).
      */
     @WithDefault("1h")
+    @WithConverter(EcsDurationConverter.class)
     Duration imageMinimumCleanupAge();
 
     /** The most images one cleanup cycle removes by age (env {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}). */

@@ -277,4 +277,37 @@ class AgentConfigTest {
             });
         }
     }
+
+    @Test
+    void durationsWithEcsNamesTakeGoSyntaxAndBerthsOwnForms() throws Exception {
+        // When
+        AgentConfig go = load(Map.of("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", "1.5h",
+                "ECS_CONTAINER_STOP_TIMEOUT", "1s500ms", "ECS_CONTAINER_START_TIMEOUT", "2m30.5s",
+                "ECS_IMAGE_CLEANUP_INTERVAL", "0.5h", "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "1h30m"));
+        AgentConfig berth = load(Map.of("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", "PT2H",
+                "ECS_CONTAINER_STOP_TIMEOUT", "45", "ECS_CONTAINER_START_TIMEOUT", "PT1M",
+                "ECS_IMAGE_CLEANUP_INTERVAL", "1d", "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "90M"));
+
+        // Then
+        assertThat(go.taskCleanupWait()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(go.stopTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(go.containerStartTimeout()).isEqualTo(Duration.ofMillis(150_500));
+        assertThat(go.imageCleanupInterval()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(go.imageMinimumCleanupAge()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(berth.taskCleanupWait()).isEqualTo(Duration.ofHours(2));
+        assertThat(berth.stopTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(berth.containerStartTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(berth.imageCleanupInterval()).isEqualTo(Duration.ofDays(1));
+        assertThat(berth.imageMinimumCleanupAge()).isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void aDurationNeitherGoNorBerthReadsStopsStartUpNamingTheSetting() {
+        // When
+        Throwable failure = catchThrowable(() -> load(Map.of("ECS_CONTAINER_STOP_TIMEOUT", "1 minute")));
+
+        // Then
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("berth.agent.stop-timeout").contains("1h30m");
+    }
 }
