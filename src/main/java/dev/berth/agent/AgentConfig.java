@@ -76,19 +76,21 @@ public interface AgentConfig {
 
     /**
      * How long a container gets between SIGTERM and SIGKILL when it has no
-     * {@code stopTimeout} of its own (env {@code ECS_CONTAINER_STOP_TIMEOUT}).
+     * {@code stopTimeout} of its own (env {@code ECS_CONTAINER_STOP_TIMEOUT}). Below 1 s it is
+     * 1 s, and zero is the default, as in the ECS agent ({@link EcsDurationFloor}).
      */
     @WithDefault("30s")
-    @WithConverter(EcsDurationConverter.class)
+    @WithConverter(EcsDurationFloor.StopTimeout.class)
     Duration stopTimeout();
 
     /**
      * The longest Docker may take to start a container before the task fails with
      * CannotStartContainerError (env {@code ECS_CONTAINER_START_TIMEOUT}, the ECS agent's
-     * default on Linux).
+     * default on Linux). Below 45 s it is 45 s, and zero is the default, as in the ECS agent
+     * ({@link EcsDurationFloor}).
      */
     @WithDefault("3m")
-    @WithConverter(EcsDurationConverter.class)
+    @WithConverter(EcsDurationFloor.StartTimeout.class)
     Duration containerStartTimeout();
 
     /**
@@ -96,10 +98,11 @@ public interface AgentConfig {
      * {@code docker inspect}, before they are removed (env
      * {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION}, the ECS agent's default). Counted from
      * when the containers exited. Exited containers of this instance that no task claims any
-     * more (the scheduler has forgotten their task) are removed after the same wait.
+     * more (the scheduler has forgotten their task) are removed after the same wait. Below 1 s,
+     * zero included, it is the default, as in the ECS agent ({@link EcsDurationFloor}).
      */
     @WithDefault("3h")
-    @WithConverter(EcsDurationConverter.class)
+    @WithConverter(EcsDurationFloor.TaskCleanupWait.class)
     Duration taskCleanupWait();
 
     /**

@@ -14,6 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -309,5 +315,86 @@ class AgentConfigTest {
         // Then
         assertThat(failure).isNotNull();
         assertThat(failure.getMessage()).contains("berth.agent.stop-timeout").contains("1h30m");
+    }
+
+    @Test
+    void timeoutsBelowTheEcsAgentsFloorsAreRaisedAsItRaisesThemAndZeroMeansTheDefault() throws Exception {
+        // Given
+        AgentConfig defaults = load(Map.of());
+
+        // When / Then: ECS_CONTAINER_STOP_TIMEOUT below 1s is 1s
+        assertThat(stopTimeout("500ms")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(stopTimeout("-5s")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(stopTimeout("1s")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(stopTimeout("0s")).isEqualTo(defaults.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(stopTimeout("0")).isEqualTo(defaults.stopTimeout());
+        // ECS_CONTAINER_START_TIMEOUT below 45s is 45s
+        assertThat(startTimeout("10s")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(startTimeout("-1m")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(startTimeout("45s")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(startTimeout("0s")).isEqualTo(defaults.containerStartTimeout()).isEqualTo(Duration.ofMinutes(3));
+        // ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION below 1s is the default
+        assertThat(cleanupWait("500ms")).isEqualTo(defaults.taskCleanupWait()).isEqualTo(Duration.ofHours(3));
+        assertThat(cleanupWait("-1h")).isEqualTo(defaults.taskCleanupWait());
+        assertThat(cleanupWait("0s")).isEqualTo(defaults.taskCleanupWait());
+        assertThat(cleanupWait("1s")).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aTimeoutRaisedToItsFloorIsAWarningNamingTheSetting() throws Exception {
+        // When
+        List<String> warnings = warningsWhile(() -> load(Map.of("ECS_CONTAINER_STOP_TIMEOUT", "500ms",
+                "ECS_CONTAINER_START_TIMEOUT", "0s", "ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", "-1h")));
+
+        // Then
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains("ECS_CONTAINER_STOP_TIMEOUT")
+                .contains("500ms").contains("1s"));
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains("ECS_CONTAINER_START_TIMEOUT")
+                .contains("0s").contains("3m"));
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION")
+                .contains("-1h").contains("3h"));
+        assertThat(warningsWhile(() -> load(Map.of("ECS_CONTAINER_STOP_TIMEOUT", "2s"))))
+                .noneMatch(line -> line.contains("ECS_CONTAINER_STOP_TIMEOUT"));
+    }
+
+    private static Duration stopTimeout(String value) throws IOException {
+        return load(Map.of("ECS_CONTAINER_STOP_TIMEOUT", value)).stopTimeout();
+    }
+
+    private static Duration startTimeout(String value) throws IOException {
+        return load(Map.of("ECS_CONTAINER_START_TIMEOUT", value)).containerStartTimeout();
+    }
+
+    private static Duration cleanupWait(String value) throws IOException {
+        return load(Map.of("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", value)).taskCleanupWait();
+    }
+
+    /** The WARN and ERROR lines logged, by any logger, while the action runs. */
+    private static List<String> warningsWhile(Callable<?> action) throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    lines.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(handler);
+        try {
+            action.call();
+        } finally {
+            root.removeHandler(handler);
+        }
+        return lines;
     }
 }
