@@ -65,7 +65,7 @@ public interface AgentConfig {
 
     /**
      * The root log level as the ECS agent names it (env {@code ECS_LOGLEVEL}: debug, info,
-     * warn, error, crit), given to Quarkus as {@code quarkus.log.level} ({@link EcsLogLevel});
+     * warn, error, crit, or none for OFF), given to Quarkus as {@code quarkus.log.level} ({@link EcsLogLevel});
      * read here so that a value that is not a level stops start-up. Unset: Quarkus's INFO.
      */
     Optional<@WithConverter(EcsLogLevel.Parser.class) String> logLevel();

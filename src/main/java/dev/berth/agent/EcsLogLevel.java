@@ -8,7 +8,7 @@ import org.eclipse.microprofile.config.spi.Converter;
 
 /**
  * The ECS agent's {@code ECS_LOGLEVEL} ({@code debug}, {@code info}, {@code warn},
- * {@code error}, {@code crit}), from the environment or the agent's env file, as Quarkus's
+ * {@code error}, {@code crit}, {@code none}, which turns logging off), from the environment or the agent's env file, as Quarkus's
  * root log level: this source offers {@code quarkus.log.level} just below the env file, so
  * {@code QUARKUS_LOG_LEVEL} still wins. A value that is not a level is not offered here;
  * {@link AgentConfig#logLevel()} refuses it, which stops start-up naming the setting.
@@ -19,7 +19,7 @@ public final class EcsLogLevel implements ConfigSource {
     /** Below the env file (290) and the environment (300), above application.properties (250). */
     static final int ORDINAL = 280;
     private static final Map<String, String> QUARKUS_LEVELS = Map.of("debug", "DEBUG", "info", "INFO", "warn", "WARN",
-            "error", "ERROR", "crit", "FATAL");
+            "error", "ERROR", "crit", "FATAL", "none", "OFF");
 
     private final Map<String, String> properties;
 
@@ -41,7 +41,7 @@ public final class EcsLogLevel implements ConfigSource {
             String level = QUARKUS_LEVELS.get(value.strip().toLowerCase(Locale.ROOT));
             if (level == null) {
                 throw new IllegalArgumentException(SETTING + "=" + value
-                        + " is not a log level: use debug, info, warn, error or crit");
+                        + " is not a log level: use debug, info, warn, error, crit or none");
             }
             return level;
         }

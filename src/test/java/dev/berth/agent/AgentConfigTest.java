@@ -397,4 +397,15 @@ class AgentConfigTest {
         }
         return lines;
     }
+
+    @Test
+    void ecsLogLevelNoneTurnsLoggingOffAsInTheEcsAgent() throws Exception {
+        // When
+        AgentConfig none = load(Map.of("ECS_LOGLEVEL", "none"));
+
+        // Then
+        assertThat(none.logLevel()).contains("OFF");
+        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "none"), Map.of()).getValue("quarkus.log.level"))
+                .isEqualTo("OFF");
+    }
 }
