@@ -64,9 +64,10 @@ public interface AgentConfig {
     Optional<@WithConverter(InstanceAttributes.Parser.class) InstanceAttributes> instanceAttributes();
 
     /**
-     * The root log level as the ECS agent names it (env {@code ECS_LOGLEVEL}: debug, info,
-     * warn, error, crit, or none for OFF), given to Quarkus as {@code quarkus.log.level} ({@link EcsLogLevel});
-     * read here so that a value that is not a level stops start-up. Unset: Quarkus's INFO.
+     * The root log level as the ECS agent names it (env {@code ECS_LOGLEVEL}, or
+     * {@code BERTH_AGENT_LOG_LEVEL}, which wins: debug, info, warn, error, crit, or none for OFF),
+     * given to Quarkus as {@code quarkus.log.level} ({@link EcsLogLevel}); read here so that a
+     * value that is not a level stops start-up. Unset: Quarkus's INFO.
      */
     Optional<@WithConverter(EcsLogLevel.Parser.class) String> logLevel();
 

@@ -196,7 +196,7 @@ class AgentConfigTest {
         assertThat(crit.logLevel()).contains("FATAL");
         assertThat(load(Map.of()).logLevel()).isEmpty();
         assertThat(failure).isNotNull();
-        assertThat(failure.getMessage()).contains("ECS_LOGLEVEL=verbose is not a log level");
+        assertThat(failure.getMessage()).contains("verbose is not a log level (BERTH_AGENT_LOG_LEVEL or ECS_LOGLEVEL)");
         assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "debug"), Map.of()).getValue("quarkus.log.level"))
                 .isEqualTo("DEBUG");
         assertThat(new EcsLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "WARN")).getValue("quarkus.log.level"))
@@ -407,5 +407,26 @@ class AgentConfigTest {
         assertThat(none.logLevel()).contains("OFF");
         assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "none"), Map.of()).getValue("quarkus.log.level"))
                 .isEqualTo("OFF");
+    }
+
+    @Test
+    void berthAgentLogLevelSetsTheRootLevelAndWinsOverEcsLogLevel() throws Exception {
+        // Given
+        Map<String, String> both = Map.of("ECS_LOGLEVEL", "error", "BERTH_AGENT_LOG_LEVEL", "debug");
+
+        // When
+        EcsLogLevel alone = new EcsLogLevel(Map.of("BERTH_AGENT_LOG_LEVEL", "warn"), Map.of());
+        EcsLogLevel inTheEnvironment = new EcsLogLevel(both, Map.of());
+        EcsLogLevel inTheEnvFile = new EcsLogLevel(Map.of("ECS_LOGLEVEL", "error"),
+                Map.of("BERTH_AGENT_LOG_LEVEL", "debug"));
+
+        // Then the level applied is the one AgentConfig checks
+        assertThat(alone.getValue("quarkus.log.level")).isEqualTo("WARN");
+        assertThat(inTheEnvironment.getValue("quarkus.log.level")).isEqualTo("DEBUG");
+        assertThat(inTheEnvFile.getValue("quarkus.log.level")).isEqualTo("DEBUG");
+        assertThat(load(both).logLevel()).contains("DEBUG");
+        Map<String, String> emptyBerthName = Map.of("BERTH_AGENT_LOG_LEVEL", "", "ECS_LOGLEVEL", "debug");
+        assertThat(load(emptyBerthName).logLevel()).isEmpty();
+        assertThat(new EcsLogLevel(emptyBerthName, Map.of()).getPropertyNames()).isEmpty();
     }
 }
