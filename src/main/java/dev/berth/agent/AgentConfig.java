@@ -32,9 +32,10 @@ public interface AgentConfig {
 
     /**
      * Memory in MiB kept back for the host and its daemons: registered memory is the
-     * host's total minus this (env {@code ECS_RESERVED_MEMORY}).
+     * host's total minus this (env {@code ECS_RESERVED_MEMORY}). Not negative.
      */
     @WithDefault("0")
+    @WithConverter(NonNegativeCountConverter.class)
     int reservedMemory();
 
     /**

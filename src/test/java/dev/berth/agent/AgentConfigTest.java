@@ -429,4 +429,15 @@ class AgentConfigTest {
         assertThat(load(emptyBerthName).logLevel()).isEmpty();
         assertThat(new EcsLogLevel(emptyBerthName, Map.of()).getPropertyNames()).isEmpty();
     }
+
+    @Test
+    void aNegativeReservedMemoryStopsStartUpNamingTheSetting() throws Exception {
+        // When
+        Throwable failure = catchThrowable(() -> load(Map.of("ECS_RESERVED_MEMORY", "-512")));
+
+        // Then
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("berth.agent.reserved-memory").contains("-512");
+        assertThat(load(Map.of("ECS_RESERVED_MEMORY", "0")).reservedMemory()).isZero();
+    }
 }
