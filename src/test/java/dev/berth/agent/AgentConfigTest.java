@@ -440,4 +440,18 @@ class AgentConfigTest {
         assertThat(failure.getMessage()).contains("berth.agent.reserved-memory").contains("-512");
         assertThat(load(Map.of("ECS_RESERVED_MEMORY", "0")).reservedMemory()).isZero();
     }
+
+    @Test
+    void theArnRegionAndAccountTakeTheAgentsOwnNamesOrFollowTheSchedulers() throws Exception {
+        // When
+        AgentConfig own = load(Map.of("BERTH_AGENT_ARN_REGION", "eu-west-1", "BERTH_AGENT_ARN_ACCOUNT", "123456789012"));
+        AgentConfig schedulers = load(Map.of("BERTH_SCHEDULER_REGION", "eu-west-2",
+                "BERTH_SCHEDULER_ACCOUNT", "210987654321"));
+
+        // Then
+        assertThat(own.arnRegion()).isEqualTo("eu-west-1");
+        assertThat(own.arnAccount()).isEqualTo("123456789012");
+        assertThat(schedulers.arnRegion()).isEqualTo("eu-west-2");
+        assertThat(schedulers.arnAccount()).isEqualTo("210987654321");
+    }
 }
