@@ -19,7 +19,9 @@ import java.util.Set;
  * {@code ECS_DISABLE_IMAGE_CLEANUP}, {@code ECS_IMAGE_CLEANUP_INTERVAL}, {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE},
  * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
- * unchanged; {@link AgentEnvFile} reads such a file.
+ * unchanged; {@link AgentEnvFile} reads such a file. Their durations take Go's syntax as well
+ * as Berth's ({@link EcsDurationConverter}), their yes-or-no values Go's forms
+ * ({@link EcsBooleanConverter}).
  */
 @ConfigMapping(prefix = "berth.agent")
 public interface AgentConfig {
@@ -30,9 +32,10 @@ public interface AgentConfig {
 
     /**
      * Memory in MiB kept back for the host and its daemons: registered memory is the
-     * host's total minus this (env {@code ECS_RESERVED_MEMORY}).
+     * host's total minus this (env {@code ECS_RESERVED_MEMORY}). Not negative.
      */
     @WithDefault("0")
+    @WithConverter(NonNegativeCountConverter.class)
     int reservedMemory();
 
     /**
@@ -62,9 +65,10 @@ public interface AgentConfig {
     Optional<@WithConverter(InstanceAttributes.Parser.class) InstanceAttributes> instanceAttributes();
 
     /**
-     * The root log level as the ECS agent names it (env {@code ECS_LOGLEVEL}: debug, info,
-     * warn, error, crit), given to Quarkus as {@code quarkus.log.level} ({@link EcsLogLevel});
-     * read here so that a value that is not a level stops start-up. Unset: Quarkus's INFO.
+     * The root log level as the ECS agent names it (env {@code ECS_LOGLEVEL}, or
+     * {@code BERTH_AGENT_LOG_LEVEL}, which wins: debug, info, warn, error, crit, or none for OFF),
+     * given to Quarkus as {@code quarkus.log.level} ({@link EcsLogLevel}); read here so that a
+     * value that is not a level stops start-up. Unset: Quarkus's INFO.
      */
     Optional<@WithConverter(EcsLogLevel.Parser.class) String> logLevel();
 
@@ -74,17 +78,21 @@ public interface AgentConfig {
 
     /**
      * How long a container gets between SIGTERM and SIGKILL when it has no
-     * {@code stopTimeout} of its own (env {@code ECS_CONTAINER_STOP_TIMEOUT}).
+     * {@code stopTimeout} of its own (env {@code ECS_CONTAINER_STOP_TIMEOUT}). Below 1 s it is
+     * 1 s, and zero is the default, as in the ECS agent ({@link EcsDurationFloor}).
      */
     @WithDefault("30s")
+    @WithConverter(EcsDurationFloor.StopTimeout.class)
     Duration stopTimeout();
 
     /**
      * The longest Docker may take to start a container before the task fails with
      * CannotStartContainerError (env {@code ECS_CONTAINER_START_TIMEOUT}, the ECS agent's
-     * default on Linux).
+     * default on Linux). Below 45 s it is 45 s, and zero is the default, as in the ECS agent
+     * ({@link EcsDurationFloor}).
      */
     @WithDefault("3m")
+    @WithConverter(EcsDurationFloor.StartTimeout.class)
     Duration containerStartTimeout();
 
     /**
@@ -92,9 +100,11 @@ public interface AgentConfig {
      * {@code docker inspect}, before they are removed (env
      * {@code ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION}, the ECS agent's default). Counted from
      * when the containers exited. Exited containers of this instance that no task claims any
-     * more (the scheduler has forgotten their task) are removed after the same wait.
+     * more (the scheduler has forgotten their task) are removed after the same wait. Below 1 s,
+     * zero included, it is the default, as in the ECS agent ({@link EcsDurationFloor}).
      */
     @WithDefault("3h")
+    @WithConverter(EcsDurationFloor.TaskCleanupWait.class)
     Duration taskCleanupWait();
 
     /**
@@ -107,9 +117,11 @@ public interface AgentConfig {
     /**
      * Whether task definitions asking for {@code privileged: true} are refused on this host
      * (env {@code ECS_DISABLE_PRIVILEGED}). Unlike the ECS agent, Berth refuses them unless
-     * this is set to false: a privileged container owns the host.
+     * this is set to false: a privileged container owns the host. Only the forms of Go's
+     * {@code strconv.ParseBool} are taken ({@link EcsBooleanConverter}).
      */
     @WithDefault("true")
+    @WithConverter(EcsBooleanConverter.class)
     boolean disablePrivileged();
 
     /**
@@ -153,9 +165,11 @@ public interface AgentConfig {
     /**
      * Whether images are never removed by the agent (env {@code ECS_DISABLE_IMAGE_CLEANUP}).
      * Otherwise unused images that this instance's tasks named are removed by age and by
-     * disk use ({@code dev.berth.agent.images}).
+     * disk use ({@code dev.berth.agent.images}). Only the forms of Go's
+     * {@code strconv.ParseBool} are taken ({@link EcsBooleanConverter}).
      */
     @WithDefault("false")
+    @WithConverter(EcsBooleanConverter.class)
     boolean imageCleanupDisabled();
 
     /**
@@ -172,6 +186,7 @@ public interface AgentConfig {
      * remove it (env {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE}, the ECS agent's default).
      */
     @WithDefault("1h")
+    @WithConverter(EcsDurationConverter.class)
     Duration imageMinimumCleanupAge();
 
     /** The most images one cleanup cycle removes by age (env {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}). */

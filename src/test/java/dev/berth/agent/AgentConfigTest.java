@@ -14,6 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -190,7 +196,7 @@ class AgentConfigTest {
         assertThat(crit.logLevel()).contains("FATAL");
         assertThat(load(Map.of()).logLevel()).isEmpty();
         assertThat(failure).isNotNull();
-        assertThat(failure.getMessage()).contains("ECS_LOGLEVEL=verbose is not a log level");
+        assertThat(failure.getMessage()).contains("verbose is not a log level (BERTH_AGENT_LOG_LEVEL or ECS_LOGLEVEL)");
         assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "debug"), Map.of()).getValue("quarkus.log.level"))
                 .isEqualTo("DEBUG");
         assertThat(new EcsLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "WARN")).getValue("quarkus.log.level"))
@@ -238,5 +244,214 @@ class AgentConfigTest {
             assertThat(failure).as(setting).isNotNull();
             assertThat(failure.getMessage()).as(setting).contains(names.get(setting));
         });
+    }
+
+    @Test
+    void booleansTakeExactlyTheFormsOfGosParseBoolAsTheEcsAgentDoes() throws Exception {
+        for (String yes : List.of("1", "t", "T", "TRUE", "true", "True", " true ")) {
+            // When
+            AgentConfig config = load(Map.of("ECS_DISABLE_PRIVILEGED", yes, "ECS_DISABLE_IMAGE_CLEANUP", yes));
+
+            // Then
+            assertThat(config.disablePrivileged()).as(yes).isTrue();
+            assertThat(config.imageCleanupDisabled()).as(yes).isTrue();
+        }
+        for (String no : List.of("0", "f", "F", "FALSE", "false", "False")) {
+            // When
+            AgentConfig config = load(Map.of("ECS_DISABLE_PRIVILEGED", no, "ECS_DISABLE_IMAGE_CLEANUP", no));
+
+            // Then
+            assertThat(config.disablePrivileged()).as(no).isFalse();
+            assertThat(config.imageCleanupDisabled()).as(no).isFalse();
+        }
+    }
+
+    @Test
+    void aBooleanGoCannotReadStopsStartUpNamingTheSetting() {
+        // Given
+        Map<String, String> names = Map.of("ECS_DISABLE_PRIVILEGED", "berth.agent.disable-privileged",
+                "ECS_DISABLE_IMAGE_CLEANUP", "berth.agent.image-cleanup-disabled");
+        for (String bad : List.of("ture", "yes", "on", "tRUE", "2", "falsch")) {
+            names.forEach((setting, property) -> {
+                // When
+                Throwable failure = catchThrowable(() -> load(Map.of(setting, bad)));
+
+                // Then
+                assertThat(failure).as(setting + "=" + bad).isNotNull();
+                assertThat(failure.getMessage()).as(setting + "=" + bad).contains(property)
+                        .contains("true or false");
+            });
+        }
+    }
+
+    @Test
+    void durationsWithEcsNamesTakeGoSyntaxAndBerthsOwnForms() throws Exception {
+        // When
+        AgentConfig go = load(Map.of("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", "1.5h",
+                "ECS_CONTAINER_STOP_TIMEOUT", "1s500ms", "ECS_CONTAINER_START_TIMEOUT", "2m30.5s",
+                "ECS_IMAGE_CLEANUP_INTERVAL", "0.5h", "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "1h30m"));
+        AgentConfig berth = load(Map.of("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", "PT2H",
+                "ECS_CONTAINER_STOP_TIMEOUT", "45", "ECS_CONTAINER_START_TIMEOUT", "PT1M",
+                "ECS_IMAGE_CLEANUP_INTERVAL", "1d", "ECS_IMAGE_MINIMUM_CLEANUP_AGE", "90M"));
+
+        // Then
+        assertThat(go.taskCleanupWait()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(go.stopTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(go.containerStartTimeout()).isEqualTo(Duration.ofMillis(150_500));
+        assertThat(go.imageCleanupInterval()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(go.imageMinimumCleanupAge()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(berth.taskCleanupWait()).isEqualTo(Duration.ofHours(2));
+        assertThat(berth.stopTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(berth.containerStartTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(berth.imageCleanupInterval()).isEqualTo(Duration.ofDays(1));
+        assertThat(berth.imageMinimumCleanupAge()).isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void aDurationNeitherGoNorBerthReadsStopsStartUpNamingTheSetting() {
+        // When
+        Throwable failure = catchThrowable(() -> load(Map.of("ECS_CONTAINER_STOP_TIMEOUT", "1 minute")));
+
+        // Then
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("berth.agent.stop-timeout").contains("1h30m");
+    }
+
+    @Test
+    void timeoutsBelowTheEcsAgentsFloorsAreRaisedAsItRaisesThemAndZeroMeansTheDefault() throws Exception {
+        // Given
+        AgentConfig defaults = load(Map.of());
+
+        // When / Then: ECS_CONTAINER_STOP_TIMEOUT below 1s is 1s
+        assertThat(stopTimeout("500ms")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(stopTimeout("-5s")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(stopTimeout("1s")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(stopTimeout("0s")).isEqualTo(defaults.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(stopTimeout("0")).isEqualTo(defaults.stopTimeout());
+        // ECS_CONTAINER_START_TIMEOUT below 45s is 45s
+        assertThat(startTimeout("10s")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(startTimeout("-1m")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(startTimeout("45s")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(startTimeout("0s")).isEqualTo(defaults.containerStartTimeout()).isEqualTo(Duration.ofMinutes(3));
+        // ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION below 1s is the default
+        assertThat(cleanupWait("500ms")).isEqualTo(defaults.taskCleanupWait()).isEqualTo(Duration.ofHours(3));
+        assertThat(cleanupWait("-1h")).isEqualTo(defaults.taskCleanupWait());
+        assertThat(cleanupWait("0s")).isEqualTo(defaults.taskCleanupWait());
+        assertThat(cleanupWait("1s")).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aTimeoutRaisedToItsFloorIsAWarningNamingTheSetting() throws Exception {
+        // When
+        List<String> warnings = warningsWhile(() -> load(Map.of("ECS_CONTAINER_STOP_TIMEOUT", "500ms",
+                "ECS_CONTAINER_START_TIMEOUT", "0s", "ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", "-1h")));
+
+        // Then
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains("ECS_CONTAINER_STOP_TIMEOUT")
+                .contains("500ms").contains("1s"));
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains("ECS_CONTAINER_START_TIMEOUT")
+                .contains("0s").contains("3m"));
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION")
+                .contains("-1h").contains("3h"));
+        assertThat(warningsWhile(() -> load(Map.of("ECS_CONTAINER_STOP_TIMEOUT", "2s"))))
+                .noneMatch(line -> line.contains("ECS_CONTAINER_STOP_TIMEOUT"));
+    }
+
+    private static Duration stopTimeout(String value) throws IOException {
+        return load(Map.of("ECS_CONTAINER_STOP_TIMEOUT", value)).stopTimeout();
+    }
+
+    private static Duration startTimeout(String value) throws IOException {
+        return load(Map.of("ECS_CONTAINER_START_TIMEOUT", value)).containerStartTimeout();
+    }
+
+    private static Duration cleanupWait(String value) throws IOException {
+        return load(Map.of("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", value)).taskCleanupWait();
+    }
+
+    /** The WARN and ERROR lines logged, by any logger, while the action runs. */
+    private static List<String> warningsWhile(Callable<?> action) throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    lines.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(handler);
+        try {
+            action.call();
+        } finally {
+            root.removeHandler(handler);
+        }
+        return lines;
+    }
+
+    @Test
+    void ecsLogLevelNoneTurnsLoggingOffAsInTheEcsAgent() throws Exception {
+        // When
+        AgentConfig none = load(Map.of("ECS_LOGLEVEL", "none"));
+
+        // Then
+        assertThat(none.logLevel()).contains("OFF");
+        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "none"), Map.of()).getValue("quarkus.log.level"))
+                .isEqualTo("OFF");
+    }
+
+    @Test
+    void berthAgentLogLevelSetsTheRootLevelAndWinsOverEcsLogLevel() throws Exception {
+        // Given
+        Map<String, String> both = Map.of("ECS_LOGLEVEL", "error", "BERTH_AGENT_LOG_LEVEL", "debug");
+
+        // When
+        EcsLogLevel alone = new EcsLogLevel(Map.of("BERTH_AGENT_LOG_LEVEL", "warn"), Map.of());
+        EcsLogLevel inTheEnvironment = new EcsLogLevel(both, Map.of());
+        EcsLogLevel inTheEnvFile = new EcsLogLevel(Map.of("ECS_LOGLEVEL", "error"),
+                Map.of("BERTH_AGENT_LOG_LEVEL", "debug"));
+
+        // Then the level applied is the one AgentConfig checks
+        assertThat(alone.getValue("quarkus.log.level")).isEqualTo("WARN");
+        assertThat(inTheEnvironment.getValue("quarkus.log.level")).isEqualTo("DEBUG");
+        assertThat(inTheEnvFile.getValue("quarkus.log.level")).isEqualTo("DEBUG");
+        assertThat(load(both).logLevel()).contains("DEBUG");
+        Map<String, String> emptyBerthName = Map.of("BERTH_AGENT_LOG_LEVEL", "", "ECS_LOGLEVEL", "debug");
+        assertThat(load(emptyBerthName).logLevel()).isEmpty();
+        assertThat(new EcsLogLevel(emptyBerthName, Map.of()).getPropertyNames()).isEmpty();
+    }
+
+    @Test
+    void aNegativeReservedMemoryStopsStartUpNamingTheSetting() throws Exception {
+        // When
+        Throwable failure = catchThrowable(() -> load(Map.of("ECS_RESERVED_MEMORY", "-512")));
+
+        // Then
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("berth.agent.reserved-memory").contains("-512");
+        assertThat(load(Map.of("ECS_RESERVED_MEMORY", "0")).reservedMemory()).isZero();
+    }
+
+    @Test
+    void theArnRegionAndAccountTakeTheAgentsOwnNamesOrFollowTheSchedulers() throws Exception {
+        // When
+        AgentConfig own = load(Map.of("BERTH_AGENT_ARN_REGION", "eu-west-1", "BERTH_AGENT_ARN_ACCOUNT", "123456789012"));
+        AgentConfig schedulers = load(Map.of("BERTH_SCHEDULER_REGION", "eu-west-2",
+                "BERTH_SCHEDULER_ACCOUNT", "210987654321"));
+
+        // Then
+        assertThat(own.arnRegion()).isEqualTo("eu-west-1");
+        assertThat(own.arnAccount()).isEqualTo("123456789012");
+        assertThat(schedulers.arnRegion()).isEqualTo("eu-west-2");
+        assertThat(schedulers.arnAccount()).isEqualTo("210987654321");
     }
 }

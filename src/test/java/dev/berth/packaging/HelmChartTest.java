@@ -150,6 +150,9 @@ class HelmChartTest {
                 .containsEntry("QUARKUS_HTTP_HOST_ENABLED", "false")
                 .containsEntry("MALLOC_ARENA_MAX", "2")
                 .containsEntry("BERTH_DATA_DIR", "/var/lib/berth");
+        // the ARNs of the agents' container instances in the API's region and account
+        assertThat(env(agent)).containsEntry("BERTH_AGENT_ARN_REGION", "eu-west-1")
+                .containsEntry("BERTH_AGENT_ARN_ACCOUNT", "123456789012");
         // the JVM options the systemd unit ships and the agent benchmark measures, but for the one an older Java refuses
         assertThat(agent.getCommand()).containsAll(agentUnitJvmOptions().stream()
                 .filter(option -> !option.startsWith("-XX:TrimNativeHeapInterval")).toList());
