@@ -38,6 +38,8 @@ public final class LeaderElection implements Runnable, AutoCloseable {
         void deposed(String why);
     }
 
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+
     private final KafkaClients clients;
     private final String topic;
     private final String groupId;
@@ -67,6 +69,34 @@ public final class LeaderElection implements Runnable, AutoCloseable {
     /** Whether the group has made this replica the leader (it may not have caught up yet). */
     public boolean isLeading() {
         return leading;
+    }
+
+    /**
+     * Asks the group's coordinator, now, whether this replica holds partition 0: for a leader
+     * whose last write's outcome is unknown (it may have been cut off from Kafka long enough
+     * to be evicted, without hearing it). Empty when the coordinator cannot say (out of reach).
+     */
+    public java.util.Optional<Boolean> confirmLeading() {
+        TopicPartition leadership = new TopicPartition(topic, 0);
+        try (org.apache.kafka.clients.admin.Admin admin = clients.admin()) {
+            org.apache.kafka.clients.admin.ConsumerGroupDescription group = admin
+                    .describeConsumerGroups(List.of(groupId)).all().get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(groupId);
+            for (org.apache.kafka.clients.admin.MemberDescription member : group.members()) {
+                if (member.assignment().topicPartitions().contains(leadership)) {
+                    return java.util.Optional.of(memberId.equals(member.groupInstanceId().orElse(null)));
+                }
+            }
+            // Nobody holds it: a rebalance is under way, whose outcome the election will tell.
+            return java.util.Optional.of(false);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | RuntimeException e) {
+            LOGGER.debugf("Cannot ask group %s who leads: %s", groupId, e.getMessage());
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
     }
 
     /**

@@ -70,6 +70,8 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
 
     private long generation;
     private boolean wanted;
+    /** The last write's outcome was unknown: ask the group before taking over again ({@link #stillLeading}). */
+    private boolean confirmFirst;
     private boolean running = true;
     private volatile Role role = Role.FOLLOWER;
     private volatile LeaderWriter writer;
@@ -131,6 +133,11 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
             if (election != null) {
                 election.stepDown();
             }
+        } else {
+            // Its outcome unknown: this replica may have been cut off long enough for another to
+            // lead, without its election hearing so. Taking over again on its own would fence that
+            // leader: the group's coordinator must first say that this replica still leads.
+            confirmFirst = true;
         }
         generation++;
         notifyAll();
@@ -164,6 +171,34 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
         release();
     }
 
+    /**
+     * True when this replica may take over: it has not written with an unknown outcome since it
+     * last took over, or the group's coordinator says it still holds the leadership. False when
+     * the coordinator says another holds it: this replica steps down. Null when it cannot say yet.
+     */
+    private Boolean stillLeading() {
+        synchronized (this) {
+            if (!confirmFirst || election == null) {
+                return Boolean.TRUE;
+            }
+        }
+        java.util.Optional<Boolean> leading = election.confirmLeading();
+        if (leading.isEmpty()) {
+            return null;
+        }
+        synchronized (this) {
+            confirmFirst = false;
+            if (!leading.get()) {
+                LOGGER.warnf("Its last write's outcome unknown, %s asked the group: another replica leads now; "
+                        + "stepping down", replica.replicaId());
+                wanted = false;
+                election.stepDown();
+                return Boolean.FALSE;
+            }
+        }
+        return Boolean.TRUE;
+    }
+
     private synchronized boolean isCurrent(long gen) {
         return running && generation == gen;
     }
@@ -189,9 +224,17 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
         long started = clock.millis();
         Backoff backoff = new Backoff(clients.settings().retryBackoff(), clients.settings().retryBackoffMax());
         while (isCurrent(gen)) {
+            Boolean confirmed = stillLeading();
+            if (confirmed == Boolean.FALSE) {
+                return;
+            }
             KafkaProducer<String, byte[]> producer = null;
             KafkaProducer<String, byte[]> eventsProducer = null;
             try {
+                if (confirmed == null) {
+                    throw new IllegalStateException("the group's coordinator cannot say yet whether this replica "
+                            + "still leads");
+                }
                 producer = clients.transactionalProducer("leader", replica.transactionalId(),
                         replica.transactionTimeout());
                 producer.initTransactions();
