@@ -1,6 +1,7 @@
 package dev.berth.scheduler.plan;
 
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceControl;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import dev.berth.scheduler.placement.Candidate;
@@ -191,6 +192,9 @@ public final class PlanApplier {
             Map<String, PendingPlacements.InFlight> inFlight = pending.snapshot(state::holdsTask, instanceIds);
             Map<String, Candidate> read = new HashMap<>();
             for (String id : instanceIds) {
+                if (plan.drainingRefused() && InstanceControl.DRAINING.equals(state.instanceStatus(id))) {
+                    continue;
+                }
                 state.candidate(id).ifPresent(c -> read.put(id, lessInFlight(c, inFlight)));
             }
             return read;

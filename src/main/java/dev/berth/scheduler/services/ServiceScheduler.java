@@ -176,7 +176,7 @@ public final class ServiceScheduler {
             LOGGER.infof("Service %s: starting %d task(s), stopping %d", service.key(), planned.size(),
                     decision.stops().size());
         }
-        PlanApplier.Submission submission = applier.submit(new TaskPlan(service.cluster(), planned), outcome -> {
+        PlanApplier.Submission submission = applier.submit(new TaskPlan(service.cluster(), planned, true), outcome -> {
             List<StateChange> changes = new ArrayList<>(taskChanges);
             ServiceRecord next = next(service, decision, outcome, stoppedRunning, unplaced, placementFailed,
                     finishedDraining, now);

@@ -43,6 +43,23 @@ class PlanApplierTest {
     }
 
     @Test
+    void aServicesPlanIsRefusedOnAnInstanceSetDrainingSinceItWasPlaced() {
+        // Given: a service's pass placed a task on i-1, which is then set DRAINING
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        DesiredTask task = desired("t1", "i-1", definition("web", 1, 64, null), 1);
+        state.apply(new dev.berth.protocol.InstanceControl(dev.berth.protocol.BerthRecord.SCHEMA_VERSION, 1, "i-1",
+                "default", dev.berth.protocol.InstanceControl.DRAINING, T0));
+
+        // When
+        PlanOutcome service = applier.apply(new TaskPlan("default", List.of(task), true));
+        PlanOutcome named = applier.apply(new TaskPlan("default", List.of(task)));
+
+        // Then: no new service task on a draining instance; a StartTask names its instance itself
+        assertThat(service.published()).isEmpty();
+        assertThat(named.published()).containsExactly(task);
+    }
+
+    @Test
     void refusesEverythingOnAnInstanceWhoseAgentWentQuiet() {
         // Given
         state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
