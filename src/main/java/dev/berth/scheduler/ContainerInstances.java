@@ -28,6 +28,8 @@ public final class ContainerInstances {
     private final SchedulerState state;
     private final StateWriter writer;
     private final Lock writeLock;
+    /** Taken before {@code writeLock} where a service's pass may change the same task records. */
+    private final Lock serviceLock;
     private final Clusters clusters;
     private final Arns arns;
     /**
@@ -38,10 +40,12 @@ public final class ContainerInstances {
     /** ECS's limit on instances per UpdateContainerInstancesState call. */
     static final int MAX_PER_UPDATE = 10;
 
-    ContainerInstances(SchedulerState state, StateWriter writer, Lock writeLock, Clusters clusters, Arns arns) {
+    ContainerInstances(SchedulerState state, StateWriter writer, Lock writeLock, Lock serviceLock, Clusters clusters,
+            Arns arns) {
         this.state = state;
         this.writer = writer;
         this.writeLock = writeLock;
+        this.serviceLock = serviceLock;
         this.clusters = clusters;
         this.arns = arns;
     }
@@ -53,6 +57,7 @@ public final class ContainerInstances {
             throw EcsException.invalidParameter("Invalid 'containerInstance': it should not be null or empty.");
         }
         String instanceId = Arns.lastSegment(instanceRef.trim());
+        serviceLock.lock();
         writeLock.lock();
         try {
             // Tasks still being written onto the instance must count: wait for them first.
@@ -79,6 +84,7 @@ public final class ContainerInstances {
             return instance;
         } finally {
             writeLock.unlock();
+            serviceLock.unlock();
         }
     }
 

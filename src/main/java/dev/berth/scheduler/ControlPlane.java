@@ -38,11 +38,12 @@ public final class ControlPlane {
         this.arns = arns;
         this.clusters = new Clusters(state, writer, writeLock);
         this.taskDefinitions = new TaskDefinitions(state, writer, writeLock, arns);
-        this.tasks = new Tasks(state, writer, writeLock, arns, clusters, taskDefinitions, PlacementStack.binpack(),
-                observer);
-        this.containerInstances = new ContainerInstances(state, writer, writeLock, clusters, arns);
-        this.attributes = new Attributes(state, writer, writeLock, clusters, arns);
+        // Taken before writeLock by whatever changes a record that a service's pass may change too.
         Lock serviceLock = new ReleasingLock();
+        this.tasks = new Tasks(state, writer, writeLock, serviceLock, arns, clusters, taskDefinitions,
+                PlacementStack.binpack(), observer);
+        this.containerInstances = new ContainerInstances(state, writer, writeLock, serviceLock, clusters, arns);
+        this.attributes = new Attributes(state, writer, writeLock, clusters, arns);
         this.serviceScheduler = new ServiceScheduler(state, tasks.applier(), new java.util.Random(), arns,
                 serviceLock);
         this.services = new Services(state, writer, serviceLock, arns, clusters, taskDefinitions,

@@ -76,6 +76,12 @@ public final class Tasks {
 
     private final SchedulerState state;
     private final Lock writeLock;
+    /**
+     * The service scheduler's: StopTask and the task round change task records that a service's
+     * pass may change too, so they take it (before {@code writeLock}): a pass holds it until its
+     * plans are committed, so each version they write follows the pass's.
+     */
+    private final Lock serviceLock;
     private final Arns arns;
     private final Clusters clusters;
     private final TaskDefinitions taskDefinitions;
@@ -85,12 +91,13 @@ public final class Tasks {
     private final ClientTokens tokens;
     private final PlacementBatches batches;
 
-    Tasks(SchedulerState state, StateWriter writer, Lock writeLock, Arns arns, Clusters clusters,
+    Tasks(SchedulerState state, StateWriter writer, Lock writeLock, Lock serviceLock, Arns arns, Clusters clusters,
             TaskDefinitions taskDefinitions, PlacementStack placement, SchedulerObserver observer) {
         this.observer = observer;
         this.state = state;
         this.writer = writer;
         this.writeLock = writeLock;
+        this.serviceLock = serviceLock;
         this.arns = arns;
         this.clusters = clusters;
         this.taskDefinitions = taskDefinitions;
@@ -256,6 +263,7 @@ public final class Tasks {
             throw EcsException.invalidParameter("Invalid 'reason': up to " + MAX_STOP_REASON
                     + " characters are allowed, as in ECS; it has " + reason.length() + ".");
         }
+        serviceLock.lock();
         writeLock.lock();
         try {
             TaskView task = find(cluster.clusterName(), taskRef)
@@ -269,6 +277,7 @@ public final class Tasks {
             return state.task(desired.taskId()).orElseThrow();
         } finally {
             writeLock.unlock();
+            serviceLock.unlock();
         }
     }
 
@@ -280,6 +289,7 @@ public final class Tasks {
      * @return how many actions were carried out
      */
     public int reconcile(TaskReconciler reconciler) {
+        serviceLock.lock();
         writeLock.lock();
         try {
             List<StateChange> changes = new ArrayList<>();
@@ -318,6 +328,7 @@ public final class Tasks {
             return changes.size();
         } finally {
             writeLock.unlock();
+            serviceLock.unlock();
         }
     }
 
