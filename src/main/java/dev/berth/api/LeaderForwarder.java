@@ -60,9 +60,17 @@ public class LeaderForwarder {
             }
         }
         headers.set(FORWARDED_BY, replicaId);
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(leaderUrl + http.uri()).setHeaders(headers)
-                .setTimeout(TIMEOUT.toMillis());
+        RequestOptions options;
+        try {
+            options = new RequestOptions().setMethod(HttpMethod.POST)
+                    .setAbsoluteURI(target(leaderUrl, http.path(), http.query())).setHeaders(headers)
+                    .setTimeout(TIMEOUT.toMillis());
+        } catch (RuntimeException e) {
+            LOGGER.warnf("Cannot forward a write to the leader at %s: %s", leaderUrl, e.getMessage());
+            return dispatcher.error(503, "ServerException", "This scheduler replica does not lead, and the leader's "
+                    + "advertised URL " + leaderUrl + " cannot be called (" + e.getMessage() + "); nothing was sent "
+                    + "to it. Retry shortly.");
+        }
         try {
             return client.request(options)
                     .compose(request -> request.send(Buffer.buffer(body)))
@@ -80,6 +88,23 @@ public class LeaderForwarder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return dispatcher.error(503, "ServerException", "Interrupted while forwarding the write to the leader.");
+        } catch (RuntimeException e) {
+            LOGGER.warnf("Cannot forward a write to the leader at %s: %s", leaderUrl, e.getMessage());
+            return dispatcher.error(503, "ServerException", "This scheduler replica does not lead and could not "
+                    + "forward the write to the leader at " + leaderUrl + " (" + e.getMessage() + "); if the call "
+                    + "reached it, it may have acted. Retry shortly.");
         }
+    }
+
+    /**
+     * The leader's URL for the caller's path and query: the path as the caller sent it (and
+     * signed it), whatever the leader's advertised URL ends with.
+     */
+    static String target(String leaderUrl, String path, String query) {
+        String base = leaderUrl;
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base + (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
     }
 }

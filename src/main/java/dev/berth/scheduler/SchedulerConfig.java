@@ -1,6 +1,7 @@
 package dev.berth.scheduler;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
@@ -87,7 +88,8 @@ public interface SchedulerConfig {
 
     /**
      * The URL where this replica's ECS API answers other replicas, which forward writes to the
-     * leader. Default: {@code http://<host name>:<quarkus.http.port>}.
+     * leader: scheme, host and port ({@link ApiUrlConverter}). Default:
+     * {@code http://<host name>:<quarkus.http.port>}.
      */
-    Optional<String> advertisedUrl();
+    Optional<@WithConverter(ApiUrlConverter.class) String> advertisedUrl();
 }
