@@ -46,6 +46,13 @@ import java.util.Optional;
 public class EcsEndpoint {
 
     public static final String AMZ_JSON = "application/x-amz-json-1.1";
+    /**
+     * The largest ECS request body taken, as Quarkus's {@code quarkus.http.limits.max-body-size}
+     * default; a larger one is refused with 413. The largest ECS requests (a task definition of
+     * ten containers with their environments) are some tens of KiB.
+     */
+    public static final long MAX_BODY_BYTES = 10_240L * 1024;
+    private static final org.jboss.logging.Logger LOGGER = org.jboss.logging.Logger.getLogger(EcsEndpoint.class);
 
     private final EcsDispatcher dispatcher;
     private final ApiAuthentication authentication;
@@ -74,6 +81,59 @@ public class EcsEndpoint {
         context.response().setStatusCode(reply.status()).putHeader("Content-Type", AMZ_JSON)
                 .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
                 .end(Buffer.buffer(reply.json()));
+    }
+
+    /**
+     * Answers a request refused before {@link #call}, in the API's own shape: an ECS error, as
+     * JSON, never the HTTP server's empty or HTML page.
+     */
+    public void refuse(RoutingContext context, int status, String type, String message) {
+        if (context.response().ended()) {
+            return;
+        }
+        EcsDispatcher.Reply reply = dispatcher.error(status, type, message);
+        context.response().setStatusCode(reply.status()).putHeader("Content-Type", AMZ_JSON)
+                .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
+                .end(Buffer.buffer(reply.json()));
+    }
+
+    /**
+     * Before the body is read: a form or multipart body would be decoded as form fields (and
+     * a multipart one dropped), so it is refused by name rather than read as something else.
+     */
+    public void refuseFormBodies(RoutingContext context) {
+        String type = context.request().getHeader("Content-Type");
+        String lower = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT).strip();
+        if (lower.startsWith("application/x-www-form-urlencoded") || lower.startsWith("multipart/")) {
+            refuse(context, 400, "SerializationException", "Content-Type " + type + " is not taken: send the "
+                    + "request's JSON body as " + AMZ_JSON + ", as the AWS SDKs and CLI do.");
+            return;
+        }
+        context.next();
+    }
+
+    /** Anything but POST on the API's path. */
+    public void refuseMethod(RoutingContext context) {
+        refuse(context, 405, "UnknownOperationException", "The ECS API answers POST / with an X-Amz-Target header ("
+                + EcsDispatcher.TARGET_PREFIX + "<Operation>) and a JSON body, not " + context.request().method()
+                + ".");
+    }
+
+    /** The API route's failure: a body too large or unreadable, or an error no handler answered. */
+    public void failed(RoutingContext context) {
+        int status = context.statusCode();
+        if (status == 413) {
+            refuse(context, 413, "ClientException", "The request body is larger than the "
+                    + MAX_BODY_BYTES / (1024 * 1024) + " MiB the ECS API takes.");
+        } else if (status >= 400 && status < 500) {
+            refuse(context, status, "SerializationException", "The request could not be read (HTTP " + status + ").");
+        } else {
+            Throwable failure = context.failure();
+            LOGGER.warnf("An ECS API call failed before it was answered: %s",
+                    failure == null ? "status " + status : failure.toString());
+            refuse(context, 500, "ServerException", "Berth failed to take the request; see the scheduler log. If it "
+                    + "was a write, it may have acted.");
+        }
     }
 
     private EcsDispatcher.Reply call(HttpServerRequest http, byte[] body) {

@@ -25,13 +25,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ApiRoutes {
 
-    /**
-     * The largest ECS request body taken, as Quarkus's {@code quarkus.http.limits.max-body-size}
-     * default; a larger one is refused with 413. The largest ECS requests (a task definition of
-     * ten containers with their environments) are some tens of KiB.
-     */
-    static final long MAX_BODY_BYTES = 10_240L * 1024;
-
     private Thread stopHook;
 
     void routes(@Observes Router router, BerthConfig config, Instance<ApiAuthentication> authentication,
@@ -43,9 +36,14 @@ public class ApiRoutes {
         EcsEndpoint endpoint = ecs.get();
         stopHook = new Thread(endpoint::stopTakingWrites, "berth-api-stopping");
         Runtime.getRuntime().addShutdownHook(stopHook);
-        router.post("/").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        // A route of its own, before the body is read (Vert.x reads the body before any other handler of a route).
+        router.post("/").handler(endpoint::refuseFormBodies);
+        router.post("/").handler(BodyHandler.create(false).setBodyLimit(EcsEndpoint.MAX_BODY_BYTES))
                 // Not ordered: calls from many clients run at once on the worker threads.
-                .blockingHandler(endpoint::call, false);
+                .blockingHandler(endpoint::call, false)
+                // Whatever fails before an answer (a body too large) is answered as an ECS error too.
+                .failureHandler(endpoint::failed);
+        router.route("/").handler(endpoint::refuseMethod);
         router.get("/schemas").handler(SchemaEndpoint::list);
         router.get("/schemas/").handler(SchemaEndpoint::list);
         router.get("/schemas/:name").handler(SchemaEndpoint::schema);

@@ -362,6 +362,38 @@ class SchedulerApiIT {
     }
 
     @Test
+    void requestsRefusedBeforeDispatchAreAnsweredAsEcsErrorsToo() throws Exception {
+        // Given
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String cluster = unique("mp-edge");
+
+        // When
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(endpoint.toURI()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(endpoint.toURI())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.CreateCluster")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"clusterName\":\"" + cluster + "\",\"x\":\"+%s\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(endpoint.toURI())
+                .header("Content-Type", "multipart/form-data; boundary=x")
+                .header("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.CreateCluster")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"clusterName\":\"" + cluster + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        // Then: every one an ECS error in the API's JSON, and nothing made of the form bodies
+        for (HttpResponse<String> response : List.of(get, form, multipart)) {
+            assertThat(response.body()).as(response.request().method() + " " + response.statusCode())
+                    .startsWith("{\"__type\":");
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-amz-json-1.1");
+        }
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(form.statusCode()).isEqualTo(400);
+        assertThat(multipart.body()).contains("SerializationException");
+        assertThat(ecs.listClusters().clusterArns()).noneMatch(arn -> arn.endsWith("/" + cluster));
+    }
+
+    @Test
     void acceptsARealEcsTaskDefinitionFixture() throws Exception {
         // Given
         String fixture = new String(getClass().getResourceAsStream("/ecs/register-task-definition-web.json")
