@@ -32,6 +32,26 @@ public final class IntrospectionServer implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     /** Requests that may wait for a thread before the accepting thread serves them itself. */
     private static final int QUEUE_BOUND = 64;
+    /**
+     * The longest a caller may take to send its request, and the longest an answer may take:
+     * the JDK's server reads a request on a pool thread and has no limit by default, so a
+     * caller that never finished its request (a container that opens a few connections and
+     * sends a byte on each) would hold the threads, and then the accepting thread, for ever:
+     * the ECS agent gives its endpoints 5 s. Read once, when the JDK's server is first made.
+     */
+    static final java.time.Duration MAX_REQUEST_TIME = java.time.Duration.ofSeconds(5);
+    static final java.time.Duration MAX_RESPONSE_TIME = java.time.Duration.ofSeconds(60);
+
+    static {
+        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_TIME.toSeconds());
+        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_TIME.toSeconds());
+    }
+
+    private static void setIfAbsent(String property, long seconds) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Long.toString(seconds));
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;

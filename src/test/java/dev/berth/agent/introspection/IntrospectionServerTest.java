@@ -58,6 +58,24 @@ class IntrospectionServerTest {
     }
 
     @Test
+    void aCallerThatNeverFinishesItsRequestHoldsTheServerOnlyForAFewSeconds() throws Exception {
+        // Given: the one introspection thread taken by a request that never ends
+        server = IntrospectionServer.start(0, api).orElseThrow();
+        try (java.net.Socket slow = new java.net.Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            slow.getOutputStream().write("GET /v1/meta".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+
+            // When
+            HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v1/metadata"))
+                    .timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+
+            // Then: served once the slow request was cut off
+            assertThat(metadata.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aTakenPortCostsAWarningNotTheAgent() throws Exception {
         // Given
         try (ServerSocket taken = new ServerSocket()) {
