@@ -84,9 +84,20 @@ final class TopicSettingsCheck {
         }
         int replicas = description.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
         String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
-        if (policy == null || !List.of(policy.split(",")).contains(topic.cleanupPolicy())) {
+        List<String> policies = policy == null ? List.of()
+                : List.of(policy.replace(" ", "").split(","));
+        // A compacted topic holds each key's latest value for ever: delete as well would drop it after the retention.
+        boolean compacted = TopicConfig.CLEANUP_POLICY_COMPACT.equals(topic.cleanupPolicy());
+        if (compacted ? !policies.equals(List.of(TopicConfig.CLEANUP_POLICY_COMPACT))
+                : !policies.contains(topic.cleanupPolicy())) {
             problems.add("topic " + name + " has " + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + policy + ", Berth needs "
-                    + topic.cleanupPolicy());
+                    + topic.cleanupPolicy() + (compacted ? " only" : ""));
+        }
+        if (topic.hasLogAppendTime()
+                && !"LogAppendTime".equals(value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG))) {
+            problems.add("topic " + name + " has " + TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + "="
+                    + value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG) + ", Berth needs LogAppendTime (an "
+                    + "agent's heartbeat is dated by the broker, not by the agent's clock)");
         }
         int required = TopicAdmin.minInSyncReplicas(replicas);
         int minIsr = parse(value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG));

@@ -26,20 +26,30 @@ class TopicAdminIT {
             KafkaSettings settings = TestKafkaSettings.of(kafka.bootstrapServers());
             KafkaClients clients = new KafkaClients(settings, "it");
             try (Admin admin = clients.admin()) {
-                // Given: berth.clusters made by hand with the delete policy, the leaders' topic with two partitions
+                // Given: berth.clusters made by hand with the delete policy, the leaders' topic with two partitions,
+                // berth.task-definitions compacted and deleted, berth.instances dated by its producers
                 admin.createTopics(List.of(
                         new NewTopic("berth.clusters", 1, (short) 1)
                                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete")),
                         new NewTopic("berth.scheduler-leader", 2, (short) 1)
-                                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")))).all().get();
+                                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")),
+                        new NewTopic("berth.task-definitions", 1, (short) 1)
+                                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete")),
+                        new NewTopic("berth.instances", 1, (short) 1)
+                                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact",
+                                        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")))).all().get();
                 TopicAdmin topics = new TopicAdmin(clients);
 
                 // When / Then: both are refused, each by its topic and setting
                 assertThatThrownBy(() -> topics.create(admin, List.of(Topic.CLUSTERS, Topic.SCHEDULER_LEADER,
-                        Topic.TASKS)))
+                        Topic.TASKS, Topic.TASK_DEFINITIONS, Topic.INSTANCES)))
                         .isInstanceOf(TopicSettingsCheck.WeakTopicException.class)
-                        .hasMessageContaining("topic berth.clusters has cleanup.policy=delete, Berth needs compact")
-                        .hasMessageContaining("topic berth.scheduler-leader has 2 partitions, Berth needs exactly 1");
+                        .hasMessageContaining("topic berth.clusters has cleanup.policy=delete, Berth needs compact only")
+                        .hasMessageContaining("topic berth.scheduler-leader has 2 partitions, Berth needs exactly 1")
+                        .hasMessageContaining("topic berth.task-definitions has cleanup.policy=compact,delete, Berth "
+                                + "needs compact only")
+                        .hasMessageContaining("topic berth.instances has message.timestamp.type=CreateTime, Berth "
+                                + "needs LogAppendTime");
 
                 // When: only topics that are missing or as Berth needs them
                 topics.create(admin, List.of(Topic.TASKS, Topic.DEAD_LETTERS));
