@@ -14,12 +14,13 @@ import java.util.Map;
  * JVM options of {@code ExecStart} (with {@code $JAVA_OPTS} from the unit's env file in its
  * place), the unit's {@code Environment=} settings and the settings its env file ships (which
  * win, as systemd's {@code EnvironmentFile=} does), but for those the benchmark sets itself:
- * the role, the data directory, where Kafka is, the cluster, the ports and the API's keys.
+ * the role, the data directory, where Kafka is (and its replication: the benchmark's broker is
+ * one), the cluster, the ports and the API's keys.
  */
 record ShippedUnit(List<String> jvmOptions, Map<String, String> environment) {
 
     private static final List<String> SET_BY_THE_BENCHMARK = List.of("BERTH_ROLES", "BERTH_DATA_DIR", "JAVA_OPTS",
-            "KAFKA_BOOTSTRAP_SERVERS", "ECS_CLUSTER", "QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT",
+            "KAFKA_BOOTSTRAP_SERVERS", "BERTH_KAFKA_REPLICATION_FACTOR", "ECS_CLUSTER", "QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT",
             "QUARKUS_MANAGEMENT_PORT", "BERTH_API_ACCESS_KEY_ID", "BERTH_API_SECRET_ACCESS_KEY",
             "BERTH_SCHEDULER_ADVERTISED_URL");
 
