@@ -46,6 +46,9 @@ import java.util.Optional;
 public class EcsEndpoint {
 
     public static final String AMZ_JSON = "application/x-amz-json-1.1";
+    /** RFC 9110's IMF-fixdate, two-digit day included (RFC 1123's formatter writes "Tue, 3 Jun"). */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+            java.util.Locale.US);
     /**
      * The largest ECS request body taken, as Quarkus's {@code quarkus.http.limits.max-body-size}
      * default; a larger one is refused with 413. The largest ECS requests (a task definition of
@@ -79,7 +82,7 @@ public class EcsEndpoint {
         Buffer buffer = context.body().buffer();
         EcsDispatcher.Reply reply = call(context.request(), buffer == null ? new byte[0] : buffer.getBytes());
         context.response().setStatusCode(reply.status()).putHeader("Content-Type", AMZ_JSON)
-                .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
+                .putHeader("Date", HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)))
                 .end(Buffer.buffer(reply.json()));
     }
 
@@ -93,7 +96,7 @@ public class EcsEndpoint {
         }
         EcsDispatcher.Reply reply = dispatcher.error(status, type, message);
         context.response().setStatusCode(reply.status()).putHeader("Content-Type", AMZ_JSON)
-                .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
+                .putHeader("Date", HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)))
                 .end(Buffer.buffer(reply.json()));
     }
 

@@ -350,6 +350,8 @@ class SchedulerApiIT {
         assertThat(tiny.statusCode()).isEqualTo(400);
         assertThat(tiny.headers().firstValue("Content-Type")).hasValueSatisfying(
                 v -> assertThat(v).startsWith("application/x-amz-json-1.1"));
+        assertThat(tiny.headers().firstValue("Date")).as("RFC 9110's IMF-fixdate").hasValueSatisfying(
+                v -> assertThat(v).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"));
         assertThat(tiny.body()).isEqualTo("{\"__type\":\"ClientException\",\"message\":\"Invalid 'memory' setting for "
                 + "container 'app'. At least 6 MiB of memory is required per container.\"}");
         assertThat(refused.statusCode()).isEqualTo(400);
