@@ -1,6 +1,7 @@
 package dev.berth.protocol;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
@@ -19,10 +20,12 @@ public interface KafkaSettings {
 
     /** Partitions of each topic when Berth creates it; bounds how many agents share a partition of berth.tasks. */
     @WithDefault("6")
+    @WithConverter(AtLeastOne.Int.class)
     int partitions();
 
     /** Replication factor of the topics Berth creates: 1 for one broker, 3 in production. */
     @WithDefault("1")
+    @WithConverter(AtLeastOne.Short.class)
     short replicationFactor();
 
     /** First wait after a failed attempt to reach Kafka; doubles up to {@link #retryBackoffMax()}. */

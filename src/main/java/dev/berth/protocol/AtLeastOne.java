@@ -1,0 +1,42 @@
+package dev.berth.protocol;
+
+import org.eclipse.microprofile.config.spi.Converter;
+
+/**
+ * Counts of the topics Berth creates (partitions, replicas), which must be at least 1: a 0
+ * would be refused by Kafka at every attempt to create them, and the process would never be
+ * ready. Anything else stops start-up, naming the setting.
+ */
+public final class AtLeastOne {
+
+    private AtLeastOne() {
+    }
+
+    private static int parse(String value) {
+        int count = Integer.parseInt(value.strip());
+        if (count < 1) {
+            throw new IllegalArgumentException("must be at least 1, not " + count);
+        }
+        return count;
+    }
+
+    /** For an {@code int} setting. */
+    public static final class Int implements Converter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return parse(value);
+        }
+    }
+
+    /** For a {@code short} setting. */
+    public static final class Short implements Converter<java.lang.Short> {
+        @Override
+        public java.lang.Short convert(String value) {
+            int count = parse(value);
+            if (count > java.lang.Short.MAX_VALUE) {
+                throw new IllegalArgumentException("must be at most " + java.lang.Short.MAX_VALUE + ", not " + count);
+            }
+            return (short) count;
+        }
+    }
+}
