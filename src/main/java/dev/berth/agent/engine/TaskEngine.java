@@ -1,7 +1,12 @@
 package dev.berth.agent.engine;
 
+import dev.berth.agent.runtime.BerthLabels;
 import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
+import dev.berth.agent.runtime.ContainerRuntimeException;
+import dev.berth.agent.runtime.ContainerSpecs;
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.model.ContainerDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.RemainingResources;
@@ -193,7 +198,40 @@ public final class TaskEngine {
         sweep.arm();
         LOGGER.infof("Instance %s: desired state rebuilt with %d tasks; comparing with the containers",
                 instanceId, workers.size());
+        holdWhatWasCreatedUnreported();
         resync();
+    }
+
+    /**
+     * A task last reported PENDING without containers may have made some after that report
+     * (the agent killed between a create and its next report, another container's pull under
+     * way): when Docker has one of them, the task holds its resources before any task is
+     * admitted, as one reported with containers does ({@link #holdIfItRan}). One whose
+     * containers cannot be looked up now (the engine down) is left to its first sync.
+     */
+    private void holdWhatWasCreatedUnreported() {
+        for (TaskWorker worker : List.copyOf(workers.values())) {
+            DesiredTask task = worker.desired();
+            TaskStateChange last = lastReports.get(worker.taskId());
+            if (last == null || last.lastStatus() != TaskStatus.PENDING || task.desiredStatus() != TaskStatus.RUNNING
+                    || last.containers().stream().anyMatch(c -> c.runtimeId() != null)) {
+                continue;
+            }
+            for (ContainerDefinition definition : task.taskDefinition().containers()) {
+                try {
+                    Optional<RuntimeContainer> found = runtime.inspect(
+                            ContainerSpecs.containerName(task, definition.name()));
+                    if (found.isPresent()
+                            && BerthLabels.belongsTo(found.get().labels(), task.instanceId(), task.taskId())) {
+                        ledger.hold(task.taskId(), TaskReservation.of(task));
+                        break;
+                    }
+                } catch (ContainerRuntimeException e) {
+                    LOGGER.debugf("Task %s: cannot look for its containers yet (%s)", task.taskId(), e.reason());
+                    break;
+                }
+            }
+        }
     }
 
     /** Compares every task with the runtime again, and stops containers no task wants. */

@@ -96,6 +96,32 @@ class TaskAdmissionTest {
     }
 
     @Test
+    void aTaskKilledAfterItsCreateButBeforeItsNextReportHoldsItsResourcesAfterARestart() {
+        // Given: an earlier agent created t2's containers, and was killed before it reported them:
+        // its last report is PENDING without containers
+        engine.desired(desired("t2", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        TaskStateChange pendingOnly = reported.stream().filter(c -> c.taskId().equals("t2")
+                && c.lastStatus() == TaskStatus.PENDING).findFirst().orElseThrow();
+        assertThat(pendingOnly.containers()).extracting(ContainerState::runtimeId).containsOnlyNulls();
+        reported.clear();
+        TaskEngine restarted = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock,
+                Duration.ofSeconds(30), Duration.ofHours(3), SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE,
+                new HostLedger(1024, 100, Set.of(22), Set.of()));
+        restarted.seed(List.of(pendingOnly));
+
+        // When: the restarted agent reads a new task t1, which it would sync first, and t2
+        restarted.desired(desired("t1", 1, TaskStatus.RUNNING));
+        restarted.desired(desired("t2", 1, TaskStatus.RUNNING));
+        restarted.caughtUp();
+
+        // Then: t2 kept what its containers take, and t1 waits
+        assertThat(statuses("t1")).containsExactly(TaskStatus.PENDING);
+        assertThat(restarted.remaining().memory()).isEqualTo(4);
+        assertThat(runtime.creates).hasSize(2);
+    }
+
+    @Test
     void aTaskLargerThanTheHostStopsWithTheResourceNamed() {
         // Given
         engine.caughtUp();
