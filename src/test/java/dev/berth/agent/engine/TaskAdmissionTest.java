@@ -30,6 +30,16 @@ class TaskAdmissionTest {
     private final TaskEngine engine = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock,
             Duration.ofSeconds(30), Duration.ofHours(3), SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE, ledger);
 
+    /** A new agent on the same runtime and host, which read back {@code lastReport} of what the old one did. */
+    private TaskEngine restartedWith(TaskStateChange lastReport) {
+        reported.clear();
+        TaskEngine restarted = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock,
+                Duration.ofSeconds(30), Duration.ofHours(3), SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE,
+                new HostLedger(1024, 100, Set.of(22), Set.of()));
+        restarted.seed(List.of(lastReport));
+        return restarted;
+    }
+
     private List<TaskStatus> statuses(String taskId) {
         return reported.stream().filter(c -> c.taskId().equals(taskId)).map(TaskStateChange::lastStatus).toList();
     }
@@ -104,11 +114,7 @@ class TaskAdmissionTest {
         TaskStateChange pendingOnly = reported.stream().filter(c -> c.taskId().equals("t2")
                 && c.lastStatus() == TaskStatus.PENDING).findFirst().orElseThrow();
         assertThat(pendingOnly.containers()).extracting(ContainerState::runtimeId).containsOnlyNulls();
-        reported.clear();
-        TaskEngine restarted = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock,
-                Duration.ofSeconds(30), Duration.ofHours(3), SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE,
-                new HostLedger(1024, 100, Set.of(22), Set.of()));
-        restarted.seed(List.of(pendingOnly));
+        TaskEngine restarted = restartedWith(pendingOnly);
 
         // When: the restarted agent reads a new task t1, which it would sync first, and t2
         restarted.desired(desired("t1", 1, TaskStatus.RUNNING));
@@ -147,11 +153,7 @@ class TaskAdmissionTest {
         engine.desired(desired("t1", 1, TaskStatus.RUNNING));
         engine.caughtUp();
         TaskStateChange lastReport = reported.get(reported.size() - 1);
-        reported.clear();
-        TaskEngine restarted = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock,
-                Duration.ofSeconds(30), Duration.ofHours(3), SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE,
-                new HostLedger(1024, 100, Set.of(22), Set.of()));
-        restarted.seed(List.of(lastReport));
+        TaskEngine restarted = restartedWith(lastReport);
 
         // When: the restarted agent reads a new task before the old one in its partition
         restarted.desired(desired("t2", 1, TaskStatus.RUNNING));
