@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import dev.berth.agent.engine.TaskSnapshot;
+import dev.berth.agent.introspection.CallerRate;
 import dev.berth.agent.introspection.IntrospectionServer;
 import dev.berth.agent.introspection.MetadataTokens;
 import dev.berth.agent.introspection.TaskMetadataApi;
@@ -52,7 +53,7 @@ final class TaskMetadataEndpoint implements AutoCloseable {
         TaskMetadataApi api = new TaskMetadataApi(MetadataTokens.loadOrCreate(dataDir),
                 new Arns(config.arnPartition(), config.arnRegion(), config.arnAccount()), tasks, docker::stats);
         Optional<IntrospectionServer> server = IntrospectionServer.start("Task metadata", address.get(),
-                config.taskMetadataPort(), api, THREADS);
+                config.taskMetadataPort(), api, THREADS, CallerRate.ECS_DEFAULT);
         if (server.isEmpty()) {
             return Optional.empty();
         }

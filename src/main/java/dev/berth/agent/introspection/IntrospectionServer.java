@@ -84,6 +84,12 @@ public final class IntrospectionServer implements AutoCloseable {
      */
     public static Optional<IntrospectionServer> start(String what, String address, int port, JsonApi api,
             int threads) {
+        return start(what, address, port, api, threads, null);
+    }
+
+    /** The same, each caller's address held to {@code rate} (null: no limit); beyond it a caller gets 429. */
+    public static Optional<IntrospectionServer> start(String what, String address, int port, JsonApi api,
+            int threads, CallerRate rate) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), port), 0);
@@ -99,17 +105,19 @@ public final class IntrospectionServer implements AutoCloseable {
                     return thread;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(executor);
-        server.createContext("/", exchange -> serve(api, exchange));
+        server.createContext("/", exchange -> serve(api, rate, exchange));
         server.start();
         return Optional.of(new IntrospectionServer(server, executor));
     }
 
-    private static void serve(JsonApi api, HttpExchange exchange) throws IOException {
+    private static void serve(JsonApi api, CallerRate rate, HttpExchange exchange) throws IOException {
         try (exchange) {
             JsonApi.Reply reply;
             try {
-                reply = api.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        exchange.getRequestURI().getRawQuery());
+                reply = rate != null && !rate.allow(exchange.getRemoteAddress().getAddress())
+                        ? new JsonApi.Reply(429, rate.refusal())
+                        : api.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                                exchange.getRequestURI().getRawQuery());
             } catch (RuntimeException e) {
                 LOGGER.warnf(e, "Agent introspection could not answer %s", exchange.getRequestURI());
                 reply = new JsonApi.Reply(500, "{\"Error\":\"internal error\"}");

@@ -76,6 +76,23 @@ class IntrospectionServerTest {
     }
 
     @Test
+    void aCallerPastItsRateGets429() throws Exception {
+        // Given: an endpoint that lets each caller make two requests, then one a second
+        server = IntrospectionServer.start("Rate test", "127.0.0.1", 0, api, 1,
+                new CallerRate(1, 2, System::nanoTime)).orElseThrow();
+
+        // When
+        int first = get(server.port(), "/v1/metadata").statusCode();
+        int second = get(server.port(), "/v1/metadata").statusCode();
+        HttpResponse<String> third = get(server.port(), "/v1/metadata");
+
+        // Then
+        assertThat(List.of(first, second)).containsOnly(200);
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(new ObjectMapper().readTree(third.body()).get("Error").asText()).contains("Too many requests");
+    }
+
+    @Test
     void aTakenPortCostsAWarningNotTheAgent() throws Exception {
         // Given
         try (ServerSocket taken = new ServerSocket()) {
