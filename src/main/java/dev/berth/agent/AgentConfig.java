@@ -1,6 +1,7 @@
 package dev.berth.agent;
 
 import dev.berth.agent.runtime.ImagePullBehavior;
+import dev.berth.protocol.AtLeastOne;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -191,7 +192,7 @@ public interface AgentConfig {
 
     /** The most images one cleanup cycle removes by age (env {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}). */
     @WithDefault("5")
-    @WithConverter(PositiveCountConverter.class)
+    @WithConverter(AtLeastOne.Int.class)
     int imagesDeletedPerCycle();
 
     /**
@@ -221,7 +222,7 @@ public interface AgentConfig {
      * answers); at that bound a call fails at once as a Docker timeout. At least 1.
      */
     @WithDefault("64")
-    @WithConverter(PositiveCountConverter.class)
+    @WithConverter(AtLeastOne.Int.class)
     int workerThreads();
 
     /**
@@ -231,7 +232,7 @@ public interface AgentConfig {
      * so a final STOPPED is delayed, never lost. At least 1.
      */
     @WithDefault("4096")
-    @WithConverter(PositiveCountConverter.class)
+    @WithConverter(AtLeastOne.Int.class)
     int stateChangeBuffer();
 
     /**

@@ -3,9 +3,9 @@ package dev.berth.protocol;
 import org.eclipse.microprofile.config.spi.Converter;
 
 /**
- * Counts of the topics Berth creates (partitions, replicas), which must be at least 1: a 0
- * would be refused by Kafka at every attempt to create them, and the process would never be
- * ready. Anything else stops start-up, naming the setting.
+ * Counts that must be at least 1, anything else stopping start-up, naming the setting: the
+ * topics' partitions and replicas (a 0 would be refused by Kafka at every attempt to create
+ * them, and the process would never be ready), the agent's threads and buffer sizes.
  */
 public final class AtLeastOne {
 
