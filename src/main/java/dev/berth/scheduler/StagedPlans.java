@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * The plans that the leader's state holds before Kafka committed them: the staged plans of
@@ -30,14 +31,14 @@ import java.util.function.Consumer;
  */
 public final class StagedPlans {
 
-    /** What one key held before a staged plan changed it. */
-    private record Replaced(Topic topic, String key, BerthRecord previous) {
-    }
+    private static final Logger LOGGER = Logger.getLogger(StagedPlans.class);
 
     /** A plan applied to the state before its commit. */
     public static final class Staged {
         private final RequestTransaction transaction;
-        private final List<Replaced> replaced = new ArrayList<>();
+        private final List<SchedulerState.Previous> replaced = new ArrayList<>();
+        /** The records it put, watched for the state reader reading them back from Kafka. */
+        private final List<SchedulerState.StagedRecord> records = new ArrayList<>();
 
         private Staged(RequestTransaction transaction) {
             this.transaction = transaction;
@@ -69,7 +70,7 @@ public final class StagedPlans {
         enqueue.accept(staged);
         state.publishing(() -> {
             for (StateChange change : changes) {
-                apply(change, staged.replaced);
+                apply(change, staged);
             }
         });
         uncommitted.add(staged);
@@ -87,6 +88,7 @@ public final class StagedPlans {
         while (it.hasNext()) {
             if (it.next() == staged) {
                 it.remove();
+                staged.records.forEach(r -> state.unwatchStaged(r.topic(), r.key(), r.version()));
                 return;
             }
         }
@@ -101,18 +103,26 @@ public final class StagedPlans {
      * Takes back every staged plan that is not committed, newest first, fails their
      * requests' transactions, and stages nothing more. Returns the answers that were waiting
      * for those plans (in the writer's own form), which must fail too.
+     *
+     * <p>A plan whose records the state reader has already read back from Kafka did commit,
+     * though the writer lost Kafka's answer: it and every plan older than it stay in the state,
+     * as Kafka holds them (their answers still fail: their outcome was unknown to the writer).
      */
     public synchronized List<Object> takeBackAll() {
         closed = true;
         List<Object> answers = new ArrayList<>();
+        List<SchedulerState.StagedPlan> plans = new ArrayList<>(uncommitted.size());
+        for (Staged staged : uncommitted) {
+            plans.add(new SchedulerState.StagedPlan(staged.records, staged.replaced));
+        }
         state.publishing(() -> {
+            int kept = state.restoreUnlessReadBack(plans);
+            if (kept > 0) {
+                LOGGER.warnf("Kafka committed %d of the %d staged plans whose commit's answer was lost (the state "
+                        + "reader read them back): they stay", kept, plans.size());
+            }
             while (!uncommitted.isEmpty()) {
-                Staged staged = uncommitted.removeLast();
-                for (int i = staged.replaced.size() - 1; i >= 0; i--) {
-                    Replaced r = staged.replaced.get(i);
-                    state.restore(r.topic(), r.key(), r.previous());
-                }
-                Object answer = staged.transaction.fail();
+                Object answer = uncommitted.removeLast().transaction.fail();
                 if (answer != null) {
                     answers.add(answer);
                 }
@@ -121,10 +131,16 @@ public final class StagedPlans {
         return answers;
     }
 
-    private void apply(StateChange change, List<Replaced> replaced) {
+    private void apply(StateChange change, Staged staged) {
+        List<SchedulerState.Previous> replaced = staged.replaced;
         if (change instanceof StateChange.Put put) {
-            remember(replaced, topicOf(put.record()), keyOf(put.record()));
-            state.apply(put.record());
+            BerthRecord record = put.record();
+            Topic topic = topicOf(record);
+            String key = keyOf(record);
+            remember(replaced, topic, key);
+            staged.records.add(new SchedulerState.StagedRecord(topic, key, record.version()));
+            state.watchStaged(topic, key, record.version());
+            state.apply(record);
         } else if (change instanceof StateChange.Forget forget) {
             // The report first, so that taking back restores the desired record before it.
             remember(replaced, Topic.TASK_EVENTS, forget.task().taskId());
@@ -142,12 +158,12 @@ public final class StagedPlans {
         }
     }
 
-    private void remember(List<Replaced> replaced, Topic topic, String key) {
-        replaced.add(new Replaced(topic, key, state.held(topic, key)));
+    private void remember(List<SchedulerState.Previous> replaced, Topic topic, String key) {
+        replaced.add(new SchedulerState.Previous(topic, key, state.held(topic, key)));
     }
 
     /** The scheduler topic that keeps a record the scheduler writes. */
-    static Topic topicOf(BerthRecord record) {
+    public static Topic topicOf(BerthRecord record) {
         if (record instanceof DesiredTask) {
             return Topic.TASKS;
         } else if (record instanceof ClusterRecord) {
@@ -169,7 +185,7 @@ public final class StagedPlans {
     }
 
     /** A record's key on its topic. */
-    static String keyOf(BerthRecord record) {
+    public static String keyOf(BerthRecord record) {
         if (record instanceof DesiredTask t) {
             return t.taskId();
         } else if (record instanceof ClusterRecord c) {

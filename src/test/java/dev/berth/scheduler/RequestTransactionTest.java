@@ -189,6 +189,8 @@ class RequestTransactionTest {
             StagingWriter writer = new StagingWriter(fresh);
             ControlPlane committed = new ControlPlane(fresh, writer, new Arns("aws", "us-east-1", "000000000000"));
             committed.clusters().create("blue");
+            committed.clusters().create("default");
+            fresh.apply(TestRecords.instance("i-9", "default", 1024, 2048, T0, 1));
             committed.taskDefinitions().register(web("web"));
             fresh.apply(desired("t-1", "i-1", definition("web", 1, 64, null), 1));
             fresh.apply(desired("t-2", "i-1", definition("web", 1, 64, null), 1));
@@ -207,6 +209,7 @@ class RequestTransactionTest {
                     () -> staged.taskDefinitions().register(web("api")),
                     () -> staged.taskDefinitions().deregister("web:1"),
                     () -> staged.tasks().stop("default", "t-1", "because"),
+                    () -> staged.containerInstances().deregister("default", "i-9", true),
                     () -> writer.stage(new RequestTransaction(), List.of(new StateChange.Forget(
                             fresh.task("t-2").orElseThrow().desired())))));
             java.util.Collections.shuffle(operations, random);
@@ -243,6 +246,7 @@ class RequestTransactionTest {
             seen.put(task, state.task(task).map(t -> t.desired().version() + "/" + t.desiredStatus()).orElse("none"));
             seen.put(task + " held", state.holdsTask(task));
         }
+        seen.put("i-9", state.instance("i-9").map(i -> i.version() + "/" + state.instanceStatus("i-9")).orElse("none"));
         seen.put("tokens", state.clientTokens().stream().map(ClientTokenRecord::key).sorted().toList());
         seen.put("web:1", state.held(Topic.TASK_DEFINITIONS, "web:1") instanceof TaskDefinitionRecord r
                 ? r.taskDefinition().status() : "none");

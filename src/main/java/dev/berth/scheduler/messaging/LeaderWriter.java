@@ -113,6 +113,7 @@ final class LeaderWriter implements StateWriter {
     private final int maxRecordBytes;
     private final BlockingQueue<Submitted> queue = new ArrayBlockingQueue<>(MAX_QUEUED_PLANS);
     private final StagedPlans staging;
+    private final VersionClaims versions;
     /** Guards the answers joining their requests' transactions, and wakes the committer waiting for them. */
     private final Object holds = new Object();
     /** This writer as the holder of requests' staged plans: a request that releases them wakes the committer. */
@@ -144,6 +145,8 @@ final class LeaderWriter implements StateWriter {
         private int number;
         /** Set before the plan is queued: the state holds it before its commit. */
         private volatile StagedPlans.Staged staged;
+        /** The versions it claimed, until the state holds them or the plan failed. */
+        private volatile VersionClaims.Claimed claims = VersionClaims.Claimed.NONE;
 
         private Submitted(List<ProducerRecord<String, byte[]>> records, List<StateChange> stored,
                 List<StateChange.Consume> consumed) {
@@ -205,6 +208,7 @@ final class LeaderWriter implements StateWriter {
         this.taskPartitions = taskPartitions;
         this.onSpent = onSpent;
         this.staging = new StagedPlans(state);
+        this.versions = new VersionClaims(state);
         this.committer = new Thread(this::commitQueued, committerName);
         this.committer.setDaemon(true);
         this.committer.start();
@@ -222,6 +226,7 @@ final class LeaderWriter implements StateWriter {
         Submitted submitted;
         try {
             submitted = encode(changes, true);
+            submitted.claims = versions.claim(submitted.stored());
         } catch (EcsException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -273,6 +278,7 @@ final class LeaderWriter implements StateWriter {
         StagedPlans.Staged staged;
         try {
             staged = staging.stage(transaction, submitted.stored(), plan -> {
+                submitted.claims = versions.claim(submitted.stored());
                 submitted.staged = plan;
                 if (!queue.offer(submitted)) {
                     throw new EcsException(EcsErrorType.ServerException, "The leader has " + MAX_QUEUED_PLANS
@@ -282,6 +288,9 @@ final class LeaderWriter implements StateWriter {
         } catch (RuntimeException e) {
             transaction.split();
             return CompletableFuture.failedFuture(e);
+        } finally {
+            // Staged, the state holds its versions; not staged, it claims nothing.
+            versions.release(submitted.claims);
         }
         if (staged == null) {
             transaction.fail();
@@ -556,6 +565,8 @@ final class LeaderWriter implements StateWriter {
 
     private void finish(List<Submitted> batch, RuntimeException error) {
         for (Submitted submitted : batch) {
+            // After the state took the plan (committed), or once it failed.
+            versions.release(submitted.claims);
             if (error == null) {
                 submitted.done().complete(null);
             } else {

@@ -272,7 +272,7 @@ public final class SchedulerKafka implements AutoCloseable {
     private final class StateReplay implements TopicReader.Handler {
         @Override
         public void apply(Topic topic, String key, BerthRecord value) {
-            state.apply(value);
+            state.replayed(topic, key, value, null);
         }
 
         /**
@@ -282,7 +282,7 @@ public final class SchedulerKafka implements AutoCloseable {
          */
         @Override
         public void apply(Topic topic, String key, BerthRecord value, long timestamp, boolean live) {
-            state.apply(value, live || timestamp < 0 ? null : java.time.Instant.ofEpochMilli(timestamp));
+            state.replayed(topic, key, value, live || timestamp < 0 ? null : java.time.Instant.ofEpochMilli(timestamp));
         }
 
         @Override

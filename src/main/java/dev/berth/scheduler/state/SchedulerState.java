@@ -125,6 +125,7 @@ public final class SchedulerState {
      * forgotten. The reader may still replay their older records; those must not bring them back.
      */
     private final Map<String, Long> forgotten = new HashMap<>();
+    private final StagedSightings staged = new StagedSightings();
     private LeaderRecord leader;
 
     public SchedulerState(Clock clock, Duration heartbeatTimeout, Duration stoppedTaskRetention) {
@@ -219,6 +220,84 @@ public final class SchedulerState {
     public synchronized void forget(DesiredTask task) {
         changeTask(task.taskId(), null, null);
         forgotten.put(task.taskId(), task.version());
+    }
+
+    /**
+     * A record that the state reader read from Kafka, on {@code topic} under {@code key}:
+     * applied when newer than what the state holds, and noted when it is a staged record
+     * ({@link #watchStaged}) coming back committed.
+     */
+    public synchronized boolean replayed(Topic topic, String key, BerthRecord value, Instant seenAt) {
+        boolean changed = apply(value, seenAt);
+        staged.read(topic, key, value.version());
+        return changed;
+    }
+
+    /** A record applied before its transaction commits: {@link #replayed} notes whether Kafka gives it back. */
+    public void watchStaged(Topic topic, String key, long version) {
+        staged.watch(topic, key, version);
+    }
+
+    public void unwatchStaged(Topic topic, String key, long version) {
+        staged.unwatch(topic, key, version);
+    }
+
+    /**
+     * Takes staged plans back: each key they changed holds again what it held before the
+     * oldest of them, except for the plans found committed. A plan one of whose records
+     * ({@code records}: topic, key, version) the reader read back from Kafka did commit, and so
+     * did every plan older than it. Returns how many plans, from the oldest, were kept.
+     *
+     * @param plans each plan's records and what to put back, oldest first
+     */
+    public synchronized int restoreUnlessReadBack(List<StagedPlan> plans) {
+        int kept = 0;
+        int from = plans.size();
+        while (from > 0) {
+            StagedPlan plan = plans.get(from - 1);
+            if (plan.records().stream().anyMatch(r -> staged.wasRead(r.topic(), r.key(), r.version()))) {
+                kept = from;
+                break;
+            }
+            from--;
+        }
+        // Everything the plans taken back changed goes first, then what each key held before the
+        // oldest of them: put back one by one, a record could be refused for another that is not
+        // back yet (a registration while its instance still shows the deregistration).
+        List<Previous> undo = new ArrayList<>();
+        for (StagedPlan plan : plans.subList(kept, plans.size())) {
+            undo.addAll(plan.previous());
+        }
+        for (Previous p : undo) {
+            remove(p.topic(), p.key());
+        }
+        java.util.Set<String> restored = new java.util.HashSet<>();
+        for (Previous p : undo) {
+            if (restored.add(p.topic().ordinal() + "/" + p.key()) && p.record() != null) {
+                apply(p.record(), null);
+            }
+        }
+        for (StagedPlan plan : plans) {
+            plan.records().forEach(r -> staged.unwatch(r.topic(), r.key(), r.version()));
+        }
+        return kept;
+    }
+
+    /** A record staged: where it went and its version. */
+    public record StagedRecord(Topic topic, String key, long version) {
+    }
+
+    /** What a key held before a staged plan changed it; null when it held nothing. */
+    public record Previous(Topic topic, String key, BerthRecord record) {
+    }
+
+    /** One staged plan: the records it put, and what it replaced, in the order it changed them. */
+    public record StagedPlan(List<StagedRecord> records, List<Previous> previous) {
+    }
+
+    /** Whether the task was forgotten (its tombstones written): no record of it may bring it back. */
+    public synchronized boolean forgot(String taskId) {
+        return forgotten.containsKey(taskId);
     }
 
     /** A tombstone on one of the scheduler's topics: the entity is gone. */

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.TaskDefinition;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.KafkaClients;
 import dev.berth.protocol.KafkaSettings;
@@ -349,6 +350,28 @@ class LeaderWriterIT {
                     .partitionsToOffsetAndMetadata().get().get(partition);
             return position == null ? null : position.offset();
         }
+    }
+
+    @Test
+    void aPlanComputedFromAVersionThatMovedOnIsRefusedBeforeAnythingIsSent() {
+        // Given: Kafka and the state hold version 1 of a cluster
+        LeaderWriter writer = writer("it-stale", new AtomicReference<>());
+        writer.commit(List.of(new StateChange.Put(new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, "stale-cas",
+                "ACTIVE", T0))));
+
+        // When: a plan computed before that commit writes version 1 again, with other content
+        assertThatThrownBy(() -> writer.commit(List.of(
+                new StateChange.Put(desired("stale-cas-task", "i-1", definition("web", 1, 64, null), 1)),
+                new StateChange.Put(new ClusterRecord(BerthRecord.SCHEMA_VERSION, 1, "stale-cas", "INACTIVE", T0)))))
+                .isInstanceOf(EcsException.class).hasMessageContaining("this change was not written");
+
+        // Then: none of that plan reached Kafka, and the next version commits
+        writer.commit(List.of(new StateChange.Put(new ClusterRecord(BerthRecord.SCHEMA_VERSION, 2, "stale-cas",
+                "INACTIVE", T0))));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committedKeys(Topic.CLUSTERS))
+                .filteredOn("stale-cas"::equals).hasSize(2));
+        assertThat(committedKeys(Topic.TASKS)).doesNotContain("stale-cas-task");
+        writer.close();
     }
 
     private static List<String> committedKeys(Topic topic) {
