@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
  * lines ({@code ECS_CLUSTER=prod}, {@code BERTH_AGENT_RESYNC_INTERVAL=1m}), read as if they
  * were environment variables, just below the real environment. The file is named by env
  * {@code BERTH_AGENT_ENV_FILE} (default {@code /etc/berth/agent.env}); a missing file is
- * simply no configuration.
+ * simply no configuration. Only a process that plays the agent role reads it.
  */
 public final class AgentEnvFile extends EnvConfigSource {
 
@@ -25,7 +25,33 @@ public final class AgentEnvFile extends EnvConfigSource {
     private static final Logger LOGGER = Logger.getLogger(AgentEnvFile.class);
 
     public AgentEnvFile() {
-        super(read(Path.of(System.getenv().getOrDefault("BERTH_AGENT_ENV_FILE", DEFAULT_PATH))), ORDINAL);
+        super(forThisProcess(), ORDINAL);
+    }
+
+    /**
+     * The file's settings when this process plays the agent role; none otherwise. A host may run
+     * a scheduler beside its agent: the agent's file (its HTTP server off, its management port,
+     * its Kafka settings) must not reach the scheduler, whose own unit names its settings.
+     */
+    static Map<String, String> forThisProcess() {
+        String roles = System.getProperty("berth.roles", System.getenv("BERTH_ROLES"));
+        if (!playsAgent(roles)) {
+            return Map.of();
+        }
+        return read(Path.of(System.getenv().getOrDefault("BERTH_AGENT_ENV_FILE", DEFAULT_PATH)));
+    }
+
+    /** Whether a roles list ({@code berth.roles}) names the agent; none named is the default, all three. */
+    static boolean playsAgent(String roles) {
+        if (roles == null || roles.isBlank()) {
+            return true;
+        }
+        for (String role : roles.split(",")) {
+            if (role.strip().equalsIgnoreCase("agent")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -30,8 +30,7 @@ public final class EcsLogLevel implements ConfigSource {
     private final Map<String, String> properties;
 
     public EcsLogLevel() {
-        this(System.getenv(), AgentEnvFile.read(java.nio.file.Path.of(
-                System.getenv().getOrDefault("BERTH_AGENT_ENV_FILE", AgentEnvFile.DEFAULT_PATH))));
+        this(System.getenv(), AgentEnvFile.forThisProcess());
     }
 
     EcsLogLevel(Map<String, String> environment, Map<String, String> envFile) {

@@ -87,6 +87,17 @@ class AgentConfigTest {
     }
 
     @Test
+    void onlyAProcessThatPlaysTheAgentReadsTheEnvFile() {
+        // A scheduler beside an agent on one host must not take the agent's HTTP or Kafka settings.
+        assertThat(AgentEnvFile.playsAgent(null)).isTrue();
+        assertThat(AgentEnvFile.playsAgent("")).isTrue();
+        assertThat(AgentEnvFile.playsAgent("agent")).isTrue();
+        assertThat(AgentEnvFile.playsAgent("scheduler, Agent")).isTrue();
+        assertThat(AgentEnvFile.playsAgent("scheduler")).isFalse();
+        assertThat(AgentEnvFile.playsAgent("kafka,scheduler")).isFalse();
+    }
+
+    @Test
     void theEnvFileReadsNameValueLinesAndSkipsComments(@TempDir Path dir) throws Exception {
         // Given
         Path file = dir.resolve("agent.env");
