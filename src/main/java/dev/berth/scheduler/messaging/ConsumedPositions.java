@@ -36,6 +36,13 @@ final class ConsumedPositions {
 
     /** How often berth.requests' position rides in a transaction at most. */
     static final Duration INTERVAL = Duration.ofSeconds(5);
+    /**
+     * How often the leader commits again the positions of partitions it read nothing from: a
+     * group whose positions are only ever committed in transactions has no members, and Kafka
+     * expires each of its positions {@code offsets.retention.minutes} (7 days by default) after
+     * its last commit. Far below that, and one small transaction an hour.
+     */
+    static final Duration REFRESH = Duration.ofHours(1);
 
     private final long intervalNanos;
     private final LongSupplier nanoTime;

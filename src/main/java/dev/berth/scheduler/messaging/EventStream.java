@@ -91,6 +91,8 @@ public final class EventStream implements Runnable, AutoCloseable {
     private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
     private static final Duration POSITIONS_AT_MOST = Duration.ofSeconds(5);
     private long lastCommit = System.nanoTime();
+    /** When every source partition's position was last committed, quiet ones too; 0: not in this term yet. */
+    private long lastRefresh;
 
     EventStream(KafkaClients clients, String groupId, Supplier<StateWriter> writers, Supplier<Supplier<Fold>> folds,
             Clock clock) {
@@ -123,7 +125,7 @@ public final class EventStream implements Runnable, AutoCloseable {
                 }
                 if (!replayUntil.isEmpty()) {
                     replay(records);
-                } else if (!records.isEmpty() && !publish(records)) {
+                } else if ((!records.isEmpty() || refreshDue()) && !publish(records)) {
                     stopConsuming();
                     loop.pause(backoff.nextDelay());
                     continue;
@@ -209,7 +211,13 @@ public final class EventStream implements Runnable, AutoCloseable {
             List<ConsumerRecord<String, byte[]>> some = records.records(partition);
             uncommitted.put(partition, some.get(some.size() - 1).offset() + 1);
         }
-        if (changes.isEmpty() && System.nanoTime() - lastCommit < POSITIONS_AT_MOST.toNanos()) {
+        boolean refresh = refreshDue();
+        if (refresh) {
+            // Every record polled is folded: a partition's position is where its events end.
+            for (TopicPartition partition : consumer.assignment()) {
+                uncommitted.putIfAbsent(partition, consumer.position(partition));
+            }
+        } else if (changes.isEmpty() && System.nanoTime() - lastCommit < POSITIONS_AT_MOST.toNanos()) {
             return true;
         }
         uncommitted.forEach((partition, next) -> changes.add(new StateChange.Consume(groupId, partition.topic(),
@@ -218,6 +226,9 @@ public final class EventStream implements Runnable, AutoCloseable {
             term.commit(changes);
             uncommitted.clear();
             lastCommit = System.nanoTime();
+            if (refresh) {
+                lastRefresh = lastCommit;
+            }
             return true;
         } catch (RuntimeException e) {
             // The writer's message is made for API callers; Kafka's own says what happened here.
@@ -231,6 +242,17 @@ public final class EventStream implements Runnable, AutoCloseable {
             }
             return false;
         }
+    }
+
+    /**
+     * Whether every source partition's position is due to be committed again: once a term
+     * publishes, then every {@link ConsumedPositions#REFRESH}. Kafka expires a committed
+     * position of this group (it has no members) a retention period (7 days by default) after
+     * its last commit: a partition with no change for that long would otherwise lose it, and
+     * the next term would publish that partition's whole history again.
+     */
+    private boolean refreshDue() {
+        return lastRefresh == 0 || System.nanoTime() - lastRefresh >= ConsumedPositions.REFRESH.toNanos();
     }
 
     /**
@@ -300,6 +322,7 @@ public final class EventStream implements Runnable, AutoCloseable {
     private void stopConsuming() {
         term = null;
         fold = null;
+        lastRefresh = 0;
         replayUntil.clear();
         uncommitted.clear();
         if (consumer != null) {

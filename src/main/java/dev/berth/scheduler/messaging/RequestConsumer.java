@@ -128,6 +128,10 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     /** How many records are handed over and not done; guarded by itself. */
     private final Slots slots = new Slots();
     private final Watermarks watermarks = new Watermarks();
+    /** Partitions a record was read from since the quiet ones' positions were last committed again. */
+    private final Set<TopicPartition> readSinceRefresh = new HashSet<>();
+    /** When the quiet partitions' positions were last committed again; 0: not in this term yet. */
+    private long lastRefresh;
     /** Set by a worker whose answer was not committed: the term ends, reading starts again. */
     private volatile boolean failed;
 
@@ -167,6 +171,8 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
                 }
                 if (!dispatch(handler, term, consumer.poll(POLL)) || partitionsAdded()) {
                     endTerm();
+                } else {
+                    refreshQuietPositions();
                 }
                 if (term == null) {
                     loop.pause(backoff.nextDelay());
@@ -196,6 +202,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             }
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             watermarks.read(partition, record.offset());
+            readSinceRefresh.add(partition);
             String turn = handler.turnKey(new Received(record.topic(), record.partition(), record.offset(),
                     record.key(), record.value()));
             if (turn != null) {
@@ -259,8 +266,47 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             }
         }
         watermarks.clear();
+        readSinceRefresh.clear();
+        lastRefresh = 0;
         failed = false;
         term = null;
+    }
+
+    /**
+     * Commits again the position of each partition that nothing was read from since the last
+     * time (all of them when a term starts), every {@link ConsumedPositions#REFRESH}: its
+     * answers carry no position, and Kafka expires a position of this group (it has no members)
+     * a retention period after its last commit. A partition with no request for that long
+     * would then be read from its beginning after a failover, and requests older than their
+     * markers' day answered and acted on again. A partition whose records are still being
+     * answered is left to its answers.
+     */
+    private void refreshQuietPositions() {
+        long now = System.nanoTime();
+        if (lastRefresh != 0 && now - lastRefresh < ConsumedPositions.REFRESH.toNanos()) {
+            return;
+        }
+        List<StateChange> positions = new ArrayList<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            if (readSinceRefresh.contains(partition)) {
+                continue;
+            }
+            Long position = watermarks.knows(partition) ? watermarks.settled(partition) : consumer.position(partition);
+            if (position == null) {
+                continue;
+            }
+            positions.add(new StateChange.Consume(groupId, partition.topic(), partition.partition(), position));
+        }
+        readSinceRefresh.clear();
+        lastRefresh = now;
+        if (!positions.isEmpty()) {
+            term.submit(positions).whenComplete((done, error) -> {
+                if (error != null) {
+                    LOGGER.debugf("The quiet partitions' positions of %s were not committed again (%s); the next "
+                            + "term or refresh commits them", topic(), error.getMessage());
+                }
+            });
+        }
     }
 
     /**

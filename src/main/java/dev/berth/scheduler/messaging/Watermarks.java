@@ -73,6 +73,20 @@ final class Watermarks {
         };
     }
 
+    /** Whether a record of the partition was read this term. */
+    synchronized boolean knows(TopicPartition partition) {
+        return partitions.containsKey(partition);
+    }
+
+    /**
+     * The position after the last record read from the partition when every record read is
+     * answered and committed; null while one is not, or when none was read.
+     */
+    synchronized Long settled(TopicPartition partition) {
+        Partition p = partitions.get(partition);
+        return p == null || !p.open.isEmpty() ? null : p.next;
+    }
+
     /** Forgets every partition: a new term reads from the committed positions. */
     synchronized void clear() {
         partitions.clear();

@@ -376,6 +376,26 @@ class KafkaRequestsIT {
     }
 
     @Test
+    void aPartitionThatNoRequestReachesHasItsPositionCommittedToo() throws Exception {
+        // Given: a partition added, to which no request is ever sent (Kafka expires a position of
+        // this memberless group a retention period after its last commit: quiet ones must be committed too)
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", KafkaBrokerResource.bootstrapServers()))) {
+            int quiet = admin.describeTopics(List.of("berth.requests")).allTopicNames().get().get("berth.requests")
+                    .partitions().size();
+            admin.createPartitions(java.util.Map.of("berth.requests",
+                    org.apache.kafka.clients.admin.NewPartitions.increaseTo(quiet + 1))).all().get();
+
+            // When: the leader serves it
+
+            // Then: the group holds its position
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(
+                    "berth-scheduler-requests").partitionsToOffsetAndMetadata().get())
+                    .containsKey(new org.apache.kafka.common.TopicPartition("berth.requests", quiet)));
+        }
+    }
+
+    @Test
     void aPartitionAddedWhileTheLeaderServesIsServedToo() throws Exception {
         // Given: an operator adds a partition to berth.requests
         int added;

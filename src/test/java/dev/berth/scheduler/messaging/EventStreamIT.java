@@ -85,11 +85,15 @@ class EventStreamIT {
     }
 
     private EventStream stream(String transactionalId, AtomicInteger folded) {
+        return stream(transactionalId, folded, "it-events-group");
+    }
+
+    private EventStream stream(String transactionalId, AtomicInteger folded, String group) {
         var producer = clients.transactionalProducer("it", transactionalId, Duration.ofSeconds(10));
         producer.initTransactions();
         LeaderWriter writer = new LeaderWriter(producer, settings, state, 2, spent -> { });
         Supplier<EventStream.Fold> fold = () -> new NamingFold(folded);
-        return new EventStream(clients, "it-events-group", () -> writer, () -> fold, Clock.systemUTC());
+        return new EventStream(clients, group, () -> writer, () -> fold, Clock.systemUTC());
     }
 
     private void register(String key) throws Exception {
@@ -121,6 +125,34 @@ class EventStreamIT {
             }
         }
         return keys;
+    }
+
+    @Test
+    void aTermThatPublishesCommitsThePositionOfEverySourcePartitionQuietOnesToo() throws Exception {
+        // Given: source partitions that never had a record (Kafka expires a position of this
+        // memberless group a retention period after its last commit: quiet ones must be committed too)
+        int sourcePartitions = 0;
+        try (var admin = clients.admin()) {
+            for (var description : admin.describeTopics(EventStream.SOURCES.stream().map(t -> t.name(settings))
+                    .toList()).allTopicNames().get().values()) {
+                sourcePartitions += description.partitions().size();
+            }
+        }
+        int expected = sourcePartitions;
+
+        // When: a term starts publishing
+        EventStream stream = stream("it-events-refresh", new AtomicInteger(), "it-events-refresh-group");
+        Thread thread = new Thread(stream, "it-events-refresh");
+        thread.start();
+
+        // Then: the group holds a position for every source partition
+        try (var admin = clients.admin()) {
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(
+                    "it-events-refresh-group").partitionsToOffsetAndMetadata().get()).hasSize(expected));
+        } finally {
+            stream.close();
+            thread.join();
+        }
     }
 
     @Test
