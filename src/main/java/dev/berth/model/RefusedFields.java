@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The ECS task definition fields that Berth's agent does not apply. Each is refused by name
+ * The ECS task definition fields that Berth's agent does not apply, and names that are no ECS
+ * field at all ({@link EcsFieldNames}). Each is refused by name
  * at registration, because storing it and running the task without it would run the task
  * some other way than asked. A field that is absent, null, false or empty asks for nothing
  * and passes. Pure.
@@ -46,7 +47,15 @@ public final class RefusedFields {
     /** The message for the first field of {@code definition} that Berth refuses, if any. */
     public static Optional<String> firstRefused(TaskDefinition definition) {
         Map<String, Object> task = orEmpty(definition.unmodelled());
-        Optional<String> refused = refused(task, TASK, "task");
+        Optional<String> refused = EcsFieldNames.unknownInTask(task);
+        for (ContainerDefinition container : definition.containers()) {
+            refused = refused.or(() -> EcsFieldNames.unknownInContainer(orEmpty(container.unmodelled()),
+                    "container '" + container.name() + "'"));
+        }
+        if (refused.isPresent()) {
+            return refused;
+        }
+        refused = refused(task, TASK, "task");
         if (refused.isPresent()) {
             return refused;
         }

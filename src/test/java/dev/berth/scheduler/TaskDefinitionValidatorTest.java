@@ -375,6 +375,30 @@ class TaskDefinitionValidatorTest {
         assertThatCode(() -> TaskDefinitionValidator.validate(emptySecrets)).doesNotThrowAnyException();
     }
 
+    @Test
+    void refusesANameThatIsNoEcsFieldRatherThanKeepItUnapplied() throws Exception {
+        // Given: typos that would otherwise be stored, described back and never applied
+        TaskDefinition lowerCaseHealthCheck = json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
+                + "\"image\":\"busybox\",\"memory\":32,\"healthcheck\":{\"command\":[\"CMD\",\"true\"]}}]}");
+        TaskDefinition misspelt = json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","
+                + "\"image\":\"busybox\",\"memoryReservaton\":32}]}");
+        TaskDefinition taskTypo = json("{\"family\":\"f\",\"volume\":[{\"name\":\"data\"}],"
+                + "\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32}]}");
+        // A revision described by ECS and registered again keeps fields that Berth sets itself
+        TaskDefinition described = json("{\"family\":\"f\",\"requiresAttributes\":[],\"registeredBy\":\"x\","
+                + "\"compatibilities\":[\"EC2\"],\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"busybox\","
+                + "\"memory\":32,\"ulimits\":[],\"systemControls\":[]}]}");
+
+        // Then
+        assertRejected(lowerCaseHealthCheck, "Unknown parameter 'healthcheck' in container 'web': it is no field of "
+                + "ECS's container definition (did you mean 'healthCheck'?); nothing was registered.");
+        assertRejected(misspelt, "Unknown parameter 'memoryReservaton' in container 'web': it is no field of ECS's "
+                + "container definition; nothing was registered.");
+        assertRejected(taskTypo, "Unknown parameter 'volume' in the task definition: it is no field of ECS's task "
+                + "definition; nothing was registered.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(described)).doesNotThrowAnyException();
+    }
+
     private static TaskDefinition json(String text) throws Exception {
         return dev.berth.protocol.RecordCodec.newMapper().readValue(text, TaskDefinition.class);
     }
