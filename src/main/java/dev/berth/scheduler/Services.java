@@ -205,8 +205,8 @@ public final class Services {
                 desired = requireCount(update.desiredCount());
             }
             String taskDefinition = definition == null ? service.taskDefinition() : definition.familyRevision();
-            DeploymentConfiguration configuration = update.deploymentConfiguration() == null
-                    ? service.deploymentConfiguration() : update.deploymentConfiguration();
+            DeploymentConfiguration configuration = merged(service.deploymentConfiguration(),
+                    update.deploymentConfiguration());
             List<Deployment> deployments = service.deployments();
             Instant now = state.clock().instant();
             if (update.forceNewDeployment() || !taskDefinition.equals(service.taskDefinition())) {
@@ -346,6 +346,22 @@ public final class Services {
             throw EcsException.invalidParameter("Invalid 'deploymentConfiguration.maximumPercent': it must be 100 or "
                     + "more.");
         }
+    }
+
+    /**
+     * An update's deployment configuration over the service's: a setting the update leaves out
+     * keeps its value, as in ECS (an update that names only maximumPercent leaves the circuit
+     * breaker and the minimum alone).
+     */
+    static DeploymentConfiguration merged(DeploymentConfiguration held, DeploymentConfiguration update) {
+        if (update == null || held == null) {
+            return update == null ? held : update;
+        }
+        return new DeploymentConfiguration(
+                update.maximumPercent() != null ? update.maximumPercent() : held.maximumPercent(),
+                update.minimumHealthyPercent() != null ? update.minimumHealthyPercent() : held.minimumHealthyPercent(),
+                update.deploymentCircuitBreaker() != null ? update.deploymentCircuitBreaker()
+                        : held.deploymentCircuitBreaker());
     }
 
     private static Deployment newDeployment(String taskDefinition, Instant now) {

@@ -214,6 +214,24 @@ class ServicesTest {
     }
 
     @Test
+    void anUpdateKeepsTheDeploymentSettingsItLeavesOut() {
+        // Given a service with its own minimum, maximum and circuit breaker
+        instances(2);
+        plane.taskDefinitions().register(web(256));
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 2, null,
+                new ServiceRecord.DeploymentConfiguration(150, 50, new ServiceRecord.CircuitBreaker(true, true)),
+                List.of(), List.of()), null);
+
+        // When an update names the maximum only (aws ecs update-service --deployment-configuration maximumPercent=200)
+        plane.services().update(new Services.ServiceUpdate(null, "web", null, null,
+                new ServiceRecord.DeploymentConfiguration(200, null, null), false));
+
+        // Then the minimum and the circuit breaker are kept
+        assertThat(service("web").service().deploymentConfiguration()).isEqualTo(
+                new ServiceRecord.DeploymentConfiguration(200, 50, new ServiceRecord.CircuitBreaker(true, true)));
+    }
+
+    @Test
     void theCircuitBreakerFailsARolloutWhoseTasksKeepFailingAndRollsBack() {
         // Given a steady service of four with the circuit breaker and rollback on
         instances(4);
