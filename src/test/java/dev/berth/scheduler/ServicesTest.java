@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
 import dev.berth.model.StopCode;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
@@ -211,6 +213,35 @@ class ServicesTest {
         assertThat(service("web").service().events()).extracting(ServiceRecord.Event::message).first()
                 .isEqualTo("(service web) is unable to consistently start tasks successfully.");
         assertThat(service("web").service().deployments().get(0).failedTasks()).isEqualTo(4);
+    }
+
+    @Test
+    void aTaskWhoseHealthCheckFailsIsStoppedReplacedAndCountedAsFailed() throws Exception {
+        // Given a service of two whose container has a health check, both tasks running
+        instances(2);
+        plane.taskDefinitions().register(dev.berth.protocol.RecordCodec.newMapper().readValue(
+                "{\"family\": \"web\", \"containerDefinitions\": [{\"name\": \"web\", \"image\": \"busybox\", "
+                        + "\"memory\": 256, \"healthCheck\": {\"command\": [\"CMD-SHELL\", \"true\"]}}]}",
+                TaskDefinition.class));
+        create("web", 2, null);
+        plane.serviceScheduler().reconcile();
+        agentsAct();
+        TaskView sick = unstopped().get(0);
+
+        // When its agent reports the container UNHEALTHY
+        TaskStateChange r = report(sick.taskId(), sick.instanceId(), TaskStatus.RUNNING, sick.version() + 1);
+        state.apply(new TaskStateChange(r.schemaVersion(), r.version(), r.taskId(), r.cluster(), r.instanceId(),
+                r.lastStatus(), List.of(new dev.berth.protocol.ContainerState("web", "c-1", "busybox",
+                        ContainerStatus.RUNNING, null, null, null, HealthStatus.UNHEALTHY, null)), null, null, null,
+                null, clock.instant(), null, null, clock.instant()));
+        plane.serviceScheduler().reconcile();
+
+        // Then it is stopped as ECS stops it, another starts, and the deployment counts a failure
+        TaskView stopped = state.task(sick.taskId()).orElseThrow();
+        assertThat(stopped.desiredStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.desired().stoppedReason()).isEqualTo("Task failed container health checks");
+        assertThat(unstopped().stream().filter(t -> t.desiredStatus() == TaskStatus.RUNNING)).hasSize(2);
+        assertThat(service("web").service().deployments().get(0).failedTasks()).isEqualTo(1);
     }
 
     @Test

@@ -90,6 +90,8 @@ public final class ServiceReconciler {
     static final String REPLACED = "Task stopped by the service scheduler: replaced by a newer deployment";
     static final String DELETED = "Task stopped by the service scheduler: the service was deleted";
     static final String DRAINED = "Task stopped by the service scheduler: its container instance is draining";
+    /** ECS's reason for a service's task stopped because its container health check failed. */
+    static final String UNHEALTHY = "Task failed container health checks";
     static final String NOT_ELIGIBLE = "Task stopped by the service scheduler: its container instance no longer "
             + "takes the service's daemon tasks";
 
@@ -265,6 +267,16 @@ public final class ServiceReconciler {
                 old.add(task);
             }
         }
+        if (!deleting) {
+            // Replaced whatever the bounds: an unhealthy task counts as healthy for none of them.
+            for (java.util.Iterator<TaskView> it = current.iterator(); it.hasNext(); ) {
+                TaskView task = it.next();
+                if (ServiceTasks.isUnhealthy(task)) {
+                    pass.stops.add(new Stop(task, UNHEALTHY));
+                    it.remove();
+                }
+            }
+        }
         int healthy = (int) current.stream().filter(ServiceTasks::isHealthy).count()
                 + (int) old.stream().filter(ServiceTasks::isHealthy).count();
         // Scale in the primary deployment past the desired count: tasks not healthy first, then
@@ -363,6 +375,10 @@ public final class ServiceReconciler {
                 } else if (deleting || !current || keeps) {
                     pass.stops.add(new Stop(task, deleting ? DELETED : current ? SCALED_IN : REPLACED));
                     healthy -= isHealthy ? 1 : 0;
+                } else if (ServiceTasks.isUnhealthy(task)) {
+                    // Its instance gets a new one once it has stopped.
+                    pass.stops.add(new Stop(task, UNHEALTHY));
+                    complete = false;
                 } else {
                     keeps = true;
                     complete &= ServiceTasks.isHealthy(task) && here.size() == 1;
@@ -403,6 +419,14 @@ public final class ServiceReconciler {
                 failed.merge(task.desired().startedBy(), 1, Integer::sum);
             }
         }
+        // A task stopped for failing its health checks failed too (ECS's circuit breaker counts it).
+        Map<String, Integer> unhealthy = new HashMap<>();
+        for (Stop stop : pass.stops) {
+            if (UNHEALTHY.equals(stop.reason())) {
+                unhealthy.merge(stop.task().desired().startedBy(), 1, Integer::sum);
+            }
+        }
+        unhealthy.forEach((deployment, n) -> failed.merge(deployment, n, Integer::sum));
         Set<String> withTasks = new HashSet<>();
         for (TaskView task : unstopped) {
             withTasks.add(task.desired().startedBy());
@@ -419,7 +443,7 @@ public final class ServiceReconciler {
                         && resetsOnHealthyTask(service)) {
                     // One of its tasks became healthy since the last look: the failures before
                     // it are no longer in a row (ECS's resetOnHealthyTask).
-                    failures = failuresAfter(d.id(), settled, newestHealthyStart);
+                    failures = failuresAfter(d.id(), settled, newestHealthyStart) + unhealthy.getOrDefault(d.id(), 0);
                 }
             }
             if (!isPrimary && !withTasks.contains(d.id())) {

@@ -63,6 +63,16 @@ final class ServiceTasks {
         return true;
     }
 
+    /**
+     * Running, and reported UNHEALTHY by the health check of an essential container: the
+     * service scheduler stops it and starts another, as ECS does (HealthCheck: "if the task
+     * reports as unhealthy then the task will be stopped and the service scheduler will
+     * replace it").
+     */
+    static boolean isUnhealthy(TaskView task) {
+        return task.isRunning() && task.healthStatus() == HealthStatus.UNHEALTHY;
+    }
+
     /** A task that stopped on its own because it failed: it counts in its deployment's failedTasks. */
     static boolean isFailure(TaskView task) {
         String code = task.stopCode();
