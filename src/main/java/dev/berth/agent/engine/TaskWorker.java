@@ -136,6 +136,11 @@ public final class TaskWorker {
             public boolean stopArrived() {
                 return TaskWorker.this.desired.desiredStatus() == TaskStatus.STOPPED;
             }
+
+            @Override
+            public Duration stopTimeout(ContainerDefinition definition) {
+                return TaskWorker.this.stopTimeout(definition);
+            }
         });
         if (lastReported != null) {
             known.restore(lastReported);

@@ -45,6 +45,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     volatile boolean stopsTimeOut;
     /** When set, a start starts the container but then says the engine did not answer in time. */
     volatile boolean startsUnanswered;
+    /** When set, a start leaves the container created and says the engine did not answer in time (3m). */
+    volatile boolean startsTimeOut;
     /** When set, every start is refused with this (the engine answered with an error). */
     volatile ContainerRuntimeException startsRefused;
     /** When set, a pull succeeds only once the test counts this latch down: a slow registry. */
@@ -137,6 +139,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         answer("start");
         if (startsRefused != null) {
             throw startsRefused;
+        }
+        if (startsTimeOut) {
+            throw ContainerRuntimeException.timedOut("started", Duration.ofMinutes(3));
         }
         starts.add(id);
         RuntimeContainer c = byId.get(id);

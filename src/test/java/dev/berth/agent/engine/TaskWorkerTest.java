@@ -131,6 +131,29 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aStartDockerDidNotAnswerInTimeWithTheContainerStillCreatedStopsTheTaskWithTheTimeout() {
+        // Given: an engine that takes starts and never finishes them in time
+        TaskEngine engine = engine();
+        engine.caughtUp();
+        runtime.startsTimeOut = true;
+
+        // When: a task is placed, and the agent resyncs
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.resync();
+
+        // Then: the task failed to start with ECS's reason, web was stopped in case the start
+        // comes through, and no start was tried again
+        String reason = "DockerTimeoutError: Could not transition to started; timed out after waiting 3m0s";
+        TaskStateChange stopped = last();
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.stoppedReason()).isEqualTo(reason);
+        assertThat(container(stopped, "web").reason()).isEqualTo(reason);
+        assertThat(runtime.stops).containsKey(runtime.container("t1", "web").id());
+        assertThat(runtime.calls.stream().filter("start"::equals).count()).isEqualTo(1);
+    }
+
+    @Test
     void anEssentialContainerWhoseRestartTheEngineRefusesStopsTheTaskWithItsExit() {
         // Given: a task whose essential container restarts in place after running a minute
         SettableClock moving = new SettableClock(clock.instant());
