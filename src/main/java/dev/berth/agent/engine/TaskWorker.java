@@ -268,6 +268,8 @@ public final class TaskWorker {
                             task.stoppedReason() == null ? STOPPED_BY_USER : task.stoppedReason());
                 } else if (known.hasStopCause() || essentialExited(task)) {
                     stop(task, StopCode.EssentialContainerExited.name(), ESSENTIAL_CONTAINER_EXITED);
+                } else if (known.all(ContainerStatus.STOPPED)) {
+                    everyContainerStopped();
                 } else {
                     run(task);
                 }
@@ -330,6 +332,17 @@ public final class TaskWorker {
         return false;
     }
 
+    /**
+     * Every container has stopped, none of them essential (a definition registered before
+     * registration refused such a one, as ECS refuses it): the task is STOPPED, as ECS's agent
+     * moves a task whose containers have all stopped. Like that agent, the worker gives no
+     * stop code or reason of its own; the containers' exit codes and reasons say why.
+     */
+    private void everyContainerStopped() {
+        known.moveTo(TaskStatus.STOPPED, clock.instant());
+        LOGGER.infof("Task %s is STOPPED: every container has stopped, and none is essential", taskId);
+    }
+
     /** Creates and starts what does not run yet ({@link StartSequence}); a failure to do so stops the task. */
     private void run(DesiredTask task) throws ContainerRuntimeException {
         StartSequence.Outcome outcome = start.advance(task);
@@ -341,6 +354,10 @@ public final class TaskWorker {
             return;
         }
         observe(task);
+        if (known.all(ContainerStatus.STOPPED)) {
+            everyContainerStopped();
+            return;
+        }
         if (known.all(ContainerStatus.RUNNING) && !known.isAtLeast(TaskStatus.RUNNING)) {
             known.moveTo(TaskStatus.RUNNING, clock.instant());
             LOGGER.infof("Task %s is RUNNING", taskId);

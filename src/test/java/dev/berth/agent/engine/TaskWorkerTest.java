@@ -237,6 +237,50 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aTaskWithoutAnEssentialContainerStopsOnceEveryContainerHasStopped() {
+        // Given: a task whose containers are all non-essential (registered before that was refused)
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING,
+                Fixtures.withContainerField(Fixtures.webTaskDefinition(), "web", "essential", false)));
+        engine.caughtUp();
+
+        // When: one exits, then the other
+        runtime.exit("t1", "web", 0);
+        engine.resync();
+        TaskStatus afterOne = last().lastStatus();
+        runtime.exit("t1", "sidecar", 1);
+        engine.resync();
+
+        // Then: the task runs while one container does, and is STOPPED, with no cause of the
+        // agent's own as in ECS's agent, once none does
+        TaskStateChange stopped = last();
+        assertThat(afterOne).isEqualTo(TaskStatus.RUNNING);
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isNull();
+        assertThat(stopped.stoppedReason()).isNull();
+        assertThat(stopped.containers()).extracting(ContainerState::exitCode).containsExactly(0, 1);
+        assertThat(runtime.stops).isEmpty();
+    }
+
+    @Test
+    void aTaskWithoutAnEssentialContainerWhoseContainersAllFailToStartStopsWithoutRunning() {
+        // Given: two non-essential containers that Docker refuses to start
+        TaskEngine engine = engine();
+        engine.caughtUp();
+        runtime.startsRefused = RuntimeError.CannotStartContainerError.because("port is already allocated");
+
+        // When
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING,
+                Fixtures.withContainerField(Fixtures.webTaskDefinition(), "web", "essential", false)));
+
+        // Then
+        assertThat(reported).extracting(TaskStateChange::lastStatus)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.STOPPED);
+        assertThat(last().containers()).extracting(ContainerState::reason)
+                .containsOnly("CannotStartContainerError: port is already allocated");
+    }
+
+    @Test
     void aDesiredStopStopsEachContainerWithItsTimeoutAndReportsTheStopTaskReason() {
         // Given
         TaskEngine engine = engine();
