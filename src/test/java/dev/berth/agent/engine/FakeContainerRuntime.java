@@ -43,6 +43,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     volatile boolean unavailable;
     /** When set, every stop times out: a container that ignores SIGTERM on a slow engine. */
     volatile boolean stopsTimeOut;
+    /** The containers (runtime ids) whose every stop Docker refuses with a 500. */
+    final Set<String> stopsRefused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When set, a start starts the container but then says the engine did not answer in time. */
     volatile boolean startsUnanswered;
     /** When set, a start leaves the container created and says the engine did not answer in time (3m). */
@@ -176,6 +178,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         answer("stop");
         if (stopsTimeOut) {
             throw RuntimeError.DockerTimeoutError.because("Docker did not stop " + id + " within " + timeout);
+        }
+        if (stopsRefused.contains(id)) {
+            throw RuntimeError.CannotStopContainerError.because("cannot stop container: " + id
+                    + ": tried to kill container, but did not receive an exit event");
         }
         stops.put(id, timeout);
         RuntimeContainer c = byId.get(id);
