@@ -74,9 +74,14 @@ final class StopSequence {
         return true;
     }
 
-    /** How long the container gets between SIGTERM and SIGKILL: its own stopTimeout, else the agent's. */
+    /**
+     * How long the container gets between SIGTERM and SIGKILL: its own stopTimeout, else the
+     * agent's. A stopTimeout of 0 or less is not set, as ECS's agent reads it, not an
+     * immediate SIGKILL.
+     */
     Duration stopTimeout(ContainerDefinition definition) {
-        return definition.stopTimeout() == null ? defaultStopTimeout : Duration.ofSeconds(definition.stopTimeout());
+        Integer seconds = definition.stopTimeout();
+        return seconds == null || seconds <= 0 ? defaultStopTimeout : Duration.ofSeconds(seconds);
     }
 
     /**

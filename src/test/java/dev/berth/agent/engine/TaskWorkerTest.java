@@ -303,6 +303,25 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aStopTimeoutOfZeroOrLessIsNotSetAndTheContainerGetsTheAgentsStopTimeout() {
+        // Given: web with a stopTimeout of 0, sidecar with one of -1
+        TaskEngine engine = engine();
+        DesiredTask running = desired("t1", 1, TaskStatus.RUNNING, Fixtures.withContainerField(
+                Fixtures.withContainerField(Fixtures.webTaskDefinition(), "web", "stopTimeout", 0),
+                "sidecar", "stopTimeout", -1));
+        engine.desired(running);
+        engine.caughtUp();
+
+        // When
+        engine.desired(running.stop(2, "UserInitiated", "done"));
+
+        // Then: each gets the agent's, as ECS's agent gives it, not an immediate SIGKILL
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(runtime.stops).containsEntry(runtime.container("t1", "web").id(), DEFAULT_STOP)
+                .containsEntry(runtime.container("t1", "sidecar").id(), DEFAULT_STOP);
+    }
+
+    @Test
     void containersThatNeedNothingOfEachOtherAreStoppedTogether() throws Exception {
         // Given: web and sidecar run, and each stop takes until the test lets it end
         TaskEngine engine = engine();
