@@ -87,9 +87,11 @@ public interface AgentConfig {
     Duration stopTimeout();
 
     /**
-     * The longest Docker may take to start a container before the task fails with
-     * CannotStartContainerError (env {@code ECS_CONTAINER_START_TIMEOUT}, the ECS agent's
-     * default on Linux). Below 45 s it is 45 s, and zero is the default, as in the ECS agent
+     * The longest Docker may take to start a container (env
+     * {@code ECS_CONTAINER_START_TIMEOUT}, the ECS agent's default on Linux). A container still
+     * not started then is stopped with {@code DockerTimeoutError}, and the task with it
+     * ({@code TaskFailedToStart}) when the container is essential; one that started all the
+     * same is kept. Below 45 s it is 45 s, and zero is the default, as in the ECS agent
      * ({@link EcsDurationFloor}).
      */
     @WithDefault("3m")

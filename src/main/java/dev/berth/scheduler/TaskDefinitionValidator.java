@@ -100,6 +100,10 @@ public final class TaskDefinitionValidator {
         if (containers.size() > MAX_CONTAINERS) {
             throw EcsException.client("Too many containers.");
         }
+        if (containers.stream().noneMatch(ContainerDefinition::essentialOrDefault)) {
+            // ECS refuses it: all tasks must have at least one essential container.
+            throw EcsException.client("Task definition does not have any essential container.");
+        }
         Set<String> names = new HashSet<>();
         Set<Integer> hostPorts = new HashSet<>();
         Set<String> portNames = new HashSet<>();

@@ -207,6 +207,20 @@ class TaskDefinitionValidatorTest {
     }
 
     @Test
+    void requiresAnEssentialContainerAsEcsDoes() {
+        // Given: one definition whose containers are all non-essential, one with an essential container
+        ContainerDefinition sidecar = new ContainerDefinition("sidecar", "busybox", null, 32, null, false, null, null,
+                null, List.of(), null, null, null, null, null);
+        ContainerDefinition web = new ContainerDefinition("web", "busybox", null, 32, null, true, null, null, null,
+                List.of(), null, null, null, null, null);
+
+        // Then
+        assertRejected(definition("web", null, sidecar), "Task definition does not have any essential container.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(definition("web", null, web, sidecar)))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void takesAtMostTenContainersAsEcsDoes() {
         ContainerDefinition[] ten = new ContainerDefinition[10];
         for (int i = 0; i < ten.length; i++) {

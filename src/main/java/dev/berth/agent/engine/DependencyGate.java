@@ -70,11 +70,14 @@ final class DependencyGate {
         return result;
     }
 
-    /** Still waiting, or unmeetable once the dependency has run for its startTimeout. */
+    /**
+     * Still waiting, or unmeetable once the dependency has run for its startTimeout. A
+     * startTimeout of 0 or less is not set, as ECS's agent reads it: no wait would be met.
+     */
     private static Verdict timedOut(String name, ContainerDependency dependency, ContainerDefinition target,
             Instant since, Instant now) {
         Integer timeout = ContainerSettings.of(target).startTimeout();
-        if (timeout == null || since == null || now.isBefore(since.plusSeconds(timeout))) {
+        if (timeout == null || timeout <= 0 || since == null || now.isBefore(since.plusSeconds(timeout))) {
             return waiting(target.name());
         }
         return never(name, target.name(), dependency.condition().name(), "'" + target.name() + "' did not reach it "

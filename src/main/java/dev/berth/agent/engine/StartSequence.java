@@ -5,12 +5,14 @@ import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
 import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.agent.runtime.ImagePullBehavior;
+import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +63,9 @@ final class StartSequence {
          * nothing more is created or started, and the wake-up that brought it runs the stop.
          */
         boolean stopArrived();
+
+        /** How long the container gets between SIGTERM and SIGKILL. */
+        Duration stopTimeout(ContainerDefinition definition);
     }
 
     private final String taskId;
@@ -191,16 +196,9 @@ final class StartSequence {
                     if (worker.stopArrived()) {
                         return Outcome.PAUSED;
                     }
-                    try {
-                        runtime.start(container.runtimeId());
-                    } catch (ContainerRuntimeException e) {
-                        if (e.inconclusive()) {
-                            // The engine did not answer: the container may have started. The next
-                            // sync inspects it and starts it again only if it has not (a start of a
-                            // running container is a no-op); nothing is declared, nothing released.
-                            throw e;
-                        }
-                        Outcome failed = cannotStart(definition, e);
+                    Optional<ContainerRuntimeException> refused = start(definition, container.runtimeId());
+                    if (refused.isPresent()) {
+                        Outcome failed = cannotStart(definition, refused.get());
                         if (definition.essentialOrDefault()) {
                             return failed;
                         }
@@ -212,6 +210,50 @@ final class StartSequence {
                 return Outcome.STARTED;
             }
             worker.observe(task);
+        }
+    }
+
+    /**
+     * Starts the container. A start the engine took and did not answer in time is settled by
+     * an inspect at once, not by starting it again (which would wait as long again, sync after
+     * sync): a container that started all the same is kept, and the next look folds it in; one
+     * still only created has failed with the DockerTimeoutError, as in ECS's agent, which
+     * stops it in case the start still comes through.
+     *
+     * @return the failure when the container did not start; empty when it did
+     * @throws ContainerRuntimeException when the engine could not be reached, or did not
+     *         answer the inspect either: nothing is declared, and the next sync tries again
+     */
+    private Optional<ContainerRuntimeException> start(ContainerDefinition definition, String runtimeId)
+            throws ContainerRuntimeException {
+        try {
+            runtime.start(runtimeId);
+            return Optional.empty();
+        } catch (ContainerRuntimeException e) {
+            if (!e.unanswered()) {
+                if (e.inconclusive()) {
+                    throw e;
+                }
+                return Optional.of(e);
+            }
+            Optional<RuntimeContainer> seen = runtime.inspect(runtimeId);
+            if (seen.isPresent() && seen.get().status() != ContainerStatus.PENDING) {
+                LOGGER.infof("Task %s: container %s started, though Docker answered too late: %s", taskId,
+                        definition.name(), e.reason());
+                return Optional.empty();
+            }
+            stopLateStart(definition, runtimeId);
+            return Optional.of(e);
+        }
+    }
+
+    /** Stops a container whose start timed out, should the start still come through; a failure is only logged. */
+    private void stopLateStart(ContainerDefinition definition, String runtimeId) {
+        try {
+            runtime.stop(runtimeId, worker.stopTimeout(definition));
+        } catch (ContainerRuntimeException e) {
+            LOGGER.warnf("Task %s: container %s, whose start timed out, could not be stopped: %s", taskId,
+                    definition.name(), e.reason());
         }
     }
 

@@ -5,7 +5,6 @@ import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.agent.runtime.RuntimeContainer;
-import dev.berth.agent.runtime.RuntimeError;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.StopCode;
@@ -16,7 +15,6 @@ import dev.berth.protocol.TaskStateChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -38,8 +36,8 @@ import org.jboss.logging.Logger;
  * </ul>
  * Each sync compares desired with what the runtime reports now and acts on the difference,
  * so a lost wake-up costs latency, never correctness. Syncs of one worker never overlap.
- * Getting the containers running is its {@link StartSequence}; stopping them and removing
- * them are its own.
+ * Getting the containers running is its {@link StartSequence}, stopping them its
+ * {@link StopSequence}; removing them is its own.
  *
  * <p>A task that is STOPPED, wanted STOPPED and reported STOPPED has its containers removed
  * once they exited longer than the {@link TaskCleanup} wait ago; the worker then stops
@@ -63,7 +61,6 @@ public final class TaskWorker {
     private final ContainerRuntime runtime;
     private final StateReporter reporter;
     private final Clock clock;
-    private final Duration defaultStopTimeout;
     private final SyncTimer timer;
     private final TaskCleanup cleanup;
     private final HostLedger ledger;
@@ -91,6 +88,7 @@ public final class TaskWorker {
     private final KnownTask known;
     private final ContainerRestarts restarts;
     private final StartSequence start;
+    private final StopSequence stops;
     private volatile TaskStateChange reported;
 
     public TaskWorker(DesiredTask desired, ContainerRuntime runtime, StateReporter reporter, Clock clock,
@@ -118,8 +116,8 @@ public final class TaskWorker {
         this.runtime = runtime;
         this.reporter = reporter;
         this.clock = clock;
-        this.defaultStopTimeout = defaultStopTimeout;
         this.known = new KnownTask(taskId, desired.taskDefinition().containers());
+        this.stops = new StopSequence(taskId, runtime, known, defaultStopTimeout);
         this.restarts = new ContainerRestarts(taskId, runtime, clock);
         this.start = new StartSequence(taskId, runtime, clock, ledger, known, restarts, new StartSequence.Worker() {
             @Override
@@ -135,6 +133,11 @@ public final class TaskWorker {
             @Override
             public boolean stopArrived() {
                 return TaskWorker.this.desired.desiredStatus() == TaskStatus.STOPPED;
+            }
+
+            @Override
+            public Duration stopTimeout(ContainerDefinition definition) {
+                return stops.stopTimeout(definition);
             }
         });
         if (lastReported != null) {
@@ -263,6 +266,8 @@ public final class TaskWorker {
                             task.stoppedReason() == null ? STOPPED_BY_USER : task.stoppedReason());
                 } else if (known.hasStopCause() || essentialExited(task)) {
                     stop(task, StopCode.EssentialContainerExited.name(), ESSENTIAL_CONTAINER_EXITED);
+                } else if (known.all(ContainerStatus.STOPPED)) {
+                    everyContainerStopped();
                 } else {
                     run(task);
                 }
@@ -325,6 +330,17 @@ public final class TaskWorker {
         return false;
     }
 
+    /**
+     * Every container has stopped, none of them essential (a definition registered before
+     * registration refused such a one, as ECS refuses it): the task is STOPPED, as ECS's agent
+     * moves a task whose containers have all stopped. Like that agent, the worker gives no
+     * stop code or reason of its own; the containers' exit codes and reasons say why.
+     */
+    private void everyContainerStopped() {
+        known.moveTo(TaskStatus.STOPPED, clock.instant());
+        LOGGER.infof("Task %s is STOPPED: every container has stopped, and none is essential", taskId);
+    }
+
     /** Creates and starts what does not run yet ({@link StartSequence}); a failure to do so stops the task. */
     private void run(DesiredTask task) throws ContainerRuntimeException {
         StartSequence.Outcome outcome = start.advance(task);
@@ -336,6 +352,10 @@ public final class TaskWorker {
             return;
         }
         observe(task);
+        if (known.all(ContainerStatus.STOPPED)) {
+            everyContainerStopped();
+            return;
+        }
         if (known.all(ContainerStatus.RUNNING) && !known.isAtLeast(TaskStatus.RUNNING)) {
             known.moveTo(TaskStatus.RUNNING, clock.instant());
             LOGGER.infof("Task %s is RUNNING", taskId);
@@ -346,7 +366,10 @@ public final class TaskWorker {
         }
     }
 
-    /** Stops every container that runs; the task is STOPPED once none does. */
+    /**
+     * Stops every container that runs ({@link StopSequence}); the task is STOPPED once each has
+     * stopped, or been taken as stopped after the stops Docker refused or did not answer.
+     */
     private void stop(DesiredTask task, String code, String reason) throws ContainerRuntimeException {
         known.stopCause(code, reason);
         List<ContainerDefinition> definitions = task.taskDefinition().containers();
@@ -356,15 +379,8 @@ public final class TaskWorker {
             known.moveTo(TaskStatus.STOPPING, clock.instant());
             report(task);
         }
-        for (List<ContainerDefinition> layer : DependencyGate.stopLayers(definitions)) {
-            List<ContainerDefinition> running = new ArrayList<>();
-            for (ContainerDefinition definition : layer) {
-                ContainerState container = known.container(definition.name());
-                if (container.runtimeId() != null && container.lastStatus() != ContainerStatus.STOPPED) {
-                    running.add(definition);
-                }
-            }
-            stopTogether(running);
+        if (!stops.advance(definitions)) {
+            return;
         }
         observe(task);
         for (ContainerDefinition definition : definitions) {
@@ -375,47 +391,6 @@ public final class TaskWorker {
         if (known.all(ContainerStatus.STOPPED)) {
             known.moveTo(TaskStatus.STOPPED, clock.instant());
             LOGGER.infof("Task %s is STOPPED (%s: %s)", taskId, code, reason);
-        }
-    }
-
-    /**
-     * Stops the containers of one layer at once (each Docker stop waits up to the container's
-     * stopTimeout before it kills it), so that four containers that ignore SIGTERM take one
-     * timeout, not four, and one that hangs holds up no other of its layer. The first failure
-     * is thrown once every stop has returned.
-     */
-    private void stopTogether(List<ContainerDefinition> containers) throws ContainerRuntimeException {
-        if (containers.size() == 1) {
-            ContainerDefinition only = containers.get(0);
-            runtime.stop(known.container(only.name()).runtimeId(), stopTimeout(only));
-            return;
-        }
-        List<Thread> stops = new ArrayList<>();
-        AtomicReference<ContainerRuntimeException> failed = new AtomicReference<>();
-        for (ContainerDefinition definition : containers) {
-            String id = known.container(definition.name()).runtimeId();
-            Duration timeout = stopTimeout(definition);
-            Thread stop = new Thread(() -> {
-                try {
-                    runtime.stop(id, timeout);
-                } catch (ContainerRuntimeException e) {
-                    failed.compareAndSet(null, e);
-                }
-            }, "berth-agent-stop-" + definition.name());
-            stop.setDaemon(true);
-            stops.add(stop);
-            stop.start();
-        }
-        for (Thread stop : stops) {
-            try {
-                stop.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw RuntimeError.DockerTimeoutError.because("stop: interrupted while the containers stop");
-            }
-        }
-        if (failed.get() != null) {
-            throw failed.get();
         }
     }
 
@@ -440,7 +415,7 @@ public final class TaskWorker {
                 if (seen.isPresent() && BerthLabels.belongsTo(seen.get().labels(), task.instanceId(), taskId)) {
                     if (seen.get().status() == ContainerStatus.RUNNING) {
                         // Started again by hand after the task stopped: the task still does not want it.
-                        runtime.stop(seen.get().id(), stopTimeout(definition));
+                        runtime.stop(seen.get().id(), stops.stopTimeout(definition));
                     }
                     runtime.remove(seen.get().id());
                 }
@@ -453,10 +428,6 @@ public final class TaskWorker {
         cleanedUp = true;
         LOGGER.infof("Task %s: containers removed, %s after they stopped", taskId, cleanup.after());
         cleanup.cleanedUp().accept(this);
-    }
-
-    private Duration stopTimeout(ContainerDefinition definition) {
-        return definition.stopTimeout() == null ? defaultStopTimeout : Duration.ofSeconds(definition.stopTimeout());
     }
 
     /** Hands the known state to the reporter when it differs from what was last reported. */

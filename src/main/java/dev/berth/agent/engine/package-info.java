@@ -57,7 +57,11 @@
  *   <li>A change the reporter refuses (its buffer is full) stays with the worker, which
  *       offers it again at its next sync.</li>
  *   <li>When the runtime does not answer, nothing is declared stopped: the next sync
- *       tries again.</li>
+ *       tries again. A start it took and did not answer in time is one exception, settled
+ *       at once by an inspect: a container that started is kept, one still only created is
+ *       stopped with the DockerTimeoutError. A stop that the engine refused or did not answer
+ *       five times is the other ({@link dev.berth.agent.engine.StopSequence}): the container
+ *       is then taken as stopped, as ECS's agent takes it, and the shutdown goes on.</li>
  *   <li>Starting a task costs the engine one create, one start and one inspect per
  *       container. A task placed after the agent read the desired state to its end is not
  *       looked for by name first (no earlier agent can have made its containers; every other

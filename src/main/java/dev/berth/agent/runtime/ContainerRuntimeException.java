@@ -1,5 +1,8 @@
 package dev.berth.agent.runtime;
 
+import java.math.BigDecimal;
+import java.time.Duration;
+
 /**
  * A container runtime call that failed, with its {@link RuntimeError} name. The message is
  * the ECS reason: {@code <ErrorName>: <detail>}.
@@ -33,6 +36,16 @@ public final class ContainerRuntimeException extends Exception {
     }
 
     /**
+     * The engine took the call and did not finish the transition in time, named as ECS's
+     * agent names it: {@code DockerTimeoutError: Could not transition to started; timed out
+     * after waiting 3m0s}, the duration written as Go writes it.
+     */
+    public static ContainerRuntimeException timedOut(String transition, Duration after) {
+        return RuntimeError.DockerTimeoutError.because("Could not transition to " + transition
+                + "; timed out after waiting " + goDuration(after));
+    }
+
+    /**
      * A create that failed only because the image is not on the host: the caller may pull
      * it and create again. Its reason, should it reach a task, is a CannotCreateContainerError.
      */
@@ -46,11 +59,23 @@ public final class ContainerRuntimeException extends Exception {
     }
 
     /**
-     * Whether the call's outcome is unknown ({@link #inconclusive}, or no answer in time): it
-     * says nothing about the task, so it is tried again, never a reason to stop the task.
+     * Whether the call's outcome is unknown ({@link #inconclusive}, or no answer in time): by
+     * itself it says nothing about the task, so it is tried again, never a reason to stop the
+     * task. A start that was not answered is the exception: an inspect settles it
+     * ({@link #unanswered}), for starting it again would wait as long again.
      */
     public boolean inconclusive() {
         return inconclusive || error == RuntimeError.DockerTimeoutError;
+    }
+
+    /**
+     * Whether the engine took the call and did not answer before its deadline
+     * ({@link RuntimeError#DockerTimeoutError}): what the call did is for an inspect to tell.
+     * False for a call that was never sent (every call thread busy, the agent stopping) or
+     * that could not reach the engine: those are {@link #inconclusive} only.
+     */
+    public boolean unanswered() {
+        return error == RuntimeError.DockerTimeoutError && !inconclusive;
     }
 
     /** Whether this is a create that failed because the image is not on the host ({@link #imageMissing}). */
@@ -61,6 +86,25 @@ public final class ContainerRuntimeException extends Exception {
     /** The ECS reason: {@code <ErrorName>: <detail>}, kept to ECS's 255 characters. */
     public String reason() {
         return getMessage();
+    }
+
+    /** As Go's {@code time.Duration.String()}: 3m0s, 45s, 1m30.5s, 300ms (to the millisecond). */
+    static String goDuration(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+            return duration.toMillis() + "ms";
+        }
+        StringBuilder text = new StringBuilder();
+        if (duration.toHours() > 0) {
+            text.append(duration.toHours()).append('h');
+        }
+        if (duration.toMinutes() > 0) {
+            text.append(duration.toMinutesPart()).append('m');
+        }
+        BigDecimal seconds = BigDecimal.valueOf(duration.toSecondsPart() * 1000L + duration.toMillisPart(), 3);
+        return text.append(seconds.stripTrailingZeros().toPlainString()).append('s').toString();
     }
 
     private static String reason(RuntimeError error, String detail) {

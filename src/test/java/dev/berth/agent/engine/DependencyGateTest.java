@@ -163,6 +163,25 @@ class DependencyGateTest {
     }
 
     @Test
+    void aStartTimeoutOfZeroOrLessIsNotSetAndTheDependencyIsWaitedFor() {
+        // Given: db, running for an hour, with a startTimeout of 0 and, in another definition, -1
+        Map<String, ContainerState> known = states(state("app", ContainerStatus.PENDING, null, null),
+                state("db", ContainerStatus.RUNNING, null, HealthStatus.UNKNOWN));
+        Map<String, Instant> anHourAgo = Map.of("db", NOW.minusSeconds(3600));
+
+        // When
+        TaskDefinition zero = Fixtures.withContainerField(health, "db", "startTimeout", 0);
+        TaskDefinition negative = Fixtures.withContainerField(health, "db", "startTimeout", -1);
+        Verdict withZero = DependencyGate.check(container(zero, "app"), zero.containers(), known, anHourAgo, NOW);
+        Verdict withNegative = DependencyGate.check(container(negative, "app"), negative.containers(), known,
+                anHourAgo, NOW);
+
+        // Then: as ECS's agent reads it, no timeout at all
+        assertThat(withZero).isEqualTo(new Verdict.Waiting("db"));
+        assertThat(withNegative).isEqualTo(new Verdict.Waiting("db"));
+    }
+
+    @Test
     void dependenciesAreCreatedFirstAndStoppedLast() {
         // Given: app (listed first) depends on init
         List<ContainerDefinition> containers = dependsOn.containers();

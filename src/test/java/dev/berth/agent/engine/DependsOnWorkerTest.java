@@ -7,6 +7,7 @@ import dev.berth.model.ContainerStatus;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.TaskStateChange;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,6 +125,43 @@ class DependsOnWorkerTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void aStopDockerKeepsRefusingIsTriedFiveTimesThenTheContainerIsTakenAsStoppedAndTheNextLayerStops() {
+        // Given: app links to init, both run, and Docker refuses every stop of app
+        TaskDefinition linked = Fixtures.withContainerField(Fixtures.withContainerField(
+                Fixtures.taskDefinition("depends-on-task-definition.json"), "app", "dependsOn", null),
+                "app", "links", List.of("init:db"));
+        DesiredTask running = Fixtures.desired("t1", 1, TaskStatus.RUNNING, linked);
+        TaskWorker worker = new TaskWorker(running, runtime, reported::add, clock, Duration.ofSeconds(30));
+        worker.sync();
+        String app = runtime.container("t1", "app").id();
+        String init = runtime.container("t1", "init").id();
+        runtime.stopsRefused.add(app);
+
+        // When: the task is stopped, and synced four times
+        worker.offer(running.stop(2, "UserInitiated", "done"));
+        for (int i = 0; i < StopSequence.MAX_STOP_ATTEMPTS - 1; i++) {
+            worker.sync();
+        }
+
+        // Then: it is STOPPING, and init, which app needs, was not signalled
+        assertThat(reported.get(reported.size() - 1).lastStatus()).isEqualTo(TaskStatus.STOPPING);
+        assertThat(runtime.stops).doesNotContainKey(init);
+
+        // When: the fifth stop of app fails too
+        worker.sync();
+
+        // Then: app is taken as stopped with Docker's refusal, init is stopped, and so is the task
+        TaskStateChange last = reported.get(reported.size() - 1);
+        assertThat(last.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(last("app").lastStatus()).isEqualTo(ContainerStatus.STOPPED);
+        assertThat(last("app").reason()).startsWith("CannotStopContainerError: cannot stop container");
+        assertThat(last("init").exitCode()).isEqualTo(143);
+        assertThat(runtime.stops).containsKey(init);
+        assertThat(runtime.calls.stream().filter("stop"::equals).count()).as("five of app, one of init")
+                .isEqualTo(StopSequence.MAX_STOP_ATTEMPTS + 1);
     }
 
     @Test

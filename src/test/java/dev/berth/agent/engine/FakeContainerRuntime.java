@@ -43,8 +43,12 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     volatile boolean unavailable;
     /** When set, every stop times out: a container that ignores SIGTERM on a slow engine. */
     volatile boolean stopsTimeOut;
+    /** The containers (runtime ids) whose every stop Docker refuses with a 500. */
+    final Set<String> stopsRefused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When set, a start starts the container but then says the engine did not answer in time. */
     volatile boolean startsUnanswered;
+    /** When set, a start leaves the container created and says the engine did not answer in time (3m). */
+    volatile boolean startsTimeOut;
     /** When set, every start is refused with this (the engine answered with an error). */
     volatile ContainerRuntimeException startsRefused;
     /** When set, a pull succeeds only once the test counts this latch down: a slow registry. */
@@ -138,6 +142,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         if (startsRefused != null) {
             throw startsRefused;
         }
+        if (startsTimeOut) {
+            throw ContainerRuntimeException.timedOut("started", Duration.ofMinutes(3));
+        }
         starts.add(id);
         RuntimeContainer c = byId.get(id);
         if (c.status() == ContainerStatus.PENDING) {
@@ -171,6 +178,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         answer("stop");
         if (stopsTimeOut) {
             throw RuntimeError.DockerTimeoutError.because("Docker did not stop " + id + " within " + timeout);
+        }
+        if (stopsRefused.contains(id)) {
+            throw RuntimeError.CannotStopContainerError.because("cannot stop container: " + id
+                    + ": tried to kill container, but did not receive an exit event");
         }
         stops.put(id, timeout);
         RuntimeContainer c = byId.get(id);

@@ -77,6 +77,34 @@ class TaskAdmissionTest {
     }
 
     @Test
+    void aTaskWhoseStopsDockerNeverAnswersHoldsItsResourcesUntilItsFifthStopFailsThenReleasesThem() {
+        // Given: t1 runs and holds the memory, t2 waits, and Docker never answers a stop
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        engine.desired(desired("t2", 1, TaskStatus.RUNNING));
+        runtime.stopsTimeOut = true;
+
+        // When: t1 is stopped, and resynced until its fourth stop failed
+        engine.desired(desired("t1", 2, TaskStatus.STOPPED));
+        for (int i = 0; i < StopSequence.MAX_STOP_ATTEMPTS - 2; i++) {
+            engine.resync();
+        }
+
+        // Then: t1 is STOPPING and holds the memory; t2 waits
+        assertThat(statuses("t1")).endsWith(TaskStatus.STOPPING);
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING);
+        assertThat(engine.remaining().memory()).isEqualTo(4);
+
+        // When: its fifth stop fails too
+        engine.resync();
+
+        // Then: t1 is STOPPED, and t2 runs in the memory it released
+        assertThat(statuses("t1")).endsWith(TaskStatus.STOPPED);
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING);
+        assertThat(engine.remaining().memory()).isEqualTo(4);
+    }
+
+    @Test
     void aTaskForgottenWhileItsContainersRunHoldsItsResourcesUntilTheyStopAndReportsNothingMore() {
         // Given: t1 runs and holds the memory; its container will not stop at once
         engine.desired(desired("t1", 1, TaskStatus.RUNNING));

@@ -131,6 +131,29 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aStartDockerDidNotAnswerInTimeWithTheContainerStillCreatedStopsTheTaskWithTheTimeout() {
+        // Given: an engine that takes starts and never finishes them in time
+        TaskEngine engine = engine();
+        engine.caughtUp();
+        runtime.startsTimeOut = true;
+
+        // When: a task is placed, and the agent resyncs
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.resync();
+
+        // Then: the task failed to start with ECS's reason, web was stopped in case the start
+        // comes through, and no start was tried again
+        String reason = "DockerTimeoutError: Could not transition to started; timed out after waiting 3m0s";
+        TaskStateChange stopped = last();
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.stoppedReason()).isEqualTo(reason);
+        assertThat(container(stopped, "web").reason()).isEqualTo(reason);
+        assertThat(runtime.stops).containsKey(runtime.container("t1", "web").id());
+        assertThat(runtime.calls.stream().filter("start"::equals).count()).isEqualTo(1);
+    }
+
+    @Test
     void anEssentialContainerWhoseRestartTheEngineRefusesStopsTheTaskWithItsExit() {
         // Given: a task whose essential container restarts in place after running a minute
         SettableClock moving = new SettableClock(clock.instant());
@@ -214,6 +237,50 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aTaskWithoutAnEssentialContainerStopsOnceEveryContainerHasStopped() {
+        // Given: a task whose containers are all non-essential (registered before that was refused)
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING,
+                Fixtures.withContainerField(Fixtures.webTaskDefinition(), "web", "essential", false)));
+        engine.caughtUp();
+
+        // When: one exits, then the other
+        runtime.exit("t1", "web", 0);
+        engine.resync();
+        TaskStatus afterOne = last().lastStatus();
+        runtime.exit("t1", "sidecar", 1);
+        engine.resync();
+
+        // Then: the task runs while one container does, and is STOPPED, with no cause of the
+        // agent's own as in ECS's agent, once none does
+        TaskStateChange stopped = last();
+        assertThat(afterOne).isEqualTo(TaskStatus.RUNNING);
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isNull();
+        assertThat(stopped.stoppedReason()).isNull();
+        assertThat(stopped.containers()).extracting(ContainerState::exitCode).containsExactly(0, 1);
+        assertThat(runtime.stops).isEmpty();
+    }
+
+    @Test
+    void aTaskWithoutAnEssentialContainerWhoseContainersAllFailToStartStopsWithoutRunning() {
+        // Given: two non-essential containers that Docker refuses to start
+        TaskEngine engine = engine();
+        engine.caughtUp();
+        runtime.startsRefused = RuntimeError.CannotStartContainerError.because("port is already allocated");
+
+        // When
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING,
+                Fixtures.withContainerField(Fixtures.webTaskDefinition(), "web", "essential", false)));
+
+        // Then
+        assertThat(reported).extracting(TaskStateChange::lastStatus)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.STOPPED);
+        assertThat(last().containers()).extracting(ContainerState::reason)
+                .containsOnly("CannotStartContainerError: port is already allocated");
+    }
+
+    @Test
     void aDesiredStopStopsEachContainerWithItsTimeoutAndReportsTheStopTaskReason() {
         // Given
         TaskEngine engine = engine();
@@ -233,6 +300,25 @@ class TaskWorkerTest {
         assertThat(runtime.stops).containsEntry(runtime.container("t1", "web").id(), Duration.ofSeconds(5))
                 .containsEntry(runtime.container("t1", "sidecar").id(), DEFAULT_STOP);
         assertThat(runtime.containerCount()).as("containers are kept, not removed").isEqualTo(2);
+    }
+
+    @Test
+    void aStopTimeoutOfZeroOrLessIsNotSetAndTheContainerGetsTheAgentsStopTimeout() {
+        // Given: web with a stopTimeout of 0, sidecar with one of -1
+        TaskEngine engine = engine();
+        DesiredTask running = desired("t1", 1, TaskStatus.RUNNING, Fixtures.withContainerField(
+                Fixtures.withContainerField(Fixtures.webTaskDefinition(), "web", "stopTimeout", 0),
+                "sidecar", "stopTimeout", -1));
+        engine.desired(running);
+        engine.caughtUp();
+
+        // When
+        engine.desired(running.stop(2, "UserInitiated", "done"));
+
+        // Then: each gets the agent's, as ECS's agent gives it, not an immediate SIGKILL
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(runtime.stops).containsEntry(runtime.container("t1", "web").id(), DEFAULT_STOP)
+                .containsEntry(runtime.container("t1", "sidecar").id(), DEFAULT_STOP);
     }
 
     @Test

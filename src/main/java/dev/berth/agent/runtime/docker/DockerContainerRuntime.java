@@ -267,17 +267,26 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
     @Override
     public void start(String id) throws ContainerRuntimeException {
-        call(RuntimeError.CannotStartContainerError, "start " + id, startTimeout, () -> {
-            if (!berthIds.contains(id)) {
-                requireBerth(id, RuntimeError.CannotStartContainerError);
+        Duration timeout = startTimeout;
+        try {
+            call(RuntimeError.CannotStartContainerError, "start " + id, timeout, () -> {
+                if (!berthIds.contains(id)) {
+                    requireBerth(id, RuntimeError.CannotStartContainerError);
+                }
+                try {
+                    client.startContainerCmd(id).exec();
+                } catch (NotModifiedException e) {
+                    LOGGER.debugf("Container %s already runs", id);
+                }
+                return null;
+            });
+        } catch (ContainerRuntimeException e) {
+            if (e.unanswered()) {
+                LOGGER.debugf("Container %s: %s", id, e.reason());
+                throw ContainerRuntimeException.timedOut("started", timeout);
             }
-            try {
-                client.startContainerCmd(id).exec();
-            } catch (NotModifiedException e) {
-                LOGGER.debugf("Container %s already runs", id);
-            }
-            return null;
-        });
+            throw e;
+        }
     }
 
     @Override
@@ -437,8 +446,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             }
             observer.called(callName(what), RuntimeCallObserver.Outcome.TIMEOUT,
                     Duration.ofNanos(System.nanoTime() - started));
-            throw RuntimeError.DockerTimeoutError.because(what + ": " + calls.getMaximumPoolSize()
-                    + " Docker calls already wait for the engine");
+            // Nothing was asked of the engine: a DockerTimeoutError, but not one an inspect must settle.
+            throw ContainerRuntimeException.inconclusive(RuntimeError.DockerTimeoutError, what + ": "
+                    + calls.getMaximumPoolSize() + " Docker calls already wait for the engine", e);
         }
         try {
             T result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -94,7 +94,31 @@ class HungDockerEngineTest {
         assertThat(failures).extracting(ContainerRuntimeException::error)
                 .containsOnly(RuntimeError.DockerTimeoutError);
         assertThat(failures.get(MAX_CALLS + 2).reason()).contains(MAX_CALLS + " Docker calls already wait");
+        assertThat(failures.get(0).unanswered()).as("sent, not answered").isTrue();
+        assertThat(failures.get(MAX_CALLS + 2).unanswered()).as("never sent").isFalse();
         assertThat(callThreads(callers)).isGreaterThan(0).isLessThanOrEqualTo(MAX_CALLS);
+    }
+
+    @Test
+    void aStartTheEngineDoesNotAnswerInTimeFailsAsEcsNamesIt() throws Exception {
+        // Given
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+                Duration.ofSeconds(1), MAX_CALLS);
+        runtime.startTimeout(Duration.ofMillis(300));
+
+        // When
+        ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.start("c1"),
+                ContainerRuntimeException.class);
+
+        // Then
+        assertThat(failure.reason())
+                .isEqualTo("DockerTimeoutError: Could not transition to started; timed out after waiting 300ms");
+        assertThat(failure.unanswered()).isTrue();
+        assertThat(ContainerRuntimeException.timedOut("started", Duration.ofMinutes(3)).reason())
+                .isEqualTo("DockerTimeoutError: Could not transition to started; timed out after waiting 3m0s");
+        assertThat(ContainerRuntimeException.timedOut("started", Duration.ofSeconds(90)).reason())
+                .endsWith("1m30s");
     }
 
     @Test
