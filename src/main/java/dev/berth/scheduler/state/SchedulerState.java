@@ -218,8 +218,13 @@ public final class SchedulerState {
      * tombstones.
      */
     public synchronized void forget(DesiredTask task) {
+        // Only while the reader has not passed the desired record's tombstone yet: past it, no
+        // older record of the task is left to replay, and nothing would take the entry out.
+        boolean tombstoneAhead = desiredTasks.containsKey(task.taskId());
         changeTask(task.taskId(), null, null);
-        forgotten.put(task.taskId(), task.version());
+        if (tombstoneAhead) {
+            forgotten.put(task.taskId(), task.version());
+        }
     }
 
     /**

@@ -37,6 +37,39 @@ class SchedulerStateTest {
     }
 
     @Test
+    void aTaskForgottenAfterTheReaderPassedItsTombstonesLeavesNoEntryBehind() {
+        // Given: the reader read both tombstones of the task before the leader's writer applied its Forget
+        var task = desired("t1", "i-1", definition("web", 1, 256, null), 2);
+        state.apply(task);
+        state.apply(report("t1", "i-1", TaskStatus.STOPPED, 3));
+        state.remove(dev.berth.protocol.Topic.TASKS, "t1");
+        state.remove(dev.berth.protocol.Topic.TASK_EVENTS, "t1");
+
+        // When
+        state.forget(task);
+
+        // Then: no entry that no later tombstone would ever take out
+        assertThat(state.forgot("t1")).isFalse();
+        assertThat(state.task("t1")).isEmpty();
+    }
+
+    @Test
+    void aTaskForgottenBeforeTheReaderReachesItsTombstoneIsNotBroughtBackByItsOlderRecords() {
+        // Given
+        var task = desired("t1", "i-1", definition("web", 1, 256, null), 2);
+        state.apply(task);
+
+        // When: the writer forgets it, and the reader then replays an older record of it
+        state.forget(task);
+        state.apply(desired("t1", "i-1", definition("web", 1, 256, null), 1));
+
+        // Then
+        assertThat(state.task("t1")).isEmpty();
+        state.remove(dev.berth.protocol.Topic.TASKS, "t1");
+        assertThat(state.forgot("t1")).isFalse();
+    }
+
+    @Test
     void foldsTheLatestReportAndIgnoresStaleOnes() {
         // Given
         state.apply(desired("t1", "i-1", definition("web", 1, 256, 8080), 1));
