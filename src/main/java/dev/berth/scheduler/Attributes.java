@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Custom attributes of container instances: PutAttributes, DeleteAttributes and
  * ListAttributes. They live in the instance's control record on berth.instance-control (its
- * agent's own attributes are in its registration), and placement's {@code attribute:<name>}
- * sees both. The changes of one call are one transaction.
+ * agent's own attributes are in its registration); placement's {@code attribute:<name>}
+ * and ListAttributes see both. The changes of one call are one transaction.
  */
 public final class Attributes {
 
@@ -56,7 +56,11 @@ public final class Attributes {
         return change(clusterRef, attributes, false);
     }
 
-    /** ListAttributes: the custom attributes of the cluster's instances, by name and value if given. */
+    /**
+     * ListAttributes: the attributes of the cluster's instances, the agent's (such as
+     * {@code ecs.os-type}, which ECS's own example filters on) and the custom ones, by name and
+     * value if given.
+     */
     public List<Attribute> list(String clusterRef, String targetType, String name, String value) {
         ClusterRecord cluster = clusters.require(clusterRef);
         if (!CONTAINER_INSTANCE.equals(targetType)) {
@@ -68,9 +72,9 @@ public final class Attributes {
         List<Attribute> found = new ArrayList<>();
         for (InstanceView instance : state.instances(cluster.clusterName())) {
             String arn = arns.containerInstance(cluster.clusterName(), instance.instanceId());
-            new TreeMap<>(instance.customAttributes()).forEach((n, v) -> {
+            new TreeMap<>(instance.attributes()).forEach((n, v) -> {
                 if ((name == null || name.equals(n)) && (value == null || value.equals(v))) {
-                    found.add(new Attribute(n, v.isEmpty() ? null : v, CONTAINER_INSTANCE, arn));
+                    found.add(new Attribute(n, v == null || v.isEmpty() ? null : v, CONTAINER_INSTANCE, arn));
                 }
             });
         }

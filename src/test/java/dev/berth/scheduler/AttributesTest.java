@@ -4,6 +4,7 @@ import static dev.berth.scheduler.TestRecords.T0;
 import static dev.berth.scheduler.TestRecords.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
@@ -12,6 +13,7 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
+import dev.berth.testing.AgentAttributes;
 import dev.berth.testing.SettableClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,11 +44,15 @@ class AttributesTest {
         // When
         plane.attributes().put(null, List.of(attribute("stack", "prod", "i-2"), attribute("gpu", null, "i-2")));
 
-        // Then: listed, shown on the instance, and a memberOf constraint on it places there
+        // Then: listed with the agent's own, shown on the instance, and a memberOf constraint on it places there
+        List<org.assertj.core.groups.Tuple> onI2 = new ArrayList<>();
+        AgentAttributes.DEFAULT.forEach((n, v) -> onI2.add(tuple(n, v.isEmpty() ? null : v)));
+        onI2.add(tuple("gpu", null));
+        onI2.add(tuple("stack", "prod"));
         assertThat(plane.attributes().list(null, Attributes.CONTAINER_INSTANCE, null, null))
+                .filteredOn(a -> a.targetId().equals(plane.arns().containerInstance("default", "i-2")))
                 .extracting(Attributes.Attribute::name, Attributes.Attribute::value)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("gpu", null),
-                        org.assertj.core.groups.Tuple.tuple("stack", "prod"));
+                .containsExactlyInAnyOrderElementsOf(onI2);
         assertThat(plane.attributes().list(null, Attributes.CONTAINER_INSTANCE, "stack", "dev")).isEmpty();
         assertThat(state.instance("i-2").orElseThrow().attributes()).containsEntry("stack", "prod")
                 .containsEntry("ecs.os-type", "linux");
@@ -84,6 +90,25 @@ class AttributesTest {
         assertThatThrownBy(() -> plane.attributes().put(null, List.of(attribute("one-more", "v", "i-1"))))
                 .isInstanceOfSatisfying(EcsException.class,
                         e -> assertThat(e.type()).isEqualTo(EcsErrorType.AttributeLimitExceededException));
-        assertThat(plane.attributes().list(null, Attributes.CONTAINER_INSTANCE, null, null)).hasSize(10);
+        assertThat(plane.attributes().list(null, Attributes.CONTAINER_INSTANCE, null, null))
+                .hasSize(10 + AgentAttributes.DEFAULT.size());
+    }
+
+    @Test
+    void listAttributesFindsTheAgentsOwnAttributesAsEcsExampleFiltersOnOsType() {
+        // Given: two Linux instances without custom attributes
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        state.apply(instance("i-2", "default", 4096, 4096, T0, 1));
+
+        // When: ECS's example, list-attributes --attribute-name ecs.os-type --attribute-value linux
+        List<Attributes.Attribute> linux = plane.attributes().list(null, Attributes.CONTAINER_INSTANCE, "ecs.os-type",
+                "linux");
+
+        // Then
+        assertThat(linux).extracting(Attributes.Attribute::name, Attributes.Attribute::value,
+                Attributes.Attribute::targetId).containsExactlyInAnyOrder(
+                        tuple("ecs.os-type", "linux", plane.arns().containerInstance("default", "i-1")),
+                        tuple("ecs.os-type", "linux", plane.arns().containerInstance("default", "i-2")));
+        assertThat(plane.attributes().list(null, Attributes.CONTAINER_INSTANCE, "ecs.os-type", "windows")).isEmpty();
     }
 }
