@@ -27,8 +27,16 @@ public final class Attributes {
     /** ECS's limits: attributes per call, and custom attributes per resource. */
     static final int MAX_PER_CALL = 10;
     static final int MAX_PER_INSTANCE = 10;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-/@:\\\\ ]{1,128}");
-    private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9_.\\-/@:\\\\ ]{1,128}");
+    /** ECS's attribute name: 1 to 128 letters, numbers, hyphens, underscores, slashes, backslashes, periods. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-/\\\\]{1,128}");
+    /**
+     * What DeleteAttributes takes: also the at signs, colons and spaces PutAttributes once let into
+     * names, so that an attribute put before ECS's rule was kept can still be removed.
+     */
+    private static final Pattern DELETABLE_NAME = Pattern.compile("[A-Za-z0-9_.\\-/@:\\\\ ]{1,128}");
+    /** ECS's attribute value: 1 to 128 of the name's characters, at signs, colons and spaces, no space at either end. */
+    private static final Pattern VALUE = Pattern.compile(
+            "(?=.{1,128}$)[A-Za-z0-9_.\\-/@:\\\\]([A-Za-z0-9_.\\-/@:\\\\ ]*[A-Za-z0-9_.\\-/@:\\\\])?");
 
     private final SchedulerState state;
     private final StateWriter writer;
@@ -130,17 +138,20 @@ public final class Attributes {
 
     private static void validate(Attribute attribute, int index, boolean put) {
         String at = "attributes[" + index + "]";
-        if (attribute == null || attribute.name() == null || !NAME.matcher(attribute.name()).matches()) {
-            throw EcsException.invalidParameter("Invalid '" + at + ".name': up to 128 letters, numbers, hyphens, "
-                    + "underscores, periods, at signs, slashes, backslashes, colons or spaces.");
+        if (attribute == null || attribute.name() == null
+                || !(put ? NAME : DELETABLE_NAME).matcher(attribute.name()).matches()) {
+            String name = attribute == null || attribute.name() == null ? "" : " '" + attribute.name() + "'";
+            throw EcsException.invalidParameter("Invalid '" + at + ".name'" + name + ": an attribute name is 1 to "
+                    + "128 letters, numbers, hyphens, underscores, forward slashes, back slashes or periods.");
         }
         if (put && attribute.name().startsWith("ecs.")) {
-            throw EcsException.invalidParameter("Invalid '" + at + ".name': names that start with 'ecs.' are "
-                    + "reserved for the attributes the agent reports.");
+            throw EcsException.invalidParameter("Invalid '" + at + ".name' '" + attribute.name() + "': names that "
+                    + "start with 'ecs.' are reserved for the attributes the agent reports.");
         }
         if (put && attribute.value() != null && !VALUE.matcher(attribute.value()).matches()) {
-            throw EcsException.invalidParameter("Invalid '" + at + ".value': up to 128 letters, numbers, hyphens, "
-                    + "underscores, periods, at signs, slashes, backslashes, colons or spaces.");
+            throw EcsException.invalidParameter("Invalid '" + at + ".value' of attribute '" + attribute.name()
+                    + "': a value is 1 to 128 letters, numbers, hyphens, underscores, periods, at signs, forward "
+                    + "slashes, back slashes, colons or spaces, and does not start or end with a space.");
         }
         if (attribute.targetType() != null && !CONTAINER_INSTANCE.equals(attribute.targetType())) {
             throw EcsException.invalidParameter("Invalid '" + at + ".targetType': must be " + CONTAINER_INSTANCE + ".");
