@@ -64,7 +64,8 @@ public record ServiceRecord(
     public static final String GROUP_PREFIX = "service:";
 
     public ServiceRecord {
-        placementConstraints = placementConstraints == null ? List.of() : List.copyOf(placementConstraints);
+        placementConstraints = placementConstraints == null ? List.of()
+                : List.copyOf(placementConstraints.stream().map(c -> c == null ? null : c.asKept()).toList());
         placementStrategy = placementStrategy == null ? List.of() : List.copyOf(placementStrategy);
         deployments = deployments == null ? List.of() : List.copyOf(deployments);
         events = events == null ? List.of() : List.copyOf(events);

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Custom attributes of container instances: PutAttributes, DeleteAttributes and
  * ListAttributes. They live in the instance's control record on berth.instance-control (its
- * agent's own attributes are in its registration), and placement's {@code attribute:<name>}
- * sees both. The changes of one call are one transaction.
+ * agent's own attributes are in its registration); placement's {@code attribute:<name>}
+ * and ListAttributes see both. The changes of one call are one transaction.
  */
 public final class Attributes {
 
@@ -27,8 +27,16 @@ public final class Attributes {
     /** ECS's limits: attributes per call, and custom attributes per resource. */
     static final int MAX_PER_CALL = 10;
     static final int MAX_PER_INSTANCE = 10;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-/@:\\\\ ]{1,128}");
-    private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9_.\\-/@:\\\\ ]{1,128}");
+    /** ECS's attribute name: 1 to 128 letters, numbers, hyphens, underscores, slashes, backslashes, periods. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-/\\\\]{1,128}");
+    /**
+     * What DeleteAttributes takes: also the at signs, colons and spaces PutAttributes once let into
+     * names, so that an attribute put before ECS's rule was kept can still be removed.
+     */
+    private static final Pattern DELETABLE_NAME = Pattern.compile("[A-Za-z0-9_.\\-/@:\\\\ ]{1,128}");
+    /** ECS's attribute value: 1 to 128 of the name's characters, at signs, colons and spaces, no space at either end. */
+    private static final Pattern VALUE = Pattern.compile(
+            "(?=.{1,128}$)[A-Za-z0-9_.\\-/@:\\\\]([A-Za-z0-9_.\\-/@:\\\\ ]*[A-Za-z0-9_.\\-/@:\\\\])?");
 
     private final SchedulerState state;
     private final StateWriter writer;
@@ -56,7 +64,11 @@ public final class Attributes {
         return change(clusterRef, attributes, false);
     }
 
-    /** ListAttributes: the custom attributes of the cluster's instances, by name and value if given. */
+    /**
+     * ListAttributes: the attributes of the cluster's instances, the agent's (such as
+     * {@code ecs.os-type}, which ECS's own example filters on) and the custom ones, by name and
+     * value if given.
+     */
     public List<Attribute> list(String clusterRef, String targetType, String name, String value) {
         ClusterRecord cluster = clusters.require(clusterRef);
         if (!CONTAINER_INSTANCE.equals(targetType)) {
@@ -68,9 +80,9 @@ public final class Attributes {
         List<Attribute> found = new ArrayList<>();
         for (InstanceView instance : state.instances(cluster.clusterName())) {
             String arn = arns.containerInstance(cluster.clusterName(), instance.instanceId());
-            new TreeMap<>(instance.customAttributes()).forEach((n, v) -> {
+            new TreeMap<>(instance.attributes()).forEach((n, v) -> {
                 if ((name == null || name.equals(n)) && (value == null || value.equals(v))) {
-                    found.add(new Attribute(n, v.isEmpty() ? null : v, CONTAINER_INSTANCE, arn));
+                    found.add(new Attribute(n, v == null || v.isEmpty() ? null : v, CONTAINER_INSTANCE, arn));
                 }
             });
         }
@@ -126,17 +138,20 @@ public final class Attributes {
 
     private static void validate(Attribute attribute, int index, boolean put) {
         String at = "attributes[" + index + "]";
-        if (attribute == null || attribute.name() == null || !NAME.matcher(attribute.name()).matches()) {
-            throw EcsException.invalidParameter("Invalid '" + at + ".name': up to 128 letters, numbers, hyphens, "
-                    + "underscores, periods, at signs, slashes, backslashes, colons or spaces.");
+        if (attribute == null || attribute.name() == null
+                || !(put ? NAME : DELETABLE_NAME).matcher(attribute.name()).matches()) {
+            String name = attribute == null || attribute.name() == null ? "" : " '" + attribute.name() + "'";
+            throw EcsException.invalidParameter("Invalid '" + at + ".name'" + name + ": an attribute name is 1 to "
+                    + "128 letters, numbers, hyphens, underscores, forward slashes, back slashes or periods.");
         }
         if (put && attribute.name().startsWith("ecs.")) {
-            throw EcsException.invalidParameter("Invalid '" + at + ".name': names that start with 'ecs.' are "
-                    + "reserved for the attributes the agent reports.");
+            throw EcsException.invalidParameter("Invalid '" + at + ".name' '" + attribute.name() + "': names that "
+                    + "start with 'ecs.' are reserved for the attributes the agent reports.");
         }
         if (put && attribute.value() != null && !VALUE.matcher(attribute.value()).matches()) {
-            throw EcsException.invalidParameter("Invalid '" + at + ".value': up to 128 letters, numbers, hyphens, "
-                    + "underscores, periods, at signs, slashes, backslashes, colons or spaces.");
+            throw EcsException.invalidParameter("Invalid '" + at + ".value' of attribute '" + attribute.name()
+                    + "': a value is 1 to 128 letters, numbers, hyphens, underscores, periods, at signs, forward "
+                    + "slashes, back slashes, colons or spaces, and does not start or end with a space.");
         }
         if (attribute.targetType() != null && !CONTAINER_INSTANCE.equals(attribute.targetType())) {
             throw EcsException.invalidParameter("Invalid '" + at + ".targetType': must be " + CONTAINER_INSTANCE + ".");

@@ -12,6 +12,7 @@ import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClientTokenRecord;
 import dev.berth.protocol.ClusterRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.ServiceRecord;
 import dev.berth.scheduler.placement.Candidate;
 import dev.berth.scheduler.placement.PlacementOptions;
@@ -235,7 +236,7 @@ public final class Tasks {
                 Optional<Candidate> instance = applier.candidate(instanceId)
                         .filter(i -> cluster.clusterName().equals(i.cluster()));
                 if (instance.isEmpty()) {
-                    failures.add(Failure.of(arn, Failure.MISSING));
+                    failures.add(Failure.of(arn, absence(cluster.clusterName(), instanceId)));
                     continue;
                 }
                 Rejection rejection = Planner.check(check, instance.get());
@@ -251,6 +252,18 @@ public final class Tasks {
             writeLock.unlock();
         }
         return answer(publication);
+    }
+
+    /**
+     * Why StartTask cannot use an instance the cluster does not hold: INACTIVE when it was the
+     * cluster's and was deregistered (its DEREGISTERED control record stays), as ECS answers;
+     * MISSING when the cluster never had it.
+     */
+    private String absence(String cluster, String instanceId) {
+        boolean deregistered = state.instanceControl(instanceId)
+                .filter(c -> InstanceControl.DEREGISTERED.equals(c.status()) && cluster.equals(c.cluster()))
+                .isPresent();
+        return deregistered ? Failure.INACTIVE : Failure.MISSING;
     }
 
     /** Sets the task's desired status to STOPPED; a task already asked to stop is returned as it is. */

@@ -3,6 +3,7 @@ package dev.berth.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.model.ContainerStatus;
+import dev.berth.model.PlacementConstraint;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,26 @@ class RecordCodecTest {
         for (BerthRecord record : List.<BerthRecord>of(service, instance, lost)) {
             assertThat(codec.decode(codec.encode(record))).isEqualTo(new RecordCodec.Decoded.Record(record));
         }
+    }
+
+    @Test
+    void aServiceKeptWithAnEmptyDistinctInstanceExpressionIsReadWithoutOne() {
+        // Given: a service as an earlier Berth wrote it, before it refused the empty expression as ECS does
+        ServiceRecord service = new ServiceRecord(BerthRecord.SCHEMA_VERSION, 3, "default", "web", "arn", "ACTIVE",
+                ServiceRecord.REPLICA, 2, "web:1", null,
+                List.of(new PlacementConstraint("distinctInstance", null),
+                        new PlacementConstraint("memberOf", "attribute:stack == prod")),
+                null, List.of(), List.of(), Instant.ofEpochSecond(1), "hash", List.of(), null, null, null, null);
+        String json = new String(codec.encode(service), StandardCharsets.UTF_8);
+        String kept = json.replace("{\"type\":\"distinctInstance\"}",
+                "{\"type\":\"distinctInstance\",\"expression\":\"\"}");
+        assertThat(kept).as("the old form").contains("\"expression\":\"\"");
+
+        // When
+        RecordCodec.Decoded decoded = codec.decode(kept.getBytes(StandardCharsets.UTF_8));
+
+        // Then: placement reads it as the distinctInstance it meant, and the memberOf as it was
+        assertThat(decoded).isEqualTo(new RecordCodec.Decoded.Record(service));
     }
 
     @Test

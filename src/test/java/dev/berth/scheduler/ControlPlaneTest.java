@@ -153,6 +153,25 @@ class ControlPlaneTest {
     }
 
     @Test
+    void startTaskOnADeregisteredInstanceFailsInactiveAndOnAnUnknownOneMissing() {
+        // Given: i-1 was deregistered; i-9 was never registered
+        plane.taskDefinitions().register(request("web", 128));
+        state.apply(instance("i-1", "default", 4096, 4096, T0, 1));
+        plane.containerInstances().deregister(null, "i-1", false);
+
+        // When
+        Tasks.StartOutcome outcome = plane.tasks().start(run("web"), List.of("i-1", "i-9"));
+
+        // Then: ECS's reasons, "previously deregistered and cannot be used" and "does not exist"
+        assertThat(outcome.tasks()).isEmpty();
+        assertThat(outcome.failures()).extracting(Failure::arn, Failure::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(
+                        "arn:aws:ecs:us-east-1:000000000000:container-instance/default/i-1", "INACTIVE"),
+                org.assertj.core.groups.Tuple.tuple(
+                        "arn:aws:ecs:us-east-1:000000000000:container-instance/default/i-9", "MISSING"));
+    }
+
+    @Test
     void stopTaskWritesDesiredStoppedWithUserInitiated() {
         // Given
         plane.taskDefinitions().register(request("web", 128));

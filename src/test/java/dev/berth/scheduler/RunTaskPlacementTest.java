@@ -76,6 +76,21 @@ class RunTaskPlacementTest {
     }
 
     @Test
+    void memberOfWithNotEqualsLeavesOutTheInstancesWithoutTheAttribute() {
+        // Given: stack prod on i-1, stack dev on i-2, and no stack on i-3
+        plane.attributes().put(null, List.of(new Attributes.Attribute("stack", "prod", null, "i-1"),
+                new Attributes.Attribute("stack", "dev", null, "i-2")));
+
+        // When: spread would take i-3 in turn if the constraint let it
+        Tasks.StartOutcome outcome = run(2, List.of(new PlacementConstraint("memberOf", "attribute:stack != prod")),
+                List.of(new PlacementStrategy("spread", "host")));
+
+        // Then
+        assertThat(outcome.tasks()).extracting(TaskView::instanceId).containsExactly("i-2", "i-2");
+        assertThat(outcome.failures()).isEmpty();
+    }
+
+    @Test
     void spreadOverInstancesTakesEveryInstanceInTurn() {
         // When
         Tasks.StartOutcome outcome = run(3, null, List.of(new PlacementStrategy("spread", "host")));

@@ -8,7 +8,7 @@ import dev.berth.scheduler.SchedulerRole;
 import jakarta.inject.Singleton;
 import java.util.List;
 
-/** ListAttributes: the custom attributes of a cluster's container instances, by name and value. */
+/** ListAttributes: the agent's and the custom attributes of a cluster's container instances, by name and value. */
 @Singleton
 public class ListAttributesAction extends SchedulerAction<ListAttributesAction.Request> {
 

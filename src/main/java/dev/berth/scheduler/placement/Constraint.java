@@ -24,14 +24,15 @@ public sealed interface Constraint {
      * naming {@code parameter} (or, for a bad expression, the position in it) when ECS would refuse it.
      */
     static Constraint of(String type, String expression, String parameter) {
-        boolean hasExpression = expression != null && !expression.isEmpty();
         if ("distinctInstance".equals(type)) {
-            if (hasExpression) {
-                throw new PlacementInputException("Invalid '" + parameter + ".expression': a distinctInstance "
-                        + "constraint takes no expression.");
+            // ECS refuses any expression given, the empty one too.
+            if (expression != null) {
+                throw new PlacementInputException("Invalid '" + parameter + ".expression': distinctInstance "
+                        + "expression should not be specified.");
             }
             return new DistinctInstance();
         }
+        boolean hasExpression = expression != null && !expression.isEmpty();
         if (!"memberOf".equals(type)) {
             throw new PlacementInputException("Invalid '" + parameter + ".type': " + type
                     + " is not a placement constraint; use distinctInstance or memberOf.");

@@ -57,8 +57,12 @@ class PlacementInputTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(nullValues = "null", value = {
-        "distinctInstance, runningTasksCount == 0, Invalid 'placementConstraints[2].expression': a distinctInstance "
-                + "constraint takes no expression.",
+        "distinctInstance, runningTasksCount == 0, Invalid 'placementConstraints[2].expression': distinctInstance "
+                + "expression should not be specified.",
+        "distinctInstance, '',                     Invalid 'placementConstraints[2].expression': distinctInstance "
+                + "expression should not be specified.",
+        "memberOf, '',                             Invalid 'placementConstraints[2].expression': a memberOf "
+                + "constraint needs an expression.",
         "memberOf, null,                           Invalid 'placementConstraints[2].expression': a memberOf "
                 + "constraint needs an expression.",
         "sameZone, null,                           Invalid 'placementConstraints[2].type': sameZone is not a "

@@ -70,7 +70,7 @@ class PlannerTest {
 
     @Test
     void recordsEveryReasonEachInstanceRefusedFor() {
-        // Given: one instance short of CPU and memory and disconnected (and with no zone, so != passes);
+        // Given: one instance short of CPU and memory, disconnected and with no zone (which != refuses too);
         // one that fails the expression and a port
         Candidate tired = new Candidate("i-1", CLUSTER, false, new Resources(64, 64, Set.of()));
         Candidate busy = host("i-2", "us-east-1c", 4096, 4096).withUdpPortsTaken(Set.of(53));
@@ -83,7 +83,8 @@ class PlannerTest {
         // Then
         assertThat(result.unplaced()).isEqualTo(1);
         assertThat(result.rejections()).extracting(Rejection::instanceId, Rejection::reasons).containsExactly(
-                tuple("i-1", List.of("AGENT", "RESOURCE:CPU", "RESOURCE:MEMORY", "ATTRIBUTE")),
+                tuple("i-1", List.of("AGENT", "RESOURCE:CPU", "RESOURCE:MEMORY", "ATTRIBUTE",
+                        "MemberOf placement constraint unsatisfied.")),
                 tuple("i-2", List.of("RESOURCE:PORTS", "ATTRIBUTE", "MemberOf placement constraint unsatisfied.")));
         assertThat(result.rejections()).extracting(Rejection::reason).containsExactly("AGENT", "RESOURCE:PORTS");
     }

@@ -58,7 +58,16 @@ public sealed interface Expression {
      * {@code subject operator [argument]}. {@code values} are the arguments as read: Long for
      * runningTasksCount, Instant for registeredAt, String otherwise; {@code pattern} is set for
      * {@code =~} and {@code !~}, which match the whole value (Java regular expressions, as ECS
-     * documents). A subject the instance lacks satisfies only the negative operators.
+     * documents).
+     *
+     * <p>A negative operator other than {@code !exists} needs the subject to be there: ECS's
+     * {@code attribute:stack != prod} selects "the instances with the custom attribute stack
+     * unless the attribute value is prod", so an instance without {@code stack} is not selected,
+     * nor by {@code !in} or {@code !~}. For {@code task:group}, which has one value per task
+     * group on the instance, "there" means a task of some group: {@code task:group != database}
+     * selects the instances with tasks, none of them in database. An instance without the subject
+     * satisfies only {@code !exists}; {@code not(...)} takes it in, as ECS's anti-affinity example
+     * {@code not(task:group == database)} takes in the empty instances.
      */
     record Comparison(Subject subject, Operator operator, List<Object> values, Pattern pattern, Matches memo)
             implements Expression {
@@ -77,8 +86,13 @@ public sealed interface Expression {
 
         @Override
         public boolean test(QueryTarget target) {
-            boolean affirmed = subject.kind() == Subject.Kind.TASK_GROUP ? testGroups(target)
-                    : testValue(subject.valueOf(target));
+            boolean groups = subject.kind() == Subject.Kind.TASK_GROUP;
+            Object value = groups ? null : subject.valueOf(target);
+            boolean present = groups ? target.groupNames().iterator().hasNext() : value != null;
+            if (!present) {
+                return operator == Operator.NOT_EXISTS;
+            }
+            boolean affirmed = groups ? testGroups(target) : testValue(value);
             return operator.isNegative() != affirmed;
         }
 
@@ -106,9 +120,6 @@ public sealed interface Expression {
         }
 
         private boolean testValue(Object value) {
-            if (value == null) {
-                return false;
-            }
             return switch (operator.positive()) {
                 case EXISTS -> true;
                 case MATCHES -> matches((String) value);

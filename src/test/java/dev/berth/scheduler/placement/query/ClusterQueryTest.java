@@ -71,10 +71,15 @@ class ClusterQueryTest {
         "task:group in [batch, nightly]                                                           ; false ; true",
         "task:group =~ service:.*                                                                 ; true  ; false",
         "task:group != database                                                                   ; true  ; false",
-        // An instance without the attribute satisfies only the negative operators.
+        // An instance without the attribute satisfies only !exists, and not(...) of the others.
         "attribute:gpu == yes                                                                     ; false ; false",
-        "attribute:gpu != yes                                                                     ; true  ; true",
+        "attribute:gpu != yes                                                                     ; false ; false",
+        "attribute:gpu not_in [yes, no]                                                           ; false ; false",
+        "attribute:gpu !in [yes]                                                                  ; false ; false",
+        "attribute:gpu !~ yes                                                                     ; false ; false",
+        "attribute:gpu not_matches .*                                                             ; false ; false",
         "attribute:gpu =~ .*                                                                      ; false ; false",
+        "not(attribute:gpu == yes)                                                                ; true  ; true",
         // Ordering: attributes numerically when both sides are numbers; versions part by part.
         "attribute:rack > 10                                                                      ; true  ; false",
         "agentVersion >= 1.14.4                                                                   ; true  ; true",
@@ -104,6 +109,46 @@ class ClusterQueryTest {
         // Then
         assertThat(first).as("selects the g2 instance").isEqualTo(selectsG2);
         assertThat(second).as("selects the t2 instance").isEqualTo(selectsT2);
+    }
+
+    /** Three instances: stack prod with a database task, stack dev with a web task, and one with neither. */
+    private static final Candidate PROD = new Candidate("i-p", "default", true, new Resources(1024, 1024, Set.of()),
+            Set.of(), Map.of("stack", "prod"), "i-p", "1.20.0", Instant.parse("2019-01-01T00:00:00Z"), 1,
+            Map.of("database", 1));
+    private static final Candidate DEV = new Candidate("i-d", "default", true, new Resources(1024, 1024, Set.of()),
+            Set.of(), Map.of("stack", "dev"), "i-d", "1.20.0", Instant.parse("2019-01-01T00:00:00Z"), 1,
+            Map.of("service:web", 1));
+    private static final Candidate BARE = new Candidate("i-b", "default", true, new Resources(1024, 1024, Set.of()),
+            Set.of(), Map.of(), "i-b", "1.20.0", Instant.parse("2019-01-01T00:00:00Z"), 0, Map.of());
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', quoteCharacter = '"', value = {
+        // ECS: "attribute:stack != prod" lists the instances with the attribute stack unless it is prod.
+        "attribute:stack != prod                 ; false ; true  ; false",
+        "attribute:stack not_in [prod, qa]       ; false ; true  ; false",
+        "attribute:stack !~ 'p.*'                ; false ; true  ; false",
+        "attribute:stack !exists                 ; false ; false ; true",
+        "not(attribute:stack == prod)            ; false ; true  ; true",
+        // task:group is there when the instance runs a task of some group.
+        "task:group != database                  ; false ; true  ; false",
+        "task:group !in [database]               ; false ; true  ; false",
+        "task:group !~ 'data.*'                  ; false ; true  ; false",
+        "task:group !exists                      ; false ; false ; true",
+        "not(task:group == database)             ; false ; true  ; true",
+    })
+    void aNegativeOperatorSelectsOnlyInstancesThatHaveTheSubject(String expression, boolean selectsProd,
+            boolean selectsDev, boolean selectsBare) {
+        // Given an instance with the subject's value, one with another value, and one without it
+
+        // When
+        boolean prod = selects(expression.trim(), PROD);
+        boolean dev = selects(expression.trim(), DEV);
+        boolean bare = selects(expression.trim(), BARE);
+
+        // Then
+        assertThat(prod).as("selects the instance with the value").isEqualTo(selectsProd);
+        assertThat(dev).as("selects the instance with another value").isEqualTo(selectsDev);
+        assertThat(bare).as("selects the instance without the subject").isEqualTo(selectsBare);
     }
 
     @ParameterizedTest(name = "{0}")
