@@ -150,11 +150,27 @@ public final class EventStream implements Runnable, AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         replayUntil.clear();
         for (TopicPartition partition : partitions) {
             OffsetAndMetadata position = committed.get(partition);
-            if (position != null && position.offset() > consumer.position(partition)) {
-                replayUntil.put(partition, position.offset());
+            if (position == null) {
+                continue;
+            }
+            long until = position.offset();
+            long end = ends.getOrDefault(partition, until);
+            if (until > end) {
+                // The partition holds less than was published from it (recreated, or truncated
+                // by an unclean leader election): replaying up to a position it never reaches
+                // would hold every partition back for good. Which of its records were published
+                // cannot be told, so it is published again from its beginning: a consumer drops
+                // what it already had by version, where a record skipped would be a change lost.
+                LOGGER.warnf("%s's committed position %d is past the end of %s (%d): publishing it again from its "
+                        + "beginning", groupId, until, partition, end);
+                continue;
+            }
+            if (until > consumer.position(partition)) {
+                replayUntil.put(partition, until);
             }
         }
         List<TopicPartition> waiting = new ArrayList<>(partitions);

@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -149,6 +150,31 @@ class EventStreamIT {
         try (var admin = clients.admin()) {
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(
                     "it-events-refresh-group").partitionsToOffsetAndMetadata().get()).hasSize(expected));
+        } finally {
+            stream.close();
+            thread.join();
+        }
+    }
+
+    @Test
+    void aCommittedPositionPastThePartitionsEndHoldsNothingBack() throws Exception {
+        // Given: the group's position on a partition is past its end (the topic was recreated,
+        // or an unclean leader election truncated it)
+        String group = "it-events-beyond-group";
+        TopicPartition truncated = new TopicPartition(Topic.INSTANCES.name(settings), 0);
+        try (var admin = clients.admin()) {
+            admin.alterConsumerGroupOffsets(group, Map.of(truncated, new OffsetAndMetadata(1_000_000))).all().get();
+        }
+
+        // When: a term starts and a record comes
+        EventStream stream = stream("it-events-beyond", new AtomicInteger(), group);
+        Thread thread = new Thread(stream, "it-events-beyond");
+        thread.start();
+        register("i-beyond");
+
+        // Then: its event is published
+        try {
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(committed(Topic.EVENTS)).contains("arn/i-beyond"));
         } finally {
             stream.close();
             thread.join();
