@@ -35,7 +35,7 @@ public final class Clusters {
 
     /** A cluster with the numbers DescribeClusters shows. */
     public record ClusterSummary(ClusterRecord cluster, int registeredContainerInstancesCount,
-            int runningTasksCount, int pendingTasksCount, int activeServicesCount) {
+            int runningTasksCount, int pendingTasksCount, int activeServicesCount, int drainingServicesCount) {
     }
 
     /** Creates the cluster, or returns it unchanged when it exists (ECS is idempotent here). */
@@ -122,7 +122,7 @@ public final class Clusters {
             }
             ClusterRecord inactive = cluster.withStatus(cluster.version() + 1, INACTIVE);
             writer.write(inactive);
-            return new ClusterSummary(inactive, 0, 0, 0, 0);
+            return new ClusterSummary(inactive, 0, 0, 0, 0, 0);
         } finally {
             writeLock.unlock();
         }
@@ -159,9 +159,16 @@ public final class Clusters {
                 pending++;
             }
         }
-        int services = (int) state.services(cluster.clusterName()).stream()
-                .filter(s -> ServiceRecord.ACTIVE.equals(s.status())).count();
-        return new ClusterSummary(cluster, instances.size(), running, pending, services);
+        int services = 0;
+        int draining = 0;
+        for (ServiceRecord service : state.services(cluster.clusterName())) {
+            if (ServiceRecord.ACTIVE.equals(service.status())) {
+                services++;
+            } else if (ServiceRecord.DRAINING.equals(service.status())) {
+                draining++;
+            }
+        }
+        return new ClusterSummary(cluster, instances.size(), running, pending, services, draining);
     }
 
     /** A cluster name from a name, an ARN or nothing ({@code default}). */

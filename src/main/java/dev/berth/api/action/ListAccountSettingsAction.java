@@ -39,8 +39,8 @@ public class ListAccountSettingsAction extends SchedulerAction<ListAccountSettin
         AccountSettings settings = plane.accountSettings();
         List<AccountSettings.Setting> all = settings.list(settings.principalOf(Caller.accessKeyId()), r.name(),
                 r.value(), r.principalArn(), Boolean.TRUE.equals(r.effectiveSettings()));
-        Paging<AccountSettings.Setting> page = Paging.of(all, AccountSettings.Setting::name, false,
-                r.maxResults() == null ? MAX_RESULTS : r.maxResults(), r.nextToken());
+        Paging<AccountSettings.Setting> page = Paging.of("ListAccountSettings", all, AccountSettings.Setting::name,
+                false, r.maxResults() == null ? MAX_RESULTS : r.maxResults(), r.nextToken());
         return new Response(page.items(), page.nextToken());
     }
 }

@@ -27,8 +27,8 @@ public class ListAttributesAction extends SchedulerAction<ListAttributesAction.R
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         List<Attributes.Attribute> all = plane.attributes().list(r.cluster(), r.targetType(), r.attributeName(),
                 r.attributeValue());
-        Paging<Attributes.Attribute> page = Paging.of(all, a -> a.targetId() + "/" + a.name(), false, r.maxResults(),
-                r.nextToken());
+        Paging<Attributes.Attribute> page = Paging.of("ListAttributes", all, a -> a.targetId() + "/" + a.name(), false,
+                r.maxResults(), r.nextToken());
         return new Response(page.items(), page.nextToken());
     }
 }

@@ -26,7 +26,7 @@ public class ListClustersAction extends SchedulerAction<ListClustersAction.Reque
     Object handle(ControlPlane plane, EcsShapes shapes, Request request) {
         List<String> arns = plane.clusters().list().stream()
                 .map(ClusterRecord::clusterName).map(plane.arns()::cluster).toList();
-        Paging<String> page = Paging.of(arns, request.maxResults(), request.nextToken());
+        Paging<String> page = Paging.of("ListClusters", arns, request.maxResults(), request.nextToken());
         return new Response(page.items(), page.nextToken());
     }
 }

@@ -56,7 +56,7 @@ public class ListContainerInstancesAction extends SchedulerAction<ListContainerI
                 arns.add(shapes.containerInstanceArn(instance.cluster(), instance.instanceId()));
             }
         }
-        Paging<String> page = Paging.of(arns, r.maxResults(), r.nextToken());
+        Paging<String> page = Paging.of("ListContainerInstances", arns, r.maxResults(), r.nextToken());
         return new Response(page.items(), page.nextToken());
     }
 

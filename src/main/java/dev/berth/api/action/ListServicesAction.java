@@ -14,6 +14,12 @@ import java.util.List;
 @Singleton
 public class ListServicesAction extends SchedulerAction<ListServicesAction.Request> {
 
+    /**
+     * ECS answers up to 10 services a page unless asked for more, so that a page of ListServices
+     * can go whole to DescribeServices (at most 10 a call), as scripts and waiters use it.
+     */
+    static final int DEFAULT_RESULTS = 10;
+
     public record Request(String cluster, String nextToken, Integer maxResults, String launchType,
             String schedulingStrategy, String resourceManagementType) {
     }
@@ -37,8 +43,8 @@ public class ListServicesAction extends SchedulerAction<ListServicesAction.Reque
         }
         List<ServiceRecord> services = plane.services().list(cluster.clusterName(), r.schedulingStrategy()).stream()
                 .filter(s -> r.launchType() == null || r.launchType().equals(s.launchTypeOrDefault())).toList();
-        Paging<ServiceRecord> page = Paging.of(services, ServiceRecord::serviceName, false, r.maxResults(),
-                r.nextToken());
+        Paging<ServiceRecord> page = Paging.of("ListServices", services, ServiceRecord::serviceName, false,
+                r.maxResults() == null ? DEFAULT_RESULTS : r.maxResults(), r.nextToken());
         return new Response(page.items().stream().map(ServiceRecord::serviceArn).toList(), page.nextToken());
     }
 }

@@ -23,7 +23,8 @@ public class ListTaskDefinitionFamiliesAction extends SchedulerAction<ListTaskDe
 
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
-        Paging<String> page = Paging.of(plane.taskDefinitions().families(r.familyPrefix(), r.status()),
+        Paging<String> page = Paging.of("ListTaskDefinitionFamilies",
+                plane.taskDefinitions().families(r.familyPrefix(), r.status()),
                 r.maxResults(), r.nextToken());
         return new Response(page.items(), page.nextToken());
     }

@@ -28,7 +28,8 @@ public class ListTaskDefinitionsAction extends SchedulerAction<ListTaskDefinitio
     @Override
     Object handle(ControlPlane plane, EcsShapes shapes, Request r) {
         List<TaskDefinition> definitions = plane.taskDefinitions().list(r.familyPrefix(), r.status(), r.sort());
-        Paging<TaskDefinition> page = Paging.of(definitions, d -> d.family() + "\u0001" + String.format("%010d", d.revision()),
+        Paging<TaskDefinition> page = Paging.of("ListTaskDefinitions", definitions,
+                d -> d.family() + "\u0001" + String.format("%010d", d.revision()),
                 "DESC".equals(r.sort()), r.maxResults(), r.nextToken());
         return new Response(page.items().stream().map(TaskDefinition::taskDefinitionArn).toList(), page.nextToken());
     }

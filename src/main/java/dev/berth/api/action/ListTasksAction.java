@@ -2,7 +2,9 @@ package dev.berth.api.action;
 
 import dev.berth.api.Paging;
 import dev.berth.api.shape.EcsShapes;
+import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ClusterRecord;
+import dev.berth.protocol.ServiceRecord;
 import dev.berth.scheduler.ControlPlane;
 import dev.berth.scheduler.SchedulerRole;
 import dev.berth.scheduler.Tasks;
@@ -41,16 +43,33 @@ public class ListTasksAction extends SchedulerAction<ListTasksAction.Request> {
                 new Tasks.TaskFilter(r.containerInstance(), r.family(), r.startedBy(), r.desiredStatus(),
                         r.launchType()));
         if (r.serviceName() != null) {
-            // A service's tasks are its task group, as in ECS.
-            String group = plane.services().find(cluster.clusterName(), r.serviceName())
+            ServiceRecord service = plane.services().find(cluster.clusterName(), r.serviceName())
                     .orElseThrow(() -> new EcsException(EcsErrorType.ServiceNotFoundException, "Service not found."))
-                    .service().group();
-            tasks = tasks.stream().filter(t -> group.equals(t.desired().group())).toList();
+                    .service();
+            tasks = tasks.stream().filter(t -> belongs(service, t)).toList();
         }
-        Paging<TaskView> page = Paging.of(tasks, ListTasksAction::sortKey, false, r.maxResults(), r.nextToken());
+        Paging<TaskView> page = Paging.of("ListTasks", tasks, ListTasksAction::sortKey, false, r.maxResults(),
+                r.nextToken());
         return new Response(page.items().stream().map(t -> shapes.taskArn(t.cluster(), t.taskId())).toList(),
                 page.nextToken());
     }
+
+    /**
+     * Whether the task belongs to the service, as ECS's serviceName filter means it: one its
+     * deployments started (a stopped one also when its deployment is gone), not a standalone
+     * task that RunTask put in the group {@code service:<name>}.
+     */
+    static boolean belongs(ServiceRecord service, TaskView task) {
+        if (service.owns(task.desired())) {
+            return true;
+        }
+        String startedBy = task.desired().startedBy();
+        return task.desiredStatus() == TaskStatus.STOPPED && service.group().equals(task.desired().group())
+                && startedBy != null && startedBy.startsWith(SERVICE_DEPLOYMENT_PREFIX);
+    }
+
+    /** How the ids of services' deployments start, as ECS's do: the startedBy of a service's tasks. */
+    private static final String SERVICE_DEPLOYMENT_PREFIX = "ecs-svc/";
 
     /** The order tasks are listed in: creation time, then id. */
     static String sortKey(TaskView task) {

@@ -39,7 +39,7 @@ public final class EcsShapes {
 
     /**
      * A cluster as DescribeClusters shows it: with ECS's statistics when asked (every Berth
-     * task runs on a container instance, so the Fargate and service counts are 0) and the
+     * task runs on a container instance, so the Fargate counts are 0) and the
      * settings (containerInsights is disabled unless it was set) and the tags.
      */
     public EcsCluster cluster(Clusters.ClusterSummary summary, boolean statistics, boolean settings, boolean tags) {
@@ -51,7 +51,7 @@ public final class EcsShapes {
                 new KeyValuePair("pendingFargateTasksCount", "0"),
                 new KeyValuePair("activeEC2ServiceCount", String.valueOf(summary.activeServicesCount())),
                 new KeyValuePair("activeFargateServiceCount", "0"),
-                new KeyValuePair("drainingEC2ServiceCount", "0"),
+                new KeyValuePair("drainingEC2ServiceCount", String.valueOf(summary.drainingServicesCount())),
                 new KeyValuePair("drainingFargateServiceCount", "0"));
         return new EcsCluster(arns.cluster(name), name, summary.cluster().status(),
                 summary.registeredContainerInstancesCount(), summary.runningTasksCount(), summary.pendingTasksCount(),
