@@ -27,6 +27,10 @@ public class ApiAuthentication {
     private final Optional<SigV4Verifier> verifier;
     private final boolean allowUnsignedRemote;
 
+    /** The example pair that the shipped scheduler.env shows: a key known to anyone is no key. */
+    static final String EXAMPLE_ACCESS_KEY_ID = "AKIABERTHEXAMPLE";
+    static final String EXAMPLE_SECRET = "change-me";
+
     @Inject
     public ApiAuthentication(ApiConfig config) {
         this(config, Clock.systemUTC());
@@ -44,6 +48,10 @@ public class ApiAuthentication {
                     + "berth.api.secret-access-key (BERTH_API_SECRET_ACCESS_KEY) go together: set both to require "
                     + "signed ECS API calls, or neither to accept unsigned ones. Only "
                     + (id.isPresent() ? "the access key id" : "the secret access key") + " is set.");
+        }
+        if (id.filter(EXAMPLE_ACCESS_KEY_ID::equals).isPresent() || secret.filter(EXAMPLE_SECRET::equals).isPresent()) {
+            throw new IllegalStateException("BERTH_API_ACCESS_KEY_ID or BERTH_API_SECRET_ACCESS_KEY is the example "
+                    + "shown in the shipped scheduler.env, which anyone can read: make a pair of your own.");
         }
         this.key = id.map(akid -> new SigningKey(akid, secret.orElseThrow()));
         this.allowUnsignedRemote = config.allowUnsignedRemote();

@@ -88,7 +88,9 @@ public final class EcsOperations {
             partly("RunTask", "launch types EC2 and EXTERNAL only (the task, DescribeTasks and its events say "
                     + "which was asked; EC2 when none); capacityProviderStrategy, networkConfiguration, "
                     + "platformVersion, enableExecuteCommand and volumeConfigurations are refused"),
-            partly("StartTask", "networkConfiguration, enableExecuteCommand and volumeConfigurations are refused"),
+            partly("StartTask", "networkConfiguration, enableExecuteCommand and volumeConfigurations are refused; a "
+                    + "named instance that was deregistered is an `INACTIVE` failure, one the cluster never had "
+                    + "`MISSING`, as in ECS"),
             full("StopTask", ""),
             full("DescribeTasks", ""),
             full("ListTasks", ""),

@@ -76,6 +76,14 @@ class ApiAuthenticationTest {
     }
 
     @Test
+    void refusesToStartWithTheExampleKeyThatTheShippedEnvFileShows() {
+        assertThatThrownBy(() -> new ApiAuthentication(config("AKIABERTHEXAMPLE", "s3cret-of-my-own"),
+                Clock.systemUTC())).isInstanceOf(IllegalStateException.class).hasMessageContaining("a pair of your own");
+        assertThatThrownBy(() -> new ApiAuthentication(config("AKIAMYOWNKEY", "change-me"), Clock.systemUTC()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("a pair of your own");
+    }
+
+    @Test
     void anOpenApiListensOnLoopbackUnlessTheOperatorAcceptsTheRisk() {
         assertThat(ApiAuthentication.exposureRefusal("127.0.0.1", false, false)).isEmpty();
         assertThat(ApiAuthentication.exposureRefusal("localhost", false, false)).isEmpty();

@@ -155,6 +155,17 @@ class SystemdUnitsTest {
     }
 
     @Test
+    void theShippedSchedulerEnvFileSetsNoApiKeyThatAnyoneCouldRead() throws IOException {
+        // Given scheduler.env as shipped: it listens on every address
+        Map<String, String> scheduler = settings(SYSTEMD.resolve("scheduler.env"));
+        assertThat(scheduler).containsEntry("QUARKUS_HTTP_HOST", "0.0.0.0");
+
+        // Then it sets no key: the scheduler refuses to start open until the operator sets one
+        assertThat(scheduler).doesNotContainKeys("BERTH_API_ACCESS_KEY_ID", "BERTH_API_SECRET_ACCESS_KEY",
+                "BERTH_API_ALLOW_UNSIGNED_REMOTE");
+    }
+
+    @Test
     void aSchedulerAndAnAgentOnOneHostListenOnDifferentPorts() throws IOException {
         // Given both env files as shipped, on one host (Berth's defaults where a file sets nothing)
         Map<String, String> agent = settings(SYSTEMD.resolve("agent.env"));
