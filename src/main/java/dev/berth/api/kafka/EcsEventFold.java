@@ -90,6 +90,12 @@ final class EcsEventFold implements EventStream.Fold {
             .addMixIn(EcsTask.class, TaskEventDetail.WithoutTags.class);
     private final Map<String, DesiredTask> desired = new HashMap<>();
     private final Map<String, TaskStateChange> reports = new HashMap<>();
+    /**
+     * The time of each task's last event. A report's Kafka timestamp is its agent's clock (its
+     * topic keeps the producer's time), which may run behind the scheduler's that dated the task's
+     * desired record: a task's events never go back in time.
+     */
+    private final Map<String, Long> taskTimes = new HashMap<>();
     private final Map<String, Set<String>> tasksByInstance = new HashMap<>();
     private final Map<String, InstanceRegistration> registrations = new HashMap<>();
     private final Map<String, InstanceControl> controls = new HashMap<>();
@@ -179,6 +185,7 @@ final class EcsEventFold implements EventStream.Fold {
         }
         DesiredTask gone = desired.remove(taskId);
         TaskStateChange report = reports.remove(taskId);
+        taskTimes.remove(taskId);
         if (gone != null || report != null) {
             forgotten.add(taskId);
         }
@@ -190,7 +197,8 @@ final class EcsEventFold implements EventStream.Fold {
         }
     }
 
-    private List<EventStream.Event> taskEvent(String taskId, long timestamp) {
+    private List<EventStream.Event> taskEvent(String taskId, long recordTime) {
+        long timestamp = taskTimes.merge(taskId, recordTime, Math::max);
         // Shown as DescribeTasks shows it, with the same version: the sum of both records'.
         TaskView view = TaskView.fold(desired.get(taskId), reports.get(taskId));
         DesiredTask task = view.desired();

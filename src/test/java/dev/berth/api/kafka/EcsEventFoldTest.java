@@ -57,6 +57,35 @@ class EcsEventFoldTest {
     }
 
     @Test
+    void aTasksEventsNeverGoBackInTimeWhenItsAgentsClockRunsBehind() {
+        // Given: the desired record dated by the scheduler, then a report sent by an agent 10 minutes behind
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        DesiredTask task = desired("t1", "i-1", definition("web", 1, 64, null), 1);
+        long placed = T0.toEpochMilli();
+        List<EventStream.Event> first = fold.apply(new EventStream.Source(Topic.TASKS, "t1", task, placed));
+
+        // When
+        List<EventStream.Event> running = fold.apply(new EventStream.Source(Topic.TASK_EVENTS, "t1",
+                report("t1", "i-1", TaskStatus.RUNNING, 1), placed - 600_000));
+
+        // Then: the RUNNING event is dated no earlier than the one before it
+        assertThat(first).hasSize(1);
+        assertThat(running).hasSize(1);
+        JsonNode event = read(running.get(0));
+        assertThat(event.path("time").asText()).isEqualTo(read(first.get(0)).path("time").asText());
+        assertThat(event.path("detail").path("updatedAt").asText())
+                .isEqualTo(read(first.get(0)).path("detail").path("updatedAt").asText());
+    }
+
+    private JsonNode read(EventStream.Event event) {
+        try {
+            return mapper.readTree(new String(event.value(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void everyNewerTaskRecordIsOneTaskStateChangeWhoseVersionGrowsByOne() {
         // Given
         EcsEventFold fold = new EcsEventFold(ARNS);
