@@ -166,6 +166,9 @@ class HelmChartTest {
         assertThat(volume(agentPod, "machine-id").getHostPath().getPath()).isEqualTo("/etc/machine-id");
         assertThat(volume(agentPod, "machine-id").getHostPath().getType()).isEqualTo("File");
         assertThat(env(agent)).containsEntry("BERTH_AGENT_MACHINE_ID_FILE", mountPath(agent, "machine-id"));
+        // Docker's data root at its own path, so that the image cleanup can measure its disk
+        assertThat(volume(agentPod, "docker-root").getHostPath().getPath()).isEqualTo("/var/lib/docker");
+        assertThat(mountPath(agent, "docker-root")).isEqualTo("/var/lib/docker");
         assertHealthProbes(agent);
         SecurityContext agentSecurity = agent.getSecurityContext();
         assertThat(agentSecurity.getRunAsUser()).as("root for the Docker socket").isZero();
