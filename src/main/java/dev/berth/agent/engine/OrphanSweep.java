@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  *       a task it reported but cannot find on berth.tasks means that it reads the wrong
  *       partition, not that the task is gone (the scheduler forgets both in one transaction).</li>
  * </ul>
- * A running orphan is stopped; one that exited longer than the cleanup wait ago is removed.
+ * A running orphan is stopped; one that exited longer than the cleanup wait ago is removed, and
+ * one created and never started once it has been seen unclaimed for the cleanup wait.
  * A container without the Berth labels or of another instance is never touched. The memory of
  * when each container was first seen unclaimed holds only containers that the last sweep
  * listed, so it is bounded by this instance's containers.
@@ -94,7 +95,13 @@ final class OrphanSweep {
                 }
                 Instant since = unclaimedSince.computeIfAbsent(container.id(), id -> now);
                 if (armedAt != null && isPast(armedAt, now) && isPast(since, now)) {
-                    act(container);
+                    try {
+                        act(container, since);
+                    } catch (ContainerRuntimeException e) {
+                        // One container the engine will not stop or remove holds back no other.
+                        LOGGER.warnf("Task %s: cannot clean up orphaned container %s: %s", container.taskId(),
+                                container.name(), e.reason());
+                    }
                 }
             }
             unclaimedSince.keySet().retainAll(listed);
@@ -116,7 +123,7 @@ final class OrphanSweep {
         }
     }
 
-    private void act(RuntimeContainer container) throws ContainerRuntimeException {
+    private void act(RuntimeContainer container, Instant unclaimedSince) throws ContainerRuntimeException {
         if (container.status() == ContainerStatus.RUNNING) {
             LOGGER.warnf("Task %s: container %s runs but no task wants it; stopping it", container.taskId(),
                     container.name());
@@ -125,6 +132,13 @@ final class OrphanSweep {
                 && !container.finishedAt().isAfter(clock.instant().minus(cleanupAfter))) {
             LOGGER.infof("Task %s: removing container %s, exited at %s and claimed by no task", container.taskId(),
                     container.name(), container.finishedAt());
+            runtime.remove(container.id());
+        } else if (container.status() == ContainerStatus.PENDING
+                && !unclaimedSince.isAfter(clock.instant().minus(cleanupAfter))) {
+            // Created and never started (its start failed, or the task stopped first): nothing
+            // ever exits it, so it waits the cleanup wait from when it was first seen unclaimed.
+            LOGGER.infof("Task %s: removing container %s, created, never started and claimed by no task",
+                    container.taskId(), container.name());
             runtime.remove(container.id());
         }
     }

@@ -210,6 +210,30 @@ class TaskCleanupTest {
     }
 
     @Test
+    void aCreatedContainerThatNeverStartedAndNoTaskClaimsIsRemovedAfterTheWait() {
+        // Given: a container of this instance created and never started (its start failed, or a
+        // StopTask came between create and start), whose task is gone from Kafka
+        runtime.add(new RuntimeContainer("created", "created", "berth-test/busybox:latest",
+                Map.of(BerthLabels.TASK_ID, "t9", BerthLabels.INSTANCE_ID, INSTANCE, BerthLabels.CONTAINER_NAME,
+                        "web"), ContainerStatus.PENDING, null, null, List.of(), null, null));
+        TaskEngine engine = engine();
+        engine.caughtUp();
+        engine.resync();
+
+        // When
+        clock.advance(JUST_BEFORE);
+        engine.resync();
+        boolean keptBeforeTheWait = runtime.has("created");
+        clock.advance(Duration.ofMinutes(1));
+        engine.resync();
+
+        // Then
+        assertThat(keptBeforeTheWait).isTrue();
+        assertThat(runtime.removes).containsExactly("created");
+        assertThat(runtime.stops).isEmpty();
+    }
+
+    @Test
     void aContainerWithoutOurLabelsOrOfAnotherInstanceIsNeverTouched() {
         // Given: exited long ago, one not Berth's, one another instance's, one of this instance
         runtime.add(exited("foreign", Map.of("app", "web")));
