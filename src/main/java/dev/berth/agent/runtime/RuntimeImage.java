@@ -5,17 +5,25 @@ import java.util.Locale;
 
 /**
  * An image as the engine lists it: its id and the references that name it
- * ({@code repository:tag}, as Docker's RepoTags spell them).
+ * ({@code repository:tag}, as Docker's RepoTags spell them, and {@code repository@sha256:...},
+ * as its RepoDigests do: an image pulled by digest has no tag).
  */
-public record RuntimeImage(String id, List<String> tags) {
+public record RuntimeImage(String id, List<String> tags, List<String> digests) {
 
     public RuntimeImage {
         tags = tags == null ? List.of() : List.copyOf(tags);
+        digests = digests == null ? List.of() : List.copyOf(digests);
+    }
+
+    /** An image named by tags only. */
+    public RuntimeImage(String id, List<String> tags) {
+        this(id, tags, List.of());
     }
 
     /** Whether {@code reference}, as a task definition writes it, names this image. */
     public boolean isNamedBy(String reference) {
-        return tags.contains(normalize(reference));
+        String normalized = normalize(reference);
+        return tags.contains(normalized) || digests.contains(normalized);
     }
 
     /**

@@ -34,7 +34,9 @@ final class DockerImages {
         for (Image image : client.listImagesCmd().withShowAll(false).exec()) {
             List<String> tags = image.getRepoTags() == null ? List.of()
                     : Arrays.stream(image.getRepoTags()).filter(tag -> !UNTAGGED.equals(tag)).toList();
-            images.add(new RuntimeImage(image.getId(), tags));
+            List<String> digests = image.getRepoDigests() == null ? List.of()
+                    : Arrays.stream(image.getRepoDigests()).filter(digest -> !digest.startsWith("<none>")).toList();
+            images.add(new RuntimeImage(image.getId(), tags, digests));
         }
         return images;
     }
