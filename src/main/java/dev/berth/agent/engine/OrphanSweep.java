@@ -83,7 +83,7 @@ final class OrphanSweep {
         Instant now = clock.instant();
         try {
             Set<String> listed = new HashSet<>();
-            for (RuntimeContainer container : runtime.list(instanceId)) {
+            for (RuntimeContainer container : runtime.listExcept(instanceId, claimed)) {
                 if (!container.isBerth() || !instanceId.equals(container.labels().get(BerthLabels.INSTANCE_ID))
                         || claimed.test(container.taskId())) {
                     continue;

@@ -73,6 +73,15 @@ public interface ContainerRuntime {
     List<RuntimeContainer> list(String instanceId) throws ContainerRuntimeException;
 
     /**
+     * The containers of {@link #list} but those of the tasks {@code skipped} names: an engine
+     * that must inspect each container it lists leaves those out before it inspects them.
+     */
+    default List<RuntimeContainer> listExcept(String instanceId, java.util.function.Predicate<String> skipped)
+            throws ContainerRuntimeException {
+        return list(instanceId).stream().filter(c -> !skipped.test(c.taskId())).toList();
+    }
+
+    /**
      * One sample of the container's resource use, in the engine's own JSON (Docker's
      * ContainerStats, as the ECS task metadata endpoint serves it); empty when there is no
      * such container.

@@ -331,20 +331,31 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
     @Override
     public List<RuntimeContainer> list(String instanceId) throws ContainerRuntimeException {
-        return call(RuntimeError.CannotListContainersError, "list containers", callTimeout, () -> {
-            List<RuntimeContainer> result = new ArrayList<>();
-            List<Container> containers = client.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(BerthLabels.INSTANCE_ID, instanceId)).exec();
-            for (Container container : containers) {
-                // The filter already asks for the label; checking again costs nothing and
-                // keeps "never an unlabelled container" true whatever the engine's filter does.
-                if (BerthLabels.isBerth(container.getLabels())
-                        && instanceId.equals(container.getLabels().get(BerthLabels.INSTANCE_ID))) {
-                    inspectNow(container.getId()).ifPresent(result::add);
-                }
+        return listExcept(instanceId, taskId -> false);
+    }
+
+    /**
+     * Lists the instance's containers (one call), then inspects those not skipped, each with a
+     * deadline of its own: a host with thousands of containers is not cut short by one
+     * deadline for all, and the containers of tasks the agent holds are not inspected at all.
+     */
+    @Override
+    public List<RuntimeContainer> listExcept(String instanceId, java.util.function.Predicate<String> skipped)
+            throws ContainerRuntimeException {
+        List<Container> containers = call(RuntimeError.CannotListContainersError, "list containers", callTimeout,
+                () -> client.listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(BerthLabels.INSTANCE_ID, instanceId)).exec());
+        List<RuntimeContainer> result = new ArrayList<>();
+        for (Container container : containers) {
+            // The filter already asks for the label; checking again costs nothing and
+            // keeps "never an unlabelled container" true whatever the engine's filter does.
+            if (BerthLabels.isBerth(container.getLabels())
+                    && instanceId.equals(container.getLabels().get(BerthLabels.INSTANCE_ID))
+                    && !skipped.test(container.getLabels().get(BerthLabels.TASK_ID))) {
+                inspect(container.getId()).ifPresent(result::add);
             }
-            return result;
-        });
+        }
+        return result;
     }
 
     @Override

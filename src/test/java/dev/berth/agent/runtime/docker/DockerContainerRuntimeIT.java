@@ -224,6 +224,22 @@ class DockerContainerRuntimeIT {
     }
 
     @Test
+    void listsTheInstancesContainersButThoseOfTheTasksItIsToldToSkip() throws Exception {
+        // Given: two containers of this instance, created and never started
+        ContainerSpec kept = spec("kept", List.of("sleep", "60"), List.of());
+        ContainerSpec skipped = spec("skipped", List.of("sleep", "60"), List.of());
+        String keptId = runtime.create(kept);
+        String skippedId = runtime.create(skipped);
+
+        // When
+        List<RuntimeContainer> listed = runtime.listExcept(INSTANCE, skipped.taskId()::equals);
+
+        // Then
+        assertThat(listed).extracting(RuntimeContainer::id).contains(keptId).doesNotContain(skippedId);
+        assertThat(runtime.list(INSTANCE)).extracting(RuntimeContainer::id).contains(keptId, skippedId);
+    }
+
+    @Test
     void neverListsStopsOrRemovesAContainerWithoutTheBerthLabels() throws Exception {
         // Given: a container made outside Berth, even one claiming this instance in a half label set
         String name = "not-berth-" + UUID.randomUUID().toString().substring(0, 8);
