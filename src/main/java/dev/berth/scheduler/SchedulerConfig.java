@@ -42,7 +42,8 @@ public interface SchedulerConfig {
 
     /**
      * How long a STOPPED task stays visible to DescribeTasks and ListTasks after it stopped
-     * (ECS keeps them for about an hour).
+     * (ECS keeps them for about an hour), counted from when the scheduler saw it stopped, by its
+     * own clock (the agent's may differ; a restarted scheduler counts from its start).
      */
     @WithDefault("1h")
     Duration stoppedTaskRetention();

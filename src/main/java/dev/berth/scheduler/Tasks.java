@@ -312,7 +312,8 @@ public final class Tasks {
                 lost.put(instanceId, "Container instance " + instanceId + " was lost: its agent sent no heartbeat for "
                         + state.instanceLostAfter().toSeconds() + " s");
             }
-            for (TaskAction action : reconciler.plan(state.tasksToReconcile(), lost, state.clock().instant())) {
+            for (TaskAction action : reconciler.plan(state.tasksToReconcile(), lost, state.clock().instant(),
+                    state::stoppedSeenAt)) {
                 DesiredTask latest = action.task();
                 if (changes.size() >= MAX_CHANGES_PER_ROUND) {
                     break;

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What must change about tasks, from the whole state (level-triggered): a pure function of
@@ -37,6 +38,16 @@ public final class TaskReconciler {
      * @param lostInstances the instances the scheduler lost, with why (for the stopped reason)
      */
     public List<TaskAction> plan(List<TaskView> tasks, Map<String, String> lostInstances, Instant now) {
+        return plan(tasks, lostInstances, now, taskId -> null);
+    }
+
+    /**
+     * @param stoppedSeen when the scheduler saw each task's STOPPED report, by its own clock (null
+     *                    when it does not know): retention counts from then, not from the
+     *                    agent's {@code stoppedAt}, since two hosts' clocks are not comparable
+     */
+    public List<TaskAction> plan(List<TaskView> tasks, Map<String, String> lostInstances, Instant now,
+            Function<String, Instant> stoppedSeen) {
         List<TaskAction> actions = new ArrayList<>();
         for (TaskView task : tasks) {
             boolean reportedStopped = task.observed() != null && task.observed().lastStatus() == TaskStatus.STOPPED;
@@ -47,21 +58,22 @@ public final class TaskReconciler {
                 String code = task.observed().stopCode() != null ? task.observed().stopCode()
                         : StopCode.EssentialContainerExited.name();
                 actions.add(new TaskAction.MarkStopped(task.desired(), code, task.observed().stoppedReason()));
-            } else if (task.desiredStatus() == TaskStatus.STOPPED && isPastRetention(task, reportedStopped, now)) {
+            } else if (task.desiredStatus() == TaskStatus.STOPPED
+                    && isPastRetention(task, reportedStopped, now, stoppedSeen.apply(task.taskId()))) {
                 actions.add(new TaskAction.Forget(task.desired()));
             }
         }
         return actions;
     }
 
-    private boolean isPastRetention(TaskView task, boolean reportedStopped, Instant now) {
+    private boolean isPastRetention(TaskView task, boolean reportedStopped, Instant now, Instant seen) {
         Instant since;
         if (task.isLost() && !reportedStopped) {
             since = task.desired().lostAt() != null ? task.desired().lostAt()
                     : task.observed() != null && task.observed().reportedAt() != null ? task.observed().reportedAt()
                     : task.desired().createdAt();
         } else if (reportedStopped) {
-            since = task.stoppedAt() != null ? task.stoppedAt() : task.observed().reportedAt();
+            since = seen != null ? seen : task.stoppedAt() != null ? task.stoppedAt() : task.observed().reportedAt();
         } else if (task.observed() == null) {
             // Stopped before its agent ever reported it: the agent may be gone for good.
             since = task.desired().createdAt();

@@ -126,6 +126,13 @@ public final class SchedulerState {
      */
     private final Map<String, Long> forgotten = new HashMap<>();
     private final StagedSightings staged = new StagedSightings();
+    /**
+     * When this scheduler first saw each task reported STOPPED, by its own clock (for a record
+     * replayed at start, when it was replayed): retention counts from then. The agent's
+     * stoppedAt is its own clock's, and a host whose clock runs hours behind would have its
+     * stopped tasks hidden and forgotten at once (one hours ahead, kept for as long).
+     */
+    private final Map<String, Instant> stoppedSeen = new HashMap<>();
     private LeaderRecord leader;
 
     public SchedulerState(Clock clock, Duration heartbeatTimeout, Duration stoppedTaskRetention) {
@@ -413,6 +420,11 @@ public final class SchedulerState {
             refreshHost(before.instanceId());
         }
         settling.remove(taskId);
+        if (after != null && after.observed() != null && after.observed().lastStatus() == TaskStatus.STOPPED) {
+            stoppedSeen.putIfAbsent(taskId, clock.instant());
+        } else {
+            stoppedSeen.remove(taskId);
+        }
         if (after != null) {
             if (!sameDesired) {
                 index.add(after.desired());
@@ -673,11 +685,17 @@ public final class SchedulerState {
         return counts;
     }
 
+    /** When this scheduler first saw the task reported STOPPED, by its own clock; null when it was not. */
+    public synchronized Instant stoppedSeenAt(String taskId) {
+        return stoppedSeen.get(taskId);
+    }
+
     private boolean isExpired(TaskView view) {
         if (!view.isStopped()) {
             return false;
         }
-        Instant stoppedAt = view.stoppedAt() != null ? view.stoppedAt()
+        Instant seen = stoppedSeen.get(view.taskId());
+        Instant stoppedAt = seen != null ? seen : view.stoppedAt() != null ? view.stoppedAt()
                 : view.observed() != null ? view.observed().reportedAt() : null;
         return stoppedAt != null && stoppedAt.plus(stoppedTaskRetention).isBefore(clock.instant());
     }

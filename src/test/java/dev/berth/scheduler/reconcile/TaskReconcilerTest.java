@@ -10,7 +10,9 @@ import dev.berth.protocol.TaskStateChange;
 import dev.berth.scheduler.TestRecords;
 import dev.berth.scheduler.state.TaskView;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TaskReconcilerTest {
@@ -29,6 +31,24 @@ class TaskReconcilerTest {
         // Then
         assertThat(actions).containsExactly(new TaskAction.MarkStopped(running, "EssentialContainerExited",
                 "Essential container in task exited"));
+    }
+
+    @Test
+    void retentionCountsFromWhenTheSchedulerSawTheTaskStoppedNotFromTheAgentsClock() {
+        // Given: stopped by the user; the agent's stoppedAt (T0+10s) is two hours before the scheduler saw it
+        DesiredTask stopped = running.stop(2, "UserInitiated", "done");
+        TaskView view = TaskView.fold(stopped, TestRecords.report("t1", "i1", TaskStatus.STOPPED, 3));
+        Instant seen = T0.plus(Duration.ofHours(2));
+
+        // When
+        List<TaskAction> early = reconciler.plan(List.of(view), Map.of(), seen.plus(Duration.ofMinutes(59)),
+                id -> seen);
+        List<TaskAction> late = reconciler.plan(List.of(view), Map.of(), seen.plus(Duration.ofMinutes(61)),
+                id -> seen);
+
+        // Then
+        assertThat(early).isEmpty();
+        assertThat(late).containsExactly(new TaskAction.Forget(stopped));
     }
 
     @Test

@@ -70,6 +70,21 @@ class SchedulerStateTest {
     }
 
     @Test
+    void aStoppedTaskIsKeptForTheRetentionFromWhenTheSchedulerSawItStoppedWhateverItsAgentsClockSays() {
+        // Given: an agent whose clock runs two hours behind reports the task STOPPED (stoppedAt T0+10s)
+        clock.set(T0.plus(Duration.ofHours(2)));
+        state.apply(desired("t1", "i-1", definition("web", 1, 256, null), 1).stop(2, "UserInitiated", "done"));
+        state.apply(report("t1", "i-1", TaskStatus.STOPPED, 3));
+
+        // When / Then: shown for the retention (1 h) from when the scheduler saw it, then no longer
+        clock.set(T0.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(59)));
+        assertThat(state.task("t1")).isPresent();
+        assertThat(state.stoppedSeenAt("t1")).isEqualTo(T0.plus(Duration.ofHours(2)));
+        clock.set(T0.plus(Duration.ofHours(3)).plusSeconds(1));
+        assertThat(state.task("t1")).isEmpty();
+    }
+
+    @Test
     void foldsTheLatestReportAndIgnoresStaleOnes() {
         // Given
         state.apply(desired("t1", "i-1", definition("web", 1, 256, 8080), 1));
