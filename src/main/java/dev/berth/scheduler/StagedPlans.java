@@ -155,6 +155,9 @@ public final class StagedPlans {
         } else if (change instanceof StateChange.ForgetInstance instance) {
             remember(replaced, Topic.INSTANCES, instance.instanceId());
             state.remove(Topic.INSTANCES, instance.instanceId());
+        } else if (change instanceof StateChange.ForgetReport report) {
+            remember(replaced, Topic.TASK_EVENTS, report.taskId());
+            state.remove(Topic.TASK_EVENTS, report.taskId());
         }
     }
 

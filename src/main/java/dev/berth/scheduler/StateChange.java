@@ -18,6 +18,13 @@ public sealed interface StateChange {
     record Forget(DesiredTask task) implements StateChange {
     }
 
+    /**
+     * Tombstones a report on berth.task-events whose task was forgotten before it came (an
+     * agent that was down past the retention sent it late): nothing else would ever end it.
+     */
+    record ForgetReport(String taskId) implements StateChange {
+    }
+
     /** Tombstones a deregistered container instance's registration. */
     record ForgetInstance(String instanceId) implements StateChange {
     }

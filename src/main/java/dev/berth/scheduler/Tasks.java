@@ -335,6 +335,10 @@ public final class Tasks {
                     changes.add(new StateChange.Forget(latest));
                 }
             }
+            for (String taskId : state.orphanReports(Math.max(0, MAX_CHANGES_PER_ROUND - changes.size()))) {
+                LOGGER.infof("Task %s: a report of it came after it was forgotten; tombstoned", taskId);
+                changes.add(new StateChange.ForgetReport(taskId));
+            }
             changes.addAll(tokens.expired(state.clock().instant()));
             if (!changes.isEmpty()) {
                 writer.commit(changes);

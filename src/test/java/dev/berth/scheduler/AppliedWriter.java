@@ -37,6 +37,8 @@ public final class AppliedWriter implements StateWriter {
                 state.remove(Topic.CLIENT_TOKENS, token.key());
             } else if (change instanceof StateChange.ForgetAccountSetting setting) {
                 state.remove(Topic.ACCOUNT_SETTINGS, setting.key());
+            } else if (change instanceof StateChange.ForgetReport report) {
+                state.remove(Topic.TASK_EVENTS, report.taskId());
             }
         }
     }

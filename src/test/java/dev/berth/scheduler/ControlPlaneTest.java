@@ -12,6 +12,7 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.Topic;
 import dev.berth.model.PlacementStrategy;
 import dev.berth.scheduler.placement.PlacementOptions;
 import dev.berth.scheduler.reconcile.TaskReconciler;
@@ -299,6 +300,25 @@ class ControlPlaneTest {
         assertThat(writer.plans()).anySatisfy(plan -> assertThat(plan)
                 .contains(new StateChange.ForgetClientToken(ClientTokens.key("RunTask", "default", "daily"))));
         assertThat(again.tasks()).hasSize(1);
+    }
+
+    @Test
+    void aReportThatCameAfterItsTaskWasForgottenIsTombstonedAfterTheRetention() {
+        // Given: an agent, down past the retention, sends a task's last report after its tombstones
+        state.apply(dev.berth.scheduler.TestRecords.report("late", "i-1", TaskStatus.STOPPED, 4));
+        TaskReconciler reconciler = new TaskReconciler(Duration.ofHours(1));
+
+        // When: rounds run within, then past, the retention
+        clock.advance(Duration.ofMinutes(59));
+        plane.tasks().reconcile(reconciler);
+        boolean keptWithin = state.held(Topic.TASK_EVENTS, "late") != null;
+        clock.advance(Duration.ofMinutes(2));
+        plane.tasks().reconcile(reconciler);
+
+        // Then: tombstoned once, and no longer held
+        assertThat(keptWithin).isTrue();
+        assertThat(writer.plans()).flatExtracting(plan -> plan).containsOnlyOnce(new StateChange.ForgetReport("late"));
+        assertThat(state.held(Topic.TASK_EVENTS, "late")).isNull();
     }
 
     @Test

@@ -694,6 +694,8 @@ final class LeaderWriter implements StateWriter {
             records.add(new ProducerRecord<>(Topic.ACCOUNT_SETTINGS.name(settings), setting.key(), null));
         } else if (change instanceof StateChange.ForgetInstance instance) {
             records.add(new ProducerRecord<>(Topic.INSTANCES.name(settings), instance.instanceId(), null));
+        } else if (change instanceof StateChange.ForgetReport report) {
+            records.add(new ProducerRecord<>(Topic.TASK_EVENTS.name(settings), report.taskId(), null));
         } else if (change instanceof StateChange.Publish publish) {
             records.add(new ProducerRecord<>(publish.topic().name(settings), publish.key(), publish.value()));
         } else {
@@ -739,6 +741,8 @@ final class LeaderWriter implements StateWriter {
             state.remove(Topic.ACCOUNT_SETTINGS, setting.key());
         } else if (change instanceof StateChange.ForgetInstance instance) {
             state.remove(Topic.INSTANCES, instance.instanceId());
+        } else if (change instanceof StateChange.ForgetReport report) {
+            state.remove(Topic.TASK_EVENTS, report.taskId());
         }
     }
 

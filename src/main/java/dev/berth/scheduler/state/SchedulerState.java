@@ -133,6 +133,12 @@ public final class SchedulerState {
      * stopped tasks hidden and forgotten at once (one hours ahead, kept for as long).
      */
     private final Map<String, Instant> stoppedSeen = new HashMap<>();
+    /**
+     * Reports held without a desired record, with when this scheduler first saw each so: for a
+     * moment while the two topics replay, or for good when an agent sent it after the task's
+     * tombstones (it was down past the retention). Those older than the retention are tombstoned.
+     */
+    private final Map<String, Instant> orphanReports = new HashMap<>();
     private LeaderRecord leader;
 
     public SchedulerState(Clock clock, Duration heartbeatTimeout, Duration stoppedTaskRetention) {
@@ -420,6 +426,11 @@ public final class SchedulerState {
             refreshHost(before.instanceId());
         }
         settling.remove(taskId);
+        if (desired == null && report != null) {
+            orphanReports.putIfAbsent(taskId, clock.instant());
+        } else {
+            orphanReports.remove(taskId);
+        }
         if (after != null && after.observed() != null && after.observed().lastStatus() == TaskStatus.STOPPED) {
             stoppedSeen.putIfAbsent(taskId, clock.instant());
         } else {
@@ -683,6 +694,21 @@ public final class SchedulerState {
             }
         });
         return counts;
+    }
+
+    /** Tasks whose report has been held without a desired record for longer than the retention: at most {@code limit}. */
+    public synchronized List<String> orphanReports(int limit) {
+        Instant cutoff = clock.instant().minus(stoppedTaskRetention);
+        List<String> old = new ArrayList<>();
+        for (Map.Entry<String, Instant> entry : orphanReports.entrySet()) {
+            if (old.size() >= limit) {
+                break;
+            }
+            if (entry.getValue().isBefore(cutoff)) {
+                old.add(entry.getKey());
+            }
+        }
+        return old;
     }
 
     /** When this scheduler first saw the task reported STOPPED, by its own clock; null when it was not. */
