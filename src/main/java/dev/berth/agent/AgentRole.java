@@ -62,6 +62,8 @@ public class AgentRole {
     private final AgentObserver observer;
 
     private volatile boolean stopping;
+    /** Set when the start-up thread failed: liveness reports it. */
+    private volatile String startFailure;
     private volatile String instanceId;
     private volatile ConnectedAgent connected;
     /** What the engine said when it first answered; read and written on the start-up thread only. */
@@ -204,10 +206,17 @@ public class AgentRole {
         try {
             connectAndWire();
         } catch (RuntimeException e) {
-            // Without this the start-up thread would die with the agent silently not ready.
+            // Without this the start-up thread would die with the agent silently not ready; its
+            // liveness says so, for a restart to try again.
+            startFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOGGER.errorf(e, "Agent %s cannot start (%s); it runs no tasks until it is restarted", instanceId,
                     e.getMessage());
         }
+    }
+
+    /** Why the agent could not start, when it could not: it runs nothing until restarted. */
+    public Optional<String> startFailure() {
+        return Optional.ofNullable(startFailure);
     }
 
     private void connectAndWire() {

@@ -257,6 +257,12 @@ public class SchedulerRole {
     }
 
     /** The reader that rebuilds the state, once Kafka has been reached: for health and metrics. */
+    /** Why the scheduler could not start, when it could not: for liveness. */
+    public Optional<String> startFailure() {
+        Running current = running;
+        return current == null ? Optional.empty() : current.kafka().startFailure();
+    }
+
     public Optional<TopicReader> stateReader() {
         Running current = running;
         return current == null ? Optional.empty() : current.kafka().reader();

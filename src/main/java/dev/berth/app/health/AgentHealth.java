@@ -60,7 +60,7 @@ public class AgentHealth {
                 new Loop("resync", resync, () -> agent.running().flatMap(r -> r.engine().lastResync())),
                 new Loop("heartbeat", agentConfig.heartbeatInterval(),
                         () -> agent.running().flatMap(r -> r.heartbeat().lastBeat()))),
-                Clock.systemUTC());
+                Clock.systemUTC(), agent::startFailure);
         liveness.register("agent-loops", new LoggedCheck(LoggedCheck.Probe.LIVENESS, loops));
         readiness.register("agent", new LoggedCheck(LoggedCheck.Probe.READINESS, this::readiness));
         registered = true;

@@ -24,11 +24,23 @@ public final class LoopLiveness implements HealthCheck {
     private final String name;
     private final List<Loop> loops;
     private final Clock clock;
+    private final java.util.function.Supplier<Optional<String>> startFailure;
 
     public LoopLiveness(String name, List<Loop> loops, Clock clock) {
+        this(name, loops, clock, Optional::empty);
+    }
+
+    /**
+     * @param startFailure why the role could not start, if it could not: it then never
+     *                     starts its loops, which would otherwise count as alive for ever;
+     *                     DOWN, so that a restart tries again
+     */
+    public LoopLiveness(String name, List<Loop> loops, Clock clock,
+            java.util.function.Supplier<Optional<String>> startFailure) {
         this.name = name;
         this.loops = List.copyOf(loops);
         this.clock = clock;
+        this.startFailure = startFailure;
     }
 
     @Override
@@ -36,6 +48,11 @@ public final class LoopLiveness implements HealthCheck {
         Instant now = clock.instant();
         Map<String, Object> data = new LinkedHashMap<>();
         boolean alive = true;
+        Optional<String> failed = startFailure.get();
+        if (failed.isPresent()) {
+            alive = false;
+            data.put("start", "failed: " + failed.get());
+        }
         for (Loop loop : loops) {
             Optional<Instant> tick = loop.lastTick().get();
             if (tick.isEmpty()) {

@@ -65,7 +65,7 @@ public class SchedulerHealth {
                         () -> scheduler.stateReader().flatMap(TopicReader::lastTick)),
                 new Loop("reconcile", reconcilePeriod,
                         () -> scheduler.reconcileLoop().flatMap(ReconcileLoop::lastTick))),
-                Clock.systemUTC());
+                Clock.systemUTC(), scheduler::startFailure);
         liveness.register("scheduler-loops", new LoggedCheck(LoggedCheck.Probe.LIVENESS, loops));
         readiness.register("scheduler", new LoggedCheck(LoggedCheck.Probe.READINESS, () -> {
             boolean rebuilt = scheduler.isStateRebuilt();

@@ -64,6 +64,8 @@ public final class SchedulerKafka implements AutoCloseable {
     private volatile EventStream events;
     private volatile java.util.function.Supplier<java.util.function.Supplier<EventStream.Fold>> eventFolds = () -> null;
     private volatile boolean closed;
+    /** Set when the start-up thread failed: liveness reports it. */
+    private volatile String startFailure;
     private Thread connector;
     private final List<Thread> threads = new java.util.ArrayList<>();
     private final SchedulerObserver observer;
@@ -84,6 +86,22 @@ public final class SchedulerKafka implements AutoCloseable {
     }
 
     private void connect() {
+        try {
+            connectAndStart();
+        } catch (RuntimeException e) {
+            // The start-up thread would die with nothing started and liveness UP: say so instead.
+            startFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOGGER.errorf(e, "The scheduler cannot start (%s); it serves nothing until it is restarted",
+                    e.getMessage());
+        }
+    }
+
+    /** Why the scheduler's Kafka side could not start, when it could not. */
+    public java.util.Optional<String> startFailure() {
+        return java.util.Optional.ofNullable(startFailure);
+    }
+
+    private void connectAndStart() {
         if (!new TopicAdmin(clients).ensure(EnumSet.allOf(Topic.class))) {
             return;
         }

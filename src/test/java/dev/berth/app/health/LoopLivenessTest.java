@@ -63,6 +63,22 @@ class LoopLivenessTest {
     }
 
     @Test
+    void aRoleThatCouldNotStartIsDownThoughItsLoopsNeverStarted() {
+        // Given: the start-up thread failed, so no loop ever turned (which alone counts as alive)
+        LoopLiveness failed = new LoopLiveness("agent-loops", List.of(
+                new Loop("resync", PERIOD, Optional::empty)), Clock.systemUTC(),
+                () -> Optional.of("UncheckedIOException: the data directory is read-only"));
+
+        // When
+        HealthCheckResponse response = failed.call();
+
+        // Then
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(response.getData().orElseThrow()).containsEntry("start",
+                "failed: UncheckedIOException: the data directory is read-only");
+    }
+
+    @Test
     void isDownAndNamesTheLoopThatStoppedTurning() {
         // Given
         resyncTick.set(T0);
