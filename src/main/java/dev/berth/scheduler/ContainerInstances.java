@@ -111,8 +111,12 @@ public final class ContainerInstances {
             List<StateChange> changes = new ArrayList<>();
             List<String> changed = new ArrayList<>();
             List<Failure> failures = new ArrayList<>();
-            for (String reference : new java.util.LinkedHashSet<>(instanceRefs)) {
-                String instanceId = Arns.lastSegment(reference.trim());
+            java.util.Set<String> named = new java.util.LinkedHashSet<>();
+            for (String reference : instanceRefs) {
+                // One instance named by its id and by its ARN is one instance: one record, one answer.
+                named.add(Arns.lastSegment(reference.trim()));
+            }
+            for (String instanceId : named) {
                 if (state.instance(instanceId).filter(i -> cluster.clusterName().equals(i.cluster())).isEmpty()) {
                     failures.add(Failure.of(arns.containerInstance(cluster.clusterName(), instanceId), Failure.MISSING));
                     continue;

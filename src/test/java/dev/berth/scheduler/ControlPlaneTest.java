@@ -12,6 +12,7 @@ import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.Topic;
 import dev.berth.model.PlacementStrategy;
 import dev.berth.scheduler.placement.PlacementOptions;
@@ -319,6 +320,21 @@ class ControlPlaneTest {
         assertThat(keptWithin).isTrue();
         assertThat(writer.plans()).flatExtracting(plan -> plan).containsOnlyOnce(new StateChange.ForgetReport("late"));
         assertThat(state.held(Topic.TASK_EVENTS, "late")).isNull();
+    }
+
+    @Test
+    void oneInstanceNamedByItsIdAndByItsArnIsDrainedOnceAndAnsweredOnce() {
+        // Given
+        state.apply(instance("i-1", "default", 4096, 1024, T0, 1));
+        String arn = new Arns("aws", "us-east-1", "000000000000").containerInstance("default", "i-1");
+
+        // When
+        ContainerInstances.StateUpdate update = plane.containerInstances().updateState(null, List.of("i-1", arn),
+                InstanceControl.DRAINING);
+
+        // Then: one control record written (two of one version would be refused as a stale write), one answer
+        assertThat(update.instances()).hasSize(1);
+        assertThat(writer.written()).filteredOn(InstanceControl.class::isInstance).hasSize(1);
     }
 
     @Test
