@@ -166,6 +166,7 @@ public final class TaskDefinitions {
             List<TaskDefinition> deleted = new ArrayList<>();
             List<Failure> failures = new ArrayList<>();
             List<StateChange> changes = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (String reference : new java.util.LinkedHashSet<>(references)) {
                 Optional<TaskDefinitionRecord> held = find(reference);
                 if (held.isEmpty()) {
@@ -173,6 +174,10 @@ public final class TaskDefinitions {
                     continue;
                 }
                 TaskDefinition definition = held.get().taskDefinition();
+                if (!seen.add(definition.familyRevision())) {
+                    // Named twice (family:revision and its ARN): one revision, one record, one answer.
+                    continue;
+                }
                 if (TaskDefinition.ACTIVE.equals(definition.status())) {
                     failures.add(new Failure(definition.taskDefinitionArn(), "The specified task definition is still "
                             + "in ACTIVE status. Please deregister the target and try again.", null));

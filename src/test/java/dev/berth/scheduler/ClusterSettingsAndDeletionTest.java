@@ -69,6 +69,22 @@ class ClusterSettingsAndDeletionTest {
     }
 
     @Test
+    void aRevisionNamedByFamilyRevisionAndByItsArnIsDeletedOnce() {
+        // Given
+        plane.taskDefinitions().register(definition("web"));
+        TaskDefinition web = plane.taskDefinitions().deregister("web:1");
+        int plansBefore = writer.plans().size();
+
+        // When
+        TaskDefinitions.Deletion deletion = plane.taskDefinitions().delete(List.of("web:1", web.taskDefinitionArn()));
+
+        // Then: one record (two of one version would be refused as a stale write), one answer
+        assertThat(deletion.taskDefinitions()).extracting(TaskDefinition::familyRevision).containsExactly("web:1");
+        assertThat(deletion.failures()).isEmpty();
+        assertThat(writer.plans().get(plansBefore)).hasSize(1);
+    }
+
+    @Test
     void onlyInactiveRevisionsAreDeletedAndTheirNumbersAreNeverReused() {
         // Given
         plane.taskDefinitions().register(definition("web"));
