@@ -123,6 +123,19 @@ public final class TaskProtection {
         return clusters.require(clusterRef);
     }
 
+    /**
+     * Started by a deployment of the service its group names, as ServiceRecord#owns has it: a
+     * standalone task that RunTask put in the group {@code service:<name>} is not a service's.
+     */
+    private boolean belongsToAService(DesiredTask desired) {
+        String group = desired.group();
+        if (group == null || !group.startsWith("service:")) {
+            return false;
+        }
+        return state.service(desired.cluster(), group.substring("service:".length()))
+                .filter(service -> service.owns(desired)).isPresent();
+    }
+
     private Optional<TaskView> valid(ClusterRecord cluster, String ref, List<Failure> failures) {
         Optional<TaskView> task = ref == null ? Optional.empty() : tasks.find(cluster.clusterName(), ref);
         if (task.isEmpty()) {
@@ -130,7 +143,7 @@ public final class TaskProtection {
             return Optional.empty();
         }
         DesiredTask desired = task.get().desired();
-        if (desired.group() == null || !desired.group().startsWith("service:")) {
+        if (!belongsToAService(desired)) {
             failures.add(new Failure(desired.taskArn(), TASK_NOT_VALID, "The task does not belong to a service; "
                     + "only a service's tasks take scale-in protection."));
             return Optional.empty();

@@ -139,15 +139,20 @@ class TaskProtectionTest {
         TaskView serviceTask = unstopped().get(0);
         TaskView standalone = plane.tasks().run(new Tasks.TaskRequest(null, "web", null, null, null), 1).tasks()
                 .get(0);
+        // and one that RunTask put in the service's group: still standalone
+        String group = unstopped().get(0).desired().group();
+        TaskView inTheGroup = plane.tasks().run(new Tasks.TaskRequest(null, "web", null, null, group), 1).tasks()
+                .get(0);
 
         // When
-        Outcome outcome = protect(List.of(serviceTask.taskId(), standalone.taskId(), "nope"), 2880);
+        Outcome outcome = protect(List.of(serviceTask.taskId(), standalone.taskId(), "nope", inTheGroup.taskId()),
+                2880);
 
         // Then
         assertThat(outcome.protectedTasks()).extracting(ProtectedTask::taskArn)
                 .containsExactly(serviceTask.desired().taskArn());
         assertThat(outcome.failures()).extracting(Failure::reason)
-                .containsExactly(TaskProtection.TASK_NOT_VALID, Failure.MISSING);
+                .containsExactly(TaskProtection.TASK_NOT_VALID, Failure.MISSING, TaskProtection.TASK_NOT_VALID);
         assertThat(state.task(serviceTask.taskId()).orElseThrow().desired().protectedUntil())
                 .isEqualTo(T0.plus(Duration.ofMinutes(2880)));
         assertThatThrownBy(() -> protect(List.of(serviceTask.taskId()), 2881))
