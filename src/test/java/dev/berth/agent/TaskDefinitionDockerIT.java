@@ -240,7 +240,8 @@ class TaskDefinitionDockerIT {
 
         // Then
         ContainerState server = container(running, "server");
-        assertThat(server.networkBindings()).filteredOn(b -> "0.0.0.0".equals(b.bindIP())).satisfiesExactlyInAnyOrder(
+        // One binding a port, as ECS reports it: Docker's IPv6 twin (::) of each is left out
+        assertThat(server.networkBindings()).satisfiesExactlyInAnyOrder(
                 tcp -> {
                     assertThat(tcp.containerPort()).isEqualTo(8080);
                     assertThat(tcp.protocol()).isEqualTo("tcp");

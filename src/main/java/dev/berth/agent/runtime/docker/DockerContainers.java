@@ -162,15 +162,20 @@ final class DockerContainers {
             if (entry.getValue() == null) {
                 continue;
             }
+            List<NetworkBinding> ipv4 = new ArrayList<>();
+            List<NetworkBinding> ipv6 = new ArrayList<>();
             for (Ports.Binding binding : entry.getValue()) {
                 Integer hostPort = port(binding.getHostPortSpec());
                 if (hostPort != null) {
                     String ip = binding.getHostIp() == null || binding.getHostIp().isBlank() ? "0.0.0.0"
                             : binding.getHostIp();
-                    result.add(new NetworkBinding(ip, entry.getKey().getPort(), hostPort,
+                    (ip.contains(":") ? ipv6 : ipv4).add(new NetworkBinding(ip, entry.getKey().getPort(), hostPort,
                             entry.getKey().getProtocol().toString()));
                 }
             }
+            // Docker publishes a port on 0.0.0.0 and on :: alike; ECS's agent reports the IPv6
+            // twin only on a host without IPv4 (ECS_EXCLUDE_IPV6_PORTBINDING, true by default).
+            result.addAll(ipv4.isEmpty() ? ipv6 : ipv4);
         }
         return result;
     }
