@@ -105,13 +105,14 @@ public final class TaskDefinitionValidator {
             throw EcsException.client("Task definition does not have any essential container.");
         }
         Set<String> names = new HashSet<>();
-        Set<Integer> hostPorts = new HashSet<>();
+        Set<String> hostPorts = new HashSet<>();
+        boolean hostMode = "host".equals(definition.networkMode());
         Set<String> portNames = new HashSet<>();
         Map<String, ContainerSettings> settings = new LinkedHashMap<>();
         for (ContainerDefinition container : containers) {
             validateName(container, names);
             settings.put(container.name(), validateContainer(container, taskMemory));
-            validatePorts(container, hostPorts, portNames);
+            validatePorts(container, hostMode, hostPorts, portNames);
         }
         validateReferences(settings);
     }
@@ -378,7 +379,14 @@ public final class TaskDefinitionValidator {
         }
     }
 
-    private static void validatePorts(ContainerDefinition c, Set<Integer> hostPorts, Set<String> portNames) {
+    /**
+     * @param hostMode  whether the task uses the host's network: a mapping then binds its
+     *                  containerPort on the host
+     * @param hostPorts the host ports (protocol/port) the task's mappings bind so far: two
+     *                  mappings of one port would have the second container's start fail
+     */
+    private static void validatePorts(ContainerDefinition c, boolean hostMode, Set<String> hostPorts,
+            Set<String> portNames) {
         for (PortMapping mapping : c.portMappingsOrEmpty()) {
             if (mapping.containerPort() == null || mapping.containerPort() < 1 || mapping.containerPort() > MAX_PORT) {
                 throw EcsException.client("Invalid 'containerPort' setting for container '" + c.name()
@@ -402,10 +410,12 @@ public final class TaskDefinitionValidator {
                 throw EcsException.client("Invalid 'portMappings.appProtocol' setting for container '" + c.name()
                         + "': it must be http, http2 or grpc.");
             }
-            if (mapping.hasStaticHostPort() && "tcp".equals(mapping.protocolOrDefault())
-                    && !hostPorts.add(mapping.hostPort())) {
-                throw EcsException.client("Invalid 'hostPort' setting for container '" + c.name() + "': host port "
-                        + mapping.hostPort() + " is used by more than one port mapping of the task definition.");
+            Integer hostPort = mapping.hasStaticHostPort() ? mapping.hostPort()
+                    : hostMode ? mapping.containerPort() : null;
+            if (hostPort != null && !hostPorts.add(mapping.protocolOrDefault() + "/" + hostPort)) {
+                throw EcsException.client("Invalid 'hostPort' setting for container '" + c.name() + "': "
+                        + mapping.protocolOrDefault().toUpperCase(java.util.Locale.ROOT) + " host port " + hostPort
+                        + " is used by more than one port mapping of the task definition.");
             }
         }
     }

@@ -275,8 +275,20 @@ class TaskDefinitionValidatorTest {
                 "Invalid 'protocol' setting for container 'a': it must be tcp or udp.");
         assertRejected(definition("web", null, container("a", "busybox", 64, null, new PortMapping(80, 80, null)),
                 container("b", "busybox", 64, null, new PortMapping(81, 80, "tcp"))),
-                "Invalid 'hostPort' setting for container 'b': host port 80 is used by more than one port mapping "
-                        + "of the task definition.");
+                "Invalid 'hostPort' setting for container 'b': TCP host port 80 is used by more than one port "
+                        + "mapping of the task definition.");
+        assertRejected(definition("web", null, container("a", "busybox", 64, null, new PortMapping(53, 53, "udp")),
+                container("b", "busybox", 64, null, new PortMapping(5353, 53, "udp"))),
+                "Invalid 'hostPort' setting for container 'b': UDP host port 53 is used by more than one port "
+                        + "mapping of the task definition.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(definition("web", null, container("a", "busybox", 64,
+                null, new PortMapping(53, 53, "udp"), new PortMapping(53, 53, "tcp"))))).as("one port, two protocols")
+                .doesNotThrowAnyException();
+        TaskDefinition hostMode = definition("web", null, container("a", "busybox", 64, null,
+                new PortMapping(8080, null, null)), container("b", "busybox", 64, null, new PortMapping(8080, null, null)));
+        assertRejected(new TaskDefinition(null, "web", null, hostMode.containers(), null, null, "host", null, null,
+                null, null, null, null, null, null), "Invalid 'hostPort' setting for container 'b': TCP host port 8080 "
+                + "is used by more than one port mapping of the task definition.");
         assertThatCode(() -> TaskDefinitionValidator.validate(definition("web", null, container("a", "busybox", 64,
                 null, new PortMapping(80, 0, "tcp", "web-80-tcp", "http"))))).as("as the ECS console writes them")
                 .doesNotThrowAnyException();
