@@ -352,7 +352,10 @@ public final class TaskWorker {
             return;
         }
         observe(task);
-        if (known.all(ContainerStatus.STOPPED)) {
+        // An essential container that exited stops the task with ECS's code and reason, also when
+        // it was the last one running: only a task with no essential container stops without them.
+        boolean essentialExited = essentialExited(task);
+        if (!essentialExited && known.all(ContainerStatus.STOPPED)) {
             everyContainerStopped();
             return;
         }
@@ -361,7 +364,7 @@ public final class TaskWorker {
             LOGGER.infof("Task %s is RUNNING", taskId);
             report(task);
         }
-        if (essentialExited(task)) {
+        if (essentialExited) {
             stop(task, StopCode.EssentialContainerExited.name(), ESSENTIAL_CONTAINER_EXITED);
         }
     }

@@ -193,6 +193,28 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aTaskWhoseOnlyContainerExitsTooSoonToRestartStopsWithEcsCodeAndReason() {
+        // Given: one essential container with a restart policy, running
+        TaskEngine engine = engine();
+        String container = Fixtures.sleeperTaskDefinition().containers().get(0).name();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING, Fixtures.withContainerField(
+                Fixtures.sleeperTaskDefinition(), container, "restartPolicy",
+                Map.of("enabled", true, "restartAttemptPeriod", 60))));
+        engine.caughtUp();
+
+        // When: it exits too soon to be restarted, and the sync that restarts what may be finds
+        // every container stopped
+        runtime.exit("t1", container, 1);
+        engine.resync();
+
+        // Then: an essential container's exit, not "every container stopped" without a code
+        TaskStateChange stopped = last();
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(stopped.stoppedReason()).isEqualTo("Essential container in task exited");
+    }
+
+    @Test
     void anEssentialContainerExitStopsTheOthersAndTheTask() {
         // Given
         TaskEngine engine = engine();
