@@ -102,10 +102,11 @@ public final class EcsOperations {
                     + "in a deployment (draining its instance and deleting the service still do)"),
             // Services
             partly("CreateService", "REPLICA and DAEMON with the ECS rolling update only; `launchType` EC2 or "
-                    + "EXTERNAL, kept for the service and its tasks (ListServices filters by it); load balancers, "
+                    + "EXTERNAL, kept for the service and its tasks (ListServices filters by it); "
+                    + "`healthCheckGracePeriodSeconds` for container health checks; load balancers, "
                     + "service registries, Service Connect and task sets are refused"),
             partly("UpdateService", "desiredCount, taskDefinition, forceNewDeployment, deploymentConfiguration, "
-                    + "propagateTags and enableECSManagedTags"),
+                    + "healthCheckGracePeriodSeconds, propagateTags and enableECSManagedTags"),
             full("DeleteService", ""),
             full("DescribeServices", ""),
             full("ListServices", ""),

@@ -30,6 +30,9 @@ import java.util.List;
  * @param lastCompleted  the last deployment that was PRIMARY and COMPLETED, kept after its tasks
  *                       are gone, for the circuit breaker's rollback; null for none (or an older
  *                       record, whose rollback looks only among {@code deployments})
+ * @param healthCheckGracePeriodSeconds how long after a task has started the service scheduler
+ *                       leaves it running when its container health checks fail; null (ECS's
+ *                       default, and older records) is 0
  */
 public record ServiceRecord(
         int schemaVersion,
@@ -52,7 +55,8 @@ public record ServiceRecord(
         String propagateTags,
         Boolean enableECSManagedTags,
         Deployment lastCompleted,
-        String launchType) implements BerthRecord {
+        String launchType,
+        Integer healthCheckGracePeriodSeconds) implements BerthRecord {
 
     public static final int MAX_EVENTS = 100;
     public static final String ACTIVE = "ACTIVE";
@@ -89,7 +93,7 @@ public record ServiceRecord(
             Instant createdAt, String requestHash, List<Tag> tags) {
         this(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy, desiredCount,
                 taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy, deployments, events,
-                createdAt, requestHash, tags, null, null, null, null);
+                createdAt, requestHash, tags, null, null, null, null, null);
     }
 
     /** The same record with other tag propagation for the tasks it starts from now on (same version). */
@@ -97,7 +101,24 @@ public record ServiceRecord(
         return new ServiceRecord(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy,
                 desiredCount, taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy,
                 deployments, events, createdAt, requestHash, tags, newPropagateTags, newEnableECSManagedTags,
-                lastCompleted, launchType);
+                lastCompleted, launchType, healthCheckGracePeriodSeconds);
+    }
+
+    /** The same record with another health check grace period (same version); null keeps none. */
+    public ServiceRecord withHealthCheckGracePeriod(Integer seconds) {
+        return new ServiceRecord(schemaVersion, version, cluster, serviceName, serviceArn, status, schedulingStrategy,
+                desiredCount, taskDefinition, deploymentConfiguration, placementConstraints, placementStrategy,
+                deployments, events, createdAt, requestHash, tags, propagateTags, enableECSManagedTags,
+                lastCompleted, launchType, seconds);
+    }
+
+    /**
+     * Whether the task started less than the health check grace period ago: the service
+     * scheduler does not stop it for failing its health checks yet, as ECS does not.
+     */
+    public boolean inHealthCheckGracePeriod(Instant taskStartedAt, Instant now) {
+        return healthCheckGracePeriodSeconds != null && healthCheckGracePeriodSeconds > 0 && taskStartedAt != null
+                && now.isBefore(taskStartedAt.plusSeconds(healthCheckGracePeriodSeconds));
     }
 
     /** Whether the service's new tasks get ECS's managed tags. */
@@ -110,7 +131,7 @@ public record ServiceRecord(
         return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, status,
                 schedulingStrategy, desiredCount, taskDefinition, deploymentConfiguration, placementConstraints,
                 placementStrategy, deployments, events, createdAt, requestHash, newTags, propagateTags,
-                enableECSManagedTags, lastCompleted, launchType);
+                enableECSManagedTags, lastCompleted, launchType, healthCheckGracePeriodSeconds);
     }
 
     public static String key(String cluster, String serviceName) {
@@ -226,6 +247,6 @@ public record ServiceRecord(
         return new ServiceRecord(SCHEMA_VERSION, newVersion, cluster, serviceName, serviceArn, newStatus,
                 schedulingStrategy, newDesiredCount, newTaskDefinition, newConfiguration, placementConstraints,
                 placementStrategy, newDeployments, newEvents, createdAt, requestHash, tags, propagateTags,
-                enableECSManagedTags, completed, launchType);
+                enableECSManagedTags, completed, launchType, healthCheckGracePeriodSeconds);
     }
 }

@@ -65,7 +65,17 @@ public final class Services {
     public record ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
             String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
             List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy,
-            List<Tag> tags, String propagateTags, Boolean enableECSManagedTags, String launchType) {
+            List<Tag> tags, String propagateTags, Boolean enableECSManagedTags, String launchType,
+            Integer healthCheckGracePeriodSeconds) {
+
+        public ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
+                String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
+                List<PlacementConstraint> placementConstraints, List<PlacementStrategy> placementStrategy,
+                List<Tag> tags, String propagateTags, Boolean enableECSManagedTags, String launchType) {
+            this(cluster, serviceName, taskDefinition, desiredCount, schedulingStrategy, deploymentConfiguration,
+                    placementConstraints, placementStrategy, tags, propagateTags, enableECSManagedTags, launchType,
+                    null);
+        }
 
         public ServiceSpec(String cluster, String serviceName, String taskDefinition, Integer desiredCount,
                 String schedulingStrategy, DeploymentConfiguration deploymentConfiguration,
@@ -94,7 +104,14 @@ public final class Services {
     /** What UpdateService asks for; null fields stay as they are. */
     public record ServiceUpdate(String cluster, String service, String taskDefinition, Integer desiredCount,
             DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment, String propagateTags,
-            Boolean enableECSManagedTags) {
+            Boolean enableECSManagedTags, Integer healthCheckGracePeriodSeconds) {
+
+        public ServiceUpdate(String cluster, String service, String taskDefinition, Integer desiredCount,
+                DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment, String propagateTags,
+                Boolean enableECSManagedTags) {
+            this(cluster, service, taskDefinition, desiredCount, deploymentConfiguration, forceNewDeployment,
+                    propagateTags, enableECSManagedTags, null);
+        }
 
         public ServiceUpdate(String cluster, String service, String taskDefinition, Integer desiredCount,
                 DeploymentConfiguration deploymentConfiguration, boolean forceNewDeployment) {
@@ -134,6 +151,7 @@ public final class Services {
         int desired = daemon ? 0 : requireCount(spec.desiredCount());
         List<Tag> tags = Tags.validate(spec.tags());
         validate(spec.deploymentConfiguration());
+        validateGracePeriod(spec.healthCheckGracePeriodSeconds());
         TaskDefinition definition = taskDefinitions.requireActive(spec.taskDefinition());
         validatePlacement(spec.placementConstraints(), spec.placementStrategy(), definition);
         String propagate = ServiceTaskTags.propagateTags(spec.propagateTags());
@@ -141,7 +159,8 @@ public final class Services {
         String launchType = DesiredTask.DEFAULT_LAUNCH_TYPE.equals(spec.launchType()) ? null : spec.launchType();
         ServiceSpec normalized = new ServiceSpec(cluster.clusterName(), name, definition.familyRevision(),
                 daemon ? null : desired, strategy, spec.deploymentConfiguration(), spec.placementConstraints(),
-                spec.placementStrategy(), tags.isEmpty() ? null : tags, propagate, managed, launchType);
+                spec.placementStrategy(), tags.isEmpty() ? null : tags, propagate, managed, launchType,
+                spec.healthCheckGracePeriodSeconds());
         // Without tags, propagation, managed tags or a launch type other than EC2 the hash stays
         // what it was before they were kept, so repeats of older requests still match.
         String requestHash = tokens.hash(normalized);
@@ -168,7 +187,7 @@ public final class Services {
                     arns.service(cluster.clusterName(), name), ServiceRecord.ACTIVE, strategy, desired,
                     definition.familyRevision(), spec.deploymentConfiguration(), spec.placementConstraints(),
                     spec.placementStrategy(), List.of(newDeployment(definition.familyRevision(), now)), List.of(), now,
-                    requestHash, tags, propagate, managed, null, launchType);
+                    requestHash, tags, propagate, managed, null, launchType, spec.healthCheckGracePeriodSeconds());
             List<StateChange> changes = new ArrayList<>();
             changes.add(new StateChange.Put(created));
             if (tokenKey != null) {
@@ -185,6 +204,7 @@ public final class Services {
     public ServiceSummary update(ServiceUpdate update) {
         ClusterRecord cluster = clusters.require(update.cluster());
         validate(update.deploymentConfiguration());
+        validateGracePeriod(update.healthCheckGracePeriodSeconds());
         TaskDefinition definition = update.taskDefinition() == null ? null
                 : taskDefinitions.requireActive(update.taskDefinition());
         String propagate = update.propagateTags() == null ? null : ServiceTaskTags.propagateTags(update.propagateTags());
@@ -221,7 +241,10 @@ public final class Services {
                     deployments, service.events()).withTagPropagation(
                             update.propagateTags() == null ? service.propagateTags() : propagate,
                             update.enableECSManagedTags() == null ? service.enableECSManagedTags()
-                                    : update.enableECSManagedTags() ? Boolean.TRUE : null));
+                                    : update.enableECSManagedTags() ? Boolean.TRUE : null)
+                    // A new grace period applies at once, to the tasks running too; it starts no deployment.
+                    .withHealthCheckGracePeriod(update.healthCheckGracePeriodSeconds() == null
+                            ? service.healthCheckGracePeriodSeconds() : update.healthCheckGracePeriodSeconds()));
             return summary(state.service(cluster.clusterName(), service.serviceName()).orElseThrow());
         } finally {
             serviceLock.unlock();
@@ -329,6 +352,13 @@ public final class Services {
             options.strategies(List.of());
         } catch (PlacementInputException e) {
             throw EcsException.invalidParameter(e.getMessage());
+        }
+    }
+
+    private static void validateGracePeriod(Integer seconds) {
+        if (seconds != null && seconds < 0) {
+            throw EcsException.invalidParameter("Invalid 'healthCheckGracePeriodSeconds': it must be between 0 and "
+                    + Integer.MAX_VALUE + ".");
         }
     }
 

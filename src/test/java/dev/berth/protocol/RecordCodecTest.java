@@ -53,7 +53,7 @@ class RecordCodecTest {
                 null, null, List.of(new ServiceRecord.Deployment("ecs-svc/2", "PRIMARY", "web:2", 1,
                         Instant.ofEpochSecond(30), Instant.ofEpochSecond(31), "IN_PROGRESS", "rolling", 1, null,
                         Instant.ofEpochSecond(32))),
-                List.of(), Instant.ofEpochSecond(1), "hash", List.of(), null, null, completed, "EXTERNAL");
+                List.of(), Instant.ofEpochSecond(1), "hash", List.of(), null, null, completed, "EXTERNAL", 30);
         InstanceRegistration instance = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 4, "i1", "default", "h1",
                 "1.0", null, null, Instant.ofEpochSecond(1), Instant.ofEpochSecond(2), false, null, "28.2.2", "s1",
                 new InstanceRegistration.RuntimeHealth(InstanceRegistration.RuntimeHealth.IMPAIRED,
@@ -75,7 +75,7 @@ class RecordCodecTest {
                 ServiceRecord.REPLICA, 2, "web:1", null,
                 List.of(new PlacementConstraint("distinctInstance", null),
                         new PlacementConstraint("memberOf", "attribute:stack == prod")),
-                null, List.of(), List.of(), Instant.ofEpochSecond(1), "hash", List.of(), null, null, null, null);
+                null, List.of(), List.of(), Instant.ofEpochSecond(1), "hash", List.of(), null, null, null, null, null);
         String json = new String(codec.encode(service), StandardCharsets.UTF_8);
         String kept = json.replace("{\"type\":\"distinctInstance\"}",
                 "{\"type\":\"distinctInstance\",\"expression\":\"\"}");

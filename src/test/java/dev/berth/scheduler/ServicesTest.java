@@ -21,6 +21,7 @@ import dev.berth.scheduler.state.SchedulerState;
 import dev.berth.scheduler.state.TaskView;
 import dev.berth.testing.SettableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -242,6 +243,64 @@ class ServicesTest {
         assertThat(stopped.desired().stoppedReason()).isEqualTo("Task failed container health checks");
         assertThat(unstopped().stream().filter(t -> t.desiredStatus() == TaskStatus.RUNNING)).hasSize(2);
         assertThat(service("web").service().deployments().get(0).failedTasks()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskWhoseHealthCheckFailsWithinTheGracePeriodRunsUntilTheGracePeriodEnds() throws Exception {
+        // Given a service of one with a grace period of 60 s whose container has a health check, its task running
+        instances(1);
+        plane.taskDefinitions().register(dev.berth.protocol.RecordCodec.newMapper().readValue(
+                "{\"family\": \"web\", \"containerDefinitions\": [{\"name\": \"web\", \"image\": \"busybox\", "
+                        + "\"memory\": 256, \"healthCheck\": {\"command\": [\"CMD-SHELL\", \"true\"]}}]}",
+                TaskDefinition.class));
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 1, null, null, List.of(), List.of(),
+                List.of(), null, null, null, 60), null);
+        plane.serviceScheduler().reconcile();
+        Instant started = clock.instant();
+        agentsAct();
+        TaskView sick = unstopped().get(0);
+
+        // When its agent reports the container UNHEALTHY 30 s after the task started
+        clock.advance(Duration.ofSeconds(30));
+        TaskStateChange r = report(sick.taskId(), sick.instanceId(), TaskStatus.RUNNING, sick.version() + 1);
+        state.apply(new TaskStateChange(r.schemaVersion(), r.version(), r.taskId(), r.cluster(), r.instanceId(),
+                r.lastStatus(), List.of(new dev.berth.protocol.ContainerState("web", "c-1", "busybox",
+                        ContainerStatus.RUNNING, null, null, null, HealthStatus.UNHEALTHY, null)), null, null, null,
+                null, started, null, null, clock.instant()));
+        plane.serviceScheduler().reconcile();
+
+        // Then the service leaves it running while the grace period lasts
+        assertThat(state.task(sick.taskId()).orElseThrow().desiredStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(unstopped()).hasSize(1);
+
+        // And stops it, as unhealthy, once the grace period has passed
+        clock.advance(Duration.ofSeconds(31));
+        plane.serviceScheduler().reconcile();
+        TaskView stopped = state.task(sick.taskId()).orElseThrow();
+        assertThat(stopped.desiredStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.desired().stoppedReason()).isEqualTo("Task failed container health checks");
+    }
+
+    @Test
+    void theHealthCheckGracePeriodIsDescribedAndChangedWithoutANewDeployment() {
+        // Given a service created with a grace period
+        instances(1);
+        plane.taskDefinitions().register(web(256));
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 1, null, null, List.of(), List.of(),
+                List.of(), null, null, null, 120), null);
+        String deployment = service("web").service().deployments().get(0).id();
+
+        // When an update names only another grace period
+        plane.services().update(new Services.ServiceUpdate(null, "web", null, null, null, false, null, null, 0));
+
+        // Then the service has it, on the same deployment, and a negative one is refused by name
+        assertThat(service("web").service().healthCheckGracePeriodSeconds()).isZero();
+        assertThat(service("web").service().deployments()).extracting(ServiceRecord.Deployment::id)
+                .containsExactly(deployment);
+        assertThatThrownBy(() -> plane.services().update(new Services.ServiceUpdate(null, "web", null, null, null,
+                false, null, null, -1)))
+                .isInstanceOf(EcsException.class).hasMessageContaining("healthCheckGracePeriodSeconds");
+        assertThat(service("web").service().healthCheckGracePeriodSeconds()).isZero();
     }
 
     @Test

@@ -45,14 +45,13 @@ public class CreateServiceAction extends SchedulerAction<CreateServiceAction.Req
         new LaunchOptions(r.launchType(), r.capacityProviderStrategy(), r.networkConfiguration(),
                 r.platformVersion(), r.enableExecuteCommand(), r.volumeConfigurations()).refuseUnsupported();
         ServiceOptions options = new ServiceOptions(r.loadBalancers(), r.serviceRegistries(),
-                r.serviceConnectConfiguration(), r.healthCheckGracePeriodSeconds(), r.deploymentController(),
-                r.deploymentConfiguration());
+                r.serviceConnectConfiguration(), r.deploymentController(), r.deploymentConfiguration());
         options.refuseUnsupported();
         Services.ServiceSummary created = plane.services().create(new Services.ServiceSpec(r.cluster(),
                 r.serviceName(), r.taskDefinition(), r.desiredCount(), r.schedulingStrategy(), options.deployment(),
                 r.placementConstraints(), ServiceOptions.strategies(r.placementStrategy()),
                 new TagOptions(r.tags(), r.propagateTags(), r.enableECSManagedTags()).forService(), r.propagateTags(),
-                r.enableECSManagedTags(), r.launchType()), r.clientToken());
+                r.enableECSManagedTags(), r.launchType(), r.healthCheckGracePeriodSeconds()), r.clientToken());
         return new Response(shapes.service(created));
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * are accepted: they change nothing about how tasks run.
  */
 public record ServiceOptions(List<Object> loadBalancers, List<Object> serviceRegistries, Object serviceConnectConfiguration,
-        Integer healthCheckGracePeriodSeconds, DeploymentController deploymentController,
+        DeploymentController deploymentController,
         DeploymentConfiguration deploymentConfiguration) {
 
     /** ECS's {@code deploymentConfiguration}, as the API takes it. */
@@ -48,9 +48,6 @@ public record ServiceOptions(List<Object> loadBalancers, List<Object> serviceReg
         }
         if (serviceConnectConfiguration != null) {
             refuse("serviceConnectConfiguration", "Service Connect is not supported");
-        }
-        if (healthCheckGracePeriodSeconds != null) {
-            refuse("healthCheckGracePeriodSeconds", "it applies to services with load balancers only");
         }
         if (deploymentController != null && deploymentController.type() != null
                 && !"ECS".equals(deploymentController.type())) {

@@ -53,11 +53,12 @@ public class UpdateServiceAction extends SchedulerAction<UpdateServiceAction.Req
                     + "strategy is not supported yet; create a new service with it.");
         }
         ServiceOptions options = new ServiceOptions(r.loadBalancers(), r.serviceRegistries(),
-                r.serviceConnectConfiguration(), r.healthCheckGracePeriodSeconds(), null, r.deploymentConfiguration());
+                r.serviceConnectConfiguration(), null, r.deploymentConfiguration());
         options.refuseUnsupported();
         Services.ServiceSummary updated = plane.services().update(new Services.ServiceUpdate(r.cluster(),
                 r.service(), r.taskDefinition(), r.desiredCount(), options.deployment(),
-                Boolean.TRUE.equals(r.forceNewDeployment()), r.propagateTags(), r.enableECSManagedTags()));
+                Boolean.TRUE.equals(r.forceNewDeployment()), r.propagateTags(), r.enableECSManagedTags(),
+                r.healthCheckGracePeriodSeconds()));
         return new Response(shapes.service(updated));
     }
 }

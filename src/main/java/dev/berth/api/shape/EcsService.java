@@ -30,7 +30,8 @@ public record EcsService(
         boolean enableECSManagedTags,
         String propagateTags,
         boolean enableExecuteCommand,
-        List<Tag> tags) {
+        List<Tag> tags,
+        Integer healthCheckGracePeriodSeconds) {
 
     public record DeploymentConfiguration(CircuitBreaker deploymentCircuitBreaker, int maximumPercent,
             int minimumHealthyPercent) {

@@ -150,7 +150,7 @@ public final class EcsShapes {
                 deployments, events, s.createdAt(), s.placementConstraints(), s.placementStrategy(),
                 s.schedulingStrategy(), new EcsService.DeploymentController("ECS"), s.managedTags(),
                 s.propagateTags() == null ? "NONE" : s.propagateTags(), false,
-                tags ? s.tags() : null);
+                tags ? s.tags() : null, s.healthCheckGracePeriodSeconds());
     }
 
     private String taskDefinitionArn(String familyRevision) {

@@ -271,7 +271,7 @@ public final class ServiceReconciler {
             // Replaced whatever the bounds: an unhealthy task counts as healthy for none of them.
             for (java.util.Iterator<TaskView> it = current.iterator(); it.hasNext(); ) {
                 TaskView task = it.next();
-                if (ServiceTasks.isUnhealthy(task)) {
+                if (ServiceTasks.isUnhealthy(task) && !service.inHealthCheckGracePeriod(task.startedAt(), now)) {
                     pass.stops.add(new Stop(task, UNHEALTHY));
                     it.remove();
                 }
@@ -375,7 +375,7 @@ public final class ServiceReconciler {
                 } else if (deleting || !current || keeps) {
                     pass.stops.add(new Stop(task, deleting ? DELETED : current ? SCALED_IN : REPLACED));
                     healthy -= isHealthy ? 1 : 0;
-                } else if (ServiceTasks.isUnhealthy(task)) {
+                } else if (ServiceTasks.isUnhealthy(task) && !service.inHealthCheckGracePeriod(task.startedAt(), now)) {
                     // Its instance gets a new one once it has stopped.
                     pass.stops.add(new Stop(task, UNHEALTHY));
                     complete = false;
