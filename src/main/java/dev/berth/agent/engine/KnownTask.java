@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * What a worker knows of its task: the task's status, each container's, and why it stopped.
- * Owned by one {@link TaskWorker}, never shared, so it is plain mutable state. Statuses only
- * move forward.
+ * Owned by one {@link TaskWorker}, never shared, so it is plain mutable state; only
+ * {@link #published()}, an immutable list that each change replaces, is read from other
+ * threads. Statuses only move forward.
  */
 final class KnownTask {
 
@@ -26,6 +27,8 @@ final class KnownTask {
 
     private final String taskId;
     private final Map<String, ContainerState> containers = new LinkedHashMap<>();
+    /** The containers as of the last change, for readers on other threads (the introspection endpoints). */
+    private volatile List<TaskSnapshot.Container> published = List.of();
     private TaskStatus status = TaskStatus.PROVISIONING;
     private String stopCode;
     private String stoppedReason;
@@ -51,6 +54,7 @@ final class KnownTask {
             containers.put(definition.name(), new ContainerState(definition.name(), null, definition.image(),
                     ContainerStatus.PENDING, null, null, List.of()));
         }
+        publish();
     }
 
     /**
@@ -115,6 +119,11 @@ final class KnownTask {
 
     List<ContainerState> containers() {
         return new ArrayList<>(containers.values());
+    }
+
+    /** Each container as of the last change; safe to read from any thread. */
+    List<TaskSnapshot.Container> published() {
+        return published;
     }
 
     /** Every container's state by name, as of now. */
@@ -225,6 +234,11 @@ final class KnownTask {
 
     private void put(ContainerState state) {
         containers.put(state.name(), state);
+        publish();
+    }
+
+    private void publish() {
+        published = containers.values().stream().map(TaskSnapshot.Container::new).toList();
     }
 
     /** The whole task as one change; version and reportedAt are the caller's. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.engine.TaskSnapshot;
+import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.model.NetworkBinding;
+import dev.berth.protocol.ContainerState;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -129,16 +131,16 @@ public final class IntrospectionApi implements JsonApi {
         for (TaskSnapshot.Container container : task.containers()) {
             // As the ECS agent: a container shows once the engine has it.
             if (container.runtimeId() != null) {
-                containers.add(container(container));
+                containers.add(container(task, container.state()));
             }
         }
         return node;
     }
 
-    private ObjectNode container(TaskSnapshot.Container container) {
+    private ObjectNode container(TaskSnapshot task, ContainerState container) {
         ObjectNode node = mapper.createObjectNode();
         node.put("DockerId", container.runtimeId());
-        node.put("DockerName", container.runtimeName());
+        node.put("DockerName", ContainerSpecs.containerName(task.desired(), container.name()));
         node.put("Name", container.name());
         if (!container.networkBindings().isEmpty()) {
             ArrayNode ports = node.putArray("Ports");

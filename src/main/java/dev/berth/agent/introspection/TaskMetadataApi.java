@@ -85,6 +85,10 @@ public final class TaskMetadataApi implements JsonApi {
         if (caller.isEmpty()) {
             return error(404, "no container has this metadata endpoint");
         }
+        if (state(caller.get().task(), caller.get().definition().name()).map(ContainerState::runtimeId).isEmpty()) {
+            // As ECS's agent, which maps a container's endpoint once Docker has created it.
+            return error(404, "the container has not been created yet");
+        }
         try {
             switch (route.endsWith("/") ? route.substring(0, route.length() - 1) : route) {
                 case "":
@@ -244,10 +248,7 @@ public final class TaskMetadataApi implements JsonApi {
     }
 
     private static Optional<ContainerState> state(TaskSnapshot snapshot, String name) {
-        if (snapshot.reported() == null) {
-            return Optional.empty();
-        }
-        return snapshot.reported().containers().stream().filter(c -> name.equals(c.name())).findFirst();
+        return snapshot.container(name).map(TaskSnapshot.Container::state);
     }
 
     private static void putTime(ObjectNode node, String field, Instant at) {

@@ -38,11 +38,16 @@ class IntrospectionApiTest {
                         new ContainerState("sidecar", sidecarId, "berth-test/busybox:latest",
                                 ContainerStatus.RUNNING, null, null, List.of())),
                 null, null, null, null, null, null, null, null);
-        return new TaskSnapshot(desired, change);
+        return new TaskSnapshot(desired, change,
+                change.containers().stream().map(TaskSnapshot.Container::new).toList());
     }
 
     static TaskSnapshot provisioning(String taskId) {
-        return new TaskSnapshot(Fixtures.desired(taskId, 1, TaskStatus.RUNNING), null);
+        return new TaskSnapshot(Fixtures.desired(taskId, 1, TaskStatus.RUNNING), null, List.of(
+                new TaskSnapshot.Container(new ContainerState("web", null, "berth-test/busybox:latest",
+                        ContainerStatus.PENDING, null, null, List.of())),
+                new TaskSnapshot.Container(new ContainerState("sidecar", null, "berth-test/busybox:latest",
+                        ContainerStatus.PENDING, null, null, List.of()))));
     }
 
     private JsonNode json(IntrospectionApi.Reply reply) throws Exception {

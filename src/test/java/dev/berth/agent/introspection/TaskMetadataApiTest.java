@@ -76,6 +76,26 @@ class TaskMetadataApiTest {
     }
 
     @Test
+    void aContainerNotCreatedYetHasNoMetadataAndTheTaskListsOnlyTheCreatedOnes() throws Exception {
+        // Given: the web container is created, the sidecar not yet
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, null));
+        String sidecar = api.endpoint("", "t1", "sidecar");
+
+        // When
+        JsonApi.Reply own = api.answer("GET", sidecar, null);
+        JsonApi.Reply ownTask = api.answer("GET", sidecar + "/task", null);
+        JsonApi.Reply stats = api.answer("GET", sidecar + "/stats", null);
+        JsonNode task = get(web("t1") + "/task");
+
+        // Then: as ECS's agent, which knows a container's endpoint only once Docker has the container
+        assertThat(own.status()).as(own.json()).isEqualTo(404);
+        assertThat(ownTask.status()).isEqualTo(404);
+        assertThat(stats.status()).isEqualTo(404);
+        assertThat(task.get("Containers")).extracting(c -> c.get("Name").asText()).containsExactly("web");
+        assertThat(get(web("t1")).get("DockerId").asText()).isEqualTo(WEB_ID);
+    }
+
+    @Test
     void statsAreDockersOwnForTheContainerOrEveryContainerOfTheTask() throws Exception {
         // Given
         tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
