@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.engine.TaskSnapshot;
 import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.model.NetworkBinding;
+import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  * GET /v1/tasks                 {"Tasks": [task, ...]}
  * GET /v1/tasks?taskarn=ARN     task                      (404 when unknown)
  * GET /v1/tasks?dockerid=ID     task; a unique id prefix works too (404 unknown, 400 ambiguous)
- * task = {"Arn", "DesiredStatus", "KnownStatus", "Family", "Version",
+ * task = {"Arn", "DesiredStatus"?, "KnownStatus", "Family", "Version",
  *         "Containers": [{"DockerId", "DockerName", "Name", "Ports"?}]}
  * </pre>
  */
@@ -123,8 +124,12 @@ public final class IntrospectionApi implements JsonApi {
     private ObjectNode task(TaskSnapshot task) {
         ObjectNode node = mapper.createObjectNode();
         node.put("Arn", task.desired().taskArn());
-        node.put("DesiredStatus", task.desiredStatus().name());
-        node.put("KnownStatus", task.knownStatus().name());
+        String known = AgentStatus.backend(task);
+        // As ECS's agent: a task that stopped on its own is not shown wanting a status it will never reach.
+        if (!TaskStatus.STOPPED.name().equals(known) || task.desiredStatus() == TaskStatus.STOPPED) {
+            node.put("DesiredStatus", task.desiredStatus().name());
+        }
+        node.put("KnownStatus", known);
         node.put("Family", task.desired().taskDefinition().family());
         node.put("Version", String.valueOf(task.desired().taskDefinition().revision()));
         ArrayNode containers = node.putArray("Containers");

@@ -10,6 +10,7 @@ import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerSettings;
+import dev.berth.model.HealthStatus;
 import dev.berth.model.NetworkBinding;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
@@ -131,7 +132,7 @@ public final class TaskMetadataApi implements JsonApi {
         node.put("Family", desired.taskDefinition().family());
         node.put("Revision", String.valueOf(desired.taskDefinition().revision()));
         node.put("DesiredStatus", desired.desiredStatus().name());
-        node.put("KnownStatus", snapshot.knownStatus().name());
+        node.put("KnownStatus", AgentStatus.task(snapshot));
         String cpu = desired.taskDefinition().cpu();
         String memory = desired.taskDefinition().memory();
         if (cpu != null || memory != null) {
@@ -165,7 +166,7 @@ public final class TaskMetadataApi implements JsonApi {
         ObjectNode labels = node.putObject("Labels");
         ContainerSpecs.labels(desired, definition).forEach(labels::put);
         node.put("DesiredStatus", desired.desiredStatus().name());
-        node.put("KnownStatus", state.map(s -> s.lastStatus().name()).orElse("PENDING"));
+        node.put("KnownStatus", state.map(AgentStatus::container).orElse("NONE"));
         state.map(ContainerState::exitCode).ifPresent(code -> node.put("ExitCode", code));
         ObjectNode limits = node.putObject("Limits");
         limits.put("CPU", definition.cpuOrZero());
@@ -189,8 +190,13 @@ public final class TaskMetadataApi implements JsonApi {
         String networkMode = desired.taskDefinition().networkMode();
         node.putArray("Networks").addObject().put("NetworkMode", networkMode == null ? "bridge" : networkMode);
         ports(node, state.map(ContainerState::networkBindings).orElse(List.of()));
-        state.map(ContainerState::healthStatus).ifPresent(health -> node.putObject("Health")
-                .put("status", health.toString()));
+        state.map(ContainerState::healthStatus).ifPresent(health -> {
+            ObjectNode status = node.putObject("Health");
+            // As ECS's agent: a health not known yet has no status.
+            if (health != HealthStatus.UNKNOWN) {
+                status.put("status", health.name());
+            }
+        });
         return node;
     }
 

@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.agent.Fixtures;
 import dev.berth.agent.engine.TaskSnapshot;
 import dev.berth.model.Arns;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,6 +98,54 @@ class TaskMetadataApiTest {
         assertThat(stats.status()).isEqualTo(404);
         assertThat(task.get("Containers")).extracting(c -> c.get("Name").asText()).containsExactly("web");
         assertThat(get(web("t1")).get("DockerId").asText()).isEqualTo(WEB_ID);
+    }
+
+    @Test
+    void statusesAreTheWordsOfEcsAgentsV4EndpointNoneCreatedRunningStopped() throws Exception {
+        // Given: a task still creating its containers, one with all of them created, one stopping after it ran
+        tasks.add(IntrospectionApiTest.task("creating", TaskStatus.RUNNING, TaskStatus.PENDING, null,
+                IntrospectionApiTest.container("web", "w1", ContainerStatus.PENDING),
+                IntrospectionApiTest.container("sidecar", null, ContainerStatus.PENDING)));
+        tasks.add(IntrospectionApiTest.task("created", TaskStatus.RUNNING, TaskStatus.PENDING, null,
+                IntrospectionApiTest.container("web", "w2", ContainerStatus.RUNNING),
+                IntrospectionApiTest.container("sidecar", "s2", ContainerStatus.PENDING)));
+        tasks.add(IntrospectionApiTest.task("stopping", TaskStatus.STOPPED, TaskStatus.STOPPING,
+                IntrospectionApiTest.STARTED, IntrospectionApiTest.container("web", "w3", ContainerStatus.STOPPED),
+                IntrospectionApiTest.container("sidecar", "s3", ContainerStatus.RUNNING)));
+
+        // When
+        JsonNode creating = get(web("creating") + "/task");
+        JsonNode created = get(web("created") + "/task");
+        JsonNode stopping = get(web("stopping") + "/task");
+
+        // Then
+        assertThat(creating.get("KnownStatus").asText()).isEqualTo("NONE");
+        assertThat(creating.get("Containers").get(0).get("KnownStatus").asText()).isEqualTo("CREATED");
+        assertThat(created.get("KnownStatus").asText()).isEqualTo("CREATED");
+        assertThat(created.get("Containers")).extracting(c -> c.get("KnownStatus").asText())
+                .containsExactly("RUNNING", "CREATED");
+        assertThat(stopping.get("KnownStatus").asText()).isEqualTo("RUNNING");
+        assertThat(stopping.get("DesiredStatus").asText()).isEqualTo("STOPPED");
+        assertThat(stopping.get("Containers")).extracting(c -> c.get("KnownStatus").asText())
+                .containsExactly("STOPPED", "RUNNING");
+    }
+
+    @Test
+    void aHealthNotKnownYetHasNoStatusAsEcsAgentsLeavesItOut() throws Exception {
+        // Given: the web container's health check has not answered yet
+        tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
+                new TaskSnapshot.Container(new ContainerState("web", WEB_ID, "berth-test/busybox:latest",
+                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.UNKNOWN, null)),
+                new TaskSnapshot.Container(new ContainerState("sidecar", SIDECAR_ID, "berth-test/busybox:latest",
+                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.HEALTHY, null)))));
+
+        // When
+        JsonNode web = get(web("t1"));
+        JsonNode sidecar = get(api.endpoint("", "t1", "sidecar"));
+
+        // Then
+        assertThat(web.get("Health").has("status")).isFalse();
+        assertThat(sidecar.get("Health").get("status").asText()).isEqualTo("HEALTHY");
     }
 
     @Test
