@@ -10,6 +10,7 @@ import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.TaskStateChange;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,9 @@ final class KnownTask {
     private final Map<String, ContainerState> containers = new LinkedHashMap<>();
     /** The containers as of the last change, for readers on other threads (the introspection endpoints). */
     private volatile List<TaskSnapshot.Container> published = List.of();
+    /** Docker's StartedAt and FinishedAt of each container as last seen; not part of the report. */
+    private final Map<String, Instant> containerStartedAt = new HashMap<>();
+    private final Map<String, Instant> containerFinishedAt = new HashMap<>();
     private TaskStatus status = TaskStatus.PROVISIONING;
     private String stopCode;
     private String stoppedReason;
@@ -190,6 +194,11 @@ final class KnownTask {
         if (seen.startedAt() != null && (lastStartAt == null || seen.startedAt().isAfter(lastStartAt))) {
             lastStartAt = seen.startedAt();
         }
+        if (seen.startedAt() != null) {
+            containerStartedAt.put(name, seen.startedAt());
+        }
+        // Null again once a restart policy has started it again, as Docker shows it.
+        containerFinishedAt.put(name, seen.finishedAt());
         ContainerState c = containers.get(name);
         ContainerStatus next = c.lastStatus().canMoveTo(seen.status()) ? seen.status() : c.lastStatus();
         boolean stopped = next == ContainerStatus.STOPPED;
@@ -238,7 +247,8 @@ final class KnownTask {
     }
 
     private void publish() {
-        published = containers.values().stream().map(TaskSnapshot.Container::new).toList();
+        published = containers.values().stream().map(c -> new TaskSnapshot.Container(c,
+                containerStartedAt.get(c.name()), containerFinishedAt.get(c.name()))).toList();
     }
 
     /** The whole task as one change; version and reportedAt are the caller's. */

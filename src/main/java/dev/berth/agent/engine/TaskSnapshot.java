@@ -4,6 +4,7 @@ import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.TaskStateChange;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,9 +46,12 @@ public record TaskSnapshot(DesiredTask desired, TaskStateChange reported, List<C
     /**
      * One container as the worker knows it now.
      *
-     * @param state its known state; {@code runtimeId} is null until the container has been created
+     * @param state      its known state; {@code runtimeId} is null until the container has been created
+     * @param startedAt  Docker's StartedAt of its latest start; null when this agent process has not
+     *                   seen it started (a container that had stopped before the agent restarted)
+     * @param finishedAt Docker's FinishedAt once it has exited; null before, or when not seen
      */
-    public record Container(ContainerState state) {
+    public record Container(ContainerState state, Instant startedAt, Instant finishedAt) {
 
         public String name() {
             return state.name();

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * GET /v1/tasks?taskarn=ARN     task                      (404 when unknown)
  * GET /v1/tasks?dockerid=ID     task; a unique id prefix works too (404 unknown, 400 ambiguous)
  * task = {"Arn", "DesiredStatus"?, "KnownStatus", "Family", "Version",
- *         "Containers": [{"DockerId", "DockerName", "Name", "Ports"?}]}
+ *         "Containers": [{"DockerId", "DockerName", "Name", "StartedAt"?, "Ports"?}]}
  * </pre>
  */
 public final class IntrospectionApi implements JsonApi {
@@ -136,17 +136,21 @@ public final class IntrospectionApi implements JsonApi {
         for (TaskSnapshot.Container container : task.containers()) {
             // As the ECS agent: a container shows once the engine has it.
             if (container.runtimeId() != null) {
-                containers.add(container(task, container.state()));
+                containers.add(container(task, container));
             }
         }
         return node;
     }
 
-    private ObjectNode container(TaskSnapshot task, ContainerState container) {
+    private ObjectNode container(TaskSnapshot task, TaskSnapshot.Container known) {
+        ContainerState container = known.state();
         ObjectNode node = mapper.createObjectNode();
         node.put("DockerId", container.runtimeId());
         node.put("DockerName", ContainerSpecs.containerName(task.desired(), container.name()));
         node.put("Name", container.name());
+        if (known.startedAt() != null) {
+            node.put("StartedAt", known.startedAt().toString());
+        }
         if (!container.networkBindings().isEmpty()) {
             ArrayNode ports = node.putArray("Ports");
             for (NetworkBinding binding : container.networkBindings()) {

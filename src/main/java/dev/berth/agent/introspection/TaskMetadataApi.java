@@ -157,7 +157,8 @@ public final class TaskMetadataApi implements JsonApi {
 
     private ObjectNode container(TaskSnapshot snapshot, ContainerDefinition definition) {
         DesiredTask desired = snapshot.desired();
-        Optional<ContainerState> state = state(snapshot, definition.name());
+        Optional<TaskSnapshot.Container> known = snapshot.container(definition.name());
+        Optional<ContainerState> state = known.map(TaskSnapshot.Container::state);
         ObjectNode node = mapper.createObjectNode();
         state.map(ContainerState::runtimeId).ifPresent(id -> node.put("DockerId", id));
         node.put("Name", definition.name());
@@ -173,10 +174,10 @@ public final class TaskMetadataApi implements JsonApi {
         if (definition.memory() != null) {
             limits.put("Memory", definition.memory());
         }
-        TaskStateChange reported = snapshot.reported();
-        if (reported != null && state.map(ContainerState::runtimeId).isPresent()) {
-            putTime(node, "StartedAt", reported.startedAt());
-        }
+        known.ifPresent(c -> {
+            putTime(node, "StartedAt", c.startedAt());
+            putTime(node, "FinishedAt", c.finishedAt());
+        });
         node.put("Type", "NORMAL");
         ContainerSettings.LogConfiguration log = ContainerSettings.of(definition).logConfiguration();
         if (log != null) {

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class TaskSnapshotTest {
 
     private static final String IMAGE = "berth-test/busybox:latest";
+    /** The fake engine's StartedAt of every start. */
+    private static final Instant DOCKER_START = Instant.parse("2025-01-01T00:00:00Z");
 
     private final FakeContainerRuntime runtime = new FakeContainerRuntime().withImage(IMAGE);
     private final List<TaskStateChange> reported = new ArrayList<>();
@@ -46,5 +48,24 @@ class TaskSnapshotTest {
         assertThat(snapshot.containers()).extracting(c -> c.name(), c -> c.runtimeId())
                 .containsExactly(tuple("web", "c1"), tuple("sidecar", null));
         assertThat(reported.get(reported.size() - 1).lastStatus()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void eachContainerCarriesDockersOwnStartAndFinishTimes() {
+        // Given: a running task whose sidecar (not essential) exits
+        engine.caughtUp();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        Instant exited = Instant.parse("2025-01-01T00:05:00Z");
+
+        // When
+        runtime.exitAt("t1", "sidecar", 0, exited);
+        engine.resync();
+
+        // Then
+        TaskSnapshot snapshot = engine.snapshot().get(0);
+        assertThat(snapshot.container("web").orElseThrow().finishedAt()).isNull();
+        assertThat(snapshot.container("web").orElseThrow().startedAt()).isEqualTo(DOCKER_START);
+        assertThat(snapshot.container("sidecar").orElseThrow().startedAt()).isEqualTo(DOCKER_START);
+        assertThat(snapshot.container("sidecar").orElseThrow().finishedAt()).isEqualTo(exited);
     }
 }

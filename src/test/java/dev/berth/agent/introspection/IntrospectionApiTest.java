@@ -44,7 +44,7 @@ class IntrospectionApiTest {
         TaskStateChange change = new TaskStateChange(BerthRecord.SCHEMA_VERSION, 2, taskId, "default",
                 Fixtures.INSTANCE, known, List.of(containers), null, null, null, null, startedAt, null, null, null);
         return new TaskSnapshot(Fixtures.desired(taskId, 1, desired), change,
-                change.containers().stream().map(TaskSnapshot.Container::new).toList());
+                change.containers().stream().map(c -> new TaskSnapshot.Container(c, null, null)).toList());
     }
 
     static ContainerState container(String name, String runtimeId, ContainerStatus status) {
@@ -53,8 +53,8 @@ class IntrospectionApiTest {
 
     static TaskSnapshot provisioning(String taskId) {
         return new TaskSnapshot(Fixtures.desired(taskId, 1, TaskStatus.RUNNING), null, List.of(
-                new TaskSnapshot.Container(container("web", null, ContainerStatus.PENDING)),
-                new TaskSnapshot.Container(container("sidecar", null, ContainerStatus.PENDING))));
+                new TaskSnapshot.Container(container("web", null, ContainerStatus.PENDING), null, null),
+                new TaskSnapshot.Container(container("sidecar", null, ContainerStatus.PENDING), null, null)));
     }
 
     private JsonNode json(IntrospectionApi.Reply reply) throws Exception {

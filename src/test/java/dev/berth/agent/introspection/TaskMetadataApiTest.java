@@ -13,6 +13,7 @@ import dev.berth.model.ContainerStatus;
 import dev.berth.model.HealthStatus;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -135,9 +136,9 @@ class TaskMetadataApiTest {
         // Given: the web container's health check has not answered yet
         tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
                 new TaskSnapshot.Container(new ContainerState("web", WEB_ID, "berth-test/busybox:latest",
-                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.UNKNOWN, null)),
+                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.UNKNOWN, null), null, null),
                 new TaskSnapshot.Container(new ContainerState("sidecar", SIDECAR_ID, "berth-test/busybox:latest",
-                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.HEALTHY, null)))));
+                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.HEALTHY, null), null, null))));
 
         // When
         JsonNode web = get(web("t1"));
@@ -146,6 +147,43 @@ class TaskMetadataApiTest {
         // Then
         assertThat(web.get("Health").has("status")).isFalse();
         assertThat(sidecar.get("Health").get("status").asText()).isEqualTo("HEALTHY");
+    }
+
+    @Test
+    void aContainerWhoseOwnStartIsNotKnownHasNoStartedAtRatherThanTheTasks() throws Exception {
+        // Given: a running task (started at STARTED) whose containers' own times this agent has not seen
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+
+        // When
+        JsonNode container = get(web("t1"));
+
+        // Then
+        assertThat(container.has("StartedAt")).as(container.toString()).isFalse();
+        assertThat(container.has("FinishedAt")).isFalse();
+    }
+
+    @Test
+    void eachContainerHasItsOwnStartedAtAndOnceItExitedItsFinishedAt() throws Exception {
+        // Given
+        Instant webStarted = Instant.parse("2025-01-01T00:00:02Z");
+        Instant sidecarStarted = Instant.parse("2025-01-01T00:00:03Z");
+        Instant sidecarFinished = Instant.parse("2025-01-01T00:10:00Z");
+        tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
+                new TaskSnapshot.Container(IntrospectionApiTest.container("web", WEB_ID, ContainerStatus.RUNNING),
+                        webStarted, null),
+                new TaskSnapshot.Container(IntrospectionApiTest.container("sidecar", SIDECAR_ID,
+                        ContainerStatus.STOPPED), sidecarStarted, sidecarFinished))));
+
+        // When
+        JsonNode task = get(web("t1") + "/task");
+
+        // Then
+        JsonNode web = task.get("Containers").get(0);
+        JsonNode sidecar = task.get("Containers").get(1);
+        assertThat(web.get("StartedAt").asText()).isEqualTo("2025-01-01T00:00:02Z");
+        assertThat(web.has("FinishedAt")).isFalse();
+        assertThat(sidecar.get("StartedAt").asText()).isEqualTo("2025-01-01T00:00:03Z");
+        assertThat(sidecar.get("FinishedAt").asText()).isEqualTo("2025-01-01T00:10:00Z");
     }
 
     @Test
