@@ -10,6 +10,7 @@ import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerSettings;
+import dev.berth.model.ContainerStatus;
 import dev.berth.model.HealthStatus;
 import dev.berth.model.NetworkBinding;
 import dev.berth.protocol.ContainerState;
@@ -35,8 +36,9 @@ import java.util.function.Supplier;
  * GET /v4/{token}/task         the task: {"Cluster", "TaskARN", "Family", "Revision", "DesiredStatus",
  *                              "KnownStatus", "Limits"?, "PullStartedAt"?, "PullStoppedAt"?,
  *                              "ExecutionStoppedAt"?, "LaunchType", "Containers": [container, ...]}
- * GET /v4/{token}/stats        Docker's stats of the container
+ * GET /v4/{token}/stats        Docker's stats of the container (500 when it does not run)
  * GET /v4/{token}/task/stats   {"dockerId": Docker's stats, ...} for each container of the task
+ *                              that has a Docker id ({} for one that has no stats)
  * </pre>
  * An unknown token is a 404, as is a container that has no Docker id yet.
  */
@@ -217,41 +219,48 @@ public final class TaskMetadataApi implements JsonApi {
         }
     }
 
+    /**
+     * Docker's stats of the caller. A container that does not run has none, and the answer is
+     * ECS's agent's (whose stats engine stops watching a container when it stops): a 500.
+     */
     private Reply containerStats(Caller caller) throws ContainerRuntimeException {
-        Optional<String> id = state(caller.task(), caller.definition().name()).map(ContainerState::runtimeId);
-        if (id.isEmpty()) {
-            return error(404, "the container has not been created yet");
-        }
-        Optional<String> sample = stats.of(id.get());
-        return sample.map(json -> new Reply(200, json)).orElseGet(() -> error(404, "the container is gone"));
+        ContainerState state = state(caller.task(), caller.definition().name()).orElseThrow();
+        Optional<String> sample = sample(state);
+        return sample.map(json -> new Reply(200, json))
+                .orElseGet(() -> error(500, "Unable to get container stats for: " + state.runtimeId()
+                        + ": the container is not running"));
     }
 
     /**
-     * Each container's stats by its Docker id. One whose sample fails is an empty object, as
-     * ECS's agent answers it: the others' stats still come back.
+     * Each container's stats by its Docker id. One that has none (it does not run, Docker no
+     * longer has it, or its sample fails) is an empty object, as ECS's agent answers it: the
+     * others' stats still come back.
      */
     private ObjectNode taskStats(TaskSnapshot snapshot) {
         ObjectNode node = mapper.createObjectNode();
-        for (ContainerDefinition definition : snapshot.desired().taskDefinition().containers()) {
-            Optional<String> id = state(snapshot, definition.name()).map(ContainerState::runtimeId);
-            if (id.isPresent()) {
-                Optional<String> sample;
-                try {
-                    sample = stats.of(id.get());
-                } catch (ContainerRuntimeException e) {
-                    node.set(id.get(), mapper.createObjectNode());
-                    continue;
-                }
-                if (sample.isPresent()) {
-                    try {
-                        node.set(id.get(), mapper.readTree(sample.get()));
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException("Docker's stats are not JSON", e);
-                    }
-                }
+        for (TaskSnapshot.Container container : snapshot.containers()) {
+            String id = container.runtimeId();
+            if (id == null) {
+                continue;
+            }
+            try {
+                Optional<String> sample = sample(container.state());
+                node.set(id, sample.isPresent() ? mapper.readTree(sample.get()) : mapper.createObjectNode());
+            } catch (ContainerRuntimeException e) {
+                node.set(id, mapper.createObjectNode());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Docker's stats are not JSON", e);
             }
         }
         return node;
+    }
+
+    /** Docker's sample of a running container; empty, without asking Docker, for one known not to run. */
+    private Optional<String> sample(ContainerState state) throws ContainerRuntimeException {
+        if (state.runtimeId() == null || state.lastStatus() != ContainerStatus.RUNNING) {
+            return Optional.empty();
+        }
+        return stats.of(state.runtimeId());
     }
 
     private static Optional<ContainerState> state(TaskSnapshot snapshot, String name) {

@@ -224,6 +224,41 @@ class TaskMetadataApiTest {
     }
 
     @Test
+    void aContainerThatDoesNotRunHasNoStatsAndItsTaskStatsAreAnEmptyObject() throws Exception {
+        // Given: the sidecar has exited
+        tasks.add(IntrospectionApiTest.task("t1", TaskStatus.RUNNING, TaskStatus.RUNNING, IntrospectionApiTest.STARTED,
+                IntrospectionApiTest.container("web", WEB_ID, ContainerStatus.RUNNING),
+                IntrospectionApiTest.container("sidecar", SIDECAR_ID, ContainerStatus.STOPPED)));
+
+        // When
+        JsonApi.Reply own = api.answer("GET", api.endpoint("", "t1", "sidecar") + "/stats", null);
+        JsonNode all = get(web("t1") + "/task/stats");
+
+        // Then: as ECS's agent, whose stats engine stops watching a container when it stops
+        assertThat(own.status()).as(own.json()).isEqualTo(500);
+        assertThat(mapper.readTree(own.json()).get("Error").asText()).contains(SIDECAR_ID);
+        assertThat(all.get(SIDECAR_ID).isEmpty()).isTrue();
+        assertThat(all.get(WEB_ID).get("id").asText()).isEqualTo(WEB_ID);
+        assertThat(statsAskedFor).containsExactly(WEB_ID);
+    }
+
+    @Test
+    void aContainerDockerNoLongerHasKeepsItsKeyInTheTaskStats() throws Exception {
+        // Given: Docker has no sidecar any more (removed since the last look)
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+        TaskMetadataApi gone = new TaskMetadataApi(tokens, new Arns("aws", "us-east-1", "000000000000"),
+                () -> tasks, id -> id.equals(SIDECAR_ID) ? Optional.empty() : Optional.of("{\"id\":\"" + id + "\"}"));
+
+        // When
+        JsonApi.Reply own = gone.answer("GET", gone.endpoint("", "t1", "sidecar") + "/stats", null);
+        JsonApi.Reply all = gone.answer("GET", gone.endpoint("", "t1", "web") + "/task/stats", null);
+
+        // Then
+        assertThat(own.status()).isEqualTo(500);
+        assertThat(mapper.readTree(all.json()).get(SIDECAR_ID).isEmpty()).isTrue();
+    }
+
+    @Test
     void anUnknownTokenOrAnotherSecretFindsNothing() {
         // Given
         tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
