@@ -10,14 +10,16 @@ import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.TaskStateChange;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What a worker knows of its task: the task's status, each container's, and why it stopped.
- * Owned by one {@link TaskWorker}, never shared, so it is plain mutable state. Statuses only
- * move forward.
+ * Owned by one {@link TaskWorker}, never shared, so it is plain mutable state; only
+ * {@link #published()}, an immutable list that each change replaces, is read from other
+ * threads. Statuses only move forward.
  */
 final class KnownTask {
 
@@ -26,6 +28,11 @@ final class KnownTask {
 
     private final String taskId;
     private final Map<String, ContainerState> containers = new LinkedHashMap<>();
+    /** The containers as of the last change, for readers on other threads (the introspection endpoints). */
+    private volatile List<TaskSnapshot.Container> published = List.of();
+    /** Docker's StartedAt and FinishedAt of each container as last seen; not part of the report. */
+    private final Map<String, Instant> containerStartedAt = new HashMap<>();
+    private final Map<String, Instant> containerFinishedAt = new HashMap<>();
     private TaskStatus status = TaskStatus.PROVISIONING;
     private String stopCode;
     private String stoppedReason;
@@ -51,6 +58,7 @@ final class KnownTask {
             containers.put(definition.name(), new ContainerState(definition.name(), null, definition.image(),
                     ContainerStatus.PENDING, null, null, List.of()));
         }
+        publish();
     }
 
     /**
@@ -117,6 +125,11 @@ final class KnownTask {
         return new ArrayList<>(containers.values());
     }
 
+    /** Each container as of the last change; safe to read from any thread. */
+    List<TaskSnapshot.Container> published() {
+        return published;
+    }
+
     /** Every container's state by name, as of now. */
     Map<String, ContainerState> byName() {
         return Map.copyOf(containers);
@@ -181,6 +194,11 @@ final class KnownTask {
         if (seen.startedAt() != null && (lastStartAt == null || seen.startedAt().isAfter(lastStartAt))) {
             lastStartAt = seen.startedAt();
         }
+        if (seen.startedAt() != null) {
+            containerStartedAt.put(name, seen.startedAt());
+        }
+        // Null again once a restart policy has started it again, as Docker shows it.
+        containerFinishedAt.put(name, seen.finishedAt());
         ContainerState c = containers.get(name);
         ContainerStatus next = c.lastStatus().canMoveTo(seen.status()) ? seen.status() : c.lastStatus();
         boolean stopped = next == ContainerStatus.STOPPED;
@@ -225,6 +243,12 @@ final class KnownTask {
 
     private void put(ContainerState state) {
         containers.put(state.name(), state);
+        publish();
+    }
+
+    private void publish() {
+        published = containers.values().stream().map(c -> new TaskSnapshot.Container(c,
+                containerStartedAt.get(c.name()), containerFinishedAt.get(c.name()))).toList();
     }
 
     /** The whole task as one change; version and reportedAt are the caller's. */

@@ -339,7 +339,7 @@ public final class TaskEngine {
         return workers.size();
     }
 
-    /** What each task is meant to be and what was last reported of it, for introspection. */
+    /** What each task is meant to be, what was last reported and its containers as known now, for introspection. */
     public List<TaskSnapshot> snapshot() {
         List<TaskSnapshot> tasks = new ArrayList<>();
         for (TaskWorker worker : workers.values()) {

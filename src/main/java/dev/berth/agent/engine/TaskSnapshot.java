@@ -1,21 +1,29 @@
 package dev.berth.agent.engine;
 
-import dev.berth.agent.runtime.ContainerSpecs;
-import dev.berth.model.NetworkBinding;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.TaskStateChange;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * One task as the agent sees it at a moment: what is desired and what was last reported.
- * Both parts are immutable records, so a snapshot is safe to read on any thread.
+ * One task as the agent sees it at a moment: what is desired, what was last reported, and
+ * each container as its worker knows it now. All parts are immutable, so a snapshot is safe
+ * to read on any thread.
  *
- * @param reported the last state change handed to the reporter; null before the first
+ * @param reported   the last state change handed to the reporter; null before the first
+ * @param containers each container of the definition as the worker knows it now, in the
+ *                   definition's order. A container's Docker id shows as soon as it is
+ *                   created, not only when the sync that created it reports: a sync creates
+ *                   every container, then starts them, and reports at its end.
  */
-public record TaskSnapshot(DesiredTask desired, TaskStateChange reported) {
+public record TaskSnapshot(DesiredTask desired, TaskStateChange reported, List<Container> containers) {
+
+    public TaskSnapshot {
+        containers = List.copyOf(containers);
+    }
 
     public String taskId() {
         return desired.taskId();
@@ -30,37 +38,28 @@ public record TaskSnapshot(DesiredTask desired, TaskStateChange reported) {
         return reported == null ? TaskStatus.PROVISIONING : reported.lastStatus();
     }
 
-    /** Each container of the definition, with its runtime id once it has one. */
-    public List<Container> containers() {
-        List<Container> containers = new ArrayList<>();
-        desired.taskDefinition().containers().forEach(definition -> {
-            ContainerState state = reportedContainer(definition.name());
-            containers.add(new Container(definition.name(), ContainerSpecs.containerName(desired, definition.name()),
-                    state == null ? null : state.runtimeId(), state == null ? List.of() : state.networkBindings()));
-        });
-        return containers;
-    }
-
-    private ContainerState reportedContainer(String name) {
-        if (reported == null) {
-            return null;
-        }
-        for (ContainerState state : reported.containers()) {
-            if (name.equals(state.name())) {
-                return state;
-            }
-        }
-        return null;
+    /** The container of this name, as the worker knows it now. */
+    public Optional<Container> container(String name) {
+        return containers.stream().filter(c -> name.equals(c.name())).findFirst();
     }
 
     /**
-     * @param runtimeName the engine's name of the container (deterministic)
-     * @param runtimeId   the engine's id; null until the container has been created
+     * One container as the worker knows it now.
+     *
+     * @param state      its known state; {@code runtimeId} is null until the container has been created
+     * @param startedAt  Docker's StartedAt of its latest start; null when this agent process has not
+     *                   seen it started (a container that had stopped before the agent restarted)
+     * @param finishedAt Docker's FinishedAt once it has exited; null before, or when not seen
      */
-    public record Container(String name, String runtimeName, String runtimeId, List<NetworkBinding> networkBindings) {
+    public record Container(ContainerState state, Instant startedAt, Instant finishedAt) {
 
-        public Container {
-            networkBindings = networkBindings == null ? List.of() : List.copyOf(networkBindings);
+        public String name() {
+            return state.name();
+        }
+
+        /** The engine's id; null until the container has been created. */
+        public String runtimeId() {
+            return state.runtimeId();
         }
     }
 }

@@ -182,9 +182,12 @@ public final class TaskWorker {
         return desired;
     }
 
-    /** The desired task and the last change reported; read from other threads, both are immutable. */
+    /**
+     * The desired task, the last change reported and each container as known now; read from
+     * other threads, all immutable.
+     */
     TaskSnapshot snapshot() {
-        return new TaskSnapshot(desired, reported);
+        return new TaskSnapshot(desired, reported, known.published());
     }
 
     /** Asks for a sync on {@code executor}; wake-ups while one runs fold into one more sync. */

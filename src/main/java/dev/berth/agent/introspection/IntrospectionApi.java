@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.engine.TaskSnapshot;
+import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.model.NetworkBinding;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,8 +28,8 @@ import java.util.function.Supplier;
  * GET /v1/tasks                 {"Tasks": [task, ...]}
  * GET /v1/tasks?taskarn=ARN     task                      (404 when unknown)
  * GET /v1/tasks?dockerid=ID     task; a unique id prefix works too (404 unknown, 400 ambiguous)
- * task = {"Arn", "DesiredStatus", "KnownStatus", "Family", "Version",
- *         "Containers": [{"DockerId", "DockerName", "Name", "Ports"?}]}
+ * task = {"Arn", "DesiredStatus"?, "KnownStatus", "Family", "Version",
+ *         "Containers": [{"DockerId", "DockerName", "Name", "StartedAt"?, "Ports"?}]}
  * </pre>
  */
 public final class IntrospectionApi implements JsonApi {
@@ -121,25 +124,33 @@ public final class IntrospectionApi implements JsonApi {
     private ObjectNode task(TaskSnapshot task) {
         ObjectNode node = mapper.createObjectNode();
         node.put("Arn", task.desired().taskArn());
-        node.put("DesiredStatus", task.desiredStatus().name());
-        node.put("KnownStatus", task.knownStatus().name());
+        String known = AgentStatus.backend(task);
+        // As ECS's agent: a task that stopped on its own is not shown wanting a status it will never reach.
+        if (!TaskStatus.STOPPED.name().equals(known) || task.desiredStatus() == TaskStatus.STOPPED) {
+            node.put("DesiredStatus", task.desiredStatus().name());
+        }
+        node.put("KnownStatus", known);
         node.put("Family", task.desired().taskDefinition().family());
         node.put("Version", String.valueOf(task.desired().taskDefinition().revision()));
         ArrayNode containers = node.putArray("Containers");
         for (TaskSnapshot.Container container : task.containers()) {
             // As the ECS agent: a container shows once the engine has it.
             if (container.runtimeId() != null) {
-                containers.add(container(container));
+                containers.add(container(task, container));
             }
         }
         return node;
     }
 
-    private ObjectNode container(TaskSnapshot.Container container) {
+    private ObjectNode container(TaskSnapshot task, TaskSnapshot.Container known) {
+        ContainerState container = known.state();
         ObjectNode node = mapper.createObjectNode();
         node.put("DockerId", container.runtimeId());
-        node.put("DockerName", container.runtimeName());
+        node.put("DockerName", ContainerSpecs.containerName(task.desired(), container.name()));
         node.put("Name", container.name());
+        if (known.startedAt() != null) {
+            node.put("StartedAt", known.startedAt().toString());
+        }
         if (!container.networkBindings().isEmpty()) {
             ArrayNode ports = node.putArray("Ports");
             for (NetworkBinding binding : container.networkBindings()) {

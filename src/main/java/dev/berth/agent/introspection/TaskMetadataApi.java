@@ -10,6 +10,8 @@ import dev.berth.agent.runtime.ContainerSpecs;
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerSettings;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
 import dev.berth.model.NetworkBinding;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
@@ -34,8 +36,9 @@ import java.util.function.Supplier;
  * GET /v4/{token}/task         the task: {"Cluster", "TaskARN", "Family", "Revision", "DesiredStatus",
  *                              "KnownStatus", "Limits"?, "PullStartedAt"?, "PullStoppedAt"?,
  *                              "ExecutionStoppedAt"?, "LaunchType", "Containers": [container, ...]}
- * GET /v4/{token}/stats        Docker's stats of the container
+ * GET /v4/{token}/stats        Docker's stats of the container (500 when it does not run)
  * GET /v4/{token}/task/stats   {"dockerId": Docker's stats, ...} for each container of the task
+ *                              that has a Docker id ({} for one that has no stats)
  * </pre>
  * An unknown token is a 404, as is a container that has no Docker id yet.
  */
@@ -85,6 +88,10 @@ public final class TaskMetadataApi implements JsonApi {
         if (caller.isEmpty()) {
             return error(404, "no container has this metadata endpoint");
         }
+        if (state(caller.get().task(), caller.get().definition().name()).map(ContainerState::runtimeId).isEmpty()) {
+            // As ECS's agent, which maps a container's endpoint once Docker has created it.
+            return error(404, "the container has not been created yet");
+        }
         try {
             switch (route.endsWith("/") ? route.substring(0, route.length() - 1) : route) {
                 case "":
@@ -127,7 +134,7 @@ public final class TaskMetadataApi implements JsonApi {
         node.put("Family", desired.taskDefinition().family());
         node.put("Revision", String.valueOf(desired.taskDefinition().revision()));
         node.put("DesiredStatus", desired.desiredStatus().name());
-        node.put("KnownStatus", snapshot.knownStatus().name());
+        node.put("KnownStatus", AgentStatus.task(snapshot));
         String cpu = desired.taskDefinition().cpu();
         String memory = desired.taskDefinition().memory();
         if (cpu != null || memory != null) {
@@ -152,7 +159,8 @@ public final class TaskMetadataApi implements JsonApi {
 
     private ObjectNode container(TaskSnapshot snapshot, ContainerDefinition definition) {
         DesiredTask desired = snapshot.desired();
-        Optional<ContainerState> state = state(snapshot, definition.name());
+        Optional<TaskSnapshot.Container> known = snapshot.container(definition.name());
+        Optional<ContainerState> state = known.map(TaskSnapshot.Container::state);
         ObjectNode node = mapper.createObjectNode();
         state.map(ContainerState::runtimeId).ifPresent(id -> node.put("DockerId", id));
         node.put("Name", definition.name());
@@ -161,17 +169,17 @@ public final class TaskMetadataApi implements JsonApi {
         ObjectNode labels = node.putObject("Labels");
         ContainerSpecs.labels(desired, definition).forEach(labels::put);
         node.put("DesiredStatus", desired.desiredStatus().name());
-        node.put("KnownStatus", state.map(s -> s.lastStatus().name()).orElse("PENDING"));
+        node.put("KnownStatus", state.map(AgentStatus::container).orElse("NONE"));
         state.map(ContainerState::exitCode).ifPresent(code -> node.put("ExitCode", code));
         ObjectNode limits = node.putObject("Limits");
         limits.put("CPU", definition.cpuOrZero());
         if (definition.memory() != null) {
             limits.put("Memory", definition.memory());
         }
-        TaskStateChange reported = snapshot.reported();
-        if (reported != null && state.map(ContainerState::runtimeId).isPresent()) {
-            putTime(node, "StartedAt", reported.startedAt());
-        }
+        known.ifPresent(c -> {
+            putTime(node, "StartedAt", c.startedAt());
+            putTime(node, "FinishedAt", c.finishedAt());
+        });
         node.put("Type", "NORMAL");
         ContainerSettings.LogConfiguration log = ContainerSettings.of(definition).logConfiguration();
         if (log != null) {
@@ -185,8 +193,13 @@ public final class TaskMetadataApi implements JsonApi {
         String networkMode = desired.taskDefinition().networkMode();
         node.putArray("Networks").addObject().put("NetworkMode", networkMode == null ? "bridge" : networkMode);
         ports(node, state.map(ContainerState::networkBindings).orElse(List.of()));
-        state.map(ContainerState::healthStatus).ifPresent(health -> node.putObject("Health")
-                .put("status", health.toString()));
+        state.map(ContainerState::healthStatus).ifPresent(health -> {
+            ObjectNode status = node.putObject("Health");
+            // As ECS's agent: a health not known yet has no status.
+            if (health != HealthStatus.UNKNOWN) {
+                status.put("status", health.name());
+            }
+        });
         return node;
     }
 
@@ -206,48 +219,52 @@ public final class TaskMetadataApi implements JsonApi {
         }
     }
 
+    /**
+     * Docker's stats of the caller. A container that does not run has none, and the answer is
+     * ECS's agent's (whose stats engine stops watching a container when it stops): a 500.
+     */
     private Reply containerStats(Caller caller) throws ContainerRuntimeException {
-        Optional<String> id = state(caller.task(), caller.definition().name()).map(ContainerState::runtimeId);
-        if (id.isEmpty()) {
-            return error(404, "the container has not been created yet");
-        }
-        Optional<String> sample = stats.of(id.get());
-        return sample.map(json -> new Reply(200, json)).orElseGet(() -> error(404, "the container is gone"));
+        ContainerState state = state(caller.task(), caller.definition().name()).orElseThrow();
+        Optional<String> sample = sample(state);
+        return sample.map(json -> new Reply(200, json))
+                .orElseGet(() -> error(500, "Unable to get container stats for: " + state.runtimeId()
+                        + ": the container is not running"));
     }
 
     /**
-     * Each container's stats by its Docker id. One whose sample fails is an empty object, as
-     * ECS's agent answers it: the others' stats still come back.
+     * Each container's stats by its Docker id. One that has none (it does not run, Docker no
+     * longer has it, or its sample fails) is an empty object, as ECS's agent answers it: the
+     * others' stats still come back.
      */
     private ObjectNode taskStats(TaskSnapshot snapshot) {
         ObjectNode node = mapper.createObjectNode();
-        for (ContainerDefinition definition : snapshot.desired().taskDefinition().containers()) {
-            Optional<String> id = state(snapshot, definition.name()).map(ContainerState::runtimeId);
-            if (id.isPresent()) {
-                Optional<String> sample;
-                try {
-                    sample = stats.of(id.get());
-                } catch (ContainerRuntimeException e) {
-                    node.set(id.get(), mapper.createObjectNode());
-                    continue;
-                }
-                if (sample.isPresent()) {
-                    try {
-                        node.set(id.get(), mapper.readTree(sample.get()));
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException("Docker's stats are not JSON", e);
-                    }
-                }
+        for (TaskSnapshot.Container container : snapshot.containers()) {
+            String id = container.runtimeId();
+            if (id == null) {
+                continue;
+            }
+            try {
+                Optional<String> sample = sample(container.state());
+                node.set(id, sample.isPresent() ? mapper.readTree(sample.get()) : mapper.createObjectNode());
+            } catch (ContainerRuntimeException e) {
+                node.set(id, mapper.createObjectNode());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Docker's stats are not JSON", e);
             }
         }
         return node;
     }
 
-    private static Optional<ContainerState> state(TaskSnapshot snapshot, String name) {
-        if (snapshot.reported() == null) {
+    /** Docker's sample of a running container; empty, without asking Docker, for one known not to run. */
+    private Optional<String> sample(ContainerState state) throws ContainerRuntimeException {
+        if (state.runtimeId() == null || state.lastStatus() != ContainerStatus.RUNNING) {
             return Optional.empty();
         }
-        return snapshot.reported().containers().stream().filter(c -> name.equals(c.name())).findFirst();
+        return stats.of(state.runtimeId());
+    }
+
+    private static Optional<ContainerState> state(TaskSnapshot snapshot, String name) {
+        return snapshot.container(name).map(TaskSnapshot.Container::state);
     }
 
     private static void putTime(ObjectNode node, String field, Instant at) {

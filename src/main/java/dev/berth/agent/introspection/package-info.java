@@ -11,8 +11,8 @@
  *       the agent role runs; introspection listens on the loopback address only, task
  *       metadata on the address containers reach, where a container sees only the task
  *       whose unguessable token it was given.</li>
- *   <li>Read only: it shows the engine's snapshots (desired task, last reported change) and
- *       never changes a task.</li>
+ *   <li>Read only: it shows the engine's snapshots (desired task, last reported change, each
+ *       container as its worker knows it now) and never changes a task.</li>
  *   <li>It is a convenience, never a reason to fail: a port that is taken costs one WARN
  *       line and the agent runs without it.</li>
  * </ul>

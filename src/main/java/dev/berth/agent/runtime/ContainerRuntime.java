@@ -84,7 +84,7 @@ public interface ContainerRuntime {
     /**
      * One sample of the container's resource use, in the engine's own JSON (Docker's
      * ContainerStats, as the ECS task metadata endpoint serves it); empty when there is no
-     * such container.
+     * such container or it does not run.
      */
     Optional<String> stats(String id) throws ContainerRuntimeException;
 

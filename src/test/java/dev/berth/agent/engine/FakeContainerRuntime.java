@@ -40,6 +40,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     final List<String> removes = new ArrayList<>();
     /** Every call asked of the engine, by its verb ("inspect", "create", ...), in order. */
     final List<String> calls = new ArrayList<>();
+    /** When set, told each call's verb as it is asked, before the engine acts on it: a test's look mid-sync. */
+    volatile Consumer<String> onCall;
     volatile boolean unavailable;
     /** When set, every stop times out: a container that ignores SIGTERM on a slow engine. */
     volatile boolean stopsTimeOut;
@@ -388,6 +390,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     private void answer(String call) throws ContainerRuntimeException {
         synchronized (this) {
             calls.add(call);
+        }
+        Consumer<String> hook = onCall;
+        if (hook != null) {
+            hook.accept(call);
         }
         answer();
     }

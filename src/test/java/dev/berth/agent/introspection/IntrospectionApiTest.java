@@ -11,8 +11,8 @@ import dev.berth.model.NetworkBinding;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ContainerState;
-import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.TaskStateChange;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,20 +29,32 @@ class IntrospectionApiTest {
     private final IntrospectionApi api = new IntrospectionApi(
             new AgentMetadata("default", ARN, "Berth Agent - v0.1.0 (1a2b3c4d5e6f)"), () -> tasks);
 
+    static final Instant STARTED = Instant.parse("2025-01-01T00:00:01Z");
+
     static TaskSnapshot running(String taskId, String webId, String sidecarId) {
-        DesiredTask desired = Fixtures.desired(taskId, 1, TaskStatus.RUNNING);
+        return task(taskId, TaskStatus.RUNNING, TaskStatus.RUNNING, STARTED,
+                new ContainerState("web", webId, "berth-test/busybox:latest", ContainerStatus.RUNNING, null,
+                        null, List.of(new NetworkBinding("0.0.0.0", 8080, 32768, "tcp"))),
+                container("sidecar", sidecarId, ContainerStatus.RUNNING));
+    }
+
+    /** A task wanted {@code desired} and last reported {@code known}; {@code startedAt} is set once it ran. */
+    static TaskSnapshot task(String taskId, TaskStatus desired, TaskStatus known, Instant startedAt,
+            ContainerState... containers) {
         TaskStateChange change = new TaskStateChange(BerthRecord.SCHEMA_VERSION, 2, taskId, "default",
-                Fixtures.INSTANCE, TaskStatus.RUNNING, List.of(
-                        new ContainerState("web", webId, "berth-test/busybox:latest", ContainerStatus.RUNNING, null,
-                                null, List.of(new NetworkBinding("0.0.0.0", 8080, 32768, "tcp"))),
-                        new ContainerState("sidecar", sidecarId, "berth-test/busybox:latest",
-                                ContainerStatus.RUNNING, null, null, List.of())),
-                null, null, null, null, null, null, null, null);
-        return new TaskSnapshot(desired, change);
+                Fixtures.INSTANCE, known, List.of(containers), null, null, null, null, startedAt, null, null, null);
+        return new TaskSnapshot(Fixtures.desired(taskId, 1, desired), change,
+                change.containers().stream().map(c -> new TaskSnapshot.Container(c, null, null)).toList());
+    }
+
+    static ContainerState container(String name, String runtimeId, ContainerStatus status) {
+        return new ContainerState(name, runtimeId, "berth-test/busybox:latest", status, null, null, List.of());
     }
 
     static TaskSnapshot provisioning(String taskId) {
-        return new TaskSnapshot(Fixtures.desired(taskId, 1, TaskStatus.RUNNING), null);
+        return new TaskSnapshot(Fixtures.desired(taskId, 1, TaskStatus.RUNNING), null, List.of(
+                new TaskSnapshot.Container(container("web", null, ContainerStatus.PENDING), null, null),
+                new TaskSnapshot.Container(container("sidecar", null, ContainerStatus.PENDING), null, null)));
     }
 
     private JsonNode json(IntrospectionApi.Reply reply) throws Exception {
@@ -93,8 +105,30 @@ class IntrospectionApiTest {
                 + "\"Protocol\":\"tcp\",\"HostPort\":32768}]}"));
         assertThat(t1.get("Containers").get(1).get("Name").asText()).isEqualTo("sidecar");
         JsonNode t2 = list.get(1);
-        assertThat(t2.get("KnownStatus").asText()).isEqualTo("PROVISIONING");
+        assertThat(t2.get("KnownStatus").asText()).as("ECS's agent's backend status").isEqualTo("PENDING");
         assertThat(t2.get("Containers")).as("a container shows once Docker has it").isEmpty();
+    }
+
+    @Test
+    void statusesAreTheOnesEcsAgentsSendPendingRunningOrStopped() throws Exception {
+        // Given: a task stopping after it ran, one stopping before it ran, and one that stopped
+        // though it is still wanted RUNNING (its essential container exited)
+        tasks.add(task("ran", TaskStatus.STOPPED, TaskStatus.STOPPING, STARTED,
+                container("web", WEB_ID, ContainerStatus.RUNNING)));
+        tasks.add(task("never-ran", TaskStatus.STOPPED, TaskStatus.STOPPING, null,
+                container("web", SIDECAR_ID, ContainerStatus.RUNNING)));
+        tasks.add(task("exited", TaskStatus.RUNNING, TaskStatus.STOPPED, STARTED,
+                container("web", "e1", ContainerStatus.STOPPED)));
+
+        // When
+        JsonNode list = json(api.answer("GET", "/v1/tasks", null)).get("Tasks");
+
+        // Then
+        assertThat(list).extracting(t -> t.get("KnownStatus").asText()).containsExactly("RUNNING", "PENDING",
+                "STOPPED");
+        assertThat(list.get(0).get("DesiredStatus").asText()).isEqualTo("STOPPED");
+        assertThat(list.get(2).has("DesiredStatus")).as("ECS leaves out a desired status a stopped task never reaches")
+                .isFalse();
     }
 
     @Test

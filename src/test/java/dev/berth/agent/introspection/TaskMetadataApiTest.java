@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.agent.Fixtures;
 import dev.berth.agent.engine.TaskSnapshot;
 import dev.berth.model.Arns;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
+import dev.berth.model.TaskStatus;
+import dev.berth.protocol.ContainerState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,6 +82,111 @@ class TaskMetadataApiTest {
     }
 
     @Test
+    void aContainerNotCreatedYetHasNoMetadataAndTheTaskListsOnlyTheCreatedOnes() throws Exception {
+        // Given: the web container is created, the sidecar not yet
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, null));
+        String sidecar = api.endpoint("", "t1", "sidecar");
+
+        // When
+        JsonApi.Reply own = api.answer("GET", sidecar, null);
+        JsonApi.Reply ownTask = api.answer("GET", sidecar + "/task", null);
+        JsonApi.Reply stats = api.answer("GET", sidecar + "/stats", null);
+        JsonNode task = get(web("t1") + "/task");
+
+        // Then: as ECS's agent, which knows a container's endpoint only once Docker has the container
+        assertThat(own.status()).as(own.json()).isEqualTo(404);
+        assertThat(ownTask.status()).isEqualTo(404);
+        assertThat(stats.status()).isEqualTo(404);
+        assertThat(task.get("Containers")).extracting(c -> c.get("Name").asText()).containsExactly("web");
+        assertThat(get(web("t1")).get("DockerId").asText()).isEqualTo(WEB_ID);
+    }
+
+    @Test
+    void statusesAreTheWordsOfEcsAgentsV4EndpointNoneCreatedRunningStopped() throws Exception {
+        // Given: a task still creating its containers, one with all of them created, one stopping after it ran
+        tasks.add(IntrospectionApiTest.task("creating", TaskStatus.RUNNING, TaskStatus.PENDING, null,
+                IntrospectionApiTest.container("web", "w1", ContainerStatus.PENDING),
+                IntrospectionApiTest.container("sidecar", null, ContainerStatus.PENDING)));
+        tasks.add(IntrospectionApiTest.task("created", TaskStatus.RUNNING, TaskStatus.PENDING, null,
+                IntrospectionApiTest.container("web", "w2", ContainerStatus.RUNNING),
+                IntrospectionApiTest.container("sidecar", "s2", ContainerStatus.PENDING)));
+        tasks.add(IntrospectionApiTest.task("stopping", TaskStatus.STOPPED, TaskStatus.STOPPING,
+                IntrospectionApiTest.STARTED, IntrospectionApiTest.container("web", "w3", ContainerStatus.STOPPED),
+                IntrospectionApiTest.container("sidecar", "s3", ContainerStatus.RUNNING)));
+
+        // When
+        JsonNode creating = get(web("creating") + "/task");
+        JsonNode created = get(web("created") + "/task");
+        JsonNode stopping = get(web("stopping") + "/task");
+
+        // Then
+        assertThat(creating.get("KnownStatus").asText()).isEqualTo("NONE");
+        assertThat(creating.get("Containers").get(0).get("KnownStatus").asText()).isEqualTo("CREATED");
+        assertThat(created.get("KnownStatus").asText()).isEqualTo("CREATED");
+        assertThat(created.get("Containers")).extracting(c -> c.get("KnownStatus").asText())
+                .containsExactly("RUNNING", "CREATED");
+        assertThat(stopping.get("KnownStatus").asText()).isEqualTo("RUNNING");
+        assertThat(stopping.get("DesiredStatus").asText()).isEqualTo("STOPPED");
+        assertThat(stopping.get("Containers")).extracting(c -> c.get("KnownStatus").asText())
+                .containsExactly("STOPPED", "RUNNING");
+    }
+
+    @Test
+    void aHealthNotKnownYetHasNoStatusAsEcsAgentsLeavesItOut() throws Exception {
+        // Given: the web container's health check has not answered yet
+        tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
+                new TaskSnapshot.Container(new ContainerState("web", WEB_ID, "berth-test/busybox:latest",
+                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.UNKNOWN, null), null, null),
+                new TaskSnapshot.Container(new ContainerState("sidecar", SIDECAR_ID, "berth-test/busybox:latest",
+                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.HEALTHY, null), null, null))));
+
+        // When
+        JsonNode web = get(web("t1"));
+        JsonNode sidecar = get(api.endpoint("", "t1", "sidecar"));
+
+        // Then
+        assertThat(web.get("Health").has("status")).isFalse();
+        assertThat(sidecar.get("Health").get("status").asText()).isEqualTo("HEALTHY");
+    }
+
+    @Test
+    void aContainerWhoseOwnStartIsNotKnownHasNoStartedAtRatherThanTheTasks() throws Exception {
+        // Given: a running task (started at STARTED) whose containers' own times this agent has not seen
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+
+        // When
+        JsonNode container = get(web("t1"));
+
+        // Then
+        assertThat(container.has("StartedAt")).as(container.toString()).isFalse();
+        assertThat(container.has("FinishedAt")).isFalse();
+    }
+
+    @Test
+    void eachContainerHasItsOwnStartedAtAndOnceItExitedItsFinishedAt() throws Exception {
+        // Given
+        Instant webStarted = Instant.parse("2025-01-01T00:00:02Z");
+        Instant sidecarStarted = Instant.parse("2025-01-01T00:00:03Z");
+        Instant sidecarFinished = Instant.parse("2025-01-01T00:10:00Z");
+        tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
+                new TaskSnapshot.Container(IntrospectionApiTest.container("web", WEB_ID, ContainerStatus.RUNNING),
+                        webStarted, null),
+                new TaskSnapshot.Container(IntrospectionApiTest.container("sidecar", SIDECAR_ID,
+                        ContainerStatus.STOPPED), sidecarStarted, sidecarFinished))));
+
+        // When
+        JsonNode task = get(web("t1") + "/task");
+
+        // Then
+        JsonNode web = task.get("Containers").get(0);
+        JsonNode sidecar = task.get("Containers").get(1);
+        assertThat(web.get("StartedAt").asText()).isEqualTo("2025-01-01T00:00:02Z");
+        assertThat(web.has("FinishedAt")).isFalse();
+        assertThat(sidecar.get("StartedAt").asText()).isEqualTo("2025-01-01T00:00:03Z");
+        assertThat(sidecar.get("FinishedAt").asText()).isEqualTo("2025-01-01T00:10:00Z");
+    }
+
+    @Test
     void statsAreDockersOwnForTheContainerOrEveryContainerOfTheTask() throws Exception {
         // Given
         tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
@@ -110,6 +221,41 @@ class TaskMetadataApiTest {
         JsonNode all = mapper.readTree(reply.json());
         assertThat(all.get(WEB_ID).get("id").asText()).isEqualTo(WEB_ID);
         assertThat(all.get(SIDECAR_ID).isEmpty()).isTrue();
+    }
+
+    @Test
+    void aContainerThatDoesNotRunHasNoStatsAndItsTaskStatsAreAnEmptyObject() throws Exception {
+        // Given: the sidecar has exited
+        tasks.add(IntrospectionApiTest.task("t1", TaskStatus.RUNNING, TaskStatus.RUNNING, IntrospectionApiTest.STARTED,
+                IntrospectionApiTest.container("web", WEB_ID, ContainerStatus.RUNNING),
+                IntrospectionApiTest.container("sidecar", SIDECAR_ID, ContainerStatus.STOPPED)));
+
+        // When
+        JsonApi.Reply own = api.answer("GET", api.endpoint("", "t1", "sidecar") + "/stats", null);
+        JsonNode all = get(web("t1") + "/task/stats");
+
+        // Then: as ECS's agent, whose stats engine stops watching a container when it stops
+        assertThat(own.status()).as(own.json()).isEqualTo(500);
+        assertThat(mapper.readTree(own.json()).get("Error").asText()).contains(SIDECAR_ID);
+        assertThat(all.get(SIDECAR_ID).isEmpty()).isTrue();
+        assertThat(all.get(WEB_ID).get("id").asText()).isEqualTo(WEB_ID);
+        assertThat(statsAskedFor).containsExactly(WEB_ID);
+    }
+
+    @Test
+    void aContainerDockerNoLongerHasKeepsItsKeyInTheTaskStats() throws Exception {
+        // Given: Docker has no sidecar any more (removed since the last look)
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+        TaskMetadataApi gone = new TaskMetadataApi(tokens, new Arns("aws", "us-east-1", "000000000000"),
+                () -> tasks, id -> id.equals(SIDECAR_ID) ? Optional.empty() : Optional.of("{\"id\":\"" + id + "\"}"));
+
+        // When
+        JsonApi.Reply own = gone.answer("GET", gone.endpoint("", "t1", "sidecar") + "/stats", null);
+        JsonApi.Reply all = gone.answer("GET", gone.endpoint("", "t1", "web") + "/task/stats", null);
+
+        // Then
+        assertThat(own.status()).isEqualTo(500);
+        assertThat(mapper.readTree(all.json()).get(SIDECAR_ID).isEmpty()).isTrue();
     }
 
     @Test

@@ -34,7 +34,16 @@ final class DockerStats {
         } catch (java.io.IOException e) {
             // closing the stream failed after the sample arrived: the sample stands
         }
-        return sample.get() == null ? Optional.empty() : Optional.of(json(sample.get()));
+        return sample.get() == null ? Optional.empty() : ofRunning(sample.get());
+    }
+
+    /**
+     * Docker's JSON of the sample; empty when it is Docker's answer for a container that does
+     * not run (created or exited): a sample read at the zero time with every counter zero,
+     * which is no measurement.
+     */
+    static Optional<String> ofRunning(Statistics sample) throws JsonProcessingException {
+        return DockerContainers.time(sample.getRead()) == null ? Optional.empty() : Optional.of(json(sample));
     }
 
     /**

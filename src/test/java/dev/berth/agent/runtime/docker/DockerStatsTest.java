@@ -36,4 +36,20 @@ class DockerStatsTest {
         JsonNode tree = mapper.readTree(json);
         assertThat(tree.path("memory_stats").path("stats").path("anon").asLong()).isEqualTo(1024);
     }
+
+    @Test
+    void dockersSampleOfAContainerThatDoesNotRunIsNoSample() throws Exception {
+        // Given: what Docker answers for an exited container: read at the zero time, every counter zero
+        Statistics exited = DefaultDockerClientConfig.createDefaultConfigBuilder().build().getObjectMapper()
+                .readValue("{\"read\":\"0001-01-01T00:00:00Z\",\"preread\":\"0001-01-01T00:00:00Z\","
+                        + "\"pids_stats\":{},\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":0},"
+                        + "\"throttling_data\":{}},\"memory_stats\":{},\"name\":\"/web\",\"id\":\"abc\"}",
+                        Statistics.class);
+        Statistics running = DefaultDockerClientConfig.createDefaultConfigBuilder().build().getObjectMapper()
+                .readValue(DOCKER, Statistics.class);
+
+        // When / Then
+        assertThat(DockerStats.ofRunning(exited)).isEmpty();
+        assertThat(DockerStats.ofRunning(running)).isPresent();
+    }
 }
