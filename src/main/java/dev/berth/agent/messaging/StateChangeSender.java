@@ -65,12 +65,17 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
             fullWarned = false;
             return true;
         }
-        if (!fullWarned) {
+        if (!fullWarned && outbox.size() >= outbox.capacity()) {
             fullWarned = true;
             LOGGER.warnf("Task %s: %d tasks already have state changes waiting for Kafka; its %s change waits in"
                     + " its worker until there is room", change.taskId(), outbox.capacity(), change.lastStatus());
         }
         return false;
+    }
+
+    @Override
+    public boolean acknowledged(String taskId) {
+        return outbox.pendingOf(taskId).isEmpty();
     }
 
     /** Tasks whose latest change Kafka has not acknowledged yet. */

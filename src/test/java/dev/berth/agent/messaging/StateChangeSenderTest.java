@@ -144,7 +144,7 @@ class StateChangeSenderTest {
     }
 
     @Test
-    void aChangeTheDiskCouldNotKeepLeavesNoOlderOneToBeSentAfterARestart() throws Exception {
+    void aChangeTheDiskCannotKeepIsRefusedAndTheOlderOneStaysTheLastTaken() throws Exception {
         // Given: t1's RUNNING change on disk, then a disk that refuses the STOPPED one
         kafkaDown = true;
         sender().report(change("t1", 1, TaskStatus.RUNNING));
@@ -152,14 +152,16 @@ class StateChangeSenderTest {
         Files.createDirectories(blocker.resolve("full"));
 
         // When
-        sender().report(change("t1", 2, TaskStatus.STOPPED));
+        boolean taken = sender().report(change("t1", 2, TaskStatus.STOPPED));
         sender().close();
         sender = null;
         Files.delete(blocker.resolve("full"));
         Files.delete(blocker);
 
-        // Then: a restart finds nothing older than what the agent last reported
-        assertThat(outbox().pending()).extracting(TaskStateChange::version).allMatch(v -> v >= 2);
+        // Then: the worker keeps STOPPED to offer again, and a restart finds what was last taken
+        assertThat(taken).isFalse();
+        assertThat(outbox().pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@1");
+        assertThat(sender().report(change("t1", 2, TaskStatus.STOPPED))).as("taken once the disk keeps it").isTrue();
     }
 
     @Test
