@@ -165,6 +165,28 @@ class StateChangeSenderTest {
     }
 
     @Test
+    void aChangeReportedByAnInterruptedThreadIsKeptOnDisk() {
+        // Given: Kafka is down, and the agent's shutdown interrupts the task threads
+        kafkaDown = true;
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+
+        // When: a worker reports on its way out
+        Thread.currentThread().interrupt();
+        boolean taken;
+        boolean stillInterrupted;
+        try {
+            taken = sender().report(change("t1", 2, TaskStatus.STOPPED));
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+
+        // Then: the next start sends it, and the interrupt is left for the worker to see
+        assertThat(taken).isTrue();
+        assertThat(stillInterrupted).isTrue();
+        assertThat(outbox().pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@2");
+    }
+
+    @Test
     void aChangeKafkaAlreadyHoldsIsNotSentAgainAfterARestart() {
         // Given: changes buffered on disk, one of which Kafka holds (sent, then the agent died before the acknowledgement)
         kafkaDown = true;
