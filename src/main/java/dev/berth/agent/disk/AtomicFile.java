@@ -75,16 +75,22 @@ public final class AtomicFile {
     /**
      * Deletes the temporary files that replacements of files in {@code dir} left when the agent
      * was killed mid-write, for a directory of files that are not all written again (a next
-     * write of the same file takes its temporary file over in any case).
+     * write of the same file takes its temporary file over in any case). Each is deleted on its
+     * own: one that cannot be deleted costs a WARN line, and the others still go.
      *
      * @param legacyGlob the temporary files that releases before this class named otherwise, or null
+     * @throws IOException when {@code dir} cannot be listed
      */
     public static void removeLeftovers(Path dir, String legacyGlob) throws IOException {
         String glob = legacyGlob == null ? TEMP_PREFIX + "*" + TEMP_SUFFIX
                 : "{" + TEMP_PREFIX + "*" + TEMP_SUFFIX + "," + legacyGlob + "}";
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, glob)) {
             for (Path temp : temps) {
-                Files.deleteIfExists(temp);
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOGGER.warnf("Cannot delete %s, left by a write that was cut short (%s)", temp, e.getMessage());
+                }
             }
         }
     }

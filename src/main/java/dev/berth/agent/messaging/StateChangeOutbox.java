@@ -67,7 +67,7 @@ public final class StateChangeOutbox {
         StateChangeOutbox outbox = new StateChangeOutbox(dir, capacity, codec);
         try {
             Files.createDirectories(dir);
-            AtomicFile.removeLeftovers(dir, LEGACY_TEMPORARY);
+            removeLeftovers(dir);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
                 for (Path file : files) {
                     outbox.load(file);
@@ -81,6 +81,16 @@ public final class StateChangeOutbox {
             LOGGER.infof("%d task state changes that Kafka had not acknowledged are sent again", outbox.byTask.size());
         }
         return outbox;
+    }
+
+    /** Best effort: a leftover temporary file holds no change that was taken, so none is lost by keeping it. */
+    private static void removeLeftovers(Path dir) {
+        try {
+            AtomicFile.removeLeftovers(dir, LEGACY_TEMPORARY);
+        } catch (IOException e) {
+            LOGGER.warnf("Cannot look for leftover temporary files in %s (%s); loading the buffered state changes"
+                    + " anyway", dir, e.getMessage());
+        }
     }
 
     private void load(Path file) {

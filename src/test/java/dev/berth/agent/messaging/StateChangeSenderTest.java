@@ -239,6 +239,22 @@ class StateChangeSenderTest {
     }
 
     @Test
+    void aLeftoverThatCannotBeDeletedCostsNoBufferedChange() throws Exception {
+        // Given: a change on disk, and a leftover temporary file that cannot be deleted
+        kafkaDown = true;
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        sender().close();
+        sender = null;
+        Files.createDirectories(dir.resolve(".t2.json.tmp").resolve("full"));
+
+        // When
+        StateChangeOutbox reopened = outbox();
+
+        // Then
+        assertThat(reopened.pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@1");
+    }
+
+    @Test
     void flushWaitsForPendingChangesWithinItsBound() {
         // Given
         sender().start();
