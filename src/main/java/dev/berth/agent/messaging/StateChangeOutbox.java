@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -51,6 +52,8 @@ public final class StateChangeOutbox {
     private final Map<String, TaskStateChange> byTask = new LinkedHashMap<>();
     /** Set by a write that failed, cleared by one that succeeds: one WARN line per spell of a bad disk. */
     private boolean unwritable;
+    /** Counts the changes taken and the {@link #nudge}s: each ends a {@link #pause}. */
+    private long nudges;
 
     private StateChangeOutbox(Path dir, int capacity, RecordCodec codec) {
         this.dir = dir;
@@ -138,6 +141,7 @@ public final class StateChangeOutbox {
             return false;
         }
         byTask.put(change.taskId(), change);
+        nudges++;
         notifyAll();
         return true;
     }
@@ -179,6 +183,14 @@ public final class StateChangeOutbox {
                     + " version makes harmless", change.taskId(), fileOf(change.taskId()), e.getMessage());
         }
         notifyAll();
+    }
+
+    /**
+     * Kafka refused {@code change} for good (the record itself is at fault): it is forgotten as
+     * an acknowledged one is, so that it is not retried for ever; the task's next change is sent.
+     */
+    public synchronized void refused(TaskStateChange change) {
+        acknowledged(change);
     }
 
     /**
@@ -249,6 +261,29 @@ public final class StateChangeOutbox {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return true;
+    }
+
+    /** Ends a {@link #pause} in progress: something wants the changes sent now (a flush). */
+    synchronized void nudge() {
+        nudges++;
+        notifyAll();
+    }
+
+    /**
+     * Waits {@code delay} (the sender's backoff after a failed round), or less: until a change
+     * is taken or {@link #nudge} is called, so a change or a flush after Kafka's return does not
+     * wait out the backoff.
+     */
+    synchronized void pause(Duration delay) throws InterruptedException {
+        long seen = nudges;
+        long deadline = System.nanoTime() + delay.toNanos();
+        while (nudges == seen) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
     }
 
     /** Wakes whoever waits on the outbox (the sender, when it closes). */

@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +31,18 @@ class StateChangeSenderTest {
 
     private final List<TaskStateChange> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final List<String> attempts = new CopyOnWriteArrayList<>();
+    /** The tasks whose changes Kafka refuses for good, as a record over the broker's size limit. */
+    private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
     private volatile boolean kafkaDown;
+    private Duration backoff = Duration.ofMillis(1);
     private StateChangeSender sender;
 
     private StateChangeSender sender() {
         if (sender == null) {
+            Duration first = backoff;
             sender = new StateChangeSender(this::send, Duration.ofSeconds(5),
-                    () -> new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), outbox());
+                    () -> new Backoff(first, first.multipliedBy(5)), outbox());
         }
         return sender;
     }
@@ -44,6 +52,10 @@ class StateChangeSenderTest {
     }
 
     private CompletableFuture<?> send(TaskStateChange change) {
+        attempts.add(change.taskId());
+        if (tooLarge.contains(change.taskId())) {
+            return CompletableFuture.failedFuture(new RecordTooLargeException("The message is 1048677 bytes"));
+        }
         if (kafkaDown || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return CompletableFuture.failedFuture(new IllegalStateException("broker not available"));
         }
@@ -266,6 +278,59 @@ class StateChangeSenderTest {
         // Then
         assertThat(flushed).isTrue();
         assertThat(acknowledged).hasSize(1);
+    }
+
+    @Test
+    void aFlushRightAfterKafkaReturnsDoesNotWaitForTheSendersBackoff() {
+        // Given: the sender failed while Kafka was down, and backs off for a long time
+        backoff = Duration.ofSeconds(60);
+        kafkaDown = true;
+        sender().start();
+        sender().report(change("t1", 1, TaskStatus.STOPPED));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !attempts.isEmpty());
+
+        // When: Kafka is back and the agent stops
+        kafkaDown = false;
+        boolean flushed = sender().flush(Duration.ofSeconds(5));
+
+        // Then
+        assertThat(flushed).isTrue();
+        assertThat(acknowledged).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@1");
+    }
+
+    @Test
+    void aNewChangeCutsTheSendersBackoffShort() {
+        // Given: the sender failed while Kafka was down, and backs off for a long time
+        backoff = Duration.ofSeconds(60);
+        kafkaDown = true;
+        sender().start();
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !attempts.isEmpty());
+
+        // When: Kafka is back and a task reports
+        kafkaDown = false;
+        sender().report(change("t2", 1, TaskStatus.RUNNING));
+
+        // Then
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(acknowledged)
+                .extracting(c -> c.taskId() + "@" + c.version()).containsExactlyInAnyOrder("t1@1", "t2@1"));
+    }
+
+    @Test
+    void aChangeKafkaRefusesForGoodIsDroppedAndTheOthersFlow() {
+        // Given: t1's change is over the broker's size limit
+        tooLarge.add("t1");
+        sender().start();
+
+        // When
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        sender().report(change("t2", 1, TaskStatus.RUNNING));
+
+        // Then: it is tried once, not for ever, and t2 gets through
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sender().pendingCount()).isZero());
+        assertThat(acknowledged).extracting(TaskStateChange::taskId).containsExactly("t2");
+        assertThat(attempts).filteredOn("t1"::equals).hasSize(1);
+        assertThat(outbox().pending()).as("nothing of it is left for a restart to send").isEmpty();
     }
 
     @Test
