@@ -1,7 +1,7 @@
 package dev.berth.agent.disk;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,7 +18,10 @@ import org.jboss.logging.Logger;
 /**
  * Replaces a file of the agent's data directory whole: the content goes to a temporary file
  * beside it ({@code .<name>.tmp}, readable by the agent's user only, as the files themselves
- * are), which is then renamed over the file in one step.
+ * are), which is then renamed over the file in one step. An interrupt of the writing thread
+ * does not cut a replacement short (a task thread that reports while the agent stops is
+ * interrupted): the content is written with a stream, which ignores interrupts, where a
+ * {@link FileChannel} would close itself and fail the write.
  */
 public final class AtomicFile {
 
@@ -52,13 +55,11 @@ public final class AtomicFile {
         Path temp = temporaryOf(file);
         try {
             Files.deleteIfExists(temp);
-            try (FileChannel out = create(temp)) {
-                ByteBuffer bytes = ByteBuffer.wrap(content);
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
+            create(temp);
+            try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
+                out.write(content);
                 if (survives == Survives.HOST_CRASH) {
-                    out.force(true);
+                    out.getFD().sync();
                 }
             }
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -74,16 +75,22 @@ public final class AtomicFile {
     /**
      * Deletes the temporary files that replacements of files in {@code dir} left when the agent
      * was killed mid-write, for a directory of files that are not all written again (a next
-     * write of the same file takes its temporary file over in any case).
+     * write of the same file takes its temporary file over in any case). Each is deleted on its
+     * own: one that cannot be deleted costs a WARN line, and the others still go.
      *
      * @param legacyGlob the temporary files that releases before this class named otherwise, or null
+     * @throws IOException when {@code dir} cannot be listed
      */
     public static void removeLeftovers(Path dir, String legacyGlob) throws IOException {
         String glob = legacyGlob == null ? TEMP_PREFIX + "*" + TEMP_SUFFIX
                 : "{" + TEMP_PREFIX + "*" + TEMP_SUFFIX + "," + legacyGlob + "}";
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, glob)) {
             for (Path temp : temps) {
-                Files.deleteIfExists(temp);
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOGGER.warnf("Cannot delete %s, left by a write that was cut short (%s)", temp, e.getMessage());
+                }
             }
         }
     }
@@ -92,23 +99,31 @@ public final class AtomicFile {
         return file.resolveSibling(TEMP_PREFIX + file.getFileName() + TEMP_SUFFIX);
     }
 
-    private static FileChannel create(Path temp) throws IOException {
-        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    private static void create(Path temp) throws IOException {
         FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
         try {
-            return FileChannel.open(temp, options, ownerOnly);
+            Files.createFile(temp, ownerOnly);
         } catch (UnsupportedOperationException e) {
-            return FileChannel.open(temp, options); // a file system without POSIX permissions
+            Files.createFile(temp); // a file system without POSIX permissions
         }
     }
 
-    /** A rename is durable once its directory is synced; a file system that cannot sync one is left as it is. */
+    /**
+     * A rename is durable once its directory is synced; a file system that cannot sync one is
+     * left as it is. A directory has no stream to sync it with, so the thread's interrupt is set
+     * aside meanwhile.
+     */
     private static void syncDirectory(Path dir) {
+        boolean interrupted = Thread.interrupted();
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {
             LOGGER.debugf("Cannot sync the directory %s (%s); its files are written, but a host crash could"
                     + " lose their last rename", dir, e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

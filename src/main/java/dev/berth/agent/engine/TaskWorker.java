@@ -39,9 +39,10 @@ import org.jboss.logging.Logger;
  * Getting the containers running is its {@link StartSequence}, stopping them its
  * {@link StopSequence}; removing them is its own.
  *
- * <p>A task that is STOPPED, wanted STOPPED and reported STOPPED has its containers removed
- * once they exited longer than the {@link TaskCleanup} wait ago; the worker then stops
- * acting and the engine drops it. A task still wanted RUNNING keeps its containers: after an
+ * <p>A task that is STOPPED, wanted STOPPED and reported STOPPED, that report acknowledged by
+ * Kafka, has its containers removed once they exited longer than the {@link TaskCleanup} wait
+ * ago (until Kafka has the report, the containers are the only record of its exit codes); the
+ * worker then stops acting and the engine drops it. A task still wanted RUNNING keeps its containers: after an
  * agent restart they are the only sign that it already ran, and without them it would be
  * run again.
  */
@@ -401,14 +402,15 @@ public final class TaskWorker {
     }
 
     /**
-     * Removes the containers once the task is STOPPED, wanted STOPPED, reported STOPPED and
-     * its containers exited longer than the wait ago. Only this task's labelled containers
-     * are touched; a removal that fails is tried again on the next sync.
+     * Removes the containers once the task is STOPPED, wanted STOPPED, reported STOPPED with
+     * Kafka's acknowledgement, and its containers exited longer than the wait ago. Only this
+     * task's labelled containers are touched; a removal that fails is tried again on the next sync.
      */
     private void cleanUpIfDue(DesiredTask task) {
         Instant since = known.stoppedSince();
-        boolean stopReported = forgotten || reported != null && reported.lastStatus() == TaskStatus.STOPPED;
-        if (since == null || task.desiredStatus() != TaskStatus.STOPPED || !stopReported
+        boolean stopDelivered = forgotten || reported != null && reported.lastStatus() == TaskStatus.STOPPED
+                && reporter.acknowledged(taskId);
+        if (since == null || task.desiredStatus() != TaskStatus.STOPPED || !stopDelivered
                 || clock.instant().isBefore(since.plus(cleanup.after()))) {
             return;
         }

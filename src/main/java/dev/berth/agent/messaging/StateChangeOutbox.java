@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -31,10 +32,10 @@ import org.jboss.logging.Logger;
  *       buffered yet is refused ({@link #offer} returns false). The worker keeps what it
  *       knows and offers it again at its next sync, so a final STOPPED is delayed at the
  *       bound, never lost.</li>
- *   <li>A file is written (temporary file, then an atomic rename) before the change is
- *       taken, and deleted once Kafka acknowledged that version. A file that cannot be
- *       written costs one WARN line: the change is still sent, it only would not survive a
- *       restart.</li>
+ *   <li>A change is taken only once its file is written (temporary file, then an atomic
+ *       rename), and the file is deleted once Kafka acknowledged that version. A change whose
+ *       file cannot be written (a full disk) is refused as at the bound: the task's older
+ *       change stays, in memory and on disk, and the worker offers the new one again.</li>
  * </ul>
  */
 public final class StateChangeOutbox {
@@ -49,6 +50,10 @@ public final class StateChangeOutbox {
     private final int capacity;
     private final RecordCodec codec;
     private final Map<String, TaskStateChange> byTask = new LinkedHashMap<>();
+    /** Set by a write that failed, cleared by one that succeeds: one WARN line per spell of a bad disk. */
+    private boolean unwritable;
+    /** Counts the changes taken and the {@link #nudge}s: each ends a {@link #pause}. */
+    private long nudges;
 
     private StateChangeOutbox(Path dir, int capacity, RecordCodec codec) {
         this.dir = dir;
@@ -65,7 +70,7 @@ public final class StateChangeOutbox {
         StateChangeOutbox outbox = new StateChangeOutbox(dir, capacity, codec);
         try {
             Files.createDirectories(dir);
-            AtomicFile.removeLeftovers(dir, LEGACY_TEMPORARY);
+            removeLeftovers(dir);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
                 for (Path file : files) {
                     outbox.load(file);
@@ -79,6 +84,16 @@ public final class StateChangeOutbox {
             LOGGER.infof("%d task state changes that Kafka had not acknowledged are sent again", outbox.byTask.size());
         }
         return outbox;
+    }
+
+    /** Best effort: a leftover temporary file holds no change that was taken, so none is lost by keeping it. */
+    private static void removeLeftovers(Path dir) {
+        try {
+            AtomicFile.removeLeftovers(dir, LEGACY_TEMPORARY);
+        } catch (IOException e) {
+            LOGGER.warnf("Cannot look for leftover temporary files in %s (%s); loading the buffered state changes"
+                    + " anyway", dir, e.getMessage());
+        }
     }
 
     private void load(Path file) {
@@ -110,8 +125,9 @@ public final class StateChangeOutbox {
     /**
      * Takes a change: replaces the task's buffered one, or adds it while there is room.
      *
-     * @return false when the outbox is full and the task has no change buffered: the caller
-     *         keeps the change and offers it again later
+     * @return false when the change was not taken: the outbox is full and the task has no
+     *         change buffered, or its file cannot be written. The caller keeps the change and
+     *         offers it again later
      */
     public synchronized boolean offer(TaskStateChange change) {
         TaskStateChange held = byTask.get(change.taskId());
@@ -121,26 +137,36 @@ public final class StateChangeOutbox {
         if (held != null && change.version() <= held.version()) {
             return true;
         }
-        write(change);
+        if (!write(change)) {
+            return false;
+        }
         byTask.put(change.taskId(), change);
+        nudges++;
         notifyAll();
         return true;
     }
 
-    private void write(TaskStateChange change) {
+    /** Whether the change is on disk; on failure the task's older file, the change last taken, stays. */
+    private boolean write(TaskStateChange change) {
         try {
             AtomicFile.replace(fileOf(change.taskId()), codec.encode(change), AtomicFile.Survives.PROCESS_CRASH);
         } catch (IOException e) {
-            LOGGER.warnf("Task %s: cannot keep its %s state change in %s (%s); it is sent, but would not survive"
-                    + " a restart", change.taskId(), change.lastStatus(), dir, e.getMessage());
-            try {
-                // An older change left on disk would be sent after a restart, over this one.
-                Files.deleteIfExists(fileOf(change.taskId()));
-            } catch (IOException gone) {
-                LOGGER.warnf("Task %s: cannot delete its older state change in %s either (%s)", change.taskId(), dir,
-                        gone.getMessage());
+            if (!unwritable) {
+                unwritable = true;
+                LOGGER.warnf("Task %s: cannot keep its %s state change in %s (%s); state changes that the disk"
+                        + " cannot keep wait in their workers until it can", change.taskId(), change.lastStatus(),
+                        dir, e.getMessage());
+            } else {
+                LOGGER.debugf("Task %s: cannot keep its %s state change in %s (%s)", change.taskId(),
+                        change.lastStatus(), dir, e.getMessage());
             }
+            return false;
         }
+        if (unwritable) {
+            unwritable = false;
+            LOGGER.infof("State changes are kept in %s again", dir);
+        }
+        return true;
     }
 
     /** Kafka acknowledged {@code change}: forget it, unless a newer change of the task came meanwhile. */
@@ -157,6 +183,14 @@ public final class StateChangeOutbox {
                     + " version makes harmless", change.taskId(), fileOf(change.taskId()), e.getMessage());
         }
         notifyAll();
+    }
+
+    /**
+     * Kafka refused {@code change} for good (the record itself is at fault): it is forgotten as
+     * an acknowledged one is, so that it is not retried for ever; the task's next change is sent.
+     */
+    public synchronized void refused(TaskStateChange change) {
+        acknowledged(change);
     }
 
     /**
@@ -227,6 +261,29 @@ public final class StateChangeOutbox {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return true;
+    }
+
+    /** Ends a {@link #pause} in progress: something wants the changes sent now (a flush). */
+    synchronized void nudge() {
+        nudges++;
+        notifyAll();
+    }
+
+    /**
+     * Waits {@code delay} (the sender's backoff after a failed round), or less: until a change
+     * is taken or {@link #nudge} is called, so a change or a flush after Kafka's return does not
+     * wait out the backoff.
+     */
+    synchronized void pause(Duration delay) throws InterruptedException {
+        long seen = nudges;
+        long deadline = System.nanoTime() + delay.toNanos();
+        while (nudges == seen) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
     }
 
     /** Wakes whoever waits on the outbox (the sender, when it closes). */

@@ -11,14 +11,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.jboss.logging.Logger;
 
 /**
  * Sends task state changes to berth.task-events at least once. Workers hand changes to a
  * {@link StateChangeOutbox} (bounded, one per task, kept on disk) without blocking; one
  * sender thread sends every buffered change, waits for Kafka's acknowledgements, forgets the
- * acknowledged ones and goes again, retrying with backoff while Kafka does not answer. A task
- * has at most one change in flight, so the compacted topic always ends with its latest change.
+ * acknowledged ones and goes again, retrying with backoff while Kafka does not answer; a new
+ * change or a {@link #flush} cuts the backoff short. A task has at most one change in flight,
+ * so the compacted topic always ends with its latest change. A change that Kafka refuses for
+ * good (a record over the broker's size limit, an invalid one) is dropped with an ERROR line
+ * naming the task, so it holds up no other change and no flush.
  */
 public final class StateChangeSender implements StateReporter, AutoCloseable {
 
@@ -65,12 +71,17 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
             fullWarned = false;
             return true;
         }
-        if (!fullWarned) {
+        if (!fullWarned && outbox.size() >= outbox.capacity()) {
             fullWarned = true;
             LOGGER.warnf("Task %s: %d tasks already have state changes waiting for Kafka; its %s change waits in"
                     + " its worker until there is room", change.taskId(), outbox.capacity(), change.lastStatus());
         }
         return false;
+    }
+
+    @Override
+    public boolean acknowledged(String taskId) {
+        return outbox.pendingOf(taskId).isEmpty();
     }
 
     /** Tasks whose latest change Kafka has not acknowledged yet. */
@@ -84,6 +95,7 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
      */
     public boolean flush(Duration bound) {
         try {
+            outbox.nudge();
             if (outbox.awaitEmpty(System.nanoTime() + bound.toNanos())) {
                 return true;
             }
@@ -105,8 +117,8 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
                 }
                 if (sendRound()) {
                     backoff.reset();
-                } else if (!backoff.pause()) {
-                    return;
+                } else {
+                    outbox.pause(backoff.nextDelay());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -120,7 +132,7 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
         List<TaskStateChange> round = outbox.pending();
         List<CompletableFuture<?>> sent = new ArrayList<>(round.size());
         for (TaskStateChange change : round) {
-            sent.add(transport.send(change));
+            sent.add(send(change));
         }
         long deadline = System.nanoTime() + ackTimeout.toNanos();
         boolean allAcknowledged = true;
@@ -131,6 +143,13 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
                 outbox.acknowledged(change);
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                if (refusedForGood(cause)) {
+                    LOGGER.errorf("Task %s: Kafka refuses its %s state change (version %d) for good (%s: %s); it is"
+                            + " dropped, and the task's next change is sent", change.taskId(), change.lastStatus(),
+                            change.version(), cause.getClass().getSimpleName(), cause.getMessage());
+                    outbox.refused(change);
+                    continue;
+                }
                 if (allAcknowledged) {
                     LOGGER.warnf("Task %s: Kafka did not acknowledge its %s state change (%s); %d changes are kept"
                             + " and retried", change.taskId(), change.lastStatus(), cause.getMessage(), outbox.size());
@@ -139,6 +158,24 @@ public final class StateChangeSender implements StateReporter, AutoCloseable {
             }
         }
         return allAcknowledged;
+    }
+
+    private CompletableFuture<?> send(TaskStateChange change) {
+        try {
+            return transport.send(change);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Whether the record itself is at fault, so that no retry can succeed. Only these: other
+     * errors Kafka does not retry (authorization, a closed producer) are not the record's and
+     * pass once they are fixed, so a change dropped on them would be lost.
+     */
+    private static boolean refusedForGood(Throwable cause) {
+        return cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
+                || cause instanceof InvalidRecordException;
     }
 
     @Override

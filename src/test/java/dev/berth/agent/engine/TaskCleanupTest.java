@@ -4,19 +4,29 @@ import dev.berth.testing.SettableClock;
 import static dev.berth.agent.Fixtures.INSTANCE;
 import static dev.berth.agent.Fixtures.desired;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.berth.agent.messaging.StateChangeOutbox;
+import dev.berth.agent.messaging.StateChangeSender;
 import dev.berth.agent.runtime.BerthLabels;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.TaskStatus;
+import dev.berth.protocol.Backoff;
 import dev.berth.protocol.DesiredTask;
+import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.TaskStateChange;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Removing stopped tasks' containers after the cleanup wait, with a fake runtime and a clock
@@ -31,9 +41,43 @@ class TaskCleanupTest {
     private final FakeContainerRuntime runtime = new FakeContainerRuntime().withImage("berth-test/busybox:latest");
     private final List<TaskStateChange> reported = new ArrayList<>();
     private final SettableClock clock = new SettableClock(START);
+    private StateReporter reporter = reported::add;
+    private StateChangeSender sender;
+    private volatile boolean kafkaUp;
+
+    @TempDir
+    Path outboxDir;
+
+    @AfterEach
+    void closeSender() {
+        if (sender != null) {
+            sender.close();
+        }
+    }
 
     private TaskEngine engine() {
-        return new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock, Duration.ofSeconds(30), WAIT);
+        return new TaskEngine(INSTANCE, runtime, reporter, Runnable::run, clock, Duration.ofSeconds(30), WAIT);
+    }
+
+    /** Reports go through a real sender and outbox; Kafka acknowledges nothing until {@link #kafkaUp}. */
+    private void withKafkaDown() {
+        sender = new StateChangeSender(change -> kafkaUp ? CompletableFuture.completedFuture(null)
+                : new CompletableFuture<>(), Duration.ofMillis(50),
+                () -> new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+                StateChangeOutbox.open(outboxDir, 10, new RecordCodec()));
+        sender.start();
+        reporter = new StateReporter() {
+            @Override
+            public boolean report(TaskStateChange change) {
+                reported.add(change);
+                return sender.report(change);
+            }
+
+            @Override
+            public boolean acknowledged(String taskId) {
+                return sender.acknowledged(taskId);
+            }
+        };
     }
 
     private TaskStateChange last() {
@@ -71,6 +115,45 @@ class TaskCleanupTest {
         assertThat(runtime.containerCount()).isZero();
         assertThat(engine.taskCount()).as("the engine forgets the task").isZero();
         assertThat(engine.snapshot()).isEmpty();
+    }
+
+    @Test
+    void aStoppedTasksContainersAreKeptWhileKafkaHasNotAcknowledgedItsStoppedChange() {
+        // Given: Kafka is down when the task stops
+        withKafkaDown();
+        TaskEngine engine = withStoppedTask("t1");
+
+        // When
+        clock.advance(WAIT.multipliedBy(2));
+        engine.resync();
+
+        // Then: its containers still hold the exit codes that Kafka has not had
+        assertThat(runtime.removes).isEmpty();
+        assertThat(runtime.containerCount()).isEqualTo(2);
+        assertThat(engine.taskCount()).isEqualTo(1);
+
+        // And once Kafka has acknowledged it, they go at the next sync
+        kafkaUp = true;
+        await().atMost(Duration.ofSeconds(10)).until(() -> sender.pendingCount() == 0);
+        engine.resync();
+        assertThat(runtime.containerCount()).isZero();
+    }
+
+    @Test
+    void aStoppedChangeTheDiskCouldNotKeepIsNotTakenAndTheContainersAreKept() throws Exception {
+        // Given: Kafka is down and the disk refuses t1's changes
+        withKafkaDown();
+        Files.createDirectories(outboxDir.resolve(".t1.json.tmp").resolve("full"));
+        TaskEngine engine = withStoppedTask("t1");
+
+        // When
+        clock.advance(WAIT.multipliedBy(2));
+        engine.resync();
+
+        // Then
+        assertThat(sender.pendingCount()).as("nothing was taken that a restart would not find").isZero();
+        assertThat(runtime.removes).isEmpty();
+        assertThat(runtime.containerCount()).isEqualTo(2);
     }
 
     @Test

@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +31,18 @@ class StateChangeSenderTest {
 
     private final List<TaskStateChange> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final List<String> attempts = new CopyOnWriteArrayList<>();
+    /** The tasks whose changes Kafka refuses for good, as a record over the broker's size limit. */
+    private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
     private volatile boolean kafkaDown;
+    private Duration backoff = Duration.ofMillis(1);
     private StateChangeSender sender;
 
     private StateChangeSender sender() {
         if (sender == null) {
+            Duration first = backoff;
             sender = new StateChangeSender(this::send, Duration.ofSeconds(5),
-                    () -> new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), outbox());
+                    () -> new Backoff(first, first.multipliedBy(5)), outbox());
         }
         return sender;
     }
@@ -44,6 +52,10 @@ class StateChangeSenderTest {
     }
 
     private CompletableFuture<?> send(TaskStateChange change) {
+        attempts.add(change.taskId());
+        if (tooLarge.contains(change.taskId())) {
+            return CompletableFuture.failedFuture(new RecordTooLargeException("The message is 1048677 bytes"));
+        }
         if (kafkaDown || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return CompletableFuture.failedFuture(new IllegalStateException("broker not available"));
         }
@@ -144,7 +156,7 @@ class StateChangeSenderTest {
     }
 
     @Test
-    void aChangeTheDiskCouldNotKeepLeavesNoOlderOneToBeSentAfterARestart() throws Exception {
+    void aChangeTheDiskCannotKeepIsRefusedAndTheOlderOneStaysTheLastTaken() throws Exception {
         // Given: t1's RUNNING change on disk, then a disk that refuses the STOPPED one
         kafkaDown = true;
         sender().report(change("t1", 1, TaskStatus.RUNNING));
@@ -152,14 +164,38 @@ class StateChangeSenderTest {
         Files.createDirectories(blocker.resolve("full"));
 
         // When
-        sender().report(change("t1", 2, TaskStatus.STOPPED));
+        boolean taken = sender().report(change("t1", 2, TaskStatus.STOPPED));
         sender().close();
         sender = null;
         Files.delete(blocker.resolve("full"));
         Files.delete(blocker);
 
-        // Then: a restart finds nothing older than what the agent last reported
-        assertThat(outbox().pending()).extracting(TaskStateChange::version).allMatch(v -> v >= 2);
+        // Then: the worker keeps STOPPED to offer again, and a restart finds what was last taken
+        assertThat(taken).isFalse();
+        assertThat(outbox().pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@1");
+        assertThat(sender().report(change("t1", 2, TaskStatus.STOPPED))).as("taken once the disk keeps it").isTrue();
+    }
+
+    @Test
+    void aChangeReportedByAnInterruptedThreadIsKeptOnDisk() {
+        // Given: Kafka is down, and the agent's shutdown interrupts the task threads
+        kafkaDown = true;
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+
+        // When: a worker reports on its way out
+        Thread.currentThread().interrupt();
+        boolean taken;
+        boolean stillInterrupted;
+        try {
+            taken = sender().report(change("t1", 2, TaskStatus.STOPPED));
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+
+        // Then: the next start sends it, and the interrupt is left for the worker to see
+        assertThat(taken).isTrue();
+        assertThat(stillInterrupted).isTrue();
+        assertThat(outbox().pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@2");
     }
 
     @Test
@@ -215,6 +251,22 @@ class StateChangeSenderTest {
     }
 
     @Test
+    void aLeftoverThatCannotBeDeletedCostsNoBufferedChange() throws Exception {
+        // Given: a change on disk, and a leftover temporary file that cannot be deleted
+        kafkaDown = true;
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        sender().close();
+        sender = null;
+        Files.createDirectories(dir.resolve(".t2.json.tmp").resolve("full"));
+
+        // When
+        StateChangeOutbox reopened = outbox();
+
+        // Then
+        assertThat(reopened.pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@1");
+    }
+
+    @Test
     void flushWaitsForPendingChangesWithinItsBound() {
         // Given
         sender().start();
@@ -226,6 +278,59 @@ class StateChangeSenderTest {
         // Then
         assertThat(flushed).isTrue();
         assertThat(acknowledged).hasSize(1);
+    }
+
+    @Test
+    void aFlushRightAfterKafkaReturnsDoesNotWaitForTheSendersBackoff() {
+        // Given: the sender failed while Kafka was down, and backs off for a long time
+        backoff = Duration.ofSeconds(60);
+        kafkaDown = true;
+        sender().start();
+        sender().report(change("t1", 1, TaskStatus.STOPPED));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !attempts.isEmpty());
+
+        // When: Kafka is back and the agent stops
+        kafkaDown = false;
+        boolean flushed = sender().flush(Duration.ofSeconds(5));
+
+        // Then
+        assertThat(flushed).isTrue();
+        assertThat(acknowledged).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@1");
+    }
+
+    @Test
+    void aNewChangeCutsTheSendersBackoffShort() {
+        // Given: the sender failed while Kafka was down, and backs off for a long time
+        backoff = Duration.ofSeconds(60);
+        kafkaDown = true;
+        sender().start();
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !attempts.isEmpty());
+
+        // When: Kafka is back and a task reports
+        kafkaDown = false;
+        sender().report(change("t2", 1, TaskStatus.RUNNING));
+
+        // Then
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(acknowledged)
+                .extracting(c -> c.taskId() + "@" + c.version()).containsExactlyInAnyOrder("t1@1", "t2@1"));
+    }
+
+    @Test
+    void aChangeKafkaRefusesForGoodIsDroppedAndTheOthersFlow() {
+        // Given: t1's change is over the broker's size limit
+        tooLarge.add("t1");
+        sender().start();
+
+        // When
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        sender().report(change("t2", 1, TaskStatus.RUNNING));
+
+        // Then: it is tried once, not for ever, and t2 gets through
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sender().pendingCount()).isZero());
+        assertThat(acknowledged).extracting(TaskStateChange::taskId).containsExactly("t2");
+        assertThat(attempts).filteredOn("t1"::equals).hasSize(1);
+        assertThat(outbox().pending()).as("nothing of it is left for a restart to send").isEmpty();
     }
 
     @Test
