@@ -3,6 +3,7 @@ package dev.berth.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageCmd;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -182,11 +183,17 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
     @Override
     public void pull(String image) throws ContainerRuntimeException {
-        String[] repositoryAndTag = DockerContainers.repositoryAndTag(image);
+        ImageReference reference = ImageReference.parse(image);
+        PullImageCmd command;
+        try {
+            command = client.pullImageCmd(reference.fromImage()).withTag(reference.tag());
+        } catch (RuntimeException e) {
+            // docker-java refuses the name before anything is sent: asking again cannot help.
+            throw RuntimeError.CannotPullContainerError.because(image + ": " + detail(e), e);
+        }
         try {
             call(RuntimeError.CannotPullContainerError, "pull " + image, pullTimeout, () -> {
-                try (QuietCallback<PullResponseItem> pulling = client.pullImageCmd(repositoryAndTag[0])
-                        .withTag(repositoryAndTag[1]).exec(new QuietCallback<>())) {
+                try (QuietCallback<PullResponseItem> pulling = command.exec(new QuietCallback<>())) {
                     pulling.awaitEnd();
                 }
                 return null;

@@ -140,6 +140,26 @@ class HungDockerEngineTest {
     }
 
     @Test
+    void aPullOfAnImageNameDockerRefusesFailsTheTaskWithoutAskingTheEngine() throws Exception {
+        // Given
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+                Duration.ofSeconds(1), MAX_CALLS);
+
+        // When: a repository name with capitals, which no registry takes
+        ContainerRuntimeException failure = catchThrowableOfType(
+                () -> runtime.pull("registry.example.com/Team/app:1"), ContainerRuntimeException.class);
+
+        // Then: a retry would fail the same way, so the failure is the task's
+        assertThat(failure.error()).isEqualTo(RuntimeError.CannotPullContainerError);
+        assertThat(failure.inconclusive()).isFalse();
+        assertThat(failure.reason()).contains("registry.example.com/Team/app:1").contains("Team");
+        synchronized (accepted) {
+            assertThat(accepted).isEmpty();
+        }
+    }
+
+    @Test
     void aPullInterruptedBecauseTheAgentStopsIsInconclusiveNotAFailedPull() throws Exception {
         // Given: a pull the engine works on for longer than the agent's shutdown grace
         startHungEngine();
