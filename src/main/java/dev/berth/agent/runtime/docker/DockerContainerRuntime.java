@@ -9,7 +9,6 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -193,8 +192,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         }
         try {
             call(RuntimeError.CannotPullContainerError, "pull " + image, pullTimeout, () -> {
-                try (QuietCallback<PullResponseItem> pulling = command.exec(new QuietCallback<>())) {
+                try (PullStream pulling = command.exec(new PullStream())) {
                     pulling.awaitEnd();
+                    if (pulling.error().isPresent()) {
+                        throw RuntimeError.CannotPullContainerError.because(pulling.error().get());
+                    }
                 }
                 return null;
             });
