@@ -201,7 +201,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                 return null;
             });
         } catch (ContainerRuntimeException e) {
-            if (e.error() == RuntimeError.DockerTimeoutError) {
+            // A pull the engine did not finish in time fails; one never sent (every call thread
+            // busy) is only inconclusive, and the next sync pulls again.
+            if (e.unanswered()) {
                 throw RuntimeError.CannotPullContainerError.because(image + ": " + e.reason(), e);
             }
             throw e;

@@ -224,6 +224,45 @@ class HungDockerEngineTest {
     }
 
     @Test
+    void aPullNotSentBecauseEveryCallThreadWaitsIsInconclusiveNotAFailedPull() throws Exception {
+        // Given: every call thread held by a call the hung engine never answers
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+                Duration.ofSeconds(1), MAX_CALLS);
+        ContainerRuntimeException busy = null;
+        for (int i = 0; i < MAX_CALLS + 3; i++) {
+            busy = catchThrowableOfType(runtime::engineVersion, ContainerRuntimeException.class);
+        }
+        assertThat(busy.reason()).contains("already wait");
+
+        // When
+        ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.pull("busybox:latest"),
+                ContainerRuntimeException.class);
+
+        // Then: nothing was asked of the engine, so the task tries again at the next sync
+        assertThat(failure.reason()).contains("pull busybox:latest").contains("already wait");
+        assertThat(failure.inconclusive()).isTrue();
+        assertThat(failure.unanswered()).isFalse();
+    }
+
+    @Test
+    void aPullTheEngineDoesNotFinishInTimeFailsThePull() throws Exception {
+        // Given
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+                Duration.ofMillis(300), MAX_CALLS);
+
+        // When
+        ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.pull("busybox:latest"),
+                ContainerRuntimeException.class);
+
+        // Then
+        assertThat(failure.error()).isEqualTo(RuntimeError.CannotPullContainerError);
+        assertThat(failure.inconclusive()).isFalse();
+        assertThat(failure.reason()).contains("busybox:latest").contains("did not answer within");
+    }
+
+    @Test
     void aPullInterruptedBecauseTheAgentStopsIsInconclusiveNotAFailedPull() throws Exception {
         // Given: a pull the engine works on for longer than the agent's shutdown grace
         startHungEngine();
