@@ -3,12 +3,12 @@ package dev.berth.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageCmd;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -182,17 +182,28 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
     @Override
     public void pull(String image) throws ContainerRuntimeException {
-        String[] repositoryAndTag = DockerContainers.repositoryAndTag(image);
+        ImageReference reference = ImageReference.parse(image);
+        PullImageCmd command;
+        try {
+            command = client.pullImageCmd(reference.fromImage()).withTag(reference.tag());
+        } catch (RuntimeException e) {
+            // docker-java refuses the name before anything is sent: asking again cannot help.
+            throw RuntimeError.CannotPullContainerError.because(image + ": " + detail(e), e);
+        }
         try {
             call(RuntimeError.CannotPullContainerError, "pull " + image, pullTimeout, () -> {
-                try (QuietCallback<PullResponseItem> pulling = client.pullImageCmd(repositoryAndTag[0])
-                        .withTag(repositoryAndTag[1]).exec(new QuietCallback<>())) {
+                try (PullStream pulling = command.exec(new PullStream())) {
                     pulling.awaitEnd();
+                    if (pulling.error().isPresent()) {
+                        throw RuntimeError.CannotPullContainerError.because(pulling.error().get());
+                    }
                 }
                 return null;
             });
         } catch (ContainerRuntimeException e) {
-            if (e.error() == RuntimeError.DockerTimeoutError) {
+            // A pull the engine did not finish in time fails; one never sent (every call thread
+            // busy) is only inconclusive, and the next sync pulls again.
+            if (e.unanswered()) {
                 throw RuntimeError.CannotPullContainerError.because(image + ": " + e.reason(), e);
             }
             throw e;

@@ -202,17 +202,4 @@ final class DockerContainers {
     static String stripSlash(String name) {
         return name != null && name.startsWith("/") ? name.substring(1) : name;
     }
-
-    /** {@code [registry/]repository[:tag]} split into repository and tag ({@code latest} when absent). */
-    static String[] repositoryAndTag(String image) {
-        if (image.contains("@")) {
-            return new String[] {image, null};
-        }
-        int slash = image.lastIndexOf('/');
-        int colon = image.lastIndexOf(':');
-        if (colon > slash) {
-            return new String[] {image.substring(0, colon), image.substring(colon + 1)};
-        }
-        return new String[] {image, "latest"};
-    }
 }

@@ -209,6 +209,24 @@ class DockerContainerRuntimeIT {
     }
 
     @Test
+    void aPullOfAnImageNamedByDigestOrByDockerHubsOldHostFailsWithTheEnginesAnswer() throws Exception {
+        // Given: images this host lacks, as a task definition may name them
+        String byDigest = "berth-test/does-not-exist@sha256:" + "0123456789abcdef".repeat(4);
+        String byOldHubName = "index.docker.io/berth-test/does-not-exist:1";
+
+        // When / Then: the engine was asked and said no, so the task fails rather than waits
+        for (String image : List.of(byDigest, byOldHubName)) {
+            assertThatThrownBy(() -> runtime.pull(image))
+                    .isInstanceOfSatisfying(ContainerRuntimeException.class, e -> {
+                        assertThat(e.error()).as(image).isEqualTo(RuntimeError.CannotPullContainerError);
+                        assertThat(e.inconclusive()).as(image).isFalse();
+                        assertThat(e.reason()).as(image).doesNotContain("NullPointerException")
+                                .doesNotContain("Invalid repository name");
+                    });
+        }
+    }
+
+    @Test
     void aCreateOfAnImageThatIsNotOnTheHostSaysThatTheImageIsMissing() {
         // Given
         String image = "berth-test/does-not-exist:" + UUID.randomUUID().toString().substring(0, 8);

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.RuntimeError;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An engine that accepts connections and never answers: every call times out, and the calls
- * that still wait hold no more threads than the bound; past it a call fails at once.
+ * that still wait hold no more threads than the bound; past it a call fails at once. And an
+ * engine that answers from a script, for what Docker says inside a streamed answer.
  */
 class HungDockerEngineTest {
 
@@ -56,6 +60,47 @@ class HungDockerEngineTest {
         }, "hung-engine");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /**
+     * An engine that answers every request with {@code status} and the JSON lines of
+     * {@code body}, as Docker streams a pull's progress, and then closes the connection.
+     */
+    private void startScriptedEngine(int status, String... body) throws IOException {
+        engine = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        byte[] lines = (String.join("\n", body) + "\n").getBytes(StandardCharsets.UTF_8);
+        Thread acceptor = new Thread(() -> {
+            while (!engine.isClosed()) {
+                try (Socket socket = engine.accept()) {
+                    synchronized (accepted) {
+                        accepted.add(socket);
+                    }
+                    readRequestHead(socket.getInputStream());
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 " + status + " OK\r\nContent-Type: application/json\r\nContent-Length: "
+                            + lines.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(lines);
+                    out.flush();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "scripted-engine");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** Reads up to the blank line that ends a request's head: the requests here have no body. */
+    private static void readRequestHead(InputStream in) throws IOException {
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < end.length) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            matched = b == end[matched] ? matched + 1 : b == '\r' ? 1 : 0;
+        }
     }
 
     /** The live call threads in {@code group}: other runtimes in this JVM (an agent's) are not counted. */
@@ -137,6 +182,84 @@ class HungDockerEngineTest {
         assertThat(failure.reason()).contains("inspect").contains("not sent, the agent is stopping")
                 .doesNotContain("already wait");
         assertThat(failure.inconclusive()).isTrue();
+    }
+
+    @Test
+    void aPullOfAnImageNameDockerRefusesFailsTheTaskWithoutAskingTheEngine() throws Exception {
+        // Given
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+                Duration.ofSeconds(1), MAX_CALLS);
+
+        // When: a repository name with capitals, which no registry takes
+        ContainerRuntimeException failure = catchThrowableOfType(
+                () -> runtime.pull("registry.example.com/Team/app:1"), ContainerRuntimeException.class);
+
+        // Then: a retry would fail the same way, so the failure is the task's
+        assertThat(failure.error()).isEqualTo(RuntimeError.CannotPullContainerError);
+        assertThat(failure.inconclusive()).isFalse();
+        assertThat(failure.reason()).contains("registry.example.com/Team/app:1").contains("Team");
+        synchronized (accepted) {
+            assertThat(accepted).isEmpty();
+        }
+    }
+
+    @Test
+    void aPullTheEngineReportsFailedInItsProgressStreamFailsWithTheEnginesMessage() throws Exception {
+        // Given: Docker has answered 200 and then reports the failure in the stream
+        String message = "write /var/lib/docker/tmp/GetImageBlob1: no space left on device";
+        startScriptedEngine(200, "{\"status\":\"Pulling from acme/app\",\"id\":\"1\"}",
+                "{\"errorDetail\":{\"message\":\"" + message + "\"},\"error\":\"" + message + "\"}");
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), MAX_CALLS);
+
+        // When
+        ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.pull("acme/app:1"),
+                ContainerRuntimeException.class);
+
+        // Then
+        assertThat(failure).as("the pull must fail").isNotNull();
+        assertThat(failure.reason()).isEqualTo("CannotPullContainerError: " + message);
+        assertThat(failure.inconclusive()).isFalse();
+    }
+
+    @Test
+    void aPullNotSentBecauseEveryCallThreadWaitsIsInconclusiveNotAFailedPull() throws Exception {
+        // Given: every call thread held by a call the hung engine never answers
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+                Duration.ofSeconds(1), MAX_CALLS);
+        ContainerRuntimeException busy = null;
+        for (int i = 0; i < MAX_CALLS + 3; i++) {
+            busy = catchThrowableOfType(runtime::engineVersion, ContainerRuntimeException.class);
+        }
+        assertThat(busy.reason()).contains("already wait");
+
+        // When
+        ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.pull("busybox:latest"),
+                ContainerRuntimeException.class);
+
+        // Then: nothing was asked of the engine, so the task tries again at the next sync
+        assertThat(failure.reason()).contains("pull busybox:latest").contains("already wait");
+        assertThat(failure.inconclusive()).isTrue();
+        assertThat(failure.unanswered()).isFalse();
+    }
+
+    @Test
+    void aPullTheEngineDoesNotFinishInTimeFailsThePull() throws Exception {
+        // Given
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+                Duration.ofMillis(300), MAX_CALLS);
+
+        // When
+        ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.pull("busybox:latest"),
+                ContainerRuntimeException.class);
+
+        // Then
+        assertThat(failure.error()).isEqualTo(RuntimeError.CannotPullContainerError);
+        assertThat(failure.inconclusive()).isFalse();
+        assertThat(failure.reason()).contains("busybox:latest").contains("did not answer within");
     }
 
     @Test
