@@ -20,7 +20,8 @@ import java.util.Set;
  * {@code ECS_DISABLE_IMAGE_CLEANUP}, {@code ECS_IMAGE_CLEANUP_INTERVAL}, {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE},
  * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
- * unchanged; {@link AgentEnvFile} reads such a file. Their durations take Go's syntax as well
+ * unchanged; {@link AgentEnvFile} reads such a file. One set to nothing is not set, as in the ECS
+ * agent ({@link EcsUnsetValues}). Their durations take Go's syntax as well
  * as Berth's ({@link EcsDurationConverter}), their yes-or-no values Go's forms
  * ({@link EcsBooleanConverter}).
  */
