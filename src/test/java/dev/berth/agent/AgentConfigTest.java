@@ -83,7 +83,7 @@ class AgentConfigTest {
         // Then
         assertThat(config.cluster()).isEqualTo("default");
         assertThat(config.reservedMemory()).isZero();
-        assertThat(config.reservedPorts()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
+        assertThat(config.reservedPorts().ports()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
         assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.resyncInterval()).isEqualTo(Duration.ofSeconds(30));
@@ -124,9 +124,9 @@ class AgentConfigTest {
         AgentConfig spaced = load(Map.of("ECS_RESERVED_PORTS", "[ ]", "ECS_RESERVED_PORTS_UDP", " [] "));
 
         // Then
-        assertThat(tcp.reservedPorts()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
-        assertThat(spaced.reservedPorts()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
-        assertThat(spaced.reservedPortsUdp().orElse(Set.of())).isEmpty();
+        assertThat(tcp.reservedPorts().ports()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
+        assertThat(spaced.reservedPorts().ports()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
+        assertThat(spaced.reservedPortsUdp().map(ReservedPorts::ports).orElse(Set.of())).isEmpty();
     }
 
     @Test
@@ -149,7 +149,7 @@ class AgentConfigTest {
         // Then
         assertThat(config.cluster()).isEqualTo("prod");
         assertThat(config.reservedMemory()).isEqualTo(256);
-        assertThat(config.reservedPorts()).containsExactlyInAnyOrder(22, 80, 5000);
+        assertThat(config.reservedPorts().ports()).containsExactlyInAnyOrder(22, 80, 5000);
         assertThat(config.stopTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.dockerHost()).isEqualTo("tcp://10.0.0.5:2375");
         assertThat(config.taskCleanupWait()).isEqualTo(Duration.ofMinutes(10));
@@ -248,9 +248,43 @@ class AgentConfigTest {
         AgentConfig emptyList = load(Map.of("ECS_RESERVED_PORTS_UDP", "[]"));
 
         // Then
-        assertThat(defaults.reservedPortsUdp().orElse(java.util.Set.of())).isEmpty();
-        assertThat(udp.reservedPortsUdp()).hasValueSatisfying(ports -> assertThat(ports).containsOnly(53, 5353));
-        assertThat(emptyList.reservedPortsUdp().orElse(java.util.Set.of())).isEmpty();
+        assertThat(defaults.reservedPortsUdp().map(ReservedPorts::ports).orElse(Set.of())).isEmpty();
+        assertThat(udp.reservedPortsUdp().map(ReservedPorts::ports)).hasValueSatisfying(ports -> assertThat(ports)
+                .containsOnly(53, 5353));
+        assertThat(emptyList.reservedPortsUdp().map(ReservedPorts::ports).orElse(Set.of())).isEmpty();
+    }
+
+    @Test
+    void reservedPortsTakeTheEcsJsonArrayOrACommaList() throws Exception {
+        // When
+        AgentConfig json = load(Map.of("ECS_RESERVED_PORTS", " [22, 1, 65535] ", "ECS_RESERVED_PORTS_UDP", "[53]"));
+        AgentConfig commas = load(Map.of("ECS_RESERVED_PORTS", "22, 80", "ECS_RESERVED_PORTS_UDP", "53,161"));
+
+        // Then
+        assertThat(json.reservedPorts().ports()).containsExactlyInAnyOrder(22, 1, 65535);
+        assertThat(json.reservedPortsUdp().map(ReservedPorts::ports)).hasValueSatisfying(ports -> assertThat(ports)
+                .containsOnly(53));
+        assertThat(commas.reservedPorts().ports()).containsExactlyInAnyOrder(22, 80);
+        assertThat(commas.reservedPortsUdp().map(ReservedPorts::ports)).hasValueSatisfying(ports -> assertThat(ports)
+                .containsOnly(53, 161));
+    }
+
+    @Test
+    void aReservedPortListThatIsNotPortsStopsStartUpNamingTheSetting() {
+        // Given: the ECS agent decodes these lists into uint16s and rejects what is not a JSON array of them
+        Map<String, String> properties = Map.of("ECS_RESERVED_PORTS", "berth.agent.reserved-ports",
+                "ECS_RESERVED_PORTS_UDP", "berth.agent.reserved-ports-udp");
+        for (String bad : List.of("[22,516780]", "[-1]", "[0]", "[22", "22]", "[22.5]", "[\"22\"]", "[22, null]",
+                "[22 80]", "[22,]", "[22] [80]", "{\"ssh\": 22}", "22,65536", "22,ssh", "22,,80", "-1")) {
+            properties.forEach((setting, property) -> {
+                // When
+                Throwable failure = catchThrowable(() -> load(Map.of(setting, bad)));
+
+                // Then
+                assertThat(failure).as(setting + "=" + bad).isNotNull();
+                assertThat(failure.getMessage()).as(setting + "=" + bad).contains(property).contains(setting);
+            });
+        }
     }
 
     @Test
