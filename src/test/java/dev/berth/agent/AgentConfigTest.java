@@ -301,7 +301,7 @@ class AgentConfigTest {
     @Test
     void badInstanceAttributesStopStartUpNamingTheSetting() {
         for (String bad : List.of("stack=prod", "[\"prod\"]", "{\"stack\": 3}", "{\"ecs.os-type\": \"windows\"}",
-                "{\"bad name\": \"x\"}")) {
+                "{\"bad name\": \"x\"}", "{\"stack\": \"prod\"}{\"team\": \"payments\"}", "{\"stack\": \"prod\"} x")) {
             // When
             Throwable failure = catchThrowable(() -> load(Map.of("ECS_INSTANCE_ATTRIBUTES", bad)));
 
