@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The {@code agent} role's configuration. The ECS agent's variable names are accepted too
@@ -20,7 +19,8 @@ import java.util.Set;
  * {@code ECS_DISABLE_IMAGE_CLEANUP}, {@code ECS_IMAGE_CLEANUP_INTERVAL}, {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE},
  * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
- * unchanged; {@link AgentEnvFile} reads such a file. Their durations take Go's syntax as well
+ * unchanged; {@link AgentEnvFile} reads such a file. One set to nothing is not set, as in the ECS
+ * agent ({@link EcsUnsetValues}). Their durations take Go's syntax as well
  * as Berth's ({@link EcsDurationConverter}), their yes-or-no values Go's forms
  * ({@link EcsBooleanConverter}).
  */
@@ -41,11 +41,13 @@ public interface AgentConfig {
 
     /**
      * Host ports no task may bind: SSH, the Docker API and the agent's own ports (env
-     * {@code ECS_RESERVED_PORTS}, ECS's defaults). The agent adds every port its process
-     * listens on ({@link AgentRole#reservedPorts}).
+     * {@code ECS_RESERVED_PORTS}, ECS's defaults), as a JSON array or a comma list of ports
+     * from 1 to 65535 ({@link ReservedPorts}). The agent adds every port its process listens on
+     * ({@link AgentRole#reservedPorts}).
      */
     @WithDefault("22,2375,2376,51678,51679")
-    Set<@WithConverter(EcsPortConverter.class) Integer> reservedPorts();
+    @WithConverter(ReservedPorts.Tcp.class)
+    ReservedPorts reservedPorts();
 
     /**
      * Whether the TCP ports this process listens on are reserved from tasks as well
@@ -56,8 +58,11 @@ public interface AgentConfig {
     @WithDefault("true")
     boolean reserveProcessPorts();
 
-    /** UDP host ports no task may bind (env {@code ECS_RESERVED_PORTS_UDP}); none by default, as in ECS. */
-    Optional<Set<@WithConverter(EcsPortConverter.class) Integer>> reservedPortsUdp();
+    /**
+     * UDP host ports no task may bind (env {@code ECS_RESERVED_PORTS_UDP}), in the same forms
+     * ({@link ReservedPorts}); none by default, as in ECS.
+     */
+    Optional<@WithConverter(ReservedPorts.Udp.class) ReservedPorts> reservedPortsUdp();
 
     /**
      * Custom attributes registered with the host's own (env {@code ECS_INSTANCE_ATTRIBUTES}):

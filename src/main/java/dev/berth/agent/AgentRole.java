@@ -112,7 +112,7 @@ public class AgentRole {
         reservedPorts = reservedPorts(config, processPorts);
         LOGGER.infof("Host ports reserved from tasks: TCP %s (ECS_RESERVED_PORTS%s), UDP %s", reservedPorts,
                 config.reserveProcessPorts() ? " and the ports this process listens on" : "",
-                config.reservedPortsUdp().orElse(Set.of()));
+                config.reservedPortsUdp().map(ReservedPorts::ports).orElse(Set.of()));
         introspection = IntrospectionServer.start(config.introspectionPort(), introspectionApi()).orElse(null);
         startup = new Thread(this::connect, "berth-agent-start");
         startup.setDaemon(true);
@@ -126,7 +126,7 @@ public class AgentRole {
      * when it binds) or -1 (off) is not a port to reserve.
      */
     static Set<Integer> reservedPorts(AgentConfig config, Set<Integer> processPorts) {
-        Set<Integer> ports = new TreeSet<>(config.reservedPorts());
+        Set<Integer> ports = new TreeSet<>(config.reservedPorts().ports());
         if (!config.reserveProcessPorts()) {
             return Collections.unmodifiableSet(ports);
         }
@@ -225,7 +225,7 @@ public class AgentRole {
             return;
         }
         HostCapacity capacity = HostCapacity.of(HostProbe.probe(), config.reservedMemory(), reservedPorts,
-                        config.reservedPortsUdp().orElse(Set.of()))
+                        config.reservedPortsUdp().map(ReservedPorts::ports).orElse(Set.of()))
                 .withCustomAttributes(config.instanceAttributes().orElse(InstanceAttributes.NONE).values())
                 .withCapabilities(AgentCapabilities.of(engineFacts, !config.disablePrivileged()));
         KafkaClients clients = new KafkaClients(kafka, "berth-agent-" + instanceId);

@@ -8,7 +8,8 @@ import org.eclipse.microprofile.config.spi.Converter;
  * {@code 1}, {@code t}, {@code T}, {@code TRUE}, {@code true}, {@code True} or the same forms
  * of false. Anything else stops start-up, naming the setting: SmallRye's own converter would
  * read a typo such as {@code ECS_DISABLE_PRIVILEGED=ture} as false and allow privileged
- * containers. An empty value is no value, which SmallRye refuses as it does for any setting.
+ * containers. An empty ECS value is not set and never arrives here ({@link EcsUnsetValues}); an
+ * empty {@code BERTH_AGENT_*} value is no value, which SmallRye refuses as it does for any setting.
  */
 public final class EcsBooleanConverter implements Converter<Boolean> {
 

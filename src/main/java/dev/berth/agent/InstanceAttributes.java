@@ -1,8 +1,10 @@
 package dev.berth.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +23,10 @@ public record InstanceAttributes(Map<String, String> values) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_./\\\\-]{1,128}");
     private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9_.@/\\\\: -]{1,128}");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Refuses data after the object, as Go's json.Unmarshal does, rather than dropping it. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final String SETTING = "ECS_INSTANCE_ATTRIBUTES";
 
     public InstanceAttributes {

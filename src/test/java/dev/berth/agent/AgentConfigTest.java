@@ -5,20 +5,31 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.berth.agent.runtime.ImagePullBehavior;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +45,34 @@ class AgentConfigTest {
                 .withSources(new PropertiesConfigSource(AgentConfigTest.class.getResource("/application.properties"),
                         250))
                 .withSources(new io.smallrye.config.EnvConfigSource(environment, 300))
+                .withInterceptors(new EcsUnsetValues())
                 .withMapping(AgentConfig.class)
                 .build();
         return config.getConfigMapping(AgentConfig.class);
+    }
+
+    /** Every ECS variable that application.properties maps onto an agent setting. */
+    private static Set<String> ecsNames() throws IOException {
+        try (InputStream in = AgentConfigTest.class.getResourceAsStream("/application.properties")) {
+            Matcher names = Pattern.compile("\\$\\{(ECS_[A-Z_]+):").matcher(new String(in.readAllBytes(),
+                    StandardCharsets.UTF_8));
+            Set<String> found = new TreeSet<>();
+            while (names.find()) {
+                found.add(names.group(1));
+            }
+            return found;
+        }
+    }
+
+    /** Every setting of the mapping, by name, to compare two configurations whole. */
+    private static Map<String, Object> settings(AgentConfig config) throws ReflectiveOperationException {
+        Map<String, Object> values = new TreeMap<>();
+        for (Method setting : AgentConfig.class.getMethods()) {
+            if (setting.getParameterCount() == 0 && !setting.isDefault()) {
+                values.put(setting.getName(), setting.invoke(config));
+            }
+        }
+        return values;
     }
 
     @Test
@@ -47,12 +83,57 @@ class AgentConfigTest {
         // Then
         assertThat(config.cluster()).isEqualTo("default");
         assertThat(config.reservedMemory()).isZero();
-        assertThat(config.reservedPorts()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
+        assertThat(config.reservedPorts().ports()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
         assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.resyncInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
         assertThat(config.taskCleanupWait()).isEqualTo(Duration.ofHours(3));
+    }
+
+    @Test
+    void anEmptyEcsVariableIsNotSetAndTakesTheDefaultAsInTheEcsAgent() throws Exception {
+        // Given: an ecs.config that leaves every variable Berth maps empty, or blank
+        Map<String, String> empty = new HashMap<>();
+        Map<String, String> blank = new HashMap<>();
+        for (String name : ecsNames()) {
+            empty.put(name, "");
+            blank.put(name, "  ");
+        }
+        assertThat(empty).containsKeys("ECS_CLUSTER", "ECS_RESERVED_MEMORY", "ECS_DISABLE_PRIVILEGED",
+                "ECS_CONTAINER_STOP_TIMEOUT", "ECS_IMAGE_PULL_BEHAVIOR", "ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION",
+                "ECS_RESERVED_PORTS", "ECS_RESERVED_PORTS_UDP");
+
+        // When
+        AgentConfig emptyConfig = load(empty);
+        AgentConfig blankConfig = load(blank);
+
+        // Then
+        assertThat(emptyConfig.cluster()).isEqualTo("default");
+        assertThat(emptyConfig.reservedMemory()).isZero();
+        assertThat(emptyConfig.disablePrivileged()).isTrue();
+        assertThat(emptyConfig.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings(emptyConfig)).isEqualTo(settings(load(Map.of())));
+        assertThat(settings(blankConfig)).isEqualTo(settings(load(Map.of())));
+    }
+
+    @Test
+    void anEmptyEcsPortListIsNotSetAndTakesTheDefaultPortsAsInTheEcsAgent() throws Exception {
+        // When: the ECS agent's merge takes a list of no ports as not set (ZeroOrNil)
+        AgentConfig tcp = load(Map.of("ECS_RESERVED_PORTS", "[]"));
+        AgentConfig spaced = load(Map.of("ECS_RESERVED_PORTS", "[ ]", "ECS_RESERVED_PORTS_UDP", " [] "));
+
+        // Then
+        assertThat(tcp.reservedPorts().ports()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
+        assertThat(spaced.reservedPorts().ports()).containsExactlyInAnyOrder(22, 2375, 2376, 51678, 51679);
+        assertThat(spaced.reservedPortsUdp().map(ReservedPorts::ports).orElse(Set.of())).isEmpty();
+    }
+
+    @Test
+    void theAgentRegistersTheRuleForEmptyEcsVariablesWithQuarkus() {
+        // Quarkus finds config interceptors with the ServiceLoader, as load() cannot show.
+        assertThat(ServiceLoader.load(ConfigSourceInterceptor.class).stream().map(ServiceLoader.Provider::type))
+                .contains(EcsUnsetValues.class);
     }
 
     @Test
@@ -68,7 +149,7 @@ class AgentConfigTest {
         // Then
         assertThat(config.cluster()).isEqualTo("prod");
         assertThat(config.reservedMemory()).isEqualTo(256);
-        assertThat(config.reservedPorts()).containsExactlyInAnyOrder(22, 80, 5000);
+        assertThat(config.reservedPorts().ports()).containsExactlyInAnyOrder(22, 80, 5000);
         assertThat(config.stopTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.dockerHost()).isEqualTo("tcp://10.0.0.5:2375");
         assertThat(config.taskCleanupWait()).isEqualTo(Duration.ofMinutes(10));
@@ -167,9 +248,43 @@ class AgentConfigTest {
         AgentConfig emptyList = load(Map.of("ECS_RESERVED_PORTS_UDP", "[]"));
 
         // Then
-        assertThat(defaults.reservedPortsUdp().orElse(java.util.Set.of())).isEmpty();
-        assertThat(udp.reservedPortsUdp()).hasValueSatisfying(ports -> assertThat(ports).containsOnly(53, 5353));
-        assertThat(emptyList.reservedPortsUdp().orElse(java.util.Set.of())).isEmpty();
+        assertThat(defaults.reservedPortsUdp().map(ReservedPorts::ports).orElse(Set.of())).isEmpty();
+        assertThat(udp.reservedPortsUdp().map(ReservedPorts::ports)).hasValueSatisfying(ports -> assertThat(ports)
+                .containsOnly(53, 5353));
+        assertThat(emptyList.reservedPortsUdp().map(ReservedPorts::ports).orElse(Set.of())).isEmpty();
+    }
+
+    @Test
+    void reservedPortsTakeTheEcsJsonArrayOrACommaList() throws Exception {
+        // When
+        AgentConfig json = load(Map.of("ECS_RESERVED_PORTS", " [22, 1, 65535] ", "ECS_RESERVED_PORTS_UDP", "[53]"));
+        AgentConfig commas = load(Map.of("ECS_RESERVED_PORTS", "22, 80", "ECS_RESERVED_PORTS_UDP", "53,161"));
+
+        // Then
+        assertThat(json.reservedPorts().ports()).containsExactlyInAnyOrder(22, 1, 65535);
+        assertThat(json.reservedPortsUdp().map(ReservedPorts::ports)).hasValueSatisfying(ports -> assertThat(ports)
+                .containsOnly(53));
+        assertThat(commas.reservedPorts().ports()).containsExactlyInAnyOrder(22, 80);
+        assertThat(commas.reservedPortsUdp().map(ReservedPorts::ports)).hasValueSatisfying(ports -> assertThat(ports)
+                .containsOnly(53, 161));
+    }
+
+    @Test
+    void aReservedPortListThatIsNotPortsStopsStartUpNamingTheSetting() {
+        // Given: the ECS agent decodes these lists into uint16s and rejects what is not a JSON array of them
+        Map<String, String> properties = Map.of("ECS_RESERVED_PORTS", "berth.agent.reserved-ports",
+                "ECS_RESERVED_PORTS_UDP", "berth.agent.reserved-ports-udp");
+        for (String bad : List.of("[22,516780]", "[-1]", "[0]", "[22", "22]", "[22.5]", "[\"22\"]", "[22, null]",
+                "[22 80]", "[22,]", "[22] [80]", "{\"ssh\": 22}", "22,65536", "22,ssh", "22,,80", "-1")) {
+            properties.forEach((setting, property) -> {
+                // When
+                Throwable failure = catchThrowable(() -> load(Map.of(setting, bad)));
+
+                // Then
+                assertThat(failure).as(setting + "=" + bad).isNotNull();
+                assertThat(failure.getMessage()).as(setting + "=" + bad).contains(property).contains(setting);
+            });
+        }
     }
 
     @Test
@@ -186,7 +301,7 @@ class AgentConfigTest {
     @Test
     void badInstanceAttributesStopStartUpNamingTheSetting() {
         for (String bad : List.of("stack=prod", "[\"prod\"]", "{\"stack\": 3}", "{\"ecs.os-type\": \"windows\"}",
-                "{\"bad name\": \"x\"}")) {
+                "{\"bad name\": \"x\"}", "{\"stack\": \"prod\"}{\"team\": \"payments\"}", "{\"stack\": \"prod\"} x")) {
             // When
             Throwable failure = catchThrowable(() -> load(Map.of("ECS_INSTANCE_ATTRIBUTES", bad)));
 
