@@ -219,9 +219,16 @@ public class SchedulerRole {
         return replicaId;
     }
 
-    /** Stops reading and writing Kafka. Idempotent. */
+    /**
+     * Stops reading and writing Kafka. Idempotent. The requests of berth.requests in hand are
+     * answered first, while the control plane still serves them; one that it no longer could
+     * is left unanswered, for the next leader.
+     */
     public synchronized void stop() {
         Running current = running;
+        if (current != null) {
+            current.kafka().stopServingRequests();
+        }
         running = null;
         if (current != null) {
             current.reconcile().close();

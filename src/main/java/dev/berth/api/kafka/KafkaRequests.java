@@ -21,6 +21,7 @@ import dev.berth.scheduler.EcsErrorType;
 import dev.berth.scheduler.RequestScope;
 import dev.berth.scheduler.RequestTransaction;
 import dev.berth.scheduler.SchedulerRole;
+import dev.berth.scheduler.SchedulerUnavailableException;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.messaging.RequestConsumer;
 import dev.berth.scheduler.state.SchedulerState;
@@ -62,6 +63,8 @@ public class KafkaRequests implements RequestConsumer.Handler {
      * under Kafka's default 1 MiB limit.
      */
     private static final int MAX_RESPONSE_BYTES = 512 * 1024;
+    /** The status of {@link SchedulerUnavailableException}: the scheduler cannot serve now, retry. */
+    private static final int UNAVAILABLE = 503;
 
     private static final Logger LOGGER = Logger.getLogger(KafkaRequests.class);
 
@@ -98,11 +101,19 @@ public class KafkaRequests implements RequestConsumer.Handler {
         return EcsRequestMessage.requestIdInValue(record.value(), mapper);
     }
 
+    /**
+     * The record's answer. Throws {@link SchedulerUnavailableException} when the scheduler
+     * cannot serve it now (it stops, or no longer leads): the record is then read again, by the
+     * next leader, since "not available" is no answer to keep for a day under its id. Any other
+     * failure is answered ({@code ServerException}), as the HTTP API answers it, so that a record
+     * that always fails is not read again for ever.
+     */
     @Override
     public RequestConsumer.Answer handle(RequestConsumer.Received record) {
-        SchedulerState state = scheduler.state().orElseThrow(() -> new IllegalStateException("no scheduler state"));
-        Clock clock = state.clock();
         String position = record.topic() + "-" + record.partition() + "@" + record.offset();
+        SchedulerState state = scheduler.state().orElseThrow(() -> new SchedulerUnavailableException(
+                "The scheduler stopped before it served " + position + "; the next leader serves it."));
+        Clock clock = state.clock();
         if (state.clientToken(RECORD_MARKER_PREFIX + position).isPresent()) {
             LOGGER.debugf("%s was answered before: read again, not answered twice", position);
             return RequestConsumer.Answer.of(List.of());
@@ -114,6 +125,31 @@ public class KafkaRequests implements RequestConsumer.Handler {
             return RequestConsumer.Answer.of(refusal);
         }
         EcsRequestMessage.Decoded.Valid request = (EcsRequestMessage.Decoded.Valid) decoded;
+        RequestTransaction transaction = new RequestTransaction();
+        try {
+            return answer(request, state, position, transaction);
+        } catch (RuntimeException e) {
+            // No answer joins its plans: the deferred ones are not written, the staged ones
+            // commit on their own, with its marker.
+            transaction.deferred().finished(false);
+            transaction.split();
+            if (e instanceof SchedulerUnavailableException) {
+                throw e;
+            }
+            LOGGER.errorf(e, "Request %s (%s) at %s failed unexpectedly: answered ServerException", request.requestId(),
+                    request.operation(), position);
+            return RequestConsumer.Answer.of(List.of(respond(request, EcsErrorType.ServerException.httpStatus(),
+                    EcsErrorType.ServerException.name(), "Berth failed to carry out request " + request.requestId()
+                            + " (" + e.getClass().getSimpleName() + "); see the scheduler log. It may have acted in "
+                            + "part: describe the resources it names before you send it again under a new id."),
+                    answeredHere(position, clock.instant())));
+        }
+    }
+
+    /** A request's answer, once the record is known to be one. */
+    private RequestConsumer.Answer answer(EcsRequestMessage.Decoded.Valid request, SchedulerState state,
+            String position, RequestTransaction transaction) {
+        Clock clock = state.clock();
         String key = MARKER_PREFIX + request.requestId();
         String hash = hash(request);
         Optional<ClientTokenRecord> held = state.clientToken(key)
@@ -141,7 +177,6 @@ public class KafkaRequests implements RequestConsumer.Handler {
         ClientTokenRecord marker = held.orElseGet(() -> new ClientTokenRecord(BerthRecord.SCHEMA_VERSION, 1, key,
                 request.operation(), hash, List.of(), List.of(), clock.instant(), null));
         byte[] response;
-        RequestTransaction transaction = new RequestTransaction();
         if (held.isPresent() && !TOKENED.contains(request.operation())) {
             LOGGER.warnf("Request %s (%s) acted before its answer was committed: not carried out again",
                     request.requestId(), request.operation());
@@ -171,7 +206,8 @@ public class KafkaRequests implements RequestConsumer.Handler {
      * clientToken derived from the request id when they have none, so that a request carried
      * out again after a failover answers what the first run did. An answer that is not a
      * success drops the deferred plans (RunTask's, StartTask's: nothing of them was written);
-     * the staged ones commit with it, as they would have over HTTP.
+     * the staged ones commit with it, as they would have over HTTP. Throws
+     * {@link SchedulerUnavailableException} for an answer that says the scheduler cannot serve now.
      */
     private byte[] dispatch(EcsRequestMessage.Decoded.Valid request, ClientTokenRecord marker,
             RequestTransaction transaction) {
@@ -180,15 +216,12 @@ public class KafkaRequests implements RequestConsumer.Handler {
         if (TOKENED.contains(request.operation()) && !body.hasNonNull("clientToken")) {
             body.put("clientToken", "berth-request-" + sha256(request.requestId()).substring(0, 40));
         }
-        EcsDispatcher.Reply reply;
-        try {
-            reply = RequestScope.within(marker, transaction,
-                    () -> dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + request.operation(), body));
-        } catch (RuntimeException e) {
-            deferred.finished(false);
-            // No answer follows: what it staged commits on its own, with its marker.
-            transaction.split();
-            throw e;
+        EcsDispatcher.Reply reply = RequestScope.within(marker, transaction,
+                () -> dispatcher.dispatch(EcsDispatcher.TARGET_PREFIX + request.operation(), body));
+        if (reply.status() == UNAVAILABLE) {
+            // The control plane is gone (the scheduler stops, or no longer leads): no answer.
+            throw new SchedulerUnavailableException("Request " + request.requestId() + " (" + request.operation()
+                    + ") was not served here: " + reply.body());
         }
         if (reply.status() != 200 && !deferred.isEmpty()) {
             LOGGER.warnf("Request %s (%s) answered %d after placing its tasks: the tasks are not written",

@@ -32,7 +32,9 @@
  *       again: its marker then answers the stored response, or says that the request acted but
  *       its answer was lost (RunTask and CreateService carry a clientToken derived from the
  *       request id, and answer what the first run did). A record read again whose marker names
- *       it as answered is not answered twice.</li>
+ *       it as answered is not answered twice. A record that the scheduler cannot serve now
+ *       (it stops: the HTTP API would answer 503) is not answered at all, and no position
+ *       passes it: the next leader serves it.</li>
  *   <li><b>Poison never stops the consumer.</b> A record that is no request gets a dead letter,
  *       and an error response when it has an id, in the same transaction as its position.</li>
  * </ul>

@@ -1,12 +1,10 @@
 package dev.berth.scheduler.messaging;
 
 import dev.berth.protocol.Backoff;
-import dev.berth.protocol.BerthRecord;
-import dev.berth.protocol.DeadLetter;
 import dev.berth.protocol.KafkaClients;
-import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.Topic;
 import dev.berth.scheduler.RequestTransaction;
+import dev.berth.scheduler.SchedulerUnavailableException;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
 import java.time.Clock;
@@ -51,9 +49,9 @@ import org.jboss.logging.Logger;
  * It is the partition's watermark: the lowest offset read and not yet answered (this record
  * aside), so it never passes a record whose answer is not committed. Records above it that
  * were answered are read again after a failover; the marker names the record it answered, and
- * such a record is not answered twice. When an answer cannot be committed,
- * the term ends: the records in hand finish, and reading starts again from the committed
- * positions.
+ * such a record is not answered twice. When an answer cannot be committed, or the handler
+ * throws instead of answering, the term ends: the records in hand finish, and reading starts
+ * again from the committed positions, which never pass the record left unanswered.
  */
 public final class RequestConsumer implements Runnable, AutoCloseable {
 
@@ -78,8 +76,11 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         /**
          * Carries the request out and returns its answer: a response, a dead letter, the
          * request's marker, the deferred plans that commit with them, and the request's
-         * transaction that its staged plans wait in. Should not throw; if it does, the record is
-         * set aside as a dead letter.
+         * transaction that its staged plans wait in. Throws when it cannot serve the record here
+         * and now (the scheduler stops, the control plane is gone): the record is then not
+         * answered, no position passes it, and it is read again, by this leader's next term or by
+         * the next leader. A record that can never be served must be answered (an error), not
+         * thrown on: it would be read again for ever.
          */
         Answer handle(Received record);
 
@@ -112,7 +113,6 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private final Supplier<StateWriter> writers;
     private final Supplier<Handler> handlers;
     private final Clock clock;
-    private final RecordCodec codec = new RecordCodec();
     private final LeaderLoop loop = new LeaderLoop();
     private KafkaConsumer<String, byte[]> consumer;
     private volatile StateWriter term;
@@ -324,9 +324,13 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
             }
             answer(handler, writer, partition, record, turn);
             answering = true;
+        } catch (SchedulerUnavailableException e) {
+            LOGGER.infof("%s-%d@%d (key %s) is left unanswered, to be read again: %s", record.topic(),
+                    record.partition(), record.offset(), record.key(), e.getMessage());
+            failed = true;
         } catch (RuntimeException e) {
-            LOGGER.errorf(e, "Serving %s-%d@%d failed unexpectedly", record.topic(), record.partition(),
-                    record.offset());
+            LOGGER.errorf(e, "Serving %s-%d@%d (key %s) failed unexpectedly; it is left unanswered, to be read again",
+                    record.topic(), record.partition(), record.offset(), record.key());
             failed = true;
         } finally {
             if (!answering) {
@@ -412,21 +416,14 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     /**
      * Carries the record out and hands its answer and its partition's watermark to the writer,
      * without waiting: once the transaction is over the record is {@link #done}, and an answer
-     * that was not committed ends the term.
+     * that was not committed ends the term. A handler that throws hands nothing over: the record
+     * holds its partition's watermark until the term ends.
      */
     private void answer(Handler handler, StateWriter writer, TopicPartition partition,
             ConsumerRecord<String, byte[]> record, String turn) {
         Received received = new Received(record.topic(), record.partition(), record.offset(), record.key(),
                 record.value());
-        Answer handled;
-        try {
-            handled = handler.handle(received);
-        } catch (RuntimeException e) {
-            LOGGER.errorf(e, "Handling %s-%d@%d failed unexpectedly", record.topic(), record.partition(),
-                    record.offset());
-            handled = Answer.of(List.of(deadLetter(received, "Berth failed to handle the request ("
-                    + e.getClass().getSimpleName() + "); see the scheduler log.")));
-        }
+        Answer handled = handler.handle(received);
         List<StateChange> answer = new ArrayList<>(handled.changes());
         answer.add(new StateChange.Consume(groupId, record.topic(), record.partition(), record.offset() + 1,
                 watermarks.of(partition)));
@@ -455,12 +452,6 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         });
     }
 
-    private StateChange deadLetter(Received record, String reason) {
-        DeadLetter letter = new DeadLetter(BerthRecord.SCHEMA_VERSION, clock.millis(), record.topic(),
-                record.partition(), record.offset(), reason, "berth-scheduler-requests", null, false, clock.instant());
-        return new StateChange.Publish(Topic.DEAD_LETTERS, record.key(), codec.encode(letter));
-    }
-
     private void stopConsuming() {
         term = null;
         if (consumer != null) {
@@ -469,6 +460,11 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * Stops reading: no record is handed over any more, those in hand finish (their answers
+     * commit while the writer takes them), then the consumer closes. {@code run} returns once
+     * they have.
+     */
     @Override
     public void close() {
         loop.close();

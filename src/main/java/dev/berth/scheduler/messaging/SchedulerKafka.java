@@ -60,6 +60,7 @@ public final class SchedulerKafka implements AutoCloseable {
     private volatile Leadership leadership;
     private volatile LeaderElection elector;
     private volatile RequestConsumer requests;
+    private Thread requestsThread;
     private volatile java.util.function.Supplier<RequestConsumer.Handler> requestHandler = () -> null;
     private volatile EventStream events;
     private volatile java.util.function.Supplier<java.util.function.Supplier<EventStream.Fold>> eventFolds = () -> null;
@@ -135,7 +136,8 @@ public final class SchedulerKafka implements AutoCloseable {
             threads.add(daemon(newLeadership, "berth-scheduler-leadership"));
             threads.add(daemon(newElector, "berth-scheduler-election"));
             requests = newRequests;
-            threads.add(daemon(newRequests, "berth-scheduler-requests"));
+            requestsThread = daemon(newRequests, "berth-scheduler-requests");
+            threads.add(requestsThread);
             events = newEvents;
             threads.add(daemon(newEvents, "berth-scheduler-events"));
         }
@@ -231,6 +233,25 @@ public final class SchedulerKafka implements AutoCloseable {
         return current == null ? null : current.writer();
     }
 
+    /**
+     * Stops reading berth.requests and waits (up to {@link #JOIN_TIMEOUT}) for the requests in
+     * hand to be answered, while the control plane still serves them. The scheduler calls it
+     * first when it stops: a request that the control plane could no longer serve would be
+     * left unanswered, to be read again by the next leader, where its answer belongs.
+     */
+    public void stopServingRequests() {
+        RequestConsumer current;
+        Thread thread;
+        synchronized (this) {
+            current = requests;
+            thread = requestsThread;
+        }
+        if (current != null) {
+            current.close();
+            join(thread);
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -275,6 +296,7 @@ public final class SchedulerKafka implements AutoCloseable {
         elector = null;
         publisher = null;
         requests = null;
+        requestsThread = null;
         events = null;
     }
 

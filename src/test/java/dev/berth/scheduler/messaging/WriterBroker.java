@@ -77,7 +77,13 @@ final class WriterBroker implements AutoCloseable {
             Duration hold, SchedulerObserver observer, Duration positionsInterval) {
         KafkaProducer<String, byte[]> producer = clients.transactionalProducer("it", transactionalId,
                 Duration.ofSeconds(10));
-        producer.initTransactions();
+        try {
+            producer.initTransactions();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // A broker just started may not have its transaction coordinator yet: the caller may try again.
+            producer.close(Duration.ZERO);
+            throw e;
+        }
         return new LeaderWriter(producer, settings, state, PARTITIONS, onSpent, "it-committer", hold, observer,
                 positionsInterval);
     }
