@@ -125,8 +125,13 @@ public interface AgentConfig {
     /**
      * Whether task definitions asking for {@code privileged: true} are refused on this host
      * (env {@code ECS_DISABLE_PRIVILEGED}). Unlike the ECS agent, Berth refuses them unless
-     * this is set to false: a privileged container owns the host. Only the forms of Go's
-     * {@code strconv.ParseBool} are taken ({@link EcsBooleanConverter}).
+     * this is set to false: a privileged container owns the host. While true, so are the
+     * settings that own it as surely: {@code linuxParameters.capabilities.add} beyond Docker's
+     * default set ({@code ALL}, {@code SYS_ADMIN}, ...), {@code dockerSecurityOptions} that lift
+     * confinement ({@code apparmor}, {@code systempaths} unconfined, any {@code seccomp},
+     * {@code label} disable or {@code type:spc_t}, {@code writable-cgroups}), and {@code pidMode}
+     * or {@code ipcMode} host ({@link dev.berth.agent.runtime.HostPolicy}). Only the forms of
+     * Go's {@code strconv.ParseBool} are taken ({@link EcsBooleanConverter}).
      */
     @WithDefault("true")
     @WithConverter(EcsBooleanConverter.class)

@@ -290,11 +290,18 @@ class TaskDefinitionDockerIT {
 
     @Test
     void containerSettingsReachDocker() {
-        // Given: app links to source, takes its volumes, and sets most of what a container definition can
+        // Given: app links to source, takes its volumes, and sets most of what a container definition can;
+        // its NET_ADMIN is beyond Docker's default capabilities, which only a host allowing privileged runs
         TaskWorker worker = worker(task(Fixtures.taskDefinition("settings-task-definition.json"), null));
+        runtime.enforce(new HostPolicy(false, List.of()));
 
         // When
-        TaskStateChange running = syncUntil(worker, status(TaskStatus.RUNNING));
+        TaskStateChange running;
+        try {
+            running = syncUntil(worker, status(TaskStatus.RUNNING));
+        } finally {
+            runtime.enforce(HostPolicy.STRICT);
+        }
 
         // Then
         ContainerState app = container(running, "app");
@@ -324,15 +331,21 @@ class TaskDefinitionDockerIT {
         TaskWorker privileged = worker(task(Fixtures.withContainerField(sleeper, name, "privileged", true), null));
         TaskWorker noBinary = worker(task(Fixtures.withContainerField(sleeper, name, "entryPoint",
                 List.of("/no/such/binary")), null));
+        TaskWorker sysAdmin = worker(task(Fixtures.withContainerField(sleeper, name, "linuxParameters",
+                Map.of("capabilities", Map.of("add", List.of("SYS_ADMIN")))), null));
 
         // When
         TaskStateChange driver = syncUntil(unknownDriver, status(TaskStatus.STOPPED));
         TaskStateChange refused = syncUntil(privileged, status(TaskStatus.STOPPED));
         TaskStateChange start = syncUntil(noBinary, status(TaskStatus.STOPPED));
+        TaskStateChange capability = syncUntil(sysAdmin, status(TaskStatus.STOPPED));
 
         // Then
-        assertThat(List.of(driver, refused, start)).extracting(TaskStateChange::stopCode)
+        assertThat(List.of(driver, refused, start, capability)).extracting(TaskStateChange::stopCode)
                 .containsOnly("TaskFailedToStart");
+        assertThat(capability.stoppedReason()).isEqualTo("CannotCreateContainerError: linuxParameters.capabilities.add"
+                + " SYS_ADMIN goes beyond Docker's default capabilities; refused while privileged containers are"
+                + " disabled on this host (ECS_DISABLE_PRIVILEGED)");
         assertThat(driver.stoppedReason()).startsWith("CannotCreateContainerError: Invalid 'logConfiguration.logDriver'"
                 + " carrier-pigeon: this host's Docker engine offers [").contains("json-file");
         assertThat(refused.stoppedReason()).isEqualTo("CannotCreateContainerError: privileged containers are disabled "

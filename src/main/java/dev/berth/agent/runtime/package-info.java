@@ -22,8 +22,8 @@
  *       {@link dev.berth.agent.runtime.HostSettings}, with references to containers and
  *       volumes already turned into engine names; a malformed one fails the create with
  *       CannotCreateContainerError naming the field. The runtime refuses what the host's
- *       {@link dev.berth.agent.runtime.HostPolicy} does not allow (privileged containers,
- *       host paths outside the allow list).</li>
+ *       {@link dev.berth.agent.runtime.HostPolicy} does not allow (privileged containers and
+ *       the settings that own the host as they do, host paths outside the allow list).</li>
  * </ul>
  */
 package dev.berth.agent.runtime;

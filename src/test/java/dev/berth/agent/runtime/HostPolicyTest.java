@@ -39,6 +39,64 @@ class HostPolicyTest {
         assertThat(new HostPolicy(false, List.of()).refusal(privileged)).isEmpty();
     }
 
+    private static ContainerSpec withContainerField(String field, Object value) throws Exception {
+        TaskDefinition sleeper = Fixtures.sleeperTaskDefinition();
+        return spec(Fixtures.withContainerField(sleeper, sleeper.containers().get(0).name(), field, value));
+    }
+
+    private static ContainerSpec withTaskField(String field, Object value) throws Exception {
+        return spec(Fixtures.withTaskField(Fixtures.sleeperTaskDefinition(), field, value));
+    }
+
+    private static Map.Entry<String, ContainerSpec> securityOption(String option) throws Exception {
+        return Map.entry(option, withContainerField("dockerSecurityOptions", List.of("no-new-privileges", option)));
+    }
+
+    @Test
+    void whatOwnsTheHostLikePrivilegedIsRefusedByNameUnlessPrivilegedIsAllowed() throws Exception {
+        // Given
+        Map<String, ContainerSpec> hostOwners = Map.ofEntries(
+                Map.entry("ALL", withContainerField("linuxParameters",
+                        Map.of("capabilities", Map.of("add", List.of("ALL"))))),
+                Map.entry("SYS_ADMIN", withContainerField("linuxParameters",
+                        Map.of("capabilities", Map.of("add", List.of("NET_BIND_SERVICE", "CAP_sys_admin"))))),
+                securityOption("apparmor=unconfined"),
+                securityOption("apparmor:unconfined"),
+                securityOption("seccomp=unconfined"),
+                securityOption("seccomp={\"defaultAction\":\"SCMP_ACT_ALLOW\"}"),
+                securityOption("label=disable"),
+                securityOption("label:disable"),
+                securityOption("label=type:spc_t"),
+                securityOption("systempaths=unconfined"),
+                securityOption("writable-cgroups=true"),
+                Map.entry("pidMode host", withTaskField("pidMode", "host")),
+                Map.entry("ipcMode host", withTaskField("ipcMode", "host")));
+
+        // Then
+        hostOwners.forEach((name, spec) -> {
+            assertThat(HostPolicy.STRICT.refusal(spec)).as(name).hasValueSatisfying(reason -> assertThat(reason)
+                    .contains(name, "ECS_DISABLE_PRIVILEGED"));
+            assertThat(new HostPolicy(false, List.of()).refusal(spec)).as(name).isEmpty();
+        });
+    }
+
+    @Test
+    void docker_sDefaultCapabilitiesAndConfiningOptionsRunWithPrivilegedDisabled() throws Exception {
+        // Given
+        ContainerSpec ordinary = withContainerField("linuxParameters", Map.of("capabilities", Map.of(
+                "add", List.of("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
+                        "SETFCAP", "SETPCAP", "CAP_NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE"),
+                "drop", List.of("ALL"))));
+        ContainerSpec confined = withContainerField("dockerSecurityOptions",
+                List.of("no-new-privileges", "apparmor:docker-default", "label:type:container_t"));
+        ContainerSpec ipcNone = withTaskField("ipcMode", "none");
+
+        // Then
+        assertThat(HostPolicy.STRICT.refusal(ordinary)).isEmpty();
+        assertThat(HostPolicy.STRICT.refusal(confined)).isEmpty();
+        assertThat(HostPolicy.STRICT.refusal(ipcNone)).isEmpty();
+    }
+
     @Test
     void aHostPathMountsOnlyUnderAnAllowedDirectory() throws Exception {
         // Given
