@@ -79,4 +79,19 @@ class PublicSchemasTest {
         assertThat(PublicSchemas.violations("event", newDeploymentEvent.replace("\"deploymentId\":\"ecs-svc/1\",",
                 ""))).isNotEmpty();
     }
+
+    @Test
+    void aFieldTheSchemaDoesNotDeclareWithItsTypeIsNamedAtAnyDepth() throws Exception {
+        // Given: a container instance's detail with a field of its own, and one in a resource
+        com.fasterxml.jackson.databind.JsonNode detail = mapper.readTree("{\"containerInstanceArn\":\"arn\","
+                + "\"agentConnected\":true,\"somethingNew\":1,\"registeredResources\":[{\"name\":\"CPU\","
+                + "\"type\":\"INTEGER\",\"integerValue\":2,\"unitOfIt\":\"vCPU\"}]}");
+
+        // When
+        var undeclared = PublicSchemas.undeclared("event", "containerInstance", detail);
+
+        // Then: validation lets both through (readers ignore what they do not know); the walk does not
+        assertThat(undeclared).containsExactly("containerInstance.somethingNew",
+                "containerInstance.registeredResources[0].unitOfIt");
+    }
 }
