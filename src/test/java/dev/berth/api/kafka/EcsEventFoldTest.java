@@ -12,13 +12,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.berth.api.shape.EcsShapes;
 import dev.berth.model.Arns;
+import dev.berth.model.ContainerOverride;
+import dev.berth.model.ContainerStatus;
+import dev.berth.model.HealthStatus;
+import dev.berth.model.KeyValuePair;
+import dev.berth.model.NetworkBinding;
+import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.BerthRecord;
+import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.ServiceRecord;
+import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
 import dev.berth.scheduler.messaging.EventStream;
 import dev.berth.scheduler.state.TaskView;
@@ -36,6 +44,13 @@ class EcsEventFoldTest {
     private static final String TASK_ARN = "arn:aws:ecs:eu-west-1:123456789012:task/default/t1";
     private static final String INSTANCE_ARN = "arn:aws:ecs:eu-west-1:123456789012:container-instance/default/i-1";
 
+    /** The {@code $defs} of event.schema.json that declare each detail-type's {@code detail}. */
+    private static final java.util.Map<String, String> DETAILS = java.util.Map.of(
+            "ECS Task State Change", "task",
+            "ECS Container Instance State Change", "containerInstance",
+            "ECS Service Action", "serviceAction",
+            "ECS Deployment State Change", "deploymentStateChange");
+
     private final ObjectMapper mapper = new ObjectMapper();
     private long clock = T0.toEpochMilli();
 
@@ -48,6 +63,11 @@ class EcsEventFoldTest {
             try {
                 JsonNode node = mapper.readTree(json);
                 assertThat(event.key()).isEqualTo(node.path("resources").get(0).asText());
+                // Every field of the detail, at any depth, is declared in the schema with its type
+                String detailType = node.path("detail-type").asText();
+                assertThat(DETAILS).as("the $defs of %s", detailType).containsKey(detailType);
+                assertThat(PublicSchemas.undeclared("event", DETAILS.get(detailType), node.path("detail")))
+                        .as("fields of an %s detail that event.schema.json does not declare", detailType).isEmpty();
                 events.add(node);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -478,5 +498,88 @@ class EcsEventFoldTest {
         assertThat(events.get(1).path("detail").path("deploymentId").asText()).isEqualTo("ecs-svc/1");
         assertThat(events.get(1).path("detail").path("updatedAt").asText()).isEqualTo("2025-01-01T00:00:30.000Z");
         assertThat(events.get(2).path("detail").path("createdAt").asText()).isEqualTo("2025-01-01T00:00:31.000Z");
+    }
+
+    @Test
+    void everyFieldOfATaskAndOfItsInstanceIsDeclaredInTheSchemaWithItsType() {
+        // Given: an instance with attributes, and a task of a group with overrides, pulled, health-checked,
+        // then stopped by its agent with an exit code, a reason and its ports bound
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        InstanceRegistration registered = instance("i-1", "default", 2048, 4096, T0, 1);
+        TaskOverride overrides = new TaskOverride(List.of(new ContainerOverride("web", List.of("sh", "-c", "true"),
+                List.of(new KeyValuePair("MODE", "test")), 64, 128, 32)), "256", "512");
+        DesiredTask task = new DesiredTask(BerthRecord.SCHEMA_VERSION, 1, "t1",
+                "arn:aws:ecs:us-east-1:000000000000:task/default/t1", "default", "i-1",
+                definition("web", 1, 64, 8080), overrides, TaskStatus.RUNNING, "me", "service:web", T0, null, null);
+        List<NetworkBinding> bindings = List.of(new NetworkBinding("0.0.0.0", 80, 8080, "tcp"));
+        TaskStateChange stopped = new TaskStateChange(BerthRecord.SCHEMA_VERSION, 2, "t1", "default", "i-1",
+                TaskStatus.STOPPED, List.of(new ContainerState("web", "c0ffee", "busybox", ContainerStatus.STOPPED, 137,
+                        "OutOfMemoryError: Container killed due to memory usage", bindings, HealthStatus.UNHEALTHY, 1)),
+                "EssentialContainerExited", "Essential container in task exited", T0.plusSeconds(1),
+                T0.plusSeconds(2), T0.plusSeconds(3), T0.plusSeconds(8), T0.plusSeconds(10), T0.plusSeconds(10));
+
+        // When: each event is walked as it is folded (see fold)
+        List<JsonNode> instanceEvents = fold(fold, Topic.INSTANCES, "i-1", registered);
+        fold(fold, Topic.TASKS, "t1", task);
+        fold(fold, Topic.TASK_EVENTS, "t1", report("t1", "i-1", TaskStatus.RUNNING, 1));
+        List<JsonNode> taskEvents = fold(fold, Topic.TASK_EVENTS, "t1", stopped);
+        instanceEvents.addAll(fold(fold, Topic.INSTANCE_CONTROL, "i-1", new InstanceControl(
+                BerthRecord.SCHEMA_VERSION, 1, "i-1", "default", InstanceControl.DRAINING, T0)));
+
+        // Then: the walk saw the fields a reader is most likely to read with a type in mind
+        JsonNode detail = taskEvents.get(0).path("detail");
+        assertThat(detail.fieldNames()).toIterable().contains("overrides", "attributes", "connectivity",
+                "connectivityAt", "enableExecuteCommand", "attachments", "group", "stopCode", "pullStartedAt",
+                "stoppingAt", "stoppedAt", "healthStatus");
+        assertThat(detail.path("overrides").path("containerOverrides").get(0).path("environment").get(0)
+                .path("value").asText()).isEqualTo("test");
+        JsonNode container = detail.path("containers").get(0);
+        assertThat(container.fieldNames()).toIterable().contains("exitCode", "reason", "networkBindings",
+                "networkInterfaces", "healthStatus", "memory");
+        assertThat(container.path("networkBindings").get(0).path("bindIP").asText()).isEqualTo("0.0.0.0");
+        assertThat(instanceEvents).hasSize(2).allSatisfy(e -> assertThat(e.path("detail").fieldNames()).toIterable()
+                .contains("versionInfo", "attributes", "attachments", "registeredAt", "remainingResources"));
+    }
+
+    @Test
+    void aFailedDeploymentAndEveryServiceActionMatchTheSchema() {
+        // Given: a service whose deployment failed, with the scheduler's events of each ECS service action
+        EcsEventFold fold = new EcsEventFold(ARNS);
+        String arn = "arn:aws:ecs:eu-west-1:123456789012:service/default/web";
+        ServiceRecord.Deployment rolling = new ServiceRecord.Deployment("ecs-svc/1", "PRIMARY", "web:1", 0, T0, T0,
+                ServiceRecord.Deployment.IN_PROGRESS, "ECS deployment ecs-svc/1 in progress.");
+        ServiceRecord created = new ServiceRecord(BerthRecord.SCHEMA_VERSION, 1, "default", "web", arn,
+                ServiceRecord.ACTIVE, ServiceRecord.REPLICA, 1, "web:1", null, null, null, List.of(rolling), List.of(),
+                T0, "hash");
+        ServiceRecord.Deployment failed = new ServiceRecord.Deployment("ecs-svc/1", "PRIMARY", "web:1", 3, T0,
+                T0.plusSeconds(60), ServiceRecord.Deployment.FAILED,
+                "ECS deployment circuit breaker: tasks failed to start.");
+        ServiceRecord failing = created.with(2, ServiceRecord.ACTIVE, 1, "web:1", null, List.of(failed), List.of(
+                new ServiceRecord.Event("e4", T0.plusSeconds(60), "(service web) was unable to place a task because "
+                        + "no container instance met all of its requirements. The closest matching (container-instance "
+                        + "i-1) has insufficient memory available. 1 instances: 1 RESOURCE:MEMORY."),
+                new ServiceRecord.Event("e3", T0.plusSeconds(50), "(service web) is unable to consistently start "
+                        + "tasks successfully."),
+                new ServiceRecord.Event("e2", T0.plusSeconds(40), "(service web) has stopped 2 running tasks: "
+                        + "(task t1) (task t2)."),
+                new ServiceRecord.Event("e1", T0.plusSeconds(30), "(service web) (deployment ecs-svc/1) deployment "
+                        + "failed: tasks failed to start.")));
+
+        // When: each event is checked against the schema and walked as it is folded (see fold)
+        List<JsonNode> events = new ArrayList<>();
+        events.addAll(fold(fold, Topic.SERVICES, "default/web", created));
+        events.addAll(fold(fold, Topic.SERVICES, "default/web", failing));
+
+        // Then
+        assertThat(events).extracting(e -> e.path("detail-type").asText() + "/" + e.path("detail").path("eventType")
+                .asText() + "/" + e.path("detail").path("eventName").asText()).containsExactly(
+                        "ECS Deployment State Change/INFO/SERVICE_DEPLOYMENT_IN_PROGRESS",
+                        "ECS Deployment State Change/ERROR/SERVICE_DEPLOYMENT_FAILED",
+                        "ECS Service Action/INFO/TASKS_STOPPED",
+                        "ECS Service Action/WARN/SERVICE_TASK_START_IMPAIRED",
+                        "ECS Service Action/ERROR/SERVICE_TASK_PLACEMENT_FAILURE");
+        assertThat(events.get(1).path("detail").path("reason").asText())
+                .isEqualTo("ECS deployment circuit breaker: tasks failed to start.");
+        assertThat(events.get(4).path("detail").path("reason").asText()).isEqualTo("RESOURCE:MEMORY");
     }
 }

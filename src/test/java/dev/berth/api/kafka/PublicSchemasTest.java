@@ -53,7 +53,45 @@ class PublicSchemasTest {
 
         // Then
         assertThat(PublicSchemas.violations("event", event)).isNotEmpty();
-        assertThat(PublicSchemas.violations("event", event.replace("ECS Task State Change", "ECS Something")))
-                .isNotEmpty();
+    }
+
+    @Test
+    void aNewDetailTypeOrEventNameMatchesAsTheCompatibilityRuleAllowsWithinSchemaVersionOne() {
+        // Given: ECS's envelope with a detail-type Berth does not write yet, with a detail of its own shape
+        String envelope = "{\"version\":\"0\",\"id\":\"6a7e4feb-b491-4cf7-a9f1-bf3703467718\",\"detail-type\":"
+                + "\"%s\",\"source\":\"aws.ecs\",\"account\":\"111122223333\",\"time\":"
+                + "\"2026-12-01T00:00:00Z\",\"region\":\"us-east-1\",\"resources\":[\"arn:aws:ecs:us-east-1:"
+                + "111122223333:service/default/web\"],\"detail\":%s,\"schemaVersion\":1}";
+        String newDetailType = envelope.formatted("ECS Something New", "{\"anything\":[1,{\"at\":true}]}");
+        // and a deployment state change and a service action named by an eventName Berth does not write yet
+        String newDeploymentEvent = envelope.formatted("ECS Deployment State Change", "{\"eventType\":\"INFO\","
+                + "\"eventName\":\"SERVICE_DEPLOYMENT_ROLLBACK_STARTED\",\"deploymentId\":\"ecs-svc/1\","
+                + "\"updatedAt\":\"2026-12-01T00:00:00Z\"}");
+        String newServiceAction = envelope.formatted("ECS Service Action", "{\"eventType\":\"INFO\","
+                + "\"eventName\":\"SERVICE_SOMETHING_NEW\",\"clusterArn\":\"arn:aws:ecs:us-east-1:111122223333:"
+                + "cluster/default\",\"createdAt\":\"2026-12-01T00:00:00Z\"}");
+
+        // Then: a reader validating against the published schema keeps them (and ignores what it does not know)
+        PublicSchemas.assertMatches("event", newDetailType);
+        PublicSchemas.assertMatches("event", newDeploymentEvent);
+        PublicSchemas.assertMatches("event", newServiceAction);
+        // while a known detail-type still needs its detail's shape
+        assertThat(PublicSchemas.violations("event", newDeploymentEvent.replace("\"deploymentId\":\"ecs-svc/1\",",
+                ""))).isNotEmpty();
+    }
+
+    @Test
+    void aFieldTheSchemaDoesNotDeclareWithItsTypeIsNamedAtAnyDepth() throws Exception {
+        // Given: a container instance's detail with a field of its own, and one in a resource
+        com.fasterxml.jackson.databind.JsonNode detail = mapper.readTree("{\"containerInstanceArn\":\"arn\","
+                + "\"agentConnected\":true,\"somethingNew\":1,\"registeredResources\":[{\"name\":\"CPU\","
+                + "\"type\":\"INTEGER\",\"integerValue\":2,\"unitOfIt\":\"vCPU\"}]}");
+
+        // When
+        var undeclared = PublicSchemas.undeclared("event", "containerInstance", detail);
+
+        // Then: validation lets both through (readers ignore what they do not know); the walk does not
+        assertThat(undeclared).containsExactly("containerInstance.somethingNew",
+                "containerInstance.registeredResources[0].unitOfIt");
     }
 }
