@@ -32,10 +32,12 @@ import org.jboss.logging.Logger;
  *       buffered yet is refused ({@link #offer} returns false). The worker keeps what it
  *       knows and offers it again at its next sync, so a final STOPPED is delayed at the
  *       bound, never lost.</li>
- *   <li>A change is taken only once its file is written (temporary file, then an atomic
- *       rename), and the file is deleted once Kafka acknowledged that version. A change whose
- *       file cannot be written (a full disk) is refused as at the bound: the task's older
- *       change stays, in memory and on disk, and the worker offers the new one again.</li>
+ *   <li>A change's file is written (temporary file, then an atomic rename) before the change
+ *       is taken, and deleted once Kafka acknowledged that version. A change whose file cannot
+ *       be written (a full disk) is still taken and sent, since Kafka is the copy that counts;
+ *       the task's older file stays. Such a change survives a restart only if Kafka had it by
+ *       then, which is why a stopped task's containers stay until Kafka has acknowledged its
+ *       STOPPED change (they hold its exit codes).</li>
  * </ul>
  */
 public final class StateChangeOutbox {
@@ -126,8 +128,7 @@ public final class StateChangeOutbox {
      * Takes a change: replaces the task's buffered one, or adds it while there is room.
      *
      * @return false when the change was not taken: the outbox is full and the task has no
-     *         change buffered, or its file cannot be written. The caller keeps the change and
-     *         offers it again later
+     *         change buffered. The caller keeps the change and offers it again later
      */
     public synchronized boolean offer(TaskStateChange change) {
         TaskStateChange held = byTask.get(change.taskId());
@@ -137,16 +138,19 @@ public final class StateChangeOutbox {
         if (held != null && change.version() <= held.version()) {
             return true;
         }
-        if (!write(change)) {
-            return false;
-        }
+        // Taken even when the disk cannot keep it: Kafka, when it answers, is the copy that
+        // counts, and a full disk must not stop the scheduler from hearing of the host.
+        write(change);
         byTask.put(change.taskId(), change);
         nudges++;
         notifyAll();
         return true;
     }
 
-    /** Whether the change is on disk; on failure the task's older file, the change last taken, stays. */
+    /**
+     * Whether the change is on disk. On failure the task's older file stays: after a restart it
+     * is sent, and dropped by whoever holds a newer version, or is the best that is left.
+     */
     private boolean write(TaskStateChange change) {
         try {
             AtomicFile.replace(fileOf(change.taskId()), codec.encode(change), AtomicFile.Survives.PROCESS_CRASH);
@@ -154,8 +158,9 @@ public final class StateChangeOutbox {
             if (!unwritable) {
                 unwritable = true;
                 LOGGER.warnf("Task %s: cannot keep its %s state change in %s (%s); state changes that the disk"
-                        + " cannot keep wait in their workers until it can", change.taskId(), change.lastStatus(),
-                        dir, e.getMessage());
+                        + " cannot keep are still sent, but one that Kafka has not acknowledged when the agent"
+                        + " restarts is lost (its containers stay until Kafka has the task's STOPPED change)",
+                        change.taskId(), change.lastStatus(), dir, e.getMessage());
             } else {
                 LOGGER.debugf("Task %s: cannot keep its %s state change in %s (%s)", change.taskId(),
                         change.lastStatus(), dir, e.getMessage());

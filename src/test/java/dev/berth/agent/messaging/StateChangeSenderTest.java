@@ -156,7 +156,7 @@ class StateChangeSenderTest {
     }
 
     @Test
-    void aChangeTheDiskCannotKeepIsRefusedAndTheOlderOneStaysTheLastTaken() throws Exception {
+    void aChangeTheDiskCannotKeepIsStillTakenAndTheOlderOneStaysOnDisk() throws Exception {
         // Given: t1's RUNNING change on disk, then a disk that refuses the STOPPED one
         kafkaDown = true;
         sender().report(change("t1", 1, TaskStatus.RUNNING));
@@ -165,15 +165,34 @@ class StateChangeSenderTest {
 
         // When
         boolean taken = sender().report(change("t1", 2, TaskStatus.STOPPED));
+
+        // Then: it is taken (a full disk does not silence the host), and Kafka gets it when it answers
+        assertThat(taken).isTrue();
+        kafkaDown = false;
+        sender().start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sender().pendingCount() == 0);
+        assertThat(acknowledged).extracting(c -> c.taskId() + "@" + c.version()).contains("t1@2");
+        Files.delete(blocker.resolve("full"));
+        Files.delete(blocker);
+    }
+
+    @Test
+    void aChangeTheDiskCannotKeepLeavesTheOlderOneForARestart() throws Exception {
+        // Given: t1's RUNNING change on disk, then a disk that refuses the STOPPED one, Kafka away
+        kafkaDown = true;
+        sender().report(change("t1", 1, TaskStatus.RUNNING));
+        Path blocker = dir.resolve(".t1.json.tmp");
+        Files.createDirectories(blocker.resolve("full"));
+        sender().report(change("t1", 2, TaskStatus.STOPPED));
+
+        // When the agent restarts before Kafka is back
         sender().close();
         sender = null;
         Files.delete(blocker.resolve("full"));
         Files.delete(blocker);
 
-        // Then: the worker keeps STOPPED to offer again, and a restart finds what was last taken
-        assertThat(taken).isFalse();
+        // Then the older change is what the next start sends: the best that is left
         assertThat(outbox().pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t1@1");
-        assertThat(sender().report(change("t1", 2, TaskStatus.STOPPED))).as("taken once the disk keeps it").isTrue();
     }
 
     @Test
