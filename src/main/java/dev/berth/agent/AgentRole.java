@@ -4,6 +4,7 @@ import dev.berth.agent.capacity.AgentCapabilities;
 import dev.berth.agent.capacity.HostCapacity;
 import dev.berth.agent.capacity.HostProbe;
 import dev.berth.agent.capacity.InstanceIdentity;
+import dev.berth.agent.disk.DataDirectoryLock;
 import dev.berth.agent.engine.TaskEngine;
 import dev.berth.agent.images.ImageCleanupPolicy;
 import dev.berth.agent.introspection.AgentMetadata;
@@ -24,6 +25,7 @@ import dev.berth.protocol.TopicAdmin;
 import dev.berth.protocol.TopicReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,6 +72,8 @@ public class AgentRole {
     private EngineFacts engineFacts;
     private final AgentBuild build = AgentBuild.load();
     private Thread startup;
+    /** Held from start() to stop(): keeps a second agent off the data directory. */
+    private DataDirectoryLock dataDirLock;
     private IntrospectionServer introspection;
     /** The TCP ports no task may bind on this host: set by start(). */
     private volatile Set<Integer> reservedPorts = Set.of();
@@ -106,7 +110,15 @@ public class AgentRole {
         stopping = false;
         // Settings that only make sense together are checked here, so a bad pair stops start-up by name.
         imageCleanupPolicy(config);
-        instanceId = InstanceIdentity.loadOrCreate(dataDir, InstanceIdentity.machineId(config.machineIdFile()));
+        if (!lockDataDir()) {
+            return;
+        }
+        try {
+            instanceId = InstanceIdentity.loadOrCreate(dataDir, InstanceIdentity.machineId(config.machineIdFile()));
+        } catch (RuntimeException e) {
+            releaseDataDir();
+            throw e;
+        }
         LOGGER.infof("%s starting: container instance %s in cluster %s, Docker at %s, Kafka at %s",
                 build.describe(), instanceId, config.cluster(), config.dockerHost(), kafka.bootstrapServers());
         reservedPorts = reservedPorts(config, processPorts);
@@ -117,6 +129,25 @@ public class AgentRole {
         startup = new Thread(this::connect, "berth-agent-start");
         startup.setDaemon(true);
         startup.start();
+    }
+
+    /** Before anything in the data directory is read or written; false (a start failure) when another agent holds it. */
+    private boolean lockDataDir() {
+        try {
+            dataDirLock = DataDirectoryLock.take(dataDir);
+            return true;
+        } catch (IllegalStateException | UncheckedIOException e) {
+            startFailure = e.getMessage();
+            LOGGER.errorf("Agent cannot start: %s; it runs no tasks until it is restarted", e.getMessage());
+            return false;
+        }
+    }
+
+    private void releaseDataDir() {
+        if (dataDirLock != null) {
+            dataDirLock.close();
+            dataDirLock = null;
+        }
     }
 
     /**
@@ -297,6 +328,7 @@ public class AgentRole {
                 introspection.close();
             }
             LOGGER.infof("Agent %s stopped; its containers keep running", instanceId);
+            releaseDataDir();
             startup = null;
             connected = null;
             introspection = null;

@@ -50,8 +50,9 @@ import org.jboss.logging.Logger;
  *
  * <ol>
  *   <li>check the Kafka layout against the one recorded (the orphan sweep's gate);</li>
- *   <li>open the on-disk outbox of unacknowledged state changes;</li>
  *   <li>read back its own last records on berth.task-events and berth.instances;</li>
+ *   <li>open the on-disk outbox of unacknowledged state changes, and drop from it what Kafka
+ *       holds already and the tasks the scheduler has tombstoned;</li>
  *   <li>seed the engine with them, so nothing reported is rewritten;</li>
  *   <li>start the sender, the Docker events, the heartbeat, the resync, the readers of the
  *       cluster and of the instance's standing ({@link InstanceMembership}: it registers only
@@ -131,6 +132,7 @@ final class ConnectedAgent {
         StateChangeOutbox outbox = StateChangeOutbox.open(setup.dataDir().resolve("agent").resolve("state-changes"),
                 config.stateChangeBuffer(), codec);
         outbox.dropReported(reports.tasks());
+        outbox.dropForgotten(reports.forgotten());
         LOGGER.infof("Instance %s: read back %d task state changes it reported before, and %d not yet sent",
                 setup.instanceId(), reports.tasks().size(), outbox.size());
         synchronized (this) {

@@ -19,9 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The role's lifecycle when neither Docker nor Kafka can be reached: no blocking, no crash. */
 class AgentRoleTest {
 
-    @Test
-    void startReturnsAtOnceAndStopStillWorksWhileNothingCanBeReached(@TempDir Path dataDir) throws Exception {
-        // Given
+    /** An agent on {@code dataDir} that can reach neither Docker nor Kafka. */
+    private static AgentRole unreachable(Path dataDir) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withConverter(Duration.class, 200, new DurationConverter())
@@ -33,8 +32,14 @@ class AgentRoleTest {
                 .withMapping(AgentConfig.class)
                 .withMapping(KafkaSettings.class)
                 .build();
-        AgentRole role = new AgentRole(config.getConfigMapping(AgentConfig.class),
-                config.getConfigMapping(KafkaSettings.class), dataDir.toString());
+        return new AgentRole(config.getConfigMapping(AgentConfig.class), config.getConfigMapping(KafkaSettings.class),
+                dataDir.toString());
+    }
+
+    @Test
+    void startReturnsAtOnceAndStopStillWorksWhileNothingCanBeReached(@TempDir Path dataDir) throws Exception {
+        // Given
+        AgentRole role = unreachable(dataDir);
 
         // When
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> role.start());
@@ -46,6 +51,36 @@ class AgentRoleTest {
         assertThat(role.introspectionPort()).as("introspection serves before Docker and Kafka answer").isPresent();
         assertTimeoutPreemptively(Duration.ofSeconds(10), role::stop);
         assertThat(role.isReady()).isFalse();
+    }
+
+    @Test
+    void aSecondAgentOnTheSameDataDirectoryDoesNotStartAndSaysWhichDirectory(@TempDir Path dataDir) {
+        // Given: an agent running on the directory
+        AgentRole first = unreachable(dataDir);
+        first.start();
+
+        // When
+        AgentRole second = unreachable(dataDir);
+        second.start();
+
+        // Then
+        try {
+            assertThat(second.startFailure()).hasValueSatisfying(why -> assertThat(why).contains(dataDir.toString()));
+            assertThat(second.introspectionPort()).as("it serves nothing").isEmpty();
+            assertThat(first.startFailure()).isEmpty();
+        } finally {
+            second.stop();
+            first.stop();
+        }
+
+        // And once the first has stopped, the directory is free
+        AgentRole next = unreachable(dataDir);
+        next.start();
+        try {
+            assertThat(next.startFailure()).isEmpty();
+        } finally {
+            next.stop();
+        }
     }
 
     @Test

@@ -15,6 +15,8 @@
  *       host's containers, which the agent then reports as stopped).</li>
  *   <li>A replacement leaves no temporary file behind when it fails (a full disk), and one
  *       that a killed agent left is taken over by the next write of the same file.</li>
+ *   <li>One agent process at a time uses the directory: it holds
+ *       {@link dev.berth.agent.disk.DataDirectoryLock} from its start to its stop.</li>
  * </ul>
  */
 package dev.berth.agent.disk;

@@ -9,9 +9,11 @@ import dev.berth.protocol.TaskStateChange;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicReader;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What this agent reported before it started, read back so that a restart rewrites none of
@@ -19,7 +21,7 @@ import java.util.Optional;
  * by task id; the scheduler only tombstones there) and its own registration on
  * berth.instances. Both topics are read once, from the beginning up to their end at start-up;
  * then the reader stops. Of two records of a task the higher version wins, and a tombstone
- * drops the task.
+ * drops the task and counts it {@link #forgotten}.
  */
 public final class LastReports implements TopicReader.Handler {
 
@@ -29,6 +31,7 @@ public final class LastReports implements TopicReader.Handler {
     private final String instanceId;
     private final TopicReader reader;
     private final Map<String, TaskStateChange> tasks = new HashMap<>();
+    private final Set<String> forgotten = new HashSet<>();
     private volatile InstanceRegistration registration;
     private volatile boolean complete;
 
@@ -60,6 +63,15 @@ public final class LastReports implements TopicReader.Handler {
         return List.copyOf(tasks.values());
     }
 
+    /**
+     * The tasks whose last record on berth.task-events is the scheduler's tombstone: it forgot
+     * them, so a change of theirs still buffered must not be sent (any instance's tasks; as
+     * many as the topic still holds tombstones of).
+     */
+    public synchronized Set<String> forgotten() {
+        return Set.copyOf(forgotten);
+    }
+
     /** This instance's last registration on berth.instances. */
     public Optional<InstanceRegistration> registration() {
         return Optional.ofNullable(registration);
@@ -67,8 +79,11 @@ public final class LastReports implements TopicReader.Handler {
 
     @Override
     public synchronized void apply(Topic topic, String key, BerthRecord value) {
-        if (value instanceof TaskStateChange change && instanceId.equals(change.instanceId())) {
-            tasks.merge(change.taskId(), change, (held, next) -> next.version() > held.version() ? next : held);
+        if (value instanceof TaskStateChange change) {
+            forgotten.remove(key);
+            if (instanceId.equals(change.instanceId())) {
+                tasks.merge(change.taskId(), change, (held, next) -> next.version() > held.version() ? next : held);
+            }
         } else if (value instanceof InstanceRegistration r && instanceId.equals(r.instanceId())
                 && (registration == null || r.version() > registration.version())) {
             registration = r;
@@ -79,6 +94,7 @@ public final class LastReports implements TopicReader.Handler {
     public synchronized void remove(Topic topic, String key) {
         if (topic == Topic.TASK_EVENTS) {
             tasks.remove(key);
+            forgotten.add(key);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -208,6 +209,21 @@ public final class StateChangeOutbox {
             TaskStateChange held = byTask.get(reported.taskId());
             if (held != null && held.version() <= reported.version()) {
                 acknowledged(held);
+            }
+        }
+    }
+
+    /**
+     * Drops the changes of tasks that the scheduler tombstoned while the agent was down, read
+     * back on start before the sender runs: sent, a change would bring a forgotten task back on
+     * the compacted berth.task-events with nobody left to end it.
+     */
+    public synchronized void dropForgotten(Set<String> forgottenTaskIds) {
+        for (String taskId : List.copyOf(byTask.keySet())) {
+            if (forgottenTaskIds.contains(taskId)) {
+                LOGGER.infof("Task %s: the scheduler forgot it while this agent was down; its buffered %s change is"
+                        + " dropped unsent", taskId, byTask.get(taskId).lastStatus());
+                forget(taskId);
             }
         }
     }

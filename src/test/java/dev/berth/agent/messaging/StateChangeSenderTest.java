@@ -8,6 +8,7 @@ import dev.berth.protocol.Backoff;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.TaskStateChange;
+import dev.berth.protocol.Topic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -232,6 +233,30 @@ class StateChangeSenderTest {
 
         // Then
         assertThat(reopened.pending()).extracting(c -> c.taskId() + "@" + c.version()).containsExactly("t2@1");
+        assertThat(outbox().pending()).extracting(TaskStateChange::taskId).containsExactly("t2");
+    }
+
+    @Test
+    void aBufferedChangeOfATaskTombstonedWhileTheAgentWasDownIsDroppedBeforeTheSenderStarts() {
+        // Given: changes of t1 and t2 buffered when the agent stopped, and the scheduler
+        // tombstoned t1 on berth.task-events meanwhile
+        kafkaDown = true;
+        sender().report(change("t1", 3, TaskStatus.STOPPED));
+        sender().report(change("t2", 1, TaskStatus.RUNNING));
+        sender().close();
+        sender = null;
+        LastReports reports = new LastReports("i-1", null, new RecordCodec(), null);
+        reports.apply(Topic.TASK_EVENTS, "t1", change("t1", 2, TaskStatus.RUNNING));
+        reports.remove(Topic.TASK_EVENTS, "t1");
+        reports.apply(Topic.TASK_EVENTS, "t2", change("t2", 0, TaskStatus.PENDING));
+
+        // When: the next start reads them back
+        StateChangeOutbox reopened = outbox();
+        reopened.dropReported(reports.tasks());
+        reopened.dropForgotten(reports.forgotten());
+
+        // Then: t1 comes back on the topic neither now nor after another restart
+        assertThat(reopened.pending()).extracting(TaskStateChange::taskId).containsExactly("t2");
         assertThat(outbox().pending()).extracting(TaskStateChange::taskId).containsExactly("t2");
     }
 
