@@ -173,10 +173,12 @@ public final class TaskMetadataApi implements JsonApi {
         node.put("DesiredStatus", desired.desiredStatus().name());
         node.put("KnownStatus", state.map(AgentStatus::container).orElse("NONE"));
         state.map(ContainerState::exitCode).ifPresent(code -> node.put("ExitCode", code));
-        // As ECS's agent: the CPU shares Docker was given (2 at least), and 0 without a hard memory limit.
+        // As ECS's agent: what the container runs with, RunTask's overrides included; the CPU shares
+        // Docker was given (2 at least), and 0 without a hard memory limit.
         ObjectNode limits = node.putObject("Limits");
-        limits.put("CPU", Math.max(ContainerSpecs.MIN_CPU_SHARES, definition.cpuOrZero()));
-        limits.put("Memory", definition.memory() == null ? 0 : definition.memory());
+        limits.put("CPU", ContainerSpecs.cpuShares(desired, definition));
+        Integer memory = ContainerSpecs.memoryLimit(desired, definition);
+        limits.put("Memory", memory == null ? 0 : memory);
         known.ifPresent(c -> {
             putTime(node, "StartedAt", c.startedAt());
             putTime(node, "FinishedAt", c.finishedAt());

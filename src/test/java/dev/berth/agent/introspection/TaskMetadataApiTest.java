@@ -13,6 +13,7 @@ import dev.berth.model.ContainerStatus;
 import dev.berth.model.HealthStatus;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DesiredTask;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,24 @@ class TaskMetadataApiTest {
         assertThat(sidecar.get("Limits").get("Memory").isIntegralNumber()).isTrue();
         assertThat(sidecar.get("Limits").get("Memory").asLong()).isZero();
         assertThat(sidecar.get("ImageID").asText()).as("not known yet: ECS's empty value").isEmpty();
+    }
+
+    @Test
+    void limitsAreTheOnesTheContainerRunsWithRunTasksOverridesIncluded() throws Exception {
+        // Given: RunTask gave the web container cpu 512 and memory 256 (its definition: 256 and 128)
+        TaskSnapshot running = IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID);
+        DesiredTask desired = running.desired();
+        tasks.add(new TaskSnapshot(new DesiredTask(desired.schemaVersion(), desired.version(), desired.taskId(),
+                desired.taskArn(), desired.cluster(), desired.instanceId(), desired.taskDefinition(),
+                Fixtures.runTaskOverrides(), desired.desiredStatus(), desired.startedBy(), desired.group(),
+                desired.createdAt(), null, null, null, null, null, null), running.reported(), running.containers()));
+
+        // When
+        JsonNode web = get(web("t1"));
+
+        // Then
+        assertThat(web.get("Limits").get("CPU").asInt()).isEqualTo(512);
+        assertThat(web.get("Limits").get("Memory").asInt()).isEqualTo(256);
     }
 
     @Test
