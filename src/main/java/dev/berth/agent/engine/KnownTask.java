@@ -30,7 +30,8 @@ final class KnownTask {
     private final Map<String, ContainerState> containers = new LinkedHashMap<>();
     /** The containers as of the last change, for readers on other threads (the introspection endpoints). */
     private volatile List<TaskSnapshot.Container> published = List.of();
-    /** Docker's StartedAt and FinishedAt of each container as last seen; not part of the report. */
+    /** Docker's image id, StartedAt and FinishedAt of each container as last seen; not part of the report. */
+    private final Map<String, String> containerImageId = new HashMap<>();
     private final Map<String, Instant> containerStartedAt = new HashMap<>();
     private final Map<String, Instant> containerFinishedAt = new HashMap<>();
     private TaskStatus status = TaskStatus.PROVISIONING;
@@ -194,6 +195,9 @@ final class KnownTask {
         if (seen.startedAt() != null && (lastStartAt == null || seen.startedAt().isAfter(lastStartAt))) {
             lastStartAt = seen.startedAt();
         }
+        if (seen.imageId() != null) {
+            containerImageId.put(name, seen.imageId());
+        }
         if (seen.startedAt() != null) {
             containerStartedAt.put(name, seen.startedAt());
         }
@@ -247,7 +251,7 @@ final class KnownTask {
     }
 
     private void publish() {
-        published = containers.values().stream().map(c -> new TaskSnapshot.Container(c,
+        published = containers.values().stream().map(c -> new TaskSnapshot.Container(c, containerImageId.get(c.name()),
                 containerStartedAt.get(c.name()), containerFinishedAt.get(c.name()))).toList();
     }
 

@@ -47,11 +47,13 @@ public record TaskSnapshot(DesiredTask desired, TaskStateChange reported, List<C
      * One container as the worker knows it now.
      *
      * @param state      its known state; {@code runtimeId} is null until the container has been created
+     * @param imageId    Docker's id of its image ({@code sha256:...}); null until this agent process
+     *                   has inspected the container
      * @param startedAt  Docker's StartedAt of its latest start; null when this agent process has not
      *                   seen it started (a container that had stopped before the agent restarted)
      * @param finishedAt Docker's FinishedAt once it has exited; null before, or when not seen
      */
-    public record Container(ContainerState state, Instant startedAt, Instant finishedAt) {
+    public record Container(ContainerState state, String imageId, Instant startedAt, Instant finishedAt) {
 
         public String name() {
             return state.name();

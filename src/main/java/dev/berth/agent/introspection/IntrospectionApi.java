@@ -29,8 +29,11 @@ import java.util.function.Supplier;
  * GET /v1/tasks?taskarn=ARN     task                      (404 when unknown)
  * GET /v1/tasks?dockerid=ID     task; a unique id prefix works too (404 unknown, 400 ambiguous)
  * task = {"Arn", "DesiredStatus"?, "KnownStatus", "Family", "Version",
- *         "Containers": [{"DockerId", "DockerName", "Name", "StartedAt"?, "Ports"?}]}
+ *         "Containers": [{"DockerId", "DockerName", "Name", "Image", "ImageID", "StartedAt"?, "Ports"?,
+ *                         "RestartCount"?}]}
  * </pre>
+ * {@code ImageID} is empty until the agent has inspected the container; {@code RestartCount}
+ * is there when the container has a restart policy.
  */
 public final class IntrospectionApi implements JsonApi {
 
@@ -148,6 +151,9 @@ public final class IntrospectionApi implements JsonApi {
         node.put("DockerId", container.runtimeId());
         node.put("DockerName", ContainerSpecs.containerName(task.desired(), container.name()));
         node.put("Name", container.name());
+        node.put("Image", container.image());
+        // As ECS's agent, which always sends it: empty until known.
+        node.put("ImageID", known.imageId() == null ? "" : known.imageId());
         if (known.startedAt() != null) {
             node.put("StartedAt", known.startedAt().toString());
         }
@@ -159,6 +165,9 @@ public final class IntrospectionApi implements JsonApi {
                 port.put("Protocol", binding.protocol());
                 port.put("HostPort", binding.hostPort());
             }
+        }
+        if (container.restartCount() != null) {
+            node.put("RestartCount", container.restartCount());
         }
         return node;
     }

@@ -29,10 +29,10 @@ import java.util.function.Supplier;
  * segment is its {@link MetadataTokens token}:
  *
  * <pre>
- * GET /v4/{token}              the container: {"DockerId", "Name", "DockerName", "Image", "Labels",
- *                              "DesiredStatus", "KnownStatus", "ExitCode"?, "Limits", "StartedAt"?,
- *                              "FinishedAt"?, "Type", "LogDriver"?, "LogOptions"?, "ContainerARN",
- *                              "Networks", "Ports"?, "Health"?}
+ * GET /v4/{token}              the container: {"DockerId", "Name", "DockerName", "Image", "ImageID",
+ *                              "Labels", "DesiredStatus", "KnownStatus", "ExitCode"?, "Limits",
+ *                              "StartedAt"?, "FinishedAt"?, "Type", "LogDriver"?, "LogOptions"?,
+ *                              "ContainerARN", "Networks", "Ports"?, "RestartCount"?, "Health"?}
  * GET /v4/{token}/task         the task: {"Cluster", "TaskARN", "Family", "Revision", "DesiredStatus",
  *                              "KnownStatus", "Limits"?, "PullStartedAt"?, "PullStoppedAt"?,
  *                              "ExecutionStoppedAt"?, "LaunchType", "Containers": [container, ...]}
@@ -166,16 +166,19 @@ public final class TaskMetadataApi implements JsonApi {
         node.put("Name", definition.name());
         node.put("DockerName", ContainerSpecs.containerName(desired, definition.name()));
         node.put("Image", definition.image());
+        // As ECS's agent, which always sends it: empty until known.
+        node.put("ImageID", known.map(TaskSnapshot.Container::imageId).orElse(""));
         ObjectNode labels = node.putObject("Labels");
         ContainerSpecs.labels(desired, definition).forEach(labels::put);
         node.put("DesiredStatus", desired.desiredStatus().name());
         node.put("KnownStatus", state.map(AgentStatus::container).orElse("NONE"));
         state.map(ContainerState::exitCode).ifPresent(code -> node.put("ExitCode", code));
+        // As ECS's agent: what the container runs with, RunTask's overrides included; the CPU shares
+        // Docker was given (2 at least), and 0 without a hard memory limit.
         ObjectNode limits = node.putObject("Limits");
-        limits.put("CPU", definition.cpuOrZero());
-        if (definition.memory() != null) {
-            limits.put("Memory", definition.memory());
-        }
+        limits.put("CPU", ContainerSpecs.cpuShares(desired, definition));
+        Integer memory = ContainerSpecs.memoryLimit(desired, definition);
+        limits.put("Memory", memory == null ? 0 : memory);
         known.ifPresent(c -> {
             putTime(node, "StartedAt", c.startedAt());
             putTime(node, "FinishedAt", c.finishedAt());
@@ -193,6 +196,7 @@ public final class TaskMetadataApi implements JsonApi {
         String networkMode = desired.taskDefinition().networkMode();
         node.putArray("Networks").addObject().put("NetworkMode", networkMode == null ? "bridge" : networkMode);
         ports(node, state.map(ContainerState::networkBindings).orElse(List.of()));
+        state.map(ContainerState::restartCount).ifPresent(count -> node.put("RestartCount", count));
         state.map(ContainerState::healthStatus).ifPresent(health -> {
             ObjectNode status = node.putObject("Health");
             // As ECS's agent: a health not known yet has no status.

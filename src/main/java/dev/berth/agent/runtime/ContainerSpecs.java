@@ -55,8 +55,6 @@ public final class ContainerSpecs {
         ContainerOverride override = overrideOf(task, definition.name());
         List<String> command = override != null && override.command() != null ? override.command()
                 : definition.commandOrEmpty();
-        Integer cpu = override != null && override.cpu() != null ? override.cpu() : definition.cpu();
-        Integer memory = override != null && override.memory() != null ? override.memory() : definition.memory();
         Integer reservation = override != null && override.memoryReservation() != null
                 ? override.memoryReservation() : definition.memoryReservation();
         String networkMode = task.taskDefinition().networkMode();
@@ -66,8 +64,8 @@ public final class ContainerSpecs {
                 command,
                 definition.entryPointOrEmpty(),
                 environment(definition.environmentOrEmpty(), override),
-                cpuShares(cpu),
-                mebibytes(memory),
+                cpuShares(task, definition),
+                mebibytes(memoryLimit(task, definition)),
                 mebibytes(reservation),
                 definition.portMappingsOrEmpty(),
                 networkMode == null || networkMode.isBlank() ? "bridge" : networkMode,
@@ -78,9 +76,20 @@ public final class ContainerSpecs {
                 HostSettings.of(task, definition));
     }
 
-    /** CPU units (1024 per core) are CPU shares as they are, but never below {@link #MIN_CPU_SHARES}. */
-    static int cpuShares(Integer cpuUnits) {
+    /**
+     * The container's CPU shares: its CPU units (1024 per core), RunTask's override first, as
+     * they are but never below {@link #MIN_CPU_SHARES}.
+     */
+    public static int cpuShares(DesiredTask task, ContainerDefinition definition) {
+        ContainerOverride override = overrideOf(task, definition.name());
+        Integer cpuUnits = override != null && override.cpu() != null ? override.cpu() : definition.cpu();
         return cpuUnits == null ? MIN_CPU_SHARES : Math.max(MIN_CPU_SHARES, cpuUnits);
+    }
+
+    /** The container's hard memory limit in MiB, RunTask's override first; null without one. */
+    public static Integer memoryLimit(DesiredTask task, ContainerDefinition definition) {
+        ContainerOverride override = overrideOf(task, definition.name());
+        return override != null && override.memory() != null ? override.memory() : definition.memory();
     }
 
     private static Long mebibytes(Integer mib) {

@@ -10,6 +10,8 @@ import java.util.Map;
 /**
  * A container as the engine reports it now.
  *
+ * @param image    the image as the container was created from it (its name)
+ * @param imageId  the engine's id of that image ({@code sha256:...}); null when not known
  * @param status   PENDING (created, not started), RUNNING (running, paused or restarting),
  *                 STOPPED (exited or dead)
  * @param exitCode set once STOPPED
@@ -21,6 +23,7 @@ public record RuntimeContainer(
         String id,
         String name,
         String image,
+        String imageId,
         Map<String, String> labels,
         ContainerStatus status,
         Integer exitCode,
@@ -31,11 +34,12 @@ public record RuntimeContainer(
         HealthStatus health,
         boolean oomKilled) {
 
-    /** A container without a health check that was not killed for its memory. */
+    /** A container without a health check that was not killed for its memory, its image's id not known. */
     public RuntimeContainer(String id, String name, String image, Map<String, String> labels, ContainerStatus status,
             Integer exitCode, String error, List<NetworkBinding> networkBindings, Instant startedAt,
             Instant finishedAt) {
-        this(id, name, image, labels, status, exitCode, error, networkBindings, startedAt, finishedAt, null, false);
+        this(id, name, image, null, labels, status, exitCode, error, networkBindings, startedAt, finishedAt, null,
+                false);
     }
 
     public RuntimeContainer {

@@ -44,7 +44,7 @@ class IntrospectionApiTest {
         TaskStateChange change = new TaskStateChange(BerthRecord.SCHEMA_VERSION, 2, taskId, "default",
                 Fixtures.INSTANCE, known, List.of(containers), null, null, null, null, startedAt, null, null, null);
         return new TaskSnapshot(Fixtures.desired(taskId, 1, desired), change,
-                change.containers().stream().map(c -> new TaskSnapshot.Container(c, null, null)).toList());
+                change.containers().stream().map(c -> new TaskSnapshot.Container(c, null, null, null)).toList());
     }
 
     static ContainerState container(String name, String runtimeId, ContainerStatus status) {
@@ -53,8 +53,8 @@ class IntrospectionApiTest {
 
     static TaskSnapshot provisioning(String taskId) {
         return new TaskSnapshot(Fixtures.desired(taskId, 1, TaskStatus.RUNNING), null, List.of(
-                new TaskSnapshot.Container(container("web", null, ContainerStatus.PENDING), null, null),
-                new TaskSnapshot.Container(container("sidecar", null, ContainerStatus.PENDING), null, null)));
+                new TaskSnapshot.Container(container("web", null, ContainerStatus.PENDING), null, null, null),
+                new TaskSnapshot.Container(container("sidecar", null, ContainerStatus.PENDING), null, null, null)));
     }
 
     private JsonNode json(IntrospectionApi.Reply reply) throws Exception {
@@ -101,8 +101,8 @@ class IntrospectionApiTest {
         assertThat(t1.get("Family").asText()).isEqualTo("web");
         assertThat(t1.get("Version").asText()).isEqualTo("3");
         assertThat(t1.get("Containers").get(0)).isEqualTo(mapper.readTree("{\"DockerId\":\"" + WEB_ID
-                + "\",\"DockerName\":\"berth-web-3-web-t1\",\"Name\":\"web\",\"Ports\":[{\"ContainerPort\":8080,"
-                + "\"Protocol\":\"tcp\",\"HostPort\":32768}]}"));
+                + "\",\"DockerName\":\"berth-web-3-web-t1\",\"Name\":\"web\",\"Image\":\"berth-test/busybox:latest\","
+                + "\"ImageID\":\"\",\"Ports\":[{\"ContainerPort\":8080,\"Protocol\":\"tcp\",\"HostPort\":32768}]}"));
         assertThat(t1.get("Containers").get(1).get("Name").asText()).isEqualTo("sidecar");
         JsonNode t2 = list.get(1);
         assertThat(t2.get("KnownStatus").asText()).as("ECS's agent's backend status").isEqualTo("PENDING");
@@ -129,6 +129,22 @@ class IntrospectionApiTest {
         assertThat(list.get(0).get("DesiredStatus").asText()).isEqualTo("STOPPED");
         assertThat(list.get(2).has("DesiredStatus")).as("ECS leaves out a desired status a stopped task never reaches")
                 .isFalse();
+    }
+
+    @Test
+    void aContainerWithARestartPolicyShowsItsRestartCount() throws Exception {
+        // Given: the web container restarted twice in place; the sidecar has no restart policy
+        tasks.add(task("t1", TaskStatus.RUNNING, TaskStatus.RUNNING, STARTED,
+                new ContainerState("web", WEB_ID, "berth-test/busybox:latest", ContainerStatus.RUNNING, null, null,
+                        List.of(), null, 2),
+                container("sidecar", SIDECAR_ID, ContainerStatus.RUNNING)));
+
+        // When
+        JsonNode containers = json(api.answer("GET", "/v1/tasks", null)).get("Tasks").get(0).get("Containers");
+
+        // Then
+        assertThat(containers.get(0).get("RestartCount").asInt()).isEqualTo(2);
+        assertThat(containers.get(1).has("RestartCount")).isFalse();
     }
 
     @Test

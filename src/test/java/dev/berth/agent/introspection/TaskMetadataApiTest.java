@@ -13,6 +13,7 @@ import dev.berth.model.ContainerStatus;
 import dev.berth.model.HealthStatus;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
+import dev.berth.protocol.DesiredTask;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,79 @@ class TaskMetadataApiTest {
         assertThat(container.get("Networks").get(0).get("NetworkMode").asText()).isEqualTo("bridge");
         assertThat(container.get("Ports").get(0).get("HostPort").asInt()).isEqualTo(32768);
         assertThat(container.get("ContainerARN").asText()).startsWith("arn:aws:ecs:us-east-1:000000000000:container/");
+    }
+
+    @Test
+    void limitsAreWhatEcsAgentsSendTwoCpuUnitsAtLeastAndNoHardMemoryLimitAsZero() throws Exception {
+        // Given: the sidecar has cpu 0 and only a memoryReservation
+        tasks.add(IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID));
+
+        // When
+        JsonNode sidecar = get(api.endpoint("", "t1", "sidecar"));
+
+        // Then
+        assertThat(sidecar.get("Limits").get("CPU").asDouble()).isEqualTo(2);
+        assertThat(sidecar.get("Limits").get("Memory").isIntegralNumber()).isTrue();
+        assertThat(sidecar.get("Limits").get("Memory").asLong()).isZero();
+        assertThat(sidecar.get("ImageID").asText()).as("not known yet: ECS's empty value").isEmpty();
+    }
+
+    @Test
+    void limitsAreTheOnesTheContainerRunsWithRunTasksOverridesIncluded() throws Exception {
+        // Given: RunTask gave the web container cpu 512 and memory 256 (its definition: 256 and 128)
+        TaskSnapshot running = IntrospectionApiTest.running("t1", WEB_ID, SIDECAR_ID);
+        DesiredTask desired = running.desired();
+        tasks.add(new TaskSnapshot(new DesiredTask(desired.schemaVersion(), desired.version(), desired.taskId(),
+                desired.taskArn(), desired.cluster(), desired.instanceId(), desired.taskDefinition(),
+                Fixtures.runTaskOverrides(), desired.desiredStatus(), desired.startedBy(), desired.group(),
+                desired.createdAt(), null, null, null, null, null, null), running.reported(), running.containers()));
+
+        // When
+        JsonNode web = get(web("t1"));
+
+        // Then
+        assertThat(web.get("Limits").get("CPU").asInt()).isEqualTo(512);
+        assertThat(web.get("Limits").get("Memory").asInt()).isEqualTo(256);
+    }
+
+    @Test
+    void theImageIdIsDockersOnceTheAgentInspectedTheContainer() throws Exception {
+        // Given
+        String imageId = "sha256:3f57d9401f8d42f986df300f0c69192fc41da28ccc8d797829467780db3dd741";
+        tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
+                new TaskSnapshot.Container(IntrospectionApiTest.container("web", WEB_ID, ContainerStatus.RUNNING),
+                        imageId, null, null),
+                new TaskSnapshot.Container(IntrospectionApiTest.container("sidecar", SIDECAR_ID,
+                        ContainerStatus.RUNNING), imageId, null, null))));
+        IntrospectionApi v1 = new IntrospectionApi(new AgentMetadata("default", IntrospectionApiTest.ARN, "v"),
+                () -> tasks);
+
+        // When
+        JsonNode container = get(web("t1"));
+        JsonNode introspected = mapper.readTree(v1.answer("GET", "/v1/tasks", null).json());
+
+        // Then
+        assertThat(container.get("ImageID").asText()).isEqualTo(imageId);
+        assertThat(container.get("Image").asText()).isEqualTo("berth-test/busybox:latest");
+        assertThat(introspected.get("Tasks").get(0).get("Containers").get(0).get("ImageID").asText())
+                .isEqualTo(imageId);
+    }
+
+    @Test
+    void aContainerWithARestartPolicyShowsItsRestartCount() throws Exception {
+        // Given: the web container restarted once in place; the sidecar has no restart policy
+        tasks.add(IntrospectionApiTest.task("t1", TaskStatus.RUNNING, TaskStatus.RUNNING,
+                IntrospectionApiTest.STARTED, new ContainerState("web", WEB_ID, "berth-test/busybox:latest",
+                        ContainerStatus.RUNNING, null, null, List.of(), null, 1),
+                IntrospectionApiTest.container("sidecar", SIDECAR_ID, ContainerStatus.RUNNING)));
+
+        // When
+        JsonNode web = get(web("t1"));
+        JsonNode sidecar = get(api.endpoint("", "t1", "sidecar"));
+
+        // Then
+        assertThat(web.get("RestartCount").asInt()).isEqualTo(1);
+        assertThat(sidecar.has("RestartCount")).isFalse();
     }
 
     @Test
@@ -136,9 +210,9 @@ class TaskMetadataApiTest {
         // Given: the web container's health check has not answered yet
         tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
                 new TaskSnapshot.Container(new ContainerState("web", WEB_ID, "berth-test/busybox:latest",
-                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.UNKNOWN, null), null, null),
+                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.UNKNOWN, null), null, null, null),
                 new TaskSnapshot.Container(new ContainerState("sidecar", SIDECAR_ID, "berth-test/busybox:latest",
-                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.HEALTHY, null), null, null))));
+                        ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.HEALTHY, null), null, null, null))));
 
         // When
         JsonNode web = get(web("t1"));
@@ -170,9 +244,9 @@ class TaskMetadataApiTest {
         Instant sidecarFinished = Instant.parse("2025-01-01T00:10:00Z");
         tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
                 new TaskSnapshot.Container(IntrospectionApiTest.container("web", WEB_ID, ContainerStatus.RUNNING),
-                        webStarted, null),
+                        null, webStarted, null),
                 new TaskSnapshot.Container(IntrospectionApiTest.container("sidecar", SIDECAR_ID,
-                        ContainerStatus.STOPPED), sidecarStarted, sidecarFinished))));
+                        ContainerStatus.STOPPED), null, sidecarStarted, sidecarFinished))));
 
         // When
         JsonNode task = get(web("t1") + "/task");

@@ -89,6 +89,7 @@ final class DockerContainers {
                 response.getId(),
                 stripSlash(response.getName()),
                 response.getConfig() == null ? null : response.getConfig().getImage(),
+                response.getImageId(),
                 labels,
                 status,
                 exitCode,

@@ -1,0 +1,38 @@
+package dev.berth.agent.runtime.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.model.ContainerStatus;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Docker's inspect of a container, as the agent reads it. */
+class DockerContainersTest {
+
+    private static final String INSPECT = "{\"Id\":\"4f1c0a9e2b7d\",\"Name\":\"/berth-web-3-web-t1\","
+            + "\"Image\":\"sha256:3f57d9401f8d42f986df300f0c69192fc41da28ccc8d797829467780db3dd741\","
+            + "\"State\":{\"Status\":\"exited\",\"Running\":false,\"ExitCode\":3,"
+            + "\"StartedAt\":\"2025-01-01T00:00:02.5Z\",\"FinishedAt\":\"2025-01-01T00:10:00Z\"},"
+            + "\"Config\":{\"Image\":\"berth-test/busybox:latest\",\"Labels\":{}}}";
+
+    @Test
+    void aContainerCarriesItsImageByNameAndByIdAndItsTimes() throws Exception {
+        // Given
+        InspectContainerResponse inspect = DefaultDockerClientConfig.createDefaultConfigBuilder().build()
+                .getObjectMapper().readValue(INSPECT, InspectContainerResponse.class);
+
+        // When
+        RuntimeContainer container = DockerContainers.toRuntimeContainer(inspect);
+
+        // Then
+        assertThat(container.image()).isEqualTo("berth-test/busybox:latest");
+        assertThat(container.imageId())
+                .isEqualTo("sha256:3f57d9401f8d42f986df300f0c69192fc41da28ccc8d797829467780db3dd741");
+        assertThat(container.status()).isEqualTo(ContainerStatus.STOPPED);
+        assertThat(container.startedAt()).isEqualTo(Instant.parse("2025-01-01T00:00:02.5Z"));
+        assertThat(container.finishedAt()).isEqualTo(Instant.parse("2025-01-01T00:10:00Z"));
+    }
+}
