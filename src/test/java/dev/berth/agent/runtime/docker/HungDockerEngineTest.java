@@ -225,9 +225,11 @@ class HungDockerEngineTest {
 
     @Test
     void aPullNotSentBecauseEveryCallThreadWaitsIsInconclusiveNotAFailedPull() throws Exception {
-        // Given: every call thread held by a call the hung engine never answers
+        // Given: every call thread held by a call the hung engine never answers (a deadline of
+        // 1 s, which is also the connection's: a loaded machine must not free a thread by
+        // failing to connect in time)
         startHungEngine();
-        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofMillis(200),
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), MAX_CALLS);
         ContainerRuntimeException busy = null;
         for (int i = 0; i < MAX_CALLS + 3; i++) {
