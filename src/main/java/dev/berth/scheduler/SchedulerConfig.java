@@ -10,16 +10,25 @@ import java.util.Optional;
 @ConfigMapping(prefix = "berth.scheduler")
 public interface SchedulerConfig {
 
-    /** The partition of every ARN the API returns ({@code aws}, {@code aws-cn}, ...). Clients parse ARNs. */
+    /**
+     * The partition of every ARN the API returns and berth.events carries ({@code aws},
+     * {@code aws-cn}, ...: lower-case letters and {@code -}). Clients parse ARNs.
+     */
     @WithDefault("aws")
+    @WithConverter(ArnPart.Partition.class)
     String arnPartition();
 
-    /** The region of every ARN the API returns; clients usually send the same region. */
+    /**
+     * The region of every ARN the API returns and of berth.events' envelope (lower-case
+     * letters, digits and {@code -}); clients usually send the same region.
+     */
     @WithDefault("us-east-1")
+    @WithConverter(ArnPart.Region.class)
     String region();
 
-    /** The account id of every ARN the API returns (12 digits). */
+    /** The account id of every ARN the API returns and of berth.events' envelope: 12 digits. */
     @WithDefault("000000000000")
+    @WithConverter(ArnPart.Account.class)
     String account();
 
     /**

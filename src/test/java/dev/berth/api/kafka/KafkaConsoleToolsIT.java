@@ -13,19 +13,20 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The README's "run a task and watch its events" with the stock Kafka console producer and
- * consumer: their main classes (the {@code kafka-tools} jar, as {@code bin/kafka-console-*.sh}
- * run them) in their own JVMs, with the README's arguments and the README's request lines,
- * against a real broker, the scheduler and a real agent on Docker.
+ * consumer, run as the README writes it: its sh block, with sh, from a directory whose
+ * {@code bin/kafka-console-*.sh} run the tools' main classes (the {@code kafka-tools} jar, as
+ * the distribution's scripts run them) in their own JVMs, against a real broker (its address in
+ * place of the README's 127.0.0.1:9092), the scheduler and a real agent on Docker.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, initArgs = {
@@ -34,64 +35,84 @@ import org.junit.jupiter.api.Test;
 class KafkaConsoleToolsIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
+    /**
+     * How long the block may go on once td-events is answered: the end of its wait (the
+     * console consumer's idle timeout after the answer) and the RunTask producer's JVM. A wait
+     * that ran to a fixed 60 s whatever the answer (as the README's once did) takes longer.
+     */
+    private static final Duration ENDS_AFTER_THE_ANSWER_WITHIN = Duration.ofSeconds(55);
     private static final Path README = Path.of("README.md");
+    private static final String HEADING = "**With the stock Kafka tools: run a task and watch its events.**";
+    private static final String README_BROKER = "127.0.0.1:9092";
 
     @Inject
     SchedulerRole scheduler;
 
     private final ObjectMapper mapper = new ObjectMapper();
 
-    /** The lines the README pipes into the console producer under "run a task and watch its events". */
-    private static List<String> readmeRequestLines() throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(README)) { // in the README's order: the registration first
-            if (line.startsWith("td-events|") || line.startsWith("run-events|")) {
-                lines.add(line);
-            }
-        }
-        assertThat(lines).as("the README's request lines").hasSize(2);
-        return lines;
+    /** The README's sh block under "run a task and watch its events", as written. */
+    private static String readmeBlock() throws IOException {
+        List<String> lines = Files.readAllLines(README);
+        int heading = lines.indexOf(lines.stream().filter(l -> l.startsWith(HEADING)).findFirst().orElseThrow());
+        int start = lines.subList(heading, lines.size()).indexOf("```sh") + heading + 1;
+        int end = lines.subList(start, lines.size()).indexOf("```") + start;
+        String block = String.join("\n", lines.subList(start, end)) + "\n";
+        assertThat(block).as("the README's block").contains(README_BROKER, "td-events|", "run-events|");
+        return block;
     }
 
-    private static Process tool(String mainClass, Path output, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), mainClass));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectOutput(output.toFile())
-                .redirectError(Files.createTempFile("berth-console-tool", ".err").toFile()).start();
+    /** {@code bin/<script>}, running the tool's main class in a JVM of its own, with this test's classpath. */
+    private static void script(Path bin, String script, String mainClass) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path file = bin.resolve(script);
+        Files.writeString(file, "#!/bin/sh\nexec '" + java + "' " + mainClass + " \"$@\"\n");
+        assertThat(file.toFile().setExecutable(true)).isTrue();
     }
 
     @Test
-    void theConsoleProducerRunsATaskAndTheConsoleConsumerWatchesItsEvents() throws Exception {
-        // Given
+    void theReadmesBlockRunsATaskAndItsConsoleConsumerWatchesItsEvents() throws Exception {
+        // Given: the distribution's two scripts, and the README's block aimed at the test broker
         await().atMost(PATIENCE).until(scheduler::isReady);
         String bootstrap = KafkaBrokerResource.bootstrapServers();
-        Path watched = Files.createTempFile("berth-events", ".txt");
-        Process consumer = tool("org.apache.kafka.tools.consumer.ConsoleConsumer", watched, "--bootstrap-server",
-                bootstrap, "--topic", "berth.events", "--isolation-level", "read_committed", "--from-beginning",
-                "--property", "print.key=true");
+        Path dir = Files.createTempDirectory("berth-console-tools");
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        script(bin, "kafka-console-consumer.sh", "org.apache.kafka.tools.consumer.ConsoleConsumer");
+        script(bin, "kafka-console-producer.sh", "org.apache.kafka.tools.ConsoleProducer");
+        // (the block's background consumer is left running: its pid is kept to stop it at the end)
+        Files.writeString(dir.resolve("block.sh"), readmeBlock().replace(README_BROKER, bootstrap)
+                + "status=$?\necho $! > events-consumer.pid\nexit $status\n");
+        Path printed = dir.resolve("printed.txt");
+        ProcessBuilder sh = new ProcessBuilder("sh", "block.sh").directory(dir.toFile())
+                .redirectOutput(printed.toFile()).redirectError(dir.resolve("stderr.txt").toFile());
+        sh.environment().put("CLASSPATH", System.getProperty("java.class.path"));
         String taskArn = null;
+        Process block = null;
         try (RequestTopics topics = new RequestTopics(bootstrap)) {
-            // When: the README's requests go through the console producer, the run once the registration is answered
-            List<String> lines = readmeRequestLines();
-            produce(bootstrap, lines.get(0));
+            // When
+            block = sh.start();
             JsonNode registered = await().atMost(PATIENCE).until(() -> topics.responses("td-events"),
                     r -> !r.isEmpty()).get(0);
-            assertThat(registered.path("statusCode").asInt()).as(registered.toString()).isEqualTo(200);
-            produce(bootstrap, lines.get(1));
+            boolean ended = block.waitFor(ENDS_AFTER_THE_ANSWER_WITHIN.toSeconds(), TimeUnit.SECONDS);
 
-            // Then: RunTask is answered, and the console consumer prints the task's events, keyed by its ARN
+            // Then: the block ended soon after its wait saw td-events' success answer, and went on to the run
+            assertThat(registered.path("statusCode").asInt()).as(registered.toString()).isEqualTo(200);
+            assertThat(ended).as("the README's block ended within %s of td-events' answer (printed %s, stderr %s)",
+                    ENDS_AFTER_THE_ANSWER_WITHIN, Files.readString(printed),
+                    Files.readString(dir.resolve("stderr.txt"))).isTrue();
+            assertThat(block.exitValue()).as("the block's exit code: its wait matched a success answer").isZero();
+            assertThat(Files.readAllLines(printed)).as("the wait printed the answer")
+                    .anySatisfy(line -> assertThat(line).startsWith("td-events\t").contains("\"statusCode\":200"));
             JsonNode run = await().atMost(PATIENCE).until(() -> topics.responses("run-events"), r -> !r.isEmpty())
                     .get(0);
             assertThat(run.path("statusCode").asInt()).as(run.toString()).isEqualTo(200);
+            // and the console consumer prints the task's events, keyed by its ARN
             taskArn = run.path("body").path("tasks").get(0).path("taskArn").asText();
             String arn = taskArn;
             List<String> statuses = await("the console consumer prints PENDING and RUNNING").atMost(PATIENCE)
-                    .until(() -> statuses(watched, arn), s -> s.contains("RUNNING"));
+                    .until(() -> statuses(printed, arn), s -> s.contains("RUNNING"));
             assertThat(statuses).containsSubsequence("PENDING", "RUNNING");
         } finally {
-            consumer.destroy();
-            consumer.waitFor();
+            stop(block, dir.resolve("events-consumer.pid"));
             if (taskArn != null) {
                 try (RequestTopics topics = new RequestTopics(bootstrap)) {
                     topics.request("stop-events", "StopTask", "{\"task\":\"" + taskArn + "\"}");
@@ -106,14 +127,20 @@ class KafkaConsoleToolsIT {
         }
     }
 
-    /** Sends one README line through the console producer, as the README's command does. */
-    private static void produce(String bootstrap, String line) throws Exception {
-        Process producer = tool("org.apache.kafka.tools.ConsoleProducer", Files.createTempFile("berth-producer",
-                ".out"), "--bootstrap-server", bootstrap, "--topic", "berth.requests", "--property",
-                "parse.key=true", "--property", "key.separator=|");
-        producer.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        producer.getOutputStream().close();
-        assertThat(producer.waitFor()).as("the console producer's exit code").isZero();
+    /** Stops the block's shell and tools, and its background consumer (no longer the shell's child). */
+    private static void stop(Process block, Path consumerPid) throws IOException, InterruptedException {
+        if (block == null) {
+            return;
+        }
+        block.descendants().forEach(ProcessHandle::destroy);
+        block.destroy();
+        block.waitFor();
+        if (Files.exists(consumerPid)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(consumerPid).strip())).ifPresent(consumer -> {
+                consumer.destroy();
+                consumer.onExit().join();
+            });
+        }
     }
 
     /** The task statuses of the events the console consumer printed for {@code taskArn}, in order. */
