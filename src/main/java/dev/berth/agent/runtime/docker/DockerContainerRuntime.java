@@ -81,6 +81,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private volatile Function<ContainerSpec, List<String>> injectedEnvironment = spec -> List.of();
 
     private final DockerClient client;
+    private final RegistryAuth registryAuth;
     private final Duration callTimeout;
     private final Duration pullTimeout;
     private final ThreadPoolExecutor calls;
@@ -92,18 +93,17 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
      */
     private final BerthContainerIds berthIds = new BerthContainerIds(BerthContainerIds.DEFAULT_BOUND);
 
-    public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout) {
-        this(client, callTimeout, pullTimeout, DEFAULT_MAX_CALLS);
-    }
-
     /**
-     * @param maxCalls the most Docker calls in flight. Blocking I/O ignores interrupts, so a
-     *                 call that timed out keeps its thread until the engine answers (or the
-     *                 response backstop passes); at the bound a new call fails at once with
-     *                 {@link RuntimeError#DockerTimeoutError} instead of adding a thread.
+     * @param registryAuth the credentials pulls log in with
+     * @param maxCalls     the most Docker calls in flight. Blocking I/O ignores interrupts, so a
+     *                     call that timed out keeps its thread until the engine answers (or the
+     *                     response backstop passes); at the bound a new call fails at once with
+     *                     {@link RuntimeError#DockerTimeoutError} instead of adding a thread.
      */
-    public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout, int maxCalls) {
+    private DockerContainerRuntime(DockerClient client, RegistryAuth registryAuth, Duration callTimeout,
+            Duration pullTimeout, int maxCalls) {
         this.client = client;
+        this.registryAuth = registryAuth;
         this.callTimeout = callTimeout;
         this.pullTimeout = pullTimeout;
         this.startTimeout = callTimeout;
@@ -124,18 +124,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     /** As {@link #connect(String, Duration, Duration)}, with at most {@code maxCalls} Docker calls in flight. */
     public static DockerContainerRuntime connect(String dockerHost, Duration callTimeout, Duration pullTimeout,
             int maxCalls) {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost)
-                .build();
-        URI host = URI.create(dockerHost);
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build(),
+                callTimeout, pullTimeout, maxCalls);
+    }
+
+    /** A runtime on {@code config}'s engine; pulls log in with the credentials of its Docker config file. */
+    static DockerContainerRuntime connect(DefaultDockerClientConfig config, Duration callTimeout, Duration pullTimeout,
+            int maxCalls) {
+        URI host = config.getDockerHost();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(host)
                 .sslConfig(SocketWithoutTls.forHost(host, config.getSSLConfig()))
                 .connectionTimeout(callTimeout)
                 .responseTimeout(RESPONSE_BACKSTOP)
                 .build();
-        return new DockerContainerRuntime(DockerClientImpl.getInstance(config, http), callTimeout, pullTimeout,
-                maxCalls);
+        return new DockerContainerRuntime(DockerClientImpl.getInstance(config, http), RegistryAuth.of(config),
+                callTimeout, pullTimeout, maxCalls);
     }
 
     @Override
@@ -185,7 +189,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         ImageReference reference = ImageReference.parse(image);
         PullImageCmd command;
         try {
-            command = client.pullImageCmd(reference.fromImage()).withTag(reference.tag());
+            command = client.pullImageCmd(reference.fromImage()).withTag(reference.tag())
+                    .withAuthConfig(registryAuth.forImage(reference));
         } catch (RuntimeException e) {
             // docker-java refuses the name before anything is sent: asking again cannot help.
             throw RuntimeError.CannotPullContainerError.because(image + ": " + detail(e), e);
