@@ -10,16 +10,19 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * One image cleanup cycle after another (see the package's invariants): record which images
- * the tasks name now, then remove the eligible ones, least recently used first, by age and,
- * above the high watermark, by disk use. Cycles never overlap.
+ * the agent used since the last cycle and which the tasks name now, then remove the eligible
+ * ones, least recently used first, by age and, above the high watermark, by disk use. Cycles
+ * never overlap.
  */
 public final class ImageCleanup {
 
@@ -31,6 +34,8 @@ public final class ImageCleanup {
     private final ImageCleanupPolicy policy;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Images {@link #used} since the last cycle began, and when last: one entry an image, so bounded by the host's. */
+    private final Map<String, Instant> usedSinceCycle = new ConcurrentHashMap<>();
 
     /** @param namedByTasks the images that the tasks this agent knows name, read anew before each removal */
     public ImageCleanup(ContainerRuntime runtime, Supplier<Set<String>> namedByTasks, ImageHistory history,
@@ -40,6 +45,15 @@ public final class ImageCleanup {
         this.history = history;
         this.policy = policy;
         this.clock = clock;
+    }
+
+    /**
+     * The agent created a container from {@code reference}, or pulled it, now. Kept until the
+     * next cycle records it, so that an image whose task came and went between two cycles is
+     * known all the same; never waits for a running cycle.
+     */
+    public void used(String reference) {
+        usedSinceCycle.merge(RuntimeImage.normalize(reference), clock.instant(), (a, b) -> a.isAfter(b) ? a : b);
     }
 
     /** Runs a cycle unless one runs already; an engine that does not answer costs a WARN line. */
@@ -59,6 +73,12 @@ public final class ImageCleanup {
     /** @return the references removed, in order */
     synchronized List<String> cycle() throws ContainerRuntimeException {
         Instant now = clock.instant();
+        for (String reference : usedSinceCycle.keySet()) {
+            Instant at = usedSinceCycle.remove(reference);
+            if (at != null) {
+                history.used(reference, at);
+            }
+        }
         Set<String> named = normalized(namedByTasks.get());
         named.forEach(reference -> history.used(reference, now));
         List<RuntimeImage> images = runtime.images();

@@ -84,6 +84,26 @@ class ImageCleanupTest {
     }
 
     @Test
+    void anImageATaskUsedBetweenTwoCyclesIsRemovedOnceUnusedForTheMinimumAge() throws Exception {
+        // Given: a cycle, then a task whose container is created and gone before the next one
+        runtime.withImage("app:5");
+        ImageCleanup cleanup = cleanup(5, 100, 100);
+        cleanup.cycle();
+        clock.advance(Duration.ofMinutes(10));
+        cleanup.used("docker.io/library/app:5");
+        clock.advance(Duration.ofMinutes(10));
+
+        // When
+        List<String> early = cleanup.cycle();
+        clock.advance(MINIMUM_AGE.minus(Duration.ofMinutes(10)));
+        List<String> due = cleanup.cycle();
+
+        // Then: its age counts from the container's creation
+        assertThat(early).isEmpty();
+        assertThat(due).containsExactly("app:5");
+    }
+
+    @Test
     void theMinimumAgeCountsFromTheLastUseAndSurvivesARestart() throws Exception {
         // Given: used at the first cycle, still named at a second one half an age later
         ImageCleanup first = usedOnceThenForgotten(cleanup(5, 100, 100), "app:3");

@@ -79,6 +79,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     /** Whether the engine answered the last call, and since when; null before the first call. */
     private volatile EngineAnswers engineAnswers;
     private volatile Function<ContainerSpec, List<String>> injectedEnvironment = spec -> List.of();
+    private volatile Consumer<String> imageUse = image -> { };
 
     private final DockerClient client;
     private final RegistryAuth registryAuth;
@@ -213,6 +214,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             }
             throw e;
         }
+        imageUse.accept(image);
     }
 
     @Override
@@ -246,6 +248,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             }
         });
         berthIds.add(id);
+        imageUse.accept(spec.image());
         return id;
     }
 
@@ -432,6 +435,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
      */
     public void injectEnvironment(Function<ContainerSpec, List<String>> environment) {
         this.injectedEnvironment = environment;
+    }
+
+    /** Tells {@code used} the image of every later container created and of every later image pulled. */
+    public void recordImageUse(Consumer<String> used) {
+        this.imageUse = used;
     }
 
     /** Refuses, from now on, to create a container that {@code hostPolicy} does not allow. */
