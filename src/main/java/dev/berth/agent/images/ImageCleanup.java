@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,33 +84,48 @@ public final class ImageCleanup {
         named.forEach(reference -> history.used(reference, now));
         List<RuntimeImage> images = runtime.images();
         Set<String> inUse = runtime.imagesInUse();
-        List<String> eligible = new ArrayList<>();
+        Set<String> namedIds = imagesNamedNow(images);
+        Map<String, String> eligible = new HashMap<>();
         for (String reference : history.references()) {
             Optional<RuntimeImage> image = images.stream().filter(i -> i.isNamedBy(reference)).findFirst();
             if (image.isEmpty()) {
                 history.forget(reference);
-            } else if (named.contains(reference) || inUse.contains(image.get().id())) {
+            } else if (namedIds.contains(image.get().id()) || inUse.contains(image.get().id())) {
                 history.used(reference, now);
             } else if (!history.lastUsed(reference).orElse(now).plus(policy.minimumAge()).isAfter(now)) {
-                eligible.add(reference);
+                eligible.put(reference, image.get().id());
             }
         }
-        eligible.sort(Comparator.comparing(reference -> history.lastUsed(reference).orElse(now)));
-        List<String> removed = remove(eligible, now);
+        List<String> oldestFirst = new ArrayList<>(eligible.keySet());
+        oldestFirst.sort(Comparator.comparing(reference -> history.lastUsed(reference).orElse(now)));
+        List<String> removed = remove(oldestFirst, eligible, images, now);
         history.save();
         return removed;
     }
 
-    private List<String> remove(List<String> eligible, Instant now) throws ContainerRuntimeException {
+    /**
+     * The ids of the images that the tasks name now, by whichever reference: a tag removed
+     * from an image that a task names by digest (or by another tag) could take the image with it.
+     */
+    private Set<String> imagesNamedNow(List<RuntimeImage> images) {
+        Set<String> ids = new HashSet<>();
+        for (String reference : namedByTasks.get()) {
+            images.stream().filter(i -> i.isNamedBy(reference)).forEach(i -> ids.add(i.id()));
+        }
+        return ids;
+    }
+
+    private List<String> remove(List<String> oldestFirst, Map<String, String> imageIds, List<RuntimeImage> images,
+            Instant now) throws ContainerRuntimeException {
         List<String> removed = new ArrayList<>();
         Optional<ImageDisk> disk = runtime.imageDisk();
         boolean freeing = disk.isPresent() && disk.get().usedPercent() >= policy.highWatermarkPercent();
-        for (String reference : eligible) {
+        for (String reference : oldestFirst) {
             boolean byAge = removed.size() < policy.imagesPerCycle();
             if (!byAge && !freeing) {
                 break;
             }
-            if (normalized(namedByTasks.get()).contains(reference)) {
+            if (imagesNamedNow(images).contains(imageIds.get(reference))) {
                 continue;
             }
             Instant unusedSince = history.lastUsed(reference).orElse(now);

@@ -104,6 +104,23 @@ class ImageCleanupTest {
     }
 
     @Test
+    void anImageATaskNamesByDigestIsKeptThoughItsTagIsUnused() throws Exception {
+        // Given: app:6 unused for long, and a pending task naming the same image by its digest
+        String pinned = "app@sha256:" + "6".repeat(64);
+        runtime.withImage("app:6", pinned);
+        ImageCleanup cleanup = usedOnceThenForgotten(cleanup(5, 100, 100), "app:6");
+        named.add(pinned);
+
+        // When
+        clock.advance(MINIMUM_AGE.multipliedBy(2));
+        List<String> removed = cleanup.cycle();
+
+        // Then: removing the tag would have taken the image the task is about to run
+        assertThat(removed).isEmpty();
+        assertThat(runtime.hasImageNow("app:6")).isTrue();
+    }
+
+    @Test
     void theMinimumAgeCountsFromTheLastUseAndSurvivesARestart() throws Exception {
         // Given: used at the first cycle, still named at a second one half an age later
         ImageCleanup first = usedOnceThenForgotten(cleanup(5, 100, 100), "app:3");
