@@ -200,6 +200,8 @@ final class ConnectedAgent {
             ImageCleanup images = new ImageCleanup(docker, engine::imagesNamed,
                     ImageHistory.load(setup.dataDir().resolve("agent").resolve("images.properties")),
                     AgentRole.imageCleanupPolicy(config), setup.clock());
+            // Before the tasks are read: every container the engine creates is recorded.
+            docker.recordImageUse(images::used);
             scheduleImageCleanup(images, new Jitter(config.imageCleanupInterval(), new Random()));
         }
     }

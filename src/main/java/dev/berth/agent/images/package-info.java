@@ -9,8 +9,9 @@
  *       losing the file only means some images are never removed). An image the operator or
  *       another program put on the host is left alone.</li>
  *   <li>An image that a container uses (any container, running or not, Berth's or not) or that a
- *       task this agent knows names is never removed; removal is never forced, so the engine
- *       refuses it too when a container took the image meanwhile.</li>
+ *       task this agent knows names, by any of its references, is never removed: both are
+ *       checked by image id. Removal is never forced, so the engine refuses it too when a
+ *       container took the image meanwhile.</li>
  *   <li>An image is removed only once it has been unused for {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE};
  *       each cycle removes at most {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}, least recently used
  *       first, except while the image disk is above the high watermark: then it goes on until

@@ -16,6 +16,7 @@ import dev.berth.model.PortMapping;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     private final Map<String, RuntimeContainer> byId = new LinkedHashMap<>();
     private final Set<String> images = new HashSet<>();
+    /** The digest reference of an image in {@link #images}, by its tag; it goes with the tag, as in Docker. */
+    private final Map<String, String> digests = new HashMap<>();
     final List<ContainerSpec> creates = new ArrayList<>();
     final List<String> starts = new ArrayList<>();
     final Map<String, Duration> stops = new LinkedHashMap<>();
@@ -67,6 +70,13 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     public FakeContainerRuntime withImage(String image) {
         images.add(image);
+        return this;
+    }
+
+    /** An image named by a tag and by its digest ({@code app@sha256:...}), as Docker lists one it pulled. */
+    public synchronized FakeContainerRuntime withImage(String image, String digestReference) {
+        images.add(image);
+        digests.put(image, digestReference);
         return this;
     }
 
@@ -223,8 +233,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public synchronized List<RuntimeImage> images() throws ContainerRuntimeException {
         answer();
-        return images.stream().map(ref -> new RuntimeImage(imageId(ref), List.of(RuntimeImage.normalize(ref))))
-                .toList();
+        return images.stream().map(ref -> new RuntimeImage(imageId(ref), List.of(RuntimeImage.normalize(ref)),
+                digests.containsKey(ref) ? List.of(digests.get(ref)) : List.of())).toList();
     }
 
     @Override
@@ -244,6 +254,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
             return false;
         }
         if (images.remove(reference)) {
+            digests.remove(reference);
             imagesRemoved.add(reference);
             ImageDisk d = disk;
             if (d != null) {

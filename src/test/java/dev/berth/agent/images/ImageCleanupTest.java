@@ -84,6 +84,43 @@ class ImageCleanupTest {
     }
 
     @Test
+    void anImageATaskUsedBetweenTwoCyclesIsRemovedOnceUnusedForTheMinimumAge() throws Exception {
+        // Given: a cycle, then a task whose container is created and gone before the next one
+        runtime.withImage("app:5");
+        ImageCleanup cleanup = cleanup(5, 100, 100);
+        cleanup.cycle();
+        clock.advance(Duration.ofMinutes(10));
+        cleanup.used("docker.io/library/app:5");
+        clock.advance(Duration.ofMinutes(10));
+
+        // When
+        List<String> early = cleanup.cycle();
+        clock.advance(MINIMUM_AGE.minus(Duration.ofMinutes(10)));
+        List<String> due = cleanup.cycle();
+
+        // Then: its age counts from the container's creation
+        assertThat(early).isEmpty();
+        assertThat(due).containsExactly("app:5");
+    }
+
+    @Test
+    void anImageATaskNamesByDigestIsKeptThoughItsTagIsUnused() throws Exception {
+        // Given: app:6 unused for long, and a pending task naming the same image by its digest
+        String pinned = "app@sha256:" + "6".repeat(64);
+        runtime.withImage("app:6", pinned);
+        ImageCleanup cleanup = usedOnceThenForgotten(cleanup(5, 100, 100), "app:6");
+        named.add(pinned);
+
+        // When
+        clock.advance(MINIMUM_AGE.multipliedBy(2));
+        List<String> removed = cleanup.cycle();
+
+        // Then: removing the tag would have taken the image the task is about to run
+        assertThat(removed).isEmpty();
+        assertThat(runtime.hasImageNow("app:6")).isTrue();
+    }
+
+    @Test
     void theMinimumAgeCountsFromTheLastUseAndSurvivesARestart() throws Exception {
         // Given: used at the first cycle, still named at a second one half an age later
         ImageCleanup first = usedOnceThenForgotten(cleanup(5, 100, 100), "app:3");

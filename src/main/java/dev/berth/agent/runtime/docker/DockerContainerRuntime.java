@@ -79,8 +79,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     /** Whether the engine answered the last call, and since when; null before the first call. */
     private volatile EngineAnswers engineAnswers;
     private volatile Function<ContainerSpec, List<String>> injectedEnvironment = spec -> List.of();
+    private volatile Consumer<String> imageUse = image -> { };
 
     private final DockerClient client;
+    private final RegistryAuth registryAuth;
     private final Duration callTimeout;
     private final Duration pullTimeout;
     private final ThreadPoolExecutor calls;
@@ -92,18 +94,17 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
      */
     private final BerthContainerIds berthIds = new BerthContainerIds(BerthContainerIds.DEFAULT_BOUND);
 
-    public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout) {
-        this(client, callTimeout, pullTimeout, DEFAULT_MAX_CALLS);
-    }
-
     /**
-     * @param maxCalls the most Docker calls in flight. Blocking I/O ignores interrupts, so a
-     *                 call that timed out keeps its thread until the engine answers (or the
-     *                 response backstop passes); at the bound a new call fails at once with
-     *                 {@link RuntimeError#DockerTimeoutError} instead of adding a thread.
+     * @param registryAuth the credentials pulls log in with
+     * @param maxCalls     the most Docker calls in flight. Blocking I/O ignores interrupts, so a
+     *                     call that timed out keeps its thread until the engine answers (or the
+     *                     response backstop passes); at the bound a new call fails at once with
+     *                     {@link RuntimeError#DockerTimeoutError} instead of adding a thread.
      */
-    public DockerContainerRuntime(DockerClient client, Duration callTimeout, Duration pullTimeout, int maxCalls) {
+    private DockerContainerRuntime(DockerClient client, RegistryAuth registryAuth, Duration callTimeout,
+            Duration pullTimeout, int maxCalls) {
         this.client = client;
+        this.registryAuth = registryAuth;
         this.callTimeout = callTimeout;
         this.pullTimeout = pullTimeout;
         this.startTimeout = callTimeout;
@@ -124,18 +125,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     /** As {@link #connect(String, Duration, Duration)}, with at most {@code maxCalls} Docker calls in flight. */
     public static DockerContainerRuntime connect(String dockerHost, Duration callTimeout, Duration pullTimeout,
             int maxCalls) {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost)
-                .build();
-        URI host = URI.create(dockerHost);
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build(),
+                callTimeout, pullTimeout, maxCalls);
+    }
+
+    /** A runtime on {@code config}'s engine; pulls log in with the credentials of its Docker config file. */
+    static DockerContainerRuntime connect(DefaultDockerClientConfig config, Duration callTimeout, Duration pullTimeout,
+            int maxCalls) {
+        URI host = config.getDockerHost();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(host)
                 .sslConfig(SocketWithoutTls.forHost(host, config.getSSLConfig()))
                 .connectionTimeout(callTimeout)
                 .responseTimeout(RESPONSE_BACKSTOP)
                 .build();
-        return new DockerContainerRuntime(DockerClientImpl.getInstance(config, http), callTimeout, pullTimeout,
-                maxCalls);
+        return new DockerContainerRuntime(DockerClientImpl.getInstance(config, http), RegistryAuth.of(config),
+                callTimeout, pullTimeout, maxCalls);
     }
 
     @Override
@@ -185,7 +190,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         ImageReference reference = ImageReference.parse(image);
         PullImageCmd command;
         try {
-            command = client.pullImageCmd(reference.fromImage()).withTag(reference.tag());
+            command = client.pullImageCmd(reference.fromImage()).withTag(reference.tag())
+                    .withAuthConfig(registryAuth.forImage(reference));
         } catch (RuntimeException e) {
             // docker-java refuses the name before anything is sent: asking again cannot help.
             throw RuntimeError.CannotPullContainerError.because(image + ": " + detail(e), e);
@@ -208,6 +214,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             }
             throw e;
         }
+        imageUse.accept(image);
     }
 
     @Override
@@ -241,6 +248,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             }
         });
         berthIds.add(id);
+        imageUse.accept(spec.image());
         return id;
     }
 
@@ -427,6 +435,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
      */
     public void injectEnvironment(Function<ContainerSpec, List<String>> environment) {
         this.injectedEnvironment = environment;
+    }
+
+    /** Tells {@code used} the image of every later container created and of every later image pulled. */
+    public void recordImageUse(Consumer<String> used) {
+        this.imageUse = used;
     }
 
     /** Refuses, from now on, to create a container that {@code hostPolicy} does not allow. */

@@ -192,6 +192,22 @@ class DockerContainerRuntimeIT {
     }
 
     @Test
+    void theImageOfEachContainerCreatedIsToldToTheImageUseRecord() throws Exception {
+        // Given
+        List<String> used = new CopyOnWriteArrayList<>();
+        runtime.recordImageUse(used::add);
+        try {
+            // When
+            runtime.create(spec("recorded", List.of("true"), List.of()));
+
+            // Then
+            assertThat(used).containsExactly(IMAGE);
+        } finally {
+            runtime.recordImageUse(image -> { });
+        }
+    }
+
+    @Test
     void aMissingImageCannotBePulled() throws Exception {
         // Given
         String image = "berth-test/does-not-exist:" + UUID.randomUUID().toString().substring(0, 8);

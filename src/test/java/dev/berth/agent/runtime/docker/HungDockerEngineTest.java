@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.RuntimeError;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An engine that accepts connections and never answers: every call times out, and the calls
  * that still wait hold no more threads than the bound; past it a call fails at once. And an
- * engine that answers from a script, for what Docker says inside a streamed answer.
+ * engine that answers from a script ({@link ScriptedDockerEngine}), for what Docker says
+ * inside a streamed answer.
  */
 class HungDockerEngineTest {
 
@@ -29,6 +27,7 @@ class HungDockerEngineTest {
 
     private final List<Socket> accepted = new ArrayList<>();
     private ServerSocket engine;
+    private ScriptedDockerEngine scripted;
     private DockerContainerRuntime runtime;
 
     @AfterEach
@@ -41,6 +40,9 @@ class HungDockerEngineTest {
         }
         if (engine != null) {
             engine.close();
+        }
+        if (scripted != null) {
+            scripted.close();
         }
     }
 
@@ -60,47 +62,6 @@ class HungDockerEngineTest {
         }, "hung-engine");
         acceptor.setDaemon(true);
         acceptor.start();
-    }
-
-    /**
-     * An engine that answers every request with {@code status} and the JSON lines of
-     * {@code body}, as Docker streams a pull's progress, and then closes the connection.
-     */
-    private void startScriptedEngine(int status, String... body) throws IOException {
-        engine = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        byte[] lines = (String.join("\n", body) + "\n").getBytes(StandardCharsets.UTF_8);
-        Thread acceptor = new Thread(() -> {
-            while (!engine.isClosed()) {
-                try (Socket socket = engine.accept()) {
-                    synchronized (accepted) {
-                        accepted.add(socket);
-                    }
-                    readRequestHead(socket.getInputStream());
-                    OutputStream out = socket.getOutputStream();
-                    out.write(("HTTP/1.1 " + status + " OK\r\nContent-Type: application/json\r\nContent-Length: "
-                            + lines.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(lines);
-                    out.flush();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "scripted-engine");
-        acceptor.setDaemon(true);
-        acceptor.start();
-    }
-
-    /** Reads up to the blank line that ends a request's head: the requests here have no body. */
-    private static void readRequestHead(InputStream in) throws IOException {
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        while (matched < end.length) {
-            int b = in.read();
-            if (b < 0) {
-                return;
-            }
-            matched = b == end[matched] ? matched + 1 : b == '\r' ? 1 : 0;
-        }
     }
 
     /** The live call threads in {@code group}: other runtimes in this JVM (an agent's) are not counted. */
@@ -208,10 +169,10 @@ class HungDockerEngineTest {
     void aPullTheEngineReportsFailedInItsProgressStreamFailsWithTheEnginesMessage() throws Exception {
         // Given: Docker has answered 200 and then reports the failure in the stream
         String message = "write /var/lib/docker/tmp/GetImageBlob1: no space left on device";
-        startScriptedEngine(200, "{\"status\":\"Pulling from acme/app\",\"id\":\"1\"}",
+        scripted = ScriptedDockerEngine.answering(200, "{\"status\":\"Pulling from acme/app\",\"id\":\"1\"}",
                 "{\"errorDetail\":{\"message\":\"" + message + "\"},\"error\":\"" + message + "\"}");
-        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), MAX_CALLS);
+        runtime = DockerContainerRuntime.connect(scripted.host(), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                MAX_CALLS);
 
         // When
         ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.pull("acme/app:1"),
