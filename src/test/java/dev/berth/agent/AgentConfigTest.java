@@ -434,6 +434,32 @@ class AgentConfigTest {
     }
 
     @Test
+    void theImagePullTimeoutTakesTheEcsNameAndDefault() throws Exception {
+        // When
+        AgentConfig defaults = load(Map.of());
+        AgentConfig go = load(Map.of("ECS_IMAGE_PULL_TIMEOUT", "1.5h"));
+        AgentConfig zero = load(Map.of("ECS_IMAGE_PULL_TIMEOUT", "0s"));
+        AgentConfig berth = load(Map.of("ECS_IMAGE_PULL_TIMEOUT", "1.5h", "BERTH_AGENT_PULL_TIMEOUT", "PT20M"));
+
+        // Then: the ECS agent's DefaultImagePullTimeout, and zero is the default there too
+        assertThat(defaults.pullTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(go.pullTimeout()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(zero.pullTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(berth.pullTimeout()).isEqualTo(Duration.ofMinutes(20));
+    }
+
+    @Test
+    void aNegativeImagePullTimeoutStopsStartUpNamingTheSetting() {
+        // When: the ECS agent would take it and fail every pull at once
+        Throwable failure = catchThrowable(() -> load(Map.of("ECS_IMAGE_PULL_TIMEOUT", "-10m")));
+
+        // Then
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("berth.agent.pull-timeout").contains("ECS_IMAGE_PULL_TIMEOUT")
+                .contains("-10m");
+    }
+
+    @Test
     void aDurationNeitherGoNorBerthReadsStopsStartUpNamingTheSetting() {
         // When
         Throwable failure = catchThrowable(() -> load(Map.of("ECS_CONTAINER_STOP_TIMEOUT", "1 minute")));
