@@ -104,7 +104,9 @@ public class AgentRole {
             return;
         }
         stopping = false;
-        // Settings that only make sense together are checked here, so a bad pair stops start-up by name.
+        // An env file named but unreadable, and settings that only make sense together, are checked
+        // here, so that either stops start-up by name.
+        AgentEnvFile.requireReadable(System.getenv());
         imageCleanupPolicy(config);
         instanceId = InstanceIdentity.loadOrCreate(dataDir, InstanceIdentity.machineId(config.machineIdFile()));
         LOGGER.infof("%s starting: container instance %s in cluster %s, Docker at %s, Kafka at %s",
