@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}, {@code ECS_IMAGE_PULL_BEHAVIOR},
  * {@code ECS_RESERVED_PORTS_UDP}, {@code ECS_INSTANCE_ATTRIBUTES}, {@code ECS_LOGLEVEL},
  * {@code ECS_DISABLE_IMAGE_CLEANUP}, {@code ECS_IMAGE_CLEANUP_INTERVAL}, {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE},
- * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}):
+ * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}, {@code ECS_IMAGE_PULL_TIMEOUT}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
  * unchanged; {@link AgentEnvFile} reads such a file. One set to nothing is not set, as in the ECS
  * agent ({@link EcsUnsetValues}). Their durations take Go's syntax as well
@@ -221,8 +221,15 @@ public interface AgentConfig {
     @WithConverter(PercentConverter.class)
     int imageDiskLowWatermark();
 
-    /** The longest an image pull may take before the task fails with CannotPullContainerError. */
-    @WithDefault("10m")
+    /**
+     * The longest an image pull may take before the task fails with CannotPullContainerError (env
+     * {@code ECS_IMAGE_PULL_TIMEOUT}, the ECS agent's default). Zero is the default, as in the ECS
+     * agent; negative stops start-up ({@link PullTimeoutConverter}). Berth has no inactivity
+     * timeout beside it (the ECS agent's {@code ECS_IMAGE_PULL_INACTIVITY_TIMEOUT}): a pull that
+     * stalls holds its task until this runs out.
+     */
+    @WithDefault("2h")
+    @WithConverter(PullTimeoutConverter.class)
     Duration pullTimeout();
 
     /**

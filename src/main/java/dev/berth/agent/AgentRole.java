@@ -108,7 +108,9 @@ public class AgentRole {
             return;
         }
         stopping = false;
-        // Settings that only make sense together are checked here, so a bad pair stops start-up by name.
+        // An env file named but unreadable, and settings that only make sense together, are checked
+        // here, so that either stops start-up by name.
+        AgentEnvFile.requireReadable(System.getenv());
         imageCleanupPolicy(config);
         if (!lockDataDir()) {
             return;

@@ -30,7 +30,7 @@ public final class EcsLogLevel implements ConfigSource {
     private final Map<String, String> properties;
 
     public EcsLogLevel() {
-        this(System.getenv(), AgentEnvFile.forThisProcess());
+        this(System.getenv(), AgentEnvFile.forThisProcess(false));
     }
 
     EcsLogLevel(Map<String, String> environment, Map<String, String> envFile) {

@@ -9,6 +9,7 @@ import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -192,6 +193,73 @@ class AgentConfigTest {
         assertThat(values).containsExactly(Map.entry("ECS_CLUSTER", "prod"), Map.entry("ECS_RESERVED_MEMORY", "512"));
         assertThat(AgentEnvFile.read(dir.resolve("missing.env"))).isEmpty();
         assertThat(load(values).cluster()).isEqualTo("prod");
+    }
+
+    @Test
+    void aLineThatIsNotUtf8CostsOnlyThatLineOfTheEnvFile(@TempDir Path dir) throws Exception {
+        // Given: an ecs.config edited in Latin-1, with a UTF-8 byte order mark and CRLF line ends
+        Path file = dir.resolve("agent.env");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        bytes.write("ECS_RESERVED_MEMORY=256\r\n# Cluster f".getBytes(StandardCharsets.US_ASCII));
+        bytes.write(0xFC);
+        bytes.write("r M".getBytes(StandardCharsets.US_ASCII));
+        bytes.write(0xFC);
+        bytes.write("nchen\r\nECS_CLUSTER=prod\r\nECS_INSTANCE_ATTRIBUTES={\"site\": \"M".getBytes(
+                StandardCharsets.US_ASCII));
+        bytes.write(0xFC);
+        bytes.write("nchen\"}\r\nKAFKA_BOOTSTRAP_SERVERS=kafka-1:9092\n".getBytes(StandardCharsets.US_ASCII));
+        Files.write(file, bytes.toByteArray());
+
+        // When
+        Map<String, String> values = new HashMap<>();
+        List<String> warnings = warningsWhile(() -> {
+            values.putAll(AgentEnvFile.read(file));
+            return values;
+        });
+
+        // Then
+        assertThat(values).containsOnly(Map.entry("ECS_RESERVED_MEMORY", "256"), Map.entry("ECS_CLUSTER", "prod"),
+                Map.entry("ECS_INSTANCE_ATTRIBUTES", "{\"site\": \"M\u00fcnchen\"}"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092"));
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains(file.toString()).contains("line 4")
+                .contains("ISO-8859-1"));
+        assertThat(warnings).noneMatch(line -> line.contains("line 2"));
+    }
+
+    @Test
+    void anEnvFileNamedButUnreadableStopsTheAgentNamingTheFile(@TempDir Path dir) throws Exception {
+        // Given: a directory where the file should be, which exists and cannot be read, even by root
+        Path unreadable = Files.createDirectory(dir.resolve("agent.env"));
+        Map<String, String> environment = Map.of("BERTH_AGENT_ENV_FILE", unreadable.toString());
+
+        // When
+        List<String> logged = warningsWhile(() -> AgentEnvFile.settings(environment, Path.of("/nonexistent"), true));
+        Throwable refusal = catchThrowable(() -> AgentEnvFile.requireReadable(environment));
+
+        // Then
+        assertThat(logged).anySatisfy(line -> assertThat(line).contains(unreadable.toString())
+                .contains("will not start"));
+        assertThat(refusal).isInstanceOf(IllegalStateException.class).hasMessageContaining(unreadable.toString())
+                .hasMessageContaining("BERTH_AGENT_ENV_FILE");
+    }
+
+    @Test
+    void theDefaultEnvFileUnreadableUnderSystemdIsTheShippedUnitsCase(@TempDir Path dir) throws Exception {
+        // Given: berth-agent.service reads /etc/berth/agent.env (root, 0600) as root into the
+        // environment of an agent that runs as user berth, which cannot read the file itself
+        Path unreadable = Files.createDirectory(dir.resolve("agent.env"));
+
+        // When
+        List<String> underSystemd = warningsWhile(() -> AgentEnvFile.settings(Map.of("INVOCATION_ID", "1f2e"),
+                unreadable, true));
+        List<String> elsewhere = warningsWhile(() -> AgentEnvFile.settings(Map.of(), unreadable, true));
+
+        // Then: no refusal, and a warning only where no EnvironmentFile= passed its settings on
+        assertThat(catchThrowable(() -> AgentEnvFile.requireReadable(Map.of()))).isNull();
+        assertThat(underSystemd).noneMatch(line -> line.contains(unreadable.toString()));
+        assertThat(elsewhere).anySatisfy(line -> assertThat(line).contains(unreadable.toString())
+                .contains("environment"));
     }
 
     @Test
@@ -431,6 +499,32 @@ class AgentConfigTest {
         assertThat(berth.containerStartTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(berth.imageCleanupInterval()).isEqualTo(Duration.ofDays(1));
         assertThat(berth.imageMinimumCleanupAge()).isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void theImagePullTimeoutTakesTheEcsNameAndDefault() throws Exception {
+        // When
+        AgentConfig defaults = load(Map.of());
+        AgentConfig go = load(Map.of("ECS_IMAGE_PULL_TIMEOUT", "1.5h"));
+        AgentConfig zero = load(Map.of("ECS_IMAGE_PULL_TIMEOUT", "0s"));
+        AgentConfig berth = load(Map.of("ECS_IMAGE_PULL_TIMEOUT", "1.5h", "BERTH_AGENT_PULL_TIMEOUT", "PT20M"));
+
+        // Then: the ECS agent's DefaultImagePullTimeout, and zero is the default there too
+        assertThat(defaults.pullTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(go.pullTimeout()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(zero.pullTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(berth.pullTimeout()).isEqualTo(Duration.ofMinutes(20));
+    }
+
+    @Test
+    void aNegativeImagePullTimeoutStopsStartUpNamingTheSetting() {
+        // When: the ECS agent would take it and fail every pull at once
+        Throwable failure = catchThrowable(() -> load(Map.of("ECS_IMAGE_PULL_TIMEOUT", "-10m")));
+
+        // Then
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("berth.agent.pull-timeout").contains("ECS_IMAGE_PULL_TIMEOUT")
+                .contains("-10m");
     }
 
     @Test
