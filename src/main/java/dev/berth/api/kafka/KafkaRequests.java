@@ -241,18 +241,33 @@ public class KafkaRequests implements RequestConsumer.Handler {
         return response;
     }
 
-    /** A record that is no request: a dead letter, and an error response when it has an id. */
+    /**
+     * A record that is no request: a dead letter, and an error response when it has an id, under
+     * that id as given (also one that is too long), unless the response would be larger than
+     * {@link #MAX_RESPONSE_BYTES}: a record the writer could not send would abort the
+     * transaction, and the record would be read again for ever.
+     */
     private List<StateChange> refuse(RequestConsumer.Received record, EcsRequestMessage.Decoded.Invalid invalid) {
         String key = DeadLetterValues.key(record);
+        String reason = invalid.errorType() + ": " + invalid.reason();
+        StateChange response = null;
+        if (invalid.requestId() != null) {
+            byte[] value = encode(new EcsResponseMessage(EcsResponseMessage.SCHEMA_VERSION, invalid.requestId(), null,
+                    400, errorBody(invalid.errorType(), invalid.reason())));
+            if (value.length + invalid.requestId().getBytes(StandardCharsets.UTF_8).length <= MAX_RESPONSE_BYTES) {
+                response = new StateChange.Publish(Topic.RESPONSES, invalid.requestId(), value);
+            } else {
+                reason += " No response was sent: one under this request id would be larger than "
+                        + MAX_RESPONSE_BYTES + " bytes.";
+            }
+        }
         LOGGER.warnf("Setting aside %s-%d@%d (key %s) on the dead-letter topic: %s", record.topic(),
-                record.partition(), record.offset(), key, invalid.reason());
+                record.partition(), record.offset(), key, reason);
         List<StateChange> changes = new ArrayList<>();
         changes.add(new StateChange.Publish(Topic.DEAD_LETTERS, key, codec.encode(DeadLetterValues.of(record,
-                invalid.errorType() + ": " + invalid.reason(), now()))));
-        if (invalid.requestId() != null) {
-            changes.add(new StateChange.Publish(Topic.RESPONSES, invalid.requestId(), encode(new EcsResponseMessage(
-                    EcsResponseMessage.SCHEMA_VERSION, invalid.requestId(), null, 400,
-                    errorBody(invalid.errorType(), invalid.reason())))));
+                reason, now()))));
+        if (response != null) {
+            changes.add(response);
         }
         return changes;
     }

@@ -297,6 +297,34 @@ class KafkaRequestsIT {
     }
 
     @Test
+    void anIdLongerThan256CharactersIsRefusedUnderItAndOneTooLongToAnswerUnderIsDeadLettered() {
+        // Given: a request with an id of 300 characters, one with an id whose response would be
+        // larger than a response record carries, and a request behind them in their partition
+        String tooLong = unique("long") + "-" + "x".repeat(300);
+        String huge = unique("huge-id") + "-" + "x".repeat(600_000);
+        String behind = unique("behind-long-ids");
+        topics.request(0, tooLong, "ListClusters", "{}");
+        topics.request(0, huge, "ListClusters", "{}");
+        topics.request(0, behind, "ListClusters", "{}");
+        topics.flush();
+
+        // Then: the first is refused under its id as given, with a dead letter
+        JsonNode refused = awaitResponse(tooLong);
+        assertThat(refused.path("requestId").asText()).isEqualTo(tooLong);
+        assertThat(refused.path("body").path("__type").asText()).isEqualTo("InvalidParameterException");
+        assertThat(refused.path("body").path("message").asText()).contains("longer than 256 characters");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(topics.deadLetters(tooLong)).singleElement()
+                .satisfies(d -> assertThat(d.path("reason").asText()).contains("longer than 256 characters")));
+
+        // And the request behind them is served, the huge id having its dead letter only, which says why
+        assertThat(awaitResponse(behind).path("statusCode").asInt()).isEqualTo(200);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(topics.deadLetters(huge.substring(0, 1024)))
+                .singleElement().satisfies(d -> assertThat(d.path("reason").asText())
+                        .contains("longer than 256 characters").contains("No response was sent")));
+        assertThat(topics.responses(huge)).isEmpty();
+    }
+
+    @Test
     void aRequestSentWithoutALeaderIsServedOnceOneLeadsAndIsRememberedAcrossTheRestart() throws Exception {
         // Given: a task run before the scheduler stops
         String cluster = unique("restart");
