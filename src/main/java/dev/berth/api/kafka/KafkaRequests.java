@@ -92,9 +92,15 @@ public class KafkaRequests implements RequestConsumer.Handler {
         scheduler.serveRequests(this);
     }
 
-    /** The request id, from the key or, for a record without one, from its value's {@code requestId}. */
+    /**
+     * The request id, from the key or, for a record without one, from its value's
+     * {@code requestId}; none for a key that is no UTF-8 (the record is refused).
+     */
     @Override
     public String turnKey(RequestConsumer.Received record) {
+        if (record.keyUnreadable()) {
+            return null;
+        }
         if (record.key() != null && !record.key().isEmpty()) {
             return record.key();
         }
@@ -117,6 +123,9 @@ public class KafkaRequests implements RequestConsumer.Handler {
         if (state.clientToken(RECORD_MARKER_PREFIX + position).isPresent()) {
             LOGGER.debugf("%s was answered before: read again, not answered twice", position);
             return RequestConsumer.Answer.of(List.of());
+        }
+        if (record.keyUnreadable()) {
+            return RequestConsumer.Answer.of(List.of(refuseUnreadableKey(record), answeredHere(position, clock.instant())));
         }
         EcsRequestMessage.Decoded decoded = EcsRequestMessage.decode(record.key(), record.value(), operations, mapper);
         if (decoded instanceof EcsRequestMessage.Decoded.Invalid invalid) {
@@ -270,6 +279,18 @@ public class KafkaRequests implements RequestConsumer.Handler {
             changes.add(response);
         }
         return changes;
+    }
+
+    /**
+     * A record whose key is no UTF-8: a dead letter only. A request id is text, and a response
+     * keyed by any other text than the key would reach another request's producer.
+     */
+    private StateChange refuseUnreadableKey(RequestConsumer.Received record) {
+        String reason = DeadLetterValues.keyNotUtf8(record);
+        LOGGER.warnf("Setting aside %s-%d@%d on the dead-letter topic: %s", record.topic(), record.partition(),
+                record.offset(), reason);
+        return new StateChange.Publish(Topic.DEAD_LETTERS, null, codec.encode(DeadLetterValues.of(record, reason,
+                now())));
     }
 
     /** The marker that this record, answered without a request marker naming it, was answered. */
