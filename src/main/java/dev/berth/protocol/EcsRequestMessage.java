@@ -25,7 +25,10 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
 
     /** The only schema this code reads; a request with another is refused, never guessed at. */
     public static final int SCHEMA_VERSION = 1;
-    /** A request id longer than this is refused: it is a key the scheduler keeps for a day. */
+    /**
+     * A request id longer than this is refused (answered under it all the same): it is a key
+     * the scheduler keeps for a day.
+     */
     public static final int MAX_REQUEST_ID_LENGTH = 256;
     /** The most characters of a caller's value that an error message quotes. */
     static final int MAX_QUOTED = 300;
@@ -39,8 +42,9 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
         }
 
         /**
-         * Not a valid request. {@code requestId} is null when none could be read (then no
-         * response can be addressed); {@code errorType} is the ECS exception it is answered with.
+         * Not a valid request. {@code requestId} is the id as the record gives it, also one
+         * that is too long, or null when none could be read (then no response can be
+         * addressed); {@code errorType} is the ECS exception it is answered with.
          */
         record Invalid(String requestId, String errorType, String reason) implements Decoded {
         }
@@ -53,27 +57,27 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
     public static Decoded decode(String key, byte[] value, Set<String> operations, ObjectMapper mapper) {
         String keyId = key == null || key.isEmpty() ? null : key;
         if (value == null) {
-            return new Decoded.Invalid(validId(keyId), "SerializationException",
+            return new Decoded.Invalid(keyId, "SerializationException",
                     "The record has no value: expected a JSON object with 'operation' and 'request'.");
         }
         JsonNode root;
         try {
             root = mapper.readTree(value);
         } catch (IOException e) {
-            return new Decoded.Invalid(validId(keyId), "SerializationException",
+            return new Decoded.Invalid(keyId, "SerializationException",
                     "The record is not valid JSON: " + firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
-            return new Decoded.Invalid(validId(keyId), "SerializationException",
+            return new Decoded.Invalid(keyId, "SerializationException",
                     "The record is not a JSON object: expected 'operation' and 'request'.");
         }
         JsonNode idNode = root.get("requestId");
         if (idNode != null && !idNode.isNull() && !idNode.isTextual()) {
-            return new Decoded.Invalid(validId(keyId), "SerializationException", "'requestId' must be a string.");
+            return new Decoded.Invalid(keyId, "SerializationException", "'requestId' must be a string.");
         }
         String valueId = idNode == null || idNode.isNull() || idNode.asText().isEmpty() ? null : idNode.asText();
         if (keyId != null && valueId != null && !keyId.equals(valueId)) {
-            return new Decoded.Invalid(validId(keyId), "InvalidParameterException", "The record key '" + shown(keyId)
+            return new Decoded.Invalid(keyId, "InvalidParameterException", "The record key '" + shown(keyId)
                     + "' and 'requestId' '" + shown(valueId) + "' differ: the request id is one of them, or both equal.");
         }
         String id = keyId != null ? keyId : valueId;
@@ -82,8 +86,8 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
                     "Missing request id: set it as the record key or as 'requestId'.");
         }
         if (id.length() > MAX_REQUEST_ID_LENGTH) {
-            return new Decoded.Invalid(null, "InvalidParameterException",
-                    "The request id is longer than " + MAX_REQUEST_ID_LENGTH + " characters.");
+            return new Decoded.Invalid(id, "InvalidParameterException", "The request id is longer than "
+                    + MAX_REQUEST_ID_LENGTH + " characters (" + id.length() + "): send the request under a shorter one.");
         }
         JsonNode version = root.get("schemaVersion");
         if (version != null && !version.isNull() && (!version.isInt() || version.asInt() != SCHEMA_VERSION)) {
@@ -136,10 +140,6 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
             return value;
         }
         return value.substring(0, MAX_QUOTED) + "... (" + value.length() + " characters)";
-    }
-
-    private static String validId(String id) {
-        return id != null && id.length() <= MAX_REQUEST_ID_LENGTH ? id : null;
     }
 
     private static String firstLine(String message) {

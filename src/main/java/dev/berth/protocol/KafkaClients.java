@@ -147,6 +147,21 @@ public final class KafkaClients {
     public static final java.time.Duration PARTITIONS_SEEN_WITHIN = java.time.Duration.ofSeconds(10);
 
     public KafkaConsumer<String, byte[]> positionedConsumer(String purpose, String groupId) {
+        return new KafkaConsumer<>(positionedProps(purpose, groupId), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /**
+     * As {@link #positionedConsumer}, with the keys as their bytes: for a topic that any producer
+     * writes, whose keys may be no UTF-8 (a {@code StringDeserializer} would replace what is not
+     * with U+FFFD, and two keys could read as one).
+     */
+    public KafkaConsumer<byte[], byte[]> positionedConsumerOfBytes(String purpose, String groupId) {
+        return new KafkaConsumer<>(positionedProps(purpose, groupId), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    private Map<String, Object> positionedProps(String purpose, String groupId) {
         Map<String, Object> props = common(purpose);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -154,7 +169,7 @@ public final class KafkaClients {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Partitions added to a topic it serves are seen within this, not Kafka's default 5 minutes.
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) PARTITIONS_SEEN_WITHIN.toMillis());
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        return props;
     }
 
     public Admin admin() {

@@ -59,13 +59,31 @@ class EcsRequestMessageTest {
         assertThat(invalid("a", "{\"requestId\":\"b\",\"operation\":\"RunTask\"}").reason()).contains("differ");
         assertThat(invalid("r", "{\"requestId\":5,\"operation\":\"RunTask\"}").reason())
                 .contains("'requestId' must be a string");
-        assertThat(invalid("x".repeat(257), "{\"operation\":\"RunTask\"}").requestId()).isNull();
         assertThat(invalid("r", "{\"operation\":\"Launch\"}").errorType()).isEqualTo("UnknownOperationException");
         assertThat(invalid("r", "{\"operation\":7}").reason()).contains("Missing 'operation'");
         assertThat(invalid("r", "{\"operation\":\"RunTask\",\"request\":\"x\"}").reason())
                 .contains("'request' must be a JSON object");
         assertThat(invalid("r", "{\"schemaVersion\":2,\"operation\":\"RunTask\"}").reason())
                 .contains("Unsupported 'schemaVersion'");
+    }
+
+    @Test
+    void refusesAnIdLongerThan256CharactersKeepingItToAnswerUnder() {
+        // Given
+        String id = "x".repeat(257);
+
+        // When
+        EcsRequestMessage.Decoded.Invalid tooLong = invalid(id, "{\"operation\":\"RunTask\"}");
+
+        // Then: refused, with the id as given, so that the refusal is answered under it
+        assertThat(tooLong.requestId()).isEqualTo(id);
+        assertThat(tooLong.errorType()).isEqualTo("InvalidParameterException");
+        assertThat(tooLong.reason()).contains("longer than 256 characters");
+        // as are the records refused before their id is looked at
+        assertThat(invalid(id, null).requestId()).isEqualTo(id);
+        assertThat(invalid(id, "{nope").requestId()).isEqualTo(id);
+        assertThat(invalid(null, "{\"requestId\":\"" + id + "\",\"operation\":\"RunTask\"}").requestId())
+                .isEqualTo(id);
     }
 
     @Test

@@ -21,6 +21,8 @@ final class DeadLetterValues {
     static final int MAX_VALUE_BYTES = 64 * 1024;
     /** The most of a record's key that its dead letter keeps as its own key, for the same reason. */
     static final int MAX_KEY_CHARS = 1024;
+    /** The most of a key that is no UTF-8 that its dead letter's reason quotes. */
+    static final int MAX_QUOTED_KEY_BYTES = 192;
 
     private DeadLetterValues() {
     }
@@ -37,6 +39,20 @@ final class DeadLetterValues {
         return new DeadLetter(BerthRecord.SCHEMA_VERSION, now.toEpochMilli(), record.topic(), record.partition(),
                 record.offset(), why, CONSUMER,
                 base64 ? Base64.getEncoder().encodeToString(value) : text, base64, now);
+    }
+
+    /**
+     * Why a record whose key is no UTF-8 is refused, with the key in base64 (its first
+     * {@link #MAX_QUOTED_KEY_BYTES} bytes): the dead letter has no key, as the writer's keys are text.
+     */
+    static String keyNotUtf8(RequestConsumer.Received record) {
+        byte[] key = record.unreadableKey();
+        String quoted = Base64.getEncoder().encodeToString(key.length <= MAX_QUOTED_KEY_BYTES ? key
+                : java.util.Arrays.copyOf(key, MAX_QUOTED_KEY_BYTES));
+        return "InvalidParameterException: The record key is not valid UTF-8 (base64 " + quoted
+                + (key.length > MAX_QUOTED_KEY_BYTES ? "..., " + key.length + " bytes" : "") + "): the request "
+                + "id is text. No response was sent: none can be keyed by it. Send the request with the id "
+                + "serialized as UTF-8 (a StringSerializer).";
     }
 
     /** The dead letter's key: the record's, cut to {@link #MAX_KEY_CHARS}. */

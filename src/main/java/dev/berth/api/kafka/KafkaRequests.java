@@ -39,6 +39,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,16 +71,25 @@ public class KafkaRequests implements RequestConsumer.Handler {
 
     private final EcsDispatcher dispatcher;
     private final SchedulerRole scheduler;
+    private final Supplier<Optional<SchedulerState>> states;
     private final Set<String> operations;
     private final ObjectMapper mapper = RecordCodec.newMapper();
     private final ObjectMapper canonical = RecordCodec.newMapper().copy()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private final RecordCodec codec = new RecordCodec();
+    private final AnswersApart answersApart = new AnswersApart();
 
     @Inject
     public KafkaRequests(@Any Instance<EcsAction<?>> actions, SchedulerRole scheduler) {
+        this(actions, scheduler::state, scheduler);
+    }
+
+    /** Over {@code actions}, reading the scheduler's state from {@code states} (empty: it does not run). */
+    KafkaRequests(Iterable<? extends EcsAction<?>> actions, Supplier<Optional<SchedulerState>> states,
+            SchedulerRole scheduler) {
         this.dispatcher = new EcsDispatcher(actions);
         this.scheduler = scheduler;
+        this.states = states;
         // The operations ECS has and Berth refuses are requests too: answered with the HTTP API's refusal.
         Set<String> known = new java.util.HashSet<>(dispatcher.operations());
         EcsOperations.all().stream().filter(o -> EcsOperations.refusal(o.name()).isPresent())
@@ -92,9 +102,15 @@ public class KafkaRequests implements RequestConsumer.Handler {
         scheduler.serveRequests(this);
     }
 
-    /** The request id, from the key or, for a record without one, from its value's {@code requestId}. */
+    /**
+     * The request id, from the key or, for a record without one, from its value's
+     * {@code requestId}; none for a key that is no UTF-8 (the record is refused).
+     */
     @Override
     public String turnKey(RequestConsumer.Received record) {
+        if (record.keyUnreadable()) {
+            return null;
+        }
         if (record.key() != null && !record.key().isEmpty()) {
             return record.key();
         }
@@ -111,12 +127,15 @@ public class KafkaRequests implements RequestConsumer.Handler {
     @Override
     public RequestConsumer.Answer handle(RequestConsumer.Received record) {
         String position = record.topic() + "-" + record.partition() + "@" + record.offset();
-        SchedulerState state = scheduler.state().orElseThrow(() -> new SchedulerUnavailableException(
+        SchedulerState state = states.get().orElseThrow(() -> new SchedulerUnavailableException(
                 "The scheduler stopped before it served " + position + "; the next leader serves it."));
         Clock clock = state.clock();
         if (state.clientToken(RECORD_MARKER_PREFIX + position).isPresent()) {
             LOGGER.debugf("%s was answered before: read again, not answered twice", position);
             return RequestConsumer.Answer.of(List.of());
+        }
+        if (record.keyUnreadable()) {
+            return RequestConsumer.Answer.of(List.of(refuseUnreadableKey(record), answeredHere(position, clock.instant())));
         }
         EcsRequestMessage.Decoded decoded = EcsRequestMessage.decode(record.key(), record.value(), operations, mapper);
         if (decoded instanceof EcsRequestMessage.Decoded.Invalid invalid) {
@@ -177,7 +196,12 @@ public class KafkaRequests implements RequestConsumer.Handler {
         ClientTokenRecord marker = held.orElseGet(() -> new ClientTokenRecord(BerthRecord.SCHEMA_VERSION, 1, key,
                 request.operation(), hash, List.of(), List.of(), clock.instant(), null));
         byte[] response;
-        if (held.isPresent() && !TOKENED.contains(request.operation())) {
+        Optional<String> keptAnswer = held.isPresent() ? answersApart.answer(key, hash) : Optional.empty();
+        if (keptAnswer.isPresent()) {
+            LOGGER.infof("Request %s (%s) acted and its answer was not committed: answering what it answered",
+                    request.requestId(), request.operation());
+            response = keptAnswer.get().getBytes(StandardCharsets.UTF_8);
+        } else if (held.isPresent() && !TOKENED.contains(request.operation())) {
             LOGGER.warnf("Request %s (%s) acted before its answer was committed: not carried out again",
                     request.requestId(), request.operation());
             response = encode(error(request, EcsErrorType.ServerException.httpStatus(),
@@ -197,7 +221,26 @@ public class KafkaRequests implements RequestConsumer.Handler {
         List<StateChange> changes = new ArrayList<>(transaction.deferred().changes());
         changes.add(new StateChange.Put(answered));
         changes.add(new StateChange.Publish(Topic.RESPONSES, request.requestId(), response));
-        return new RequestConsumer.Answer(changes, transaction.deferred()::finished, transaction);
+        boolean actedApart = keptAnswer.isPresent();
+        return new RequestConsumer.Answer(changes, committed -> {
+            transaction.deferred().finished(committed);
+            keepIfActedApart(key, hash, answered.response(), committed, actedApart || (transaction.staged() > 0
+                    && transaction.phase() == RequestTransaction.Phase.SPLIT));
+        }, transaction);
+    }
+
+    /**
+     * After the answer's transaction: an answer that failed, of a request whose plans committed
+     * without it (with its marker), is kept for the record read again, which would otherwise
+     * be told only that the request acted; any other is forgotten.
+     */
+    private void keepIfActedApart(String marker, String hash, String response, boolean committed,
+            boolean actedApart) {
+        if (!committed && actedApart) {
+            answersApart.keep(marker, hash, response);
+        } else {
+            answersApart.forget(marker);
+        }
     }
 
     /**
@@ -241,20 +284,47 @@ public class KafkaRequests implements RequestConsumer.Handler {
         return response;
     }
 
-    /** A record that is no request: a dead letter, and an error response when it has an id. */
+    /**
+     * A record that is no request: a dead letter, and an error response when it has an id, under
+     * that id as given (also one that is too long), unless the response would be larger than
+     * {@link #MAX_RESPONSE_BYTES}: a record the writer could not send would abort the
+     * transaction, and the record would be read again for ever.
+     */
     private List<StateChange> refuse(RequestConsumer.Received record, EcsRequestMessage.Decoded.Invalid invalid) {
         String key = DeadLetterValues.key(record);
+        String reason = invalid.errorType() + ": " + invalid.reason();
+        StateChange response = null;
+        if (invalid.requestId() != null) {
+            byte[] value = encode(new EcsResponseMessage(EcsResponseMessage.SCHEMA_VERSION, invalid.requestId(), null,
+                    400, errorBody(invalid.errorType(), invalid.reason())));
+            if (value.length + invalid.requestId().getBytes(StandardCharsets.UTF_8).length <= MAX_RESPONSE_BYTES) {
+                response = new StateChange.Publish(Topic.RESPONSES, invalid.requestId(), value);
+            } else {
+                reason += " No response was sent: one under this request id would be larger than "
+                        + MAX_RESPONSE_BYTES + " bytes.";
+            }
+        }
         LOGGER.warnf("Setting aside %s-%d@%d (key %s) on the dead-letter topic: %s", record.topic(),
-                record.partition(), record.offset(), key, invalid.reason());
+                record.partition(), record.offset(), key, reason);
         List<StateChange> changes = new ArrayList<>();
         changes.add(new StateChange.Publish(Topic.DEAD_LETTERS, key, codec.encode(DeadLetterValues.of(record,
-                invalid.errorType() + ": " + invalid.reason(), now()))));
-        if (invalid.requestId() != null) {
-            changes.add(new StateChange.Publish(Topic.RESPONSES, invalid.requestId(), encode(new EcsResponseMessage(
-                    EcsResponseMessage.SCHEMA_VERSION, invalid.requestId(), null, 400,
-                    errorBody(invalid.errorType(), invalid.reason())))));
+                reason, now()))));
+        if (response != null) {
+            changes.add(response);
         }
         return changes;
+    }
+
+    /**
+     * A record whose key is no UTF-8: a dead letter only. A request id is text, and a response
+     * keyed by any other text than the key would reach another request's producer.
+     */
+    private StateChange refuseUnreadableKey(RequestConsumer.Received record) {
+        String reason = DeadLetterValues.keyNotUtf8(record);
+        LOGGER.warnf("Setting aside %s-%d@%d on the dead-letter topic: %s", record.topic(), record.partition(),
+                record.offset(), reason);
+        return new StateChange.Publish(Topic.DEAD_LETTERS, null, codec.encode(DeadLetterValues.of(record, reason,
+                now())));
     }
 
     /** The marker that this record, answered without a request marker naming it, was answered. */
@@ -264,7 +334,7 @@ public class KafkaRequests implements RequestConsumer.Handler {
     }
 
     private Instant now() {
-        return scheduler.state().map(s -> s.clock().instant()).orElseGet(Instant::now);
+        return states.get().map(s -> s.clock().instant()).orElseGet(Instant::now);
     }
 
     private StateChange respond(EcsRequestMessage.Decoded.Valid request, int status, String type, String message) {

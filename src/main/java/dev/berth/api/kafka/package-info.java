@@ -29,8 +29,10 @@
  *       writer commit a plan without the answer (it waits for an answer one second at most),
  *       any later leader knows that the request acted.</li>
  *   <li><b>A record is answered exactly once.</b> Until its answer commits, the record is read
- *       again: its marker then answers the stored response, or says that the request acted but
- *       its answer was lost (RunTask and CreateService carry a clientToken derived from the
+ *       again: its marker then answers the stored response; or, when the request acted (its
+ *       plans committed without the answer) and the answer failed, the answer this leader kept
+ *       ({@code AnswersApart}), or, on another replica, says that the request acted but its
+ *       answer was lost (RunTask and CreateService carry a clientToken derived from the
  *       request id, and answer what the first run did). A record read again whose marker names
  *       it as answered is not answered twice. A record that the scheduler cannot serve now
  *       (it stops: the HTTP API would answer 503) is not answered at all, and no position

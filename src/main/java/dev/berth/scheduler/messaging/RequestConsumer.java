@@ -7,6 +7,10 @@ import dev.berth.scheduler.RequestTransaction;
 import dev.berth.scheduler.SchedulerUnavailableException;
 import dev.berth.scheduler.StateChange;
 import dev.berth.scheduler.StateWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -67,8 +71,37 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     /** Threads carrying requests out, as many as the API's worker pool serves HTTP calls. */
     static final int WORKERS = 64;
 
-    /** A record of berth.requests, as the handler sees it. */
-    public record Received(String topic, int partition, long offset, String key, byte[] value) {
+    /**
+     * A record of berth.requests, as the handler sees it: {@code key} is null when the record has
+     * none, or one that is no UTF-8; {@code unreadableKey} holds such a key's bytes (else null).
+     */
+    public record Received(String topic, int partition, long offset, String key, byte[] value,
+            byte[] unreadableKey) {
+
+        public Received(String topic, int partition, long offset, String key, byte[] value) {
+            this(topic, partition, offset, key, value, null);
+        }
+
+        /** The record, its key read as strict UTF-8: never two keys read as one. */
+        static Received of(ConsumerRecord<byte[], byte[]> record) {
+            byte[] key = record.key();
+            String text = null;
+            byte[] unreadable = null;
+            if (key != null) {
+                try {
+                    text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(key)).toString();
+                } catch (CharacterCodingException e) {
+                    unreadable = key;
+                }
+            }
+            return new Received(record.topic(), record.partition(), record.offset(), text, record.value(), unreadable);
+        }
+
+        /** Whether the record has a key that is no UTF-8: no request id, and no response can be keyed by it. */
+        public boolean keyUnreadable() {
+            return unreadableKey != null;
+        }
     }
 
     /** Turns a record of berth.requests into what to write with its position. */
@@ -114,7 +147,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     private final Supplier<Handler> handlers;
     private final Clock clock;
     private final LeaderLoop loop = new LeaderLoop();
-    private KafkaConsumer<String, byte[]> consumer;
+    private KafkaConsumer<byte[], byte[]> consumer;
     private volatile StateWriter term;
     /**
      * Carry the records handed over out; the queue holds at most {@link #MAX_IN_FLIGHT} of them
@@ -142,7 +175,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
      * The records handed over, by key, in the order they were read: a record is handled once it
      * is the first of its key. Guarded by itself.
      */
-    private final Map<String, ArrayDeque<ConsumerRecord<String, byte[]>>> keysInFlight = new HashMap<>();
+    private final Map<String, ArrayDeque<Received>> keysInFlight = new HashMap<>();
 
     RequestConsumer(KafkaClients clients, String groupId, Supplier<StateWriter> writers, Supplier<Handler> handlers,
             Clock clock) {
@@ -195,16 +228,16 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
      * must end (an answer failed, the leadership changed, or this consumer stops) before all
      * were handed over.
      */
-    private boolean dispatch(Handler handler, StateWriter writer, ConsumerRecords<String, byte[]> polled) {
-        for (ConsumerRecord<String, byte[]> record : polled) {
+    private boolean dispatch(Handler handler, StateWriter writer, ConsumerRecords<byte[], byte[]> polled) {
+        for (ConsumerRecord<byte[], byte[]> read : polled) {
             if (!loop.running() || failed || writers.get() != writer || !awaitSlot()) {
                 return false;
             }
+            Received record = Received.of(read);
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             watermarks.read(partition, record.offset());
             readSinceRefresh.add(partition);
-            String turn = handler.turnKey(new Received(record.topic(), record.partition(), record.offset(),
-                    record.key(), record.value()));
+            String turn = handler.turnKey(record);
             if (turn != null) {
                 queueKey(record, turn);
             }
@@ -314,8 +347,8 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
      * handed to the writer with its watermark. The record is done (its slot free, the next of
      * its key may go) once that transaction is over.
      */
-    private void serve(Handler handler, StateWriter writer, TopicPartition partition,
-            ConsumerRecord<String, byte[]> record, String turn) {
+    private void serve(Handler handler, StateWriter writer, TopicPartition partition, Received record,
+            String turn) {
         boolean answering = false;
         try {
             if (turn != null && !awaitTurn(record, turn)) {
@@ -340,7 +373,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     }
 
     /** The record's answer is committed or failed: its key's next record may go, and its slot is free. */
-    private void done(ConsumerRecord<String, byte[]> record, String turn) {
+    private void done(Received record, String turn) {
         if (turn != null) {
             leaveTurn(record, turn);
         }
@@ -357,7 +390,7 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     /** A new term starts where the group's committed positions are, on every partition there is now. */
     private void startTerm(StateWriter writer) {
         if (consumer == null) {
-            consumer = clients.positionedConsumer("requests", groupId);
+            consumer = clients.positionedConsumerOfBytes("requests", groupId);
         }
         List<TopicPartition> partitions = LeaderLoop.partitions(consumer, List.of(topic()));
         consumer.assign(partitions);
@@ -377,14 +410,14 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     }
 
     /** Queues the record behind those of its key handed over before it (on the reading thread). */
-    private void queueKey(ConsumerRecord<String, byte[]> record, String turn) {
+    private void queueKey(Received record, String turn) {
         synchronized (keysInFlight) {
             keysInFlight.computeIfAbsent(turn, k -> new ArrayDeque<>()).add(record);
         }
     }
 
     /** Waits until the record is the first of its key; false if this consumer stops meanwhile. */
-    private boolean awaitTurn(ConsumerRecord<String, byte[]> record, String turn) {
+    private boolean awaitTurn(Received record, String turn) {
         synchronized (keysInFlight) {
             while (keysInFlight.get(turn).peek() != record) {
                 if (!loop.running()) {
@@ -402,9 +435,9 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
     }
 
     /** The record is done: the next of its key may go. */
-    private void leaveTurn(ConsumerRecord<String, byte[]> record, String turn) {
+    private void leaveTurn(Received record, String turn) {
         synchronized (keysInFlight) {
-            ArrayDeque<ConsumerRecord<String, byte[]>> queue = keysInFlight.get(turn);
+            ArrayDeque<Received> queue = keysInFlight.get(turn);
             queue.remove(record);
             if (queue.isEmpty()) {
                 keysInFlight.remove(turn);
@@ -419,11 +452,9 @@ public final class RequestConsumer implements Runnable, AutoCloseable {
      * that was not committed ends the term. A handler that throws hands nothing over: the record
      * holds its partition's watermark until the term ends.
      */
-    private void answer(Handler handler, StateWriter writer, TopicPartition partition,
-            ConsumerRecord<String, byte[]> record, String turn) {
-        Received received = new Received(record.topic(), record.partition(), record.offset(), record.key(),
-                record.value());
-        Answer handled = handler.handle(received);
+    private void answer(Handler handler, StateWriter writer, TopicPartition partition, Received record,
+            String turn) {
+        Answer handled = handler.handle(record);
         List<StateChange> answer = new ArrayList<>(handled.changes());
         answer.add(new StateChange.Consume(groupId, record.topic(), record.partition(), record.offset() + 1,
                 watermarks.of(partition)));

@@ -50,6 +50,22 @@ class DeadLetterValuesTest {
         assertThat(key).hasSize(DeadLetterValues.MAX_KEY_CHARS);
     }
 
+    @Test
+    void aKeyThatIsNoUtf8IsQuotedInBase64AndBounded() {
+        // When
+        String small = DeadLetterValues.keyNotUtf8(new RequestConsumer.Received("berth.requests", 2, 7, null, null,
+                new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) 0x80}));
+        byte[] large = new byte[900_000];
+        large[0] = (byte) 0xff;
+        String cut = DeadLetterValues.keyNotUtf8(new RequestConsumer.Received("berth.requests", 2, 7, null, null,
+                large));
+
+        // Then
+        assertThat(small).startsWith("InvalidParameterException: The record key is not valid UTF-8 (base64 "
+                + "AAAAAAAAAIA=)").contains("No response was sent");
+        assertThat(cut).contains("..., 900000 bytes").hasSizeLessThan(1_000);
+    }
+
     private static RequestConsumer.Received received(byte[] value) {
         return new RequestConsumer.Received("berth.requests", 2, 7, "r-1", value);
     }

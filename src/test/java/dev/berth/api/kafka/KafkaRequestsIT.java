@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -294,6 +295,69 @@ class KafkaRequestsIT {
                 r.path("body").path("__type").asText()).isEqualTo("UnknownOperationException"));
         assertThat(topics.responses(wrongType)).singleElement()
                 .satisfies(r -> assertThat(r.path("statusCode").asInt()).isEqualTo(400));
+    }
+
+    @Test
+    void anIdLongerThan256CharactersIsRefusedUnderItAndOneTooLongToAnswerUnderIsDeadLettered() {
+        // Given: a request with an id of 300 characters, one with an id whose response would be
+        // larger than a response record carries, and a request behind them in their partition
+        String tooLong = unique("long") + "-" + "x".repeat(300);
+        String huge = unique("huge-id") + "-" + "x".repeat(600_000);
+        String behind = unique("behind-long-ids");
+        topics.request(0, tooLong, "ListClusters", "{}");
+        topics.request(0, huge, "ListClusters", "{}");
+        topics.request(0, behind, "ListClusters", "{}");
+        topics.flush();
+
+        // Then: the first is refused under its id as given, with a dead letter
+        JsonNode refused = awaitResponse(tooLong);
+        assertThat(refused.path("requestId").asText()).isEqualTo(tooLong);
+        assertThat(refused.path("body").path("__type").asText()).isEqualTo("InvalidParameterException");
+        assertThat(refused.path("body").path("message").asText()).contains("longer than 256 characters");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(topics.deadLetters(tooLong)).singleElement()
+                .satisfies(d -> assertThat(d.path("reason").asText()).contains("longer than 256 characters")));
+
+        // And the request behind them is served, the huge id having its dead letter only, which says why
+        assertThat(awaitResponse(behind).path("statusCode").asInt()).isEqualTo(200);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(topics.deadLetters(huge.substring(0, 1024)))
+                .singleElement().satisfies(d -> assertThat(d.path("reason").asText())
+                        .contains("longer than 256 characters").contains("No response was sent")));
+        assertThat(topics.responses(huge)).isEmpty();
+    }
+
+    @Test
+    void aKeyThatIsNotUtf8IsDeadLetteredNotReadAsAnotherId() throws Exception {
+        // Given: two requests keyed by a LongSerializer, ids 128 and 129: eight bytes each, the
+        // last of which is no UTF-8 (read as text with U+FFFD, both would be the same id)
+        String marker = unique("long-key");
+        String behind = unique("behind-long-keys");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
+        try (KafkaProducer<Long, byte[]> producer = new KafkaProducer<>(props, new LongSerializer(),
+                new ByteArraySerializer())) {
+            for (long id : new long[] {128, 129}) {
+                producer.send(new ProducerRecord<>("berth.requests", 0, id, ("{\"operation\":\"CreateCluster\","
+                        + "\"request\":{\"clusterName\":\"" + marker + "-" + id + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+        topics.request(0, behind, "ListClusters", "{}");
+        topics.flush();
+
+        // Then: the request behind them is served
+        assertThat(awaitResponse(behind).path("statusCode").asInt()).isEqualTo(200);
+
+        // And each has a dead letter that says why, and neither acted nor was answered
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            for (long id : new long[] {128, 129}) {
+                assertThat(topics.deadLetters(null)).filteredOn(d -> d.path("value").asText()
+                        .contains(marker + "-" + id + "\"")).singleElement()
+                        .satisfies(d -> assertThat(d.path("reason").asText()).contains("not valid UTF-8"));
+            }
+        });
+        String replaced = new String(new LongSerializer().serialize("berth.requests", 128L), StandardCharsets.UTF_8);
+        assertThat(topics.responses(replaced)).isEmpty();
+        assertThat(call("ListClusters", "{}").path("body").path("clusterArns").toString()).doesNotContain(marker);
     }
 
     @Test
