@@ -48,8 +48,10 @@ public final class RefusedFields {
     public static Optional<String> firstRefused(TaskDefinition definition) {
         Map<String, Object> task = orEmpty(definition.unmodelled());
         Optional<String> refused = EcsFieldNames.unknownInTask(task);
-        for (ContainerDefinition container : definition.containers()) {
-            refused = refused.or(() -> EcsFieldNames.unknownInContainer(orEmpty(container.unmodelled()),
+        for (int i = 0; i < definition.containers().size(); i++) {
+            ContainerDefinition container = definition.containers().get(i);
+            int index = i;
+            refused = refused.or(() -> EcsFieldNames.unknownInContainer(orEmpty(container.unmodelled()), index,
                     "container '" + container.name() + "'"));
         }
         if (refused.isPresent()) {

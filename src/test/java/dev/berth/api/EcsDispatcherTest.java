@@ -2,6 +2,7 @@ package dev.berth.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.api.action.RegisterTaskDefinitionAction;
 import dev.berth.scheduler.EcsException;
 import dev.berth.scheduler.SchedulerUnavailableException;
 import java.util.List;
@@ -108,6 +109,40 @@ class EcsDispatcherTest {
         assertThat(reply.body()).isEqualTo("{\"__type\":\"InvalidParameterException\",\"message\":\"Invalid "
                 + "'serviceConnectDefaults': Berth does not support this parameter of CreateCluster. Leave it out, or "
                 + "see the README's compatibility matrix.\"}");
+    }
+
+    @Test
+    void aNameThatIsNoFieldOfAModelledNestedObjectIsRefusedByItsPath() {
+        // Given: portMappings and environment are modelled, so RegisterTaskDefinition reads them as typed records
+        EcsDispatcher register = new EcsDispatcher(List.of(new EcsAction<RegisterTaskDefinitionAction.Request>() {
+            @Override
+            public String operation() {
+                return "RegisterTaskDefinition";
+            }
+
+            @Override
+            public Class<RegisterTaskDefinitionAction.Request> requestType() {
+                return RegisterTaskDefinitionAction.Request.class;
+            }
+
+            @Override
+            public Object handle(RegisterTaskDefinitionAction.Request request) {
+                return new EchoResponse(request.family());
+            }
+        }));
+        String container = "{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"busybox\",";
+
+        // When
+        EcsDispatcher.Reply port = register.dispatch(PREFIX + "RegisterTaskDefinition",
+                bytes(container + "\"portMappings\":[{\"containerPort\":80,\"hostport\":8080}]}]}"));
+        EcsDispatcher.Reply environment = register.dispatch(PREFIX + "RegisterTaskDefinition",
+                bytes(container + "\"environment\":[{\"name\":\"A\",\"Value\":\"b\"}]}]}"));
+
+        // Then
+        assertThat(port.status()).isEqualTo(400);
+        assertThat(port.body()).contains("\"__type\":\"InvalidParameterException\"",
+                "Invalid 'containerDefinitions[0].portMappings[0].hostport'");
+        assertThat(environment.body()).contains("Invalid 'containerDefinitions[0].environment[0].Value'");
     }
 
     @Test

@@ -425,6 +425,99 @@ class TaskDefinitionValidatorTest {
         assertThatCode(() -> TaskDefinitionValidator.validate(described)).doesNotThrowAnyException();
     }
 
+    @Test
+    void refusesANameThatIsNoEcsFieldInsideANestedObjectNamingItsPath() throws Exception {
+        // Given: typos inside nested objects, each of which would run the task some other way than asked
+        String web = "{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32";
+        String volumes = ",\"volumes\":[{\"name\":\"data\"}]";
+        Map<String, String> typos = new java.util.LinkedHashMap<>();
+        typos.put("containerDefinitions[1].mountPoints[0].readonly", "MountPoint (did you mean 'readOnly'?)");
+        typos.put("volumes[0].host.sourcepath", "HostVolumeProperties (did you mean 'sourcePath'?)");
+        typos.put("volumes[0].dockerVolumeConfiguration.autoProvision",
+                "DockerVolumeConfiguration (did you mean 'autoprovision'?)");
+        typos.put("containerDefinitions[1].linuxParameters.capabilities.Drop",
+                "KernelCapabilities (did you mean 'drop'?)");
+        typos.put("containerDefinitions[1].linuxParameters.devices[0].path", "Device");
+        typos.put("containerDefinitions[1].linuxParameters.tmpfs[0].sizeMiB", "Tmpfs");
+        typos.put("containerDefinitions[1].linuxParameters.initProcess", "LinuxParameters");
+        typos.put("containerDefinitions[1].healthCheck.startperiod", "HealthCheck (did you mean 'startPeriod'?)");
+        typos.put("containerDefinitions[1].logConfiguration.driver", "LogConfiguration");
+        typos.put("containerDefinitions[1].ulimits[0].soft", "Ulimit");
+        typos.put("containerDefinitions[1].dependsOn[0].container", "ContainerDependency");
+        typos.put("containerDefinitions[1].extraHosts[0].ip", "HostEntry");
+        typos.put("containerDefinitions[1].restartPolicy.enable", "ContainerRestartPolicy");
+        typos.put("containerDefinitions[1].secrets[0].value", "Secret");
+        typos.put("containerDefinitions[1].volumesFrom[0].readonly", "VolumeFrom (did you mean 'readOnly'?)");
+        typos.put("containerDefinitions[1].systemControls[0].name", "SystemControl");
+        Map<String, String> bodies = Map.ofEntries(
+                Map.entry("containerDefinitions[1].mountPoints[0].readonly",
+                        ",\"mountPoints\":[{\"sourceVolume\":\"data\",\"containerPath\":\"/d\",\"readonly\":true}]"),
+                Map.entry("containerDefinitions[1].linuxParameters.capabilities.Drop",
+                        ",\"linuxParameters\":{\"capabilities\":{\"Drop\":[\"ALL\"]}}"),
+                Map.entry("containerDefinitions[1].linuxParameters.devices[0].path",
+                        ",\"linuxParameters\":{\"devices\":[{\"path\":\"/dev/fuse\"}]}"),
+                Map.entry("containerDefinitions[1].linuxParameters.tmpfs[0].sizeMiB",
+                        ",\"linuxParameters\":{\"tmpfs\":[{\"containerPath\":\"/t\",\"sizeMiB\":8}]}"),
+                Map.entry("containerDefinitions[1].linuxParameters.initProcess",
+                        ",\"linuxParameters\":{\"initProcess\":true}"),
+                Map.entry("containerDefinitions[1].healthCheck.startperiod",
+                        ",\"healthCheck\":{\"command\":[\"CMD\",\"true\"],\"startperiod\":5}"),
+                Map.entry("containerDefinitions[1].logConfiguration.driver",
+                        ",\"logConfiguration\":{\"driver\":\"json-file\"}"),
+                Map.entry("containerDefinitions[1].ulimits[0].soft",
+                        ",\"ulimits\":[{\"name\":\"nofile\",\"soft\":1,\"hardLimit\":2}]"),
+                Map.entry("containerDefinitions[1].dependsOn[0].container",
+                        ",\"dependsOn\":[{\"container\":\"side\",\"condition\":\"START\"}]"),
+                Map.entry("containerDefinitions[1].extraHosts[0].ip",
+                        ",\"extraHosts\":[{\"hostname\":\"h\",\"ip\":\"10.0.0.1\"}]"),
+                Map.entry("containerDefinitions[1].restartPolicy.enable", ",\"restartPolicy\":{\"enable\":true}"),
+                Map.entry("containerDefinitions[1].secrets[0].value",
+                        ",\"secrets\":[{\"name\":\"A\",\"value\":\"b\"}]"),
+                Map.entry("containerDefinitions[1].volumesFrom[0].readonly",
+                        ",\"volumesFrom\":[{\"sourceContainer\":\"side\",\"readonly\":true}]"),
+                Map.entry("containerDefinitions[1].systemControls[0].name",
+                        ",\"systemControls\":[{\"name\":\"net.core.somaxconn\",\"value\":\"1\"}]"));
+        Map<String, String> taskBodies = Map.of(
+                "volumes[0].host.sourcepath", ",\"volumes\":[{\"name\":\"data\",\"host\":{\"sourcepath\":\"/srv\"}}]",
+                "volumes[0].dockerVolumeConfiguration.autoProvision", ",\"volumes\":[{\"name\":\"data\","
+                        + "\"dockerVolumeConfiguration\":{\"scope\":\"shared\",\"autoProvision\":true}}]");
+
+        // Then
+        typos.forEach((path, shape) -> {
+            String task = taskBodies.getOrDefault(path, volumes);
+            String container = bodies.getOrDefault(path, "");
+            String body = "{\"family\":\"f\"" + task + ",\"containerDefinitions\":[{\"name\":\"side\","
+                    + "\"image\":\"busybox\",\"memory\":32}," + web + container + "}]}";
+            try {
+                assertRejected(json(body), "Unknown parameter '" + path + "': it is no field of ECS's " + shape
+                        + "; nothing was registered.");
+            } catch (Exception e) {
+                throw new AssertionError(path, e);
+            }
+        });
+    }
+
+    @Test
+    void acceptsEveryEcsNameInsideNestedObjects() throws Exception {
+        // Given: the nested objects of a definition written as ECS documents them, free-form maps included
+        TaskDefinition full = json("{\"family\":\"f\",\"volumes\":[{\"name\":\"data\",\"host\":{\"sourcePath\":"
+                + "\"/srv\"}},{\"name\":\"cache\",\"dockerVolumeConfiguration\":{\"scope\":\"task\","
+                + "\"autoprovision\":null,\"driver\":\"local\"}}],\"containerDefinitions\":[{\"name\":\"web\","
+                + "\"image\":\"busybox\",\"memory\":32,\"mountPoints\":[{\"sourceVolume\":\"data\","
+                + "\"containerPath\":\"/d\",\"readOnly\":true}],\"linuxParameters\":{\"capabilities\":{\"add\":[],"
+                + "\"drop\":[\"ALL\"]},\"initProcessEnabled\":true,\"tmpfs\":[{\"containerPath\":\"/t\","
+                + "\"size\":8,\"mountOptions\":[\"noexec\"]}],\"sharedMemorySize\":64},\"healthCheck\":{"
+                + "\"command\":[\"CMD\",\"true\"],\"interval\":5,\"timeout\":2,\"retries\":1,\"startPeriod\":0},"
+                + "\"logConfiguration\":{\"logDriver\":\"json-file\",\"options\":{\"max-size\":\"1m\"}},"
+                + "\"ulimits\":[{\"name\":\"nofile\",\"softLimit\":1,\"hardLimit\":2}],"
+                + "\"extraHosts\":[{\"hostname\":\"h\",\"ipAddress\":\"10.0.0.1\"}],\"restartPolicy\":{"
+                + "\"enabled\":true,\"ignoredExitCodes\":[0],\"restartAttemptPeriod\":60},"
+                + "\"systemControls\":[{\"namespace\":\"net.core.somaxconn\",\"value\":\"1\"}]}]}");
+
+        // Then
+        assertThatCode(() -> TaskDefinitionValidator.validate(full)).doesNotThrowAnyException();
+    }
+
     private static TaskDefinition json(String text) throws Exception {
         return dev.berth.protocol.RecordCodec.newMapper().readValue(text, TaskDefinition.class);
     }
