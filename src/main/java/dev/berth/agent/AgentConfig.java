@@ -73,7 +73,8 @@ public interface AgentConfig {
     /**
      * The root log level as the ECS agent names it (env {@code ECS_LOGLEVEL}, or
      * {@code BERTH_AGENT_LOG_LEVEL}, which wins: debug, info, warn, error, crit, or none for OFF),
-     * given to Quarkus as {@code quarkus.log.level} ({@link EcsLogLevel}); read here so that a
+     * given to Quarkus as {@code quarkus.log.level} from whichever source sets it: the
+     * environment, the env file, a system property ({@link EcsLogLevel}). Read here so that a
      * value that is not a level stops start-up. Unset: Quarkus's INFO.
      */
     Optional<@WithConverter(EcsLogLevel.Parser.class) String> logLevel();

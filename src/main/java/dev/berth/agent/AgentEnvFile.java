@@ -46,23 +46,20 @@ public final class AgentEnvFile extends EnvConfigSource {
     private static final Logger LOGGER = Logger.getLogger(AgentEnvFile.class);
 
     public AgentEnvFile() {
-        super(forThisProcess(true), ORDINAL);
+        super(forThisProcess(), ORDINAL);
     }
 
     /**
      * The file's settings when this process plays the agent role; none otherwise. A host may run
      * a scheduler beside its agent: the agent's file (its HTTP server off, its management port,
      * its Kafka settings) must not reach the scheduler, whose own unit names its settings.
-     *
-     * @param report whether to log what stood in the way of reading it ({@link EcsLogLevel}
-     *               reads the file again, quietly)
      */
-    static Map<String, String> forThisProcess(boolean report) {
+    static Map<String, String> forThisProcess() {
         String roles = System.getProperty("berth.roles", System.getenv("BERTH_ROLES"));
         if (!playsAgent(roles)) {
             return Map.of();
         }
-        return settings(System.getenv(), Path.of(DEFAULT_PATH), report);
+        return settings(System.getenv(), Path.of(DEFAULT_PATH));
     }
 
     /** Whether a roles list ({@code berth.roles}) names the agent; none named is the default, all three. */
@@ -84,15 +81,12 @@ public final class AgentEnvFile extends EnvConfigSource {
     }
 
     /** The settings of the file the environment names, else of {@code defaultFile}; none when it cannot be read. */
-    static Map<String, String> settings(Map<String, String> environment, Path defaultFile, boolean report) {
+    static Map<String, String> settings(Map<String, String> environment, Path defaultFile) {
         Optional<Path> named = named(environment);
         Path file = named.orElse(defaultFile);
         try {
             return read(file);
         } catch (IOException e) {
-            if (!report) {
-                return Map.of();
-            }
             if (named.isPresent()) {
                 LOGGER.errorf("%s: the agent will not start", unreadable(file, e));
             } else if (environment.containsKey(SYSTEMD_INVOCATION)) {

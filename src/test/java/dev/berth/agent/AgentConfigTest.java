@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.berth.agent.runtime.ImagePullBehavior;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -31,6 +33,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +53,41 @@ class AgentConfigTest {
                 .withMapping(AgentConfig.class)
                 .build();
         return config.getConfigMapping(AgentConfig.class);
+    }
+
+    /**
+     * The root level Quarkus takes ({@code quarkus.log.level}) from these sources: system
+     * properties (400), the environment (300), the agent's env file (290) and a
+     * {@code config/application.properties} of the working directory (260); empty where the
+     * configuration gives none. It must be the level {@link AgentConfig#logLevel()} checked.
+     */
+    private static Optional<String> appliedLogLevel(Map<String, String> systemProperties,
+            Map<String, String> environment, Map<String, String> envFile, Map<String, String> workingDirectory)
+            throws IOException {
+        Optional<String> applied = logConfig(systemProperties, environment, envFile, workingDirectory).build()
+                .getOptionalValue("quarkus.log.level", String.class);
+        if (applied.isPresent() && !environment.containsKey("QUARKUS_LOG_LEVEL")) {
+            AgentConfig checked = logConfig(systemProperties, environment, envFile, workingDirectory)
+                    .withMapping(AgentConfig.class).build().getConfigMapping(AgentConfig.class);
+            assertThat(applied).isEqualTo(checked.logLevel());
+        }
+        return applied;
+    }
+
+    private static SmallRyeConfigBuilder logConfig(Map<String, String> systemProperties,
+            Map<String, String> environment, Map<String, String> envFile, Map<String, String> workingDirectory)
+            throws IOException {
+        return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(AgentConfigTest.class.getResource("/application.properties"),
+                        250))
+                .withSources(new PropertiesConfigSource(workingDirectory, "config/application.properties", 260))
+                .withSources(new io.smallrye.config.EnvConfigSource(envFile, AgentEnvFile.ORDINAL))
+                .withSources(new io.smallrye.config.EnvConfigSource(environment, 300))
+                .withSources(new PropertiesConfigSource(systemProperties, "system properties", 400))
+                .withSources(new EcsLogLevel())
+                .withInterceptors(new EcsUnsetValues());
     }
 
     /** Every ECS variable that application.properties maps onto an agent setting. */
@@ -234,7 +272,7 @@ class AgentConfigTest {
         Map<String, String> environment = Map.of("BERTH_AGENT_ENV_FILE", unreadable.toString());
 
         // When
-        List<String> logged = warningsWhile(() -> AgentEnvFile.settings(environment, Path.of("/nonexistent"), true));
+        List<String> logged = warningsWhile(() -> AgentEnvFile.settings(environment, Path.of("/nonexistent")));
         Throwable refusal = catchThrowable(() -> AgentEnvFile.requireReadable(environment));
 
         // Then
@@ -252,8 +290,8 @@ class AgentConfigTest {
 
         // When
         List<String> underSystemd = warningsWhile(() -> AgentEnvFile.settings(Map.of("INVOCATION_ID", "1f2e"),
-                unreadable, true));
-        List<String> elsewhere = warningsWhile(() -> AgentEnvFile.settings(Map.of(), unreadable, true));
+                unreadable));
+        List<String> elsewhere = warningsWhile(() -> AgentEnvFile.settings(Map.of(), unreadable));
 
         // Then: no refusal, and a warning only where no EnvironmentFile= passed its settings on
         assertThat(catchThrowable(() -> AgentEnvFile.requireReadable(Map.of()))).isNull();
@@ -381,6 +419,35 @@ class AgentConfigTest {
     }
 
     @Test
+    void theLogLevelIsAppliedFromEverySourceThatSetsIt() throws Exception {
+        // When / Then: system properties, as -D options in JAVA_OPTS give them
+        assertThat(appliedLogLevel(Map.of("berth.agent.log-level", "debug"), Map.of(), Map.of(), Map.of()))
+                .contains("DEBUG");
+        assertThat(appliedLogLevel(Map.of("ECS_LOGLEVEL", "warn"), Map.of(), Map.of(), Map.of())).contains("WARN");
+        // a config/application.properties in the working directory
+        assertThat(appliedLogLevel(Map.of(), Map.of(), Map.of(), Map.of("berth.agent.log-level", "error")))
+                .contains("ERROR");
+        // the environment and the env file, the environment winning
+        assertThat(appliedLogLevel(Map.of(), Map.of(), Map.of("ECS_LOGLEVEL", "WARN"), Map.of())).contains("WARN");
+        assertThat(appliedLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "error"), Map.of("ECS_LOGLEVEL", "debug"),
+                Map.of())).contains("ERROR");
+        // QUARKUS_LOG_LEVEL wins over every name of the agent's
+        assertThat(appliedLogLevel(Map.of(), Map.of("QUARKUS_LOG_LEVEL", "ERROR", "ECS_LOGLEVEL", "debug"), Map.of(),
+                Map.of())).contains("ERROR");
+        assertThat(appliedLogLevel(Map.of(), Map.of(), Map.of(), Map.of())).isEmpty();
+    }
+
+    @Test
+    void quarkusFindsTheLogLevelFactoryAndTheEnvFile() {
+        // Quarkus finds config source factories and sources with the ServiceLoader, as appliedLogLevel() cannot show.
+        assertThat(ServiceLoader.load(ConfigSourceFactory.class).stream().map(ServiceLoader.Provider::type))
+                .contains(EcsLogLevel.class);
+        // (a class listed that is no ConfigSource, as EcsLogLevel no longer is, fails the stream)
+        assertThat(ServiceLoader.load(ConfigSource.class).stream().map(ServiceLoader.Provider::type))
+                .contains(AgentEnvFile.class);
+    }
+
+    @Test
     void theEcsLogLevelBecomesQuarkusRootLevelAndABadOneStopsStartUp() throws Exception {
         // Given / When
         AgentConfig crit = load(Map.of("ECS_LOGLEVEL", "crit"));
@@ -391,13 +458,8 @@ class AgentConfigTest {
         assertThat(load(Map.of()).logLevel()).isEmpty();
         assertThat(failure).isNotNull();
         assertThat(failure.getMessage()).contains("verbose is not a log level (BERTH_AGENT_LOG_LEVEL or ECS_LOGLEVEL)");
-        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "debug"), Map.of()).getValue("quarkus.log.level"))
-                .isEqualTo("DEBUG");
-        assertThat(new EcsLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "WARN")).getValue("quarkus.log.level"))
-                .isEqualTo("WARN");
-        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "error"), Map.of("ECS_LOGLEVEL", "debug"))
-                .getValue("quarkus.log.level")).isEqualTo("ERROR");
-        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "verbose"), Map.of()).getPropertyNames()).isEmpty();
+        assertThat(appliedLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "debug"), Map.of(), Map.of())).contains("DEBUG");
+        assertThat(appliedLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "verbose"), Map.of(), Map.of())).isEmpty();
     }
 
     @Test
@@ -625,8 +687,7 @@ class AgentConfigTest {
 
         // Then
         assertThat(none.logLevel()).contains("OFF");
-        assertThat(new EcsLogLevel(Map.of("ECS_LOGLEVEL", "none"), Map.of()).getValue("quarkus.log.level"))
-                .isEqualTo("OFF");
+        assertThat(appliedLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "none"), Map.of(), Map.of())).contains("OFF");
     }
 
     @Test
@@ -635,19 +696,20 @@ class AgentConfigTest {
         Map<String, String> both = Map.of("ECS_LOGLEVEL", "error", "BERTH_AGENT_LOG_LEVEL", "debug");
 
         // When
-        EcsLogLevel alone = new EcsLogLevel(Map.of("BERTH_AGENT_LOG_LEVEL", "warn"), Map.of());
-        EcsLogLevel inTheEnvironment = new EcsLogLevel(both, Map.of());
-        EcsLogLevel inTheEnvFile = new EcsLogLevel(Map.of("ECS_LOGLEVEL", "error"),
-                Map.of("BERTH_AGENT_LOG_LEVEL", "debug"));
+        Optional<String> alone = appliedLogLevel(Map.of(), Map.of("BERTH_AGENT_LOG_LEVEL", "warn"), Map.of(),
+                Map.of());
+        Optional<String> inTheEnvironment = appliedLogLevel(Map.of(), both, Map.of(), Map.of());
+        Optional<String> inTheEnvFile = appliedLogLevel(Map.of(), Map.of("ECS_LOGLEVEL", "error"),
+                Map.of("BERTH_AGENT_LOG_LEVEL", "debug"), Map.of());
 
         // Then the level applied is the one AgentConfig checks
-        assertThat(alone.getValue("quarkus.log.level")).isEqualTo("WARN");
-        assertThat(inTheEnvironment.getValue("quarkus.log.level")).isEqualTo("DEBUG");
-        assertThat(inTheEnvFile.getValue("quarkus.log.level")).isEqualTo("DEBUG");
+        assertThat(alone).contains("WARN");
+        assertThat(inTheEnvironment).contains("DEBUG");
+        assertThat(inTheEnvFile).contains("DEBUG");
         assertThat(load(both).logLevel()).contains("DEBUG");
         Map<String, String> emptyBerthName = Map.of("BERTH_AGENT_LOG_LEVEL", "", "ECS_LOGLEVEL", "debug");
         assertThat(load(emptyBerthName).logLevel()).isEmpty();
-        assertThat(new EcsLogLevel(emptyBerthName, Map.of()).getPropertyNames()).isEmpty();
+        assertThat(appliedLogLevel(Map.of(), emptyBerthName, Map.of(), Map.of())).isEmpty();
     }
 
     @Test
