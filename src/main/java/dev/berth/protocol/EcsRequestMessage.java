@@ -90,7 +90,9 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
                     + MAX_REQUEST_ID_LENGTH + " characters (" + id.length() + "): send the request under a shorter one.");
         }
         JsonNode version = root.get("schemaVersion");
-        if (version != null && !version.isNull() && (!version.isInt() || version.asInt() != SCHEMA_VERSION)) {
+        // A number equal to 1, as JSON Schema's const compares numbers: Python's json writes 1.0.
+        if (version != null && !version.isNull() && (!version.isNumber()
+                || version.decimalValue().compareTo(java.math.BigDecimal.valueOf(SCHEMA_VERSION)) != 0)) {
             return new Decoded.Invalid(id, "InvalidParameterException", "Unsupported 'schemaVersion' "
                     + shown(version.toString()) + ": this scheduler reads " + SCHEMA_VERSION + ".");
         }

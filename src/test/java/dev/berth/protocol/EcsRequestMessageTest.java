@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,30 @@ class EcsRequestMessageTest {
     private EcsRequestMessage.Decoded decode(String key, String value) {
         return EcsRequestMessage.decode(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8),
                 OPERATIONS, mapper);
+    }
+
+    @Test
+    void decodesAsValidExactlyWhatThePublishedRequestSchemaAccepts() {
+        // Given: values at the edges of the schema, each sent under the key r-1
+        List<String> values = List.of(
+                "{\"operation\": \"ListClusters\", \"schemaVersion\": 1}",
+                "{\"operation\": \"ListClusters\", \"schemaVersion\": 1.0}",
+                "{\"operation\": \"ListClusters\", \"schemaVersion\": null}",
+                "{\"operation\": \"ListClusters\", \"schemaVersion\": 2}",
+                "{\"operation\": \"ListClusters\", \"schemaVersion\": \"1\"}",
+                "{\"operation\": \"ListClusters\", \"request\": null}",
+                "{\"operation\": \"ListClusters\", \"request\": []}",
+                "{\"operation\": \"ListClusters\", \"requestId\": \"\"}",
+                "{\"operation\": \"ListClusters\", \"requestId\": 5}",
+                "{\"request\": {}}");
+
+        // Then: a producer that checks its records against the served schema is never refused
+        for (String value : values) {
+            boolean schemaAccepts = dev.berth.api.kafka.PublicSchemas.violations("request", value).isEmpty();
+            assertThat(decode("r-1", value)).as(value)
+                    .matches(d -> (d instanceof EcsRequestMessage.Decoded.Valid) == schemaAccepts,
+                            schemaAccepts ? "valid, as the schema accepts it" : "refused, as the schema refuses it");
+        }
     }
 
     @Test
