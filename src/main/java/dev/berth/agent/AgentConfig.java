@@ -151,7 +151,10 @@ public interface AgentConfig {
     /**
      * Absolute host directories under which a task volume's {@code host.sourcePath} may be
      * mounted (env {@code BERTH_AGENT_HOST_PATHS_ALLOWED}, a comma list). Empty, the default,
-     * refuses every host path: a bind mount reaches past the container.
+     * refuses every host path: a bind mount reaches past the container. Paths are compared
+     * with symlinks resolved, as the agent sees the host's files, and Docker gets the resolved
+     * path; a directory the agent cannot find (under the unit's {@code PrivateTmp} or
+     * {@code ProtectHome}, or not mounted into its pod) allows nothing.
      */
     Optional<List<Path>> hostPathsAllowed();
 

@@ -441,11 +441,16 @@ class TaskDefinitionDockerIT {
         TaskDefinition inside = withVolume(Map.of("name", "data", "host", Map.of("sourcePath", source.toString())),
                 "echo written > /data/out");
         TaskDefinition outside = withVolume(Map.of("name", "data", "host", Map.of("sourcePath", "/etc")), "true");
+        // a link a task could have planted under the allowed directory
+        java.nio.file.Files.createSymbolicLink(allowed.resolve("esc"), java.nio.file.Path.of("/etc"));
+        TaskDefinition throughLink = withVolume(Map.of("name", "data", "host",
+                Map.of("sourcePath", allowed.resolve("esc").toString())), "true");
         runtime.enforce(new HostPolicy(true, List.of(allowed)));
         try {
             // When
             TaskStateChange running = syncUntil(worker(task(inside, null)), status(TaskStatus.RUNNING));
             TaskStateChange refused = syncUntil(worker(task(outside, null)), status(TaskStatus.STOPPED));
+            TaskStateChange linked = syncUntil(worker(task(throughLink, null)), status(TaskStatus.STOPPED));
 
             // Then
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(source.resolve("out")).hasContent("written"));
@@ -453,6 +458,8 @@ class TaskDefinitionDockerIT {
             assertThat(refused.stopCode()).isEqualTo("TaskFailedToStart");
             assertThat(refused.stoppedReason()).startsWith("CannotCreateContainerError: host path /etc is not under "
                     + "an allowed host path of this host");
+            assertThat(linked.stoppedReason()).startsWith("CannotCreateContainerError: host path "
+                    + allowed.resolve("esc") + " resolves to /etc, which is not under an allowed host path");
         } finally {
             runtime.enforce(HostPolicy.STRICT);
         }

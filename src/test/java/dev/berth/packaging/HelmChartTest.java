@@ -194,6 +194,30 @@ class HelmChartTest {
     }
 
     @Test
+    void theHostPathsTasksMayMountAreMountedForTheAgentAtTheirOwnPathSoItResolvesThemAsTheNodeDoes()
+            throws IOException {
+        // When
+        RenderedChart chart = render(template().set("agent.enabled", "true")
+                .set("agent.hostPathsAllowed[0]", "/srv/berth").set("agent.hostPathsAllowed[1]", "/var/log/apps"));
+
+        // Then
+        PodSpec agentPod = chart.only(DaemonSet.class).getSpec().getTemplate().getSpec();
+        Container agent = onlyContainer(agentPod);
+        assertThat(env(agent)).containsEntry("BERTH_AGENT_HOST_PATHS_ALLOWED", "/srv/berth,/var/log/apps");
+        assertThat(List.of("host-path-0", "host-path-1")).extracting(name -> volume(agentPod, name).getHostPath())
+                .extracting("path", "type").containsExactly(tuple("/srv/berth", "Directory"),
+                        tuple("/var/log/apps", "Directory"));
+        assertThat(agent.getVolumeMounts()).filteredOn(mount -> mount.getName().startsWith("host-path-"))
+                .extracting(VolumeMount::getMountPath, VolumeMount::getReadOnly, VolumeMount::getMountPropagation)
+                .containsExactly(tuple("/srv/berth", true, "HostToContainer"),
+                        tuple("/var/log/apps", true, "HostToContainer"));
+        // and by default none: every host path is refused
+        Container strict = onlyContainer(render(template().set("agent.enabled", "true")).only(DaemonSet.class)
+                .getSpec().getTemplate().getSpec());
+        assertThat(env(strict)).doesNotContainKey("BERTH_AGENT_HOST_PATHS_ALLOWED");
+    }
+
+    @Test
     void theChartMakesTheCredentialsSecretWhenThereIsNoExistingOne() throws IOException {
         // When
         RenderedChart chart = render(template()

@@ -63,6 +63,12 @@ public record ContainerSpec(
                 memoryReservationBytes, portMappings, networkMode, workingDirectory, user, hostname, labels, host);
     }
 
+    /** The same container with {@code replaced} as its host settings. */
+    public ContainerSpec withHost(HostSettings replaced) {
+        return new ContainerSpec(name, image, command, entryPoint, environment, cpuShares, memoryBytes,
+                memoryReservationBytes, portMappings, networkMode, workingDirectory, user, hostname, labels, replaced);
+    }
+
     /** The task id label: which task this container belongs to. */
     public String taskId() {
         return labels.get(BerthLabels.TASK_ID);

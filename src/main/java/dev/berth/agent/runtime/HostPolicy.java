@@ -2,6 +2,7 @@ package dev.berth.agent.runtime;
 
 import dev.berth.model.ContainerSettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,7 +11,8 @@ import java.util.Set;
 /**
  * What this host lets a task do beyond an ordinary container: run privileged, or with what
  * owns the host as surely (refused when {@code ECS_DISABLE_PRIVILEGED} is true), and
- * bind-mount host directories (only under the allowed paths). Pure.
+ * bind-mount host directories (only under the allowed paths, as they really are on the host:
+ * {@link HostPaths}).
  *
  * <p>With privileged containers disabled, these are refused by name too, since each is a
  * step to root on the host ({@code nsenter -t 1}, a kernel module, a mount of the host's
@@ -43,24 +45,47 @@ public record HostPolicy(boolean privilegedDisabled, List<Path> hostPathsAllowed
         hostPathsAllowed = hostPathsAllowed.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     }
 
-    /** Why this host refuses the container, or empty when it may run. */
-    public Optional<String> refusal(ContainerSpec spec) {
+    /** Whether this host runs a container, and then as what. */
+    public sealed interface Admission {
+
+        /** It may run as {@code spec}: each host path replaced by where it really is on the host ({@link HostPaths}). */
+        record Admitted(ContainerSpec spec) implements Admission {
+        }
+
+        record Refused(String reason) implements Admission {
+        }
+    }
+
+    /** Whether this host runs the container: with its host paths resolved, or refused with the reason. */
+    public Admission admit(ContainerSpec spec) {
         if (spec.host().settings().isPrivileged() && privilegedDisabled) {
-            return Optional.of("privileged containers are disabled on this host (ECS_DISABLE_PRIVILEGED)");
+            return new Admission.Refused("privileged containers are disabled on this host (ECS_DISABLE_PRIVILEGED)");
         }
         if (privilegedDisabled) {
             Optional<String> owner = hostOwner(spec.host());
             if (owner.isPresent()) {
-                return owner.map(what -> what + WHILE_PRIVILEGED_DISABLED);
+                return new Admission.Refused(owner.get() + WHILE_PRIVILEGED_DISABLED);
             }
         }
+        List<VolumeMount> mounts = new ArrayList<>();
         for (VolumeMount mount : spec.host().mounts()) {
-            if (mount.kind() == VolumeMount.Kind.HOST_PATH && !allowed(mount.source())) {
-                return Optional.of("host path " + mount.source() + " is not under an allowed host path of this host"
-                        + " (BERTH_AGENT_HOST_PATHS_ALLOWED: " + hostPathsAllowed + ")");
+            if (mount.kind() != VolumeMount.Kind.HOST_PATH) {
+                mounts.add(mount);
+                continue;
             }
+            HostPaths.Resolution resolution = HostPaths.resolve(mount.source(), hostPathsAllowed);
+            if (resolution instanceof HostPaths.Resolution.Refused refused) {
+                return new Admission.Refused(refused.reason());
+            }
+            String resolved = ((HostPaths.Resolution.Allowed) resolution).path();
+            mounts.add(new VolumeMount(mount.kind(), resolved, mount.containerPath(), mount.readOnly()));
         }
-        return Optional.empty();
+        return new Admission.Admitted(spec.withHost(spec.host().withMounts(mounts)));
+    }
+
+    /** Why this host refuses the container, or empty when it may run. */
+    public Optional<String> refusal(ContainerSpec spec) {
+        return admit(spec) instanceof Admission.Refused refused ? Optional.of(refused.reason()) : Optional.empty();
     }
 
     /** What in {@code host} gives the container the host as {@code privileged} would, or empty. */
@@ -120,14 +145,5 @@ public record HostPolicy(boolean privilegedDisabled, List<Path> hostPathsAllowed
             case "writable-cgroups" -> !value.equals("false");
             default -> false;
         };
-    }
-
-    private boolean allowed(String source) {
-        Path path = Path.of(source);
-        if (!path.isAbsolute()) {
-            return false;
-        }
-        Path normal = path.normalize();
-        return hostPathsAllowed.stream().anyMatch(normal::startsWith);
     }
 }

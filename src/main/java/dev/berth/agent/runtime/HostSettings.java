@@ -36,6 +36,11 @@ public record HostSettings(
         volumesFrom = List.copyOf(volumesFrom);
     }
 
+    /** The same settings with {@code replaced} as the mounts. */
+    public HostSettings withMounts(List<VolumeMount> replaced) {
+        return new HostSettings(settings, replaced, links, volumesFrom, pidMode, ipcMode);
+    }
+
     /**
      * The settings of {@code definition} in {@code task}.
      *

@@ -23,7 +23,8 @@
  *       volumes already turned into engine names; a malformed one fails the create with
  *       CannotCreateContainerError naming the field. The runtime refuses what the host's
  *       {@link dev.berth.agent.runtime.HostPolicy} does not allow (privileged containers and
- *       the settings that own the host as they do, host paths outside the allow list).</li>
+ *       the settings that own the host as they do, host paths outside the allow list once
+ *       their symlinks are resolved), and hands Docker host paths resolved.</li>
  * </ul>
  */
 package dev.berth.agent.runtime;

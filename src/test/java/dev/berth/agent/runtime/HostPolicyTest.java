@@ -6,10 +6,12 @@ import dev.berth.agent.Fixtures;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.DesiredTask;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Privileged containers and host paths run only where the host's configuration allows them. */
 class HostPolicyTest {
@@ -98,16 +100,62 @@ class HostPolicyTest {
     }
 
     @Test
-    void aHostPathMountsOnlyUnderAnAllowedDirectory() throws Exception {
+    void aHostPathMountsOnlyUnderAnAllowedDirectory(@TempDir Path dir) throws Exception {
         // Given
-        HostPolicy policy = new HostPolicy(true, List.of(Path.of("/srv/berth")));
+        Path allowed = Files.createDirectories(dir.resolve("berth")).toRealPath();
+        HostPolicy policy = new HostPolicy(true, List.of(allowed));
 
         // Then
-        assertThat(policy.refusal(spec(withHostVolume("/srv/berth/web/data")))).isEmpty();
-        assertThat(policy.refusal(spec(withHostVolume("/srv/berth/../../etc")))).hasValueSatisfying(
-                reason -> assertThat(reason).contains("/srv/berth/../../etc", "BERTH_AGENT_HOST_PATHS_ALLOWED"));
+        assertThat(policy.refusal(spec(withHostVolume(allowed + "/web/data")))).isEmpty();
+        assertThat(policy.refusal(spec(withHostVolume(allowed + "/../../etc")))).hasValueSatisfying(
+                reason -> assertThat(reason).contains(allowed + "/../../etc", "BERTH_AGENT_HOST_PATHS_ALLOWED"));
         assertThat(policy.refusal(spec(withHostVolume("/etc")))).isPresent();
-        assertThat(HostPolicy.STRICT.refusal(spec(withHostVolume("/srv/berth/web")))).isPresent();
+        assertThat(HostPolicy.STRICT.refusal(spec(withHostVolume(allowed + "/web")))).isPresent();
+    }
+
+    @Test
+    void aHostPathIsResolvedOnTheHostSoASymlinkCannotLeadOutOfTheAllowedDirectory(@TempDir Path dir)
+            throws Exception {
+        // Given: a task that could write under the allowed directory planted links in it
+        Path allowed = Files.createDirectories(dir.resolve("berth")).toRealPath();
+        Files.createDirectories(allowed.resolve("web"));
+        Files.createSymbolicLink(allowed.resolve("esc"), Path.of("/etc"));
+        Files.createSymbolicLink(allowed.resolve("up"), Path.of(".."));
+        Files.createSymbolicLink(allowed.resolve("inside"), allowed.resolve("web"));
+        Files.createSymbolicLink(allowed.resolve("dangling"), dir.resolve("nowhere"));
+        HostPolicy policy = new HostPolicy(true, List.of(allowed));
+
+        // Then: a link out is refused, naming where it leads, also for a path below it that does not exist yet
+        for (String escape : List.of("esc", "esc/passwd", "esc/not/yet", "up", "up/other")) {
+            assertThat(policy.refusal(spec(withHostVolume(allowed + "/" + escape)))).as(escape)
+                    .hasValueSatisfying(reason -> assertThat(reason).contains(allowed + "/" + escape,
+                            "BERTH_AGENT_HOST_PATHS_ALLOWED"));
+        }
+        assertThat(policy.refusal(spec(withHostVolume(allowed + "/esc")))).hasValueSatisfying(
+                reason -> assertThat(reason).contains("resolves to /etc"));
+        assertThat(policy.refusal(spec(withHostVolume(allowed + "/dangling")))).hasValueSatisfying(
+                reason -> assertThat(reason).contains(allowed + "/dangling", "cannot be resolved"));
+        // and Docker gets the resolved path, so what it mounts is what was checked
+        assertThat(admittedSources(policy, allowed + "/inside/data")).containsExactly(allowed + "/web/data");
+        assertThat(admittedSources(policy, allowed + "/new/dir")).containsExactly(allowed + "/new/dir");
+    }
+
+    @Test
+    void anAllowedDirectoryTheAgentCannotSeeAllowsNothing(@TempDir Path dir) throws Exception {
+        // Given: under berth-agent.service's PrivateTmp the agent's /tmp is not the host's: a root it
+        // cannot find might hold links it cannot see
+        HostPolicy policy = new HostPolicy(true, List.of(dir.resolve("missing")));
+
+        // Then
+        assertThat(policy.refusal(spec(withHostVolume(dir.resolve("missing/web").toString())))).hasValueSatisfying(
+                reason -> assertThat(reason).contains(dir.resolve("missing") + " does not exist"));
+    }
+
+    private static List<String> admittedSources(HostPolicy policy, String source) throws Exception {
+        HostPolicy.Admission admission = policy.admit(spec(withHostVolume(source)));
+        assertThat(admission).isInstanceOf(HostPolicy.Admission.Admitted.class);
+        return ((HostPolicy.Admission.Admitted) admission).spec().host().mounts().stream().map(VolumeMount::source)
+                .toList();
     }
 
     @Test

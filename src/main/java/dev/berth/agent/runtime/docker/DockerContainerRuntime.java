@@ -218,11 +218,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
 
     @Override
-    public String create(ContainerSpec spec) throws ContainerRuntimeException {
-        Optional<String> refusal = policy.refusal(spec);
-        if (refusal.isPresent()) {
-            throw RuntimeError.CannotCreateContainerError.because(refusal.get());
+    public String create(ContainerSpec requested) throws ContainerRuntimeException {
+        HostPolicy.Admission admission = policy.admit(requested);
+        if (admission instanceof HostPolicy.Admission.Refused refused) {
+            throw RuntimeError.CannotCreateContainerError.because(refused.reason());
         }
+        // Host paths resolved: Docker mounts what the policy checked.
+        ContainerSpec spec = ((HostPolicy.Admission.Admitted) admission).spec();
         if (spec.host().settings().logConfiguration() != null) {
             requireLogDriver(spec.host().settings().logConfiguration().logDriver());
         }
