@@ -467,8 +467,8 @@ class TaskDefinitionDockerIT {
 
     @Test
     void aSharedVolumeIsCreatedOnlyWhenAskedToAutoprovisionAndOutlivesTheTask() {
-        // Given
-        String name = "berth-it-shared-" + UUID.randomUUID().toString().substring(0, 8);
+        // Given: a name without the berth- of task volumes, which the host refuses for a shared one
+        String name = "it-shared-" + UUID.randomUUID().toString().substring(0, 8);
         TaskDefinition provisioned = withVolume(Map.of("name", name, "dockerVolumeConfiguration",
                 Map.of("scope", "shared", "autoprovision", true, "driver", "local")), "echo kept > /data/out");
         TaskDefinition missing = withVolume(Map.of("name", name + "-missing", "dockerVolumeConfiguration",

@@ -30,6 +30,13 @@ public record HostSettings(
     public static final HostSettings NONE = new HostSettings(ContainerSettings.NONE, List.of(), List.of(), List.of(),
             null, null);
 
+    /**
+     * How the engine's names of task-scoped volumes begin. A shared volume is named as the task
+     * definition says, so one with this prefix could be another task's own, found by its
+     * predictable name: it is refused.
+     */
+    static final String TASK_VOLUME_PREFIX = "berth-";
+
     public HostSettings {
         mounts = List.copyOf(mounts);
         links = List.copyOf(links);
@@ -84,6 +91,11 @@ public record HostSettings(
                     readOnly);
         }
         if (volume.dockerVolumeConfiguration() != null && volume.dockerVolumeConfiguration().isShared()) {
+            if (volume.name().startsWith(TASK_VOLUME_PREFIX)) {
+                throw new IllegalArgumentException("Invalid 'volumes' setting for task: the shared volume '"
+                        + volume.name() + "' starts with '" + TASK_VOLUME_PREFIX + "', which Berth keeps for the "
+                        + "Docker volumes of tasks' own volumes");
+            }
             VolumeMount.Kind kind = Boolean.TRUE.equals(volume.dockerVolumeConfiguration().autoprovision())
                     ? VolumeMount.Kind.SHARED_VOLUME : VolumeMount.Kind.EXISTING_VOLUME;
             return new VolumeMount(kind, volume.name(), point.containerPath(), readOnly);
@@ -94,7 +106,7 @@ public record HostSettings(
 
     /** The engine's name of a task-scoped volume: unique to the task, found again after a restart. */
     public static String taskVolumeName(DesiredTask task, String volume) {
-        return "berth-" + task.taskId() + "-" + volume.replaceAll("[^a-zA-Z0-9_.-]", "-");
+        return TASK_VOLUME_PREFIX + task.taskId() + "-" + volume.replaceAll("[^a-zA-Z0-9_.-]", "-");
     }
 
     private static List<String> links(DesiredTask task, String container, ContainerSettings settings) {

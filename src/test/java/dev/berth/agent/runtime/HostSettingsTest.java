@@ -65,6 +65,25 @@ class HostSettingsTest {
     }
 
     @Test
+    void aSharedVolumeCannotTakeTheNameOfAnotherTasksVolume() {
+        // Given: task t1 names, as a shared volume, the Docker volume of task t2's own volume
+        String victims = HostSettings.taskVolumeName(Fixtures.desired("t2", 1, TaskStatus.RUNNING, settings), "cache");
+        for (boolean autoprovision : List.of(true, false)) {
+            TaskDefinition stealing = Fixtures.withContainerField(Fixtures.withTaskField(settings, "volumes",
+                    List.of(Map.of("name", victims, "dockerVolumeConfiguration",
+                            Map.of("scope", "shared", "autoprovision", autoprovision)))),
+                    "source", "mountPoints", List.of(Map.of("sourceVolume", victims, "containerPath", "/cache")));
+
+            // Then
+            assertThatThrownBy(() -> spec(Fixtures.desired("t1", 1, TaskStatus.RUNNING, stealing), "source"))
+                    .isInstanceOfSatisfying(ContainerRuntimeException.class, e -> assertThat(e.reason())
+                            .isEqualTo("CannotCreateContainerError: Invalid 'volumes' setting for task: the shared "
+                                    + "volume '" + victims + "' starts with 'berth-', which Berth keeps for the Docker "
+                                    + "volumes of tasks' own volumes"));
+        }
+    }
+
+    @Test
     void aLinkToAContainerTheTaskLacksFailsTheCreateNamingIt() {
         // Given
         DesiredTask broken = Fixtures.desired("t1", 1, TaskStatus.RUNNING,

@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * The task-scoped Docker volumes of a container: created by Docker with the task's labels
  * when the container is created, and removed once no container of the task uses them. Shared
- * volumes and volumes without the Berth labels are never removed. Runs inside a runtime call.
+ * volumes, volumes without the Berth labels and those of another task are never removed. Runs
+ * inside a runtime call.
  */
 final class DockerVolumes {
 
@@ -42,7 +43,7 @@ final class DockerVolumes {
         }
     }
 
-    /** The names of the volumes the container mounts that carry the task label. */
+    /** The names of the volumes the container mounts that are task volumes of its own task. */
     static List<String> taskVolumesOf(DockerClient client, String containerId) {
         List<String> names = new ArrayList<>();
         InspectContainerResponse container;
@@ -51,26 +52,39 @@ final class DockerVolumes {
         } catch (NotFoundException e) {
             return names;
         }
-        if (container.getMounts() == null) {
+        if (container.getMounts() == null || container.getConfig() == null) {
             return names;
         }
         for (InspectContainerResponse.Mount mount : container.getMounts()) {
-            if (mount.getName() != null && isTaskVolume(client, mount.getName())) {
+            if (mount.getName() != null && isTaskVolumeOf(labelsOf(client, mount.getName()),
+                    container.getConfig().getLabels())) {
                 names.add(mount.getName());
             }
         }
         return names;
     }
 
-    private static boolean isTaskVolume(DockerClient client, String name) {
+    private static Map<String, String> labelsOf(DockerClient client, String volume) {
         try {
-            InspectVolumeResponse volume = client.inspectVolumeCmd(name).exec();
-            Map<String, String> labels = volume.getLabels();
-            return labels != null && labels.get(BerthLabels.TASK_ID) != null
-                    && labels.get(BerthLabels.INSTANCE_ID) != null;
+            InspectVolumeResponse inspected = client.inspectVolumeCmd(volume).exec();
+            return inspected.getLabels();
         } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether a volume is a task volume of the container's own task on this instance: a task can
+     * mount a volume of another task's by its name, and must not take it away when it goes.
+     */
+    static boolean isTaskVolumeOf(Map<String, String> volumeLabels, Map<String, String> containerLabels) {
+        if (volumeLabels == null || containerLabels == null) {
             return false;
         }
+        String task = volumeLabels.get(BerthLabels.TASK_ID);
+        String instance = volumeLabels.get(BerthLabels.INSTANCE_ID);
+        return task != null && instance != null && task.equals(containerLabels.get(BerthLabels.TASK_ID))
+                && instance.equals(containerLabels.get(BerthLabels.INSTANCE_ID));
     }
 
     /** Removes each volume unless another container still uses it (the last one removes it). */
