@@ -183,6 +183,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.berth.api.kafka.TaskEventDetail.class,
         dev.berth.api.shape.EcsTask.Overrides.class,
         dev.berth.api.shape.InstanceResource.class,
+}, classNames = {
+        // Package-private holders of records that Jackson never sees, named so that the rule
+        // above holds without opening them up.
+        "dev.berth.api.kafka.AnswersApart",
+        "dev.berth.model.EcsFieldNames",
 })
 final class BerthJsonTypes {
 
