@@ -85,9 +85,9 @@ class SystemdUnitsTest {
         // the small footprint the agent benchmark measures, before $JAVA_OPTS so that agent.env can raise the heap
         String execStart = unit.value("Service", "ExecStart");
         assertThat(execStart.substring(0, execStart.indexOf("$JAVA_OPTS"))).contains("-XX:+UseSerialGC",
-                "-Xms24m", "-Xmx64m", "-Xmn8m", "-XX:MaxHeapFreeRatio=40", "-XX:MetaspaceSize=64m",
-                "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError")
-                .doesNotContain("-XX:TieredStopAtLevel");
+                "-Xms24m", "-Xmx64m", "-Xmn4m", "-XX:MaxHeapFreeRatio=20", "-XX:MetaspaceSize=64m",
+                "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=3",
+                "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError");
         assertThat(unit.values("Service", "Environment")).contains("MALLOC_ARENA_MAX=2");
         // stopping: longer than the agent's 15 s flush, SIGTERM to the JVM only
         assertThat(seconds(unit.value("Service", "TimeoutStopSec"))).isGreaterThan(15);
