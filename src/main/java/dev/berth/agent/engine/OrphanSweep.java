@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * tombstoned), and only when that cannot be a misreading of Kafka:
  * <ul>
  *   <li>the {@link SweepPolicy.Gate} does not refuse (the edge refuses while the Kafka cluster
- *       id or the partition count of berth.tasks differs from the one recorded);</li>
+ *       id, or the partition count or topic id of berth.tasks, differs from the one recorded);</li>
  *   <li>the engine has acted on the whole desired state for at least the grace period, and
  *       the container has been seen unclaimed for at least as long;</li>
  *   <li>this agent's own last report on berth.task-events does not name the container's task:
