@@ -291,7 +291,7 @@ public final class TaskEngine {
     private void wake(ContainerEvent event) {
         TaskWorker worker = workers.get(event.taskId());
         if (worker != null && caughtUp) {
-            worker.wakeForEvent(event.time(), executor);
+            worker.wakeForEvent(event, executor);
         }
     }
 
