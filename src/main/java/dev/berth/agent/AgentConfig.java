@@ -261,8 +261,8 @@ public interface AgentConfig {
     /**
      * How long the agent must have acted on its tasks, and a container must have been seen
      * claimed by no task, before the orphan sweep stops or removes that container. The sweep
-     * is also off while the Kafka cluster id or the partition count of berth.tasks differs
-     * from the one recorded in {@code <data dir>/agent/kafka-layout.properties}.
+     * is also off while the Kafka cluster id, or the partition count or topic id of
+     * berth.tasks, differs from the one recorded in {@code <data dir>/agent/kafka-layout.properties}.
      */
     @WithDefault("5m")
     Duration orphanGracePeriod();

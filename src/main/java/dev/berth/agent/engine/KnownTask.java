@@ -221,11 +221,20 @@ final class KnownTask {
 
     /** The container is STOPPED without an exit code: it failed, never ran, or vanished. */
     void stopped(String name, String reason) {
+        stopped(name, reason, null);
+    }
+
+    /**
+     * As {@link #stopped(String, String)}, for a container that vanished after the engine
+     * announced its exit with {@code announcedExitCode} (null: no exit was announced).
+     */
+    void stopped(String name, String reason, Integer announcedExitCode) {
         ContainerState c = containers.get(name);
         if (c.lastStatus() == ContainerStatus.STOPPED) {
             return;
         }
-        put(new ContainerState(name, c.runtimeId(), c.image(), ContainerStatus.STOPPED, c.exitCode(),
+        put(new ContainerState(name, c.runtimeId(), c.image(), ContainerStatus.STOPPED,
+                c.exitCode() != null ? c.exitCode() : announcedExitCode,
                 c.reason() != null ? c.reason() : reason, c.networkBindings(), c.healthStatus(), c.restartCount()));
     }
 

@@ -264,7 +264,7 @@ public final class TaskEngine {
             later.after(Duration.ofNanos(step * i), () -> wake(taskId));
         }
         try {
-            executor.execute(() -> sweep.sweep(workers::containsKey, lastReports::containsKey));
+            sweep.request(executor, workers::containsKey, lastReports::containsKey);
         } catch (RejectedExecutionException e) {
             LOGGER.warnf("Instance %s: no task thread is free for the orphan sweep (%s); it runs at the next resync",
                     instanceId, e.getMessage());
@@ -291,7 +291,7 @@ public final class TaskEngine {
     private void wake(ContainerEvent event) {
         TaskWorker worker = workers.get(event.taskId());
         if (worker != null && caughtUp) {
-            worker.wakeForEvent(event.time(), executor);
+            worker.wakeForEvent(event, executor);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.agent.engine;
 
 import dev.berth.agent.runtime.BerthLabels;
+import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpecs;
@@ -16,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +74,12 @@ public final class TaskWorker {
     private final AtomicBoolean wantedAnyway = new AtomicBoolean();
     /** The engine's time of the latest event about the task's containers; null before the first. */
     private final AtomicReference<Instant> latestEvent = new AtomicReference<>();
+    /**
+     * The exit code of the last die the engine announced, by the id of the task's container: one
+     * removed before the worker looked ({@code docker rm -f}) exited with it, as ECS's agent takes
+     * it. At most one per container the task had.
+     */
+    private final Map<String, Integer> announcedExitCodes = new ConcurrentHashMap<>();
     /**
      * When the last look at every container began (this agent's clock, the engine's host's): an
      * event older than that is already in what it saw.
@@ -202,13 +211,16 @@ public final class TaskWorker {
 
     /**
      * Asks for a sync because the engine announced a change to one of the task's containers at
-     * {@code time} (by the engine's clock). When the sync comes, an event that happened before
+     * the event's time (by the engine's clock). When the sync comes, an event that happened before
      * the worker's last look at its containers began is skipped: that look already saw it. The
      * worker's own start of a container is announced while it inspects the container it
      * started, so each start would otherwise cost one more sync and inspect.
      */
-    void wakeForEvent(Instant time, Executor executor) {
-        latestEvent.accumulateAndGet(time, (a, b) -> a == null || b.isAfter(a) ? b : a);
+    void wakeForEvent(ContainerEvent event, Executor executor) {
+        if (event.exitCode() != null) {
+            announcedExitCodes.put(event.containerId(), event.exitCode());
+        }
+        latestEvent.accumulateAndGet(event.time(), (a, b) -> a == null || b.isAfter(a) ? b : a);
         wanted = true;
         if (scheduled.compareAndSet(false, true)) {
             schedule(executor);
@@ -311,7 +323,8 @@ public final class TaskWorker {
                 known.observed(definition.name(), restarts.restartIfDue(definition, seen.get(), stopping(task)),
                         restarts.count(definition));
             } else if (container.runtimeId() != null) {
-                known.stopped(definition.name(), restored ? REMOVED_WHILE_AGENT_DOWN : REMOVED_OUTSIDE_BERTH);
+                known.stopped(definition.name(), restored ? REMOVED_WHILE_AGENT_DOWN : REMOVED_OUTSIDE_BERTH,
+                        announcedExitCodes.get(container.runtimeId()));
             }
         }
         restored = false;

@@ -77,7 +77,9 @@
  *       {@link dev.berth.agent.engine.OrphanSweep}: only after its grace period, never while
  *       its gate refuses (a changed Kafka), and never for a task this agent reported before
  *       it started. A container without the Berth labels, or another instance's, is never
- *       touched.</li>
+ *       touched. An orphan whose stop failed five times is left running until its state
+ *       changes, and at most one sweep runs (with one more waiting) however often resyncs
+ *       ask for it.</li>
  *   <li>A container event stream that is back after a break resyncs every task.</li>
  * </ul>
  */

@@ -17,15 +17,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.jboss.logging.Logger;
 
 /**
- * The Kafka this agent has accepted: the cluster id and the partition count of berth.tasks,
- * kept in {@code <dataDir>/agent/kafka-layout.properties}. It is the orphan sweep's gate: an
- * agent that finds another Kafka cluster (an empty or new one) or another partition count
+ * The Kafka this agent has accepted: the cluster id, and the partition count and topic id of
+ * berth.tasks, kept in {@code <dataDir>/agent/kafka-layout.properties}. It is the orphan
+ * sweep's gate: an agent that finds another Kafka cluster (an empty or new one), another
+ * partition count, or a berth.tasks deleted and created again (empty) on the same cluster
  * reads another set of desired tasks, and its containers would all look orphaned. So while
- * either differs from the recorded one, or could not be read, the sweep stops and removes no
- * container, and says why in the log.
+ * any of them differs from the recorded one, or could not be read, the sweep stops and
+ * removes no container, and says why in the log.
  *
  * <p>The first start records the layout. A changed layout is not recorded over the old one:
  * the sweep stays off until an operator who has checked the containers deletes the file (the
@@ -37,10 +39,14 @@ public final class KafkaLayout implements SweepPolicy.Gate {
     private static final Logger LOGGER = Logger.getLogger(KafkaLayout.class);
     private static final String CLUSTER_ID = "kafka.cluster.id";
     private static final String TASKS_PARTITIONS = "berth.tasks.partitions";
+    private static final String TASKS_TOPIC_ID = "berth.tasks.topic.id";
     private static final long DESCRIBE_TIMEOUT_SECONDS = 20;
 
-    /** A Kafka cluster's id and the partition count of its berth.tasks. */
-    public record Seen(String clusterId, int tasksPartitions) {
+    /**
+     * A Kafka cluster's id, and the partition count and topic id of its berth.tasks; the topic
+     * id is null in a record an agent wrote before it recorded one.
+     */
+    public record Seen(String clusterId, int tasksPartitions, String tasksTopicId) {
     }
 
     private final Path file;
@@ -62,8 +68,8 @@ public final class KafkaLayout implements SweepPolicy.Gate {
         try {
             now = describe(clients);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return new KafkaLayout(file, null, "the Kafka cluster id and the partition count of berth.tasks could"
-                    + " not be read at start (" + e.getMessage() + ")");
+            return new KafkaLayout(file, null, "the Kafka cluster id and the partition count and topic id of"
+                    + " berth.tasks could not be read at start (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new KafkaLayout(file, null, "interrupted while reading the Kafka layout");
@@ -83,10 +89,25 @@ public final class KafkaLayout implements SweepPolicy.Gate {
         if (was.equals(now)) {
             return new KafkaLayout(file, now, null);
         }
-        String why = "Kafka is cluster " + now.clusterId() + " with " + now.tasksPartitions()
-                + " partitions of berth.tasks, but this agent last ran with cluster " + was.clusterId() + " and "
-                + was.tasksPartitions() + " partitions; its containers are left running. Once you have checked"
-                + " them, delete " + file + " to accept this Kafka";
+        boolean sameClusterAndCount = was.clusterId().equals(now.clusterId())
+                && was.tasksPartitions() == now.tasksPartitions();
+        if (sameClusterAndCount && was.tasksTopicId() == null) {
+            // Recorded by an agent from before topic ids were recorded: nothing to compare the id
+            // with, so the layout is accepted as the cluster id and partition count allow, and the
+            // id is recorded for the next starts.
+            write(file, now);
+            LOGGER.infof("Recorded topic id %s of berth.tasks beside Kafka cluster %s in %s", now.tasksTopicId(),
+                    now.clusterId(), file);
+            return new KafkaLayout(file, now, null);
+        }
+        String why = (sameClusterAndCount
+                ? "berth.tasks is topic id " + now.tasksTopicId() + ", but this agent last ran with topic id "
+                        + was.tasksTopicId() + " (it was deleted and created again)"
+                : "Kafka is cluster " + now.clusterId() + " with " + now.tasksPartitions()
+                        + " partitions of berth.tasks, but this agent last ran with cluster " + was.clusterId()
+                        + " and " + was.tasksPartitions() + " partitions")
+                + "; its containers are left running. Once you have checked them, delete " + file
+                + " to accept this Kafka";
         LOGGER.warnf("The orphan sweep is off: %s", why);
         return new KafkaLayout(file, was, why);
     }
@@ -96,9 +117,9 @@ public final class KafkaLayout implements SweepPolicy.Gate {
         String tasks = Topic.TASKS.name(clients.settings());
         try (Admin admin = clients.admin()) {
             String clusterId = admin.describeCluster().clusterId().get(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            int partitions = admin.describeTopics(List.of(tasks)).allTopicNames()
-                    .get(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(tasks).partitions().size();
-            return new Seen(clusterId, partitions);
+            TopicDescription topic = admin.describeTopics(List.of(tasks)).allTopicNames()
+                    .get(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(tasks);
+            return new Seen(clusterId, topic.partitions().size(), topic.topicId().toString());
         }
     }
 
@@ -130,10 +151,11 @@ public final class KafkaLayout implements SweepPolicy.Gate {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(in);
             return Optional.of(new Seen(properties.getProperty(CLUSTER_ID),
-                    Integer.parseInt(properties.getProperty(TASKS_PARTITIONS, "0"))));
+                    Integer.parseInt(properties.getProperty(TASKS_PARTITIONS, "0")),
+                    properties.getProperty(TASKS_TOPIC_ID)));
         } catch (IOException | NumberFormatException e) {
             LOGGER.warnf("Cannot read %s (%s); treating it as another layout", file, e.getMessage());
-            return Optional.of(new Seen("unreadable", 0));
+            return Optional.of(new Seen("unreadable", 0, null));
         }
     }
 
@@ -141,6 +163,7 @@ public final class KafkaLayout implements SweepPolicy.Gate {
         Properties properties = new Properties();
         properties.setProperty(CLUSTER_ID, seen.clusterId());
         properties.setProperty(TASKS_PARTITIONS, Integer.toString(seen.tasksPartitions()));
+        properties.setProperty(TASKS_TOPIC_ID, seen.tasksTopicId());
         try {
             StringWriter out = new StringWriter();
             properties.store(out, "The Kafka this Berth agent accepted; the orphan sweep is off while Kafka"

@@ -20,8 +20,8 @@
  *       while the agent's cluster exists on berth.clusters
  *       ({@link dev.berth.agent.messaging.ClusterPresence}). {@code registeredAt} is the first
  *       registration and versions continue from the last record.</li>
- *   <li>The Kafka cluster id and the partition count of berth.tasks are recorded in the data
- *       dir; while they differ the orphan sweep is off
+ *   <li>The Kafka cluster id and the partition count and topic id of berth.tasks are recorded
+ *       in the data dir; while they differ the orphan sweep is off
  *       ({@link dev.berth.agent.messaging.KafkaLayout}).</li>
  *   <li>The agent writes only berth.task-events, berth.instances and berth.dead-letters, and
  *       reads berth.tasks (its partition), berth.clusters, and at start its own records on

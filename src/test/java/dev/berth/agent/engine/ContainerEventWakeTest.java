@@ -2,10 +2,12 @@ package dev.berth.agent.engine;
 
 import static dev.berth.agent.Fixtures.desired;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.berth.agent.Fixtures;
 import dev.berth.agent.runtime.ContainerEvent;
 import dev.berth.agent.runtime.ContainerRuntime;
+import dev.berth.model.ContainerStatus;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.TaskStateChange;
@@ -44,6 +46,23 @@ class ContainerEventWakeTest {
         assertThat(last().stopCode()).isEqualTo("EssentialContainerExited");
         assertThat(last().containers()).filteredOn(c -> c.name().equals("web"))
                 .extracting(ContainerState::exitCode).containsExactly(7);
+    }
+
+    @Test
+    void aContainerRemovedByForceIsReportedWithTheExitCodeItsDieAnnounced() {
+        // Given
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        engine.watchEvents();
+
+        // When: docker rm -f, its die (137) and its removal before the worker looks
+        runtime.killAndRemove("t1", "web");
+
+        // Then
+        assertThat(last().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(last().containers()).filteredOn(c -> c.name().equals("web"))
+                .extracting(ContainerState::lastStatus, ContainerState::exitCode, ContainerState::reason)
+                .containsExactly(tuple(ContainerStatus.STOPPED, 137, TaskWorker.REMOVED_OUTSIDE_BERTH));
     }
 
     @Test

@@ -65,6 +65,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     public volatile long bytesPerImage;
     public final List<String> imagesRemoved = new ArrayList<>();
     private final List<Consumer<ContainerEvent>> listeners = new ArrayList<>();
+    /** The labels of containers removed by {@link #killAndRemove}, as Docker's events still carry them. */
+    private final Map<String, Map<String, String>> removedLabels = new HashMap<>();
     private int nextId = 1;
     private int nextPort = 32768;
 
@@ -315,7 +317,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
                     finishedAt));
             announceTo = new ArrayList<>(listeners);
         }
-        ContainerEvent die = new ContainerEvent(ContainerEvent.Kind.DIE, c.id(), taskId, finishedAt);
+        ContainerEvent die = new ContainerEvent(ContainerEvent.Kind.DIE, c.id(), taskId, finishedAt, code);
         announceTo.forEach(listener -> listener.accept(die));
     }
 
@@ -355,7 +357,25 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     private synchronized Map<String, String> labelsOf(String id) {
         RuntimeContainer c = byId.get(id);
-        return c == null ? Map.of() : c.labels();
+        return c == null ? removedLabels.getOrDefault(id, Map.of()) : c.labels();
+    }
+
+    /**
+     * As {@code docker rm -f}: the running container is killed, the engine announces its die
+     * with exit code 137, and it is removed at once, before the task's worker looks at it.
+     */
+    void killAndRemove(String taskId, String containerName) {
+        RuntimeContainer c;
+        List<Consumer<ContainerEvent>> announceTo;
+        synchronized (this) {
+            c = container(taskId, containerName);
+            byId.remove(c.id());
+            removedLabels.put(c.id(), c.labels());
+            announceTo = new ArrayList<>(listeners);
+        }
+        ContainerEvent die = new ContainerEvent(ContainerEvent.Kind.DIE, c.id(), taskId,
+                Instant.parse("2025-01-01T00:00:00Z"), 137);
+        announceTo.forEach(listener -> listener.accept(die));
     }
 
     synchronized void removeOutsideBerth(String taskId, String containerName) {

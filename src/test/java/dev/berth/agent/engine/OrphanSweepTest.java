@@ -3,6 +3,7 @@ package dev.berth.agent.engine;
 import static dev.berth.agent.Fixtures.INSTANCE;
 import static dev.berth.agent.Fixtures.desired;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.TaskStatus;
@@ -10,9 +11,11 @@ import dev.berth.protocol.TaskStateChange;
 import dev.berth.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +25,16 @@ class OrphanSweepTest {
     private static final Duration GRACE = Duration.ofMinutes(5);
 
     private final FakeContainerRuntime runtime = new FakeContainerRuntime().withImage("berth-test/busybox:latest");
-    private final List<TaskStateChange> reported = new ArrayList<>();
+    private final List<TaskStateChange> reported = new CopyOnWriteArrayList<>();
     private final SettableClock clock = new SettableClock(Instant.parse("2025-01-01T00:00:00Z"));
     private final AtomicReference<String> refusal = new AtomicReference<>();
 
     private TaskEngine engine() {
-        return new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock, Duration.ofSeconds(30),
+        return engine(Runnable::run);
+    }
+
+    private TaskEngine engine(Executor executor) {
+        return new TaskEngine(INSTANCE, runtime, reported::add, executor, clock, Duration.ofSeconds(30),
                 Duration.ofHours(3), SyncTimer.UNTIMED,
                 new SweepPolicy(GRACE, () -> Optional.ofNullable(refusal.get())), HostLedger.unbounded());
     }
@@ -112,5 +119,59 @@ class OrphanSweepTest {
 
         // Then
         assertThat(orphanStatus()).isEqualTo(ContainerStatus.STOPPED);
+    }
+
+    @Test
+    void sweepsAskedForWhileOneIsStuckCoalesceAndLeaveTheOtherTasksTheirThreads() {
+        // Given: a running orphan whose stop hangs, the engine on four task threads, a sweep past the grace period stuck in it
+        orphanOfAnEarlierAgent();
+        CountDownLatch stopHangs = new CountDownLatch(1);
+        runtime.stopGate = stopHangs;
+        runtime.stopsBegun = new CountDownLatch(1);
+        try (TaskThreads threads = new TaskThreads(4)) {
+            TaskEngine after = engine(threads);
+            after.caughtUp();
+            try {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    clock.advance(GRACE);
+                    after.resync();
+                    assertThat(runtime.stopsBegun.getCount()).isZero();
+                });
+
+                // When
+                for (int i = 0; i < 5; i++) {
+                    after.resync();
+                }
+                after.desired(desired("other", 1, TaskStatus.RUNNING));
+
+                // Then: the other task is served, and the sweep holds one thread, while the stop still hangs
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(reported)
+                        .anyMatch(r -> r.taskId().equals("other") && r.lastStatus() == TaskStatus.RUNNING));
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(threads.active()).isEqualTo(1));
+                assertThat(stopHangs.getCount()).isEqualTo(1);
+            } finally {
+                stopHangs.countDown();
+            }
+        }
+    }
+
+    @Test
+    void anOrphanDockerWillNotStopIsTriedAsOftenAsATasksContainerThenLeftAlone() {
+        // Given: a running orphan task, past the grace period, whose every container stop Docker refuses
+        orphanOfAnEarlierAgent();
+        runtime.stopsRefused.add(runtime.container("gone", "web").id());
+        runtime.stopsRefused.add(runtime.container("gone", "sidecar").id());
+        TaskEngine after = engine();
+        after.caughtUp();
+        clock.advance(GRACE);
+
+        // When
+        for (int i = 0; i < 3 * StopSequence.MAX_STOP_ATTEMPTS; i++) {
+            after.resync();
+        }
+
+        // Then: each of its two containers was tried as often as a task's own
+        assertThat(runtime.calls.stream().filter("stop"::equals)).hasSize(2 * StopSequence.MAX_STOP_ATTEMPTS);
+        assertThat(orphanStatus()).isEqualTo(ContainerStatus.RUNNING);
     }
 }

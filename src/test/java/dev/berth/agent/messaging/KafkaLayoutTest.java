@@ -2,6 +2,7 @@ package dev.berth.agent.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,7 @@ class KafkaLayoutTest {
     @Test
     void theFirstStartRecordsTheLayoutAndSweeps() {
         // Given / When
-        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 6));
+        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 6, "topic-x"));
 
         // Then
         assertThat(layout.refusal()).isEmpty();
@@ -29,11 +30,11 @@ class KafkaLayoutTest {
     @Test
     void anotherClusterIdRefusesTheSweepAndKeepsTheRecordedLayout() {
         // Given
-        KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 6));
+        KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 6, "topic-x"));
 
         // When: an empty, new Kafka
-        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-b", 6));
-        KafkaLayout nextStart = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-b", 6));
+        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-b", 6, "topic-x"));
+        KafkaLayout nextStart = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-b", 6, "topic-x"));
 
         // Then
         assertThat(layout.refusal()).get().asString().contains("cluster-b").contains("cluster-a")
@@ -44,10 +45,10 @@ class KafkaLayoutTest {
     @Test
     void anotherPartitionCountRefusesTheSweep() {
         // Given
-        KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 6));
+        KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 6, "topic-x"));
 
         // When
-        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 12));
+        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 12, "topic-x"));
 
         // Then
         assertThat(layout.refusal()).get().asString().contains("12 partitions").contains("6 partitions");
@@ -56,12 +57,52 @@ class KafkaLayoutTest {
     @Test
     void aPartitionCountThatChangesWhileTheAgentRunsRefusesTheSweep() {
         // Given
-        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 6));
+        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("cluster-a", 6, "topic-x"));
 
         // When: the tasks reader reconnects and finds another count
         layout.readingTasksWith(8);
 
         // Then
         assertThat(layout.refusal()).get().asString().contains("8 partitions");
+    }
+
+    @Test
+    void berthTasksMadeAgainWithTheSamePartitionCountRefusesTheSweep() {
+        // Given
+        KafkaLayout.compare(file(), new KafkaLayout.Seen("c1", 6, "topic-x"));
+
+        // When: berth.tasks deleted and created again, empty, on the same cluster
+        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("c1", 6, "topic-y"));
+
+        // Then
+        assertThat(layout.refusal()).get().asString().contains("topic-y").contains("topic-x")
+                .contains(file().toString());
+    }
+
+    @Test
+    void theSameTopicIdAccepts() {
+        // Given
+        KafkaLayout.compare(file(), new KafkaLayout.Seen("c1", 6, "topic-x"));
+
+        // When
+        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("c1", 6, "topic-x"));
+
+        // Then
+        assertThat(layout.refusal()).isEmpty();
+    }
+
+    @Test
+    void aRecordFromBeforeTopicIdsAcceptsAndRecordsTheId() throws Exception {
+        // Given: a file an older agent wrote, with the cluster id and the partition count only
+        Files.writeString(file(), "kafka.cluster.id=c1\nberth.tasks.partitions=6\n");
+
+        // When
+        KafkaLayout layout = KafkaLayout.compare(file(), new KafkaLayout.Seen("c1", 6, "topic-x"));
+        KafkaLayout nextStart = KafkaLayout.compare(file(), new KafkaLayout.Seen("c1", 6, "topic-y"));
+
+        // Then
+        assertThat(layout.refusal()).isEmpty();
+        assertThat(file()).content().contains("topic-x");
+        assertThat(nextStart.refusal()).as("the recorded id is compared from then on").isPresent();
     }
 }

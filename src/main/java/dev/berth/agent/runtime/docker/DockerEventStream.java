@@ -30,6 +30,8 @@ import org.jboss.logging.Logger;
 final class DockerEventStream implements ContainerRuntime.Subscription {
 
     private static final Logger LOGGER = Logger.getLogger(DockerEventStream.class);
+    /** The attribute in which Docker's die event gives the container's exit code. */
+    private static final String DIE_EXIT_CODE = "exitCode";
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
     /** A stream that ends sooner than this after it started counts as a failed attempt. */
@@ -134,7 +136,20 @@ final class DockerEventStream implements ContainerRuntime.Subscription {
             return null;
         }
         String id = event.getActor().getId() != null ? event.getActor().getId() : event.getId();
-        return new ContainerEvent(kind, id, attributes.get(BerthLabels.TASK_ID), time(event));
+        return new ContainerEvent(kind, id, attributes.get(BerthLabels.TASK_ID), time(event),
+                kind == ContainerEvent.Kind.DIE ? exitCode(attributes.get(DIE_EXIT_CODE)) : null);
+    }
+
+    /** The die event's exit code attribute; null when it is missing or not a number. */
+    private static Integer exitCode(String attribute) {
+        if (attribute == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(attribute);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /**

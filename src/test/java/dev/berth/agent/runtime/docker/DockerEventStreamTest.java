@@ -32,7 +32,7 @@ class DockerEventStreamTest {
     }
 
     @Test
-    void aDieOfThisInstancesContainerNamesItsTask() {
+    void aDieOfThisInstancesContainerNamesItsTaskAndCarriesItsExitCode() {
         // Given
         Event die = event("die", labels(INSTANCE));
 
@@ -41,7 +41,7 @@ class DockerEventStreamTest {
 
         // Then
         assertThat(event).isEqualTo(new ContainerEvent(ContainerEvent.Kind.DIE, "c1", "t1",
-                Instant.ofEpochSecond(1_700_000_000L, 123_000_000L)));
+                Instant.ofEpochSecond(1_700_000_000L, 123_000_000L), 3));
     }
 
     @Test
