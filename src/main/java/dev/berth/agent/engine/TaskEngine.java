@@ -194,11 +194,13 @@ public final class TaskEngine {
         if (caughtUp) {
             return;
         }
-        caughtUp = true;
-        sweep.arm();
         LOGGER.infof("Instance %s: desired state rebuilt with %d tasks; comparing with the containers",
                 instanceId, workers.size());
+        // Admission opens only once those holds are taken: a tick or an event that wakes a task
+        // while Docker is still asked about those containers would admit it on top of them.
         holdWhatWasCreatedUnreported();
+        caughtUp = true;
+        sweep.arm();
         resync();
     }
 

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -152,6 +153,34 @@ class TaskAdmissionTest {
         // Then: t2 kept what its containers take, and t1 waits
         assertThat(statuses("t1")).containsExactly(TaskStatus.PENDING);
         assertThat(restarted.remaining().memory()).isEqualTo(4);
+        assertThat(runtime.creates).hasSize(2);
+    }
+
+    @Test
+    void aWakeDuringTheRestartsHoldsAdmitsNothingBeforeTheHoldsAreDone() {
+        // Given: an earlier agent created t2's containers and was killed before it reported them
+        engine.desired(desired("t2", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        TaskStateChange pendingOnly = reported.stream().filter(c -> c.taskId().equals("t2")
+                && c.lastStatus() == TaskStatus.PENDING).findFirst().orElseThrow();
+        TaskEngine restarted = restartedWith(pendingOnly);
+        restarted.desired(desired("t1", 1, TaskStatus.RUNNING));
+        restarted.desired(desired("t2", 1, TaskStatus.RUNNING));
+        // a resync tick or an event wakes t1 while the restart looks up t2's containers
+        AtomicBoolean woken = new AtomicBoolean();
+        runtime.onCall = call -> {
+            if (call.startsWith("inspect") && woken.compareAndSet(false, true)) {
+                restarted.wake("t1");
+            }
+        };
+
+        // When
+        restarted.caughtUp();
+
+        // Then: t1 still waits for the room that t2's containers take
+        runtime.onCall = null;
+        assertThat(woken).isTrue();
+        assertThat(statuses("t1")).containsExactly(TaskStatus.PENDING);
         assertThat(runtime.creates).hasSize(2);
     }
 
