@@ -247,13 +247,16 @@ public final class SchedulerState {
      */
     public synchronized boolean replayed(Topic topic, String key, BerthRecord value, Instant seenAt) {
         boolean changed = apply(value, seenAt);
-        staged.read(topic, key, value.version());
+        staged.read(topic, key, value);
         return changed;
     }
 
-    /** A record applied before its transaction commits: {@link #replayed} notes whether Kafka gives it back. */
-    public void watchStaged(Topic topic, String key, long version) {
-        staged.watch(topic, key, version);
+    /**
+     * A record applied before its transaction commits: {@link #replayed} notes whether Kafka
+     * gives it back, or another record of its key and version instead.
+     */
+    public void watchStaged(Topic topic, String key, BerthRecord record) {
+        staged.watch(topic, key, record);
     }
 
     public void unwatchStaged(Topic topic, String key, long version) {
@@ -264,7 +267,9 @@ public final class SchedulerState {
      * Takes staged plans back: each key they changed holds again what it held before the
      * oldest of them, except for the plans found committed. A plan one of whose records
      * ({@code records}: topic, key, version) the reader read back from Kafka did commit, and so
-     * did every plan older than it. Returns how many plans, from the oldest, were kept.
+     * did every plan older than it. A record of a plan taken back whose key and version the
+     * reader read with other content (another leader's write) is replaced by that record.
+     * Returns how many plans, from the oldest, were kept.
      *
      * @param plans each plan's records and what to put back, oldest first
      */
@@ -293,6 +298,14 @@ public final class SchedulerState {
         for (Previous p : undo) {
             if (restored.add(p.topic().ordinal() + "/" + p.key()) && p.record() != null) {
                 apply(p.record(), null);
+            }
+        }
+        for (StagedPlan plan : plans.subList(kept, plans.size())) {
+            for (StagedRecord r : plan.records()) {
+                BerthRecord instead = staged.readInstead(r.topic(), r.key(), r.version());
+                if (instead != null) {
+                    apply(instead, null);
+                }
             }
         }
         for (StagedPlan plan : plans) {
