@@ -65,6 +65,14 @@ public final class TopicReader implements Runnable, AutoCloseable {
         /** Called once, when every partition has been read up to its end at start-up. */
         default void caughtUp() {
         }
+
+        /**
+         * Every partition has been read up to the end it had at {@code asOf}, by the clock given to
+         * the reader: called about every second while the reader keeps up, and only for a reader
+         * given a clock for it ({@link EndProbe}).
+         */
+        default void readToEnd(Instant asOf) {
+        }
     }
 
     private final String name;
@@ -85,6 +93,8 @@ public final class TopicReader implements Runnable, AutoCloseable {
     /** The next offset to read in each assigned partition, as of the last poll; read by other threads. */
     private volatile Map<TopicPartition, Long> positions = Map.of();
     private final Clock clock = Clock.systemUTC();
+    /** The handler's clock, for {@link Handler#readToEnd}; null: the reader does not ask for its ends. */
+    private final Clock endClock;
 
     /**
      * @param partitionsByTopic for each topic, which of its partitions to read, given the
@@ -92,6 +102,16 @@ public final class TopicReader implements Runnable, AutoCloseable {
      */
     public TopicReader(String name, KafkaClients clients, RecordCodec codec, DeadLetters deadLetters,
             Map<Topic, Function<Integer, List<Integer>>> partitionsByTopic, Handler handler) {
+        this(name, clients, codec, deadLetters, partitionsByTopic, handler, null);
+    }
+
+    /**
+     * @param endClock the handler's clock: the reader tells the handler, by it, when it has read
+     *                 to the end ({@link Handler#readToEnd})
+     */
+    public TopicReader(String name, KafkaClients clients, RecordCodec codec, DeadLetters deadLetters,
+            Map<Topic, Function<Integer, List<Integer>>> partitionsByTopic, Handler handler, Clock endClock) {
+        this.endClock = endClock;
         this.name = name;
         this.clients = clients;
         this.codec = codec;
@@ -241,6 +261,7 @@ public final class TopicReader implements Runnable, AutoCloseable {
             topicsByName.put(topic.name(clients.settings()), topic);
         }
         Poll decoding = null;
+        EndProbe probe = endClock == null ? null : new EndProbe(endClock);
         while (running.get()) {
             ConsumerRecords<String, byte[]> polled = c.poll(decoding == null ? POLL : Duration.ZERO);
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(polled.count());
@@ -260,6 +281,9 @@ public final class TopicReader implements Runnable, AutoCloseable {
                 applyAndPublish(next, topicsByName, ends);
             }
             lastTick = clock.instant();
+            if (probe != null) {
+                probe.afterPoll(c, positions, handler, name);
+            }
         }
     }
 
@@ -405,7 +429,7 @@ public final class TopicReader implements Runnable, AutoCloseable {
         return Map.copyOf(byPartition);
     }
 
-    private static boolean reachedEnd(Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends) {
+    static boolean reachedEnd(Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends) {
         for (var end : ends.entrySet()) {
             Long position = positions.get(end.getKey());
             if (position == null || position < end.getValue()) {

@@ -84,30 +84,17 @@ public class SchedulerRole {
         SchedulerState state = new SchedulerState(clock, config.agentHeartbeatTimeout(),
                 config.stoppedTaskRetention(), config.instanceLostAfter());
         SchedulerKafka kafka = new SchedulerKafka(kafkaSettings, state, clock, election(), observer);
-        StateWriter writer = new StateWriter() {
-            @Override
-            public java.util.concurrent.CompletableFuture<Void> submit(java.util.List<StateChange> changes) {
-                return RequestScope.submit(leaderWriter(kafka), changes);
-            }
-
-            @Override
-            public void drain() {
-                StateWriter current = kafka.writer();
-                if (current != null) {
-                    RequestScope.drain(current);
-                }
-            }
-        };
+        TermWriter writer = new TermWriter(kafka::writer, () -> leaderWriter(kafka));
         Arns arns = new Arns(config.arnPartition(), config.region(), config.account());
         ControlPlane plane = new ControlPlane(state, writer, arns, observer);
         TaskReconciler reconciler = new TaskReconciler(config.stoppedTaskRetention());
         ReconcileLoop reconcile = new ReconcileLoop(config.reconcileInterval(), new Random(), kafka::isLeader,
-                () -> observer.timeReconcile(() -> {
+                () -> writer.inCurrentTerm(() -> observer.timeReconcile(() -> {
                     plane.serviceScheduler().reconcile();
                     plane.tasks().reconcile(reconciler);
                     plane.containerInstances().recordAgentConnections();
-                }),
-                () -> plane.serviceScheduler().reconcile());
+                })),
+                () -> writer.inCurrentTerm(() -> plane.serviceScheduler().reconcile()));
         state.onServiceActivity(reconcile::wake);
         running = new Running(kafka, plane, reconcile);
         kafka.serveRequests(() -> requestHandler);

@@ -107,6 +107,8 @@ public final class StagedPlans {
      * <p>A plan whose records the state reader has already read back from Kafka did commit,
      * though the writer lost Kafka's answer: it and every plan older than it stay in the state,
      * as Kafka holds them (their answers still fail: their outcome was unknown to the writer).
+     * A record read back with the key and version of a staged one but other content is another
+     * leader's: the staged plan did not commit, and the state ends with the record read.
      */
     public synchronized List<Object> takeBackAll() {
         closed = true;
@@ -139,7 +141,7 @@ public final class StagedPlans {
             String key = keyOf(record);
             remember(replaced, topic, key);
             staged.records.add(new SchedulerState.StagedRecord(topic, key, record.version()));
-            state.watchStaged(topic, key, record.version());
+            state.watchStaged(topic, key, record);
             state.apply(record);
         } else if (change instanceof StateChange.Forget forget) {
             // The report first, so that taking back restores the desired record before it.

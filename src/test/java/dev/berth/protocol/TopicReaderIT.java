@@ -400,6 +400,37 @@ class TopicReaderIT {
                 .build();
     }
 
+    @Test
+    void aReaderGivenAClockSaysWhenItHasReadToTheEndAsOfWhenItAsked() throws Exception {
+        // Given: a reader whose handler wants to know when it has read to the end, by the handler's clock
+        Fixture f = fixture("it-read-to-end", 3);
+        f.publisher.publish(Topic.CLUSTERS, "alpha", cluster("alpha", 1));
+        dev.berth.testing.SettableClock clock = new dev.berth.testing.SettableClock(
+                Instant.parse("2026-01-01T00:00:00Z"));
+        Map<Instant, List<String>> appliedAtReadToEnd = new java.util.concurrent.ConcurrentHashMap<>();
+        RecordingHandler handler = new RecordingHandler() {
+            @Override
+            public void readToEnd(Instant asOf) {
+                appliedAtReadToEnd.putIfAbsent(asOf, List.copyOf(applied));
+            }
+        };
+
+        // When: it reads the topic
+        f.start("scheduler-state", Map.of(Topic.CLUSTERS, TopicReader.allPartitions()), handler, clock);
+
+        // Then: it says it has read to the end as of the clock's time, with what was there applied
+        await().atMost(WAIT).untilAsserted(() -> assertThat(appliedAtReadToEnd.get(clock.instant()))
+                .isNotNull().contains("alpha@1"));
+
+        // When: a record arrives, and only then does the clock move on
+        f.publisher.publish(Topic.CLUSTERS, "beta", cluster("beta", 1));
+        clock.advance(Duration.ofSeconds(10));
+
+        // Then: it says so again as of the later time, only once it has applied that record
+        await().atMost(WAIT).untilAsserted(() -> assertThat(appliedAtReadToEnd.get(clock.instant()))
+                .isNotNull().contains("beta@1"));
+    }
+
     private Fixture fixture(String prefix, int partitions) {
         KafkaSettings settings = settings(prefix, partitions);
         KafkaClients clients = new KafkaClients(settings, prefix);
@@ -431,8 +462,13 @@ class TopicReaderIT {
         }
 
         TopicReader start(String name, Map<Topic, Function<Integer, List<Integer>>> partitions, TopicReader.Handler handler) {
+            return start(name, partitions, handler, null);
+        }
+
+        TopicReader start(String name, Map<Topic, Function<Integer, List<Integer>>> partitions,
+                TopicReader.Handler handler, Clock endClock) {
             TopicReader reader = new TopicReader(name, clients, codec, new DeadLetters(deadLetterPublisher, CLOCK),
-                    partitions, handler);
+                    partitions, handler, endClock);
             Thread thread = new Thread(reader, name);
             thread.start();
             toClose.add(() -> {

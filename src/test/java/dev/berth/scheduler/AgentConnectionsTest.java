@@ -118,4 +118,30 @@ class AgentConnectionsTest {
         // Then
         assertThat(plane.containerInstances().recordAgentConnections()).isZero();
     }
+
+    @Test
+    void aRoundAfterAPauseRecordsNoDisconnectUntilTheReaderHasReadToTheEndAgain() {
+        // Given: a state that the reader feeds, read to the end at T0, and an agent heard at T0
+        state.expectReader();
+        state.apply(instance("i-1", "default", 1024, 1024, T0, 1));
+        state.readToEnd(T0);
+        assertThat(plane.containerInstances().recordAgentConnections()).isZero();
+
+        // When: the process was paused for 70 s, and the overdue round runs at once on the state of before
+        clock.advance(Duration.ofSeconds(70));
+        int paused = plane.containerInstances().recordAgentConnections();
+
+        // Then: no agent is recorded disconnected: its heartbeats of the pause may wait in Kafka, unread
+        assertThat(paused).isZero();
+        assertThat(controls()).isEmpty();
+
+        // When: the reader has read to the end again, and the agent's last heartbeat is still the old one
+        state.readToEnd(clock.instant());
+        int caughtUp = plane.containerInstances().recordAgentConnections();
+
+        // Then: it is recorded disconnected
+        assertThat(caughtUp).isEqualTo(1);
+        assertThat(controls()).singleElement()
+                .satisfies(c -> assertThat(c.agentDisconnectedAt()).isEqualTo(clock.instant()));
+    }
 }

@@ -596,4 +596,30 @@ class ControlPlaneTest {
         assertThat(state.instance("i-1").orElseThrow().remaining().portsUdp()).containsExactly(5353);
         assertThat(state.instance("i-1").orElseThrow().registered().portsUdp()).containsExactly(5353);
     }
+
+    @Test
+    void noInstanceIsLostWhileTheReaderHasNotReadToTheEndRecently() {
+        // Given: a task running on i-1, in a state that the reader feeds, and the agent silent past the period
+        state.expectReader();
+        plane.taskDefinitions().register(request("web", 512));
+        state.apply(instance("i-1", "default", 4096, 1024, T0, 1));
+        TaskView task = plane.tasks().run(run("web"), 1).tasks().get(0);
+        state.apply(dev.berth.scheduler.TestRecords.report(task.taskId(), "i-1", TaskStatus.RUNNING, 1));
+        clock.advance(state.instanceLostAfter().plusSeconds(1));
+        state.readToEnd(clock.instant().minus(SchedulerState.READ_TO_END_WITHIN).minusSeconds(1));
+        TaskReconciler reconciler = new TaskReconciler(Duration.ofHours(1));
+
+        // When: a round runs while the reader last read to the end too long ago
+        plane.tasks().reconcile(reconciler);
+
+        // Then: the task is left alone
+        assertThat(state.task(task.taskId()).orElseThrow().desiredStatus()).isEqualTo(TaskStatus.RUNNING);
+
+        // When: the reader has read to the end, and the agent is still silent
+        state.readToEnd(clock.instant());
+        plane.tasks().reconcile(reconciler);
+
+        // Then
+        assertThat(state.task(task.taskId()).orElseThrow().lastStatus()).isEqualTo(TaskStatus.STOPPED);
+    }
 }

@@ -873,4 +873,41 @@ class ServicesTest {
                 false))).isInstanceOfSatisfying(EcsException.class,
                         e -> assertThat(e.type()).isEqualTo(EcsErrorType.ServiceNotActiveException));
     }
+
+    @Test
+    void anUnhealthyTaskIsNotStoppedWhileTheReaderHasNotReadToTheEndRecently() throws Exception {
+        // Given: a state that the reader feeds; a service with a grace period of 60 s, its task reported UNHEALTHY
+        state.expectReader();
+        state.readToEnd(clock.instant());
+        instances(1);
+        plane.taskDefinitions().register(dev.berth.protocol.RecordCodec.newMapper().readValue(
+                "{\"family\": \"web\", \"containerDefinitions\": [{\"name\": \"web\", \"image\": \"busybox\", "
+                        + "\"memory\": 256, \"healthCheck\": {\"command\": [\"CMD-SHELL\", \"true\"]}}]}",
+                TaskDefinition.class));
+        plane.services().create(new Services.ServiceSpec(null, "web", "web", 1, null, null, List.of(), List.of(),
+                List.of(), null, null, null, 60), null);
+        plane.serviceScheduler().reconcile();
+        Instant started = clock.instant();
+        agentsAct();
+        TaskView sick = unstopped().get(0);
+        TaskStateChange r = report(sick.taskId(), sick.instanceId(), TaskStatus.RUNNING, sick.version() + 1);
+        state.apply(new TaskStateChange(r.schemaVersion(), r.version(), r.taskId(), r.cluster(), r.instanceId(),
+                r.lastStatus(), List.of(new dev.berth.protocol.ContainerState("web", "c-1", "busybox",
+                        ContainerStatus.RUNNING, null, null, null, HealthStatus.UNHEALTHY, null)), null, null, null,
+                null, started, null, null, clock.instant()));
+
+        // When: the grace period ends while the process is paused, and the round runs at once on the old state
+        clock.advance(Duration.ofSeconds(70));
+        plane.serviceScheduler().reconcile();
+
+        // Then: the task runs on: a HEALTHY report may wait in Kafka, unread
+        assertThat(state.task(sick.taskId()).orElseThrow().desiredStatus()).isEqualTo(TaskStatus.RUNNING);
+
+        // When: the reader has read to the end, and the task is still UNHEALTHY
+        state.readToEnd(clock.instant());
+        plane.serviceScheduler().reconcile();
+
+        // Then
+        assertThat(state.task(sick.taskId()).orElseThrow().desiredStatus()).isEqualTo(TaskStatus.STOPPED);
+    }
 }

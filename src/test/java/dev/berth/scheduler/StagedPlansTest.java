@@ -96,4 +96,37 @@ class StagedPlansTest {
         // Then
         assertThat(held("prod")).isEqualTo(6);
     }
+
+    @Test
+    void anotherRecordOfTheSameVersionReadBackIsWhatTheTakeBackLeaves() {
+        // Given: a staged plan that a new leader fenced before it committed; the new leader wrote
+        // the same key at the same version with other content, and the reader read that back
+        state.apply(cluster("prod", 5, "ACTIVE"));
+        stage(cluster("prod", 6, "INACTIVE"));
+        ClusterRecord theNewLeaders = cluster("prod", 6, "ACTIVE");
+        state.replayed(Topic.CLUSTERS, "prod", theNewLeaders, null);
+
+        // When: the commit fails as fenced and the staged plans are taken back
+        staging.takeBackAll();
+
+        // Then: the state holds what Kafka holds, not the plan that never committed
+        assertThat(state.held(Topic.CLUSTERS, "prod")).isEqualTo(theNewLeaders);
+    }
+
+    @Test
+    void anotherRecordOfTheSameVersionReadBackDoesNotKeepTheOlderPlans() {
+        // Given: two staged plans; the reader read back another writer's record at the second's version
+        state.apply(cluster("prod", 5, "ACTIVE"));
+        state.apply(cluster("test", 1, "ACTIVE"));
+        stage(cluster("prod", 6, "INACTIVE"));
+        stage(cluster("test", 2, "INACTIVE"));
+        state.replayed(Topic.CLUSTERS, "test", cluster("test", 2, "ACTIVE"), null);
+
+        // When
+        staging.takeBackAll();
+
+        // Then: neither plan is proven committed; the first is taken back, the second gives way to Kafka's record
+        assertThat(state.held(Topic.CLUSTERS, "prod")).isEqualTo(cluster("prod", 5, "ACTIVE"));
+        assertThat(state.held(Topic.CLUSTERS, "test")).isEqualTo(cluster("test", 2, "ACTIVE"));
+    }
 }

@@ -230,6 +230,8 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
             }
             KafkaProducer<String, byte[]> producer = null;
             KafkaProducer<String, byte[]> eventsProducer = null;
+            LeaderWriter candidate = null;
+            LeaderWriter events = null;
             try {
                 if (confirmed == null) {
                     throw new IllegalStateException("the group's coordinator cannot say yet whether this replica "
@@ -249,9 +251,9 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
                 }
                 String tasks = Topic.TASKS.name(clients.settings());
                 int taskPartitions = (int) ends.keySet().stream().filter(tp -> tp.topic().equals(tasks)).count();
-                LeaderWriter candidate = new LeaderWriter(producer, clients.settings(), state, taskPartitions,
+                candidate = new LeaderWriter(producer, clients.settings(), state, taskPartitions,
                         this::spent, "berth-scheduler-committer", LeaderWriter.HOLD, observer);
-                LeaderWriter events = new LeaderWriter(eventsProducer, clients.settings(), state, taskPartitions,
+                events = new LeaderWriter(eventsProducer, clients.settings(), state, taskPartitions,
                         this::spent, "berth-scheduler-events-committer", LeaderWriter.HOLD, observer);
                 candidate.write(announcement());
                 synchronized (this) {
@@ -269,20 +271,30 @@ final class Leadership implements LeaderElection.Listener, Runnable, AutoCloseab
                         replica.replicaId(), clock.millis() - started, replica.apiUrl());
                 return;
             } catch (ExecutionException | RuntimeException e) {
-                if (producer != null) {
-                    producer.close(Duration.ZERO);
-                }
-                if (eventsProducer != null) {
-                    eventsProducer.close(Duration.ZERO);
-                }
+                abandon(candidate, producer);
+                abandon(events, eventsProducer);
                 LOGGER.warnf("Cannot take over the leadership yet (%s); retrying", e.getMessage());
             } catch (InterruptedException e) {
+                abandon(candidate, producer);
+                abandon(events, eventsProducer);
                 Thread.currentThread().interrupt();
                 return;
             }
             if (!pause(backoff.nextDelay(), gen)) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Gives up a take-over that failed: its writer's committer thread stops and its producer
+     * closes (only the producer, when it got no writer), or every retry would leave them running.
+     */
+    private static void abandon(LeaderWriter writer, KafkaProducer<String, byte[]> producer) {
+        if (writer != null) {
+            writer.close();
+        } else if (producer != null) {
+            producer.close(Duration.ZERO);
         }
     }
 

@@ -75,6 +75,7 @@ public final class SchedulerKafka implements AutoCloseable {
             SchedulerObserver observer) {
         this.clients = new KafkaClients(settings, "berth-scheduler");
         this.state = state;
+        state.expectReader();
         this.clock = clock;
         this.election = election;
         this.observer = observer;
@@ -112,7 +113,7 @@ public final class SchedulerKafka implements AutoCloseable {
             partitions.put(topic, TopicReader.allPartitions());
         }
         TopicReader newReader = new TopicReader(READER, clients, codec,
-                new DeadLetters(newPublisher, clock), partitions, new StateReplay());
+                new DeadLetters(newPublisher, clock), partitions, new StateReplay(), clock);
         Leadership newLeadership = new Leadership(clients, state, newReader, READ,
                 new Leadership.Replica(election.replicaId(), election.apiUrl(), election.transactionalId(),
                         election.transactionTimeout()), clock, observer);
@@ -328,6 +329,11 @@ public final class SchedulerKafka implements AutoCloseable {
         @Override
         public void remove(Topic topic, String key) {
             state.remove(topic, key);
+        }
+
+        @Override
+        public void readToEnd(java.time.Instant asOf) {
+            state.readToEnd(asOf);
         }
 
         @Override

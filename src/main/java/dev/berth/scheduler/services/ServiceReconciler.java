@@ -114,16 +114,18 @@ public final class ServiceReconciler {
     }
 
     public Decision decide(ServiceRecord service, List<TaskView> tasks, List<Candidate> instances, Instant now) {
-        return decide(service, tasks, instances, now, ScaleInChoice.NEWEST_FIRST, Draining.NONE);
+        return decide(service, tasks, instances, now, ScaleInChoice.NEWEST_FIRST, Draining.NONE, true);
     }
 
     /**
      * @param instances the instances that take the service's daemon tasks (DAEMON only;
      *                  DRAINING ones are not among them)
      * @param scaleIn   which healthy tasks go when there are too many (those not healthy go first)
+     * @param upToDate  whether the state is up to date ({@code SchedulerState.isUpToDate}): only then
+     *                  is a task stopped for being unhealthy (a HEALTHY report may wait unread otherwise)
      */
     public Decision decide(ServiceRecord service, List<TaskView> tasks, List<Candidate> instances, Instant now,
-            ScaleInChoice scaleIn, Draining draining) {
+            ScaleInChoice scaleIn, Draining draining, boolean upToDate) {
         List<TaskView> settled = new ArrayList<>();
         List<TaskView> unstopped = new ArrayList<>();
         for (TaskView task : tasks) {
@@ -135,8 +137,8 @@ public final class ServiceReconciler {
         }
         Deployment primary = backOff(service.deployments().get(0), settled, now);
         boolean backingOff = primary.noStartBefore() != null && now.isBefore(primary.noStartBefore());
-        Pass pass = service.isDaemon() ? daemon(service, unstopped, instances, draining, now)
-                : replica(service, unstopped, scaleIn, draining, now);
+        Pass pass = service.isDaemon() ? daemon(service, unstopped, instances, draining, now, upToDate)
+                : replica(service, unstopped, scaleIn, draining, now, upToDate);
         if (backingOff && !pass.starts.isEmpty()) {
             pass.starts.clear();
         } else {
@@ -246,8 +248,13 @@ public final class ServiceReconciler {
         boolean settledAtDesired;
     }
 
+    /** Whether the task stops as unhealthy: reported so past its grace period, on a state up to date. */
+    private static boolean stopsUnhealthy(ServiceRecord service, TaskView task, Instant now, boolean upToDate) {
+        return upToDate && ServiceTasks.isUnhealthy(task) && !service.inHealthCheckGracePeriod(task.startedAt(), now);
+    }
+
     private Pass replica(ServiceRecord service, List<TaskView> unstopped, ScaleInChoice scaleIn,
-            Draining draining, Instant now) {
+            Draining draining, Instant now, boolean upToDate) {
         Pass pass = new Pass();
         Deployment primary = service.deployments().get(0);
         boolean deleting = !ServiceRecord.ACTIVE.equals(service.status());
@@ -271,7 +278,7 @@ public final class ServiceReconciler {
             // Replaced whatever the bounds: an unhealthy task counts as healthy for none of them.
             for (java.util.Iterator<TaskView> it = current.iterator(); it.hasNext(); ) {
                 TaskView task = it.next();
-                if (ServiceTasks.isUnhealthy(task) && !service.inHealthCheckGracePeriod(task.startedAt(), now)) {
+                if (stopsUnhealthy(service, task, now, upToDate)) {
                     pass.stops.add(new Stop(task, UNHEALTHY));
                     it.remove();
                 }
@@ -332,7 +339,7 @@ public final class ServiceReconciler {
     }
 
     private Pass daemon(ServiceRecord service, List<TaskView> unstopped, List<Candidate> instances,
-            Draining draining, Instant now) {
+            Draining draining, Instant now, boolean upToDate) {
         Pass pass = new Pass();
         Deployment primary = service.deployments().get(0);
         boolean deleting = !ServiceRecord.ACTIVE.equals(service.status());
@@ -375,7 +382,7 @@ public final class ServiceReconciler {
                 } else if (deleting || !current || keeps) {
                     pass.stops.add(new Stop(task, deleting ? DELETED : current ? SCALED_IN : REPLACED));
                     healthy -= isHealthy ? 1 : 0;
-                } else if (ServiceTasks.isUnhealthy(task) && !service.inHealthCheckGracePeriod(task.startedAt(), now)) {
+                } else if (stopsUnhealthy(service, task, now, upToDate)) {
                     // Its instance gets a new one once it has stopped.
                     pass.stops.add(new Stop(task, UNHEALTHY));
                     complete = false;

@@ -123,7 +123,8 @@ public final class ServiceScheduler {
         List<Candidate> daemonHosts = service.isDaemon()
                 ? instances.stream().filter(c -> takesDaemon(request, c)).toList() : List.of();
         Decision decision = reconciler.decide(service, tasks, daemonHosts, now,
-                (healthy, count) -> scaleIn(service, request, instances, healthy, count), draining(service));
+                (healthy, count) -> scaleIn(service, request, instances, healthy, count), draining(service),
+                state.isUpToDate());
         List<Rejection> unplaced = new ArrayList<>();
         boolean anyUnplaced = false;
         List<DesiredTask> planned = new ArrayList<>();

@@ -47,7 +47,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>Freshness is the scheduler's own: an instance's last heartbeat is when this scheduler
  * received it (during the replay at start, Kafka's log-append time of the record), never
- * the agent's clock.
+ * the agent's clock. Silence counts only while the state is up to date ({@link #isUpToDate}):
+ * the state reader read every partition to its end a few seconds ago at most. Past that (the
+ * process was paused, the reader fell behind), the news that would end a silence may be in
+ * Kafka unread, so no agent is found disconnected or lost, and no unhealthy task stopped.
  *
  * <p>Thread-safe: changes hold the monitor, and queries return immutable values. The lookups
  * on every API call's path ({@link #cluster}, {@link #taskDefinition}, {@link #latestActive},
@@ -61,6 +64,13 @@ public final class SchedulerState {
     private final java.util.concurrent.locks.ReentrantReadWriteLock placementView =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
+    /**
+     * How recently the state reader must have read every partition to its end ({@link #readToEnd})
+     * for the state to be up to date ({@link #isUpToDate}): the reader asks every second, and a
+     * few seconds leave room for a busy reader; a process paused longer misses it.
+     */
+    public static final Duration READ_TO_END_WITHIN = Duration.ofSeconds(5);
+
     /** The cluster every account has in ECS without creating it. */
     public static final String DEFAULT_CLUSTER = "default";
 
@@ -70,6 +80,11 @@ public final class SchedulerState {
     private final Duration instanceLostAfter;
     /** Since when this scheduler has heard the agents ({@link #listeningFrom}). */
     private volatile Instant listeningSince = Instant.MIN;
+    /** Whether a state reader feeds this state ({@link #expectReader}). */
+    private volatile boolean fedByReader;
+    /** As of when the state reader had read every partition to its end ({@link #readToEnd}); null: not yet. */
+    private final java.util.concurrent.atomic.AtomicReference<Instant> readToEnd =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile Instant lastRound;
 
     private final Map<String, ClusterRecord> clusters = new ConcurrentHashMap<>();
@@ -162,6 +177,35 @@ public final class SchedulerState {
         return instanceLostAfter;
     }
 
+    /**
+     * A state reader feeds this state from Kafka: from now on the state is up to date
+     * ({@link #isUpToDate}) only as far as the reader says ({@link #readToEnd}). A state that no
+     * reader feeds (fed by its caller) is always up to date.
+     */
+    public void expectReader() {
+        fedByReader = true;
+    }
+
+    /**
+     * The state reader has read every partition up to the end that Kafka gave it when it asked,
+     * at {@code asOf} by this scheduler's clock: the state holds everything Kafka held then.
+     */
+    public void readToEnd(Instant asOf) {
+        readToEnd.accumulateAndGet(asOf, (held, at) -> held == null || at.isAfter(held) ? at : held);
+    }
+
+    /**
+     * Whether the state holds what Kafka held {@link #READ_TO_END_WITHIN} ago or later. The verdicts
+     * that silence gives (an agent disconnected or lost, a task left unhealthy) are taken only then.
+     */
+    public boolean isUpToDate() {
+        if (!fedByReader) {
+            return true;
+        }
+        Instant at = readToEnd.get();
+        return at != null && !at.plus(READ_TO_END_WITHIN).isBefore(clock.instant());
+    }
+
     /** How long an agent may stay silent before its instance shows {@code agentConnected=false}. */
     public Duration heartbeatTimeout() {
         return heartbeatTimeout;
@@ -247,13 +291,16 @@ public final class SchedulerState {
      */
     public synchronized boolean replayed(Topic topic, String key, BerthRecord value, Instant seenAt) {
         boolean changed = apply(value, seenAt);
-        staged.read(topic, key, value.version());
+        staged.read(topic, key, value);
         return changed;
     }
 
-    /** A record applied before its transaction commits: {@link #replayed} notes whether Kafka gives it back. */
-    public void watchStaged(Topic topic, String key, long version) {
-        staged.watch(topic, key, version);
+    /**
+     * A record applied before its transaction commits: {@link #replayed} notes whether Kafka
+     * gives it back, or another record of its key and version instead.
+     */
+    public void watchStaged(Topic topic, String key, BerthRecord record) {
+        staged.watch(topic, key, record);
     }
 
     public void unwatchStaged(Topic topic, String key, long version) {
@@ -264,7 +311,9 @@ public final class SchedulerState {
      * Takes staged plans back: each key they changed holds again what it held before the
      * oldest of them, except for the plans found committed. A plan one of whose records
      * ({@code records}: topic, key, version) the reader read back from Kafka did commit, and so
-     * did every plan older than it. Returns how many plans, from the oldest, were kept.
+     * did every plan older than it. A record of a plan taken back whose key and version the
+     * reader read with other content (another leader's write) is replaced by that record.
+     * Returns how many plans, from the oldest, were kept.
      *
      * @param plans each plan's records and what to put back, oldest first
      */
@@ -293,6 +342,14 @@ public final class SchedulerState {
         for (Previous p : undo) {
             if (restored.add(p.topic().ordinal() + "/" + p.key()) && p.record() != null) {
                 apply(p.record(), null);
+            }
+        }
+        for (StagedPlan plan : plans.subList(kept, plans.size())) {
+            for (StagedRecord r : plan.records()) {
+                BerthRecord instead = staged.readInstead(r.topic(), r.key(), r.version());
+                if (instead != null) {
+                    apply(instead, null);
+                }
             }
         }
         for (StagedPlan plan : plans) {
@@ -994,9 +1051,15 @@ public final class SchedulerState {
         return now.minus(heartbeatTimeout);
     }
 
-    /** Instances whose agent has been silent past the lost-after period (by this scheduler's clock). */
+    /**
+     * Instances whose agent has been silent past the lost-after period (by this scheduler's
+     * clock); none while the state is not up to date ({@link #isUpToDate}).
+     */
     public synchronized List<String> lostInstances() {
         List<String> lost = new ArrayList<>();
+        if (!isUpToDate()) {
+            return lost;
+        }
         for (String id : instances.keySet()) {
             if (isLost(id)) {
                 lost.add(id);
@@ -1008,17 +1071,19 @@ public final class SchedulerState {
     /**
      * The instances whose agent this scheduler hears otherwise than their control record says:
      * true for an agent heard again after it was recorded disconnected, false for one silent
-     * past the heartbeat timeout (by this scheduler's clock) and recorded connected. Deregistered
-     * instances are left out. O(instances).
+     * past the heartbeat timeout (by this scheduler's clock) and recorded connected, only while
+     * the state is up to date ({@link #isUpToDate}). Deregistered instances are left out.
+     * O(instances).
      */
     public synchronized Map<String, Boolean> agentConnectionsToRecord() {
         Instant freshSince = freshSince(clock.instant());
+        boolean upToDate = isUpToDate();
         Map<String, Boolean> changed = new TreeMap<>();
         for (String id : instances.keySet()) {
             InstanceControl control = instanceControl.get(id);
             boolean recorded = control == null || control.agentConnected();
             boolean heard = isFresh(heartbeatSeen.get(id), freshSince);
-            if (heard != recorded && !isDeregistered(id)) {
+            if (heard != recorded && (heard || upToDate) && !isDeregistered(id)) {
                 changed.put(id, heard);
             }
         }
