@@ -3,6 +3,7 @@ package dev.berth.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -11,6 +12,9 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -26,6 +30,17 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 public final class BerthProcess implements AutoCloseable {
 
     private static final Path JAR = Paths.get("target/quarkus-app/quarkus-run.jar");
+    /** How much of the log a failure shows: enough for the start-up and the error that ended it. */
+    private static final int LOG_LINES_SHOWN = 40;
+    /**
+     * Free ports are picked below the kernel's ephemeral range: a port from that range (what
+     * binding port 0 gives) can be taken by any outgoing connection, or handed out again, in
+     * the moment between the test choosing it and Berth binding it (a one-host Berth then
+     * exits at start-up, its broker port taken).
+     */
+    private static final int LOWEST_PORT = 20000;
+    private static final Path EPHEMERAL_RANGE = Paths.get("/proc/sys/net/ipv4/ip_local_port_range");
+    private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Process process;
     private final Path dataDir;
@@ -91,6 +106,27 @@ public final class BerthProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Fails when the process has exited, with its exit code and the end of its log, so an
+     * {@code await(...).failFast(berth::assertRunning)} says at once why Berth never became
+     * ready instead of waiting out its limit.
+     */
+    public void assertRunning() throws IOException {
+        if (!process.isAlive()) {
+            throw new AssertionError("Berth exited with code " + process.exitValue() + "; the end of its log ("
+                    + log + "):\n" + logTail());
+        }
+    }
+
+    /** The last lines of the log, for a failure message. */
+    public String logTail() throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES_SHOWN), lines.size()));
     }
 
     public Path log() {
@@ -175,9 +211,36 @@ public final class BerthProcess implements AutoCloseable {
                 "-Dberth.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort);
     }
 
+    /** A port nothing listens on, below the ephemeral range, never handed out before in this JVM. */
     public static int freePort() throws IOException {
+        int highest = firstEphemeralPort() - 1;
+        for (int attempt = 0; attempt < 1000 && highest > LOWEST_PORT; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, highest + 1);
+            if (PORTS_HANDED_OUT.add(port) && bindable(port)) {
+                return port;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    private static int firstEphemeralPort() {
+        try {
+            // (read through a stream: Files.readString gets only the first byte of a /proc file)
+            return Integer.parseInt(Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768; // Linux's default range starts here
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

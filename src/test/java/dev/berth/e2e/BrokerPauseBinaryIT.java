@@ -45,7 +45,7 @@ class BrokerPauseBinaryIT {
                 EcsClient ecs = berth.ecs();
                 EcsClient once = berth.ecsWithoutRetries()) {
             // Given: a task running on the host, through a broker in its own process
-            await("Berth is ready").atMost(PATIENCE).ignoreExceptions()
+            await("Berth is ready").atMost(PATIENCE).failFast("Berth exited", berth::assertRunning).ignoreExceptions()
                     .until(() -> !ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns().isEmpty());
             instanceId = berth.instanceId();
             ecs.registerTaskDefinition(r -> r.family(FAMILY).containerDefinitions(ContainerDefinition.builder()

@@ -42,7 +42,8 @@ class CleanStopBinaryIT {
         List<Thread> callers = new ArrayList<>();
         try {
             try (EcsClient ecs = first.ecs()) {
-                await("the scheduler is ready").atMost(Duration.ofMinutes(3)).ignoreExceptions()
+                await("the scheduler is ready").atMost(Duration.ofMinutes(3)).failFast("Berth exited", first::assertRunning)
+                        .ignoreExceptions()
                         .until(() -> ecs.listClusters().clusterArns() != null);
             }
             for (int i = 0; i < CALLERS; i++) {
@@ -81,7 +82,8 @@ class CleanStopBinaryIT {
             // were given, from 1 up
             try (BerthProcess second = BerthProcess.start("clean-stop-after", first.dataDir(), first.apiPort(), roles,
                     ports); EcsClient ecs = second.ecs()) {
-                int latest = await("the restarted scheduler answers").atMost(Duration.ofMinutes(3)).ignoreExceptions()
+                int latest = await("the restarted scheduler answers").atMost(Duration.ofMinutes(3))
+                        .failFast("Berth exited", second::assertRunning).ignoreExceptions()
                         .until(() -> ecs.describeTaskDefinition(r -> r.taskDefinition("clean-stop")).taskDefinition()
                                 .revision(), revision -> revision != null);
                 List<Integer> unanswered = new ArrayList<>();

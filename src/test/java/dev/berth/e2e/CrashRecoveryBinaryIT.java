@@ -30,7 +30,8 @@ class CrashRecoveryBinaryIT {
             String containerId;
             Task before;
             try (EcsClient ecs = first.ecs()) {
-                await("the first Berth is ready").atMost(Duration.ofMinutes(3)).ignoreExceptions()
+                await("the first Berth is ready").atMost(Duration.ofMinutes(3))
+                        .failFast("Berth exited", first::assertRunning).ignoreExceptions()
                         .until(() -> !ecs.listContainerInstances(r -> r.cluster("default"))
                                 .containerInstanceArns().isEmpty());
                 ecs.registerTaskDefinition(r -> r.family("crash-sleeper").containerDefinitions(ContainerDefinition
@@ -48,7 +49,8 @@ class CrashRecoveryBinaryIT {
                     ports); EcsClient ecs = second.ecs()) {
 
                 // Then the task definition, the task and the container are all still there
-                Task task = await("the task is known again").atMost(Duration.ofMinutes(3)).ignoreExceptions()
+                Task task = await("the task is known again").atMost(Duration.ofMinutes(3))
+                        .failFast("Berth exited", second::assertRunning).ignoreExceptions()
                         .until(() -> ecs.describeTasks(r -> r.tasks(taskArn)).tasks().get(0),
                                 t -> "RUNNING".equals(t.lastStatus()));
                 assertThat(task.containers().get(0).runtimeId()).isEqualTo(containerId);

@@ -306,8 +306,7 @@ class KafkaAclBinaryIT {
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + scheduler.managementPort()
                 + "/q/health/ready")).build();
         await("the scheduler ready on the secured Kafka (log " + scheduler.log() + ")").atMost(PATIENCE)
-                .pollInterval(Duration.ofMillis(250)).until(() -> {
-                    assertThat(scheduler.isAlive()).as("the scheduler process, log " + scheduler.log()).isTrue();
+                .failFast("the scheduler exited", scheduler::assertRunning).pollInterval(Duration.ofMillis(250)).until(() -> {
                     try {
                         return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
                     } catch (java.io.IOException e) {

@@ -59,7 +59,7 @@ class SplitRolesBinaryIT {
                         .until(() -> ecs.createCluster(r -> r.clusterName("split")).cluster() != null);
 
                 // Then the agent registers through Kafka alone
-                ContainerInstance instance = await("the agent registers").atMost(Duration.ofMinutes(2))
+                ContainerInstance instance = await("the agent registers").atMost(Duration.ofMinutes(2)).failFast("the agent exited", agent::assertRunning)
                         .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                         .until(() -> describeFirst(ecs), i -> i != null && i.agentConnected());
                 assertThat(instance.ec2InstanceId()).isNull();
@@ -104,7 +104,8 @@ class SplitRolesBinaryIT {
                                 "BERTH_AGENT_MACHINE_ID_FILE", otherMachine.toString()),
                         List.of())) {
                     // Then the clone registers as a container instance of its own, and runs no copy of the task
-                    await("the clone ready").atMost(Duration.ofMinutes(2)).ignoreExceptions()
+                    await("the clone ready").atMost(Duration.ofMinutes(2)).failFast("the clone exited", clone::assertRunning)
+                            .ignoreExceptions()
                             .until(() -> readiness(clone, 200) != null);
                     assertThat(clone.instanceId()).isNotEqualTo(agent.instanceId());
                     // (ready once Kafka took its registration; the scheduler reads it a moment later)

@@ -154,10 +154,10 @@ class StandaloneBinaryIT {
     }
 
     private static ContainerInstance awaitRegisteredInstance() {
-        return await("the agent registers with the scheduler").atMost(START_LIMIT).pollInterval(Duration.ofSeconds(1))
+        return await("the agent registers with the scheduler").atMost(START_LIMIT).failFast("Berth exited", berth::assertRunning)
+                .pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()
                 .until(() -> {
-                    assertThat(berth.isAlive()).as("Berth is running; see " + berth.log()).isTrue();
                     List<String> arns = ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns();
                     if (arns.isEmpty()) {
                         return null;

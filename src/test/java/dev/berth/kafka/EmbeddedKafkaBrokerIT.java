@@ -3,6 +3,7 @@ package dev.berth.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.e2e.BerthProcess;
 import dev.berth.testing.TopicRecords;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,7 +30,7 @@ class EmbeddedKafkaBrokerIT {
     void keepsTopicsAndRecordsAcrossRestarts() throws Exception {
         // Given a broker that formatted a fresh data directory, with one acknowledged record
         EmbeddedKafkaBroker.Settings settings = new EmbeddedKafkaBroker.Settings(
-                "127.0.0.1", freePort(), freePort(), dataDir.resolve("kafka"));
+                "127.0.0.1", BerthProcess.freePort(), BerthProcess.freePort(), dataDir.resolve("kafka"));
         String clusterId;
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings)) {
             broker.start();
@@ -84,9 +85,4 @@ class EmbeddedKafkaBrokerIT {
                 .toList();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
 }
