@@ -129,4 +129,40 @@ class StagedPlansTest {
         assertThat(state.held(Topic.CLUSTERS, "prod")).isEqualTo(cluster("prod", 5, "ACTIVE"));
         assertThat(state.held(Topic.CLUSTERS, "test")).isEqualTo(cluster("test", 2, "ACTIVE"));
     }
+
+    @Test
+    void aNewerRecordReadFromKafkaWhileStagedIsNotUndoneByTheTakeBack() {
+        // Given: a staged plan, and the reader reads a newer record of its key from Kafka (a
+        // new leader's, written after it fenced this one)
+        state.apply(cluster("prod", 5, "ACTIVE"));
+        stage(cluster("prod", 6, "INACTIVE"));
+        ClusterRecord newer = cluster("prod", 7, "ACTIVE");
+        state.replayed(Topic.CLUSTERS, "prod", newer, null);
+
+        // When
+        staging.takeBackAll();
+
+        // Then: the state keeps what Kafka holds, not what the key held before the plan
+        assertThat(state.held(Topic.CLUSTERS, "prod")).isEqualTo(newer);
+    }
+
+    @Test
+    void aRecordReadFromKafkaAfterAStagedTombstoneIsNotUndoneByTheTakeBack() {
+        // Given: a staged plan that forgets a client token, and the reader reads a newer record
+        // of that key written by another leader
+        dev.berth.protocol.ClientTokenRecord before = new dev.berth.protocol.ClientTokenRecord(
+                BerthRecord.SCHEMA_VERSION, 1, "RunTask/abc", "RunTask", "h1", List.of("t1"), List.of(), T0);
+        state.apply(before);
+        staging.stage(new RequestTransaction(), List.of(new StateChange.ForgetClientToken("RunTask/abc")),
+                plan -> { });
+        dev.berth.protocol.ClientTokenRecord newer = new dev.berth.protocol.ClientTokenRecord(
+                BerthRecord.SCHEMA_VERSION, 2, "RunTask/abc", "RunTask", "h2", List.of("t2"), List.of(), T0);
+        state.replayed(Topic.CLIENT_TOKENS, "RunTask/abc", newer, null);
+
+        // When
+        staging.takeBackAll();
+
+        // Then
+        assertThat(state.held(Topic.CLIENT_TOKENS, "RunTask/abc")).isEqualTo(newer);
+    }
 }

@@ -312,8 +312,9 @@ public final class SchedulerState {
      * oldest of them, except for the plans found committed. A plan one of whose records
      * ({@code records}: topic, key, version) the reader read back from Kafka did commit, and so
      * did every plan older than it. A record of a plan taken back whose key and version the
-     * reader read with other content (another leader's write) is replaced by that record.
-     * Returns how many plans, from the oldest, were kept.
+     * reader read with other content (another leader's write) is replaced by that record, and
+     * a key whose record the reader replaced since, with one newer or after a staged tombstone,
+     * keeps it. Returns how many plans, from the oldest, were kept.
      *
      * @param plans each plan's records and what to put back, oldest first
      */
@@ -335,6 +336,8 @@ public final class SchedulerState {
         for (StagedPlan plan : plans.subList(kept, plans.size())) {
             undo.addAll(plan.previous());
         }
+        java.util.Set<String> movedOn = movedOn(plans.subList(kept, plans.size()), undo);
+        undo.removeIf(p -> movedOn.contains(p.topic().ordinal() + "/" + p.key()));
         for (Previous p : undo) {
             remove(p.topic(), p.key());
         }
@@ -356,6 +359,31 @@ public final class SchedulerState {
             plan.records().forEach(r -> staged.unwatch(r.topic(), r.key(), r.version()));
         }
         return kept;
+    }
+
+    /**
+     * The keys (topic ordinal / key) that hold a record neither staged by the plans taken back
+     * nor held before them: the reader read it from Kafka since (a newer leader's write, or a
+     * record after a staged tombstone). Kafka holds it, so taking the plans back leaves it.
+     */
+    private java.util.Set<String> movedOn(List<StagedPlan> takenBack, List<Previous> undo) {
+        java.util.Set<String> stagedVersions = new java.util.HashSet<>();
+        for (StagedPlan plan : takenBack) {
+            for (StagedRecord r : plan.records()) {
+                stagedVersions.add(r.topic().ordinal() + "/" + r.key() + "@" + r.version());
+            }
+        }
+        java.util.Set<String> movedOn = new java.util.HashSet<>();
+        for (Previous p : undo) {
+            String id = p.topic().ordinal() + "/" + p.key();
+            BerthRecord now = held(p.topic(), p.key());
+            if (now != null && !stagedVersions.contains(id + "@" + now.version())
+                    && undo.stream().noneMatch(q -> q.topic() == p.topic() && q.key().equals(p.key())
+                            && now.equals(q.record()))) {
+                movedOn.add(id);
+            }
+        }
+        return movedOn;
     }
 
     /** A record staged: where it went and its version. */
