@@ -249,6 +249,17 @@ public interface AgentConfig {
     int workerThreads();
 
     /**
+     * The most container creates and starts asked of Docker at once. An engine makes containers
+     * fastest a few at a time (creates copy image layers, starts set up network namespaces, and
+     * they contend), so a burst of tasks gets its containers sooner with a small bound than all
+     * at once. Those beyond it wait, in the order they came, before their call's deadline starts.
+     * Stops, inspects and removes never wait for it, and image pulls are outside it. At least 1.
+     */
+    @WithDefault("4")
+    @WithConverter(AtLeastOne.Int.class)
+    int containerStartParallelism();
+
+    /**
      * The most tasks whose latest state change waits for Kafka, buffered in memory and under
      * {@code <data dir>/agent/state-changes} (one change per task: a newer one replaces it).
      * At the bound a task's change waits in its worker and is offered again at its next sync,

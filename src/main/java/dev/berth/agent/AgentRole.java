@@ -288,6 +288,7 @@ public class AgentRole {
         docker.observe(observer);
         docker.enforce(new HostPolicy(config.disablePrivileged(), config.hostPathsAllowed().orElse(List.of())));
         docker.startTimeout(config.containerStartTimeout());
+        docker.startParallelism(config.containerStartParallelism());
         docker.pullBehavior(config.imagePullBehavior());
         while (!stopping) {
             try {

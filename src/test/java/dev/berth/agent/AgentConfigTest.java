@@ -314,12 +314,27 @@ class AgentConfigTest {
     }
 
     @Test
+    void aContainerStartParallelismBelowOneStopsStartUpNamingTheSetting() {
+        // Given
+        Map<String, String> environment = Map.of("BERTH_AGENT_CONTAINER_START_PARALLELISM", "0");
+
+        // When
+        Throwable failure = catchThrowable(() -> load(environment));
+
+        // Then
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("berth.agent.container-start-parallelism")
+                .contains("must be at least 1");
+    }
+
+    @Test
     void theSurvivalSettingsHaveTheirDefaults() throws Exception {
         // Given / When
         AgentConfig config = load(Map.of());
 
         // Then
         assertThat(config.workerThreads()).isEqualTo(64);
+        assertThat(config.containerStartParallelism()).isEqualTo(4);
         assertThat(config.stateChangeBuffer()).isEqualTo(4096);
         assertThat(config.orphanGracePeriod()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.apiEndpoint()).isEqualTo("http://127.0.0.1:8080");

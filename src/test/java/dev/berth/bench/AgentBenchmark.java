@@ -263,6 +263,7 @@ public final class AgentBenchmark {
         }
         long agentCpu = agent.cpuMillis();
         long dockerdCpu = AgentProbe.cpuMillis(AgentProbe.dockerdPid());
+        Map<String, Long> callsBefore = AgentProbe.dockerCalls(agent);
         long started = System.nanoTime();
         for (DesiredTask task : burst) {
             publish(task);
@@ -274,7 +275,8 @@ public final class AgentBenchmark {
         System.out.printf("(b) CPU used during the burst: the agent %,d ms, dockerd %,d ms; the agent's since its "
                 + "start: %s%n", agent.cpuMillis() - agentCpu,
                 AgentProbe.cpuMillis(AgentProbe.dockerdPid()) - dockerdCpu, ThreadCpu.byKind(agent.pid()));
-        System.out.printf("(b) the agent's Docker calls since its start: %s%n", AgentProbe.dockerCalls(agent));
+        System.out.printf("(b) the agent's Docker calls during the burst: %s%n",
+                AgentProbe.callsBetween(callsBefore, AgentProbe.dockerCalls(agent)));
         return measures('b') ? AgentFigures.burst((last - started) / 1e6, engineMs, BURST, PARALLELISM) : null;
     }
 

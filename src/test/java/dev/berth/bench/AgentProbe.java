@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** What the agent benchmark reads off the agent process, Docker and /proc. */
 final class AgentProbe {
@@ -61,16 +62,27 @@ final class AgentProbe {
         return count;
     }
 
-    /** The agent's Docker calls so far, by call and outcome ({@code berth_docker_call_seconds_count}), in one line. */
-    static String dockerCalls(BerthProcess agent) {
-        StringBuilder calls = new StringBuilder();
+    /** The agent's Docker calls so far, by call and outcome ({@code berth_docker_call_seconds_count}). */
+    static Map<String, Long> dockerCalls(BerthProcess agent) {
+        Map<String, Long> calls = new TreeMap<>();
         for (String line : get(agent, "/q/metrics").body().split("\n")) {
             if (line.startsWith("berth_docker_call_seconds_count{")) {
                 String labels = line.substring(line.indexOf('{') + 1, line.indexOf('}')).replace("\"", "");
-                calls.append(calls.length() == 0 ? "" : ", ").append(labels).append(' ')
-                        .append((long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                calls.put(labels, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
             }
         }
+        return calls;
+    }
+
+    /** The calls made between two readings of {@link #dockerCalls}, in one line. */
+    static String callsBetween(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder calls = new StringBuilder();
+        after.forEach((labels, count) -> {
+            long made = count - before.getOrDefault(labels, 0L);
+            if (made > 0) {
+                calls.append(calls.length() == 0 ? "" : ", ").append(labels).append(' ').append(made);
+            }
+        });
         return calls.toString();
     }
 

@@ -75,6 +75,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private volatile HostPolicy policy = HostPolicy.STRICT;
     private volatile Duration startTimeout;
     private volatile ImagePullBehavior pullBehavior = ImagePullBehavior.PREFER_CACHED;
+    private volatile EngineSlots starts = EngineSlots.unbounded();
     private volatile String lastEngineVersion;
     /** Whether the engine answered the last call, and since when; null before the first call. */
     private volatile EngineAnswers engineAnswers;
@@ -235,20 +236,23 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         } catch (IllegalArgumentException e) {
             throw RuntimeError.CannotCreateContainerError.because(e.getMessage(), e);
         }
-        String id = call(RuntimeError.CannotCreateContainerError, "create " + spec.name(), callTimeout, () -> {
-            DockerVolumes.requireExisting(client, spec);
-            try {
-                return command.exec().getId();
-            } catch (ConflictException e) {
-                return adopt(spec);
-            } catch (NotFoundException e) {
-                // Docker answers 404 for a missing image; make sure that is what is missing.
-                if (!imagePresent(spec.image())) {
-                    throw ContainerRuntimeException.imageMissing(spec.image(), e);
+        String id;
+        try (EngineSlots.Slot slot = starts.take(RuntimeError.CannotCreateContainerError, "create " + spec.name())) {
+            id = call(RuntimeError.CannotCreateContainerError, "create " + spec.name(), callTimeout, () -> {
+                DockerVolumes.requireExisting(client, spec);
+                try {
+                    return command.exec().getId();
+                } catch (ConflictException e) {
+                    return adopt(spec);
+                } catch (NotFoundException e) {
+                    // Docker answers 404 for a missing image; make sure that is what is missing.
+                    if (!imagePresent(spec.image())) {
+                        throw ContainerRuntimeException.imageMissing(spec.image(), e);
+                    }
+                    throw e;
                 }
-                throw e;
-            }
-        });
+            });
+        }
         berthIds.add(id);
         imageUse.accept(spec.image());
         return id;
@@ -289,7 +293,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     @Override
     public void start(String id) throws ContainerRuntimeException {
         Duration timeout = startTimeout;
-        try {
+        try (EngineSlots.Slot slot = starts.take(RuntimeError.CannotStartContainerError, "start " + id)) {
             call(RuntimeError.CannotStartContainerError, "start " + id, timeout, () -> {
                 if (!berthIds.contains(id)) {
                     requireBerth(id, RuntimeError.CannotStartContainerError);
@@ -457,6 +461,14 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     /** Pulls images as {@code behavior} says from now on (ECS_IMAGE_PULL_BEHAVIOR). */
     public void pullBehavior(ImagePullBehavior behavior) {
         this.pullBehavior = behavior;
+    }
+
+    /**
+     * Asks the engine for at most {@code parallelism} container creates and starts at once from
+     * now on ({@link EngineSlots}); the others wait for a slot before their deadline starts.
+     */
+    public void startParallelism(int parallelism) {
+        this.starts = EngineSlots.of(parallelism);
     }
 
     /** Gives every later container start this long before it fails (ECS_CONTAINER_START_TIMEOUT). */

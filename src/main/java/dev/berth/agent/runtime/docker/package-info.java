@@ -7,6 +7,9 @@
  *   <li>Every call has a deadline; a call that misses it fails with
  *       {@code DockerTimeoutError}. Stops get the container's stop timeout on top, pulls
  *       their own (longer) deadline.</li>
+ *   <li>At most a few creates and starts go to the engine at once ({@link
+ *       dev.berth.agent.runtime.docker.EngineSlots}); the others wait their turn before
+ *       their deadline starts. Stops, inspects, removes and pulls never wait for them.</li>
  *   <li>docker-java's exceptions give idempotency: {@code NotModifiedException} on start or
  *       stop and {@code NotFoundException} on stop or remove mean done;
  *       {@code ConflictException} on create adopts the container of that name if, and only

@@ -2,6 +2,7 @@ package dev.berth.agent.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.RuntimeError;
@@ -125,6 +126,53 @@ class HungDockerEngineTest {
                 .isEqualTo("DockerTimeoutError: Could not transition to started; timed out after waiting 3m0s");
         assertThat(ContainerRuntimeException.timedOut("started", Duration.ofSeconds(90)).reason())
                 .endsWith("1m30s");
+    }
+
+    @Test
+    void startsBeyondTheParallelismWaitTheirTurnWhileAStopGoesToTheEngineAtOnce() throws Exception {
+        // Given: one start at a time, and a start the engine holds
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), 8);
+        runtime.startParallelism(1);
+        Thread held = caller(() -> runtime.start("c1"), "start-c1");
+        await().until(() -> accepted() == 1);
+
+        // When: a second start, then a stop
+        Thread waiting = caller(() -> runtime.start("c2"), "start-c2");
+        await().until(() -> waiting.getState() == Thread.State.WAITING);
+        Thread stop = caller(() -> runtime.stop("c3", Duration.ZERO), "stop-c3");
+
+        // Then: the stop reaches the engine, the second start does not
+        await().until(() -> accepted() == 2);
+        assertThat(waiting.getState()).isEqualTo(Thread.State.WAITING);
+        assertThat(accepted()).isEqualTo(2);
+        for (Thread thread : List.of(held, waiting, stop)) {
+            thread.interrupt();
+        }
+    }
+
+    private interface EngineCall {
+        void run() throws ContainerRuntimeException;
+    }
+
+    private static Thread caller(EngineCall call, String name) {
+        Thread thread = new Thread(() -> {
+            try {
+                call.run();
+            } catch (ContainerRuntimeException e) {
+                // the engine never answers; interrupted at the end of the test
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private int accepted() {
+        synchronized (accepted) {
+            return accepted.size();
+        }
     }
 
     @Test
