@@ -76,6 +76,11 @@ public final class SigV4Verifier {
                     "The security token included in the request is invalid.");
         }
         checkScope(header, amzDate);
+        if (request.firstHeader("X-Amz-Target") != null && !header.signedHeaders().contains("x-amz-target")) {
+            // The operation is named by this header alone: unsigned, a captured call could be
+            // sent again as any other operation on the same body. The SDKs and the CLI sign it.
+            throw invalid("'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+        }
         checkClockSkew(amzDate, signedAt);
         String payloadHash = payloadHash(request);
         String canonical = CanonicalRequest.of(request, header.signedHeaders(), payloadHash);

@@ -182,6 +182,35 @@ class SigV4VerifierTest {
     }
 
     @Test
+    void refusesAnOperationThatTheSignatureDoesNotCover() {
+        // Given: a call signed without its X-Amz-Target, and the target added after signing (a
+        // captured request replayed as another operation)
+        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST)
+                .uri(URI.create("http://localhost:8080/"))
+                .putHeader("Content-Type", "application/x-amz-json-1.1").build();
+        byte[] bytes = BODY.getBytes(StandardCharsets.UTF_8);
+        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create(KEY.accessKeyId(), KEY.secretAccessKey()))
+                .request(unsigned).payload(ContentStreamProvider.fromByteArray(bytes))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ecs")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-3")
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(NOW, ZoneOffset.UTC))).request();
+        Map<String, List<String>> received = new LinkedHashMap<>(signed.headers());
+        received.putIfAbsent("Host", List.of("localhost:8080"));
+        received.put("X-Amz-Target", List.of("AmazonEC2ContainerServiceV20141113.DeleteCluster"));
+        ReceivedRequest replayed = new ReceivedRequest("POST", "/", null, received, bytes);
+
+        // When
+        Optional<AuthRejection> rejection = verifier(KEY, "ecs", NOW).verify(replayed);
+
+        // Then
+        assertThat(rejection).get().satisfies(r -> {
+            assertThat(r.type()).isEqualTo(AuthErrorType.InvalidSignatureException);
+            assertThat(r.message()).contains("'X-Amz-Target' must be a 'SignedHeader'");
+        });
+    }
+
+    @Test
     void refusesAWrongSecret() {
         // Given
         ReceivedRequest request = signedBySdk(new SigningKey(KEY.accessKeyId(), "not-the-secret"), NOW, BODY);
