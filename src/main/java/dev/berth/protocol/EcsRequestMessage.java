@@ -44,9 +44,13 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
         /**
          * Not a valid request. {@code requestId} is the id as the record gives it, also one
          * that is too long, or null when none could be read (then no response can be
-         * addressed); {@code errorType} is the ECS exception it is answered with.
+         * addressed); {@code operation} the ECS operation it names, when it names one Berth
+         * serves, else null; {@code errorType} is the ECS exception it is answered with.
          */
-        record Invalid(String requestId, String errorType, String reason) implements Decoded {
+        record Invalid(String requestId, String operation, String errorType, String reason) implements Decoded {
+            public Invalid(String requestId, String errorType, String reason) {
+                this(requestId, null, errorType, reason);
+            }
         }
     }
 
@@ -71,34 +75,35 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
             return new Decoded.Invalid(keyId, "SerializationException",
                     "The record is not a JSON object: expected 'operation' and 'request'.");
         }
+        String known = knownOperation(root, operations);
         JsonNode idNode = root.get("requestId");
         if (idNode != null && !idNode.isNull() && !idNode.isTextual()) {
-            return new Decoded.Invalid(keyId, "SerializationException", "'requestId' must be a string.");
+            return new Decoded.Invalid(keyId, known, "SerializationException", "'requestId' must be a string.");
         }
         String valueId = idNode == null || idNode.isNull() || idNode.asText().isEmpty() ? null : idNode.asText();
         if (keyId != null && valueId != null && !keyId.equals(valueId)) {
-            return new Decoded.Invalid(keyId, "InvalidParameterException", "The record key '" + shown(keyId)
+            return new Decoded.Invalid(keyId, known, "InvalidParameterException", "The record key '" + shown(keyId)
                     + "' and 'requestId' '" + shown(valueId) + "' differ: the request id is one of them, or both equal.");
         }
         String id = keyId != null ? keyId : valueId;
         if (id == null) {
-            return new Decoded.Invalid(null, "InvalidParameterException",
+            return new Decoded.Invalid(null, known, "InvalidParameterException",
                     "Missing request id: set it as the record key or as 'requestId'.");
         }
         if (id.length() > MAX_REQUEST_ID_LENGTH) {
-            return new Decoded.Invalid(id, "InvalidParameterException", "The request id is longer than "
+            return new Decoded.Invalid(id, known, "InvalidParameterException", "The request id is longer than "
                     + MAX_REQUEST_ID_LENGTH + " characters (" + id.length() + "): send the request under a shorter one.");
         }
         JsonNode version = root.get("schemaVersion");
         // A number equal to 1, as JSON Schema's const compares numbers: Python's json writes 1.0.
         if (version != null && !version.isNull() && (!version.isNumber()
                 || version.decimalValue().compareTo(java.math.BigDecimal.valueOf(SCHEMA_VERSION)) != 0)) {
-            return new Decoded.Invalid(id, "InvalidParameterException", "Unsupported 'schemaVersion' "
+            return new Decoded.Invalid(id, known, "InvalidParameterException", "Unsupported 'schemaVersion' "
                     + shown(version.toString()) + ": this scheduler reads " + SCHEMA_VERSION + ".");
         }
         JsonNode operationNode = root.get("operation");
         if (operationNode == null || !operationNode.isTextual() || operationNode.asText().isBlank()) {
-            return new Decoded.Invalid(id, "SerializationException",
+            return new Decoded.Invalid(id, known, "SerializationException",
                     "Missing 'operation': the ECS operation name as a string, e.g. \"RunTask\".");
         }
         String operation = operationNode.asText();
@@ -106,17 +111,30 @@ public record EcsRequestMessage(Integer schemaVersion, String requestId, String 
             operation = operation.substring(TARGET_PREFIX.length());
         }
         if (!operations.contains(operation)) {
-            return new Decoded.Invalid(id, "UnknownOperationException",
+            return new Decoded.Invalid(id, known, "UnknownOperationException",
                     "Unknown operation " + shown(operationNode.asText()) + ": Berth does not implement it.");
         }
         JsonNode request = root.get("request");
         if (request == null || request.isNull()) {
             request = JsonNodeFactory.instance.objectNode();
         } else if (!request.isObject()) {
-            return new Decoded.Invalid(id, "SerializationException",
+            return new Decoded.Invalid(id, known, "SerializationException",
                     "'request' must be a JSON object: the body the ECS API takes for " + operation + ".");
         }
         return new Decoded.Valid(id, operation, request);
+    }
+
+    /** The operation a request object names, when Berth serves it; else null. */
+    private static String knownOperation(JsonNode root, Set<String> operations) {
+        JsonNode node = root.get("operation");
+        if (node == null || !node.isTextual()) {
+            return null;
+        }
+        String operation = node.asText();
+        if (operation.startsWith(TARGET_PREFIX)) {
+            operation = operation.substring(TARGET_PREFIX.length());
+        }
+        return operations.contains(operation) ? operation : null;
     }
 
     /** The {@code requestId} a record's value names, or null when it names none (or is no JSON object). */

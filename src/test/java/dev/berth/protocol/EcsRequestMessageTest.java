@@ -88,6 +88,11 @@ class EcsRequestMessageTest {
         assertThat(invalid("r", "{\"operation\":7}").reason()).contains("Missing 'operation'");
         assertThat(invalid("r", "{\"operation\":\"RunTask\",\"request\":\"x\"}").reason())
                 .contains("'request' must be a JSON object");
+        assertThat(invalid("r", "{\"operation\":\"RunTask\",\"request\":\"x\"}").operation())
+                .as("the operation it names, for the response").isEqualTo("RunTask");
+        assertThat(invalid("r", "{\"schemaVersion\":2,\"operation\":\"AmazonEC2ContainerServiceV20141113.RunTask\"}")
+                .operation()).isEqualTo("RunTask");
+        assertThat(invalid("r", "{\"operation\":\"Launch\"}").operation()).isNull();
         assertThat(invalid("r", "{\"schemaVersion\":2,\"operation\":\"RunTask\"}").reason())
                 .contains("Unsupported 'schemaVersion'");
     }

@@ -295,7 +295,7 @@ public class KafkaRequests implements RequestConsumer.Handler {
         String reason = invalid.errorType() + ": " + invalid.reason();
         StateChange response = null;
         if (invalid.requestId() != null) {
-            byte[] value = encode(new EcsResponseMessage(EcsResponseMessage.SCHEMA_VERSION, invalid.requestId(), null,
+            byte[] value = encode(new EcsResponseMessage(EcsResponseMessage.SCHEMA_VERSION, invalid.requestId(), invalid.operation(),
                     400, errorBody(invalid.errorType(), invalid.reason())));
             if (value.length + invalid.requestId().getBytes(StandardCharsets.UTF_8).length <= MAX_RESPONSE_BYTES) {
                 response = new StateChange.Publish(Topic.RESPONSES, invalid.requestId(), value);
