@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@code ECS_CONTAINER_START_TIMEOUT}, {@code ECS_DISABLE_PRIVILEGED}, {@code ECS_IMAGE_PULL_BEHAVIOR},
  * {@code ECS_RESERVED_PORTS_UDP}, {@code ECS_INSTANCE_ATTRIBUTES}, {@code ECS_LOGLEVEL},
  * {@code ECS_DISABLE_IMAGE_CLEANUP}, {@code ECS_IMAGE_CLEANUP_INTERVAL}, {@code ECS_IMAGE_MINIMUM_CLEANUP_AGE},
- * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}, {@code ECS_IMAGE_PULL_TIMEOUT}):
+ * {@code ECS_NUM_IMAGES_DELETE_PER_CYCLE}, {@code ECS_IMAGE_PULL_TIMEOUT},
+ * {@code ECS_IMAGE_PULL_INACTIVITY_TIMEOUT}):
  * application.properties maps them onto these properties, so an {@code ecs.config} moves over
  * unchanged; {@link AgentEnvFile} reads such a file. One set to nothing is not set, as in the ECS
  * agent ({@link EcsUnsetValues}). Their durations take Go's syntax as well
@@ -228,13 +229,21 @@ public interface AgentConfig {
     /**
      * The longest an image pull may take before the task fails with CannotPullContainerError (env
      * {@code ECS_IMAGE_PULL_TIMEOUT}, the ECS agent's default). Zero is the default, as in the ECS
-     * agent; negative stops start-up ({@link PullTimeoutConverter}). Berth has no inactivity
-     * timeout beside it (the ECS agent's {@code ECS_IMAGE_PULL_INACTIVITY_TIMEOUT}): a pull that
-     * stalls holds its task until this runs out.
+     * agent; negative stops start-up ({@link PullTimeoutConverter}). A pull that stalls fails
+     * sooner, by {@link #pullInactivityTimeout()}.
      */
     @WithDefault("2h")
     @WithConverter(PullTimeoutConverter.class)
     Duration pullTimeout();
+
+    /**
+     * How long an image pull may go without progress (no line from Docker's progress stream)
+     * before it fails with CannotPullContainerError (env {@code ECS_IMAGE_PULL_INACTIVITY_TIMEOUT},
+     * the ECS agent's default). Zero is the default; negative stops start-up.
+     */
+    @WithDefault("1m")
+    @WithConverter(PullTimeoutConverter.Inactivity.class)
+    Duration pullInactivityTimeout();
 
     /**
      * The most task workers that act at the same time. Each task with work gets a thread of

@@ -289,6 +289,7 @@ public class AgentRole {
         docker.enforce(new HostPolicy(config.disablePrivileged(), config.hostPathsAllowed().orElse(List.of())));
         docker.startTimeout(config.containerStartTimeout());
         docker.startParallelism(config.containerStartParallelism());
+        docker.pullInactivityTimeout(config.pullInactivityTimeout());
         docker.pullBehavior(config.imagePullBehavior());
         while (!stopping) {
             try {

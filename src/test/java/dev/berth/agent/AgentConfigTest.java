@@ -594,6 +594,22 @@ class AgentConfigTest {
     }
 
     @Test
+    void theImagePullInactivityTimeoutTakesTheEcsNameAndDefault() throws Exception {
+        // When
+        AgentConfig defaults = load(Map.of());
+        AgentConfig go = load(Map.of("ECS_IMAGE_PULL_INACTIVITY_TIMEOUT", "2m30s"));
+        AgentConfig zero = load(Map.of("ECS_IMAGE_PULL_INACTIVITY_TIMEOUT", "0"));
+        Throwable negative = catchThrowable(() -> load(Map.of("ECS_IMAGE_PULL_INACTIVITY_TIMEOUT", "-1m")));
+
+        // Then: the ECS agent's default, and zero is the default there too
+        assertThat(defaults.pullInactivityTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(go.pullInactivityTimeout()).isEqualTo(Duration.ofSeconds(150));
+        assertThat(zero.pullInactivityTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(negative).isNotNull();
+        assertThat(negative.getMessage()).contains("ECS_IMAGE_PULL_INACTIVITY_TIMEOUT").contains("-1m");
+    }
+
+    @Test
     void aNegativeImagePullTimeoutStopsStartUpNamingTheSetting() {
         // When: the ECS agent would take it and fail every pull at once
         Throwable failure = catchThrowable(() -> load(Map.of("ECS_IMAGE_PULL_TIMEOUT", "-10m")));

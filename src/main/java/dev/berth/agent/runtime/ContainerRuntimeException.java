@@ -89,7 +89,7 @@ public final class ContainerRuntimeException extends Exception {
     }
 
     /** As Go's {@code time.Duration.String()}: 3m0s, 45s, 1m30.5s, 300ms (to the millisecond). */
-    static String goDuration(Duration duration) {
+    public static String goDuration(Duration duration) {
         if (duration.isZero()) {
             return "0s";
         }

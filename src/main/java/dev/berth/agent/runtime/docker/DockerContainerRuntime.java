@@ -74,6 +74,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     private volatile RuntimeCallObserver observer = RuntimeCallObserver.NONE;
     private volatile HostPolicy policy = HostPolicy.STRICT;
     private volatile Duration startTimeout;
+    /** A pull whose progress stream says nothing this long has stalled, and fails (ECS's default). */
+    private volatile Duration pullInactivityTimeout = Duration.ofMinutes(1);
     private volatile ImagePullBehavior pullBehavior = ImagePullBehavior.PREFER_CACHED;
     private volatile EngineSlots starts = EngineSlots.unbounded();
     private volatile String lastEngineVersion;
@@ -199,8 +201,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         }
         try {
             call(RuntimeError.CannotPullContainerError, "pull " + image, pullTimeout, () -> {
+                Duration inactivity = pullInactivityTimeout;
                 try (PullStream pulling = command.exec(new PullStream())) {
-                    pulling.awaitEnd();
+                    if (!pulling.awaitEnd(inactivity)) {
+                        throw RuntimeError.CannotPullContainerError.because(image + ": the pull made no progress for "
+                                + ContainerRuntimeException.goDuration(inactivity)
+                                + " (ECS_IMAGE_PULL_INACTIVITY_TIMEOUT)");
+                    }
                     if (pulling.error().isPresent()) {
                         throw RuntimeError.CannotPullContainerError.because(pulling.error().get());
                     }
@@ -469,6 +476,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
      */
     public void startParallelism(int parallelism) {
         this.starts = EngineSlots.of(parallelism);
+    }
+
+    /** Fails every later pull whose progress stream says nothing this long (ECS_IMAGE_PULL_INACTIVITY_TIMEOUT). */
+    public void pullInactivityTimeout(Duration timeout) {
+        this.pullInactivityTimeout = timeout;
     }
 
     /** Gives every later container start this long before it fails (ECS_CONTAINER_START_TIMEOUT). */

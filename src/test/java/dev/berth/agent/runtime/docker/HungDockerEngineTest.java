@@ -274,6 +274,75 @@ class HungDockerEngineTest {
     }
 
     @Test
+    void aPullThatMakesNoProgressFailsAfterTheInactivityTimeoutLongBeforeThePullTimeout() throws Exception {
+        // Given: an engine that never answers, a pull timeout of a minute, an inactivity timeout of 300 ms
+        startHungEngine();
+        runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + engine.getLocalPort(), Duration.ofSeconds(5),
+                Duration.ofMinutes(1), MAX_CALLS);
+        runtime.pullInactivityTimeout(Duration.ofMillis(300));
+
+        // When
+        ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.pull("busybox:latest"),
+                ContainerRuntimeException.class);
+
+        // Then
+        assertThat(failure.error()).isEqualTo(RuntimeError.CannotPullContainerError);
+        assertThat(failure.inconclusive()).isFalse();
+        assertThat(failure.reason()).isEqualTo("CannotPullContainerError: busybox:latest: the pull made no progress "
+                + "for 300ms (ECS_IMAGE_PULL_INACTIVITY_TIMEOUT)");
+    }
+
+    @Test
+    void aSlowPullThatKeepsMakingProgressIsNotCutByTheInactivityTimeout() throws Exception {
+        // Given: an engine that streams a progress line every 100 ms for a second and a half
+        try (ServerSocket trickling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread engineThread = new Thread(() -> trickle(trickling, 15, Duration.ofMillis(100)), "trickling-engine");
+            engineThread.setDaemon(true);
+            engineThread.start();
+            runtime = DockerContainerRuntime.connect("tcp://127.0.0.1:" + trickling.getLocalPort(),
+                    Duration.ofSeconds(5), Duration.ofMinutes(1), MAX_CALLS);
+            runtime.pullInactivityTimeout(Duration.ofMillis(400));
+
+            // When
+            ContainerRuntimeException failure = catchThrowableOfType(() -> runtime.pull("acme/app:1"),
+                    ContainerRuntimeException.class);
+
+            // Then
+            assertThat(failure).as("a pull that makes progress is not stalled").isNull();
+        }
+    }
+
+    /** Answers one pull with {@code lines} progress lines, {@code every} apart, then ends the stream. */
+    private static void trickle(ServerSocket socket, int lines, Duration every) {
+        try (Socket connection = socket.accept()) {
+            java.io.InputStream in = connection.getInputStream();
+            // the request head ends with an empty line
+            int matched = 0;
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            java.io.OutputStream out = connection.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            for (int i = 0; i < lines; i++) {
+                out.write(("{\"status\":\"Downloading\",\"id\":\"layer\",\"progress\":\"" + i + "\"}\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(every.toMillis());
+            }
+        } catch (IOException e) {
+            // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aPullInterruptedBecauseTheAgentStopsIsInconclusiveNotAFailedPull() throws Exception {
         // Given: a pull the engine works on for longer than the agent's shutdown grace
         startHungEngine();
