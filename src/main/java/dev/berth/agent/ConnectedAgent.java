@@ -176,7 +176,8 @@ final class ConnectedAgent {
     private void startRegistering(LastReports reports) {
         AgentConfig config = setup.config();
         String instanceId = setup.instanceId();
-        RegistrationHistory history = RegistrationHistory.load(setup.dataDir(), reports.registration(), setup.clock());
+        RegistrationHistory history = RegistrationHistory.load(setup.dataDir(), setup.instanceId(),
+                reports.registration(), setup.clock());
         ticks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "berth-agent-tick");
             thread.setDaemon(true);

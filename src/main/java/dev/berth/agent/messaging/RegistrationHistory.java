@@ -16,8 +16,10 @@ import org.jboss.logging.Logger;
  * What a restart must not reset in the container instance's registration: when it first
  * registered ({@code registeredAt}), and the version of its last registration record, so
  * that the next version is higher even when the clock stepped backwards. The first
- * registration time is kept in {@code <dataDir>/agent/registered-at} and compared with the
- * last record on berth.instances; the earlier one wins.
+ * registration time is kept in {@code <dataDir>/agent/registered-at}, with the instance id it
+ * belongs to, and compared with the last record on berth.instances; the earlier one wins. A
+ * host that became a new container instance (its {@code instance-id} file lost) registers anew:
+ * the time kept for the old id is not its own.
  *
  * @param registeredAt when this container instance first registered
  * @param lastVersion  the version of its last registration on berth.instances; 0 when none
@@ -27,9 +29,10 @@ public record RegistrationHistory(Instant registeredAt, long lastVersion) {
     private static final Logger LOGGER = Logger.getLogger(RegistrationHistory.class);
 
     /** The history of the instance whose data dir is {@code dataDir}; records the first registration there. */
-    public static RegistrationHistory load(Path dataDir, Optional<InstanceRegistration> lastOnKafka, Clock clock) {
+    public static RegistrationHistory load(Path dataDir, String instanceId, Optional<InstanceRegistration> lastOnKafka,
+            Clock clock) {
         Path file = dataDir.resolve("agent").resolve("registered-at");
-        Optional<Instant> kept = read(file);
+        Optional<Instant> kept = read(file, instanceId);
         Optional<Instant> onKafka = lastOnKafka.map(InstanceRegistration::registeredAt);
         // Now only when nothing holds a registration: a clock stepped back must not move it earlier.
         Instant first = kept.orElse(null);
@@ -39,18 +42,28 @@ public record RegistrationHistory(Instant registeredAt, long lastVersion) {
         if (first == null) {
             first = clock.instant();
         }
-        if (kept.isEmpty() || !kept.get().equals(first)) {
-            write(file, first);
+        if (kept.isEmpty() || !kept.get().equals(first) || !namesInstance(file, instanceId)) {
+            write(file, first, instanceId);
         }
         return new RegistrationHistory(first, lastOnKafka.map(InstanceRegistration::version).orElse(0L));
     }
 
-    private static Optional<Instant> read(Path file) {
+    /**
+     * The time kept for {@code instanceId}: the file's first line, unless its second names
+     * another instance (a file of one line predates the id beside it, and counts).
+     */
+    private static Optional<Instant> read(Path file, String instanceId) {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Instant.parse(Files.readString(file, StandardCharsets.UTF_8).strip()));
+            java.util.List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.size() > 1 && !lines.get(1).strip().equals(instanceId)) {
+                LOGGER.infof("%s holds the first registration of container instance %s, not of %s: %s registers "
+                        + "anew", file, lines.get(1).strip(), instanceId, instanceId);
+                return Optional.empty();
+            }
+            return Optional.of(Instant.parse(lines.isEmpty() ? "" : lines.get(0).strip()));
         } catch (IOException | DateTimeParseException e) {
             LOGGER.warnf("%s does not hold a registration time (%s); using the last registration on Kafka or now",
                     file, e.getMessage());
@@ -58,9 +71,19 @@ public record RegistrationHistory(Instant registeredAt, long lastVersion) {
         }
     }
 
-    private static void write(Path file, Instant first) {
+    private static boolean namesInstance(Path file, String instanceId) {
         try {
-            AtomicFile.replace(file, (first + "\n").getBytes(StandardCharsets.UTF_8), AtomicFile.Survives.HOST_CRASH);
+            java.util.List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return lines.size() > 1 && lines.get(1).strip().equals(instanceId);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void write(Path file, Instant first, String instanceId) {
+        try {
+            AtomicFile.replace(file, (first + "\n" + instanceId + "\n").getBytes(StandardCharsets.UTF_8),
+                    AtomicFile.Survives.HOST_CRASH);
         } catch (IOException e) {
             LOGGER.warnf("Cannot keep the first registration time in %s (%s); berth.instances still holds it", file,
                     e.getMessage());
