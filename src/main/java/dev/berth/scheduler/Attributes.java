@@ -111,18 +111,30 @@ public final class Attributes {
                         id -> new HashMap<>(instance.customAttributes()));
                 if (put) {
                     custom.put(attribute.name(), attribute.value() == null ? "" : attribute.value());
-                } else {
-                    custom.remove(attribute.name());
+                } else if (custom.remove(attribute.name()) == null
+                        && agentsOwn(instance).containsKey(attribute.name())) {
+                    // The agent sends its attributes with every heartbeat: a delete here would be undone
+                    // at once, so it is refused rather than answered as done.
+                    throw EcsException.invalidParameter("Invalid 'attributes[" + i + "]': the attribute '"
+                            + attribute.name() + "' of container instance " + instanceId + " comes from its agent ("
+                            + "ECS_INSTANCE_ATTRIBUTES, or what the agent reports of the host), which sends it with "
+                            + "every heartbeat: remove it from the agent's configuration and restart the agent. "
+                            + "Nothing was changed.");
                 }
                 answered.add(new Attribute(attribute.name(), attribute.value(), CONTAINER_INSTANCE,
                         arns.containerInstance(cluster.clusterName(), instanceId)));
             }
             List<StateChange> changes = new ArrayList<>();
             byInstance.forEach((instanceId, custom) -> {
-                if (custom.size() > MAX_PER_INSTANCE) {
+                java.util.Set<String> names = new java.util.HashSet<>(custom.keySet());
+                state.instance(instanceId).ifPresent(v -> agentsOwn(v).keySet().stream()
+                        .filter(n -> !n.startsWith("ecs.") && !n.startsWith("com.amazonaws."))
+                        .forEach(names::add));
+                if (put && names.size() > MAX_PER_INSTANCE) {
                     throw new EcsException(EcsErrorType.AttributeLimitExceededException, "You can apply up to "
                             + MAX_PER_INSTANCE + " custom attributes per resource; container instance " + instanceId
-                            + " would have " + custom.size() + ". Nothing was changed.");
+                            + " would have " + names.size() + " (its agent's ECS_INSTANCE_ATTRIBUTES count too). "
+                            + "Nothing was changed.");
                 }
                 InstanceControl held = state.instanceControl(instanceId)
                         .orElseGet(() -> InstanceControl.none(instanceId, cluster.clusterName()));
@@ -134,6 +146,16 @@ public final class Attributes {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * The attributes the instance's agent registers, which its heartbeats send again: its own
+     * ({@code ecs.*}, {@code com.amazonaws.ecs.capability.*}) and the custom ones of its
+     * {@code ECS_INSTANCE_ATTRIBUTES}.
+     */
+    private static Map<String, String> agentsOwn(InstanceView instance) {
+        Map<String, String> attributes = instance.registration().attributes();
+        return attributes == null ? Map.of() : attributes;
     }
 
     private static void validate(Attribute attribute, int index, boolean put) {

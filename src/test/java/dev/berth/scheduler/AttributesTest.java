@@ -175,4 +175,44 @@ class AttributesTest {
                         tuple("ecs.os-type", "linux", plane.arns().containerInstance("default", "i-2")));
         assertThat(plane.attributes().list(null, Attributes.CONTAINER_INSTANCE, "ecs.os-type", "windows")).isEmpty();
     }
+
+    private void registerWithAgentAttribute(String instanceId, String name, String value) {
+        Map<String, String> attributes = new java.util.HashMap<>(AgentAttributes.DEFAULT);
+        attributes.put(name, value);
+        dev.berth.protocol.InstanceRegistration base = instance(instanceId, "default", 4096, 4096, T0, 1);
+        state.apply(new dev.berth.protocol.InstanceRegistration(base.schemaVersion(), base.version(), instanceId,
+                base.cluster(), base.hostname(), base.agentVersion(), base.registeredResources(), attributes,
+                base.registeredAt(), base.heartbeatAt(), false, null, null, null));
+    }
+
+    @Test
+    void deletingAnAttributeTheAgentRegistersIsRefusedByNameInsteadOfAnsweredAsDone() {
+        // Given: the agent registers stack=prod (ECS_INSTANCE_ATTRIBUTES)
+        registerWithAgentAttribute("i-1", "stack", "prod");
+        String arn = plane.arns().containerInstance("default", "i-1");
+
+        // When / Then: the agent would send it again with its next heartbeat, so the delete is refused
+        assertThatThrownBy(() -> plane.attributes().delete(null, List.of(attribute("stack", null, arn))))
+                .isInstanceOfSatisfying(EcsException.class, e -> {
+                    assertThat(e.type()).isEqualTo(EcsErrorType.InvalidParameterException);
+                    assertThat(e.getMessage()).contains("attributes[0]").contains("stack")
+                            .contains("ECS_INSTANCE_ATTRIBUTES").contains("Nothing was changed");
+                });
+        assertThat(plane.attributes().list(null, Attributes.CONTAINER_INSTANCE, "stack", null)).hasSize(1);
+    }
+
+    @Test
+    void theAgentsCustomAttributesCountTowardsTheLimitOfTen() {
+        // Given: the agent registers one custom attribute
+        registerWithAgentAttribute("i-1", "stack", "prod");
+        String arn = plane.arns().containerInstance("default", "i-1");
+        List<Attributes.Attribute> ten = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(attribute("a" + i, "v", arn));
+        }
+
+        // When / Then: ten more would make eleven custom attributes
+        assertThatThrownBy(() -> plane.attributes().put(null, ten)).isInstanceOfSatisfying(EcsException.class,
+                e -> assertThat(e.type()).isEqualTo(EcsErrorType.AttributeLimitExceededException));
+    }
 }
