@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.agent.runtime.HostSettings;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskOverride;
 import dev.berth.model.TaskStatus;
@@ -256,8 +257,13 @@ class AgentKafkaDockerIT {
         String ask = "u=${ECS_CONTAINER_METADATA_URI_V4#http://}; hp=${u%%/*}; p=/${u#*/}; "
                 + "while true; do for r in /task /stats; do printf 'GET %s%s HTTP/1.0\\r\\n\\r\\n' \"$p\" \"$r\" "
                 + "| nc ${hp%:*} ${hp#*:}; echo; done; sleep 1; done";
-        DesiredTask task = desired(Fixtures.withContainerField(Fixtures.sleeperTaskDefinition(), "app", "command",
-                List.of("sh", "-c", "trap 'exit 143' TERM; (" + ask + ") & wait")), null);
+        TaskDefinition asking = Fixtures.withContainerField(Fixtures.sleeperTaskDefinition(), "app", "command",
+                List.of("sh", "-c", "trap 'exit 143' TERM; (" + ask + ") & wait"));
+        // ... and has a task volume mounted at /data
+        asking = Fixtures.withTaskField(asking, "volumes", List.of(Map.of("name", "data")));
+        asking = Fixtures.withContainerField(asking, "app", "mountPoints",
+                List.of(Map.of("sourceVolume", "data", "containerPath", "/data")));
+        DesiredTask task = desired(asking, null);
 
         // When
         publish(task);
@@ -275,6 +281,9 @@ class AgentKafkaDockerIT {
                     .contains("\"KnownStatus\":\"RUNNING\"")
                     .contains("\"DockerId\":\"" + dockerId + "\"")
                     .contains("\"LaunchType\":\"EC2\"")
+                    .contains("\"CreatedAt\":\"")
+                    .contains("\"Volumes\":[{\"DockerName\":\"" + HostSettings.taskVolumeName(task, "data") + "\"")
+                    .contains("\"Destination\":\"/data\"")
                     .contains("\"read\":");
         });
         publish(task.stop(task.version() + 1, "UserInitiated", "Done"));

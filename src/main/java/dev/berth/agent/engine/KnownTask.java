@@ -30,8 +30,10 @@ final class KnownTask {
     private final Map<String, ContainerState> containers = new LinkedHashMap<>();
     /** The containers as of the last change, for readers on other threads (the introspection endpoints). */
     private volatile List<TaskSnapshot.Container> published = List.of();
-    /** Docker's image id, StartedAt and FinishedAt of each container as last seen; not part of the report. */
+    /** Docker's image id, Created, StartedAt, FinishedAt and Mounts of each container as last seen; not reported. */
     private final Map<String, String> containerImageId = new HashMap<>();
+    private final Map<String, Instant> containerCreatedAt = new HashMap<>();
+    private final Map<String, List<RuntimeContainer.Mount>> containerMounts = new HashMap<>();
     private final Map<String, Instant> containerStartedAt = new HashMap<>();
     private final Map<String, Instant> containerFinishedAt = new HashMap<>();
     private TaskStatus status = TaskStatus.PROVISIONING;
@@ -198,6 +200,10 @@ final class KnownTask {
         if (seen.imageId() != null) {
             containerImageId.put(name, seen.imageId());
         }
+        if (seen.createdAt() != null) {
+            containerCreatedAt.put(name, seen.createdAt());
+        }
+        containerMounts.put(name, seen.mounts());
         if (seen.startedAt() != null) {
             containerStartedAt.put(name, seen.startedAt());
         }
@@ -261,7 +267,8 @@ final class KnownTask {
 
     private void publish() {
         published = containers.values().stream().map(c -> new TaskSnapshot.Container(c, containerImageId.get(c.name()),
-                containerStartedAt.get(c.name()), containerFinishedAt.get(c.name()))).toList();
+                containerCreatedAt.get(c.name()), containerStartedAt.get(c.name()), containerFinishedAt.get(c.name()),
+                containerMounts.get(c.name()))).toList();
     }
 
     /** The whole task as one change; version and reportedAt are the caller's. */

@@ -1,5 +1,6 @@
 package dev.berth.agent.engine;
 
+import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
@@ -49,11 +50,24 @@ public record TaskSnapshot(DesiredTask desired, TaskStateChange reported, List<C
      * @param state      its known state; {@code runtimeId} is null until the container has been created
      * @param imageId    Docker's id of its image ({@code sha256:...}); null until this agent process
      *                   has inspected the container
+     * @param createdAt  Docker's Created; null until this agent process has inspected the container
      * @param startedAt  Docker's StartedAt of its latest start; null when this agent process has not
      *                   seen it started (a container that had stopped before the agent restarted)
      * @param finishedAt Docker's FinishedAt once it has exited; null before, or when not seen
+     * @param mounts     its bind mounts and volumes as Docker reports them; empty until this agent
+     *                   process has inspected the container
      */
-    public record Container(ContainerState state, String imageId, Instant startedAt, Instant finishedAt) {
+    public record Container(ContainerState state, String imageId, Instant createdAt, Instant startedAt,
+            Instant finishedAt, List<RuntimeContainer.Mount> mounts) {
+
+        public Container {
+            mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        }
+
+        /** A container whose creation time and mounts are not known. */
+        public Container(ContainerState state, String imageId, Instant startedAt, Instant finishedAt) {
+            this(state, imageId, null, startedAt, finishedAt, List.of());
+        }
 
         public String name() {
             return state.name();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.engine.TaskSnapshot;
 import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpecs;
+import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerSettings;
@@ -31,8 +32,10 @@ import java.util.function.Supplier;
  * <pre>
  * GET /v4/{token}              the container: {"DockerId", "Name", "DockerName", "Image", "ImageID",
  *                              "Labels", "DesiredStatus", "KnownStatus", "ExitCode"?, "Limits",
- *                              "StartedAt"?, "FinishedAt"?, "Type", "LogDriver"?, "LogOptions"?,
- *                              "ContainerARN", "Networks", "Ports"?, "RestartCount"?, "Health"?}
+ *                              "CreatedAt"?, "StartedAt"?, "FinishedAt"?, "Type", "LogDriver"?,
+ *                              "LogOptions"?, "ContainerARN", "Networks", "Ports"?,
+ *                              "Volumes"?: [{"DockerName"?, "Source", "Destination"}, ...],
+ *                              "RestartCount"?, "Health"?}
  * GET /v4/{token}/task         the task: {"Cluster", "TaskARN", "Family", "Revision", "DesiredStatus",
  *                              "KnownStatus", "Limits"?, "PullStartedAt"?, "PullStoppedAt"?,
  *                              "ExecutionStoppedAt"?, "LaunchType", "Containers": [container, ...]}
@@ -180,6 +183,7 @@ public final class TaskMetadataApi implements JsonApi {
         Integer memory = ContainerSpecs.memoryLimit(desired, definition);
         limits.put("Memory", memory == null ? 0 : memory);
         known.ifPresent(c -> {
+            putTime(node, "CreatedAt", c.createdAt());
             putTime(node, "StartedAt", c.startedAt());
             putTime(node, "FinishedAt", c.finishedAt());
         });
@@ -196,6 +200,7 @@ public final class TaskMetadataApi implements JsonApi {
         String networkMode = desired.taskDefinition().networkMode();
         node.putArray("Networks").addObject().put("NetworkMode", networkMode == null ? "bridge" : networkMode);
         ports(node, state.map(ContainerState::networkBindings).orElse(List.of()));
+        volumes(node, known.map(TaskSnapshot.Container::mounts).orElse(List.of()));
         state.map(ContainerState::restartCount).ifPresent(count -> node.put("RestartCount", count));
         state.map(ContainerState::healthStatus).ifPresent(health -> {
             ObjectNode status = node.putObject("Health");
@@ -220,6 +225,26 @@ public final class TaskMetadataApi implements JsonApi {
             if (binding.bindIP() != null) {
                 port.put("HostIp", binding.bindIP());
             }
+        }
+    }
+
+    /** As ECS's agent: Docker's mounts, each field and the list left out when empty. */
+    private void volumes(ObjectNode node, List<RuntimeContainer.Mount> mounts) {
+        if (mounts.isEmpty()) {
+            return;
+        }
+        ArrayNode volumes = node.putArray("Volumes");
+        for (RuntimeContainer.Mount mount : mounts) {
+            ObjectNode volume = volumes.addObject();
+            putText(volume, "DockerName", mount.name());
+            putText(volume, "Source", mount.source());
+            putText(volume, "Destination", mount.destination());
+        }
+    }
+
+    private static void putText(ObjectNode node, String field, String text) {
+        if (text != null && !text.isEmpty()) {
+            node.put(field, text);
         }
     }
 

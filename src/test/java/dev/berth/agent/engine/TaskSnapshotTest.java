@@ -5,6 +5,8 @@ import static dev.berth.agent.Fixtures.desired;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.berth.agent.runtime.RuntimeContainer;
+import dev.berth.model.ContainerStatus;
 import dev.berth.model.TaskStatus;
 import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.TaskStateChange;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What the engine's snapshots show of a task while its worker syncs: what the introspection endpoints serve. */
@@ -67,5 +70,26 @@ class TaskSnapshotTest {
         assertThat(snapshot.container("web").orElseThrow().startedAt()).isEqualTo(DOCKER_START);
         assertThat(snapshot.container("sidecar").orElseThrow().startedAt()).isEqualTo(DOCKER_START);
         assertThat(snapshot.container("sidecar").orElseThrow().finishedAt()).isEqualTo(exited);
+    }
+
+    @Test
+    void aContainerCarriesWhenDockerCreatedItAndItsMountsOnceInspected() {
+        // Given
+        KnownTask known = new KnownTask("t1", desired("t1", 1, TaskStatus.RUNNING).taskDefinition().containers());
+        Instant created = Instant.parse("2025-01-01T00:00:01Z");
+        List<RuntimeContainer.Mount> mounts = List.of(new RuntimeContainer.Mount(null, "/srv/config", "/etc/web"),
+                new RuntimeContainer.Mount("berth-task-t1-data", "/var/lib/docker/volumes/berth-task-t1-data/_data",
+                        "/data"));
+
+        // When
+        known.observed("web", new RuntimeContainer("c1", "web-t1", IMAGE, "sha256:1", Map.of(),
+                ContainerStatus.RUNNING, null, null, List.of(), created, DOCKER_START, null, null, false, mounts));
+
+        // Then
+        TaskSnapshot.Container web = known.published().get(0);
+        assertThat(web.createdAt()).isEqualTo(created);
+        assertThat(web.mounts()).isEqualTo(mounts);
+        assertThat(known.published().get(1).createdAt()).isNull();
+        assertThat(known.published().get(1).mounts()).isEmpty();
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.agent.Fixtures;
 import dev.berth.agent.engine.TaskSnapshot;
+import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.model.Arns;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.HealthStatus;
@@ -258,6 +259,38 @@ class TaskMetadataApiTest {
         assertThat(web.has("FinishedAt")).isFalse();
         assertThat(sidecar.get("StartedAt").asText()).isEqualTo("2025-01-01T00:00:03Z");
         assertThat(sidecar.get("FinishedAt").asText()).isEqualTo("2025-01-01T00:10:00Z");
+    }
+
+    @Test
+    void aContainerShowsWhenDockerCreatedItAndItsBindMountsAndVolumesAsEcsAgentsDo() throws Exception {
+        // Given: web has a host path and a named volume mounted; the sidecar was not inspected yet
+        Instant created = Instant.parse("2025-01-01T00:00:01.5Z");
+        tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
+                new TaskSnapshot.Container(IntrospectionApiTest.container("web", WEB_ID, ContainerStatus.RUNNING),
+                        null, created, null, null, List.of(
+                                new RuntimeContainer.Mount(null, "/srv/web/config", "/etc/web"),
+                                new RuntimeContainer.Mount("berth-task-t1-data",
+                                        "/var/lib/docker/volumes/berth-task-t1-data/_data", "/data"))),
+                new TaskSnapshot.Container(IntrospectionApiTest.container("sidecar", SIDECAR_ID,
+                        ContainerStatus.RUNNING), null, null, null))));
+
+        // When
+        JsonNode web = get(web("t1"));
+        JsonNode sidecar = get(api.endpoint("", "t1", "sidecar") + "/task").get("Containers").get(1);
+
+        // Then: a bind mount has no DockerName, a volume has its name and Docker's mountpoint as Source
+        assertThat(web.get("CreatedAt").asText()).isEqualTo("2025-01-01T00:00:01.500Z");
+        assertThat(web.get("Volumes")).hasSize(2);
+        assertThat(web.get("Volumes").get(0).has("DockerName")).isFalse();
+        assertThat(web.get("Volumes").get(0).get("Source").asText()).isEqualTo("/srv/web/config");
+        assertThat(web.get("Volumes").get(0).get("Destination").asText()).isEqualTo("/etc/web");
+        assertThat(web.get("Volumes").get(1).get("DockerName").asText()).isEqualTo("berth-task-t1-data");
+        assertThat(web.get("Volumes").get(1).get("Source").asText())
+                .isEqualTo("/var/lib/docker/volumes/berth-task-t1-data/_data");
+        assertThat(web.get("Volumes").get(1).get("Destination").asText()).isEqualTo("/data");
+        assertThat(sidecar.get("Name").asText()).isEqualTo("sidecar");
+        assertThat(sidecar.has("CreatedAt")).as("omitted when not known, as ECS's agent does").isFalse();
+        assertThat(sidecar.has("Volumes")).as("omitted when empty, as ECS's agent does").isFalse();
     }
 
     @Test

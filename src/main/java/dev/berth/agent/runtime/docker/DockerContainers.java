@@ -95,10 +95,26 @@ final class DockerContainers {
                 exitCode,
                 error,
                 isHostNetwork(response) ? hostNetworkBindings(response) : networkBindings(response.getNetworkSettings()),
+                time(response.getCreated()),
                 time(state.getStartedAt()),
                 status == ContainerStatus.STOPPED ? time(state.getFinishedAt()) : null,
                 health(state),
-                Boolean.TRUE.equals(state.getOOMKilled()));
+                Boolean.TRUE.equals(state.getOOMKilled()),
+                mounts(response.getMounts()));
+    }
+
+    /** Docker's Mounts: a bind mount has no name, a volume has its own. */
+    private static List<RuntimeContainer.Mount> mounts(List<InspectContainerResponse.Mount> mounts) {
+        if (mounts == null) {
+            return List.of();
+        }
+        return mounts.stream().map(DockerContainers::mount).toList();
+    }
+
+    private static RuntimeContainer.Mount mount(InspectContainerResponse.Mount mount) {
+        String name = mount.getName() == null || mount.getName().isBlank() ? null : mount.getName();
+        String destination = mount.getDestination() == null ? null : mount.getDestination().getPath();
+        return new RuntimeContainer.Mount(name, mount.getSource(), destination);
     }
 
     /** Docker's health check result; null when the container has no health check. */
