@@ -88,6 +88,7 @@ public final class TaskDefinitionValidator {
         RefusedFields.firstRefused(definition).ifPresent(message -> {
             throw EcsException.client(message);
         });
+        DockerSettingsValidator.validateVolumes(definition);
         try {
             PlacementOptions.ofTaskDefinition(definition.placementConstraints());
         } catch (PlacementInputException e) {

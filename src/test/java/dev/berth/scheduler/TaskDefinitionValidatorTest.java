@@ -353,6 +353,44 @@ class TaskDefinitionValidatorTest {
     }
 
     @Test
+    void refusesAVolumeScopeThatIsNotTaskOrSharedRatherThanRemoveTheVolumeWithTheTask() throws Exception {
+        for (String scope : List.of("Shared", "SHARED", "global", "")) {
+            // Given: a volume meant to outlive the task, which a task scope would remove when it stops
+            TaskDefinition misspelt = volumeTask("{\"scope\":\"" + scope + "\",\"autoprovision\":true}");
+
+            // Then
+            assertRejected(misspelt, "Invalid 'volumes[1].dockerVolumeConfiguration.scope' setting for volume "
+                    + "'data': " + scope + " is not a scope of ECS (task or shared, in lowercase); nothing was "
+                    + "registered, as a volume that is not shared is removed when its task stops.");
+        }
+    }
+
+    @Test
+    void refusesAutoprovisionOnATaskScopedVolumeAsTheEcsAgentRefusesToRunIt() throws Exception {
+        for (String configuration : List.of("{\"scope\":\"task\",\"autoprovision\":true}",
+                "{\"autoprovision\":true}")) {
+            // Then
+            assertRejected(volumeTask(configuration), "Invalid 'volumes[1].dockerVolumeConfiguration.autoprovision' "
+                    + "setting for volume 'data': only a volume whose 'volumes[1].dockerVolumeConfiguration.scope' is "
+                    + "shared is autoprovisioned, and this one's is task, which removes it when the task stops; set "
+                    + "scope to shared to keep it, or leave autoprovision out.");
+        }
+        for (String fine : List.of("{\"scope\":\"shared\",\"autoprovision\":true}", "{\"scope\":\"shared\"}",
+                "{\"scope\":\"task\",\"autoprovision\":false}", "{\"scope\":\"task\"}", "{}")) {
+            assertThatCode(() -> TaskDefinitionValidator.validate(volumeTask(fine))).as(fine)
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    /** A task whose second volume, data, has {@code configuration} as its dockerVolumeConfiguration. */
+    private static TaskDefinition volumeTask(String configuration) throws Exception {
+        return json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"busybox\","
+                + "\"memory\":32,\"mountPoints\":[{\"sourceVolume\":\"data\",\"containerPath\":\"/data\"}]}],"
+                + "\"volumes\":[{\"name\":\"scratch\"},{\"name\":\"data\",\"dockerVolumeConfiguration\":"
+                + configuration + "}]}");
+    }
+
+    @Test
     void refusesByNameTheFieldsTheAgentDoesNotApply() throws Exception {
         // Given
         TaskDefinition efs = json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\","

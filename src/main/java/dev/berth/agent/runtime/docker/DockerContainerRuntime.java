@@ -247,6 +247,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         try (EngineSlots.Slot slot = starts.take(RuntimeError.CannotCreateContainerError, "create " + spec.name())) {
             id = call(RuntimeError.CannotCreateContainerError, "create " + spec.name(), callTimeout, () -> {
                 DockerVolumes.requireExisting(client, spec);
+                DockerVolumes.requireOwnTaskVolumes(client, spec);
                 try {
                     return command.exec().getId();
                 } catch (ConflictException e) {
