@@ -1,8 +1,10 @@
 package dev.berth.scheduler;
 
+import dev.berth.model.ContainerSettings;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskSettings;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Checks, at registration, the settings the agent hands Docker whose wrong values Docker would
@@ -10,6 +12,12 @@ import java.util.List;
  * ({@code volumes[1].dockerVolumeConfiguration.scope}), with ECS's ClientException. Pure.
  */
 final class DockerSettingsValidator {
+
+    /** ECS's ulimit names (its enum): any other is no limit ECS would set. */
+    private static final Set<String> ULIMITS = Set.of("core", "cpu", "data", "fsize", "locks", "memlock",
+            "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
+    private static final String ULIMIT_NAMES = "core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, "
+            + "nproc, rss, rtprio, rttime, sigpending, stack";
 
     private DockerSettingsValidator() {
     }
@@ -45,6 +53,59 @@ final class DockerSettingsValidator {
                         + owner + "only a volume whose '" + scope + "' is shared is autoprovisioned, and this one's "
                         + "is task, which removes it when the task stops; set scope to shared to keep it, or leave "
                         + "autoprovision out.");
+            }
+        }
+    }
+
+    /**
+     * A ulimit has ECS's name, softLimit and hardLimit (soft not above hard), and a tmpfs mount its
+     * containerPath and size: ECS requires each, and without one Docker would set a limit of 0,
+     * or mount a tmpfs of no bound.
+     *
+     * @param index the container's index in {@code containerDefinitions}
+     */
+    static void validateContainer(int index, String container, ContainerSettings settings) {
+        String at = "containerDefinitions[" + index + "].";
+        String owner = "' setting for container '" + container + "': ";
+        List<ContainerSettings.Ulimit> ulimits = settings.ulimits() == null ? List.of() : settings.ulimits();
+        for (int i = 0; i < ulimits.size(); i++) {
+            ContainerSettings.Ulimit u = ulimits.get(i);
+            String field = "Invalid '" + at + "ulimits[" + i + "].";
+            String required = "it is required, as in ECS (name, softLimit and hardLimit).";
+            if (u == null || u.name() == null) {
+                throw EcsException.client(field + "name" + owner + required);
+            }
+            if (!ULIMITS.contains(u.name())) {
+                throw EcsException.client(field + "name" + owner + u.name() + " is not one of ECS's ulimits ("
+                        + ULIMIT_NAMES + ").");
+            }
+            if (u.softLimit() == null || u.hardLimit() == null) {
+                throw EcsException.client(field + (u.softLimit() == null ? "softLimit" : "hardLimit") + owner
+                        + required);
+            }
+            if (u.softLimit() > u.hardLimit()) {
+                throw EcsException.client(field + "softLimit" + owner + u.softLimit() + " is greater than its "
+                        + "hardLimit " + u.hardLimit() + ".");
+            }
+        }
+        validateTmpfs(at, owner, settings.linuxParameters());
+    }
+
+    private static void validateTmpfs(String at, String owner, ContainerSettings.LinuxParameters linux) {
+        List<ContainerSettings.Tmpfs> tmpfs = linux == null || linux.tmpfs() == null ? List.of() : linux.tmpfs();
+        for (int i = 0; i < tmpfs.size(); i++) {
+            ContainerSettings.Tmpfs mount = tmpfs.get(i);
+            String field = "Invalid '" + at + "linuxParameters.tmpfs[" + i + "].";
+            String required = "it is required, as in ECS (containerPath and size, in MiB).";
+            if (mount == null || mount.containerPath() == null || mount.containerPath().isBlank()) {
+                throw EcsException.client(field + "containerPath" + owner + required);
+            }
+            if (mount.size() == null) {
+                throw EcsException.client(field + "size" + owner + required);
+            }
+            if (mount.size() < 1) {
+                throw EcsException.client(field + "size" + owner + "it is at least 1 MiB; " + mount.size()
+                        + " given.");
             }
         }
     }

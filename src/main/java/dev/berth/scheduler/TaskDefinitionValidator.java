@@ -110,9 +110,11 @@ public final class TaskDefinitionValidator {
         boolean hostMode = "host".equals(definition.networkMode());
         Set<String> portNames = new HashSet<>();
         Map<String, ContainerSettings> settings = new LinkedHashMap<>();
-        for (ContainerDefinition container : containers) {
+        for (int i = 0; i < containers.size(); i++) {
+            ContainerDefinition container = containers.get(i);
             validateName(container, names);
             settings.put(container.name(), validateContainer(container, taskMemory));
+            DockerSettingsValidator.validateContainer(i, container.name(), settings.get(container.name()));
             validatePorts(container, hostMode, hostPorts, portNames);
         }
         validateReferences(settings);

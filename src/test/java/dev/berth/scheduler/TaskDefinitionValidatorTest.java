@@ -382,6 +382,44 @@ class TaskDefinitionValidatorTest {
         }
     }
 
+    @Test
+    void refusesAUlimitOrTmpfsWithoutWhatEcsRequiresRatherThanApplyItAsZeroOrDropIt() throws Exception {
+        // Given: what each field of the second container's ulimits[1] or tmpfs[1] would be, with the error
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"name\":\"nofile\","
+                + "\"hardLimit\":4096}]", "Invalid 'containerDefinitions[1].ulimits[1].softLimit' setting for "
+                + "container 'web': it is required, as in ECS (name, softLimit and hardLimit).");
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"name\":\"nofile\","
+                + "\"softLimit\":4096}]", "Invalid 'containerDefinitions[1].ulimits[1].hardLimit' setting for "
+                + "container 'web': it is required, as in ECS (name, softLimit and hardLimit).");
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"softLimit\":1,"
+                + "\"hardLimit\":2}]", "Invalid 'containerDefinitions[1].ulimits[1].name' setting for "
+                + "container 'web': it is required, as in ECS (name, softLimit and hardLimit).");
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"name\":\"NOFILE\","
+                + "\"softLimit\":1,\"hardLimit\":2}]", "Invalid 'containerDefinitions[1].ulimits[1].name' setting "
+                + "for container 'web': NOFILE is not one of ECS's ulimits (core, cpu, data, fsize, locks, memlock, "
+                + "msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack).");
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"name\":\"nofile\","
+                + "\"softLimit\":8,\"hardLimit\":4}]", "Invalid 'containerDefinitions[1].ulimits[1].softLimit' "
+                + "setting for container 'web': 8 is greater than its hardLimit 4.");
+        refused.put("\"linuxParameters\":{\"tmpfs\":[{\"containerPath\":\"/a\",\"size\":8},{\"containerPath\":"
+                + "\"/b\"}]}", "Invalid 'containerDefinitions[1].linuxParameters.tmpfs[1].size' setting for "
+                + "container 'web': it is required, as in ECS (containerPath and size, in MiB).");
+        refused.put("\"linuxParameters\":{\"tmpfs\":[{\"containerPath\":\"/a\",\"size\":8},{\"size\":8}]}",
+                "Invalid 'containerDefinitions[1].linuxParameters.tmpfs[1].containerPath' setting for container "
+                        + "'web': it is required, as in ECS (containerPath and size, in MiB).");
+        refused.put("\"linuxParameters\":{\"tmpfs\":[{\"containerPath\":\"/a\",\"size\":8},{\"containerPath\":"
+                + "\"/b\",\"size\":0}]}", "Invalid 'containerDefinitions[1].linuxParameters.tmpfs[1].size' setting "
+                + "for container 'web': it is at least 1 MiB; 0 given.");
+
+        // Then
+        for (Map.Entry<String, String> entry : refused.entrySet()) {
+            assertRejected(json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"side\",\"image\":"
+                    + "\"busybox\",\"memory\":32},{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32,"
+                    + entry.getKey() + "}]}"), entry.getValue());
+        }
+    }
+
     /** A task whose second volume, data, has {@code configuration} as its dockerVolumeConfiguration. */
     private static TaskDefinition volumeTask(String configuration) throws Exception {
         return json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"busybox\","
