@@ -1,9 +1,15 @@
 package dev.berth.scheduler;
 
+import dev.berth.model.ContainerDefinition;
+import dev.berth.model.ContainerOverride;
 import dev.berth.model.ContainerSettings;
+import dev.berth.model.TaskOverride;
+import dev.berth.model.TaskSize;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskSettings;
 import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -106,6 +112,52 @@ final class DockerSettingsValidator {
             if (mount.size() < 1) {
                 throw EcsException.client(field + "size" + owner + "it is at least 1 MiB; " + mount.size()
                         + " given.");
+            }
+        }
+    }
+
+    private static final String TASK_CGROUP = "ECS bounds them together by the task's memory (a task cgroup), "
+            + "which Berth does not apply; set 'memory' on every container, or leave the task's 'memory' out.";
+
+    /**
+     * A task memory with several containers needs a hard limit on each: ECS bounds the task's
+     * containers together by it, Berth bounds each container by its own (the only container of
+     * a task takes the task's memory as its own, the same bound), so without one a container
+     * would run unbounded.
+     */
+    static void validateTaskMemory(List<ContainerDefinition> containers, OptionalInt taskMemory) {
+        if (taskMemory.isEmpty() || containers.size() < 2) {
+            return;
+        }
+        for (int i = 0; i < containers.size(); i++) {
+            if (containers.get(i).memory() == null) {
+                throw EcsException.client("Invalid 'containerDefinitions[" + i + "].memory' setting for container '"
+                        + containers.get(i).name() + "': it is required when the task's 'memory' is set and the task "
+                        + "has several containers. " + TASK_CGROUP);
+            }
+        }
+    }
+
+    /** The same at RunTask and StartTask, with the overrides applied. */
+    static void validateTaskMemory(TaskDefinition definition, TaskOverride overrides) {
+        String override = overrides == null ? null : overrides.memory();
+        OptionalInt taskMemory;
+        try {
+            taskMemory = TaskSize.memoryMiB(override != null ? override : definition.memory());
+        } catch (IllegalArgumentException e) {
+            return; // refused by name with the other sizes
+        }
+        if (taskMemory.isEmpty() || definition.containers().size() < 2) {
+            return;
+        }
+        for (ContainerDefinition c : definition.containers()) {
+            Integer memory = overrides == null ? null : overrides.containerOverridesOrEmpty().stream()
+                    .filter(o -> c.name().equals(o.name())).map(ContainerOverride::memory)
+                    .filter(Objects::nonNull).findFirst().orElse(null);
+            if (memory == null && c.memory() == null) {
+                throw EcsException.invalidParameter("Invalid '" + (override != null ? "overrides.memory'" : "memory' "
+                        + "setting for task") + ": the task has several containers and '" + c.name() + "' has no "
+                        + "'memory'. " + TASK_CGROUP);
             }
         }
     }

@@ -117,6 +117,7 @@ public final class TaskDefinitionValidator {
             DockerSettingsValidator.validateContainer(i, container.name(), settings.get(container.name()));
             validatePorts(container, hostMode, hostPorts, portNames);
         }
+        DockerSettingsValidator.validateTaskMemory(containers, taskMemory);
         validateReferences(settings);
     }
 
@@ -195,6 +196,7 @@ public final class TaskDefinitionValidator {
      */
     public static void validateOverrides(TaskDefinition definition, TaskOverride overrides) {
         if (overrides == null) {
+            DockerSettingsValidator.validateTaskMemory(definition, null);
             return;
         }
         try {
@@ -208,6 +210,7 @@ public final class TaskDefinitionValidator {
         }
         OptionalInt taskMemory = overrideSize(overrides.memory(), definition.memory(), "memory", true);
         overrideSize(overrides.cpu(), definition.cpu(), "cpu", false);
+        DockerSettingsValidator.validateTaskMemory(definition, overrides);
         Map<String, ContainerOverride> byName = new HashMap<>();
         for (ContainerOverride o : overrides.containerOverridesOrEmpty()) {
             byName.put(o.name(), o);

@@ -512,6 +512,21 @@ class TaskDefinitionDockerIT {
     }
 
     @Test
+    void theOnlyContainerOfATaskThatSetsNoMemoryRunsWithinTheTasksMemory() {
+        // Given: the sleeper without a memory of its own, in a task of 96 MiB
+        TaskDefinition sleeper = Fixtures.sleeperTaskDefinition();
+        TaskDefinition bounded = Fixtures.withTaskField(Fixtures.withContainerField(sleeper,
+                sleeper.containers().get(0).name(), "memory", null), "memory", "96");
+
+        // When
+        TaskStateChange running = syncUntil(worker(task(bounded, null)), status(TaskStatus.RUNNING));
+
+        // Then
+        assertThat(inspect(running.containers().get(0), "{{.HostConfig.Memory}}"))
+                .isEqualTo(String.valueOf(96L * 1024 * 1024));
+    }
+
+    @Test
     void aTaskVolumeIsRemovedWithTheLastContainerThatMountsIt() throws Exception {
         // Given: both containers of the task mount its volume "shared"
         TaskStateChange running = syncUntil(worker(task(Fixtures.taskDefinition("depends-on-task-definition.json"),

@@ -260,6 +260,32 @@ class TaskDefinitionValidatorTest {
     }
 
     @Test
+    void refusesATaskMemoryThatWouldBoundNoContainerOfSeveralRatherThanRunThemUnbounded() {
+        // Given: ECS bounds the task's containers together by its memory; Berth bounds each container
+        TaskDefinition sidecarUnbounded = definition("web", "512", container("web", "busybox", 256, null),
+                container("side", "busybox", null, 32));
+        TaskDefinition everyOneBounded = definition("web", "512", container("web", "busybox", 256, null),
+                container("side", "busybox", 64, 32));
+        TaskDefinition withoutTaskMemory = definition("web", null, container("web", "busybox", 256, null),
+                container("side", "busybox", null, 32));
+
+        // Then
+        assertRejected(sidecarUnbounded, "Invalid 'containerDefinitions[1].memory' setting for container 'side': "
+                + "it is required when the task's 'memory' is set and the task has several containers. ECS bounds "
+                + "them together by the task's memory (a task cgroup), which Berth does not apply; set 'memory' on "
+                + "every container, or leave the task's 'memory' out.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(everyOneBounded)).doesNotThrowAnyException();
+        assertThatCode(() -> TaskDefinitionValidator.validate(withoutTaskMemory)).doesNotThrowAnyException();
+        assertOverrideRefused(withoutTaskMemory, new TaskOverride(null, null, "1024"),
+                "Invalid 'overrides.memory': the task has several containers and 'side' has no 'memory'. ECS bounds "
+                        + "them together by the task's memory (a task cgroup), which Berth does not apply; set "
+                        + "'memory' on every container, or leave the task's 'memory' out.");
+        assertThatCode(() -> TaskDefinitionValidator.validateOverrides(withoutTaskMemory, new TaskOverride(
+                List.of(new ContainerOverride("side", null, null, null, 64, null)), null, "1024")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void refusesAReservationAboveTheHardLimit() {
         assertRejected(definition("web", null, container("a", "busybox", 64, 128)),
                 "Invalid 'memoryReservation' setting for container 'a'. It must not be greater than the container's "

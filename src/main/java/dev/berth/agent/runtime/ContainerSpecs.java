@@ -4,11 +4,13 @@ import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerOverride;
 import dev.berth.model.KeyValuePair;
 import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskSize;
 import dev.berth.protocol.DesiredTask;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -65,7 +67,7 @@ public final class ContainerSpecs {
                 definition.entryPointOrEmpty(),
                 environment(definition.environmentOrEmpty(), override),
                 cpuShares(task, definition),
-                mebibytes(memoryLimit(task, definition)),
+                mebibytes(memoryLimitOrRefuse(task, definition)),
                 mebibytes(reservation),
                 definition.portMappingsOrEmpty(),
                 networkMode == null || networkMode.isBlank() ? "bridge" : networkMode,
@@ -86,10 +88,34 @@ public final class ContainerSpecs {
         return cpuUnits == null ? MIN_CPU_SHARES : Math.max(MIN_CPU_SHARES, cpuUnits);
     }
 
-    /** The container's hard memory limit in MiB, RunTask's override first; null without one. */
+    /**
+     * The container's hard memory limit in MiB, RunTask's override first; null without one. The
+     * only container of a task that sets none gets the task's memory (RunTask's override first):
+     * ECS bounds the task's cgroup by it, and for one container its own limit is the same bound.
+     * (Several containers without one, under a task memory, are refused at registration and RunTask.)
+     *
+     * @throws IllegalArgumentException when the task's memory is no size
+     */
     public static Integer memoryLimit(DesiredTask task, ContainerDefinition definition) {
         ContainerOverride override = overrideOf(task, definition.name());
-        return override != null && override.memory() != null ? override.memory() : definition.memory();
+        Integer own = override != null && override.memory() != null ? override.memory() : definition.memory();
+        if (own != null || task.taskDefinition().containers().size() != 1) {
+            return own;
+        }
+        String taskMemory = task.overrides() != null && task.overrides().memory() != null
+                ? task.overrides().memory() : task.taskDefinition().memory();
+        OptionalInt mib = TaskSize.memoryMiB(taskMemory);
+        return mib.isPresent() ? mib.getAsInt() : null;
+    }
+
+    private static Integer memoryLimitOrRefuse(DesiredTask task, ContainerDefinition definition)
+            throws ContainerRuntimeException {
+        try {
+            return memoryLimit(task, definition);
+        } catch (IllegalArgumentException e) {
+            throw RuntimeError.CannotCreateContainerError.because("Invalid 'memory' setting for task: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static Long mebibytes(Integer mib) {

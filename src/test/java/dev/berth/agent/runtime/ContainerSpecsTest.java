@@ -106,6 +106,26 @@ class ContainerSpecsTest {
     }
 
     @Test
+    void theTaskMemoryIsTheHardLimitOfATasksOnlyContainerThatSetsNoneAsEcsTaskCgroupBoundsIt() throws Exception {
+        // Given: one container without memory in a task of 512 MiB, and RunTask's override of it
+        dev.berth.model.TaskDefinition sleeper = Fixtures.withTaskField(Fixtures.withContainerField(
+                Fixtures.sleeperTaskDefinition(), "app", "memory", null), "memory", "512");
+        DesiredTask plain = Fixtures.desired("t1", 1, TaskStatus.RUNNING, sleeper);
+        DesiredTask overridden = new DesiredTask(plain.schemaVersion(), plain.version(), plain.taskId(),
+                plain.taskArn(), plain.cluster(), plain.instanceId(), sleeper,
+                new dev.berth.model.TaskOverride(null, null, "1 GB"), plain.desiredStatus(), plain.startedBy(),
+                plain.group(), plain.createdAt(), null, null);
+        DesiredTask ownLimit = Fixtures.desired("t1", 1, TaskStatus.RUNNING,
+                Fixtures.withContainerField(sleeper, "app", "memory", 64));
+
+        // Then
+        assertThat(ContainerSpecs.build(plain, container(plain, "app")).memoryBytes()).isEqualTo(512 * MIB);
+        assertThat(ContainerSpecs.build(overridden, container(overridden, "app")).memoryBytes())
+                .isEqualTo(1024 * MIB);
+        assertThat(ContainerSpecs.build(ownLimit, container(ownLimit, "app")).memoryBytes()).isEqualTo(64 * MIB);
+    }
+
+    @Test
     void containerNamesKeepOnlyWhatDockerAccepts() throws Exception {
         // Given
         DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
