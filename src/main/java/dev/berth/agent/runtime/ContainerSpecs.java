@@ -6,7 +6,11 @@ import dev.berth.model.KeyValuePair;
 import dev.berth.model.TaskDefinition;
 import dev.berth.model.TaskSize;
 import dev.berth.protocol.DesiredTask;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,24 +30,49 @@ public final class ContainerSpecs {
     private static final Pattern NOT_ALLOWED_IN_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
     /** Docker accepts long names, but `docker ps` and logs stay readable below this. */
     private static final int MAX_NAME = 200;
+    private static final String NAME_PREFIX = "berth-";
 
     private ContainerSpecs() {
     }
 
     /**
      * The engine's name of a task's container: {@code berth-<family>-<revision>-<container>-<taskid>}.
-     * It is deterministic, so a worker finds its containers by name after a restart.
+     * It is deterministic, so a worker finds its containers by name after a restart. Past
+     * {@link #MAX_NAME} the family is cut, never the task id or the container's name, so two
+     * containers of one task never share a name (the second's create would find the first's and
+     * could take it for its own); a container name too long even without the family keeps its
+     * start and a digest of all of it.
      */
     public static String containerName(DesiredTask task, String container) {
         TaskDefinition definition = task.taskDefinition();
-        String raw = "berth-" + definition.family() + "-" + definition.revision() + "-" + container + "-"
-                + task.taskId();
-        String name = NOT_ALLOWED_IN_NAME.matcher(raw).replaceAll("-");
+        String family = allowed(definition.family());
+        String tail = "-" + definition.revision() + "-" + allowed(container) + "-" + allowed(task.taskId());
+        String name = NAME_PREFIX + family + tail;
         if (name.length() <= MAX_NAME) {
             return name;
         }
-        String suffix = "-" + task.taskId();
-        return name.substring(0, MAX_NAME - suffix.length()) + suffix;
+        int familyRoom = MAX_NAME - NAME_PREFIX.length() - tail.length();
+        if (familyRoom > 0) {
+            return NAME_PREFIX + family.substring(0, familyRoom) + tail;
+        }
+        String digest = "-" + digest(container);
+        String end = "-" + allowed(task.taskId());
+        String start = NAME_PREFIX + definition.revision() + "-" + allowed(container);
+        return start.substring(0, MAX_NAME - digest.length() - end.length()) + digest + end;
+    }
+
+    private static String allowed(String part) {
+        return NOT_ALLOWED_IN_NAME.matcher(String.valueOf(part)).replaceAll("-");
+    }
+
+    /** 12 hex digits of the name's SHA-256: enough that two names of one task never share them. */
+    private static String digest(String name) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /**

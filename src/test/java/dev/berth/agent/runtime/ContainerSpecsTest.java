@@ -126,6 +126,29 @@ class ContainerSpecsTest {
     }
 
     @Test
+    void containerNamesStayUniquePerTaskAndContainerWhenCutToLength() {
+        // Given: a family long enough to fill the name, and containers whose names share a long start
+        String longFamily = "f".repeat(255);
+        DesiredTask task = Fixtures.desired("9f1c2d3e4b5a69788796a5b4c3d2e1f0", 1, TaskStatus.RUNNING,
+                Fixtures.withTaskField(Fixtures.webTaskDefinition(), "family", longFamily));
+        String longContainer = "c".repeat(250);
+
+        // When
+        java.util.List<String> names = java.util.List.of(ContainerSpecs.containerName(task, "web"),
+                ContainerSpecs.containerName(task, "sidecar"), ContainerSpecs.containerName(task, longContainer + "a"),
+                ContainerSpecs.containerName(task, longContainer + "b"));
+
+        // Then
+        assertThat(names).doesNotHaveDuplicates().allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(200)
+                .startsWith("berth-").endsWith("-9f1c2d3e4b5a69788796a5b4c3d2e1f0")
+                .matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+"));
+        assertThat(names.get(0)).isEqualTo("berth-" + "f".repeat(200 - 6 - "-3-web-".length() - 32)
+                + "-3-web-9f1c2d3e4b5a69788796a5b4c3d2e1f0");
+        assertThat(names.get(1)).endsWith("-3-sidecar-9f1c2d3e4b5a69788796a5b4c3d2e1f0");
+        assertThat(ContainerSpecs.containerName(task, "web")).as("the same each time").isEqualTo(names.get(0));
+    }
+
+    @Test
     void containerNamesKeepOnlyWhatDockerAccepts() throws Exception {
         // Given
         DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING);
