@@ -512,11 +512,11 @@ class TaskDefinitionDockerIT {
     }
 
     @Test
-    void theOnlyContainerOfATaskThatSetsNoMemoryRunsWithinTheTasksMemory() {
-        // Given: the sleeper without a memory of its own, in a task of 96 MiB
+    void theOnlyContainerOfATaskThatSetsNoMemoryRunsWithinTheTasksMemoryAndCpu() {
+        // Given: the sleeper without a memory of its own, in a task of 96 MiB and a quarter of a CPU
         TaskDefinition sleeper = Fixtures.sleeperTaskDefinition();
-        TaskDefinition bounded = Fixtures.withTaskField(Fixtures.withContainerField(sleeper,
-                sleeper.containers().get(0).name(), "memory", null), "memory", "96");
+        TaskDefinition bounded = Fixtures.withTaskField(Fixtures.withTaskField(Fixtures.withContainerField(sleeper,
+                sleeper.containers().get(0).name(), "memory", null), "memory", "96"), "cpu", "256");
 
         // When
         TaskStateChange running = syncUntil(worker(task(bounded, null)), status(TaskStatus.RUNNING));
@@ -524,6 +524,7 @@ class TaskDefinitionDockerIT {
         // Then
         assertThat(inspect(running.containers().get(0), "{{.HostConfig.Memory}}"))
                 .isEqualTo(String.valueOf(96L * 1024 * 1024));
+        assertThat(inspect(running.containers().get(0), "{{.HostConfig.NanoCpus}}")).isEqualTo("250000000");
     }
 
     @Test

@@ -31,6 +31,9 @@ public final class ContainerSpecs {
     /** Docker accepts long names, but `docker ps` and logs stay readable below this. */
     private static final int MAX_NAME = 200;
     private static final String NAME_PREFIX = "berth-";
+    /** ECS's CPU units per CPU, and Docker's NanoCpus. */
+    private static final long CPU_UNITS_PER_CPU = 1024;
+    private static final long NANO_CPUS_PER_CPU = 1_000_000_000L;
 
     private ContainerSpecs() {
     }
@@ -104,7 +107,28 @@ public final class ContainerSpecs {
                 definition.user(),
                 definition.hostname(),
                 labels(task, definition),
-                HostSettings.of(task, definition));
+                HostSettings.of(task, definition),
+                taskCpuQuota(task));
+    }
+
+    /**
+     * The task's cpu (RunTask's override first) as the CPU quota of its only container: ECS sets it
+     * as the task cgroup's quota, the same bound for one container. Berth makes no task cgroup, so
+     * a task of several containers has none (its cpu is for placement only).
+     */
+    private static Long taskCpuQuota(DesiredTask task) throws ContainerRuntimeException {
+        if (task.taskDefinition().containers().size() != 1) {
+            return null;
+        }
+        String cpu = task.overrides() != null && task.overrides().cpu() != null ? task.overrides().cpu()
+                : task.taskDefinition().cpu();
+        try {
+            OptionalInt units = TaskSize.cpuUnits(cpu);
+            return units.isPresent() ? units.getAsInt() * NANO_CPUS_PER_CPU / CPU_UNITS_PER_CPU : null;
+        } catch (IllegalArgumentException e) {
+            throw RuntimeError.CannotCreateContainerError.because("Invalid 'cpu' setting for task: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

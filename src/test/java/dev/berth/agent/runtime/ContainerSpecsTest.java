@@ -126,6 +126,26 @@ class ContainerSpecsTest {
     }
 
     @Test
+    void theTaskCpuIsTheCpuQuotaOfATasksOnlyContainerAsEcsTaskCgroupBoundsIt() throws Exception {
+        // Given: a one-container task of 256 CPU units, RunTask's override of it, and a task of two
+        dev.berth.model.TaskDefinition sleeper = Fixtures.withTaskField(Fixtures.sleeperTaskDefinition(), "cpu",
+                "256");
+        DesiredTask plain = Fixtures.desired("t1", 1, TaskStatus.RUNNING, sleeper);
+        DesiredTask overridden = new DesiredTask(plain.schemaVersion(), plain.version(), plain.taskId(),
+                plain.taskArn(), plain.cluster(), plain.instanceId(), sleeper,
+                new dev.berth.model.TaskOverride(null, "1 vCPU", null), plain.desiredStatus(), plain.startedBy(),
+                plain.group(), plain.createdAt(), null, null);
+        DesiredTask pair = Fixtures.desired("t1", 1, TaskStatus.RUNNING,
+                Fixtures.withTaskField(Fixtures.webTaskDefinition(), "cpu", "256"));
+
+        // Then: a quarter of a CPU, then one; none for a task of two (placement only)
+        assertThat(ContainerSpecs.build(plain, container(plain, "app")).nanoCpus()).isEqualTo(250_000_000L);
+        assertThat(ContainerSpecs.build(overridden, container(overridden, "app")).nanoCpus())
+                .isEqualTo(1_000_000_000L);
+        assertThat(ContainerSpecs.build(pair, container(pair, "web")).nanoCpus()).isNull();
+    }
+
+    @Test
     void containerNamesStayUniquePerTaskAndContainerWhenCutToLength() {
         // Given: a family long enough to fill the name, and containers whose names share a long start
         String longFamily = "f".repeat(255);
