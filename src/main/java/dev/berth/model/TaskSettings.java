@@ -21,11 +21,25 @@ public record TaskSettings(List<Volume> volumes, String pidMode, String ipcMode)
     public record HostVolume(String sourcePath) {
     }
 
-    /** {@code volumes[].dockerVolumeConfiguration}; scope {@code task} (the default) or {@code shared}. */
+    /**
+     * {@code volumes[].dockerVolumeConfiguration}; scope {@code task} (the default) or {@code shared},
+     * exactly: ECS's enum. Any other scope is neither, and must be refused, never taken as task
+     * (whose volume is removed with the task) nor as shared.
+     */
     public record DockerVolumeConfiguration(String scope, Boolean autoprovision, String driver) {
 
         public boolean isShared() {
             return "shared".equals(scope);
+        }
+
+        /** Whether the volume is the task's own: scope {@code task} or none. */
+        public boolean isTaskScoped() {
+            return scope == null || "task".equals(scope);
+        }
+
+        /** Whether it asks a task-scoped volume to be autoprovisioned, which ECS's agent refuses to run. */
+        public boolean autoprovisionsATaskVolume() {
+            return isTaskScoped() && Boolean.TRUE.equals(autoprovision);
         }
     }
 

@@ -88,6 +88,7 @@ public final class TaskDefinitionValidator {
         RefusedFields.firstRefused(definition).ifPresent(message -> {
             throw EcsException.client(message);
         });
+        DockerSettingsValidator.validateVolumes(definition);
         try {
             PlacementOptions.ofTaskDefinition(definition.placementConstraints());
         } catch (PlacementInputException e) {
@@ -109,11 +110,14 @@ public final class TaskDefinitionValidator {
         boolean hostMode = "host".equals(definition.networkMode());
         Set<String> portNames = new HashSet<>();
         Map<String, ContainerSettings> settings = new LinkedHashMap<>();
-        for (ContainerDefinition container : containers) {
+        for (int i = 0; i < containers.size(); i++) {
+            ContainerDefinition container = containers.get(i);
             validateName(container, names);
             settings.put(container.name(), validateContainer(container, taskMemory));
+            DockerSettingsValidator.validateContainer(i, container.name(), settings.get(container.name()));
             validatePorts(container, hostMode, hostPorts, portNames);
         }
+        DockerSettingsValidator.validateTaskMemory(containers, taskMemory);
         validateReferences(settings);
     }
 
@@ -192,6 +196,7 @@ public final class TaskDefinitionValidator {
      */
     public static void validateOverrides(TaskDefinition definition, TaskOverride overrides) {
         if (overrides == null) {
+            DockerSettingsValidator.validateTaskMemory(definition, null);
             return;
         }
         try {
@@ -205,6 +210,7 @@ public final class TaskDefinitionValidator {
         }
         OptionalInt taskMemory = overrideSize(overrides.memory(), definition.memory(), "memory", true);
         overrideSize(overrides.cpu(), definition.cpu(), "cpu", false);
+        DockerSettingsValidator.validateTaskMemory(definition, overrides);
         Map<String, ContainerOverride> byName = new HashMap<>();
         for (ContainerOverride o : overrides.containerOverridesOrEmpty()) {
             byName.put(o.name(), o);

@@ -491,6 +491,43 @@ class TaskDefinitionDockerIT {
     }
 
     @Test
+    void aTaskVolumeNeverTakesAVolumeBerthDidNotCreateForTheTaskNorRemovesIt() {
+        // Given: a volume someone else made, under the very name the task's own volume "data" gets
+        DesiredTask task = task(withVolume(Map.of("name", "data", "dockerVolumeConfiguration",
+                Map.of("scope", "task")), "true"), null);
+        String foreign = dev.berth.agent.runtime.HostSettings.taskVolumeName(task, "data");
+        DockerCli.run("volume", "create", foreign);
+        try {
+            // When
+            TaskStateChange refused = syncUntil(worker(task), status(TaskStatus.STOPPED));
+
+            // Then: the task did not mount it, and the volume is still there
+            assertThat(refused.stoppedReason()).isEqualTo("CannotCreateContainerError: Docker volume " + foreign
+                    + " exists and is not this task's own: Berth neither mounts it as the task's volume nor removes "
+                    + "it");
+            assertThat(DockerCli.words("volume", "ls", "-q", "--filter", "name=" + foreign)).containsExactly(foreign);
+        } finally {
+            DockerCli.run("volume", "rm", "-f", foreign);
+        }
+    }
+
+    @Test
+    void theOnlyContainerOfATaskThatSetsNoMemoryRunsWithinTheTasksMemoryAndCpu() {
+        // Given: the sleeper without a memory of its own, in a task of 96 MiB and a quarter of a CPU
+        TaskDefinition sleeper = Fixtures.sleeperTaskDefinition();
+        TaskDefinition bounded = Fixtures.withTaskField(Fixtures.withTaskField(Fixtures.withContainerField(sleeper,
+                sleeper.containers().get(0).name(), "memory", null), "memory", "96"), "cpu", "256");
+
+        // When
+        TaskStateChange running = syncUntil(worker(task(bounded, null)), status(TaskStatus.RUNNING));
+
+        // Then
+        assertThat(inspect(running.containers().get(0), "{{.HostConfig.Memory}}"))
+                .isEqualTo(String.valueOf(96L * 1024 * 1024));
+        assertThat(inspect(running.containers().get(0), "{{.HostConfig.NanoCpus}}")).isEqualTo("250000000");
+    }
+
+    @Test
     void aTaskVolumeIsRemovedWithTheLastContainerThatMountsIt() throws Exception {
         // Given: both containers of the task mount its volume "shared"
         TaskStateChange running = syncUntil(worker(task(Fixtures.taskDefinition("depends-on-task-definition.json"),

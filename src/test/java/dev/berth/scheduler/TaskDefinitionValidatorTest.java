@@ -260,6 +260,32 @@ class TaskDefinitionValidatorTest {
     }
 
     @Test
+    void refusesATaskMemoryThatWouldBoundNoContainerOfSeveralRatherThanRunThemUnbounded() {
+        // Given: ECS bounds the task's containers together by its memory; Berth bounds each container
+        TaskDefinition sidecarUnbounded = definition("web", "512", container("web", "busybox", 256, null),
+                container("side", "busybox", null, 32));
+        TaskDefinition everyOneBounded = definition("web", "512", container("web", "busybox", 256, null),
+                container("side", "busybox", 64, 32));
+        TaskDefinition withoutTaskMemory = definition("web", null, container("web", "busybox", 256, null),
+                container("side", "busybox", null, 32));
+
+        // Then
+        assertRejected(sidecarUnbounded, "Invalid 'containerDefinitions[1].memory' setting for container 'side': "
+                + "it is required when the task's 'memory' is set and the task has several containers. ECS bounds "
+                + "them together by the task's memory (a task cgroup), which Berth does not apply; set 'memory' on "
+                + "every container, or leave the task's 'memory' out.");
+        assertThatCode(() -> TaskDefinitionValidator.validate(everyOneBounded)).doesNotThrowAnyException();
+        assertThatCode(() -> TaskDefinitionValidator.validate(withoutTaskMemory)).doesNotThrowAnyException();
+        assertOverrideRefused(withoutTaskMemory, new TaskOverride(null, null, "1024"),
+                "Invalid 'overrides.memory': the task has several containers and 'side' has no 'memory'. ECS bounds "
+                        + "them together by the task's memory (a task cgroup), which Berth does not apply; set "
+                        + "'memory' on every container, or leave the task's 'memory' out.");
+        assertThatCode(() -> TaskDefinitionValidator.validateOverrides(withoutTaskMemory, new TaskOverride(
+                List.of(new ContainerOverride("side", null, null, null, 64, null)), null, "1024")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void refusesAReservationAboveTheHardLimit() {
         assertRejected(definition("web", null, container("a", "busybox", 64, 128)),
                 "Invalid 'memoryReservation' setting for container 'a'. It must not be greater than the container's "
@@ -350,6 +376,82 @@ class TaskDefinitionValidatorTest {
 
         // Then
         assertThatCode(() -> TaskDefinitionValidator.validate(withVolumes)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void refusesAVolumeScopeThatIsNotTaskOrSharedRatherThanRemoveTheVolumeWithTheTask() throws Exception {
+        for (String scope : List.of("Shared", "SHARED", "global", "")) {
+            // Given: a volume meant to outlive the task, which a task scope would remove when it stops
+            TaskDefinition misspelt = volumeTask("{\"scope\":\"" + scope + "\",\"autoprovision\":true}");
+
+            // Then
+            assertRejected(misspelt, "Invalid 'volumes[1].dockerVolumeConfiguration.scope' setting for volume "
+                    + "'data': " + scope + " is not a scope of ECS (task or shared, in lowercase); nothing was "
+                    + "registered, as a volume that is not shared is removed when its task stops.");
+        }
+    }
+
+    @Test
+    void refusesAutoprovisionOnATaskScopedVolumeAsTheEcsAgentRefusesToRunIt() throws Exception {
+        for (String configuration : List.of("{\"scope\":\"task\",\"autoprovision\":true}",
+                "{\"autoprovision\":true}")) {
+            // Then
+            assertRejected(volumeTask(configuration), "Invalid 'volumes[1].dockerVolumeConfiguration.autoprovision' "
+                    + "setting for volume 'data': only a volume whose 'volumes[1].dockerVolumeConfiguration.scope' is "
+                    + "shared is autoprovisioned, and this one's is task, which removes it when the task stops; set "
+                    + "scope to shared to keep it, or leave autoprovision out.");
+        }
+        for (String fine : List.of("{\"scope\":\"shared\",\"autoprovision\":true}", "{\"scope\":\"shared\"}",
+                "{\"scope\":\"task\",\"autoprovision\":false}", "{\"scope\":\"task\"}", "{}")) {
+            assertThatCode(() -> TaskDefinitionValidator.validate(volumeTask(fine))).as(fine)
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void refusesAUlimitOrTmpfsWithoutWhatEcsRequiresRatherThanApplyItAsZeroOrDropIt() throws Exception {
+        // Given: what each field of the second container's ulimits[1] or tmpfs[1] would be, with the error
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"name\":\"nofile\","
+                + "\"hardLimit\":4096}]", "Invalid 'containerDefinitions[1].ulimits[1].softLimit' setting for "
+                + "container 'web': it is required, as in ECS (name, softLimit and hardLimit).");
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"name\":\"nofile\","
+                + "\"softLimit\":4096}]", "Invalid 'containerDefinitions[1].ulimits[1].hardLimit' setting for "
+                + "container 'web': it is required, as in ECS (name, softLimit and hardLimit).");
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"softLimit\":1,"
+                + "\"hardLimit\":2}]", "Invalid 'containerDefinitions[1].ulimits[1].name' setting for "
+                + "container 'web': it is required, as in ECS (name, softLimit and hardLimit).");
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"name\":\"NOFILE\","
+                + "\"softLimit\":1,\"hardLimit\":2}]", "Invalid 'containerDefinitions[1].ulimits[1].name' setting "
+                + "for container 'web': NOFILE is not one of ECS's ulimits (core, cpu, data, fsize, locks, memlock, "
+                + "msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack).");
+        refused.put("\"ulimits\":[{\"name\":\"nproc\",\"softLimit\":1,\"hardLimit\":2},{\"name\":\"nofile\","
+                + "\"softLimit\":8,\"hardLimit\":4}]", "Invalid 'containerDefinitions[1].ulimits[1].softLimit' "
+                + "setting for container 'web': 8 is greater than its hardLimit 4.");
+        refused.put("\"linuxParameters\":{\"tmpfs\":[{\"containerPath\":\"/a\",\"size\":8},{\"containerPath\":"
+                + "\"/b\"}]}", "Invalid 'containerDefinitions[1].linuxParameters.tmpfs[1].size' setting for "
+                + "container 'web': it is required, as in ECS (containerPath and size, in MiB).");
+        refused.put("\"linuxParameters\":{\"tmpfs\":[{\"containerPath\":\"/a\",\"size\":8},{\"size\":8}]}",
+                "Invalid 'containerDefinitions[1].linuxParameters.tmpfs[1].containerPath' setting for container "
+                        + "'web': it is required, as in ECS (containerPath and size, in MiB).");
+        refused.put("\"linuxParameters\":{\"tmpfs\":[{\"containerPath\":\"/a\",\"size\":8},{\"containerPath\":"
+                + "\"/b\",\"size\":0}]}", "Invalid 'containerDefinitions[1].linuxParameters.tmpfs[1].size' setting "
+                + "for container 'web': it is at least 1 MiB; 0 given.");
+
+        // Then
+        for (Map.Entry<String, String> entry : refused.entrySet()) {
+            assertRejected(json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"side\",\"image\":"
+                    + "\"busybox\",\"memory\":32},{\"name\":\"web\",\"image\":\"busybox\",\"memory\":32,"
+                    + entry.getKey() + "}]}"), entry.getValue());
+        }
+    }
+
+    /** A task whose second volume, data, has {@code configuration} as its dockerVolumeConfiguration. */
+    private static TaskDefinition volumeTask(String configuration) throws Exception {
+        return json("{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"busybox\","
+                + "\"memory\":32,\"mountPoints\":[{\"sourceVolume\":\"data\",\"containerPath\":\"/data\"}]}],"
+                + "\"volumes\":[{\"name\":\"scratch\"},{\"name\":\"data\",\"dockerVolumeConfiguration\":"
+                + configuration + "}]}");
     }
 
     @Test

@@ -319,7 +319,8 @@ public final class TaskWorker {
             String ref = container.runtimeId() != null ? container.runtimeId()
                     : ContainerSpecs.containerName(task, definition.name());
             Optional<RuntimeContainer> seen = runtime.inspect(ref);
-            if (seen.isPresent() && BerthLabels.belongsTo(seen.get().labels(), task.instanceId(), taskId)) {
+            if (seen.isPresent() && BerthLabels.isContainerOf(seen.get().labels(), task.instanceId(), taskId,
+                    definition.name())) {
                 known.observed(definition.name(), restarts.restartIfDue(definition, seen.get(), stopping(task)),
                         restarts.count(definition));
             } else if (container.runtimeId() != null) {
@@ -433,7 +434,8 @@ public final class TaskWorker {
                 String ref = container.runtimeId() != null ? container.runtimeId()
                         : ContainerSpecs.containerName(task, definition.name());
                 Optional<RuntimeContainer> seen = runtime.inspect(ref);
-                if (seen.isPresent() && BerthLabels.belongsTo(seen.get().labels(), task.instanceId(), taskId)) {
+                if (seen.isPresent() && BerthLabels.isContainerOf(seen.get().labels(), task.instanceId(), taskId,
+                        definition.name())) {
                     if (seen.get().status() == ContainerStatus.RUNNING) {
                         // Started again by hand after the task stopped: the task still does not want it.
                         runtime.stop(seen.get().id(), stops.stopTimeout(definition));

@@ -32,6 +32,16 @@ public final class BerthLabels {
         return isBerth(labels) && instanceId.equals(labels.get(INSTANCE_ID)) && taskId.equals(labels.get(TASK_ID));
     }
 
+    /**
+     * Whether the labels mark the container named {@code container} of this task on this
+     * instance: a name found in the engine may be another container's of the same task.
+     */
+    public static boolean isContainerOf(Map<String, String> labels, String instanceId, String taskId,
+            String container) {
+        return belongsTo(labels, instanceId, taskId) && container != null
+                && container.equals(labels.get(CONTAINER_NAME));
+    }
+
     private static boolean notBlank(String value) {
         return value != null && !value.isBlank();
     }

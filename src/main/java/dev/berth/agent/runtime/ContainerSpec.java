@@ -16,6 +16,7 @@ import java.util.Map;
  * @param networkMode        {@code bridge}, {@code host} or {@code none}
  * @param labels             docker labels of the definition plus the Berth labels
  * @param host               everything else the container definition sets ({@link HostSettings})
+ * @param nanoCpus           a CPU quota in billionths of a CPU, or null for none
  */
 public record ContainerSpec(
         String name,
@@ -32,7 +33,8 @@ public record ContainerSpec(
         String user,
         String hostname,
         Map<String, String> labels,
-        HostSettings host) {
+        HostSettings host,
+        Long nanoCpus) {
 
     /** A container with nothing beyond command, resources, ports and labels. */
     public ContainerSpec(String name, String image, List<String> command, List<String> entryPoint,
@@ -40,7 +42,7 @@ public record ContainerSpec(
             List<PortMapping> portMappings, String networkMode, String workingDirectory, String user, String hostname,
             Map<String, String> labels) {
         this(name, image, command, entryPoint, environment, cpuShares, memoryBytes, memoryReservationBytes,
-                portMappings, networkMode, workingDirectory, user, hostname, labels, HostSettings.NONE);
+                portMappings, networkMode, workingDirectory, user, hostname, labels, HostSettings.NONE, null);
     }
 
     public ContainerSpec {
@@ -60,13 +62,15 @@ public record ContainerSpec(
         List<String> all = new ArrayList<>(entries);
         all.addAll(environment);
         return new ContainerSpec(name, image, command, entryPoint, all, cpuShares, memoryBytes,
-                memoryReservationBytes, portMappings, networkMode, workingDirectory, user, hostname, labels, host);
+                memoryReservationBytes, portMappings, networkMode, workingDirectory, user, hostname, labels, host,
+                nanoCpus);
     }
 
     /** The same container with {@code replaced} as its host settings. */
     public ContainerSpec withHost(HostSettings replaced) {
         return new ContainerSpec(name, image, command, entryPoint, environment, cpuShares, memoryBytes,
-                memoryReservationBytes, portMappings, networkMode, workingDirectory, user, hostname, labels, replaced);
+                memoryReservationBytes, portMappings, networkMode, workingDirectory, user, hostname, labels, replaced,
+                nanoCpus);
     }
 
     /** The task id label: which task this container belongs to. */

@@ -4,11 +4,17 @@ import dev.berth.model.ContainerDefinition;
 import dev.berth.model.ContainerOverride;
 import dev.berth.model.KeyValuePair;
 import dev.berth.model.TaskDefinition;
+import dev.berth.model.TaskSize;
 import dev.berth.protocol.DesiredTask;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -24,24 +30,52 @@ public final class ContainerSpecs {
     private static final Pattern NOT_ALLOWED_IN_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
     /** Docker accepts long names, but `docker ps` and logs stay readable below this. */
     private static final int MAX_NAME = 200;
+    private static final String NAME_PREFIX = "berth-";
+    /** ECS's CPU units per CPU, and Docker's NanoCpus. */
+    private static final long CPU_UNITS_PER_CPU = 1024;
+    private static final long NANO_CPUS_PER_CPU = 1_000_000_000L;
 
     private ContainerSpecs() {
     }
 
     /**
      * The engine's name of a task's container: {@code berth-<family>-<revision>-<container>-<taskid>}.
-     * It is deterministic, so a worker finds its containers by name after a restart.
+     * It is deterministic, so a worker finds its containers by name after a restart. Past
+     * {@link #MAX_NAME} the family is cut, never the task id or the container's name, so two
+     * containers of one task never share a name (the second's create would find the first's and
+     * could take it for its own); a container name too long even without the family keeps its
+     * start and a digest of all of it.
      */
     public static String containerName(DesiredTask task, String container) {
         TaskDefinition definition = task.taskDefinition();
-        String raw = "berth-" + definition.family() + "-" + definition.revision() + "-" + container + "-"
-                + task.taskId();
-        String name = NOT_ALLOWED_IN_NAME.matcher(raw).replaceAll("-");
+        String family = allowed(definition.family());
+        String tail = "-" + definition.revision() + "-" + allowed(container) + "-" + allowed(task.taskId());
+        String name = NAME_PREFIX + family + tail;
         if (name.length() <= MAX_NAME) {
             return name;
         }
-        String suffix = "-" + task.taskId();
-        return name.substring(0, MAX_NAME - suffix.length()) + suffix;
+        int familyRoom = MAX_NAME - NAME_PREFIX.length() - tail.length();
+        if (familyRoom > 0) {
+            return NAME_PREFIX + family.substring(0, familyRoom) + tail;
+        }
+        String digest = "-" + digest(container);
+        String end = "-" + allowed(task.taskId());
+        String start = NAME_PREFIX + definition.revision() + "-" + allowed(container);
+        return start.substring(0, MAX_NAME - digest.length() - end.length()) + digest + end;
+    }
+
+    private static String allowed(String part) {
+        return NOT_ALLOWED_IN_NAME.matcher(String.valueOf(part)).replaceAll("-");
+    }
+
+    /** 12 hex digits of the name's SHA-256: enough that two names of one task never share them. */
+    private static String digest(String name) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /**
@@ -65,7 +99,7 @@ public final class ContainerSpecs {
                 definition.entryPointOrEmpty(),
                 environment(definition.environmentOrEmpty(), override),
                 cpuShares(task, definition),
-                mebibytes(memoryLimit(task, definition)),
+                mebibytes(memoryLimitOrRefuse(task, definition)),
                 mebibytes(reservation),
                 definition.portMappingsOrEmpty(),
                 networkMode == null || networkMode.isBlank() ? "bridge" : networkMode,
@@ -73,7 +107,28 @@ public final class ContainerSpecs {
                 definition.user(),
                 definition.hostname(),
                 labels(task, definition),
-                HostSettings.of(task, definition));
+                HostSettings.of(task, definition),
+                taskCpuQuota(task));
+    }
+
+    /**
+     * The task's cpu (RunTask's override first) as the CPU quota of its only container: ECS sets it
+     * as the task cgroup's quota, the same bound for one container. Berth makes no task cgroup, so
+     * a task of several containers has none (its cpu is for placement only).
+     */
+    private static Long taskCpuQuota(DesiredTask task) throws ContainerRuntimeException {
+        if (task.taskDefinition().containers().size() != 1) {
+            return null;
+        }
+        String cpu = task.overrides() != null && task.overrides().cpu() != null ? task.overrides().cpu()
+                : task.taskDefinition().cpu();
+        try {
+            OptionalInt units = TaskSize.cpuUnits(cpu);
+            return units.isPresent() ? units.getAsInt() * NANO_CPUS_PER_CPU / CPU_UNITS_PER_CPU : null;
+        } catch (IllegalArgumentException e) {
+            throw RuntimeError.CannotCreateContainerError.because("Invalid 'cpu' setting for task: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -86,10 +141,34 @@ public final class ContainerSpecs {
         return cpuUnits == null ? MIN_CPU_SHARES : Math.max(MIN_CPU_SHARES, cpuUnits);
     }
 
-    /** The container's hard memory limit in MiB, RunTask's override first; null without one. */
+    /**
+     * The container's hard memory limit in MiB, RunTask's override first; null without one. The
+     * only container of a task that sets none gets the task's memory (RunTask's override first):
+     * ECS bounds the task's cgroup by it, and for one container its own limit is the same bound.
+     * (Several containers without one, under a task memory, are refused at registration and RunTask.)
+     *
+     * @throws IllegalArgumentException when the task's memory is no size
+     */
     public static Integer memoryLimit(DesiredTask task, ContainerDefinition definition) {
         ContainerOverride override = overrideOf(task, definition.name());
-        return override != null && override.memory() != null ? override.memory() : definition.memory();
+        Integer own = override != null && override.memory() != null ? override.memory() : definition.memory();
+        if (own != null || task.taskDefinition().containers().size() != 1) {
+            return own;
+        }
+        String taskMemory = task.overrides() != null && task.overrides().memory() != null
+                ? task.overrides().memory() : task.taskDefinition().memory();
+        OptionalInt mib = TaskSize.memoryMiB(taskMemory);
+        return mib.isPresent() ? mib.getAsInt() : null;
+    }
+
+    private static Integer memoryLimitOrRefuse(DesiredTask task, ContainerDefinition definition)
+            throws ContainerRuntimeException {
+        try {
+            return memoryLimit(task, definition);
+        } catch (IllegalArgumentException e) {
+            throw RuntimeError.CannotCreateContainerError.because("Invalid 'memory' setting for task: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static Long mebibytes(Integer mib) {

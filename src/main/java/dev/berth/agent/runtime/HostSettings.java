@@ -79,17 +79,19 @@ public record HostSettings(
                 throw new IllegalArgumentException("Invalid 'mountPoints' setting for container '" + container
                         + "': containerPath is missing");
             }
-            mounts.add(mount(task, volume, point));
+            mounts.add(mount(task, taskSettings.volumesOrEmpty().indexOf(volume), volume, point));
         }
         return mounts;
     }
 
-    private static VolumeMount mount(DesiredTask task, TaskSettings.Volume volume, ContainerSettings.MountPoint point) {
+    private static VolumeMount mount(DesiredTask task, int index, TaskSettings.Volume volume,
+            ContainerSettings.MountPoint point) {
         boolean readOnly = Boolean.TRUE.equals(point.readOnly());
         if (volume.host() != null && volume.host().sourcePath() != null) {
             return new VolumeMount(VolumeMount.Kind.HOST_PATH, volume.host().sourcePath(), point.containerPath(),
                     readOnly);
         }
+        requireKnownScope(index, volume);
         if (volume.dockerVolumeConfiguration() != null && volume.dockerVolumeConfiguration().isShared()) {
             if (volume.name().startsWith(TASK_VOLUME_PREFIX)) {
                 throw new IllegalArgumentException("Invalid 'volumes' setting for task: the shared volume '"
@@ -102,6 +104,27 @@ public record HostSettings(
         }
         return new VolumeMount(VolumeMount.Kind.TASK_VOLUME, taskVolumeName(task, volume.name()),
                 point.containerPath(), readOnly);
+    }
+
+    /**
+     * A record that reached the host with a scope registration refuses is not run: taken as a
+     * task volume, it would be removed with the task, which a volume meant to be shared must not.
+     */
+    private static void requireKnownScope(int index, TaskSettings.Volume volume) {
+        TaskSettings.DockerVolumeConfiguration docker = volume.dockerVolumeConfiguration();
+        if (docker == null) {
+            return;
+        }
+        String field = "Invalid 'volumes[" + index + "].dockerVolumeConfiguration.";
+        if (!docker.isShared() && !docker.isTaskScoped()) {
+            throw new IllegalArgumentException(field + "scope' setting for volume '" + volume.name() + "': "
+                    + docker.scope() + " is not task or shared; the task is not run, as a volume that is not shared "
+                    + "is removed when its task stops");
+        }
+        if (docker.autoprovisionsATaskVolume()) {
+            throw new IllegalArgumentException(field + "autoprovision' setting for volume '" + volume.name()
+                    + "': a task-scoped volume is not autoprovisioned");
+        }
     }
 
     /** The engine's name of a task-scoped volume: unique to the task, found again after a restart. */

@@ -133,7 +133,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         }
         Optional<RuntimeContainer> existing = byName(spec.name());
         if (existing.isPresent()) {
-            if (BerthLabels.belongsTo(existing.get().labels(), spec.instanceId(), spec.taskId())) {
+            // As Docker's runtime adopts: only the same container of the same task.
+            if (BerthLabels.isContainerOf(existing.get().labels(), spec.instanceId(), spec.taskId(),
+                    spec.labels().get(BerthLabels.CONTAINER_NAME))) {
                 return existing.get().id();
             }
             throw RuntimeError.CannotCreateContainerError.because("the name " + spec.name() + " is taken");

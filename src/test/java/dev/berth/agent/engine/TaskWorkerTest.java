@@ -530,6 +530,26 @@ class TaskWorkerTest {
     }
 
     @Test
+    void aContainerOfTheTaskUnderAnotherContainersNameIsNeverTakenForThatContainer() {
+        // Given: under the engine name of the task's sidecar, a container of the same task labelled as its web
+        DesiredTask task = desired("t1", 1, TaskStatus.RUNNING);
+        dev.berth.model.ContainerDefinition web = task.taskDefinition().containers().stream()
+                .filter(c -> c.name().equals("web")).findFirst().orElseThrow();
+        runtime.add(new dev.berth.agent.runtime.RuntimeContainer("planted", ContainerSpecs.containerName(task,
+                "sidecar"), IMAGE, ContainerSpecs.labels(task, web), ContainerStatus.RUNNING, null, null, List.of(),
+                Instant.parse("2025-01-01T00:00:00Z"), null));
+
+        // When: an agent that may find containers it did not create takes the task up
+        TaskEngine engine = engine();
+        engine.desired(task);
+        engine.caughtUp();
+
+        // Then: the web-labelled container is not reported as the sidecar
+        assertThat(reported).isNotEmpty().allSatisfy(change -> assertThat(container(change, "sidecar").runtimeId())
+                .isNotEqualTo("planted"));
+    }
+
+    @Test
     void theContainerNameIsDeterministicSoItIsFoundAgain() {
         // Given
         DesiredTask task = desired("t1", 1, TaskStatus.RUNNING);

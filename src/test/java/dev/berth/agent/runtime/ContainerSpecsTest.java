@@ -106,6 +106,69 @@ class ContainerSpecsTest {
     }
 
     @Test
+    void theTaskMemoryIsTheHardLimitOfATasksOnlyContainerThatSetsNoneAsEcsTaskCgroupBoundsIt() throws Exception {
+        // Given: one container without memory in a task of 512 MiB, and RunTask's override of it
+        dev.berth.model.TaskDefinition sleeper = Fixtures.withTaskField(Fixtures.withContainerField(
+                Fixtures.sleeperTaskDefinition(), "app", "memory", null), "memory", "512");
+        DesiredTask plain = Fixtures.desired("t1", 1, TaskStatus.RUNNING, sleeper);
+        DesiredTask overridden = new DesiredTask(plain.schemaVersion(), plain.version(), plain.taskId(),
+                plain.taskArn(), plain.cluster(), plain.instanceId(), sleeper,
+                new dev.berth.model.TaskOverride(null, null, "1 GB"), plain.desiredStatus(), plain.startedBy(),
+                plain.group(), plain.createdAt(), null, null);
+        DesiredTask ownLimit = Fixtures.desired("t1", 1, TaskStatus.RUNNING,
+                Fixtures.withContainerField(sleeper, "app", "memory", 64));
+
+        // Then
+        assertThat(ContainerSpecs.build(plain, container(plain, "app")).memoryBytes()).isEqualTo(512 * MIB);
+        assertThat(ContainerSpecs.build(overridden, container(overridden, "app")).memoryBytes())
+                .isEqualTo(1024 * MIB);
+        assertThat(ContainerSpecs.build(ownLimit, container(ownLimit, "app")).memoryBytes()).isEqualTo(64 * MIB);
+    }
+
+    @Test
+    void theTaskCpuIsTheCpuQuotaOfATasksOnlyContainerAsEcsTaskCgroupBoundsIt() throws Exception {
+        // Given: a one-container task of 256 CPU units, RunTask's override of it, and a task of two
+        dev.berth.model.TaskDefinition sleeper = Fixtures.withTaskField(Fixtures.sleeperTaskDefinition(), "cpu",
+                "256");
+        DesiredTask plain = Fixtures.desired("t1", 1, TaskStatus.RUNNING, sleeper);
+        DesiredTask overridden = new DesiredTask(plain.schemaVersion(), plain.version(), plain.taskId(),
+                plain.taskArn(), plain.cluster(), plain.instanceId(), sleeper,
+                new dev.berth.model.TaskOverride(null, "1 vCPU", null), plain.desiredStatus(), plain.startedBy(),
+                plain.group(), plain.createdAt(), null, null);
+        DesiredTask pair = Fixtures.desired("t1", 1, TaskStatus.RUNNING,
+                Fixtures.withTaskField(Fixtures.webTaskDefinition(), "cpu", "256"));
+
+        // Then: a quarter of a CPU, then one; none for a task of two (placement only)
+        assertThat(ContainerSpecs.build(plain, container(plain, "app")).nanoCpus()).isEqualTo(250_000_000L);
+        assertThat(ContainerSpecs.build(overridden, container(overridden, "app")).nanoCpus())
+                .isEqualTo(1_000_000_000L);
+        assertThat(ContainerSpecs.build(pair, container(pair, "web")).nanoCpus()).isNull();
+    }
+
+    @Test
+    void containerNamesStayUniquePerTaskAndContainerWhenCutToLength() {
+        // Given: a family long enough to fill the name, and containers whose names share a long start
+        String longFamily = "f".repeat(255);
+        DesiredTask task = Fixtures.desired("9f1c2d3e4b5a69788796a5b4c3d2e1f0", 1, TaskStatus.RUNNING,
+                Fixtures.withTaskField(Fixtures.webTaskDefinition(), "family", longFamily));
+        String longContainer = "c".repeat(250);
+
+        // When
+        java.util.List<String> names = java.util.List.of(ContainerSpecs.containerName(task, "web"),
+                ContainerSpecs.containerName(task, "sidecar"), ContainerSpecs.containerName(task, longContainer + "a"),
+                ContainerSpecs.containerName(task, longContainer + "b"));
+
+        // Then
+        assertThat(names).doesNotHaveDuplicates().allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(200)
+                .startsWith("berth-").endsWith("-9f1c2d3e4b5a69788796a5b4c3d2e1f0")
+                .matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+"));
+        assertThat(names.get(0)).isEqualTo("berth-" + "f".repeat(200 - 6 - "-3-web-".length() - 32)
+                + "-3-web-9f1c2d3e4b5a69788796a5b4c3d2e1f0");
+        assertThat(names.get(1)).endsWith("-3-sidecar-9f1c2d3e4b5a69788796a5b4c3d2e1f0");
+        assertThat(ContainerSpecs.containerName(task, "web")).as("the same each time").isEqualTo(names.get(0));
+    }
+
+    @Test
     void containerNamesKeepOnlyWhatDockerAccepts() throws Exception {
         // Given
         DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING);

@@ -84,6 +84,26 @@ class HostSettingsTest {
     }
 
     @Test
+    void aVolumeOfAnUnknownScopeOrATaskScopedOneToAutoprovisionFailsTheCreateRatherThanBecomeATaskVolume() {
+        // Given: records that reached the host without the registration's checks
+        Map<Map<String, Object>, String> refused = Map.of(
+                Map.of("scope", "Shared", "autoprovision", true), "Invalid 'volumes[0].dockerVolumeConfiguration"
+                        + ".scope' setting for volume 'cache': Shared is not task or shared; the task is not run, "
+                        + "as a volume that is not shared is removed when its task stops",
+                Map.of("scope", "task", "autoprovision", true), "Invalid 'volumes[0].dockerVolumeConfiguration"
+                        + ".autoprovision' setting for volume 'cache': a task-scoped volume is not autoprovisioned");
+        refused.forEach((configuration, reason) -> {
+            TaskDefinition definition = Fixtures.withTaskField(settings, "volumes", List.of(Map.of("name", "cache",
+                    "dockerVolumeConfiguration", configuration)));
+
+            // Then
+            assertThatThrownBy(() -> spec(Fixtures.desired("t1", 1, TaskStatus.RUNNING, definition), "source"))
+                    .isInstanceOfSatisfying(ContainerRuntimeException.class, e -> assertThat(e.reason())
+                            .isEqualTo("CannotCreateContainerError: " + reason));
+        });
+    }
+
+    @Test
     void aLinkToAContainerTheTaskLacksFailsTheCreateNamingIt() {
         // Given
         DesiredTask broken = Fixtures.desired("t1", 1, TaskStatus.RUNNING,

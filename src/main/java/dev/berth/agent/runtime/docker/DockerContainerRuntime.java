@@ -247,6 +247,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         try (EngineSlots.Slot slot = starts.take(RuntimeError.CannotCreateContainerError, "create " + spec.name())) {
             id = call(RuntimeError.CannotCreateContainerError, "create " + spec.name(), callTimeout, () -> {
                 DockerVolumes.requireExisting(client, spec);
+                DockerVolumes.requireOwnTaskVolumes(client, spec);
                 try {
                     return command.exec().getId();
                 } catch (ConflictException e) {
@@ -288,8 +289,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         }
         Map<String, String> labels = existing.getConfig() == null ? Map.of() : existing.getConfig().getLabels();
         String container = spec.labels().get(BerthLabels.CONTAINER_NAME);
-        if (BerthLabels.belongsTo(labels, spec.instanceId(), spec.taskId())
-                && container.equals(labels.get(BerthLabels.CONTAINER_NAME))) {
+        if (BerthLabels.isContainerOf(labels, spec.instanceId(), spec.taskId(), container)) {
             LOGGER.infof("Task %s: adopting existing container %s (%s)", spec.taskId(), spec.name(), existing.getId());
             return existing.getId();
         }

@@ -57,6 +57,9 @@ final class DockerContainers {
         if (spec.memoryReservationBytes() != null) {
             host.withMemoryReservation(spec.memoryReservationBytes());
         }
+        if (spec.nanoCpus() != null) {
+            host.withNanoCPUs(spec.nanoCpus());
+        }
         List<ExposedPort> exposed = new ArrayList<>();
         Ports bindings = new Ports();
         for (PortMapping mapping : spec.portMappings()) {

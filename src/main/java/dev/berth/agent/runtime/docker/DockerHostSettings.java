@@ -97,8 +97,7 @@ final class DockerHostSettings {
             host.withVolumesFrom(hostSettings.volumesFrom().stream().map(VolumesFrom::parse).toList());
         }
         if (s.ulimits() != null) {
-            host.withUlimits(s.ulimits().stream()
-                    .map(u -> new Ulimit(u.name(), orZero(u.softLimit()), orZero(u.hardLimit()))).toList());
+            host.withUlimits(ulimits(s.ulimits()));
         }
         if (s.extraHosts() != null) {
             host.withExtraHosts(s.extraHosts().stream().map(h -> h.hostname() + ":" + h.ipAddress())
@@ -120,8 +119,18 @@ final class DockerHostSettings {
         }
     }
 
-    private static long orZero(Long value) {
-        return value == null ? 0 : value;
+    /** ECS requires all three: a missing limit is refused, never handed to Docker as 0. */
+    private static List<Ulimit> ulimits(List<ContainerSettings.Ulimit> ulimits) {
+        List<Ulimit> result = new ArrayList<>();
+        for (int i = 0; i < ulimits.size(); i++) {
+            ContainerSettings.Ulimit u = ulimits.get(i);
+            if (u == null || u.name() == null || u.softLimit() == null || u.hardLimit() == null) {
+                throw new IllegalArgumentException("Invalid 'ulimits[" + i + "]' setting: "
+                        + (u == null ? null : u.name()) + " needs name, softLimit and hardLimit, as in ECS");
+            }
+            result.add(new Ulimit(u.name(), u.softLimit(), u.hardLimit()));
+        }
+        return result;
     }
 
     /** Host paths as binds (Docker creates a missing directory, as ECS does); volumes as labelled mounts. */
@@ -168,11 +177,15 @@ final class DockerHostSettings {
         }
         if (linux.tmpfs() != null) {
             Map<String, String> tmpfs = new LinkedHashMap<>();
-            for (ContainerSettings.Tmpfs mount : linux.tmpfs()) {
-                List<String> options = new ArrayList<>(mount.mountOptions() == null ? List.of() : mount.mountOptions());
-                if (mount.size() != null) {
-                    options.add("size=" + mount.size() + "m");
+            for (int i = 0; i < linux.tmpfs().size(); i++) {
+                ContainerSettings.Tmpfs mount = linux.tmpfs().get(i);
+                if (mount == null || mount.containerPath() == null || mount.size() == null) {
+                    // ECS requires both; without a size the mount would be bounded only by the host's memory.
+                    throw new IllegalArgumentException("Invalid 'linuxParameters.tmpfs[" + i + "]' setting: "
+                            + (mount == null ? null : mount.containerPath()) + " needs containerPath and size, as in ECS");
                 }
+                List<String> options = new ArrayList<>(mount.mountOptions() == null ? List.of() : mount.mountOptions());
+                options.add("size=" + mount.size() + "m");
                 tmpfs.put(mount.containerPath(), String.join(",", options));
             }
             host.withTmpFs(tmpfs);

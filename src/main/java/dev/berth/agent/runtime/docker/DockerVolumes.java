@@ -43,6 +43,29 @@ final class DockerVolumes {
         }
     }
 
+    /**
+     * Refuses the container when a volume named as its task's own exists and is not labelled with
+     * the task: it was made by someone else, and mounting it would hand the task their data.
+     */
+    static void requireOwnTaskVolumes(DockerClient client, ContainerSpec spec) throws ContainerRuntimeException {
+        for (VolumeMount mount : spec.host().mounts()) {
+            if (mount.kind() != VolumeMount.Kind.TASK_VOLUME) {
+                continue;
+            }
+            Map<String, String> labels;
+            try {
+                labels = client.inspectVolumeCmd(mount.source()).exec().getLabels();
+            } catch (NotFoundException e) {
+                continue;
+            }
+            if (!isTaskVolumeOf(labels, spec.labels())) {
+                throw RuntimeError.CannotCreateContainerError.because("Docker volume " + mount.source()
+                        + " exists and is not this task's own: Berth neither mounts it as the task's volume nor "
+                        + "removes it");
+            }
+        }
+    }
+
     /** The names of the volumes the container mounts that are task volumes of its own task. */
     static List<String> taskVolumesOf(DockerClient client, String containerId) {
         List<String> names = new ArrayList<>();

@@ -56,6 +56,18 @@ class DockerHostSettingsTest {
     }
 
     @Test
+    void aUlimitOrTmpfsMissingWhatEcsRequiresIsRefusedOnTheHostNotAppliedAsZeroOrDropped() {
+        // Then: records registered before the registration's checks
+        assertThatThrownBy(() -> fill(with("ulimits", List.of(Map.of("name", "nofile", "hardLimit", 4096)))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid 'ulimits[0]' setting: nofile needs name, softLimit and hardLimit, as in ECS");
+        assertThatThrownBy(() -> fill(with("linuxParameters", Map.of("tmpfs", List.of(Map.of("containerPath",
+                "/t"))))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid 'linuxParameters.tmpfs[0]' setting: /t needs containerPath and size, as in ECS");
+    }
+
+    @Test
     void absentSettingsLeaveDockersDefaults() throws Exception {
         // When
         CreateContainerCmd cmd = fill(Fixtures.sleeperTaskDefinition());
