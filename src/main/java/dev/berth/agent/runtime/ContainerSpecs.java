@@ -164,7 +164,17 @@ public final class ContainerSpecs {
     private static Integer memoryLimitOrRefuse(DesiredTask task, ContainerDefinition definition)
             throws ContainerRuntimeException {
         try {
-            return memoryLimit(task, definition);
+            Integer limit = memoryLimit(task, definition);
+            String taskMemory = task.overrides() != null && task.overrides().memory() != null
+                    ? task.overrides().memory() : task.taskDefinition().memory();
+            if (limit == null && TaskSize.memoryMiB(taskMemory).isPresent()) {
+                // A revision registered before such tasks were refused (a service may still start it):
+                // Berth bounds no group of containers by one task limit, so it does not run it unbounded.
+                throw RuntimeError.CannotCreateContainerError.because("Invalid 'memory' setting for container '"
+                        + definition.name() + "': the task has a memory of " + taskMemory + " and several "
+                        + "containers; Berth bounds each container by its own 'memory', which this one does not set");
+            }
+            return limit;
         } catch (IllegalArgumentException e) {
             throw RuntimeError.CannotCreateContainerError.because("Invalid 'memory' setting for task: "
                     + e.getMessage(), e);

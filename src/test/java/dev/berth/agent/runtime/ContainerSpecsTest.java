@@ -126,6 +126,22 @@ class ContainerSpecsTest {
     }
 
     @Test
+    void aContainerWithoutMemoryUnderATaskMemoryOfSeveralContainersIsRefusedNotRunUnbounded() throws Exception {
+        // Given: a revision registered before RegisterTaskDefinition refused it (a service may still
+        // start it): task memory, and one of three containers without memory of its own
+        dev.berth.model.TaskDefinition pair = Fixtures.withTaskField(Fixtures.withContainerField(
+                Fixtures.taskDefinition("essential-pair-task-definition.json"), "worker", "memory", null),
+                "memory", "512");
+        DesiredTask task = Fixtures.desired("t1", 1, TaskStatus.RUNNING, pair);
+
+        // When / Then: the container is not created rather than run without a bound
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ContainerSpecs.build(task, container(task, "worker")))
+                .isInstanceOfSatisfying(ContainerRuntimeException.class, e -> assertThat(e.reason())
+                        .startsWith("CannotCreateContainerError: ").contains("worker").contains("memory"));
+        assertThat(ContainerSpecs.build(task, container(task, "web")).memoryBytes()).isEqualTo(32 * MIB);
+    }
+
+    @Test
     void theTaskCpuIsTheCpuQuotaOfATasksOnlyContainerAsEcsTaskCgroupBoundsIt() throws Exception {
         // Given: a one-container task of 256 CPU units, RunTask's override of it, and a task of two
         dev.berth.model.TaskDefinition sleeper = Fixtures.withTaskField(Fixtures.sleeperTaskDefinition(), "cpu",
