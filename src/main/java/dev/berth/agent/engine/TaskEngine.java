@@ -308,6 +308,11 @@ public final class TaskEngine {
         }
     }
 
+    /**
+     * Whether the engine has read the desired state to its end: from then on the ledger is whole,
+     * every task that has containers holding its resources; before, a ledger rebuilt only in part
+     * after a restart would call free what running containers take.
+     */
     public boolean isCaughtUp() {
         return caughtUp;
     }
