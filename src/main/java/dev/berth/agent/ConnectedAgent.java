@@ -187,7 +187,8 @@ final class ConnectedAgent {
         membership = new InstanceMembership(instanceId, config.cluster(), reports.registration(),
                 setup.dataDir().resolve("agent"), config.apiEndpoint(), () -> ticks.execute(this::beat));
         RegisteredHost host = new RegisteredHost(setup.build().version(), docker::lastEngineVersion, capacity,
-                engine::remaining, () -> docker.engineAnswers().map(a -> new InstanceRegistration.RuntimeHealth(
+                engine::remaining, engine::isCaughtUp,
+                () -> docker.engineAnswers().map(a -> new InstanceRegistration.RuntimeHealth(
                         a.answered() ? InstanceRegistration.RuntimeHealth.OK
                                 : InstanceRegistration.RuntimeHealth.IMPAIRED, a.since())).orElse(null));
         heartbeat = new InstanceHeartbeat(instanceId, config.cluster(), host, setup.clock(), history,

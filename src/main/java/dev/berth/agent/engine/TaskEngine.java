@@ -158,9 +158,12 @@ public final class TaskEngine {
 
     /**
      * The task's record was tombstoned: it has been STOPPED long enough to be forgotten. A
-     * worker whose containers still run (the scheduler gave up on them while this agent was
-     * away) stops them first, holding their resources until then and reporting nothing more;
-     * its cleanup removes it like any other.
+     * worker not known STOPPED may still have running containers (the scheduler gave up on them
+     * while this agent was away, or its report went with the task, so the worker has not looked
+     * yet): it holds the task's resources from now, stops what runs, releases them only once its
+     * containers have really stopped, as a STOPPING task does, and reports nothing more; its
+     * cleanup removes it like any other. Dropping its hold at once let a new task be admitted on
+     * the memory and ports that those containers still take until the orphan sweep stopped them.
      */
     public synchronized void forget(String taskId) {
         versions.remove(taskId);
@@ -168,9 +171,9 @@ public final class TaskEngine {
         lastReports.remove(taskId);
         reporter.forget(taskId);
         TaskWorker worker = workers.get(taskId);
-        if (worker != null && worker.knownStatus() != TaskStatus.STOPPED
-                && worker.knownStatus() != TaskStatus.PROVISIONING) {
-            LOGGER.infof("Task %s was forgotten by the scheduler while its containers run: stopping them", taskId);
+        if (worker != null && worker.knownStatus() != TaskStatus.STOPPED) {
+            LOGGER.infof("Task %s was forgotten by the scheduler: stopping whatever of it runs", taskId);
+            ledger.hold(taskId, TaskReservation.of(worker.desired()));
             worker.forget();
             if (caughtUp) {
                 worker.wake(executor);
@@ -305,6 +308,11 @@ public final class TaskEngine {
         }
     }
 
+    /**
+     * Whether the engine has read the desired state to its end: from then on the ledger is whole,
+     * every task that has containers holding its resources; before, a ledger rebuilt only in part
+     * after a restart would call free what running containers take.
+     */
     public boolean isCaughtUp() {
         return caughtUp;
     }

@@ -271,6 +271,8 @@ public final class TaskWorker {
     /** Brings the task one step nearer to its desired status, then reports what changed. */
     public void sync() {
         if (cleanedUp) {
+            // A hold taken as the task was forgotten, while this worker cleaned up, has nothing left to hold.
+            ledger.release(taskId);
             return;
         }
         DesiredTask task = desired;

@@ -3,6 +3,7 @@ package dev.berth.agent.messaging;
 import dev.berth.agent.capacity.HostCapacity;
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.RemainingResources;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,6 +19,11 @@ import org.jboss.logging.Logger;
  * keeps the first {@code registeredAt} and continues from the last version
  * ({@link RegistrationHistory}). Nothing is sent while {@code mayRegister} says no (the
  * agent's cluster does not exist).
+ *
+ * <p>Until the engine's ledger is whole after a restart, the remaining resources are those the
+ * last registration before it said (none when it said none): a ledger rebuilt only in part
+ * would call the whole host free while the tasks' containers run on. An instance that never
+ * registered has had no task placed on it, so its ledger is whole from the start.
  */
 public final class InstanceHeartbeat {
 
@@ -29,6 +35,10 @@ public final class InstanceHeartbeat {
     private final Clock clock;
     private final Function<InstanceRegistration, CompletableFuture<?>> send;
     private final Instant registeredAt;
+    /** Whether this instance registered before this process started: tasks may run on it. */
+    private final boolean registeredBefore;
+    /** What the last registration before this process said the host had left; null when nothing. */
+    private final RemainingResources remainingBefore;
     private final BooleanSupplier mayRegister;
     /** This process's {@link InstanceRegistration#agentSession()}: a restart takes a new one. */
     private final String session = UUID.randomUUID().toString();
@@ -47,6 +57,8 @@ public final class InstanceHeartbeat {
         this.send = send;
         this.registeredAt = history.registeredAt();
         this.version = history.lastVersion();
+        this.registeredBefore = history.lastVersion() > 0;
+        this.remainingBefore = history.lastRemaining();
         this.mayRegister = mayRegister;
     }
 
@@ -61,8 +73,7 @@ public final class InstanceHeartbeat {
         HostCapacity capacity = host.capacity();
         InstanceRegistration content = new InstanceRegistration(BerthRecord.SCHEMA_VERSION, 0, instanceId, cluster,
                 capacity.hostname(), host.agentVersion(), capacity.resources(), capacity.attributes(), registeredAt,
-                null, shuttingDown, host.remaining().get(), host.dockerVersion().get(), session,
-                host.runtimeHealth().get());
+                null, shuttingDown, remaining(), host.dockerVersion().get(), session, host.runtimeHealth().get());
         if (!content.equals(lastContent)) {
             version++;
             lastContent = content;
@@ -71,6 +82,10 @@ public final class InstanceHeartbeat {
                 content.agentVersion(), content.registeredResources(), content.attributes(), registeredAt,
                 clock.instant(), shuttingDown, content.remainingResources(), content.dockerVersion(), session,
                 content.runtimeHealth());
+    }
+
+    private RemainingResources remaining() {
+        return host.ledgerWhole().getAsBoolean() || !registeredBefore ? host.remaining().get() : remainingBefore;
     }
 
     /** Sends a heartbeat; a failure is logged on one line and the next beat tries again. */

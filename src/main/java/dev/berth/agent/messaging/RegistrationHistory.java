@@ -2,6 +2,7 @@ package dev.berth.agent.messaging;
 
 import dev.berth.agent.disk.AtomicFile;
 import dev.berth.protocol.InstanceRegistration;
+import dev.berth.protocol.RemainingResources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,19 +15,26 @@ import org.jboss.logging.Logger;
 
 /**
  * What a restart must not reset in the container instance's registration: when it first
- * registered ({@code registeredAt}), and the version of its last registration record, so
- * that the next version is higher even when the clock stepped backwards. The first
- * registration time is kept in {@code <dataDir>/agent/registered-at}, with the instance id it
+ * registered ({@code registeredAt}), the version of its last registration record, so
+ * that the next version is higher even when the clock stepped backwards, and what that record
+ * said the host had left, which stands until the restarted engine's ledger is whole again. The
+ * first registration time is kept in {@code <dataDir>/agent/registered-at}, with the instance id it
  * belongs to, and compared with the last record on berth.instances; the earlier one wins. A
  * host that became a new container instance (its {@code instance-id} file lost) registers anew:
  * the time kept for the old id is not its own.
  *
- * @param registeredAt when this container instance first registered
- * @param lastVersion  the version of its last registration on berth.instances; 0 when none
+ * @param registeredAt  when this container instance first registered
+ * @param lastVersion   the version of its last registration on berth.instances; 0 when none
+ * @param lastRemaining what that registration said the host had left; null when none said it
  */
-public record RegistrationHistory(Instant registeredAt, long lastVersion) {
+public record RegistrationHistory(Instant registeredAt, long lastVersion, RemainingResources lastRemaining) {
 
     private static final Logger LOGGER = Logger.getLogger(RegistrationHistory.class);
+
+    /** A history whose last registration said nothing of what the host had left. */
+    public RegistrationHistory(Instant registeredAt, long lastVersion) {
+        this(registeredAt, lastVersion, null);
+    }
 
     /** The history of the instance whose data dir is {@code dataDir}; records the first registration there. */
     public static RegistrationHistory load(Path dataDir, String instanceId, Optional<InstanceRegistration> lastOnKafka,
@@ -45,7 +53,8 @@ public record RegistrationHistory(Instant registeredAt, long lastVersion) {
         if (kept.isEmpty() || !kept.get().equals(first) || !namesInstance(file, instanceId)) {
             write(file, first, instanceId);
         }
-        return new RegistrationHistory(first, lastOnKafka.map(InstanceRegistration::version).orElse(0L));
+        return new RegistrationHistory(first, lastOnKafka.map(InstanceRegistration::version).orElse(0L),
+                lastOnKafka.map(InstanceRegistration::remainingResources).orElse(null));
     }
 
     /**

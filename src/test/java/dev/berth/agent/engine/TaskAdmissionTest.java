@@ -135,6 +135,39 @@ class TaskAdmissionTest {
     }
 
     @Test
+    void aTaskForgottenDuringARestartWhileItsContainerRunsHoldsItsResourcesUntilItHasReallyStopped() {
+        // Given: an earlier agent ran t1, whose containers run on and will not stop at once; the
+        // scheduler forgot t1 while the agent was away (its report on berth.task-events is gone too)
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING));
+        engine.caughtUp();
+        TaskEngine restarted = new TaskEngine(INSTANCE, runtime, reported::add, Runnable::run, clock,
+                Duration.ofSeconds(30), Duration.ofHours(3), SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE,
+                new HostLedger(1024, 100, Set.of(22), Set.of()));
+        reported.clear();
+        runtime.stopsTimeOut = true;
+
+        // When: the restarted agent reads t1's last record, its tombstone, then a new task t2
+        restarted.desired(desired("t1", 2, TaskStatus.STOPPED));
+        restarted.forget("t1");
+        restarted.desired(desired("t2", 1, TaskStatus.RUNNING));
+        restarted.caughtUp();
+
+        // Then: t1's running containers keep what they hold, so t2 waits and nothing of it is created
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING);
+        assertThat(runtime.creates).hasSize(2);
+        assertThat(restarted.remaining().memory()).isEqualTo(4);
+
+        // When: t1's containers stop at the next resync
+        runtime.stopsTimeOut = false;
+        restarted.resync();
+
+        // Then: t2 runs in the memory t1 released, and nothing of t1 was reported
+        assertThat(statuses("t2")).containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING);
+        assertThat(statuses("t1")).isEmpty();
+        assertThat(restarted.remaining().memory()).isEqualTo(4);
+    }
+
+    @Test
     void aTaskKilledAfterItsCreateButBeforeItsNextReportHoldsItsResourcesAfterARestart() {
         // Given: an earlier agent created t2's containers, and was killed before it reported them:
         // its last report is PENDING without containers
