@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  * GET /v1/tasks?taskarn=ARN     task                      (404 when unknown)
  * GET /v1/tasks?dockerid=ID     task; a unique id prefix works too (404 unknown, 400 ambiguous)
  * task = {"Arn", "DesiredStatus"?, "KnownStatus", "Family", "Version",
- *         "Containers": [{"DockerId", "DockerName", "Name", "Image", "ImageID", "StartedAt"?, "Ports"?,
- *                         "RestartCount"?}]}
+ *         "Containers": [{"DockerId", "DockerName", "Name", "Image", "ImageID", "CreatedAt"?, "StartedAt"?,
+ *                         "Ports"?, "Volumes"?: [{"DockerName"?, "Source", "Destination"}], "RestartCount"?}]}
  * </pre>
  * {@code ImageID} is empty until the agent has inspected the container; {@code RestartCount}
  * is there when the container has a restart policy.
@@ -154,6 +154,9 @@ public final class IntrospectionApi implements JsonApi {
         node.put("Image", container.image());
         // As ECS's agent, which always sends it: empty until known.
         node.put("ImageID", known.imageId() == null ? "" : known.imageId());
+        if (known.createdAt() != null) {
+            node.put("CreatedAt", known.createdAt().toString());
+        }
         if (known.startedAt() != null) {
             node.put("StartedAt", known.startedAt().toString());
         }
@@ -166,6 +169,7 @@ public final class IntrospectionApi implements JsonApi {
                 port.put("HostPort", binding.hostPort());
             }
         }
+        TaskMetadataApi.volumes(node, known.mounts());
         if (container.restartCount() != null) {
             node.put("RestartCount", container.restartCount());
         }

@@ -228,8 +228,8 @@ public final class TaskMetadataApi implements JsonApi {
         }
     }
 
-    /** As ECS's agent: Docker's mounts, each field and the list left out when empty. */
-    private void volumes(ObjectNode node, List<RuntimeContainer.Mount> mounts) {
+    /** As ECS's agent: Docker's mounts, each field and the list left out when empty; /v1/tasks too. */
+    static void volumes(ObjectNode node, List<RuntimeContainer.Mount> mounts) {
         if (mounts.isEmpty()) {
             return;
         }

@@ -132,6 +132,27 @@ class IntrospectionApiTest {
     }
 
     @Test
+    void aContainerShowsWhenDockerCreatedItAndItsVolumesAsEcsAgentsDo() throws Exception {
+        // Given: a container Docker created at a known time, with a bind mount and a named volume
+        Instant created = Instant.parse("2025-01-01T00:00:00.250Z");
+        ContainerState web = container("web", WEB_ID, ContainerStatus.RUNNING);
+        tasks.add(new TaskSnapshot(Fixtures.desired("t1", 1, TaskStatus.RUNNING), null, List.of(
+                new TaskSnapshot.Container(web, "sha256:abc", created, STARTED, null, List.of(
+                        new dev.berth.agent.runtime.RuntimeContainer.Mount(null, "/srv/config", "/config"),
+                        new dev.berth.agent.runtime.RuntimeContainer.Mount("berth-t1-data",
+                                "/var/lib/docker/volumes/berth-t1-data/_data", "/data"))))));
+
+        // When
+        JsonNode container = json(api.answer("GET", "/v1/tasks", null)).get("Tasks").get(0).get("Containers").get(0);
+
+        // Then
+        assertThat(container.get("CreatedAt").asText()).isEqualTo("2025-01-01T00:00:00.250Z");
+        assertThat(container.get("Volumes").toString()).isEqualTo("[{\"Source\":\"/srv/config\",\"Destination\":"
+                + "\"/config\"},{\"DockerName\":\"berth-t1-data\",\"Source\":"
+                + "\"/var/lib/docker/volumes/berth-t1-data/_data\",\"Destination\":\"/data\"}]");
+    }
+
+    @Test
     void aContainerWithARestartPolicyShowsItsRestartCount() throws Exception {
         // Given: the web container restarted twice in place; the sidecar has no restart policy
         tasks.add(task("t1", TaskStatus.RUNNING, TaskStatus.RUNNING, STARTED,
