@@ -329,12 +329,24 @@ class HungDockerEngineTest {
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.flush();
-            for (int i = 0; i < lines; i++) {
-                out.write(("{\"status\":\"Downloading\",\"id\":\"layer\",\"progress\":\"" + i + "\"}\n")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.flush();
-                Thread.sleep(every.toMillis());
-            }
+            // Paced by a scheduler, one line each period, as a slow registry's progress comes.
+            java.util.concurrent.ScheduledExecutorService pace =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(lines);
+            pace.scheduleAtFixedRate(() -> {
+                try {
+                    out.write(("{\"status\":\"Downloading\",\"id\":\"layer\",\"progress\":\""
+                            + sent.getCount() + "\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.flush();
+                    sent.countDown();
+                } catch (IOException e) {
+                    while (sent.getCount() > 0) {
+                        sent.countDown();
+                    }
+                }
+            }, 0, every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            sent.await();
+            pace.shutdownNow();
         } catch (IOException e) {
             // the client went away
         } catch (InterruptedException e) {
