@@ -178,10 +178,15 @@ public final class AgentBenchmark {
         List<Double> agentStartedToReported = new ArrayList<>();
         List<Double> runningReportedToSent = new ArrayList<>();
         List<Double> probeHop = new ArrayList<>();
+        SampleCpu berthCpu = new SampleCpu(agent.pid(), AgentProbe.dockerdPid());
+        SampleCpu engineCpu = new SampleCpu(agent.pid(), AgentProbe.dockerdPid());
+        Map<String, Double> agentThreads = ThreadCpu.snapshot(agent.pid());
         for (int i = 0; i < LATENCY_SAMPLES; i++) {
             DesiredTask task = desired();
             Instant asked = Instant.now();
+            berthCpu.begin();
             berth.add(placeAndAwaitRunning(task));
+            berthCpu.end();
             if (measured) {
                 TaskEventWatch.Read running = events.firstRead(task.taskId(), TaskStatus.RUNNING);
                 Instant[] engineTimes = docker.engineTimesOfLabel(BerthLabels.TASK_ID, task.taskId());
@@ -205,12 +210,15 @@ public final class AgentBenchmark {
                 events.awaitStatus(probeId, TaskStatus.RUNNING, PATIENCE);
                 probeHop.add(Duration.between(probeSent, events.firstRead(probeId, TaskStatus.RUNNING).read()).toNanos()
                         / 1e6);
+                engineCpu.begin();
                 StartTimeline plain = docker.createAndStartTimed(CPU_SHARES);
+                engineCpu.end();
                 engineTimelines.add(plain);
                 engine.add(plain.spans()[0] + plain.spans()[1] + plain.spans()[2]);
                 engineDefaultWeight.add(docker.createAndStart(null));
             }
         }
+        String threadsUsed = ThreadCpu.since(agent.pid(), agentThreads);
         docker.removeAll();
         stopAll();
         if (!measured) {
@@ -230,6 +238,9 @@ public final class AgentBenchmark {
                 Percentiles.of(Percentiles.sorted(dockerStartedToAgentStarted), 50),
                 Percentiles.of(Percentiles.sorted(agentStartedToReported), 50),
                 Percentiles.of(Percentiles.sorted(runningReportedToSent), 50));
+        System.out.printf("(a) CPU used during the agent's %d samples: %s; during the baseline's: %s%n",
+                berthTimelines.size(), berthCpu, engineCpu);
+        System.out.printf("(a) the agent's CPU over (a)'s samples, by thread: %s%n", threadsUsed);
         System.out.printf("(a) p50 of a record this benchmark writes on berth.task-events, written → read: %.1f ms%n",
                 Percentiles.of(Percentiles.sorted(probeHop), 50));
         return AgentFigures.latency(Percentiles.sorted(berth), Percentiles.sorted(engine),

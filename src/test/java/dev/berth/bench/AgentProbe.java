@@ -142,12 +142,12 @@ final class AgentProbe {
         throw new IllegalStateException("no Threads for process " + pid);
     }
 
-    /** The shared engine's dockerd: its pid file, else the only dockerd running. */
     /** The CPU time a process has used, user and system, in milliseconds; 0 when it cannot be read. */
     static long cpuMillis(long pid) {
         return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toMillis).orElse(0L);
     }
 
+    /** The shared engine's dockerd: its pid file, else the only dockerd running. */
     static long dockerdPid() throws IOException {
         Path pidFile = Path.of("/var/run/docker.pid");
         if (Files.isReadable(pidFile)) {

@@ -24,6 +24,11 @@ final class ThreadCpu {
 
     /** "kind ms, kind ms, ...", the largest first; empty when /proc cannot be read. */
     static String byKind(long pid) {
+        return format(snapshot(pid));
+    }
+
+    /** The CPU each kind of thread has used so far, in milliseconds; empty when /proc cannot be read. */
+    static Map<String, Double> snapshot(long pid) {
         Map<String, Double> millis = new TreeMap<>();
         try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             threads.forEach(thread -> {
@@ -39,8 +44,19 @@ final class ThreadCpu {
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            return "";
+            return Map.of();
         }
+        return millis;
+    }
+
+    /** What each kind of thread used since {@code before} ({@link #snapshot}), formatted as {@link #byKind}. */
+    static String since(long pid, Map<String, Double> before) {
+        Map<String, Double> used = new TreeMap<>(snapshot(pid));
+        before.forEach((kind, millis) -> used.computeIfPresent(kind, (k, now) -> now - millis));
+        return format(used);
+    }
+
+    private static String format(Map<String, Double> millis) {
         return millis.entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(e -> String.format("%s %,.0f ms", e.getKey(), e.getValue()))
