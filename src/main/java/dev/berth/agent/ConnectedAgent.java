@@ -10,6 +10,7 @@ import dev.berth.agent.engine.TaskThreads;
 import dev.berth.agent.images.ImageCleanup;
 import dev.berth.agent.images.ImageHistory;
 import dev.berth.agent.messaging.ClusterPresence;
+import dev.berth.agent.messaging.ControlReader;
 import dev.berth.agent.messaging.DesiredTaskReader;
 import dev.berth.agent.messaging.InstanceHeartbeat;
 import dev.berth.agent.messaging.InstanceMembership;
@@ -100,8 +101,7 @@ final class ConnectedAgent {
     private volatile InstanceMembership membership;
     private volatile InstanceHeartbeat heartbeat;
     private ScheduledExecutorService ticks;
-    private TopicReader clusterReader;
-    private TopicReader membershipReader;
+    private TopicReader controlReader;
     private volatile TopicReader tasksReader;
     private TaskMetadataEndpoint metadata;
 
@@ -244,12 +244,8 @@ final class ConnectedAgent {
     }
 
     private void startReading(KafkaLayout layout) {
-        clusterReader = presence.topicReader(clients, codec, deadLetters()).orElse(null);
-        if (clusterReader != null) {
-            daemon(clusterReader, "berth-agent-clusters-reader");
-        }
-        membershipReader = membership.topicReader(clients, codec, deadLetters());
-        daemon(membershipReader, "berth-agent-instance-control-reader");
+        controlReader = ControlReader.topicReader(presence, membership, clients, codec, deadLetters());
+        daemon(controlReader, "berth-agent-control-reader");
         tasksReader = DesiredTaskReader.topicReader(setup.instanceId(), engine, clients, codec, deadLetters(),
                 layout::readingTasksWith);
         daemon(tasksReader, "berth-agent-tasks-reader");
@@ -333,11 +329,8 @@ final class ConnectedAgent {
         if (reader != null) {
             reader.close();
         }
-        if (clusterReader != null) {
-            clusterReader.close();
-        }
-        if (membershipReader != null) {
-            membershipReader.close();
+        if (controlReader != null) {
+            controlReader.close();
         }
     }
 

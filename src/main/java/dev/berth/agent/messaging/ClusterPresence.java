@@ -2,12 +2,8 @@ package dev.berth.agent.messaging;
 
 import dev.berth.protocol.BerthRecord;
 import dev.berth.protocol.ClusterRecord;
-import dev.berth.protocol.DeadLetters;
-import dev.berth.protocol.KafkaClients;
-import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicReader;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -20,8 +16,6 @@ import org.jboss.logging.Logger;
  */
 public final class ClusterPresence implements TopicReader.Handler {
 
-    /** The reader's name: its consumer's client id. */
-    public static final String NAME = "berth-agent-clusters";
     private static final String DEFAULT_CLUSTER = "default";
     private static final String ACTIVE = "ACTIVE";
     private static final Logger LOGGER = Logger.getLogger(ClusterPresence.class);
@@ -44,13 +38,9 @@ public final class ClusterPresence implements TopicReader.Handler {
         this.exists = DEFAULT_CLUSTER.equals(cluster);
     }
 
-    /** A reader of berth.clusters that keeps this presence up to date; empty for {@code default}. */
-    public Optional<TopicReader> topicReader(KafkaClients clients, RecordCodec codec, DeadLetters deadLetters) {
-        if (DEFAULT_CLUSTER.equals(cluster)) {
-            return Optional.empty();
-        }
-        return Optional.of(new TopicReader(NAME, clients, codec, deadLetters,
-                Map.of(Topic.CLUSTERS, TopicReader.allPartitions()), this));
+    /** Whether berth.clusters must be read to know the cluster's existence: not for {@code default}, which always exists. */
+    boolean needsReading() {
+        return !DEFAULT_CLUSTER.equals(cluster);
     }
 
     /** Whether the agent may register: its cluster exists. */

@@ -1,15 +1,11 @@
 package dev.berth.agent.messaging;
 
 import dev.berth.protocol.BerthRecord;
-import dev.berth.protocol.DeadLetters;
 import dev.berth.protocol.InstanceControl;
 import dev.berth.protocol.InstanceRegistration;
-import dev.berth.protocol.KafkaClients;
-import dev.berth.protocol.RecordCodec;
 import dev.berth.protocol.Topic;
 import dev.berth.protocol.TopicReader;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -34,8 +30,6 @@ import org.jboss.logging.Logger;
  */
 public final class InstanceMembership implements TopicReader.Handler {
 
-    /** The reader's name: its consumer's client id. */
-    public static final String NAME = "berth-agent-instance-control";
     private static final Logger LOGGER = Logger.getLogger(InstanceMembership.class);
 
     private final String instanceId;
@@ -66,12 +60,6 @@ public final class InstanceMembership implements TopicReader.Handler {
                         + " again, or move the host: aws ecs deregister-container-instance --cluster " + was
                         + " --container-instance " + instanceId + " --force --endpoint-url " + apiUrl
                         + " (its tasks stop), then " + fresh);
-    }
-
-    /** A reader of berth.instance-control that keeps this membership up to date. */
-    public TopicReader topicReader(KafkaClients clients, RecordCodec codec, DeadLetters deadLetters) {
-        return new TopicReader(NAME, clients, codec, deadLetters, Map.of(Topic.INSTANCE_CONTROL,
-                TopicReader.allPartitions()), this);
     }
 
     /** Whether the instance may register. */

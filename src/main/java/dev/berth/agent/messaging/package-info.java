@@ -24,8 +24,9 @@
  *       in the data dir; while they differ the orphan sweep is off
  *       ({@link dev.berth.agent.messaging.KafkaLayout}).</li>
  *   <li>The agent writes only berth.task-events, berth.instances and berth.dead-letters, and
- *       reads berth.tasks (its partition), berth.clusters, and at start its own records on
- *       berth.task-events and berth.instances.</li>
+ *       reads berth.tasks (its partition), berth.clusters and berth.instance-control (one
+ *       consumer for both, {@link dev.berth.agent.messaging.ControlReader}), and at start its own
+ *       records on berth.task-events and berth.instances.</li>
  * </ul>
  */
 package dev.berth.agent.messaging;

@@ -46,7 +46,7 @@ class ClusterPresenceTest {
 
         // Then
         assertThat(presence.exists()).isTrue();
-        assertThat(presence.topicReader(null, null, null)).isEmpty();
+        assertThat(presence.needsReading()).isFalse();
     }
 
     @Test
