@@ -261,8 +261,10 @@ public interface AgentConfig {
      * The most container creates and starts asked of Docker at once. An engine makes containers
      * fastest a few at a time (creates copy image layers, starts set up network namespaces, and
      * they contend), so a burst of tasks gets its containers sooner with a small bound than all
-     * at once. Those beyond it wait, in the order they came, before their call's deadline starts.
-     * Stops, inspects and removes never wait for it, and image pulls are outside it. At least 1.
+     * at once. It bounds the tasks that create and start containers at once, and the creates
+     * and starts asked of Docker. Tasks beyond it wait in line, in the order they came, without
+     * holding a task thread, and calls beyond it before their deadline starts. Stops, inspects
+     * and removes never wait for it, and image pulls are outside it. At least 1.
      */
     @WithDefault("4")
     @WithConverter(AtLeastOne.Int.class)

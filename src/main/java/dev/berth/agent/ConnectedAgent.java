@@ -165,7 +165,7 @@ final class ConnectedAgent {
         AgentConfig config = setup.config();
         threads = new TaskThreads(config.workerThreads());
         HostLedger ledger = new HostLedger(capacity.resources().cpu(), capacity.resources().memory(),
-                capacity.resources().ports(), capacity.resources().portsUdp());
+                capacity.resources().ports(), capacity.resources().portsUdp(), config.containerStartParallelism());
         engine = new TaskEngine(setup.instanceId(), docker, sender, threads, setup.clock(), config.stopTimeout(),
                 config.taskCleanupWait(), setup.observer(), new SweepPolicy(config.orphanGracePeriod(), layout), ledger);
         engine.seed(reports.tasks());

@@ -47,19 +47,33 @@ public final class HostLedger {
     private final Set<Integer> reservedUdp;
     private final Map<String, TaskReservation> held = new HashMap<>();
     private final Set<String> waiting = new LinkedHashSet<>();
+    private final StartTurns turns;
     private volatile Consumer<String> wake = taskId -> { };
 
-    /**
-     * @param cpu         CPU units registered
-     * @param memory      memory registered, MiB
-     * @param reservedTcp TCP host ports no task may bind ({@code ECS_RESERVED_PORTS})
-     * @param reservedUdp UDP host ports no task may bind ({@code ECS_RESERVED_PORTS_UDP})
-     */
+    /** A ledger that lets every admitted task create and start its containers at once. */
     public HostLedger(int cpu, int memory, Set<Integer> reservedTcp, Set<Integer> reservedUdp) {
+        this(cpu, memory, reservedTcp, reservedUdp, StartTurns.unbounded());
+    }
+
+    /**
+     * @param cpu              CPU units registered
+     * @param memory           memory registered, MiB
+     * @param reservedTcp      TCP host ports no task may bind ({@code ECS_RESERVED_PORTS})
+     * @param reservedUdp      UDP host ports no task may bind ({@code ECS_RESERVED_PORTS_UDP})
+     * @param startParallelism how many admitted tasks may create and start containers at once
+     *                         ({@link StartTurns})
+     */
+    public HostLedger(int cpu, int memory, Set<Integer> reservedTcp, Set<Integer> reservedUdp,
+            int startParallelism) {
+        this(cpu, memory, reservedTcp, reservedUdp, StartTurns.of(startParallelism));
+    }
+
+    private HostLedger(int cpu, int memory, Set<Integer> reservedTcp, Set<Integer> reservedUdp, StartTurns turns) {
         this.cpu = cpu;
         this.memory = memory;
         this.reservedTcp = Set.copyOf(reservedTcp);
         this.reservedUdp = Set.copyOf(reservedUdp);
+        this.turns = turns;
     }
 
     /** A ledger that admits every task: for engines that do not account (unit tests of other logic). */
@@ -70,6 +84,12 @@ public final class HostLedger {
     /** Who wakes a waiting task when resources are released; the engine sets it. */
     void wakeWith(Consumer<String> wake) {
         this.wake = wake;
+        turns.wakeWith(wake);
+    }
+
+    /** The turns at creating and starting containers that admitted tasks take. */
+    StartTurns turns() {
+        return turns;
     }
 
     /**
@@ -107,6 +127,7 @@ public final class HostLedger {
 
     /** The task has really stopped (or is forgotten): what it held is free, and the waiting tasks are woken. */
     public void release(String taskId) {
+        turns.leave(taskId);
         List<String> toWake;
         synchronized (this) {
             waiting.remove(taskId);

@@ -13,8 +13,11 @@ import dev.berth.protocol.ContainerState;
 import dev.berth.protocol.DesiredTask;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -75,6 +78,10 @@ final class StartSequence {
     private final KnownTask known;
     private final ContainerRestarts restarts;
     private final Worker worker;
+    /** Containers whose image this task has pulled before creating them: pulled once in the task's life. */
+    private final Set<String> pulled = new HashSet<>();
+    /** Pulls that failed before the task's turn, by container: its create fails with it. */
+    private final Map<String, ContainerRuntimeException> failedPulls = new HashMap<>();
     /** Why the task last waited for resources; null when it did not, so the wait is logged once. */
     private String waitingFor;
 
@@ -89,37 +96,95 @@ final class StartSequence {
         this.worker = worker;
     }
 
-    /** Creates and starts what does not run yet, as far as resources and dependencies allow. */
+    /**
+     * Creates and starts what does not run yet, as far as resources, the host's turns at
+     * creating and starting ({@link StartTurns}) and dependencies allow. Images that are pulled
+     * before every create are pulled first, before the task takes its turn.
+     */
     Outcome advance(DesiredTask task) throws ContainerRuntimeException {
         Outcome admission = admit(task);
         if (admission != Outcome.STARTED) {
             return admission;
         }
+        List<ContainerDefinition> toCreate = new ArrayList<>();
+        boolean toStart = false;
         for (ContainerDefinition definition : DependencyGate.createOrder(task.taskDefinition().containers())) {
             ContainerState container = known.container(definition.name());
-            if (container.runtimeId() != null || container.lastStatus() != ContainerStatus.PENDING) {
-                continue;
-            }
-            pending(task);
-            try {
-                Optional<String> id = create(task, definition);
-                if (id.isEmpty()) {
-                    return Outcome.PAUSED;
-                }
-                known.created(definition.name(), id.get());
-            } catch (ContainerRuntimeException e) {
-                if (e.inconclusive()) {
-                    // The engine is down, hung or busy releasing the name, not the task at fault: the
-                    // next sync looks for the container by name and tries again.
-                    throw e;
-                }
-                Outcome failed = cannotStart(definition, e);
-                if (definition.essentialOrDefault()) {
-                    return failed;
+            if (container.lastStatus() == ContainerStatus.PENDING) {
+                if (container.runtimeId() == null) {
+                    toCreate.add(definition);
+                } else {
+                    toStart = true;
                 }
             }
         }
-        return startReady(task);
+        if (toCreate.isEmpty() && !toStart) {
+            return Outcome.STARTED;
+        }
+        pending(task);
+        if (!pullFirst(toCreate)) {
+            return Outcome.PAUSED;
+        }
+        StartTurns turns = ledger.turns();
+        if (!turns.take(taskId)) {
+            LOGGER.debugf("Task %s waits for its turn to create and start containers", taskId);
+            return Outcome.PAUSED;
+        }
+        try {
+            for (ContainerDefinition definition : toCreate) {
+                try {
+                    Optional<String> id = create(task, definition);
+                    if (id.isEmpty()) {
+                        return Outcome.PAUSED;
+                    }
+                    known.created(definition.name(), id.get());
+                } catch (ContainerRuntimeException e) {
+                    if (e.inconclusive()) {
+                        // The engine is down, hung or busy releasing the name, not the task at fault: the
+                        // next sync looks for the container by name and tries again.
+                        throw e;
+                    }
+                    Outcome failed = cannotStart(definition, e);
+                    if (definition.essentialOrDefault()) {
+                        return failed;
+                    }
+                }
+            }
+            return startReady(task);
+        } finally {
+            turns.giveBack(taskId);
+        }
+    }
+
+    /**
+     * Pulls the images that the host's pull behaviour pulls before every create, once in this
+     * task's life, without holding a turn (a pull can take minutes).
+     *
+     * @return false when a StopTask arrived meanwhile: nothing more is pulled or created
+     */
+    private boolean pullFirst(List<ContainerDefinition> toCreate) throws ContainerRuntimeException {
+        ImagePullBehavior behavior = runtime.pullBehavior();
+        if (!behavior.pullsCachedImages()) {
+            return true;
+        }
+        for (ContainerDefinition definition : toCreate) {
+            if (worker.stopArrived()) {
+                return false;
+            }
+            if (pulled.add(definition.name())) {
+                try {
+                    pull(definition.image(), behavior);
+                } catch (ContainerRuntimeException e) {
+                    pulled.remove(definition.name());
+                    if (e.inconclusive()) {
+                        throw e;
+                    }
+                    // The create that follows fails the container with the pull's reason.
+                    failedPulls.put(definition.name(), e);
+                }
+            }
+        }
+        return !worker.stopArrived();
     }
 
     /**
@@ -270,7 +335,10 @@ final class StartSequence {
         ContainerSpec spec = ContainerSpecs.build(task, definition);
         ImagePullBehavior behavior = runtime.pullBehavior();
         if (behavior.pullsCachedImages()) {
-            pull(definition.image(), behavior);
+            ContainerRuntimeException failedPull = failedPulls.remove(definition.name());
+            if (failedPull != null) {
+                throw failedPull;
+            }
         } else if (!worker.stopArrived()) {
             try {
                 known.creating();
@@ -280,13 +348,38 @@ final class StartSequence {
                     throw e;
                 }
             }
-            pull(definition.image(), behavior);
+            if (!pullOutsideTurn(definition.image(), behavior)) {
+                return Optional.empty();
+            }
         }
         if (worker.stopArrived()) {
             return Optional.empty();
         }
         known.creating();
         return Optional.of(runtime.create(spec));
+    }
+
+    /**
+     * Pulls a missing image with the task's turn given back, since a pull can take minutes, then
+     * takes a turn again.
+     *
+     * @return false when the task is in line for its turn again: it is woken when it comes
+     * @throws ContainerRuntimeException when the pull failed
+     */
+    private boolean pullOutsideTurn(String image, ImagePullBehavior behavior) throws ContainerRuntimeException {
+        StartTurns turns = ledger.turns();
+        turns.giveBack(taskId);
+        ContainerRuntimeException failed = null;
+        try {
+            pull(image, behavior);
+        } catch (ContainerRuntimeException e) {
+            failed = e;
+        }
+        boolean turn = turns.take(taskId);
+        if (failed != null) {
+            throw failed;
+        }
+        return turn;
     }
 
     /** Pulls the image; a failed pull falls back to the cached image only when the behaviour allows it. */

@@ -296,6 +296,10 @@ public final class TaskWorker {
         }
         report(task);
         knownStatus = known.status();
+        if (stopping(task)) {
+            // A turn at starting that came while the task waited in line goes to the next task.
+            ledger.turns().leave(taskId);
+        }
         if (known.isAtLeast(TaskStatus.STOPPED)) {
             // Only now, once every container has really stopped: a STOPPING task still holds its resources.
             ledger.release(taskId);

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -152,8 +153,35 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         return id;
     }
 
+    /** Counted down as each start begins. */
+    volatile CountDownLatch startsBegun = new CountDownLatch(0);
+    /** When set, each start waits for it (outside the fake's lock): a slow engine. */
+    volatile CountDownLatch startGate;
+    /** The most starts seen in the fake at the same time. */
+    final AtomicInteger mostStartsAtOnce = new AtomicInteger();
+    private final AtomicInteger startsNow = new AtomicInteger();
+
     @Override
-    public synchronized void start(String id) throws ContainerRuntimeException {
+    public void start(String id) throws ContainerRuntimeException {
+        int now = startsNow.incrementAndGet();
+        mostStartsAtOnce.accumulateAndGet(now, Math::max);
+        try {
+            startsBegun.countDown();
+            CountDownLatch gate = startGate;
+            if (gate != null) {
+                try {
+                    gate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            startNow(id);
+        } finally {
+            startsNow.decrementAndGet();
+        }
+    }
+
+    private synchronized void startNow(String id) throws ContainerRuntimeException {
         answer("start");
         if (startsRefused != null) {
             throw startsRefused;

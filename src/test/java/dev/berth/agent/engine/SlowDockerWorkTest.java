@@ -12,6 +12,7 @@ import dev.berth.protocol.TaskStateChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +135,40 @@ class SlowDockerWorkTest {
         await().until(() -> statusOf("fast") == TaskStatus.STOPPED);
         assertThat(registry.getCount()).isEqualTo(1);
         assertThat(statusOf("slow")).isEqualTo(TaskStatus.PENDING);
+    }
+
+    @Test
+    void tasksWaitingForTheirTurnToStartHoldNoThreadSoAStopGoesThroughAtOnce() throws Exception {
+        // Given: one task runs; then, on an engine whose starts hang, six more are placed, with
+        // one turn at starting and three task threads
+        threads = new TaskThreads(3);
+        TaskEngine engine = new TaskEngine(INSTANCE, runtime, reported::add, threads, Clock.systemUTC(),
+                Duration.ofSeconds(5), TaskCleanup.ECS_DEFAULT_WAIT, SyncTimer.UNTIMED, SweepPolicy.IMMEDIATE,
+                new HostLedger(1_000_000, 1_000_000, Set.of(), Set.of(), 1));
+        DesiredTask running = desired("fast", 1, TaskStatus.RUNNING, Fixtures.sleeperTaskDefinition());
+        engine.desired(running);
+        engine.caughtUp();
+        await().until(() -> statusOf("fast") == TaskStatus.RUNNING);
+        CountDownLatch engineAnswers = new CountDownLatch(1);
+        runtime.startGate = engineAnswers;
+        runtime.startsBegun = new CountDownLatch(1);
+        for (int i = 0; i < 6; i++) {
+            engine.desired(desired("burst-" + i, 1, TaskStatus.RUNNING, Fixtures.sleeperTaskDefinition()));
+        }
+        assertThat(runtime.startsBegun.await(20, TimeUnit.SECONDS)).isTrue();
+
+        // When
+        engine.desired(running.stop(2, "UserInitiated", "scale in"));
+
+        // Then: stopped while a start still hangs and five tasks wait for their turn
+        await().until(() -> statusOf("fast") == TaskStatus.STOPPED);
+        assertThat(engineAnswers.getCount()).isEqualTo(1);
+        engineAnswers.countDown();
+        for (int i = 0; i < 6; i++) {
+            String id = "burst-" + i;
+            await().until(() -> statusOf(id) == TaskStatus.RUNNING);
+        }
+        assertThat(runtime.mostStartsAtOnce).hasValue(1);
     }
 
     @Test
