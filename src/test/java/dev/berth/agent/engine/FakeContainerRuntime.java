@@ -167,14 +167,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         mostStartsAtOnce.accumulateAndGet(now, Math::max);
         try {
             startsBegun.countDown();
-            CountDownLatch gate = startGate;
-            if (gate != null) {
-                try {
-                    gate.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            awaitGate(startGate);
             startNow(id);
         } finally {
             startsNow.decrementAndGet();
@@ -207,7 +200,12 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public void stop(String id, Duration timeout) throws ContainerRuntimeException {
         stopsBegun.countDown();
-        CountDownLatch gate = stopGate;
+        awaitGate(stopGate);
+        stopNow(id, timeout);
+    }
+
+    /** Waits (outside the fake's lock) until the test opens the gate; no gate, no wait. */
+    private static void awaitGate(CountDownLatch gate) {
         if (gate != null) {
             try {
                 gate.await(30, TimeUnit.SECONDS);
@@ -215,7 +213,6 @@ public final class FakeContainerRuntime implements ContainerRuntime {
                 Thread.currentThread().interrupt();
             }
         }
-        stopNow(id, timeout);
     }
 
     private synchronized void stopNow(String id, Duration timeout) throws ContainerRuntimeException {
