@@ -179,8 +179,12 @@ final class StartSequence {
                     if (e.inconclusive()) {
                         throw e;
                     }
-                    // The create that follows fails the container with the pull's reason.
+                    // The create that follows fails the container with the pull's reason; when it is
+                    // essential the task fails with it, and the other images need no pull.
                     failedPulls.put(definition.name(), e);
+                    if (definition.essentialOrDefault()) {
+                        break;
+                    }
                 }
             }
         }

@@ -7,6 +7,7 @@ import dev.berth.agent.runtime.ContainerRuntimeException;
 import dev.berth.agent.runtime.ContainerSpec;
 import dev.berth.agent.runtime.EngineFacts;
 import dev.berth.agent.runtime.ImageDisk;
+import dev.berth.agent.runtime.ImagePullBehavior;
 import dev.berth.agent.runtime.RuntimeImage;
 import dev.berth.agent.runtime.RuntimeContainer;
 import dev.berth.agent.runtime.RuntimeError;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,8 +103,19 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         return images.contains(image);
     }
 
+    /** The host's pull behaviour the fake reports. */
+    volatile ImagePullBehavior pullBehavior = ImagePullBehavior.PREFER_CACHED;
+    /** Every image a pull was asked for, in order. */
+    final List<String> pulls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public ImagePullBehavior pullBehavior() {
+        return pullBehavior;
+    }
+
     @Override
     public void pull(String image) throws ContainerRuntimeException {
+        pulls.add(image);
         answer("pull");
         CountDownLatch gate = slowPull;
         if (gate != null) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.agent.Fixtures;
 import dev.berth.agent.runtime.ContainerSpecs;
+import dev.berth.agent.runtime.ImagePullBehavior;
 import dev.berth.agent.runtime.RuntimeError;
 import dev.berth.model.ContainerStatus;
 import dev.berth.model.TaskDefinition;
@@ -385,6 +386,30 @@ class TaskWorkerTest {
         assertThat(container(stopped, "web").reason()).startsWith("CannotPullContainerError: ");
         assertThat(stopped.containers()).extracting(ContainerState::lastStatus).containsOnly(ContainerStatus.STOPPED);
         assertThat(stopped.pullStartedAt()).isNotNull();
+        assertThat(runtime.creates).isEmpty();
+    }
+
+    @Test
+    void whenAnEssentialContainersImageCannotBePulledTheOtherImagesAreNotPulledForNothing() {
+        // Given: a host that pulls before every create, and a task whose first, essential
+        // container's image cannot be pulled
+        runtime.pullBehavior = ImagePullBehavior.ALWAYS;
+        TaskDefinition definition = Fixtures.taskDefinition("essential-pair-task-definition.json");
+        definition = Fixtures.withContainerField(definition, "web", "image", "registry.example/web:9");
+        definition = Fixtures.withContainerField(definition, "worker", "image", "registry.example/worker:1");
+        TaskEngine engine = engine();
+        engine.desired(desired("t1", 1, TaskStatus.RUNNING, definition));
+
+        // When
+        engine.caughtUp();
+
+        // Then: the task failed to start on the first pull, and no other image was pulled
+        TaskStateChange stopped = last();
+        assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+        assertThat(stopped.stopCode()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.stoppedReason()).startsWith("CannotPullContainerError: pull access denied for "
+                + "registry.example/web:9");
+        assertThat(runtime.pulls).containsExactly("registry.example/web:9");
         assertThat(runtime.creates).isEmpty();
     }
 
