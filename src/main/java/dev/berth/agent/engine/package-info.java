@@ -32,6 +32,10 @@
  *       refused and the next resync tries again. A StopTask that arrives while a
  *       sync pulls or starts takes effect at the next step: nothing more is created or
  *       started, and the stop runs next.</li>
+ *   <li>At most the start parallelism of admitted tasks create and start containers at once
+ *       ({@link dev.berth.agent.engine.StartTurns}, kept by the host's ledger); the others wait
+ *       in line without a thread and are woken in order, so a burst never fills the task
+ *       threads that a stop needs. A turn is not held during a pull.</li>
  *   <li>Level-triggered: every sync inspects the task's containers and acts on the
  *       difference with the desired task. Kafka records, resync ticks (with jitter) and
  *       container events only wake a worker.</li>
